@@ -1,0 +1,192 @@
+# libassocmem — build, test, install.
+#   make            shared + static library in lib/
+#   make check      C suites, ABI and install checks, Python tests, quick examples
+#   make demo       quickstart example (fetches data if missing)
+#   make deps       Debian packages the project needs (as root)
+#   make check-asan C suites under ASan+UBSan;  make fuzz  libFuzzer targets
+#   make install / uninstall   honour PREFIX, LIBDIR, INCLUDEDIR, DESTDIR
+
+HDR        := include/assocmem/common.h
+VER_MAJOR  := $(shell sed -n 's/^\#define AMEM_VERSION_MAJOR \([0-9]*\).*/\1/p' $(HDR))
+VER_MINOR  := $(shell sed -n 's/^\#define AMEM_VERSION_MINOR \([0-9]*\).*/\1/p' $(HDR))
+VER_PATCH  := $(shell sed -n 's/^\#define AMEM_VERSION_PATCH \([0-9]*\).*/\1/p' $(HDR))
+VERSION    := $(VER_MAJOR).$(VER_MINOR).$(VER_PATCH)
+
+PREFIX     ?= /usr/local
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DESTDIR    ?=
+
+CC         ?= cc
+PYTHON     ?= /usr/bin/python3
+BLAS       ?= openblas
+MULTIARCH  := $(shell $(CC) -print-multiarch 2>/dev/null)
+
+ifeq ($(BLAS),blis)
+  # Debian ships no blis.pc; fall back to its multiarch layout.
+  BLAS_CFLAGS := $(shell pkg-config --cflags blis 2>/dev/null || echo -I/usr/include/$(MULTIARCH)/blis-pthread) -DAMEM_BLAS_BLIS
+  BLAS_LIBS   := $(shell pkg-config --libs blis 2>/dev/null || echo -L/usr/lib/$(MULTIARCH)/blis-pthread -Wl,-rpath,/usr/lib/$(MULTIARCH)/blis-pthread -lblis)
+else
+  BLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
+  BLAS_LIBS   := $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
+endif
+
+WARN       := -Wall -Wextra -Wpedantic -Werror
+CFLAGS     ?= -O2 -g
+ALL_CFLAGS := -std=c11 $(WARN) -fPIC -fvisibility=hidden -Iinclude -Isrc \
+              $(BLAS_CFLAGS) $(CFLAGS)
+DEP_LIBS   := $(BLAS_LIBS) -lz -lm -lpthread
+BUILD      ?= build
+
+SRCS       := $(sort $(wildcard src/*/*.c))
+OBJS       := $(SRCS:%.c=$(BUILD)/%.o)
+SONAME     := libassocmem.so.$(VER_MAJOR)
+SOLIB      := lib/libassocmem.so.$(VERSION)
+ALIB       := lib/libassocmem.a
+
+TEST_SRCS  := $(sort $(wildcard tests/check_*.c) $(wildcard tests/testutil*.c))
+SUITES     := $(patsubst tests/check_%.c,%,$(filter-out tests/check_main.c,$(wildcard tests/check_*.c)))
+TEST_BIN   := $(BUILD)/tests/check_all
+
+EXAMPLE_SRCS := $(sort $(wildcard examples/*.c) $(wildcard examples/*/main.c))
+EXAMPLE_BINS := $(patsubst examples/%.c,$(BUILD)/examples/%,$(EXAMPLE_SRCS))
+EX_LIBS      := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
+
+.PHONY: all clean check check-c check-abi check-install check-python \
+        check-examples check-fuzz check-asan install uninstall deps data demo \
+        fuzz bench update-symbols examples
+
+all: $(SOLIB) lib/$(SONAME) lib/libassocmem.so $(ALIB)
+
+$(BUILD)/%.o: %.c $(wildcard include/assocmem/*.h) $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(SOLIB): $(OBJS) libassocmem.map
+	@mkdir -p lib
+	$(CC) -shared -o $@ $(OBJS) -Wl,-soname,$(SONAME) \
+	    -Wl,--version-script=libassocmem.map -Wl,--no-undefined $(LDFLAGS) $(DEP_LIBS)
+
+lib/$(SONAME): $(SOLIB)
+	ln -sf $(notdir $(SOLIB)) $@
+
+lib/libassocmem.so: lib/$(SONAME)
+	ln -sf $(SONAME) $@
+
+$(ALIB): $(OBJS)
+	@mkdir -p lib
+	rm -f $@
+	ar rcs $@ $(OBJS)
+
+# ---- tests ---------------------------------------------------------------
+
+$(BUILD)/tests/suites.h: $(wildcard tests/check_*.c)
+	@mkdir -p $(dir $@)
+	printf '$(foreach s,$(SUITES),AMEM_SUITE($(s))\n)' > $@
+
+$(TEST_BIN): $(TEST_SRCS) $(wildcard tests/*.h) $(ALIB) $(BUILD)/tests/suites.h
+	$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests -Itests -o $@ $(TEST_SRCS) $(ALIB) \
+	    $(LDFLAGS) $(shell pkg-config --cflags --libs check) $(DEP_LIBS)
+
+check: all check-c check-abi check-install check-python check-examples check-fuzz
+
+check-c: $(TEST_BIN)
+	./$(TEST_BIN)
+
+check-abi: all
+	sh tests/abi/check-symbols.sh lib/libassocmem.so tests/abi/symbols.txt
+
+update-symbols: all
+	sh tests/abi/check-symbols.sh lib/libassocmem.so tests/abi/symbols.txt --update
+
+check-install: all
+	sh tests/install/run.sh
+
+check-python: all
+	ASSOCMEM_LIBRARY=$(CURDIR)/lib/libassocmem.so PYTHONPATH=$(CURDIR)/python \
+	    $(PYTHON) -m pytest -q tests/python
+
+examples: $(EXAMPLE_BINS)
+
+$(BUILD)/examples/%: examples/%.c $(wildcard examples/*.h) $(wildcard examples/*/*.c) $(wildcard examples/*/*.h) $(ALIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Iexamples -o $@ $(filter %.c,$^) $(ALIB) $(LDFLAGS) $(EX_LIBS) $(DEP_LIBS)
+
+check-examples: examples
+	sh scripts/run-examples --quick
+
+demo: all examples
+	sh scripts/fetch-data
+	./$(BUILD)/examples/quickstart
+
+# ---- sanitizers and fuzzing -----------------------------------------------
+
+check-asan:
+	$(MAKE) BUILD=build-asan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/check_all
+	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/check_all
+
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRCS))
+
+build-fuzz/%: tests/fuzz/%.c $(SRCS)
+	@mkdir -p build-fuzz
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
+	    $(BLAS_CFLAGS) -o $@ $< $(SRCS) $(DEP_LIBS)
+
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p build-fuzz/corpus-$$n; \
+	  ./$$f -max_total_time=$${FUZZ_SECONDS:-60} build-fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
+
+# The corpus replay runs without libFuzzer: each input goes through the
+# target's entry point in an ordinary build.
+$(BUILD)/fuzz/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(ALIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(ALIB) $(LDFLAGS) $(DEP_LIBS)
+
+check-fuzz: $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/replay_%,$(FUZZ_SRCS))
+	@for f in $^; do n=$${f##*/replay_}; ./$$f tests/fuzz/corpus/$$n || exit 1; done
+
+# ---- install ----------------------------------------------------------------
+
+assocmem.pc: assocmem.pc.in $(HDR)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@LIBS_PRIVATE@|$(DEP_LIBS)|' $< > $@
+
+install: all assocmem.pc
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/assocmem
+	install -m 644 include/assocmem/*.h $(DESTDIR)$(INCLUDEDIR)/assocmem/
+	install -m 755 $(SOLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SOLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libassocmem.so
+	install -m 644 $(ALIB) $(DESTDIR)$(LIBDIR)/
+	install -m 644 assocmem.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(SOLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	      $(DESTDIR)$(LIBDIR)/libassocmem.so $(DESTDIR)$(LIBDIR)/libassocmem.a \
+	      $(DESTDIR)$(LIBDIR)/pkgconfig/assocmem.pc
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/assocmem
+
+# ---- environment ------------------------------------------------------------
+
+deps:
+	sh scripts/install-deps
+
+data:
+	sh scripts/fetch-data
+
+BENCH_SRCS := $(wildcard bench/bench_*.c)
+BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+
+$(BUILD)/bench/%: bench/%.c $(ALIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O3 -o $@ $< $(ALIB) $(LDFLAGS) $(DEP_LIBS)
+
+bench: $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do ./$$b || exit 1; done
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz lib/libassocmem* assocmem.pc

@@ -1,0 +1,112 @@
+/*
+ * libassocmem — common conventions: version, status codes, error detail,
+ * threading, progress callbacks.
+ *
+ * Every fallible function of the library returns an int status: AMEM_OK (0)
+ * on success or a negative AMEM_E_* code. amem_strerror() names a code and
+ * amem_last_error() returns a sentence with the detail of the most recent
+ * failure on the calling thread.
+ */
+#ifndef ASSOCMEM_COMMON_H
+#define ASSOCMEM_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Version: the single source; the Makefile reads these three lines. */
+#define AMEM_VERSION_MAJOR 0
+#define AMEM_VERSION_MINOR 1
+#define AMEM_VERSION_PATCH 0
+#define AMEM_VERSION_NUMBER \
+    (AMEM_VERSION_MAJOR * 10000 + AMEM_VERSION_MINOR * 100 + AMEM_VERSION_PATCH)
+
+#if defined(_WIN32)
+#  define AMEM_API __declspec(dllexport)
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#  define AMEM_API __attribute__((visibility("default")))
+#else
+#  define AMEM_API
+#endif
+
+/*
+ * Status codes. X(name, value, message). Values are pinned: they are part of
+ * the ABI and never change meaning.
+ */
+#define AMEM_STATUS_LIST(X)                                               \
+    X(OK, 0, "success")                                                   \
+    X(E_NULL, -1, "a required pointer argument is NULL")                  \
+    X(E_ARG, -2, "invalid argument")                                      \
+    X(E_DIM, -3, "dimension mismatch")                                    \
+    X(E_RANGE, -4, "value out of range")                                  \
+    X(E_NONFINITE, -5, "non-finite value in input")                       \
+    X(E_NOMEM, -6, "out of memory")                                       \
+    X(E_IO, -7, "input/output error")                                     \
+    X(E_FORMAT, -8, "malformed or unsupported file")                      \
+    X(E_CANCELLED, -9, "cancelled by the progress callback")              \
+    X(E_STATE, -10, "handle is not in a state that allows this call")     \
+    X(E_UNSUPPORTED, -11, "operation not supported by this kind")         \
+    X(E_INTERNAL, -12, "internal error")
+
+enum amem_status {
+#define AMEM_X_ENUM(name, value, msg) AMEM_##name = value,
+    AMEM_STATUS_LIST(AMEM_X_ENUM)
+#undef AMEM_X_ENUM
+    AMEM_STATUS_MIN_ = -12
+};
+
+/*
+ * amem_strerror: a static, human-readable name for a status code.
+ * Never NULL; unknown codes give "unknown status".
+ */
+AMEM_API const char *amem_strerror(int status);
+
+/*
+ * amem_last_error: the detail sentence of the most recent failed call on this
+ * thread, for example "amem_hopfield_store: pattern length 783, handle
+ * dimension 784". Empty string when no call has failed. The pointer is valid
+ * until the next library call on this thread; never NULL.
+ */
+AMEM_API const char *amem_last_error(void);
+
+/* amem_version_number: AMEM_VERSION_NUMBER of the library actually linked. */
+AMEM_API int amem_version_number(void);
+
+/* amem_version_string: "MAJOR.MINOR.PATCH" of the linked library. */
+AMEM_API const char *amem_version_string(void);
+
+/*
+ * amem_set_num_threads: number of threads used by BLAS and by the library's
+ * own parallel loops (n >= 1). Returns AMEM_OK or AMEM_E_RANGE.
+ */
+AMEM_API int amem_set_num_threads(int n);
+
+/* amem_get_num_threads: the current thread count (>= 1). */
+AMEM_API int amem_get_num_threads(void);
+
+/*
+ * amem_free: release a buffer the library allocated for the caller (the
+ * output of the *_save_mem functions). Accepts NULL.
+ */
+AMEM_API void amem_free(void *p);
+
+/*
+ * Progress callback for long work (training, sweeps). Receives only plain
+ * values so that ctypes CFUNCTYPE and Julia @cfunction can supply one.
+ *   user   the pointer given alongside the callback, passed back untouched
+ *   stage  a short static label ("epoch", "capacity", ...)
+ *   done   units of work finished so far; total the expected count
+ *   metric the stage's current figure of merit (a loss, an error), or NaN
+ * Return 0 to continue; any other value cancels the work, which then returns
+ * AMEM_E_CANCELLED and leaves the handle usable.
+ */
+typedef int (*amem_progress_fn)(void *user, const char *stage, long done,
+                                long total, double metric);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ASSOCMEM_COMMON_H */
