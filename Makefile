@@ -48,8 +48,12 @@ TEST_SRCS  := $(sort $(wildcard tests/check_*.c) $(wildcard tests/testutil*.c))
 SUITES     := $(patsubst tests/check_%.c,%,$(filter-out tests/check_main.c,$(wildcard tests/check_*.c)))
 TEST_BIN   := $(BUILD)/tests/check_all
 
-EXAMPLE_SRCS := $(sort $(wildcard examples/*.c) $(wildcard examples/*/main.c))
-EXAMPLE_BINS := $(patsubst examples/%.c,$(BUILD)/examples/%,$(EXAMPLE_SRCS))
+# Each examples/<name>.c or examples/<name>/ folder is one program; the
+# helpers in examples/common/ are linked into every one.
+EX_COMMON    := $(wildcard examples/common/*.c)
+EXAMPLE_NAMES := $(patsubst examples/%.c,%,$(wildcard examples/*.c)) \
+                 $(filter-out common,$(patsubst examples/%/,%,$(wildcard examples/*/)))
+EXAMPLE_BINS := $(addprefix $(BUILD)/examples/,$(EXAMPLE_NAMES))
 EX_LIBS      := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
 
 .PHONY: all clean check check-c check-abi check-install check-python \
@@ -108,7 +112,8 @@ check-python: all
 
 examples: $(EXAMPLE_BINS)
 
-$(BUILD)/examples/%: examples/%.c $(wildcard examples/*.h) $(wildcard examples/*/*.c) $(wildcard examples/*/*.h) $(ALIB)
+.SECONDEXPANSION:
+$(BUILD)/examples/%: $$(wildcard examples/%.c examples/%/*.c examples/%/*.h) $(EX_COMMON) $(wildcard examples/common/*.h) $(ALIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iexamples -o $@ $(filter %.c,$^) $(ALIB) $(LDFLAGS) $(EX_LIBS) $(DEP_LIBS)
 
