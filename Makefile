@@ -56,13 +56,17 @@ EXAMPLE_NAMES := $(patsubst examples/%.c,%,$(wildcard examples/*.c)) \
 EXAMPLE_BINS := $(addprefix $(BUILD)/examples/,$(EXAMPLE_NAMES))
 EX_LIBS      := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
 
-.PHONY: all clean check check-c check-abi check-install check-python \
+.PHONY: ensure-deps all clean check check-c check-abi check-install check-python \
         check-examples check-fuzz check-asan install uninstall deps data demo \
-        fuzz bench update-symbols examples
+        fuzz bench bench-deps update-symbols examples
 
 all: $(SOLIB) lib/$(SONAME) lib/libassocmem.so $(ALIB)
 
-$(BUILD)/%.o: %.c $(wildcard include/assocmem/*.h) $(wildcard src/*/*.h)
+# Fresh machines: install missing Debian packages first (as root).
+ensure-deps:
+	@sh scripts/install-deps --if-missing
+
+$(BUILD)/%.o: %.c $(wildcard include/assocmem/*.h) $(wildcard src/*/*.h) | ensure-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -117,7 +121,7 @@ $(BUILD)/examples/%: $$(wildcard examples/%.c examples/%/*.c examples/%/*.h) $(E
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iexamples -o $@ $(filter %.c,$^) $(ALIB) $(LDFLAGS) $(EX_LIBS) $(DEP_LIBS)
 
-check-examples: examples
+check-examples: examples data
 	sh scripts/run-examples --quick
 
 demo: all examples
@@ -180,6 +184,9 @@ uninstall:
 deps:
 	sh scripts/install-deps
 
+bench-deps:
+	sh scripts/install-deps --bench
+
 data:
 	sh scripts/fetch-data
 
@@ -190,7 +197,7 @@ $(BUILD)/bench/%: bench/%.c $(ALIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -O3 -o $@ $< $(ALIB) $(LDFLAGS) $(DEP_LIBS)
 
-bench: $(BENCH_BINS)
+bench: bench-deps $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do ./$$b || exit 1; done
 
 clean:
