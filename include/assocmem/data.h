@@ -149,8 +149,8 @@ AMEM_API int amem_mask_fraction(float *out, size_t count, size_t dim,
  *
  * Status: AMEM_E_NULL (x or out is NULL), AMEM_E_DIM (count or dim is 0 or
  * the size overflows), AMEM_E_NONFINITE (x holds NaN or ±Inf), AMEM_E_RANGE
- * (fraction or theta outside [0, 1], non-finite mean, sd negative or not
- * finite).
+ * (fraction or theta outside [0, 1] or NaN; |mean| > 1e30 or not finite; sd
+ * negative, > 1e30 or not finite — bounds that keep every output finite).
  */
 
 /* amem_corrupt_zero: set k entries per row to 0 (the masked/partial cue). */
