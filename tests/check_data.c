@@ -353,16 +353,27 @@ START_TEST(idx_fetched_data_sets_load)
     size_t n, h, w, nl;
     AMEM_ASSERT_OK(amem_idx_read_images(path, &img, &n, &h, &w));
     ck_assert_uint_eq(n, 60000);
-    ck_assert_uint_eq(h * w, 784);
+    ck_assert_uint_eq(h, 28);
+    ck_assert_uint_eq(w, 28);
+    amem_free(img);
+    snprintf(path, sizeof path, "%s/fashion-mnist/t10k-labels-idx1-ubyte.gz", dir);
+    AMEM_ASSERT_OK(amem_idx_read_labels(path, &lab, &nl));
+    ck_assert_uint_eq(nl, 10000);
+    for (size_t i = 0; i < nl; i++)
+        ck_assert(lab[i] >= 0 && lab[i] <= 9);
+    amem_free(lab);
+    snprintf(path, sizeof path, "%s/mnist/images-idx3-ubyte", dir);
+    if (access(path, R_OK) != 0)
+        return;
+    AMEM_ASSERT_OK(amem_idx_read_images(path, &img, &n, &h, &w));
+    ck_assert_uint_eq(n * h * w, 10000 * 784);
     amem_free(img);
     snprintf(path, sizeof path, "%s/mnist/labels-idx1-ubyte", dir);
-    if (access(path, R_OK) == 0) {
-        AMEM_ASSERT_OK(amem_idx_read_labels(path, &lab, &nl));
-        ck_assert_uint_eq(nl, 10000);
-        for (size_t i = 0; i < nl; i++)
-            ck_assert(lab[i] >= 0 && lab[i] <= 9);
-        amem_free(lab);
-    }
+    AMEM_ASSERT_OK(amem_idx_read_labels(path, &lab, &nl));
+    ck_assert_uint_eq(nl, 10000);
+    for (size_t i = 0; i < 10; i++) /* round-robin order: 0, 1, ..., 9 */
+        ck_assert_int_eq(lab[i], (int32_t)i);
+    amem_free(lab);
 }
 END_TEST
 
