@@ -3,7 +3,8 @@
 #   make check      C suites, ABI and install checks, Python tests, quick examples
 #   make demo       quickstart example (fetches data if missing)
 #   make deps       Debian packages the project needs (as root)
-#   make check-asan C suites under ASan+UBSan;  make fuzz  libFuzzer targets
+#   make check-asan C suites under ASan+UBSan;  make check-valgrind
+#   make fuzz       libFuzzer targets;  make bench  benchmarks beside NumPy/PyTorch
 #   make install / uninstall   honour PREFIX, LIBDIR, INCLUDEDIR, DESTDIR
 
 HDR        := include/assocmem/common.h
@@ -43,6 +44,9 @@ OBJS       := $(SRCS:%.c=$(BUILD)/%.o)
 SONAME     := libassocmem.so.$(VER_MAJOR)
 SOLIB      := lib/libassocmem.so.$(VERSION)
 ALIB       := lib/libassocmem.a
+# Tests, examples and benchmarks link a per-build archive, so a sanitizer
+# build (BUILD=build-asan) never mixes its objects with lib/.
+BLIB       := $(BUILD)/libassocmem.a
 
 TEST_SRCS  := $(sort $(wildcard tests/check_*.c) $(wildcard tests/testutil*.c))
 SUITES     := $(patsubst tests/check_%.c,%,$(filter-out tests/check_main.c,$(wildcard tests/check_*.c)))
@@ -57,7 +61,7 @@ EXAMPLE_BINS := $(addprefix $(BUILD)/examples/,$(EXAMPLE_NAMES))
 EX_LIBS      := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
 
 .PHONY: ensure-deps all clean check check-c check-abi check-install check-python \
-        check-examples check-fuzz check-asan install uninstall deps data demo \
+        check-examples check-fuzz check-asan check-valgrind install uninstall deps data demo \
         fuzz bench bench-deps update-symbols examples
 
 all: $(SOLIB) lib/$(SONAME) lib/libassocmem.so $(ALIB)
@@ -81,8 +85,8 @@ lib/$(SONAME): $(SOLIB)
 lib/libassocmem.so: lib/$(SONAME)
 	ln -sf $(SONAME) $@
 
-$(ALIB): $(OBJS)
-	@mkdir -p lib
+$(ALIB) $(BLIB): $(OBJS)
+	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $(OBJS)
 
@@ -92,11 +96,11 @@ $(BUILD)/tests/suites.h: $(wildcard tests/check_*.c)
 	@mkdir -p $(dir $@)
 	printf '$(foreach s,$(SUITES),AMEM_SUITE($(s))\n)' > $@
 
-$(TEST_BIN): $(TEST_SRCS) $(wildcard tests/*.h) $(ALIB) $(BUILD)/tests/suites.h
-	$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests -Itests -o $@ $(TEST_SRCS) $(ALIB) \
+$(TEST_BIN): $(TEST_SRCS) $(wildcard tests/*.h) $(BLIB) $(BUILD)/tests/suites.h
+	$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests -Itests -o $@ $(TEST_SRCS) $(BLIB) \
 	    $(LDFLAGS) $(shell pkg-config --cflags --libs check) $(DEP_LIBS)
 
-check: all check-c check-abi check-install check-python check-examples check-fuzz
+check: all data check-c check-abi check-install check-python check-examples check-fuzz
 
 check-c: $(TEST_BIN)
 	./$(TEST_BIN)
@@ -117,9 +121,9 @@ check-python: all
 examples: $(EXAMPLE_BINS)
 
 .SECONDEXPANSION:
-$(BUILD)/examples/%: $$(wildcard examples/%.c examples/%/*.c examples/%/*.h) $(EX_COMMON) $(wildcard examples/common/*.h) $(ALIB)
+$(BUILD)/examples/%: $$(wildcard examples/%.c examples/%/*.c examples/%/*.h) $(EX_COMMON) $(wildcard examples/common/*.h) $(BLIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Iexamples -o $@ $(filter %.c,$^) $(ALIB) $(LDFLAGS) $(EX_LIBS) $(DEP_LIBS)
+	$(CC) $(ALL_CFLAGS) -Iexamples -o $@ $(filter %.c,$^) $(BLIB) $(LDFLAGS) $(EX_LIBS) $(DEP_LIBS)
 
 check-examples: examples data
 	sh scripts/run-examples --quick
@@ -136,6 +140,10 @@ check-asan:
 	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/check_all
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/check_all
 
+check-valgrind: $(TEST_BIN)
+	CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+	    --error-exitcode=1 ./$(TEST_BIN)
+
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRCS))
 
@@ -150,9 +158,9 @@ fuzz: $(FUZZ_BINS)
 
 # The corpus replay runs without libFuzzer: each input goes through the
 # target's entry point in an ordinary build.
-$(BUILD)/fuzz/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(ALIB)
+$(BUILD)/fuzz/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(BLIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(ALIB) $(LDFLAGS) $(DEP_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(BLIB) $(LDFLAGS) $(DEP_LIBS)
 
 check-fuzz: $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/replay_%,$(FUZZ_SRCS))
 	@for f in $^; do n=$${f##*/replay_}; ./$$f tests/fuzz/corpus/$$n || exit 1; done
@@ -193,9 +201,9 @@ data:
 BENCH_SRCS := $(wildcard bench/bench_*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-$(BUILD)/bench/%: bench/%.c $(ALIB)
+$(BUILD)/bench/%: bench/%.c $(BLIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -O3 -o $@ $< $(ALIB) $(LDFLAGS) $(DEP_LIBS)
+	$(CC) $(ALL_CFLAGS) -O3 -o $@ $< $(BLIB) $(LDFLAGS) $(DEP_LIBS)
 
 bench: bench-deps $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do ./$$b || exit 1; done

@@ -6,5 +6,6 @@
 #define ASSOCMEM_ASSOCMEM_H
 
 #include "assocmem/common.h"
+#include "assocmem/data.h"
 
 #endif
