@@ -163,6 +163,14 @@ amem__node *amem__gauss_kl(amem__graph *g, amem__node *mu,
 
 /* Writes "[d0,d1,...]" into buf (at least 64 bytes) and returns buf. */
 char *amem__shape_str(const amem__node *n, char *buf);
+/*
+ * 1 when a builder may go on: the graph has not failed and the first nin of
+ * a, b, c are non-NULL. Otherwise 0, with AMEM_E_NULL recorded for a NULL
+ * input (a failed graph keeps its first error).
+ */
+int amem__inputs_ok(amem__graph *g, const char *op, int nin,
+                    const amem__node *a, const amem__node *b,
+                    const amem__node *c);
 /* Number of rows (size / last extent) and the last extent of n. */
 void amem__rows_cols(const amem__node *n, size_t *rows, size_t *cols);
 
