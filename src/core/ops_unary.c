@@ -105,6 +105,13 @@ amem__node *amem__leaky_relu(amem__graph *g, amem__node *x, float slope)
     return y ? leaky_forward(y, x) : NULL;
 }
 
+/* σ(z) without overflow: e = e^−|z| ≤ 1. */
+static inline float stable_sigmoid(float z)
+{
+    float e = expf(-fabsf(z));
+    return z >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+}
+
 /* y = 1/(1+e⁻ˣ);  dx += dy·y(1−y) */
 static void sigmoid_backward(amem__graph *g, amem__node *y)
 {
@@ -123,10 +130,8 @@ amem__node *amem__sigmoid(amem__graph *g, amem__node *x)
     amem__node *y = unary_make(g, &sigmoid_op, x, 0.0f);
     if (y == NULL)
         return NULL;
-    for (size_t i = 0; i < y->size; i++) {
-        float e = expf(-fabsf(x->val[i])); /* ≤ 1: never overflows */
-        y->val[i] = x->val[i] >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
-    }
+    for (size_t i = 0; i < y->size; i++)
+        y->val[i] = stable_sigmoid(x->val[i]);
     return y;
 }
 
@@ -152,19 +157,16 @@ amem__node *amem__tanh(amem__graph *g, amem__node *x)
     return y;
 }
 
-/*
- * y = (max(βx,0) + log1p(e^−|βx|))/β;  dx += dy·σ(βx), with σ(βx) = 1 − e^(−βy)
- * computed as −expm1(−βy), accurate also where σ is tiny.
- */
+/* y = (max(βx,0) + log1p(e^−|βx|))/β;  dx += dy·σ(βx) */
 static void softplus_backward(amem__graph *g, amem__node *y)
 {
     (void)g;
-    float *gx = y->in[0]->grad;
-    if (gx == NULL)
+    amem__node *x = y->in[0];
+    if (x->grad == NULL)
         return;
     float beta = y->farg[0];
     for (size_t i = 0; i < y->size; i++)
-        gx[i] += y->grad[i] * -expm1f(-beta * y->val[i]);
+        x->grad[i] += y->grad[i] * stable_sigmoid(beta * x->val[i]);
 }
 
 static const amem__op softplus_op = {"softplus", softplus_backward};
