@@ -1,0 +1,67 @@
+/* Row L2 normalisation with a zero-row guard; see ops.h. */
+#include <math.h>
+
+#include "assocmem/common.h"
+#include "ops.h"
+
+/* farg[0] = eps; aux[r] = the divisor max(‖x_r‖, eps) of row r. */
+
+/*
+ * y = x / max(‖x‖, ε) per row;
+ * dx += (dy − y·(y·dy)) / ‖x‖ where ‖x‖ > ε, else dy / ε
+ */
+static void l2n_backward(amem__graph *g, amem__node *y)
+{
+    (void)g;
+    amem__node *x = y->in[0];
+    if (x->grad == NULL)
+        return;
+    size_t rows, cols;
+    amem__rows_cols(x, &rows, &cols);
+    float eps = y->farg[0];
+    for (size_t r = 0; r < rows; r++) {
+        const float *yr = y->val + r * cols, *dy = y->grad + r * cols;
+        float *dx = x->grad + r * cols, inv = 1.0f / y->aux[r], s = 0.0f;
+        if (y->aux[r] > eps)
+            for (size_t j = 0; j < cols; j++)
+                s += yr[j] * dy[j];
+        for (size_t j = 0; j < cols; j++)
+            dx[j] += inv * (dy[j] - yr[j] * s);
+    }
+}
+
+static const amem__op l2n_op = {"l2_normalize", l2n_backward};
+
+amem__node *amem__l2_normalize(amem__graph *g, amem__node *x, float eps)
+{
+    if (!amem__inputs_ok(g, "l2_normalize", 1, x, NULL, NULL))
+        return NULL;
+    if (!(isfinite(eps) && eps > 0.0f)) {
+        amem__graph_fail(g, AMEM_E_ARG, "l2_normalize: eps %g must be finite and > 0",
+                         (double)eps);
+        return NULL;
+    }
+    amem__node *y = amem__node_make(g, &l2n_op, x->ndim, x->shape, 1, x, NULL, NULL);
+    if (y == NULL)
+        return NULL;
+    size_t rows, cols;
+    amem__rows_cols(x, &rows, &cols);
+    y->aux = amem__arena_alloc(g->arena, rows * sizeof(float));
+    if (y->aux == NULL) {
+        amem__graph_fail(g, AMEM_E_NOMEM, "l2_normalize: graph arena exhausted");
+        return NULL;
+    }
+    y->farg[0] = eps;
+    for (size_t r = 0; r < rows; r++) {
+        const float *xr = x->val + r * cols;
+        float *yr = y->val + r * cols, ss = 0.0f;
+        for (size_t j = 0; j < cols; j++)
+            ss += xr[j] * xr[j];
+        float norm = sqrtf(ss);
+        y->aux[r] = norm > eps ? norm : eps;
+        float inv = 1.0f / y->aux[r];
+        for (size_t j = 0; j < cols; j++)
+            yr[j] = inv * xr[j];
+    }
+    return y;
+}
