@@ -61,7 +61,7 @@ EXAMPLE_BINS := $(addprefix $(BUILD)/examples/,$(EXAMPLE_NAMES))
 EX_LIBS      := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
 
 .PHONY: ensure-deps all clean check check-c check-abi check-install check-python \
-        check-examples check-fuzz check-asan check-valgrind install uninstall deps data demo \
+        check-examples check-fuzz check-asan check-blis check-valgrind install uninstall deps data demo \
         fuzz bench bench-deps update-symbols examples
 
 all: $(SOLIB) lib/$(SONAME) lib/libassocmem.so $(ALIB)
@@ -140,6 +140,11 @@ check-asan:
 	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/check_all
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/check_all
 
+# The same C suites against BLIS instead of OpenBLAS.
+check-blis:
+	$(MAKE) BLAS=blis BUILD=build-blis build-blis/tests/check_all
+	./build-blis/tests/check_all
+
 check-valgrind: $(TEST_BIN)
 	CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
 	    --error-exitcode=1 ./$(TEST_BIN)
@@ -209,4 +214,4 @@ bench: bench-deps $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do ./$$b || exit 1; done
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz lib/libassocmem* assocmem.pc
+	rm -rf $(BUILD) build-asan build-fuzz build-blis build-clang lib/libassocmem* assocmem.pc
