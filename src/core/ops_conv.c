@@ -23,7 +23,9 @@
 #include "ops_image.h"
 
 /* Floats of im2col scratch per chunk: 4 MiB keeps a chunk cache-friendly. */
+#ifndef COL_BUDGET
 #define COL_BUDGET ((size_t)1 << 20)
+#endif
 
 typedef struct conv_geom {
     int n, c, h, w;     /* input */
@@ -118,6 +120,21 @@ static void im2col(const conv_geom *G, const float *x, int nb, float *col)
             }
 }
 
+/* row[j·s + off] += src[j] for j in [lo, hi): one row of col2im. */
+static void scatter_row(float *row, const float *src, int s, int off, int lo,
+                        int hi)
+{
+    if (s == 1) {
+        float *dst = row + lo + off;
+        const float *from = src + lo;
+        for (int j = 0; j < hi - lo; j++)
+            dst[j] += from[j];
+        return;
+    }
+    for (int j = lo; j < hi; j++)
+        row[j * s + off] += src[j];
+}
+
 /* dx (at item n0) += col2im(col): the adjoint of im2col. */
 static void col2im_add(const conv_geom *G, const float *col, int nb, float *dx)
 {
@@ -133,9 +150,8 @@ static void col2im_add(const conv_geom *G, const float *col, int nb, float *dx)
                         int y = i * G->stride - G->pad + u;
                         if (y < 0 || y >= G->h)
                             continue;
-                        float *row = dp + (size_t)y * G->w;
-                        for (int j = lo; j < hi; j++)
-                            row[j * G->stride + off] += col[j];
+                        scatter_row(dp + (size_t)y * G->w, col, G->stride,
+                                    off, lo, hi);
                     }
                 }
             }
