@@ -80,22 +80,33 @@ static void valid_cols(const conv_geom *G, int v, int *lo, int *hi)
     *hi = (int)end;
 }
 
-/* One output row of col from one input row (NULL: row lies in the padding). */
+/*
+ * One output row of col from one input row (NULL: the row lies in the
+ * padding). Short rows (the encoder's late layers) are cheaper as plain
+ * loops than as three libc calls; long rows use memset/memcpy.
+ */
+#define SHORT_ROW 16
+
 static void gather_row(float *dst, const float *src_row, const conv_geom *G,
                        int off, int lo, int hi)
 {
-    if (src_row == NULL) {
-        memset(dst, 0, (size_t)G->ow * sizeof *dst);
+    int ow = G->ow, s = G->stride;
+    if (src_row == NULL)
+        lo = hi = ow;
+    if (ow < SHORT_ROW || s != 1) {
+        int j = 0;
+        for (; j < lo; j++)
+            dst[j] = 0.0f;
+        for (; j < hi; j++)
+            dst[j] = src_row[j * s + off];
+        for (; j < ow; j++)
+            dst[j] = 0.0f;
         return;
     }
     memset(dst, 0, (size_t)lo * sizeof *dst);
-    if (G->stride == 1) {
+    if (hi > lo)
         memcpy(dst + lo, src_row + lo + off, (size_t)(hi - lo) * sizeof *dst);
-    } else {
-        for (int j = lo; j < hi; j++)
-            dst[j] = src_row[j * G->stride + off];
-    }
-    memset(dst + hi, 0, (size_t)(G->ow - hi) * sizeof *dst);
+    memset(dst + hi, 0, (size_t)(ow - hi) * sizeof *dst);
 }
 
 /* x points at item n0; fills col [ckk, nb·pix] (layout in the file comment). */
