@@ -1,0 +1,195 @@
+/*
+ * Batch normalisation per channel; see ops_image.h and docs/engine-image.md.
+ *
+ * x is viewed as [N, C, S] with S = H·W for 4-D input and S = 1 for 2-D, so
+ * channel c gathers the m = N·S values x[n, c, s]. node->aux holds 2·C
+ * floats saved for backward: the mean used (batch or running) in aux[0..C)
+ * and the inverse standard deviation 1/√(σ² + eps) in aux[C..2C).
+ * iarg[0] is 1 when the node used batch statistics (training mode).
+ */
+#include <math.h>
+
+#include "assocmem/common.h"
+#include "ops_image.h"
+
+typedef struct bn_view {
+    int n, c;
+    size_t s, m; /* values per (n, c) plane; values per channel */
+} bn_view;
+
+static void bn_backward(amem__graph *g, amem__node *n);
+static const amem__op bn_op = {"batchnorm", bn_backward};
+
+static bn_view view_of(const amem__node *x)
+{
+    bn_view v = {x->shape[0], x->shape[1], 1, 0};
+    if (x->ndim == 4)
+        v.s = (size_t)x->shape[2] * x->shape[3];
+    v.m = (size_t)v.n * v.s;
+    return v;
+}
+
+/* μ_c = (1/m) Σ x,  σ²_c = (1/m) Σ (x − μ_c)²  (biased), two passes. */
+static void batch_stats(const bn_view *v, const float *x, float *mean,
+                        float *var)
+{
+    for (int c = 0; c < v->c; c++) {
+        double s = 0.0, q = 0.0;
+        for (int b = 0; b < v->n; b++) {
+            const float *p = x + ((size_t)b * v->c + c) * v->s;
+            for (size_t k = 0; k < v->s; k++)
+                s += p[k];
+        }
+        double mu = s / (double)v->m;
+        for (int b = 0; b < v->n; b++) {
+            const float *p = x + ((size_t)b * v->c + c) * v->s;
+            for (size_t k = 0; k < v->s; k++)
+                q += (p[k] - mu) * (p[k] - mu);
+        }
+        mean[c] = (float)mu;
+        var[c] = (float)(q / (double)v->m);
+    }
+}
+
+/* y = γ·(x − μ)·istd + β */
+static void bn_apply(const bn_view *v, const float *x, const float *mean,
+                     const float *istd, const float *gamma, const float *beta,
+                     float *y)
+{
+    for (int b = 0; b < v->n; b++)
+        for (int c = 0; c < v->c; c++) {
+            size_t at = ((size_t)b * v->c + c) * v->s;
+            float scale = gamma[c] * istd[c], shift = beta[c] - mean[c] * scale;
+            for (size_t k = 0; k < v->s; k++)
+                y[at + k] = x[at + k] * scale + shift;
+        }
+}
+
+/* running = momentum·running + (1 − momentum)·batch (Keras convention). */
+static void update_running(const bn_view *v, int unbiased, const float *mean,
+                           const float *var, float momentum, float *run_mean,
+                           float *run_var)
+{
+    double adjust = unbiased && v->m > 1 ? (double)v->m / (double)(v->m - 1) : 1.0;
+    for (int c = 0; c < v->c; c++) {
+        if (run_mean != NULL)
+            run_mean[c] = momentum * run_mean[c] + (1.0f - momentum) * mean[c];
+        if (run_var != NULL)
+            run_var[c] = momentum * run_var[c] +
+                         (1.0f - momentum) * (float)(var[c] * adjust);
+    }
+}
+
+static int bn_validate(amem__graph *g, const amem__node *x,
+                       const amem__node *gamma, const amem__node *beta,
+                       float momentum, float eps)
+{
+    if (x->ndim != 2 && x->ndim != 4)
+        return amem__graph_fail(g, AMEM_E_DIM, "batchnorm: input rank %d, need 2 or 4",
+                                x->ndim);
+    size_t c = (size_t)x->shape[1];
+    if (gamma->size != c || beta->size != c)
+        return amem__graph_fail(g, AMEM_E_DIM,
+                                "batchnorm: gamma %zu and beta %zu elements, %zu channels",
+                                gamma->size, beta->size, c);
+    if (!(momentum >= 0.0f && momentum <= 1.0f) || !(eps > 0.0f) || isinf(eps))
+        return amem__graph_fail(g, AMEM_E_RANGE,
+                                "batchnorm: momentum %g (need [0, 1]), eps %g (need > 0)",
+                                (double)momentum, (double)eps);
+    return AMEM_OK;
+}
+
+/* Inference statistics: μ = running mean, istd = 1/√(running var + eps). */
+static int running_stats(amem__graph *g, const bn_view *v, const float *run_mean,
+                         const float *run_var, float eps, float *mean, float *istd)
+{
+    if (run_mean == NULL || run_var == NULL)
+        return amem__graph_fail(g, AMEM_E_NULL,
+                                "batchnorm: inference needs running mean and variance");
+    for (int c = 0; c < v->c; c++) {
+        if (!(run_var[c] >= 0.0f) || !isfinite(run_mean[c]) || isinf(run_var[c]))
+            return amem__graph_fail(g, AMEM_E_RANGE,
+                                    "batchnorm: running statistics of channel %d are "
+                                    "not finite with variance >= 0", c);
+        mean[c] = run_mean[c];
+        istd[c] = 1.0f / sqrtf(run_var[c] + eps);
+    }
+    return AMEM_OK;
+}
+
+amem__node *amem__batchnorm(amem__graph *g, amem__node *x, amem__node *gamma,
+                            amem__node *beta, float *running_mean,
+                            float *running_var, float momentum, float eps)
+{
+    if (g->status != AMEM_OK || !x || !gamma || !beta) /* records E_NULL */
+        return amem__node_make(g, &bn_op, 0, NULL, 3, x, gamma, beta);
+    if (bn_validate(g, x, gamma, beta, momentum, eps) != AMEM_OK)
+        return NULL;
+    bn_view v = view_of(x);
+    float *saved = amem__arena_alloc(g->arena, 3 * (size_t)v.c * sizeof(float));
+    if (saved == NULL) {
+        amem__graph_fail(g, AMEM_E_NOMEM, "batchnorm: graph arena exhausted");
+        return NULL;
+    }
+    float *mean = saved, *istd = saved + v.c, *var = saved + 2 * (size_t)v.c;
+    if (g->training) {
+        batch_stats(&v, x->val, mean, var);
+        for (int c = 0; c < v.c; c++)
+            istd[c] = 1.0f / sqrtf(var[c] + eps);
+    } else if (running_stats(g, &v, running_mean, running_var, eps, mean,
+                             istd) != AMEM_OK) {
+        return NULL;
+    }
+    amem__node *out = amem__node_make(g, &bn_op, x->ndim, x->shape, 3, x, gamma,
+                                      beta);
+    if (out == NULL)
+        return NULL;
+    out->aux = saved;
+    out->iarg[0] = g->training != 0;
+    bn_apply(&v, x->val, mean, istd, gamma->val, beta->val, out->val);
+    if (g->training)
+        update_running(&v, x->ndim == 4, mean, var, momentum, running_mean,
+                       running_var);
+    return out;
+}
+
+/*
+ * With x̂ = (x − μ)·istd, Σ over the m values of a channel:
+ *   dγ += Σ dy·x̂,  dβ += Σ dy
+ *   training:  dx += γ·istd/m · (m·dy − Σ dy − x̂·Σ dy·x̂)
+ *   inference: dx += γ·istd · dy
+ */
+static void bn_backward(amem__graph *g, amem__node *n)
+{
+    (void)g;
+    amem__node *x = n->in[0], *gamma = n->in[1], *beta = n->in[2];
+    bn_view v = view_of(x);
+    const float *mean = n->aux, *istd = n->aux + v.c;
+    for (int c = 0; c < v.c; c++) {
+        double sum_dy = 0.0, sum_dy_xhat = 0.0;
+        for (int b = 0; b < v.n; b++) {
+            size_t at = ((size_t)b * v.c + c) * v.s;
+            for (size_t k = 0; k < v.s; k++) {
+                double xhat = (x->val[at + k] - mean[c]) * istd[c];
+                sum_dy += n->grad[at + k];
+                sum_dy_xhat += n->grad[at + k] * xhat;
+            }
+        }
+        if (gamma->grad != NULL)
+            gamma->grad[c] += (float)sum_dy_xhat;
+        if (beta->grad != NULL)
+            beta->grad[c] += (float)sum_dy;
+        if (x->grad == NULL)
+            continue;
+        float scale = gamma->val[c] * istd[c];
+        float mean_dy = n->iarg[0] ? (float)(sum_dy / (double)v.m) : 0.0f;
+        float mean_dy_xhat = n->iarg[0] ? (float)(sum_dy_xhat / (double)v.m) : 0.0f;
+        for (int b = 0; b < v.n; b++) {
+            size_t at = ((size_t)b * v.c + c) * v.s;
+            for (size_t k = 0; k < v.s; k++) {
+                float xhat = (x->val[at + k] - mean[c]) * istd[c];
+                x->grad[at + k] += scale * (n->grad[at + k] - mean_dy - xhat * mean_dy_xhat);
+            }
+        }
+    }
+}
