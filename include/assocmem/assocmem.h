@@ -7,5 +7,6 @@
 
 #include "assocmem/common.h"
 #include "assocmem/data.h"
+#include "assocmem/hopfield.h"
 
 #endif

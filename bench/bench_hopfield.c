@@ -1,0 +1,160 @@
+/*
+ * Modern Hopfield recall throughput, beside NumPy and PyTorch.
+ *
+ * For each case (d, N stored patterns, B queries, 3 iterations of
+ * x <- Y^T softmax(b Y x), b = 1/sqrt(d)) it times amem_hopfield_recall
+ * (best of REPEATS), runs bench/peer_hopfield.py with /usr/bin/python3 for
+ * the same computation in NumPy and PyTorch (1 and 2 threads), and prints
+ * one figure per line, with the ratio ours / peer as a speed-up (peer time
+ * over our time; > 1 means faster than the peer).
+ *
+ * usage: build/bench/bench_hopfield [--no-peer] [--quick]
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "assocmem/hopfield.h"
+
+enum { ITERS = 3, REPEATS = 5 };
+
+typedef struct bench_case {
+    size_t d, n, b;
+} bench_case;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Standard normals from a small LCG + Box-Muller (data only). */
+static void fill_normal(float *x, size_t n, unsigned long long *state)
+{
+    for (size_t i = 0; i < n; i++) {
+        *state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+        double u1 = ((*state >> 11) + 1.0) / 9007199254740993.0;
+        *state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+        double u2 = (*state >> 11) / 9007199254740992.0;
+        x[i] = (float)(sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
+    }
+}
+
+static int check(int rc, const char *what)
+{
+    if (rc != AMEM_OK) {
+        fprintf(stderr, "bench_hopfield: %s: %s\n", what, amem_last_error());
+        exit(1);
+    }
+    return rc;
+}
+
+/* Best wall time of the batched recall in seconds. */
+static double time_ours(const bench_case *c)
+{
+    unsigned long long state = 42;
+    float *y = malloc(c->n * c->d * sizeof(float));
+    float *x = malloc(c->b * c->d * sizeof(float));
+    float *out = malloc(c->b * c->d * sizeof(float));
+    if (!y || !x || !out)
+        exit(1);
+    fill_normal(y, c->n * c->d, &state);
+    fill_normal(x, c->b * c->d, &state);
+    amem_hopfield *h = NULL;
+    check(amem_hopfield_create(AMEM_HOPFIELD_MODERN, c->d, 0, &h), "create");
+    check(amem_hopfield_store(h, y, c->n), "store");
+    check(amem_hopfield_set(h, AMEM_HOPFIELD_SCALE_SQRT_D, 1), "set");
+    check(amem_hopfield_set(h, AMEM_HOPFIELD_MAX_STEPS, ITERS), "set");
+    check(amem_hopfield_set(h, AMEM_HOPFIELD_TOLERANCE, 0), "set");
+    double best = INFINITY;
+    for (int r = 0; r <= REPEATS; r++) { /* first run warms up */
+        double t0 = now();
+        check(amem_hopfield_recall(h, x, c->b, NULL, out, NULL, NULL),
+              "recall");
+        double t = now() - t0;
+        if (r > 0 && t < best)
+            best = t;
+    }
+    amem_hopfield_free(h);
+    free(y);
+    free(x);
+    free(out);
+    return best;
+}
+
+/* Run the peer script; fills names/times, returns how many peers ran. */
+static int time_peers(const bench_case *c, char names[][16], double *times)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 bench/peer_hopfield.py %zu %zu %zu %d %d "
+             "2>/dev/null",
+             c->d, c->n, c->b, ITERS, REPEATS);
+    FILE *p = popen(cmd, "r");
+    if (p == NULL)
+        return 0;
+    int k = 0;
+    char line[256];
+    while (k < 4 && fgets(line, sizeof line, p) != NULL)
+        if (sscanf(line, "%15s %lf", names[k], &times[k]) == 2)
+            k++;
+    pclose(p);
+    return k;
+}
+
+static void run_case(const bench_case *c, int peers)
+{
+    double flop = (double)ITERS * 4.0 * (double)c->b * (double)c->n *
+                  (double)c->d;
+    double t = time_ours(c);
+    char tag[64];
+    snprintf(tag, sizeof tag, "d=%zu N=%zu B=%zu iters=%d", c->d, c->n, c->b,
+             ITERS);
+    printf("hopfield_recall %s ours: %.4f s, %.0f queries/s, %.1f GFLOP/s\n",
+           tag, t, (double)c->b / t, flop / t * 1e-9);
+    fflush(stdout);
+    if (!peers)
+        return;
+    char names[4][16];
+    double times[4];
+    int k = time_peers(c, names, times);
+    if (k == 0) {
+        printf("hopfield_recall %s peers: not available\n", tag);
+        return;
+    }
+    double fastest = INFINITY;
+    for (int i = 0; i < k; i++) {
+        printf("hopfield_recall %s %s: %.4f s, %.0f queries/s, %.1f GFLOP/s, "
+               "ours/peer speed %.2fx\n",
+               tag, names[i], times[i], (double)c->b / times[i],
+               flop / times[i] * 1e-9, times[i] / t);
+        fastest = times[i] < fastest ? times[i] : fastest;
+    }
+    printf("hopfield_recall %s ours vs fastest peer: %.2fx\n", tag,
+           fastest / t);
+    fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+    int peers = 1, quick = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--no-peer") == 0)
+            peers = 0;
+        else if (strcmp(argv[i], "--quick") == 0)
+            quick = 1;
+    }
+    const bench_case cases[] = {
+        {784, 1000, 1000}, {784, 10000, 1000}, {64, 100000, 256}};
+    const bench_case small[] = {{784, 1000, 100}};
+    size_t count = quick ? 1 : sizeof cases / sizeof cases[0];
+    printf("# libassocmem %s, %d BLAS threads\n", amem_version_string(),
+           amem_get_num_threads());
+    for (size_t i = 0; i < count; i++)
+        run_case(quick ? &small[i] : &cases[i], peers);
+    return 0;
+}

@@ -1,0 +1,168 @@
+/* Life cycle of the Hopfield handle: create, free, queries, clear. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/check.h"
+#include "core/error.h"
+#include "hopfield_impl.h"
+
+int amem__hopfield_keeps_patterns(int kind)
+{
+    return kind != AMEM_HOPFIELD_CLASSICAL;
+}
+
+size_t amem__hopfield_out_dim(const amem_hopfield *h)
+{
+    return h->value_dim ? h->value_dim : h->dim;
+}
+
+static int kind_known(int kind)
+{
+    return kind >= AMEM_HOPFIELD_CLASSICAL && kind <= AMEM_HOPFIELD_MODERN;
+}
+
+/* Size of the CLASSICAL weight matrix in floats, or 0 on overflow. */
+static size_t weight_len(size_t dim, size_t value_dim)
+{
+    size_t n;
+    if (amem__mul_size(value_dim ? value_dim : dim, dim, &n) != 0 ||
+        n > SIZE_MAX / sizeof(float))
+        return 0;
+    return n;
+}
+
+int amem__hopfield_alloc(const char *fn, int kind, size_t dim,
+                         size_t value_dim, amem_hopfield **out)
+{
+    amem_hopfield *h = calloc(1, sizeof *h);
+    if (h == NULL)
+        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the handle");
+    h->kind = kind;
+    h->dim = dim;
+    h->value_dim = value_dim;
+    amem__hopfield_default_params(kind, h->param);
+    amem__rng_seed(&h->rng, (uint64_t)h->param[AMEM_HOPFIELD_SEED]);
+    if (kind == AMEM_HOPFIELD_CLASSICAL) {
+        h->weights = calloc(weight_len(dim, value_dim), sizeof(float));
+        if (h->weights == NULL) {
+            free(h);
+            return amem__fail(AMEM_E_NOMEM, fn,
+                              "cannot allocate the %zu x %zu weights",
+                              value_dim ? value_dim : dim, dim);
+        }
+    }
+    *out = h;
+    return AMEM_OK;
+}
+
+int amem_hopfield_create(int kind, size_t dim, size_t value_dim,
+                         amem_hopfield **out)
+{
+    static const char fn[] = "amem_hopfield_create";
+    AMEM__CHECK_NULL(out, fn);
+    *out = NULL;
+    if (!kind_known(kind))
+        return amem__fail(AMEM_E_ARG, fn, "unknown kind %d", kind);
+    if (dim == 0)
+        return amem__fail(AMEM_E_DIM, fn, "dimension is 0");
+    if (value_dim > 0 && kind != AMEM_HOPFIELD_CLASSICAL &&
+        kind != AMEM_HOPFIELD_MODERN)
+        return amem__fail(AMEM_E_UNSUPPORTED, fn,
+                          "kind %d is autoassociative only (value_dim %zu)",
+                          kind, value_dim);
+    if (weight_len(dim, value_dim) == 0 ||
+        weight_len(dim + value_dim, 1) == 0 || dim + value_dim < dim)
+        return amem__fail(AMEM_E_DIM, fn, "dimensions %zu, %zu too large",
+                          dim, value_dim);
+    return amem__hopfield_alloc(fn, kind, dim, value_dim, out);
+}
+
+void amem_hopfield_free(amem_hopfield *h)
+{
+    if (h == NULL)
+        return;
+    free(h->weights);
+    free(h->keys);
+    free(h->values);
+    free(h);
+}
+
+int amem_hopfield_kind(const amem_hopfield *h, int *out)
+{
+    AMEM__CHECK_NULL(h, "amem_hopfield_kind");
+    AMEM__CHECK_NULL(out, "amem_hopfield_kind");
+    *out = h->kind;
+    return AMEM_OK;
+}
+
+int amem_hopfield_dim(const amem_hopfield *h, size_t *out)
+{
+    AMEM__CHECK_NULL(h, "amem_hopfield_dim");
+    AMEM__CHECK_NULL(out, "amem_hopfield_dim");
+    *out = h->dim;
+    return AMEM_OK;
+}
+
+int amem_hopfield_value_dim(const amem_hopfield *h, size_t *out)
+{
+    AMEM__CHECK_NULL(h, "amem_hopfield_value_dim");
+    AMEM__CHECK_NULL(out, "amem_hopfield_value_dim");
+    *out = h->value_dim;
+    return AMEM_OK;
+}
+
+int amem_hopfield_count(const amem_hopfield *h, size_t *out)
+{
+    AMEM__CHECK_NULL(h, "amem_hopfield_count");
+    AMEM__CHECK_NULL(out, "amem_hopfield_count");
+    *out = h->count;
+    return AMEM_OK;
+}
+
+int amem_hopfield_clear(amem_hopfield *h)
+{
+    AMEM__CHECK_NULL(h, "amem_hopfield_clear");
+    if (h->weights)
+        memset(h->weights, 0,
+               weight_len(h->dim, h->value_dim) * sizeof(float));
+    free(h->keys);
+    free(h->values);
+    h->keys = h->values = NULL;
+    h->capacity = 0;
+    h->count = 0;
+    return AMEM_OK;
+}
+
+/* Grow one row array to cap rows of width w, keeping its contents. */
+static int grow_rows(float **rows, size_t cap, size_t w)
+{
+    size_t n;
+    if (amem__mul_size(cap, w, &n) != 0 || n > SIZE_MAX / sizeof(float))
+        return -1;
+    float *grown = realloc(*rows, n * sizeof(float));
+    if (grown == NULL)
+        return -1;
+    *rows = grown;
+    return 0;
+}
+
+int amem__hopfield_reserve(const char *fn, amem_hopfield *h, size_t more)
+{
+    if (more > SIZE_MAX - h->count)
+        return amem__fail(AMEM_E_DIM, fn, "%zu more patterns overflow", more);
+    size_t need = h->count + more;
+    if (need <= h->capacity)
+        return AMEM_OK;
+    size_t cap = h->capacity < 16 ? 16 : h->capacity;
+    while (cap < need)
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    /* Grow both arrays before recording the new capacity, so a failure
+     * leaves the handle's contents and count as they were. */
+    if (grow_rows(&h->keys, cap, h->dim) != 0 ||
+        (h->kind == AMEM_HOPFIELD_MODERN && h->value_dim > 0 &&
+         grow_rows(&h->values, cap, h->value_dim) != 0))
+        return amem__fail(AMEM_E_NOMEM, fn,
+                          "cannot grow storage to %zu patterns", cap);
+    h->capacity = cap;
+    return AMEM_OK;
+}

@@ -1,0 +1,204 @@
+/*
+ * Save and load of the Hopfield handle in the shared model file format
+ * (core/modelfile.h), piece kind AMEM__KIND_HOPFIELD. Payload, all
+ * little-endian:
+ *   u32 kind, u64 dim, u64 value_dim,
+ *   u32 setting count (AMEM_HOPFIELD_PARAM_COUNT), f64 x count settings,
+ *   u64 x 4 RNG state, u64 count,
+ *   CLASSICAL: f32 weights, (m ? m : d) x d
+ *   others:    f32 keys count x d, then (hetero MODERN) f32 values count x m
+ * Nothing else follows. Every size is checked against what remains of the
+ * payload (overflow-safe) before anything is allocated.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/check.h"
+#include "core/error.h"
+#include "core/modelfile.h"
+#include "hopfield_impl.h"
+
+static void write_payload(const amem_hopfield *h, amem__wbuf *w)
+{
+    amem__put_u32(w, (uint32_t)h->kind);
+    amem__put_u64(w, h->dim);
+    amem__put_u64(w, h->value_dim);
+    amem__put_u32(w, AMEM_HOPFIELD_PARAM_COUNT);
+    for (int i = 0; i < AMEM_HOPFIELD_PARAM_COUNT; i++)
+        amem__put_f64(w, h->param[i]);
+    for (int i = 0; i < 4; i++)
+        amem__put_u64(w, h->rng.s[i]);
+    amem__put_u64(w, h->count);
+    if (h->kind == AMEM_HOPFIELD_CLASSICAL) {
+        size_t rows = h->value_dim ? h->value_dim : h->dim;
+        amem__put_f32s(w, h->weights, rows * h->dim);
+        return;
+    }
+    amem__put_f32s(w, h->keys, h->count * h->dim);
+    if (h->value_dim > 0)
+        amem__put_f32s(w, h->values, h->count * h->value_dim);
+}
+
+int amem_hopfield_save(const amem_hopfield *h, const char *path)
+{
+    static const char fn[] = "amem_hopfield_save";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(path, fn);
+    amem__wbuf w;
+    amem__wbuf_init(&w);
+    write_payload(h, &w);
+    int rc = amem__model_save_file(fn, path, AMEM__KIND_HOPFIELD, &w);
+    amem__wbuf_free(&w);
+    return rc;
+}
+
+int amem_hopfield_save_mem(const amem_hopfield *h, void **data, size_t *len)
+{
+    static const char fn[] = "amem_hopfield_save_mem";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(data, fn);
+    AMEM__CHECK_NULL(len, fn);
+    amem__wbuf w;
+    amem__wbuf_init(&w);
+    write_payload(h, &w);
+    int rc = amem__model_save_mem(fn, AMEM__KIND_HOPFIELD, &w, data, len);
+    amem__wbuf_free(&w);
+    return rc;
+}
+
+/* The fixed-size head of the payload, validated. */
+typedef struct head {
+    uint32_t kind;
+    uint64_t dim, value_dim, count;
+    double param[AMEM_HOPFIELD_PARAM_COUNT];
+    uint64_t rng[4];
+} head;
+
+static int bad(const char *fn, const char *what)
+{
+    return amem__fail(AMEM_E_FORMAT, fn, "invalid model file: %s", what);
+}
+
+static int read_head(const char *fn, amem__rbuf *r, head *hd)
+{
+    hd->kind = amem__get_u32(r);
+    hd->dim = amem__get_u64(r);
+    hd->value_dim = amem__get_u64(r);
+    uint32_t nparam = amem__get_u32(r);
+    if (r->failed || nparam != AMEM_HOPFIELD_PARAM_COUNT)
+        return bad(fn, "truncated header or wrong setting count");
+    for (int i = 0; i < AMEM_HOPFIELD_PARAM_COUNT; i++)
+        hd->param[i] = amem__get_f64(r);
+    for (int i = 0; i < 4; i++)
+        hd->rng[i] = amem__get_u64(r);
+    hd->count = amem__get_u64(r);
+    if (r->failed)
+        return bad(fn, "truncated header");
+    if (hd->kind > AMEM_HOPFIELD_MODERN)
+        return bad(fn, "unknown network kind");
+    if (hd->dim == 0 || hd->dim > INT32_MAX || hd->value_dim > INT32_MAX ||
+        hd->count > INT32_MAX)
+        return bad(fn, "dimension or count out of range");
+    if (hd->value_dim > 0 && hd->kind != AMEM_HOPFIELD_CLASSICAL &&
+        hd->kind != AMEM_HOPFIELD_MODERN)
+        return bad(fn, "value dimension for an autoassociative kind");
+    for (int i = 0; i < AMEM_HOPFIELD_PARAM_COUNT; i++)
+        if (amem__hopfield_check_param(fn, i, hd->param[i]) != AMEM_OK)
+            return bad(fn, "setting out of range");
+    return AMEM_OK;
+}
+
+/* Read n floats into a new array after checking they are all present. */
+static int read_floats(const char *fn, amem__rbuf *r, size_t rows,
+                       size_t cols, float **dst)
+{
+    size_t n;
+    if (amem__mul_size(rows, cols, &n) != 0 || !amem__rbuf_has(r, n, 4))
+        return bad(fn, "array longer than the file");
+    if (n == 0)
+        return AMEM_OK;
+    float *buf = malloc(n * sizeof(float));
+    if (buf == NULL)
+        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats", n);
+    amem__get_f32s(r, buf, n);
+    if (r->failed || !amem__all_finite(buf, n)) {
+        free(buf);
+        return bad(fn, "truncated or non-finite array");
+    }
+    free(*dst);
+    *dst = buf;
+    return AMEM_OK;
+}
+
+static int read_body(const char *fn, amem__rbuf *r, amem_hopfield *h)
+{
+    if (h->kind == AMEM_HOPFIELD_CLASSICAL)
+        return read_floats(fn, r, h->value_dim ? h->value_dim : h->dim,
+                           h->dim, &h->weights);
+    int rc = read_floats(fn, r, h->count, h->dim, &h->keys);
+    if (rc == AMEM_OK && h->value_dim > 0)
+        rc = read_floats(fn, r, h->count, h->value_dim, &h->values);
+    h->capacity = h->count;
+    return rc;
+}
+
+/* The CLASSICAL weights must be present before the handle allocates them. */
+static int check_body_size(const char *fn, const amem__rbuf *r,
+                           const head *hd)
+{
+    size_t rows = hd->value_dim ? hd->value_dim : hd->dim, n;
+    if (hd->kind == AMEM_HOPFIELD_CLASSICAL &&
+        (amem__mul_size(rows, hd->dim, &n) != 0 || !amem__rbuf_has(r, n, 4)))
+        return bad(fn, "weight matrix longer than the file");
+    return AMEM_OK;
+}
+
+int amem_hopfield_load_mem(const void *data, size_t len, amem_hopfield **out)
+{
+    static const char fn[] = "amem_hopfield_load_mem";
+    AMEM__CHECK_NULL(out, fn);
+    *out = NULL;
+    AMEM__CHECK_NULL(data, fn);
+    amem__rbuf r;
+    head hd;
+    int rc = amem__model_open_mem(fn, data, len, AMEM__KIND_HOPFIELD, &r);
+    if (rc == AMEM_OK)
+        rc = read_head(fn, &r, &hd);
+    if (rc == AMEM_OK)
+        rc = check_body_size(fn, &r, &hd);
+    amem_hopfield *h = NULL;
+    if (rc == AMEM_OK)
+        rc = amem__hopfield_alloc(fn, (int)hd.kind, hd.dim, hd.value_dim, &h);
+    if (rc != AMEM_OK)
+        return rc;
+    memcpy(h->param, hd.param, sizeof h->param);
+    memcpy(h->rng.s, hd.rng, sizeof h->rng.s);
+    h->count = hd.count;
+    rc = read_body(fn, &r, h);
+    if (rc == AMEM_OK && r.pos != r.len)
+        rc = bad(fn, "trailing bytes after the payload");
+    if (rc != AMEM_OK) {
+        amem_hopfield_free(h);
+        return rc;
+    }
+    *out = h;
+    return AMEM_OK;
+}
+
+int amem_hopfield_load(const char *path, amem_hopfield **out)
+{
+    static const char fn[] = "amem_hopfield_load";
+    AMEM__CHECK_NULL(out, fn);
+    *out = NULL;
+    AMEM__CHECK_NULL(path, fn);
+    unsigned char *data;
+    size_t len;
+    int rc = amem__read_whole_file(fn, path, &data, &len);
+    if (rc != AMEM_OK)
+        return rc;
+    rc = amem_hopfield_load_mem(data, len, out);
+    free(data);
+    if (rc != AMEM_OK)
+        return amem__fail(rc, fn, "%s: %s", path, amem_last_error());
+    return AMEM_OK;
+}
