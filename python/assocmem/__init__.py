@@ -1,0 +1,46 @@
+"""assocmem: Python bindings of libassocmem, the associative-memory library.
+
+A pure ctypes package over the library's public C ABI. Arrays go in and come
+out as NumPy float32 (C-contiguous; inputs are converted only when they are
+not already), status codes become exceptions (AssocMemError subclasses
+carrying the library's detail sentence), and handles are freed by close(),
+a `with` block or the garbage collector.
+
+    import assocmem as am
+    x = am.random_patterns(100, 64, seed=1)
+    with am.Hopfield("modern", 64, beta=8.0) as net:
+        net.store(x)
+        cue, known = am.corrupt_zero(x, 0.5, seed=2)
+        y = net.recall(cue, clamp=known)
+
+The library is found through $ASSOCMEM_LIBRARY, then the repository's
+lib/libassocmem.so, then the system search path.
+"""
+
+from . import data
+from ._core import (__version__, get_num_threads, last_error, library_path,
+                    set_num_threads, strerror, version, version_info)
+from ._ffi import ENUMS, STATUS_MESSAGES
+from .data import (correlated_patterns, corrupt_flip, corrupt_gaussian,
+                   corrupt_mix, corrupt_zero, hamming, mask_bernoulli,
+                   mask_fraction, mse, pearson, pearson_overall,
+                   random_patterns, read_idx_images, read_idx_labels)
+from .errors import (ArgumentError, AssocMemError, CancelledError,
+                     DimensionError, FormatError, InputOutputError,
+                     InternalError, NonFiniteError, NullArgumentError,
+                     OutOfMemoryError, RangeError, StateError,
+                     UnsupportedError)
+from .hopfield import Hopfield, Kind, Noise, Order, Param, Update, param_bounds
+from .progress import ProgressCallback, progress_callback
+
+__all__ = [
+    "__version__", "version", "version_info", "library_path",
+    "set_num_threads", "get_num_threads", "strerror", "last_error",
+    "ENUMS", "STATUS_MESSAGES", "data",
+    "Hopfield", "Kind", "Param", "Update", "Order", "Noise", "param_bounds",
+    "ProgressCallback", "progress_callback",
+    "AssocMemError", "NullArgumentError", "ArgumentError", "DimensionError",
+    "RangeError", "NonFiniteError", "OutOfMemoryError", "InputOutputError",
+    "FormatError", "CancelledError", "StateError", "UnsupportedError",
+    "InternalError",
+] + data.__all__

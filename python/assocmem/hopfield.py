@@ -1,0 +1,389 @@
+"""The Hopfield family: classical (and BAM), dense polynomial/rectified/
+exponential, and modern continuous networks behind one class, Hopfield.
+
+Arrays are NumPy float32, one pattern per row (n x d). A 1-D array is a
+single pattern and gives 1-D results. See include/assocmem/hopfield.h for
+the dynamics, energies, settings and their ranges.
+"""
+
+import ctypes
+import enum
+import operator
+import os
+
+import numpy as np
+
+from . import _ffi
+from ._arrays import as_rows, dptr, fail, fptr, iptr, like_rows, size
+from ._handle import Handle
+from ._lib import lib
+from .errors import check
+
+_PREFIX = "AMEM_HOPFIELD_"
+_HANDLE_P = ctypes.POINTER(_ffi.amem_hopfield)
+
+
+def _int_enum(cname, prefix, clsname, exclude=()):
+    members = {k[len(prefix):]: v for k, v in _ffi.ENUMS[cname].items()
+               if k not in exclude}
+    return enum.IntEnum(clsname, members, module=__name__)
+
+
+#: Network kinds (enum amem_hopfield_kind).
+Kind = _int_enum("amem_hopfield_kind", _PREFIX, "Kind")
+#: Settings (enum amem_hopfield_param).
+Param = _int_enum("amem_hopfield_param", _PREFIX, "Param",
+                  exclude=(_PREFIX + "PARAM_COUNT",))
+
+
+def _value_enums():
+    """Settings whose values are named: enum amem_hopfield_<param>."""
+    out = {}
+    for p in Param:
+        cname = "amem_hopfield_" + p.name.lower()
+        if cname in _ffi.ENUMS:
+            clsname = p.name.title().replace("_", "")
+            out[p] = _int_enum(cname, _PREFIX + p.name + "_", clsname)
+    return out
+
+
+_VALUE_ENUMS = _value_enums()
+#: Values of the UPDATE setting (SYNC, ASYNC).
+Update = _VALUE_ENUMS[Param.UPDATE]
+#: Values of the ORDER setting (SEQUENTIAL, RANDOM).
+Order = _VALUE_ENUMS[Param.ORDER]
+#: Values of the NOISE setting (UNIFORM, SIGNS).
+Noise = _VALUE_ENUMS[Param.NOISE]
+
+
+def _member(cls, value, where):
+    """An enum member from a member, an int or a name (any case)."""
+    if isinstance(value, str):
+        key = value.strip().upper().replace("-", "_")
+        if key in cls.__members__:
+            return cls[key]
+        names = ", ".join(repr(n.lower()) for n in cls.__members__)
+        fail(_ffi.AMEM_E_ARG, where, "unknown %s %r (one of %s)"
+             % (cls.__name__.lower(), value, names))
+    try:
+        return cls(operator.index(value))
+    except (TypeError, ValueError):
+        fail(_ffi.AMEM_E_ARG, where, "invalid %s %r"
+             % (cls.__name__.lower(), value))
+
+
+def param_bounds(param):
+    """(min, max, integer) of a setting: the inclusive range and whether it
+    must be a whole number."""
+    p = _member(Param, param, "param_bounds")
+    lo, hi, integer = ctypes.c_double(), ctypes.c_double(), ctypes.c_int()
+    check(lib.amem_hopfield_param_bounds(int(p), ctypes.byref(lo),
+                                         ctypes.byref(hi),
+                                         ctypes.byref(integer)))
+    return lo.value, hi.value, bool(integer.value)
+
+
+def _to_double(p, value, where):
+    if p in _VALUE_ENUMS:
+        return float(_member(_VALUE_ENUMS[p], value, where))
+    if isinstance(value, (str, bytes)):
+        fail(_ffi.AMEM_E_ARG, where, "%s takes a number, got %r"
+             % (p.name.lower(), value))
+    return float(value)
+
+
+def _from_double(p, value):
+    if p in _VALUE_ENUMS:
+        try:
+            return _VALUE_ENUMS[p](int(value))
+        except ValueError:
+            return int(value)
+    lo, hi, integer = param_bounds(p)
+    if integer:
+        return bool(value) if (lo, hi) == (0.0, 1.0) else int(value)
+    return value
+
+
+def _from_bytes(data):
+    return Hopfield.load_mem(data)
+
+
+class Hopfield(Handle):
+    """A Hopfield-family network.
+
+    Hopfield(kind, dim, value_dim=0, **settings)
+      kind       "classical", "dense_poly", "dense_rect", "dense_exp",
+                 "modern" (any case), a Kind member or its int value
+      dim        pattern (key) dimension d >= 1
+      value_dim  m = 0 (autoassociative) or m >= 1 (heteroassociative:
+                 BAM for classical, key/value memory for modern)
+      settings   initial settings by name, e.g. beta=8.0, max_steps=3,
+                 update="sync"; also readable/writable as properties
+                 (h.beta = 4) and through set()/get().
+
+    Free the C handle with close() or a `with` block; otherwise the
+    garbage collector frees it. One thread at a time per object.
+    """
+
+    def __init__(self, kind, dim, value_dim=0, **settings):
+        where = "Hopfield"
+        k = _member(Kind, kind, where)
+        d = size(dim, "dim", where)
+        m = operator.index(value_dim)
+        if m < 0:
+            fail(_ffi.AMEM_E_DIM, where, "value_dim must be >= 0, got %d" % m)
+        out = _HANDLE_P()
+        check(lib.amem_hopfield_create(int(k), d, m, ctypes.byref(out)))
+        self._own(out)
+        if settings:
+            try:
+                self.set(**settings)
+            except BaseException:
+                self.close()
+                raise
+
+    def _own(self, ptr):
+        self._adopt(ptr, lib.amem_hopfield_free)
+        kind, dim, vdim = ctypes.c_int(), ctypes.c_size_t(), ctypes.c_size_t()
+        check(lib.amem_hopfield_kind(ptr, ctypes.byref(kind)))
+        check(lib.amem_hopfield_dim(ptr, ctypes.byref(dim)))
+        check(lib.amem_hopfield_value_dim(ptr, ctypes.byref(vdim)))
+        self._kind, self._dim, self._vdim = Kind(kind.value), dim.value, vdim.value
+
+    @classmethod
+    def _from_ptr(cls, ptr):
+        self = cls.__new__(cls)
+        self._own(ptr)
+        return self
+
+    # ---- shape -------------------------------------------------------------
+
+    @property
+    def kind(self):
+        """The network kind (a Kind member)."""
+        return self._kind
+
+    @property
+    def dim(self):
+        """Pattern (key) dimension d."""
+        return self._dim
+
+    @property
+    def value_dim(self):
+        """Value dimension m (0 for an autoassociative network)."""
+        return self._vdim
+
+    @property
+    def output_dim(self):
+        """Length of a recalled state: m if heteroassociative, else d."""
+        return self._vdim or self._dim
+
+    @property
+    def energy_dim(self):
+        """Length of an energy() state: d + m for BAM, else d."""
+        if self._kind == Kind.CLASSICAL and self._vdim:
+            return self._dim + self._vdim
+        return self._dim
+
+    @property
+    def count(self):
+        """Number of items stored (Hebbian writes for CLASSICAL)."""
+        n = ctypes.c_size_t()
+        check(lib.amem_hopfield_count(self._h(), ctypes.byref(n)))
+        return n.value
+
+    def __repr__(self):
+        if self.closed:
+            return "<Hopfield (closed)>"
+        return "Hopfield(%r, dim=%d, value_dim=%d) with %d stored" % (
+            self._kind.name.lower(), self._dim, self._vdim, self.count)
+
+    # ---- settings ----------------------------------------------------------
+
+    def set(self, param=None, value=None, **settings):
+        """Change settings: set("beta", 8.0) or set(beta=8.0, max_steps=3).
+
+        All or nothing: if one value is refused, the earlier ones of the
+        same call are restored before the exception propagates.
+        """
+        items = list(settings.items())
+        if param is not None:
+            items.insert(0, (param, value))
+        h = self._h()
+        done = []
+        try:
+            for name, v in items:
+                p = _member(Param, name, "Hopfield.set")
+                old = self._get_double(p)
+                check(lib.amem_hopfield_set(h, int(p),
+                                            _to_double(p, v, "Hopfield.set")))
+                done.append((p, old))
+        except BaseException:
+            for p, old in reversed(done):
+                lib.amem_hopfield_set(h, int(p), old)
+            raise
+
+    def _get_double(self, p):
+        v = ctypes.c_double()
+        check(lib.amem_hopfield_get(self._h(), int(p), ctypes.byref(v)))
+        return v.value
+
+    def get(self, param):
+        """A setting's value: float, int, bool (0/1 flags) or enum member."""
+        p = _member(Param, param, "Hopfield.get")
+        return _from_double(p, self._get_double(p))
+
+    def settings(self):
+        """Every setting as a {name: value} dict."""
+        return {p.name.lower(): self.get(p) for p in Param}
+
+    param_bounds = staticmethod(param_bounds)
+
+    # ---- storage -----------------------------------------------------------
+
+    def store(self, patterns):
+        """Store patterns (n x d, or one d-vector) one-shot; appends."""
+        x, _ = as_rows(patterns, "patterns", "Hopfield.store", self._dim)
+        check(lib.amem_hopfield_store(self._h(), fptr(x), x.shape[0]))
+
+    def store_pairs(self, keys, values):
+        """Store key/value pairs (n x d keys, n x m values)."""
+        where = "Hopfield.store_pairs"
+        k, _ = as_rows(keys, "keys", where, self._dim)
+        if self._vdim == 0:
+            fail(_ffi.AMEM_E_UNSUPPORTED, where,
+                 "an autoassociative network (value_dim 0) stores with store()")
+        v, _ = as_rows(values, "values", where, self._vdim)
+        if k.shape[0] != v.shape[0]:
+            fail(_ffi.AMEM_E_DIM, where, "%d keys but %d values"
+                 % (k.shape[0], v.shape[0]))
+        check(lib.amem_hopfield_store_pairs(self._h(), fptr(k), fptr(v),
+                                            k.shape[0]))
+
+    def clear(self):
+        """Forget everything stored; settings are kept."""
+        check(lib.amem_hopfield_clear(self._h()))
+
+    # ---- dynamics ----------------------------------------------------------
+
+    def recall(self, queries, clamp=None, return_steps=False,
+               return_weights=False):
+        """Run the dynamics from queries (n x d, or one d-vector).
+
+        clamp         optional 0/1 mask of the queries' shape (or one
+                      d-vector for all queries): entries marked 1 keep
+                      their cue value (pattern completion)
+        return_steps  also return the steps each query took (int array)
+        return_weights  also return the softmax weights of the last step
+                      (n x count; MODERN only)
+        Returns the final states (n x output_dim), or a tuple
+        (states, [steps], [weights]) when extras are requested.
+        """
+        where = "Hopfield.recall"
+        q, single = as_rows(queries, "queries", where, self._dim)
+        c = None if clamp is None else like_rows(clamp, q, "clamp", where)
+        n = q.shape[0]
+        out = np.empty((n, self.output_dim), np.float32)
+        steps = np.empty(n, np.intc) if return_steps else None
+        weights = (np.empty((n, self.count), np.float32)
+                   if return_weights else None)
+        check(lib.amem_hopfield_recall(self._h(), fptr(q), n, fptr(c),
+                                       fptr(out), iptr(steps), fptr(weights)))
+        return _result(single, out, steps, weights)
+
+    def replay(self, n, return_cues=False, return_steps=False):
+        """Recall from n random cues drawn from the network's RNG (see the
+        SEED and NOISE settings). Returns the states (n x output_dim), or
+        (states, [cues], [steps]) when extras are requested."""
+        n = size(n, "n", "Hopfield.replay")
+        out = np.empty((n, self.output_dim), np.float32)
+        cues = np.empty((n, self._dim), np.float32) if return_cues else None
+        steps = np.empty(n, np.intc) if return_steps else None
+        check(lib.amem_hopfield_replay(self._h(), n, fptr(out), fptr(cues),
+                                       iptr(steps)))
+        return _result(False, out, cues, steps)
+
+    def energy(self, states):
+        """Energies (float64) of states (n x energy_dim, or one vector)."""
+        s, single = as_rows(states, "states", "Hopfield.energy",
+                            self.energy_dim)
+        e = np.empty(s.shape[0], np.float64)
+        check(lib.amem_hopfield_energy(self._h(), fptr(s), s.shape[0], dptr(e)))
+        return float(e[0]) if single else e
+
+    def weights(self, states):
+        """Softmax weights p = softmax(b Y x) (n x count) of states
+        (n x d); MODERN only."""
+        s, single = as_rows(states, "states", "Hopfield.weights", self._dim)
+        w = np.empty((s.shape[0], self.count), np.float32)
+        check(lib.amem_hopfield_weights(self._h(), fptr(s), s.shape[0],
+                                        fptr(w)))
+        return w[0] if single else w
+
+    # ---- persistence -------------------------------------------------------
+
+    def save(self, path):
+        """Write the network to a file (atomically)."""
+        check(lib.amem_hopfield_save(self._h(), os.fsencode(path)))
+
+    def save_mem(self):
+        """The saved file image as bytes."""
+        data, n = ctypes.c_void_p(), ctypes.c_size_t()
+        check(lib.amem_hopfield_save_mem(self._h(), ctypes.byref(data),
+                                         ctypes.byref(n)))
+        try:
+            return ctypes.string_at(data, n.value)
+        finally:
+            lib.amem_free(data)
+
+    @classmethod
+    def load(cls, path):
+        """A network read from a file written by save()."""
+        out = _HANDLE_P()
+        check(lib.amem_hopfield_load(os.fsencode(path), ctypes.byref(out)))
+        return cls._from_ptr(out)
+
+    @classmethod
+    def load_mem(cls, data):
+        """A network from a bytes-like file image (save_mem())."""
+        buf = data if isinstance(data, bytes) else bytes(memoryview(data))
+        out = _HANDLE_P()
+        check(lib.amem_hopfield_load_mem(buf, len(buf), ctypes.byref(out)))
+        return cls._from_ptr(out)
+
+    def copy(self):
+        """An independent copy (through the file image)."""
+        return type(self).load_mem(self.save_mem())
+
+    __copy__ = copy
+
+    def __deepcopy__(self, memo):
+        return self.copy()
+
+    def __reduce__(self):
+        return (_from_bytes, (self.save_mem(),))
+
+
+def _result(single, out, *extras):
+    """out alone, or (out, extras that were requested...)."""
+    if single:
+        out = out[0]
+        extras = tuple(None if e is None else e[0] for e in extras)
+    chosen = [e for e in extras if e is not None]
+    return (out, *chosen) if chosen else out
+
+
+def _setting_property(p):
+    def getter(self):
+        return self.get(p)
+
+    def setter(self, value):
+        self.set(p, value)
+    return property(getter, setter,
+                    doc="The %s setting (see hopfield.h)." % p.name)
+
+
+for _p in Param:
+    if not hasattr(Hopfield, _p.name.lower()):
+        setattr(Hopfield, _p.name.lower(), _setting_property(_p))
+del _p
