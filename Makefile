@@ -24,8 +24,9 @@ BLAS       ?= openblas
 MULTIARCH  := $(shell $(CC) -print-multiarch 2>/dev/null)
 
 ifeq ($(BLAS),blis)
-  # Debian ships no blis.pc; fall back to its multiarch layout.
-  BLAS_CFLAGS := $(shell pkg-config --cflags blis 2>/dev/null || echo -I/usr/include/$(MULTIARCH)/blis-pthread) -DAMEM_BLAS_BLIS
+  # pkg-config first; Debian 12 ships no blis.pc, so fall back to the
+  # layout of its libblis-pthread-dev. CBLAS prototypes: src/core/blas.h.
+  BLAS_CFLAGS := -DAMEM_BLAS_BLIS
   BLAS_LIBS   := $(shell pkg-config --libs blis 2>/dev/null || echo -L/usr/lib/$(MULTIARCH)/blis-pthread -Wl,-rpath,/usr/lib/$(MULTIARCH)/blis-pthread -lblis)
 else
   BLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)

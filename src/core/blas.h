@@ -1,11 +1,32 @@
 /*
- * Private: the CBLAS chosen at build time. The Makefile puts the include
- * directory of OpenBLAS (default) or BLIS (make BLAS=blis) on the path, and
- * defines AMEM_BLAS_BLIS for the latter.
+ * Private: the CBLAS chosen at build time. OpenBLAS (default) is used through
+ * its cblas.h. For BLIS (make BLAS=blis, defines AMEM_BLAS_BLIS) the standard
+ * CBLAS declarations the library uses are given here, because BLIS's own
+ * cblas.h pulls in all of blis.h, which needs POSIX feature macros and does
+ * not compile warning-free; the ABI of these functions is the reference
+ * CBLAS one, which BLIS exports.
  */
 #ifndef AMEM_CORE_BLAS_H
 #define AMEM_CORE_BLAS_H
 
-#include <cblas.h>
+#if !defined(AMEM_BLAS_BLIS)
+#  include <cblas.h>
+#else
+enum CBLAS_ORDER { CblasRowMajor = 101, CblasColMajor = 102 };
+enum CBLAS_TRANSPOSE { CblasNoTrans = 111, CblasTrans = 112, CblasConjTrans = 113 };
+typedef enum CBLAS_ORDER CBLAS_LAYOUT;
+
+void cblas_sgemm(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE trans_a,
+                 enum CBLAS_TRANSPOSE trans_b, int m, int n, int k, float alpha,
+                 const float *a, int lda, const float *b, int ldb, float beta,
+                 float *c, int ldc);
+void cblas_sgemv(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE trans, int m,
+                 int n, float alpha, const float *a, int lda, const float *x,
+                 int incx, float beta, float *y, int incy);
+void cblas_saxpy(int n, float alpha, const float *x, int incx, float *y,
+                 int incy);
+float cblas_sdot(int n, const float *x, int incx, const float *y, int incy);
+void cblas_sscal(int n, float alpha, float *x, int incx);
+#endif
 
 #endif
