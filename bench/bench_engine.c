@@ -17,7 +17,7 @@
  * computation in PyTorch (1 and 2 threads, best kept) and prints one figure
  * per line with the ratio ours/PyTorch of times (< 1: we are faster).
  *
- * usage: build/bench/bench_engine [--no-peer] [--quick]
+ * usage: build/bench/bench_engine [--no-peer] [--quick] [--repeats N]
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -371,8 +371,12 @@ int main(int argc, char **argv)
             peer = 0;
         else if (strcmp(argv[i], "--quick") == 0)
             repeats = QUICK_REPEATS;
+        else if (strcmp(argv[i], "--repeats") == 0 && i + 1 < argc &&
+                 atoi(argv[i + 1]) > 0)
+            repeats = atoi(argv[++i]);
         else {
-            fprintf(stderr, "usage: %s [--no-peer] [--quick]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--no-peer] [--quick] [--repeats N]\n",
+                    argv[0]);
             return 2;
         }
     }
