@@ -20,6 +20,15 @@ typedef struct amem__conv_geom {
 } amem__conv_geom;
 
 /*
+ * 1 when conv2d takes the stride-1 path for this geometry (G->pix must be
+ * set): stride 1 and padding below the kernel extent, and the image large
+ * enough. The path computes (H + p)·(W + p) columns per item for OH·OW
+ * outputs; on small images, where that wastes over a fifth of the products
+ * (8×8 'same': 81 for 64), im2col is faster.
+ */
+int amem__conv_s1_applies(const amem__conv_geom *G);
+
+/*
  * Stride-1 chunk size: items per block so that the largest scratch set of
  * forward or backward stays within budget floats (at least 1), or 0 when a
  * matrix would exceed what BLAS can index.

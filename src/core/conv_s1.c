@@ -64,6 +64,14 @@ static size_t tap_offset(const amem__conv_geom *G, const s1_dims *d, int uv)
     return (size_t)(uv / G->kw) * (size_t)d->wp + (size_t)(uv % G->kw);
 }
 
+int amem__conv_s1_applies(const amem__conv_geom *G)
+{
+    if (G->stride != 1 || G->pad >= G->kh || G->pad >= G->kw)
+        return 0;
+    double cols = (double)(G->h + G->pad) * (double)(G->w + G->pad);
+    return cols <= 1.2 * (double)G->pix;
+}
+
 int amem__conv_s1_chunk(const amem__conv_geom *G, size_t budget)
 {
     s1_dims d = dims_of(G);

@@ -35,18 +35,9 @@
 
 typedef amem__conv_geom conv_geom;
 
-/*
- * The stride-1 path (conv_s1.c) needs padding below the kernel extent. It
- * computes (H + p)·(W + p) columns per item for OH·OW outputs; on small
- * images, where that wastes over a fifth of the products (8×8 'same': 81
- * for 64), im2col is faster.
- */
 static int use_s1(const conv_geom *G)
 {
-    if (G->stride != 1 || G->pad >= G->kh || G->pad >= G->kw)
-        return 0;
-    double cols = (double)(G->h + G->pad) * (double)(G->w + G->pad);
-    return cols <= 1.2 * (double)G->pix;
+    return amem__conv_s1_applies(G);
 }
 
 enum { ARG_STRIDE, ARG_PAD, ARG_CHUNK };
