@@ -1,6 +1,9 @@
 /*
- * 2-D convolution (cross-correlation) as im2col + sgemm; see ops_image.h and
- * docs/engine-image.md.
+ * 2-D convolution (cross-correlation); see ops_image.h and
+ * docs/engine-image.md. The builder validates and sends stride-1
+ * convolutions that amem__conv_s1_applies() accepts to conv_s1.c (shifted
+ * views of a padded input, no im2col); everything else is im2col + sgemm,
+ * below.
  *
  * im2col layout. The batch is processed in chunks of nb items (as many as
  * fit a scratch budget, at least one). For a chunk starting at item n0 the
