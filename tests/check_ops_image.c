@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "assocmem/common.h"
+#include "core/conv_impl.h"
 #include "core/ops_image.h"
 #include "testutil.h"
 #include "testutil_grad.h"
@@ -243,6 +244,113 @@ START_TEST(conv_rejects_bad_shapes)
     ck_assert_ptr_null(amem__conv2d(g, x, w, NULL, 1, 0));
     ck_assert_int_eq(g->status, AMEM_E_NULL);
     amem__graph_free(g);
+}
+END_TEST
+
+/* ---- conv2d: the stride-1 path (conv_s1.c) ---------------------------------- */
+
+static int takes_s1(const conv_case *k)
+{
+    amem__conv_geom G = {k->n, k->c, k->h, k->w, k->f, k->kh, k->kw,
+                         out_h(k), out_w(k), k->stride, k->pad, 0,
+                         (size_t)k->c * k->kh * k->kw,
+                         (size_t)out_h(k) * out_w(k)};
+    return amem__conv_s1_applies(&G);
+}
+
+START_TEST(conv_path_choice)
+{
+    /* The VAE decoder from 16×16 up, 'valid' and 1×1 at stride 1: shifted. */
+    ck_assert(takes_s1(&(conv_case){2, 128, 16, 16, 64, 3, 3, 1, 1, 1}));
+    ck_assert(takes_s1(&(conv_case){2, 32, 64, 64, 3, 3, 3, 1, 1, 1}));
+    ck_assert(takes_s1(&(conv_case){1, 5, 16, 16, 5, 1, 1, 1, 0, 1}));
+    /* 8×8 'same' wastes 81/64 of the products; strides above 1; pad >= k. */
+    ck_assert(!takes_s1(&(conv_case){2, 256, 8, 8, 128, 3, 3, 1, 1, 1}));
+    ck_assert(!takes_s1(&(conv_case){2, 3, 64, 64, 32, 4, 4, 2, 0, 1}));
+    ck_assert(!takes_s1(&(conv_case){1, 2, 30, 30, 2, 3, 3, 1, 3, 1}));
+}
+END_TEST
+
+START_TEST(conv_stride1_path_matches_direct)
+{
+    static const conv_case cases[] = {
+        {2, 6, 12, 11, 3, 3, 3, 1, 1, 1}, /* 'same', F < C: kn2row (VAE output) */
+        {2, 3, 12, 12, 5, 3, 3, 1, 1, 1}, /* 'same', F >= C: shifted rows */
+        {2, 4, 24, 23, 3, 3, 3, 1, 0, 1}, /* 'valid' at stride 1 */
+        {2, 3, 24, 22, 4, 5, 5, 1, 2, 0}, /* 5×5, pad 2, no bias */
+        {2, 4, 13, 12, 2, 2, 3, 1, 1, 1}, /* non-square kernel */
+        {1, 5, 16, 16, 5, 1, 1, 1, 0, 1}, /* 1×1 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_msg(takes_s1(&cases[i]), "case %zu: not the stride-1 path", i);
+        check_conv_against_direct(&cases[i], 1e-4);
+    }
+    /* Several chunks, the last one short: 5 + 2 items (kn2row) and 3 + 1
+       (shifted rows) at 4 MiB. The direct loops sum each dw element over
+       N·OH·OW (up to 28672) products in float, which alone is off by up to
+       ~1e-3, hence the looser tolerance. */
+    static const conv_case chunked[] = {
+        {7, 8, 64, 64, 4, 3, 3, 1, 1, 1},
+        {4, 4, 64, 64, 6, 3, 3, 1, 1, 1},
+    };
+    for (size_t i = 0; i < sizeof chunked / sizeof chunked[0]; i++) {
+        ck_assert(takes_s1(&chunked[i]));
+        check_conv_against_direct(&chunked[i], 2e-3);
+    }
+}
+END_TEST
+
+START_TEST(conv_stride1_gradients_match_finite_differences)
+{
+    static const conv_case cases[] = {
+        {2, 3, 12, 11, 2, 3, 3, 1, 1, 1}, /* kn2row */
+        {1, 2, 12, 12, 3, 3, 3, 1, 1, 1}, /* shifted rows */
+        {1, 2, 24, 23, 2, 3, 3, 1, 0, 0}, /* 'valid', no bias */
+        {1, 2, 13, 12, 3, 2, 3, 1, 1, 1}, /* non-square kernel */
+        {1, 2, 24, 22, 2, 5, 5, 1, 2, 1}, /* 5×5, pad 2 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_msg(takes_s1(&cases[i]), "case %zu: not the stride-1 path", i);
+        gradcheck_conv(cases[i]);
+    }
+}
+END_TEST
+
+/* Only dw (constant input, as for the first layer) or only dx (frozen w). */
+static void check_one_gradient(const conv_case *k, int want_dx)
+{
+    int xs[4] = {k->n, k->c, k->h, k->w}, ws[4] = {k->f, k->c, k->kh, k->kw};
+    size_t nx = prod(xs, 4), nw = prod(ws, 4);
+    size_t ny = (size_t)k->n * k->f * out_h(k) * out_w(k);
+    float *x = uniform(nx, 21), *w = uniform(nw, 22), *dy = uniform(ny, 23);
+    float *dx = malloc(nx * sizeof *dx), *dw = malloc(nw * sizeof *dw);
+    amem__graph *g = amem__graph_create(1 << 20);
+    amem__node *xv = want_dx ? amem__variable(g, x, 4, xs) : amem__constant(g, x, 4, xs);
+    amem__node *wv = want_dx ? amem__constant(g, w, 4, ws) : amem__variable(g, w, 4, ws);
+    amem__node *y = amem__conv2d(g, xv, wv, NULL, k->stride, k->pad);
+    ck_assert_msg(y != NULL, "conv2d failed: %s", g->error);
+    ck_assert_int_eq(amem__backward(g, y, dy), AMEM_OK);
+    conv_direct_grads(k, x, w, dy, dx, dw);
+    ck_assert_ptr_null(want_dx ? wv->grad : xv->grad);
+    if (want_dx)
+        assert_close(xv->grad, dx, nx, 1e-4);
+    else
+        assert_close(wv->grad, dw, nw, 1e-4);
+    amem__graph_free(g);
+    free(x), free(w), free(dy), free(dx), free(dw);
+}
+
+START_TEST(conv_stride1_partial_gradients)
+{
+    static const conv_case cases[] = {
+        {2, 6, 12, 11, 3, 3, 3, 1, 1, 0}, /* kn2row */
+        {2, 3, 12, 12, 5, 3, 3, 1, 1, 0}, /* shifted rows */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert(takes_s1(&cases[i]));
+        check_one_gradient(&cases[i], 0);
+        check_one_gradient(&cases[i], 1);
+    }
 }
 END_TEST
 
@@ -633,6 +741,10 @@ Suite *amem_suite_ops_image(void)
     tcase_add_test(tc, conv_matches_direct_across_chunks);
     tcase_add_test(tc, conv_gradients_match_finite_differences);
     tcase_add_test(tc, conv_rejects_bad_shapes);
+    tcase_add_test(tc, conv_path_choice);
+    tcase_add_test(tc, conv_stride1_path_matches_direct);
+    tcase_add_test(tc, conv_stride1_gradients_match_finite_differences);
+    tcase_add_test(tc, conv_stride1_partial_gradients);
     tcase_add_test(tc, upsample_repeats_each_pixel);
     tcase_add_test(tc, upsample_gradient_sums_blocks);
     tcase_add_test(tc, upsample_rejects_bad_input);

@@ -1,6 +1,9 @@
 /*
- * 2-D convolution (cross-correlation) as im2col + sgemm; see ops_image.h and
- * docs/engine-image.md.
+ * 2-D convolution (cross-correlation); see ops_image.h and
+ * docs/engine-image.md. The builder validates and sends stride-1
+ * convolutions that amem__conv_s1_applies() accepts to conv_s1.c (shifted
+ * views of a padded input, no im2col); everything else is im2col + sgemm,
+ * below.
  *
  * im2col layout. The batch is processed in chunks of nb items (as many as
  * fit a scratch budget, at least one). For a chunk starting at item n0 the
@@ -20,6 +23,7 @@
 #include "assocmem/common.h"
 #include "blas.h"
 #include "check.h"
+#include "conv_impl.h"
 #include "ops_image.h"
 
 /* Floats of im2col scratch per chunk: 4 MiB keeps a chunk cache-friendly. */
@@ -27,14 +31,17 @@
 #define COL_BUDGET ((size_t)1 << 20)
 #endif
 
-typedef struct conv_geom {
-    int n, c, h, w;     /* input */
-    int f, kh, kw;      /* weights */
-    int oh, ow;         /* output */
-    int stride, pad;
-    int chunk;          /* batch items per im2col block */
-    size_t ckk, pix;    /* C·KH·KW and OH·OW */
-} conv_geom;
+/* Floats of scratch per chunk on the stride-1 path (conv_s1.c). */
+#ifndef S1_BUDGET
+#define S1_BUDGET ((size_t)1 << 20)
+#endif
+
+typedef amem__conv_geom conv_geom;
+
+static int use_s1(const conv_geom *G)
+{
+    return amem__conv_s1_applies(G);
+}
 
 enum { ARG_STRIDE, ARG_PAD, ARG_CHUNK };
 
@@ -283,7 +290,7 @@ amem__node *amem__conv2d(amem__graph *g, amem__node *x, amem__node *w,
     if (conv_validate(g, x, w, bias, stride, pad) != AMEM_OK)
         return NULL;
     conv_geom G = geom_of(x, w, stride, pad, 0);
-    G.chunk = chunk_items(&G);
+    G.chunk = use_s1(&G) ? amem__conv_s1_chunk(&G, S1_BUDGET) : chunk_items(&G);
     if (G.chunk < 1) {
         amem__graph_fail(g, AMEM_E_DIM, "conv2d: im2col matrix too large");
         return NULL;
@@ -295,7 +302,11 @@ amem__node *amem__conv2d(amem__graph *g, amem__node *x, amem__node *w,
     out->iarg[ARG_STRIDE] = stride;
     out->iarg[ARG_PAD] = pad;
     out->iarg[ARG_CHUNK] = G.chunk;
-    conv_forward(g, &G, x->val, w->val, bias ? bias->val : NULL, out->val);
+    if (use_s1(&G))
+        amem__conv_s1_forward(g, &G, x->val, w->val, bias ? bias->val : NULL,
+                              out->val);
+    else
+        conv_forward(g, &G, x->val, w->val, bias ? bias->val : NULL, out->val);
     return g->status == AMEM_OK ? out : NULL;
 }
 
@@ -322,6 +333,10 @@ static void conv_backward(amem__graph *g, amem__node *n)
         bias_backward(&G, n->grad, bias->grad);
     if (x->grad == NULL && w->grad == NULL)
         return;
+    if (use_s1(&G)) {
+        amem__conv_s1_backward(g, &G, x->val, w->val, n->grad, x->grad, w->grad);
+        return;
+    }
     float *col, *mat;
     if (conv_scratch(g, &G, &col, &mat) != AMEM_OK)
         return;

@@ -38,9 +38,11 @@ int amem__conv2d_out_extent(int in, int k, int stride, int pad);
  *   w    [F, C, KH, KW]
  *   bias [F], or NULL for no bias
  *   out  [N, F, OH, OW], OH = conv2d_out_extent(H, KH, s, p), same for OW.
- * Forward is im2col + cblas_sgemm over chunks of the batch; the weight
- * gradient is one sgemm per chunk with the im2col matrix, the input gradient
- * sgemm + col2im. Errors: E_DIM on rank/channel/bias mismatch or an empty
+ * Stride-1 convolutions on images large enough use shifted views of a
+ * padded input (conv_s1.c: no im2col, and the input gradient is the
+ * convolution of dy with the transposed weights); other cases use im2col +
+ * cblas_sgemm over chunks of the batch, with the input gradient as sgemm +
+ * col2im. Errors: E_DIM on rank/channel/bias mismatch or an empty
  * output, E_RANGE for stride < 1 or pad < 0.
  */
 amem__node *amem__conv2d(amem__graph *g, amem__node *x, amem__node *w,

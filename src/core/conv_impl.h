@@ -1,0 +1,51 @@
+/*
+ * Private to the conv2d op: its geometry and the stride-1 kernels
+ * (conv_s1.c). ops_conv.c builds the node, handles strides above 1 with
+ * im2col and sends stride-1 convolutions here. See docs/engine-image.md.
+ */
+#ifndef AMEM_CORE_CONV_IMPL_H
+#define AMEM_CORE_CONV_IMPL_H
+
+#include <stddef.h>
+
+#include "engine.h"
+
+typedef struct amem__conv_geom {
+    int n, c, h, w;     /* input */
+    int f, kh, kw;      /* weights */
+    int oh, ow;         /* output */
+    int stride, pad;
+    int chunk;          /* batch items per scratch block */
+    size_t ckk, pix;    /* C·KH·KW and OH·OW */
+} amem__conv_geom;
+
+/*
+ * 1 when conv2d takes the stride-1 path for this geometry (G->pix must be
+ * set): stride 1 and padding below the kernel extent, and the image large
+ * enough. The path computes (H + p)·(W + p) columns per item for OH·OW
+ * outputs; on small images, where that wastes over a fifth of the products
+ * (8×8 'same': 81 for 64), im2col is faster.
+ */
+int amem__conv_s1_applies(const amem__conv_geom *G);
+
+/*
+ * Stride-1 chunk size: items per block so that the largest scratch set of
+ * forward or backward stays within budget floats (at least 1), or 0 when a
+ * matrix would exceed what BLAS can index.
+ */
+int amem__conv_s1_chunk(const amem__conv_geom *G, size_t budget);
+
+/* out = conv(x, w) + bias (bias may be NULL) at stride 1. */
+void amem__conv_s1_forward(amem__graph *g, const amem__conv_geom *G,
+                           const float *x, const float *w, const float *bias,
+                           float *out);
+
+/*
+ * dx += ∂/∂x and dw += ∂/∂w of Σ dy·conv(x, w) at stride 1; dx or dw may be
+ * NULL (not wanted).
+ */
+void amem__conv_s1_backward(amem__graph *g, const amem__conv_geom *G,
+                            const float *x, const float *w, const float *dy,
+                            float *dx, float *dw);
+
+#endif
