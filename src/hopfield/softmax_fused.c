@@ -33,14 +33,20 @@
 #ifndef AMEM_HOPFIELD_PATTERN_BLOCK
 #define AMEM_HOPFIELD_PATTERN_BLOCK 256
 #endif
-#define NARROW_BLOCK (4 * AMEM_HOPFIELD_PATTERN_BLOCK)
+#ifndef AMEM_HOPFIELD_NARROW_BLOCK
+#define AMEM_HOPFIELD_NARROW_BLOCK (4 * AMEM_HOPFIELD_PATTERN_BLOCK)
+#endif
+#ifndef AMEM_HOPFIELD_MIN_JOB_ROWS
+#define AMEM_HOPFIELD_MIN_JOB_ROWS 64
+#endif
+#define NARROW_BLOCK AMEM_HOPFIELD_NARROW_BLOCK
 enum {
     QUERY_TILE = AMEM_HOPFIELD_QUERY_TILE, /* rows of X per tile */
     /* Fewer multiply-adds (b N d) than this run on one thread: a thread
      * start costs more than it saves. */
     MIN_PARALLEL_WORK = 1 << 22,
     /* Query rows per job below which jobs split the patterns instead. */
-    MIN_JOB_ROWS = 64
+    MIN_JOB_ROWS = AMEM_HOPFIELD_MIN_JOB_ROWS
 };
 
 static size_t pattern_block(size_t d)
