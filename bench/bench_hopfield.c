@@ -174,8 +174,12 @@ int main(int argc, char **argv)
         {784, 1000, 1000}, {784, 10000, 1000}, {64, 100000, 256}};
     const bench_case small[] = {{784, 1000, 100}};
     size_t count = quick ? 1 : sizeof cases / sizeof cases[0];
-    printf("# libassocmem %s, %d BLAS threads\n", amem_version_string(),
-           amem_get_num_threads());
+    const char *core = getenv("OPENBLAS_CORETYPE");
+    const char *l2 = getenv("OPENBLAS_L2_SIZE");
+    printf("# libassocmem %s, %d threads, OPENBLAS_CORETYPE %s, "
+           "OPENBLAS_L2_SIZE %s\n",
+           amem_version_string(), amem_get_num_threads(),
+           core ? core : "unset", l2 ? l2 : "unset");
     for (size_t i = 0; i < count; i++)
         run_case(quick ? &small[i] : &cases[i], peers);
     return 0;

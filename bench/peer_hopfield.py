@@ -46,6 +46,15 @@ def numpy_recall(x, y, beta, iters):
     return x
 
 
+def numpy_matmuls(x, y, iters):
+    """The two products alone (scores and weights x patterns), no softmax:
+    what sgemm by itself costs the peers."""
+    for _ in range(iters):
+        s = x @ y.T
+        x = s @ y
+    return x
+
+
 def numpy_openblas():
     """NumPy's OpenBLAS (already loaded by NumPy), or None."""
     for name in ("libblas.so.3", "libopenblas.so.0", ctypes.util.find_library("openblas")):
@@ -85,6 +94,10 @@ def main():
             blas.openblas_set_num_threads(threads)
             print("numpy%d %.6f" % (threads, best_of(lambda: numpy_recall(x, y, beta, iters), repeats)))
             sys.stdout.flush()
+        for threads in (1, 2):
+            blas.openblas_set_num_threads(threads)
+            print("# numpy matmuls alone, no softmax, %d threads: %.4f s" % (
+                threads, best_of(lambda: numpy_matmuls(x, y, iters), repeats)))
         blas.openblas_set_num_threads(default)
     sys.stdout.flush()
     try:
