@@ -3,12 +3,15 @@
  *
  * For each case (d, N stored patterns, B queries, 3 iterations of
  * x <- Y^T softmax(b Y x), b = 1/sqrt(d)) it times amem_hopfield_recall
- * (best of REPEATS), runs bench/peer_hopfield.py with /usr/bin/python3 for
- * the same computation in NumPy and PyTorch (1 and 2 threads), and prints
- * one figure per line, with the ratio ours / peer as a speed-up (peer time
- * over our time; > 1 means faster than the peer).
+ * (best of the repeats after one warm-up run; every query must run all 3
+ * steps, which is checked), runs bench/peer_hopfield.py with
+ * /usr/bin/python3 for the same computation in NumPy and PyTorch, each at
+ * 1 and 2 threads, and prints one figure per line, with the ratio
+ * ours / peer as a speed-up (peer time over our time; > 1 means faster
+ * than the peer). The peers run with OPENBLAS_CORETYPE and
+ * OPENBLAS_L2_SIZE removed from their environment (their best setting).
  *
- * usage: build/bench/bench_hopfield [--no-peer] [--quick]
+ * usage: build/bench/bench_hopfield [--no-peer] [--quick] [--repeats N]
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -19,7 +22,8 @@
 
 #include "assocmem/hopfield.h"
 
-enum { ITERS = 3, REPEATS = 5 };
+enum { ITERS = 3, MAX_PEERS = 6 };
+static int repeats = 5;
 
 typedef struct bench_case {
     size_t d, n, b;
@@ -60,7 +64,8 @@ static double time_ours(const bench_case *c)
     float *y = malloc(c->n * c->d * sizeof(float));
     float *x = malloc(c->b * c->d * sizeof(float));
     float *out = malloc(c->b * c->d * sizeof(float));
-    if (!y || !x || !out)
+    int *steps = malloc(c->b * sizeof(int));
+    if (!y || !x || !out || !steps)
         exit(1);
     fill_normal(y, c->n * c->d, &state);
     fill_normal(x, c->b * c->d, &state);
@@ -71,14 +76,22 @@ static double time_ours(const bench_case *c)
     check(amem_hopfield_set(h, AMEM_HOPFIELD_MAX_STEPS, ITERS), "set");
     check(amem_hopfield_set(h, AMEM_HOPFIELD_TOLERANCE, 0), "set");
     double best = INFINITY;
-    for (int r = 0; r <= REPEATS; r++) { /* first run warms up */
+    for (int r = 0; r <= repeats; r++) { /* first run warms up */
         double t0 = now();
-        check(amem_hopfield_recall(h, x, c->b, NULL, out, NULL, NULL),
+        check(amem_hopfield_recall(h, x, c->b, NULL, out, steps, NULL),
               "recall");
         double t = now() - t0;
         if (r > 0 && t < best)
             best = t;
     }
+    for (size_t q = 0; q < c->b; q++)
+        if (steps[q] != ITERS) {
+            fprintf(stderr, "bench_hopfield: query %zu stopped after %d "
+                            "steps; the figures would not be comparable\n",
+                    q, steps[q]);
+            exit(1);
+        }
+    free(steps);
     amem_hopfield_free(h);
     free(y);
     free(x);
@@ -86,22 +99,27 @@ static double time_ours(const bench_case *c)
     return best;
 }
 
-/* Run the peer script; fills names/times, returns how many peers ran. */
+/* Run the peer script; fills names/times, returns how many peers ran.
+ * Lines starting with '#' (what the peers run on) are echoed. */
 static int time_peers(const bench_case *c, char names[][16], double *times)
 {
     char cmd[512];
     snprintf(cmd, sizeof cmd,
-             "/usr/bin/python3 bench/peer_hopfield.py %zu %zu %zu %d %d "
-             "2>/dev/null",
-             c->d, c->n, c->b, ITERS, REPEATS);
+             "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 "
+             "bench/peer_hopfield.py %zu %zu %zu %d %d 2>/dev/null",
+             c->d, c->n, c->b, ITERS, repeats);
     FILE *p = popen(cmd, "r");
     if (p == NULL)
         return 0;
     int k = 0;
     char line[256];
-    while (k < 4 && fgets(line, sizeof line, p) != NULL)
-        if (sscanf(line, "%15s %lf", names[k], &times[k]) == 2)
+    while (fgets(line, sizeof line, p) != NULL) {
+        if (line[0] == '#')
+            fputs(line, stdout);
+        else if (k < MAX_PEERS &&
+                 sscanf(line, "%15s %lf", names[k], &times[k]) == 2)
             k++;
+    }
     pclose(p);
     return k;
 }
@@ -119,8 +137,8 @@ static void run_case(const bench_case *c, int peers)
     fflush(stdout);
     if (!peers)
         return;
-    char names[4][16];
-    double times[4];
+    char names[MAX_PEERS][16];
+    double times[MAX_PEERS];
     int k = time_peers(c, names, times);
     if (k == 0) {
         printf("hopfield_recall %s peers: not available\n", tag);
@@ -147,13 +165,21 @@ int main(int argc, char **argv)
             peers = 0;
         else if (strcmp(argv[i], "--quick") == 0)
             quick = 1;
+        else if (strcmp(argv[i], "--repeats") == 0 && i + 1 < argc) {
+            int r = atoi(argv[++i]);
+            repeats = r > 0 ? r : repeats;
+        }
     }
     const bench_case cases[] = {
         {784, 1000, 1000}, {784, 10000, 1000}, {64, 100000, 256}};
     const bench_case small[] = {{784, 1000, 100}};
     size_t count = quick ? 1 : sizeof cases / sizeof cases[0];
-    printf("# libassocmem %s, %d BLAS threads\n", amem_version_string(),
-           amem_get_num_threads());
+    const char *core = getenv("OPENBLAS_CORETYPE");
+    const char *l2 = getenv("OPENBLAS_L2_SIZE");
+    printf("# libassocmem %s, %d threads, OPENBLAS_CORETYPE %s, "
+           "OPENBLAS_L2_SIZE %s\n",
+           amem_version_string(), amem_get_num_threads(),
+           core ? core : "unset", l2 ? l2 : "unset");
     for (size_t i = 0; i < count; i++)
         run_case(quick ? &small[i] : &cases[i], peers);
     return 0;

@@ -1,6 +1,7 @@
 /* Check suite `hopfield`: the physics and the API of the Hopfield family. */
 #include <check.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "assocmem/hopfield.h"
 #include "core/rng.h"
+#include "hopfield/hopfield_impl.h"
 #include "testutil.h"
 
 /* ---- helpers --------------------------------------------------------- */
@@ -722,6 +724,154 @@ START_TEST(test_no_overflow_large_beta)
 }
 END_TEST
 
+/* ---- the fused step on several threads ---------------------------------- */
+
+START_TEST(test_threaded_matches_naive)
+{
+    int saved = amem_get_num_threads();
+    /* at 2 threads: two jobs that split the queries (B >= 2 x 256) ... */
+    ck_assert_int_eq(amem__fused_jobs(600, 1000, 16, 2), 2);
+    ck_assert_int_eq(amem__fused_jobs(520, 700, 24, 2), 2);
+    /* ... or, with fewer queries, the stored patterns (log-sum-exp merge) */
+    ck_assert_int_eq(amem__fused_jobs(40, 3001, 50, 2), 2);
+    ck_assert_int_eq(amem__fused_jobs(30, 9000, 24, 2), 2);
+    /* too little work for a thread */
+    ck_assert_int_eq(amem__fused_jobs(10, 600, 300, 2), 1);
+    for (int threads = 1; threads <= 2; threads++) {
+        AMEM_ASSERT_OK(amem_set_num_threads(threads));
+        /* an outer window keeps BLAS on one thread for the unfused
+         * weights too, so only the library's own threads run (this case
+         * is then clean under ThreadSanitizer, which cannot follow
+         * OpenBLAS's spin-wait hand-offs) */
+        int outer = amem__hopfield_threads_begin();
+        check_against_naive(16, 0, 1000, 600, 2, 1.0, 0, 0.6f);
+        check_against_naive(24, 5, 700, 520, 2, 0.5, 0, 0.4f);
+        check_against_naive(50, 0, 3001, 40, 2, 4.0, 1, 0.4f);
+        check_against_naive(24, 7, 9000, 30, 2, 0.5, 0, 0.4f);
+        /* sharp weights: one job's share of a row underflows to 0 */
+        check_against_naive(50, 0, 3001, 40, 2, 20.0, 0, 0.6f);
+        amem__hopfield_threads_end(outer);
+        ck_assert_int_eq(amem_get_num_threads(), threads);
+    }
+    AMEM_ASSERT_OK(amem_set_num_threads(saved));
+}
+END_TEST
+
+/* Recall of B random cues from N random patterns (fixed seeds). */
+static float *recall_random(size_t d, size_t m, size_t N, size_t B)
+{
+    amem__rng rng;
+    amem__rng_seed(&rng, 7 + N + B);
+    float *Y = malloc(N * d * sizeof(float)), *V = malloc(N * (m + 1) * 4);
+    float *Q = malloc(B * d * sizeof(float));
+    for (size_t i = 0; i < N * d; i++)
+        Y[i] = 0.5f * (float)amem__rng_normal(&rng);
+    for (size_t i = 0; i < N * m; i++)
+        V[i] = (float)amem__rng_normal(&rng);
+    for (size_t i = 0; i < B * d; i++)
+        Q[i] = 0.5f * (float)amem__rng_normal(&rng);
+    amem_hopfield *h = make(AMEM_HOPFIELD_MODERN, d, m);
+    if (m)
+        AMEM_ASSERT_OK(amem_hopfield_store_pairs(h, Y, V, N));
+    else
+        AMEM_ASSERT_OK(amem_hopfield_store(h, Y, N));
+    AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_MAX_STEPS, 2));
+    float *out = malloc(B * (m ? m : d) * sizeof(float));
+    AMEM_ASSERT_OK(amem_hopfield_recall(h, Q, B, NULL, out, NULL, NULL));
+    amem_hopfield_free(h);
+    free(Y), free(V), free(Q);
+    return out;
+}
+
+START_TEST(test_threaded_deterministic)
+{
+    /* same inputs, same thread count: the same bits, on either split */
+    int saved = amem_get_num_threads();
+    const size_t shapes[][4] = {{16, 0, 1000, 600}, {24, 5, 9000, 30}};
+    for (int threads = 1; threads <= 2; threads++) {
+        AMEM_ASSERT_OK(amem_set_num_threads(threads));
+        for (size_t c = 0; c < 2; c++) {
+            const size_t *s = shapes[c];
+            size_t len = s[3] * (s[1] ? s[1] : s[0]);
+            float *a = recall_random(s[0], s[1], s[2], s[3]);
+            float *b = recall_random(s[0], s[1], s[2], s[3]);
+            ck_assert(memcmp(a, b, len * sizeof(float)) == 0);
+            free(a);
+            free(b);
+        }
+    }
+    AMEM_ASSERT_OK(amem_set_num_threads(saved));
+}
+END_TEST
+
+START_TEST(test_thread_window)
+{
+    /* BLAS runs on one thread inside the window; the count comes back
+     * when the last of nested windows closes */
+    int saved = amem_get_num_threads();
+    AMEM_ASSERT_OK(amem_set_num_threads(2));
+    int outer = amem__hopfield_threads_begin();
+    ck_assert_int_eq(outer, 2);
+    ck_assert_int_eq(amem_get_num_threads(), 1);
+    int inner = amem__hopfield_threads_begin();
+    ck_assert_int_eq(inner, 2);
+    amem__hopfield_threads_end(inner);
+    ck_assert_int_eq(amem_get_num_threads(), 1);
+    amem__hopfield_threads_end(outer);
+    ck_assert_int_eq(amem_get_num_threads(), 2);
+    /* a count set inside the window is kept */
+    outer = amem__hopfield_threads_begin();
+    AMEM_ASSERT_OK(amem_set_num_threads(3));
+    amem__hopfield_threads_end(outer);
+    ck_assert_int_eq(amem_get_num_threads(), 3);
+    /* one thread: nothing to change */
+    AMEM_ASSERT_OK(amem_set_num_threads(1));
+    outer = amem__hopfield_threads_begin();
+    ck_assert_int_eq(outer, 1);
+    amem__hopfield_threads_end(outer);
+    ck_assert_int_eq(amem_get_num_threads(), 1);
+    AMEM_ASSERT_OK(amem_set_num_threads(saved));
+}
+END_TEST
+
+typedef struct recall_task {
+    size_t d, m, N, B;
+    float *out;
+} recall_task;
+
+static void *recall_task_main(void *arg)
+{
+    recall_task *t = arg;
+    t->out = recall_random(t->d, t->m, t->N, t->B);
+    return NULL;
+}
+
+START_TEST(test_concurrent_recalls)
+{
+    /* two handles recalled at once from two threads: the same results as
+     * one after the other, and the thread count restored */
+    int saved = amem_get_num_threads();
+    AMEM_ASSERT_OK(amem_set_num_threads(2));
+    recall_task task[2] = {{16, 0, 1000, 600, NULL}, {24, 5, 9000, 30, NULL}};
+    float *serial[2];
+    for (int k = 0; k < 2; k++)
+        serial[k] = recall_random(task[k].d, task[k].m, task[k].N, task[k].B);
+    pthread_t tid[2];
+    for (int k = 0; k < 2; k++)
+        ck_assert_int_eq(pthread_create(&tid[k], NULL, recall_task_main,
+                                        &task[k]), 0);
+    for (int k = 0; k < 2; k++) {
+        pthread_join(tid[k], NULL);
+        size_t len = task[k].B * (task[k].m ? task[k].m : task[k].d);
+        ck_assert(memcmp(task[k].out, serial[k], len * sizeof(float)) == 0);
+        free(task[k].out);
+        free(serial[k]);
+    }
+    ck_assert_int_eq(amem_get_num_threads(), 2);
+    AMEM_ASSERT_OK(amem_set_num_threads(saved));
+}
+END_TEST
+
 /* ---- save and load ----------------------------------------------------- */
 
 static amem_hopfield *stored_example(int kind, size_t m)
@@ -1018,5 +1168,13 @@ Suite *amem_suite_hopfield(void)
     tcase_add_test(phys, test_steps_and_cycles);
     tcase_add_test(phys, test_random_order_and_noisy_recall);
     suite_add_tcase(s, phys);
+    /* run alone under ThreadSanitizer: CK_RUN_CASE=threads */
+    TCase *threads = tcase_create("threads");
+    tcase_set_timeout(threads, 60);
+    tcase_add_test(threads, test_threaded_matches_naive);
+    tcase_add_test(threads, test_threaded_deterministic);
+    tcase_add_test(threads, test_thread_window);
+    tcase_add_test(threads, test_concurrent_recalls);
+    suite_add_tcase(s, threads);
     return s;
 }

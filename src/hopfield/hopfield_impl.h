@@ -76,7 +76,10 @@ int amem__modern_weights(const amem_hopfield *h, const float *x, size_t n,
  *   out1 (b x m1) = softmax_rows(scale * X Y^T) V1, and when V2 is not NULL
  *   out2 (b x m2) = the same weights times V2,
  * over N patterns in blocks, with a streaming max-shifted softmax, so no
- * b x N matrix is formed. ws must hold amem__fused_ws_len(b, d) floats.
+ * b x N matrix is formed. With threads > 1 (inside a threads_begin/end
+ * window) the step runs as that many jobs, each on its own thread; the
+ * result depends only on the inputs and the thread count. ws must hold
+ * amem__fused_ws_len(n, d, m1 + m2, threads) floats for some n >= b.
  */
 typedef struct amem__fused_args {
     const float *X; /* b x d states */
@@ -92,8 +95,23 @@ typedef struct amem__fused_args {
     float *out2;
 } amem__fused_args;
 
-size_t amem__fused_ws_len(size_t b, size_t d);
-void amem__fused_softmax_step(const amem__fused_args *a, float *ws);
+size_t amem__fused_ws_len(size_t n, size_t d, size_t m, int threads);
+/* Jobs a step of at most n queries over N patterns uses (1: serial). */
+int amem__fused_jobs(size_t n, size_t N, size_t d, int threads);
+void amem__fused_softmax_step(const amem__fused_args *a, float *ws,
+                              int threads);
+
+/*
+ * Threads of the fused step (parallel.c). threads_begin returns the
+ * library's thread count and, when it is above 1, sets BLAS to one thread
+ * until the matching threads_end (nested and concurrent windows are
+ * counted); run_jobs runs fn(ctx, k) for k < jobs, job 0 on the caller.
+ */
+#define AMEM__HOPFIELD_MAX_JOBS 64
+int amem__hopfield_threads_begin(void);
+void amem__hopfield_threads_end(int threads);
+void amem__hopfield_run_jobs(int jobs, void (*fn)(void *ctx, int k),
+                             void *ctx);
 
 /* Vector kernels with runtime CPU dispatch (softmax_kernels.c). */
 float amem__vec_max(const float *x, size_t n);

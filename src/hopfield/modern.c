@@ -26,6 +26,7 @@ typedef struct recall_ws {
     float *Out;     /* b x m outputs (hetero) */
     float *prev;    /* n x d inputs of each query's last step (weights) */
     float *fused;   /* fused step scratch */
+    int threads;    /* jobs per fused step */
 } recall_ws;
 
 static int ws_alloc(const amem_hopfield *h, size_t n, int want_prev,
@@ -33,7 +34,7 @@ static int ws_alloc(const amem_hopfield *h, size_t n, int want_prev,
 {
     size_t d = h->dim, m = h->value_dim;
     size_t floats = 2 * n * d + n * m + (want_prev ? n * d : 0) +
-                    amem__fused_ws_len(n, d);
+                    amem__fused_ws_len(n, d, d + m, w->threads);
     w->block = malloc(n * sizeof(size_t) + floats * sizeof(float));
     if (w->block == NULL)
         return AMEM_E_NOMEM;
@@ -86,7 +87,7 @@ static size_t modern_step(amem_hopfield *h, float *x, size_t b,
         a.m2 = m;
         a.out2 = w->Out;
     }
-    amem__fused_softmax_step(&a, w->fused);
+    amem__fused_softmax_step(&a, w->fused, w->threads);
     size_t kept = 0;
     float tol = (float)AMEM__HP(h, TOLERANCE);
     for (size_t r = 0; r < b; r++) {
@@ -105,13 +106,26 @@ static size_t modern_step(amem_hopfield *h, float *x, size_t b,
     return kept;
 }
 
+/* Jobs per fused step, inside a serial-BLAS window when above 1. */
+static int open_threads(const amem_hopfield *h, size_t n)
+{
+    int threads = amem__hopfield_threads_begin();
+    int jobs = amem__fused_jobs(n, h->count, h->dim, threads);
+    if (jobs == 1)
+        amem__hopfield_threads_end(threads);
+    return jobs;
+}
+
 int amem__modern_recall(amem_hopfield *h, float *x, size_t n,
                         const float *clamp, float *out, int *steps,
                         float *weights)
 {
     recall_ws w;
-    if (ws_alloc(h, n, weights != NULL, &w) != AMEM_OK)
+    w.threads = open_threads(h, n);
+    if (ws_alloc(h, n, weights != NULL, &w) != AMEM_OK) {
+        amem__hopfield_threads_end(w.threads);
         return AMEM_E_NOMEM;
+    }
     int max_steps = (int)AMEM__HP(h, MAX_STEPS);
     size_t b = n;
     for (size_t q = 0; q < n; q++)
@@ -120,6 +134,7 @@ int amem__modern_recall(amem_hopfield *h, float *x, size_t n,
         gather(x, h->dim, w.active, b, w.A, weights ? w.prev : NULL);
         b = modern_step(h, x, b, clamp, out, steps, t, &w, t == max_steps);
     }
+    amem__hopfield_threads_end(w.threads);
     int rc = AMEM_OK;
     if (weights != NULL)
         rc = amem__modern_weights(h, w.prev, n, weights);

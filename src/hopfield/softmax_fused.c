@@ -9,6 +9,13 @@
  *     acc <- acc e^(M - M') + e^(S - M') V_blk     (second sgemm),
  * and out = acc / L at the end. Queries are tiled so the score block stays
  * in cache; the b x N score matrix is never formed or re-read.
+ *
+ * With several threads the work is cut into jobs, one per thread, each
+ * running the loop above with a single-threaded sgemm: by query rows when
+ * there are enough queries (each row then sees exactly the serial
+ * computation), else by stored patterns, each job keeping its own M, L and
+ * acc for every row, merged at the end by log-sum-exp:
+ *     M = max_k M_k,  out = sum_k e^(M_k - M) acc_k / sum_k e^(M_k - M) L_k.
  */
 #include <math.h>
 #include <stddef.h>
@@ -21,24 +28,91 @@
 #define AMEM_HOPFIELD_QUERY_TILE 256
 #endif
 /* Patterns per score block: 256 for wide patterns; for narrow ones
- * (d < 256) the two sgemms per block are cheap, so larger blocks amortise
- * the per-call overhead (measured on bench_hopfield, d = 64). */
+ * (d < 256) the two sgemms per block are cheap, so a larger block halves
+ * the calls (single-thread sgemm, d = 64: 512 best, 1024 and up slower as
+ * the block leaves L2). */
 #ifndef AMEM_HOPFIELD_PATTERN_BLOCK
 #define AMEM_HOPFIELD_PATTERN_BLOCK 256
 #endif
-#define NARROW_BLOCK (4 * AMEM_HOPFIELD_PATTERN_BLOCK)
-enum { QUERY_TILE = AMEM_HOPFIELD_QUERY_TILE /* rows of X per tile */ };
+#ifndef AMEM_HOPFIELD_NARROW_BLOCK
+#define AMEM_HOPFIELD_NARROW_BLOCK (2 * AMEM_HOPFIELD_PATTERN_BLOCK)
+#endif
+#define NARROW_BLOCK AMEM_HOPFIELD_NARROW_BLOCK
+enum {
+    QUERY_TILE = AMEM_HOPFIELD_QUERY_TILE, /* rows of X per tile */
+    /* Fewer multiply-adds (b N d) than this run on one thread: a thread
+     * start costs more than it saves. */
+    MIN_PARALLEL_WORK = 1 << 22,
+    /* Query rows per job below which jobs split the patterns instead:
+     * sgemm runs faster on full tiles (d = 64: 5 % from 128 to 256 rows)
+     * than the merge costs. */
+    MIN_JOB_ROWS = QUERY_TILE
+};
 
 static size_t pattern_block(size_t d)
 {
     return d < 256 ? NARROW_BLOCK : AMEM_HOPFIELD_PATTERN_BLOCK;
 }
 
-size_t amem__fused_ws_len(size_t b, size_t d)
+/* How one step is cut into jobs. */
+typedef struct fused_plan {
+    int jobs;
+    int by_patterns; /* 1: jobs take pattern ranges, 0: query rows */
+} fused_plan;
+
+static fused_plan make_plan(size_t b, size_t N, size_t d, int threads)
 {
-    size_t rows = b < QUERY_TILE ? b : QUERY_TILE;
-    return rows * pattern_block(d) + 2 * rows;
+    fused_plan p = {1, 0};
+    if (threads > AMEM__HOPFIELD_MAX_JOBS)
+        threads = AMEM__HOPFIELD_MAX_JOBS;
+    if (threads < 2 || (double)b * (double)N * (double)d < MIN_PARALLEL_WORK)
+        return p;
+    if (b >= (size_t)threads * MIN_JOB_ROWS) {
+        p.jobs = threads;
+    } else if (N >= (size_t)threads) {
+        p.jobs = threads;
+        p.by_patterns = 1;
+    }
+    return p;
 }
+
+static int clamp_jobs(int threads)
+{
+    if (threads < 1)
+        return 1;
+    return threads > AMEM__HOPFIELD_MAX_JOBS ? AMEM__HOPFIELD_MAX_JOBS
+                                             : threads;
+}
+
+int amem__fused_jobs(size_t n, size_t N, size_t d, int threads)
+{
+    return make_plan(n, N, d, clamp_jobs(threads)).jobs;
+}
+
+/* Accumulator rows kept per extra job when jobs split the patterns. */
+static size_t merge_rows(size_t b, int jobs)
+{
+    size_t most = (size_t)jobs * MIN_JOB_ROWS;
+    return b < most ? b : most;
+}
+
+size_t amem__fused_ws_len(size_t b, size_t d, size_t m, int threads)
+{
+    int jobs = clamp_jobs(threads);
+    size_t rows = b < QUERY_TILE ? b : QUERY_TILE;
+    size_t per_job = rows * pattern_block(d) + 2 * b;
+    return (size_t)jobs * per_job +
+           (size_t)(jobs - 1) * merge_rows(b, jobs) * m;
+}
+
+/* One job's slice and its buffers (row r's entries at index r). */
+typedef struct fused_job {
+    size_t r0, rows; /* query rows */
+    size_t j0, cols; /* stored patterns */
+    float *acc1, *acc2;
+    float *row_max, *row_sum;
+    float *S; /* QUERY_TILE x block scores */
+} fused_job;
 
 static void scale_rows(float *a, size_t rows, size_t m, const float *c)
 {
@@ -92,41 +166,135 @@ static void normalise(float *acc, size_t rows, size_t m, const float *sum)
     }
 }
 
-static void fused_tile(const amem__fused_args *a, size_t r0, size_t rows,
-                       float *ws)
+/* Rows r0 .. r0+rows-1 over the job's patterns; leaves acc unnormalised. */
+static void fused_tile(const amem__fused_args *a, const fused_job *job,
+                       size_t r0, size_t rows)
 {
-    size_t block = pattern_block(a->d);
-    float *S = ws;
-    float *row_max = S + rows * block;
-    float *row_sum = row_max + rows;
+    size_t block = pattern_block(a->d), end = job->j0 + job->cols;
     float rescale[QUERY_TILE];
-    float *out1 = a->out1 + r0 * a->m1;
-    float *out2 = a->out2 ? a->out2 + r0 * a->m2 : NULL;
+    float *row_max = job->row_max + r0, *row_sum = job->row_sum + r0;
+    float *acc1 = job->acc1 + r0 * a->m1;
+    float *acc2 = job->acc2 ? job->acc2 + r0 * a->m2 : NULL;
     for (size_t r = 0; r < rows; r++) {
         row_max[r] = -INFINITY;
         row_sum[r] = 0.0f;
     }
-    for (size_t j0 = 0; j0 < a->N; j0 += block) {
-        size_t cols = a->N - j0 < block ? a->N - j0 : block;
+    for (size_t j0 = job->j0; j0 < end; j0 += block) {
+        size_t cols = end - j0 < block ? end - j0 : block;
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows,
                     (int)cols, (int)a->d, a->scale, a->X + r0 * a->d,
-                    (int)a->d, a->Y + j0 * a->d, (int)a->d, 0.0f, S,
+                    (int)a->d, a->Y + j0 * a->d, (int)a->d, 0.0f, job->S,
                     (int)cols);
-        online_block(S, rows, cols, row_max, row_sum, rescale);
-        accumulate(S, rows, cols, a->V1 + j0 * a->m1, a->m1, out1, rescale,
-                   j0 == 0);
+        online_block(job->S, rows, cols, row_max, row_sum, rescale);
+        int first = j0 == job->j0;
+        accumulate(job->S, rows, cols, a->V1 + j0 * a->m1, a->m1, acc1,
+                   rescale, first);
         if (a->V2 != NULL)
-            accumulate(S, rows, cols, a->V2 + j0 * a->m2, a->m2, out2,
-                       rescale, j0 == 0);
+            accumulate(job->S, rows, cols, a->V2 + j0 * a->m2, a->m2, acc2,
+                       rescale, first);
     }
-    normalise(out1, rows, a->m1, row_sum);
-    normalise(out2, rows, a->m2, row_sum);
 }
 
-void amem__fused_softmax_step(const amem__fused_args *a, float *ws)
+typedef struct fused_ctx {
+    const amem__fused_args *a;
+    fused_plan plan;
+    fused_job job[AMEM__HOPFIELD_MAX_JOBS];
+} fused_ctx;
+
+static void run_job(void *arg, int k)
 {
-    for (size_t r0 = 0; r0 < a->b; r0 += QUERY_TILE) {
-        size_t rows = a->b - r0 < QUERY_TILE ? a->b - r0 : QUERY_TILE;
-        fused_tile(a, r0, rows, ws);
+    const fused_ctx *c = arg;
+    const fused_job *job = &c->job[k];
+    const amem__fused_args *a = c->a;
+    for (size_t r0 = job->r0; r0 < job->r0 + job->rows; r0 += QUERY_TILE) {
+        size_t rows = job->r0 + job->rows - r0;
+        fused_tile(a, job, r0, rows < QUERY_TILE ? rows : QUERY_TILE);
     }
+    if (c->plan.by_patterns)
+        return; /* merged by the caller */
+    normalise(job->acc1 + job->r0 * a->m1, job->rows, a->m1,
+              job->row_sum + job->r0);
+    if (job->acc2 != NULL)
+        normalise(job->acc2 + job->r0 * a->m2, job->rows, a->m2,
+                  job->row_sum + job->r0);
+}
+
+/* Cut the step into jobs and lay out their buffers in ws. */
+static void lay_out_jobs(fused_ctx *c, float *ws)
+{
+    const amem__fused_args *a = c->a;
+    size_t rows = a->b < QUERY_TILE ? a->b : QUERY_TILE;
+    size_t jobs = (size_t)c->plan.jobs;
+    float *extra = ws + jobs * (rows * pattern_block(a->d) + 2 * a->b);
+    for (size_t k = 0; k < jobs; k++) {
+        fused_job *job = &c->job[k];
+        job->S = ws + k * (rows * pattern_block(a->d) + 2 * a->b);
+        job->row_max = job->S + rows * pattern_block(a->d);
+        job->row_sum = job->row_max + a->b;
+        job->acc1 = a->out1;
+        job->acc2 = a->out2;
+        if (!c->plan.by_patterns) {
+            job->r0 = a->b * k / jobs;
+            job->rows = a->b * (k + 1) / jobs - job->r0;
+            job->j0 = 0;
+            job->cols = a->N;
+            continue;
+        }
+        job->r0 = 0;
+        job->rows = a->b;
+        job->j0 = a->N * k / jobs;
+        job->cols = a->N * (k + 1) / jobs - job->j0;
+        if (k > 0) {
+            job->acc1 = extra;
+            extra += a->b * a->m1;
+            if (a->V2 != NULL) {
+                job->acc2 = extra;
+                extra += a->b * a->m2;
+            }
+        }
+    }
+}
+
+/* out = sum_k e^(M_k - M) acc_k / sum_k e^(M_k - M) L_k, row by row. */
+static void merge_jobs(const fused_ctx *c, float *out, size_t m, int second)
+{
+    const amem__fused_args *a = c->a;
+    float w[AMEM__HOPFIELD_MAX_JOBS];
+    for (size_t r = 0; r < a->b; r++) {
+        float top = -INFINITY, sum = 0.0f;
+        for (int k = 0; k < c->plan.jobs; k++)
+            top = fmaxf(top, c->job[k].row_max[r]);
+        for (int k = 0; k < c->plan.jobs; k++) {
+            w[k] = expf(c->job[k].row_max[r] - top);
+            sum += w[k] * c->job[k].row_sum[r];
+        }
+        for (int k = 0; k < c->plan.jobs; k++)
+            w[k] /= sum;
+        float *o = out + r * m;
+        for (size_t j = 0; j < m; j++)
+            o[j] *= w[0];
+        for (int k = 1; k < c->plan.jobs; k++) {
+            const float *acc = (second ? c->job[k].acc2 : c->job[k].acc1);
+            for (size_t j = 0; j < m; j++)
+                o[j] += w[k] * acc[r * m + j];
+        }
+    }
+}
+
+void amem__fused_softmax_step(const amem__fused_args *a, float *ws,
+                              int threads)
+{
+    fused_ctx c;
+    c.a = a;
+    c.plan = make_plan(a->b, a->N, a->d, clamp_jobs(threads));
+    lay_out_jobs(&c, ws);
+    if (c.plan.jobs == 1)
+        run_job(&c, 0);
+    else
+        amem__hopfield_run_jobs(c.plan.jobs, run_job, &c);
+    if (!c.plan.by_patterns)
+        return;
+    merge_jobs(&c, a->out1, a->m1, 0);
+    if (a->V2 != NULL)
+        merge_jobs(&c, a->out2, a->m2, 1);
 }
