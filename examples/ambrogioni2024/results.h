@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "config.h"
 
@@ -64,6 +65,8 @@ int amb_error_curve(const amb_config *cfg, const char *out_dir,
                     amb_results *res);
 int amb_capacity(const amb_config *cfg, const char *out_dir,
                  amb_results *res);
+/* Capacity of the exact model at dimension d by bisection alone. */
+int amb_exact_capacity(const amb_config *cfg, size_t d, long *capacity);
 int amb_trained_capacity(const amb_config *cfg, const char *out_dir,
                          amb_results *res);
 int amb_trajectories(const amb_config *cfg, const char *out_dir,
@@ -72,5 +75,9 @@ int amb_trajectories(const amb_config *cfg, const char *out_dir,
 /* The Markdown report (report.md) beside the paper's numbers. */
 int amb_report(const amb_config *cfg, const char *out_dir,
                const amb_results *res);
+
+/* The report's closing section: where and why we differ from the paper. */
+void amb_report_notes(FILE *f, const amb_config *cfg,
+                      const amb_results *res);
 
 #endif
