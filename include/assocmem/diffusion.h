@@ -174,8 +174,9 @@ AMEM_API int amem_diffusion_dim(const amem_diffusion *h, size_t *out);
 
 /*
  * amem_diffusion_set: change a setting (enum amem_diffusion_param).
- * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_ARG (unknown param or choice value),
- * AMEM_E_NONFINITE, AMEM_E_RANGE (outside bounds or not a whole number).
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_ARG (unknown param), AMEM_E_NONFINITE,
+ * AMEM_E_RANGE (outside the bounds, including an unknown choice value, or
+ * not a whole number).
  */
 AMEM_API int amem_diffusion_set(amem_diffusion *h, int param, double value);
 
