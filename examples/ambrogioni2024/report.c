@@ -183,7 +183,7 @@ static void trajectory_section(FILE *f, const amb_config *cfg,
                "units per hidden layer, %d iterations (final loss %.4f); "
                "%d modern Hopfield updates (β = %g).\n\n"
                "| method | cues whose sign output equals the exact ODE's | "
-               "mean \\|x_end − pattern\\| per entry |\n|---|---|---|\n",
+               "mean \\|x_end − nearest pattern\\| per entry |\n|---|---|---|\n",
             cfg->f2_dim, cfg->f2_count, cfg->f2_cues, cfg->f2_steps,
             cfg->f2_hidden, cfg->f2_iterations, res->f2_loss,
             cfg->f2_mh_steps, cfg->mh_beta);

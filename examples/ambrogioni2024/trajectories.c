@@ -154,8 +154,21 @@ static int write_csvs(const char *out_dir, const f2_data *fd)
     return rc;
 }
 
-/* End-point summary: distance to the cue's own pattern and agreement of
- * the sign output with the exact ODE's. */
+/* Mean |x - y| per entry from x (d entries) to the nearest pattern y. */
+static double nearest_gap(const f2_data *fd, const float *x)
+{
+    double best = INFINITY;
+    for (size_t i = 0; i < fd->n; i++) {
+        double gap = 0.0;
+        for (size_t j = 0; j < fd->d; j++)
+            gap += fabs(x[j] - fd->patterns[i * fd->d + j]);
+        best = fmin(best, gap / (double)fd->d);
+    }
+    return best;
+}
+
+/* End-point summary: distance to the nearest stored pattern, and whether
+ * the sign output is the exact ODE's. */
 static void summarise(const f2_data *fd, amb_results *res)
 {
     size_t d = fd->d, q = fd->q;
@@ -167,13 +180,12 @@ static void summarise(const f2_data *fd, amb_results *res)
         int agree = 0;
         for (size_t c = 0; c < q; c++) {
             int same = 1;
-            for (size_t j = 0; j < d; j++) {
-                gap += fabs(end[c * d + j] - fd->targets[c * d + j]);
+            for (size_t j = 0; j < d; j++)
                 same &= (end[c * d + j] > 0) == (ref[c * d + j] > 0);
-            }
             agree += same;
+            gap += nearest_gap(fd, end + c * d);
         }
-        res->f2_final_gap[m] = gap / (double)(q * d);
+        res->f2_final_gap[m] = gap / (double)q;
         res->f2_agree[m] = agree;
     }
 }
