@@ -90,6 +90,17 @@ static void apply_extra(amb_config *cfg, const extra_opts *o)
         cfg->tr_iterations = o->trained_iterations;
 }
 
+/* "build/examples/ambrogioni2024 --quick ..." for the report. */
+static void record_command(int argc, char **argv, amb_results *res)
+{
+    size_t len = 0, size = sizeof res->command;
+    for (int i = 0; i < argc && len < size; i++) {
+        int n = snprintf(res->command + len, size - len, "%s%s",
+                         i ? " " : "", argv[i]);
+        len += n > 0 ? (size_t)n : 0;
+    }
+}
+
 static int run_parts(const amb_config *cfg, const extra_opts *o,
                      const char *out_dir, amb_results *res)
 {
@@ -113,6 +124,9 @@ int main(int argc, char **argv)
 {
     extra_opts opts = {{1, 1, 1, 1, 1}, 0, 0};
     ex_args args;
+    static amb_config cfg;
+    static amb_results res;
+    record_command(argc, argv, &res);
     int n = take_extra_options(argc, argv, &opts);
     if (n < 0) {
         fprintf(stderr, "ambrogioni2024: bad --only/--trained-* option\n");
@@ -125,8 +139,6 @@ int main(int argc, char **argv)
                "              scale the trained-model capacity search\n");
     if (rc != 0)
         return rc > 0 ? 0 : 2;
-    static amb_config cfg;
-    static amb_results res;
     amb_config_init(&cfg, args.quick);
     apply_extra(&cfg, &opts);
     if (run_parts(&cfg, &opts, args.out_dir, &res) != 0 ||

@@ -17,12 +17,18 @@ static void header(FILE *f, const amb_config *cfg, const amb_results *res)
                "Generative Diffusion Models Are Associative Memory "
                "Networks*, Entropy 26:381 (2024), Section 7 and Appendix "
                "A.\n\n");
-    fprintf(f, "Run: `build/examples/ambrogioni2024%s` (%s mode, seed %llu). "
-               "Wall time: Table 1 %.0f s, Fig. 3a %.0f s, Fig. 3b curves "
-               "%.0f s, trained capacity %.0f s, Fig. 2 %.0f s.\n\n",
-            cfg->quick ? " --quick" : "", cfg->quick ? "quick" : "full",
-            (unsigned long long)cfg->seed, res->seconds[0], res->seconds[1],
-            res->seconds[2], res->seconds[3], res->seconds[4]);
+    fprintf(f, "Run: `%s` (%s mode, seed %llu). Wall time:",
+            res->command, cfg->quick ? "quick" : "full",
+            (unsigned long long)cfg->seed);
+    const int done[5] = {res->t1_done, res->err_done, res->cap_done,
+                         res->trained_done, res->f2_done};
+    static const char *const part[5] = {"Table 1", "Fig. 3a",
+                                        "Fig. 3b curves", "trained capacity",
+                                        "Fig. 2"};
+    for (int p = 0; p < 5; p++)
+        if (done[p])
+            fprintf(f, " %s %.0f s;", part[p], res->seconds[p]);
+    fprintf(f, " on 2 shared cores.\n\n");
     fprintf(f, "Shared settings (Appendix A): random ±1 patterns; cues "
                "θ·y + √(1−θ²)·ε with θ = %.2f; modern Hopfield β = %g, %d "
                "iterations; exact-score diffusion: variance-preserving SDE "

@@ -54,6 +54,7 @@ typedef struct amb_results {
     double err_at[AMB_MAX_LIST][AMB_MAX_LIST]; /* fig 3a medians */
     int err_done;
     double seconds[6];       /* wall time per part */
+    char command[512];       /* the command line of the run */
 } amb_results;
 
 /* Seed for one sub-experiment, mixed from the run seed and three indices. */
