@@ -1,0 +1,146 @@
+/*
+ * Figure 3b (black dots): capacity of trained diffusion models, Appendix
+ * A's procedure. For each dimension d, start at n = (exact-score capacity
+ * at d) + 4; train a fresh network on n fresh random patterns; measure the
+ * mean Hamming error of tr_eval_batches batches of new corrupted cues of
+ * all n patterns; if it exceeds 3%, retrain with n - 1, and so on
+ * (amem_capacity_search with AMEM_CAPACITY_SCAN_DOWN). Repeated
+ * tr_repeats times per dimension.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <assocmem/capacity.h>
+#include <assocmem/data.h>
+
+#include "learned.h"
+#include "results.h"
+#include "trial.h"
+
+typedef struct tr_job {
+    const amb_config *cfg;
+    size_t d;
+    int repeat;
+    int trainings;
+    int failed;
+} tr_job;
+
+/* Mean Hamming error of the learned ODE on fresh cues of the patterns. */
+static int learned_error(amem_diffusion *h, const float *targets,
+                         const float *cues, size_t q, size_t d, double *err)
+{
+    float *out = malloc(q * d * sizeof *out);
+    int st = out ? amem_diffusion_recall(h, cues, q, NULL, out, NULL)
+                 : AMEM_E_NOMEM;
+    if (st == AMEM_OK) {
+        amb_binarise(out, q * d);
+        st = amem_metric_hamming(out, targets, q, d, NULL, err);
+    }
+    free(out);
+    return st == AMEM_OK ? 0 : amb_fail("learned recall", st);
+}
+
+static int train_and_test(tr_job *job, size_t n, double *err)
+{
+    const amb_config *cfg = job->cfg;
+    size_t d = job->d, q = n * (size_t)cfg->tr_eval_batches;
+    uint64_t seed = amb_seed(cfg->seed, 200 + d, (uint64_t)job->repeat, n);
+    amb_learned_spec spec = {d, (size_t)cfg->tr_hidden_per_dim * d,
+                             cfg->tr_iterations, 0, cfg->gamma, cfg->theta,
+                             cfg->ode_steps, seed};
+    float *patterns = malloc(n * d * sizeof *patterns);
+    float *targets = malloc(q * d * sizeof *targets);
+    float *cues = malloc(q * d * sizeof *cues);
+    amem_diffusion *h = NULL;
+    int rc = patterns && targets && cues ? 0 : -1;
+    if (rc == 0)
+        rc = amb_trial_data(cfg, n, d, q, seed, patterns, targets, cues);
+    if (rc == 0 && !(h = amb_learned_train(&spec, patterns, n, NULL)))
+        rc = -1;
+    if (rc == 0)
+        rc = learned_error(h, targets, cues, q, d, err);
+    job->trainings++;
+    amem_diffusion_free(h);
+    free(patterns), free(targets), free(cues);
+    return rc;
+}
+
+/* amem_error_fn: train on n patterns, return the test error. */
+static double trained_error(void *user, long n)
+{
+    tr_job *job = user;
+    double err;
+    if (train_and_test(job, (size_t)n, &err) != 0) {
+        job->failed = 1;
+        return NAN;
+    }
+    fprintf(stderr, "  trained d=%zu repeat %d: %ld patterns -> error %.4f\n",
+            job->d, job->repeat + 1, n, err);
+    return err;
+}
+
+/* Starting count: the exact model's capacity at d (the smoothed Fig. 3b
+ * curve when it was computed, else a bisection search now), plus 4. */
+static int start_count(const amb_config *cfg, const amb_results *res,
+                       size_t d, size_t *start)
+{
+    double exact = -1.0;
+    for (size_t k = 0; k < cfg->n_cap_dims && res->cap_done; k++)
+        if (cfg->cap_dims[k] == d)
+            exact = res->cap[AMB_CAP_EXACT].smooth[k];
+    if (exact < 0.0) {
+        long cap;
+        if (amb_exact_capacity(cfg, d, &cap) != 0)
+            return -1;
+        exact = (double)cap;
+    }
+    *start = (size_t)lround(exact) + (size_t)cfg->tr_start_extra;
+    return 0;
+}
+
+static int one_dimension(const amb_config *cfg, size_t k, amb_results *res)
+{
+    amb_trained_dim *td = &res->trained[k];
+    td->trainings = 0;
+    if (start_count(cfg, res, cfg->tr_dims[k], &td->start) != 0)
+        return -1;
+    for (int r = 0; r < cfg->tr_repeats && r < AMB_MAX_REPEATS; r++) {
+        tr_job job = {cfg, cfg->tr_dims[k], r, 0, 0};
+        long cap;
+        int st = amem_capacity_search(trained_error, &job, 1,
+                                      (long)td->start, cfg->cap_threshold,
+                                      AMEM_CAPACITY_SCAN_DOWN, &cap, NULL,
+                                      NULL, NULL);
+        td->trainings += job.trainings;
+        if (st != AMEM_OK || job.failed)
+            return amb_fail("trained capacity search", st);
+        td->capacity[r] = (size_t)cap;
+    }
+    return 0;
+}
+
+int amb_trained_capacity(const amb_config *cfg, const char *out_dir,
+                         amb_results *res)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/fig3b_trained.csv", out_dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        return -1;
+    }
+    fprintf(f, "dim,repeat,capacity,start\n");
+    int rc = 0;
+    for (size_t k = 0; k < cfg->n_tr_dims && rc == 0; k++) {
+        rc = one_dimension(cfg, k, res);
+        for (int r = 0; r < cfg->tr_repeats && rc == 0; r++)
+            fprintf(f, "%zu,%d,%zu,%zu\n", cfg->tr_dims[k], r + 1,
+                    res->trained[k].capacity[r], res->trained[k].start);
+        fflush(f);
+    }
+    if (fclose(f) != 0)
+        rc = -1;
+    res->trained_done = rc == 0;
+    return rc;
+}
