@@ -529,6 +529,7 @@ START_TEST(test_save_load_resume)
     AMEM_ASSERT_OK(amem_dam_load_mem(img, len, &b));
     ck_assert(same_image(a, img, len));
     ck_assert(same_image(b, img, len));
+    amem_dam_free(b);
     /* Training resumes exactly. */
     AMEM_ASSERT_OK(amem_dam_train(h, 1, NULL, NULL));
     AMEM_ASSERT_OK(amem_dam_train(a, 1, NULL, NULL));
@@ -602,8 +603,11 @@ START_TEST(test_bad_inputs)
     AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_BALANCE, AMEM_DAM_BALANCE_SAMPLE));
     AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_GAMMA, 1));
     AMEM_ASSERT_STATUS(amem_dam_train(h, 1, NULL, NULL), AMEM_E_STATE);
-    AMEM_ASSERT_STATUS(amem_dam_load_mem(img, 10, &h), AMEM_E_FORMAT);
+    amem_dam *other = h;
+    AMEM_ASSERT_STATUS(amem_dam_load_mem(img, 10, &other), AMEM_E_FORMAT);
+    ck_assert_ptr_null(other);
     amem_free(img);
+    amem_dam_free(h);
 }
 END_TEST
 
