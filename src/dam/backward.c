@@ -84,42 +84,73 @@ static void through_softmax(const float *F, size_t rows, size_t m,
     }
 }
 
+/* The per-step products F^T dU and dS^T A of dW_hat are staged as rows of
+ * P = [F; dS] and Q = [dU; A] and added with one large sgemm per flush. */
+typedef struct stage {
+    float *P, *Q;  /* rows x M, rows x N */
+    size_t rows, cap;
+} stage;
+
+static void flush(const amem__dam_run *r, stage *st, float *dwhat)
+{
+    if (st->rows == 0)
+        return;
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)r->cfg.n_hid,
+                (int)r->cfg.n_vis, (int)st->rows, 1.0f, st->P,
+                (int)r->cfg.n_hid, st->Q, (int)r->cfg.n_vis, 1.0f, dwhat,
+                (int)r->cfg.n_vis);
+    st->rows = 0;
+}
+
 static void step_backward(amem__dam_run *r, const amem__dam_step *s,
-                          float *D, float *dwhat, float *G, float *DF)
+                          float *D, float *dwhat, float *DA, stage *st)
 {
     size_t N = r->cfg.n_vis, M = r->cfg.n_hid, act = s->active;
     const float *W = r->what;
+    if (st->rows + 2 * act > st->cap)
+        flush(r, st, dwhat);
+    float *G = st->Q + st->rows * N, *DF = st->P + (st->rows + act) * M;
     through_blend(r, act, D, G);
     if (r->cfg.reference)
         through_unit(s->z, s->nu, act, N, G);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)act, (int)M,
                 (int)N, 1.0f, G, (int)N, W, (int)N, 0.0f, DF, (int)M);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)M, (int)N,
-                (int)act, 1.0f, s->f, (int)M, G, (int)N, 1.0f, dwhat,
-                (int)N);
+    memcpy(st->P + st->rows * M, s->f, act * M * sizeof(float));
     through_softmax(s->f, act, M, r->cfg.beta, DF);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)M, (int)N,
-                (int)act, 1.0f, DF, (int)M, s->a, (int)N, 1.0f, dwhat,
-                (int)N);
+    memcpy(st->Q + (st->rows + act) * N, s->a, act * N * sizeof(float));
+    st->rows += 2 * act;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)act, (int)N,
-                (int)M, 1.0f, DF, (int)M, W, (int)N, 0.0f, G, (int)N);
+                (int)M, 1.0f, DF, (int)M, W, (int)N, 0.0f, DA, (int)N);
     if (!r->cfg.reference)
-        through_unit(s->a, s->nv, act, N, G);
+        through_unit(s->a, s->nv, act, N, DA);
     for (size_t i = 0; i < act * N; i++)
-        D[i] += G[i];
+        D[i] += DA[i];
+}
+
+static size_t stage_rows(size_t b)
+{
+    return 2 * b > AMEM__DAM_STAGE_ROWS ? 2 * b : AMEM__DAM_STAGE_ROWS;
+}
+
+size_t amem__dam_backward_floats(size_t b, size_t n, size_t m)
+{
+    return 2 * b * n + stage_rows(b) * (n + m);
 }
 
 void amem__dam_backward(amem__dam_run *r, float *dv, float *dwhat,
                         float *work)
 {
     size_t N = r->cfg.n_vis, M = r->cfg.n_hid, b = r->b;
-    float *D = work, *G = work + b * N, *DF = work + 2 * b * N;
+    float *D = work, *DA = work + b * N;
+    stage st = {work + 2 * b * N, NULL, 0, stage_rows(b)};
+    st.Q = st.P + st.cap * M;
     for (size_t s = 0; s < b; s++)
         memcpy(D + s * N, dv + r->slot[s] * N, N * sizeof(float));
     memset(dwhat, 0, M * N * sizeof(float));
     for (size_t t = r->n_steps; t > 0; t--) {
         const amem__dam_step *s = &r->steps[t - 1];
         undo_swaps(r, s, D);
-        step_backward(r, s, D, dwhat, G, DF);
+        step_backward(r, s, D, dwhat, DA, &st);
     }
+    flush(r, &st, dwhat);
 }

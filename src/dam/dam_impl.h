@@ -139,8 +139,10 @@ void amem__dam_hidden_of(const amem__dam_cfg *c, const float *what,
 /*
  * Backward of a taped run. dv holds dL/dv* in batch-row order (b x N) and
  * is destroyed; dwhat (M x N) receives dL/dW_hat (overwritten). work must
- * hold 2 * b * N + 2 * b * M floats.
+ * hold amem__dam_backward_floats(b, N, M) floats.
  */
+#define AMEM__DAM_STAGE_ROWS 1024u
+size_t amem__dam_backward_floats(size_t b, size_t n, size_t m);
 void amem__dam_backward(amem__dam_run *r, float *dv, float *dwhat,
                         float *work);
 

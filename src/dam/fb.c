@@ -31,7 +31,7 @@ int amem__dam_fb_forward(const amem_dam *h, amem__arena *ar,
     c->out = arena_floats(ar, b * N, &fail);
     c->hidden = arena_floats(ar, b * M, &fail);
     c->dv = arena_floats(ar, b * N, &fail);
-    c->work = arena_floats(ar, 2 * b * N + b * M, &fail);
+    c->work = arena_floats(ar, amem__dam_backward_floats(b, N, M), &fail);
     void *buf = amem__arena_alloc(ar, amem__dam_run_bytes(&cfg, b));
     if (fail || buf == NULL)
         return AMEM_E_NOMEM;
