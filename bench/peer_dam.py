@@ -1,0 +1,81 @@
+#!/usr/bin/python3
+"""Peer timings for bench_dam: the dense associative memory of Tyulmankov
+et al. (2023) in PyTorch autograd, float32 on the CPU, at 1 and 2 threads.
+
+One training step: T unrolled steps of
+    a = v / |v|;  f = softmax(beta a W_hat^T);  v' = (1-eta) v + eta f W_hat;
+    v' = where(clamp, cue, v')
+with W_hat the row-normalised weights, loss = mean_b |v_T - x_b|^2, BPTT by
+autograd, one Adam step. Recall: the same T steps under no_grad.
+
+usage: peer_dam.py N M B T [REPEATS]
+prints "<peer>-train <best seconds>" and "<peer>-recall <best seconds>"
+"""
+import sys
+import time
+
+import numpy as np
+
+
+def data(n, m, b, seed=1):
+    rng = np.random.default_rng(seed)
+    x = rng.random((b, n), dtype=np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    keep = (rng.random((b, n)) >= 0.5).astype(np.float32)
+    w = rng.uniform(-1, 1, (m, n)).astype(np.float32) / np.sqrt(n)
+    return x, x * keep, keep, w
+
+
+def best_of(fn, repeats):
+    fn()  # warm-up
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main():
+    n, m, b, steps = (int(a) for a in sys.argv[1:5])
+    repeats = int(sys.argv[5]) if len(sys.argv) > 5 else 3
+    try:
+        import torch
+    except ImportError:
+        print("torch-missing 0")
+        return
+    x, cue, keep, w0 = data(n, m, b)
+    xt, ct = torch.from_numpy(x), torch.from_numpy(cue)
+    kt = torch.from_numpy(keep).bool()
+    beta, eta = 5.0, 0.05
+    w = torch.nn.Parameter(torch.from_numpy(w0.copy()))
+    opt = torch.optim.Adam([w], lr=1e-3)
+
+    def run(wh):
+        v = ct
+        for _ in range(steps):
+            a = torch.nn.functional.normalize(v, dim=1)
+            f = torch.softmax(beta * (a @ wh.T), dim=1)
+            v = torch.where(kt, ct, (1 - eta) * v + eta * (f @ wh))
+        return v
+
+    def train():
+        opt.zero_grad()
+        v = run(torch.nn.functional.normalize(w, dim=1))
+        loss = ((v - xt) ** 2).sum(dim=1).mean()
+        loss.backward()
+        opt.step()
+
+    def recall():
+        with torch.no_grad():
+            run(torch.nn.functional.normalize(w, dim=1))
+
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        print("torch%d-train %.6f" % (threads, best_of(train, repeats)))
+        print("torch%d-recall %.6f" % (threads, best_of(recall, repeats)))
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
