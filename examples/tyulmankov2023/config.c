@@ -109,11 +109,23 @@ static int has_flag(int argc, char **argv, const char *flag)
     return 0;
 }
 
+static void keep_command(ty_config *cfg, int argc, char **argv)
+{
+    size_t k = 0;
+    cfg->command[0] = '\0';
+    for (int i = 0; i < argc && k < sizeof cfg->command; i++) {
+        int n = snprintf(cfg->command + k, sizeof cfg->command - k, "%s%s",
+                         i ? " " : "", argv[i]);
+        k += n > 0 ? (size_t)n : 0;
+    }
+}
+
 int ty_config_parse(ty_config *cfg, int argc, char **argv)
 {
     char *rest[64];
     int nrest = 0;
     set_paper_scale(cfg);
+    keep_command(cfg, argc, argv);
     if (has_flag(argc, argv, "--quick"))
         set_quick_scale(cfg);
     for (int i = 0; i < argc && nrest < 64; i++) {

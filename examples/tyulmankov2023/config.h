@@ -42,6 +42,7 @@ typedef struct ty_config {
     size_t n_gammas;
     double track_gamma;   /* gamma of the tracked runs; < 0: ln(R/E) */
     unsigned long long eval_seed; /* masks of every evaluation */
+    char command[1024];   /* the command line, for the report */
 } ty_config;
 
 /*
