@@ -131,7 +131,8 @@ int ty_config_parse(ty_config *cfg, int argc, char **argv)
     for (int i = 0; i < argc && nrest < 64; i++) {
         if (i > 0 && is_own_option(argv[i])) {
             if (i + 1 >= argc || apply_option(cfg, argv[i], argv[i + 1]) != 0) {
-                fprintf(stderr, "tyulmankov2023: bad value for %s\n", argv[i]);
+                fprintf(stderr, "tyulmankov2023: bad value for %s (try --help; "
+                                "--gammas must start with 0)\n", argv[i]);
                 return -1;
             }
             i++;
