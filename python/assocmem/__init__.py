@@ -30,6 +30,7 @@ from .errors import (ArgumentError, AssocMemError, CancelledError,
                      InternalError, NonFiniteError, NullArgumentError,
                      OutOfMemoryError, RangeError, StateError,
                      UnsupportedError)
+from .dam import Dam
 from .hopfield import Hopfield, Kind, Noise, Order, Param, Update, param_bounds
 from .progress import ProgressCallback, progress_callback
 
@@ -37,6 +38,7 @@ __all__ = [
     "__version__", "version", "version_info", "library_path",
     "set_num_threads", "get_num_threads", "strerror", "last_error",
     "ENUMS", "STATUS_MESSAGES", "data",
+    "Dam",
     "Hopfield", "Kind", "Param", "Update", "Order", "Noise", "param_bounds",
     "ProgressCallback", "progress_callback",
     "AssocMemError", "NullArgumentError", "ArgumentError", "DimensionError",

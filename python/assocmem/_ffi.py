@@ -9,6 +9,10 @@ import ctypes as _c
 # ---- opaque handles (used only through pointers) ----
 
 
+class amem_dam(_c.Structure):
+    """Opaque struct amem_dam."""
+
+
 class amem_hopfield(_c.Structure):
     """Opaque struct amem_hopfield."""
 
@@ -39,6 +43,53 @@ AMEM_E_CANCELLED = -9
 AMEM_E_STATE = -10
 AMEM_E_UNSUPPORTED = -11
 AMEM_E_INTERNAL = -12
+# enum amem_dam_param (dam.h)
+AMEM_DAM_BETA = 0
+AMEM_DAM_DT = 1
+AMEM_DAM_TOLERANCE = 2
+AMEM_DAM_MAX_STEPS = 3
+AMEM_DAM_DYNAMICS = 4
+AMEM_DAM_SEED = 5
+AMEM_DAM_LEARNING_RATE = 6
+AMEM_DAM_BATCH_SIZE = 7
+AMEM_DAM_MASK_FRACTION = 8
+AMEM_DAM_BALANCE = 9
+AMEM_DAM_SIGNAL = 10
+AMEM_DAM_GAMMA = 11
+AMEM_DAM_WEIGHT_NORM = 12
+AMEM_DAM_ADAM_BETA1 = 13
+AMEM_DAM_ADAM_BETA2 = 14
+AMEM_DAM_ADAM_EPS = 15
+AMEM_DAM_PARAM_COUNT = 16
+# enum amem_dam_dynamics (dam.h)
+AMEM_DAM_DYNAMICS_PAPER = 0
+AMEM_DAM_DYNAMICS_REFERENCE = 1
+# enum amem_dam_balance (dam.h)
+AMEM_DAM_BALANCE_NONE = 0
+AMEM_DAM_BALANCE_REWEIGHT = 1
+AMEM_DAM_BALANCE_SAMPLE = 2
+# enum amem_dam_signal (dam.h)
+AMEM_DAM_SIGNAL_GROUND_TRUTH = 0
+AMEM_DAM_SIGNAL_LOSS = 1
+AMEM_DAM_SIGNAL_NEG_TIME = 2
+AMEM_DAM_SIGNAL_NEG_ENTROPY = 3
+AMEM_DAM_SIGNAL_MAX = 4
+AMEM_DAM_SIGNAL_NORM = 5
+AMEM_DAM_SIGNAL_COUNT = 6
+# enum amem_dam_weight_norm (dam.h)
+AMEM_DAM_WEIGHT_NORM_DATASET = 0
+AMEM_DAM_WEIGHT_NORM_BATCH = 1
+# enum amem_dam_record (dam.h)
+AMEM_DAM_RECORD_LOSS = 0
+AMEM_DAM_RECORD_TIME = 1
+AMEM_DAM_RECORD_ENTROPY = 2
+AMEM_DAM_RECORD_MAX = 3
+AMEM_DAM_RECORD_NORM = 4
+AMEM_DAM_RECORD_SIGNAL = 5
+AMEM_DAM_RECORD_ALPHA = 6
+AMEM_DAM_RECORD_WEIGHT = 7
+AMEM_DAM_RECORD_USES = 8
+AMEM_DAM_RECORD_COUNT = 9
 # enum amem_hopfield_kind (hopfield.h)
 AMEM_HOPFIELD_CLASSICAL = 0
 AMEM_HOPFIELD_DENSE_POLY = 1
@@ -85,6 +136,59 @@ ENUMS = {
         'AMEM_E_STATE': -10,
         'AMEM_E_UNSUPPORTED': -11,
         'AMEM_E_INTERNAL': -12,
+    },
+    'amem_dam_param': {
+        'AMEM_DAM_BETA': 0,
+        'AMEM_DAM_DT': 1,
+        'AMEM_DAM_TOLERANCE': 2,
+        'AMEM_DAM_MAX_STEPS': 3,
+        'AMEM_DAM_DYNAMICS': 4,
+        'AMEM_DAM_SEED': 5,
+        'AMEM_DAM_LEARNING_RATE': 6,
+        'AMEM_DAM_BATCH_SIZE': 7,
+        'AMEM_DAM_MASK_FRACTION': 8,
+        'AMEM_DAM_BALANCE': 9,
+        'AMEM_DAM_SIGNAL': 10,
+        'AMEM_DAM_GAMMA': 11,
+        'AMEM_DAM_WEIGHT_NORM': 12,
+        'AMEM_DAM_ADAM_BETA1': 13,
+        'AMEM_DAM_ADAM_BETA2': 14,
+        'AMEM_DAM_ADAM_EPS': 15,
+        'AMEM_DAM_PARAM_COUNT': 16,
+    },
+    'amem_dam_dynamics': {
+        'AMEM_DAM_DYNAMICS_PAPER': 0,
+        'AMEM_DAM_DYNAMICS_REFERENCE': 1,
+    },
+    'amem_dam_balance': {
+        'AMEM_DAM_BALANCE_NONE': 0,
+        'AMEM_DAM_BALANCE_REWEIGHT': 1,
+        'AMEM_DAM_BALANCE_SAMPLE': 2,
+    },
+    'amem_dam_signal': {
+        'AMEM_DAM_SIGNAL_GROUND_TRUTH': 0,
+        'AMEM_DAM_SIGNAL_LOSS': 1,
+        'AMEM_DAM_SIGNAL_NEG_TIME': 2,
+        'AMEM_DAM_SIGNAL_NEG_ENTROPY': 3,
+        'AMEM_DAM_SIGNAL_MAX': 4,
+        'AMEM_DAM_SIGNAL_NORM': 5,
+        'AMEM_DAM_SIGNAL_COUNT': 6,
+    },
+    'amem_dam_weight_norm': {
+        'AMEM_DAM_WEIGHT_NORM_DATASET': 0,
+        'AMEM_DAM_WEIGHT_NORM_BATCH': 1,
+    },
+    'amem_dam_record': {
+        'AMEM_DAM_RECORD_LOSS': 0,
+        'AMEM_DAM_RECORD_TIME': 1,
+        'AMEM_DAM_RECORD_ENTROPY': 2,
+        'AMEM_DAM_RECORD_MAX': 3,
+        'AMEM_DAM_RECORD_NORM': 4,
+        'AMEM_DAM_RECORD_SIGNAL': 5,
+        'AMEM_DAM_RECORD_ALPHA': 6,
+        'AMEM_DAM_RECORD_WEIGHT': 7,
+        'AMEM_DAM_RECORD_USES': 8,
+        'AMEM_DAM_RECORD_COUNT': 9,
     },
     'amem_hopfield_kind': {
         'AMEM_HOPFIELD_CLASSICAL': 0,
@@ -155,6 +259,52 @@ FUNCTIONS = {
     'amem_get_num_threads': (_c.c_int, [], (), 'common.h'),
     # void amem_free(void *p)
     'amem_free': (None, [_c.c_void_p], ('p',), 'common.h'),
+    # int amem_dam_create(size_t visible, size_t hidden, amem_dam **out)
+    'amem_dam_create': (_c.c_int, [_c.c_size_t, _c.c_size_t, _c.POINTER(_c.POINTER(amem_dam))], ('visible', 'hidden', 'out',), 'dam.h'),
+    # void amem_dam_free(amem_dam *h)
+    'amem_dam_free': (None, [_c.POINTER(amem_dam)], ('h',), 'dam.h'),
+    # int amem_dam_visible(const amem_dam *h, size_t *out)
+    'amem_dam_visible': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'dam.h'),
+    # int amem_dam_hidden(const amem_dam *h, size_t *out)
+    'amem_dam_hidden': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'dam.h'),
+    # int amem_dam_set(amem_dam *h, int param, double value)
+    'amem_dam_set': (_c.c_int, [_c.POINTER(amem_dam), _c.c_int, _c.c_double], ('h', 'param', 'value',), 'dam.h'),
+    # int amem_dam_get(const amem_dam *h, int param, double *value)
+    'amem_dam_get': (_c.c_int, [_c.POINTER(amem_dam), _c.c_int, _c.POINTER(_c.c_double)], ('h', 'param', 'value',), 'dam.h'),
+    # int amem_dam_param_bounds(int param, double *min, double *max, int *integer)
+    'amem_dam_param_bounds': (_c.c_int, [_c.c_int, _c.POINTER(_c.c_double), _c.POINTER(_c.c_double), _c.POINTER(_c.c_int)], ('param', 'min', 'max', 'integer',), 'dam.h'),
+    # int amem_dam_reset(amem_dam *h)
+    'amem_dam_reset': (_c.c_int, [_c.POINTER(amem_dam)], ('h',), 'dam.h'),
+    # int amem_dam_set_weights(amem_dam *h, const float *w)
+    'amem_dam_set_weights': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float)], ('h', 'w',), 'dam.h'),
+    # int amem_dam_get_weights(const amem_dam *h, float *w, int normalized)
+    'amem_dam_get_weights': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float), _c.c_int], ('h', 'w', 'normalized',), 'dam.h'),
+    # int amem_dam_recall(amem_dam *h, const float *cues, const float *clamp, size_t n, float *out, int *steps, float *hidden)
+    'amem_dam_recall': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_int), _c.POINTER(_c.c_float)], ('h', 'cues', 'clamp', 'n', 'out', 'steps', 'hidden',), 'dam.h'),
+    # int amem_dam_energy(const amem_dam *h, const float *states, size_t n, double *energies)
+    'amem_dam_energy': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_double)], ('h', 'states', 'n', 'energies',), 'dam.h'),
+    # int amem_dam_perturb(amem_dam *h, const float *items, size_t n, float *cues, float *clamp)
+    'amem_dam_perturb': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('h', 'items', 'n', 'cues', 'clamp',), 'dam.h'),
+    # int amem_dam_evaluate(amem_dam *h, const float *items, const int32_t *exceptions, size_t n, uint64_t seed, float *losses, double *regular, double *exception, double *eval)
+    'amem_dam_evaluate': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int32), _c.c_size_t, _c.c_uint64, _c.POINTER(_c.c_float), _c.POINTER(_c.c_double), _c.POINTER(_c.c_double), _c.POINTER(_c.c_double)], ('h', 'items', 'exceptions', 'n', 'seed', 'losses', 'regular', 'exception', 'eval',), 'dam.h'),
+    # int amem_dam_set_data(amem_dam *h, const float *items, size_t n, const int32_t *exceptions)
+    'amem_dam_set_data': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_int32)], ('h', 'items', 'n', 'exceptions',), 'dam.h'),
+    # int amem_dam_data_count(const amem_dam *h, size_t *out)
+    'amem_dam_data_count': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'dam.h'),
+    # int amem_dam_train(amem_dam *h, int epochs, amem_progress_fn progress, void *user)
+    'amem_dam_train': (_c.c_int, [_c.POINTER(amem_dam), _c.c_int, amem_progress_fn, _c.c_void_p], ('h', 'epochs', 'progress', 'user',), 'dam.h'),
+    # int amem_dam_progress(const amem_dam *h, long *epochs, long *steps)
+    'amem_dam_progress': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_long), _c.POINTER(_c.c_long)], ('h', 'epochs', 'steps',), 'dam.h'),
+    # int amem_dam_item_record(const amem_dam *h, int which, float *out)
+    'amem_dam_item_record': (_c.c_int, [_c.POINTER(amem_dam), _c.c_int, _c.POINTER(_c.c_float)], ('h', 'which', 'out',), 'dam.h'),
+    # int amem_dam_save(const amem_dam *h, const char *path)
+    'amem_dam_save': (_c.c_int, [_c.POINTER(amem_dam), _c.c_char_p], ('h', 'path',), 'dam.h'),
+    # int amem_dam_save_mem(const amem_dam *h, void **data, size_t *len)
+    'amem_dam_save_mem': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_void_p), _c.POINTER(_c.c_size_t)], ('h', 'data', 'len',), 'dam.h'),
+    # int amem_dam_load(const char *path, amem_dam **out)
+    'amem_dam_load': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(amem_dam))], ('path', 'out',), 'dam.h'),
+    # int amem_dam_load_mem(const void *data, size_t len, amem_dam **out)
+    'amem_dam_load_mem': (_c.c_int, [_c.c_void_p, _c.c_size_t, _c.POINTER(_c.POINTER(amem_dam))], ('data', 'len', 'out',), 'dam.h'),
     # int amem_idx_read_images(const char *path, float **images, size_t *count, size_t *height, size_t *width)
     'amem_idx_read_images': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(_c.c_float)), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t)], ('path', 'images', 'count', 'height', 'width',), 'data.h'),
     # int amem_idx_read_images_mem(const void *data, size_t len, float **images, size_t *count, size_t *height, size_t *width)

@@ -6,6 +6,7 @@
 # to pointers as in `ccall`; pass C_NULL for an optional pointer.
 
 # ---- opaque handles (used only through Ptr) ----
+mutable struct amem_dam end
 mutable struct amem_hopfield end
 
 # ---- callback types: pass a @cfunction pointer ----
@@ -34,6 +35,53 @@ const AMEM_E_CANCELLED = -9
 const AMEM_E_STATE = -10
 const AMEM_E_UNSUPPORTED = -11
 const AMEM_E_INTERNAL = -12
+# enum amem_dam_param (dam.h)
+const AMEM_DAM_BETA = 0
+const AMEM_DAM_DT = 1
+const AMEM_DAM_TOLERANCE = 2
+const AMEM_DAM_MAX_STEPS = 3
+const AMEM_DAM_DYNAMICS = 4
+const AMEM_DAM_SEED = 5
+const AMEM_DAM_LEARNING_RATE = 6
+const AMEM_DAM_BATCH_SIZE = 7
+const AMEM_DAM_MASK_FRACTION = 8
+const AMEM_DAM_BALANCE = 9
+const AMEM_DAM_SIGNAL = 10
+const AMEM_DAM_GAMMA = 11
+const AMEM_DAM_WEIGHT_NORM = 12
+const AMEM_DAM_ADAM_BETA1 = 13
+const AMEM_DAM_ADAM_BETA2 = 14
+const AMEM_DAM_ADAM_EPS = 15
+const AMEM_DAM_PARAM_COUNT = 16
+# enum amem_dam_dynamics (dam.h)
+const AMEM_DAM_DYNAMICS_PAPER = 0
+const AMEM_DAM_DYNAMICS_REFERENCE = 1
+# enum amem_dam_balance (dam.h)
+const AMEM_DAM_BALANCE_NONE = 0
+const AMEM_DAM_BALANCE_REWEIGHT = 1
+const AMEM_DAM_BALANCE_SAMPLE = 2
+# enum amem_dam_signal (dam.h)
+const AMEM_DAM_SIGNAL_GROUND_TRUTH = 0
+const AMEM_DAM_SIGNAL_LOSS = 1
+const AMEM_DAM_SIGNAL_NEG_TIME = 2
+const AMEM_DAM_SIGNAL_NEG_ENTROPY = 3
+const AMEM_DAM_SIGNAL_MAX = 4
+const AMEM_DAM_SIGNAL_NORM = 5
+const AMEM_DAM_SIGNAL_COUNT = 6
+# enum amem_dam_weight_norm (dam.h)
+const AMEM_DAM_WEIGHT_NORM_DATASET = 0
+const AMEM_DAM_WEIGHT_NORM_BATCH = 1
+# enum amem_dam_record (dam.h)
+const AMEM_DAM_RECORD_LOSS = 0
+const AMEM_DAM_RECORD_TIME = 1
+const AMEM_DAM_RECORD_ENTROPY = 2
+const AMEM_DAM_RECORD_MAX = 3
+const AMEM_DAM_RECORD_NORM = 4
+const AMEM_DAM_RECORD_SIGNAL = 5
+const AMEM_DAM_RECORD_ALPHA = 6
+const AMEM_DAM_RECORD_WEIGHT = 7
+const AMEM_DAM_RECORD_USES = 8
+const AMEM_DAM_RECORD_COUNT = 9
 # enum amem_hopfield_kind (hopfield.h)
 const AMEM_HOPFIELD_CLASSICAL = 0
 const AMEM_HOPFIELD_DENSE_POLY = 1
@@ -163,6 +211,215 @@ C: `void amem_free(void *p)`
 """
 function amem_free(p)
     @ccall libassocmem.amem_free(p::Ptr{Cvoid})::Cvoid
+end
+
+# dam.h
+
+"""
+    amem_dam_create(visible, hidden, out)
+
+C: `int amem_dam_create(size_t visible, size_t hidden, amem_dam **out)`
+"""
+function amem_dam_create(visible, hidden, out)
+    @ccall libassocmem.amem_dam_create(visible::Csize_t, hidden::Csize_t, out::Ptr{Ptr{amem_dam}})::Cint
+end
+
+"""
+    amem_dam_free(h)
+
+C: `void amem_dam_free(amem_dam *h)`
+"""
+function amem_dam_free(h)
+    @ccall libassocmem.amem_dam_free(h::Ptr{amem_dam})::Cvoid
+end
+
+"""
+    amem_dam_visible(h, out)
+
+C: `int amem_dam_visible(const amem_dam *h, size_t *out)`
+"""
+function amem_dam_visible(h, out)
+    @ccall libassocmem.amem_dam_visible(h::Ptr{amem_dam}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_dam_hidden(h, out)
+
+C: `int amem_dam_hidden(const amem_dam *h, size_t *out)`
+"""
+function amem_dam_hidden(h, out)
+    @ccall libassocmem.amem_dam_hidden(h::Ptr{amem_dam}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_dam_set(h, param, value)
+
+C: `int amem_dam_set(amem_dam *h, int param, double value)`
+"""
+function amem_dam_set(h, param, value)
+    @ccall libassocmem.amem_dam_set(h::Ptr{amem_dam}, param::Cint, value::Cdouble)::Cint
+end
+
+"""
+    amem_dam_get(h, param, value)
+
+C: `int amem_dam_get(const amem_dam *h, int param, double *value)`
+"""
+function amem_dam_get(h, param, value)
+    @ccall libassocmem.amem_dam_get(h::Ptr{amem_dam}, param::Cint, value::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_dam_param_bounds(param, min, max, integer)
+
+C: `int amem_dam_param_bounds(int param, double *min, double *max, int *integer)`
+"""
+function amem_dam_param_bounds(param, min, max, integer)
+    @ccall libassocmem.amem_dam_param_bounds(param::Cint, min::Ptr{Cdouble}, max::Ptr{Cdouble}, integer::Ptr{Cint})::Cint
+end
+
+"""
+    amem_dam_reset(h)
+
+C: `int amem_dam_reset(amem_dam *h)`
+"""
+function amem_dam_reset(h)
+    @ccall libassocmem.amem_dam_reset(h::Ptr{amem_dam})::Cint
+end
+
+"""
+    amem_dam_set_weights(h, w)
+
+C: `int amem_dam_set_weights(amem_dam *h, const float *w)`
+"""
+function amem_dam_set_weights(h, w)
+    @ccall libassocmem.amem_dam_set_weights(h::Ptr{amem_dam}, w::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_dam_get_weights(h, w, normalized)
+
+C: `int amem_dam_get_weights(const amem_dam *h, float *w, int normalized)`
+"""
+function amem_dam_get_weights(h, w, normalized)
+    @ccall libassocmem.amem_dam_get_weights(h::Ptr{amem_dam}, w::Ptr{Cfloat}, normalized::Cint)::Cint
+end
+
+"""
+    amem_dam_recall(h, cues, clamp, n, out, steps, hidden)
+
+C: `int amem_dam_recall(amem_dam *h, const float *cues, const float *clamp, size_t n, float *out, int *steps, float *hidden)`
+"""
+function amem_dam_recall(h, cues, clamp, n, out, steps, hidden)
+    @ccall libassocmem.amem_dam_recall(h::Ptr{amem_dam}, cues::Ptr{Cfloat}, clamp::Ptr{Cfloat}, n::Csize_t, out::Ptr{Cfloat}, steps::Ptr{Cint}, hidden::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_dam_energy(h, states, n, energies)
+
+C: `int amem_dam_energy(const amem_dam *h, const float *states, size_t n, double *energies)`
+"""
+function amem_dam_energy(h, states, n, energies)
+    @ccall libassocmem.amem_dam_energy(h::Ptr{amem_dam}, states::Ptr{Cfloat}, n::Csize_t, energies::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_dam_perturb(h, items, n, cues, clamp)
+
+C: `int amem_dam_perturb(amem_dam *h, const float *items, size_t n, float *cues, float *clamp)`
+"""
+function amem_dam_perturb(h, items, n, cues, clamp)
+    @ccall libassocmem.amem_dam_perturb(h::Ptr{amem_dam}, items::Ptr{Cfloat}, n::Csize_t, cues::Ptr{Cfloat}, clamp::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_dam_evaluate(h, items, exceptions, n, seed, losses, regular, exception, eval)
+
+C: `int amem_dam_evaluate(amem_dam *h, const float *items, const int32_t *exceptions, size_t n, uint64_t seed, float *losses, double *regular, double *exception, double *eval)`
+"""
+function amem_dam_evaluate(h, items, exceptions, n, seed, losses, regular, exception, eval)
+    @ccall libassocmem.amem_dam_evaluate(h::Ptr{amem_dam}, items::Ptr{Cfloat}, exceptions::Ptr{Int32}, n::Csize_t, seed::UInt64, losses::Ptr{Cfloat}, regular::Ptr{Cdouble}, exception::Ptr{Cdouble}, eval::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_dam_set_data(h, items, n, exceptions)
+
+C: `int amem_dam_set_data(amem_dam *h, const float *items, size_t n, const int32_t *exceptions)`
+"""
+function amem_dam_set_data(h, items, n, exceptions)
+    @ccall libassocmem.amem_dam_set_data(h::Ptr{amem_dam}, items::Ptr{Cfloat}, n::Csize_t, exceptions::Ptr{Int32})::Cint
+end
+
+"""
+    amem_dam_data_count(h, out)
+
+C: `int amem_dam_data_count(const amem_dam *h, size_t *out)`
+"""
+function amem_dam_data_count(h, out)
+    @ccall libassocmem.amem_dam_data_count(h::Ptr{amem_dam}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_dam_train(h, epochs, progress, user)
+
+C: `int amem_dam_train(amem_dam *h, int epochs, amem_progress_fn progress, void *user)`
+"""
+function amem_dam_train(h, epochs, progress, user)
+    @ccall libassocmem.amem_dam_train(h::Ptr{amem_dam}, epochs::Cint, progress::amem_progress_fn, user::Ptr{Cvoid})::Cint
+end
+
+"""
+    amem_dam_progress(h, epochs, steps)
+
+C: `int amem_dam_progress(const amem_dam *h, long *epochs, long *steps)`
+"""
+function amem_dam_progress(h, epochs, steps)
+    @ccall libassocmem.amem_dam_progress(h::Ptr{amem_dam}, epochs::Ptr{Clong}, steps::Ptr{Clong})::Cint
+end
+
+"""
+    amem_dam_item_record(h, which, out)
+
+C: `int amem_dam_item_record(const amem_dam *h, int which, float *out)`
+"""
+function amem_dam_item_record(h, which, out)
+    @ccall libassocmem.amem_dam_item_record(h::Ptr{amem_dam}, which::Cint, out::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_dam_save(h, path)
+
+C: `int amem_dam_save(const amem_dam *h, const char *path)`
+"""
+function amem_dam_save(h, path)
+    @ccall libassocmem.amem_dam_save(h::Ptr{amem_dam}, path::Cstring)::Cint
+end
+
+"""
+    amem_dam_save_mem(h, data, len)
+
+C: `int amem_dam_save_mem(const amem_dam *h, void **data, size_t *len)`
+"""
+function amem_dam_save_mem(h, data, len)
+    @ccall libassocmem.amem_dam_save_mem(h::Ptr{amem_dam}, data::Ptr{Ptr{Cvoid}}, len::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_dam_load(path, out)
+
+C: `int amem_dam_load(const char *path, amem_dam **out)`
+"""
+function amem_dam_load(path, out)
+    @ccall libassocmem.amem_dam_load(path::Cstring, out::Ptr{Ptr{amem_dam}})::Cint
+end
+
+"""
+    amem_dam_load_mem(data, len, out)
+
+C: `int amem_dam_load_mem(const void *data, size_t len, amem_dam **out)`
+"""
+function amem_dam_load_mem(data, len, out)
+    @ccall libassocmem.amem_dam_load_mem(data::Ptr{Cvoid}, len::Csize_t, out::Ptr{Ptr{amem_dam}})::Cint
 end
 
 # data.h
@@ -493,6 +750,29 @@ const AMEM_FUNCTIONS = (
     :amem_set_num_threads,
     :amem_get_num_threads,
     :amem_free,
+    :amem_dam_create,
+    :amem_dam_free,
+    :amem_dam_visible,
+    :amem_dam_hidden,
+    :amem_dam_set,
+    :amem_dam_get,
+    :amem_dam_param_bounds,
+    :amem_dam_reset,
+    :amem_dam_set_weights,
+    :amem_dam_get_weights,
+    :amem_dam_recall,
+    :amem_dam_energy,
+    :amem_dam_perturb,
+    :amem_dam_evaluate,
+    :amem_dam_set_data,
+    :amem_dam_data_count,
+    :amem_dam_train,
+    :amem_dam_progress,
+    :amem_dam_item_record,
+    :amem_dam_save,
+    :amem_dam_save_mem,
+    :amem_dam_load,
+    :amem_dam_load_mem,
     :amem_idx_read_images,
     :amem_idx_read_images_mem,
     :amem_idx_read_labels,

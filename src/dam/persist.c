@@ -1,0 +1,234 @@
+/*
+ * Save and load of the dense associative memory in the shared model file
+ * format (core/modelfile.h), piece kind AMEM__KIND_DAM. Payload, all
+ * little-endian:
+ *   u64 N, u64 M,
+ *   u32 setting count (AMEM_DAM_PARAM_COUNT), f64 x count settings,
+ *   u64 x 4 RNG state,
+ *   f32 weights M x N,
+ *   u64 Adam step t, f32 Adam m (M x N), f32 Adam v (M x N),
+ *   u64 epochs, u32 signal count, f64 x count minima, f64 x count maxima,
+ *   u64 n (training items, 0 = none), u32 has_labels,
+ *   f32 items n x N, u32 x n labels (if has_labels),
+ *   f32 records n x AMEM__RAW_COUNT.
+ * Every size is checked against what remains before anything is allocated.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/check.h"
+#include "core/error.h"
+#include "core/modelfile.h"
+#include "dam_impl.h"
+
+static void write_payload(const amem_dam *h, amem__wbuf *w)
+{
+    size_t mn = h->n_vis * h->n_hid;
+    amem__put_u64(w, h->n_vis);
+    amem__put_u64(w, h->n_hid);
+    amem__put_u32(w, AMEM_DAM_PARAM_COUNT);
+    for (int i = 0; i < AMEM_DAM_PARAM_COUNT; i++)
+        amem__put_f64(w, h->param[i]);
+    for (int i = 0; i < 4; i++)
+        amem__put_u64(w, h->rng.s[i]);
+    amem__put_f32s(w, h->w, mn);
+    amem__put_u64(w, (uint64_t)h->adam->t);
+    amem__put_f32s(w, h->adam->m, mn);
+    amem__put_f32s(w, h->adam->v, mn);
+    amem__put_u64(w, (uint64_t)h->epochs);
+    amem__put_u32(w, AMEM_DAM_SIGNAL_COUNT);
+    for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
+        amem__put_f64(w, h->smin[s]);
+    for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
+        amem__put_f64(w, h->smax[s]);
+    amem__put_u64(w, h->count);
+    amem__put_u32(w, h->labels != NULL);
+    amem__put_f32s(w, h->items, h->count * h->n_vis);
+    for (size_t i = 0; h->labels && i < h->count; i++)
+        amem__put_u32(w, (uint32_t)h->labels[i]);
+    amem__put_f32s(w, h->raw, h->count * AMEM__RAW_COUNT);
+}
+
+int amem_dam_save(const amem_dam *h, const char *path)
+{
+    static const char fn[] = "amem_dam_save";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(path, fn);
+    amem__wbuf w;
+    amem__wbuf_init(&w);
+    write_payload(h, &w);
+    int rc = amem__model_save_file(fn, path, AMEM__KIND_DAM, &w);
+    amem__wbuf_free(&w);
+    return rc;
+}
+
+int amem_dam_save_mem(const amem_dam *h, void **data, size_t *len)
+{
+    static const char fn[] = "amem_dam_save_mem";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(data, fn);
+    AMEM__CHECK_NULL(len, fn);
+    amem__wbuf w;
+    amem__wbuf_init(&w);
+    write_payload(h, &w);
+    int rc = amem__model_save_mem(fn, AMEM__KIND_DAM, &w, data, len);
+    amem__wbuf_free(&w);
+    return rc;
+}
+
+static int bad(const char *fn, const char *what)
+{
+    return amem__fail(AMEM_E_FORMAT, fn, "invalid model file: %s", what);
+}
+
+/* Read n floats into dst (already allocated) after checking they exist. */
+static int read_floats(const char *fn, amem__rbuf *r, float *dst, size_t n,
+                       int finite)
+{
+    if (!amem__rbuf_has(r, n, 4))
+        return bad(fn, "array longer than the file");
+    amem__get_f32s(r, dst, n);
+    if (r->failed || (finite && !amem__all_finite(dst, n)))
+        return bad(fn, "truncated or non-finite array");
+    return AMEM_OK;
+}
+
+static int read_head(const char *fn, amem__rbuf *r, uint64_t *n, uint64_t *m,
+                     double *param, uint64_t *rng)
+{
+    *n = amem__get_u64(r);
+    *m = amem__get_u64(r);
+    uint32_t np = amem__get_u32(r);
+    if (r->failed || np != AMEM_DAM_PARAM_COUNT)
+        return bad(fn, "truncated header or wrong setting count");
+    for (int i = 0; i < AMEM_DAM_PARAM_COUNT; i++)
+        param[i] = amem__get_f64(r);
+    for (int i = 0; i < 4; i++)
+        rng[i] = amem__get_u64(r);
+    if (r->failed)
+        return bad(fn, "truncated header");
+    if (*n == 0 || *m == 0 || *n > (1u << 24) || *m > (1u << 24))
+        return bad(fn, "dimensions out of range");
+    size_t mn;
+    if (amem__mul_size((size_t)*n, (size_t)*m, &mn) != 0 ||
+        !amem__rbuf_has(r, mn, 12))
+        return bad(fn, "weights longer than the file");
+    for (int i = 0; i < AMEM_DAM_PARAM_COUNT; i++)
+        if (amem__dam_check_param(fn, i, param[i]) != AMEM_OK)
+            return bad(fn, "setting out of range");
+    return AMEM_OK;
+}
+
+static int read_trainer(const char *fn, amem__rbuf *r, amem_dam *h)
+{
+    size_t mn = h->n_vis * h->n_hid;
+    int rc = read_floats(fn, r, h->w, mn, 1);
+    uint64_t t = amem__get_u64(r);
+    if (rc == AMEM_OK)
+        rc = read_floats(fn, r, h->adam->m, mn, 1);
+    if (rc == AMEM_OK)
+        rc = read_floats(fn, r, h->adam->v, mn, 1);
+    uint64_t ep = amem__get_u64(r);
+    uint32_t ns = amem__get_u32(r);
+    for (size_t i = 0; rc == AMEM_OK && i < mn; i++)
+        if (h->adam->v[i] < 0.0f)
+            rc = bad(fn, "negative Adam second moment");
+    if (rc != AMEM_OK)
+        return rc;
+    if (r->failed || t > INT32_MAX || ep > INT32_MAX ||
+        ns != AMEM_DAM_SIGNAL_COUNT)
+        return bad(fn, "trainer state");
+    h->adam->t = (long)t;
+    h->epochs = (long)ep;
+    for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
+        h->smin[s] = amem__get_f64(r);
+    for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
+        h->smax[s] = amem__get_f64(r);
+    for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
+        if (isnan(h->smin[s]) || isnan(h->smax[s]))
+            return bad(fn, "signal range");
+    return r->failed ? bad(fn, "truncated trainer state") : AMEM_OK;
+}
+
+static int read_data(const char *fn, amem__rbuf *r, amem_dam *h)
+{
+    uint64_t n = amem__get_u64(r);
+    uint32_t has_labels = amem__get_u32(r);
+    size_t len;
+    if (r->failed || has_labels > 1)
+        return bad(fn, "data header");
+    if (n == 0)
+        return AMEM_OK;
+    if (n > INT32_MAX || amem__mul_size((size_t)n, h->n_vis, &len) != 0 ||
+        !amem__rbuf_has(r, len, 4) ||
+        !amem__rbuf_has(r, (size_t)n, AMEM__RAW_COUNT * 4))
+        return bad(fn, "data longer than the file");
+    h->items = malloc(len * sizeof(float));
+    h->raw = malloc((size_t)n * AMEM__RAW_COUNT * sizeof(float));
+    h->labels = has_labels ? malloc((size_t)n * sizeof(int32_t)) : NULL;
+    if (!h->items || !h->raw || (has_labels && !h->labels))
+        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu items",
+                          (size_t)n);
+    h->count = (size_t)n;
+    int rc = read_floats(fn, r, h->items, len, 1);
+    for (size_t i = 0; rc == AMEM_OK && has_labels && i < n; i++) {
+        uint32_t v = amem__get_u32(r);
+        if (r->failed || v > 1)
+            return bad(fn, "label");
+        h->labels[i] = (int32_t)v;
+    }
+    if (rc == AMEM_OK)
+        rc = read_floats(fn, r, h->raw, (size_t)n * AMEM__RAW_COUNT, 0);
+    return rc;
+}
+
+int amem_dam_load_mem(const void *data, size_t len, amem_dam **out)
+{
+    static const char fn[] = "amem_dam_load_mem";
+    AMEM__CHECK_NULL(out, fn);
+    *out = NULL;
+    AMEM__CHECK_NULL(data, fn);
+    amem__rbuf r;
+    uint64_t n, m, rng[4];
+    double param[AMEM_DAM_PARAM_COUNT];
+    int rc = amem__model_open_mem(fn, data, len, AMEM__KIND_DAM, &r);
+    if (rc == AMEM_OK)
+        rc = read_head(fn, &r, &n, &m, param, rng);
+    amem_dam *h = NULL;
+    if (rc == AMEM_OK)
+        rc = amem__dam_alloc(fn, (size_t)n, (size_t)m, &h);
+    if (rc != AMEM_OK)
+        return rc;
+    memcpy(h->param, param, sizeof h->param);
+    memcpy(h->rng.s, rng, sizeof h->rng.s);
+    rc = read_trainer(fn, &r, h);
+    if (rc == AMEM_OK)
+        rc = read_data(fn, &r, h);
+    if (rc == AMEM_OK && r.pos != r.len)
+        rc = bad(fn, "trailing bytes after the payload");
+    if (rc != AMEM_OK) {
+        amem_dam_free(h);
+        return rc;
+    }
+    *out = h;
+    return AMEM_OK;
+}
+
+int amem_dam_load(const char *path, amem_dam **out)
+{
+    static const char fn[] = "amem_dam_load";
+    AMEM__CHECK_NULL(out, fn);
+    *out = NULL;
+    AMEM__CHECK_NULL(path, fn);
+    unsigned char *data;
+    size_t len;
+    int rc = amem__read_whole_file(fn, path, &data, &len);
+    if (rc != AMEM_OK)
+        return rc;
+    rc = amem_dam_load_mem(data, len, out);
+    free(data);
+    if (rc != AMEM_OK)
+        return amem__fail(rc, fn, "%s: %s", path, amem_last_error());
+    return AMEM_OK;
+}
