@@ -1,0 +1,57 @@
+/*
+ * Scale of the reproduction: the paper's settings (full mode), the tiny
+ * --quick settings used by `make check`, and the options that scale the
+ * full run down (each one said in the report).
+ *
+ * Options of this example, on top of --quick / --out / --data:
+ *   --regulars N      keep at most N zeros (0 = all; the paper has 6,000)
+ *   --epochs N        epochs of the tracked runs (Figures 1, A1, A2)
+ *   --sweep-epochs N  epochs of every run of the Figure 2 sweep
+ *   --gammas LIST     comma-separated gamma values of the sweep
+ *   --seeds N         seeds per sweep cell (the paper: 3)
+ *   --max-steps N     step cap of the dynamics (the paper: run to a fixed
+ *                     point; the authors' code caps at 1000)
+ *   --curve-every N   evaluate the tracked runs every N epochs
+ *   --threads N       BLAS threads
+ *   --workers N       training runs in parallel (default 2)
+ */
+#ifndef TY_CONFIG_H
+#define TY_CONFIG_H
+
+#include <stddef.h>
+
+#include "common/args.h"
+
+#define TY_MAX_GAMMAS 16
+
+typedef struct ty_config {
+    ex_args args;
+    size_t max_regular;   /* 0 = every zero in the data set */
+    size_t n_exception;   /* E = 3 */
+    size_t hidden;        /* M = 100 */
+    double beta;          /* 5 */
+    double tolerance;     /* fixed-point residual, 1e-6 */
+    int max_steps;        /* step cap, 1000 */
+    int track_epochs;     /* Figures 1, A1, A2 */
+    int sweep_epochs;     /* Figure 2 */
+    int curve_every;      /* evaluation interval of the tracked runs */
+    int n_seeds;          /* 3 */
+    int threads;          /* BLAS threads; 0 = 1 when workers > 1 */
+    int workers;          /* training runs at once (threads) */
+    double gammas[TY_MAX_GAMMAS];
+    size_t n_gammas;
+    double track_gamma;   /* gamma of the tracked runs; < 0: ln(R/E) */
+    unsigned long long eval_seed; /* masks of every evaluation */
+    char command[1024];   /* the command line, for the report */
+} ty_config;
+
+/*
+ * ty_config_parse: fill cfg from the command line (full scale unless
+ * --quick). Returns 0 to run, 1 after --help, -1 on a bad command line.
+ */
+int ty_config_parse(ty_config *cfg, int argc, char **argv);
+
+/* 1 when every setting is the paper's (nothing scaled down). */
+int ty_config_is_paper_scale(const ty_config *cfg);
+
+#endif

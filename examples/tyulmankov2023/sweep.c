@@ -1,0 +1,178 @@
+/* The gamma sweep of Figure 2 and the choice of the best gamma. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <assocmem/assocmem.h>
+
+#include "csv.h"
+#include "pool.h"
+#include "sweep.h"
+#include "timer.h"
+
+typedef struct sweep_ctx {
+    const ty_config *cfg;
+    const ty_dataset *ds;
+    const int32_t *labels;
+    FILE *runs;
+    ty_run_spec *specs; /* every run, seeds outermost */
+    ty_eval *evals;     /* its result */
+    long done, total;
+    double t0;
+} sweep_ctx;
+
+long ty_sweep_run_count(const ty_config *cfg)
+{
+    long per_seed = 1 + (long)AMEM_DAM_SIGNAL_COUNT * (long)(cfg->n_gammas - 1);
+    return TY_METHODS * per_seed * cfg->n_seeds;
+}
+
+/* One line per finished run on stderr, with a time estimate. */
+static void log_run(sweep_ctx *c, const ty_run_spec *s, const ty_eval *ev)
+{
+    double spent = ty_now() - c->t0;
+    double left = spent / (double)c->done * (double)(c->total - c->done);
+    fprintf(stderr, "sweep %ld/%ld %-12s %-8s gamma %-5g seed %d: eval %.4f"
+            " (regular %.4f, exception %.4f)  %.0fs, ~%.0fs left\n", c->done,
+            c->total, ty_signal_name(s->signal), ty_balance_name(s->balance),
+            s->gamma, s->seed, ev->eval, ev->regular, ev->exception, spent,
+            left);
+}
+
+/* Record a finished run (under the pool lock: shared file and counter). */
+static void finish_run(sweep_ctx *c, const ty_run_spec *s, const ty_eval *ev)
+{
+    ty_pool_lock();
+    c->done++;
+    const char *sig = s->gamma == 0.0 ? "none" : ty_signal_name(s->signal);
+    fprintf(c->runs, "%s,%s,%g,%d,%.8g,%.8g,%.8g\n", sig,
+            ty_balance_name(s->balance), s->gamma, s->seed, ev->regular,
+            ev->exception, ev->eval);
+    fflush(c->runs);
+    log_run(c, s, ev);
+    ty_pool_unlock();
+}
+
+/* Pool job i: train and score run i. */
+static int train_job(size_t i, void *user)
+{
+    sweep_ctx *c = user;
+    const ty_run_spec *s = &c->specs[i];
+    amem_dam *net = ty_run_create(c->cfg, c->ds, c->labels, s);
+    if (!net)
+        return -1;
+    int rc = ty_run_train(net, c->cfg->sweep_epochs, "fig2 sweep");
+    if (rc == 0)
+        rc = ty_run_evaluate(net, c->cfg, c->ds, c->labels, &c->evals[i]);
+    amem_dam_free(net);
+    if (rc == 0)
+        finish_run(c, s, &c->evals[i]);
+    return rc;
+}
+
+/* The run list: per seed and method, the gamma = 0 baseline, then every
+ * signal x gamma > 0. Seeds outermost, so early runs cover whole seeds. */
+static size_t list_runs(const ty_config *cfg, const ty_sweep_result *res,
+                        ty_run_spec *specs)
+{
+    size_t k = 0;
+    for (int seed = 0; seed < res->n_seeds; seed++)
+        for (int m = 0; m < TY_METHODS; m++) {
+            specs[k++] = (ty_run_spec){AMEM_DAM_SIGNAL_GROUND_TRUTH,
+                                       res->balance[m], 0.0, seed};
+            for (int sig = 0; sig < AMEM_DAM_SIGNAL_COUNT; sig++)
+                for (size_t g = 1; g < cfg->n_gammas; g++)
+                    specs[k++] = (ty_run_spec){sig, res->balance[m],
+                                               cfg->gammas[g], seed};
+        }
+    return k;
+}
+
+/* Best gamma per signal, method and seed (gamma = 0 = the baseline). */
+static void choose_best(const sweep_ctx *c, size_t n, ty_sweep_result *res)
+{
+    for (size_t i = 0; i < n; i++) {
+        const ty_run_spec *s = &c->specs[i];
+        int m = s->balance == res->balance[0] ? 0 : 1;
+        if (s->gamma == 0.0) {
+            res->baseline[m][s->seed] = c->evals[i];
+            for (int sig = 0; sig < AMEM_DAM_SIGNAL_COUNT; sig++) {
+                res->cell[sig][m].best[s->seed] = c->evals[i];
+                res->cell[sig][m].best_gamma[s->seed] = 0.0;
+            }
+            continue;
+        }
+        ty_cell *cell = &res->cell[s->signal][m];
+        if (c->evals[i].eval < cell->best[s->seed].eval) {
+            cell->best[s->seed] = c->evals[i];
+            cell->best_gamma[s->seed] = s->gamma;
+        }
+    }
+}
+
+static int write_best(const ty_config *cfg, const ty_sweep_result *res)
+{
+    FILE *f = ty_csv_open(&cfg->args, "fig2_best.csv",
+                          "signal,method,seed,best_gamma,regular_loss,"
+                          "exception_loss,eval_loss");
+    if (!f)
+        return -1;
+    for (int sig = 0; sig < AMEM_DAM_SIGNAL_COUNT; sig++)
+        for (int m = 0; m < TY_METHODS; m++)
+            for (int s = 0; s < res->n_seeds; s++) {
+                const ty_cell *c = &res->cell[sig][m];
+                fprintf(f, "%s,%s,%d,%g,%.8g,%.8g,%.8g\n", ty_signal_name(sig),
+                        ty_balance_name(res->balance[m]), s, c->best_gamma[s],
+                        c->best[s].regular, c->best[s].exception,
+                        c->best[s].eval);
+            }
+    return ty_csv_close(f, "fig2_best.csv");
+}
+
+static int write_baseline(const ty_config *cfg, const ty_sweep_result *res)
+{
+    FILE *f = ty_csv_open(&cfg->args, "fig2_baseline.csv",
+                          "method,seed,regular_loss,exception_loss,eval_loss");
+    if (!f)
+        return -1;
+    for (int m = 0; m < TY_METHODS; m++)
+        for (int s = 0; s < res->n_seeds; s++) {
+            const ty_eval *e = &res->baseline[m][s];
+            fprintf(f, "%s,%d,%.8g,%.8g,%.8g\n",
+                    ty_balance_name(res->balance[m]), s, e->regular,
+                    e->exception, e->eval);
+        }
+    return ty_csv_close(f, "fig2_baseline.csv");
+}
+
+int ty_sweep_run(const ty_config *cfg, const ty_dataset *ds,
+                 ty_sweep_result *res)
+{
+    sweep_ctx c = {cfg, ds, NULL, NULL, NULL, NULL, 0,
+                   ty_sweep_run_count(cfg), ty_now()};
+    res->n_seeds = cfg->n_seeds;
+    res->balance[0] = AMEM_DAM_BALANCE_REWEIGHT;
+    res->balance[1] = AMEM_DAM_BALANCE_SAMPLE;
+    int32_t *labels = ty_labels_create(ds);
+    c.labels = labels;
+    c.specs = malloc((size_t)c.total * sizeof *c.specs);
+    c.evals = calloc((size_t)c.total, sizeof *c.evals);
+    c.runs = ty_csv_open(&cfg->args, "fig2_runs.csv",
+                         "signal,method,gamma,seed,regular_loss,"
+                         "exception_loss,eval_loss");
+    int rc = -1;
+    if (labels && c.specs && c.evals && c.runs) {
+        size_t n = list_runs(cfg, res, c.specs);
+        rc = ty_pool_run(n, cfg->workers, train_job, &c);
+        if (rc == 0)
+            choose_best(&c, n, res);
+    }
+    rc |= ty_csv_close(c.runs, "fig2_runs.csv");
+    if (rc == 0)
+        rc = write_best(cfg, res) | write_baseline(cfg, res);
+    free(labels);
+    free(c.specs);
+    free(c.evals);
+    res->runs = c.done;
+    res->seconds = ty_now() - c.t0;
+    return rc ? -1 : 0;
+}

@@ -1,0 +1,42 @@
+/*
+ * Figure 2: every exception signal x {loss reweighting, importance
+ * sampling} x every gamma of the sweep x n seeds, trained for the sweep's
+ * epochs and scored with Eq. 2. For each signal, method and seed the best
+ * gamma (lowest evaluation loss, gamma = 0 included) is kept, as in the
+ * paper. Writes fig2_runs.csv (every run), fig2_best.csv and
+ * fig2_baseline.csv (gamma = 0).
+ */
+#ifndef TY_SWEEP_H
+#define TY_SWEEP_H
+
+#include <assocmem/dam.h>
+
+#include "config.h"
+#include "dataset.h"
+#include "run.h"
+
+#define TY_MAX_SEEDS 8
+#define TY_METHODS 2 /* reweight, sample */
+
+typedef struct ty_cell {
+    ty_eval best[TY_MAX_SEEDS];        /* best-gamma run of each seed */
+    double best_gamma[TY_MAX_SEEDS];
+} ty_cell;
+
+typedef struct ty_sweep_result {
+    int n_seeds;
+    int balance[TY_METHODS];
+    ty_cell cell[AMEM_DAM_SIGNAL_COUNT][TY_METHODS];
+    ty_eval baseline[TY_METHODS][TY_MAX_SEEDS]; /* gamma = 0 */
+    long runs;
+    double seconds;
+} ty_sweep_result;
+
+/* ty_sweep_run: run the sweep. 0 or -1 (printed). */
+int ty_sweep_run(const ty_config *cfg, const ty_dataset *ds,
+                 ty_sweep_result *res);
+
+/* Number of training runs the sweep makes with cfg. */
+long ty_sweep_run_count(const ty_config *cfg);
+
+#endif

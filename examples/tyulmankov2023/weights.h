@@ -1,0 +1,29 @@
+/*
+ * Figure A2: the trained memories xi_mu (unit rows of W) as images, and a
+ * number to go with the picture: which data item each memory resembles.
+ */
+#ifndef TY_WEIGHTS_H
+#define TY_WEIGHTS_H
+
+#include <assocmem/dam.h>
+
+#include "dataset.h"
+
+#define TY_MAX_EXCEPTIONS 8
+
+typedef struct ty_weight_summary {
+    size_t n_memories;          /* M */
+    size_t nearest_exception;   /* memories whose nearest item is a one */
+    /* best cosine between any memory and each exception */
+    double exception_match[TY_MAX_EXCEPTIONS];
+    double regular_match_mean;  /* mean over zeros of their best cosine */
+} ty_weight_summary;
+
+/*
+ * ty_weights_write: draw W_hat as a 10 x 10 grid of 28 x 28 tiles into
+ * png_path and fill *sum. Returns 0 or -1 (printed).
+ */
+int ty_weights_write(amem_dam *net, const ty_dataset *ds,
+                     const char *png_path, ty_weight_summary *sum);
+
+#endif
