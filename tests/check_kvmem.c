@@ -708,6 +708,7 @@ START_TEST(test_tvt_training_and_persistence)
     AMEM_ASSERT_OK(amem_tvt_save_mem(g, &img2, &len2));
     ck_assert_uint_eq(len, len2);
     ck_assert_mem_eq(img, img2, len);
+    amem_tvt_free(g);
     amem_kvmem *kv = NULL; /* a TVT file is not a key-value memory */
     AMEM_ASSERT_STATUS(amem_kvmem_load_mem(img, len, &kv), AMEM_E_FORMAT);
     amem_kvmem *k2 = make(2, 2, 2);
