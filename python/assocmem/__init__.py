@@ -35,6 +35,7 @@ from .hopfield import Hopfield, Kind, Noise, Order, Param, Update, param_bounds
 from . import capacity, diffusion
 from .capacity import bootstrap_mean, capacity_bootstrap, capacity_search
 from .diffusion import Diffusion
+from .kvmem import HISTORY_COLUMNS, KVMemory, KVParam, RULE_PARAMS, TVT, TVTParam
 from .progress import ProgressCallback, progress_callback
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "Hopfield", "Kind", "Param", "Update", "Order", "Noise", "param_bounds",
     "Diffusion", "diffusion", "capacity", "capacity_search", "bootstrap_mean",
     "capacity_bootstrap",
+    "KVMemory", "TVT", "KVParam", "TVTParam", "RULE_PARAMS", "HISTORY_COLUMNS",
     "ProgressCallback", "progress_callback",
     "AssocMemError", "NullArgumentError", "ArgumentError", "DimensionError",
     "RangeError", "NonFiniteError", "OutOfMemoryError", "InputOutputError",
