@@ -9,6 +9,10 @@ import ctypes as _c
 # ---- opaque handles (used only through pointers) ----
 
 
+class amem_diffusion(_c.Structure):
+    """Opaque struct amem_diffusion."""
+
+
 class amem_hopfield(_c.Structure):
     """Opaque struct amem_hopfield."""
 
@@ -16,6 +20,8 @@ class amem_hopfield(_c.Structure):
 # ---- callback types ----
 # int (*amem_progress_fn)(void *user, const char *stage, long done, long total, double metric)
 amem_progress_fn = _c.CFUNCTYPE(_c.c_int, _c.c_void_p, _c.c_char_p, _c.c_long, _c.c_long, _c.c_double)
+# double (*amem_error_fn)(void *user, long n_patterns)
+amem_error_fn = _c.CFUNCTYPE(_c.c_double, _c.c_void_p, _c.c_long)
 
 # ---- #define constants ----
 AMEM_VERSION_MAJOR = 0
@@ -39,6 +45,36 @@ AMEM_E_CANCELLED = -9
 AMEM_E_STATE = -10
 AMEM_E_UNSUPPORTED = -11
 AMEM_E_INTERNAL = -12
+# enum amem_capacity_method (capacity.h)
+AMEM_CAPACITY_SCAN_UP = 0
+AMEM_CAPACITY_BISECT = 1
+AMEM_CAPACITY_SCAN_DOWN = 2
+# enum amem_diffusion_param (diffusion.h)
+AMEM_DIFFUSION_PROCESS = 0
+AMEM_DIFFUSION_GAMMA = 1
+AMEM_DIFFUSION_ALPHA = 2
+AMEM_DIFFUSION_SIGMA = 3
+AMEM_DIFFUSION_SCORE = 4
+AMEM_DIFFUSION_SAMPLER = 5
+AMEM_DIFFUSION_STEPS = 6
+AMEM_DIFFUSION_START_THETA = 7
+AMEM_DIFFUSION_T_END = 8
+AMEM_DIFFUSION_HIDDEN = 9
+AMEM_DIFFUSION_HIDDEN_LAYERS = 10
+AMEM_DIFFUSION_LEARNING_RATE = 11
+AMEM_DIFFUSION_TRAIN_THETA_MIN = 12
+AMEM_DIFFUSION_TRAIN_THETA_MAX = 13
+AMEM_DIFFUSION_SEED = 14
+AMEM_DIFFUSION_PARAM_COUNT = 15
+# enum amem_diffusion_process (diffusion.h)
+AMEM_DIFFUSION_PROCESS_VP = 0
+AMEM_DIFFUSION_PROCESS_OU = 1
+# enum amem_diffusion_score_kind (diffusion.h)
+AMEM_DIFFUSION_SCORE_EXACT = 0
+AMEM_DIFFUSION_SCORE_LEARNED = 1
+# enum amem_diffusion_sampler (diffusion.h)
+AMEM_DIFFUSION_SAMPLER_ODE = 0
+AMEM_DIFFUSION_SAMPLER_SDE = 1
 # enum amem_hopfield_kind (hopfield.h)
 AMEM_HOPFIELD_CLASSICAL = 0
 AMEM_HOPFIELD_DENSE_POLY = 1
@@ -85,6 +121,41 @@ ENUMS = {
         'AMEM_E_STATE': -10,
         'AMEM_E_UNSUPPORTED': -11,
         'AMEM_E_INTERNAL': -12,
+    },
+    'amem_capacity_method': {
+        'AMEM_CAPACITY_SCAN_UP': 0,
+        'AMEM_CAPACITY_BISECT': 1,
+        'AMEM_CAPACITY_SCAN_DOWN': 2,
+    },
+    'amem_diffusion_param': {
+        'AMEM_DIFFUSION_PROCESS': 0,
+        'AMEM_DIFFUSION_GAMMA': 1,
+        'AMEM_DIFFUSION_ALPHA': 2,
+        'AMEM_DIFFUSION_SIGMA': 3,
+        'AMEM_DIFFUSION_SCORE': 4,
+        'AMEM_DIFFUSION_SAMPLER': 5,
+        'AMEM_DIFFUSION_STEPS': 6,
+        'AMEM_DIFFUSION_START_THETA': 7,
+        'AMEM_DIFFUSION_T_END': 8,
+        'AMEM_DIFFUSION_HIDDEN': 9,
+        'AMEM_DIFFUSION_HIDDEN_LAYERS': 10,
+        'AMEM_DIFFUSION_LEARNING_RATE': 11,
+        'AMEM_DIFFUSION_TRAIN_THETA_MIN': 12,
+        'AMEM_DIFFUSION_TRAIN_THETA_MAX': 13,
+        'AMEM_DIFFUSION_SEED': 14,
+        'AMEM_DIFFUSION_PARAM_COUNT': 15,
+    },
+    'amem_diffusion_process': {
+        'AMEM_DIFFUSION_PROCESS_VP': 0,
+        'AMEM_DIFFUSION_PROCESS_OU': 1,
+    },
+    'amem_diffusion_score_kind': {
+        'AMEM_DIFFUSION_SCORE_EXACT': 0,
+        'AMEM_DIFFUSION_SCORE_LEARNED': 1,
+    },
+    'amem_diffusion_sampler': {
+        'AMEM_DIFFUSION_SAMPLER_ODE': 0,
+        'AMEM_DIFFUSION_SAMPLER_SDE': 1,
     },
     'amem_hopfield_kind': {
         'AMEM_HOPFIELD_CLASSICAL': 0,
@@ -155,6 +226,12 @@ FUNCTIONS = {
     'amem_get_num_threads': (_c.c_int, [], (), 'common.h'),
     # void amem_free(void *p)
     'amem_free': (None, [_c.c_void_p], ('p',), 'common.h'),
+    # int amem_capacity_search(amem_error_fn error_of, void *user, long n_min, long n_max, double threshold, int method, long *capacity, long *evaluations, amem_progress_fn progress, void *progress_user)
+    'amem_capacity_search': (_c.c_int, [amem_error_fn, _c.c_void_p, _c.c_long, _c.c_long, _c.c_double, _c.c_int, _c.POINTER(_c.c_long), _c.POINTER(_c.c_long), amem_progress_fn, _c.c_void_p], ('error_of', 'user', 'n_min', 'n_max', 'threshold', 'method', 'capacity', 'evaluations', 'progress', 'progress_user',), 'capacity.h'),
+    # int amem_bootstrap_mean(const double *values, size_t n, size_t resamples, double level, uint64_t seed, double *mean, double *lo, double *hi)
+    'amem_bootstrap_mean': (_c.c_int, [_c.POINTER(_c.c_double), _c.c_size_t, _c.c_size_t, _c.c_double, _c.c_uint64, _c.POINTER(_c.c_double), _c.POINTER(_c.c_double), _c.POINTER(_c.c_double)], ('values', 'n', 'resamples', 'level', 'seed', 'mean', 'lo', 'hi',), 'capacity.h'),
+    # int amem_capacity_bootstrap(const long *counts, size_t n_counts, const double *errors, size_t reps, double threshold, size_t resamples, double level, uint64_t seed, double *capacity, double *lo, double *hi)
+    'amem_capacity_bootstrap': (_c.c_int, [_c.POINTER(_c.c_long), _c.c_size_t, _c.POINTER(_c.c_double), _c.c_size_t, _c.c_double, _c.c_size_t, _c.c_double, _c.c_uint64, _c.POINTER(_c.c_double), _c.POINTER(_c.c_double), _c.POINTER(_c.c_double)], ('counts', 'n_counts', 'errors', 'reps', 'threshold', 'resamples', 'level', 'seed', 'capacity', 'lo', 'hi',), 'capacity.h'),
     # int amem_idx_read_images(const char *path, float **images, size_t *count, size_t *height, size_t *width)
     'amem_idx_read_images': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(_c.c_float)), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t)], ('path', 'images', 'count', 'height', 'width',), 'data.h'),
     # int amem_idx_read_images_mem(const void *data, size_t len, float **images, size_t *count, size_t *height, size_t *width)
@@ -185,6 +262,56 @@ FUNCTIONS = {
     'amem_metric_pearson': (_c.c_int, [_c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_double), _c.POINTER(_c.c_double)], ('a', 'b', 'count', 'dim', 'per_row', 'mean', 'overall',), 'data.h'),
     # int amem_metric_mse(const float *a, const float *b, size_t count, size_t dim, float *per_row, double *mean)
     'amem_metric_mse': (_c.c_int, [_c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_double)], ('a', 'b', 'count', 'dim', 'per_row', 'mean',), 'data.h'),
+    # int amem_diffusion_create(size_t dim, amem_diffusion **out)
+    'amem_diffusion_create': (_c.c_int, [_c.c_size_t, _c.POINTER(_c.POINTER(amem_diffusion))], ('dim', 'out',), 'diffusion.h'),
+    # void amem_diffusion_free(amem_diffusion *h)
+    'amem_diffusion_free': (None, [_c.POINTER(amem_diffusion)], ('h',), 'diffusion.h'),
+    # int amem_diffusion_dim(const amem_diffusion *h, size_t *out)
+    'amem_diffusion_dim': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'diffusion.h'),
+    # int amem_diffusion_set(amem_diffusion *h, int param, double value)
+    'amem_diffusion_set': (_c.c_int, [_c.POINTER(amem_diffusion), _c.c_int, _c.c_double], ('h', 'param', 'value',), 'diffusion.h'),
+    # int amem_diffusion_get(const amem_diffusion *h, int param, double *value)
+    'amem_diffusion_get': (_c.c_int, [_c.POINTER(amem_diffusion), _c.c_int, _c.POINTER(_c.c_double)], ('h', 'param', 'value',), 'diffusion.h'),
+    # int amem_diffusion_param_bounds(int param, double *min, double *max, int *integer)
+    'amem_diffusion_param_bounds': (_c.c_int, [_c.c_int, _c.POINTER(_c.c_double), _c.POINTER(_c.c_double), _c.POINTER(_c.c_int)], ('param', 'min', 'max', 'integer',), 'diffusion.h'),
+    # int amem_diffusion_store(amem_diffusion *h, const float *patterns, size_t n)
+    'amem_diffusion_store': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_float), _c.c_size_t], ('h', 'patterns', 'n',), 'diffusion.h'),
+    # int amem_diffusion_clear(amem_diffusion *h)
+    'amem_diffusion_clear': (_c.c_int, [_c.POINTER(amem_diffusion)], ('h',), 'diffusion.h'),
+    # int amem_diffusion_count(const amem_diffusion *h, size_t *out)
+    'amem_diffusion_count': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'diffusion.h'),
+    # int amem_diffusion_patterns(const amem_diffusion *h, float *out)
+    'amem_diffusion_patterns': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_float)], ('h', 'out',), 'diffusion.h'),
+    # int amem_diffusion_theta(const amem_diffusion *h, double t, double *theta)
+    'amem_diffusion_theta': (_c.c_int, [_c.POINTER(amem_diffusion), _c.c_double, _c.POINTER(_c.c_double)], ('h', 't', 'theta',), 'diffusion.h'),
+    # int amem_diffusion_noise_std(const amem_diffusion *h, double t, double *std)
+    'amem_diffusion_noise_std': (_c.c_int, [_c.POINTER(amem_diffusion), _c.c_double, _c.POINTER(_c.c_double)], ('h', 't', 'std',), 'diffusion.h'),
+    # int amem_diffusion_t_start(const amem_diffusion *h, double theta, double *t)
+    'amem_diffusion_t_start': (_c.c_int, [_c.POINTER(amem_diffusion), _c.c_double, _c.POINTER(_c.c_double)], ('h', 'theta', 't',), 'diffusion.h'),
+    # int amem_diffusion_forward(amem_diffusion *h, const float *x0, size_t n, double t, float *out)
+    'amem_diffusion_forward': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_double, _c.POINTER(_c.c_float)], ('h', 'x0', 'n', 't', 'out',), 'diffusion.h'),
+    # int amem_diffusion_train(amem_diffusion *h, long iterations, amem_progress_fn progress, void *user, double *loss)
+    'amem_diffusion_train': (_c.c_int, [_c.POINTER(amem_diffusion), _c.c_long, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_double)], ('h', 'iterations', 'progress', 'user', 'loss',), 'diffusion.h'),
+    # int amem_diffusion_network_info(const amem_diffusion *h, size_t *hidden, size_t *layers, size_t *params, long *iterations)
+    'amem_diffusion_network_info': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_long)], ('h', 'hidden', 'layers', 'params', 'iterations',), 'diffusion.h'),
+    # int amem_diffusion_reset_network(amem_diffusion *h)
+    'amem_diffusion_reset_network': (_c.c_int, [_c.POINTER(amem_diffusion)], ('h',), 'diffusion.h'),
+    # int amem_diffusion_score(amem_diffusion *h, const float *states, size_t n, double t, float *out)
+    'amem_diffusion_score': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_double, _c.POINTER(_c.c_float)], ('h', 'states', 'n', 't', 'out',), 'diffusion.h'),
+    # int amem_diffusion_weights(amem_diffusion *h, const float *states, size_t n, double t, float *weights)
+    'amem_diffusion_weights': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_double, _c.POINTER(_c.c_float)], ('h', 'states', 'n', 't', 'weights',), 'diffusion.h'),
+    # int amem_diffusion_log_density(amem_diffusion *h, const float *states, size_t n, double t, double *out)
+    'amem_diffusion_log_density': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_double, _c.POINTER(_c.c_double)], ('h', 'states', 'n', 't', 'out',), 'diffusion.h'),
+    # int amem_diffusion_recall(amem_diffusion *h, const float *queries, size_t n, const float *clamp, float *out, float *trajectory)
+    'amem_diffusion_recall': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('h', 'queries', 'n', 'clamp', 'out', 'trajectory',), 'diffusion.h'),
+    # int amem_diffusion_save(const amem_diffusion *h, const char *path)
+    'amem_diffusion_save': (_c.c_int, [_c.POINTER(amem_diffusion), _c.c_char_p], ('h', 'path',), 'diffusion.h'),
+    # int amem_diffusion_save_mem(const amem_diffusion *h, void **data, size_t *len)
+    'amem_diffusion_save_mem': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_void_p), _c.POINTER(_c.c_size_t)], ('h', 'data', 'len',), 'diffusion.h'),
+    # int amem_diffusion_load(const char *path, amem_diffusion **out)
+    'amem_diffusion_load': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(amem_diffusion))], ('path', 'out',), 'diffusion.h'),
+    # int amem_diffusion_load_mem(const void *data, size_t len, amem_diffusion **out)
+    'amem_diffusion_load_mem': (_c.c_int, [_c.c_void_p, _c.c_size_t, _c.POINTER(_c.POINTER(amem_diffusion))], ('data', 'len', 'out',), 'diffusion.h'),
     # int amem_hopfield_create(int kind, size_t dim, size_t value_dim, amem_hopfield **out)
     'amem_hopfield_create': (_c.c_int, [_c.c_int, _c.c_size_t, _c.c_size_t, _c.POINTER(_c.POINTER(amem_hopfield))], ('kind', 'dim', 'value_dim', 'out',), 'hopfield.h'),
     # void amem_hopfield_free(amem_hopfield *h)

@@ -6,11 +6,14 @@
 # to pointers as in `ccall`; pass C_NULL for an optional pointer.
 
 # ---- opaque handles (used only through Ptr) ----
+mutable struct amem_diffusion end
 mutable struct amem_hopfield end
 
 # ---- callback types: pass a @cfunction pointer ----
 # int (*amem_progress_fn)(void *user, const char *stage, long done, long total, double metric)
 const amem_progress_fn = Ptr{Cvoid}
+# double (*amem_error_fn)(void *user, long n_patterns)
+const amem_error_fn = Ptr{Cvoid}
 
 # ---- #define constants ----
 const AMEM_VERSION_MAJOR = 0
@@ -34,6 +37,36 @@ const AMEM_E_CANCELLED = -9
 const AMEM_E_STATE = -10
 const AMEM_E_UNSUPPORTED = -11
 const AMEM_E_INTERNAL = -12
+# enum amem_capacity_method (capacity.h)
+const AMEM_CAPACITY_SCAN_UP = 0
+const AMEM_CAPACITY_BISECT = 1
+const AMEM_CAPACITY_SCAN_DOWN = 2
+# enum amem_diffusion_param (diffusion.h)
+const AMEM_DIFFUSION_PROCESS = 0
+const AMEM_DIFFUSION_GAMMA = 1
+const AMEM_DIFFUSION_ALPHA = 2
+const AMEM_DIFFUSION_SIGMA = 3
+const AMEM_DIFFUSION_SCORE = 4
+const AMEM_DIFFUSION_SAMPLER = 5
+const AMEM_DIFFUSION_STEPS = 6
+const AMEM_DIFFUSION_START_THETA = 7
+const AMEM_DIFFUSION_T_END = 8
+const AMEM_DIFFUSION_HIDDEN = 9
+const AMEM_DIFFUSION_HIDDEN_LAYERS = 10
+const AMEM_DIFFUSION_LEARNING_RATE = 11
+const AMEM_DIFFUSION_TRAIN_THETA_MIN = 12
+const AMEM_DIFFUSION_TRAIN_THETA_MAX = 13
+const AMEM_DIFFUSION_SEED = 14
+const AMEM_DIFFUSION_PARAM_COUNT = 15
+# enum amem_diffusion_process (diffusion.h)
+const AMEM_DIFFUSION_PROCESS_VP = 0
+const AMEM_DIFFUSION_PROCESS_OU = 1
+# enum amem_diffusion_score_kind (diffusion.h)
+const AMEM_DIFFUSION_SCORE_EXACT = 0
+const AMEM_DIFFUSION_SCORE_LEARNED = 1
+# enum amem_diffusion_sampler (diffusion.h)
+const AMEM_DIFFUSION_SAMPLER_ODE = 0
+const AMEM_DIFFUSION_SAMPLER_SDE = 1
 # enum amem_hopfield_kind (hopfield.h)
 const AMEM_HOPFIELD_CLASSICAL = 0
 const AMEM_HOPFIELD_DENSE_POLY = 1
@@ -163,6 +196,35 @@ C: `void amem_free(void *p)`
 """
 function amem_free(p)
     @ccall libassocmem.amem_free(p::Ptr{Cvoid})::Cvoid
+end
+
+# capacity.h
+
+"""
+    amem_capacity_search(error_of, user, n_min, n_max, threshold, method, capacity, evaluations, progress, progress_user)
+
+C: `int amem_capacity_search(amem_error_fn error_of, void *user, long n_min, long n_max, double threshold, int method, long *capacity, long *evaluations, amem_progress_fn progress, void *progress_user)`
+"""
+function amem_capacity_search(error_of, user, n_min, n_max, threshold, method, capacity, evaluations, progress, progress_user)
+    @ccall libassocmem.amem_capacity_search(error_of::amem_error_fn, user::Ptr{Cvoid}, n_min::Clong, n_max::Clong, threshold::Cdouble, method::Cint, capacity::Ptr{Clong}, evaluations::Ptr{Clong}, progress::amem_progress_fn, progress_user::Ptr{Cvoid})::Cint
+end
+
+"""
+    amem_bootstrap_mean(values, n, resamples, level, seed, mean, lo, hi)
+
+C: `int amem_bootstrap_mean(const double *values, size_t n, size_t resamples, double level, uint64_t seed, double *mean, double *lo, double *hi)`
+"""
+function amem_bootstrap_mean(values, n, resamples, level, seed, mean, lo, hi)
+    @ccall libassocmem.amem_bootstrap_mean(values::Ptr{Cdouble}, n::Csize_t, resamples::Csize_t, level::Cdouble, seed::UInt64, mean::Ptr{Cdouble}, lo::Ptr{Cdouble}, hi::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_capacity_bootstrap(counts, n_counts, errors, reps, threshold, resamples, level, seed, capacity, lo, hi)
+
+C: `int amem_capacity_bootstrap(const long *counts, size_t n_counts, const double *errors, size_t reps, double threshold, size_t resamples, double level, uint64_t seed, double *capacity, double *lo, double *hi)`
+"""
+function amem_capacity_bootstrap(counts, n_counts, errors, reps, threshold, resamples, level, seed, capacity, lo, hi)
+    @ccall libassocmem.amem_capacity_bootstrap(counts::Ptr{Clong}, n_counts::Csize_t, errors::Ptr{Cdouble}, reps::Csize_t, threshold::Cdouble, resamples::Csize_t, level::Cdouble, seed::UInt64, capacity::Ptr{Cdouble}, lo::Ptr{Cdouble}, hi::Ptr{Cdouble})::Cint
 end
 
 # data.h
@@ -300,6 +362,233 @@ C: `int amem_metric_mse(const float *a, const float *b, size_t count, size_t dim
 """
 function amem_metric_mse(a, b, count, dim, per_row, mean)
     @ccall libassocmem.amem_metric_mse(a::Ptr{Cfloat}, b::Ptr{Cfloat}, count::Csize_t, dim::Csize_t, per_row::Ptr{Cfloat}, mean::Ptr{Cdouble})::Cint
+end
+
+# diffusion.h
+
+"""
+    amem_diffusion_create(dim, out)
+
+C: `int amem_diffusion_create(size_t dim, amem_diffusion **out)`
+"""
+function amem_diffusion_create(dim, out)
+    @ccall libassocmem.amem_diffusion_create(dim::Csize_t, out::Ptr{Ptr{amem_diffusion}})::Cint
+end
+
+"""
+    amem_diffusion_free(h)
+
+C: `void amem_diffusion_free(amem_diffusion *h)`
+"""
+function amem_diffusion_free(h)
+    @ccall libassocmem.amem_diffusion_free(h::Ptr{amem_diffusion})::Cvoid
+end
+
+"""
+    amem_diffusion_dim(h, out)
+
+C: `int amem_diffusion_dim(const amem_diffusion *h, size_t *out)`
+"""
+function amem_diffusion_dim(h, out)
+    @ccall libassocmem.amem_diffusion_dim(h::Ptr{amem_diffusion}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_diffusion_set(h, param, value)
+
+C: `int amem_diffusion_set(amem_diffusion *h, int param, double value)`
+"""
+function amem_diffusion_set(h, param, value)
+    @ccall libassocmem.amem_diffusion_set(h::Ptr{amem_diffusion}, param::Cint, value::Cdouble)::Cint
+end
+
+"""
+    amem_diffusion_get(h, param, value)
+
+C: `int amem_diffusion_get(const amem_diffusion *h, int param, double *value)`
+"""
+function amem_diffusion_get(h, param, value)
+    @ccall libassocmem.amem_diffusion_get(h::Ptr{amem_diffusion}, param::Cint, value::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_diffusion_param_bounds(param, min, max, integer)
+
+C: `int amem_diffusion_param_bounds(int param, double *min, double *max, int *integer)`
+"""
+function amem_diffusion_param_bounds(param, min, max, integer)
+    @ccall libassocmem.amem_diffusion_param_bounds(param::Cint, min::Ptr{Cdouble}, max::Ptr{Cdouble}, integer::Ptr{Cint})::Cint
+end
+
+"""
+    amem_diffusion_store(h, patterns, n)
+
+C: `int amem_diffusion_store(amem_diffusion *h, const float *patterns, size_t n)`
+"""
+function amem_diffusion_store(h, patterns, n)
+    @ccall libassocmem.amem_diffusion_store(h::Ptr{amem_diffusion}, patterns::Ptr{Cfloat}, n::Csize_t)::Cint
+end
+
+"""
+    amem_diffusion_clear(h)
+
+C: `int amem_diffusion_clear(amem_diffusion *h)`
+"""
+function amem_diffusion_clear(h)
+    @ccall libassocmem.amem_diffusion_clear(h::Ptr{amem_diffusion})::Cint
+end
+
+"""
+    amem_diffusion_count(h, out)
+
+C: `int amem_diffusion_count(const amem_diffusion *h, size_t *out)`
+"""
+function amem_diffusion_count(h, out)
+    @ccall libassocmem.amem_diffusion_count(h::Ptr{amem_diffusion}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_diffusion_patterns(h, out)
+
+C: `int amem_diffusion_patterns(const amem_diffusion *h, float *out)`
+"""
+function amem_diffusion_patterns(h, out)
+    @ccall libassocmem.amem_diffusion_patterns(h::Ptr{amem_diffusion}, out::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_diffusion_theta(h, t, theta)
+
+C: `int amem_diffusion_theta(const amem_diffusion *h, double t, double *theta)`
+"""
+function amem_diffusion_theta(h, t, theta)
+    @ccall libassocmem.amem_diffusion_theta(h::Ptr{amem_diffusion}, t::Cdouble, theta::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_diffusion_noise_std(h, t, std)
+
+C: `int amem_diffusion_noise_std(const amem_diffusion *h, double t, double *std)`
+"""
+function amem_diffusion_noise_std(h, t, std)
+    @ccall libassocmem.amem_diffusion_noise_std(h::Ptr{amem_diffusion}, t::Cdouble, std::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_diffusion_t_start(h, theta, t)
+
+C: `int amem_diffusion_t_start(const amem_diffusion *h, double theta, double *t)`
+"""
+function amem_diffusion_t_start(h, theta, t)
+    @ccall libassocmem.amem_diffusion_t_start(h::Ptr{amem_diffusion}, theta::Cdouble, t::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_diffusion_forward(h, x0, n, t, out)
+
+C: `int amem_diffusion_forward(amem_diffusion *h, const float *x0, size_t n, double t, float *out)`
+"""
+function amem_diffusion_forward(h, x0, n, t, out)
+    @ccall libassocmem.amem_diffusion_forward(h::Ptr{amem_diffusion}, x0::Ptr{Cfloat}, n::Csize_t, t::Cdouble, out::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_diffusion_train(h, iterations, progress, user, loss)
+
+C: `int amem_diffusion_train(amem_diffusion *h, long iterations, amem_progress_fn progress, void *user, double *loss)`
+"""
+function amem_diffusion_train(h, iterations, progress, user, loss)
+    @ccall libassocmem.amem_diffusion_train(h::Ptr{amem_diffusion}, iterations::Clong, progress::amem_progress_fn, user::Ptr{Cvoid}, loss::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_diffusion_network_info(h, hidden, layers, params, iterations)
+
+C: `int amem_diffusion_network_info(const amem_diffusion *h, size_t *hidden, size_t *layers, size_t *params, long *iterations)`
+"""
+function amem_diffusion_network_info(h, hidden, layers, params, iterations)
+    @ccall libassocmem.amem_diffusion_network_info(h::Ptr{amem_diffusion}, hidden::Ptr{Csize_t}, layers::Ptr{Csize_t}, params::Ptr{Csize_t}, iterations::Ptr{Clong})::Cint
+end
+
+"""
+    amem_diffusion_reset_network(h)
+
+C: `int amem_diffusion_reset_network(amem_diffusion *h)`
+"""
+function amem_diffusion_reset_network(h)
+    @ccall libassocmem.amem_diffusion_reset_network(h::Ptr{amem_diffusion})::Cint
+end
+
+"""
+    amem_diffusion_score(h, states, n, t, out)
+
+C: `int amem_diffusion_score(amem_diffusion *h, const float *states, size_t n, double t, float *out)`
+"""
+function amem_diffusion_score(h, states, n, t, out)
+    @ccall libassocmem.amem_diffusion_score(h::Ptr{amem_diffusion}, states::Ptr{Cfloat}, n::Csize_t, t::Cdouble, out::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_diffusion_weights(h, states, n, t, weights)
+
+C: `int amem_diffusion_weights(amem_diffusion *h, const float *states, size_t n, double t, float *weights)`
+"""
+function amem_diffusion_weights(h, states, n, t, weights)
+    @ccall libassocmem.amem_diffusion_weights(h::Ptr{amem_diffusion}, states::Ptr{Cfloat}, n::Csize_t, t::Cdouble, weights::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_diffusion_log_density(h, states, n, t, out)
+
+C: `int amem_diffusion_log_density(amem_diffusion *h, const float *states, size_t n, double t, double *out)`
+"""
+function amem_diffusion_log_density(h, states, n, t, out)
+    @ccall libassocmem.amem_diffusion_log_density(h::Ptr{amem_diffusion}, states::Ptr{Cfloat}, n::Csize_t, t::Cdouble, out::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_diffusion_recall(h, queries, n, clamp, out, trajectory)
+
+C: `int amem_diffusion_recall(amem_diffusion *h, const float *queries, size_t n, const float *clamp, float *out, float *trajectory)`
+"""
+function amem_diffusion_recall(h, queries, n, clamp, out, trajectory)
+    @ccall libassocmem.amem_diffusion_recall(h::Ptr{amem_diffusion}, queries::Ptr{Cfloat}, n::Csize_t, clamp::Ptr{Cfloat}, out::Ptr{Cfloat}, trajectory::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_diffusion_save(h, path)
+
+C: `int amem_diffusion_save(const amem_diffusion *h, const char *path)`
+"""
+function amem_diffusion_save(h, path)
+    @ccall libassocmem.amem_diffusion_save(h::Ptr{amem_diffusion}, path::Cstring)::Cint
+end
+
+"""
+    amem_diffusion_save_mem(h, data, len)
+
+C: `int amem_diffusion_save_mem(const amem_diffusion *h, void **data, size_t *len)`
+"""
+function amem_diffusion_save_mem(h, data, len)
+    @ccall libassocmem.amem_diffusion_save_mem(h::Ptr{amem_diffusion}, data::Ptr{Ptr{Cvoid}}, len::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_diffusion_load(path, out)
+
+C: `int amem_diffusion_load(const char *path, amem_diffusion **out)`
+"""
+function amem_diffusion_load(path, out)
+    @ccall libassocmem.amem_diffusion_load(path::Cstring, out::Ptr{Ptr{amem_diffusion}})::Cint
+end
+
+"""
+    amem_diffusion_load_mem(data, len, out)
+
+C: `int amem_diffusion_load_mem(const void *data, size_t len, amem_diffusion **out)`
+"""
+function amem_diffusion_load_mem(data, len, out)
+    @ccall libassocmem.amem_diffusion_load_mem(data::Ptr{Cvoid}, len::Csize_t, out::Ptr{Ptr{amem_diffusion}})::Cint
 end
 
 # hopfield.h
@@ -493,6 +782,9 @@ const AMEM_FUNCTIONS = (
     :amem_set_num_threads,
     :amem_get_num_threads,
     :amem_free,
+    :amem_capacity_search,
+    :amem_bootstrap_mean,
+    :amem_capacity_bootstrap,
     :amem_idx_read_images,
     :amem_idx_read_images_mem,
     :amem_idx_read_labels,
@@ -508,6 +800,31 @@ const AMEM_FUNCTIONS = (
     :amem_metric_hamming,
     :amem_metric_pearson,
     :amem_metric_mse,
+    :amem_diffusion_create,
+    :amem_diffusion_free,
+    :amem_diffusion_dim,
+    :amem_diffusion_set,
+    :amem_diffusion_get,
+    :amem_diffusion_param_bounds,
+    :amem_diffusion_store,
+    :amem_diffusion_clear,
+    :amem_diffusion_count,
+    :amem_diffusion_patterns,
+    :amem_diffusion_theta,
+    :amem_diffusion_noise_std,
+    :amem_diffusion_t_start,
+    :amem_diffusion_forward,
+    :amem_diffusion_train,
+    :amem_diffusion_network_info,
+    :amem_diffusion_reset_network,
+    :amem_diffusion_score,
+    :amem_diffusion_weights,
+    :amem_diffusion_log_density,
+    :amem_diffusion_recall,
+    :amem_diffusion_save,
+    :amem_diffusion_save_mem,
+    :amem_diffusion_load,
+    :amem_diffusion_load_mem,
     :amem_hopfield_create,
     :amem_hopfield_free,
     :amem_hopfield_kind,

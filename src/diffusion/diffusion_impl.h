@@ -1,0 +1,116 @@
+/*
+ * Private: the diffusion handle, its learned network and the functions its
+ * files share. See include/assocmem/diffusion.h for the model and equations.
+ */
+#ifndef AMEM_DIFFUSION_IMPL_H
+#define AMEM_DIFFUSION_IMPL_H
+
+#include <stddef.h>
+
+#include "assocmem/diffusion.h"
+#include "core/optim.h"
+#include "core/rng.h"
+
+/*
+ * The learned noise predictor eps(x, theta): L = layers hidden ReLU layers
+ * of `hidden` units, then a linear output layer of d units; L + 1 weight
+ * layers. Weight layer l maps [a_l ; theta] (n_l + 1 features) to m_l
+ * outputs: W_l is (n_l + 1) x m_l row-major with the theta row last,
+ * followed by the bias b_l (m_l). All layers lie in one parameter vector.
+ */
+typedef struct amem__dmlp {
+    size_t dim, hidden, layers;
+    size_t n_params;
+    float *params;     /* n_params */
+    amem__adam *adam;  /* moments and step count t */
+} amem__dmlp;
+
+struct amem_diffusion {
+    size_t dim;
+    double param[AMEM_DIFFUSION_PARAM_COUNT];
+    amem__rng rng;
+    size_t count;       /* stored patterns */
+    size_t capacity;    /* rows allocated in patterns */
+    float *patterns;    /* count x dim */
+    amem__dmlp *net;    /* NULL until trained */
+};
+
+#define AMEM__DP(h, p) ((h)->param[AMEM_DIFFUSION_##p])
+
+/* ---- settings (settings.c) ---- */
+int amem__diffusion_check_param(const char *fn, int param, double value);
+void amem__diffusion_default_params(size_t dim, double *param);
+
+/* ---- schedule (schedule.c) ---- */
+/* Drift a and squared noise b^2 of dx = -a x dt + b dW. */
+void amem__diffusion_ab(const amem_diffusion *h, double *a, double *b2);
+/* theta_t and s_t at time t >= 0. */
+void amem__diffusion_marginal(const amem_diffusion *h, double t,
+                              double *theta, double *s);
+/* s for a given theta (used by training, which samples theta). */
+double amem__diffusion_std_of_theta(const amem_diffusion *h, double theta);
+
+/* ---- exact score (exact.c) ---- */
+/* Rows of queries processed at once; ws holds chunk x N floats + N. */
+size_t amem__exact_chunk(size_t n, size_t count);
+size_t amem__exact_ws_len(size_t n, size_t count);
+/*
+ * For n states x (validated) at (theta, s): weights (n x N) when `weights`
+ * is not NULL, score (n x d) when `score` is not NULL, log p_t when `logp`
+ * is not NULL. ws: amem__exact_ws_len floats.
+ */
+void amem__exact_eval(const amem_diffusion *h, const float *x, size_t n,
+                      double theta, double s, float *weights, float *score,
+                      double *logp, float *ws);
+
+/* ---- network (mlp.c, mlp_train.c) ---- */
+size_t amem__dmlp_param_count(size_t dim, size_t hidden, size_t layers);
+/* Offsets of W_l and b_l in the parameter vector; input/output widths. */
+void amem__dmlp_layer(const amem__dmlp *m, size_t l, size_t *w_off,
+                      size_t *b_off, size_t *n_in, size_t *n_out);
+int amem__dmlp_create(const char *fn, size_t dim, size_t hidden,
+                      size_t layers, amem__dmlp **out);
+void amem__dmlp_free(amem__dmlp *m);
+/* Uniform(+-1/sqrt(fan_in)) initialisation, fan_in = n_l + 1. */
+void amem__dmlp_init(amem__dmlp *m, amem__rng *rng);
+/* A deep copy (params, Adam moments and step). */
+int amem__dmlp_clone(const char *fn, const amem__dmlp *m, amem__dmlp **out);
+
+/* Rows processed at once by inference, and its workspace length. */
+size_t amem__dmlp_chunk(size_t n);
+size_t amem__dmlp_ws_len(const amem__dmlp *m, size_t n);
+/* out (n x d) = eps(x, theta) with one theta for all rows. */
+void amem__dmlp_predict(const amem__dmlp *m, const float *x, size_t n,
+                        float theta, float *out, float *ws);
+
+/*
+ * Training forward + backward for a batch of B rows with per-row theta:
+ * returns the loss mean((eps(x, theta) - target)^2) and writes the gradient
+ * of that loss into grad (n_params, overwritten). ws holds
+ * amem__dmlp_train_ws_len floats.
+ */
+size_t amem__dmlp_train_ws_len(const amem__dmlp *m, size_t batch);
+double amem__dmlp_loss_grad(const amem__dmlp *m, const float *x,
+                            const float *theta, const float *target,
+                            size_t batch, float *grad, float *ws);
+
+/* ---- the engine path (mlp_graph.c), for checks and comparison ---- */
+double amem__dmlp_loss_grad_engine(const amem__dmlp *m, const float *x,
+                                   const float *theta, const float *target,
+                                   size_t batch, float *grad, int *status);
+
+/* ---- recall (sampler.c) ---- */
+/* Score (n x d) of states x at time t with the handle's SCORE kind. */
+typedef struct amem__score_ctx {
+    const amem_diffusion *h;
+    int learned;
+    float *ws;
+} amem__score_ctx;
+
+int amem__score_ctx_init(const char *fn, const amem_diffusion *h, size_t n,
+                         amem__score_ctx *c);
+void amem__score_ctx_free(amem__score_ctx *c);
+void amem__score_eval(amem__score_ctx *c, const float *x, size_t n, double t,
+                      float *out);
+
+#endif

@@ -1,0 +1,198 @@
+/*
+ * Save and load of the diffusion handle in the shared model file format
+ * (core/modelfile.h), piece kind AMEM__KIND_DIFFUSION. Payload, all
+ * little-endian:
+ *   u64 dim,
+ *   u32 setting count (AMEM_DIFFUSION_PARAM_COUNT), f64 x count settings,
+ *   u64 x 4 RNG state,
+ *   u64 count, f32 patterns count x dim,
+ *   u32 has_network (0/1); when 1:
+ *     u64 hidden, u64 layers, u64 Adam step t,
+ *     f32 parameters, f32 Adam first moments, f32 second moments
+ *     (n_params each, n_params given by dim, hidden and layers).
+ * Nothing else follows. Sizes are checked against what remains of the
+ * payload (overflow-safe) before anything is allocated.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/check.h"
+#include "core/error.h"
+#include "core/modelfile.h"
+#include "diffusion_impl.h"
+
+#define MAX_FILE_DIM ((uint64_t)1 << 24)
+
+static void write_payload(const amem_diffusion *h, amem__wbuf *w)
+{
+    amem__put_u64(w, h->dim);
+    amem__put_u32(w, AMEM_DIFFUSION_PARAM_COUNT);
+    for (int i = 0; i < AMEM_DIFFUSION_PARAM_COUNT; i++)
+        amem__put_f64(w, h->param[i]);
+    for (int i = 0; i < 4; i++)
+        amem__put_u64(w, h->rng.s[i]);
+    amem__put_u64(w, h->count);
+    amem__put_f32s(w, h->patterns, h->count * h->dim);
+    const amem__dmlp *m = h->net;
+    amem__put_u32(w, m != NULL);
+    if (m == NULL)
+        return;
+    amem__put_u64(w, m->hidden);
+    amem__put_u64(w, m->layers);
+    amem__put_u64(w, (uint64_t)m->adam->t);
+    amem__put_f32s(w, m->params, m->n_params);
+    amem__put_f32s(w, m->adam->m, m->n_params);
+    amem__put_f32s(w, m->adam->v, m->n_params);
+}
+
+int amem_diffusion_save(const amem_diffusion *h, const char *path)
+{
+    static const char fn[] = "amem_diffusion_save";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(path, fn);
+    amem__wbuf w;
+    amem__wbuf_init(&w);
+    write_payload(h, &w);
+    int rc = amem__model_save_file(fn, path, AMEM__KIND_DIFFUSION, &w);
+    amem__wbuf_free(&w);
+    return rc;
+}
+
+int amem_diffusion_save_mem(const amem_diffusion *h, void **data, size_t *len)
+{
+    static const char fn[] = "amem_diffusion_save_mem";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(data, fn);
+    AMEM__CHECK_NULL(len, fn);
+    amem__wbuf w;
+    amem__wbuf_init(&w);
+    write_payload(h, &w);
+    int rc = amem__model_save_mem(fn, AMEM__KIND_DIFFUSION, &w, data, len);
+    amem__wbuf_free(&w);
+    return rc;
+}
+
+static int bad(const char *fn, const char *what)
+{
+    return amem__fail(AMEM_E_FORMAT, fn, "invalid model file: %s", what);
+}
+
+/* Read rows x cols finite floats into dst (allocated by the caller). */
+static int read_floats(const char *fn, amem__rbuf *r, float *dst, size_t n)
+{
+    amem__get_f32s(r, dst, n);
+    if (r->failed || !amem__all_finite(dst, n))
+        return bad(fn, "truncated or non-finite array");
+    return AMEM_OK;
+}
+
+static int read_head(const char *fn, amem__rbuf *r, amem_diffusion **out)
+{
+    uint64_t dim = amem__get_u64(r);
+    uint32_t nparam = amem__get_u32(r);
+    if (r->failed || nparam != AMEM_DIFFUSION_PARAM_COUNT)
+        return bad(fn, "truncated header or wrong setting count");
+    if (dim == 0 || dim > MAX_FILE_DIM)
+        return bad(fn, "dimension out of range");
+    double param[AMEM_DIFFUSION_PARAM_COUNT];
+    for (int i = 0; i < AMEM_DIFFUSION_PARAM_COUNT; i++)
+        param[i] = amem__get_f64(r);
+    if (r->failed)
+        return bad(fn, "truncated settings");
+    for (int i = 0; i < AMEM_DIFFUSION_PARAM_COUNT; i++)
+        if (amem__diffusion_check_param(fn, i, param[i]) != AMEM_OK)
+            return bad(fn, "setting out of range");
+    int rc = amem_diffusion_create((size_t)dim, out);
+    if (rc != AMEM_OK)
+        return rc;
+    memcpy((*out)->param, param, sizeof param);
+    for (int i = 0; i < 4; i++)
+        (*out)->rng.s[i] = amem__get_u64(r);
+    return r->failed ? bad(fn, "truncated RNG state") : AMEM_OK;
+}
+
+static int read_patterns(const char *fn, amem__rbuf *r, amem_diffusion *h)
+{
+    uint64_t count = amem__get_u64(r);
+    size_t n;
+    if (r->failed || count > INT32_MAX ||
+        amem__mul_size((size_t)count, h->dim, &n) != 0 ||
+        !amem__rbuf_has(r, n, 4))
+        return bad(fn, "pattern array longer than the file");
+    if (count == 0)
+        return AMEM_OK;
+    h->patterns = malloc(n * sizeof(float));
+    if (h->patterns == NULL)
+        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats", n);
+    h->count = h->capacity = (size_t)count;
+    return read_floats(fn, r, h->patterns, n);
+}
+
+static int read_network(const char *fn, amem__rbuf *r, amem_diffusion *h)
+{
+    uint32_t has = amem__get_u32(r);
+    if (r->failed || has > 1)
+        return bad(fn, "invalid network flag");
+    if (has == 0)
+        return AMEM_OK;
+    uint64_t hidden = amem__get_u64(r), layers = amem__get_u64(r);
+    uint64_t t = amem__get_u64(r);
+    if (r->failed || hidden < 1 || hidden > 65536 || layers < 1 ||
+        layers > 16 || t > (uint64_t)INT32_MAX * 1024)
+        return bad(fn, "network shape out of range");
+    size_t count = amem__dmlp_param_count(h->dim, hidden, layers), n3;
+    if (count == 0 || amem__mul_size(count, 3, &n3) != 0 ||
+        !amem__rbuf_has(r, n3, 4))
+        return bad(fn, "network longer than the file");
+    int rc = amem__dmlp_create(fn, h->dim, hidden, layers, &h->net);
+    if (rc != AMEM_OK)
+        return rc;
+    h->net->adam->t = (long)t;
+    rc = read_floats(fn, r, h->net->params, count);
+    if (rc == AMEM_OK)
+        rc = read_floats(fn, r, h->net->adam->m, count);
+    if (rc == AMEM_OK)
+        rc = read_floats(fn, r, h->net->adam->v, count);
+    return rc;
+}
+
+int amem_diffusion_load_mem(const void *data, size_t len, amem_diffusion **out)
+{
+    static const char fn[] = "amem_diffusion_load_mem";
+    AMEM__CHECK_NULL(out, fn);
+    *out = NULL;
+    AMEM__CHECK_NULL(data, fn);
+    amem__rbuf r;
+    amem_diffusion *h = NULL;
+    int rc = amem__model_open_mem(fn, data, len, AMEM__KIND_DIFFUSION, &r);
+    if (rc == AMEM_OK)
+        rc = read_head(fn, &r, &h);
+    if (rc == AMEM_OK)
+        rc = read_patterns(fn, &r, h);
+    if (rc == AMEM_OK)
+        rc = read_network(fn, &r, h);
+    if (rc == AMEM_OK && r.pos != r.len)
+        rc = bad(fn, "trailing bytes after the payload");
+    if (rc != AMEM_OK) {
+        amem_diffusion_free(h);
+        return rc;
+    }
+    *out = h;
+    return AMEM_OK;
+}
+
+int amem_diffusion_load(const char *path, amem_diffusion **out)
+{
+    static const char fn[] = "amem_diffusion_load";
+    AMEM__CHECK_NULL(out, fn);
+    *out = NULL;
+    AMEM__CHECK_NULL(path, fn);
+    unsigned char *data;
+    size_t len;
+    int rc = amem__read_whole_file(fn, path, &data, &len);
+    if (rc != AMEM_OK)
+        return rc;
+    rc = amem_diffusion_load_mem(data, len, out);
+    free(data);
+    return rc;
+}

@@ -1,0 +1,110 @@
+/*
+ * The forward process dx = -a x dt + b dW and its Gaussian marginal
+ * x_t = theta_t x_0 + s_t eps (Ambrogioni 2024, Eq. A1 and Eq. 26):
+ *   theta_t = exp(-a t),  s_t^2 = b^2 (1 - theta_t^2) / (2 a).
+ */
+#include <math.h>
+
+#include "core/check.h"
+#include "core/error.h"
+#include "diffusion_impl.h"
+
+void amem__diffusion_ab(const amem_diffusion *h, double *a, double *b2)
+{
+    if ((int)AMEM__DP(h, PROCESS) == AMEM_DIFFUSION_PROCESS_VP) {
+        *a = 0.5 * AMEM__DP(h, GAMMA);
+        *b2 = AMEM__DP(h, GAMMA);
+    } else {
+        *a = AMEM__DP(h, ALPHA);
+        *b2 = AMEM__DP(h, SIGMA) * AMEM__DP(h, SIGMA);
+    }
+}
+
+void amem__diffusion_marginal(const amem_diffusion *h, double t,
+                              double *theta, double *s)
+{
+    double a, b2;
+    amem__diffusion_ab(h, &a, &b2);
+    *theta = exp(-a * t);
+    /* 1 - theta^2 = -expm1(-2 a t), accurate near the noise-free end. */
+    *s = sqrt(b2 * -expm1(-2.0 * a * t) / (2.0 * a));
+}
+
+double amem__diffusion_std_of_theta(const amem_diffusion *h, double theta)
+{
+    double a, b2;
+    amem__diffusion_ab(h, &a, &b2);
+    return sqrt(b2 * (1.0 - theta * theta) / (2.0 * a));
+}
+
+static int check_time(const char *fn, double t)
+{
+    if (!isfinite(t))
+        return amem__fail(AMEM_E_NONFINITE, fn, "t is not finite");
+    if (t < 0)
+        return amem__fail(AMEM_E_RANGE, fn, "t = %g is negative", t);
+    return AMEM_OK;
+}
+
+int amem_diffusion_theta(const amem_diffusion *h, double t, double *theta)
+{
+    static const char fn[] = "amem_diffusion_theta";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(theta, fn);
+    int rc = check_time(fn, t);
+    if (rc != AMEM_OK)
+        return rc;
+    double s;
+    amem__diffusion_marginal(h, t, theta, &s);
+    return AMEM_OK;
+}
+
+int amem_diffusion_noise_std(const amem_diffusion *h, double t, double *std)
+{
+    static const char fn[] = "amem_diffusion_noise_std";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(std, fn);
+    int rc = check_time(fn, t);
+    if (rc != AMEM_OK)
+        return rc;
+    double theta;
+    amem__diffusion_marginal(h, t, &theta, std);
+    return AMEM_OK;
+}
+
+int amem_diffusion_t_start(const amem_diffusion *h, double theta, double *t)
+{
+    static const char fn[] = "amem_diffusion_t_start";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(t, fn);
+    if (!isfinite(theta))
+        return amem__fail(AMEM_E_NONFINITE, fn, "theta is not finite");
+    if (!(theta > 0 && theta <= 1))
+        return amem__fail(AMEM_E_RANGE, fn, "theta = %g outside (0, 1]",
+                          theta);
+    double a, b2;
+    amem__diffusion_ab(h, &a, &b2);
+    *t = -log(theta) / a; /* VP: -2 log(theta) / gamma (Appendix A) */
+    return AMEM_OK;
+}
+
+int amem_diffusion_forward(amem_diffusion *h, const float *x0, size_t n,
+                           double t, float *out)
+{
+    static const char fn[] = "amem_diffusion_forward";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(x0, fn);
+    AMEM__CHECK_NULL(out, fn);
+    if (n == 0)
+        return amem__fail(AMEM_E_DIM, fn, "no states (n = 0)");
+    int rc = amem__check_array(fn, "x0", x0, n, h->dim);
+    if (rc == AMEM_OK)
+        rc = check_time(fn, t);
+    if (rc != AMEM_OK)
+        return rc;
+    double theta, s;
+    amem__diffusion_marginal(h, t, &theta, &s);
+    for (size_t i = 0; i < n * h->dim; i++)
+        out[i] = (float)(theta * x0[i] + s * amem__rng_normal(&h->rng));
+    return AMEM_OK;
+}

@@ -1,0 +1,86 @@
+/*
+ * Public evaluation of the score, the exact softmax weights h_t and the
+ * exact log-density log p_t (the negative of the diffusion energy u_DM up
+ * to the factor b^2; Ambrogioni 2024, Eq. 11-14).
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "core/check.h"
+#include "core/error.h"
+#include "diffusion_impl.h"
+
+static int check_eval(const char *fn, const amem_diffusion *h,
+                      const float *states, size_t n, double t)
+{
+    if (n == 0)
+        return amem__fail(AMEM_E_DIM, fn, "no states (n = 0)");
+    int rc = amem__check_array(fn, "states", states, n, h->dim);
+    if (rc != AMEM_OK)
+        return rc;
+    if (!isfinite(t))
+        return amem__fail(AMEM_E_NONFINITE, fn, "t is not finite");
+    if (!(t > 0))
+        return amem__fail(AMEM_E_RANGE, fn,
+                          "t = %g: the score needs t > 0", t);
+    return AMEM_OK;
+}
+
+int amem_diffusion_score(amem_diffusion *h, const float *states, size_t n,
+                         double t, float *out)
+{
+    static const char fn[] = "amem_diffusion_score";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(states, fn);
+    AMEM__CHECK_NULL(out, fn);
+    int rc = check_eval(fn, h, states, n, t);
+    amem__score_ctx ctx;
+    if (rc != AMEM_OK || (rc = amem__score_ctx_init(fn, h, n, &ctx)) != AMEM_OK)
+        return rc;
+    amem__score_eval(&ctx, states, n, t, out);
+    amem__score_ctx_free(&ctx);
+    return AMEM_OK;
+}
+
+/* Shared body of the exact-only evaluations. */
+static int exact_eval(const char *fn, amem_diffusion *h, const float *states,
+                      size_t n, double t, float *weights, double *logp)
+{
+    int rc = check_eval(fn, h, states, n, t);
+    if (rc != AMEM_OK)
+        return rc;
+    size_t wlen;
+    if (h->count == 0)
+        return amem__fail(AMEM_E_STATE, fn, "nothing stored");
+    if (weights && amem__mul_size(n, h->count, &wlen) != 0)
+        return amem__fail(AMEM_E_DIM, fn, "%zu x %zu weights overflow", n,
+                          h->count);
+    float *ws = malloc(amem__exact_ws_len(n, h->count) * sizeof(float));
+    if (ws == NULL)
+        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate workspace");
+    double theta, s;
+    amem__diffusion_marginal(h, t, &theta, &s);
+    amem__exact_eval(h, states, n, theta, s, weights, NULL, logp, ws);
+    free(ws);
+    return AMEM_OK;
+}
+
+int amem_diffusion_weights(amem_diffusion *h, const float *states, size_t n,
+                           double t, float *weights)
+{
+    static const char fn[] = "amem_diffusion_weights";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(states, fn);
+    AMEM__CHECK_NULL(weights, fn);
+    return exact_eval(fn, h, states, n, t, weights, NULL);
+}
+
+int amem_diffusion_log_density(amem_diffusion *h, const float *states,
+                               size_t n, double t, double *out)
+{
+    static const char fn[] = "amem_diffusion_log_density";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(states, fn);
+    AMEM__CHECK_NULL(out, fn);
+    return exact_eval(fn, h, states, n, t, NULL, out);
+}

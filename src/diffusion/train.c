@@ -1,0 +1,141 @@
+/*
+ * Training of the learned noise predictor with the denoising loss
+ * (Ambrogioni 2024, Eq. 9 / 27): every iteration takes all stored patterns
+ * y_i, draws theta_i ~ U(TRAIN_THETA_MIN, TRAIN_THETA_MAX) and
+ * delta_i ~ N(0, I), forms x_i = theta_i y_i + s(theta_i) delta_i and takes
+ * one Adam step on mean (eps(x_i, theta_i) - delta_i)^2.
+ * The work is done on a copy of the network and of the RNG, committed only
+ * when every iteration succeeded, so a failed or cancelled call changes
+ * nothing.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "diffusion_impl.h"
+
+#define PROGRESS_EVERY 100
+
+/* Scratch of one training call, one allocation. */
+typedef struct batch_buf {
+    float *x, *theta, *target, *grad, *ws;
+    float *block;
+} batch_buf;
+
+static int batch_alloc(const char *fn, const amem__dmlp *m, size_t B,
+                       batch_buf *bb)
+{
+    size_t d = m->dim;
+    size_t total = 2 * B * d + B + m->n_params + amem__dmlp_train_ws_len(m, B);
+    bb->block = malloc(total * sizeof(float));
+    if (bb->block == NULL)
+        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats",
+                          total);
+    bb->x = bb->block;
+    bb->target = bb->x + B * d;
+    bb->theta = bb->target + B * d;
+    bb->grad = bb->theta + B;
+    bb->ws = bb->grad + m->n_params;
+    return AMEM_OK;
+}
+
+/* Draw theta_i and delta_i, form the noisy inputs x_i. */
+static void draw_batch(const amem_diffusion *h, amem__rng *rng, batch_buf *bb)
+{
+    const double lo = AMEM__DP(h, TRAIN_THETA_MIN);
+    const double hi = AMEM__DP(h, TRAIN_THETA_MAX);
+    const size_t d = h->dim;
+    for (size_t i = 0; i < h->count; i++) {
+        double theta = lo + (hi - lo) * amem__rng_uniform(rng);
+        double s = amem__diffusion_std_of_theta(h, theta);
+        bb->theta[i] = (float)theta;
+        amem__rng_normals(rng, bb->target + i * d, d);
+        for (size_t j = 0; j < d; j++)
+            bb->x[i * d + j] = (float)(theta * h->patterns[i * d + j] +
+                                       s * bb->target[i * d + j]);
+    }
+}
+
+static int check_train_args(const char *fn, const amem_diffusion *h,
+                            long iterations)
+{
+    if (iterations < 1)
+        return amem__fail(AMEM_E_RANGE, fn, "iterations = %ld, need >= 1",
+                          iterations);
+    if (h->count == 0)
+        return amem__fail(AMEM_E_STATE, fn, "nothing stored to train on");
+    if (AMEM__DP(h, TRAIN_THETA_MIN) > AMEM__DP(h, TRAIN_THETA_MAX))
+        return amem__fail(AMEM_E_RANGE, fn,
+                          "TRAIN_THETA_MIN %g > TRAIN_THETA_MAX %g",
+                          AMEM__DP(h, TRAIN_THETA_MIN),
+                          AMEM__DP(h, TRAIN_THETA_MAX));
+    return AMEM_OK;
+}
+
+/* The network to train: a clone of the current one, or a fresh one. */
+static int working_net(const char *fn, const amem_diffusion *h,
+                       amem__rng *rng, amem__dmlp **out)
+{
+    if (h->net)
+        return amem__dmlp_clone(fn, h->net, out);
+    int rc = amem__dmlp_create(fn, h->dim, (size_t)AMEM__DP(h, HIDDEN),
+                               (size_t)AMEM__DP(h, HIDDEN_LAYERS), out);
+    if (rc == AMEM_OK)
+        amem__dmlp_init(*out, rng);
+    return rc;
+}
+
+static int run_iterations(const char *fn, const amem_diffusion *h,
+                          amem__rng *rng, amem__dmlp *m, long iterations,
+                          amem_progress_fn progress, void *user, double *loss)
+{
+    batch_buf bb = {0};
+    int rc = batch_alloc(fn, m, h->count, &bb);
+    for (long it = 1; rc == AMEM_OK && it <= iterations; it++) {
+        draw_batch(h, rng, &bb);
+        *loss = amem__dmlp_loss_grad(m, bb.x, bb.theta, bb.target, h->count,
+                                     bb.grad, bb.ws);
+        if (!isfinite(*loss)) {
+            rc = amem__fail(AMEM_E_NONFINITE, fn,
+                            "loss became non-finite at iteration %ld", it);
+            break;
+        }
+        rc = amem__adam_step(m->adam, m->params, bb.grad);
+        if (rc == AMEM_OK && progress &&
+            (it % PROGRESS_EVERY == 0 || it == iterations) &&
+            progress(user, "train", it, iterations, *loss) != 0)
+            rc = amem__fail(AMEM_E_CANCELLED, fn,
+                            "cancelled at iteration %ld", it);
+    }
+    free(bb.block);
+    return rc;
+}
+
+int amem_diffusion_train(amem_diffusion *h, long iterations,
+                         amem_progress_fn progress, void *user, double *loss)
+{
+    static const char fn[] = "amem_diffusion_train";
+    AMEM__CHECK_NULL(h, fn);
+    int rc = check_train_args(fn, h, iterations);
+    if (rc != AMEM_OK)
+        return rc;
+    amem__rng rng = h->rng;
+    amem__dmlp *m = NULL;
+    rc = working_net(fn, h, &rng, &m);
+    if (rc != AMEM_OK)
+        return rc;
+    m->adam->lr = AMEM__DP(h, LEARNING_RATE);
+    double last = NAN;
+    rc = run_iterations(fn, h, &rng, m, iterations, progress, user, &last);
+    if (rc != AMEM_OK) {
+        amem__dmlp_free(m);
+        return rc;
+    }
+    amem__dmlp_free(h->net);
+    h->net = m;
+    h->rng = rng;
+    if (loss)
+        *loss = last;
+    return AMEM_OK;
+}
