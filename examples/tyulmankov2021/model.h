@@ -30,6 +30,12 @@ typedef struct tf_rule {
     double params[TF_RULE_PARAMS];  /* eta_k, eta_v, lambda, 8 slopes/offsets */
 } tf_rule;
 
+/* Read parameters of a trained TVT for key dimension d (amem_tvt). */
+typedef struct tf_tvt_read {
+    size_t d;
+    float *A, *a, *u, *c; /* d x d, d, d, 1 */
+} tf_tvt_read;
+
 typedef struct tf_model_spec {
     int kind;             /* enum tf_model_kind */
     const char *label;    /* name in CSVs and plots */
@@ -40,15 +46,14 @@ typedef struct tf_model_spec {
     double meta_threshold; /* > 0: meta-plasticity (Eq. 17), synapses
                               freeze once their rate exceeds it */
     const tf_rule *rule;  /* TF_KV_TRAINED: the learned rule */
-    double strength;      /* TF_TVT: read strength (softmax of strength x
-                             cosine similarity) */
+    const tf_tvt_read *tvt; /* TF_TVT: trained read parameters (NULL:
+                             the library's untrained start) */
 } tf_model_spec;
 
 typedef struct tf_model {
     int kind;
     size_t d, m;  /* key and value dimensions */
     int hetero;   /* 1 when created with m > 0 */
-    double strength; /* TF_TVT read strength */
     void *impl;   /* the library handle */
 } tf_model;
 
@@ -80,7 +85,13 @@ int tf_kv_step(tf_model *model, const float *key, const float *value,
                double q);
 int tf_kv_read(tf_model *model, const float *queries, size_t n, float *out);
 void tf_kv_free(tf_model *model);
-int tf_tvt_read(tf_model *model, const float *queries, size_t n, float *out);
+int tf_tvt_create(const tf_model_spec *spec, size_t d, size_t m,
+                  uint64_t seed, tf_model *out);
+int tf_tvt_step(tf_model *model, const float *key, const float *value,
+                double q);
+int tf_tvt_read_batch(tf_model *model, const float *queries, size_t n,
+                      float *out);
+void tf_tvt_free(tf_model *model);
 
 int tf_hopfield_create(const tf_model_spec *spec, size_t d, size_t m,
                        tf_model *out);
@@ -91,12 +102,14 @@ int tf_hopfield_read(tf_model *model, const float *queries, size_t n,
 void tf_hopfield_free(tf_model *model);
 
 /*
- * TVT read strength fitted like the reference code's trained TVT: the
- * candidate with the lowest mean squared read error on `episodes` training
- * episodes (T uniform in [N/2, 2N], the meta-learning task). Writes the
- * best into *strength. 0 or -1.
+ * Train a TVT's read parameters (query key A x + a, strength softplus(u.x +
+ * c)) with the library's trainer on the benchmark distribution (T uniform
+ * in [N/2, 2N], d = N slots, 60% of query entries zeroed). The arrays in
+ * *out are allocated here; release them with tf_tvt_read_free. history,
+ * when not NULL, receives steps x AMEM_TVT_HISTORY_COLS floats. 0 or -1.
  */
-int tf_tvt_fit_strength(size_t n_slots, double zeroed, size_t episodes,
-                        uint64_t seed, double *strength);
+int tf_tvt_train(size_t n, size_t steps, uint64_t seed, tf_tvt_read *out,
+                 float *history);
+void tf_tvt_read_free(tf_tvt_read *r);
 
 #endif

@@ -1,9 +1,7 @@
 /*
  * The key-value memory (amem_kvmem) behind the model interface: the
  * simplified rules of Section 2 (sequential or random local third factor,
- * rapid decay on both layers), a meta-learned rule of Section 3.2, and the
- * TVT baseline (tvt.c), which is the same slot memory read by softmax of
- * strength x cosine similarity.
+ * rapid decay on both layers) and a meta-learned rule of Section 3.2.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -73,7 +71,6 @@ int tf_kv_create(const tf_model_spec *spec, size_t d, size_t m, uint64_t seed,
     if (st != 0)
         return tf_fail("amem_kvmem_create", st);
     out->impl = h;
-    out->strength = spec->kind == TF_TVT ? spec->strength : 0.0;
     if (apply_spec(h, spec, seed) != 0) {
         tf_kv_free(out);
         return -1;
@@ -97,8 +94,6 @@ int tf_kv_step(tf_model *model, const float *key, const float *value,
 
 int tf_kv_read(tf_model *model, const float *queries, size_t n, float *out)
 {
-    if (model->kind == TF_TVT)
-        return tf_tvt_read(model, queries, n, out);
     int st = amem_kvmem_read(model->impl, queries, n, out, NULL);
     return st == 0 ? 0 : tf_fail("amem_kvmem_read", st);
 }
