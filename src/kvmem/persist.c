@@ -1,0 +1,203 @@
+/*
+ * Save and load of the key-value memory in the shared model file format
+ * (core/modelfile.h), piece kind AMEM__KIND_KVMEM. Payload, little-endian:
+ *   u32 variant (0 = kvmem; 1 = TVT, see tvt_persist.c),
+ *   u64 d, u64 N, u64 m,
+ *   u32 setting count (AMEM_KVMEM_PARAM_COUNT), f64 x count settings,
+ *   u64 x 4 RNG state, u64 pointer, u64 count,
+ *   u64 n_gated, u64 x n_gated gated slots of the last write,
+ *   f32 K (N x d), f32 V (N x m),
+ *   u32 x N stability flags (bit 0 key row, bit 1 value slot),
+ *   u64 Adam step, f32 x 12 first moments, f32 x 12 second moments.
+ * Every size is checked against the remaining payload before allocating.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/check.h"
+#include "core/error.h"
+#include "core/modelfile.h"
+#include "kvmem_impl.h"
+
+#define KV_VARIANT 0u
+
+static void write_payload(const amem_kvmem *h, amem__wbuf *w)
+{
+    amem__put_u32(w, KV_VARIANT);
+    amem__put_u64(w, h->d);
+    amem__put_u64(w, h->N);
+    amem__put_u64(w, h->m);
+    amem__put_u32(w, AMEM_KVMEM_PARAM_COUNT);
+    for (int i = 0; i < AMEM_KVMEM_PARAM_COUNT; i++)
+        amem__put_f64(w, h->param[i]);
+    for (int i = 0; i < 4; i++)
+        amem__put_u64(w, h->rng.s[i]);
+    amem__put_u64(w, h->pointer);
+    amem__put_u64(w, h->count);
+    amem__put_u64(w, h->n_gated);
+    for (size_t k = 0; k < h->n_gated; k++)
+        amem__put_u64(w, h->gated[k]);
+    amem__put_f32s(w, h->K, h->N * h->d);
+    amem__put_f32s(w, h->V, h->N * h->m);
+    for (size_t i = 0; i < h->N; i++)
+        amem__put_u32(w, (uint32_t)(h->key_frozen[i] |
+                                    (h->value_frozen[i] << 1)));
+    amem__put_u64(w, (uint64_t)h->adam->t);
+    amem__put_f32s(w, h->adam->m, AMEM__KV_THETA);
+    amem__put_f32s(w, h->adam->v, AMEM__KV_THETA);
+}
+
+int amem_kvmem_save(const amem_kvmem *h, const char *path)
+{
+    static const char fn[] = "amem_kvmem_save";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(path, fn);
+    amem__wbuf w;
+    amem__wbuf_init(&w);
+    write_payload(h, &w);
+    int rc = amem__model_save_file(fn, path, AMEM__KIND_KVMEM, &w);
+    amem__wbuf_free(&w);
+    return rc;
+}
+
+int amem_kvmem_save_mem(const amem_kvmem *h, void **data, size_t *len)
+{
+    static const char fn[] = "amem_kvmem_save_mem";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(data, fn);
+    AMEM__CHECK_NULL(len, fn);
+    amem__wbuf w;
+    amem__wbuf_init(&w);
+    write_payload(h, &w);
+    int rc = amem__model_save_mem(fn, AMEM__KIND_KVMEM, &w, data, len);
+    amem__wbuf_free(&w);
+    return rc;
+}
+
+static int bad(const char *fn, const char *what)
+{
+    return amem__fail(AMEM_E_FORMAT, fn, "invalid model file: %s", what);
+}
+
+/* Sizes and settings; allocates the handle once they are plausible. */
+static int read_head(const char *fn, amem__rbuf *r, amem_kvmem **out)
+{
+    if (amem__get_u32(r) != KV_VARIANT || r->failed)
+        return bad(fn, "not a key-value memory (TVT or unknown variant)");
+    uint64_t d = amem__get_u64(r), N = amem__get_u64(r);
+    uint64_t m = amem__get_u64(r);
+    if (amem__get_u32(r) != AMEM_KVMEM_PARAM_COUNT || r->failed)
+        return bad(fn, "truncated header or wrong setting count");
+    double param[AMEM_KVMEM_PARAM_COUNT];
+    for (int i = 0; i < AMEM_KVMEM_PARAM_COUNT; i++)
+        param[i] = amem__get_f64(r);
+    if (r->failed)
+        return bad(fn, "truncated settings");
+    for (int i = 0; i < AMEM_KVMEM_PARAM_COUNT; i++)
+        if (amem__kvmem_check_param(fn, i, param[i]) != AMEM_OK)
+            return bad(fn, "setting out of range");
+    size_t nd, nm;
+    if (d == 0 || N == 0 || m == 0 || d > INT32_MAX || N > INT32_MAX ||
+        m > INT32_MAX || amem__mul_size(N, d, &nd) ||
+        amem__mul_size(N, m, &nm) || nd + nm < nd ||
+        !amem__rbuf_has(r, nd + nm, 4))
+        return bad(fn, "sizes out of range or longer than the file");
+    int rc = amem__kvmem_alloc(fn, d, N, m, out);
+    if (rc == AMEM_OK)
+        memcpy((*out)->param, param, sizeof param);
+    return rc;
+}
+
+static int read_state(const char *fn, amem__rbuf *r, amem_kvmem *h)
+{
+    for (int i = 0; i < 4; i++)
+        h->rng.s[i] = amem__get_u64(r);
+    uint64_t pointer = amem__get_u64(r);
+    h->count = amem__get_u64(r);
+    uint64_t n_gated = amem__get_u64(r);
+    if (r->failed || pointer >= h->N || n_gated > h->N ||
+        !amem__rbuf_has(r, n_gated, 8))
+        return bad(fn, "pointer or gated slots out of range");
+    h->pointer = pointer;
+    h->n_gated = n_gated;
+    for (size_t k = 0; k < n_gated; k++) {
+        uint64_t i = amem__get_u64(r);
+        if (i >= h->N)
+            return bad(fn, "gated slot out of range");
+        h->gated[k] = i;
+    }
+    amem__get_f32s(r, h->K, h->N * h->d);
+    amem__get_f32s(r, h->V, h->N * h->m);
+    if (r->failed || !amem__all_finite(h->K, h->N * h->d) ||
+        !amem__all_finite(h->V, h->N * h->m))
+        return bad(fn, "truncated or non-finite weights");
+    if (!amem__rbuf_has(r, h->N, 4))
+        return bad(fn, "stability flags longer than the file");
+    for (size_t i = 0; i < h->N; i++) {
+        uint32_t f = amem__get_u32(r);
+        if (f > 3)
+            return bad(fn, "invalid stability flag");
+        h->key_frozen[i] = f & 1;
+        h->value_frozen[i] = (unsigned char)(f >> 1);
+    }
+    return AMEM_OK;
+}
+
+static int read_adam(const char *fn, amem__rbuf *r, amem_kvmem *h)
+{
+    uint64_t t = amem__get_u64(r);
+    amem__get_f32s(r, h->adam->m, AMEM__KV_THETA);
+    amem__get_f32s(r, h->adam->v, AMEM__KV_THETA);
+    if (r->failed || t > INT32_MAX ||
+        !amem__all_finite(h->adam->m, AMEM__KV_THETA) ||
+        !amem__all_finite(h->adam->v, AMEM__KV_THETA))
+        return bad(fn, "truncated or invalid optimizer state");
+    for (int k = 0; k < AMEM__KV_THETA; k++)
+        if (h->adam->v[k] < 0)
+            return bad(fn, "negative second moment");
+    h->adam->t = (long)t;
+    if (r->pos != r->len)
+        return bad(fn, "trailing bytes after the payload");
+    return AMEM_OK;
+}
+
+int amem_kvmem_load_mem(const void *data, size_t len, amem_kvmem **out)
+{
+    static const char fn[] = "amem_kvmem_load_mem";
+    AMEM__CHECK_NULL(out, fn);
+    *out = NULL;
+    AMEM__CHECK_NULL(data, fn);
+    amem__rbuf r;
+    amem_kvmem *h = NULL;
+    int rc = amem__model_open_mem(fn, data, len, AMEM__KIND_KVMEM, &r);
+    if (rc == AMEM_OK)
+        rc = read_head(fn, &r, &h);
+    if (rc == AMEM_OK)
+        rc = read_state(fn, &r, h);
+    if (rc == AMEM_OK)
+        rc = read_adam(fn, &r, h);
+    if (rc != AMEM_OK) {
+        amem_kvmem_free(h);
+        return rc;
+    }
+    *out = h;
+    return AMEM_OK;
+}
+
+int amem_kvmem_load(const char *path, amem_kvmem **out)
+{
+    static const char fn[] = "amem_kvmem_load";
+    AMEM__CHECK_NULL(out, fn);
+    *out = NULL;
+    AMEM__CHECK_NULL(path, fn);
+    unsigned char *data;
+    size_t len;
+    int rc = amem__read_whole_file(fn, path, &data, &len);
+    if (rc != AMEM_OK)
+        return rc;
+    rc = amem_kvmem_load_mem(data, len, out);
+    free(data);
+    if (rc != AMEM_OK)
+        return amem__fail(rc, fn, "%s: %s", path, amem_last_error());
+    return AMEM_OK;
+}

@@ -1,0 +1,72 @@
+/*
+ * Read (Eq. 4-5): H = softmax_rows(beta Q K^T), Y = H V, two sgemm calls
+ * (sgemv for a single query), optionally sign(Y).
+ */
+#include <stdlib.h>
+
+#include "core/blas.h"
+#include "core/check.h"
+#include "core/error.h"
+#include "kvmem_impl.h"
+
+/* Queries per block, so the score block stays small for large n. */
+#define READ_BLOCK 256
+
+static void read_one(const amem_kvmem *h, float beta, const float *x,
+                     float *y, float *hid)
+{
+    amem__kv_scores(h->K, h->N, h->d, x, beta, hid);
+    amem__kv_softmax(hid, h->N);
+    cblas_sgemv(CblasRowMajor, CblasTrans, (int)h->N, (int)h->m, 1.0f, h->V,
+                (int)h->m, hid, 1, 0.0f, y, 1);
+}
+
+static void read_block(const amem_kvmem *h, float beta, const float *Q,
+                       size_t b, float *Y, float *H)
+{
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b, (int)h->N,
+                (int)h->d, beta, Q, (int)h->d, h->K, (int)h->d, 0.0f, H,
+                (int)h->N);
+    amem__kv_softmax_rows(H, b, h->N);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)b, (int)h->m,
+                (int)h->N, 1.0f, H, (int)h->N, h->V, (int)h->m, 0.0f, Y,
+                (int)h->m);
+}
+
+static void sign_in_place(float *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] = y[i] > 0 ? 1.0f : (y[i] < 0 ? -1.0f : 0.0f);
+}
+
+int amem_kvmem_read(amem_kvmem *h, const float *queries, size_t n,
+                    float *out, float *hidden)
+{
+    static const char fn[] = "amem_kvmem_read";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(out, fn);
+    if (n == 0)
+        return amem__fail(AMEM_E_DIM, fn, "n is 0");
+    int rc = amem__check_array(fn, "queries", queries, n, h->d);
+    if (rc != AMEM_OK)
+        return rc;
+    size_t per = n < READ_BLOCK ? n : READ_BLOCK, len;
+    if (amem__mul_size(per, h->N, &len) != 0)
+        return amem__fail(AMEM_E_DIM, fn, "score block too large");
+    float *work = hidden ? NULL : malloc(len * sizeof(float));
+    if (hidden == NULL && work == NULL)
+        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats", len);
+    float beta = (float)AMEM__KP(h, BETA);
+    for (size_t s = 0; s < n; s += per) {
+        size_t b = n - s < per ? n - s : per;
+        float *H = hidden ? hidden + s * h->N : work;
+        if (b == 1)
+            read_one(h, beta, queries + s * h->d, out + s * h->m, H);
+        else
+            read_block(h, beta, queries + s * h->d, b, out + s * h->m, H);
+    }
+    free(work);
+    if (AMEM__KP(h, SIGN_OUTPUT) != 0)
+        sign_in_place(out, n * h->m);
+    return AMEM_OK;
+}

@@ -1,0 +1,623 @@
+/* Check suite `kvmem`: the key-value memory's rules, meta-learning and API. */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "assocmem/kvmem.h"
+#include "core/rng.h"
+#include "testutil.h"
+
+/* ---- helpers --------------------------------------------------------- */
+
+static amem_kvmem *make(size_t d, size_t N, size_t m)
+{
+    amem_kvmem *h = NULL;
+    AMEM_ASSERT_OK(amem_kvmem_create(d, N, m, &h));
+    ck_assert_ptr_nonnull(h);
+    return h;
+}
+
+static float *signs(size_t n, uint64_t seed)
+{
+    amem__rng rng;
+    amem__rng_seed(&rng, seed);
+    float *p = malloc(n * sizeof(float));
+    amem__rng_signs(&rng, p, n);
+    return p;
+}
+
+static float *normals(size_t n, uint64_t seed)
+{
+    amem__rng rng;
+    amem__rng_seed(&rng, seed);
+    float *p = malloc(n * sizeof(float));
+    amem__rng_normals(&rng, p, n);
+    return p;
+}
+
+/* Copy with a fraction of entries zeroed. */
+static float *zeroed(const float *x, size_t n, double frac, uint64_t seed)
+{
+    amem__rng rng;
+    amem__rng_seed(&rng, seed);
+    float *q = malloc(n * sizeof(float));
+    for (size_t k = 0; k < n; k++)
+        q[k] = amem__rng_uniform(&rng) < frac ? 0.0f : x[k];
+    return q;
+}
+
+static unsigned char *image(const amem_kvmem *h, size_t *len)
+{
+    void *data = NULL;
+    AMEM_ASSERT_OK(amem_kvmem_save_mem(h, &data, len));
+    return data;
+}
+
+static int same_image(const amem_kvmem *h, const unsigned char *ref,
+                      size_t ref_len)
+{
+    size_t len;
+    unsigned char *now = image(h, &len);
+    int same = len == ref_len && memcmp(now, ref, len) == 0;
+    amem_free(now);
+    return same;
+}
+
+static void set_general_rule(amem_kvmem *h)
+{
+    static const double v[AMEM_KVMEM_RULE_COUNT] = {
+        0.7, 0.8, 0.9, 0.9, 0.1, 0.3, 0.6, 0.8, 0.05, 1.1, -0.05};
+    for (int k = 0; k < AMEM_KVMEM_RULE_COUNT; k++)
+        AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_RULE_FIRST + k, v[k]));
+}
+
+/* ---- write rules ------------------------------------------------------ */
+
+/* Eq. 9-11 by hand: d = 3, N = 2, m = 2, sequential, rapid decay. */
+START_TEST(test_simplified_write_by_hand)
+{
+    amem_kvmem *h = make(3, 2, 2);
+    const float x[3][3] = {{1, -1, 2}, {0.5f, 0, -1}, {-2, 1, 1}};
+    const float y[3][2] = {{1, 0.5f}, {-1, 2}, {3, -3}};
+    float K[6], V[4], gamma[2];
+    size_t slot;
+    for (int t = 0; t < 3; t++) {
+        AMEM_ASSERT_OK(amem_kvmem_next_slot(h, &slot));
+        ck_assert_uint_eq(slot, (size_t)(t % 2)); /* LRU cycling */
+        AMEM_ASSERT_OK(amem_kvmem_write(h, x[t], y[t], 1.0));
+        AMEM_ASSERT_OK(amem_kvmem_last_gamma(h, gamma));
+        ck_assert(gamma[t % 2] == 1 && gamma[1 - t % 2] == 0);
+    }
+    AMEM_ASSERT_OK(amem_kvmem_keys(h, K));
+    AMEM_ASSERT_OK(amem_kvmem_values(h, V));
+    /* slot 0 holds item 2 (overwritten), slot 1 item 1 */
+    for (int j = 0; j < 3; j++) {
+        ck_assert_float_eq(K[j], x[2][j]);
+        ck_assert_float_eq(K[3 + j], x[1][j]);
+    }
+    /* item 1: h'_1 = softmax(K x1) with K = [x0; x1]: scores -1.5, 1.25 */
+    double h1 = exp(1.25) / (exp(1.25) + exp(-1.5));
+    /* item 2: scores [x2.x2, x1.x2] = [6, -2] */
+    double h0 = exp(6.0) / (exp(6.0) + exp(-2.0));
+    for (int k = 0; k < 2; k++) {
+        ck_assert_double_eq_tol(V[k], y[2][k] * h0, 1e-5);
+        ck_assert_double_eq_tol(V[2 + k], y[1][k] * h1, 1e-5);
+    }
+    size_t count;
+    AMEM_ASSERT_OK(amem_kvmem_count(h, &count));
+    ck_assert_uint_eq(count, 3);
+    /* q = 0: nothing changes, the pointer advances (Eq. 6 time step) */
+    AMEM_ASSERT_OK(amem_kvmem_write(h, x[0], y[0], 0.0));
+    float K2[6];
+    AMEM_ASSERT_OK(amem_kvmem_keys(h, K2));
+    ck_assert_mem_eq(K, K2, sizeof K);
+    AMEM_ASSERT_OK(amem_kvmem_next_slot(h, &slot));
+    ck_assert_uint_eq(slot, 0);
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_ADVANCE,
+                                  AMEM_KVMEM_ADVANCE_WHEN_STORED));
+    AMEM_ASSERT_OK(amem_kvmem_write(h, x[0], y[0], 0.0));
+    AMEM_ASSERT_OK(amem_kvmem_next_slot(h, &slot));
+    ck_assert_uint_eq(slot, 0);
+    amem_kvmem_free(h);
+}
+END_TEST
+
+/* Eq. 15-16 by hand with every slope and offset in play. */
+START_TEST(test_general_write_by_hand)
+{
+    const size_t d = 2, N = 3, m = 2;
+    amem_kvmem *h = make(d, N, m);
+    set_general_rule(h);
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_VALUE_DECAY,
+                                  AMEM_KVMEM_DECAY_PASSIVE));
+    const float x0[2] = {1, -1}, y0[2] = {0.5f, -2}, x1[2] = {-1, 2},
+                y1[2] = {1, 1};
+    AMEM_ASSERT_OK(amem_kvmem_write(h, x0, y0, 1.0));
+    AMEM_ASSERT_OK(amem_kvmem_write(h, x1, y1, 0.5));
+    double Kr[3][2] = {{0}}, Vr[3][2] = {{0}};
+    const float *xs[2] = {x0, x1}, *ys[2] = {y0, y1};
+    const double qs[2] = {1, 0.5};
+    const double ek = 0.7, ev = 0.8, lam = 0.9, afk = 0.9, bfk = 0.1,
+                 agk = 0.3, bgk = 0.6, afv = 0.8, bfv = 0.05, agv = 1.1,
+                 bgv = -0.05;
+    for (int t = 0; t < 2; t++) {
+        double s[3], hk[3], z = 0;
+        for (size_t i = 0; i < N; i++)
+            s[i] = Kr[i][0] * xs[t][0] + Kr[i][1] * xs[t][1], z += exp(s[i]);
+        for (size_t i = 0; i < N; i++)
+            hk[i] = exp(s[i]) / z;
+        double e = qs[t] * ek; /* slot t gated */
+        for (size_t j = 0; j < d; j++)
+            Kr[t][j] = (1 - e) * Kr[t][j] +
+                       e * (agk * hk[t] + bgk) * (afk * xs[t][j] + bfk);
+        z = 0;
+        for (size_t i = 0; i < N; i++)
+            s[i] = Kr[i][0] * xs[t][0] + Kr[i][1] * xs[t][1], z += exp(s[i]);
+        double l = 1 - qs[t] + qs[t] * lam;
+        for (size_t i = 0; i < N; i++)
+            for (size_t k = 0; k < m; k++)
+                Vr[i][k] = l * Vr[i][k] + qs[t] * ev *
+                                              (afv * exp(s[i]) / z + bfv) *
+                                              (agv * ys[t][k] + bgv);
+    }
+    float K[6], V[6];
+    AMEM_ASSERT_OK(amem_kvmem_keys(h, K));
+    AMEM_ASSERT_OK(amem_kvmem_values(h, V));
+    for (size_t i = 0; i < N; i++)
+        for (size_t k = 0; k < 2; k++) {
+            ck_assert_double_eq_tol(K[i * d + k], Kr[i][k], 1e-5);
+            ck_assert_double_eq_tol(V[i * m + k], Vr[i][k], 1e-5);
+        }
+    amem_kvmem_free(h);
+}
+END_TEST
+
+START_TEST(test_random_gamma_frequency)
+{
+    const size_t N = 500;
+    amem_kvmem *h = make(4, N, 4);
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_LOCAL_FACTOR,
+                                  AMEM_KVMEM_LOCAL_RANDOM));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_SEED, 7));
+    float x[4] = {1, -1, 1, 1}, *gamma = malloc(N * sizeof(float));
+    double total = 0, *per_slot = calloc(N, sizeof(double));
+    const int writes = 200;
+    for (int t = 0; t < writes; t++) {
+        AMEM_ASSERT_OK(amem_kvmem_write(h, x, NULL, 0.0));
+        AMEM_ASSERT_OK(amem_kvmem_last_gamma(h, gamma));
+        for (size_t i = 0; i < N; i++)
+            total += gamma[i], per_slot[i] += gamma[i];
+    }
+    double mean = total / (writes * (double)N); /* p = 0.1, sd ~ 0.0009 */
+    ck_assert_double_eq_tol(mean, 0.1, 0.005);
+    /* first and second halves of the slots are gated equally often */
+    double lo = 0, hi = 0;
+    for (size_t i = 0; i < N; i++) {
+        if (i < N / 2)
+            lo += per_slot[i];
+        else
+            hi += per_slot[i];
+    }
+    ck_assert_double_eq_tol(lo / hi, 1.0, 0.06);
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_P, 1.0));
+    AMEM_ASSERT_OK(amem_kvmem_write(h, x, NULL, 0.0));
+    AMEM_ASSERT_OK(amem_kvmem_last_gamma(h, gamma));
+    for (size_t i = 0; i < N; i++)
+        ck_assert_float_eq(gamma[i], 1.0f);
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_P, 0.0));
+    AMEM_ASSERT_OK(amem_kvmem_write(h, x, NULL, 1.0));
+    AMEM_ASSERT_OK(amem_kvmem_last_gamma(h, gamma));
+    for (size_t i = 0; i < N; i++)
+        ck_assert_float_eq(gamma[i], 0.0f);
+    free(gamma);
+    free(per_slot);
+    amem_kvmem_free(h);
+}
+END_TEST
+
+/*
+ * The fast write path (gated rows only) equals the general dense episode,
+ * for the simplified rule and for a general one, sequential and random.
+ */
+static void compare_paths(int general, int random, int passive)
+{
+    const size_t d = 6, N = 5, m = 4, T = 9, R = 4;
+    amem_kvmem *h = make(d, N, m);
+    if (general)
+        set_general_rule(h);
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_LOCAL_FACTOR, random));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_P, 0.4));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_VALUE_DECAY, passive));
+    float *keys = normals(T * d, 1), *vals = normals(T * m, 2);
+    float *qry = normals(R * d, 3), *tgt = normals(R * m, 4);
+    float q[9] = {1, 0.5f, 1, 0, 2, 1, 1, 0.3f, 1};
+    float *a = malloc(R * m * sizeof(float)), *b = malloc(R * m * 4);
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_SEED, 11));
+    AMEM_ASSERT_OK(amem_kvmem_episode(h, keys, vals, q, T, qry, tgt, R, a,
+                                      NULL, NULL, NULL));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_SEED, 11));
+    AMEM_ASSERT_OK(amem_kvmem_write_many(h, keys, vals, q, T));
+    AMEM_ASSERT_OK(amem_kvmem_read(h, qry, R, b, NULL));
+    for (size_t k = 0; k < R * m; k++)
+        ck_assert_double_eq_tol(a[k], b[k], 1e-5 * (1 + fabsf(a[k])));
+    free(keys), free(vals), free(qry), free(tgt), free(a), free(b);
+    amem_kvmem_free(h);
+}
+
+START_TEST(test_fast_path_equals_general_rule)
+{
+    for (int general = 0; general < 2; general++)
+        for (int random = 0; random < 2; random++)
+            for (int passive = 0; passive < 2; passive++)
+                compare_paths(general, random, passive);
+}
+END_TEST
+
+/* Passive value decay with lambda~ = 0 and q = 1 equals the rapid rule's
+ * overwrite when every slot is gated (p = 1, Eq. 11 vs Eq. 13/16). */
+START_TEST(test_passive_equals_rapid_at_setting)
+{
+    const size_t d = 5, N = 4, m = 3, T = 3;
+    float *keys = normals(T * d, 5), *vals = normals(T * m, 6);
+    float Va[12], Vb[12];
+    amem_kvmem *a = make(d, N, m), *b = make(d, N, m);
+    for (int k = 0; k < 2; k++) {
+        amem_kvmem *h = k ? b : a;
+        AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_LOCAL_FACTOR, 1));
+        AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_P, 1));
+        AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_VALUE_DECAY, k));
+        AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_LAMBDA, 0));
+        AMEM_ASSERT_OK(amem_kvmem_write_many(h, keys, vals, NULL, T));
+    }
+    AMEM_ASSERT_OK(amem_kvmem_values(a, Va));
+    AMEM_ASSERT_OK(amem_kvmem_values(b, Vb));
+    for (int k = 0; k < 12; k++)
+        ck_assert_float_eq_tol(Va[k], Vb[k], 1e-6);
+    free(keys), free(vals);
+    amem_kvmem_free(a);
+    amem_kvmem_free(b);
+}
+END_TEST
+
+/* ---- recall ----------------------------------------------------------- */
+
+START_TEST(test_recall_low_load)
+{
+    const size_t d = 40, N = 40, T = 20;
+    amem_kvmem *h = make(d, N, d);
+    float *x = signs(T * d, 21), *q = zeroed(x, T * d, 0.6, 22);
+    float *out = malloc(T * d * sizeof(float));
+    float *hid = malloc(T * N * sizeof(float));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_SIGN_OUTPUT, 1));
+    AMEM_ASSERT_OK(amem_kvmem_write_many(h, x, NULL, NULL, T));
+    AMEM_ASSERT_OK(amem_kvmem_read(h, q, T, out, hid));
+    for (size_t k = 0; k < T * d; k++)
+        ck_assert_float_eq(out[k], x[k]);
+    for (size_t t = 0; t < T; t++) { /* h peaks on the item's own slot */
+        double s = 0;
+        for (size_t i = 0; i < N; i++)
+            s += hid[t * N + i];
+        ck_assert_double_eq_tol(s, 1.0, 1e-5);
+        for (size_t i = 0; i < N; i++) /* argmax = the item's slot */
+            ck_assert(i == t || hid[t * N + i] < hid[t * N + t]);
+    }
+    /* single-query path equals the batched one */
+    float one[40];
+    AMEM_ASSERT_OK(amem_kvmem_read(h, q + 3 * d, 1, one, NULL));
+    ck_assert_mem_eq(one, out + 3 * d, sizeof one);
+    free(x), free(q), free(out), free(hid);
+    amem_kvmem_free(h);
+}
+END_TEST
+
+/* Beyond N items, the sequential rule forgets exactly the oldest ones. */
+START_TEST(test_sequential_overwrites_oldest)
+{
+    const size_t d = 32, N = 10, T = 15;
+    amem_kvmem *h = make(d, N, d);
+    float *x = signs(T * d, 31), out[32];
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_SIGN_OUTPUT, 1));
+    AMEM_ASSERT_OK(amem_kvmem_write_many(h, x, NULL, NULL, T));
+    for (size_t t = 0; t < T; t++) {
+        AMEM_ASSERT_OK(amem_kvmem_read(h, x + t * d, 1, out, NULL));
+        int same = memcmp(out, x + t * d, sizeof out) == 0;
+        ck_assert_int_eq(same, t >= T - N);
+    }
+    free(x);
+    amem_kvmem_free(h);
+}
+END_TEST
+
+/* Eq. 17: a q = 10 item freezes its slot and survives later writes. */
+START_TEST(test_meta_plasticity_freezes)
+{
+    const size_t d = 32, N = 8, T = 30;
+    float *x = signs(T * d, 41), out[32];
+    float q[30];
+    for (size_t t = 0; t < T; t++)
+        q[t] = t == 2 ? 10.0f : 1.0f;
+    for (int meta = 0; meta < 2; meta++) {
+        amem_kvmem *h = make(d, N, d);
+        AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_META_PLASTICITY, meta));
+        AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_SIGN_OUTPUT, 1));
+        AMEM_ASSERT_OK(amem_kvmem_write_many(h, x, NULL, q, T));
+        int kf[8], vf[8];
+        AMEM_ASSERT_OK(amem_kvmem_stability(h, kf, vf));
+        for (size_t i = 0; i < N; i++) {
+            ck_assert_int_eq(kf[i], meta && i == 2);
+            ck_assert_int_eq(vf[i], meta && i == 2);
+        }
+        AMEM_ASSERT_OK(amem_kvmem_read(h, x + 2 * d, 1, out, NULL));
+        ck_assert_int_eq(memcmp(out, x + 2 * d, sizeof out) == 0, meta);
+        /* the last N - 1 ordinary items are still recalled */
+        AMEM_ASSERT_OK(amem_kvmem_read(h, x + (T - 1) * d, 1, out, NULL));
+        ck_assert_mem_eq(out, x + (T - 1) * d, sizeof out);
+        if (meta) {
+            float K[8 * 32];
+            AMEM_ASSERT_OK(amem_kvmem_keys(h, K));
+            for (size_t j = 0; j < d; j++) /* flashbulb key = q x */
+                ck_assert_float_eq(K[2 * d + j], 10.0f * x[2 * d + j]);
+        }
+        AMEM_ASSERT_OK(amem_kvmem_clear(h));
+        AMEM_ASSERT_OK(amem_kvmem_stability(h, kf, NULL));
+        ck_assert_int_eq(kf[2], 0);
+        amem_kvmem_free(h);
+    }
+    free(x);
+}
+END_TEST
+
+/* ---- meta-learning ---------------------------------------------------- */
+
+static double episode_loss(amem_kvmem *h, const float *k, const float *v,
+                           const float *q, size_t T, const float *qr,
+                           const float *tg, size_t R, double *grad)
+{
+    double loss;
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_SEED, 5));
+    AMEM_ASSERT_OK(amem_kvmem_episode(h, k, v, q, T, qr, tg, R, NULL, &loss,
+                                      NULL, grad));
+    return loss;
+}
+
+static void gradient_check(int random, int passive)
+{
+    const size_t d = 5, N = 4, m = 3, T = 7, R = 4;
+    amem_kvmem *h = make(d, N, m);
+    set_general_rule(h);
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_LOCAL_FACTOR, random));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_P, 0.5));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_VALUE_DECAY, passive));
+    float *k = normals(T * d, 51), *v = normals(T * m, 52);
+    float *qr = normals(R * d, 53), *tg = normals(R * m, 54);
+    float q[7] = {1, 0.6f, 1, 1, 0.8f, 1, 1};
+    double g[AMEM_KVMEM_RULE_COUNT + 1];
+    episode_loss(h, k, v, q, T, qr, tg, R, g);
+    double norm = 0;
+    for (int p = 0; p < AMEM_KVMEM_RULE_COUNT; p++)
+        norm += fabs(g[p]);
+    ck_assert(norm > 1e-2); /* the check below compares something */
+    for (int p = 0; p < AMEM_KVMEM_RULE_COUNT; p++) {
+        int param = AMEM_KVMEM_RULE_FIRST + p;
+        double base, step = 2e-3;
+        AMEM_ASSERT_OK(amem_kvmem_get(h, param, &base));
+        AMEM_ASSERT_OK(amem_kvmem_set(h, param, base + step));
+        double up = episode_loss(h, k, v, q, T, qr, tg, R, NULL);
+        AMEM_ASSERT_OK(amem_kvmem_set(h, param, base - step));
+        double dn = episode_loss(h, k, v, q, T, qr, tg, R, NULL);
+        AMEM_ASSERT_OK(amem_kvmem_set(h, param, base));
+        double fd = (up - dn) / (2 * step);
+        ck_assert_msg(fabs(fd - g[p]) <= 2e-3 + 2e-2 * fabs(fd),
+                      "random %d passive %d param %d: analytic %g, finite "
+                      "difference %g",
+                      random, passive, param, g[p], fd);
+    }
+    if (!random)
+        ck_assert(g[AMEM_KVMEM_RULE_COUNT] == 0);
+    free(k), free(v), free(qr), free(tg);
+    amem_kvmem_free(h);
+}
+
+START_TEST(test_meta_gradient_finite_differences)
+{
+    for (int random = 0; random < 2; random++)
+        for (int passive = 0; passive < 2; passive++)
+            gradient_check(random, passive);
+}
+END_TEST
+
+static int count_calls(void *user, const char *stage, long done, long total,
+                       double metric)
+{
+    (void)stage, (void)total, (void)metric;
+    int *calls = user;
+    (*calls)++;
+    return done >= 3; /* cancel after the third step */
+}
+
+START_TEST(test_meta_training_lowers_loss)
+{
+    const size_t N = 8, steps = 300;
+    amem_kvmem *h = make(N, N, N);
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_VALUE_DECAY,
+                                  AMEM_KVMEM_DECAY_PASSIVE));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_ETA_K, 0.5));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_ETA_V, 0.5));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_LAMBDA, 0.5));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_LR, 0.02));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_BATCH, 4));
+    float *hist = malloc(steps * AMEM_KVMEM_HISTORY_COLS * sizeof(float));
+    AMEM_ASSERT_OK(amem_kvmem_meta_train(h, steps, hist, NULL, NULL));
+    double first = 0, last = 0;
+    for (size_t s = 0; s < 30; s++) {
+        first += hist[s * AMEM_KVMEM_HISTORY_COLS + 1];
+        last += hist[(steps - 1 - s) * AMEM_KVMEM_HISTORY_COLS + 1];
+    }
+    ck_assert_msg(last < 0.8 * first, "loss %g -> %g", first / 30, last / 30);
+    ck_assert_float_eq(hist[0], 1.0f);
+    double eta;
+    AMEM_ASSERT_OK(amem_kvmem_get(h, AMEM_KVMEM_ETA_K, &eta));
+    ck_assert_double_eq(eta, hist[(steps - 1) * AMEM_KVMEM_HISTORY_COLS + 3]);
+    /* cancel through the callback */
+    int calls = 0;
+    AMEM_ASSERT_STATUS(amem_kvmem_meta_train(h, 10, NULL, count_calls,
+                                             &calls),
+                       AMEM_E_CANCELLED);
+    ck_assert_int_eq(calls, 3);
+    free(hist);
+    amem_kvmem_free(h);
+}
+END_TEST
+
+/* ---- persistence and API ---------------------------------------------- */
+
+START_TEST(test_save_load_roundtrip)
+{
+    amem_kvmem *h = make(6, 5, 3);
+    set_general_rule(h);
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_META_PLASTICITY, 1));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_MIN_LEN, 2));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_MAX_LEN, 4));
+    AMEM_ASSERT_OK(amem_kvmem_meta_train(h, 3, NULL, NULL, NULL));
+    float *k = normals(4 * 6, 61), *v = normals(4 * 3, 62);
+    float q[4] = {1, 20, 1, 1};
+    AMEM_ASSERT_OK(amem_kvmem_write_many(h, k, v, q, 4));
+    size_t len, len2;
+    unsigned char *img = image(h, &len);
+    amem_kvmem *g = NULL;
+    AMEM_ASSERT_OK(amem_kvmem_load_mem(img, len, &g));
+    unsigned char *img2 = image(g, &len2);
+    ck_assert_uint_eq(len, len2);
+    ck_assert_mem_eq(img, img2, len);
+    /* the loaded handle continues identically */
+    float a[3], b[3];
+    AMEM_ASSERT_OK(amem_kvmem_write(h, k, v, 1));
+    AMEM_ASSERT_OK(amem_kvmem_write(g, k, v, 1));
+    AMEM_ASSERT_OK(amem_kvmem_read(h, k + 6, 1, a, NULL));
+    AMEM_ASSERT_OK(amem_kvmem_read(g, k + 6, 1, b, NULL));
+    ck_assert_mem_eq(a, b, sizeof a);
+    char path[512];
+    amem_test_tmp_path(path, sizeof path, "kvmem");
+    AMEM_ASSERT_OK(amem_kvmem_save(h, path));
+    amem_kvmem *f = NULL;
+    AMEM_ASSERT_OK(amem_kvmem_load(path, &f));
+    unsigned char *img3 = image(h, &len2);
+    ck_assert(same_image(f, img3, len2));
+    amem_free(img3);
+    amem_kvmem_free(f);
+    remove(path);
+    /* corrupted images are refused */
+    for (size_t cut = 0; cut < len; cut += len / 13 + 1)
+        AMEM_ASSERT_STATUS(amem_kvmem_load_mem(img, cut, &f), AMEM_E_FORMAT);
+    img[len / 2] ^= 0x10;
+    AMEM_ASSERT_STATUS(amem_kvmem_load_mem(img, len, &f), AMEM_E_FORMAT);
+    ck_assert_ptr_null(f);
+    amem_free(img), amem_free(img2);
+    free(k), free(v);
+    amem_kvmem_free(g);
+    amem_kvmem_free(h);
+}
+END_TEST
+
+START_TEST(test_bad_arguments)
+{
+    amem_kvmem *h = NULL;
+    AMEM_ASSERT_STATUS(amem_kvmem_create(0, 4, 4, &h), AMEM_E_DIM);
+    ck_assert_ptr_null(h);
+    AMEM_ASSERT_STATUS(amem_kvmem_create(4, 0, 4, &h), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_kvmem_create(4, 4, 0, &h), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_kvmem_create(SIZE_MAX, 4, 4, &h), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_kvmem_create(4, 4, 4, NULL), AMEM_E_NULL);
+    h = make(4, 3, 2);
+    float x[4] = {1, -1, 1, 1}, y[2] = {1, -1}, out[2];
+    float nan4[4] = {1, NAN, 1, 1};
+    AMEM_ASSERT_OK(amem_kvmem_write(h, x, y, 1));
+    size_t len;
+    unsigned char *ref = image(h, &len);
+    AMEM_ASSERT_STATUS(amem_kvmem_write(NULL, x, y, 1), AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_kvmem_write(h, NULL, y, 1), AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_kvmem_write(h, x, NULL, 1), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_kvmem_write(h, nan4, y, 1), AMEM_E_NONFINITE);
+    AMEM_ASSERT_STATUS(amem_kvmem_write(h, x, y, -1), AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_kvmem_write(h, x, y, INFINITY), AMEM_E_NONFINITE);
+    AMEM_ASSERT_STATUS(amem_kvmem_write_many(h, x, y, NULL, 0), AMEM_E_DIM);
+    float qbad[1] = {-2};
+    AMEM_ASSERT_STATUS(amem_kvmem_write_many(h, x, y, qbad, 1), AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_kvmem_read(h, x, 0, out, NULL), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_kvmem_read(h, nan4, 1, out, NULL),
+                       AMEM_E_NONFINITE);
+    AMEM_ASSERT_STATUS(amem_kvmem_read(h, x, 1, NULL, NULL), AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_kvmem_set(h, -1, 0), AMEM_E_ARG);
+    AMEM_ASSERT_STATUS(amem_kvmem_set(h, AMEM_KVMEM_PARAM_COUNT, 0),
+                       AMEM_E_ARG);
+    AMEM_ASSERT_STATUS(amem_kvmem_set(h, AMEM_KVMEM_P, 1.5), AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_kvmem_set(h, AMEM_KVMEM_LAMBDA, NAN),
+                       AMEM_E_NONFINITE);
+    AMEM_ASSERT_STATUS(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_BATCH, 1.5),
+                       AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_kvmem_set(h, AMEM_KVMEM_LOCAL_FACTOR, 2),
+                       AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_kvmem_stability(h, NULL, NULL), AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_kvmem_meta_train(h, 0, NULL, NULL, NULL),
+                       AMEM_E_DIM);
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_MIN_LEN, 9));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_MAX_LEN, 4));
+    AMEM_ASSERT_STATUS(amem_kvmem_meta_train(h, 1, NULL, NULL, NULL),
+                       AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_kvmem_episode(h, x, y, NULL, 0, x, y, 1, NULL,
+                                          NULL, NULL, NULL),
+                       AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_kvmem_episode(h, x, NULL, NULL, 1, x, y, 1, NULL,
+                                          NULL, NULL, NULL),
+                       AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_kvmem_episode(h, x, y, qbad, 1, x, y, 1, NULL,
+                                          NULL, NULL, NULL),
+                       AMEM_E_RANGE);
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_MIN_LEN, 0));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_MAX_LEN, 0));
+    ck_assert(same_image(h, ref, len)); /* failed calls changed nothing */
+    AMEM_ASSERT_STATUS(amem_kvmem_load_mem(ref, len, NULL), AMEM_E_NULL);
+    amem_kvmem *g = NULL;
+    AMEM_ASSERT_STATUS(amem_kvmem_load("/nonexistent/kv.amem", &g),
+                       AMEM_E_IO);
+    double lo, hi;
+    int integer;
+    AMEM_ASSERT_OK(amem_kvmem_param_bounds(AMEM_KVMEM_TRAIN_MASK, &lo, &hi,
+                                           &integer));
+    ck_assert(lo == 0 && hi == 2047 && integer == 1);
+    AMEM_ASSERT_STATUS(amem_kvmem_param_bounds(99, NULL, NULL, NULL),
+                       AMEM_E_ARG);
+    amem_free(ref);
+    amem_kvmem_free(h);
+    amem_kvmem_free(NULL);
+}
+END_TEST
+
+Suite *amem_suite_kvmem(void)
+{
+    Suite *s = suite_create("kvmem");
+    TCase *rules = tcase_create("rules");
+    tcase_add_test(rules, test_simplified_write_by_hand);
+    tcase_add_test(rules, test_general_write_by_hand);
+    tcase_add_test(rules, test_random_gamma_frequency);
+    tcase_add_test(rules, test_fast_path_equals_general_rule);
+    tcase_add_test(rules, test_passive_equals_rapid_at_setting);
+    tcase_add_test(rules, test_recall_low_load);
+    tcase_add_test(rules, test_sequential_overwrites_oldest);
+    tcase_add_test(rules, test_meta_plasticity_freezes);
+    suite_add_tcase(s, rules);
+    TCase *meta = tcase_create("meta");
+    tcase_set_timeout(meta, 60);
+    tcase_add_test(meta, test_meta_gradient_finite_differences);
+    tcase_add_test(meta, test_meta_training_lowers_loss);
+    suite_add_tcase(s, meta);
+    TCase *api = tcase_create("api");
+    tcase_add_test(api, test_save_load_roundtrip);
+    tcase_add_test(api, test_bad_arguments);
+    suite_add_tcase(s, api);
+    return s;
+}
