@@ -27,16 +27,24 @@ static const char *trained_labels[TF_FIG3_RUNS] = {
     "random p=2/N (trained)", "random p=4/N (trained)",
     "random p=8/N (trained)"};
 
+/* One CSV row per block of `stride` steps: the step and rule parameters
+ * at the block's end, loss and accuracy averaged over the block (batch-1
+ * training curves are too noisy to read step by step). */
 static void write_history(FILE *f, const char *run, const float *hist,
                           size_t steps)
 {
     size_t stride = steps > 500 ? steps / 500 : 1;
-    for (size_t i = 0; i < steps; i++) {
-        if (i % stride != 0 && i + 1 != steps)
-            continue;
-        const float *r = hist + i * AMEM_KVMEM_HISTORY_COLS;
-        fprintf(f, "%s", run);
-        for (int c = 0; c < AMEM_KVMEM_HISTORY_COLS; c++)
+    for (size_t start = 0; start < steps; start += stride) {
+        size_t end = start + stride < steps ? start + stride : steps;
+        double loss = 0, acc = 0;
+        for (size_t i = start; i < end; i++) {
+            loss += hist[i * AMEM_KVMEM_HISTORY_COLS + 1];
+            acc += hist[i * AMEM_KVMEM_HISTORY_COLS + 2];
+        }
+        const float *r = hist + (end - 1) * AMEM_KVMEM_HISTORY_COLS;
+        fprintf(f, "%s,%.0f,%.6g,%.6g", run, r[0],
+                loss / (double)(end - start), acc / (double)(end - start));
+        for (int c = 3; c < AMEM_KVMEM_HISTORY_COLS; c++)
             fprintf(f, ",%.6g", r[c]);
         fputc('\n', f);
     }

@@ -1,8 +1,9 @@
 /*
  * Figure 4a-b: continual recall (accuracy against the delay R between
  * storage and recall) and flashbulb memories (five salient items stored
- * with q = 10 under meta-plasticity, Eq. 17; Hopfield with flashbulb write
- * strengths 10, 50, 1e3, 1e6). Hopfield has decay 0.95 at every step
+ * with a larger global factor under meta-plasticity, Eq. 17: q = 10 as in
+ * the paper, and q = 1.001, which freezes the slot without scaling its
+ * weights; Hopfield with flashbulb write strengths 10, 50, 1e3, 1e6). Hopfield has decay 0.95 at every step
  * (footnote 4); in the flashbulb task it runs 3 synchronous steps, as in
  * the reference code.
  */
@@ -15,13 +16,17 @@
 #include "specs.h"
 
 #define TF_SALIENT_ITEMS 5
-#define TF_SALIENT_Q 10.0
 
 static const double hop_strengths[4] = {10, 50, 1e3, 1e6};
 static const char *flash_labels[TF_FIG4B_MODELS] = {
-    "sequential + meta-plasticity", "random p=0.1 + meta-plasticity",
-    "sequential, no meta-plasticity", "Hopfield q=10", "Hopfield q=50",
-    "Hopfield q=1e3", "Hopfield q=1e6"};
+    "sequential meta q=10", "sequential meta q=1.001",
+    "sequential no-meta q=10", "random meta q=10", "random meta q=1.001",
+    "Hopfield q=10", "Hopfield q=50", "Hopfield q=1e3", "Hopfield q=1e6"};
+/* Key-value models of panel b: local factor, meta-plasticity, salient q.
+ * q = 1.001 crosses the freezing threshold 1 while writing at unit
+ * strength (the row becomes 1.001 x instead of 10 x). */
+static const struct { int random, meta; double q; } kv_flash[5] = {
+    {0, 1, 10.0}, {0, 1, 1.001}, {0, 0, 10.0}, {1, 1, 10.0}, {1, 1, 1.001}};
 
 /* Mean regular and salient accuracy of one model at delay R. */
 static int run_delay(const tf_config *cfg, const tf_model_spec *spec,
@@ -76,16 +81,15 @@ static int panel_a(const tf_config *cfg, FILE *csv, const tf_rule *trained,
 static tf_model_spec flash_model(const tf_config *cfg, int k, double *q)
 {
     tf_model_spec spec;
-    *q = TF_SALIENT_Q;
-    if (k == 0 || k == 2)
-        spec = tf_spec_sequential(cfg->n);
-    else if (k == 1)
-        spec = tf_spec_random(cfg->n, 0.1, NULL);
-    else {
+    if (k < 5) {
+        spec = kv_flash[k].random ? tf_spec_random(cfg->n, 0.1, NULL)
+                                  : tf_spec_sequential(cfg->n);
+        spec.meta_threshold = kv_flash[k].meta ? 1.0 : 0.0;
+        *q = kv_flash[k].q;
+    } else {
         spec = tf_spec_hopfield(0.95, 3, NULL);
-        *q = hop_strengths[k - 3];
+        *q = hop_strengths[k - 5];
     }
-    spec.meta_threshold = k < 2 ? 1.0 : 0.0;
     spec.label = flash_labels[k];
     return spec;
 }

@@ -147,7 +147,8 @@ def fig3(out):
 def by_delay(ax, data, col, models, title, style="-"):
     for label, (xs, ys) in series(data, "model", "delay", col).items():
         if label in models:
-            ax.plot(xs, ys, style, label=f"{label} ({col.split('_')[0]})")
+            ax.plot(xs, ys, style, color=f"C{sorted(models).index(label)}",
+                    label=f"{label} ({col.split('_')[0]})")
     ax.set_xscale("log")
     ax.set_xlabel("delay R")
     ax.set_ylabel("accuracy")
@@ -162,9 +163,9 @@ def fig4(out):
     fig, ax = plt.subplots(1, 5, figsize=(22, 4))
     by_delay(ax[0], cont, "accuracy", {r["model"] for r in cont},
              "(a) continual recall")
-    groups = [["sequential + meta-plasticity",
-               "sequential, no meta-plasticity"],
-              ["random p=0.1 + meta-plasticity"],
+    groups = [["sequential meta q=10", "sequential meta q=1.001",
+               "sequential no-meta q=10"],
+              ["random meta q=10", "random meta q=1.001"],
               ["Hopfield q=10", "Hopfield q=50", "Hopfield q=1e3",
                "Hopfield q=1e6"]]
     titles = ["(b) flashbulb: sequential", "(b) flashbulb: random",

@@ -31,8 +31,8 @@ typedef struct tf_fig3_result {
 } tf_fig3_result;
 
 #define TF_FIG4A_MODELS 4 /* sequential, random p = 0.1, trained, Hopfield */
-#define TF_FIG4B_MODELS 7 /* KV with meta-plasticity (2), without (1),
-                             Hopfield with 4 flashbulb write strengths */
+#define TF_FIG4B_MODELS 9 /* 5 key-value variants, Hopfield with 4
+                             flashbulb write strengths */
 
 typedef struct tf_fig4_result {
     size_t delays[TF_MAX_DELAYS], n_delays;
