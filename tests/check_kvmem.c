@@ -8,6 +8,8 @@
 #include <zlib.h>
 
 #include "assocmem/kvmem.h"
+#include "assocmem/tvt.h"
+#include "kvmem/tvt_impl.h"
 #include "core/rng.h"
 #include "testutil.h"
 
@@ -597,6 +599,148 @@ START_TEST(test_bad_arguments)
 }
 END_TEST
 
+
+/* ---- TVT baseline ----------------------------------------------------- */
+
+START_TEST(test_tvt_recall_and_order)
+{
+    const size_t d = 40, N = 40, T = 50;
+    amem_tvt *h = NULL;
+    AMEM_ASSERT_OK(amem_tvt_create(d, N, d, &h));
+    float *x = signs(T * d, 71), *q = zeroed(x, T * d, 0.6, 72);
+    float *out = malloc(T * d * sizeof(float));
+    float *w = malloc(T * N * sizeof(float));
+    AMEM_ASSERT_OK(amem_tvt_set(h, AMEM_TVT_SIGN_OUTPUT, 1));
+    AMEM_ASSERT_OK(amem_tvt_write_many(h, x, NULL, T));
+    size_t count;
+    AMEM_ASSERT_OK(amem_tvt_count(h, &count));
+    ck_assert_uint_eq(count, T);
+    AMEM_ASSERT_OK(amem_tvt_read(h, q, T, out, w));
+    size_t right = 0;
+    for (size_t k = (T - N) * d; k < T * d; k++) /* the last N survive */
+        right += out[k] == x[k];
+    ck_assert_double_ge((double)right / (double)(N * d), 0.98);
+    /* item t went to row t mod N: its clean key peaks there */
+    AMEM_ASSERT_OK(amem_tvt_read(h, x, T, out, w));
+    for (size_t t = T - N; t < T; t++) {
+        size_t best = 0;
+        for (size_t i = 1; i < N; i++)
+            best = w[t * N + i] > w[t * N + best] ? i : best;
+        ck_assert_uint_eq(best, t % N);
+    }
+    free(x), free(q), free(out), free(w);
+    amem_tvt_free(h);
+}
+END_TEST
+
+static double tvt_loss(amem_tvt *h, const float *Mk, const float *Mv,
+                       const float *X, const float *tg, size_t R, float *grad)
+{
+    tvt_ws ws;
+    float Y[6 * 3];
+    AMEM_ASSERT_OK(amem__tvt_ws_alloc("test", h, R, &ws));
+    amem__tvt_forward(h, Mk, Mv, h->theta, X, R, &ws, Y);
+    double loss = 0;
+    for (size_t k = 0; k < R * h->m; k++)
+        loss += ((double)Y[k] - tg[k]) * ((double)Y[k] - tg[k]) / (double)R;
+    if (grad)
+        amem__tvt_backward(h, Mv, h->theta, X, R, Y, tg, &ws, grad);
+    amem__tvt_ws_free(&ws);
+    return loss;
+}
+
+START_TEST(test_tvt_gradient_finite_differences)
+{
+    const size_t d = 4, N = 5, m = 3, R = 6;
+    amem_tvt *h = NULL;
+    AMEM_ASSERT_OK(amem_tvt_create(d, N, m, &h));
+    float *th = normals(amem__tvt_theta_len(d), 81);
+    memcpy(h->theta, th, amem__tvt_theta_len(d) * sizeof(float));
+    float *Mk = normals(N * d, 82), *Mv = normals(N * m, 83);
+    float *X = normals(R * d, 84), *tg = normals(R * m, 85);
+    float g[4 * 4 + 2 * 4 + 1];
+    tvt_loss(h, Mk, Mv, X, tg, R, g);
+    for (size_t k = 0; k < amem__tvt_theta_len(d); k++) {
+        float keep = h->theta[k], step = 1e-2f;
+        h->theta[k] = keep + step;
+        double up = tvt_loss(h, Mk, Mv, X, tg, R, NULL);
+        h->theta[k] = keep - step;
+        double dn = tvt_loss(h, Mk, Mv, X, tg, R, NULL);
+        h->theta[k] = keep;
+        double fd = (up - dn) / (2.0 * step);
+        ck_assert_msg(fabs(fd - g[k]) <= 3e-3 + 3e-2 * fabs(fd),
+                      "theta[%zu]: analytic %g, finite difference %g", k,
+                      (double)g[k], fd);
+    }
+    free(th), free(Mk), free(Mv), free(X), free(tg);
+    amem_tvt_free(h);
+}
+END_TEST
+
+START_TEST(test_tvt_training_and_persistence)
+{
+    const size_t d = 8, N = 8, steps = 200;
+    amem_tvt *h = NULL;
+    AMEM_ASSERT_OK(amem_tvt_create(d, N, d, &h));
+    float A[64] = {0}, a[8] = {0}, u[8] = {0}, c = -1.0f;
+    for (size_t j = 0; j < d; j++)
+        A[j * d + j] = 1;
+    AMEM_ASSERT_OK(amem_tvt_set_read_params(h, A, a, u, &c));
+    AMEM_ASSERT_OK(amem_tvt_set(h, AMEM_TVT_TRAIN_LR, 0.05));
+    AMEM_ASSERT_OK(amem_tvt_set(h, AMEM_TVT_TRAIN_BATCH, 4));
+    float *hist = malloc(steps * AMEM_TVT_HISTORY_COLS * sizeof(float));
+    AMEM_ASSERT_OK(amem_tvt_train(h, steps, hist, NULL, NULL));
+    double first = 0, last = 0;
+    for (size_t s = 0; s < 20; s++) {
+        first += hist[s * AMEM_TVT_HISTORY_COLS + 1];
+        last += hist[(steps - 1 - s) * AMEM_TVT_HISTORY_COLS + 1];
+    }
+    ck_assert_msg(last < 0.8 * first, "loss %g -> %g", first, last);
+    ck_assert(hist[(steps - 1) * AMEM_TVT_HISTORY_COLS + 3] >
+              hist[3]); /* strength grew */
+    float *x = signs(3 * d, 91);
+    AMEM_ASSERT_OK(amem_tvt_write_many(h, x, NULL, 3));
+    void *img = NULL, *img2 = NULL;
+    size_t len, len2;
+    AMEM_ASSERT_OK(amem_tvt_save_mem(h, &img, &len));
+    amem_tvt *g = NULL;
+    AMEM_ASSERT_OK(amem_tvt_load_mem(img, len, &g));
+    AMEM_ASSERT_OK(amem_tvt_save_mem(g, &img2, &len2));
+    ck_assert_uint_eq(len, len2);
+    ck_assert_mem_eq(img, img2, len);
+    amem_tvt_free(g);
+    amem_kvmem *kv = NULL; /* a TVT file is not a key-value memory */
+    AMEM_ASSERT_STATUS(amem_kvmem_load_mem(img, len, &kv), AMEM_E_FORMAT);
+    amem_kvmem *k2 = make(2, 2, 2);
+    void *kimg = NULL;
+    size_t klen;
+    AMEM_ASSERT_OK(amem_kvmem_save_mem(k2, &kimg, &klen));
+    AMEM_ASSERT_STATUS(amem_tvt_load_mem(kimg, klen, &g), AMEM_E_FORMAT);
+    ck_assert_ptr_null(g);
+    for (size_t cut = 0; cut < len; cut += len / 11 + 1)
+        AMEM_ASSERT_STATUS(amem_tvt_load_mem(img, cut, &g), AMEM_E_FORMAT);
+    /* bad arguments leave the handle unchanged */
+    float nan1[8] = {NAN};
+    AMEM_ASSERT_STATUS(amem_tvt_write(h, nan1, NULL), AMEM_E_NONFINITE);
+    AMEM_ASSERT_STATUS(amem_tvt_write_many(h, x, NULL, 0), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_tvt_read(h, x, 0, A, NULL), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_tvt_set(h, AMEM_TVT_TRAIN_LR, 0), AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_tvt_set(h, 7, 0), AMEM_E_ARG);
+    AMEM_ASSERT_STATUS(amem_tvt_set_read_params(h, A, a, nan1, &c),
+                       AMEM_E_NONFINITE);
+    AMEM_ASSERT_STATUS(amem_tvt_train(h, 0, NULL, NULL, NULL), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_tvt_create(0, 1, 1, &g), AMEM_E_DIM);
+    amem_free(img2);
+    AMEM_ASSERT_OK(amem_tvt_save_mem(h, &img2, &len2));
+    ck_assert_mem_eq(img, img2, len);
+    amem_free(img), amem_free(img2), amem_free(kimg);
+    free(hist), free(x);
+    amem_kvmem_free(k2);
+    amem_tvt_free(g);
+    amem_tvt_free(h);
+}
+END_TEST
+
 Suite *amem_suite_kvmem(void)
 {
     Suite *s = suite_create("kvmem");
@@ -619,5 +763,11 @@ Suite *amem_suite_kvmem(void)
     tcase_add_test(api, test_save_load_roundtrip);
     tcase_add_test(api, test_bad_arguments);
     suite_add_tcase(s, api);
+    TCase *tvt = tcase_create("tvt");
+    tcase_set_timeout(tvt, 60);
+    tcase_add_test(tvt, test_tvt_recall_and_order);
+    tcase_add_test(tvt, test_tvt_gradient_finite_differences);
+    tcase_add_test(tvt, test_tvt_training_and_persistence);
+    suite_add_tcase(s, tvt);
     return s;
 }

@@ -31,6 +31,7 @@ from .errors import (ArgumentError, AssocMemError, CancelledError,
                      OutOfMemoryError, RangeError, StateError,
                      UnsupportedError)
 from .hopfield import Hopfield, Kind, Noise, Order, Param, Update, param_bounds
+from .kvmem import HISTORY_COLUMNS, KVMemory, KVParam, RULE_PARAMS, TVT, TVTParam
 from .progress import ProgressCallback, progress_callback
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "set_num_threads", "get_num_threads", "strerror", "last_error",
     "ENUMS", "STATUS_MESSAGES", "data",
     "Hopfield", "Kind", "Param", "Update", "Order", "Noise", "param_bounds",
+    "KVMemory", "TVT", "KVParam", "TVTParam", "RULE_PARAMS", "HISTORY_COLUMNS",
     "ProgressCallback", "progress_callback",
     "AssocMemError", "NullArgumentError", "ArgumentError", "DimensionError",
     "RangeError", "NonFiniteError", "OutOfMemoryError", "InputOutputError",

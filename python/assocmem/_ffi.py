@@ -17,6 +17,14 @@ class amem_hopfield(_c.Structure):
     """Opaque struct amem_hopfield."""
 
 
+class amem_kvmem(_c.Structure):
+    """Opaque struct amem_kvmem."""
+
+
+class amem_tvt(_c.Structure):
+    """Opaque struct amem_tvt."""
+
+
 # ---- callback types ----
 # int (*amem_progress_fn)(void *user, const char *stage, long done, long total, double metric)
 amem_progress_fn = _c.CFUNCTYPE(_c.c_int, _c.c_void_p, _c.c_char_p, _c.c_long, _c.c_long, _c.c_double)
@@ -29,6 +37,10 @@ AMEM_VERSION_MINOR = 1
 AMEM_VERSION_PATCH = 0
 AMEM_VERSION_NUMBER = 100
 AMEM_IDX_MAX_BYTES = 1073741824
+AMEM_KVMEM_RULE_FIRST = 3
+AMEM_KVMEM_RULE_COUNT = 11
+AMEM_KVMEM_HISTORY_COLS = 15
+AMEM_TVT_HISTORY_COLS = 4
 
 # ---- enum constants ----
 # enum amem_status (common.h)
@@ -104,6 +116,53 @@ AMEM_HOPFIELD_ORDER_RANDOM = 1
 # enum amem_hopfield_noise (hopfield.h)
 AMEM_HOPFIELD_NOISE_UNIFORM = 0
 AMEM_HOPFIELD_NOISE_SIGNS = 1
+# enum amem_kvmem_param (kvmem.h)
+AMEM_KVMEM_LOCAL_FACTOR = 0
+AMEM_KVMEM_P = 1
+AMEM_KVMEM_VALUE_DECAY = 2
+AMEM_KVMEM_ETA_K = 3
+AMEM_KVMEM_ETA_V = 4
+AMEM_KVMEM_LAMBDA = 5
+AMEM_KVMEM_KEY_PRE_SLOPE = 6
+AMEM_KVMEM_KEY_PRE_OFFSET = 7
+AMEM_KVMEM_KEY_POST_SLOPE = 8
+AMEM_KVMEM_KEY_POST_OFFSET = 9
+AMEM_KVMEM_VALUE_PRE_SLOPE = 10
+AMEM_KVMEM_VALUE_PRE_OFFSET = 11
+AMEM_KVMEM_VALUE_POST_SLOPE = 12
+AMEM_KVMEM_VALUE_POST_OFFSET = 13
+AMEM_KVMEM_BETA = 14
+AMEM_KVMEM_META_PLASTICITY = 15
+AMEM_KVMEM_STABILITY_THRESHOLD = 16
+AMEM_KVMEM_SIGN_OUTPUT = 17
+AMEM_KVMEM_ADVANCE = 18
+AMEM_KVMEM_SEED = 19
+AMEM_KVMEM_TRAIN_LR = 20
+AMEM_KVMEM_TRAIN_BATCH = 21
+AMEM_KVMEM_TRAIN_MIN_LEN = 22
+AMEM_KVMEM_TRAIN_MAX_LEN = 23
+AMEM_KVMEM_TRAIN_ZERO_FRACTION = 24
+AMEM_KVMEM_TRAIN_P = 25
+AMEM_KVMEM_TRAIN_MASK = 26
+AMEM_KVMEM_PARAM_COUNT = 27
+# enum amem_kvmem_local (kvmem.h)
+AMEM_KVMEM_LOCAL_SEQUENTIAL = 0
+AMEM_KVMEM_LOCAL_RANDOM = 1
+# enum amem_kvmem_decay (kvmem.h)
+AMEM_KVMEM_DECAY_RAPID = 0
+AMEM_KVMEM_DECAY_PASSIVE = 1
+# enum amem_kvmem_advance (kvmem.h)
+AMEM_KVMEM_ADVANCE_EVERY_WRITE = 0
+AMEM_KVMEM_ADVANCE_WHEN_STORED = 1
+# enum amem_tvt_param (tvt.h)
+AMEM_TVT_SEED = 0
+AMEM_TVT_SIGN_OUTPUT = 1
+AMEM_TVT_TRAIN_LR = 2
+AMEM_TVT_TRAIN_BATCH = 3
+AMEM_TVT_TRAIN_MIN_LEN = 4
+AMEM_TVT_TRAIN_MAX_LEN = 5
+AMEM_TVT_TRAIN_ZERO_FRACTION = 6
+AMEM_TVT_PARAM_COUNT = 7
 
 # enum name -> {member: value}
 ENUMS = {
@@ -190,6 +249,58 @@ ENUMS = {
     'amem_hopfield_noise': {
         'AMEM_HOPFIELD_NOISE_UNIFORM': 0,
         'AMEM_HOPFIELD_NOISE_SIGNS': 1,
+    },
+    'amem_kvmem_param': {
+        'AMEM_KVMEM_LOCAL_FACTOR': 0,
+        'AMEM_KVMEM_P': 1,
+        'AMEM_KVMEM_VALUE_DECAY': 2,
+        'AMEM_KVMEM_ETA_K': 3,
+        'AMEM_KVMEM_ETA_V': 4,
+        'AMEM_KVMEM_LAMBDA': 5,
+        'AMEM_KVMEM_KEY_PRE_SLOPE': 6,
+        'AMEM_KVMEM_KEY_PRE_OFFSET': 7,
+        'AMEM_KVMEM_KEY_POST_SLOPE': 8,
+        'AMEM_KVMEM_KEY_POST_OFFSET': 9,
+        'AMEM_KVMEM_VALUE_PRE_SLOPE': 10,
+        'AMEM_KVMEM_VALUE_PRE_OFFSET': 11,
+        'AMEM_KVMEM_VALUE_POST_SLOPE': 12,
+        'AMEM_KVMEM_VALUE_POST_OFFSET': 13,
+        'AMEM_KVMEM_BETA': 14,
+        'AMEM_KVMEM_META_PLASTICITY': 15,
+        'AMEM_KVMEM_STABILITY_THRESHOLD': 16,
+        'AMEM_KVMEM_SIGN_OUTPUT': 17,
+        'AMEM_KVMEM_ADVANCE': 18,
+        'AMEM_KVMEM_SEED': 19,
+        'AMEM_KVMEM_TRAIN_LR': 20,
+        'AMEM_KVMEM_TRAIN_BATCH': 21,
+        'AMEM_KVMEM_TRAIN_MIN_LEN': 22,
+        'AMEM_KVMEM_TRAIN_MAX_LEN': 23,
+        'AMEM_KVMEM_TRAIN_ZERO_FRACTION': 24,
+        'AMEM_KVMEM_TRAIN_P': 25,
+        'AMEM_KVMEM_TRAIN_MASK': 26,
+        'AMEM_KVMEM_PARAM_COUNT': 27,
+    },
+    'amem_kvmem_local': {
+        'AMEM_KVMEM_LOCAL_SEQUENTIAL': 0,
+        'AMEM_KVMEM_LOCAL_RANDOM': 1,
+    },
+    'amem_kvmem_decay': {
+        'AMEM_KVMEM_DECAY_RAPID': 0,
+        'AMEM_KVMEM_DECAY_PASSIVE': 1,
+    },
+    'amem_kvmem_advance': {
+        'AMEM_KVMEM_ADVANCE_EVERY_WRITE': 0,
+        'AMEM_KVMEM_ADVANCE_WHEN_STORED': 1,
+    },
+    'amem_tvt_param': {
+        'AMEM_TVT_SEED': 0,
+        'AMEM_TVT_SIGN_OUTPUT': 1,
+        'AMEM_TVT_TRAIN_LR': 2,
+        'AMEM_TVT_TRAIN_BATCH': 3,
+        'AMEM_TVT_TRAIN_MIN_LEN': 4,
+        'AMEM_TVT_TRAIN_MAX_LEN': 5,
+        'AMEM_TVT_TRAIN_ZERO_FRACTION': 6,
+        'AMEM_TVT_PARAM_COUNT': 7,
     },
 }
 
@@ -352,6 +463,96 @@ FUNCTIONS = {
     'amem_hopfield_load': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(amem_hopfield))], ('path', 'out',), 'hopfield.h'),
     # int amem_hopfield_load_mem(const void *data, size_t len, amem_hopfield **out)
     'amem_hopfield_load_mem': (_c.c_int, [_c.c_void_p, _c.c_size_t, _c.POINTER(_c.POINTER(amem_hopfield))], ('data', 'len', 'out',), 'hopfield.h'),
+    # int amem_kvmem_create(size_t key_dim, size_t slots, size_t value_dim, amem_kvmem **out)
+    'amem_kvmem_create': (_c.c_int, [_c.c_size_t, _c.c_size_t, _c.c_size_t, _c.POINTER(_c.POINTER(amem_kvmem))], ('key_dim', 'slots', 'value_dim', 'out',), 'kvmem.h'),
+    # void amem_kvmem_free(amem_kvmem *h)
+    'amem_kvmem_free': (None, [_c.POINTER(amem_kvmem)], ('h',), 'kvmem.h'),
+    # int amem_kvmem_key_dim(const amem_kvmem *h, size_t *out)
+    'amem_kvmem_key_dim': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'kvmem.h'),
+    # int amem_kvmem_slots(const amem_kvmem *h, size_t *out)
+    'amem_kvmem_slots': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'kvmem.h'),
+    # int amem_kvmem_value_dim(const amem_kvmem *h, size_t *out)
+    'amem_kvmem_value_dim': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'kvmem.h'),
+    # int amem_kvmem_set(amem_kvmem *h, int param, double value)
+    'amem_kvmem_set': (_c.c_int, [_c.POINTER(amem_kvmem), _c.c_int, _c.c_double], ('h', 'param', 'value',), 'kvmem.h'),
+    # int amem_kvmem_get(const amem_kvmem *h, int param, double *value)
+    'amem_kvmem_get': (_c.c_int, [_c.POINTER(amem_kvmem), _c.c_int, _c.POINTER(_c.c_double)], ('h', 'param', 'value',), 'kvmem.h'),
+    # int amem_kvmem_param_bounds(int param, double *min, double *max, int *integer)
+    'amem_kvmem_param_bounds': (_c.c_int, [_c.c_int, _c.POINTER(_c.c_double), _c.POINTER(_c.c_double), _c.POINTER(_c.c_int)], ('param', 'min', 'max', 'integer',), 'kvmem.h'),
+    # int amem_kvmem_write(amem_kvmem *h, const float *key, const float *value, double q)
+    'amem_kvmem_write': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_double], ('h', 'key', 'value', 'q',), 'kvmem.h'),
+    # int amem_kvmem_write_many(amem_kvmem *h, const float *keys, const float *values, const float *q, size_t n)
+    'amem_kvmem_write_many': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_size_t], ('h', 'keys', 'values', 'q', 'n',), 'kvmem.h'),
+    # int amem_kvmem_read(amem_kvmem *h, const float *queries, size_t n, float *out, float *hidden)
+    'amem_kvmem_read': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('h', 'queries', 'n', 'out', 'hidden',), 'kvmem.h'),
+    # int amem_kvmem_clear(amem_kvmem *h)
+    'amem_kvmem_clear': (_c.c_int, [_c.POINTER(amem_kvmem)], ('h',), 'kvmem.h'),
+    # int amem_kvmem_count(const amem_kvmem *h, size_t *out)
+    'amem_kvmem_count': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'kvmem.h'),
+    # int amem_kvmem_next_slot(const amem_kvmem *h, size_t *out)
+    'amem_kvmem_next_slot': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'kvmem.h'),
+    # int amem_kvmem_last_gamma(const amem_kvmem *h, float *gamma)
+    'amem_kvmem_last_gamma': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_float)], ('h', 'gamma',), 'kvmem.h'),
+    # int amem_kvmem_keys(const amem_kvmem *h, float *keys)
+    'amem_kvmem_keys': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_float)], ('h', 'keys',), 'kvmem.h'),
+    # int amem_kvmem_values(const amem_kvmem *h, float *values)
+    'amem_kvmem_values': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_float)], ('h', 'values',), 'kvmem.h'),
+    # int amem_kvmem_stability(const amem_kvmem *h, int *key_frozen, int *value_frozen)
+    'amem_kvmem_stability': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_int), _c.POINTER(_c.c_int)], ('h', 'key_frozen', 'value_frozen',), 'kvmem.h'),
+    # int amem_kvmem_episode(amem_kvmem *h, const float *keys, const float *values, const float *q, size_t T, const float *queries, const float *targets, size_t R, float *outputs, double *loss, double *accuracy, double *grad)
+    'amem_kvmem_episode': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_double), _c.POINTER(_c.c_double), _c.POINTER(_c.c_double)], ('h', 'keys', 'values', 'q', 'T', 'queries', 'targets', 'R', 'outputs', 'loss', 'accuracy', 'grad',), 'kvmem.h'),
+    # int amem_kvmem_meta_train(amem_kvmem *h, size_t steps, float *history, amem_progress_fn progress, void *user)
+    'amem_kvmem_meta_train': (_c.c_int, [_c.POINTER(amem_kvmem), _c.c_size_t, _c.POINTER(_c.c_float), amem_progress_fn, _c.c_void_p], ('h', 'steps', 'history', 'progress', 'user',), 'kvmem.h'),
+    # int amem_kvmem_meta_reset(amem_kvmem *h)
+    'amem_kvmem_meta_reset': (_c.c_int, [_c.POINTER(amem_kvmem)], ('h',), 'kvmem.h'),
+    # int amem_kvmem_save(const amem_kvmem *h, const char *path)
+    'amem_kvmem_save': (_c.c_int, [_c.POINTER(amem_kvmem), _c.c_char_p], ('h', 'path',), 'kvmem.h'),
+    # int amem_kvmem_save_mem(const amem_kvmem *h, void **data, size_t *len)
+    'amem_kvmem_save_mem': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_void_p), _c.POINTER(_c.c_size_t)], ('h', 'data', 'len',), 'kvmem.h'),
+    # int amem_kvmem_load(const char *path, amem_kvmem **out)
+    'amem_kvmem_load': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(amem_kvmem))], ('path', 'out',), 'kvmem.h'),
+    # int amem_kvmem_load_mem(const void *data, size_t len, amem_kvmem **out)
+    'amem_kvmem_load_mem': (_c.c_int, [_c.c_void_p, _c.c_size_t, _c.POINTER(_c.POINTER(amem_kvmem))], ('data', 'len', 'out',), 'kvmem.h'),
+    # int amem_tvt_create(size_t key_dim, size_t slots, size_t value_dim, amem_tvt **out)
+    'amem_tvt_create': (_c.c_int, [_c.c_size_t, _c.c_size_t, _c.c_size_t, _c.POINTER(_c.POINTER(amem_tvt))], ('key_dim', 'slots', 'value_dim', 'out',), 'tvt.h'),
+    # void amem_tvt_free(amem_tvt *h)
+    'amem_tvt_free': (None, [_c.POINTER(amem_tvt)], ('h',), 'tvt.h'),
+    # int amem_tvt_key_dim(const amem_tvt *h, size_t *out)
+    'amem_tvt_key_dim': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'tvt.h'),
+    # int amem_tvt_slots(const amem_tvt *h, size_t *out)
+    'amem_tvt_slots': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'tvt.h'),
+    # int amem_tvt_value_dim(const amem_tvt *h, size_t *out)
+    'amem_tvt_value_dim': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'tvt.h'),
+    # int amem_tvt_set(amem_tvt *h, int param, double value)
+    'amem_tvt_set': (_c.c_int, [_c.POINTER(amem_tvt), _c.c_int, _c.c_double], ('h', 'param', 'value',), 'tvt.h'),
+    # int amem_tvt_get(const amem_tvt *h, int param, double *value)
+    'amem_tvt_get': (_c.c_int, [_c.POINTER(amem_tvt), _c.c_int, _c.POINTER(_c.c_double)], ('h', 'param', 'value',), 'tvt.h'),
+    # int amem_tvt_param_bounds(int param, double *min, double *max, int *integer)
+    'amem_tvt_param_bounds': (_c.c_int, [_c.c_int, _c.POINTER(_c.c_double), _c.POINTER(_c.c_double), _c.POINTER(_c.c_int)], ('param', 'min', 'max', 'integer',), 'tvt.h'),
+    # int amem_tvt_write(amem_tvt *h, const float *key, const float *value)
+    'amem_tvt_write': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('h', 'key', 'value',), 'tvt.h'),
+    # int amem_tvt_write_many(amem_tvt *h, const float *keys, const float *values, size_t n)
+    'amem_tvt_write_many': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_size_t], ('h', 'keys', 'values', 'n',), 'tvt.h'),
+    # int amem_tvt_read(amem_tvt *h, const float *queries, size_t n, float *out, float *weights)
+    'amem_tvt_read': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('h', 'queries', 'n', 'out', 'weights',), 'tvt.h'),
+    # int amem_tvt_clear(amem_tvt *h)
+    'amem_tvt_clear': (_c.c_int, [_c.POINTER(amem_tvt)], ('h',), 'tvt.h'),
+    # int amem_tvt_count(const amem_tvt *h, size_t *out)
+    'amem_tvt_count': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'tvt.h'),
+    # int amem_tvt_read_params(const amem_tvt *h, float *A, float *a, float *u, float *c)
+    'amem_tvt_read_params': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('h', 'A', 'a', 'u', 'c',), 'tvt.h'),
+    # int amem_tvt_set_read_params(amem_tvt *h, const float *A, const float *a, const float *u, const float *c)
+    'amem_tvt_set_read_params': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('h', 'A', 'a', 'u', 'c',), 'tvt.h'),
+    # int amem_tvt_train(amem_tvt *h, size_t steps, float *history, amem_progress_fn progress, void *user)
+    'amem_tvt_train': (_c.c_int, [_c.POINTER(amem_tvt), _c.c_size_t, _c.POINTER(_c.c_float), amem_progress_fn, _c.c_void_p], ('h', 'steps', 'history', 'progress', 'user',), 'tvt.h'),
+    # int amem_tvt_save(const amem_tvt *h, const char *path)
+    'amem_tvt_save': (_c.c_int, [_c.POINTER(amem_tvt), _c.c_char_p], ('h', 'path',), 'tvt.h'),
+    # int amem_tvt_save_mem(const amem_tvt *h, void **data, size_t *len)
+    'amem_tvt_save_mem': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_void_p), _c.POINTER(_c.c_size_t)], ('h', 'data', 'len',), 'tvt.h'),
+    # int amem_tvt_load(const char *path, amem_tvt **out)
+    'amem_tvt_load': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(amem_tvt))], ('path', 'out',), 'tvt.h'),
+    # int amem_tvt_load_mem(const void *data, size_t len, amem_tvt **out)
+    'amem_tvt_load_mem': (_c.c_int, [_c.c_void_p, _c.c_size_t, _c.POINTER(_c.POINTER(amem_tvt))], ('data', 'len', 'out',), 'tvt.h'),
 }
 
 

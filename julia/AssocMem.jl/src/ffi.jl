@@ -8,6 +8,8 @@
 # ---- opaque handles (used only through Ptr) ----
 mutable struct amem_diffusion end
 mutable struct amem_hopfield end
+mutable struct amem_kvmem end
+mutable struct amem_tvt end
 
 # ---- callback types: pass a @cfunction pointer ----
 # int (*amem_progress_fn)(void *user, const char *stage, long done, long total, double metric)
@@ -21,6 +23,10 @@ const AMEM_VERSION_MINOR = 1
 const AMEM_VERSION_PATCH = 0
 const AMEM_VERSION_NUMBER = 100
 const AMEM_IDX_MAX_BYTES = 1073741824
+const AMEM_KVMEM_RULE_FIRST = 3
+const AMEM_KVMEM_RULE_COUNT = 11
+const AMEM_KVMEM_HISTORY_COLS = 15
+const AMEM_TVT_HISTORY_COLS = 4
 
 # ---- enum constants ----
 # enum amem_status (common.h)
@@ -96,6 +102,53 @@ const AMEM_HOPFIELD_ORDER_RANDOM = 1
 # enum amem_hopfield_noise (hopfield.h)
 const AMEM_HOPFIELD_NOISE_UNIFORM = 0
 const AMEM_HOPFIELD_NOISE_SIGNS = 1
+# enum amem_kvmem_param (kvmem.h)
+const AMEM_KVMEM_LOCAL_FACTOR = 0
+const AMEM_KVMEM_P = 1
+const AMEM_KVMEM_VALUE_DECAY = 2
+const AMEM_KVMEM_ETA_K = 3
+const AMEM_KVMEM_ETA_V = 4
+const AMEM_KVMEM_LAMBDA = 5
+const AMEM_KVMEM_KEY_PRE_SLOPE = 6
+const AMEM_KVMEM_KEY_PRE_OFFSET = 7
+const AMEM_KVMEM_KEY_POST_SLOPE = 8
+const AMEM_KVMEM_KEY_POST_OFFSET = 9
+const AMEM_KVMEM_VALUE_PRE_SLOPE = 10
+const AMEM_KVMEM_VALUE_PRE_OFFSET = 11
+const AMEM_KVMEM_VALUE_POST_SLOPE = 12
+const AMEM_KVMEM_VALUE_POST_OFFSET = 13
+const AMEM_KVMEM_BETA = 14
+const AMEM_KVMEM_META_PLASTICITY = 15
+const AMEM_KVMEM_STABILITY_THRESHOLD = 16
+const AMEM_KVMEM_SIGN_OUTPUT = 17
+const AMEM_KVMEM_ADVANCE = 18
+const AMEM_KVMEM_SEED = 19
+const AMEM_KVMEM_TRAIN_LR = 20
+const AMEM_KVMEM_TRAIN_BATCH = 21
+const AMEM_KVMEM_TRAIN_MIN_LEN = 22
+const AMEM_KVMEM_TRAIN_MAX_LEN = 23
+const AMEM_KVMEM_TRAIN_ZERO_FRACTION = 24
+const AMEM_KVMEM_TRAIN_P = 25
+const AMEM_KVMEM_TRAIN_MASK = 26
+const AMEM_KVMEM_PARAM_COUNT = 27
+# enum amem_kvmem_local (kvmem.h)
+const AMEM_KVMEM_LOCAL_SEQUENTIAL = 0
+const AMEM_KVMEM_LOCAL_RANDOM = 1
+# enum amem_kvmem_decay (kvmem.h)
+const AMEM_KVMEM_DECAY_RAPID = 0
+const AMEM_KVMEM_DECAY_PASSIVE = 1
+# enum amem_kvmem_advance (kvmem.h)
+const AMEM_KVMEM_ADVANCE_EVERY_WRITE = 0
+const AMEM_KVMEM_ADVANCE_WHEN_STORED = 1
+# enum amem_tvt_param (tvt.h)
+const AMEM_TVT_SEED = 0
+const AMEM_TVT_SIGN_OUTPUT = 1
+const AMEM_TVT_TRAIN_LR = 2
+const AMEM_TVT_TRAIN_BATCH = 3
+const AMEM_TVT_TRAIN_MIN_LEN = 4
+const AMEM_TVT_TRAIN_MAX_LEN = 5
+const AMEM_TVT_TRAIN_ZERO_FRACTION = 6
+const AMEM_TVT_PARAM_COUNT = 7
 
 # status value => message (AMEM_STATUS_LIST)
 const AMEM_STATUS_MESSAGES = Dict{Int,String}(
@@ -773,6 +826,415 @@ function amem_hopfield_load_mem(data, len, out)
     @ccall libassocmem.amem_hopfield_load_mem(data::Ptr{Cvoid}, len::Csize_t, out::Ptr{Ptr{amem_hopfield}})::Cint
 end
 
+# kvmem.h
+
+"""
+    amem_kvmem_create(key_dim, slots, value_dim, out)
+
+C: `int amem_kvmem_create(size_t key_dim, size_t slots, size_t value_dim, amem_kvmem **out)`
+"""
+function amem_kvmem_create(key_dim, slots, value_dim, out)
+    @ccall libassocmem.amem_kvmem_create(key_dim::Csize_t, slots::Csize_t, value_dim::Csize_t, out::Ptr{Ptr{amem_kvmem}})::Cint
+end
+
+"""
+    amem_kvmem_free(h)
+
+C: `void amem_kvmem_free(amem_kvmem *h)`
+"""
+function amem_kvmem_free(h)
+    @ccall libassocmem.amem_kvmem_free(h::Ptr{amem_kvmem})::Cvoid
+end
+
+"""
+    amem_kvmem_key_dim(h, out)
+
+C: `int amem_kvmem_key_dim(const amem_kvmem *h, size_t *out)`
+"""
+function amem_kvmem_key_dim(h, out)
+    @ccall libassocmem.amem_kvmem_key_dim(h::Ptr{amem_kvmem}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_kvmem_slots(h, out)
+
+C: `int amem_kvmem_slots(const amem_kvmem *h, size_t *out)`
+"""
+function amem_kvmem_slots(h, out)
+    @ccall libassocmem.amem_kvmem_slots(h::Ptr{amem_kvmem}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_kvmem_value_dim(h, out)
+
+C: `int amem_kvmem_value_dim(const amem_kvmem *h, size_t *out)`
+"""
+function amem_kvmem_value_dim(h, out)
+    @ccall libassocmem.amem_kvmem_value_dim(h::Ptr{amem_kvmem}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_kvmem_set(h, param, value)
+
+C: `int amem_kvmem_set(amem_kvmem *h, int param, double value)`
+"""
+function amem_kvmem_set(h, param, value)
+    @ccall libassocmem.amem_kvmem_set(h::Ptr{amem_kvmem}, param::Cint, value::Cdouble)::Cint
+end
+
+"""
+    amem_kvmem_get(h, param, value)
+
+C: `int amem_kvmem_get(const amem_kvmem *h, int param, double *value)`
+"""
+function amem_kvmem_get(h, param, value)
+    @ccall libassocmem.amem_kvmem_get(h::Ptr{amem_kvmem}, param::Cint, value::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_kvmem_param_bounds(param, min, max, integer)
+
+C: `int amem_kvmem_param_bounds(int param, double *min, double *max, int *integer)`
+"""
+function amem_kvmem_param_bounds(param, min, max, integer)
+    @ccall libassocmem.amem_kvmem_param_bounds(param::Cint, min::Ptr{Cdouble}, max::Ptr{Cdouble}, integer::Ptr{Cint})::Cint
+end
+
+"""
+    amem_kvmem_write(h, key, value, q)
+
+C: `int amem_kvmem_write(amem_kvmem *h, const float *key, const float *value, double q)`
+"""
+function amem_kvmem_write(h, key, value, q)
+    @ccall libassocmem.amem_kvmem_write(h::Ptr{amem_kvmem}, key::Ptr{Cfloat}, value::Ptr{Cfloat}, q::Cdouble)::Cint
+end
+
+"""
+    amem_kvmem_write_many(h, keys, values, q, n)
+
+C: `int amem_kvmem_write_many(amem_kvmem *h, const float *keys, const float *values, const float *q, size_t n)`
+"""
+function amem_kvmem_write_many(h, keys, values, q, n)
+    @ccall libassocmem.amem_kvmem_write_many(h::Ptr{amem_kvmem}, keys::Ptr{Cfloat}, values::Ptr{Cfloat}, q::Ptr{Cfloat}, n::Csize_t)::Cint
+end
+
+"""
+    amem_kvmem_read(h, queries, n, out, hidden)
+
+C: `int amem_kvmem_read(amem_kvmem *h, const float *queries, size_t n, float *out, float *hidden)`
+"""
+function amem_kvmem_read(h, queries, n, out, hidden)
+    @ccall libassocmem.amem_kvmem_read(h::Ptr{amem_kvmem}, queries::Ptr{Cfloat}, n::Csize_t, out::Ptr{Cfloat}, hidden::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_kvmem_clear(h)
+
+C: `int amem_kvmem_clear(amem_kvmem *h)`
+"""
+function amem_kvmem_clear(h)
+    @ccall libassocmem.amem_kvmem_clear(h::Ptr{amem_kvmem})::Cint
+end
+
+"""
+    amem_kvmem_count(h, out)
+
+C: `int amem_kvmem_count(const amem_kvmem *h, size_t *out)`
+"""
+function amem_kvmem_count(h, out)
+    @ccall libassocmem.amem_kvmem_count(h::Ptr{amem_kvmem}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_kvmem_next_slot(h, out)
+
+C: `int amem_kvmem_next_slot(const amem_kvmem *h, size_t *out)`
+"""
+function amem_kvmem_next_slot(h, out)
+    @ccall libassocmem.amem_kvmem_next_slot(h::Ptr{amem_kvmem}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_kvmem_last_gamma(h, gamma)
+
+C: `int amem_kvmem_last_gamma(const amem_kvmem *h, float *gamma)`
+"""
+function amem_kvmem_last_gamma(h, gamma)
+    @ccall libassocmem.amem_kvmem_last_gamma(h::Ptr{amem_kvmem}, gamma::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_kvmem_keys(h, keys)
+
+C: `int amem_kvmem_keys(const amem_kvmem *h, float *keys)`
+"""
+function amem_kvmem_keys(h, keys)
+    @ccall libassocmem.amem_kvmem_keys(h::Ptr{amem_kvmem}, keys::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_kvmem_values(h, values)
+
+C: `int amem_kvmem_values(const amem_kvmem *h, float *values)`
+"""
+function amem_kvmem_values(h, values)
+    @ccall libassocmem.amem_kvmem_values(h::Ptr{amem_kvmem}, values::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_kvmem_stability(h, key_frozen, value_frozen)
+
+C: `int amem_kvmem_stability(const amem_kvmem *h, int *key_frozen, int *value_frozen)`
+"""
+function amem_kvmem_stability(h, key_frozen, value_frozen)
+    @ccall libassocmem.amem_kvmem_stability(h::Ptr{amem_kvmem}, key_frozen::Ptr{Cint}, value_frozen::Ptr{Cint})::Cint
+end
+
+"""
+    amem_kvmem_episode(h, keys, values, q, T, queries, targets, R, outputs, loss, accuracy, grad)
+
+C: `int amem_kvmem_episode(amem_kvmem *h, const float *keys, const float *values, const float *q, size_t T, const float *queries, const float *targets, size_t R, float *outputs, double *loss, double *accuracy, double *grad)`
+"""
+function amem_kvmem_episode(h, keys, values, q, T, queries, targets, R, outputs, loss, accuracy, grad)
+    @ccall libassocmem.amem_kvmem_episode(h::Ptr{amem_kvmem}, keys::Ptr{Cfloat}, values::Ptr{Cfloat}, q::Ptr{Cfloat}, T::Csize_t, queries::Ptr{Cfloat}, targets::Ptr{Cfloat}, R::Csize_t, outputs::Ptr{Cfloat}, loss::Ptr{Cdouble}, accuracy::Ptr{Cdouble}, grad::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_kvmem_meta_train(h, steps, history, progress, user)
+
+C: `int amem_kvmem_meta_train(amem_kvmem *h, size_t steps, float *history, amem_progress_fn progress, void *user)`
+"""
+function amem_kvmem_meta_train(h, steps, history, progress, user)
+    @ccall libassocmem.amem_kvmem_meta_train(h::Ptr{amem_kvmem}, steps::Csize_t, history::Ptr{Cfloat}, progress::amem_progress_fn, user::Ptr{Cvoid})::Cint
+end
+
+"""
+    amem_kvmem_meta_reset(h)
+
+C: `int amem_kvmem_meta_reset(amem_kvmem *h)`
+"""
+function amem_kvmem_meta_reset(h)
+    @ccall libassocmem.amem_kvmem_meta_reset(h::Ptr{amem_kvmem})::Cint
+end
+
+"""
+    amem_kvmem_save(h, path)
+
+C: `int amem_kvmem_save(const amem_kvmem *h, const char *path)`
+"""
+function amem_kvmem_save(h, path)
+    @ccall libassocmem.amem_kvmem_save(h::Ptr{amem_kvmem}, path::Cstring)::Cint
+end
+
+"""
+    amem_kvmem_save_mem(h, data, len)
+
+C: `int amem_kvmem_save_mem(const amem_kvmem *h, void **data, size_t *len)`
+"""
+function amem_kvmem_save_mem(h, data, len)
+    @ccall libassocmem.amem_kvmem_save_mem(h::Ptr{amem_kvmem}, data::Ptr{Ptr{Cvoid}}, len::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_kvmem_load(path, out)
+
+C: `int amem_kvmem_load(const char *path, amem_kvmem **out)`
+"""
+function amem_kvmem_load(path, out)
+    @ccall libassocmem.amem_kvmem_load(path::Cstring, out::Ptr{Ptr{amem_kvmem}})::Cint
+end
+
+"""
+    amem_kvmem_load_mem(data, len, out)
+
+C: `int amem_kvmem_load_mem(const void *data, size_t len, amem_kvmem **out)`
+"""
+function amem_kvmem_load_mem(data, len, out)
+    @ccall libassocmem.amem_kvmem_load_mem(data::Ptr{Cvoid}, len::Csize_t, out::Ptr{Ptr{amem_kvmem}})::Cint
+end
+
+# tvt.h
+
+"""
+    amem_tvt_create(key_dim, slots, value_dim, out)
+
+C: `int amem_tvt_create(size_t key_dim, size_t slots, size_t value_dim, amem_tvt **out)`
+"""
+function amem_tvt_create(key_dim, slots, value_dim, out)
+    @ccall libassocmem.amem_tvt_create(key_dim::Csize_t, slots::Csize_t, value_dim::Csize_t, out::Ptr{Ptr{amem_tvt}})::Cint
+end
+
+"""
+    amem_tvt_free(h)
+
+C: `void amem_tvt_free(amem_tvt *h)`
+"""
+function amem_tvt_free(h)
+    @ccall libassocmem.amem_tvt_free(h::Ptr{amem_tvt})::Cvoid
+end
+
+"""
+    amem_tvt_key_dim(h, out)
+
+C: `int amem_tvt_key_dim(const amem_tvt *h, size_t *out)`
+"""
+function amem_tvt_key_dim(h, out)
+    @ccall libassocmem.amem_tvt_key_dim(h::Ptr{amem_tvt}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_tvt_slots(h, out)
+
+C: `int amem_tvt_slots(const amem_tvt *h, size_t *out)`
+"""
+function amem_tvt_slots(h, out)
+    @ccall libassocmem.amem_tvt_slots(h::Ptr{amem_tvt}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_tvt_value_dim(h, out)
+
+C: `int amem_tvt_value_dim(const amem_tvt *h, size_t *out)`
+"""
+function amem_tvt_value_dim(h, out)
+    @ccall libassocmem.amem_tvt_value_dim(h::Ptr{amem_tvt}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_tvt_set(h, param, value)
+
+C: `int amem_tvt_set(amem_tvt *h, int param, double value)`
+"""
+function amem_tvt_set(h, param, value)
+    @ccall libassocmem.amem_tvt_set(h::Ptr{amem_tvt}, param::Cint, value::Cdouble)::Cint
+end
+
+"""
+    amem_tvt_get(h, param, value)
+
+C: `int amem_tvt_get(const amem_tvt *h, int param, double *value)`
+"""
+function amem_tvt_get(h, param, value)
+    @ccall libassocmem.amem_tvt_get(h::Ptr{amem_tvt}, param::Cint, value::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_tvt_param_bounds(param, min, max, integer)
+
+C: `int amem_tvt_param_bounds(int param, double *min, double *max, int *integer)`
+"""
+function amem_tvt_param_bounds(param, min, max, integer)
+    @ccall libassocmem.amem_tvt_param_bounds(param::Cint, min::Ptr{Cdouble}, max::Ptr{Cdouble}, integer::Ptr{Cint})::Cint
+end
+
+"""
+    amem_tvt_write(h, key, value)
+
+C: `int amem_tvt_write(amem_tvt *h, const float *key, const float *value)`
+"""
+function amem_tvt_write(h, key, value)
+    @ccall libassocmem.amem_tvt_write(h::Ptr{amem_tvt}, key::Ptr{Cfloat}, value::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_tvt_write_many(h, keys, values, n)
+
+C: `int amem_tvt_write_many(amem_tvt *h, const float *keys, const float *values, size_t n)`
+"""
+function amem_tvt_write_many(h, keys, values, n)
+    @ccall libassocmem.amem_tvt_write_many(h::Ptr{amem_tvt}, keys::Ptr{Cfloat}, values::Ptr{Cfloat}, n::Csize_t)::Cint
+end
+
+"""
+    amem_tvt_read(h, queries, n, out, weights)
+
+C: `int amem_tvt_read(amem_tvt *h, const float *queries, size_t n, float *out, float *weights)`
+"""
+function amem_tvt_read(h, queries, n, out, weights)
+    @ccall libassocmem.amem_tvt_read(h::Ptr{amem_tvt}, queries::Ptr{Cfloat}, n::Csize_t, out::Ptr{Cfloat}, weights::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_tvt_clear(h)
+
+C: `int amem_tvt_clear(amem_tvt *h)`
+"""
+function amem_tvt_clear(h)
+    @ccall libassocmem.amem_tvt_clear(h::Ptr{amem_tvt})::Cint
+end
+
+"""
+    amem_tvt_count(h, out)
+
+C: `int amem_tvt_count(const amem_tvt *h, size_t *out)`
+"""
+function amem_tvt_count(h, out)
+    @ccall libassocmem.amem_tvt_count(h::Ptr{amem_tvt}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_tvt_read_params(h, A, a, u, c)
+
+C: `int amem_tvt_read_params(const amem_tvt *h, float *A, float *a, float *u, float *c)`
+"""
+function amem_tvt_read_params(h, A, a, u, c)
+    @ccall libassocmem.amem_tvt_read_params(h::Ptr{amem_tvt}, A::Ptr{Cfloat}, a::Ptr{Cfloat}, u::Ptr{Cfloat}, c::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_tvt_set_read_params(h, A, a, u, c)
+
+C: `int amem_tvt_set_read_params(amem_tvt *h, const float *A, const float *a, const float *u, const float *c)`
+"""
+function amem_tvt_set_read_params(h, A, a, u, c)
+    @ccall libassocmem.amem_tvt_set_read_params(h::Ptr{amem_tvt}, A::Ptr{Cfloat}, a::Ptr{Cfloat}, u::Ptr{Cfloat}, c::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_tvt_train(h, steps, history, progress, user)
+
+C: `int amem_tvt_train(amem_tvt *h, size_t steps, float *history, amem_progress_fn progress, void *user)`
+"""
+function amem_tvt_train(h, steps, history, progress, user)
+    @ccall libassocmem.amem_tvt_train(h::Ptr{amem_tvt}, steps::Csize_t, history::Ptr{Cfloat}, progress::amem_progress_fn, user::Ptr{Cvoid})::Cint
+end
+
+"""
+    amem_tvt_save(h, path)
+
+C: `int amem_tvt_save(const amem_tvt *h, const char *path)`
+"""
+function amem_tvt_save(h, path)
+    @ccall libassocmem.amem_tvt_save(h::Ptr{amem_tvt}, path::Cstring)::Cint
+end
+
+"""
+    amem_tvt_save_mem(h, data, len)
+
+C: `int amem_tvt_save_mem(const amem_tvt *h, void **data, size_t *len)`
+"""
+function amem_tvt_save_mem(h, data, len)
+    @ccall libassocmem.amem_tvt_save_mem(h::Ptr{amem_tvt}, data::Ptr{Ptr{Cvoid}}, len::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_tvt_load(path, out)
+
+C: `int amem_tvt_load(const char *path, amem_tvt **out)`
+"""
+function amem_tvt_load(path, out)
+    @ccall libassocmem.amem_tvt_load(path::Cstring, out::Ptr{Ptr{amem_tvt}})::Cint
+end
+
+"""
+    amem_tvt_load_mem(data, len, out)
+
+C: `int amem_tvt_load_mem(const void *data, size_t len, amem_tvt **out)`
+"""
+function amem_tvt_load_mem(data, len, out)
+    @ccall libassocmem.amem_tvt_load_mem(data::Ptr{Cvoid}, len::Csize_t, out::Ptr{Ptr{amem_tvt}})::Cint
+end
+
 # every function above, for introspection
 const AMEM_FUNCTIONS = (
     :amem_strerror,
@@ -845,4 +1307,49 @@ const AMEM_FUNCTIONS = (
     :amem_hopfield_save_mem,
     :amem_hopfield_load,
     :amem_hopfield_load_mem,
+    :amem_kvmem_create,
+    :amem_kvmem_free,
+    :amem_kvmem_key_dim,
+    :amem_kvmem_slots,
+    :amem_kvmem_value_dim,
+    :amem_kvmem_set,
+    :amem_kvmem_get,
+    :amem_kvmem_param_bounds,
+    :amem_kvmem_write,
+    :amem_kvmem_write_many,
+    :amem_kvmem_read,
+    :amem_kvmem_clear,
+    :amem_kvmem_count,
+    :amem_kvmem_next_slot,
+    :amem_kvmem_last_gamma,
+    :amem_kvmem_keys,
+    :amem_kvmem_values,
+    :amem_kvmem_stability,
+    :amem_kvmem_episode,
+    :amem_kvmem_meta_train,
+    :amem_kvmem_meta_reset,
+    :amem_kvmem_save,
+    :amem_kvmem_save_mem,
+    :amem_kvmem_load,
+    :amem_kvmem_load_mem,
+    :amem_tvt_create,
+    :amem_tvt_free,
+    :amem_tvt_key_dim,
+    :amem_tvt_slots,
+    :amem_tvt_value_dim,
+    :amem_tvt_set,
+    :amem_tvt_get,
+    :amem_tvt_param_bounds,
+    :amem_tvt_write,
+    :amem_tvt_write_many,
+    :amem_tvt_read,
+    :amem_tvt_clear,
+    :amem_tvt_count,
+    :amem_tvt_read_params,
+    :amem_tvt_set_read_params,
+    :amem_tvt_train,
+    :amem_tvt_save,
+    :amem_tvt_save_mem,
+    :amem_tvt_load,
+    :amem_tvt_load_mem,
 )

@@ -1,0 +1,357 @@
+"""The key-value slot memory with three-factor plasticity (Tyulmankov, Fang
+et al. 2021), KVMemory, and its TVT baseline, TVT.
+
+Arrays are NumPy float32, one item per row. See include/assocmem/kvmem.h
+and tvt.h for the rules, settings and their ranges.
+"""
+
+import ctypes
+import enum
+import os
+
+import numpy as np
+
+from . import _ffi
+from ._arrays import as_rows, dptr, fail, fptr, iptr, size
+from ._handle import Handle
+from ._lib import lib
+from .errors import check
+from .progress import progress_callback
+
+
+def _enum(cname, prefix, clsname, exclude=()):
+    members = {k[len(prefix):]: v for k, v in _ffi.ENUMS[cname].items()
+               if k not in exclude}
+    return enum.IntEnum(clsname, members, module=__name__)
+
+
+#: Settings of KVMemory (enum amem_kvmem_param).
+KVParam = _enum("amem_kvmem_param", "AMEM_KVMEM_", "KVParam",
+                ("AMEM_KVMEM_PARAM_COUNT",))
+#: Settings of TVT (enum amem_tvt_param).
+TVTParam = _enum("amem_tvt_param", "AMEM_TVT_", "TVTParam",
+                 ("AMEM_TVT_PARAM_COUNT",))
+#: Names of the trainable rule parameters, in gradient/history order.
+RULE_PARAMS = tuple(p.name.lower() for p in KVParam
+                    if _ffi.AMEM_KVMEM_RULE_FIRST <= p <
+                    _ffi.AMEM_KVMEM_RULE_FIRST + _ffi.AMEM_KVMEM_RULE_COUNT)
+#: Columns of KVMemory.meta_train()'s history.
+HISTORY_COLUMNS = ("step", "loss", "accuracy") + RULE_PARAMS + ("p",)
+
+_NAMED = {  # settings whose values have names
+    "local_factor": {"sequential": 0, "random": 1},
+    "value_decay": {"rapid": 0, "passive": 1},
+    "advance": {"every_write": 0, "when_stored": 1},
+}
+
+
+def _param(cls, name, where):
+    if isinstance(name, str):
+        key = name.strip().upper()
+        if key in cls.__members__:
+            return cls[key]
+        fail(_ffi.AMEM_E_ARG, where, "unknown setting %r" % name)
+    return cls(int(name))
+
+
+def _value(p, v):
+    names = _NAMED.get(p.name.lower())
+    if names and isinstance(v, str):
+        return float(names[v.lower()])
+    return float(v)
+
+
+class _Memory(Handle):
+    """Shared plumbing of the two handle classes."""
+
+    _C = None       # C prefix, e.g. "amem_kvmem_"
+    _Param = None
+    _HISTORY = 0
+
+    def __init__(self, key_dim, slots, value_dim=None, **settings):
+        where = type(self).__name__
+        d = size(key_dim, "key_dim", where)
+        n = size(slots, "slots", where)
+        m = d if value_dim is None else size(value_dim, "value_dim", where)
+        out = self._ptr_type()()
+        check(self._fn("create")(d, n, m, ctypes.byref(out)))
+        self._own(out)
+        if settings:
+            try:
+                self.set(**settings)
+            except BaseException:
+                self.close()
+                raise
+
+    @classmethod
+    def _fn(cls, name):
+        return getattr(lib, cls._C + name)
+
+    @classmethod
+    def _ptr_type(cls):
+        return ctypes.POINTER(getattr(_ffi, cls._C.rstrip("_")))
+
+    def _own(self, ptr):
+        self._adopt(ptr, self._fn("free"))
+        dims = []
+        for name in ("key_dim", "slots", "value_dim"):
+            v = ctypes.c_size_t()
+            check(self._fn(name)(ptr, ctypes.byref(v)))
+            dims.append(v.value)
+        self.key_dim, self.slots, self.value_dim = dims
+
+    @classmethod
+    def _from_ptr(cls, ptr):
+        self = cls.__new__(cls)
+        self._own(ptr)
+        return self
+
+    @property
+    def count(self):
+        """Writes so far (KVMemory: writes with q > 0)."""
+        v = ctypes.c_size_t()
+        check(self._fn("count")(self._h(), ctypes.byref(v)))
+        return v.value
+
+    # ---- settings ----------------------------------------------------------
+
+    def set(self, param=None, value=None, **settings):
+        """set("eta_k", 0.5) or set(eta_k=0.5, local_factor="random")."""
+        items = list(settings.items())
+        if param is not None:
+            items.insert(0, (param, value))
+        where = type(self).__name__ + ".set"
+        for name, v in items:
+            p = _param(self._Param, name, where)
+            check(self._fn("set")(self._h(), int(p), _value(p, v)))
+
+    def get(self, param):
+        """A setting's value as a float."""
+        p = _param(self._Param, param, type(self).__name__ + ".get")
+        v = ctypes.c_double()
+        check(self._fn("get")(self._h(), int(p), ctypes.byref(v)))
+        return v.value
+
+    def settings(self):
+        """Every setting as a {name: value} dict."""
+        return {p.name.lower(): self.get(p) for p in self._Param}
+
+    def clear(self):
+        """Empty the memory; settings and learned parameters are kept."""
+        check(self._fn("clear")(self._h()))
+
+    def _values(self, keys, values, where):
+        k, _ = as_rows(keys, "keys", where, self.key_dim)
+        if values is None:
+            return k, None
+        v, _ = as_rows(values, "values", where, self.value_dim)
+        if v.shape[0] != k.shape[0]:
+            fail(_ffi.AMEM_E_DIM, where, "%d keys but %d values"
+                 % (k.shape[0], v.shape[0]))
+        return k, v
+
+    def _train(self, name, steps, progress):
+        steps = size(steps, "steps", type(self).__name__ + "." + name)
+        hist = np.empty((steps, self._HISTORY), np.float32)
+        cb = progress_callback(progress)
+        args = (self._h(), steps, fptr(hist),
+                cb if cb else _ffi.amem_progress_fn(), None)
+        status = cb.run(self._fn(name), *args) if cb else self._fn(name)(*args)
+        check(status)
+        return hist
+
+    # ---- persistence -------------------------------------------------------
+
+    def save(self, path):
+        """Write to a file (atomically)."""
+        check(self._fn("save")(self._h(), os.fsencode(path)))
+
+    def save_mem(self):
+        """The saved file image as bytes."""
+        data, n = ctypes.c_void_p(), ctypes.c_size_t()
+        check(self._fn("save_mem")(self._h(), ctypes.byref(data),
+                                   ctypes.byref(n)))
+        try:
+            return ctypes.string_at(data, n.value)
+        finally:
+            lib.amem_free(data)
+
+    @classmethod
+    def load(cls, path):
+        out = cls._ptr_type()()
+        check(cls._fn("load")(os.fsencode(path), ctypes.byref(out)))
+        return cls._from_ptr(out)
+
+    @classmethod
+    def load_mem(cls, data):
+        buf = bytes(data)
+        out = cls._ptr_type()()
+        check(cls._fn("load_mem")(buf, len(buf), ctypes.byref(out)))
+        return cls._from_ptr(out)
+
+    def copy(self):
+        return type(self).load_mem(self.save_mem())
+
+    def __reduce__(self):
+        return (type(self).load_mem, (self.save_mem(),))
+
+
+class KVMemory(_Memory):
+    """Key-value slot memory: KVMemory(key_dim, slots, value_dim=key_dim,
+    **settings), e.g. KVMemory(40, 40, local_factor="random", p=0.1)."""
+
+    _C = "amem_kvmem_"
+    _Param = KVParam
+    _HISTORY = _ffi.AMEM_KVMEM_HISTORY_COLS
+
+    def write(self, keys, values=None, q=None):
+        """Write items in order (n x d keys, n x m values or None for
+        autoassociative, q: scalar or n global third factors)."""
+        where = "KVMemory.write"
+        k, v = self._values(keys, values, where)
+        qa = None
+        if q is not None:
+            qa = np.ascontiguousarray(np.broadcast_to(
+                np.asarray(q, np.float32), (k.shape[0],)))
+        check(lib.amem_kvmem_write_many(self._h(), fptr(k), fptr(v), fptr(qa),
+                                        k.shape[0]))
+
+    def read(self, queries, return_hidden=False):
+        """y~ = V softmax(beta K x~) for queries (n x d or one d-vector);
+        with return_hidden also h (n x N)."""
+        q, single = as_rows(queries, "queries", "KVMemory.read", self.key_dim)
+        n = q.shape[0]
+        out = np.empty((n, self.value_dim), np.float32)
+        hid = np.empty((n, self.slots), np.float32) if return_hidden else None
+        check(lib.amem_kvmem_read(self._h(), fptr(q), n, fptr(out),
+                                  fptr(hid)))
+        if single:
+            out, hid = out[0], None if hid is None else hid[0]
+        return (out, hid) if return_hidden else out
+
+    @property
+    def keys(self):
+        """K (N x d)."""
+        out = np.empty((self.slots, self.key_dim), np.float32)
+        check(lib.amem_kvmem_keys(self._h(), fptr(out)))
+        return out
+
+    @property
+    def values(self):
+        """Slot values (N x m; row i = column i of the paper's V)."""
+        out = np.empty((self.slots, self.value_dim), np.float32)
+        check(lib.amem_kvmem_values(self._h(), fptr(out)))
+        return out
+
+    @property
+    def next_slot(self):
+        v = ctypes.c_size_t()
+        check(lib.amem_kvmem_next_slot(self._h(), ctypes.byref(v)))
+        return v.value
+
+    @property
+    def last_gamma(self):
+        """The local third factor of the last write (N floats, 0/1)."""
+        out = np.empty(self.slots, np.float32)
+        check(lib.amem_kvmem_last_gamma(self._h(), fptr(out)))
+        return out
+
+    @property
+    def stability(self):
+        """(key_frozen, value_frozen) flags per slot (Eq. 17)."""
+        kf = np.empty(self.slots, np.intc)
+        vf = np.empty(self.slots, np.intc)
+        check(lib.amem_kvmem_stability(self._h(), iptr(kf), iptr(vf)))
+        return kf.astype(bool), vf.astype(bool)
+
+    @property
+    def rule(self):
+        """The rule parameters as a {name: value} dict."""
+        return {name: self.get(name) for name in RULE_PARAMS}
+
+    def episode(self, keys, queries, targets, values=None, q=None,
+                grad=False):
+        """One write-then-read episode from an empty memory with the current
+        rule. Returns (outputs, loss, accuracy[, grad]) where grad has one
+        entry per RULE_PARAMS name, then p."""
+        where = "KVMemory.episode"
+        k, v = self._values(keys, values, where)
+        qr, _ = as_rows(queries, "queries", where, self.key_dim)
+        tg, _ = as_rows(targets, "targets", where, self.value_dim)
+        if tg.shape[0] != qr.shape[0]:
+            fail(_ffi.AMEM_E_DIM, where, "%d queries but %d targets"
+                 % (qr.shape[0], tg.shape[0]))
+        qa = None
+        if q is not None:
+            qa = np.ascontiguousarray(np.broadcast_to(
+                np.asarray(q, np.float32), (k.shape[0],)))
+        out = np.empty((qr.shape[0], self.value_dim), np.float32)
+        loss, acc = ctypes.c_double(), ctypes.c_double()
+        g = np.empty(_ffi.AMEM_KVMEM_RULE_COUNT + 1) if grad else None
+        check(lib.amem_kvmem_episode(
+            self._h(), fptr(k), fptr(v), fptr(qa), k.shape[0], fptr(qr),
+            fptr(tg), qr.shape[0], fptr(out), ctypes.byref(loss),
+            ctypes.byref(acc), dptr(g)))
+        res = (out, loss.value, acc.value)
+        return res + (g,) if grad else res
+
+    def meta_train(self, steps, progress=None):
+        """Meta-learn the rule for `steps` Adam steps; returns the history
+        (steps x len(HISTORY_COLUMNS))."""
+        return self._train("meta_train", steps, progress)
+
+    def meta_reset(self):
+        """Forget the Adam state."""
+        check(lib.amem_kvmem_meta_reset(self._h()))
+
+
+class TVT(_Memory):
+    """TVT slot memory: TVT(key_dim, slots, value_dim=key_dim, **settings)."""
+
+    _C = "amem_tvt_"
+    _Param = TVTParam
+    _HISTORY = _ffi.AMEM_TVT_HISTORY_COLS
+
+    def write(self, keys, values=None):
+        """Write items to rows count mod N in order."""
+        k, v = self._values(keys, values, "TVT.write")
+        check(lib.amem_tvt_write_many(self._h(), fptr(k), fptr(v),
+                                      k.shape[0]))
+
+    def read(self, queries, return_weights=False):
+        """Read queries (n x d or one d-vector); optionally the weights."""
+        q, single = as_rows(queries, "queries", "TVT.read", self.key_dim)
+        n = q.shape[0]
+        out = np.empty((n, self.value_dim), np.float32)
+        w = np.empty((n, self.slots), np.float32) if return_weights else None
+        check(lib.amem_tvt_read(self._h(), fptr(q), n, fptr(out), fptr(w)))
+        if single:
+            out, w = out[0], None if w is None else w[0]
+        return (out, w) if return_weights else out
+
+    def train(self, steps, progress=None):
+        """Train the read parameters; returns the history (steps x 4:
+        step, loss, accuracy, mean strength)."""
+        return self._train("train", steps, progress)
+
+    @property
+    def read_params(self):
+        """(A, a, u, c) of the learned query key and strength."""
+        d = self.key_dim
+        A = np.empty((d, d), np.float32)
+        a, u = np.empty(d, np.float32), np.empty(d, np.float32)
+        c = np.empty(1, np.float32)
+        check(lib.amem_tvt_read_params(self._h(), fptr(A), fptr(a), fptr(u),
+                                       fptr(c)))
+        return A, a, u, float(c[0])
+
+    @read_params.setter
+    def read_params(self, params):
+        A, a, u, c = params
+        d = self.key_dim
+        arrs = [np.ascontiguousarray(x, np.float32).reshape(-1)
+                for x in (A, a, u, [c])]
+        if [x.size for x in arrs] != [d * d, d, d, 1]:
+            fail(_ffi.AMEM_E_DIM, "TVT.read_params", "expected shapes "
+                 "(d, d), (d,), (d,), scalar with d = %d" % d)
+        check(lib.amem_tvt_set_read_params(self._h(), *map(fptr, arrs)))

@@ -1,0 +1,167 @@
+/*
+ * Save and load of the TVT memory. It shares the key-value memory's piece
+ * kind (AMEM__KIND_KVMEM) with variant 1. Payload, little-endian:
+ *   u32 variant (1), u64 d, u64 N, u64 m,
+ *   u32 setting count (AMEM_TVT_PARAM_COUNT), f64 x count,
+ *   u64 x 4 RNG state, u64 count,
+ *   f32 keys (N x d), f32 values (N x m), f32 theta (d^2 + 2d + 1),
+ *   u64 Adam step, f32 first moments, f32 second moments (theta length).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/check.h"
+#include "core/error.h"
+#include "core/modelfile.h"
+#include "tvt_impl.h"
+
+#define TVT_VARIANT 1u
+
+static void write_payload(const amem_tvt *h, amem__wbuf *w)
+{
+    size_t th = amem__tvt_theta_len(h->d);
+    amem__put_u32(w, TVT_VARIANT);
+    amem__put_u64(w, h->d);
+    amem__put_u64(w, h->N);
+    amem__put_u64(w, h->m);
+    amem__put_u32(w, AMEM_TVT_PARAM_COUNT);
+    for (int i = 0; i < AMEM_TVT_PARAM_COUNT; i++)
+        amem__put_f64(w, h->param[i]);
+    for (int i = 0; i < 4; i++)
+        amem__put_u64(w, h->rng.s[i]);
+    amem__put_u64(w, h->count);
+    amem__put_f32s(w, h->keys, h->N * h->d);
+    amem__put_f32s(w, h->values, h->N * h->m);
+    amem__put_f32s(w, h->theta, th);
+    amem__put_u64(w, (uint64_t)h->adam->t);
+    amem__put_f32s(w, h->adam->m, th);
+    amem__put_f32s(w, h->adam->v, th);
+}
+
+int amem_tvt_save(const amem_tvt *h, const char *path)
+{
+    static const char fn[] = "amem_tvt_save";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(path, fn);
+    amem__wbuf w;
+    amem__wbuf_init(&w);
+    write_payload(h, &w);
+    int rc = amem__model_save_file(fn, path, AMEM__KIND_KVMEM, &w);
+    amem__wbuf_free(&w);
+    return rc;
+}
+
+int amem_tvt_save_mem(const amem_tvt *h, void **data, size_t *len)
+{
+    static const char fn[] = "amem_tvt_save_mem";
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(data, fn);
+    AMEM__CHECK_NULL(len, fn);
+    amem__wbuf w;
+    amem__wbuf_init(&w);
+    write_payload(h, &w);
+    int rc = amem__model_save_mem(fn, AMEM__KIND_KVMEM, &w, data, len);
+    amem__wbuf_free(&w);
+    return rc;
+}
+
+static int bad(const char *fn, const char *what)
+{
+    return amem__fail(AMEM_E_FORMAT, fn, "invalid model file: %s", what);
+}
+
+static int read_head(const char *fn, amem__rbuf *r, amem_tvt **out)
+{
+    if (amem__get_u32(r) != TVT_VARIANT || r->failed)
+        return bad(fn, "not a TVT memory");
+    uint64_t d = amem__get_u64(r), N = amem__get_u64(r);
+    uint64_t m = amem__get_u64(r);
+    if (amem__get_u32(r) != AMEM_TVT_PARAM_COUNT || r->failed)
+        return bad(fn, "truncated header or wrong setting count");
+    double param[AMEM_TVT_PARAM_COUNT];
+    for (int i = 0; i < AMEM_TVT_PARAM_COUNT; i++)
+        param[i] = amem__get_f64(r);
+    if (r->failed)
+        return bad(fn, "truncated settings");
+    for (int i = 0; i < AMEM_TVT_PARAM_COUNT; i++)
+        if (amem__tvt_check_param(fn, i, param[i]) != AMEM_OK)
+            return bad(fn, "setting out of range");
+    size_t nd, nm;
+    if (d == 0 || N == 0 || m == 0 || d > 46340 || N > INT32_MAX ||
+        m > INT32_MAX || amem__mul_size(N, d, &nd) ||
+        amem__mul_size(N, m, &nm) || nd + nm < nd ||
+        !amem__rbuf_has(r, nd + nm + 3 * amem__tvt_theta_len(d), 4))
+        return bad(fn, "sizes out of range or longer than the file");
+    int rc = amem__tvt_alloc(fn, d, N, m, out);
+    if (rc == AMEM_OK)
+        memcpy((*out)->param, param, sizeof param);
+    return rc;
+}
+
+static int read_body(const char *fn, amem__rbuf *r, amem_tvt *h)
+{
+    size_t th = amem__tvt_theta_len(h->d);
+    for (int i = 0; i < 4; i++)
+        h->rng.s[i] = amem__get_u64(r);
+    h->count = amem__get_u64(r);
+    amem__get_f32s(r, h->keys, h->N * h->d);
+    amem__get_f32s(r, h->values, h->N * h->m);
+    amem__get_f32s(r, h->theta, th);
+    uint64_t t = amem__get_u64(r);
+    amem__get_f32s(r, h->adam->m, th);
+    amem__get_f32s(r, h->adam->v, th);
+    if (r->failed || t > INT32_MAX)
+        return bad(fn, "truncated body");
+    if (!amem__all_finite(h->keys, h->N * h->d) ||
+        !amem__all_finite(h->values, h->N * h->m) ||
+        !amem__all_finite(h->theta, th) ||
+        !amem__all_finite(h->adam->m, th) ||
+        !amem__all_finite(h->adam->v, th))
+        return bad(fn, "non-finite values");
+    for (size_t k = 0; k < th; k++)
+        if (h->adam->v[k] < 0)
+            return bad(fn, "negative second moment");
+    h->adam->t = (long)t;
+    if (r->pos != r->len)
+        return bad(fn, "trailing bytes after the payload");
+    return AMEM_OK;
+}
+
+int amem_tvt_load_mem(const void *data, size_t len, amem_tvt **out)
+{
+    static const char fn[] = "amem_tvt_load_mem";
+    AMEM__CHECK_NULL(out, fn);
+    *out = NULL;
+    AMEM__CHECK_NULL(data, fn);
+    amem__rbuf r;
+    amem_tvt *h = NULL;
+    int rc = amem__model_open_mem(fn, data, len, AMEM__KIND_KVMEM, &r);
+    if (rc == AMEM_OK)
+        rc = read_head(fn, &r, &h);
+    if (rc == AMEM_OK)
+        rc = read_body(fn, &r, h);
+    if (rc != AMEM_OK) {
+        amem_tvt_free(h);
+        return rc;
+    }
+    *out = h;
+    return AMEM_OK;
+}
+
+int amem_tvt_load(const char *path, amem_tvt **out)
+{
+    static const char fn[] = "amem_tvt_load";
+    AMEM__CHECK_NULL(out, fn);
+    *out = NULL;
+    AMEM__CHECK_NULL(path, fn);
+    unsigned char *data;
+    size_t len;
+    int rc = amem__read_whole_file(fn, path, &data, &len);
+    if (rc != AMEM_OK)
+        return rc;
+    rc = amem_tvt_load_mem(data, len, out);
+    free(data);
+    if (rc != AMEM_OK)
+        return amem__fail(rc, fn, "%s: %s", path, amem_last_error());
+    return AMEM_OK;
+}
