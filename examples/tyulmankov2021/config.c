@@ -31,6 +31,8 @@ static void full(tf_config *c)
     c->n_trained_sizes = sizeof trained / sizeof trained[0];
     c->capacity_reps = 50;
     c->train_steps = 10000;
+    c->train_full_max_n = 80;
+    c->train_large_steps = 600;
     c->train_batch = 1;
     c->tvt_steps = 4000;
     c->n_delays = log_delays(c->delays, 180, 30);
@@ -50,7 +52,7 @@ static void full(tf_config *c)
 static void quick(tf_config *c)
 {
     static const size_t sizes[] = {16, 24, 40};
-    static const size_t trained[] = {20, 40};
+    static const size_t trained[] = {20, 40, 48};
     c->curve_max_items = 80;
     c->curve_step = 8;
     c->curve_reps = 3;
@@ -60,6 +62,8 @@ static void quick(tf_config *c)
     c->n_trained_sizes = sizeof trained / sizeof trained[0];
     c->capacity_reps = 3;
     c->train_steps = 150;
+    c->train_full_max_n = 40;
+    c->train_large_steps = 20;
     c->train_batch = 1;
     c->tvt_steps = 100;
     c->n_delays = log_delays(c->delays, 120, 6);

@@ -25,6 +25,9 @@ typedef struct tf_config {
     size_t capacity_reps;
     /* meta-learning (Fig. 3) and TVT training */
     size_t train_steps, train_batch, tvt_steps;
+    size_t train_full_max_n;  /* Fig. 3b: larger N are warm-started from
+                                 the N = 40 rule and fine-tuned for */
+    size_t train_large_steps; /*   this many steps */
     double train_lr;
     /* Fig. 4a-b: continual and flashbulb recall */
     size_t delays[TF_MAX_DELAYS], n_delays;

@@ -121,15 +121,21 @@ static void write_rule(FILE *f, const char *run, size_t n, const tf_rule *r)
     fputc('\n', f);
 }
 
-/* Train the three rules of panel b at size n into rules[3]. */
+/* Train the three rules of panel b at size n into rules[3]. Sizes above
+ * cfg->train_full_max_n start from the N = 40 rule of the same kind
+ * (trained in panel a) and are fine-tuned for cfg->train_large_steps. */
 static int train_size(const tf_config *cfg, FILE *rules_csv, size_t n,
-                      tf_rule *rules)
+                      const tf_fig3_result *res, tf_rule *rules)
 {
     const double p_times_n[3] = {0, 0.1 * (double)n, 4};
+    const tf_rule *warm[3] = {&res->rules[0], &res->rules[3], &res->rules[3]};
+    int large = n > cfg->train_full_max_n;
     for (int k = 0; k < 3; k++) {
         tf_train_spec ts = {.n = n, .random = k > 0,
                             .p_times_n = p_times_n[k],
-                            .label = cap_labels[k]};
+                            .label = cap_labels[k],
+                            .steps = large ? cfg->train_large_steps : 0,
+                            .init = large ? warm[k] : NULL};
         if (tf_meta_train(cfg, &ts, cfg->seed + 500 + 7 * n + k, &rules[k],
                           NULL) != 0)
             return -1;
@@ -139,10 +145,10 @@ static int train_size(const tf_config *cfg, FILE *rules_csv, size_t n,
 }
 
 static int capacity_size(const tf_config *cfg, FILE *csv, FILE *rules_csv,
-                         size_t n, double *caps)
+                         size_t n, const tf_fig3_result *res, double *caps)
 {
     tf_rule rules[3];
-    if (train_size(cfg, rules_csv, n, rules) != 0)
+    if (train_size(cfg, rules_csv, n, res, rules) != 0)
         return -1;
     tf_model_spec specs[TF_FIG3B_MODELS];
     for (int k = 0; k < 3; k++)
@@ -168,7 +174,7 @@ static int panel_b(const tf_config *cfg, FILE *csv, FILE *fit,
     for (size_t s = 0; s < cfg->n_trained_sizes; s++) {
         double caps[TF_FIG3B_MODELS];
         size_t n = cfg->trained_sizes[s];
-        if (capacity_size(cfg, csv, rules_csv, n, caps) != 0)
+        if (capacity_size(cfg, csv, rules_csv, n, res, caps) != 0)
             return -1;
         x[s] = (double)n;
         for (int k = 0; k < TF_FIG3B_MODELS; k++)

@@ -26,9 +26,11 @@ void tf_report_differences(FILE *f, const tf_config *cfg)
         "linear read-out, as in the reference.\n"
         "- **Meta-learning** uses %zu Adam steps per rule (reference: "
         "10k), λ starts at 0.95 rather than U(0.9, 1).\n"
-        "- **Capacity sizes**: the reference fits N ∈ {20, 40, 80, 160} "
-        "for trained networks; Fig. 2b here uses the sizes listed in its "
-        "section.\n"
+        "- **Trained capacity (Fig. 3b)**: rules for N ≤ %zu are trained "
+        "from the reference start for the full number of steps; larger N "
+        "start from the N = 40 rule of the same kind and are fine-tuned "
+        "for %zu steps, because one meta-learning step costs far more at "
+        "N = 160 (an episode stores up to 2N = 320 items).\n"
         "- **Sequence recall** stores the transitions s_t → s_{t+1} "
         "directly (the reference writes key = sign(previous output), which "
         "is the same when recall is correct) and feeds the raw output "
@@ -39,6 +41,7 @@ void tf_report_differences(FILE *f, const tf_config *cfg)
         "parameters (`amem_kvmem_episode`), not with respect to the keys, "
         "values and global factors a controller would emit, so the "
         "controller cannot be trained through the public API; this panel "
-        "is not reproduced (see below).\n\n",
-        cfg->tvt_steps, cfg->train_steps);
+        "is not reproduced.\n\n",
+        cfg->tvt_steps, cfg->train_steps, cfg->train_full_max_n,
+        cfg->train_large_steps);
 }

@@ -42,6 +42,12 @@ static int init_rule(amem_kvmem *h, const tf_config *cfg,
         if (st != 0)
             return tf_fail("amem_kvmem_set", st);
     }
+    for (int k = 0; ts->init && k < TF_RULE_PARAMS; k++) {
+        int st = amem_kvmem_set(h, AMEM_KVMEM_RULE_FIRST + k,
+                                ts->init->params[k]);
+        if (st != 0)
+            return tf_fail("amem_kvmem_set", st);
+    }
     return 0;
 }
 
@@ -70,7 +76,8 @@ int tf_meta_train(const tf_config *cfg, const tf_train_spec *ts,
         return tf_fail("amem_kvmem_create", st);
     int bad = init_rule(h, cfg, ts, seed);
     if (!bad) {
-        st = amem_kvmem_meta_train(h, cfg->train_steps, history,
+        size_t steps = ts->steps ? ts->steps : cfg->train_steps;
+        st = amem_kvmem_meta_train(h, steps, history,
                                    train_progress, (void *)ts->label);
         bad = st != 0 ? tf_fail("amem_kvmem_meta_train", st) : 0;
     }

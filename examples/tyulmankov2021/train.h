@@ -25,11 +25,14 @@ typedef struct tf_train_spec {
     int random;        /* local factor: 0 sequential, 1 random */
     double p_times_n;  /* random: p = p_times_n / N */
     const char *label; /* for progress lines */
+    size_t steps;      /* 0: cfg->train_steps */
+    const tf_rule *init; /* NULL: the reference start; else warm start from
+                            these rule parameters */
 } tf_train_spec;
 
 /*
- * Train one rule for cfg->train_steps steps. history (optional) receives
- * train_steps x AMEM_KVMEM_HISTORY_COLS floats. The learned rule goes to
+ * Train one rule for ts->steps (or cfg->train_steps) steps. history
+ * (optional) receives that many rows of AMEM_KVMEM_HISTORY_COLS floats. The learned rule goes to
  * *rule. 0 or -1.
  */
 int tf_meta_train(const tf_config *cfg, const tf_train_spec *ts,
