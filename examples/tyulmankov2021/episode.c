@@ -1,5 +1,4 @@
 /* Pattern sets, corrupted queries and benchmark episodes. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,8 +43,7 @@ static int alloc_episode(tf_episode *ep, size_t T, size_t d, size_t m)
     if (ep->keys && ep->values && ep->queries)
         return 0;
     tf_episode_free(ep);
-    fprintf(stderr, "tyulmankov2021: out of memory\n");
-    return -1;
+    return tf_nomem();
 }
 
 int tf_episode_make(tf_episode *ep, const tf_episode_spec *spec, size_t T,

@@ -113,13 +113,15 @@ int tf_fig2(const tf_config *cfg, const ex_args *args, tf_fig2_result *res)
         return -1;
     FILE *a = tf_csv_open(args, "fig2a_accuracy.csv",
                           "panel,model,items,accuracy,sd");
-    int bad = !a || panel_a(cfg, a, &tvt, res) || tf_csv_close(a, "fig2a");
+    int bad = !a || panel_a(cfg, a, &tvt, res);
+    bad |= tf_csv_close(a, "fig2a_accuracy.csv");
     tf_tvt_read_free(&tvt);
     if (bad)
         return -1;
     FILE *b = tf_csv_open(args, "fig2b_capacity.csv", "model,size,capacity,sd");
     FILE *fit = tf_csv_open(args, "fig2b_fit.csv", "model,slope,offset");
     bad = !b || !fit || panel_b(cfg, b, fit, res);
-    bad |= tf_csv_close(b, "fig2b") | tf_csv_close(fit, "fig2b_fit");
+    bad |= tf_csv_close(b, "fig2b_capacity.csv");
+    bad |= tf_csv_close(fit, "fig2b_fit.csv");
     return bad ? -1 : 0;
 }
