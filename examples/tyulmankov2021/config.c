@@ -45,7 +45,7 @@ static void full(tf_config *c)
     c->copy_dim = 25;
     c->copy_train_max = 10;
     c->copy_test_max = 20;
-    c->copy_steps = 20000;
+    c->copy_steps = 40000;
     c->copy_tests = 200;
 }
 
@@ -88,6 +88,7 @@ void tf_config_init(tf_config *cfg, int is_quick)
     cfg->n = 40;
     cfg->zeroed = 0.6;
     cfg->train_lr = 1e-3;
+    cfg->copy_lr = 3e-3;
     if (is_quick)
         quick(cfg);
     else

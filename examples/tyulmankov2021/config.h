@@ -36,6 +36,7 @@ typedef struct tf_config {
     size_t seq_max_len, seq_step, seq_reps;
     /* Fig. 5c: copy-paste */
     size_t copy_dim, copy_train_max, copy_test_max, copy_steps, copy_tests;
+    double copy_lr;
 } tf_config;
 
 /* Fill *cfg for a quick or a full run. */

@@ -185,7 +185,8 @@ def fig4(out):
 
 def fig5(out):
     copy = rows(out, "fig5c_copy.csv")
-    fig, ax = plt.subplots(1, 3 if copy else 2, figsize=(15 if copy else 10, 4))
+    fig, ax = plt.subplots(1, 4 if copy else 2,
+                           figsize=(20 if copy else 10, 4))
     curves(ax[0], rows(out, "fig5a_hetero.csv"), "fig5a",
            "(a) heteroassociative, d = N = 40, m = 20")
     for label, (xs, ys) in series(rows(out, "fig5b_sequence.csv"), "model",
@@ -200,10 +201,19 @@ def fig5(out):
         for label, (xs, ys) in series(copy, "model", "length",
                                       "accuracy").items():
             ax[2].plot(xs, ys, label=label)
-        ax[2].set_xlabel("sequence length")
-        ax[2].set_ylabel("accuracy")
+        ax[2].axvline(10.5, ls="--", color="k", lw=0.8)
+        ax[2].set_xlabel("sequence length (dashed: longest trained)")
+        ax[2].set_ylabel("paste accuracy")
+        ax[2].set_ylim(0.45, 1.02)
         ax[2].set_title("(c) copy-paste", fontsize=9)
         ax[2].legend(fontsize=6)
+        for label, (xs, ys) in series(rows(out, "fig5c_copy_training.csv"),
+                                      "model", "step", "accuracy").items():
+            ax[3].plot(xs, ys, label=label, lw=0.8)
+        ax[3].set_xlabel("training step")
+        ax[3].set_ylabel("training accuracy")
+        ax[3].set_title("(c) controller training", fontsize=9)
+        ax[3].legend(fontsize=6)
     save(fig, out, "fig5.png")
 
 

@@ -10,6 +10,7 @@
 
 #include "common/args.h"
 #include "config.h"
+#include "copy.h"
 #include "results.h"
 
 /* Write <out>/report.md. 0, or -1 (reason printed). */

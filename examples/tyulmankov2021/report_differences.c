@@ -35,13 +35,11 @@ void tf_report_differences(FILE *f, const tf_config *cfg)
         "directly (the reference writes key = sign(previous output), which "
         "is the same when recall is correct) and feeds the raw output "
         "back; the prompt is uncorrupted.\n"
-        "- **Copy-paste (Fig. 5c)** needs a controller trained by "
-        "backpropagation through the memory's writes. The library exposes "
-        "gradients of an episode only with respect to the plasticity "
-        "parameters (`amem_kvmem_episode`), not with respect to the keys, "
-        "values and global factors a controller would emit, so the "
-        "controller cannot be trained through the public API; this panel "
-        "is not reproduced.\n\n",
+        "- **Copy-paste (Fig. 5c)**: the reference trains 600k steps with "
+        "lr 1e-3; we train %zu steps with lr %g and gradient clipping. The "
+        "controller's gradient through the memory is derived in the "
+        "example (checked against finite differences during development), "
+        "the memory itself runs in the library. No BAM controller.\n\n",
         cfg->tvt_steps, cfg->train_steps, cfg->train_full_max_n,
-        cfg->train_large_steps);
+        cfg->train_large_steps, cfg->copy_steps, cfg->copy_lr);
 }

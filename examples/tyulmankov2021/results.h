@@ -47,6 +47,8 @@ typedef struct tf_fig4_result {
 
 #define TF_FIG5_MODELS 4 /* sequential, random p = 0.1, trained, BAM */
 #define TF_FIG5B_MODELS 3 /* sequential, random p = 0.1, BAM */
+#define TF_COPY_MODELS 2  /* controller with sequential / random memory */
+#define TF_COPY_MAX_LEN 32
 
 typedef struct tf_fig5_result {
     const char *hetero_labels[TF_FIG5_MODELS];
@@ -56,6 +58,9 @@ typedef struct tf_fig5_result {
     size_t seq_perfect[TF_FIG5B_MODELS]; /* longest length with acc >= 0.98
                                             on every length up to it */
     double seq_at_n[TF_FIG5B_MODELS], seq_at_2n[TF_FIG5B_MODELS];
+    const char *copy_labels[TF_COPY_MODELS];
+    double copy_acc[TF_COPY_MODELS][TF_COPY_MAX_LEN + 1]; /* by length */
+    size_t copy_train_max, copy_test_max;
 } tf_fig5_result;
 
 /* Everything the report quotes. */

@@ -29,6 +29,9 @@ int tf_run_all(const tf_config *cfg, const ex_args *args, tf_results *res)
     tf_log("figure 5: heteroassociative and sequence recall");
     if (tf_fig5(cfg, args, &res->fig5) != 0)
         return -1;
+    tf_log("figure 5c: copy-paste with a trained controller");
+    if (tf_fig5_copy(cfg, args, &res->fig5) != 0)
+        return -1;
     double t4 = tf_elapsed();
     res->seconds[0] = t1 - t0;
     res->seconds[1] = t2 - t1;
