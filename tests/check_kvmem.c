@@ -311,6 +311,14 @@ START_TEST(test_recall_low_load)
     float one[40];
     AMEM_ASSERT_OK(amem_kvmem_read(h, q + 3 * d, 1, one, NULL));
     ck_assert_mem_eq(one, out + 3 * d, sizeof one);
+    /* raw outputs too: the sparse single-query sum equals sgemm's */
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_SIGN_OUTPUT, 0));
+    AMEM_ASSERT_OK(amem_kvmem_read(h, q, T, out, NULL));
+    for (size_t t = 0; t < T; t++) {
+        AMEM_ASSERT_OK(amem_kvmem_read(h, q + t * d, 1, one, NULL));
+        for (size_t j = 0; j < d; j++)
+            ck_assert_float_eq_tol(one[j], out[t * d + j], 1e-5f);
+    }
     free(x), free(q), free(out), free(hid);
     amem_kvmem_free(h);
 }

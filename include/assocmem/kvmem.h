@@ -51,10 +51,11 @@
  * use geometric skips, O(pN + 1) draws). h_t costs one O(N d) pass and is
  * computed only when a^{g_k} != 0. In RAPID mode the value write changes the
  * gated columns only, O(m) each, but needs h'_t[i] = exp(s_i) / sum_j
- * exp(s_j): its normaliser is one read-only O(N d) pass over K (fused
- * dot products and a running max-shifted sum, no N-vector is kept) — the
- * one O(N d) term the paper's rule requires. PASSIVE mode updates every
- * value synapse, O(N (d + m)).
+ * exp(s_j): its normaliser is one read-only O(N d) pass over K (one sgemv
+ * into a scratch vector held by the handle, then a max-shifted sum) — the
+ * one O(N d) term the paper's rule requires; it is skipped when no gated
+ * slot is plastic or a^{f_v} = 0. PASSIVE mode updates every value
+ * synapse, O(N (d + m)).
  *
  * Meta-learning (Section 3.2): the rule parameters AMEM_KVMEM_ETA_K ...
  * AMEM_KVMEM_VALUE_POST_OFFSET (and p for RANDOM, with
@@ -337,6 +338,7 @@ AMEM_API int amem_kvmem_episode(amem_kvmem *h, const float *keys,
  *             steps already taken (the handle stays consistent)
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (steps = 0), AMEM_E_RANGE
  * (TRAIN_MIN_LEN > TRAIN_MAX_LEN after defaults), AMEM_E_CANCELLED,
+ * AMEM_E_NONFINITE (a gradient overflowed; the steps before it are kept),
  * AMEM_E_NOMEM.
  */
 AMEM_API int amem_kvmem_meta_train(amem_kvmem *h, size_t steps,
