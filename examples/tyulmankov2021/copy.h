@@ -1,0 +1,94 @@
+/*
+ * The copy-paste task of Fig. 5c (Graves et al. 2014): a controller network
+ * reads a sequence s_1..s_n of +-1 patterns (P entries) followed by an
+ * end-of-sequence marker, and must then output the sequence again. At each
+ * step it emits a key k, a value v and a global third factor g for the
+ * key-value memory, which it reads with k (before writing). Its input is
+ *     u_t = [x_t (P + 1, with the marker channel); k_{t-1}; o_{t-1}; g_{t-1}]
+ * with o the memory output, as in the reference controller:
+ *     k = sqrt(d) tanh(W_k u + b_k) / |tanh(...)|   (same for v, sqrt(m))
+ *     g = sigmoid(w_g . u + c_g),   y = tanh(W_r o + b_r)   (P outputs)
+ * The memory is amem_kvmem with the simplified rule (rapid decay,
+ * sequential or random local factor, q_t = g_t). Its forward pass runs in
+ * the library; the gradient through its writes and reads is derived here
+ * from public snapshots (amem_kvmem_keys/values/last_gamma and the read's
+ * hidden state), since the library's own episode gradient covers only the
+ * plasticity parameters. Loss: squared error of y on the paste steps,
+ * summed over entries and averaged over steps.
+ */
+#ifndef TF_COPY_H
+#define TF_COPY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <assocmem/kvmem.h>
+
+/* Largest key dimension the copy task supports (stack buffers). */
+#define TF_COPY_MAX_D 256
+
+/* Sizes. */
+typedef struct tf_copy_dims {
+    size_t P;  /* pattern entries (25 in the reference) */
+    size_t d;  /* key dimension = slots N = value dimension m (40) */
+} tf_copy_dims;
+
+/* One episode: 2n + 1 steps (n patterns, the marker, n paste steps). */
+typedef struct tf_copy_episode {
+    size_t n, steps;
+    float *x;       /* steps x (P + 1) inputs */
+    float *target;  /* n x P: the patterns, expected on the paste steps */
+} tf_copy_episode;
+
+int tf_copy_episode_make(tf_copy_episode *ep, const tf_copy_dims *dims,
+                         size_t n, uint64_t seed);
+void tf_copy_episode_free(tf_copy_episode *ep);
+
+/* Controller parameters in one vector (with their gradient and Adam
+ * moments), and views of the blocks. */
+typedef struct tf_ctrl {
+    tf_copy_dims dims;
+    size_t U, count;           /* input size, number of parameters */
+    float *theta, *grad, *m1, *m2;
+    float *Wk, *bk, *Wv, *bv, *wg, *cg, *Wr, *br; /* views into theta */
+    long adam_t;
+} tf_ctrl;
+
+int tf_ctrl_create(tf_ctrl *c, const tf_copy_dims *dims, uint64_t seed);
+void tf_ctrl_free(tf_ctrl *c);
+/* Gradients longer than this are scaled down to it before each step. */
+#define TF_CTRL_CLIP_NORM 1.0
+
+/* One Adam step on c->grad (clipped, then zeroed). */
+void tf_ctrl_adam(tf_ctrl *c, double lr);
+
+/* Per-step record of the forward pass, kept for the backward pass. */
+typedef struct tf_copy_trace {
+    size_t cap;                 /* steps allocated */
+    float *u, *tk, *tv, *k, *v; /* steps x U, d, d, d, d */
+    float *g, *h, *o, *y;       /* steps, steps x d, x d, x P */
+    float *K, *V, *gamma;       /* (steps + 1) x d x d snapshots; steps x d */
+} tf_copy_trace;
+
+int tf_copy_trace_alloc(tf_copy_trace *tr, const tf_copy_dims *dims,
+                        size_t steps);
+void tf_copy_trace_free(tf_copy_trace *tr);
+
+/* Forward pass of one episode through a fresh (cleared) memory; fills the
+ * trace, returns the loss and the paste accuracy. 0 or -1. */
+int tf_copy_forward(tf_ctrl *c, amem_kvmem *mem, const tf_copy_episode *ep,
+                    tf_copy_trace *tr, double *loss, double *accuracy);
+
+/* Add the episode's loss gradient to c->grad. 0 or -1. */
+int tf_copy_backward(tf_ctrl *c, const tf_copy_episode *ep,
+                     const tf_copy_trace *tr);
+
+/* Backward through the memory step t (see copy_memory.c): given dK, dV
+ * (gradients w.r.t. the memory after the step, replaced in place by those
+ * before it) and do (w.r.t. the read output), adds to dk, dv, dg. */
+void tf_copy_memory_backward(const tf_copy_dims *dims,
+                             const tf_copy_trace *tr, size_t t,
+                             const float *d_o, float *dK, float *dV,
+                             float *dk, float *dv, float *dg);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * Figure 5c: the copy-paste task. A controller (copy.h) is trained with
+ * the memory using sequential, then random (p = 4/N) local third factors,
+ * on sequences of 1..cfg->copy_train_max patterns, and tested on lengths
+ * up to cfg->copy_test_max (beyond those seen in training).
+ */
+#include <math.h>
+
+#include "copy_train.h"
+#include "csv.h"
+#include "figures.h"
+#include "log.h"
+
+static const char *copy_labels[TF_COPY_MODELS] = {"sequential",
+                                                  "random p=4/N"};
+
+static int run_model(const tf_config *cfg, FILE *train_csv, FILE *test_csv,
+                     int k, tf_fig5_result *res)
+{
+    tf_copy_net net;
+    uint64_t seed = cfg->seed + 5000 + 10 * k;
+    if (tf_copy_net_create(&net, cfg, k == 1, copy_labels[k], seed) != 0)
+        return -1;
+    int bad = tf_copy_train(&net, cfg, train_csv, seed + 1);
+    for (size_t n = 1; !bad && n <= cfg->copy_test_max; n++) {
+        double acc = 0;
+        bad = tf_copy_eval(&net, n, cfg->copy_tests, seed + 100 * n, &acc);
+        res->copy_acc[k][n] = acc;
+        fprintf(test_csv, "%s,%zu,%.6f\n", copy_labels[k], n, acc);
+    }
+    tf_log("fig5c %s: accuracy %.3f at length %zu, %.3f at length %zu",
+           copy_labels[k], res->copy_acc[k][cfg->copy_train_max],
+           cfg->copy_train_max, res->copy_acc[k][cfg->copy_test_max],
+           cfg->copy_test_max);
+    tf_copy_net_free(&net);
+    return bad;
+}
+
+int tf_fig5_copy(const tf_config *cfg, const ex_args *args,
+                 tf_fig5_result *res)
+{
+    res->copy_train_max = cfg->copy_train_max;
+    res->copy_test_max = cfg->copy_test_max < TF_COPY_MAX_LEN
+                             ? cfg->copy_test_max : TF_COPY_MAX_LEN;
+    FILE *tr = tf_csv_open(args, "fig5c_copy_training.csv",
+                           "model,step,loss,accuracy");
+    FILE *te = tf_csv_open(args, "fig5c_copy.csv", "model,length,accuracy");
+    int bad = !tr || !te;
+    for (int k = 0; k < TF_COPY_MODELS && !bad; k++) {
+        res->copy_labels[k] = copy_labels[k];
+        bad = run_model(cfg, tr, te, k, res);
+    }
+    bad |= tf_csv_close(tr, "fig5c_copy_training.csv");
+    bad |= tf_csv_close(te, "fig5c_copy.csv");
+    return bad ? -1 : 0;
+}
