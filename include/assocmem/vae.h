@@ -23,8 +23,10 @@
  *     R  (L1)  = (1 / (N C)) sum_{n,c,h,w} |x - x_hat|
  *              (mean over channels per pixel, summed over pixels, averaged
  *              over the batch); MSE and BCE use the same reduction with
- *              (x - x_hat)^2 and -[x log x_hat + (1-x) log(1-x_hat)]
- *              (log arguments clamped at 1e-7);
+ *              (x - x_hat)^2 and -[x log x_hat + (1-x) log(1-x_hat)];
+ *              BCE is computed stably from the last layer's
+ *              pre-activation u as logits (x_hat = sigmoid(u); with a
+ *              LINEAR output u is still read as logits);
  *     KL = (1/N) sum_n -1/2 sum_k (1 + log sigma^2 - mu^2 - sigma^2).
  * Weights are initialised Glorot-uniform (biases zero, batch-norm gamma 1,
  * beta 0, running mean 0, running variance 1), as Keras does.
@@ -230,9 +232,9 @@ AMEM_API int amem_vae_add_encoder_conv(amem_vae *v, size_t filters,
 /*
  * amem_vae_set_decoder_input: the shape channels x height x width that the
  * decoder's dense layer produces from z (reshaped). Default when never set:
- * the shape of the last encoder feature map (or the image's shape when the
- * encoder has no convolution). Returns AMEM_OK, AMEM_E_NULL, AMEM_E_STATE,
- * AMEM_E_DIM (0 or above 4096).
+ * the image's shape when the decoder has no conv layer, else the shape of
+ * the last encoder feature map (the image's with no encoder conv either).
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_STATE, AMEM_E_DIM (0 or above 4096).
  */
 AMEM_API int amem_vae_set_decoder_input(amem_vae *v, size_t channels,
                                         size_t height, size_t width);
