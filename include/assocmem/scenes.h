@@ -9,8 +9,8 @@
  * Images are float32 in [0, 1]. Colour images are channel-planar
  * (3 x H x W per image: all red, then all green, then all blue — the
  * NCHW layout amem_vae takes); greyscale images are H x W. Both generators
- * are deterministic: the same arguments give the same bytes on every
- * platform (no threads, only the seeded generator of the library).
+ * are deterministic: the same arguments give the same images (factors are
+ * drawn from the library's seeded generator; no threads, no global state).
  */
 #ifndef ASSOCMEM_SCENES_H
 #define ASSOCMEM_SCENES_H
