@@ -17,7 +17,7 @@ The library is found through $ASSOCMEM_LIBRARY, then the repository's
 lib/libassocmem.so, then the system search path.
 """
 
-from . import data
+from . import data, probes, scenes
 from ._core import (__version__, get_num_threads, last_error, library_path,
                     set_num_threads, strerror, version, version_info)
 from ._ffi import ENUMS, STATUS_MESSAGES
@@ -31,7 +31,9 @@ from .errors import (ArgumentError, AssocMemError, CancelledError,
                      OutOfMemoryError, RangeError, StateError,
                      UnsupportedError)
 from .hopfield import Hopfield, Kind, Noise, Order, Param, Update, param_bounds
+from .probes import Probe, tsne
 from .progress import ProgressCallback, progress_callback
+from .vae import Vae
 
 __all__ = [
     "__version__", "version", "version_info", "library_path",
@@ -39,6 +41,7 @@ __all__ = [
     "ENUMS", "STATUS_MESSAGES", "data",
     "Hopfield", "Kind", "Param", "Update", "Order", "Noise", "param_bounds",
     "ProgressCallback", "progress_callback",
+    "Vae", "Probe", "tsne", "probes", "scenes",
     "AssocMemError", "NullArgumentError", "ArgumentError", "DimensionError",
     "RangeError", "NonFiniteError", "OutOfMemoryError", "InputOutputError",
     "FormatError", "CancelledError", "StateError", "UnsupportedError",
