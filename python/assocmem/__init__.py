@@ -17,7 +17,7 @@ The library is found through $ASSOCMEM_LIBRARY, then the repository's
 lib/libassocmem.so, then the system search path.
 """
 
-from . import data
+from . import data, probes, scenes
 from ._core import (__version__, get_num_threads, last_error, library_path,
                     set_num_threads, strerror, version, version_info)
 from ._ffi import ENUMS, STATUS_MESSAGES
@@ -36,7 +36,9 @@ from . import capacity, diffusion
 from .capacity import bootstrap_mean, capacity_bootstrap, capacity_search
 from .diffusion import Diffusion
 from .kvmem import HISTORY_COLUMNS, KVMemory, KVParam, RULE_PARAMS, TVT, TVTParam
+from .probes import Probe, tsne
 from .progress import ProgressCallback, progress_callback
+from .vae import Vae
 
 __all__ = [
     "__version__", "version", "version_info", "library_path",
@@ -48,6 +50,7 @@ __all__ = [
     "capacity_bootstrap",
     "KVMemory", "TVT", "KVParam", "TVTParam", "RULE_PARAMS", "HISTORY_COLUMNS",
     "ProgressCallback", "progress_callback",
+    "Vae", "Probe", "tsne", "probes", "scenes",
     "AssocMemError", "NullArgumentError", "ArgumentError", "DimensionError",
     "RangeError", "NonFiniteError", "OutOfMemoryError", "InputOutputError",
     "FormatError", "CancelledError", "StateError", "UnsupportedError",

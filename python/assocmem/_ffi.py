@@ -25,8 +25,16 @@ class amem_kvmem(_c.Structure):
     """Opaque struct amem_kvmem."""
 
 
+class amem_probe(_c.Structure):
+    """Opaque struct amem_probe."""
+
+
 class amem_tvt(_c.Structure):
     """Opaque struct amem_tvt."""
+
+
+class amem_vae(_c.Structure):
+    """Opaque struct amem_vae."""
 
 
 # ---- callback types ----
@@ -44,7 +52,12 @@ AMEM_IDX_MAX_BYTES = 1073741824
 AMEM_KVMEM_RULE_FIRST = 3
 AMEM_KVMEM_RULE_COUNT = 11
 AMEM_KVMEM_HISTORY_COLS = 15
+AMEM_SHAPES3D_SIZE = 64
+AMEM_SHAPES3D_CHANNELS = 3
+AMEM_SHAPES3D_FACTOR_COUNT = 6
+AMEM_SOLID_COUNT = 5
 AMEM_TVT_HISTORY_COLS = 4
+AMEM_VAE_MAX_LAYERS = 16
 
 # ---- enum constants ----
 # enum amem_status (common.h)
@@ -205,6 +218,43 @@ AMEM_KVMEM_DECAY_PASSIVE = 1
 # enum amem_kvmem_advance (kvmem.h)
 AMEM_KVMEM_ADVANCE_EVERY_WRITE = 0
 AMEM_KVMEM_ADVANCE_WHEN_STORED = 1
+# enum amem_probe_kind (probes.h)
+AMEM_PROBE_SVC = 0
+AMEM_PROBE_SOFTMAX = 1
+# enum amem_probe_param (probes.h)
+AMEM_PROBE_C = 0
+AMEM_PROBE_GAMMA = 1
+AMEM_PROBE_TOLERANCE = 2
+AMEM_PROBE_MAX_ITER = 3
+AMEM_PROBE_MULTICLASS = 4
+AMEM_PROBE_STANDARDIZE = 5
+AMEM_PROBE_EPOCHS = 6
+AMEM_PROBE_LEARNING_RATE = 7
+AMEM_PROBE_L2 = 8
+AMEM_PROBE_BATCH_SIZE = 9
+AMEM_PROBE_SEED = 10
+AMEM_PROBE_PARAM_COUNT = 11
+# enum amem_probe_multiclass (probes.h)
+AMEM_PROBE_OVO = 0
+AMEM_PROBE_OVR = 1
+# enum amem_shapes3d_factor (scenes.h)
+AMEM_SHAPES3D_FLOOR_HUE = 0
+AMEM_SHAPES3D_WALL_HUE = 1
+AMEM_SHAPES3D_OBJECT_HUE = 2
+AMEM_SHAPES3D_SCALE = 3
+AMEM_SHAPES3D_SHAPE = 4
+AMEM_SHAPES3D_ORIENTATION = 5
+# enum amem_shapes3d_shape (scenes.h)
+AMEM_SHAPES3D_CUBE = 0
+AMEM_SHAPES3D_CYLINDER = 1
+AMEM_SHAPES3D_SPHERE = 2
+AMEM_SHAPES3D_CAPSULE = 3
+# enum amem_solid (scenes.h)
+AMEM_SOLID_TETRAHEDRON = 0
+AMEM_SOLID_CUBE = 1
+AMEM_SOLID_OCTAHEDRON = 2
+AMEM_SOLID_DODECAHEDRON = 3
+AMEM_SOLID_ICOSAHEDRON = 4
 # enum amem_tvt_param (tvt.h)
 AMEM_TVT_SEED = 0
 AMEM_TVT_SIGN_OUTPUT = 1
@@ -214,6 +264,54 @@ AMEM_TVT_TRAIN_MIN_LEN = 4
 AMEM_TVT_TRAIN_MAX_LEN = 5
 AMEM_TVT_TRAIN_ZERO_FRACTION = 6
 AMEM_TVT_PARAM_COUNT = 7
+# enum amem_vae_preset (vae.h)
+AMEM_VAE_PRESET_SEED2022 = 0
+AMEM_VAE_PRESET_COLOR64 = 1
+AMEM_VAE_PRESET_DIGITS28 = 2
+# enum amem_vae_param (vae.h)
+AMEM_VAE_LATENT = 0
+AMEM_VAE_POOL = 1
+AMEM_VAE_ACTIVATION = 2
+AMEM_VAE_LEAKY_SLOPE = 3
+AMEM_VAE_BATCH_NORM = 4
+AMEM_VAE_OUTPUT = 5
+AMEM_VAE_DROPOUT = 6
+AMEM_VAE_LOSS = 7
+AMEM_VAE_KL_WEIGHT = 8
+AMEM_VAE_OPTIMIZER = 9
+AMEM_VAE_LEARNING_RATE = 10
+AMEM_VAE_BATCH_SIZE = 11
+AMEM_VAE_EPOCHS = 12
+AMEM_VAE_PATIENCE = 13
+AMEM_VAE_SEED = 14
+AMEM_VAE_BN_MOMENTUM = 15
+AMEM_VAE_BN_EPS = 16
+AMEM_VAE_REPLAY_NOISE = 17
+AMEM_VAE_REPLAY_FRESH = 18
+AMEM_VAE_REPLAY_GAIN = 19
+AMEM_VAE_REPLAY_OFFSET = 20
+AMEM_VAE_PARAM_COUNT = 21
+# enum amem_vae_pool (vae.h)
+AMEM_VAE_POOL_GLOBAL_AVG = 0
+AMEM_VAE_POOL_FLATTEN = 1
+# enum amem_vae_activation (vae.h)
+AMEM_VAE_ACT_RELU = 0
+AMEM_VAE_ACT_LEAKY_RELU = 1
+AMEM_VAE_ACT_TANH = 2
+AMEM_VAE_ACT_SIGMOID = 3
+# enum amem_vae_output (vae.h)
+AMEM_VAE_OUTPUT_SIGMOID = 0
+AMEM_VAE_OUTPUT_LINEAR = 1
+# enum amem_vae_loss (vae.h)
+AMEM_VAE_LOSS_L1 = 0
+AMEM_VAE_LOSS_MSE = 1
+AMEM_VAE_LOSS_BCE = 2
+# enum amem_vae_optimizer (vae.h)
+AMEM_VAE_OPT_ADAM = 0
+AMEM_VAE_OPT_AMSGRAD = 1
+# enum amem_vae_noise (vae.h)
+AMEM_VAE_NOISE_UNIFORM = 0
+AMEM_VAE_NOISE_SIGNS = 1
 
 # enum name -> {member: value}
 ENUMS = {
@@ -396,6 +494,49 @@ ENUMS = {
         'AMEM_KVMEM_ADVANCE_EVERY_WRITE': 0,
         'AMEM_KVMEM_ADVANCE_WHEN_STORED': 1,
     },
+    'amem_probe_kind': {
+        'AMEM_PROBE_SVC': 0,
+        'AMEM_PROBE_SOFTMAX': 1,
+    },
+    'amem_probe_param': {
+        'AMEM_PROBE_C': 0,
+        'AMEM_PROBE_GAMMA': 1,
+        'AMEM_PROBE_TOLERANCE': 2,
+        'AMEM_PROBE_MAX_ITER': 3,
+        'AMEM_PROBE_MULTICLASS': 4,
+        'AMEM_PROBE_STANDARDIZE': 5,
+        'AMEM_PROBE_EPOCHS': 6,
+        'AMEM_PROBE_LEARNING_RATE': 7,
+        'AMEM_PROBE_L2': 8,
+        'AMEM_PROBE_BATCH_SIZE': 9,
+        'AMEM_PROBE_SEED': 10,
+        'AMEM_PROBE_PARAM_COUNT': 11,
+    },
+    'amem_probe_multiclass': {
+        'AMEM_PROBE_OVO': 0,
+        'AMEM_PROBE_OVR': 1,
+    },
+    'amem_shapes3d_factor': {
+        'AMEM_SHAPES3D_FLOOR_HUE': 0,
+        'AMEM_SHAPES3D_WALL_HUE': 1,
+        'AMEM_SHAPES3D_OBJECT_HUE': 2,
+        'AMEM_SHAPES3D_SCALE': 3,
+        'AMEM_SHAPES3D_SHAPE': 4,
+        'AMEM_SHAPES3D_ORIENTATION': 5,
+    },
+    'amem_shapes3d_shape': {
+        'AMEM_SHAPES3D_CUBE': 0,
+        'AMEM_SHAPES3D_CYLINDER': 1,
+        'AMEM_SHAPES3D_SPHERE': 2,
+        'AMEM_SHAPES3D_CAPSULE': 3,
+    },
+    'amem_solid': {
+        'AMEM_SOLID_TETRAHEDRON': 0,
+        'AMEM_SOLID_CUBE': 1,
+        'AMEM_SOLID_OCTAHEDRON': 2,
+        'AMEM_SOLID_DODECAHEDRON': 3,
+        'AMEM_SOLID_ICOSAHEDRON': 4,
+    },
     'amem_tvt_param': {
         'AMEM_TVT_SEED': 0,
         'AMEM_TVT_SIGN_OUTPUT': 1,
@@ -405,6 +546,62 @@ ENUMS = {
         'AMEM_TVT_TRAIN_MAX_LEN': 5,
         'AMEM_TVT_TRAIN_ZERO_FRACTION': 6,
         'AMEM_TVT_PARAM_COUNT': 7,
+    },
+    'amem_vae_preset': {
+        'AMEM_VAE_PRESET_SEED2022': 0,
+        'AMEM_VAE_PRESET_COLOR64': 1,
+        'AMEM_VAE_PRESET_DIGITS28': 2,
+    },
+    'amem_vae_param': {
+        'AMEM_VAE_LATENT': 0,
+        'AMEM_VAE_POOL': 1,
+        'AMEM_VAE_ACTIVATION': 2,
+        'AMEM_VAE_LEAKY_SLOPE': 3,
+        'AMEM_VAE_BATCH_NORM': 4,
+        'AMEM_VAE_OUTPUT': 5,
+        'AMEM_VAE_DROPOUT': 6,
+        'AMEM_VAE_LOSS': 7,
+        'AMEM_VAE_KL_WEIGHT': 8,
+        'AMEM_VAE_OPTIMIZER': 9,
+        'AMEM_VAE_LEARNING_RATE': 10,
+        'AMEM_VAE_BATCH_SIZE': 11,
+        'AMEM_VAE_EPOCHS': 12,
+        'AMEM_VAE_PATIENCE': 13,
+        'AMEM_VAE_SEED': 14,
+        'AMEM_VAE_BN_MOMENTUM': 15,
+        'AMEM_VAE_BN_EPS': 16,
+        'AMEM_VAE_REPLAY_NOISE': 17,
+        'AMEM_VAE_REPLAY_FRESH': 18,
+        'AMEM_VAE_REPLAY_GAIN': 19,
+        'AMEM_VAE_REPLAY_OFFSET': 20,
+        'AMEM_VAE_PARAM_COUNT': 21,
+    },
+    'amem_vae_pool': {
+        'AMEM_VAE_POOL_GLOBAL_AVG': 0,
+        'AMEM_VAE_POOL_FLATTEN': 1,
+    },
+    'amem_vae_activation': {
+        'AMEM_VAE_ACT_RELU': 0,
+        'AMEM_VAE_ACT_LEAKY_RELU': 1,
+        'AMEM_VAE_ACT_TANH': 2,
+        'AMEM_VAE_ACT_SIGMOID': 3,
+    },
+    'amem_vae_output': {
+        'AMEM_VAE_OUTPUT_SIGMOID': 0,
+        'AMEM_VAE_OUTPUT_LINEAR': 1,
+    },
+    'amem_vae_loss': {
+        'AMEM_VAE_LOSS_L1': 0,
+        'AMEM_VAE_LOSS_MSE': 1,
+        'AMEM_VAE_LOSS_BCE': 2,
+    },
+    'amem_vae_optimizer': {
+        'AMEM_VAE_OPT_ADAM': 0,
+        'AMEM_VAE_OPT_AMSGRAD': 1,
+    },
+    'amem_vae_noise': {
+        'AMEM_VAE_NOISE_UNIFORM': 0,
+        'AMEM_VAE_NOISE_SIGNS': 1,
     },
 }
 
@@ -663,6 +860,40 @@ FUNCTIONS = {
     'amem_kvmem_load': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(amem_kvmem))], ('path', 'out',), 'kvmem.h'),
     # int amem_kvmem_load_mem(const void *data, size_t len, amem_kvmem **out)
     'amem_kvmem_load_mem': (_c.c_int, [_c.c_void_p, _c.c_size_t, _c.POINTER(_c.POINTER(amem_kvmem))], ('data', 'len', 'out',), 'kvmem.h'),
+    # int amem_probe_create(int kind, amem_probe **out)
+    'amem_probe_create': (_c.c_int, [_c.c_int, _c.POINTER(_c.POINTER(amem_probe))], ('kind', 'out',), 'probes.h'),
+    # void amem_probe_free(amem_probe *p)
+    'amem_probe_free': (None, [_c.POINTER(amem_probe)], ('p',), 'probes.h'),
+    # int amem_probe_set(amem_probe *p, int param, double value)
+    'amem_probe_set': (_c.c_int, [_c.POINTER(amem_probe), _c.c_int, _c.c_double], ('p', 'param', 'value',), 'probes.h'),
+    # int amem_probe_get(const amem_probe *p, int param, double *value)
+    'amem_probe_get': (_c.c_int, [_c.POINTER(amem_probe), _c.c_int, _c.POINTER(_c.c_double)], ('p', 'param', 'value',), 'probes.h'),
+    # int amem_probe_param_bounds(int param, double *min, double *max, int *integer)
+    'amem_probe_param_bounds': (_c.c_int, [_c.c_int, _c.POINTER(_c.c_double), _c.POINTER(_c.c_double), _c.POINTER(_c.c_int)], ('param', 'min', 'max', 'integer',), 'probes.h'),
+    # int amem_probe_fit(amem_probe *p, const float *x, const int32_t *labels, size_t n, size_t dim)
+    'amem_probe_fit': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int32), _c.c_size_t, _c.c_size_t], ('p', 'x', 'labels', 'n', 'dim',), 'probes.h'),
+    # int amem_probe_predict(const amem_probe *p, const float *x, size_t n, size_t dim, int32_t *labels)
+    'amem_probe_predict': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.c_int32)], ('p', 'x', 'n', 'dim', 'labels',), 'probes.h'),
+    # int amem_probe_scores(const amem_probe *p, const float *x, size_t n, size_t dim, float *scores)
+    'amem_probe_scores': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.c_float)], ('p', 'x', 'n', 'dim', 'scores',), 'probes.h'),
+    # int amem_probe_accuracy(const amem_probe *p, const float *x, const int32_t *labels, size_t n, size_t dim, double *accuracy)
+    'amem_probe_accuracy': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int32), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.c_double)], ('p', 'x', 'labels', 'n', 'dim', 'accuracy',), 'probes.h'),
+    # int amem_probe_classes(const amem_probe *p, size_t *out)
+    'amem_probe_classes': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_size_t)], ('p', 'out',), 'probes.h'),
+    # int amem_probe_support_count(const amem_probe *p, size_t *out)
+    'amem_probe_support_count': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_size_t)], ('p', 'out',), 'probes.h'),
+    # int amem_tsne(const float *x, size_t n, size_t dim, size_t out_dim, double perplexity, size_t iterations, uint64_t seed, float *y, amem_progress_fn progress, void *user)
+    'amem_tsne': (_c.c_int, [_c.POINTER(_c.c_float), _c.c_size_t, _c.c_size_t, _c.c_size_t, _c.c_double, _c.c_size_t, _c.c_uint64, _c.POINTER(_c.c_float), amem_progress_fn, _c.c_void_p], ('x', 'n', 'dim', 'out_dim', 'perplexity', 'iterations', 'seed', 'y', 'progress', 'user',), 'probes.h'),
+    # int amem_shapes3d_levels(int factor, int *levels)
+    'amem_shapes3d_levels': (_c.c_int, [_c.c_int, _c.POINTER(_c.c_int)], ('factor', 'levels',), 'scenes.h'),
+    # int amem_shapes3d_render(const int32_t *factors, size_t count, float *images)
+    'amem_shapes3d_render': (_c.c_int, [_c.POINTER(_c.c_int32), _c.c_size_t, _c.POINTER(_c.c_float)], ('factors', 'count', 'images',), 'scenes.h'),
+    # int amem_shapes3d_generate(size_t count, uint64_t seed, float *images, int32_t *factors)
+    'amem_shapes3d_generate': (_c.c_int, [_c.c_size_t, _c.c_uint64, _c.POINTER(_c.c_float), _c.POINTER(_c.c_int32)], ('count', 'seed', 'images', 'factors',), 'scenes.h'),
+    # int amem_solids_render(const int32_t *labels, const float *rotations, size_t count, size_t size, float *images)
+    'amem_solids_render': (_c.c_int, [_c.POINTER(_c.c_int32), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.c_float)], ('labels', 'rotations', 'count', 'size', 'images',), 'scenes.h'),
+    # int amem_solids_generate(size_t count, size_t size, uint64_t seed, float *images, int32_t *labels, float *rotations)
+    'amem_solids_generate': (_c.c_int, [_c.c_size_t, _c.c_size_t, _c.c_uint64, _c.POINTER(_c.c_float), _c.POINTER(_c.c_int32), _c.POINTER(_c.c_float)], ('count', 'size', 'seed', 'images', 'labels', 'rotations',), 'scenes.h'),
     # int amem_tvt_create(size_t key_dim, size_t slots, size_t value_dim, amem_tvt **out)
     'amem_tvt_create': (_c.c_int, [_c.c_size_t, _c.c_size_t, _c.c_size_t, _c.POINTER(_c.POINTER(amem_tvt))], ('key_dim', 'slots', 'value_dim', 'out',), 'tvt.h'),
     # void amem_tvt_free(amem_tvt *h)
@@ -703,6 +934,68 @@ FUNCTIONS = {
     'amem_tvt_load': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(amem_tvt))], ('path', 'out',), 'tvt.h'),
     # int amem_tvt_load_mem(const void *data, size_t len, amem_tvt **out)
     'amem_tvt_load_mem': (_c.c_int, [_c.c_void_p, _c.c_size_t, _c.POINTER(_c.POINTER(amem_tvt))], ('data', 'len', 'out',), 'tvt.h'),
+    # int amem_vae_create(size_t channels, size_t height, size_t width, amem_vae **out)
+    'amem_vae_create': (_c.c_int, [_c.c_size_t, _c.c_size_t, _c.c_size_t, _c.POINTER(_c.POINTER(amem_vae))], ('channels', 'height', 'width', 'out',), 'vae.h'),
+    # int amem_vae_create_preset(int preset, uint64_t seed, amem_vae **out)
+    'amem_vae_create_preset': (_c.c_int, [_c.c_int, _c.c_uint64, _c.POINTER(_c.POINTER(amem_vae))], ('preset', 'seed', 'out',), 'vae.h'),
+    # void amem_vae_free(amem_vae *v)
+    'amem_vae_free': (None, [_c.POINTER(amem_vae)], ('v',), 'vae.h'),
+    # int amem_vae_add_encoder_conv(amem_vae *v, size_t filters, size_t kernel, size_t stride, size_t padding)
+    'amem_vae_add_encoder_conv': (_c.c_int, [_c.POINTER(amem_vae), _c.c_size_t, _c.c_size_t, _c.c_size_t, _c.c_size_t], ('v', 'filters', 'kernel', 'stride', 'padding',), 'vae.h'),
+    # int amem_vae_set_decoder_input(amem_vae *v, size_t channels, size_t height, size_t width)
+    'amem_vae_set_decoder_input': (_c.c_int, [_c.POINTER(amem_vae), _c.c_size_t, _c.c_size_t, _c.c_size_t], ('v', 'channels', 'height', 'width',), 'vae.h'),
+    # int amem_vae_add_decoder_conv(amem_vae *v, size_t upsample, size_t filters, size_t kernel, size_t stride, size_t padding)
+    'amem_vae_add_decoder_conv': (_c.c_int, [_c.POINTER(amem_vae), _c.c_size_t, _c.c_size_t, _c.c_size_t, _c.c_size_t, _c.c_size_t], ('v', 'upsample', 'filters', 'kernel', 'stride', 'padding',), 'vae.h'),
+    # int amem_vae_build(amem_vae *v)
+    'amem_vae_build': (_c.c_int, [_c.POINTER(amem_vae)], ('v',), 'vae.h'),
+    # int amem_vae_is_built(const amem_vae *v, int *out)
+    'amem_vae_is_built': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_int)], ('v', 'out',), 'vae.h'),
+    # int amem_vae_input_shape(const amem_vae *v, size_t *channels, size_t *height, size_t *width)
+    'amem_vae_input_shape': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t)], ('v', 'channels', 'height', 'width',), 'vae.h'),
+    # int amem_vae_input_dim(const amem_vae *v, size_t *out)
+    'amem_vae_input_dim': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_size_t)], ('v', 'out',), 'vae.h'),
+    # int amem_vae_latent_dim(const amem_vae *v, size_t *out)
+    'amem_vae_latent_dim': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_size_t)], ('v', 'out',), 'vae.h'),
+    # int amem_vae_param_count(const amem_vae *v, size_t *out)
+    'amem_vae_param_count': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_size_t)], ('v', 'out',), 'vae.h'),
+    # int amem_vae_layer_count(const amem_vae *v, size_t *encoder, size_t *decoder)
+    'amem_vae_layer_count': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t)], ('v', 'encoder', 'decoder',), 'vae.h'),
+    # int amem_vae_set(amem_vae *v, int param, double value)
+    'amem_vae_set': (_c.c_int, [_c.POINTER(amem_vae), _c.c_int, _c.c_double], ('v', 'param', 'value',), 'vae.h'),
+    # int amem_vae_get(const amem_vae *v, int param, double *value)
+    'amem_vae_get': (_c.c_int, [_c.POINTER(amem_vae), _c.c_int, _c.POINTER(_c.c_double)], ('v', 'param', 'value',), 'vae.h'),
+    # int amem_vae_param_bounds(int param, double *min, double *max, int *integer)
+    'amem_vae_param_bounds': (_c.c_int, [_c.c_int, _c.POINTER(_c.c_double), _c.POINTER(_c.c_double), _c.POINTER(_c.c_int)], ('param', 'min', 'max', 'integer',), 'vae.h'),
+    # int amem_vae_train(amem_vae *v, const float *images, size_t n, amem_progress_fn progress, void *user, size_t *epochs_run, double *final_loss)
+    'amem_vae_train': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.c_size_t, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_double)], ('v', 'images', 'n', 'progress', 'user', 'epochs_run', 'final_loss',), 'vae.h'),
+    # int amem_vae_loss(amem_vae *v, const float *images, size_t n, double *recon, double *kl)
+    'amem_vae_loss': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_double), _c.POINTER(_c.c_double)], ('v', 'images', 'n', 'recon', 'kl',), 'vae.h'),
+    # int amem_vae_encode(amem_vae *v, const float *images, size_t n, float *mu, float *logvar)
+    'amem_vae_encode': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('v', 'images', 'n', 'mu', 'logvar',), 'vae.h'),
+    # int amem_vae_decode(amem_vae *v, const float *z, size_t n, float *images)
+    'amem_vae_decode': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float)], ('v', 'z', 'n', 'images',), 'vae.h'),
+    # int amem_vae_reconstruct(amem_vae *v, const float *images, size_t n, float *out)
+    'amem_vae_reconstruct': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float)], ('v', 'images', 'n', 'out',), 'vae.h'),
+    # int amem_vae_recall(amem_vae *v, const float *images, const float *mask, float fill, size_t n, float *out)
+    'amem_vae_recall': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_float, _c.c_size_t, _c.POINTER(_c.c_float)], ('v', 'images', 'mask', 'fill', 'n', 'out',), 'vae.h'),
+    # int amem_vae_sample(amem_vae *v, size_t n, float *out, float *z)
+    'amem_vae_sample': (_c.c_int, [_c.POINTER(amem_vae), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('v', 'n', 'out', 'z',), 'vae.h'),
+    # int amem_vae_interpolate(amem_vae *v, const float *a, const float *b, size_t steps, float *out)
+    'amem_vae_interpolate': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float)], ('v', 'a', 'b', 'steps', 'out',), 'vae.h'),
+    # int amem_vae_arithmetic(amem_vae *v, const float *a, const float *b, const float *c, size_t n, float *out)
+    'amem_vae_arithmetic': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float)], ('v', 'a', 'b', 'c', 'n', 'out',), 'vae.h'),
+    # int amem_vae_replays(amem_vae *v, amem_hopfield *teacher, size_t n, float *out)
+    'amem_vae_replays': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(amem_hopfield), _c.c_size_t, _c.POINTER(_c.c_float)], ('v', 'teacher', 'n', 'out',), 'vae.h'),
+    # int amem_vae_consolidate(amem_vae *v, amem_hopfield *teacher, size_t n_replays, amem_progress_fn progress, void *user, size_t *epochs_run, double *final_loss)
+    'amem_vae_consolidate': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(amem_hopfield), _c.c_size_t, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_double)], ('v', 'teacher', 'n_replays', 'progress', 'user', 'epochs_run', 'final_loss',), 'vae.h'),
+    # int amem_vae_save(const amem_vae *v, const char *path)
+    'amem_vae_save': (_c.c_int, [_c.POINTER(amem_vae), _c.c_char_p], ('v', 'path',), 'vae.h'),
+    # int amem_vae_save_mem(const amem_vae *v, void **data, size_t *len)
+    'amem_vae_save_mem': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_void_p), _c.POINTER(_c.c_size_t)], ('v', 'data', 'len',), 'vae.h'),
+    # int amem_vae_load(const char *path, amem_vae **out)
+    'amem_vae_load': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(amem_vae))], ('path', 'out',), 'vae.h'),
+    # int amem_vae_load_mem(const void *data, size_t len, amem_vae **out)
+    'amem_vae_load_mem': (_c.c_int, [_c.c_void_p, _c.c_size_t, _c.POINTER(_c.POINTER(amem_vae))], ('data', 'len', 'out',), 'vae.h'),
 }
 
 

@@ -10,7 +10,9 @@ mutable struct amem_dam end
 mutable struct amem_diffusion end
 mutable struct amem_hopfield end
 mutable struct amem_kvmem end
+mutable struct amem_probe end
 mutable struct amem_tvt end
+mutable struct amem_vae end
 
 # ---- callback types: pass a @cfunction pointer ----
 # int (*amem_progress_fn)(void *user, const char *stage, long done, long total, double metric)
@@ -27,7 +29,12 @@ const AMEM_IDX_MAX_BYTES = 1073741824
 const AMEM_KVMEM_RULE_FIRST = 3
 const AMEM_KVMEM_RULE_COUNT = 11
 const AMEM_KVMEM_HISTORY_COLS = 15
+const AMEM_SHAPES3D_SIZE = 64
+const AMEM_SHAPES3D_CHANNELS = 3
+const AMEM_SHAPES3D_FACTOR_COUNT = 6
+const AMEM_SOLID_COUNT = 5
 const AMEM_TVT_HISTORY_COLS = 4
+const AMEM_VAE_MAX_LAYERS = 16
 
 # ---- enum constants ----
 # enum amem_status (common.h)
@@ -188,6 +195,43 @@ const AMEM_KVMEM_DECAY_PASSIVE = 1
 # enum amem_kvmem_advance (kvmem.h)
 const AMEM_KVMEM_ADVANCE_EVERY_WRITE = 0
 const AMEM_KVMEM_ADVANCE_WHEN_STORED = 1
+# enum amem_probe_kind (probes.h)
+const AMEM_PROBE_SVC = 0
+const AMEM_PROBE_SOFTMAX = 1
+# enum amem_probe_param (probes.h)
+const AMEM_PROBE_C = 0
+const AMEM_PROBE_GAMMA = 1
+const AMEM_PROBE_TOLERANCE = 2
+const AMEM_PROBE_MAX_ITER = 3
+const AMEM_PROBE_MULTICLASS = 4
+const AMEM_PROBE_STANDARDIZE = 5
+const AMEM_PROBE_EPOCHS = 6
+const AMEM_PROBE_LEARNING_RATE = 7
+const AMEM_PROBE_L2 = 8
+const AMEM_PROBE_BATCH_SIZE = 9
+const AMEM_PROBE_SEED = 10
+const AMEM_PROBE_PARAM_COUNT = 11
+# enum amem_probe_multiclass (probes.h)
+const AMEM_PROBE_OVO = 0
+const AMEM_PROBE_OVR = 1
+# enum amem_shapes3d_factor (scenes.h)
+const AMEM_SHAPES3D_FLOOR_HUE = 0
+const AMEM_SHAPES3D_WALL_HUE = 1
+const AMEM_SHAPES3D_OBJECT_HUE = 2
+const AMEM_SHAPES3D_SCALE = 3
+const AMEM_SHAPES3D_SHAPE = 4
+const AMEM_SHAPES3D_ORIENTATION = 5
+# enum amem_shapes3d_shape (scenes.h)
+const AMEM_SHAPES3D_CUBE = 0
+const AMEM_SHAPES3D_CYLINDER = 1
+const AMEM_SHAPES3D_SPHERE = 2
+const AMEM_SHAPES3D_CAPSULE = 3
+# enum amem_solid (scenes.h)
+const AMEM_SOLID_TETRAHEDRON = 0
+const AMEM_SOLID_CUBE = 1
+const AMEM_SOLID_OCTAHEDRON = 2
+const AMEM_SOLID_DODECAHEDRON = 3
+const AMEM_SOLID_ICOSAHEDRON = 4
 # enum amem_tvt_param (tvt.h)
 const AMEM_TVT_SEED = 0
 const AMEM_TVT_SIGN_OUTPUT = 1
@@ -197,6 +241,54 @@ const AMEM_TVT_TRAIN_MIN_LEN = 4
 const AMEM_TVT_TRAIN_MAX_LEN = 5
 const AMEM_TVT_TRAIN_ZERO_FRACTION = 6
 const AMEM_TVT_PARAM_COUNT = 7
+# enum amem_vae_preset (vae.h)
+const AMEM_VAE_PRESET_SEED2022 = 0
+const AMEM_VAE_PRESET_COLOR64 = 1
+const AMEM_VAE_PRESET_DIGITS28 = 2
+# enum amem_vae_param (vae.h)
+const AMEM_VAE_LATENT = 0
+const AMEM_VAE_POOL = 1
+const AMEM_VAE_ACTIVATION = 2
+const AMEM_VAE_LEAKY_SLOPE = 3
+const AMEM_VAE_BATCH_NORM = 4
+const AMEM_VAE_OUTPUT = 5
+const AMEM_VAE_DROPOUT = 6
+const AMEM_VAE_LOSS = 7
+const AMEM_VAE_KL_WEIGHT = 8
+const AMEM_VAE_OPTIMIZER = 9
+const AMEM_VAE_LEARNING_RATE = 10
+const AMEM_VAE_BATCH_SIZE = 11
+const AMEM_VAE_EPOCHS = 12
+const AMEM_VAE_PATIENCE = 13
+const AMEM_VAE_SEED = 14
+const AMEM_VAE_BN_MOMENTUM = 15
+const AMEM_VAE_BN_EPS = 16
+const AMEM_VAE_REPLAY_NOISE = 17
+const AMEM_VAE_REPLAY_FRESH = 18
+const AMEM_VAE_REPLAY_GAIN = 19
+const AMEM_VAE_REPLAY_OFFSET = 20
+const AMEM_VAE_PARAM_COUNT = 21
+# enum amem_vae_pool (vae.h)
+const AMEM_VAE_POOL_GLOBAL_AVG = 0
+const AMEM_VAE_POOL_FLATTEN = 1
+# enum amem_vae_activation (vae.h)
+const AMEM_VAE_ACT_RELU = 0
+const AMEM_VAE_ACT_LEAKY_RELU = 1
+const AMEM_VAE_ACT_TANH = 2
+const AMEM_VAE_ACT_SIGMOID = 3
+# enum amem_vae_output (vae.h)
+const AMEM_VAE_OUTPUT_SIGMOID = 0
+const AMEM_VAE_OUTPUT_LINEAR = 1
+# enum amem_vae_loss (vae.h)
+const AMEM_VAE_LOSS_L1 = 0
+const AMEM_VAE_LOSS_MSE = 1
+const AMEM_VAE_LOSS_BCE = 2
+# enum amem_vae_optimizer (vae.h)
+const AMEM_VAE_OPT_ADAM = 0
+const AMEM_VAE_OPT_AMSGRAD = 1
+# enum amem_vae_noise (vae.h)
+const AMEM_VAE_NOISE_UNIFORM = 0
+const AMEM_VAE_NOISE_SIGNS = 1
 
 # status value => message (AMEM_STATUS_LIST)
 const AMEM_STATUS_MESSAGES = Dict{Int,String}(
@@ -1310,6 +1402,163 @@ function amem_kvmem_load_mem(data, len, out)
     @ccall libassocmem.amem_kvmem_load_mem(data::Ptr{Cvoid}, len::Csize_t, out::Ptr{Ptr{amem_kvmem}})::Cint
 end
 
+# probes.h
+
+"""
+    amem_probe_create(kind, out)
+
+C: `int amem_probe_create(int kind, amem_probe **out)`
+"""
+function amem_probe_create(kind, out)
+    @ccall libassocmem.amem_probe_create(kind::Cint, out::Ptr{Ptr{amem_probe}})::Cint
+end
+
+"""
+    amem_probe_free(p)
+
+C: `void amem_probe_free(amem_probe *p)`
+"""
+function amem_probe_free(p)
+    @ccall libassocmem.amem_probe_free(p::Ptr{amem_probe})::Cvoid
+end
+
+"""
+    amem_probe_set(p, param, value)
+
+C: `int amem_probe_set(amem_probe *p, int param, double value)`
+"""
+function amem_probe_set(p, param, value)
+    @ccall libassocmem.amem_probe_set(p::Ptr{amem_probe}, param::Cint, value::Cdouble)::Cint
+end
+
+"""
+    amem_probe_get(p, param, value)
+
+C: `int amem_probe_get(const amem_probe *p, int param, double *value)`
+"""
+function amem_probe_get(p, param, value)
+    @ccall libassocmem.amem_probe_get(p::Ptr{amem_probe}, param::Cint, value::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_probe_param_bounds(param, min, max, integer)
+
+C: `int amem_probe_param_bounds(int param, double *min, double *max, int *integer)`
+"""
+function amem_probe_param_bounds(param, min, max, integer)
+    @ccall libassocmem.amem_probe_param_bounds(param::Cint, min::Ptr{Cdouble}, max::Ptr{Cdouble}, integer::Ptr{Cint})::Cint
+end
+
+"""
+    amem_probe_fit(p, x, labels, n, dim)
+
+C: `int amem_probe_fit(amem_probe *p, const float *x, const int32_t *labels, size_t n, size_t dim)`
+"""
+function amem_probe_fit(p, x, labels, n, dim)
+    @ccall libassocmem.amem_probe_fit(p::Ptr{amem_probe}, x::Ptr{Cfloat}, labels::Ptr{Int32}, n::Csize_t, dim::Csize_t)::Cint
+end
+
+"""
+    amem_probe_predict(p, x, n, dim, labels)
+
+C: `int amem_probe_predict(const amem_probe *p, const float *x, size_t n, size_t dim, int32_t *labels)`
+"""
+function amem_probe_predict(p, x, n, dim, labels)
+    @ccall libassocmem.amem_probe_predict(p::Ptr{amem_probe}, x::Ptr{Cfloat}, n::Csize_t, dim::Csize_t, labels::Ptr{Int32})::Cint
+end
+
+"""
+    amem_probe_scores(p, x, n, dim, scores)
+
+C: `int amem_probe_scores(const amem_probe *p, const float *x, size_t n, size_t dim, float *scores)`
+"""
+function amem_probe_scores(p, x, n, dim, scores)
+    @ccall libassocmem.amem_probe_scores(p::Ptr{amem_probe}, x::Ptr{Cfloat}, n::Csize_t, dim::Csize_t, scores::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_probe_accuracy(p, x, labels, n, dim, accuracy)
+
+C: `int amem_probe_accuracy(const amem_probe *p, const float *x, const int32_t *labels, size_t n, size_t dim, double *accuracy)`
+"""
+function amem_probe_accuracy(p, x, labels, n, dim, accuracy)
+    @ccall libassocmem.amem_probe_accuracy(p::Ptr{amem_probe}, x::Ptr{Cfloat}, labels::Ptr{Int32}, n::Csize_t, dim::Csize_t, accuracy::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_probe_classes(p, out)
+
+C: `int amem_probe_classes(const amem_probe *p, size_t *out)`
+"""
+function amem_probe_classes(p, out)
+    @ccall libassocmem.amem_probe_classes(p::Ptr{amem_probe}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_probe_support_count(p, out)
+
+C: `int amem_probe_support_count(const amem_probe *p, size_t *out)`
+"""
+function amem_probe_support_count(p, out)
+    @ccall libassocmem.amem_probe_support_count(p::Ptr{amem_probe}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_tsne(x, n, dim, out_dim, perplexity, iterations, seed, y, progress, user)
+
+C: `int amem_tsne(const float *x, size_t n, size_t dim, size_t out_dim, double perplexity, size_t iterations, uint64_t seed, float *y, amem_progress_fn progress, void *user)`
+"""
+function amem_tsne(x, n, dim, out_dim, perplexity, iterations, seed, y, progress, user)
+    @ccall libassocmem.amem_tsne(x::Ptr{Cfloat}, n::Csize_t, dim::Csize_t, out_dim::Csize_t, perplexity::Cdouble, iterations::Csize_t, seed::UInt64, y::Ptr{Cfloat}, progress::amem_progress_fn, user::Ptr{Cvoid})::Cint
+end
+
+# scenes.h
+
+"""
+    amem_shapes3d_levels(factor, levels)
+
+C: `int amem_shapes3d_levels(int factor, int *levels)`
+"""
+function amem_shapes3d_levels(factor, levels)
+    @ccall libassocmem.amem_shapes3d_levels(factor::Cint, levels::Ptr{Cint})::Cint
+end
+
+"""
+    amem_shapes3d_render(factors, count, images)
+
+C: `int amem_shapes3d_render(const int32_t *factors, size_t count, float *images)`
+"""
+function amem_shapes3d_render(factors, count, images)
+    @ccall libassocmem.amem_shapes3d_render(factors::Ptr{Int32}, count::Csize_t, images::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_shapes3d_generate(count, seed, images, factors)
+
+C: `int amem_shapes3d_generate(size_t count, uint64_t seed, float *images, int32_t *factors)`
+"""
+function amem_shapes3d_generate(count, seed, images, factors)
+    @ccall libassocmem.amem_shapes3d_generate(count::Csize_t, seed::UInt64, images::Ptr{Cfloat}, factors::Ptr{Int32})::Cint
+end
+
+"""
+    amem_solids_render(labels, rotations, count, size, images)
+
+C: `int amem_solids_render(const int32_t *labels, const float *rotations, size_t count, size_t size, float *images)`
+"""
+function amem_solids_render(labels, rotations, count, size, images)
+    @ccall libassocmem.amem_solids_render(labels::Ptr{Int32}, rotations::Ptr{Cfloat}, count::Csize_t, size::Csize_t, images::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_solids_generate(count, size, seed, images, labels, rotations)
+
+C: `int amem_solids_generate(size_t count, size_t size, uint64_t seed, float *images, int32_t *labels, float *rotations)`
+"""
+function amem_solids_generate(count, size, seed, images, labels, rotations)
+    @ccall libassocmem.amem_solids_generate(count::Csize_t, size::Csize_t, seed::UInt64, images::Ptr{Cfloat}, labels::Ptr{Int32}, rotations::Ptr{Cfloat})::Cint
+end
+
 # tvt.h
 
 """
@@ -1492,6 +1741,287 @@ function amem_tvt_load_mem(data, len, out)
     @ccall libassocmem.amem_tvt_load_mem(data::Ptr{Cvoid}, len::Csize_t, out::Ptr{Ptr{amem_tvt}})::Cint
 end
 
+# vae.h
+
+"""
+    amem_vae_create(channels, height, width, out)
+
+C: `int amem_vae_create(size_t channels, size_t height, size_t width, amem_vae **out)`
+"""
+function amem_vae_create(channels, height, width, out)
+    @ccall libassocmem.amem_vae_create(channels::Csize_t, height::Csize_t, width::Csize_t, out::Ptr{Ptr{amem_vae}})::Cint
+end
+
+"""
+    amem_vae_create_preset(preset, seed, out)
+
+C: `int amem_vae_create_preset(int preset, uint64_t seed, amem_vae **out)`
+"""
+function amem_vae_create_preset(preset, seed, out)
+    @ccall libassocmem.amem_vae_create_preset(preset::Cint, seed::UInt64, out::Ptr{Ptr{amem_vae}})::Cint
+end
+
+"""
+    amem_vae_free(v)
+
+C: `void amem_vae_free(amem_vae *v)`
+"""
+function amem_vae_free(v)
+    @ccall libassocmem.amem_vae_free(v::Ptr{amem_vae})::Cvoid
+end
+
+"""
+    amem_vae_add_encoder_conv(v, filters, kernel, stride, padding)
+
+C: `int amem_vae_add_encoder_conv(amem_vae *v, size_t filters, size_t kernel, size_t stride, size_t padding)`
+"""
+function amem_vae_add_encoder_conv(v, filters, kernel, stride, padding)
+    @ccall libassocmem.amem_vae_add_encoder_conv(v::Ptr{amem_vae}, filters::Csize_t, kernel::Csize_t, stride::Csize_t, padding::Csize_t)::Cint
+end
+
+"""
+    amem_vae_set_decoder_input(v, channels, height, width)
+
+C: `int amem_vae_set_decoder_input(amem_vae *v, size_t channels, size_t height, size_t width)`
+"""
+function amem_vae_set_decoder_input(v, channels, height, width)
+    @ccall libassocmem.amem_vae_set_decoder_input(v::Ptr{amem_vae}, channels::Csize_t, height::Csize_t, width::Csize_t)::Cint
+end
+
+"""
+    amem_vae_add_decoder_conv(v, upsample, filters, kernel, stride, padding)
+
+C: `int amem_vae_add_decoder_conv(amem_vae *v, size_t upsample, size_t filters, size_t kernel, size_t stride, size_t padding)`
+"""
+function amem_vae_add_decoder_conv(v, upsample, filters, kernel, stride, padding)
+    @ccall libassocmem.amem_vae_add_decoder_conv(v::Ptr{amem_vae}, upsample::Csize_t, filters::Csize_t, kernel::Csize_t, stride::Csize_t, padding::Csize_t)::Cint
+end
+
+"""
+    amem_vae_build(v)
+
+C: `int amem_vae_build(amem_vae *v)`
+"""
+function amem_vae_build(v)
+    @ccall libassocmem.amem_vae_build(v::Ptr{amem_vae})::Cint
+end
+
+"""
+    amem_vae_is_built(v, out)
+
+C: `int amem_vae_is_built(const amem_vae *v, int *out)`
+"""
+function amem_vae_is_built(v, out)
+    @ccall libassocmem.amem_vae_is_built(v::Ptr{amem_vae}, out::Ptr{Cint})::Cint
+end
+
+"""
+    amem_vae_input_shape(v, channels, height, width)
+
+C: `int amem_vae_input_shape(const amem_vae *v, size_t *channels, size_t *height, size_t *width)`
+"""
+function amem_vae_input_shape(v, channels, height, width)
+    @ccall libassocmem.amem_vae_input_shape(v::Ptr{amem_vae}, channels::Ptr{Csize_t}, height::Ptr{Csize_t}, width::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_vae_input_dim(v, out)
+
+C: `int amem_vae_input_dim(const amem_vae *v, size_t *out)`
+"""
+function amem_vae_input_dim(v, out)
+    @ccall libassocmem.amem_vae_input_dim(v::Ptr{amem_vae}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_vae_latent_dim(v, out)
+
+C: `int amem_vae_latent_dim(const amem_vae *v, size_t *out)`
+"""
+function amem_vae_latent_dim(v, out)
+    @ccall libassocmem.amem_vae_latent_dim(v::Ptr{amem_vae}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_vae_param_count(v, out)
+
+C: `int amem_vae_param_count(const amem_vae *v, size_t *out)`
+"""
+function amem_vae_param_count(v, out)
+    @ccall libassocmem.amem_vae_param_count(v::Ptr{amem_vae}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_vae_layer_count(v, encoder, decoder)
+
+C: `int amem_vae_layer_count(const amem_vae *v, size_t *encoder, size_t *decoder)`
+"""
+function amem_vae_layer_count(v, encoder, decoder)
+    @ccall libassocmem.amem_vae_layer_count(v::Ptr{amem_vae}, encoder::Ptr{Csize_t}, decoder::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_vae_set(v, param, value)
+
+C: `int amem_vae_set(amem_vae *v, int param, double value)`
+"""
+function amem_vae_set(v, param, value)
+    @ccall libassocmem.amem_vae_set(v::Ptr{amem_vae}, param::Cint, value::Cdouble)::Cint
+end
+
+"""
+    amem_vae_get(v, param, value)
+
+C: `int amem_vae_get(const amem_vae *v, int param, double *value)`
+"""
+function amem_vae_get(v, param, value)
+    @ccall libassocmem.amem_vae_get(v::Ptr{amem_vae}, param::Cint, value::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_vae_param_bounds(param, min, max, integer)
+
+C: `int amem_vae_param_bounds(int param, double *min, double *max, int *integer)`
+"""
+function amem_vae_param_bounds(param, min, max, integer)
+    @ccall libassocmem.amem_vae_param_bounds(param::Cint, min::Ptr{Cdouble}, max::Ptr{Cdouble}, integer::Ptr{Cint})::Cint
+end
+
+"""
+    amem_vae_train(v, images, n, progress, user, epochs_run, final_loss)
+
+C: `int amem_vae_train(amem_vae *v, const float *images, size_t n, amem_progress_fn progress, void *user, size_t *epochs_run, double *final_loss)`
+"""
+function amem_vae_train(v, images, n, progress, user, epochs_run, final_loss)
+    @ccall libassocmem.amem_vae_train(v::Ptr{amem_vae}, images::Ptr{Cfloat}, n::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid}, epochs_run::Ptr{Csize_t}, final_loss::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_vae_loss(v, images, n, recon, kl)
+
+C: `int amem_vae_loss(amem_vae *v, const float *images, size_t n, double *recon, double *kl)`
+"""
+function amem_vae_loss(v, images, n, recon, kl)
+    @ccall libassocmem.amem_vae_loss(v::Ptr{amem_vae}, images::Ptr{Cfloat}, n::Csize_t, recon::Ptr{Cdouble}, kl::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_vae_encode(v, images, n, mu, logvar)
+
+C: `int amem_vae_encode(amem_vae *v, const float *images, size_t n, float *mu, float *logvar)`
+"""
+function amem_vae_encode(v, images, n, mu, logvar)
+    @ccall libassocmem.amem_vae_encode(v::Ptr{amem_vae}, images::Ptr{Cfloat}, n::Csize_t, mu::Ptr{Cfloat}, logvar::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_vae_decode(v, z, n, images)
+
+C: `int amem_vae_decode(amem_vae *v, const float *z, size_t n, float *images)`
+"""
+function amem_vae_decode(v, z, n, images)
+    @ccall libassocmem.amem_vae_decode(v::Ptr{amem_vae}, z::Ptr{Cfloat}, n::Csize_t, images::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_vae_reconstruct(v, images, n, out)
+
+C: `int amem_vae_reconstruct(amem_vae *v, const float *images, size_t n, float *out)`
+"""
+function amem_vae_reconstruct(v, images, n, out)
+    @ccall libassocmem.amem_vae_reconstruct(v::Ptr{amem_vae}, images::Ptr{Cfloat}, n::Csize_t, out::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_vae_recall(v, images, mask, fill, n, out)
+
+C: `int amem_vae_recall(amem_vae *v, const float *images, const float *mask, float fill, size_t n, float *out)`
+"""
+function amem_vae_recall(v, images, mask, fill, n, out)
+    @ccall libassocmem.amem_vae_recall(v::Ptr{amem_vae}, images::Ptr{Cfloat}, mask::Ptr{Cfloat}, fill::Cfloat, n::Csize_t, out::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_vae_sample(v, n, out, z)
+
+C: `int amem_vae_sample(amem_vae *v, size_t n, float *out, float *z)`
+"""
+function amem_vae_sample(v, n, out, z)
+    @ccall libassocmem.amem_vae_sample(v::Ptr{amem_vae}, n::Csize_t, out::Ptr{Cfloat}, z::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_vae_interpolate(v, a, b, steps, out)
+
+C: `int amem_vae_interpolate(amem_vae *v, const float *a, const float *b, size_t steps, float *out)`
+"""
+function amem_vae_interpolate(v, a, b, steps, out)
+    @ccall libassocmem.amem_vae_interpolate(v::Ptr{amem_vae}, a::Ptr{Cfloat}, b::Ptr{Cfloat}, steps::Csize_t, out::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_vae_arithmetic(v, a, b, c, n, out)
+
+C: `int amem_vae_arithmetic(amem_vae *v, const float *a, const float *b, const float *c, size_t n, float *out)`
+"""
+function amem_vae_arithmetic(v, a, b, c, n, out)
+    @ccall libassocmem.amem_vae_arithmetic(v::Ptr{amem_vae}, a::Ptr{Cfloat}, b::Ptr{Cfloat}, c::Ptr{Cfloat}, n::Csize_t, out::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_vae_replays(v, teacher, n, out)
+
+C: `int amem_vae_replays(amem_vae *v, amem_hopfield *teacher, size_t n, float *out)`
+"""
+function amem_vae_replays(v, teacher, n, out)
+    @ccall libassocmem.amem_vae_replays(v::Ptr{amem_vae}, teacher::Ptr{amem_hopfield}, n::Csize_t, out::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_vae_consolidate(v, teacher, n_replays, progress, user, epochs_run, final_loss)
+
+C: `int amem_vae_consolidate(amem_vae *v, amem_hopfield *teacher, size_t n_replays, amem_progress_fn progress, void *user, size_t *epochs_run, double *final_loss)`
+"""
+function amem_vae_consolidate(v, teacher, n_replays, progress, user, epochs_run, final_loss)
+    @ccall libassocmem.amem_vae_consolidate(v::Ptr{amem_vae}, teacher::Ptr{amem_hopfield}, n_replays::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid}, epochs_run::Ptr{Csize_t}, final_loss::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_vae_save(v, path)
+
+C: `int amem_vae_save(const amem_vae *v, const char *path)`
+"""
+function amem_vae_save(v, path)
+    @ccall libassocmem.amem_vae_save(v::Ptr{amem_vae}, path::Cstring)::Cint
+end
+
+"""
+    amem_vae_save_mem(v, data, len)
+
+C: `int amem_vae_save_mem(const amem_vae *v, void **data, size_t *len)`
+"""
+function amem_vae_save_mem(v, data, len)
+    @ccall libassocmem.amem_vae_save_mem(v::Ptr{amem_vae}, data::Ptr{Ptr{Cvoid}}, len::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_vae_load(path, out)
+
+C: `int amem_vae_load(const char *path, amem_vae **out)`
+"""
+function amem_vae_load(path, out)
+    @ccall libassocmem.amem_vae_load(path::Cstring, out::Ptr{Ptr{amem_vae}})::Cint
+end
+
+"""
+    amem_vae_load_mem(data, len, out)
+
+C: `int amem_vae_load_mem(const void *data, size_t len, amem_vae **out)`
+"""
+function amem_vae_load_mem(data, len, out)
+    @ccall libassocmem.amem_vae_load_mem(data::Ptr{Cvoid}, len::Csize_t, out::Ptr{Ptr{amem_vae}})::Cint
+end
+
 # every function above, for introspection
 const AMEM_FUNCTIONS = (
     :amem_strerror,
@@ -1612,6 +2142,23 @@ const AMEM_FUNCTIONS = (
     :amem_kvmem_save_mem,
     :amem_kvmem_load,
     :amem_kvmem_load_mem,
+    :amem_probe_create,
+    :amem_probe_free,
+    :amem_probe_set,
+    :amem_probe_get,
+    :amem_probe_param_bounds,
+    :amem_probe_fit,
+    :amem_probe_predict,
+    :amem_probe_scores,
+    :amem_probe_accuracy,
+    :amem_probe_classes,
+    :amem_probe_support_count,
+    :amem_tsne,
+    :amem_shapes3d_levels,
+    :amem_shapes3d_render,
+    :amem_shapes3d_generate,
+    :amem_solids_render,
+    :amem_solids_generate,
     :amem_tvt_create,
     :amem_tvt_free,
     :amem_tvt_key_dim,
@@ -1632,4 +2179,35 @@ const AMEM_FUNCTIONS = (
     :amem_tvt_save_mem,
     :amem_tvt_load,
     :amem_tvt_load_mem,
+    :amem_vae_create,
+    :amem_vae_create_preset,
+    :amem_vae_free,
+    :amem_vae_add_encoder_conv,
+    :amem_vae_set_decoder_input,
+    :amem_vae_add_decoder_conv,
+    :amem_vae_build,
+    :amem_vae_is_built,
+    :amem_vae_input_shape,
+    :amem_vae_input_dim,
+    :amem_vae_latent_dim,
+    :amem_vae_param_count,
+    :amem_vae_layer_count,
+    :amem_vae_set,
+    :amem_vae_get,
+    :amem_vae_param_bounds,
+    :amem_vae_train,
+    :amem_vae_loss,
+    :amem_vae_encode,
+    :amem_vae_decode,
+    :amem_vae_reconstruct,
+    :amem_vae_recall,
+    :amem_vae_sample,
+    :amem_vae_interpolate,
+    :amem_vae_arithmetic,
+    :amem_vae_replays,
+    :amem_vae_consolidate,
+    :amem_vae_save,
+    :amem_vae_save_mem,
+    :amem_vae_load,
+    :amem_vae_load_mem,
 )

@@ -1,0 +1,380 @@
+"""The convolutional variational autoencoder of Spens & Burgess (2022):
+class Vae, trained on images or on replays of a Hopfield teacher.
+
+Images are float32, usually in [0, 1], channel-planar: any array whose
+rows hold channels*height*width values is accepted ((n, C, H, W),
+(n, C*H*W), or one image); images come back as (n, C, H, W). See
+include/assocmem/vae.h for the model, the loss, the settings and ranges.
+"""
+
+import ctypes
+import os
+
+import numpy as np
+
+from . import _ffi
+from ._arrays import fail, fptr, size
+from ._handle import Handle
+from ._lib import lib
+from .errors import check
+from .hopfield import _int_enum, _member
+from .progress import progress_callback
+
+_PREFIX = "AMEM_VAE_"
+_HANDLE_P = ctypes.POINTER(_ffi.amem_vae)
+
+#: Settings (enum amem_vae_param).
+Param = _int_enum("amem_vae_param", _PREFIX, "Param",
+                  exclude=(_PREFIX + "PARAM_COUNT",))
+#: Presets (enum amem_vae_preset): SEED2022, COLOR64, DIGITS28.
+Preset = _int_enum("amem_vae_preset", _PREFIX + "PRESET_", "Preset")
+Pool = _int_enum("amem_vae_pool", _PREFIX + "POOL_", "Pool")
+Activation = _int_enum("amem_vae_activation", _PREFIX + "ACT_", "Activation")
+Output = _int_enum("amem_vae_output", _PREFIX + "OUTPUT_", "Output")
+Loss = _int_enum("amem_vae_loss", _PREFIX + "LOSS_", "Loss")
+Optimizer = _int_enum("amem_vae_optimizer", _PREFIX + "OPT_", "Optimizer")
+Noise = _int_enum("amem_vae_noise", _PREFIX + "NOISE_", "Noise")
+
+_VALUE_ENUMS = {Param.POOL: Pool, Param.ACTIVATION: Activation,
+                Param.OUTPUT: Output, Param.LOSS: Loss,
+                Param.OPTIMIZER: Optimizer, Param.REPLAY_NOISE: Noise}
+_FLAGS = (Param.BATCH_NORM, Param.REPLAY_FRESH)
+
+
+def param_bounds(param):
+    """(min, max, integer) of a setting."""
+    p = _member(Param, param, "vae.param_bounds")
+    lo, hi, integer = ctypes.c_double(), ctypes.c_double(), ctypes.c_int()
+    check(lib.amem_vae_param_bounds(int(p), ctypes.byref(lo),
+                                    ctypes.byref(hi), ctypes.byref(integer)))
+    return lo.value, hi.value, bool(integer.value)
+
+
+def _from_bytes(data):
+    return Vae.load_mem(data)
+
+
+class Vae(Handle):
+    """A convolutional VAE.
+
+    Vae(channels, height, width, **settings) makes an empty model: add
+    layers with add_encoder_conv / set_decoder_input / add_decoder_conv,
+    then build(). Vae.preset("color64", seed=0) gives a built preset
+    ("seed2022", "color64", "digits28"). Settings by name: latent=20,
+    loss="l1", epochs=10, ...; also as properties (v.kl_weight = 0.5).
+    """
+
+    def __init__(self, channels, height, width, **settings):
+        where = "Vae"
+        dims = [size(d, n, where) for d, n in
+                ((channels, "channels"), (height, "height"), (width, "width"))]
+        out = _HANDLE_P()
+        check(lib.amem_vae_create(*dims, ctypes.byref(out)))
+        self._own(out)
+        if settings:
+            try:
+                self.set(**settings)
+            except BaseException:
+                self.close()
+                raise
+
+    def _own(self, ptr):
+        self._adopt(ptr, lib.amem_vae_free)
+        c, h, w = ctypes.c_size_t(), ctypes.c_size_t(), ctypes.c_size_t()
+        check(lib.amem_vae_input_shape(ptr, ctypes.byref(c), ctypes.byref(h),
+                                       ctypes.byref(w)))
+        self._shape = (c.value, h.value, w.value)
+        self._dim = c.value * h.value * w.value
+
+    @classmethod
+    def _from_ptr(cls, ptr):
+        self = cls.__new__(cls)
+        self._own(ptr)
+        return self
+
+    @classmethod
+    def preset(cls, name, seed=0):
+        """A built preset model (Preset member, int or name)."""
+        p = _member(Preset, name, "Vae.preset")
+        out = _HANDLE_P()
+        check(lib.amem_vae_create_preset(int(p), int(seed), ctypes.byref(out)))
+        return cls._from_ptr(out)
+
+    # ---- architecture ------------------------------------------------------
+
+    def add_encoder_conv(self, filters, kernel, stride=1, padding=0):
+        check(lib.amem_vae_add_encoder_conv(self._h(), filters, kernel,
+                                            stride, padding))
+        return self
+
+    def set_decoder_input(self, channels, height, width):
+        check(lib.amem_vae_set_decoder_input(self._h(), channels, height,
+                                             width))
+        return self
+
+    def add_decoder_conv(self, upsample, filters, kernel, stride=1, padding=0):
+        check(lib.amem_vae_add_decoder_conv(self._h(), upsample, filters,
+                                            kernel, stride, padding))
+        return self
+
+    def build(self):
+        """Allocate and initialise the parameters (from the SEED setting)."""
+        check(lib.amem_vae_build(self._h()))
+        return self
+
+    def _size_query(self, cfunc):
+        n = ctypes.c_size_t()
+        check(cfunc(self._h(), ctypes.byref(n)))
+        return n.value
+
+    @property
+    def input_shape(self):
+        """(channels, height, width)."""
+        return self._shape
+
+    @property
+    def input_dim(self):
+        return self._dim
+
+    @property
+    def latent_dim(self):
+        return self._size_query(lib.amem_vae_latent_dim)
+
+    @property
+    def param_count(self):
+        return self._size_query(lib.amem_vae_param_count)
+
+    @property
+    def built(self):
+        b = ctypes.c_int()
+        check(lib.amem_vae_is_built(self._h(), ctypes.byref(b)))
+        return bool(b.value)
+
+    @property
+    def layer_count(self):
+        """(encoder conv layers, decoder conv layers)."""
+        e, d = ctypes.c_size_t(), ctypes.c_size_t()
+        check(lib.amem_vae_layer_count(self._h(), ctypes.byref(e),
+                                       ctypes.byref(d)))
+        return e.value, d.value
+
+    def __repr__(self):
+        if self.closed:
+            return "<Vae (closed)>"
+        return "Vae(%d, %d, %d) latent %d, %s" % (
+            *self._shape, self.latent_dim,
+            "%d parameters" % self.param_count if self.built else "not built")
+
+    # ---- settings ----------------------------------------------------------
+
+    def set(self, param=None, value=None, **settings):
+        """set("loss", "mse") or set(loss="mse", epochs=5); all or nothing."""
+        items = list(settings.items())
+        if param is not None:
+            items.insert(0, (param, value))
+        done = []
+        try:
+            for name, v in items:
+                p = _member(Param, name, "Vae.set")
+                old = self._get_double(p)
+                if p in _VALUE_ENUMS:
+                    v = _member(_VALUE_ENUMS[p], v, "Vae.set")
+                elif isinstance(v, (str, bytes)):
+                    fail(_ffi.AMEM_E_ARG, "Vae.set", "%s takes a number, got %r"
+                         % (p.name.lower(), v))
+                check(lib.amem_vae_set(self._h(), int(p), float(v)))
+                done.append((p, old))
+        except BaseException:
+            for p, old in reversed(done):
+                lib.amem_vae_set(self._h(), int(p), old)
+            raise
+
+    def _get_double(self, p):
+        v = ctypes.c_double()
+        check(lib.amem_vae_get(self._h(), int(p), ctypes.byref(v)))
+        return v.value
+
+    def get(self, param):
+        """A setting: float, int, bool (flags) or enum member."""
+        p = _member(Param, param, "Vae.get")
+        v = self._get_double(p)
+        if p in _VALUE_ENUMS:
+            return _VALUE_ENUMS[p](int(v))
+        if p in _FLAGS:
+            return bool(v)
+        return int(v) if param_bounds(p)[2] else v
+
+    def settings(self):
+        return {p.name.lower(): self.get(p) for p in Param}
+
+    param_bounds = staticmethod(param_bounds)
+
+    # ---- arrays ------------------------------------------------------------
+
+    def _rows(self, x, name, where, cols=None):
+        cols = self._dim if cols is None else cols
+        a = np.ascontiguousarray(x, dtype=np.float32)
+        if a.size == 0 or a.size % cols != 0:
+            fail(_ffi.AMEM_E_DIM, where, "%s of shape %s does not hold rows "
+                 "of %d values" % (name, np.shape(x), cols))
+        return a.reshape(-1, cols)
+
+    def _images(self, n):
+        return np.empty((n, *self._shape), np.float32)
+
+    # ---- training ----------------------------------------------------------
+
+    def _run(self, cfunc, progress, *args):
+        cb = progress_callback(progress)
+        epochs, loss = ctypes.c_size_t(), ctypes.c_double()
+        tail = (ctypes.byref(epochs), ctypes.byref(loss))
+        if cb is None:
+            check(cfunc(self._h(), *args, _ffi.amem_progress_fn(), None,
+                        *tail))
+        else:
+            check(cb.run(cfunc, self._h(), *args, cb, None, *tail))
+        return epochs.value, loss.value
+
+    def train(self, images, progress=None):
+        """Train on images; returns (epochs run, last epoch's mean loss).
+        progress(stage, done, total, metric) -> truthy cancels."""
+        x = self._rows(images, "images", "Vae.train")
+        return self._run(lib.amem_vae_train, progress, fptr(x), x.shape[0])
+
+    def consolidate(self, teacher, n_replays, progress=None):
+        """Teacher-student consolidation: train only on the Hopfield
+        teacher's replays (see REPLAY_* settings). Returns (epochs, loss)."""
+        return self._run(lib.amem_vae_consolidate, progress, teacher._h(),
+                         size(n_replays, "n_replays", "Vae.consolidate"))
+
+    def replays(self, teacher, n):
+        """n replay targets from the teacher, as consolidation makes them."""
+        n = size(n, "n", "Vae.replays")
+        out = self._images(n)
+        check(lib.amem_vae_replays(self._h(), teacher._h(), n, fptr(out)))
+        return out
+
+    def loss(self, images):
+        """(reconstruction, KL) of images in inference mode."""
+        x = self._rows(images, "images", "Vae.loss")
+        r, k = ctypes.c_double(), ctypes.c_double()
+        check(lib.amem_vae_loss(self._h(), fptr(x), x.shape[0],
+                                ctypes.byref(r), ctypes.byref(k)))
+        return r.value, k.value
+
+    # ---- inference -----------------------------------------------------------
+
+    def encode(self, images, return_logvar=False):
+        """mu (n x K), or (mu, log sigma^2)."""
+        x = self._rows(images, "images", "Vae.encode")
+        k = self.latent_dim
+        mu = np.empty((x.shape[0], k), np.float32)
+        lv = np.empty_like(mu) if return_logvar else None
+        check(lib.amem_vae_encode(self._h(), fptr(x), x.shape[0], fptr(mu),
+                                  fptr(lv)))
+        return (mu, lv) if return_logvar else mu
+
+    def decode(self, z):
+        z = self._rows(z, "z", "Vae.decode", self.latent_dim)
+        out = self._images(z.shape[0])
+        check(lib.amem_vae_decode(self._h(), fptr(z), z.shape[0], fptr(out)))
+        return out
+
+    def reconstruct(self, images):
+        x = self._rows(images, "images", "Vae.reconstruct")
+        out = self._images(x.shape[0])
+        check(lib.amem_vae_reconstruct(self._h(), fptr(x), x.shape[0],
+                                       fptr(out)))
+        return out
+
+    def recall(self, images, mask=None, fill=0.0):
+        """Recall from partial input: entries where mask is 0 become fill."""
+        x = self._rows(images, "images", "Vae.recall")
+        m = None if mask is None else self._rows(mask, "mask", "Vae.recall")
+        if m is not None and m.shape != x.shape:
+            fail(_ffi.AMEM_E_DIM, "Vae.recall", "mask shape differs from images")
+        out = self._images(x.shape[0])
+        check(lib.amem_vae_recall(self._h(), fptr(x), fptr(m), float(fill),
+                                  x.shape[0], fptr(out)))
+        return out
+
+    def sample(self, n, return_z=False):
+        """n images decoded from z ~ N(0, I) ("imagination")."""
+        n = size(n, "n", "Vae.sample")
+        out = self._images(n)
+        z = np.empty((n, self.latent_dim), np.float32) if return_z else None
+        check(lib.amem_vae_sample(self._h(), n, fptr(out), fptr(z)))
+        return (out, z) if return_z else out
+
+    def interpolate(self, a, b, steps):
+        """steps images on the latent line from item a to item b."""
+        xa = self._rows(a, "a", "Vae.interpolate")[:1]
+        xb = self._rows(b, "b", "Vae.interpolate")[:1]
+        out = self._images(int(steps) if int(steps) > 0 else 1)
+        check(lib.amem_vae_interpolate(self._h(), fptr(xa), fptr(xb),
+                                       int(steps), fptr(out)))
+        return out
+
+    def arithmetic(self, a, b, c):
+        """decode(mu(a) - mu(b) + mu(c)) per row."""
+        xs = [self._rows(v, n, "Vae.arithmetic") for v, n in
+              ((a, "a"), (b, "b"), (c, "c"))]
+        if len({x.shape for x in xs}) != 1:
+            fail(_ffi.AMEM_E_DIM, "Vae.arithmetic", "a, b, c differ in shape")
+        out = self._images(xs[0].shape[0])
+        check(lib.amem_vae_arithmetic(self._h(), *map(fptr, xs),
+                                      xs[0].shape[0], fptr(out)))
+        return out
+
+    # ---- persistence ---------------------------------------------------------
+
+    def save(self, path):
+        check(lib.amem_vae_save(self._h(), os.fsencode(path)))
+
+    def save_mem(self):
+        data, n = ctypes.c_void_p(), ctypes.c_size_t()
+        check(lib.amem_vae_save_mem(self._h(), ctypes.byref(data),
+                                    ctypes.byref(n)))
+        try:
+            return ctypes.string_at(data, n.value)
+        finally:
+            lib.amem_free(data)
+
+    @classmethod
+    def load(cls, path):
+        out = _HANDLE_P()
+        check(lib.amem_vae_load(os.fsencode(path), ctypes.byref(out)))
+        return cls._from_ptr(out)
+
+    @classmethod
+    def load_mem(cls, data):
+        buf = data if isinstance(data, bytes) else bytes(memoryview(data))
+        out = _HANDLE_P()
+        check(lib.amem_vae_load_mem(buf, len(buf), ctypes.byref(out)))
+        return cls._from_ptr(out)
+
+    def copy(self):
+        return type(self).load_mem(self.save_mem())
+
+    __copy__ = copy
+
+    def __deepcopy__(self, memo):
+        return self.copy()
+
+    def __reduce__(self):
+        return (_from_bytes, (self.save_mem(),))
+
+
+def _setting_property(p):
+    def getter(self):
+        return self.get(p)
+
+    def setter(self, value):
+        self.set(p, value)
+    return property(getter, setter, doc="The %s setting (vae.h)." % p.name)
+
+
+for _p in Param:
+    if not hasattr(Vae, _p.name.lower()):
+        setattr(Vae, _p.name.lower(), _setting_property(_p))
+del _p

@@ -1,0 +1,143 @@
+/*
+ * Teacher-student consolidation (Spens & Burgess 2022): the VAE student is
+ * trained only on what a Hopfield teacher recalls from random noise. The
+ * teacher is used through its public API alone.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "core/check.h"
+#include "core/error.h"
+#include "vae_impl.h"
+
+static int check_teacher(const char *fn, const amem_vae *v,
+                         const amem_hopfield *t)
+{
+    size_t dim = 0, vdim = 0, count = 0;
+    amem_hopfield_dim(t, &dim);
+    amem_hopfield_value_dim(t, &vdim);
+    amem_hopfield_count(t, &count);
+    if (vdim != 0)
+        return amem__fail(AMEM_E_UNSUPPORTED, fn,
+                          "the teacher is heteroassociative (value_dim %zu)",
+                          vdim);
+    if (dim != amem__vae_dim(v))
+        return amem__fail(AMEM_E_DIM, fn,
+                          "teacher dimension %zu, images have %zu entries",
+                          dim, amem__vae_dim(v));
+    if (count == 0)
+        return amem__fail(AMEM_E_STATE, fn, "the teacher stores nothing");
+    return AMEM_OK;
+}
+
+/* Cues from the VAE's RNG, recalled by the teacher, mapped a*x + b. */
+static int make_replays(const char *fn, amem_vae *v, amem_hopfield *t,
+                        size_t n, float *out, float *cues)
+{
+    size_t len = n * amem__vae_dim(v);
+    if (AMEM__VP(v, REPLAY_NOISE) == AMEM_VAE_NOISE_SIGNS)
+        amem__rng_signs(&v->rng, cues, len);
+    else
+        for (size_t i = 0; i < len; i++)
+            cues[i] = (float)(2.0 * amem__rng_uniform(&v->rng) - 1.0);
+    int rc = amem_hopfield_recall(t, cues, n, NULL, out, NULL, NULL);
+    if (rc != AMEM_OK)
+        return amem__fail(rc, fn, "teacher recall failed: %s",
+                          amem_last_error());
+    float a = (float)AMEM__VP(v, REPLAY_GAIN), b = (float)AMEM__VP(v, REPLAY_OFFSET);
+    for (size_t i = 0; i < len; i++)
+        out[i] = a * out[i] + b;
+    return AMEM_OK;
+}
+
+static int check_args(const char *fn, const amem_vae *v,
+                      const amem_hopfield *t, size_t n)
+{
+    AMEM__CHECK_NULL(v, fn);
+    AMEM__CHECK_NULL(t, fn);
+    int rc = amem__vae_check_built(fn, v);
+    if (rc == AMEM_OK)
+        rc = check_teacher(fn, v, t);
+    if (rc == AMEM_OK && n == 0)
+        rc = amem__fail(AMEM_E_DIM, fn, "no replays requested (n = 0)");
+    if (rc == AMEM_OK && n > SIZE_MAX / sizeof(float) / amem__vae_dim(v))
+        rc = amem__fail(AMEM_E_DIM, fn, "%zu replays are too many", n);
+    return rc;
+}
+
+int amem_vae_replays(amem_vae *v, amem_hopfield *teacher, size_t n,
+                     float *out)
+{
+    static const char fn[] = "amem_vae_replays";
+    int rc = check_args(fn, v, teacher, n);
+    if (rc != AMEM_OK)
+        return rc;
+    AMEM__CHECK_NULL(out, fn);
+    float *cues = malloc(n * amem__vae_dim(v) * sizeof(float));
+    if (cues == NULL)
+        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu cues", n);
+    rc = make_replays(fn, v, teacher, n, out, cues);
+    free(cues);
+    return rc;
+}
+
+/* Per-epoch data source of the fresh-replay mode. */
+typedef struct replay_source {
+    const char *fn;
+    amem_vae *v;
+    amem_hopfield *teacher;
+    size_t n;
+    float *data, *cues;
+    int fresh;
+    long total_epochs;
+    amem_progress_fn progress;
+    void *user;
+} replay_source;
+
+static int next_replays(void *ctx, long epoch, const float **x, size_t *n)
+{
+    replay_source *s = ctx;
+    if (!s->fresh && epoch > 1)
+        return AMEM_OK;
+    long total = s->fresh ? (long)s->n * s->total_epochs : (long)s->n;
+    if (s->progress != NULL &&
+        s->progress(s->user, "replay", (long)s->n * (epoch - 1), total,
+                    (double)NAN) != 0)
+        return amem__fail(AMEM_E_CANCELLED, s->fn,
+                          "cancelled by the progress callback before "
+                          "replays for epoch %ld", epoch);
+    int rc = make_replays(s->fn, s->v, s->teacher, s->n, s->data, s->cues);
+    *x = s->data;
+    *n = s->n;
+    return rc;
+}
+
+int amem_vae_consolidate(amem_vae *v, amem_hopfield *teacher,
+                         size_t n_replays, amem_progress_fn progress,
+                         void *user, size_t *epochs_run, double *final_loss)
+{
+    static const char fn[] = "amem_vae_consolidate";
+    int rc = check_args(fn, v, teacher, n_replays);
+    if (rc != AMEM_OK)
+        return rc;
+    size_t len = n_replays * amem__vae_dim(v);
+    replay_source src = {fn, v, teacher, n_replays,
+                         malloc(len * sizeof(float)),
+                         malloc(len * sizeof(float)),
+                         AMEM__VP(v, REPLAY_FRESH) != 0,
+                         (long)AMEM__VP(v, EPOCHS), progress, user};
+    amem__vae_fit fit = {NULL, 0, n_replays, next_replays, &src, progress,
+                         user, 0, NAN};
+    if (src.data == NULL || src.cues == NULL)
+        rc = amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu replays",
+                        n_replays);
+    else
+        rc = amem__vae_fit_run(fn, v, &fit);
+    free(src.data);
+    free(src.cues);
+    if (epochs_run)
+        *epochs_run = fit.epochs_run;
+    if (final_loss)
+        *final_loss = fit.final_loss;
+    return rc;
+}

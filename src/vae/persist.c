@@ -1,0 +1,254 @@
+/*
+ * Save and load of the VAE in the shared model file format
+ * (core/modelfile.h), piece kind AMEM__KIND_VAE. Payload, little-endian:
+ *   u64 channels, height, width
+ *   u32 setting count (AMEM_VAE_PARAM_COUNT), f64 x count settings
+ *   u64 x 4 RNG state
+ *   u32 built, u32 encoder layers, u32 decoder layers
+ *   per layer (encoder then decoder): u32 filters, kernel, stride, padding,
+ *       upsample
+ *   u32 decoder input given, u64 x 3 decoder input shape
+ *   built only: u64 parameter count, u64 statistics count,
+ *       f32 parameters, f32 running statistics,
+ *       u32 optimizer is AMSGrad, u64 optimizer step t,
+ *       f32 first moment, f32 second moment, (AMSGrad) f32 max moment
+ * Loading replays the layer calls through the same checks as the public
+ * API and compares the planned parameter count with the file's before any
+ * parameter is allocated.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/check.h"
+#include "core/error.h"
+#include "core/modelfile.h"
+#include "vae_impl.h"
+
+static void put_layer(amem__wbuf *w, const amem__vae_layer *l)
+{
+    amem__put_u32(w, (uint32_t)l->filters);
+    amem__put_u32(w, (uint32_t)l->kernel);
+    amem__put_u32(w, (uint32_t)l->stride);
+    amem__put_u32(w, (uint32_t)l->pad);
+    amem__put_u32(w, (uint32_t)l->upsample);
+}
+
+static void write_payload(const amem_vae *v, amem__wbuf *w)
+{
+    amem__put_u64(w, v->c);
+    amem__put_u64(w, v->h);
+    amem__put_u64(w, v->w);
+    amem__put_u32(w, AMEM_VAE_PARAM_COUNT);
+    for (int i = 0; i < AMEM_VAE_PARAM_COUNT; i++)
+        amem__put_f64(w, v->param[i]);
+    for (int i = 0; i < 4; i++)
+        amem__put_u64(w, v->rng.s[i]);
+    amem__put_u32(w, (uint32_t)v->built);
+    amem__put_u32(w, (uint32_t)v->n_enc);
+    amem__put_u32(w, (uint32_t)v->n_dec);
+    for (int i = 0; i < v->n_enc; i++)
+        put_layer(w, &v->enc[i]);
+    for (int i = 0; i < v->n_dec; i++)
+        put_layer(w, &v->dec[i]);
+    amem__put_u32(w, (uint32_t)v->dec_in_set);
+    amem__put_u64(w, v->dec_c);
+    amem__put_u64(w, v->dec_h);
+    amem__put_u64(w, v->dec_w);
+    if (!v->built)
+        return;
+    amem__put_u64(w, v->n_params);
+    amem__put_u64(w, v->n_stats);
+    amem__put_f32s(w, v->params, v->n_params);
+    amem__put_f32s(w, v->stats, v->n_stats);
+    amem__put_u32(w, v->opt->vmax != NULL);
+    amem__put_u64(w, (uint64_t)v->opt->t);
+    amem__put_f32s(w, v->opt->m, v->n_params);
+    amem__put_f32s(w, v->opt->v, v->n_params);
+    if (v->opt->vmax != NULL)
+        amem__put_f32s(w, v->opt->vmax, v->n_params);
+}
+
+int amem_vae_save(const amem_vae *v, const char *path)
+{
+    static const char fn[] = "amem_vae_save";
+    AMEM__CHECK_NULL(v, fn);
+    AMEM__CHECK_NULL(path, fn);
+    amem__wbuf w;
+    amem__wbuf_init(&w);
+    write_payload(v, &w);
+    int rc = amem__model_save_file(fn, path, AMEM__KIND_VAE, &w);
+    amem__wbuf_free(&w);
+    return rc;
+}
+
+int amem_vae_save_mem(const amem_vae *v, void **data, size_t *len)
+{
+    static const char fn[] = "amem_vae_save_mem";
+    AMEM__CHECK_NULL(v, fn);
+    AMEM__CHECK_NULL(data, fn);
+    AMEM__CHECK_NULL(len, fn);
+    amem__wbuf w;
+    amem__wbuf_init(&w);
+    write_payload(v, &w);
+    int rc = amem__model_save_mem(fn, AMEM__KIND_VAE, &w, data, len);
+    amem__wbuf_free(&w);
+    return rc;
+}
+
+static int bad(const char *fn, const char *what)
+{
+    return amem__fail(AMEM_E_FORMAT, fn, "invalid model file: %s", what);
+}
+
+static int read_settings(const char *fn, amem__rbuf *r, amem_vae *v)
+{
+    if (amem__get_u32(r) != AMEM_VAE_PARAM_COUNT || r->failed)
+        return bad(fn, "wrong setting count");
+    for (int i = 0; i < AMEM_VAE_PARAM_COUNT; i++) {
+        v->param[i] = amem__get_f64(r);
+        if (r->failed || amem__vae_check_param(fn, i, v->param[i]) != AMEM_OK)
+            return bad(fn, "truncated or out-of-range setting");
+    }
+    for (int i = 0; i < 4; i++)
+        v->rng.s[i] = amem__get_u64(r);
+    return r->failed ? bad(fn, "truncated header") : AMEM_OK;
+}
+
+/* Replay one layer through the public call (same validation). */
+static int read_layer(const char *fn, amem__rbuf *r, amem_vae *v, int enc)
+{
+    uint32_t a[5];
+    for (int i = 0; i < 5; i++)
+        a[i] = amem__get_u32(r);
+    if (r->failed)
+        return bad(fn, "truncated layer list");
+    int rc = enc ? (a[4] == 1 ? amem_vae_add_encoder_conv(v, a[0], a[1],
+                                                          a[2], a[3])
+                              : AMEM_E_FORMAT)
+                 : amem_vae_add_decoder_conv(v, a[4], a[0], a[1], a[2], a[3]);
+    return rc == AMEM_OK ? AMEM_OK : bad(fn, "invalid layer");
+}
+
+static int read_architecture(const char *fn, amem__rbuf *r, amem_vae *v,
+                             uint32_t *built)
+{
+    *built = amem__get_u32(r);
+    uint32_t n_enc = amem__get_u32(r), n_dec = amem__get_u32(r);
+    if (r->failed || *built > 1 || n_enc > AMEM_VAE_MAX_LAYERS ||
+        n_dec > AMEM_VAE_MAX_LAYERS)
+        return bad(fn, "invalid layer counts");
+    for (uint32_t i = 0; i < n_enc; i++)
+        if (read_layer(fn, r, v, 1) != AMEM_OK)
+            return AMEM_E_FORMAT;
+    for (uint32_t i = 0; i < n_dec; i++)
+        if (read_layer(fn, r, v, 0) != AMEM_OK)
+            return AMEM_E_FORMAT;
+    uint32_t given = amem__get_u32(r);
+    uint64_t c = amem__get_u64(r), h = amem__get_u64(r), w = amem__get_u64(r);
+    if (r->failed || given > 1)
+        return bad(fn, "truncated decoder input");
+    if (given && amem_vae_set_decoder_input(v, c, h, w) != AMEM_OK)
+        return bad(fn, "invalid decoder input shape");
+    return AMEM_OK;
+}
+
+static int read_f32(const char *fn, amem__rbuf *r, float *dst, size_t n)
+{
+    if (!amem__rbuf_has(r, n, 4))
+        return bad(fn, "array longer than the file");
+    amem__get_f32s(r, dst, n);
+    if (r->failed || !amem__all_finite(dst, n))
+        return bad(fn, "truncated or non-finite array");
+    return AMEM_OK;
+}
+
+/* Parameter arrays: sizes checked against the plan and the file first. */
+static int read_weights(const char *fn, amem__rbuf *r, amem_vae *v)
+{
+    uint64_t np = amem__get_u64(r), ns = amem__get_u64(r);
+    if (r->failed || amem__vae_plan(fn, v) != AMEM_OK || np != v->n_params ||
+        ns != v->n_stats)
+        return bad(fn, "parameter counts do not match the architecture");
+    if (!amem__rbuf_has(r, np, 4 * 3))
+        return bad(fn, "parameters longer than the file");
+    int rc = amem__vae_alloc(fn, v);
+    if (rc != AMEM_OK)
+        return rc;
+    rc = read_f32(fn, r, v->params, np);
+    if (rc == AMEM_OK)
+        rc = read_f32(fn, r, v->stats, ns);
+    if (rc != AMEM_OK)
+        return rc;
+    uint32_t ams = amem__get_u32(r);
+    uint64_t t = amem__get_u64(r);
+    if (r->failed || ams > 1 || t > INT64_MAX / 2)
+        return bad(fn, "invalid optimizer state");
+    amem__adam *opt = NULL;
+    if (amem__adam_create(np, (int)ams, &opt) != AMEM_OK)
+        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the optimizer");
+    amem__adam_free(v->opt);
+    v->opt = opt;
+    opt->t = (long)t;
+    rc = read_f32(fn, r, opt->m, np);
+    if (rc == AMEM_OK)
+        rc = read_f32(fn, r, opt->v, np);
+    if (rc == AMEM_OK && ams)
+        rc = read_f32(fn, r, opt->vmax, np);
+    return rc;
+}
+
+static int read_model(const char *fn, amem__rbuf *r, amem_vae **out)
+{
+    uint64_t c = amem__get_u64(r), h = amem__get_u64(r), w = amem__get_u64(r);
+    amem_vae *v = NULL;
+    if (r->failed || amem_vae_create(c, h, w, &v) != AMEM_OK)
+        return bad(fn, "invalid image shape");
+    uint32_t built = 0;
+    int rc = read_settings(fn, r, v);
+    amem__rng saved = v->rng;
+    if (rc == AMEM_OK)
+        rc = read_architecture(fn, r, v, &built);
+    if (rc == AMEM_OK && built)
+        rc = read_weights(fn, r, v);
+    v->built = (int)built;
+    v->rng = saved;
+    if (rc == AMEM_OK && r->pos != r->len)
+        rc = bad(fn, "trailing bytes after the payload");
+    if (rc != AMEM_OK) {
+        amem_vae_free(v);
+        return rc;
+    }
+    *out = v;
+    return AMEM_OK;
+}
+
+int amem_vae_load_mem(const void *data, size_t len, amem_vae **out)
+{
+    static const char fn[] = "amem_vae_load_mem";
+    AMEM__CHECK_NULL(out, fn);
+    *out = NULL;
+    AMEM__CHECK_NULL(data, fn);
+    amem__rbuf r;
+    int rc = amem__model_open_mem(fn, data, len, AMEM__KIND_VAE, &r);
+    if (rc != AMEM_OK)
+        return rc;
+    return read_model(fn, &r, out);
+}
+
+int amem_vae_load(const char *path, amem_vae **out)
+{
+    static const char fn[] = "amem_vae_load";
+    AMEM__CHECK_NULL(out, fn);
+    *out = NULL;
+    AMEM__CHECK_NULL(path, fn);
+    unsigned char *data;
+    size_t len;
+    int rc = amem__read_whole_file(fn, path, &data, &len);
+    if (rc != AMEM_OK)
+        return rc;
+    rc = amem_vae_load_mem(data, len, out);
+    free(data);
+    if (rc != AMEM_OK)
+        return amem__fail(rc, fn, "%s: %s", path, amem_last_error());
+    return AMEM_OK;
+}

@@ -1,0 +1,135 @@
+/*
+ * Private: the VAE handle and the functions its files share. The model and
+ * its loss are described in include/assocmem/vae.h.
+ */
+#ifndef AMEM_VAE_IMPL_H
+#define AMEM_VAE_IMPL_H
+
+#include <stddef.h>
+
+#include "assocmem/vae.h"
+#include "core/engine.h"
+#include "core/optim.h"
+#include "core/rng.h"
+
+/* One conv layer: its arguments, its shapes and where its numbers live. */
+typedef struct amem__vae_layer {
+    int filters, kernel, stride, pad, upsample; /* upsample: decoder only */
+    int in_c, in_h, in_w;    /* conv input (after upsampling) */
+    int out_c, out_h, out_w; /* conv output */
+    int bn;                  /* batch norm + activation follow */
+    size_t w_off, b_off;     /* weights [F,C,k,k] and bias [F] in params */
+    size_t gamma_off, beta_off; /* BN scale and shift in params */
+    size_t mean_off, var_off;   /* BN running statistics in stats */
+} amem__vae_layer;
+
+struct amem_vae {
+    size_t c, h, w;               /* input image shape */
+    double param[AMEM_VAE_PARAM_COUNT];
+    amem__rng rng;
+    int built;
+    int n_enc, n_dec;
+    amem__vae_layer enc[AMEM_VAE_MAX_LAYERS];
+    amem__vae_layer dec[AMEM_VAE_MAX_LAYERS];
+    int dec_in_set;               /* decoder input shape given explicitly */
+    size_t dec_c, dec_h, dec_w;   /* decoder dense output shape */
+    /* Filled by amem__vae_plan: */
+    size_t latent, feat;          /* K and the pooled feature count */
+    size_t mu_w, mu_b, lv_w, lv_b; /* encoder heads [feat,K], [K] */
+    size_t dd_w, dd_b;            /* decoder dense [K, dec_c*dec_h*dec_w] */
+    size_t n_params, n_stats;
+    /* Allocated by build/load: */
+    float *params, *grads, *stats;
+    amem__adam *opt;
+    amem__graph *graph;
+};
+
+#define AMEM__VP(v, p) ((v)->param[AMEM_VAE_##p])
+
+/* Settings table (settings.c). */
+int amem__vae_check_param(const char *fn, int param, double value);
+int amem__vae_param_is_arch(int param);
+void amem__vae_default_params(double *param);
+
+/* Shapes and parameter offsets from the layer list (plan.c): AMEM_OK or
+ * AMEM_E_DIM with the detail recorded under fn. Changes only plan fields. */
+int amem__vae_plan(const char *fn, amem_vae *v);
+/* The encoder's shapes alone (on a copy): AMEM_OK or AMEM_E_DIM. */
+int amem__vae_check_encoder(const char *fn, const amem_vae *v);
+/* Allocate params/grads/stats/optimizer/graph for a planned model. */
+int amem__vae_alloc(const char *fn, amem_vae *v);
+/* Glorot-uniform weights, zero biases, BN 1/0, running 0/1 (init.c). */
+void amem__vae_init_weights(amem_vae *v);
+/* A handle with defaults and no layers (handle.c). */
+int amem__vae_new(const char *fn, size_t c, size_t h, size_t w,
+                  amem_vae **out);
+/* Make the optimizer match the OPTIMIZER setting (train.c). */
+int amem__vae_ensure_optimizer(const char *fn, amem_vae *v);
+
+/*
+ * Graph builders (forward.c). x is [N, C*H*W] rows. training selects batch
+ * statistics and dropout; update_stats lets training batches move the
+ * running statistics.
+ */
+typedef struct amem__vae_pass {
+    int training, update_stats;
+} amem__vae_pass;
+
+int amem__vae_encoder(amem_vae *v, amem__graph *g, amem__node *x,
+                      const amem__vae_pass *pass, amem__node **mu,
+                      amem__node **logvar);
+/* Returns the decoder output (after the output nonlinearity); *pre, when
+ * not NULL, receives the last layer's pre-activation. Shape [N, C, H, W]. */
+amem__node *amem__vae_decoder(amem_vae *v, amem__graph *g, amem__node *z,
+                              const amem__vae_pass *pass, amem__node **pre);
+
+/*
+ * The loss graph of one batch of n images (rows) with the given standard
+ * normal eps (n x K; NULL for z = mu). Returns the total loss node and the
+ * values of its two terms in *recon and *kl (either may be NULL).
+ */
+amem__node *amem__vae_loss_graph(amem_vae *v, amem__graph *g,
+                                 const float *x, size_t n, const float *eps,
+                                 const amem__vae_pass *pass, double *recon,
+                                 double *kl);
+
+/*
+ * One training step on a batch: zero grads, forward, backward, optimizer
+ * step. *loss receives the batch loss. AMEM_OK, E_NONFINITE, E_NOMEM, ...
+ */
+int amem__vae_step(const char *fn, amem_vae *v, const float *x, size_t n,
+                   double *loss);
+
+/*
+ * The training loop shared by amem_vae_train and amem_vae_consolidate.
+ * Before each epoch next_data (when not NULL) may replace the data set;
+ * it returns a status. Epochs, early stopping and progress as in vae.h.
+ */
+typedef int (*amem__vae_data_fn)(void *ctx, long epoch, const float **x,
+                                 size_t *n);
+typedef struct amem__vae_fit {
+    const float *x;          /* current data set (rows) */
+    size_t n;                /* its row count; the largest over epochs is
+                                max_n */
+    size_t max_n;
+    amem__vae_data_fn next_data;
+    void *ctx;
+    amem_progress_fn progress;
+    void *user;
+    size_t epochs_run;
+    double final_loss;
+} amem__vae_fit;
+
+int amem__vae_fit_run(const char *fn, amem_vae *v, amem__vae_fit *fit);
+
+/* Run f over rows in chunks through the inference graph (infer.c). */
+int amem__vae_encode_rows(const char *fn, amem_vae *v, const float *x,
+                          size_t n, float *mu, float *logvar);
+int amem__vae_decode_rows(const char *fn, amem_vae *v, const float *z,
+                          size_t n, float *out);
+
+/* Common argument checks for model calls (infer.c). */
+int amem__vae_check_built(const char *fn, const amem_vae *v);
+size_t amem__vae_dim(const amem_vae *v);
+
+#endif

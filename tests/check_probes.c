@@ -1,0 +1,243 @@
+/* Check suite `probes`: RBF SVC by SMO, softmax regression, exact t-SNE. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assocmem/probes.h"
+#include "core/rng.h"
+#include "testutil.h"
+
+/* Two rings in 2-D: class 0 radius < 1, class 1 radius in [2, 3]. */
+static void rings(size_t n, uint64_t seed, float *x, int32_t *y)
+{
+    amem__rng rng;
+    amem__rng_seed(&rng, seed);
+    for (size_t i = 0; i < n; i++) {
+        double a = 6.283185307179586 * amem__rng_uniform(&rng);
+        int outer = (int)(i % 2);
+        double r = outer ? 2.0 + amem__rng_uniform(&rng)
+                         : amem__rng_uniform(&rng);
+        x[2 * i] = (float)(r * cos(a));
+        x[2 * i + 1] = (float)(r * sin(a));
+        y[i] = outer;
+    }
+}
+
+/* k Gaussian blobs in dim dimensions, centres 4 apart on the axes. */
+static void blobs(size_t n, size_t dim, int k, uint64_t seed, float *x,
+                  int32_t *y)
+{
+    amem__rng rng;
+    amem__rng_seed(&rng, seed);
+    for (size_t i = 0; i < n; i++) {
+        y[i] = (int32_t)(i % (size_t)k);
+        for (size_t j = 0; j < dim; j++)
+            x[i * dim + j] = (float)(amem__rng_normal(&rng) * 0.7 +
+                                     (j == (size_t)y[i] ? 4.0 : 0.0));
+    }
+}
+
+static amem_probe *make(int kind)
+{
+    amem_probe *p = NULL;
+    AMEM_ASSERT_OK(amem_probe_create(kind, &p));
+    return p;
+}
+
+START_TEST(test_svc_separates_rings)
+{
+    float x[400 * 2], xt[400 * 2];
+    int32_t y[400], yt[400];
+    rings(200, 1, x, y);
+    rings(400, 2, xt, yt);
+    amem_probe *svc = make(AMEM_PROBE_SVC), *lin = make(AMEM_PROBE_SOFTMAX);
+    AMEM_ASSERT_OK(amem_probe_fit(svc, x, y, 200, 2));
+    AMEM_ASSERT_OK(amem_probe_fit(lin, x, y, 200, 2));
+    double acc_svc, acc_lin;
+    AMEM_ASSERT_OK(amem_probe_accuracy(svc, xt, yt, 400, 2, &acc_svc));
+    AMEM_ASSERT_OK(amem_probe_accuracy(lin, xt, yt, 400, 2, &acc_lin));
+    ck_assert_msg(acc_svc > 0.97, "SVC accuracy %g", acc_svc);
+    ck_assert_msg(acc_lin < 0.8, "a linear probe separated rings: %g", acc_lin);
+    size_t sv, classes;
+    AMEM_ASSERT_OK(amem_probe_support_count(svc, &sv));
+    AMEM_ASSERT_OK(amem_probe_classes(svc, &classes));
+    ck_assert(sv > 2 && sv < 200 && classes == 2);
+    amem_probe_free(svc);
+    amem_probe_free(lin);
+}
+END_TEST
+
+/* Two points at -1 and +1, hard margin: alpha = 1 / (1 - exp(-4 gamma)),
+ * rho = 0, so the decision is exactly +-1 at the points. */
+START_TEST(test_svc_two_point_solution)
+{
+    float x[2] = {-1.0f, 1.0f};
+    int32_t y[2] = {0, 1};
+    amem_probe *p = make(AMEM_PROBE_SVC);
+    AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_STANDARDIZE, 0));
+    AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_GAMMA, 0.5));
+    AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_C, 100));
+    AMEM_ASSERT_OK(amem_probe_fit(p, x, y, 2, 1));
+    float s[4], q[2] = {-1.0f, 0.0f};
+    AMEM_ASSERT_OK(amem_probe_scores(p, q, 2, 1, s));
+    /* OVO: votes + d / (3 (|d| + 1)) with d = +1 at -1. */
+    ck_assert_float_eq_tol(s[0], 1.0f + 1.0f / 6.0f, 1e-4f);
+    ck_assert_float_eq_tol(s[1], -1.0f / 6.0f, 1e-4f);
+    /* At the midpoint d = 0: one vote in all, no confidence either way. */
+    ck_assert_float_eq_tol(s[2] + s[3], 1.0f, 1e-4f);
+    AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_MULTICLASS, AMEM_PROBE_OVR));
+    AMEM_ASSERT_OK(amem_probe_fit(p, x, y, 2, 1));
+    AMEM_ASSERT_OK(amem_probe_scores(p, q, 1, 1, s));
+    ck_assert_float_eq_tol(s[0], 1.0f, 1e-4f);
+    ck_assert_float_eq_tol(s[1], -1.0f, 1e-4f);
+    /* A soft margin C < alpha caps the coefficients: |d| < 1. */
+    AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_C, 0.5));
+    AMEM_ASSERT_OK(amem_probe_fit(p, x, y, 2, 1));
+    AMEM_ASSERT_OK(amem_probe_scores(p, q, 1, 1, s));
+    ck_assert_float_eq_tol(s[0], 0.5f * (1.0f - expf(-2.0f)), 1e-4f);
+    amem_probe_free(p);
+}
+END_TEST
+
+START_TEST(test_multiclass_blobs)
+{
+    enum { N = 300, T = 300, D = 5 };
+    static float x[N * D], xt[T * D];
+    static int32_t y[N], yt[T];
+    blobs(N, D, 4, 3, x, y);
+    blobs(T, D, 4, 4, xt, yt);
+    int kinds[3][2] = {{AMEM_PROBE_SVC, AMEM_PROBE_OVO},
+                       {AMEM_PROBE_SVC, AMEM_PROBE_OVR},
+                       {AMEM_PROBE_SOFTMAX, 0}};
+    for (int k = 0; k < 3; k++) {
+        amem_probe *p = make(kinds[k][0]);
+        AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_MULTICLASS, kinds[k][1]));
+        AMEM_ASSERT_OK(amem_probe_fit(p, x, y, N, D));
+        double acc;
+        AMEM_ASSERT_OK(amem_probe_accuracy(p, xt, yt, T, D, &acc));
+        ck_assert_msg(acc > 0.95, "kind %d accuracy %g", k, acc);
+        int32_t pred[T];
+        float scores[T * 4];
+        AMEM_ASSERT_OK(amem_probe_predict(p, xt, T, D, pred));
+        AMEM_ASSERT_OK(amem_probe_scores(p, xt, T, D, scores));
+        if (kinds[k][0] == AMEM_PROBE_SOFTMAX)
+            for (int i = 0; i < T; i++) {
+                double s = 0;
+                for (int c = 0; c < 4; c++)
+                    s += scores[i * 4 + c];
+                ck_assert_double_eq_tol(s, 1.0, 1e-5);
+            }
+        amem_probe_free(p);
+    }
+}
+END_TEST
+
+/* The nearest neighbour of most points in the embedding shares its blob. */
+START_TEST(test_tsne_keeps_clusters)
+{
+    enum { N = 90, D = 10 };
+    static float x[N * D], y1[N * 2], y2[N * 2];
+    static int32_t lab[N];
+    blobs(N, D, 3, 5, x, lab);
+    AMEM_ASSERT_OK(amem_tsne(x, N, D, 2, 10.0, 500, 7, y1, NULL, NULL));
+    AMEM_ASSERT_OK(amem_tsne(x, N, D, 2, 10.0, 500, 7, y2, NULL, NULL));
+    ck_assert(memcmp(y1, y2, sizeof y1) == 0);
+    int same = 0;
+    for (int i = 0; i < N; i++) {
+        int best = -1;
+        double bd = INFINITY;
+        for (int j = 0; j < N; j++) {
+            double dx = y1[2 * i] - y1[2 * j], dy = y1[2 * i + 1] - y1[2 * j + 1];
+            if (j != i && dx * dx + dy * dy < bd) {
+                bd = dx * dx + dy * dy;
+                best = j;
+            }
+        }
+        same += lab[best] == lab[i];
+    }
+    ck_assert_int_ge(same, N - 2);
+    /* The clusters are far apart relative to their size. */
+    double within = 0, between = 0;
+    int nw = 0, nb = 0;
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < i; j++) {
+            double dx = y1[2 * i] - y1[2 * j], dy = y1[2 * i + 1] - y1[2 * j + 1];
+            double d = sqrt(dx * dx + dy * dy);
+            if (lab[i] == lab[j]) { within += d; nw++; }
+            else { between += d; nb++; }
+        }
+    ck_assert(between / nb > 2.0 * within / nw);
+}
+END_TEST
+
+static int cancel_now(void *user, const char *stage, long done, long total,
+                      double metric)
+{
+    (void)user;
+    (void)total;
+    ck_assert_str_eq(stage, "tsne");
+    ck_assert(isfinite(metric));
+    return done >= 100;
+}
+
+START_TEST(test_bad_arguments)
+{
+    amem_probe *p = NULL;
+    AMEM_ASSERT_STATUS(amem_probe_create(7, &p), AMEM_E_ARG);
+    ck_assert_ptr_null(p);
+    p = make(AMEM_PROBE_SVC);
+    float x[8] = {0, 1, 2, 3, 4, 5, 6, 7}, s[8];
+    int32_t y[4] = {0, 1, 0, 1}, same[4] = {2, 2, 2, 2}, neg[4] = {0, -1, 0, 1};
+    AMEM_ASSERT_STATUS(amem_probe_predict(p, x, 4, 2, y), AMEM_E_STATE);
+    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, same, 4, 2), AMEM_E_ARG);
+    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, neg, 4, 2), AMEM_E_ARG);
+    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, NULL, 4, 2), AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, y, 1, 2), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, y, 4, 0), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_probe_set(p, AMEM_PROBE_C, 0), AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_probe_set(p, AMEM_PROBE_EPOCHS, 1.5), AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_probe_set(p, 42, 1), AMEM_E_ARG);
+    AMEM_ASSERT_STATUS(amem_probe_set(p, AMEM_PROBE_GAMMA, INFINITY),
+                       AMEM_E_NONFINITE);
+    x[3] = NAN;
+    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, y, 4, 2), AMEM_E_NONFINITE);
+    x[3] = 3;
+    AMEM_ASSERT_OK(amem_probe_fit(p, x, y, 4, 2));
+    AMEM_ASSERT_STATUS(amem_probe_predict(p, x, 2, 4, y), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_probe_scores(p, x, 4, 2, NULL), AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_probe_scores(p, x, 0, 2, s), AMEM_E_DIM);
+    amem_probe_free(p);
+    amem_probe_free(NULL);
+    /* t-SNE */
+    float big[40 * 3], out[40 * 2];
+    for (int i = 0; i < 120; i++)
+        big[i] = (float)(i % 7);
+    AMEM_ASSERT_STATUS(amem_tsne(big, 3, 3, 2, 1, 300, 0, out, NULL, NULL),
+                       AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_tsne(big, 40, 3, 4, 5, 300, 0, out, NULL, NULL),
+                       AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_tsne(big, 40, 3, 2, 14, 300, 0, out, NULL, NULL),
+                       AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_tsne(big, 40, 3, 2, 5, 10, 0, out, NULL, NULL),
+                       AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_tsne(big, 40, 3, 2, 5, 300, 0, NULL, NULL, NULL),
+                       AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_tsne(big, 40, 3, 2, 5, 300, 0, out, cancel_now,
+                                 NULL), AMEM_E_CANCELLED);
+}
+END_TEST
+
+Suite *amem_suite_probes(void)
+{
+    Suite *s = suite_create("probes");
+    TCase *t = tcase_create("probes");
+    tcase_set_timeout(t, 60);
+    tcase_add_test(t, test_svc_separates_rings);
+    tcase_add_test(t, test_svc_two_point_solution);
+    tcase_add_test(t, test_multiclass_blobs);
+    tcase_add_test(t, test_tsne_keeps_clusters);
+    tcase_add_test(t, test_bad_arguments);
+    suite_add_tcase(s, t);
+    return s;
+}
