@@ -26,7 +26,34 @@ export AssocMemError, version, version_number, set_num_threads,
        read_idx_images, read_idx_labels, random_patterns, correlated_patterns,
        mask_bernoulli, mask_fraction, corrupt_zero, corrupt_gaussian,
        corrupt_flip, corrupt_mix, hamming, mse, pearson, pearson_overall,
-       progress_cfunction
+       progress_cfunction,
+       # dam.jl
+       Dam, dam_param_bounds, reset!, dam_weights, set_weights!, perturb, evaluate,
+       set_data!, data_count, train!, training_progress, item_record, load_dam,
+       load_dam_mem,
+       # diffusion.jl
+       Diffusion, diffusion_param_bounds, stored_patterns, diffusion_theta, noise_std,
+       t_start, forward, network_info, reset_network!, score, log_density,
+       load_diffusion, load_diffusion_mem,
+       # kvmem.jl
+       KVMemory, kvmem_param_bounds, write!, write_many!, next_slot, last_gamma,
+       memory_keys, memory_values, stability, episode, meta_train!, meta_reset!,
+       load_kvmem, load_kvmem_mem,
+       # tvt.jl
+       TVT, tvt_param_bounds, read_params, set_read_params!, load_tvt, load_tvt_mem,
+       # vae.jl
+       Vae, vae_param_bounds, add_encoder_conv!, set_decoder_input!, add_decoder_conv!,
+       build!, is_built, input_shape, input_dim, latent_dim, param_count, layer_count,
+       loss, encode, decode, reconstruct, sample, interpolate, arithmetic, replays,
+       consolidate!, load_vae, load_vae_mem,
+       # probes.jl
+       Probe, probe_param_bounds, fit!, predict, scores, accuracy, class_count,
+       support_count, tsne,
+       # scenes.jl
+       shapes3d_levels, shapes3d_render, shapes3d_generate, solids_render,
+       solids_generate,
+       # capacity.jl
+       capacity_search, bootstrap_mean, capacity_bootstrap
 
 function _find_library()
     path = get(ENV, "ASSOCMEM_LIBRARY", "")
@@ -344,6 +371,20 @@ function save_mem(h::Hopfield)
     end
 end
 
+"""
+Call `f(data::Ref{Ptr{Cvoid}}, len::Ref{Csize_t})` (a `*_save_mem`), check
+its status and return the image as a byte vector, freeing the C buffer.
+"""
+function _take_bytes(f)
+    data, len = Ref{Ptr{Cvoid}}(C_NULL), Ref{Csize_t}(0)
+    check(f(data, len))
+    try
+        return copy(unsafe_wrap(Array, Ptr{UInt8}(data[]), Int(len[])))
+    finally
+        amem_free(data[])
+    end
+end
+
 "A network read from a file written by `save`."
 function load_hopfield(path::AbstractString)
     out = Ref{Ptr{amem_hopfield}}(C_NULL)
@@ -521,5 +562,16 @@ function progress_cfunction(f)
     end
     return @cfunction($thunk, Cint, (Ptr{Cvoid}, Ptr{Cchar}, Clong, Clong, Cdouble))
 end
+
+# ---- the other pieces, one file each (they use the helpers above) -----------------
+
+include("dam.jl")
+include("diffusion.jl")
+include("kvmem.jl")
+include("tvt.jl")
+include("vae.jl")
+include("probes.jl")
+include("scenes.jl")
+include("capacity.jl")
 
 end # module

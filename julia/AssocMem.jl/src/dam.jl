@@ -6,6 +6,7 @@
 
 """
     Dam(visible, hidden; settings...)
+    Dam(f, visible, hidden; ...)         # do-block: closed afterwards
 
 Dense associative memory of Tyulmankov et al. (2023) with N = `visible`
 and M = `hidden` units. Settings by name, e.g. `beta = 5, seed = 1,
@@ -45,6 +46,15 @@ function Dam(visible::Integer, hidden::Integer; settings...)
         rethrow()
     end
     return d
+end
+
+function Dam(f::Function, visible::Integer, hidden::Integer; kwargs...)
+    d = Dam(visible, hidden; kwargs...)
+    try
+        return f(d)
+    finally
+        close(d)
+    end
 end
 
 function Base.close(d::Dam)

@@ -1,0 +1,265 @@
+# ---- Key-value memory with local third factors (include/assocmem/kvmem.h) ----------
+#
+# Included by AssocMem.jl; uses its helpers (_f32, _columns, _null, _fail,
+# _constant, _take_bytes, check, progress_cfunction). Items are columns:
+# keys d × n, values m × n, hidden activations N × n.
+
+"""
+    KVMemory(key_dim, slots, value_dim = key_dim; settings...)
+    KVMemory(f, key_dim, slots, value_dim = key_dim; ...)   # do-block
+
+Key-value memory with `slots` hidden units. Settings by name, e.g.
+`local_factor = :random, p = 0.2, value_decay = :passive, beta = 10`
+(values resolve to `AMEM_KVMEM_<SETTING>_<VALUE>`, or for `value_decay`
+to `AMEM_KVMEM_DECAY_<VALUE>`). Freed by `close(m)` or the finalizer.
+"""
+mutable struct KVMemory
+    ptr::Ptr{amem_kvmem}
+    key_dim::Int
+    slots::Int
+    value_dim::Int
+
+    function KVMemory(ptr::Ptr{amem_kvmem})
+        m = new(ptr, 0, 0, 0)
+        finalizer(close, m)
+        d, n, v = Ref{Csize_t}(0), Ref{Csize_t}(0), Ref{Csize_t}(0)
+        check(amem_kvmem_key_dim(ptr, d))
+        check(amem_kvmem_slots(ptr, n))
+        check(amem_kvmem_value_dim(ptr, v))
+        m.key_dim, m.slots, m.value_dim = d[], n[], v[]
+        return m
+    end
+end
+
+_kvmem_param(p::Integer) = p
+_kvmem_param(p) = _constant("AMEM_KVMEM_", p, "setting")
+
+function KVMemory(key_dim::Integer, slots::Integer, value_dim::Integer = key_dim; settings...)
+    out = Ref{Ptr{amem_kvmem}}(C_NULL)
+    check(amem_kvmem_create(key_dim, slots, value_dim, out))
+    m = KVMemory(out[])
+    try
+        for (name, value) in settings
+            setting!(m, name, value)
+        end
+    catch
+        close(m)
+        rethrow()
+    end
+    return m
+end
+
+function KVMemory(f::Function, key_dim::Integer, slots::Integer,
+                  value_dim::Integer = key_dim; kwargs...)
+    m = KVMemory(key_dim, slots, value_dim; kwargs...)
+    try
+        return f(m)
+    finally
+        close(m)
+    end
+end
+
+function Base.close(m::KVMemory)
+    if m.ptr != C_NULL
+        amem_kvmem_free(m.ptr)
+        m.ptr = C_NULL
+    end
+    return nothing
+end
+
+_ptr(m::KVMemory) = m.ptr == C_NULL ? throw(ArgumentError("KVMemory is closed")) : m.ptr
+
+function Base.show(io::IO, m::KVMemory)
+    m.ptr == C_NULL ? print(io, "KVMemory(closed)") :
+        print(io, "KVMemory(key_dim=", m.key_dim, ", slots=", m.slots,
+              ", value_dim=", m.value_dim, ", stored=", stored_count(m), ")")
+end
+
+function _kvmem_value(param, value)
+    value isa Union{Symbol,AbstractString} || return value
+    p = uppercase(string(param))
+    prefix = p == "VALUE_DECAY" ? "AMEM_KVMEM_DECAY_" : string("AMEM_KVMEM_", p, "_")
+    return _constant(prefix, value, "value of $param")
+end
+
+function setting!(m::KVMemory, param, value)
+    check(amem_kvmem_set(_ptr(m), _kvmem_param(param), Float64(_kvmem_value(param, value))))
+    return m
+end
+
+function setting(m::KVMemory, param)
+    v = Ref{Cdouble}(0)
+    check(amem_kvmem_get(_ptr(m), _kvmem_param(param), v))
+    return v[]
+end
+
+"(min, max, integer) of a KVMemory setting."
+function kvmem_param_bounds(param)
+    lo, hi, int = Ref{Cdouble}(0), Ref{Cdouble}(0), Ref{Cint}(0)
+    check(amem_kvmem_param_bounds(_kvmem_param(param), lo, hi, int))
+    return (lo[], hi[], int[] != 0)
+end
+
+"Optional value matrix (m × n) or nothing for autoassociative use."
+_kv_values(m::KVMemory, values, n) = values === nothing ? nothing :
+    (v = _columns(values, m.value_dim, "values"); v[2] == n ? v[1] :
+        _fail(AMEM_E_DIM, "$n keys but $(v[2]) values"))
+
+"Optional per-item third factors q (n floats) or nothing (all 1)."
+function _kv_q(q, n)
+    q === nothing && return nothing
+    v = Vector{Float32}(q isa Real ? fill(q, n) : q)
+    length(v) == n || _fail(AMEM_E_DIM, "q has $(length(v)) entries, expected $n")
+    return v
+end
+
+"""
+    write!(m, key, value = nothing; q = 1.0)
+
+Store one item (a d-vector key, an m-vector value or `nothing` for the key
+itself) with global third factor `q` (0 = do not store).
+"""
+function write!(m::KVMemory, key::AbstractVector{<:Real}, value = nothing; q::Real = 1.0)
+    k, _ = _columns(key, m.key_dim, "key")
+    v = value === nothing ? nothing : _columns(value, m.value_dim, "value")[1]
+    check(amem_kvmem_write(_ptr(m), k, _null(v), q))
+    return m
+end
+
+"""
+    write_many!(m, keys, values = nothing; q = nothing)
+
+Write the columns of `keys` (d × n) in order, with values (m × n) or the
+keys themselves, and optional third factors `q` (a number or n values).
+Everything is validated before the first write.
+"""
+function write_many!(m::KVMemory, keys::AbstractVecOrMat{<:Real}, values = nothing; q = nothing)
+    k, n = _columns(keys, m.key_dim, "keys")
+    v, qq = _kv_values(m, values, n), _kv_q(q, n)
+    check(amem_kvmem_write_many(_ptr(m), k, _null(v), _null(qq), n))
+    return m
+end
+
+"""
+    read(m::KVMemory, queries; hidden = false)
+
+Outputs (m × n) for queries (d × n, or one d-vector); with `hidden = true`
+also the softmax activations (N × n).
+"""
+function Base.read(m::KVMemory, queries::AbstractVecOrMat{<:Real}; hidden::Bool = false)
+    q, n = _columns(queries, m.key_dim, "queries")
+    out = Matrix{Float32}(undef, m.value_dim, n)
+    h = hidden ? Matrix{Float32}(undef, m.slots, n) : nothing
+    check(amem_kvmem_read(_ptr(m), q, n, out, _null(h)))
+    return _result(queries isa AbstractVector, out, h)
+end
+
+"Zero K, V and the stability flags (settings, RNG and training state kept)."
+clear!(m::KVMemory) = (check(amem_kvmem_clear(_ptr(m))); m)
+
+"Write calls with q > 0 since creation or the last clear."
+function stored_count(m::KVMemory)
+    n = Ref{Csize_t}(0)
+    check(amem_kvmem_count(_ptr(m), n))
+    return Int(n[])
+end
+
+"The slot (1-based) the next SEQUENTIAL write will use."
+function next_slot(m::KVMemory)
+    n = Ref{Csize_t}(0)
+    check(amem_kvmem_next_slot(_ptr(m), n))
+    return Int(n[]) + 1
+end
+
+"The local third factor γ (N values, 0 or 1) of the last write."
+function last_gamma(m::KVMemory)
+    g = Vector{Float32}(undef, m.slots)
+    check(amem_kvmem_last_gamma(_ptr(m), g))
+    return g
+end
+
+"The key matrix as d × N (column i = key row of slot i)."
+function memory_keys(m::KVMemory)
+    k = Matrix{Float32}(undef, m.key_dim, m.slots)
+    check(amem_kvmem_keys(_ptr(m), k))
+    return k
+end
+
+"The slot values as m × N (column i = value of slot i)."
+function memory_values(m::KVMemory)
+    v = Matrix{Float32}(undef, m.value_dim, m.slots)
+    check(amem_kvmem_values(_ptr(m), v))
+    return v
+end
+
+"(key_frozen, value_frozen): the meta-plasticity flags as Bool vectors (N each)."
+function stability(m::KVMemory)
+    kf, vf = Vector{Cint}(undef, m.slots), Vector{Cint}(undef, m.slots)
+    check(amem_kvmem_stability(_ptr(m), kf, vf))
+    return (kf .!= 0, vf .!= 0)
+end
+
+"""
+    episode(m, keys, queries, targets; values = nothing, q = nothing)
+        -> (outputs, loss, accuracy, grad)
+
+One write-then-read episode from an empty memory with the current rule:
+keys d × T, values m × T (or the keys), queries d × R, targets m × R.
+Returns the raw outputs (m × R), loss, accuracy and the gradient of the loss
+with respect to the rule parameters (`AMEM_KVMEM_RULE_COUNT` values, then p).
+"""
+function episode(m::KVMemory, keys::AbstractVecOrMat{<:Real},
+                 queries::AbstractVecOrMat{<:Real}, targets::AbstractVecOrMat{<:Real};
+                 values = nothing, q = nothing)
+    k, t = _columns(keys, m.key_dim, "keys")
+    v, qq = _kv_values(m, values, t), _kv_q(q, t)
+    x, r = _columns(queries, m.key_dim, "queries")
+    y, ry = _columns(targets, m.value_dim, "targets")
+    r == ry || _fail(AMEM_E_DIM, "$r queries but $ry targets")
+    out = Matrix{Float32}(undef, m.value_dim, r)
+    loss, acc = Ref{Cdouble}(0), Ref{Cdouble}(0)
+    grad = Vector{Float64}(undef, AMEM_KVMEM_RULE_COUNT + 1)
+    check(amem_kvmem_episode(_ptr(m), k, _null(v), _null(qq), t, x, y, r,
+                             out, loss, acc, grad))
+    return (out, loss[], acc[], grad)
+end
+
+"""
+    meta_train!(m, steps; progress = nothing) -> history
+
+`steps` Adam steps of meta-learning of the rule. Returns the history as an
+`AMEM_KVMEM_HISTORY_COLS × steps` matrix (one column per step: step, loss,
+accuracy, rule parameters, p). `progress(stage, done, total, loss)`
+returning true cancels.
+"""
+function meta_train!(m::KVMemory, steps::Integer; progress = nothing)
+    steps >= 1 || _fail(AMEM_E_DIM, "steps must be >= 1, got $steps")
+    hist = Matrix{Float32}(undef, AMEM_KVMEM_HISTORY_COLS, steps)
+    if progress === nothing
+        check(amem_kvmem_meta_train(_ptr(m), steps, hist, C_NULL, C_NULL))
+    else
+        cf = progress_cfunction(progress)
+        GC.@preserve cf check(amem_kvmem_meta_train(_ptr(m), steps, hist, cf, C_NULL))
+    end
+    return hist
+end
+
+"Forget the meta-learning Adam moments and step count."
+meta_reset!(m::KVMemory) = (check(amem_kvmem_meta_reset(_ptr(m))); m)
+
+save(m::KVMemory, path::AbstractString) = check(amem_kvmem_save(_ptr(m), String(path)))
+
+save_mem(m::KVMemory) = _take_bytes((d, l) -> amem_kvmem_save_mem(_ptr(m), d, l))
+
+function load_kvmem(path::AbstractString)
+    out = Ref{Ptr{amem_kvmem}}(C_NULL)
+    check(amem_kvmem_load(String(path), out))
+    return KVMemory(out[])
+end
+
+function load_kvmem_mem(bytes::AbstractVector{UInt8})
+    buf = Vector{UInt8}(bytes)
+    out = Ref{Ptr{amem_kvmem}}(C_NULL)
+    check(amem_kvmem_load_mem(buf, length(buf), out))
+    return KVMemory(out[])
+end
