@@ -14,8 +14,15 @@ def read(rel):
         return f.read()
 
 
+def module_files():
+    """AssocMem.jl and every file it includes, except the generated ffi.jl."""
+    main = read("src/AssocMem.jl")
+    parts = re.findall(r'^\s*include\("(\w+\.jl)"\)', main, flags=re.M)
+    return [main] + [read("src/" + p) for p in parts if p != "ffi.jl"]
+
+
 def test_module_uses_only_generated_names():
-    ffi, module = read("src/ffi.jl"), read("src/AssocMem.jl")
+    ffi, module = read("src/ffi.jl"), "\n".join(module_files())
     functions = set(re.findall(r"^function (amem_\w+)\(", ffi, flags=re.M))
     constants = set(re.findall(r"^const (AMEM_\w+) =", ffi, flags=re.M))
     used_functions = set(re.findall(r"\b(amem_\w+)\(", module))
@@ -35,8 +42,12 @@ def test_project_names_the_module():
 
 
 def test_balanced_blocks():
-    """A crude syntax check: block openers and `end` keywords balance."""
-    src = read("src/AssocMem.jl")
+    """A crude syntax check: in each file, block openers and `end` balance."""
+    for src in module_files():
+        _check_balanced(src)
+
+
+def _check_balanced(src):
     src = re.sub(r'"""(.*?)"""', '""', src, flags=re.S)
     src = re.sub(r'"(\\.|[^"\\])*"', '""', src)
     src = re.sub(r"#.*", "", src)
