@@ -8,5 +8,13 @@
 #include "assocmem/common.h"
 #include "assocmem/data.h"
 #include "assocmem/hopfield.h"
+#include "assocmem/capacity.h"
+#include "assocmem/dam.h"
+#include "assocmem/diffusion.h"
+#include "assocmem/kvmem.h"
+#include "assocmem/probes.h"
+#include "assocmem/scenes.h"
+#include "assocmem/tvt.h"
+#include "assocmem/vae.h"
 
 #endif
