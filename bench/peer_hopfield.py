@@ -6,8 +6,10 @@ scores (B x N), a separate softmax pass over them, then the second matmul.
 NumPy's thread count is its OpenBLAS's, set through ctypes.
 
 usage: peer_hopfield.py D N B ITERS [REPEATS]
-prints one line per peer: "<peer> <best seconds>", and lines starting with
-'#' that say what NumPy's BLAS runs on
+prints one line per peer: "<peer> <best seconds>" (numpy1, numpy2, torch1,
+torch2, and matmul1/matmul2: NumPy's two products alone, without the
+softmax, as a bound), and lines starting with '#' that say what NumPy's BLAS
+runs on
 """
 import ctypes
 import ctypes.util
@@ -96,8 +98,7 @@ def main():
             sys.stdout.flush()
         for threads in (1, 2):
             blas.openblas_set_num_threads(threads)
-            print("# numpy matmuls alone, no softmax, %d threads: %.4f s" % (
-                threads, best_of(lambda: numpy_matmuls(x, y, iters), repeats)))
+            print("matmul%d %.6f" % (threads, best_of(lambda: numpy_matmuls(x, y, iters), repeats)))
         blas.openblas_set_num_threads(default)
     sys.stdout.flush()
     try:

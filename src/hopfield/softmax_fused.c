@@ -62,9 +62,7 @@ typedef struct fused_plan {
 
 static fused_plan make_plan(size_t b, size_t N, size_t d, int threads)
 {
-    fused_plan p = {1, 0};
-    if (threads > AMEM__HOPFIELD_MAX_JOBS)
-        threads = AMEM__HOPFIELD_MAX_JOBS;
+    fused_plan p = {1, 0}; /* threads: already clamped to MAX_JOBS */
     if (threads < 2 || (double)b * (double)N * (double)d < MIN_PARALLEL_WORK)
         return p;
     if (b >= (size_t)threads * MIN_JOB_ROWS) {
