@@ -99,7 +99,10 @@ static int start_count(const amb_config *cfg, const amb_results *res,
     return 0;
 }
 
-static int one_dimension(const amb_config *cfg, size_t k, amb_results *res)
+/* One dimension, all repeats; each repeat's row is written (and flushed)
+ * as soon as it is known, so an interrupted run keeps what it measured. */
+static int one_dimension(const amb_config *cfg, size_t k, amb_results *res,
+                         FILE *f)
 {
     amb_trained_dim *td = &res->trained[k];
     td->trainings = 0;
@@ -116,6 +119,9 @@ static int one_dimension(const amb_config *cfg, size_t k, amb_results *res)
         if (st != AMEM_OK || job.failed)
             return amb_fail("trained capacity search", st);
         td->capacity[r] = (size_t)cap;
+        fprintf(f, "%zu,%d,%zu,%zu\n", cfg->tr_dims[k], r + 1,
+                td->capacity[r], td->start);
+        fflush(f);
     }
     return 0;
 }
@@ -132,13 +138,8 @@ int amb_trained_capacity(const amb_config *cfg, const char *out_dir,
     }
     fprintf(f, "dim,repeat,capacity,start\n");
     int rc = 0;
-    for (size_t k = 0; k < cfg->n_tr_dims && rc == 0; k++) {
-        rc = one_dimension(cfg, k, res);
-        for (int r = 0; r < cfg->tr_repeats && rc == 0; r++)
-            fprintf(f, "%zu,%d,%zu,%zu\n", cfg->tr_dims[k], r + 1,
-                    res->trained[k].capacity[r], res->trained[k].start);
-        fflush(f);
-    }
+    for (size_t k = 0; k < cfg->n_tr_dims && rc == 0; k++)
+        rc = one_dimension(cfg, k, res, f);
     if (fclose(f) != 0)
         rc = -1;
     res->trained_done = rc == 0;
