@@ -28,7 +28,7 @@ int amem__dam_fb_forward(const amem_dam *h, amem__arena *ar,
     int fail = 0;
     c->b = b;
     c->ar = ar;
-    c->gram = !cfg.reference;
+    c->gram = amem__dam_use_gram(&cfg);
     c->what = arena_floats(ar, M * N, &fail);
     c->norms = arena_floats(ar, M, &fail);
     c->out = arena_floats(ar, b * N, &fail);

@@ -9,6 +9,13 @@
 #include "core/blas.h"
 #include "gram.h"
 
+int amem__dam_use_gram(const amem__dam_cfg *cfg)
+{
+    size_t M = cfg->n_hid, pairs = M * (M + 1) / 2;
+    return !cfg->reference && M <= 4096 &&
+           pairs <= AMEM__DAM_GRAM_MAX_BYTES / sizeof(float) / cfg->n_vis;
+}
+
 /* n elements of size elem (at least one) from the arena, or NULL. */
 static void *arena_n(amem__arena *ar, size_t n, size_t elem)
 {

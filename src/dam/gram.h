@@ -21,6 +21,13 @@
 
 #include "dam_impl.h"
 
+/* Largest pair-product matrix (M (M + 1) / 2 x N floats) the hidden-space
+ * run allocates; larger networks run the direct form (dynamics.c). */
+#define AMEM__DAM_GRAM_MAX_BYTES ((size_t)64 << 20)
+
+/* 1 when cfg runs in the hidden space: PAPER dynamics, pairs x N small. */
+int amem__dam_use_gram(const amem__dam_cfg *cfg);
+
 typedef struct amem__dam_gram {
     amem__dam_cfg cfg;
     const float *what;   /* M x N */

@@ -53,9 +53,7 @@ static int ws_open(const char *fn, const amem_dam *h, recall_ws *ws)
     size_t mn = h->n_vis * h->n_hid;
     ws->what = malloc(mn * sizeof(float));
     ws->norms = malloc(h->n_hid * sizeof(float));
-    ws->ar = amem__arena_create(amem__dam_run_bytes(&ws->cfg, CHUNK) +
-                                (size_t)h->n_hid * h->n_hid * h->n_vis * 2 +
-                                CHUNK * (h->n_hid * h->n_hid * 2 + 64));
+    ws->ar = amem__arena_create((size_t)1 << 20);
     if (!ws->what || !ws->norms || !ws->ar) {
         free(ws->what);
         free(ws->norms);
@@ -79,7 +77,7 @@ static int run_chunk(recall_ws *ws, const float *cues, const float *clamp,
 {
     size_t N = ws->cfg.n_vis;
     amem__arena_reset(ws->ar);
-    if (!ws->cfg.reference) {
+    if (amem__dam_use_gram(&ws->cfg)) {
         amem__dam_gram g;
         if (amem__dam_gram_forward(&g, &ws->cfg, ws->what, cues, clamp, b,
                                    ws->ar, 0) != AMEM_OK)
