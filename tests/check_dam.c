@@ -11,6 +11,7 @@
 #include "core/ops.h"
 #include "core/rng.h"
 #include "dam/dam_impl.h"
+#include "dam/gram.h"
 #include "testutil.h"
 
 /* ---- helpers --------------------------------------------------------- */
@@ -186,6 +187,49 @@ START_TEST(test_convergence_and_batching)
 }
 END_TEST
 
+
+/* The hidden-space run (gram.c) equals the direct run (dynamics.c), with
+ * nonzero free cue entries and random clamps. */
+START_TEST(test_gram_matches_direct)
+{
+    size_t N = 24, M = 6, b = 7;
+    amem_dam *h = make(N, M, 15);
+    AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_TOLERANCE, 1e-4));
+    amem__dam_cfg cfg;
+    amem__dam_cfg_from(h, &cfg);
+    float *cue = unit_items(b, N, 31), clamp[7 * 24], what[6 * 24], nrm[6];
+    amem__rng rng;
+    amem__rng_seed(&rng, 5);
+    for (size_t k = 0; k < b * N; k++)
+        clamp[k] = amem__rng_uniform(&rng) < 0.3 ? 1.0f : 0.0f;
+    amem__dam_normalize_rows(h->w, M, N, what, nrm);
+    amem__arena *ar = amem__arena_create(1 << 20);
+    amem__dam_gram g;
+    AMEM_ASSERT_OK(amem__dam_gram_forward(&g, &cfg, what, cue, clamp, b, ar, 0));
+    float out1[7 * 24], hid1[7 * 6], out2[7 * 24], hid2[7 * 6];
+    amem__dam_gram_collect(&g, out1, hid1);
+    amem__dam_run r;
+    void *buf = malloc(amem__dam_run_bytes(&cfg, b));
+    amem__dam_run_setup(&r, &cfg, what, b, buf);
+    memcpy(r.cue, cue, sizeof out1);
+    memcpy(r.clamp, clamp, sizeof clamp);
+    AMEM_ASSERT_OK(amem__dam_forward(&r));
+    amem__dam_collect(&r, out2, hid2);
+    for (size_t i = 0; i < b; i++) {
+        ck_assert_int_le(abs(g.time[i] - r.time[i]), 1);
+        ck_assert_int_le(g.time[i], 1000);
+    }
+    for (size_t k = 0; k < b * N; k++)
+        ck_assert_float_eq_tol(out1[k], out2[k], 1e-4);
+    for (size_t k = 0; k < b * M; k++)
+        ck_assert_float_eq_tol(hid1[k], hid2[k], 1e-4);
+    free(buf);
+    free(cue);
+    amem__arena_free(ar);
+    amem_dam_free(h);
+}
+END_TEST
+
 /* ---- gradients ------------------------------------------------------- */
 
 typedef struct grad_case {
@@ -201,6 +245,11 @@ static grad_case make_case(size_t N, size_t M, size_t b, amem_dam *h)
     c.clamp = malloc(b * N * sizeof(float));
     c.wt = malloc(b * sizeof(float));
     AMEM_ASSERT_OK(amem_dam_perturb(h, c.x, b, c.cue, c.clamp));
+    /* Free entries start away from zero, so every term of the hidden-space
+     * form (a = W_hat (e.x~), ||e.x~||) carries gradient. */
+    for (size_t k = 0; k < b * N; k++)
+        if (c.clamp[k] == 0.0f)
+            c.cue[k] = 0.5f * c.x[k];
     for (size_t i = 0; i < b; i++)
         c.wt[i] = 0.2f + 0.3f * (float)i;
     return c;
@@ -623,6 +672,7 @@ Suite *amem_suite_dam(void)
     tcase_add_test(dyn, test_fixed_point_completion);
     tcase_add_test(dyn, test_energy_descent);
     tcase_add_test(dyn, test_convergence_and_batching);
+    tcase_add_test(dyn, test_gram_matches_direct);
     suite_add_tcase(s, dyn);
     TCase *grad = tcase_create("gradients");
     tcase_add_test(grad, test_grad_vs_engine);

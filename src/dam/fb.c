@@ -4,6 +4,7 @@
  * from an arena, so a training loop allocates nothing once the arena has
  * grown to the size of its largest batch.
  */
+#include <math.h>
 #include <string.h>
 
 #include "dam_impl.h"
@@ -26,16 +27,28 @@ int amem__dam_fb_forward(const amem_dam *h, amem__arena *ar,
     size_t N = h->n_vis, M = h->n_hid;
     int fail = 0;
     c->b = b;
+    c->ar = ar;
+    c->gram = amem__dam_use_gram(&cfg);
     c->what = arena_floats(ar, M * N, &fail);
     c->norms = arena_floats(ar, M, &fail);
     c->out = arena_floats(ar, b * N, &fail);
     c->hidden = arena_floats(ar, b * M, &fail);
     c->dv = arena_floats(ar, b * N, &fail);
+    if (fail)
+        return AMEM_E_NOMEM;
+    amem__dam_normalize_rows(h->w, M, N, c->what, c->norms);
+    if (c->gram) {
+        int rc = amem__dam_gram_forward(&c->gr, &cfg, c->what, cues, clamp,
+                                        b, ar, 1);
+        if (rc == AMEM_OK)
+            amem__dam_gram_collect(&c->gr, c->out, c->hidden);
+        c->time = c->gr.time;
+        return rc;
+    }
     c->work = arena_floats(ar, amem__dam_backward_floats(b, N, M), &fail);
     void *buf = amem__arena_alloc(ar, amem__dam_run_bytes(&cfg, b));
     if (fail || buf == NULL)
         return AMEM_E_NOMEM;
-    amem__dam_normalize_rows(h->w, M, N, c->what, c->norms);
     amem__dam_run_setup(&c->run, &cfg, c->what, b, buf);
     memcpy(c->run.cue, cues, b * N * sizeof(float));
     if (clamp)
@@ -43,6 +56,7 @@ int amem__dam_fb_forward(const amem_dam *h, amem__arena *ar,
     else
         c->run.clamp = NULL;
     c->run.tape = ar;
+    c->time = c->run.time;
     int rc = amem__dam_forward(&c->run);
     if (rc == AMEM_OK)
         amem__dam_collect(&c->run, c->out, c->hidden);
@@ -65,7 +79,12 @@ double amem__dam_fb_backward(const amem_dam *h, amem__dam_fb *c,
         }
         loss += w * li;
     }
-    amem__dam_backward(&c->run, c->dv, grad, c->work);
+    if (c->gram) {
+        if (amem__dam_gram_backward(&c->gr, c->dv, grad, c->ar) != AMEM_OK)
+            return NAN;
+    } else {
+        amem__dam_backward(&c->run, c->dv, grad, c->work);
+    }
     amem__dam_normalize_rows_backward(c->what, c->norms, M, N, grad);
     return loss;
 }
@@ -81,6 +100,8 @@ int amem__dam_loss_grad(const amem_dam *h, const float *cues,
     int rc = amem__dam_fb_forward(h, ar, cues, clamp, b, &c);
     if (rc == AMEM_OK) {
         double l = amem__dam_fb_backward(h, &c, targets, wt, grad);
+        if (isnan(l))
+            rc = AMEM_E_NOMEM;
         if (loss)
             *loss = l;
     }

@@ -6,6 +6,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "dam_impl.h"
+#include "gram.h"
 
 /* Rows per batched run in recall and evaluation. */
 #define CHUNK 128u
@@ -39,10 +40,10 @@ static int check_rows(const char *fn, const amem_dam *h, size_t n)
     return AMEM_OK;
 }
 
-/* Workspace of recall: W_hat, norms, one chunk's run. */
+/* Workspace of recall: W_hat, norms and an arena for one chunk's run. */
 typedef struct recall_ws {
     float *what, *norms;
-    void *run;
+    amem__arena *ar;
     amem__dam_cfg cfg;
 } recall_ws;
 
@@ -52,11 +53,11 @@ static int ws_open(const char *fn, const amem_dam *h, recall_ws *ws)
     size_t mn = h->n_vis * h->n_hid;
     ws->what = malloc(mn * sizeof(float));
     ws->norms = malloc(h->n_hid * sizeof(float));
-    ws->run = malloc(amem__dam_run_bytes(&ws->cfg, CHUNK));
-    if (!ws->what || !ws->norms || !ws->run) {
+    ws->ar = amem__arena_create((size_t)1 << 20);
+    if (!ws->what || !ws->norms || !ws->ar) {
         free(ws->what);
         free(ws->norms);
-        free(ws->run);
+        amem__arena_free(ws->ar);
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the workspace");
     }
     amem__dam_normalize_rows(h->w, h->n_hid, h->n_vis, ws->what, ws->norms);
@@ -67,16 +68,30 @@ static void ws_close(recall_ws *ws)
 {
     free(ws->what);
     free(ws->norms);
-    free(ws->run);
+    amem__arena_free(ws->ar);
 }
 
 /* Run b <= CHUNK rows from cues/clamp; outputs in row order. */
-static void run_chunk(recall_ws *ws, const float *cues, const float *clamp,
-                      size_t b, float *out, int *steps, float *hidden)
+static int run_chunk(recall_ws *ws, const float *cues, const float *clamp,
+                     size_t b, float *out, int *steps, float *hidden)
 {
-    amem__dam_run r;
     size_t N = ws->cfg.n_vis;
-    amem__dam_run_setup(&r, &ws->cfg, ws->what, b, ws->run);
+    amem__arena_reset(ws->ar);
+    if (amem__dam_use_gram(&ws->cfg)) {
+        amem__dam_gram g;
+        if (amem__dam_gram_forward(&g, &ws->cfg, ws->what, cues, clamp, b,
+                                   ws->ar, 0) != AMEM_OK)
+            return AMEM_E_NOMEM;
+        amem__dam_gram_collect(&g, out, hidden);
+        if (steps)
+            memcpy(steps, g.time, b * sizeof(int));
+        return AMEM_OK;
+    }
+    amem__dam_run r;
+    void *buf = amem__arena_alloc(ws->ar, amem__dam_run_bytes(&ws->cfg, b));
+    if (buf == NULL)
+        return AMEM_E_NOMEM;
+    amem__dam_run_setup(&r, &ws->cfg, ws->what, b, buf);
     memcpy(r.cue, cues, b * N * sizeof(float));
     if (clamp)
         memcpy(r.clamp, clamp, b * N * sizeof(float));
@@ -86,6 +101,7 @@ static void run_chunk(recall_ws *ws, const float *cues, const float *clamp,
     amem__dam_collect(&r, out, hidden);
     if (steps)
         memcpy(steps, r.time, b * sizeof(int));
+    return AMEM_OK;
 }
 
 int amem_dam_recall(amem_dam *h, const float *cues, const float *clamp,
@@ -107,14 +123,15 @@ int amem_dam_recall(amem_dam *h, const float *cues, const float *clamp,
     if (rc != AMEM_OK)
         return rc;
     size_t N = h->n_vis, M = h->n_hid;
-    for (size_t i = 0; i < n; i += CHUNK) {
+    for (size_t i = 0; i < n && rc == AMEM_OK; i += CHUNK) {
         size_t b = n - i < CHUNK ? n - i : CHUNK;
-        run_chunk(&ws, cues + i * N, clamp ? clamp + i * N : NULL, b,
-                  out + i * N, steps ? steps + i : NULL,
-                  hidden ? hidden + i * M : NULL);
+        rc = run_chunk(&ws, cues + i * N, clamp ? clamp + i * N : NULL, b,
+                       out + i * N, steps ? steps + i : NULL,
+                       hidden ? hidden + i * M : NULL);
     }
     ws_close(&ws);
-    return AMEM_OK;
+    return rc == AMEM_OK ? AMEM_OK
+                         : amem__fail(rc, fn, "out of memory in recall");
 }
 
 /* -(1/beta) lse(beta W_hat g(v)) for one state; s is M scratch floats. */
@@ -151,10 +168,12 @@ int amem_dam_energy(const amem_dam *h, const float *states, size_t n,
         rc = ws_open(fn, h, &ws);
     if (rc != AMEM_OK)
         return rc;
-    for (size_t i = 0; i < n; i++)
-        energies[i] = energy_one(h, ws.what, states + i * h->n_vis,
-                                 (float *)ws.run);
+    float *s = amem__arena_alloc(ws.ar, h->n_hid * sizeof(float));
+    for (size_t i = 0; s && i < n; i++)
+        energies[i] = energy_one(h, ws.what, states + i * h->n_vis, s);
     ws_close(&ws);
+    if (s == NULL)
+        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the workspace");
     return AMEM_OK;
 }
 
@@ -204,8 +223,8 @@ int amem_dam_perturb(amem_dam *h, const float *items, size_t n, float *cues,
 }
 
 /* Perturb, recall and score one chunk of items. */
-static void eval_chunk(const amem_dam *h, recall_ws *ws, amem__rng *rng,
-                       const float *x, size_t b, float *buf, float *loss)
+static int eval_chunk(const amem_dam *h, recall_ws *ws, amem__rng *rng,
+                      const float *x, size_t b, float *buf, float *loss)
 {
     size_t N = h->n_vis;
     float *cue = buf, *clamp = buf + CHUNK * N, *out = buf + 2 * CHUNK * N;
@@ -213,7 +232,8 @@ static void eval_chunk(const amem_dam *h, recall_ws *ws, amem__rng *rng,
     for (size_t i = 0; i < b; i++)
         amem__dam_perturb_one(rng, x + i * N, N, AMEM__DP(h, MASK_FRACTION),
                               cue + i * N, clamp + i * N, idx);
-    run_chunk(ws, cue, clamp, b, out, NULL, NULL);
+    if (run_chunk(ws, cue, clamp, b, out, NULL, NULL) != AMEM_OK)
+        return AMEM_E_NOMEM;
     for (size_t i = 0; i < b; i++) {
         double s = 0.0;
         for (size_t j = 0; j < N; j++) {
@@ -222,6 +242,7 @@ static void eval_chunk(const amem_dam *h, recall_ws *ws, amem__rng *rng,
         }
         loss[i] = (float)s;
     }
+    return AMEM_OK;
 }
 
 static void split_means(const float *loss, const int32_t *lab, size_t n,
@@ -272,9 +293,15 @@ int amem_dam_evaluate(amem_dam *h, const float *items,
     }
     amem__rng rng;
     amem__rng_seed(&rng, seed);
-    for (size_t i = 0; i < n; i += CHUNK) {
+    for (size_t i = 0; i < n && rc == AMEM_OK; i += CHUNK) {
         size_t b = n - i < CHUNK ? n - i : CHUNK;
-        eval_chunk(h, &ws, &rng, items + i * N, b, buf, loss + i);
+        rc = eval_chunk(h, &ws, &rng, items + i * N, b, buf, loss + i);
+    }
+    if (rc != AMEM_OK) {
+        free(buf);
+        free(loss);
+        ws_close(&ws);
+        return amem__fail(rc, fn, "out of memory in evaluation");
     }
     split_means(loss, exceptions, n, regular, exception, eval);
     if (losses)

@@ -20,7 +20,7 @@ static void record_batch(amem_dam *h, const size_t *idx, size_t b,
         float *raw = h->raw + idx[k] * AMEM__RAW_COUNT;
         float uses = raw[AMEM__RAW_USES];
         amem__dam_item_values(h->items + idx[k] * N, c->out + k * N,
-                              c->hidden + k * M, N, M, c->run.time[k], raw);
+                              c->hidden + k * M, N, M, c->time[k], raw);
         raw[AMEM__RAW_USES] = uses + 1.0f;
         amem__dam_track_minmax(h, raw);
         if (loss_sum)
@@ -94,7 +94,8 @@ int amem__dam_train_batch(amem_dam *h, const size_t *idx, size_t b,
                                     h->n_vis * h->n_hid * sizeof(float));
     if (!wt || !grad || batch_weights(h, idx, b, wt) != AMEM_OK)
         return AMEM_E_NOMEM;
-    amem__dam_fb_backward(h, &c, targets, wt, grad);
+    if (isnan(amem__dam_fb_backward(h, &c, targets, wt, grad)))
+        return AMEM_E_NOMEM;
     return adam_update(h, grad);
 }
 

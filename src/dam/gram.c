@@ -1,0 +1,228 @@
+/*
+ * The PAPER dynamics in the hidden space (see gram.h for the equations):
+ * batch set-up through three sgemm, then each item's trajectory with one
+ * M x M matrix-vector product per step.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "core/blas.h"
+#include "gram.h"
+
+int amem__dam_use_gram(const amem__dam_cfg *cfg)
+{
+    size_t M = cfg->n_hid, pairs = M * (M + 1) / 2;
+    return !cfg->reference && M <= 4096 &&
+           pairs <= AMEM__DAM_GRAM_MAX_BYTES / sizeof(float) / cfg->n_vis;
+}
+
+/* n elements of size elem (at least one) from the arena, or NULL. */
+static void *arena_n(amem__arena *ar, size_t n, size_t elem)
+{
+    return amem__arena_alloc(ar, (n > 0 ? n : 1) * elem);
+}
+
+static int allocate(amem__dam_gram *g, amem__arena *ar)
+{
+    size_t b = g->b, N = g->cfg.n_vis, M = g->cfg.n_hid;
+    g->pk = arena_n(ar, g->pairs * N, sizeof(float));
+    g->efree = arena_n(ar, b * N, sizeof(float));
+    g->xc = arena_n(ar, b * N, sizeof(float));
+    g->xe = arena_n(ar, b * N, sizeof(float));
+    g->gp = arena_n(ar, b * g->pairs, sizeof(float));
+    g->G = arena_n(ar, M * M, sizeof(float));
+    g->q = arena_n(ar, b * M, sizeof(float));
+    g->a = arena_n(ar, b * M, sizeof(float));
+    g->phi = arena_n(ar, b * M, sizeof(float));
+    g->y = arena_n(ar, b * M, sizeof(float));
+    g->cc = arena_n(ar, b, sizeof(double));
+    g->ce = arena_n(ar, b, sizeof(double));
+    g->kappa = arena_n(ar, b, sizeof(double));
+    g->nv = arena_n(ar, b, sizeof(double));
+    g->time = arena_n(ar, b, sizeof(int));
+    g->ran = arena_n(ar, b, sizeof(int));
+    g->tape = arena_n(ar, b, sizeof(float *));
+    g->vec = arena_n(ar, 6 * M, sizeof(float));
+    return (g->pk && g->efree && g->xc && g->xe && g->gp && g->G && g->q &&
+            g->a && g->phi && g->y && g->cc && g->ce && g->kappa && g->nv &&
+            g->time && g->ran && g->tape && g->vec)
+               ? AMEM_OK
+               : AMEM_E_NOMEM;
+}
+
+/* Rows w_mu . w_nu (mu <= nu) of the pair matrix. */
+static void pair_products(amem__dam_gram *g)
+{
+    size_t N = g->cfg.n_vis, M = g->cfg.n_hid, p = 0;
+    for (size_t mu = 0; mu < M; mu++)
+        for (size_t nu = mu; nu < M; nu++, p++) {
+            const float *x = g->what + mu * N, *z = g->what + nu * N;
+            float *row = g->pk + p * N;
+            for (size_t j = 0; j < N; j++)
+                row[j] = x[j] * z[j];
+        }
+}
+
+/* Masks, split cues, q, a, the squared norms and every item's packed G. */
+static void setup_items(amem__dam_gram *g)
+{
+    size_t b = g->b, N = g->cfg.n_vis, M = g->cfg.n_hid;
+    for (size_t i = 0; i < b; i++) {
+        double cc = 0.0, ce = 0.0;
+        for (size_t j = 0; j < N; j++) {
+            size_t k = i * N + j;
+            float e = g->clamp && g->clamp[k] != 0.0f ? 0.0f : 1.0f;
+            g->efree[k] = e;
+            g->xc[k] = e == 0.0f ? g->cue[k] : 0.0f;
+            g->xe[k] = e == 0.0f ? 0.0f : g->cue[k];
+            cc += (double)g->xc[k] * g->xc[k];
+            ce += (double)g->xe[k] * g->xe[k];
+        }
+        g->cc[i] = cc;
+        g->ce[i] = ce;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b, (int)M,
+                (int)N, 1.0f, g->xc, (int)N, g->what, (int)N, 0.0f, g->q,
+                (int)M);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b, (int)M,
+                (int)N, 1.0f, g->xe, (int)N, g->what, (int)N, 0.0f, g->a,
+                (int)M);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b,
+                (int)g->pairs, (int)N, 1.0f, g->efree, (int)N, g->pk, (int)N,
+                0.0f, g->gp, (int)g->pairs);
+}
+
+/* The item's G as a full M x M matrix. */
+static void unpack(const amem__dam_gram *g, size_t i, float *G)
+{
+    size_t M = g->cfg.n_hid, p = 0;
+    const float *gp = g->gp + i * g->pairs;
+    for (size_t mu = 0; mu < M; mu++)
+        for (size_t nu = mu; nu < M; nu++, p++)
+            G[mu * M + nu] = G[nu * M + mu] = gp[p];
+}
+
+static double dot(const float *x, const float *z, size_t n)
+{
+    double s = 0.0;
+    for (size_t k = 0; k < n; k++)
+        s += (double)x[k] * z[k];
+    return s;
+}
+
+/* f = softmax(beta (q + y + kappa a) / max(nv, eps)) into f; u into u. */
+static void hidden_state(const amem__dam_gram *g, size_t i, const float *y,
+                         double kappa, double nv, float *u, float *f)
+{
+    size_t M = g->cfg.n_hid;
+    const float *q = g->q + i * M, *a = g->a + i * M;
+    float inv = (float)(1.0 / (nv > AMEM__DAM_EPS ? nv : AMEM__DAM_EPS));
+    for (size_t m = 0; m < M; m++) {
+        u[m] = q[m] + y[m] + (float)kappa * a[m];
+        f[m] = u[m] * inv;
+    }
+    amem__dam_softmax_rows(f, 1, M, g->cfg.beta);
+}
+
+/*
+ * Run item i from its start; with tape, record phi, y, f, nv before every
+ * step (stride 3M + 1). Leaves the final state in g and returns steps run.
+ */
+static int run_item(amem__dam_gram *g, size_t i, float *tape)
+{
+    size_t M = g->cfg.n_hid, S = 3 * M + 1;
+    float eta = g->cfg.eta, *phi = g->phi + i * M, *y = g->y + i * M;
+    float *u = g->vec, *f = g->vec + M, *d = g->vec + 2 * M,
+          *gd = g->vec + 3 * M;
+    const float *a = g->a + i * M;
+    double kappa = 1.0, ce = g->ce[i], nv = sqrt(g->cc[i] + ce);
+    int t, done = 0;
+    memset(phi, 0, M * sizeof(float));
+    memset(y, 0, M * sizeof(float));
+    g->time[i] = g->cfg.max_steps + 1;
+    for (t = 1; t <= g->cfg.max_steps && !done; t++) {
+        hidden_state(g, i, y, kappa, nv, u, f);
+        if (tape) {
+            float *rec = tape + (size_t)(t - 1) * S;
+            memcpy(rec, phi, M * sizeof(float));
+            memcpy(rec + M, y, M * sizeof(float));
+            memcpy(rec + 2 * M, f, M * sizeof(float));
+            rec[3 * M] = (float)nv;
+        }
+        for (size_t m = 0; m < M; m++)
+            d[m] = f[m] - phi[m];
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)M, (int)M, 1.0f, g->G,
+                    (int)M, d, 1, 0.0f, gd, 1);
+        double res2 = (double)eta * eta *
+                      (dot(d, gd, M) - 2.0 * kappa * dot(d, a, M) +
+                       kappa * kappa * ce);
+        for (size_t m = 0; m < M; m++) {
+            phi[m] += eta * d[m];
+            y[m] += eta * gd[m];
+        }
+        kappa *= 1.0 - (double)eta;
+        double nv2 = g->cc[i] + dot(phi, y, M) + 2.0 * kappa * dot(phi, a, M) +
+                     kappa * kappa * ce;
+        nv = sqrt(nv2 > 0.0 ? nv2 : 0.0);
+        double res = sqrt(res2 > 0.0 ? res2 : 0.0);
+        res = nv > 0.0 ? res / nv : (res > 0.0 ? INFINITY : 0.0);
+        if (res <= g->cfg.tol) {
+            g->time[i] = t;
+            done = 1;
+        }
+    }
+    g->kappa[i] = kappa;
+    g->nv[i] = nv;
+    return t - 1;
+}
+
+int amem__dam_gram_forward(amem__dam_gram *g, const amem__dam_cfg *cfg,
+                           const float *what, const float *cue,
+                           const float *clamp, size_t b, amem__arena *ar,
+                           int taped)
+{
+    size_t M = cfg->n_hid;
+    memset(g, 0, sizeof *g);
+    g->cfg = *cfg;
+    g->what = what;
+    g->b = b;
+    g->pairs = M * (M + 1) / 2;
+    g->cue = cue;
+    g->clamp = clamp;
+    if (allocate(g, ar) != AMEM_OK)
+        return AMEM_E_NOMEM;
+    pair_products(g);
+    setup_items(g);
+    for (size_t i = 0; i < b; i++) {
+        unpack(g, i, g->G);
+        g->tape[i] = NULL;
+        g->ran[i] = run_item(g, i, NULL);
+        if (!taped)
+            continue;
+        g->tape[i] = arena_n(ar, (size_t)g->ran[i] * (3 * M + 1), sizeof(float));
+        if (g->tape[i] == NULL)
+            return AMEM_E_NOMEM;
+        run_item(g, i, g->tape[i]); /* same trajectory, recorded */
+    }
+    return AMEM_OK;
+}
+
+void amem__dam_gram_collect(const amem__dam_gram *g, float *out,
+                            float *hidden)
+{
+    size_t b = g->b, N = g->cfg.n_vis, M = g->cfg.n_hid;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)b, (int)N,
+                (int)M, 1.0f, g->phi, (int)M, g->what, (int)N, 0.0f, out,
+                (int)N);
+    for (size_t i = 0; i < b; i++) {
+        float kappa = (float)g->kappa[i];
+        for (size_t j = 0; j < N; j++) {
+            size_t k = i * N + j;
+            out[k] = g->efree[k] == 0.0f ? g->cue[k]
+                                         : out[k] + kappa * g->xe[k];
+        }
+        if (hidden)
+            hidden_state(g, i, g->y + i * M, g->kappa[i], g->nv[i], g->vec,
+                         hidden + i * M);
+    }
+}

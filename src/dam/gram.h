@@ -1,0 +1,71 @@
+/*
+ * Private: the PAPER dynamics run in the M-dimensional hidden space.
+ *
+ * With e = 1 - clamp and the cue x~, the free part of the visible state is
+ * always e.(W_hat^T phi_t + kappa_t x~), with phi_0 = 0, kappa_0 = 1:
+ *     phi_t = (1 - eta) phi_{t-1} + eta f_{t-1},   kappa_t = (1 - eta)^t.
+ * Everything a step needs is then an M-vector or scalar of the item:
+ *     G = W_hat diag(e) W_hat^T (M x M),  q = W_hat (c.x~),  a = W_hat (e.x~)
+ *     y_t = G phi_t,   W_hat v_t = q + y_t + kappa_t a
+ *     ||v_t||^2 = ||c.x~||^2 + phi.y + 2 kappa phi.a + kappa^2 ||e.x~||^2
+ *     d = f_{t-1} - phi_{t-1},   phi_t = phi_{t-1} + eta d,  y_t = y_{t-1} + eta G d
+ *     ||v_t - v_{t-1}||^2 = eta^2 (d.Gd - 2 kappa_{t-1} d.a + kappa_{t-1}^2 ||e.x~||^2)
+ * so a step costs one M x M matrix-vector product instead of two N x M
+ * ones, and the G of all items come from one sgemm of the item masks with
+ * the pair products w_mu . w_nu (mu <= nu). The final state is
+ * v* = c.x~ + e.(W_hat^T phi_T + kappa_T x~). Same equations as
+ * dynamics.c, evaluated in another order (results agree to rounding).
+ */
+#ifndef AMEM_DAM_GRAM_H
+#define AMEM_DAM_GRAM_H
+
+#include "dam_impl.h"
+
+/* Largest pair-product matrix (M (M + 1) / 2 x N floats) the hidden-space
+ * run allocates; larger networks run the direct form (dynamics.c). */
+#define AMEM__DAM_GRAM_MAX_BYTES ((size_t)64 << 20)
+
+/* 1 when cfg runs in the hidden space: PAPER dynamics, pairs x N small. */
+int amem__dam_use_gram(const amem__dam_cfg *cfg);
+
+typedef struct amem__dam_gram {
+    amem__dam_cfg cfg;
+    const float *what;   /* M x N */
+    size_t b, pairs;     /* items; M (M + 1) / 2 */
+    const float *cue;    /* b x N */
+    const float *clamp;  /* b x N or NULL */
+    float *pk;           /* pairs x N: w_mu . w_nu (forward), T (backward) */
+    float *efree;        /* b x N: e */
+    float *xc, *xe;      /* b x N: c.x~, e.x~ */
+    float *gp;           /* b x pairs: G of each item, packed */
+    float *G;            /* M x M: the current item's G, unpacked */
+    float *q, *a;        /* b x M */
+    double *cc, *ce;     /* b: ||c.x~||^2, ||e.x~||^2 */
+    float *phi, *y;      /* b x M: final state */
+    double *kappa, *nv;  /* b: final state */
+    int *time;           /* b: convergence time (MAX_STEPS + 1: not) */
+    int *ran;            /* b: steps run */
+    float **tape;        /* b: per item ran x (3M + 1) floats, or NULL */
+    float *vec;          /* 6 x M scratch */
+} amem__dam_gram;
+
+/*
+ * Set up and run a batch from arena ar. cue/clamp are read during the call
+ * and through the backward, so they must stay alive until then. taped = 1
+ * keeps what amem__dam_gram_backward needs. AMEM_OK or AMEM_E_NOMEM.
+ */
+int amem__dam_gram_forward(amem__dam_gram *g, const amem__dam_cfg *cfg,
+                           const float *what, const float *cue,
+                           const float *clamp, size_t b, amem__arena *ar,
+                           int taped);
+/* v* (b x N) and, when hidden is not NULL, f* (b x M) in item order. */
+void amem__dam_gram_collect(const amem__dam_gram *g, float *out,
+                            float *hidden);
+/*
+ * dL/dW_hat (M x N, overwritten) from dL/dv* (b x N, item order) of a
+ * taped run. Scratch from ar. AMEM_OK or AMEM_E_NOMEM.
+ */
+int amem__dam_gram_backward(amem__dam_gram *g, const float *dv, float *dwhat,
+                            amem__arena *ar);
+
+#endif
