@@ -71,7 +71,7 @@ static void quick(tf_config *c)
     c->stream_reps = 1;
     c->flashbulb_len = 300;
     c->seq_max_len = 60;
-    c->seq_step = 12;
+    c->seq_step = 10;
     c->seq_reps = 3;
     c->copy_dim = 25;
     c->copy_train_max = 10;

@@ -1,4 +1,5 @@
-/* Accuracy against the number of stored items. */
+/* Accuracy against the number of stored items: T = 1, then the multiples
+ * of the step. */
 #include <math.h>
 
 #include "curve.h"
@@ -21,7 +22,7 @@ int tf_curve(FILE *csv, const char *panel, const tf_model_spec *spec,
 {
     tf_curve_marks m = {NAN, NAN, NAN};
     for (size_t T = 1; T <= cfg->curve_max_items;
-         T = T == 1 ? cfg->curve_step : T + cfg->curve_step) {
+         T = (T / cfg->curve_step + 1) * cfg->curve_step) {
         double mean = 0, sd = 0;
         if (tf_recall_accuracy(spec, es, T, cfg->curve_reps, seed + T, &mean,
                                &sd) != 0)

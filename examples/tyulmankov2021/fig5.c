@@ -61,8 +61,9 @@ static int panel_b(const tf_config *cfg, FILE *csv, tf_fig5_result *res)
         int broken = 0;
         res->seq_labels[k] = specs[k].label;
         res->seq_at_n[k] = res->seq_at_2n[k] = NAN;
+        /* lengths 2, then the multiples of the step */
         for (size_t n = 2; n <= cfg->seq_max_len;
-             n = n == 2 ? cfg->seq_step : n + cfg->seq_step) {
+             n = (n / cfg->seq_step + 1) * cfg->seq_step) {
             double acc = 0;
             if (tf_sequence_accuracy(&specs[k], n, cfg->n, cfg->seq_reps,
                                      cfg->seed + 4200 + 100 * n + k, &acc))

@@ -46,16 +46,20 @@ static void flashbulb_table(FILE *f, const tf_config *cfg,
 
 static void correlated_table(FILE *f, const tf_fig4_result *r)
 {
-    static const char *c[3] = {"0.3", "0.6", "0.9"};
-    fprintf(f, "\n| model | c | acc. T = N/2 | acc. T = N | acc. T = 2N "
-               "|\n|---|---|---|---|---|\n");
+    static const double c[3] = {0.3, 0.6, 0.9};
+    fprintf(f, "\n| model | c | template only | acc. T = N/2 | acc. T = N "
+               "| acc. T = 2N |\n|---|---|---|---|---|---|\n");
     for (int i = 0; i < 3; i++)
         for (int k = 0; k < TF_FIG4A_MODELS; k++)
-            fprintf(f, "| %s | %s | %s | %s | %s |\n",
+            fprintf(f, "| %s | %.1f | %.2f | %s | %s | %s |\n",
                     r->corr_labels[k] ? r->corr_labels[k] : "?", c[i],
-                    TF_NUM(r->corr[i][k].at_half, 3),
+                    (1.0 + c[i]) / 2.0, TF_NUM(r->corr[i][k].at_half, 3),
                     TF_NUM(r->corr[i][k].at_n, 3),
                     TF_NUM(r->corr[i][k].at_2n, 3));
+    fprintf(f, "\n\"Template only\" is the accuracy of answering every "
+               "query with the template the patterns were drawn around, "
+               "(1 + c)/2: a network that has lost the individual items "
+               "scores about that much.\n");
 }
 
 void tf_report_fig4(FILE *f, const tf_config *cfg, const tf_fig4_result *r)
