@@ -27,6 +27,12 @@ void cblas_saxpy(int n, float alpha, const float *x, int incx, float *y,
                  int incy);
 float cblas_sdot(int n, const float *x, int incx, const float *y, int incy);
 void cblas_sscal(int n, float alpha, float *x, int incx);
+void cblas_sger(enum CBLAS_ORDER order, int m, int n, float alpha,
+                const float *x, int incx, const float *y, int incy, float *a,
+                int lda);
+void cblas_scopy(int n, const float *x, int incx, float *y, int incy);
+float cblas_snrm2(int n, const float *x, int incx);
+float cblas_sasum(int n, const float *x, int incx);
 #endif
 
 #endif
