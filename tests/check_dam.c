@@ -177,7 +177,10 @@ START_TEST(test_convergence_and_batching)
             ck_assert_int_le(steps[i], 1000);
             AMEM_ASSERT_OK(amem_dam_recall(h, cue + i * N, clamp + i * N, 1,
                                            one, &s1, NULL));
-            ck_assert_int_eq(s1, steps[i]);
+            /* A batch of one may take a different sgemm kernel (BLIS does),
+             * so the step at which the 1e-6 tolerance is crossed can move
+             * by one; the states must still agree. */
+            ck_assert_int_le(abs(s1 - steps[i]), 1);
             for (size_t j = 0; j < N; j++)
                 ck_assert_float_eq_tol(one[j], out[i * N + j], 1e-5);
         }
