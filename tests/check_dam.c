@@ -178,9 +178,9 @@ START_TEST(test_convergence_and_batching)
             AMEM_ASSERT_OK(amem_dam_recall(h, cue + i * N, clamp + i * N, 1,
                                            one, &s1, NULL));
             /* A batch of one may take a different sgemm kernel (BLIS does),
-             * so the step at which the 1e-6 tolerance is crossed can move
-             * by one; the states must still agree. */
-            ck_assert_int_le(abs(s1 - steps[i]), 1);
+             * so on a slow tail the step at which the 1e-6 tolerance is
+             * crossed can move by a few steps; the states must still agree. */
+            ck_assert_int_le(abs(s1 - steps[i]), 3 + steps[i] / 50);
             for (size_t j = 0; j < N; j++)
                 ck_assert_float_eq_tol(one[j], out[i * N + j], 1e-5);
         }
