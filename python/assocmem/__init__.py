@@ -31,6 +31,9 @@ from .errors import (ArgumentError, AssocMemError, CancelledError,
                      OutOfMemoryError, RangeError, StateError,
                      UnsupportedError)
 from .hopfield import Hopfield, Kind, Noise, Order, Param, Update, param_bounds
+from . import capacity, diffusion
+from .capacity import bootstrap_mean, capacity_bootstrap, capacity_search
+from .diffusion import Diffusion
 from .progress import ProgressCallback, progress_callback
 
 __all__ = [
@@ -38,6 +41,8 @@ __all__ = [
     "set_num_threads", "get_num_threads", "strerror", "last_error",
     "ENUMS", "STATUS_MESSAGES", "data",
     "Hopfield", "Kind", "Param", "Update", "Order", "Noise", "param_bounds",
+    "Diffusion", "diffusion", "capacity", "capacity_search", "bootstrap_mean",
+    "capacity_bootstrap",
     "ProgressCallback", "progress_callback",
     "AssocMemError", "NullArgumentError", "ArgumentError", "DimensionError",
     "RangeError", "NonFiniteError", "OutOfMemoryError", "InputOutputError",

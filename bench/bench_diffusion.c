@@ -1,0 +1,235 @@
+/*
+ * Diffusion associative memory throughput, beside PyTorch.
+ *
+ *   exact   exact-score probability-flow ODE recall (Euler, STEPS steps):
+ *           queries/s for d = 64, N = 10,000 stored patterns
+ *   train   one training iteration of the learned noise predictor (full
+ *           batch of N patterns, forward + backward + Adam), milliseconds,
+ *           for d = 10 (N = 30) and d = 16 (N = 50); ours fused, ours
+ *           through the generic autodiff engine, PyTorch
+ *   sample  learned-score ODE recall of 1,000 queries over 300 steps
+ *
+ * Each figure is the best of REPEATS runs; the PyTorch figures come from
+ * bench/peer_diffusion.py (1 and 2 threads, the faster is compared) run in
+ * the same process tree. Ratios are peer time / our time (> 1: faster).
+ *
+ * usage: build/bench/bench_diffusion [--no-peer] [--quick]
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "assocmem/diffusion.h"
+#include "diffusion/diffusion_impl.h" /* engine-path comparison only */
+
+enum { REPEATS = 3, STEPS = 300 };
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void check(int rc, const char *what)
+{
+    if (rc != AMEM_OK) {
+        fprintf(stderr, "bench_diffusion: %s: %s\n", what, amem_last_error());
+        exit(1);
+    }
+}
+
+/* Data: +-1 patterns and Gaussian queries from a small LCG (data only). */
+static unsigned long long lcg(unsigned long long *s)
+{
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return *s >> 11;
+}
+
+static float *signs(size_t n, unsigned long long *s)
+{
+    float *x = malloc(n * sizeof(float));
+    for (size_t i = 0; i < n; i++)
+        x[i] = (lcg(s) & 1) ? 1.0f : -1.0f;
+    return x;
+}
+
+static float *normals(size_t n, unsigned long long *s)
+{
+    float *x = malloc(n * sizeof(float));
+    for (size_t i = 0; i < n; i++) {
+        double u1 = (lcg(s) + 1.0) / 9007199254740993.0;
+        double u2 = lcg(s) / 9007199254740992.0;
+        x[i] = (float)(sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2));
+    }
+    return x;
+}
+
+static amem_diffusion *make(size_t d, size_t n, int steps)
+{
+    unsigned long long s = 7;
+    float *y = signs(n * d, &s);
+    amem_diffusion *h = NULL;
+    check(amem_diffusion_create(d, &h), "create");
+    check(amem_diffusion_store(h, y, n), "store");
+    check(amem_diffusion_set(h, AMEM_DIFFUSION_STEPS, steps), "set");
+    free(y);
+    return h;
+}
+
+static double best_recall(amem_diffusion *h, size_t d, size_t b)
+{
+    unsigned long long s = 9;
+    float *q = normals(b * d, &s), *out = malloc(b * d * sizeof(float));
+    double best = INFINITY;
+    for (int r = 0; r <= REPEATS; r++) {
+        double t0 = now();
+        check(amem_diffusion_recall(h, q, b, NULL, out, NULL), "recall");
+        double t = now() - t0;
+        if (r > 0 && t < best)
+            best = t;
+    }
+    free(q);
+    free(out);
+    return best;
+}
+
+/* Seconds per training iteration through the public call. */
+static double best_train(amem_diffusion *h, long iters)
+{
+    check(amem_diffusion_train(h, 5, NULL, NULL, NULL), "train warm-up");
+    double best = INFINITY;
+    for (int r = 0; r < REPEATS; r++) {
+        double t0 = now();
+        check(amem_diffusion_train(h, iters, NULL, NULL, NULL), "train");
+        double t = (now() - t0) / (double)iters;
+        best = t < best ? t : best;
+    }
+    return best;
+}
+
+/* Seconds per iteration through the autodiff engine (loss, grad, Adam). */
+static double best_engine(const amem_diffusion *h, size_t n, long iters)
+{
+    amem__dmlp *m = h->net;
+    unsigned long long s = 3;
+    float *x = normals(n * m->dim, &s), *tg = normals(n * m->dim, &s);
+    float *th = malloc(n * sizeof(float));
+    float *g = malloc(m->n_params * sizeof(float));
+    for (size_t i = 0; i < n; i++)
+        th[i] = 0.8f;
+    double best = INFINITY;
+    for (int r = 0; r < REPEATS; r++) {
+        double t0 = now();
+        for (long i = 0; i < iters; i++) {
+            int st;
+            amem__dmlp_loss_grad_engine(m, x, th, tg, n, g, &st);
+            check(st, "engine");
+            check(amem__adam_step(m->adam, m->params, g), "adam");
+        }
+        double t = (now() - t0) / (double)iters;
+        best = t < best ? t : best;
+    }
+    free(x);
+    free(tg);
+    free(th);
+    free(g);
+    return best;
+}
+
+/* Best PyTorch time for a peer mode, or NAN. */
+static double peer(const char *args, char *which, size_t which_len)
+{
+    char cmd[512], line[256], name[32];
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 bench/peer_diffusion.py %s 2>/dev/null", args);
+    FILE *p = popen(cmd, "r");
+    double best = NAN, t;
+    if (p == NULL)
+        return best;
+    while (fgets(line, sizeof line, p) != NULL)
+        if (sscanf(line, "%31s %lf", name, &t) == 2 && !(t >= best)) {
+            best = t;
+            snprintf(which, which_len, "%s", name);
+        }
+    pclose(p);
+    return best;
+}
+
+static void report(const char *tag, const char *unit, double ours,
+                   double scale, const char *args, int peers)
+{
+    printf("%s ours: %.4g %s\n", tag, ours * scale, unit);
+    if (!peers)
+        return;
+    char which[32] = "";
+    double t = peer(args, which, sizeof which);
+    if (isnan(t)) {
+        printf("%s torch: not available\n", tag);
+        return;
+    }
+    printf("%s %s: %.4g %s, ours/peer speed %.2fx\n", tag, which, t * scale,
+           unit, t / ours);
+    fflush(stdout);
+}
+
+static void bench_exact(int quick, int peers)
+{
+    size_t d = 64, n = quick ? 1000 : 10000, b = quick ? 50 : 200;
+    int steps = quick ? 20 : STEPS;
+    amem_diffusion *h = make(d, n, steps);
+    double t = best_recall(h, d, b);
+    char tag[96], args[96];
+    snprintf(tag, sizeof tag, "exact_ode d=%zu N=%zu B=%zu steps=%d", d, n, b,
+             steps);
+    snprintf(args, sizeof args, "exact %zu %zu %zu %d %d", d, n, b, steps,
+             REPEATS);
+    printf("%s ours: %.0f queries/s\n", tag, (double)b / t);
+    report(tag, "s", t, 1.0, args, peers);
+    amem_diffusion_free(h);
+}
+
+static void bench_learned(size_t d, size_t n, int quick, int peers)
+{
+    amem_diffusion *h = make(d, n, quick ? 20 : STEPS);
+    long iters = quick ? 20 : 200;
+    char tag[96], args[96];
+    double t = best_train(h, iters);
+    snprintf(tag, sizeof tag, "train_step d=%zu N=%zu hidden=%zu", d, n,
+             80 * d);
+    snprintf(args, sizeof args, "train %zu %zu %ld %d", d, n, iters, REPEATS);
+    report(tag, "ms", t, 1e3, args, peers);
+    double te = best_engine(h, n, iters / 4);
+    printf("%s ours-engine: %.4g ms (fused is %.2fx faster)\n", tag,
+           te * 1e3, te / t);
+    check(amem_diffusion_set(h, AMEM_DIFFUSION_SCORE, 1), "set");
+    size_t b = quick ? 100 : 1000;
+    t = best_recall(h, d, b);
+    snprintf(tag, sizeof tag, "sample_ode d=%zu B=%zu steps=%d", d, b,
+             quick ? 20 : STEPS);
+    snprintf(args, sizeof args, "sample %zu %zu %zu %d %d", d, n, b,
+             quick ? 20 : STEPS, REPEATS);
+    printf("%s ours: %.0f queries/s\n", tag, (double)b / t);
+    report(tag, "s", t, 1.0, args, peers);
+    amem_diffusion_free(h);
+}
+
+int main(int argc, char **argv)
+{
+    int peers = 1, quick = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--no-peer") == 0)
+            peers = 0;
+        else if (strcmp(argv[i], "--quick") == 0)
+            quick = 1;
+    }
+    printf("# libassocmem %s, %d BLAS threads\n", amem_version_string(),
+           amem_get_num_threads());
+    bench_exact(quick, peers);
+    bench_learned(10, 30, quick, peers);
+    bench_learned(16, 50, quick, peers);
+    return 0;
+}
