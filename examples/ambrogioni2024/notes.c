@@ -112,15 +112,18 @@ static void trained_notes(FILE *f, const amb_config *cfg,
         "and noise for every pattern at every iteration.\n");
     if (!cfg->quick && (cfg->tr_repeats < 8 || cfg->tr_iterations < 5000))
         fprintf(f,
-            "- **Scaled down to fit the shared machine:** %d repeat(s) per "
+            "- **Scaled down to fit the shared machine:** %d repeat%s per "
             "dimension instead of the paper's 8, %d training iterations "
             "(paper: 5,000); everything else as in the paper. The "
             "full-scale command is `build/examples/ambrogioni2024 --only "
-            "fig3b,trained --trained-repeats 8`, about 2.5 hours on 2 idle "
-            "cores (`--only trained` alone also works; the start counts "
-            "then come from a bisection search of the exact model's "
+            "fig3b,trained --trained-repeats 8`, about %.1f hours at this "
+            "run's speed (`--only trained` alone also works; the start "
+            "counts then come from a bisection search of the exact model's "
             "capacity instead of the smoothed curve).\n",
-            cfg->tr_repeats, cfg->tr_iterations);
+            cfg->tr_repeats, cfg->tr_repeats == 1 ? "" : "s",
+            cfg->tr_iterations,
+            res->seconds[3] * 8.0 * 5000.0 /
+                (cfg->tr_repeats * (double)cfg->tr_iterations * 3600.0));
 }
 
 void amb_report_notes(FILE *f, const amb_config *cfg, const amb_results *res)

@@ -11,9 +11,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 COLORS = {"exact_dm": "tab:blue", "modern_hopfield": "tab:green",
-          "classical_hopfield": "tab:red", "trained_dm": "black"}
+          "classical_hopfield": "tab:red",
+          "classical_hopfield_zero_diag": "tab:red", "trained_dm": "black"}
 LABELS = {"exact_dm": "exact diffusion", "modern_hopfield": "modern Hopfield",
           "classical_hopfield": "classical Hopfield",
+          "classical_hopfield_zero_diag": "classical Hopfield, zero diagonal",
           "trained_dm": "trained diffusion"}
 
 
@@ -87,14 +89,16 @@ def plot_capacity(out):
     if not rows and not trained:
         return
     fig, ax = plt.subplots(figsize=(5.5, 4))
-    for model in ["exact_dm", "modern_hopfield", "classical_hopfield"]:
+    for model in ["exact_dm", "modern_hopfield", "classical_hopfield",
+                  "classical_hopfield_zero_diag"]:
         sub = sorted((r for r in rows if r["model"] == model),
                      key=lambda r: int(r["dim"]))
         if not sub:
             continue
         d = [int(r["dim"]) for r in sub]
         c = COLORS[model]
-        ax.plot(d, [float(r["smooth"]) for r in sub], "-", color=c,
+        style = "--" if model.endswith("zero_diag") else "-"
+        ax.plot(d, [float(r["smooth"]) for r in sub], style, color=c,
                 label=LABELS[model])
         ax.fill_between(d, [float(r["smooth_lower"]) for r in sub],
                         [float(r["smooth_upper"]) for r in sub], color=c,

@@ -159,7 +159,8 @@ static void trained_section(FILE *f, const amb_config *cfg,
                "batches of fresh corrupted cues of all stored patterns; "
                "start at the exact model's smoothed capacity + %d, retrain "
                "with one fewer until the error is ≤ 3%% "
-               "(`amem_capacity_search`, SCAN_DOWN); %d repeats.\n\n"
+               "(`amem_capacity_search`, SCAN_DOWN); %d repeat(s) per "
+               "dimension.\n\n"
                "| d | start | capacities | mean |\n|---|---|---|---|\n",
             cfg->tr_hidden_per_dim, cfg->tr_iterations, cfg->tr_eval_batches,
             cfg->tr_start_extra, cfg->tr_repeats);
