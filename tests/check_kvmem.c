@@ -311,7 +311,22 @@ START_TEST(test_recall_low_load)
     float one[40];
     AMEM_ASSERT_OK(amem_kvmem_read(h, q + 3 * d, 1, one, NULL));
     ck_assert_mem_eq(one, out + 3 * d, sizeof one);
-    /* raw outputs too: the sparse single-query sum equals sgemm's */
+    /* raw outputs equal V^T h computed here in double */
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_SIGN_OUTPUT, 0));
+    AMEM_ASSERT_OK(amem_kvmem_read(h, q, T, out, hid));
+    float *V = malloc(N * d * sizeof(float));
+    AMEM_ASSERT_OK(amem_kvmem_values(h, V));
+    for (size_t t = 0; t < T; t++)
+        for (size_t j = 0; j < d; j++) {
+            double y = 0;
+            for (size_t i = 0; i < N; i++)
+                y += (double)hid[t * N + i] * V[i * d + j];
+            ck_assert_double_eq_tol(out[t * d + j], y, 1e-5);
+        }
+    free(V);
+    for (float t = -104.0f; t > -300.0f; t -= 0.37f) /* skipped expf = 0 */
+        ck_assert(expf(t) == 0.0f);
+    /* the sparse single-query sum equals the batched result */
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_SIGN_OUTPUT, 0));
     AMEM_ASSERT_OK(amem_kvmem_read(h, q, T, out, NULL));
     for (size_t t = 0; t < T; t++) {

@@ -60,6 +60,8 @@ size_t amem__kv_sequential_gate(size_t pointer, size_t *idx);
 size_t amem__kv_random_gate(amem__rng *rng, double p, size_t N, size_t *idx);
 
 /* Softmax helpers (softmax.c). */
+/* expf(t) for t <= 0, skipping the call where it is exactly 0. */
+float amem__kv_exp_shifted(float t);
 /* In place: s <- softmax(s) over n entries (max-shifted). */
 void amem__kv_softmax(float *s, size_t n);
 /* Rows of a rows x n matrix, in place. */

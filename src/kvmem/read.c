@@ -45,6 +45,31 @@ static void read_one(const amem_kvmem *h, float beta, const float *x,
     values_times_hidden(h, hid, y);
 }
 
+/*
+ * Y = H V for a block of b queries. When at most an eighth of the weights
+ * are non-zero (see values_times_hidden), each output row sums only the
+ * value rows of its non-zero weights instead of the second sgemm.
+ */
+static void block_values(const amem_kvmem *h, const float *H, size_t b,
+                         float *Y)
+{
+    size_t nnz = 0, N = h->N;
+    for (size_t k = 0; k < b * N; k++)
+        nnz += H[k] != 0.0f;
+    if (nnz > b * N / 8) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)b,
+                    (int)h->m, (int)N, 1.0f, H, (int)N, h->V, (int)h->m,
+                    0.0f, Y, (int)h->m);
+        return;
+    }
+    memset(Y, 0, b * h->m * sizeof(float));
+    for (size_t q = 0; q < b; q++)
+        for (size_t i = 0; i < N; i++)
+            if (H[q * N + i] != 0.0f)
+                cblas_saxpy((int)h->m, H[q * N + i], h->V + i * h->m, 1,
+                            Y + q * h->m, 1);
+}
+
 static void read_block(const amem_kvmem *h, float beta, const float *Q,
                        size_t b, float *Y, float *H)
 {
@@ -52,9 +77,7 @@ static void read_block(const amem_kvmem *h, float beta, const float *Q,
                 (int)h->d, beta, Q, (int)h->d, h->K, (int)h->d, 0.0f, H,
                 (int)h->N);
     amem__kv_softmax_rows(H, b, h->N);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)b, (int)h->m,
-                (int)h->N, 1.0f, H, (int)h->N, h->V, (int)h->m, 0.0f, Y,
-                (int)h->m);
+    block_values(h, H, b, Y);
 }
 
 static void sign_in_place(float *y, size_t n)

@@ -4,6 +4,17 @@
 #include "core/blas.h"
 #include "kvmem_impl.h"
 
+/*
+ * exp(t) for a max-shifted t <= 0. Below -104, expf rounds to exactly 0 in
+ * single precision (exp(-104) < half the smallest subnormal), so the call
+ * is skipped there with a bit-identical result; a nearly one-hot softmax
+ * then costs few exponentials.
+ */
+float amem__kv_exp_shifted(float t)
+{
+    return t < -104.0f ? 0.0f : expf(t);
+}
+
 void amem__kv_softmax(float *s, size_t n)
 {
     float mx = s[0];
@@ -11,7 +22,7 @@ void amem__kv_softmax(float *s, size_t n)
         mx = s[i] > mx ? s[i] : mx;
     float sum = 0;
     for (size_t i = 0; i < n; i++) {
-        s[i] = expf(s[i] - mx);
+        s[i] = amem__kv_exp_shifted(s[i] - mx);
         sum += s[i];
     }
     float inv = 1.0f / sum;

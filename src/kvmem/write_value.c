@@ -35,7 +35,7 @@ static float shifted_scores(amem_kvmem *h, const amem__kv_rule *r,
         mx = h->scores[i] > mx ? h->scores[i] : mx;
     for (size_t i = 0; i < h->N; i++) {
         h->scores[i] -= mx;
-        z += expf(h->scores[i]);
+        z += amem__kv_exp_shifted(h->scores[i]);
     }
     return 1.0f / z;
 }
@@ -56,7 +56,8 @@ static void write_rapid(amem_kvmem *h, const amem__kv_rule *r,
         size_t i = h->gated[k];
         if (r->meta && h->value_frozen[i])
             continue;
-        float hp = r->a_fv != 0 ? expf(h->scores[i]) * inv_z : 0.0f;
+        float hp = r->a_fv != 0 ? amem__kv_exp_shifted(h->scores[i]) * inv_z
+                                 : 0.0f;
         float coef = e * (r->a_fv * hp + r->b_fv);
         float *row = h->V + i * h->m;
         for (size_t c = 0; c < h->m; c++)
@@ -77,7 +78,8 @@ static void write_passive(amem_kvmem *h, const amem__kv_rule *r,
     for (size_t i = 0; i < h->N; i++) {
         if (r->meta && h->value_frozen[i])
             continue;
-        float hp = r->a_fv != 0 ? expf(h->scores[i]) * inv_z : 0.0f;
+        float hp = r->a_fv != 0 ? amem__kv_exp_shifted(h->scores[i]) * inv_z
+                                 : 0.0f;
         float coef = e * (r->a_fv * hp + r->b_fv);
         float *row = h->V + i * h->m;
         for (size_t c = 0; c < h->m; c++)
