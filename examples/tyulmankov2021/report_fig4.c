@@ -71,17 +71,19 @@ void tf_report_fig4(FILE *f, const tf_config *cfg, const tf_fig4_result *r)
         "accuracy falls in steps of width N; with random third factors it "
         "decays smoothly; both stay above the Hopfield network (decay "
         "λ = 0.95, footnote 4).\n\n**Ours (a)**, mean accuracy of the "
-        "recall steps at delay R (streams of max(%zu, 20R) steps):\n\n",
-        cfg->continual_min_len);
+        "recall steps at delay R (%zu streams of max(%zu, 20R) steps per "
+        "delay):\n\n", cfg->stream_reps, cfg->continual_min_len);
     continual_table(f, cfg, r);
     fprintf(f,
         "\n**Paper (b).** With meta-plasticity the network keeps five "
         "flashbulb items (q = 10) with little effect on regular items; the "
         "Hopfield network, storing them as large updates, trades regular "
         "recall for flashbulb recall as the write strength grows (10, 50, "
-        "10³, 10⁶).\n\n**Ours (b)**, streams of %zu steps, five salient "
-        "items (q = 10 for the key-value networks, freezing threshold 1):"
-        "\n", cfg->flashbulb_len);
+        "10³, 10⁶).\n\n**Ours (b)**, %zu streams of %zu steps per delay, "
+        "five salient "
+        "items (key-value networks: q = 10 as printed, or q = 1.001, "
+        "freezing threshold 1):"
+        "\n", cfg->stream_reps, cfg->flashbulb_len);
     flashbulb_table(f, cfg, r);
     fprintf(f,
         "\n**Paper (c, C5).** With correlated patterns (c = 0.6) the "
