@@ -395,6 +395,29 @@ START_TEST(test_grad_vs_finite_differences)
 }
 END_TEST
 
+
+/* A step cap too large for the tape scratch records by running twice; the
+ * gradient is the same. */
+START_TEST(test_grad_tape_without_scratch)
+{
+    size_t N = 16, M = 100, b = 3;
+    float *g1 = malloc(M * N * sizeof(float)), *g2 = malloc(M * N * 4);
+    amem_dam *h = make(N, M, 16);
+    AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_TOLERANCE, 1e-3));
+    grad_case c = make_case(N, M, b, h);
+    AMEM_ASSERT_OK(amem__dam_loss_grad(h, c.cue, c.clamp, c.x, c.wt, b, NULL,
+                                       g1));
+    AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_MAX_STEPS, 100000));
+    AMEM_ASSERT_OK(amem__dam_loss_grad(h, c.cue, c.clamp, c.x, c.wt, b, NULL,
+                                       g2));
+    ck_assert(memcmp(g1, g2, M * N * sizeof(float)) == 0);
+    free_case(&c);
+    free(g1);
+    free(g2);
+    amem_dam_free(h);
+}
+END_TEST
+
 /* ---- weights and sampling ------------------------------------------- */
 
 START_TEST(test_gamma_zero_uniform)
@@ -680,6 +703,7 @@ Suite *amem_suite_dam(void)
     TCase *grad = tcase_create("gradients");
     tcase_add_test(grad, test_grad_vs_engine);
     tcase_add_test(grad, test_grad_vs_finite_differences);
+    tcase_add_test(grad, test_grad_tape_without_scratch);
     suite_add_tcase(s, grad);
     TCase *tr = tcase_create("trainer");
     tcase_add_test(tr, test_gamma_zero_uniform);

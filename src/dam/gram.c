@@ -193,16 +193,26 @@ int amem__dam_gram_forward(amem__dam_gram *g, const amem__dam_cfg *cfg,
         return AMEM_E_NOMEM;
     pair_products(g);
     setup_items(g);
+    /* With a tape, each item records into a scratch of MAX_STEPS records
+     * and keeps only the steps it ran; when that scratch would be too big,
+     * the item runs twice (the second time recorded in place). */
+    size_t S = 3 * M + 1, cap = (size_t)cfg->max_steps * S;
+    float *scratch = taped && cap <= AMEM__DAM_GRAM_MAX_BYTES / sizeof(float)
+                         ? arena_n(ar, cap, sizeof(float))
+                         : NULL;
     for (size_t i = 0; i < b; i++) {
         unpack(g, i, g->G);
         g->tape[i] = NULL;
-        g->ran[i] = run_item(g, i, NULL);
+        g->ran[i] = run_item(g, i, scratch);
         if (!taped)
             continue;
-        g->tape[i] = arena_n(ar, (size_t)g->ran[i] * (3 * M + 1), sizeof(float));
+        g->tape[i] = arena_n(ar, (size_t)g->ran[i] * S, sizeof(float));
         if (g->tape[i] == NULL)
             return AMEM_E_NOMEM;
-        run_item(g, i, g->tape[i]); /* same trajectory, recorded */
+        if (scratch)
+            memcpy(g->tape[i], scratch, (size_t)g->ran[i] * S * sizeof(float));
+        else
+            run_item(g, i, g->tape[i]); /* same trajectory, recorded */
     }
     return AMEM_OK;
 }
