@@ -77,8 +77,24 @@ int amem__model_save_mem(const char *fn, uint32_t kind,
  */
 int amem__model_open_mem(const char *fn, const void *data, size_t len,
                          uint32_t kind, amem__rbuf *r);
+/*
+ * The public save/save_mem of a piece in one call each: check the caller's
+ * pointers (E_NULL), serialise the handle with write(handle, w) and store the
+ * image under kind. fn names the public function for error details.
+ */
+typedef void (*amem__payload_writer)(const void *handle, amem__wbuf *w);
+int amem__save_handle(const char *fn, uint32_t kind,
+                      amem__payload_writer write, const void *handle,
+                      const char *path);
+int amem__save_handle_mem(const char *fn, uint32_t kind,
+                          amem__payload_writer write, const void *handle,
+                          void **data, size_t *len);
+
+/* Record "invalid model file: what" against fn; returns AMEM_E_FORMAT. */
+int amem__bad_file(const char *fn, const char *what);
+
 /* Read a whole file into a malloc'd buffer (AMEM_E_IO, E_FORMAT if too big). */
-int amem__read_whole_file(const char *fn, const char *path, unsigned char **data,
-                          size_t *len);
+int amem__read_whole_file(const char *fn, const char *path,
+                          unsigned char **data, size_t *len);
 
 #endif

@@ -22,8 +22,9 @@
 #include "core/modelfile.h"
 #include "dam_impl.h"
 
-static void write_payload(const amem_dam *h, amem__wbuf *w)
+static void write_payload(const void *handle, amem__wbuf *w)
 {
+    const amem_dam *h = handle;
     size_t mn = h->n_vis * h->n_hid;
     amem__put_u64(w, h->n_vis);
     amem__put_u64(w, h->n_hid);
@@ -53,33 +54,14 @@ static void write_payload(const amem_dam *h, amem__wbuf *w)
 int amem_dam_save(const amem_dam *h, const char *path)
 {
     static const char fn[] = "amem_dam_save";
-    AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(path, fn);
-    amem__wbuf w;
-    amem__wbuf_init(&w);
-    write_payload(h, &w);
-    int rc = amem__model_save_file(fn, path, AMEM__KIND_DAM, &w);
-    amem__wbuf_free(&w);
-    return rc;
+    return amem__save_handle(fn, AMEM__KIND_DAM, write_payload, h, path);
 }
 
 int amem_dam_save_mem(const amem_dam *h, void **data, size_t *len)
 {
     static const char fn[] = "amem_dam_save_mem";
-    AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(data, fn);
-    AMEM__CHECK_NULL(len, fn);
-    amem__wbuf w;
-    amem__wbuf_init(&w);
-    write_payload(h, &w);
-    int rc = amem__model_save_mem(fn, AMEM__KIND_DAM, &w, data, len);
-    amem__wbuf_free(&w);
-    return rc;
-}
-
-static int bad(const char *fn, const char *what)
-{
-    return amem__fail(AMEM_E_FORMAT, fn, "invalid model file: %s", what);
+    return amem__save_handle_mem(fn, AMEM__KIND_DAM, write_payload, h, data,
+                                 len);
 }
 
 /* Read n floats into dst (already allocated) after checking they exist. */
@@ -87,10 +69,10 @@ static int read_floats(const char *fn, amem__rbuf *r, float *dst, size_t n,
                        int finite)
 {
     if (!amem__rbuf_has(r, n, 4))
-        return bad(fn, "array longer than the file");
+        return amem__bad_file(fn, "array longer than the file");
     amem__get_f32s(r, dst, n);
     if (r->failed || (finite && !amem__all_finite(dst, n)))
-        return bad(fn, "truncated or non-finite array");
+        return amem__bad_file(fn, "truncated or non-finite array");
     return AMEM_OK;
 }
 
@@ -101,22 +83,22 @@ static int read_head(const char *fn, amem__rbuf *r, uint64_t *n, uint64_t *m,
     *m = amem__get_u64(r);
     uint32_t np = amem__get_u32(r);
     if (r->failed || np != AMEM_DAM_PARAM_COUNT)
-        return bad(fn, "truncated header or wrong setting count");
+        return amem__bad_file(fn, "truncated header or wrong setting count");
     for (int i = 0; i < AMEM_DAM_PARAM_COUNT; i++)
         param[i] = amem__get_f64(r);
     for (int i = 0; i < 4; i++)
         rng[i] = amem__get_u64(r);
     if (r->failed)
-        return bad(fn, "truncated header");
+        return amem__bad_file(fn, "truncated header");
     if (*n == 0 || *m == 0 || *n > (1u << 24) || *m > (1u << 24))
-        return bad(fn, "dimensions out of range");
+        return amem__bad_file(fn, "dimensions out of range");
     size_t mn;
     if (amem__mul_size((size_t)*n, (size_t)*m, &mn) != 0 ||
         !amem__rbuf_has(r, mn, 12))
-        return bad(fn, "weights longer than the file");
+        return amem__bad_file(fn, "weights longer than the file");
     for (int i = 0; i < AMEM_DAM_PARAM_COUNT; i++)
         if (amem__dam_check_param(fn, i, param[i]) != AMEM_OK)
-            return bad(fn, "setting out of range");
+            return amem__bad_file(fn, "setting out of range");
     return AMEM_OK;
 }
 
@@ -133,12 +115,12 @@ static int read_trainer(const char *fn, amem__rbuf *r, amem_dam *h)
     uint32_t ns = amem__get_u32(r);
     for (size_t i = 0; rc == AMEM_OK && i < mn; i++)
         if (h->adam->v[i] < 0.0f)
-            rc = bad(fn, "negative Adam second moment");
+            rc = amem__bad_file(fn, "negative Adam second moment");
     if (rc != AMEM_OK)
         return rc;
     if (r->failed || t > INT32_MAX || ep > INT32_MAX ||
         ns != AMEM_DAM_SIGNAL_COUNT)
-        return bad(fn, "trainer state");
+        return amem__bad_file(fn, "trainer state");
     h->adam->t = (long)t;
     h->epochs = (long)ep;
     for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
@@ -147,8 +129,8 @@ static int read_trainer(const char *fn, amem__rbuf *r, amem_dam *h)
         h->smax[s] = amem__get_f64(r);
     for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
         if (isnan(h->smin[s]) || isnan(h->smax[s]))
-            return bad(fn, "signal range");
-    return r->failed ? bad(fn, "truncated trainer state") : AMEM_OK;
+            return amem__bad_file(fn, "signal range");
+    return r->failed ? amem__bad_file(fn, "truncated trainer state") : AMEM_OK;
 }
 
 static int read_data(const char *fn, amem__rbuf *r, amem_dam *h)
@@ -157,13 +139,13 @@ static int read_data(const char *fn, amem__rbuf *r, amem_dam *h)
     uint32_t has_labels = amem__get_u32(r);
     size_t len;
     if (r->failed || has_labels > 1)
-        return bad(fn, "data header");
+        return amem__bad_file(fn, "data header");
     if (n == 0)
         return AMEM_OK;
     if (n > INT32_MAX || amem__mul_size((size_t)n, h->n_vis, &len) != 0 ||
         !amem__rbuf_has(r, len, 4) ||
         !amem__rbuf_has(r, (size_t)n, AMEM__RAW_COUNT * 4))
-        return bad(fn, "data longer than the file");
+        return amem__bad_file(fn, "data longer than the file");
     h->items = malloc(len * sizeof(float));
     h->raw = malloc((size_t)n * AMEM__RAW_COUNT * sizeof(float));
     h->labels = has_labels ? malloc((size_t)n * sizeof(int32_t)) : NULL;
@@ -175,7 +157,7 @@ static int read_data(const char *fn, amem__rbuf *r, amem_dam *h)
     for (size_t i = 0; rc == AMEM_OK && has_labels && i < n; i++) {
         uint32_t v = amem__get_u32(r);
         if (r->failed || v > 1)
-            return bad(fn, "label");
+            return amem__bad_file(fn, "label");
         h->labels[i] = (int32_t)v;
     }
     if (rc == AMEM_OK)
@@ -206,7 +188,7 @@ int amem_dam_load_mem(const void *data, size_t len, amem_dam **out)
     if (rc == AMEM_OK)
         rc = read_data(fn, &r, h);
     if (rc == AMEM_OK && r.pos != r.len)
-        rc = bad(fn, "trailing bytes after the payload");
+        rc = amem__bad_file(fn, "trailing bytes after the payload");
     if (rc != AMEM_OK) {
         amem_dam_free(h);
         return rc;

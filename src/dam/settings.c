@@ -1,17 +1,10 @@
 /* Settings of the dense associative memory: bounds, defaults, set/get. */
-#include <math.h>
-
 #include "core/error.h"
+#include "core/settings.h"
 #include "dam_impl.h"
 
-typedef struct param_info {
-    const char *name;
-    double min, max, def;
-    int integer;
-} param_info;
-
 /* Indexed by enum amem_dam_param; see the table in dam.h. */
-static const param_info params[AMEM_DAM_PARAM_COUNT] = {
+static const amem__setting table[AMEM_DAM_PARAM_COUNT] = {
     {"BETA", 1e-6, 1e6, 5.0, 0},
     {"DT", 1e-6, 1.0, 0.05, 0},
     {"TOLERANCE", 0.0, 1e6, 1e-6, 0},
@@ -30,46 +23,22 @@ static const param_info params[AMEM_DAM_PARAM_COUNT] = {
     {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
 };
 
+static const amem__settings settings = {table, AMEM_DAM_PARAM_COUNT};
+
 void amem__dam_default_params(double *param)
 {
-    for (int i = 0; i < AMEM_DAM_PARAM_COUNT; i++)
-        param[i] = params[i].def;
-}
-
-static int param_known(int param)
-{
-    return param >= 0 && param < AMEM_DAM_PARAM_COUNT;
+    amem__settings_defaults(&settings, param);
 }
 
 int amem__dam_check_param(const char *fn, int param, double value)
 {
-    if (!param_known(param))
-        return amem__fail(AMEM_E_ARG, fn, "unknown setting %d", param);
-    const param_info *p = &params[param];
-    if (!isfinite(value))
-        return amem__fail(AMEM_E_NONFINITE, fn, "%s value is not finite",
-                          p->name);
-    if (value < p->min || value > p->max)
-        return amem__fail(AMEM_E_RANGE, fn, "%s = %g outside [%g, %g]",
-                          p->name, value, p->min, p->max);
-    if (p->integer && value != floor(value))
-        return amem__fail(AMEM_E_RANGE, fn, "%s = %g must be a whole number",
-                          p->name, value);
-    return AMEM_OK;
+    return amem__settings_check(&settings, fn, param, value);
 }
 
 int amem_dam_param_bounds(int param, double *min, double *max, int *integer)
 {
-    if (!param_known(param))
-        return amem__fail(AMEM_E_ARG, "amem_dam_param_bounds",
-                          "unknown setting %d", param);
-    if (min)
-        *min = params[param].min;
-    if (max)
-        *max = params[param].max;
-    if (integer)
-        *integer = params[param].integer;
-    return AMEM_OK;
+    return amem__settings_bounds(&settings, "amem_dam_param_bounds", param,
+                                 min, max, integer);
 }
 
 int amem_dam_set(amem_dam *h, int param, double value)
@@ -89,9 +58,5 @@ int amem_dam_get(const amem_dam *h, int param, double *value)
 {
     static const char fn[] = "amem_dam_get";
     AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(value, fn);
-    if (!param_known(param))
-        return amem__fail(AMEM_E_ARG, fn, "unknown setting %d", param);
-    *value = h->param[param];
-    return AMEM_OK;
+    return amem__settings_get(&settings, fn, h->param, param, value);
 }

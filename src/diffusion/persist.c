@@ -23,8 +23,9 @@
 
 #define MAX_FILE_DIM ((uint64_t)1 << 24)
 
-static void write_payload(const amem_diffusion *h, amem__wbuf *w)
+static void write_payload(const void *handle, amem__wbuf *w)
 {
+    const amem_diffusion *h = handle;
     amem__put_u64(w, h->dim);
     amem__put_u32(w, AMEM_DIFFUSION_PARAM_COUNT);
     for (int i = 0; i < AMEM_DIFFUSION_PARAM_COUNT; i++)
@@ -48,33 +49,14 @@ static void write_payload(const amem_diffusion *h, amem__wbuf *w)
 int amem_diffusion_save(const amem_diffusion *h, const char *path)
 {
     static const char fn[] = "amem_diffusion_save";
-    AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(path, fn);
-    amem__wbuf w;
-    amem__wbuf_init(&w);
-    write_payload(h, &w);
-    int rc = amem__model_save_file(fn, path, AMEM__KIND_DIFFUSION, &w);
-    amem__wbuf_free(&w);
-    return rc;
+    return amem__save_handle(fn, AMEM__KIND_DIFFUSION, write_payload, h, path);
 }
 
 int amem_diffusion_save_mem(const amem_diffusion *h, void **data, size_t *len)
 {
     static const char fn[] = "amem_diffusion_save_mem";
-    AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(data, fn);
-    AMEM__CHECK_NULL(len, fn);
-    amem__wbuf w;
-    amem__wbuf_init(&w);
-    write_payload(h, &w);
-    int rc = amem__model_save_mem(fn, AMEM__KIND_DIFFUSION, &w, data, len);
-    amem__wbuf_free(&w);
-    return rc;
-}
-
-static int bad(const char *fn, const char *what)
-{
-    return amem__fail(AMEM_E_FORMAT, fn, "invalid model file: %s", what);
+    return amem__save_handle_mem(fn, AMEM__KIND_DIFFUSION, write_payload, h,
+                                 data, len);
 }
 
 /* Read rows x cols finite floats into dst (allocated by the caller). */
@@ -82,7 +64,7 @@ static int read_floats(const char *fn, amem__rbuf *r, float *dst, size_t n)
 {
     amem__get_f32s(r, dst, n);
     if (r->failed || !amem__all_finite(dst, n))
-        return bad(fn, "truncated or non-finite array");
+        return amem__bad_file(fn, "truncated or non-finite array");
     return AMEM_OK;
 }
 
@@ -91,24 +73,24 @@ static int read_head(const char *fn, amem__rbuf *r, amem_diffusion **out)
     uint64_t dim = amem__get_u64(r);
     uint32_t nparam = amem__get_u32(r);
     if (r->failed || nparam != AMEM_DIFFUSION_PARAM_COUNT)
-        return bad(fn, "truncated header or wrong setting count");
+        return amem__bad_file(fn, "truncated header or wrong setting count");
     if (dim == 0 || dim > MAX_FILE_DIM)
-        return bad(fn, "dimension out of range");
+        return amem__bad_file(fn, "dimension out of range");
     double param[AMEM_DIFFUSION_PARAM_COUNT];
     for (int i = 0; i < AMEM_DIFFUSION_PARAM_COUNT; i++)
         param[i] = amem__get_f64(r);
     if (r->failed)
-        return bad(fn, "truncated settings");
+        return amem__bad_file(fn, "truncated settings");
     for (int i = 0; i < AMEM_DIFFUSION_PARAM_COUNT; i++)
         if (amem__diffusion_check_param(fn, i, param[i]) != AMEM_OK)
-            return bad(fn, "setting out of range");
+            return amem__bad_file(fn, "setting out of range");
     int rc = amem_diffusion_create((size_t)dim, out);
     if (rc != AMEM_OK)
         return rc;
     memcpy((*out)->param, param, sizeof param);
     for (int i = 0; i < 4; i++)
         (*out)->rng.s[i] = amem__get_u64(r);
-    return r->failed ? bad(fn, "truncated RNG state") : AMEM_OK;
+    return r->failed ? amem__bad_file(fn, "truncated RNG state") : AMEM_OK;
 }
 
 static int read_patterns(const char *fn, amem__rbuf *r, amem_diffusion *h)
@@ -118,7 +100,7 @@ static int read_patterns(const char *fn, amem__rbuf *r, amem_diffusion *h)
     if (r->failed || count > INT32_MAX ||
         amem__mul_size((size_t)count, h->dim, &n) != 0 ||
         !amem__rbuf_has(r, n, 4))
-        return bad(fn, "pattern array longer than the file");
+        return amem__bad_file(fn, "pattern array longer than the file");
     if (count == 0)
         return AMEM_OK;
     h->patterns = malloc(n * sizeof(float));
@@ -132,18 +114,18 @@ static int read_network(const char *fn, amem__rbuf *r, amem_diffusion *h)
 {
     uint32_t has = amem__get_u32(r);
     if (r->failed || has > 1)
-        return bad(fn, "invalid network flag");
+        return amem__bad_file(fn, "invalid network flag");
     if (has == 0)
         return AMEM_OK;
     uint64_t hidden = amem__get_u64(r), layers = amem__get_u64(r);
     uint64_t t = amem__get_u64(r);
     if (r->failed || hidden < 1 || hidden > 65536 || layers < 1 ||
         layers > 16 || t > (uint64_t)INT32_MAX * 1024)
-        return bad(fn, "network shape out of range");
+        return amem__bad_file(fn, "network shape out of range");
     size_t count = amem__dmlp_param_count(h->dim, hidden, layers), n3;
     if (count == 0 || amem__mul_size(count, 3, &n3) != 0 ||
         !amem__rbuf_has(r, n3, 4))
-        return bad(fn, "network longer than the file");
+        return amem__bad_file(fn, "network longer than the file");
     int rc = amem__dmlp_create(fn, h->dim, hidden, layers, &h->net);
     if (rc != AMEM_OK)
         return rc;
@@ -172,7 +154,7 @@ int amem_diffusion_load_mem(const void *data, size_t len, amem_diffusion **out)
     if (rc == AMEM_OK)
         rc = read_network(fn, &r, h);
     if (rc == AMEM_OK && r.pos != r.len)
-        rc = bad(fn, "trailing bytes after the payload");
+        rc = amem__bad_file(fn, "trailing bytes after the payload");
     if (rc != AMEM_OK) {
         amem_diffusion_free(h);
         return rc;

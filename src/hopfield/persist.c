@@ -18,8 +18,9 @@
 #include "core/modelfile.h"
 #include "hopfield_impl.h"
 
-static void write_payload(const amem_hopfield *h, amem__wbuf *w)
+static void write_payload(const void *handle, amem__wbuf *w)
 {
+    const amem_hopfield *h = handle;
     amem__put_u32(w, (uint32_t)h->kind);
     amem__put_u64(w, h->dim);
     amem__put_u64(w, h->value_dim);
@@ -42,28 +43,14 @@ static void write_payload(const amem_hopfield *h, amem__wbuf *w)
 int amem_hopfield_save(const amem_hopfield *h, const char *path)
 {
     static const char fn[] = "amem_hopfield_save";
-    AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(path, fn);
-    amem__wbuf w;
-    amem__wbuf_init(&w);
-    write_payload(h, &w);
-    int rc = amem__model_save_file(fn, path, AMEM__KIND_HOPFIELD, &w);
-    amem__wbuf_free(&w);
-    return rc;
+    return amem__save_handle(fn, AMEM__KIND_HOPFIELD, write_payload, h, path);
 }
 
 int amem_hopfield_save_mem(const amem_hopfield *h, void **data, size_t *len)
 {
     static const char fn[] = "amem_hopfield_save_mem";
-    AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(data, fn);
-    AMEM__CHECK_NULL(len, fn);
-    amem__wbuf w;
-    amem__wbuf_init(&w);
-    write_payload(h, &w);
-    int rc = amem__model_save_mem(fn, AMEM__KIND_HOPFIELD, &w, data, len);
-    amem__wbuf_free(&w);
-    return rc;
+    return amem__save_handle_mem(fn, AMEM__KIND_HOPFIELD, write_payload, h,
+                                 data, len);
 }
 
 /* The fixed-size head of the payload, validated. */
@@ -74,11 +61,6 @@ typedef struct head {
     uint64_t rng[4];
 } head;
 
-static int bad(const char *fn, const char *what)
-{
-    return amem__fail(AMEM_E_FORMAT, fn, "invalid model file: %s", what);
-}
-
 static int read_head(const char *fn, amem__rbuf *r, head *hd)
 {
     hd->kind = amem__get_u32(r);
@@ -86,25 +68,26 @@ static int read_head(const char *fn, amem__rbuf *r, head *hd)
     hd->value_dim = amem__get_u64(r);
     uint32_t nparam = amem__get_u32(r);
     if (r->failed || nparam != AMEM_HOPFIELD_PARAM_COUNT)
-        return bad(fn, "truncated header or wrong setting count");
+        return amem__bad_file(fn, "truncated header or wrong setting count");
     for (int i = 0; i < AMEM_HOPFIELD_PARAM_COUNT; i++)
         hd->param[i] = amem__get_f64(r);
     for (int i = 0; i < 4; i++)
         hd->rng[i] = amem__get_u64(r);
     hd->count = amem__get_u64(r);
     if (r->failed)
-        return bad(fn, "truncated header");
+        return amem__bad_file(fn, "truncated header");
     if (hd->kind > AMEM_HOPFIELD_MODERN)
-        return bad(fn, "unknown network kind");
+        return amem__bad_file(fn, "unknown network kind");
     if (hd->dim == 0 || hd->dim > INT32_MAX || hd->value_dim > INT32_MAX ||
         hd->count > INT32_MAX)
-        return bad(fn, "dimension or count out of range");
+        return amem__bad_file(fn, "dimension or count out of range");
     if (hd->value_dim > 0 && hd->kind != AMEM_HOPFIELD_CLASSICAL &&
         hd->kind != AMEM_HOPFIELD_MODERN)
-        return bad(fn, "value dimension for an autoassociative kind");
+        return amem__bad_file(fn,
+                              "value dimension for an autoassociative kind");
     for (int i = 0; i < AMEM_HOPFIELD_PARAM_COUNT; i++)
         if (amem__hopfield_check_param(fn, i, hd->param[i]) != AMEM_OK)
-            return bad(fn, "setting out of range");
+            return amem__bad_file(fn, "setting out of range");
     return AMEM_OK;
 }
 
@@ -114,7 +97,7 @@ static int read_floats(const char *fn, amem__rbuf *r, size_t rows,
 {
     size_t n;
     if (amem__mul_size(rows, cols, &n) != 0 || !amem__rbuf_has(r, n, 4))
-        return bad(fn, "array longer than the file");
+        return amem__bad_file(fn, "array longer than the file");
     if (n == 0)
         return AMEM_OK;
     float *buf = malloc(n * sizeof(float));
@@ -123,7 +106,7 @@ static int read_floats(const char *fn, amem__rbuf *r, size_t rows,
     amem__get_f32s(r, buf, n);
     if (r->failed || !amem__all_finite(buf, n)) {
         free(buf);
-        return bad(fn, "truncated or non-finite array");
+        return amem__bad_file(fn, "truncated or non-finite array");
     }
     free(*dst);
     *dst = buf;
@@ -149,7 +132,7 @@ static int check_body_size(const char *fn, const amem__rbuf *r,
     size_t rows = hd->value_dim ? hd->value_dim : hd->dim, n;
     if (hd->kind == AMEM_HOPFIELD_CLASSICAL &&
         (amem__mul_size(rows, hd->dim, &n) != 0 || !amem__rbuf_has(r, n, 4)))
-        return bad(fn, "weight matrix longer than the file");
+        return amem__bad_file(fn, "weight matrix longer than the file");
     return AMEM_OK;
 }
 
@@ -176,7 +159,7 @@ int amem_hopfield_load_mem(const void *data, size_t len, amem_hopfield **out)
     h->count = hd.count;
     rc = read_body(fn, &r, h);
     if (rc == AMEM_OK && r.pos != r.len)
-        rc = bad(fn, "trailing bytes after the payload");
+        rc = amem__bad_file(fn, "trailing bytes after the payload");
     if (rc != AMEM_OK) {
         amem_hopfield_free(h);
         return rc;

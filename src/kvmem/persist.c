@@ -21,8 +21,9 @@
 
 #define KV_VARIANT 0u
 
-static void write_payload(const amem_kvmem *h, amem__wbuf *w)
+static void write_payload(const void *handle, amem__wbuf *w)
 {
+    const amem_kvmem *h = handle;
     amem__put_u32(w, KV_VARIANT);
     amem__put_u64(w, h->d);
     amem__put_u64(w, h->N);
@@ -50,58 +51,40 @@ static void write_payload(const amem_kvmem *h, amem__wbuf *w)
 int amem_kvmem_save(const amem_kvmem *h, const char *path)
 {
     static const char fn[] = "amem_kvmem_save";
-    AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(path, fn);
-    amem__wbuf w;
-    amem__wbuf_init(&w);
-    write_payload(h, &w);
-    int rc = amem__model_save_file(fn, path, AMEM__KIND_KVMEM, &w);
-    amem__wbuf_free(&w);
-    return rc;
+    return amem__save_handle(fn, AMEM__KIND_KVMEM, write_payload, h, path);
 }
 
 int amem_kvmem_save_mem(const amem_kvmem *h, void **data, size_t *len)
 {
     static const char fn[] = "amem_kvmem_save_mem";
-    AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(data, fn);
-    AMEM__CHECK_NULL(len, fn);
-    amem__wbuf w;
-    amem__wbuf_init(&w);
-    write_payload(h, &w);
-    int rc = amem__model_save_mem(fn, AMEM__KIND_KVMEM, &w, data, len);
-    amem__wbuf_free(&w);
-    return rc;
-}
-
-static int bad(const char *fn, const char *what)
-{
-    return amem__fail(AMEM_E_FORMAT, fn, "invalid model file: %s", what);
+    return amem__save_handle_mem(fn, AMEM__KIND_KVMEM, write_payload, h, data,
+                                 len);
 }
 
 /* Sizes and settings; allocates the handle once they are plausible. */
 static int read_head(const char *fn, amem__rbuf *r, amem_kvmem **out)
 {
     if (amem__get_u32(r) != KV_VARIANT || r->failed)
-        return bad(fn, "not a key-value memory (TVT or unknown variant)");
+        return amem__bad_file(
+            fn, "not a key-value memory (TVT or unknown variant)");
     uint64_t d = amem__get_u64(r), N = amem__get_u64(r);
     uint64_t m = amem__get_u64(r);
     if (amem__get_u32(r) != AMEM_KVMEM_PARAM_COUNT || r->failed)
-        return bad(fn, "truncated header or wrong setting count");
+        return amem__bad_file(fn, "truncated header or wrong setting count");
     double param[AMEM_KVMEM_PARAM_COUNT];
     for (int i = 0; i < AMEM_KVMEM_PARAM_COUNT; i++)
         param[i] = amem__get_f64(r);
     if (r->failed)
-        return bad(fn, "truncated settings");
+        return amem__bad_file(fn, "truncated settings");
     for (int i = 0; i < AMEM_KVMEM_PARAM_COUNT; i++)
         if (amem__kvmem_check_param(fn, i, param[i]) != AMEM_OK)
-            return bad(fn, "setting out of range");
+            return amem__bad_file(fn, "setting out of range");
     size_t nd, nm;
     if (d == 0 || N == 0 || m == 0 || d > INT32_MAX || N > INT32_MAX ||
         m > INT32_MAX || amem__mul_size(N, d, &nd) ||
         amem__mul_size(N, m, &nm) || nd + nm < nd ||
         !amem__rbuf_has(r, nd + nm, 4))
-        return bad(fn, "sizes out of range or longer than the file");
+        return amem__bad_file(fn, "sizes out of range or longer than the file");
     int rc = amem__kvmem_alloc(fn, d, N, m, out);
     if (rc == AMEM_OK)
         memcpy((*out)->param, param, sizeof param);
@@ -117,26 +100,26 @@ static int read_state(const char *fn, amem__rbuf *r, amem_kvmem *h)
     uint64_t n_gated = amem__get_u64(r);
     if (r->failed || pointer >= h->N || n_gated > h->N ||
         !amem__rbuf_has(r, n_gated, 8))
-        return bad(fn, "pointer or gated slots out of range");
+        return amem__bad_file(fn, "pointer or gated slots out of range");
     h->pointer = pointer;
     h->n_gated = n_gated;
     for (size_t k = 0; k < n_gated; k++) {
         uint64_t i = amem__get_u64(r);
         if (i >= h->N)
-            return bad(fn, "gated slot out of range");
+            return amem__bad_file(fn, "gated slot out of range");
         h->gated[k] = i;
     }
     amem__get_f32s(r, h->K, h->N * h->d);
     amem__get_f32s(r, h->V, h->N * h->m);
     if (r->failed || !amem__all_finite(h->K, h->N * h->d) ||
         !amem__all_finite(h->V, h->N * h->m))
-        return bad(fn, "truncated or non-finite weights");
+        return amem__bad_file(fn, "truncated or non-finite weights");
     if (!amem__rbuf_has(r, h->N, 4))
-        return bad(fn, "stability flags longer than the file");
+        return amem__bad_file(fn, "stability flags longer than the file");
     for (size_t i = 0; i < h->N; i++) {
         uint32_t f = amem__get_u32(r);
         if (f > 3)
-            return bad(fn, "invalid stability flag");
+            return amem__bad_file(fn, "invalid stability flag");
         h->key_frozen[i] = f & 1;
         h->value_frozen[i] = (unsigned char)(f >> 1);
     }
@@ -151,13 +134,13 @@ static int read_adam(const char *fn, amem__rbuf *r, amem_kvmem *h)
     if (r->failed || t > INT32_MAX ||
         !amem__all_finite(h->adam->m, AMEM__KV_THETA) ||
         !amem__all_finite(h->adam->v, AMEM__KV_THETA))
-        return bad(fn, "truncated or invalid optimizer state");
+        return amem__bad_file(fn, "truncated or invalid optimizer state");
     for (int k = 0; k < AMEM__KV_THETA; k++)
         if (h->adam->v[k] < 0)
-            return bad(fn, "negative second moment");
+            return amem__bad_file(fn, "negative second moment");
     h->adam->t = (long)t;
     if (r->pos != r->len)
-        return bad(fn, "trailing bytes after the payload");
+        return amem__bad_file(fn, "trailing bytes after the payload");
     return AMEM_OK;
 }
 

@@ -1,19 +1,12 @@
 /* Settings of the key-value memory: table of bounds, defaults, set/get. */
-#include <math.h>
-
 #include "core/error.h"
+#include "core/settings.h"
 #include "kvmem_impl.h"
-
-typedef struct param_info {
-    const char *name;
-    double min, max, def;
-    int integer;
-} param_info;
 
 #define RULE_MAX 1e6
 
 /* Indexed by enum amem_kvmem_param; see the table in kvmem.h. */
-static const param_info params[AMEM_KVMEM_PARAM_COUNT] = {
+static const amem__setting table[AMEM_KVMEM_PARAM_COUNT] = {
     {"LOCAL_FACTOR", 0, 1, AMEM_KVMEM_LOCAL_SEQUENTIAL, 1},
     {"P", 0, 1, 0.1, 0},
     {"VALUE_DECAY", 0, 1, AMEM_KVMEM_DECAY_RAPID, 1},
@@ -43,46 +36,22 @@ static const param_info params[AMEM_KVMEM_PARAM_COUNT] = {
     {"TRAIN_MASK", 0, 2047, 2047, 1},
 };
 
+static const amem__settings settings = {table, AMEM_KVMEM_PARAM_COUNT};
+
 void amem__kvmem_default_params(double *param)
 {
-    for (int i = 0; i < AMEM_KVMEM_PARAM_COUNT; i++)
-        param[i] = params[i].def;
-}
-
-static int param_known(int param)
-{
-    return param >= 0 && param < AMEM_KVMEM_PARAM_COUNT;
+    amem__settings_defaults(&settings, param);
 }
 
 int amem__kvmem_check_param(const char *fn, int param, double value)
 {
-    if (!param_known(param))
-        return amem__fail(AMEM_E_ARG, fn, "unknown setting %d", param);
-    const param_info *p = &params[param];
-    if (!isfinite(value))
-        return amem__fail(AMEM_E_NONFINITE, fn, "%s value is not finite",
-                          p->name);
-    if (value < p->min || value > p->max)
-        return amem__fail(AMEM_E_RANGE, fn, "%s = %g outside [%g, %g]",
-                          p->name, value, p->min, p->max);
-    if (p->integer && value != floor(value))
-        return amem__fail(AMEM_E_RANGE, fn, "%s = %g must be a whole number",
-                          p->name, value);
-    return AMEM_OK;
+    return amem__settings_check(&settings, fn, param, value);
 }
 
 int amem_kvmem_param_bounds(int param, double *min, double *max, int *integer)
 {
-    if (!param_known(param))
-        return amem__fail(AMEM_E_ARG, "amem_kvmem_param_bounds",
-                          "unknown setting %d", param);
-    if (min)
-        *min = params[param].min;
-    if (max)
-        *max = params[param].max;
-    if (integer)
-        *integer = params[param].integer;
-    return AMEM_OK;
+    return amem__settings_bounds(&settings, "amem_kvmem_param_bounds", param,
+                                 min, max, integer);
 }
 
 int amem_kvmem_set(amem_kvmem *h, int param, double value)
@@ -102,11 +71,7 @@ int amem_kvmem_get(const amem_kvmem *h, int param, double *value)
 {
     static const char fn[] = "amem_kvmem_get";
     AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(value, fn);
-    if (!param_known(param))
-        return amem__fail(AMEM_E_ARG, fn, "unknown setting %d", param);
-    *value = h->param[param];
-    return AMEM_OK;
+    return amem__settings_get(&settings, fn, h->param, param, value);
 }
 
 void amem__kv_rule_from(const amem_kvmem *h, amem__kv_rule *r)

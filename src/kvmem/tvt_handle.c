@@ -6,15 +6,10 @@
 
 #include "core/check.h"
 #include "core/error.h"
+#include "core/settings.h"
 #include "tvt_impl.h"
 
-typedef struct param_info {
-    const char *name;
-    double min, max, def;
-    int integer;
-} param_info;
-
-static const param_info params[AMEM_TVT_PARAM_COUNT] = {
+static const amem__setting table[AMEM_TVT_PARAM_COUNT] = {
     {"SEED", 0, 9007199254740992.0, 0, 1},
     {"SIGN_OUTPUT", 0, 1, 0, 1},
     {"TRAIN_LR", 1e-8, 10, 1e-3, 0},
@@ -23,6 +18,8 @@ static const param_info params[AMEM_TVT_PARAM_COUNT] = {
     {"TRAIN_MAX_LEN", 0, 1e9, 0, 1},
     {"TRAIN_ZERO_FRACTION", 0, 1, 0.6, 0},
 };
+
+static const amem__settings settings = {table, AMEM_TVT_PARAM_COUNT};
 
 /* Initial read strength of a new handle (softplus(c) = 10). */
 #define TVT_INIT_STRENGTH 10.0
@@ -34,18 +31,7 @@ size_t amem__tvt_theta_len(size_t d)
 
 int amem__tvt_check_param(const char *fn, int param, double value)
 {
-    if (param < 0 || param >= AMEM_TVT_PARAM_COUNT)
-        return amem__fail(AMEM_E_ARG, fn, "unknown setting %d", param);
-    const param_info *p = &params[param];
-    if (!isfinite(value))
-        return amem__fail(AMEM_E_NONFINITE, fn, "%s is not finite", p->name);
-    if (value < p->min || value > p->max)
-        return amem__fail(AMEM_E_RANGE, fn, "%s = %g outside [%g, %g]",
-                          p->name, value, p->min, p->max);
-    if (p->integer && value != floor(value))
-        return amem__fail(AMEM_E_RANGE, fn, "%s = %g must be a whole number",
-                          p->name, value);
-    return AMEM_OK;
+    return amem__settings_check(&settings, fn, param, value);
 }
 
 void amem__tvt_init_theta(amem_tvt *h)
@@ -84,8 +70,7 @@ int amem__tvt_alloc(const char *fn, size_t d, size_t N, size_t m,
     if (h == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the handle");
     h->d = d, h->N = N, h->m = m;
-    for (int i = 0; i < AMEM_TVT_PARAM_COUNT; i++)
-        h->param[i] = params[i].def;
+    amem__settings_defaults(&settings, h->param);
     amem__rng_seed(&h->rng, 0);
     h->keys = calloc(a, sizeof(float));
     h->values = calloc(b, sizeof(float));
@@ -124,16 +109,8 @@ TVT_SIZE_GETTER(count, count)
 
 int amem_tvt_param_bounds(int param, double *min, double *max, int *integer)
 {
-    if (param < 0 || param >= AMEM_TVT_PARAM_COUNT)
-        return amem__fail(AMEM_E_ARG, "amem_tvt_param_bounds",
-                          "unknown setting %d", param);
-    if (min)
-        *min = params[param].min;
-    if (max)
-        *max = params[param].max;
-    if (integer)
-        *integer = params[param].integer;
-    return AMEM_OK;
+    return amem__settings_bounds(&settings, "amem_tvt_param_bounds", param,
+                                 min, max, integer);
 }
 
 int amem_tvt_set(amem_tvt *h, int param, double value)
@@ -151,12 +128,8 @@ int amem_tvt_set(amem_tvt *h, int param, double value)
 int amem_tvt_get(const amem_tvt *h, int param, double *value)
 {
     AMEM__CHECK_NULL(h, "amem_tvt_get");
-    AMEM__CHECK_NULL(value, "amem_tvt_get");
-    if (param < 0 || param >= AMEM_TVT_PARAM_COUNT)
-        return amem__fail(AMEM_E_ARG, "amem_tvt_get", "unknown setting %d",
-                          param);
-    *value = h->param[param];
-    return AMEM_OK;
+    return amem__settings_get(&settings, "amem_tvt_get", h->param, param,
+                              value);
 }
 
 static int check_items(const char *fn, const amem_tvt *h, const float *keys,

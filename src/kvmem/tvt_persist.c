@@ -17,8 +17,9 @@
 
 #define TVT_VARIANT 1u
 
-static void write_payload(const amem_tvt *h, amem__wbuf *w)
+static void write_payload(const void *handle, amem__wbuf *w)
 {
+    const amem_tvt *h = handle;
     size_t th = amem__tvt_theta_len(h->d);
     amem__put_u32(w, TVT_VARIANT);
     amem__put_u64(w, h->d);
@@ -41,57 +42,38 @@ static void write_payload(const amem_tvt *h, amem__wbuf *w)
 int amem_tvt_save(const amem_tvt *h, const char *path)
 {
     static const char fn[] = "amem_tvt_save";
-    AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(path, fn);
-    amem__wbuf w;
-    amem__wbuf_init(&w);
-    write_payload(h, &w);
-    int rc = amem__model_save_file(fn, path, AMEM__KIND_KVMEM, &w);
-    amem__wbuf_free(&w);
-    return rc;
+    return amem__save_handle(fn, AMEM__KIND_KVMEM, write_payload, h, path);
 }
 
 int amem_tvt_save_mem(const amem_tvt *h, void **data, size_t *len)
 {
     static const char fn[] = "amem_tvt_save_mem";
-    AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(data, fn);
-    AMEM__CHECK_NULL(len, fn);
-    amem__wbuf w;
-    amem__wbuf_init(&w);
-    write_payload(h, &w);
-    int rc = amem__model_save_mem(fn, AMEM__KIND_KVMEM, &w, data, len);
-    amem__wbuf_free(&w);
-    return rc;
-}
-
-static int bad(const char *fn, const char *what)
-{
-    return amem__fail(AMEM_E_FORMAT, fn, "invalid model file: %s", what);
+    return amem__save_handle_mem(fn, AMEM__KIND_KVMEM, write_payload, h, data,
+                                 len);
 }
 
 static int read_head(const char *fn, amem__rbuf *r, amem_tvt **out)
 {
     if (amem__get_u32(r) != TVT_VARIANT || r->failed)
-        return bad(fn, "not a TVT memory");
+        return amem__bad_file(fn, "not a TVT memory");
     uint64_t d = amem__get_u64(r), N = amem__get_u64(r);
     uint64_t m = amem__get_u64(r);
     if (amem__get_u32(r) != AMEM_TVT_PARAM_COUNT || r->failed)
-        return bad(fn, "truncated header or wrong setting count");
+        return amem__bad_file(fn, "truncated header or wrong setting count");
     double param[AMEM_TVT_PARAM_COUNT];
     for (int i = 0; i < AMEM_TVT_PARAM_COUNT; i++)
         param[i] = amem__get_f64(r);
     if (r->failed)
-        return bad(fn, "truncated settings");
+        return amem__bad_file(fn, "truncated settings");
     for (int i = 0; i < AMEM_TVT_PARAM_COUNT; i++)
         if (amem__tvt_check_param(fn, i, param[i]) != AMEM_OK)
-            return bad(fn, "setting out of range");
+            return amem__bad_file(fn, "setting out of range");
     size_t nd, nm;
     if (d == 0 || N == 0 || m == 0 || d > 46340 || N > INT32_MAX ||
         m > INT32_MAX || amem__mul_size(N, d, &nd) ||
         amem__mul_size(N, m, &nm) || nd + nm < nd ||
         !amem__rbuf_has(r, nd + nm + 3 * amem__tvt_theta_len(d), 4))
-        return bad(fn, "sizes out of range or longer than the file");
+        return amem__bad_file(fn, "sizes out of range or longer than the file");
     int rc = amem__tvt_alloc(fn, d, N, m, out);
     if (rc == AMEM_OK)
         memcpy((*out)->param, param, sizeof param);
@@ -111,19 +93,19 @@ static int read_body(const char *fn, amem__rbuf *r, amem_tvt *h)
     amem__get_f32s(r, h->adam->m, th);
     amem__get_f32s(r, h->adam->v, th);
     if (r->failed || t > INT32_MAX)
-        return bad(fn, "truncated body");
+        return amem__bad_file(fn, "truncated body");
     if (!amem__all_finite(h->keys, h->N * h->d) ||
         !amem__all_finite(h->values, h->N * h->m) ||
         !amem__all_finite(h->theta, th) ||
         !amem__all_finite(h->adam->m, th) ||
         !amem__all_finite(h->adam->v, th))
-        return bad(fn, "non-finite values");
+        return amem__bad_file(fn, "non-finite values");
     for (size_t k = 0; k < th; k++)
         if (h->adam->v[k] < 0)
-            return bad(fn, "negative second moment");
+            return amem__bad_file(fn, "negative second moment");
     h->adam->t = (long)t;
     if (r->pos != r->len)
-        return bad(fn, "trailing bytes after the payload");
+        return amem__bad_file(fn, "trailing bytes after the payload");
     return AMEM_OK;
 }
 

@@ -5,16 +5,11 @@
 
 #include "core/check.h"
 #include "core/error.h"
+#include "core/settings.h"
 #include "probe_impl.h"
 
-typedef struct param_info {
-    const char *name;
-    double min, max, def;
-    int integer;
-} param_info;
-
 /* Indexed by enum amem_probe_param; see the table in probes.h. */
-static const param_info params[AMEM_PROBE_PARAM_COUNT] = {
+static const amem__setting table[AMEM_PROBE_PARAM_COUNT] = {
     {"C", 1e-6, 1e6, 1.0, 0},
     {"GAMMA", 0, 1e6, 0.0, 0},
     {"TOLERANCE", 1e-9, 1, 1e-3, 0},
@@ -27,6 +22,8 @@ static const param_info params[AMEM_PROBE_PARAM_COUNT] = {
     {"BATCH_SIZE", 1, 65536, 32, 1},
     {"SEED", 0, 9007199254740992.0, 0, 1},
 };
+
+static const amem__settings settings = {table, AMEM_PROBE_PARAM_COUNT};
 
 #define MAX_LABEL 65535
 
@@ -41,8 +38,7 @@ int amem_probe_create(int kind, amem_probe **out)
     if (p == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the handle");
     p->kind = kind;
-    for (int i = 0; i < AMEM_PROBE_PARAM_COUNT; i++)
-        p->param[i] = params[i].def;
+    amem__settings_defaults(&settings, p->param);
     amem__rng_seed(&p->rng, 0);
     *out = p;
     return AMEM_OK;
@@ -93,18 +89,7 @@ void amem_probe_free(amem_probe *p)
 
 static int check_param(const char *fn, int param, double value)
 {
-    if (param < 0 || param >= AMEM_PROBE_PARAM_COUNT)
-        return amem__fail(AMEM_E_ARG, fn, "unknown setting %d", param);
-    const param_info *i = &params[param];
-    if (!isfinite(value))
-        return amem__fail(AMEM_E_NONFINITE, fn, "%s is not finite", i->name);
-    if (value < i->min || value > i->max)
-        return amem__fail(AMEM_E_RANGE, fn, "%s = %g outside [%g, %g]",
-                          i->name, value, i->min, i->max);
-    if (i->integer && value != floor(value))
-        return amem__fail(AMEM_E_RANGE, fn, "%s = %g must be a whole number",
-                          i->name, value);
-    return AMEM_OK;
+    return amem__settings_check(&settings, fn, param, value);
 }
 
 int amem_probe_set(amem_probe *p, int param, double value)
@@ -112,7 +97,7 @@ int amem_probe_set(amem_probe *p, int param, double value)
     static const char fn[] = "amem_probe_set";
     AMEM__CHECK_NULL(p, fn);
     int rc = check_param(fn, param, value);
-    if (rc != AMEM_OK || param < 0 || param >= AMEM_PROBE_PARAM_COUNT)
+    if (rc != AMEM_OK)
         return rc;
     p->param[param] = value;
     if (param == AMEM_PROBE_SEED)
@@ -124,25 +109,13 @@ int amem_probe_get(const amem_probe *p, int param, double *value)
 {
     static const char fn[] = "amem_probe_get";
     AMEM__CHECK_NULL(p, fn);
-    AMEM__CHECK_NULL(value, fn);
-    if (param < 0 || param >= AMEM_PROBE_PARAM_COUNT)
-        return amem__fail(AMEM_E_ARG, fn, "unknown setting %d", param);
-    *value = p->param[param];
-    return AMEM_OK;
+    return amem__settings_get(&settings, fn, p->param, param, value);
 }
 
 int amem_probe_param_bounds(int param, double *min, double *max, int *integer)
 {
-    if (param < 0 || param >= AMEM_PROBE_PARAM_COUNT)
-        return amem__fail(AMEM_E_ARG, "amem_probe_param_bounds",
-                          "unknown setting %d", param);
-    if (min)
-        *min = params[param].min;
-    if (max)
-        *max = params[param].max;
-    if (integer)
-        *integer = params[param].integer;
-    return AMEM_OK;
+    return amem__settings_bounds(&settings, "amem_probe_param_bounds", param,
+                                 min, max, integer);
 }
 
 /* Labels in range and at least two distinct ones; the class count. */

@@ -33,8 +33,9 @@ static void put_layer(amem__wbuf *w, const amem__vae_layer *l)
     amem__put_u32(w, (uint32_t)l->upsample);
 }
 
-static void write_payload(const amem_vae *v, amem__wbuf *w)
+static void write_payload(const void *handle, amem__wbuf *w)
 {
+    const amem_vae *v = handle;
     amem__put_u64(w, v->c);
     amem__put_u64(w, v->h);
     amem__put_u64(w, v->w);
@@ -71,47 +72,28 @@ static void write_payload(const amem_vae *v, amem__wbuf *w)
 int amem_vae_save(const amem_vae *v, const char *path)
 {
     static const char fn[] = "amem_vae_save";
-    AMEM__CHECK_NULL(v, fn);
-    AMEM__CHECK_NULL(path, fn);
-    amem__wbuf w;
-    amem__wbuf_init(&w);
-    write_payload(v, &w);
-    int rc = amem__model_save_file(fn, path, AMEM__KIND_VAE, &w);
-    amem__wbuf_free(&w);
-    return rc;
+    return amem__save_handle(fn, AMEM__KIND_VAE, write_payload, v, path);
 }
 
 int amem_vae_save_mem(const amem_vae *v, void **data, size_t *len)
 {
     static const char fn[] = "amem_vae_save_mem";
-    AMEM__CHECK_NULL(v, fn);
-    AMEM__CHECK_NULL(data, fn);
-    AMEM__CHECK_NULL(len, fn);
-    amem__wbuf w;
-    amem__wbuf_init(&w);
-    write_payload(v, &w);
-    int rc = amem__model_save_mem(fn, AMEM__KIND_VAE, &w, data, len);
-    amem__wbuf_free(&w);
-    return rc;
-}
-
-static int bad(const char *fn, const char *what)
-{
-    return amem__fail(AMEM_E_FORMAT, fn, "invalid model file: %s", what);
+    return amem__save_handle_mem(fn, AMEM__KIND_VAE, write_payload, v, data,
+                                 len);
 }
 
 static int read_settings(const char *fn, amem__rbuf *r, amem_vae *v)
 {
     if (amem__get_u32(r) != AMEM_VAE_PARAM_COUNT || r->failed)
-        return bad(fn, "wrong setting count");
+        return amem__bad_file(fn, "wrong setting count");
     for (int i = 0; i < AMEM_VAE_PARAM_COUNT; i++) {
         v->param[i] = amem__get_f64(r);
         if (r->failed || amem__vae_check_param(fn, i, v->param[i]) != AMEM_OK)
-            return bad(fn, "truncated or out-of-range setting");
+            return amem__bad_file(fn, "truncated or out-of-range setting");
     }
     for (int i = 0; i < 4; i++)
         v->rng.s[i] = amem__get_u64(r);
-    return r->failed ? bad(fn, "truncated header") : AMEM_OK;
+    return r->failed ? amem__bad_file(fn, "truncated header") : AMEM_OK;
 }
 
 /* Replay one layer through the public call (same validation). */
@@ -121,12 +103,12 @@ static int read_layer(const char *fn, amem__rbuf *r, amem_vae *v, int enc)
     for (int i = 0; i < 5; i++)
         a[i] = amem__get_u32(r);
     if (r->failed)
-        return bad(fn, "truncated layer list");
+        return amem__bad_file(fn, "truncated layer list");
     int rc = enc ? (a[4] == 1 ? amem_vae_add_encoder_conv(v, a[0], a[1],
                                                           a[2], a[3])
                               : AMEM_E_FORMAT)
                  : amem_vae_add_decoder_conv(v, a[4], a[0], a[1], a[2], a[3]);
-    return rc == AMEM_OK ? AMEM_OK : bad(fn, "invalid layer");
+    return rc == AMEM_OK ? AMEM_OK : amem__bad_file(fn, "invalid layer");
 }
 
 static int read_architecture(const char *fn, amem__rbuf *r, amem_vae *v,
@@ -136,7 +118,7 @@ static int read_architecture(const char *fn, amem__rbuf *r, amem_vae *v,
     uint32_t n_enc = amem__get_u32(r), n_dec = amem__get_u32(r);
     if (r->failed || *built > 1 || n_enc > AMEM_VAE_MAX_LAYERS ||
         n_dec > AMEM_VAE_MAX_LAYERS)
-        return bad(fn, "invalid layer counts");
+        return amem__bad_file(fn, "invalid layer counts");
     for (uint32_t i = 0; i < n_enc; i++)
         if (read_layer(fn, r, v, 1) != AMEM_OK)
             return AMEM_E_FORMAT;
@@ -146,19 +128,19 @@ static int read_architecture(const char *fn, amem__rbuf *r, amem_vae *v,
     uint32_t given = amem__get_u32(r);
     uint64_t c = amem__get_u64(r), h = amem__get_u64(r), w = amem__get_u64(r);
     if (r->failed || given > 1)
-        return bad(fn, "truncated decoder input");
+        return amem__bad_file(fn, "truncated decoder input");
     if (given && amem_vae_set_decoder_input(v, c, h, w) != AMEM_OK)
-        return bad(fn, "invalid decoder input shape");
+        return amem__bad_file(fn, "invalid decoder input shape");
     return AMEM_OK;
 }
 
 static int read_f32(const char *fn, amem__rbuf *r, float *dst, size_t n)
 {
     if (!amem__rbuf_has(r, n, 4))
-        return bad(fn, "array longer than the file");
+        return amem__bad_file(fn, "array longer than the file");
     amem__get_f32s(r, dst, n);
     if (r->failed || !amem__all_finite(dst, n))
-        return bad(fn, "truncated or non-finite array");
+        return amem__bad_file(fn, "truncated or non-finite array");
     return AMEM_OK;
 }
 
@@ -168,9 +150,10 @@ static int read_weights(const char *fn, amem__rbuf *r, amem_vae *v)
     uint64_t np = amem__get_u64(r), ns = amem__get_u64(r);
     if (r->failed || amem__vae_plan(fn, v) != AMEM_OK || np != v->n_params ||
         ns != v->n_stats)
-        return bad(fn, "parameter counts do not match the architecture");
+        return amem__bad_file(fn,
+                              "parameter counts do not match the architecture");
     if (!amem__rbuf_has(r, np, 4 * 3))
-        return bad(fn, "parameters longer than the file");
+        return amem__bad_file(fn, "parameters longer than the file");
     int rc = amem__vae_alloc(fn, v);
     if (rc != AMEM_OK)
         return rc;
@@ -182,7 +165,7 @@ static int read_weights(const char *fn, amem__rbuf *r, amem_vae *v)
     uint32_t ams = amem__get_u32(r);
     uint64_t t = amem__get_u64(r);
     if (r->failed || ams > 1 || t > INT64_MAX / 2)
-        return bad(fn, "invalid optimizer state");
+        return amem__bad_file(fn, "invalid optimizer state");
     amem__adam *opt = NULL;
     if (amem__adam_create(np, (int)ams, &opt) != AMEM_OK)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the optimizer");
@@ -202,7 +185,7 @@ static int read_model(const char *fn, amem__rbuf *r, amem_vae **out)
     uint64_t c = amem__get_u64(r), h = amem__get_u64(r), w = amem__get_u64(r);
     amem_vae *v = NULL;
     if (r->failed || amem_vae_create(c, h, w, &v) != AMEM_OK)
-        return bad(fn, "invalid image shape");
+        return amem__bad_file(fn, "invalid image shape");
     uint32_t built = 0;
     int rc = read_settings(fn, r, v);
     amem__rng saved = v->rng;
@@ -213,7 +196,7 @@ static int read_model(const char *fn, amem__rbuf *r, amem_vae **out)
     v->built = (int)built;
     v->rng = saved;
     if (rc == AMEM_OK && r->pos != r->len)
-        rc = bad(fn, "trailing bytes after the payload");
+        rc = amem__bad_file(fn, "trailing bytes after the payload");
     if (rc != AMEM_OK) {
         amem_vae_free(v);
         return rc;
