@@ -13,17 +13,15 @@ and every setting with its range.
 """
 
 import ctypes
-import enum
 import operator
-import os
 
 import numpy as np
 
 from . import _ffi
 from ._arrays import as_rows, dptr, fail, fptr, iptr, like_rows, size
 from ._arrays import seed as _seed
-from ._handle import Handle
 from ._lib import lib
+from ._piece import Persistent, Settings, int_enum, member
 from .errors import check
 from .progress import progress_callback
 
@@ -32,56 +30,25 @@ _HANDLE_P = ctypes.POINTER(_ffi.amem_dam)
 _INT32_P = ctypes.POINTER(ctypes.c_int32)
 
 
-def _int_enum(cname, prefix, clsname, exclude=()):
-    members = {k[len(prefix):]: v for k, v in _ffi.ENUMS[cname].items()
-               if k not in exclude}
-    return enum.IntEnum(clsname, members, module=__name__)
-
-
 #: Settings (enum amem_dam_param).
-Param = _int_enum("amem_dam_param", _PREFIX, "Param",
-                  exclude=(_PREFIX + "PARAM_COUNT",))
+Param = int_enum("amem_dam_param", _PREFIX, "Param",
+                 exclude=(_PREFIX + "PARAM_COUNT",))
 #: Values of DYNAMICS (PAPER, REFERENCE).
-Dynamics = _int_enum("amem_dam_dynamics", _PREFIX + "DYNAMICS_", "Dynamics")
+Dynamics = int_enum("amem_dam_dynamics", _PREFIX + "DYNAMICS_", "Dynamics")
 #: Values of BALANCE (NONE, REWEIGHT, SAMPLE).
-Balance = _int_enum("amem_dam_balance", _PREFIX + "BALANCE_", "Balance")
+Balance = int_enum("amem_dam_balance", _PREFIX + "BALANCE_", "Balance")
 #: Exception signals of Eq. 6 (GROUND_TRUTH, LOSS, NEG_TIME, ...).
-Signal = _int_enum("amem_dam_signal", _PREFIX + "SIGNAL_", "Signal",
-                   exclude=(_PREFIX + "SIGNAL_COUNT",))
+Signal = int_enum("amem_dam_signal", _PREFIX + "SIGNAL_", "Signal",
+                  exclude=(_PREFIX + "SIGNAL_COUNT",))
 #: Values of WEIGHT_NORM (DATASET, BATCH).
-WeightNorm = _int_enum("amem_dam_weight_norm", _PREFIX + "WEIGHT_NORM_",
-                       "WeightNorm")
+WeightNorm = int_enum("amem_dam_weight_norm", _PREFIX + "WEIGHT_NORM_",
+                      "WeightNorm")
 #: Per-item training records (LOSS, TIME, ENTROPY, MAX, NORM, ...).
-Record = _int_enum("amem_dam_record", _PREFIX + "RECORD_", "Record",
-                   exclude=(_PREFIX + "RECORD_COUNT",))
+Record = int_enum("amem_dam_record", _PREFIX + "RECORD_", "Record",
+                  exclude=(_PREFIX + "RECORD_COUNT",))
 
 _VALUE_ENUMS = {Param.DYNAMICS: Dynamics, Param.BALANCE: Balance,
                 Param.SIGNAL: Signal, Param.WEIGHT_NORM: WeightNorm}
-
-
-def _member(cls, value, where):
-    """An enum member from a member, an int or a name (any case)."""
-    if isinstance(value, str):
-        key = value.strip().upper().replace("-", "_")
-        if key in cls.__members__:
-            return cls[key]
-        fail(_ffi.AMEM_E_ARG, where, "unknown %s %r (one of %s)" % (
-            cls.__name__.lower(), value,
-            ", ".join(repr(n.lower()) for n in cls.__members__)))
-    try:
-        return cls(operator.index(value))
-    except (TypeError, ValueError):
-        fail(_ffi.AMEM_E_ARG, where, "invalid %s %r"
-             % (cls.__name__.lower(), value))
-
-
-def param_bounds(param):
-    """(min, max, integer) of a setting."""
-    p = _member(Param, param, "param_bounds")
-    lo, hi, integer = ctypes.c_double(), ctypes.c_double(), ctypes.c_int()
-    check(lib.amem_dam_param_bounds(int(p), ctypes.byref(lo),
-                                    ctypes.byref(hi), ctypes.byref(integer)))
-    return lo.value, hi.value, bool(integer.value)
 
 
 def _labels(x, n, where):
@@ -98,7 +65,7 @@ def _i32(a):
     return None if a is None else a.ctypes.data_as(_INT32_P)
 
 
-class Dam(Handle):
+class Dam(Settings, Persistent):
     """A dense associative memory with N visible and M hidden units.
 
     Dam(visible, hidden, **settings); settings by name (beta=5, seed=1,
@@ -106,6 +73,10 @@ class Dam(Handle):
     and writable as properties. Setting `seed` at construction redraws the
     initial weights from it. Free with close() or a `with` block.
     """
+
+    _C = "amem_dam_"
+    Param = Param
+    _VALUE_ENUMS = _VALUE_ENUMS
 
     def __init__(self, visible, hidden, **settings):
         where = "Dam"
@@ -153,46 +124,6 @@ class Dam(Handle):
 
     # ---- settings ----------------------------------------------------------
 
-    def set(self, param=None, value=None, **settings):
-        """set("beta", 5) or set(beta=5, gamma=3); all or nothing."""
-        items = list(settings.items())
-        if param is not None:
-            items.insert(0, (param, value))
-        h, done = self._h(), []
-        try:
-            for name, v in items:
-                p = _member(Param, name, "Dam.set")
-                old = self._get_double(p)
-                if p in _VALUE_ENUMS:
-                    v = float(_member(_VALUE_ENUMS[p], v, "Dam.set"))
-                elif isinstance(v, (str, bytes)):
-                    fail(_ffi.AMEM_E_ARG, "Dam.set", "%s takes a number, got %r"
-                         % (p.name.lower(), v))
-                check(lib.amem_dam_set(h, int(p), float(v)))
-                done.append((p, old))
-        except BaseException:
-            for p, old in reversed(done):
-                lib.amem_dam_set(h, int(p), old)
-            raise
-
-    def _get_double(self, p):
-        v = ctypes.c_double()
-        check(lib.amem_dam_get(self._h(), int(p), ctypes.byref(v)))
-        return v.value
-
-    def get(self, param):
-        """A setting's value (float, int or enum member)."""
-        p = _member(Param, param, "Dam.get")
-        v = self._get_double(p)
-        if p in _VALUE_ENUMS:
-            return _VALUE_ENUMS[p](int(v))
-        return int(v) if param_bounds(p)[2] else v
-
-    def settings(self):
-        """Every setting as a {name: value} dict."""
-        return {p.name.lower(): self.get(p) for p in Param}
-
-    param_bounds = staticmethod(param_bounds)
 
     # ---- weights -----------------------------------------------------------
 
@@ -304,65 +235,10 @@ class Dam(Handle):
 
     def record(self, which):
         """A per-item training record (Record member or name) as float32."""
-        r = _member(Record, which, "Dam.record")
+        r = member(Record, which, "Dam.record")
         out = np.empty(self.data_count, np.float32)
         check(lib.amem_dam_item_record(self._h(), int(r), fptr(out)))
         return out
 
-    # ---- persistence -------------------------------------------------------
 
-    def save(self, path):
-        """Write the network, trainer state and training set to a file."""
-        check(lib.amem_dam_save(self._h(), os.fsencode(path)))
-
-    def save_mem(self):
-        """The saved file image as bytes."""
-        data, n = ctypes.c_void_p(), ctypes.c_size_t()
-        check(lib.amem_dam_save_mem(self._h(), ctypes.byref(data),
-                                    ctypes.byref(n)))
-        try:
-            return ctypes.string_at(data, n.value)
-        finally:
-            lib.amem_free(data)
-
-    @classmethod
-    def load(cls, path):
-        """A network read from a file written by save()."""
-        out = _HANDLE_P()
-        check(lib.amem_dam_load(os.fsencode(path), ctypes.byref(out)))
-        return cls._from_ptr(out)
-
-    @classmethod
-    def load_mem(cls, data):
-        """A network from a bytes-like file image."""
-        buf = data if isinstance(data, bytes) else bytes(memoryview(data))
-        out = _HANDLE_P()
-        check(lib.amem_dam_load_mem(buf, len(buf), ctypes.byref(out)))
-        return cls._from_ptr(out)
-
-    def copy(self):
-        """An independent copy (through the file image)."""
-        return type(self).load_mem(self.save_mem())
-
-    __copy__ = copy
-
-    def __deepcopy__(self, memo):
-        return self.copy()
-
-    def __reduce__(self):
-        return (Dam.load_mem, (self.save_mem(),))
-
-
-def _setting_property(p):
-    def getter(self):
-        return self.get(p)
-
-    def setter(self, value):
-        self.set(p, value)
-    return property(getter, setter, doc="The %s setting (see dam.h)." % p.name)
-
-
-for _p in Param:
-    if not hasattr(Dam, _p.name.lower()):
-        setattr(Dam, _p.name.lower(), _setting_property(_p))
-del _p
+param_bounds = Dam.param_bounds

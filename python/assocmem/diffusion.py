@@ -9,16 +9,14 @@ include/assocmem/diffusion.h for the equations, settings and ranges.
 """
 
 import ctypes
-import enum
 import operator
-import os
 
 import numpy as np
 
 from . import _ffi
-from ._arrays import as_rows, dptr, fail, fptr, like_rows, size
-from ._handle import Handle
+from ._arrays import as_rows, dptr, fptr, like_rows, size
 from ._lib import lib
+from ._piece import Persistent, Settings, int_enum
 from .errors import check
 from .progress import progress_callback
 
@@ -26,71 +24,21 @@ _PREFIX = "AMEM_DIFFUSION_"
 _HANDLE_P = ctypes.POINTER(_ffi.amem_diffusion)
 
 
-def _int_enum(cname, prefix, clsname, exclude=()):
-    members = {k[len(prefix):]: v for k, v in _ffi.ENUMS[cname].items()
-               if k not in exclude}
-    return enum.IntEnum(clsname, members, module=__name__)
-
-
 #: Settings (enum amem_diffusion_param).
-Param = _int_enum("amem_diffusion_param", _PREFIX, "Param",
-                  exclude=(_PREFIX + "PARAM_COUNT",))
+Param = int_enum("amem_diffusion_param", _PREFIX, "Param",
+                 exclude=(_PREFIX + "PARAM_COUNT",))
 #: Values of PROCESS (VP, OU).
-Process = _int_enum("amem_diffusion_process", _PREFIX + "PROCESS_", "Process")
+Process = int_enum("amem_diffusion_process", _PREFIX + "PROCESS_", "Process")
 #: Values of SCORE (EXACT, LEARNED).
-Score = _int_enum("amem_diffusion_score_kind", _PREFIX + "SCORE_", "Score")
+Score = int_enum("amem_diffusion_score_kind", _PREFIX + "SCORE_", "Score")
 #: Values of SAMPLER (ODE, SDE).
-Sampler = _int_enum("amem_diffusion_sampler", _PREFIX + "SAMPLER_", "Sampler")
+Sampler = int_enum("amem_diffusion_sampler", _PREFIX + "SAMPLER_", "Sampler")
 
 _VALUE_ENUMS = {Param.PROCESS: Process, Param.SCORE: Score,
                 Param.SAMPLER: Sampler}
 
 
-def _member(cls, value, where):
-    if isinstance(value, str):
-        key = value.strip().upper().replace("-", "_")
-        if key in cls.__members__:
-            return cls[key]
-        names = ", ".join(repr(n.lower()) for n in cls.__members__)
-        fail(_ffi.AMEM_E_ARG, where, "unknown %s %r (one of %s)"
-             % (cls.__name__.lower(), value, names))
-    try:
-        return cls(operator.index(value))
-    except (TypeError, ValueError):
-        fail(_ffi.AMEM_E_ARG, where, "invalid %s %r"
-             % (cls.__name__.lower(), value))
-
-
-def param_bounds(param):
-    """(min, max, integer) of a diffusion setting."""
-    p = _member(Param, param, "param_bounds")
-    lo, hi, integer = ctypes.c_double(), ctypes.c_double(), ctypes.c_int()
-    check(lib.amem_diffusion_param_bounds(int(p), ctypes.byref(lo),
-                                          ctypes.byref(hi),
-                                          ctypes.byref(integer)))
-    return lo.value, hi.value, bool(integer.value)
-
-
-def _to_double(p, value, where):
-    if p in _VALUE_ENUMS:
-        return float(_member(_VALUE_ENUMS[p], value, where))
-    if isinstance(value, (str, bytes)):
-        fail(_ffi.AMEM_E_ARG, where, "%s takes a number, got %r"
-             % (p.name.lower(), value))
-    return float(value)
-
-
-def _from_double(p, value):
-    if p in _VALUE_ENUMS:
-        return _VALUE_ENUMS[p](int(value))
-    return int(value) if param_bounds(p)[2] else value
-
-
-def _from_bytes(data):
-    return Diffusion.load_mem(data)
-
-
-class Diffusion(Handle):
+class Diffusion(Settings, Persistent):
     """A diffusion associative memory.
 
     Diffusion(dim, **settings)
@@ -99,6 +47,10 @@ class Diffusion(Handle):
                 sampler="sde", score="learned"; also properties
                 (m.steps = 100) and set()/get().
     """
+
+    _C = "amem_diffusion_"
+    Param = Param
+    _VALUE_ENUMS = _VALUE_ENUMS
 
     def __init__(self, dim, **settings):
         d = size(dim, "dim", "Diffusion")
@@ -143,40 +95,6 @@ class Diffusion(Handle):
 
     # ---- settings ----------------------------------------------------------
 
-    def set(self, param=None, value=None, **settings):
-        """Change settings: set("gamma", 0.8) or set(gamma=0.8, steps=100);
-        all or nothing."""
-        items = list(settings.items())
-        if param is not None:
-            items.insert(0, (param, value))
-        h, done = self._h(), []
-        try:
-            for name, v in items:
-                p = _member(Param, name, "Diffusion.set")
-                old = self._get_double(p)
-                check(lib.amem_diffusion_set(
-                    h, int(p), _to_double(p, v, "Diffusion.set")))
-                done.append((p, old))
-        except BaseException:
-            for p, old in reversed(done):
-                lib.amem_diffusion_set(h, int(p), old)
-            raise
-
-    def _get_double(self, p):
-        v = ctypes.c_double()
-        check(lib.amem_diffusion_get(self._h(), int(p), ctypes.byref(v)))
-        return v.value
-
-    def get(self, param):
-        """A setting's value (float, int or enum member)."""
-        p = _member(Param, param, "Diffusion.get")
-        return _from_double(p, self._get_double(p))
-
-    def settings(self):
-        """Every setting as a {name: value} dict."""
-        return {p.name.lower(): self.get(p) for p in Param}
-
-    param_bounds = staticmethod(param_bounds)
 
     # ---- schedule ----------------------------------------------------------
 
@@ -305,61 +223,5 @@ class Diffusion(Handle):
             traj = None if traj is None else traj[:, 0, :]
         return (out, traj) if return_trajectory else out
 
-    # ---- persistence ---------------------------------------------------------
 
-    def save(self, path):
-        """Write the handle to a file (atomically)."""
-        check(lib.amem_diffusion_save(self._h(), os.fsencode(path)))
-
-    def save_mem(self):
-        """The saved file image as bytes."""
-        data, n = ctypes.c_void_p(), ctypes.c_size_t()
-        check(lib.amem_diffusion_save_mem(self._h(), ctypes.byref(data),
-                                          ctypes.byref(n)))
-        try:
-            return ctypes.string_at(data, n.value)
-        finally:
-            lib.amem_free(data)
-
-    @classmethod
-    def load(cls, path):
-        """A handle read from a file written by save()."""
-        out = _HANDLE_P()
-        check(lib.amem_diffusion_load(os.fsencode(path), ctypes.byref(out)))
-        return cls._from_ptr(out)
-
-    @classmethod
-    def load_mem(cls, data):
-        """A handle from a bytes-like file image."""
-        buf = data if isinstance(data, bytes) else bytes(memoryview(data))
-        out = _HANDLE_P()
-        check(lib.amem_diffusion_load_mem(buf, len(buf), ctypes.byref(out)))
-        return cls._from_ptr(out)
-
-    def copy(self):
-        """An independent copy (through the file image)."""
-        return type(self).load_mem(self.save_mem())
-
-    __copy__ = copy
-
-    def __deepcopy__(self, memo):
-        return self.copy()
-
-    def __reduce__(self):
-        return (_from_bytes, (self.save_mem(),))
-
-
-def _setting_property(p):
-    def getter(self):
-        return self.get(p)
-
-    def setter(self, value):
-        self.set(p, value)
-    return property(getter, setter,
-                    doc="The %s setting (see diffusion.h)." % p.name)
-
-
-for _p in Param:
-    if not hasattr(Diffusion, _p.name.lower()):
-        setattr(Diffusion, _p.name.lower(), _setting_property(_p))
-del _p
+param_bounds = Diffusion.param_bounds

@@ -7,33 +7,25 @@ the dynamics, energies, settings and their ranges.
 """
 
 import ctypes
-import enum
 import operator
-import os
 
 import numpy as np
 
 from . import _ffi
 from ._arrays import as_rows, dptr, fail, fptr, iptr, like_rows, size
-from ._handle import Handle
 from ._lib import lib
+from ._piece import Persistent, Settings, int_enum, member
 from .errors import check
 
 _PREFIX = "AMEM_HOPFIELD_"
 _HANDLE_P = ctypes.POINTER(_ffi.amem_hopfield)
 
 
-def _int_enum(cname, prefix, clsname, exclude=()):
-    members = {k[len(prefix):]: v for k, v in _ffi.ENUMS[cname].items()
-               if k not in exclude}
-    return enum.IntEnum(clsname, members, module=__name__)
-
-
 #: Network kinds (enum amem_hopfield_kind).
-Kind = _int_enum("amem_hopfield_kind", _PREFIX, "Kind")
+Kind = int_enum("amem_hopfield_kind", _PREFIX, "Kind")
 #: Settings (enum amem_hopfield_param).
-Param = _int_enum("amem_hopfield_param", _PREFIX, "Param",
-                  exclude=(_PREFIX + "PARAM_COUNT",))
+Param = int_enum("amem_hopfield_param", _PREFIX, "Param",
+                 exclude=(_PREFIX + "PARAM_COUNT",))
 
 
 def _value_enums():
@@ -43,7 +35,7 @@ def _value_enums():
         cname = "amem_hopfield_" + p.name.lower()
         if cname in _ffi.ENUMS:
             clsname = p.name.title().replace("_", "")
-            out[p] = _int_enum(cname, _PREFIX + p.name + "_", clsname)
+            out[p] = int_enum(cname, _PREFIX + p.name + "_", clsname)
     return out
 
 
@@ -56,59 +48,7 @@ Order = _VALUE_ENUMS[Param.ORDER]
 Noise = _VALUE_ENUMS[Param.NOISE]
 
 
-def _member(cls, value, where):
-    """An enum member from a member, an int or a name (any case)."""
-    if isinstance(value, str):
-        key = value.strip().upper().replace("-", "_")
-        if key in cls.__members__:
-            return cls[key]
-        names = ", ".join(repr(n.lower()) for n in cls.__members__)
-        fail(_ffi.AMEM_E_ARG, where, "unknown %s %r (one of %s)"
-             % (cls.__name__.lower(), value, names))
-    try:
-        return cls(operator.index(value))
-    except (TypeError, ValueError):
-        fail(_ffi.AMEM_E_ARG, where, "invalid %s %r"
-             % (cls.__name__.lower(), value))
-
-
-def param_bounds(param):
-    """(min, max, integer) of a setting: the inclusive range and whether it
-    must be a whole number."""
-    p = _member(Param, param, "param_bounds")
-    lo, hi, integer = ctypes.c_double(), ctypes.c_double(), ctypes.c_int()
-    check(lib.amem_hopfield_param_bounds(int(p), ctypes.byref(lo),
-                                         ctypes.byref(hi),
-                                         ctypes.byref(integer)))
-    return lo.value, hi.value, bool(integer.value)
-
-
-def _to_double(p, value, where):
-    if p in _VALUE_ENUMS:
-        return float(_member(_VALUE_ENUMS[p], value, where))
-    if isinstance(value, (str, bytes)):
-        fail(_ffi.AMEM_E_ARG, where, "%s takes a number, got %r"
-             % (p.name.lower(), value))
-    return float(value)
-
-
-def _from_double(p, value):
-    if p in _VALUE_ENUMS:
-        try:
-            return _VALUE_ENUMS[p](int(value))
-        except ValueError:
-            return int(value)
-    lo, hi, integer = param_bounds(p)
-    if integer:
-        return bool(value) if (lo, hi) == (0.0, 1.0) else int(value)
-    return value
-
-
-def _from_bytes(data):
-    return Hopfield.load_mem(data)
-
-
-class Hopfield(Handle):
+class Hopfield(Settings, Persistent):
     """A Hopfield-family network.
 
     Hopfield(kind, dim, value_dim=0, **settings)
@@ -125,9 +65,13 @@ class Hopfield(Handle):
     garbage collector frees it. One thread at a time per object.
     """
 
+    _C = "amem_hopfield_"
+    Param = Param
+    _VALUE_ENUMS = _VALUE_ENUMS
+
     def __init__(self, kind, dim, value_dim=0, **settings):
         where = "Hopfield"
-        k = _member(Kind, kind, where)
+        k = member(Kind, kind, where)
         d = size(dim, "dim", where)
         m = operator.index(value_dim)
         if m < 0:
@@ -200,44 +144,6 @@ class Hopfield(Handle):
 
     # ---- settings ----------------------------------------------------------
 
-    def set(self, param=None, value=None, **settings):
-        """Change settings: set("beta", 8.0) or set(beta=8.0, max_steps=3).
-
-        All or nothing: if one value is refused, the earlier ones of the
-        same call are restored before the exception propagates.
-        """
-        items = list(settings.items())
-        if param is not None:
-            items.insert(0, (param, value))
-        h = self._h()
-        done = []
-        try:
-            for name, v in items:
-                p = _member(Param, name, "Hopfield.set")
-                old = self._get_double(p)
-                check(lib.amem_hopfield_set(h, int(p),
-                                            _to_double(p, v, "Hopfield.set")))
-                done.append((p, old))
-        except BaseException:
-            for p, old in reversed(done):
-                lib.amem_hopfield_set(h, int(p), old)
-            raise
-
-    def _get_double(self, p):
-        v = ctypes.c_double()
-        check(lib.amem_hopfield_get(self._h(), int(p), ctypes.byref(v)))
-        return v.value
-
-    def get(self, param):
-        """A setting's value: float, int, bool (0/1 flags) or enum member."""
-        p = _member(Param, param, "Hopfield.get")
-        return _from_double(p, self._get_double(p))
-
-    def settings(self):
-        """Every setting as a {name: value} dict."""
-        return {p.name.lower(): self.get(p) for p in Param}
-
-    param_bounds = staticmethod(param_bounds)
 
     # ---- storage -----------------------------------------------------------
 
@@ -320,48 +226,8 @@ class Hopfield(Handle):
                                         fptr(w)))
         return w[0] if single else w
 
-    # ---- persistence -------------------------------------------------------
 
-    def save(self, path):
-        """Write the network to a file (atomically)."""
-        check(lib.amem_hopfield_save(self._h(), os.fsencode(path)))
-
-    def save_mem(self):
-        """The saved file image as bytes."""
-        data, n = ctypes.c_void_p(), ctypes.c_size_t()
-        check(lib.amem_hopfield_save_mem(self._h(), ctypes.byref(data),
-                                         ctypes.byref(n)))
-        try:
-            return ctypes.string_at(data, n.value)
-        finally:
-            lib.amem_free(data)
-
-    @classmethod
-    def load(cls, path):
-        """A network read from a file written by save()."""
-        out = _HANDLE_P()
-        check(lib.amem_hopfield_load(os.fsencode(path), ctypes.byref(out)))
-        return cls._from_ptr(out)
-
-    @classmethod
-    def load_mem(cls, data):
-        """A network from a bytes-like file image (save_mem())."""
-        buf = data if isinstance(data, bytes) else bytes(memoryview(data))
-        out = _HANDLE_P()
-        check(lib.amem_hopfield_load_mem(buf, len(buf), ctypes.byref(out)))
-        return cls._from_ptr(out)
-
-    def copy(self):
-        """An independent copy (through the file image)."""
-        return type(self).load_mem(self.save_mem())
-
-    __copy__ = copy
-
-    def __deepcopy__(self, memo):
-        return self.copy()
-
-    def __reduce__(self):
-        return (_from_bytes, (self.save_mem(),))
+param_bounds = Hopfield.param_bounds
 
 
 def _result(single, out, *extras):
@@ -373,17 +239,3 @@ def _result(single, out, *extras):
     return (out, *chosen) if chosen else out
 
 
-def _setting_property(p):
-    def getter(self):
-        return self.get(p)
-
-    def setter(self, value):
-        self.set(p, value)
-    return property(getter, setter,
-                    doc="The %s setting (see hopfield.h)." % p.name)
-
-
-for _p in Param:
-    if not hasattr(Hopfield, _p.name.lower()):
-        setattr(Hopfield, _p.name.lower(), _setting_property(_p))
-del _p

@@ -12,22 +12,21 @@ import numpy as np
 
 from . import _ffi
 from ._arrays import as_rows, fail, fptr, size
-from ._handle import Handle
 from ._lib import lib
+from ._piece import Settings, int_enum, member
 from .errors import check
-from .hopfield import _int_enum, _member
 from .progress import progress_callback
 
 _PREFIX = "AMEM_PROBE_"
 _I32_P = ctypes.POINTER(ctypes.c_int32)
 
 #: Probe kinds: SVC, SOFTMAX.
-Kind = _int_enum("amem_probe_kind", _PREFIX, "Kind")
+Kind = int_enum("amem_probe_kind", _PREFIX, "Kind")
 #: Settings (enum amem_probe_param).
-Param = _int_enum("amem_probe_param", _PREFIX, "Param",
+Param = int_enum("amem_probe_param", _PREFIX, "Param",
                   exclude=(_PREFIX + "PARAM_COUNT",))
 #: Values of MULTICLASS: OVO, OVR.
-Multiclass = _int_enum("amem_probe_multiclass", _PREFIX, "Multiclass")
+Multiclass = int_enum("amem_probe_multiclass", _PREFIX, "Multiclass")
 
 
 def _labels(y, n, where):
@@ -41,31 +40,22 @@ def _iptr(a):
     return a.ctypes.data_as(_I32_P)
 
 
-class Probe(Handle):
+class Probe(Settings):
     """Probe(kind="svc", **settings): fit(x, y), predict(x), scores(x),
     accuracy(x, y). Settings by name (c=1.0, multiclass="ovr", epochs=...)."""
 
+    _C = "amem_probe_"
+    Param = Param
+    _VALUE_ENUMS = {Param.MULTICLASS: Multiclass}
+
     def __init__(self, kind="svc", **settings):
-        k = _member(Kind, kind, "Probe")
+        k = member(Kind, kind, "Probe")
         out = ctypes.POINTER(_ffi.amem_probe)()
         check(lib.amem_probe_create(int(k), ctypes.byref(out)))
         self._adopt(out, lib.amem_probe_free)
         self.kind = k
         self._dim = None
-        for name, v in settings.items():
-            self.set(name, v)
-
-    def set(self, param, value):
-        p = _member(Param, param, "Probe.set")
-        if p == Param.MULTICLASS:
-            value = _member(Multiclass, value, "Probe.set")
-        check(lib.amem_probe_set(self._h(), int(p), float(value)))
-
-    def get(self, param):
-        p = _member(Param, param, "Probe.get")
-        v = ctypes.c_double()
-        check(lib.amem_probe_get(self._h(), int(p), ctypes.byref(v)))
-        return Multiclass(int(v.value)) if p == Param.MULTICLASS else v.value
+        self.set(**settings)
 
     def fit(self, x, y):
         x, _ = as_rows(x, "x", "Probe.fit")

@@ -8,53 +8,37 @@ include/assocmem/vae.h for the model, the loss, the settings and ranges.
 """
 
 import ctypes
-import os
 
 import numpy as np
 
 from . import _ffi
 from ._arrays import fail, fptr, size
-from ._handle import Handle
 from ._lib import lib
+from ._piece import Persistent, Settings, int_enum, member
 from .errors import check
-from .hopfield import _int_enum, _member
 from .progress import progress_callback
 
 _PREFIX = "AMEM_VAE_"
 _HANDLE_P = ctypes.POINTER(_ffi.amem_vae)
 
 #: Settings (enum amem_vae_param).
-Param = _int_enum("amem_vae_param", _PREFIX, "Param",
-                  exclude=(_PREFIX + "PARAM_COUNT",))
+Param = int_enum("amem_vae_param", _PREFIX, "Param",
+                 exclude=(_PREFIX + "PARAM_COUNT",))
 #: Presets (enum amem_vae_preset): SEED2022, COLOR64, DIGITS28.
-Preset = _int_enum("amem_vae_preset", _PREFIX + "PRESET_", "Preset")
-Pool = _int_enum("amem_vae_pool", _PREFIX + "POOL_", "Pool")
-Activation = _int_enum("amem_vae_activation", _PREFIX + "ACT_", "Activation")
-Output = _int_enum("amem_vae_output", _PREFIX + "OUTPUT_", "Output")
-Loss = _int_enum("amem_vae_loss", _PREFIX + "LOSS_", "Loss")
-Optimizer = _int_enum("amem_vae_optimizer", _PREFIX + "OPT_", "Optimizer")
-Noise = _int_enum("amem_vae_noise", _PREFIX + "NOISE_", "Noise")
+Preset = int_enum("amem_vae_preset", _PREFIX + "PRESET_", "Preset")
+Pool = int_enum("amem_vae_pool", _PREFIX + "POOL_", "Pool")
+Activation = int_enum("amem_vae_activation", _PREFIX + "ACT_", "Activation")
+Output = int_enum("amem_vae_output", _PREFIX + "OUTPUT_", "Output")
+Loss = int_enum("amem_vae_loss", _PREFIX + "LOSS_", "Loss")
+Optimizer = int_enum("amem_vae_optimizer", _PREFIX + "OPT_", "Optimizer")
+Noise = int_enum("amem_vae_noise", _PREFIX + "NOISE_", "Noise")
 
 _VALUE_ENUMS = {Param.POOL: Pool, Param.ACTIVATION: Activation,
                 Param.OUTPUT: Output, Param.LOSS: Loss,
                 Param.OPTIMIZER: Optimizer, Param.REPLAY_NOISE: Noise}
-_FLAGS = (Param.BATCH_NORM, Param.REPLAY_FRESH)
 
 
-def param_bounds(param):
-    """(min, max, integer) of a setting."""
-    p = _member(Param, param, "vae.param_bounds")
-    lo, hi, integer = ctypes.c_double(), ctypes.c_double(), ctypes.c_int()
-    check(lib.amem_vae_param_bounds(int(p), ctypes.byref(lo),
-                                    ctypes.byref(hi), ctypes.byref(integer)))
-    return lo.value, hi.value, bool(integer.value)
-
-
-def _from_bytes(data):
-    return Vae.load_mem(data)
-
-
-class Vae(Handle):
+class Vae(Settings, Persistent):
     """A convolutional VAE.
 
     Vae(channels, height, width, **settings) makes an empty model: add
@@ -63,6 +47,10 @@ class Vae(Handle):
     ("seed2022", "color64", "digits28"). Settings by name: latent=20,
     loss="l1", epochs=10, ...; also as properties (v.kl_weight = 0.5).
     """
+
+    _C = "amem_vae_"
+    Param = Param
+    _VALUE_ENUMS = _VALUE_ENUMS
 
     def __init__(self, channels, height, width, **settings):
         where = "Vae"
@@ -95,7 +83,7 @@ class Vae(Handle):
     @classmethod
     def preset(cls, name, seed=0):
         """A built preset model (Preset member, int or name)."""
-        p = _member(Preset, name, "Vae.preset")
+        p = member(Preset, name, "Vae.preset")
         out = _HANDLE_P()
         check(lib.amem_vae_create_preset(int(p), int(seed), ctypes.byref(out)))
         return cls._from_ptr(out)
@@ -167,47 +155,6 @@ class Vae(Handle):
 
     # ---- settings ----------------------------------------------------------
 
-    def set(self, param=None, value=None, **settings):
-        """set("loss", "mse") or set(loss="mse", epochs=5); all or nothing."""
-        items = list(settings.items())
-        if param is not None:
-            items.insert(0, (param, value))
-        done = []
-        try:
-            for name, v in items:
-                p = _member(Param, name, "Vae.set")
-                old = self._get_double(p)
-                if p in _VALUE_ENUMS:
-                    v = _member(_VALUE_ENUMS[p], v, "Vae.set")
-                elif isinstance(v, (str, bytes)):
-                    fail(_ffi.AMEM_E_ARG, "Vae.set", "%s takes a number, got %r"
-                         % (p.name.lower(), v))
-                check(lib.amem_vae_set(self._h(), int(p), float(v)))
-                done.append((p, old))
-        except BaseException:
-            for p, old in reversed(done):
-                lib.amem_vae_set(self._h(), int(p), old)
-            raise
-
-    def _get_double(self, p):
-        v = ctypes.c_double()
-        check(lib.amem_vae_get(self._h(), int(p), ctypes.byref(v)))
-        return v.value
-
-    def get(self, param):
-        """A setting: float, int, bool (flags) or enum member."""
-        p = _member(Param, param, "Vae.get")
-        v = self._get_double(p)
-        if p in _VALUE_ENUMS:
-            return _VALUE_ENUMS[p](int(v))
-        if p in _FLAGS:
-            return bool(v)
-        return int(v) if param_bounds(p)[2] else v
-
-    def settings(self):
-        return {p.name.lower(): self.get(p) for p in Param}
-
-    param_bounds = staticmethod(param_bounds)
 
     # ---- arrays ------------------------------------------------------------
 
@@ -326,55 +273,5 @@ class Vae(Handle):
                                       xs[0].shape[0], fptr(out)))
         return out
 
-    # ---- persistence ---------------------------------------------------------
 
-    def save(self, path):
-        check(lib.amem_vae_save(self._h(), os.fsencode(path)))
-
-    def save_mem(self):
-        data, n = ctypes.c_void_p(), ctypes.c_size_t()
-        check(lib.amem_vae_save_mem(self._h(), ctypes.byref(data),
-                                    ctypes.byref(n)))
-        try:
-            return ctypes.string_at(data, n.value)
-        finally:
-            lib.amem_free(data)
-
-    @classmethod
-    def load(cls, path):
-        out = _HANDLE_P()
-        check(lib.amem_vae_load(os.fsencode(path), ctypes.byref(out)))
-        return cls._from_ptr(out)
-
-    @classmethod
-    def load_mem(cls, data):
-        buf = data if isinstance(data, bytes) else bytes(memoryview(data))
-        out = _HANDLE_P()
-        check(lib.amem_vae_load_mem(buf, len(buf), ctypes.byref(out)))
-        return cls._from_ptr(out)
-
-    def copy(self):
-        return type(self).load_mem(self.save_mem())
-
-    __copy__ = copy
-
-    def __deepcopy__(self, memo):
-        return self.copy()
-
-    def __reduce__(self):
-        return (_from_bytes, (self.save_mem(),))
-
-
-def _setting_property(p):
-    def getter(self):
-        return self.get(p)
-
-    def setter(self, value):
-        self.set(p, value)
-    return property(getter, setter, doc="The %s setting (vae.h)." % p.name)
-
-
-for _p in Param:
-    if not hasattr(Vae, _p.name.lower()):
-        setattr(Vae, _p.name.lower(), _setting_property(_p))
-del _p
+param_bounds = Vae.param_bounds
