@@ -34,19 +34,4 @@ static void load_once(const uint8_t *data, size_t size)
     amem_tvt_free(t);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    load_once(data, size);
-    if (size < 8 || size > ((size_t)1 << 24))
-        return 0;
-    uint8_t *copy = malloc(size);
-    if (copy == NULL)
-        return 0;
-    memcpy(copy, data, size);
-    uint32_t crc = (uint32_t)crc32(0L, copy, (uInt)(size - 4));
-    for (int i = 0; i < 4; i++)
-        copy[size - 4 + i] = (uint8_t)(crc >> (8 * i));
-    load_once(copy, size);
-    free(copy);
-    return 0;
-}
+#include "loader.h"
