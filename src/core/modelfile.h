@@ -90,6 +90,15 @@ int amem__save_handle_mem(const char *fn, uint32_t kind,
                           amem__payload_writer write, const void *handle,
                           void **data, size_t *len);
 
+/*
+ * The public load(path) of a piece in one call: read the file and hand its
+ * image to load_mem(data, len, out), where out is the caller's `amem_x **`
+ * (already checked and set to NULL); errors are prefixed with the path.
+ */
+typedef int (*amem__image_loader)(const void *data, size_t len, void *out);
+int amem__load_handle(const char *fn, const char *path,
+                      amem__image_loader load_mem, void *out);
+
 /* Record "invalid model file: what" against fn; returns AMEM_E_FORMAT. */
 int amem__bad_file(const char *fn, const char *what);
 

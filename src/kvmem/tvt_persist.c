@@ -130,20 +130,16 @@ int amem_tvt_load_mem(const void *data, size_t len, amem_tvt **out)
     return AMEM_OK;
 }
 
+/* load_mem as an amem__image_loader. */
+static int load_image(const void *data, size_t len, void *out)
+{
+    return amem_tvt_load_mem(data, len, out);
+}
+
 int amem_tvt_load(const char *path, amem_tvt **out)
 {
     static const char fn[] = "amem_tvt_load";
     AMEM__CHECK_NULL(out, fn);
     *out = NULL;
-    AMEM__CHECK_NULL(path, fn);
-    unsigned char *data;
-    size_t len;
-    int rc = amem__read_whole_file(fn, path, &data, &len);
-    if (rc != AMEM_OK)
-        return rc;
-    rc = amem_tvt_load_mem(data, len, out);
-    free(data);
-    if (rc != AMEM_OK)
-        return amem__fail(rc, fn, "%s: %s", path, amem_last_error());
-    return AMEM_OK;
+    return amem__load_handle(fn, path, load_image, out);
 }
