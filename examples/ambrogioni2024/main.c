@@ -6,6 +6,7 @@
  *   build/examples/ambrogioni2024 [--quick] [--out DIR]
  *       [--only table1,fig3a,fig3b,trained,fig2]
  *       [--trained-repeats N] [--trained-iterations N]
+ *       [--trained-dims d1,d2,...]
  *
  * Writes into out/ambrogioni2024/: table1.csv, fig3a_error.csv,
  * fig3b_capacity.csv, fig3b_trained.csv, fig2_trajectories.csv,
@@ -35,6 +36,7 @@ static const part_fn part_run[PARTS] = {amb_table1, amb_error_curve,
 typedef struct extra_opts {
     int run[PARTS];
     int trained_repeats, trained_iterations;
+    size_t trained_dims[AMB_MAX_LIST], n_trained_dims;
 } extra_opts;
 
 static double now_seconds(void)
@@ -56,6 +58,24 @@ static int parse_only(extra_opts *o, const char *list)
     return -1;
 }
 
+/* --trained-dims 10,12: the dimensions of the trained-capacity part. */
+static int parse_dims(extra_opts *o, const char *list)
+{
+    o->n_trained_dims = 0;
+    for (const char *p = list; *p && o->n_trained_dims < AMB_MAX_LIST;) {
+        char *end;
+        long d = strtol(p, &end, 10);
+        if (end == p || d < 2 || d > 64 || (*end && *end != ','))
+            break;
+        o->trained_dims[o->n_trained_dims++] = (size_t)d;
+        p = *end ? end + 1 : end;
+    }
+    if (o->n_trained_dims > 0)
+        return 0;
+    fprintf(stderr, "--trained-dims: expected a list like 10,12\n");
+    return -1;
+}
+
 /* Take this example's own options out of argv (the rest goes to
  * ex_args_parse). Returns the new argc, or -1 on a bad option. */
 static int take_extra_options(int argc, char **argv, extra_opts *o)
@@ -66,11 +86,13 @@ static int take_extra_options(int argc, char **argv, extra_opts *o)
         int is_only = strcmp(a, "--only") == 0;
         int is_rep = strcmp(a, "--trained-repeats") == 0;
         int is_it = strcmp(a, "--trained-iterations") == 0;
-        if (!is_only && !is_rep && !is_it) {
+        int is_dims = strcmp(a, "--trained-dims") == 0;
+        if (!is_only && !is_rep && !is_it && !is_dims) {
             argv[kept++] = argv[i];
             continue;
         }
-        if (!v || (is_only && parse_only(o, v) != 0))
+        if (!v || (is_only && parse_only(o, v) != 0) ||
+            (is_dims && parse_dims(o, v) != 0))
             return -1;
         if (is_rep)
             o->trained_repeats = atoi(v);
@@ -88,6 +110,11 @@ static void apply_extra(amb_config *cfg, const extra_opts *o)
                               ? o->trained_repeats : AMB_MAX_REPEATS;
     if (o->trained_iterations > 0)
         cfg->tr_iterations = o->trained_iterations;
+    if (o->n_trained_dims > 0) {
+        for (size_t k = 0; k < o->n_trained_dims; k++)
+            cfg->tr_dims[k] = o->trained_dims[k];
+        cfg->n_tr_dims = o->n_trained_dims;
+    }
 }
 
 /* "build/examples/ambrogioni2024 --quick ..." for the report. */
@@ -122,7 +149,7 @@ static int run_parts(const amb_config *cfg, const extra_opts *o,
 
 int main(int argc, char **argv)
 {
-    extra_opts opts = {{1, 1, 1, 1, 1}, 0, 0};
+    extra_opts opts = {{1, 1, 1, 1, 1}, 0, 0, {0}, 0};
     ex_args args;
     static amb_config cfg;
     static amb_results res;
