@@ -1,0 +1,91 @@
+"""The behaviour every handle class shares (python/assocmem/_piece.py):
+settings by name and as properties, all-or-nothing set(), typed get(),
+bounds, and persistence through the file image."""
+
+import copy
+import pickle
+
+import pytest
+
+import assocmem as am
+
+
+def makers():
+    return {
+        "Hopfield": lambda: am.Hopfield("modern", 6),
+        "Diffusion": lambda: am.Diffusion(5),
+        "Dam": lambda: am.Dam(12, 4),
+        "Vae": lambda: am.Vae(1, 8, 8),
+        "Probe": lambda: am.Probe("svc"),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(makers()))
+def test_every_setting_round_trips_and_has_a_property(name):
+    with makers()[name]() as h:
+        values = h.settings()
+        assert set(values) == {p.name.lower() for p in type(h).Param}
+        for key, value in values.items():
+            if isinstance(getattr(type(h), key), property):  # not a method
+                assert getattr(h, key) == value
+            h.set(key, value)                # its own value is accepted
+            assert h.get(key) == value
+            lo, hi, integer = type(h).param_bounds(key)
+            assert lo <= float(value) <= hi
+            if integer:
+                assert float(value) == int(value)
+
+
+@pytest.mark.parametrize("name", sorted(makers()))
+def test_set_is_all_or_nothing(name):
+    with makers()[name]() as h:
+        before = h.settings()
+        bounded = next(p.name.lower() for p in type(h).Param
+                       if p not in type(h)._VALUE_ENUMS and p.name != "SEED"
+                       and type(h).param_bounds(p)[1] < 1e300)
+        with pytest.raises(am.RangeError):
+            h.set("seed", 7, **{bounded: 1e300})
+        with pytest.raises(am.NonFiniteError):
+            h.set(seed=7, **{bounded: float("nan")})
+        assert h.settings() == before
+        with pytest.raises(am.ArgumentError):
+            h.set(no_such_setting=1)
+        with pytest.raises(am.ArgumentError):
+            h.get("no_such_setting")
+
+
+def test_named_values_accept_names_members_and_ints():
+    with am.Diffusion(4) as d:
+        d.sampler = "sde"
+        assert d.sampler is am.diffusion.Sampler.SDE
+        d.set(sampler=am.diffusion.Sampler.ODE)
+        assert d.get("sampler") is am.diffusion.Sampler.ODE
+        d.set("sampler", 1)
+        assert d.sampler == 1
+        with pytest.raises(am.ArgumentError):
+            d.sampler = "euler"
+        with pytest.raises(am.ArgumentError):
+            d.steps = "many"
+    with am.Probe("svc", multiclass="ovr") as p:
+        assert p.multiclass is am.probes.Multiclass.OVR
+        assert p.standardize is True and isinstance(p.max_iter, int)
+
+
+@pytest.mark.parametrize("name", ["Hopfield", "Diffusion", "Dam", "Vae"])
+def test_persistence_round_trips(name, tmp_path):
+    with makers()[name]() as h:
+        h.seed = 5
+        image = h.save_mem()
+        path = tmp_path / "model.amem"
+        h.save(path)
+        assert path.read_bytes() == image
+        cls = type(h)
+        for other in (cls.load(path), cls.load_mem(bytearray(image)),
+                      h.copy(), copy.deepcopy(h),
+                      pickle.loads(pickle.dumps(h))):
+            assert type(other) is cls
+            assert other.save_mem() == image
+            assert other.seed == 5
+            other.close()
+        with pytest.raises(am.FormatError):
+            cls.load_mem(image[:-1])
