@@ -707,11 +707,17 @@ static float *tp_inputs(uint64_t seed)
     return z;
 }
 
-static void tape_gradient_check(int general, int random, int passive)
+static void tape_gradient_check(int general, int random, int passive,
+                                int meta)
 {
     amem_kvmem *h = make(TP_D, TP_N, TP_M);
     if (general)
         set_general_rule(h);
+    if (meta) { /* some rates of tp_inputs' q exceed 0.5: frozen slots */
+        AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_META_PLASTICITY, 1));
+        AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_STABILITY_THRESHOLD,
+                                      0.5));
+    }
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_LOCAL_FACTOR, random));
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_P, 0.5));
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_VALUE_DECAY, passive));
@@ -734,9 +740,9 @@ static void tape_gradient_check(int general, int random, int passive)
         double fd = (up - dn) / (2 * step), an = *tp_grad_slot(&g, k);
         norm += fabs(an);
         ck_assert_msg(fabs(fd - an) <= 2e-3 + 2e-2 * fabs(fd),
-                      "general %d random %d passive %d input %zu: analytic "
-                      "%g, finite difference %g",
-                      general, random, passive, k, an, fd);
+                      "general %d random %d passive %d meta %d input %zu: "
+                      "analytic %g, finite difference %g",
+                      general, random, passive, meta, k, an, fd);
     }
     ck_assert(norm > 1e-1); /* the check compared something */
     for (int p = 0; p < AMEM_KVMEM_RULE_COUNT; p++) { /* rule, interleaved */
@@ -760,12 +766,13 @@ static void tape_gradient_check(int general, int random, int passive)
 
 START_TEST(test_tape_gradient_finite_differences)
 {
-    tape_gradient_check(0, 0, 0); /* simplified rule, sequential */
-    tape_gradient_check(0, 1, 0); /* simplified rule, random */
-    tape_gradient_check(1, 0, 0); /* general rule, sequential */
-    tape_gradient_check(1, 1, 0); /* general rule, random */
-    tape_gradient_check(1, 0, 1); /* general rule, passive value decay */
-    tape_gradient_check(1, 1, 1);
+    tape_gradient_check(0, 0, 0, 0); /* simplified rule, sequential */
+    tape_gradient_check(0, 1, 0, 0); /* simplified rule, random */
+    tape_gradient_check(1, 0, 0, 0); /* general rule, sequential */
+    tape_gradient_check(1, 1, 0, 0); /* general rule, random */
+    tape_gradient_check(1, 0, 1, 0); /* general rule, passive value decay */
+    tape_gradient_check(1, 1, 1, 0);
+    tape_gradient_check(1, 0, 0, 1); /* meta-plasticity: flags constant */
 }
 END_TEST
 
