@@ -12,8 +12,8 @@
 #include "kvmem_impl.h"
 
 typedef struct kv_ep {
-    size_t d, N, m, T, R; /* writes and query rows recorded */
-    size_t T_cap, R_cap;  /* capacities */
+    size_t d, N, m, T, R; /* writes and query rows recorded (at most
+                             the capacities given to amem__kv_ep_alloc) */
     const amem__kv_rule *r;
     const amem__kv_episode_in *in;
     float *Ks;    /* (T+1) x N x d: K_0 = 0, ..., K_T */

@@ -50,7 +50,6 @@ int amem__kv_ep_alloc(const char *fn, kv_ep *e, size_t d, size_t N, size_t m,
     }
     e->Sv = e->Sk + N;
     e->d = d, e->N = N, e->m = m, e->T = T, e->R = R;
-    e->T_cap = T, e->R_cap = R;
     float *p = e->block;
     e->Ks = p, p += (T + 1) * N * d;
     e->Vs = p, p += (T + 1) * N * m;
