@@ -371,7 +371,7 @@ typedef struct amem_kvmem_tape amem_kvmem_tape;
 AMEM_API int amem_kvmem_tape_create(const amem_kvmem *h, size_t max_writes,
                                     size_t max_reads, amem_kvmem_tape **out);
 
-/* amem_kvmem_tape_free: release a tape. Accepts NULL. */
+/* amem_kvmem_tape_free: release a tape and all it owns. Accepts NULL. */
 AMEM_API void amem_kvmem_tape_free(amem_kvmem_tape *tape);
 
 /*
@@ -410,8 +410,9 @@ AMEM_API int amem_kvmem_tape_read(amem_kvmem_tape *tape,
 
 /*
  * amem_kvmem_tape_count: the writes and read queries recorded in the
- * current episode (either pointer may be NULL) and, in *remaining, the
- * operations (writes plus read calls) not yet walked back.
+ * current episode and, in *remaining, the operations (writes plus read
+ * calls) not yet walked back; all 0 before the first begin. Any output
+ * pointer may be NULL. Returns AMEM_OK or AMEM_E_NULL (tape).
  */
 AMEM_API int amem_kvmem_tape_count(const amem_kvmem_tape *tape,
                                    size_t *writes, size_t *reads,
