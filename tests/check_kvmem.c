@@ -623,6 +623,347 @@ START_TEST(test_bad_arguments)
 END_TEST
 
 
+/* ---- episode tape: gradients for a controller ------------------------- */
+
+/*
+ * A small interleaved episode: before each write t a read of query t, and
+ * after the last write a read of two queries. Loss L = <W, outputs>, so
+ * dL/d(outputs) = W. Inputs live in one vector: keys, values, q, queries.
+ */
+enum { TP_D = 5, TP_N = 4, TP_M = 3, TP_T = 6, TP_R = TP_T + 2 };
+#define TP_KEYS 0
+#define TP_VALS (TP_KEYS + TP_T * TP_D)
+#define TP_Q (TP_VALS + TP_T * TP_M)
+#define TP_QRY (TP_Q + TP_T)
+#define TP_LEN (TP_QRY + TP_R * TP_D)
+#define TP_BETA 0.4 /* soft reads (see test_tape_reads_are_soft) */
+
+typedef struct tp_grads {
+    float dk[TP_T * TP_D], dv[TP_T * TP_M], dq[TP_T], dx[TP_R * TP_D];
+    double rule[AMEM_KVMEM_RULE_COUNT + 1];
+} tp_grads;
+
+/* Record the episode of input vector z; returns L = <W, outputs>. */
+static double tp_record(amem_kvmem *h, amem_kvmem_tape *tp, const float *z,
+                        const float *W, float *Y)
+{
+    float y[TP_R * TP_M];
+    Y = Y ? Y : y;
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_SEED, 11));
+    AMEM_ASSERT_OK(amem_kvmem_tape_begin(tp, h));
+    for (size_t t = 0; t < TP_T; t++) {
+        AMEM_ASSERT_OK(amem_kvmem_tape_read(tp, z + TP_QRY + t * TP_D, 1,
+                                            Y + t * TP_M, NULL));
+        AMEM_ASSERT_OK(amem_kvmem_tape_write(tp, z + TP_KEYS + t * TP_D,
+                                             z + TP_VALS + t * TP_M,
+                                             z[TP_Q + t]));
+    }
+    AMEM_ASSERT_OK(amem_kvmem_tape_read(tp, z + TP_QRY + TP_T * TP_D, 2,
+                                        Y + TP_T * TP_M, NULL));
+    double L = 0;
+    for (size_t k = 0; k < TP_R * TP_M; k++)
+        L += (double)W[k] * Y[k];
+    return L;
+}
+
+/* Walk back step by step, as a recurrent controller does. */
+static void tp_back_steps(amem_kvmem_tape *tp, const float *W, tp_grads *g)
+{
+    memset(g, 0, sizeof *g);
+    AMEM_ASSERT_OK(amem_kvmem_tape_back_read(tp, W + TP_T * TP_M,
+                                             g->dx + TP_T * TP_D));
+    for (size_t t = TP_T; t-- > 0;) {
+        double dq = -1;
+        AMEM_ASSERT_OK(amem_kvmem_tape_back_write(tp, g->dk + t * TP_D,
+                                                  g->dv + t * TP_M, &dq,
+                                                  g->rule));
+        g->dq[t] = (float)dq;
+        AMEM_ASSERT_OK(amem_kvmem_tape_back_read(tp, W + t * TP_M,
+                                                 g->dx + t * TP_D));
+    }
+    size_t left = 9;
+    AMEM_ASSERT_OK(amem_kvmem_tape_count(tp, NULL, NULL, &left));
+    ck_assert_uint_eq(left, 0);
+}
+
+static float *tp_grad_slot(tp_grads *g, size_t k)
+{
+    if (k < TP_VALS)
+        return g->dk + k;
+    if (k < TP_Q)
+        return g->dv + (k - TP_VALS);
+    if (k < TP_QRY)
+        return g->dq + (k - TP_Q);
+    return g->dx + (k - TP_QRY);
+}
+
+/* q values away from 0 and from the clamp's kink at rate 1. */
+static float *tp_inputs(uint64_t seed)
+{
+    float *z = normals(TP_LEN, seed);
+    static const float q[TP_T] = {0.7f, 0.4f, 0.9f, 0.55f, 0.8f, 0.3f};
+    for (size_t t = 0; t < TP_T; t++)
+        z[TP_Q + t] = q[t];
+    return z;
+}
+
+static void tape_gradient_check(int general, int random, int passive,
+                                int meta)
+{
+    amem_kvmem *h = make(TP_D, TP_N, TP_M);
+    if (general)
+        set_general_rule(h);
+    if (meta) { /* some rates of tp_inputs' q exceed 0.5: frozen slots */
+        AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_META_PLASTICITY, 1));
+        AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_STABILITY_THRESHOLD,
+                                      0.5));
+    }
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_LOCAL_FACTOR, random));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_P, 0.5));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_VALUE_DECAY, passive));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_BETA, TP_BETA));
+    amem_kvmem_tape *tp = NULL;
+    AMEM_ASSERT_OK(amem_kvmem_tape_create(h, TP_T, TP_R, &tp));
+    float *z = tp_inputs(61 + general), *W = normals(TP_R * TP_M, 62);
+    tp_grads g;
+    tp_record(h, tp, z, W, NULL);
+    tp_back_steps(tp, W, &g);
+    double norm = 0;
+    for (size_t k = 0; k < TP_LEN; k++) {
+        const double step = 2e-3;
+        float keep = z[k];
+        z[k] = keep + (float)step;
+        double up = tp_record(h, tp, z, W, NULL);
+        z[k] = keep - (float)step;
+        double dn = tp_record(h, tp, z, W, NULL);
+        z[k] = keep;
+        double fd = (up - dn) / (2 * step), an = *tp_grad_slot(&g, k);
+        norm += fabs(an);
+        ck_assert_msg(fabs(fd - an) <= 2e-3 + 2e-2 * fabs(fd),
+                      "general %d random %d passive %d meta %d input %zu: "
+                      "analytic %g, finite difference %g",
+                      general, random, passive, meta, k, an, fd);
+    }
+    ck_assert(norm > 1e-1); /* the check compared something */
+    for (int p = 0; p < AMEM_KVMEM_RULE_COUNT; p++) { /* rule, interleaved */
+        int param = AMEM_KVMEM_RULE_FIRST + p;
+        double base, step = 2e-3;
+        AMEM_ASSERT_OK(amem_kvmem_get(h, param, &base));
+        AMEM_ASSERT_OK(amem_kvmem_set(h, param, base + step));
+        double up = tp_record(h, tp, z, W, NULL);
+        AMEM_ASSERT_OK(amem_kvmem_set(h, param, base - step));
+        double dn = tp_record(h, tp, z, W, NULL);
+        AMEM_ASSERT_OK(amem_kvmem_set(h, param, base));
+        double fd = (up - dn) / (2 * step);
+        ck_assert_msg(fabs(fd - g.rule[p]) <= 2e-3 + 2e-2 * fabs(fd),
+                      "rule param %d: analytic %g, finite difference %g",
+                      param, g.rule[p], fd);
+    }
+    free(z), free(W);
+    amem_kvmem_tape_free(tp);
+    amem_kvmem_free(h);
+}
+
+START_TEST(test_tape_gradient_finite_differences)
+{
+    tape_gradient_check(0, 0, 0, 0); /* simplified rule, sequential */
+    tape_gradient_check(0, 1, 0, 0); /* simplified rule, random */
+    tape_gradient_check(1, 0, 0, 0); /* general rule, sequential */
+    tape_gradient_check(1, 1, 0, 0); /* general rule, random */
+    tape_gradient_check(1, 0, 1, 0); /* general rule, passive value decay */
+    tape_gradient_check(1, 1, 1, 0);
+    tape_gradient_check(1, 0, 0, 1); /* meta-plasticity: flags constant */
+}
+END_TEST
+
+/* The reads of the gradient check are soft: no hidden state is close to
+ * one-hot. */
+START_TEST(test_tape_reads_are_soft)
+{
+    amem_kvmem *h = make(TP_D, TP_N, TP_M);
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_BETA, TP_BETA));
+    amem_kvmem_tape *tp = NULL;
+    AMEM_ASSERT_OK(amem_kvmem_tape_create(h, TP_T, TP_R, &tp));
+    float *z = tp_inputs(61), hid[2 * TP_N], y[2 * TP_M];
+    AMEM_ASSERT_OK(amem_kvmem_tape_begin(tp, h));
+    for (size_t t = 0; t < TP_T; t++)
+        AMEM_ASSERT_OK(amem_kvmem_tape_write(tp, z + t * TP_D,
+                                             z + TP_VALS + t * TP_M,
+                                             z[TP_Q + t]));
+    AMEM_ASSERT_OK(amem_kvmem_tape_read(tp, z + TP_QRY, 2, y, hid));
+    for (size_t k = 0; k < 2 * TP_N; k++) /* no row close to one-hot */
+        ck_assert_msg(hid[k] < 0.9, "h %g", hid[k]);
+    free(z);
+    amem_kvmem_tape_free(tp);
+    amem_kvmem_free(h);
+}
+END_TEST
+
+/* At q = 0 (nothing stored) dL/dq is the right derivative. */
+START_TEST(test_tape_gradient_at_q_zero)
+{
+    amem_kvmem *h = make(TP_D, TP_N, TP_M);
+    amem_kvmem_tape *tp = NULL;
+    AMEM_ASSERT_OK(amem_kvmem_tape_create(h, TP_T, TP_R, &tp));
+    float *z = tp_inputs(71), *W = normals(TP_R * TP_M, 72);
+    z[TP_Q + 2] = 0;
+    tp_grads g;
+    double base = tp_record(h, tp, z, W, NULL);
+    tp_back_steps(tp, W, &g);
+    z[TP_Q + 2] = 1e-3f;
+    double fd = (tp_record(h, tp, z, W, NULL) - base) / 1e-3;
+    ck_assert(fabs(fd) > 1e-2);
+    ck_assert_msg(fabs(fd - g.dq[2]) <= 1e-2 * (1 + fabs(fd)),
+                  "analytic %g, one-sided difference %g", g.dq[2], fd);
+    free(z), free(W);
+    amem_kvmem_tape_free(tp);
+    amem_kvmem_free(h);
+}
+END_TEST
+
+/*
+ * The tape agrees with amem_kvmem_episode (outputs and rule gradient of
+ * the squared-error loss), and the one-call walk back equals the steps.
+ */
+START_TEST(test_tape_matches_episode)
+{
+    const size_t d = 6, N = 5, m = 4, T = 7, R = 3;
+    amem_kvmem *h = make(d, N, m);
+    set_general_rule(h);
+    float *k = normals(T * d, 81), *v = normals(T * m, 82);
+    float *qr = normals(R * d, 83), *tg = normals(R * m, 84);
+    float q[7] = {1, 0.6f, 1, 0.2f, 0.8f, 1, 1};
+    float y_ep[12], y_tp[12], dY[12];
+    double g_ep[AMEM_KVMEM_RULE_COUNT + 1], g_tp[AMEM_KVMEM_RULE_COUNT + 1];
+    float *dk = calloc(T * d, sizeof(float)), *dk2 = calloc(T * d, 4);
+    amem_kvmem_tape *tp = NULL;
+    AMEM_ASSERT_OK(amem_kvmem_tape_create(h, T, R, &tp));
+    /* SEQUENTIAL: the tape's own gamma stream plays no part */
+    AMEM_ASSERT_OK(amem_kvmem_tape_begin(tp, h));
+    for (size_t t = 0; t < T; t++)
+        AMEM_ASSERT_OK(amem_kvmem_tape_write(tp, k + t * d, v + t * m, q[t]));
+    AMEM_ASSERT_OK(amem_kvmem_tape_read(tp, qr, R, y_tp, NULL));
+    for (size_t i = 0; i < R * m; i++)
+        dY[i] = 2.0f * (y_tp[i] - tg[i]) / (float)R;
+    AMEM_ASSERT_OK(amem_kvmem_tape_backward(tp, dY, dk, NULL, NULL, NULL,
+                                            g_tp));
+    AMEM_ASSERT_OK(amem_kvmem_episode(h, k, v, q, T, qr, tg, R, y_ep, NULL,
+                                      NULL, g_ep));
+    for (size_t i = 0; i < R * m; i++)
+        ck_assert_float_eq_tol(y_ep[i], y_tp[i], 1e-6);
+    for (int p = 0; p <= AMEM_KVMEM_RULE_COUNT; p++)
+        ck_assert_double_eq_tol(g_ep[p], g_tp[p], 1e-6 * (1 + fabs(g_ep[p])));
+    /* one call == step by step (reads after all writes) */
+    AMEM_ASSERT_OK(amem_kvmem_tape_begin(tp, h));
+    for (size_t t = 0; t < T; t++)
+        AMEM_ASSERT_OK(amem_kvmem_tape_write(tp, k + t * d, v + t * m, q[t]));
+    AMEM_ASSERT_OK(amem_kvmem_tape_read(tp, qr, R, y_tp, NULL));
+    AMEM_ASSERT_OK(amem_kvmem_tape_back_read(tp, dY, NULL));
+    for (size_t t = T; t-- > 0;)
+        AMEM_ASSERT_OK(amem_kvmem_tape_back_write(tp, dk2 + t * d, NULL,
+                                                  NULL, NULL));
+    for (size_t i = 0; i < T * d; i++)
+        ck_assert_float_eq(dk[i], dk2[i]);
+    free(k), free(v), free(qr), free(tg), free(dk), free(dk2);
+    amem_kvmem_tape_free(tp);
+    amem_kvmem_free(h);
+}
+END_TEST
+
+START_TEST(test_tape_bad_arguments)
+{
+    amem_kvmem *h = make(4, 3, 2), *other = make(4, 3, 3);
+    amem_kvmem_tape *tp = NULL;
+    float x[4] = {1, -1, 1, 1}, y[2] = {1, -1}, out[4], dq4[4];
+    float nan4[4] = {1, NAN, 1, 1}, nan2[2] = {NAN, 0};
+    double dq;
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_create(NULL, 2, 2, &tp), AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_create(h, 2, 2, NULL), AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_create(h, 0, 2, &tp), AMEM_E_DIM);
+    ck_assert_ptr_null(tp);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_create(h, 2, 0, &tp), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_create(h, SIZE_MAX / 2, 2, &tp),
+                       AMEM_E_DIM);
+    AMEM_ASSERT_OK(amem_kvmem_tape_create(h, 2, 2, &tp));
+    /* nothing begun */
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_write(tp, x, y, 1), AMEM_E_STATE);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_read(tp, x, 1, out, NULL),
+                       AMEM_E_STATE);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_back_write(tp, NULL, NULL, NULL,
+                                                  NULL),
+                       AMEM_E_STATE);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_backward(tp, y, NULL, NULL, NULL,
+                                                NULL, NULL),
+                       AMEM_E_STATE);
+    size_t len;
+    unsigned char *ref = image(h, &len);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_begin(tp, other), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_begin(NULL, h), AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_begin(tp, NULL), AMEM_E_NULL);
+    ck_assert(same_image(h, ref, len));
+    AMEM_ASSERT_OK(amem_kvmem_tape_begin(tp, h));
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_write(NULL, x, y, 1), AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_write(tp, NULL, y, 1), AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_write(tp, x, NULL, 1), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_write(tp, nan4, y, 1),
+                       AMEM_E_NONFINITE);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_write(tp, x, nan2, 1),
+                       AMEM_E_NONFINITE);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_write(tp, x, y, -1), AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_write(tp, x, y, NAN),
+                       AMEM_E_NONFINITE);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_write(tp, x, y, 1e300), AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_read(tp, x, 0, out, NULL),
+                       AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_read(tp, x, 3, out, NULL),
+                       AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_read(tp, nan4, 1, out, NULL),
+                       AMEM_E_NONFINITE);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_read(tp, x, 1, NULL, NULL),
+                       AMEM_E_NULL);
+    size_t w = 9, r = 9, left = 9;
+    AMEM_ASSERT_OK(amem_kvmem_tape_count(tp, &w, &r, &left));
+    ck_assert(w == 0 && r == 0 && left == 0); /* failures recorded nothing */
+    AMEM_ASSERT_OK(amem_kvmem_tape_write(tp, x, y, 1));
+    AMEM_ASSERT_OK(amem_kvmem_tape_write(tp, x, y, 0.5));
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_write(tp, x, y, 1), AMEM_E_RANGE);
+    AMEM_ASSERT_OK(amem_kvmem_tape_read(tp, x, 1, out, NULL));
+    /* last op is a read */
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_back_write(tp, NULL, NULL, &dq, NULL),
+                       AMEM_E_STATE);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_back_read(tp, nan2, NULL),
+                       AMEM_E_NONFINITE);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_back_read(tp, NULL, NULL),
+                       AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_backward(tp, nan2, NULL, NULL, NULL,
+                                                NULL, NULL),
+                       AMEM_E_NONFINITE);
+    AMEM_ASSERT_OK(amem_kvmem_tape_count(tp, &w, &r, &left));
+    ck_assert(w == 2 && r == 1 && left == 3);
+    AMEM_ASSERT_OK(amem_kvmem_tape_back_read(tp, y, dq4));
+    /* last op is now a write; recording is closed */
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_back_read(tp, y, NULL), AMEM_E_STATE);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_write(tp, x, y, 1), AMEM_E_STATE);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_read(tp, x, 1, out, NULL),
+                       AMEM_E_STATE);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_backward(tp, y, NULL, NULL, NULL,
+                                                NULL, NULL),
+                       AMEM_E_STATE);
+    AMEM_ASSERT_OK(amem_kvmem_tape_back_write(tp, NULL, NULL, &dq, NULL));
+    AMEM_ASSERT_OK(amem_kvmem_tape_back_write(tp, NULL, NULL, NULL, NULL));
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_back_write(tp, NULL, NULL, NULL,
+                                                  NULL),
+                       AMEM_E_STATE);
+    AMEM_ASSERT_STATUS(amem_kvmem_tape_count(NULL, &w, &r, &left),
+                       AMEM_E_NULL);
+    amem_free(ref);
+    amem_kvmem_tape_free(tp);
+    amem_kvmem_tape_free(NULL);
+    amem_kvmem_free(other);
+    amem_kvmem_free(h);
+}
+END_TEST
+
 /* ---- TVT baseline ----------------------------------------------------- */
 
 START_TEST(test_tvt_recall_and_order)
@@ -782,6 +1123,14 @@ Suite *amem_suite_kvmem(void)
     tcase_add_test(meta, test_meta_gradient_finite_differences);
     tcase_add_test(meta, test_meta_training_lowers_loss);
     suite_add_tcase(s, meta);
+    TCase *tape = tcase_create("tape");
+    tcase_set_timeout(tape, 60);
+    tcase_add_test(tape, test_tape_gradient_finite_differences);
+    tcase_add_test(tape, test_tape_reads_are_soft);
+    tcase_add_test(tape, test_tape_gradient_at_q_zero);
+    tcase_add_test(tape, test_tape_matches_episode);
+    tcase_add_test(tape, test_tape_bad_arguments);
+    suite_add_tcase(s, tape);
     TCase *api = tcase_create("api");
     tcase_add_test(api, test_save_load_roundtrip);
     tcase_add_test(api, test_bad_arguments);

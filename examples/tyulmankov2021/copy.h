@@ -9,12 +9,12 @@
  *     k = sqrt(d) tanh(W_k u + b_k) / |tanh(...)|   (same for v, sqrt(m))
  *     g = sigmoid(w_g . u + c_g),   y = tanh(W_r o + b_r)   (P outputs)
  * The memory is amem_kvmem with the simplified rule (rapid decay,
- * sequential or random local factor, q_t = g_t). Its forward pass runs in
- * the library; the gradient through its writes and reads is derived here
- * from public snapshots (amem_kvmem_keys/values/last_gamma and the read's
- * hidden state), since the library's own episode gradient covers only the
- * plasticity parameters. Loss: squared error of y on the paste steps,
- * summed over entries and averaged over steps.
+ * sequential or random local factor, q_t = g_t). Each episode is recorded
+ * on the library's episode tape (amem_kvmem_tape_read, _write), which also
+ * gives the gradient through the memory's reads and writes when the
+ * episode is walked back (amem_kvmem_tape_back_write, _back_read). Loss:
+ * squared error of y on the paste steps, summed over entries and averaged
+ * over steps.
  */
 #ifndef TF_COPY_H
 #define TF_COPY_H
@@ -23,9 +23,6 @@
 #include <stdint.h>
 
 #include <assocmem/kvmem.h>
-
-/* Largest key dimension the copy task supports (stack buffers). */
-#define TF_COPY_MAX_D 256
 
 /* Sizes. */
 typedef struct tf_copy_dims {
@@ -62,33 +59,28 @@ void tf_ctrl_free(tf_ctrl *c);
 /* One Adam step on c->grad (clipped, then zeroed). */
 void tf_ctrl_adam(tf_ctrl *c, double lr);
 
-/* Per-step record of the forward pass, kept for the backward pass. */
+/* Per-step record of the controller's forward pass, kept for the backward
+ * pass (the memory's own record is the tape). */
 typedef struct tf_copy_trace {
     size_t cap;                 /* steps allocated */
     float *u, *tk, *tv, *k, *v; /* steps x U, d, d, d, d */
-    float *g, *h, *o, *y;       /* steps, steps x d, x d, x P */
-    float *K, *V, *gamma;       /* (steps + 1) x d x d snapshots; steps x d */
+    float *g, *o, *y;           /* steps, steps x d, steps x P */
 } tf_copy_trace;
 
 int tf_copy_trace_alloc(tf_copy_trace *tr, const tf_copy_dims *dims,
                         size_t steps);
 void tf_copy_trace_free(tf_copy_trace *tr);
 
-/* Forward pass of one episode through a fresh (cleared) memory; fills the
- * trace, returns the loss and the paste accuracy. 0 or -1. */
-int tf_copy_forward(tf_ctrl *c, amem_kvmem *mem, const tf_copy_episode *ep,
-                    tf_copy_trace *tr, double *loss, double *accuracy);
+/* Forward pass of one episode, recorded on tape from an empty memory with
+ * mem's rule; fills the trace, returns the loss and the paste accuracy.
+ * 0 or -1. */
+int tf_copy_forward(tf_ctrl *c, amem_kvmem *mem, amem_kvmem_tape *tape,
+                    const tf_copy_episode *ep, tf_copy_trace *tr,
+                    double *loss, double *accuracy);
 
-/* Add the episode's loss gradient to c->grad. 0 or -1. */
-int tf_copy_backward(tf_ctrl *c, const tf_copy_episode *ep,
-                     const tf_copy_trace *tr);
-
-/* Backward through the memory step t (see copy_memory.c): given dK, dV
- * (gradients w.r.t. the memory after the step, replaced in place by those
- * before it) and do (w.r.t. the read output), adds to dk, dv, dg. */
-void tf_copy_memory_backward(const tf_copy_dims *dims,
-                             const tf_copy_trace *tr, size_t t,
-                             const float *d_o, float *dK, float *dV,
-                             float *dk, float *dv, float *dg);
+/* Walk the recorded episode back, adding the loss gradient to c->grad.
+ * 0 or -1. */
+int tf_copy_backward(tf_ctrl *c, amem_kvmem_tape *tape,
+                     const tf_copy_episode *ep, const tf_copy_trace *tr);
 
 #endif

@@ -42,11 +42,6 @@ static void init(tf_ctrl *c, uint64_t seed)
 int tf_ctrl_create(tf_ctrl *c, const tf_copy_dims *dims, uint64_t seed)
 {
     memset(c, 0, sizeof *c);
-    if (dims->d > TF_COPY_MAX_D) {
-        fprintf(stderr, "tyulmankov2021: copy task needs d <= %d\n",
-                TF_COPY_MAX_D);
-        return -1;
-    }
     c->dims = *dims;
     c->U = dims->P + 1 + 2 * dims->d + 1;
     size_t d = dims->d;

@@ -1,4 +1,5 @@
-/* Forward pass of the copy task: controller, memory (amem_kvmem), read-out. */
+/* Forward pass of the copy task: controller, memory (recorded on the
+ * amem_kvmem episode tape), read-out. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,8 +9,8 @@
 
 void tf_copy_trace_free(tf_copy_trace *tr)
 {
-    float **all[] = {&tr->u, &tr->tk, &tr->tv, &tr->k, &tr->v, &tr->g,
-                     &tr->h, &tr->o, &tr->y, &tr->K, &tr->V, &tr->gamma};
+    float **all[] = {&tr->u, &tr->tk, &tr->tv, &tr->k,
+                     &tr->v, &tr->g, &tr->o, &tr->y};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         free(*all[i]);
         *all[i] = NULL;
@@ -29,14 +30,10 @@ int tf_copy_trace_alloc(tf_copy_trace *tr, const tf_copy_dims *dims,
     tr->k = malloc(steps * d * sizeof *tr->k);
     tr->v = malloc(steps * d * sizeof *tr->v);
     tr->g = malloc(steps * sizeof *tr->g);
-    tr->h = malloc(steps * d * sizeof *tr->h);
     tr->o = malloc(steps * d * sizeof *tr->o);
     tr->y = malloc(steps * dims->P * sizeof *tr->y);
-    tr->K = malloc((steps + 1) * d * d * sizeof *tr->K);
-    tr->V = malloc((steps + 1) * d * d * sizeof *tr->V);
-    tr->gamma = malloc(steps * d * sizeof *tr->gamma);
-    if (tr->u && tr->tk && tr->tv && tr->k && tr->v && tr->g && tr->h &&
-        tr->o && tr->y && tr->K && tr->V && tr->gamma)
+    if (tr->u && tr->tk && tr->tv && tr->k && tr->v && tr->g && tr->o &&
+        tr->y)
         return 0;
     tf_copy_trace_free(tr);
     return tf_nomem();
@@ -88,20 +85,15 @@ static void controller_step(const tf_ctrl *c, tf_copy_trace *tr, size_t t)
     tr->g[t] = (float)(1.0 / (1.0 + exp(-a)));
 }
 
-/* Read with k, then write (k, v) with q = g; snapshots before the step. */
-static int memory_step(amem_kvmem *mem, tf_copy_trace *tr, size_t t,
+/* Read with k, then write (k, v) with q = g, both recorded on the tape. */
+static int memory_step(amem_kvmem_tape *tape, tf_copy_trace *tr, size_t t,
                        size_t d)
 {
-    int st = amem_kvmem_keys(mem, tr->K + t * d * d);
+    int st = amem_kvmem_tape_read(tape, tr->k + t * d, 1, tr->o + t * d,
+                                  NULL);
     if (st == 0)
-        st = amem_kvmem_values(mem, tr->V + t * d * d);
-    if (st == 0)
-        st = amem_kvmem_read(mem, tr->k + t * d, 1, tr->o + t * d,
-                             tr->h + t * d);
-    if (st == 0)
-        st = amem_kvmem_write(mem, tr->k + t * d, tr->v + t * d, tr->g[t]);
-    if (st == 0)
-        st = amem_kvmem_last_gamma(mem, tr->gamma + t * d);
+        st = amem_kvmem_tape_write(tape, tr->k + t * d, tr->v + t * d,
+                                   tr->g[t]);
     return st == 0 ? 0 : tf_fail("copy task memory step", st);
 }
 
@@ -124,27 +116,23 @@ static double readout(const tf_ctrl *c, const float *o, float *y,
     return err;
 }
 
-int tf_copy_forward(tf_ctrl *c, amem_kvmem *mem, const tf_copy_episode *ep,
-                    tf_copy_trace *tr, double *loss, double *accuracy)
+int tf_copy_forward(tf_ctrl *c, amem_kvmem *mem, amem_kvmem_tape *tape,
+                    const tf_copy_episode *ep, tf_copy_trace *tr,
+                    double *loss, double *accuracy)
 {
     size_t d = c->dims.d, P = c->dims.P, n = ep->n, right = 0;
     double err = 0.0;
-    int st = amem_kvmem_clear(mem);
+    int st = amem_kvmem_tape_begin(tape, mem);
     if (st != 0)
-        return tf_fail("amem_kvmem_clear", st);
+        return tf_fail("amem_kvmem_tape_begin", st);
     for (size_t t = 0; t < ep->steps; t++) {
         build_input(c, ep, tr, t, tr->u + t * c->U);
         controller_step(c, tr, t);
-        if (memory_step(mem, tr, t, d) != 0)
+        if (memory_step(tape, tr, t, d) != 0)
             return -1;
         const float *target = t > n ? ep->target + (t - n - 1) * P : NULL;
         err += readout(c, tr->o + t * d, tr->y + t * P, target, &right);
     }
-    st = amem_kvmem_keys(mem, tr->K + ep->steps * d * d);
-    if (st == 0)
-        st = amem_kvmem_values(mem, tr->V + ep->steps * d * d);
-    if (st != 0)
-        return tf_fail("amem_kvmem_keys", st);
     *loss = err / (double)n;
     *accuracy = (double)right / (double)(n * P);
     return 0;

@@ -11,8 +11,9 @@
 typedef struct tf_copy_net {
     tf_copy_dims dims;
     tf_ctrl ctrl;
-    amem_kvmem *mem;
-    tf_copy_trace trace; /* sized for the longest test episode */
+    amem_kvmem *mem;       /* the memory's rule and RNG */
+    amem_kvmem_tape *tape; /* records each episode, gives its gradient */
+    tf_copy_trace trace;   /* sized for the longest test episode */
     const char *label;
 } tf_copy_net;
 

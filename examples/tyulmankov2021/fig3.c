@@ -2,8 +2,10 @@
  * Figure 3: meta-learned plasticity rules. (a) accuracy of the simplified
  * (dashed) and meta-learned (solid) rules at d = N = 40, sequential and
  * random with p = 1/N, 2/N, 4/N, 8/N; (b) capacity of trained networks
- * against N for sequential, p = 0.1 and p = 4/N; (c) training curves and
- * (d) the slopes and offsets over training (fig3_history.csv).
+ * against N for sequential, p = 0.1 and p = 4/N (with the simplified
+ * rules at p = 4/N and p = 0.1 beside them, and every model's accuracy at
+ * the load T = N/4, fig3b_load.csv); (c) training curves and (d) the slopes
+ * and offsets over training (fig3_history.csv).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "csv.h"
 #include "figures.h"
 #include "log.h"
+#include "recall.h"
 #include "specs.h"
 #include "train.h"
 
@@ -111,7 +114,8 @@ static int panel_a(const tf_config *cfg, const ex_args *args,
 
 static const char *cap_labels[TF_FIG3B_MODELS] = {
     "sequential (trained)", "random p=0.1 (trained)",
-    "random p=4/N (trained)", "random p=4/N (simple)"};
+    "random p=4/N (trained)", "random p=4/N (simple)",
+    "random p=0.1 (simple)"};
 
 static void write_rule(FILE *f, const char *run, size_t n, const tf_rule *r)
 {
@@ -144,8 +148,28 @@ static int train_size(const tf_config *cfg, FILE *rules_csv, size_t n,
     return 0;
 }
 
-static int capacity_size(const tf_config *cfg, FILE *csv, FILE *rules_csv,
-                         size_t n, const tf_fig3_result *res, double *caps)
+/* Capacity (csv) and accuracy at T = N/4 (load_csv) of model k at size n. */
+static int measure(const tf_config *cfg, FILE *csv, FILE *load_csv,
+                   const tf_model_spec *spec, size_t n, int k, double *cap,
+                   double *load)
+{
+    tf_episode_spec es = {.d = n, .zeroed = cfg->zeroed};
+    size_t T = n / 4 > 0 ? n / 4 : 1;
+    double sd = 0, lsd = 0;
+    if (tf_capacity_mean(spec, &es, 4 * (long)n, cfg->capacity_reps,
+                         cfg->seed + 600 + 11 * n + k, cap, &sd) ||
+        tf_recall_accuracy(spec, &es, T, cfg->curve_reps,
+                           cfg->seed + 650 + 11 * n + k, load, &lsd))
+        return -1;
+    fprintf(csv, "%s,%zu,%.4f,%.4f\n", cap_labels[k], n, *cap, sd);
+    fprintf(load_csv, "%s,%zu,%zu,%.4f,%.4f\n", cap_labels[k], n, T, *load,
+            lsd);
+    return 0;
+}
+
+static int capacity_size(const tf_config *cfg, FILE *csv, FILE *load_csv,
+                         FILE *rules_csv, size_t n, const tf_fig3_result *res,
+                         double *caps, double *loads)
 {
     tf_rule rules[3];
     if (train_size(cfg, rules_csv, n, res, rules) != 0)
@@ -154,35 +178,35 @@ static int capacity_size(const tf_config *cfg, FILE *csv, FILE *rules_csv,
     for (int k = 0; k < 3; k++)
         specs[k] = tf_spec_trained(n, &rules[k], cap_labels[k]);
     specs[3] = tf_spec_random(n, 4.0 / (double)n, cap_labels[3]);
-    tf_episode_spec es = {.d = n, .zeroed = cfg->zeroed};
-    for (int k = 0; k < TF_FIG3B_MODELS; k++) {
-        double sd = 0;
-        if (tf_capacity_mean(&specs[k], &es, 4 * (long)n, cfg->capacity_reps,
-                             cfg->seed + 600 + 11 * n + k, &caps[k], &sd))
+    specs[4] = tf_spec_random(n, 0.1, cap_labels[4]);
+    for (int k = 0; k < TF_FIG3B_MODELS; k++)
+        if (measure(cfg, csv, load_csv, &specs[k], n, k, &caps[k],
+                    &loads[k]) != 0)
             return -1;
-        fprintf(csv, "%s,%zu,%.4f,%.4f\n", cap_labels[k], n, caps[k], sd);
-    }
-    tf_log("fig3b: N=%zu capacities %.1f %.1f %.1f %.1f", n, caps[0],
-           caps[1], caps[2], caps[3]);
+    tf_log("fig3b: N=%zu capacities %.1f %.1f %.1f %.1f %.1f", n, caps[0],
+           caps[1], caps[2], caps[3], caps[4]);
     return 0;
 }
 
-static int panel_b(const tf_config *cfg, FILE *csv, FILE *fit,
-                   FILE *rules_csv, tf_fig3_result *res)
+static int panel_b(const tf_config *cfg, FILE *csv, FILE *load_csv,
+                   FILE *fit, FILE *rules_csv, tf_fig3_result *res)
 {
-    double x[TF_MAX_SIZES], y[TF_FIG3B_MODELS][TF_MAX_SIZES];
+    double x[TF_MAX_SIZES];
     for (size_t s = 0; s < cfg->n_trained_sizes; s++) {
-        double caps[TF_FIG3B_MODELS];
+        double caps[TF_FIG3B_MODELS], loads[TF_FIG3B_MODELS];
         size_t n = cfg->trained_sizes[s];
-        if (capacity_size(cfg, csv, rules_csv, n, res, caps) != 0)
+        if (capacity_size(cfg, csv, load_csv, rules_csv, n, res, caps,
+                          loads) != 0)
             return -1;
         x[s] = (double)n;
-        for (int k = 0; k < TF_FIG3B_MODELS; k++)
-            y[k][s] = caps[k];
+        for (int k = 0; k < TF_FIG3B_MODELS; k++) {
+            res->cap[k][s] = caps[k];
+            res->load[k][s] = loads[k];
+        }
     }
     for (int k = 0; k < TF_FIG3B_MODELS; k++) {
         res->cap_labels[k] = cap_labels[k];
-        tf_fit_line(x, y[k], cfg->n_trained_sizes, &res->slope[k],
+        tf_fit_line(x, res->cap[k], cfg->n_trained_sizes, &res->slope[k],
                     &res->offset[k]);
         fprintf(fit, "%s,%.4f,%.4f\n", cap_labels[k], res->slope[k],
                 res->offset[k]);
@@ -197,18 +221,21 @@ int tf_fig3(const tf_config *cfg, const ex_args *args, tf_fig3_result *res)
     FILE *c = tf_csv_open(args, "fig3b_capacity.csv",
                           "model,size,capacity,sd");
     FILE *fit = tf_csv_open(args, "fig3b_fit.csv", "model,slope,offset");
+    FILE *load = tf_csv_open(args, "fig3b_load.csv",
+                             "model,size,items,accuracy,sd");
     FILE *r = tf_csv_open(args, "fig3_rules.csv",
                           "run,size,random,p_times_n,eta_k,eta_v,lambda,"
                           "key_pre_slope,key_pre_offset,key_post_slope,"
                           "key_post_offset,value_pre_slope,value_pre_offset,"
                           "value_post_slope,value_post_offset");
-    int bad = !c || !fit || !r;
+    int bad = !c || !fit || !r || !load;
     for (int k = 0; k < TF_FIG3_RUNS && r; k++)
         write_rule(r, run_labels[k], cfg->n, &res->rules[k]);
     if (!bad)
-        bad = panel_b(cfg, c, fit, r, res);
+        bad = panel_b(cfg, c, load, fit, r, res);
     bad |= tf_csv_close(c, "fig3b_capacity.csv");
     bad |= tf_csv_close(fit, "fig3b_fit.csv");
+    bad |= tf_csv_close(load, "fig3b_load.csv");
     bad |= tf_csv_close(r, "fig3_rules.csv");
     return bad ? -1 : 0;
 }

@@ -38,10 +38,11 @@ void tf_report_differences(FILE *f, const tf_config *cfg)
         "is the same when recall is correct) and feeds the raw output "
         "back; the prompt is uncorrupted.\n"
         "- **Copy-paste (Fig. 5c)**: the reference trains 600k steps with "
-        "lr 1e-3; we train %zu steps with lr %g and gradient clipping. The "
-        "controller's gradient through the memory is derived in the "
-        "example (checked against finite differences during development), "
-        "the memory itself runs in the library. No BAM controller.\n\n",
+        "lr 1e-3; we train %zu steps with lr %g and gradient clipping. "
+        "The memory and its gradient with respect to the controller's "
+        "keys, values, gates and read keys come from the library "
+        "(`amem_kvmem_tape_*`, finite-difference tested). No BAM "
+        "controller.\n\n",
         cfg->tvt_steps, cfg->train_steps, cfg->train_full_max_n,
         cfg->train_large_steps, cfg->copy_steps, cfg->copy_lr);
 }

@@ -64,12 +64,14 @@ static void report_copy(FILE *f, const tf_config *cfg,
         cfg->copy_dim, cfg->copy_steps, cfg->copy_lr, TF_CTRL_CLIP_NORM,
         cfg->copy_train_max, cfg->copy_tests);
     copy_table(f, r);
-    fprintf(f, "\nThe memory's forward pass is `amem_kvmem` itself; the "
-               "gradient through its writes and reads is computed in the "
-               "example from public snapshots of K, V, the read weights and "
-               "the local factors (the library's episode gradient covers "
-               "only the plasticity parameters). No BAM controller was "
-               "trained.\n");
+    fprintf(f, "\nEach episode is recorded on the library's episode tape "
+               "(`amem_kvmem_tape_read`, `_write`: the simplified rule of "
+               "`amem_kvmem`, the memory's rule and local factor), which "
+               "also gives the gradient through the memory's writes and "
+               "reads with respect to the controller's keys, values, gates "
+               "and read keys when the episode is walked back step by step "
+               "(`amem_kvmem_tape_back_write`, `_back_read`). No BAM "
+               "controller was trained.\n");
 }
 
 void tf_report_fig5(FILE *f, const tf_config *cfg, const tf_fig5_result *r)

@@ -17,8 +17,8 @@ typedef struct tf_fig2_result {
 } tf_fig2_result;
 
 #define TF_FIG3_RUNS 5  /* sequential, random p = 1/N, 2/N, 4/N, 8/N */
-#define TF_FIG3B_MODELS 4 /* trained: sequential, p = 0.1, p = 4/N;
-                             simple p = 4/N */
+#define TF_FIG3B_MODELS 5 /* trained: sequential, p = 0.1, p = 4/N;
+                             simple p = 4/N, p = 0.1 */
 
 typedef struct tf_fig3_result {
     const char *labels[TF_FIG3_RUNS];
@@ -27,6 +27,8 @@ typedef struct tf_fig3_result {
     double final_loss[TF_FIG3_RUNS], final_acc[TF_FIG3_RUNS];
     const char *cap_labels[TF_FIG3B_MODELS];
     double slope[TF_FIG3B_MODELS], offset[TF_FIG3B_MODELS];
+    double cap[TF_FIG3B_MODELS][TF_MAX_SIZES];  /* capacity by size */
+    double load[TF_FIG3B_MODELS][TF_MAX_SIZES]; /* accuracy at T = N/4 */
     int have_rules; /* 1 once rules[] hold trained rules */
 } tf_fig3_result;
 

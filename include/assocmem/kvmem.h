@@ -324,6 +324,144 @@ AMEM_API int amem_kvmem_episode(amem_kvmem *h, const float *keys,
                                 double *accuracy, double *grad);
 
 /*
+ * Episode tape: gradients through the memory for a network that drives it.
+ *
+ * A controller that generates the keys, values, global factors q and read
+ * queries (the copy-paste task of Fig. 5c) needs the gradient of its loss
+ * through the memory's writes and reads. A tape records one episode,
+ * starting from an empty memory with a handle's current rule, as a
+ * sequence of writes and reads in any interleaving; the caller computes
+ * dL/d(read outputs) from the recorded outputs and walks the episode back,
+ * receiving dL/dkey, dL/dvalue and dL/dq of every write and dL/dquery of
+ * every read, and optionally the gradient of the rule parameters (as
+ * amem_kvmem_episode's grad). The writes and reads are exactly those of
+ * amem_kvmem_episode (the general rule of Eq. 12-17 applied densely); read
+ * outputs are the raw y~ (never signed).
+ *
+ * Recurrent controllers, whose later inputs depend on earlier read outputs,
+ * walk back one operation at a time, last first:
+ *   amem_kvmem_tape_back_read  (the last remaining operation is a read)
+ *   amem_kvmem_tape_back_write (the last remaining operation is a write)
+ * so that the gradient of a read output can include what flowed back from
+ * later steps of the controller before it is passed in. A feed-forward
+ * caller can walk the whole episode back in one call,
+ * amem_kvmem_tape_backward.
+ *
+ * Gradient conventions: stability flags (meta-plasticity) are constants;
+ * the local factor gamma is a constant draw (p's gradient in the rule
+ * gradient is the straight-through estimate, as for amem_kvmem_episode);
+ * at a rate of exactly 0 (q = 0) dL/dq is the right derivative; where a
+ * rate crosses the clamp at 1 the derivative is the one of the side taken.
+ *
+ * Lifecycle: create (sizes from a handle, capacities fixed), then for each
+ * episode: begin, writes and reads, then backward steps. Recording after
+ * the first backward step is an AMEM_E_STATE error until the next begin.
+ * A tape is used by one thread at a time, and holds no pointer to the
+ * handle it was begun from.
+ */
+typedef struct amem_kvmem_tape amem_kvmem_tape;
+
+/*
+ * amem_kvmem_tape_create: a tape for episodes of h's sizes (d, N, m) with
+ * room for max_writes writes and max_reads read queries in all.
+ * Memory: about (max_writes + 1) N (d + m) + max_reads (N + d + m) floats.
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (a capacity of 0 or too
+ * large), AMEM_E_NOMEM. *out is NULL on failure.
+ */
+AMEM_API int amem_kvmem_tape_create(const amem_kvmem *h, size_t max_writes,
+                                    size_t max_reads, amem_kvmem_tape **out);
+
+/* amem_kvmem_tape_free: release a tape and all it owns. Accepts NULL. */
+AMEM_API void amem_kvmem_tape_free(amem_kvmem_tape *tape);
+
+/*
+ * amem_kvmem_tape_begin: start a new episode from an empty memory (pointer
+ * at slot 0, no stability flags), forgetting the previous one. Copies h's
+ * current rule and settings (LOCAL_FACTOR, P, rule parameters, BETA,
+ * META_PLASTICITY, STABILITY_THRESHOLD, ADVANCE); RANDOM local factors are
+ * drawn from a generator seeded by one draw from h's RNG (so the episode
+ * is reproducible from h's SEED). h's memory is not used or changed.
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (h's sizes differ from the
+ * tape's).
+ */
+AMEM_API int amem_kvmem_tape_begin(amem_kvmem_tape *tape, amem_kvmem *h);
+
+/*
+ * amem_kvmem_tape_write: record one write (one time step, as
+ * amem_kvmem_write): key d floats, value m floats or NULL (= key, needs
+ * m = d), q finite and >= 0. The tape copies them.
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_STATE (not begun, or walking back),
+ * AMEM_E_RANGE (q < 0, or max_writes reached), AMEM_E_DIM (value NULL with
+ * m != d), AMEM_E_NONFINITE.
+ */
+AMEM_API int amem_kvmem_tape_write(amem_kvmem_tape *tape, const float *key,
+                                   const float *value, double q);
+
+/*
+ * amem_kvmem_tape_read: record n reads against the memory as it is now
+ * (after the writes so far): queries n x d; out n x m receives y~ (raw);
+ * hidden optional n x N receives h = softmax(beta K x~).
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_STATE, AMEM_E_DIM (n = 0),
+ * AMEM_E_RANGE (max_reads would be exceeded), AMEM_E_NONFINITE.
+ */
+AMEM_API int amem_kvmem_tape_read(amem_kvmem_tape *tape,
+                                  const float *queries, size_t n, float *out,
+                                  float *hidden);
+
+/*
+ * amem_kvmem_tape_count: the writes and read queries recorded in the
+ * current episode and, in *remaining, the operations (writes plus read
+ * calls) not yet walked back; all 0 before the first begin. Any output
+ * pointer may be NULL. Returns AMEM_OK or AMEM_E_NULL (tape).
+ */
+AMEM_API int amem_kvmem_tape_count(const amem_kvmem_tape *tape,
+                                   size_t *writes, size_t *reads,
+                                   size_t *remaining);
+
+/*
+ * amem_kvmem_tape_back_read: walk back the last remaining operation, which
+ * must be a read call of n queries: d_out n x m = dL/d(its outputs);
+ * d_queries (n x d, overwritten) receives dL/d(its queries), or NULL.
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_STATE (nothing recorded, or the
+ * last remaining operation is a write, or everything walked back),
+ * AMEM_E_NONFINITE (d_out).
+ */
+AMEM_API int amem_kvmem_tape_back_read(amem_kvmem_tape *tape,
+                                       const float *d_out, float *d_queries);
+
+/*
+ * amem_kvmem_tape_back_write: walk back the last remaining operation, which
+ * must be a write. Overwrites d_key (d floats) with dL/dkey, d_value
+ * (m floats) with dL/dvalue and *d_q with dL/dq, counting every read
+ * walked back so far; any of them may be NULL. For an autoassociative
+ * write (value NULL) the key's total gradient is d_key + d_value. When
+ * rule_grad is not NULL, this write's share of dL/d(rule parameters) is
+ * ADDED to its AMEM_KVMEM_RULE_COUNT + 1 doubles (setting order, then p;
+ * p's share is 0 for SEQUENTIAL): summed over every write of the episode
+ * it is the full rule gradient.
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_STATE (the last remaining operation
+ * is a read, or everything walked back).
+ */
+AMEM_API int amem_kvmem_tape_back_write(amem_kvmem_tape *tape, float *d_key,
+                                        float *d_value, double *d_q,
+                                        double *rule_grad);
+
+/*
+ * amem_kvmem_tape_backward: walk the whole recorded episode back at once
+ * (no operation may have been walked back yet). d_out: R x m, dL/d(every
+ * read output) in recording order (R = read queries recorded). Outputs,
+ * each optional (NULL) and overwritten: d_keys T x d, d_values T x m,
+ * d_q T, d_queries R x d; rule_grad (RULE_COUNT + 1 doubles) is
+ * overwritten with the full rule gradient.
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_STATE (nothing recorded, or
+ * already walking back), AMEM_E_NONFINITE (d_out).
+ */
+AMEM_API int amem_kvmem_tape_backward(amem_kvmem_tape *tape,
+                                      const float *d_out, float *d_keys,
+                                      float *d_values, float *d_q,
+                                      float *d_queries, double *rule_grad);
+
+/*
  * amem_kvmem_meta_train: `steps` Adam steps on the task distribution above
  * (TRAIN_* settings), updating the rule parameters whose TRAIN_MASK bit is
  * set (and p when TRAIN_P = 1 and LOCAL_FACTOR = RANDOM). LAMBDA is kept in

@@ -25,6 +25,10 @@ class amem_kvmem(_c.Structure):
     """Opaque struct amem_kvmem."""
 
 
+class amem_kvmem_tape(_c.Structure):
+    """Opaque struct amem_kvmem_tape."""
+
+
 class amem_probe(_c.Structure):
     """Opaque struct amem_probe."""
 
@@ -848,6 +852,24 @@ FUNCTIONS = {
     'amem_kvmem_stability': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_int), _c.POINTER(_c.c_int)], ('h', 'key_frozen', 'value_frozen',), 'kvmem.h'),
     # int amem_kvmem_episode(amem_kvmem *h, const float *keys, const float *values, const float *q, size_t T, const float *queries, const float *targets, size_t R, float *outputs, double *loss, double *accuracy, double *grad)
     'amem_kvmem_episode': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_double), _c.POINTER(_c.c_double), _c.POINTER(_c.c_double)], ('h', 'keys', 'values', 'q', 'T', 'queries', 'targets', 'R', 'outputs', 'loss', 'accuracy', 'grad',), 'kvmem.h'),
+    # int amem_kvmem_tape_create(const amem_kvmem *h, size_t max_writes, size_t max_reads, amem_kvmem_tape **out)
+    'amem_kvmem_tape_create': (_c.c_int, [_c.POINTER(amem_kvmem), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.POINTER(amem_kvmem_tape))], ('h', 'max_writes', 'max_reads', 'out',), 'kvmem.h'),
+    # void amem_kvmem_tape_free(amem_kvmem_tape *tape)
+    'amem_kvmem_tape_free': (None, [_c.POINTER(amem_kvmem_tape)], ('tape',), 'kvmem.h'),
+    # int amem_kvmem_tape_begin(amem_kvmem_tape *tape, amem_kvmem *h)
+    'amem_kvmem_tape_begin': (_c.c_int, [_c.POINTER(amem_kvmem_tape), _c.POINTER(amem_kvmem)], ('tape', 'h',), 'kvmem.h'),
+    # int amem_kvmem_tape_write(amem_kvmem_tape *tape, const float *key, const float *value, double q)
+    'amem_kvmem_tape_write': (_c.c_int, [_c.POINTER(amem_kvmem_tape), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_double], ('tape', 'key', 'value', 'q',), 'kvmem.h'),
+    # int amem_kvmem_tape_read(amem_kvmem_tape *tape, const float *queries, size_t n, float *out, float *hidden)
+    'amem_kvmem_tape_read': (_c.c_int, [_c.POINTER(amem_kvmem_tape), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('tape', 'queries', 'n', 'out', 'hidden',), 'kvmem.h'),
+    # int amem_kvmem_tape_count(const amem_kvmem_tape *tape, size_t *writes, size_t *reads, size_t *remaining)
+    'amem_kvmem_tape_count': (_c.c_int, [_c.POINTER(amem_kvmem_tape), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t)], ('tape', 'writes', 'reads', 'remaining',), 'kvmem.h'),
+    # int amem_kvmem_tape_back_read(amem_kvmem_tape *tape, const float *d_out, float *d_queries)
+    'amem_kvmem_tape_back_read': (_c.c_int, [_c.POINTER(amem_kvmem_tape), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('tape', 'd_out', 'd_queries',), 'kvmem.h'),
+    # int amem_kvmem_tape_back_write(amem_kvmem_tape *tape, float *d_key, float *d_value, double *d_q, double *rule_grad)
+    'amem_kvmem_tape_back_write': (_c.c_int, [_c.POINTER(amem_kvmem_tape), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_double), _c.POINTER(_c.c_double)], ('tape', 'd_key', 'd_value', 'd_q', 'rule_grad',), 'kvmem.h'),
+    # int amem_kvmem_tape_backward(amem_kvmem_tape *tape, const float *d_out, float *d_keys, float *d_values, float *d_q, float *d_queries, double *rule_grad)
+    'amem_kvmem_tape_backward': (_c.c_int, [_c.POINTER(amem_kvmem_tape), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_double)], ('tape', 'd_out', 'd_keys', 'd_values', 'd_q', 'd_queries', 'rule_grad',), 'kvmem.h'),
     # int amem_kvmem_meta_train(amem_kvmem *h, size_t steps, float *history, amem_progress_fn progress, void *user)
     'amem_kvmem_meta_train': (_c.c_int, [_c.POINTER(amem_kvmem), _c.c_size_t, _c.POINTER(_c.c_float), amem_progress_fn, _c.c_void_p], ('h', 'steps', 'history', 'progress', 'user',), 'kvmem.h'),
     # int amem_kvmem_meta_reset(amem_kvmem *h)

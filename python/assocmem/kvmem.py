@@ -1,5 +1,6 @@
 """The key-value slot memory with three-factor plasticity (Tyulmankov, Fang
-et al. 2021), KVMemory, and its TVT baseline, TVT.
+et al. 2021), KVMemory, its episode tape for gradients, KVTape, and its TVT
+baseline, TVT.
 
 Arrays are NumPy float32, one item per row. See include/assocmem/kvmem.h
 and tvt.h for the rules, settings and their ranges.
@@ -355,3 +356,105 @@ class TVT(_Memory):
             fail(_ffi.AMEM_E_DIM, "TVT.read_params", "expected shapes "
                  "(d, d), (d,), (d,), scalar with d = %d" % d)
         check(lib.amem_tvt_set_read_params(self._h(), *map(fptr, arrs)))
+
+
+class KVTape(Handle):
+    """Episode tape of a KVMemory: records writes and reads from an empty
+    memory with the memory's rule, then walks them back for the gradient of
+    a loss with respect to every key, value, q and query (and the rule).
+
+    KVTape(memory, max_writes, max_reads); per episode: begin(memory),
+    write()/read() in any order, then either backward(d_out) in one call,
+    or back_read()/back_write() for the operations last first (recurrent
+    controllers). See amem_kvmem_tape_* in kvmem.h."""
+
+    def __init__(self, memory, max_writes, max_reads):
+        where = "KVTape"
+        tw = size(max_writes, "max_writes", where)
+        tr = size(max_reads, "max_reads", where)
+        out = ctypes.POINTER(_ffi.amem_kvmem_tape)()
+        check(lib.amem_kvmem_tape_create(memory._h(), tw, tr,
+                                         ctypes.byref(out)))
+        self._adopt(out, lib.amem_kvmem_tape_free)
+        self.key_dim, self.slots, self.value_dim = (
+            memory.key_dim, memory.slots, memory.value_dim)
+
+    def begin(self, memory):
+        """Start a new episode with memory's current rule (RANDOM draws
+        come from a stream seeded by memory's generator)."""
+        check(lib.amem_kvmem_tape_begin(self._h(), memory._h()))
+
+    def write(self, key, value=None, q=1.0):
+        """Record one write (d key, m value or None = key, q >= 0)."""
+        k, _ = as_rows(key, "key", "KVTape.write", self.key_dim)
+        v = None
+        if value is not None:
+            v, _ = as_rows(value, "value", "KVTape.write", self.value_dim)
+        if k.shape[0] != 1 or (v is not None and v.shape[0] != 1):
+            fail(_ffi.AMEM_E_DIM, "KVTape.write", "one key and value per "
+                 "write")
+        check(lib.amem_kvmem_tape_write(self._h(), fptr(k), fptr(v),
+                                        float(q)))
+
+    def read(self, queries, return_hidden=False):
+        """Record reads of queries (n x d or one d-vector) against the
+        memory as it is now; returns the raw outputs (and h)."""
+        qa, single = as_rows(queries, "queries", "KVTape.read", self.key_dim)
+        n = qa.shape[0]
+        out = np.empty((n, self.value_dim), np.float32)
+        hid = np.empty((n, self.slots), np.float32) if return_hidden else None
+        check(lib.amem_kvmem_tape_read(self._h(), fptr(qa), n, fptr(out),
+                                       fptr(hid)))
+        if single:
+            out, hid = out[0], None if hid is None else hid[0]
+        return (out, hid) if return_hidden else out
+
+    @property
+    def counts(self):
+        """(writes, read queries, operations not yet walked back)."""
+        w, r, left = (ctypes.c_size_t() for _ in range(3))
+        check(lib.amem_kvmem_tape_count(self._h(), ctypes.byref(w),
+                                        ctypes.byref(r), ctypes.byref(left)))
+        return w.value, r.value, left.value
+
+    def back_read(self, d_out):
+        """Walk back the last remaining operation, a read: d_out is
+        dL/d(its outputs); returns dL/d(its queries)."""
+        g, single = as_rows(d_out, "d_out", "KVTape.back_read",
+                            self.value_dim)
+        dq = np.empty((g.shape[0], self.key_dim), np.float32)
+        check(lib.amem_kvmem_tape_back_read(self._h(), fptr(g), fptr(dq)))
+        return dq[0] if single else dq
+
+    def back_write(self, rule_grad=False):
+        """Walk back the last remaining operation, a write; returns
+        (d_key, d_value, d_q) and, with rule_grad, this write's share of
+        the rule gradient (RULE_PARAMS order, then p)."""
+        dk = np.empty(self.key_dim, np.float32)
+        dv = np.empty(self.value_dim, np.float32)
+        dq = ctypes.c_double()
+        rg = np.zeros(_ffi.AMEM_KVMEM_RULE_COUNT + 1) if rule_grad else None
+        check(lib.amem_kvmem_tape_back_write(self._h(), fptr(dk), fptr(dv),
+                                             ctypes.byref(dq), dptr(rg)))
+        res = (dk, dv, dq.value)
+        return res + (rg,) if rule_grad else res
+
+    def backward(self, d_out):
+        """Walk the whole episode back; d_out: dL/d(every read output) in
+        recording order (R x m). Returns a dict with d_keys (T x d),
+        d_values (T x m), d_q (T), d_queries (R x d) and rule_grad."""
+        T, R, _ = self.counts
+        g = np.ascontiguousarray(d_out, np.float32).reshape(-1)
+        if g.size != R * self.value_dim:
+            fail(_ffi.AMEM_E_DIM, "KVTape.backward", "d_out has %d entries, "
+                 "expected %d reads x %d" % (g.size, R, self.value_dim))
+        res = {"d_keys": np.empty((T, self.key_dim), np.float32),
+               "d_values": np.empty((T, self.value_dim), np.float32),
+               "d_q": np.empty(T, np.float32),
+               "d_queries": np.empty((R, self.key_dim), np.float32),
+               "rule_grad": np.empty(_ffi.AMEM_KVMEM_RULE_COUNT + 1)}
+        ptrs = [fptr(res[k]) for k in
+                ("d_keys", "d_values", "d_q", "d_queries")]
+        check(lib.amem_kvmem_tape_backward(self._h(), fptr(g) if R else None,
+                                           *ptrs, dptr(res["rule_grad"])))
+        return res

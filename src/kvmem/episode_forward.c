@@ -1,7 +1,7 @@
 /*
- * Forward pass of one differentiable episode: T writes by the general rule
- * (Eq. 12-17) from an empty memory, then R reads (Eq. 4-5). Every state is
- * kept for the backward pass (episode_backward.c).
+ * Forward pass of one differentiable episode: writes by the general rule
+ * (Eq. 12-17) from an empty memory and reads (Eq. 4-5), one step at a
+ * time. Every state is kept for the backward pass (episode_backward.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +33,7 @@ static size_t ws_floats(size_t d, size_t N, size_t m, size_t T, size_t R)
 int amem__kv_ep_alloc(const char *fn, kv_ep *e, size_t d, size_t N, size_t m,
                       size_t T, size_t R)
 {
+    /* T and R are the capacities here */
     memset(e, 0, sizeof *e);
     size_t total = ws_floats(d, N, m, T, R);
     if (total == 0)
@@ -76,19 +77,19 @@ void amem__kv_ep_free(kv_ep *e)
     memset(e, 0, sizeof *e);
 }
 
-/* gamma_t into e->gam row t; returns nothing, advances *pointer. */
-static void draw_gamma(kv_ep *e, size_t t, amem__rng *rng, size_t *pointer,
-                       float q, int advance_every)
+/* gamma_t into e->gam row t; advances the SEQUENTIAL pointer. */
+static void draw_gamma(kv_ep *e, size_t t, amem__rng *rng, float q,
+                       int advance_every)
 {
     float *g = e->gam + t * e->N;
     size_t n = e->r->random
                    ? amem__kv_random_gate(rng, e->r->p, e->N, e->idx)
-                   : amem__kv_sequential_gate(*pointer, e->idx);
+                   : amem__kv_sequential_gate(e->pointer, e->idx);
     memset(g, 0, e->N * sizeof(float));
     for (size_t k = 0; k < n; k++)
         g[e->idx[k]] = 1.0f;
     if (q > 0 || advance_every)
-        *pointer = (*pointer + 1) % e->N;
+        e->pointer = (e->pointer + 1) % e->N;
 }
 
 /* Eq. 15 with Eq. 12 and 17: K_{t+1} from K_t. */
@@ -103,8 +104,8 @@ static void key_step(kv_ep *e, size_t t, const float *x, float q)
     amem__kv_scores(K0, N, d, x, r->beta, hk);
     amem__kv_softmax(hk, N);
     for (size_t i = 0; i < N; i++) {
-        Ak[i] = (r->meta && e->Sk[i]) ? 0.0f : q;
-        float ek = Ak[i] * g[i] * r->eta_k;
+        Ak[i] = (r->meta && e->Sk[i]) ? 0.0f : 1.0f;
+        float ek = Ak[i] * q * g[i] * r->eta_k;
         if (ek == 0)
             continue;
         float keep = 1.0f - clamp01(ek);
@@ -132,17 +133,15 @@ static void value_step(kv_ep *e, size_t t, const float *x, const float *y,
     float lam = (1.0f - q) + q * r->lambda;
     int freeze = 0;
     for (size_t i = 0; i < N; i++) {
-        int frozen = r->meta && e->Sv[i];
         float ev, keep;
+        Av[i] = (r->meta && e->Sv[i]) ? 0.0f : 1.0f;
+        if (Av[i] == 0)
+            continue;
         if (r->passive) { /* Eq. 13, 16 */
-            Av[i] = frozen ? 0.0f : 1.0f;
-            if (Av[i] == 0)
-                continue;
             ev = q * r->eta_v;
             keep = lam;
         } else { /* Eq. 11 with the rate of Eq. 12 */
-            Av[i] = frozen ? 0.0f : q;
-            ev = Av[i] * g[i] * r->eta_v;
+            ev = q * g[i] * r->eta_v;
             if (ev == 0)
                 continue;
             keep = 1.0f - clamp01(ev);
@@ -160,35 +159,51 @@ static void value_step(kv_ep *e, size_t t, const float *x, const float *y,
         memset(e->Sv, 1, N);
 }
 
-static void queries(kv_ep *e)
+void amem__kv_ep_reset(kv_ep *e)
 {
-    size_t N = e->N;
+    e->T = e->R = 0;
+    e->pointer = 0;
+    memset(e->Ks, 0, e->N * e->d * sizeof(float));
+    memset(e->Vs, 0, e->N * e->m * sizeof(float));
+    memset(e->Sk, 0, 2 * e->N);
+}
+
+void amem__kv_ep_write(kv_ep *e, amem__rng *rng, int advance_every)
+{
+    const amem__kv_episode_in *in = e->in;
+    size_t t = e->T;
+    const float *x = in->keys + t * e->d;
+    const float *y = in->values ? in->values + t * e->m : x;
+    float q = in->q ? in->q[t] : 1.0f;
+    draw_gamma(e, t, rng, q, advance_every);
+    key_step(e, t, x, q);
+    value_step(e, t, x, y, q);
+    e->T = t + 1;
+}
+
+/* Eq. 4-5 for n query rows against the current state K_T, V_T. */
+void amem__kv_ep_read(kv_ep *e, size_t n)
+{
+    size_t N = e->N, first = e->R;
     const float *KT = e->Ks + e->T * N * e->d, *VT = e->Vs + e->T * N * e->m;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)e->R, (int)N,
-                (int)e->d, e->r->beta, e->in->queries, (int)e->d, KT,
-                (int)e->d, 0.0f, e->Hq, (int)N);
-    amem__kv_softmax_rows(e->Hq, e->R, N);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)e->R,
-                (int)e->m, (int)N, 1.0f, e->Hq, (int)N, VT, (int)e->m, 0.0f,
-                e->Y, (int)e->m);
+    float *H = e->Hq + first * N;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)N,
+                (int)e->d, e->r->beta, e->in->queries + first * e->d,
+                (int)e->d, KT, (int)e->d, 0.0f, H, (int)N);
+    amem__kv_softmax_rows(H, n, N);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n,
+                (int)e->m, (int)N, 1.0f, H, (int)N, VT, (int)e->m, 0.0f,
+                e->Y + first * e->m, (int)e->m);
+    e->R = first + n;
 }
 
 void amem__kv_ep_forward(kv_ep *e, amem__rng *rng, int advance_every)
 {
-    const amem__kv_episode_in *in = e->in;
-    size_t pointer = 0;
-    memset(e->Ks, 0, e->N * e->d * sizeof(float));
-    memset(e->Vs, 0, e->N * e->m * sizeof(float));
-    memset(e->Sk, 0, 2 * e->N);
-    for (size_t t = 0; t < e->T; t++) {
-        const float *x = in->keys + t * e->d;
-        const float *y = in->values ? in->values + t * e->m : x;
-        float q = in->q ? in->q[t] : 1.0f;
-        draw_gamma(e, t, rng, &pointer, q, advance_every);
-        key_step(e, t, x, q);
-        value_step(e, t, x, y, q);
-    }
-    queries(e);
+    size_t T = e->T, R = e->R;
+    amem__kv_ep_reset(e);
+    while (e->T < T)
+        amem__kv_ep_write(e, rng, advance_every);
+    amem__kv_ep_read(e, R);
 }
 
 void amem__kv_ep_loss(const kv_ep *e, double *loss, double *accuracy)

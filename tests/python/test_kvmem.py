@@ -104,3 +104,84 @@ def test_tvt_write_read_train():
         t.read_params = (A, a, u, 0.5)
         assert t.read_params[3] == 0.5
         assert am.TVT.load_mem(t.save_mem()).save_mem() == t.save_mem()
+
+
+def _tape_loss(kv, tape, z, W, T, d, m):
+    """Interleaved episode: read query t, write item t; a final read."""
+    keys, vals, q, qry = z
+    kv.set(seed=5)
+    tape.begin(kv)
+    outs = []
+    for t in range(T):
+        outs.append(tape.read(qry[t]))
+        tape.write(keys[t], vals[t], float(q[t]))
+    outs.append(tape.read(qry[T]))
+    y = np.stack(outs)
+    return float((W * y).sum())
+
+
+@pytest.mark.parametrize("random", [0, 1])
+def test_tape_gradient_matches_finite_differences(random):
+    d, N, m, T = 5, 4, 3, 5
+    rng = np.random.default_rng(7)
+    keys = rng.standard_normal((T, d)).astype(np.float32)
+    vals = rng.standard_normal((T, m)).astype(np.float32)
+    q = np.array([0.7, 0.4, 0.9, 0.55, 0.3], np.float32)
+    qry = rng.standard_normal((T + 1, d)).astype(np.float32)
+    W = rng.standard_normal((T + 1, m)).astype(np.float32)
+    from assocmem.kvmem import KVTape
+    with am.KVMemory(d, N, m, local_factor=random, p=0.5, beta=0.4,
+                     eta_k=0.8, key_post_slope=0.3) as kv, \
+            KVTape(kv, T, T + 1) as tape:
+        z = (keys, vals, q, qry)
+        _tape_loss(kv, tape, z, W, T, d, m)
+        assert tape.counts == (T, T + 1, 2 * T + 1)
+        g = tape.backward(W)
+        assert tape.counts[2] == 0
+        h = 2e-3
+        for arr, grad in ((keys, g["d_keys"]), (vals, g["d_values"]),
+                          (q, g["d_q"]), (qry, g["d_queries"])):
+            for idx in np.ndindex(arr.shape):
+                keep = arr[idx]
+                arr[idx] = keep + h
+                up = _tape_loss(kv, tape, z, W, T, d, m)
+                arr[idx] = keep - h
+                dn = _tape_loss(kv, tape, z, W, T, d, m)
+                arr[idx] = keep
+                fd = (up - dn) / (2 * h)
+                assert abs(fd - grad[idx]) <= 2e-3 + 2e-2 * abs(fd)
+        # step by step gives the same, last operation first
+        _tape_loss(kv, tape, z, W, T, d, m)
+        dqry = tape.back_read(W[T])
+        np.testing.assert_allclose(dqry, g["d_queries"][T], rtol=1e-5,
+                                   atol=1e-6)
+        dk, dv, dq, rg = tape.back_write(rule_grad=True)
+        np.testing.assert_allclose(dk, g["d_keys"][T - 1], rtol=1e-5,
+                                   atol=1e-6)
+        assert abs(dq - g["d_q"][T - 1]) <= 1e-5 * (1 + abs(dq))
+        assert rg.shape == (len(am.RULE_PARAMS) + 1,)
+
+
+def test_tape_errors_leave_state():
+    from assocmem.errors import StateError
+    from assocmem.kvmem import KVTape
+    with am.KVMemory(4, 3, 2) as kv, KVTape(kv, 2, 2) as tape:
+        with pytest.raises(StateError):
+            tape.write(np.ones(4), np.ones(2))  # not begun
+        tape.begin(kv)
+        with pytest.raises(am.RangeError):
+            tape.write(np.ones(4), np.ones(2), q=-1)
+        with pytest.raises(am.DimensionError):
+            tape.write(np.ones(4))  # value None needs m = d
+        with pytest.raises(am.NonFiniteError):
+            tape.read(np.array([1, np.nan, 0, 0]))
+        assert tape.counts == (0, 0, 0)
+        tape.write(np.ones(4), np.ones(2), q=0.5)
+        tape.read(np.ones(4))
+        with pytest.raises(StateError):
+            tape.back_write()  # the last operation is a read
+        tape.back_read(np.ones(2))
+        with pytest.raises(StateError):
+            tape.write(np.ones(4), np.ones(2))  # walking back
+        dk, dv, dq = tape.back_write()
+        assert dk.shape == (4,) and dv.shape == (2,)

@@ -10,6 +10,7 @@ mutable struct amem_dam end
 mutable struct amem_diffusion end
 mutable struct amem_hopfield end
 mutable struct amem_kvmem end
+mutable struct amem_kvmem_tape end
 mutable struct amem_probe end
 mutable struct amem_tvt end
 mutable struct amem_vae end
@@ -1349,6 +1350,87 @@ function amem_kvmem_episode(h, keys, values, q, T, queries, targets, R, outputs,
 end
 
 """
+    amem_kvmem_tape_create(h, max_writes, max_reads, out)
+
+C: `int amem_kvmem_tape_create(const amem_kvmem *h, size_t max_writes, size_t max_reads, amem_kvmem_tape **out)`
+"""
+function amem_kvmem_tape_create(h, max_writes, max_reads, out)
+    @ccall libassocmem.amem_kvmem_tape_create(h::Ptr{amem_kvmem}, max_writes::Csize_t, max_reads::Csize_t, out::Ptr{Ptr{amem_kvmem_tape}})::Cint
+end
+
+"""
+    amem_kvmem_tape_free(tape)
+
+C: `void amem_kvmem_tape_free(amem_kvmem_tape *tape)`
+"""
+function amem_kvmem_tape_free(tape)
+    @ccall libassocmem.amem_kvmem_tape_free(tape::Ptr{amem_kvmem_tape})::Cvoid
+end
+
+"""
+    amem_kvmem_tape_begin(tape, h)
+
+C: `int amem_kvmem_tape_begin(amem_kvmem_tape *tape, amem_kvmem *h)`
+"""
+function amem_kvmem_tape_begin(tape, h)
+    @ccall libassocmem.amem_kvmem_tape_begin(tape::Ptr{amem_kvmem_tape}, h::Ptr{amem_kvmem})::Cint
+end
+
+"""
+    amem_kvmem_tape_write(tape, key, value, q)
+
+C: `int amem_kvmem_tape_write(amem_kvmem_tape *tape, const float *key, const float *value, double q)`
+"""
+function amem_kvmem_tape_write(tape, key, value, q)
+    @ccall libassocmem.amem_kvmem_tape_write(tape::Ptr{amem_kvmem_tape}, key::Ptr{Cfloat}, value::Ptr{Cfloat}, q::Cdouble)::Cint
+end
+
+"""
+    amem_kvmem_tape_read(tape, queries, n, out, hidden)
+
+C: `int amem_kvmem_tape_read(amem_kvmem_tape *tape, const float *queries, size_t n, float *out, float *hidden)`
+"""
+function amem_kvmem_tape_read(tape, queries, n, out, hidden)
+    @ccall libassocmem.amem_kvmem_tape_read(tape::Ptr{amem_kvmem_tape}, queries::Ptr{Cfloat}, n::Csize_t, out::Ptr{Cfloat}, hidden::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_kvmem_tape_count(tape, writes, reads, remaining)
+
+C: `int amem_kvmem_tape_count(const amem_kvmem_tape *tape, size_t *writes, size_t *reads, size_t *remaining)`
+"""
+function amem_kvmem_tape_count(tape, writes, reads, remaining)
+    @ccall libassocmem.amem_kvmem_tape_count(tape::Ptr{amem_kvmem_tape}, writes::Ptr{Csize_t}, reads::Ptr{Csize_t}, remaining::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_kvmem_tape_back_read(tape, d_out, d_queries)
+
+C: `int amem_kvmem_tape_back_read(amem_kvmem_tape *tape, const float *d_out, float *d_queries)`
+"""
+function amem_kvmem_tape_back_read(tape, d_out, d_queries)
+    @ccall libassocmem.amem_kvmem_tape_back_read(tape::Ptr{amem_kvmem_tape}, d_out::Ptr{Cfloat}, d_queries::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_kvmem_tape_back_write(tape, d_key, d_value, d_q, rule_grad)
+
+C: `int amem_kvmem_tape_back_write(amem_kvmem_tape *tape, float *d_key, float *d_value, double *d_q, double *rule_grad)`
+"""
+function amem_kvmem_tape_back_write(tape, d_key, d_value, d_q, rule_grad)
+    @ccall libassocmem.amem_kvmem_tape_back_write(tape::Ptr{amem_kvmem_tape}, d_key::Ptr{Cfloat}, d_value::Ptr{Cfloat}, d_q::Ptr{Cdouble}, rule_grad::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_kvmem_tape_backward(tape, d_out, d_keys, d_values, d_q, d_queries, rule_grad)
+
+C: `int amem_kvmem_tape_backward(amem_kvmem_tape *tape, const float *d_out, float *d_keys, float *d_values, float *d_q, float *d_queries, double *rule_grad)`
+"""
+function amem_kvmem_tape_backward(tape, d_out, d_keys, d_values, d_q, d_queries, rule_grad)
+    @ccall libassocmem.amem_kvmem_tape_backward(tape::Ptr{amem_kvmem_tape}, d_out::Ptr{Cfloat}, d_keys::Ptr{Cfloat}, d_values::Ptr{Cfloat}, d_q::Ptr{Cfloat}, d_queries::Ptr{Cfloat}, rule_grad::Ptr{Cdouble})::Cint
+end
+
+"""
     amem_kvmem_meta_train(h, steps, history, progress, user)
 
 C: `int amem_kvmem_meta_train(amem_kvmem *h, size_t steps, float *history, amem_progress_fn progress, void *user)`
@@ -2136,6 +2218,15 @@ const AMEM_FUNCTIONS = (
     :amem_kvmem_values,
     :amem_kvmem_stability,
     :amem_kvmem_episode,
+    :amem_kvmem_tape_create,
+    :amem_kvmem_tape_free,
+    :amem_kvmem_tape_begin,
+    :amem_kvmem_tape_write,
+    :amem_kvmem_tape_read,
+    :amem_kvmem_tape_count,
+    :amem_kvmem_tape_back_read,
+    :amem_kvmem_tape_back_write,
+    :amem_kvmem_tape_backward,
     :amem_kvmem_meta_train,
     :amem_kvmem_meta_reset,
     :amem_kvmem_save,

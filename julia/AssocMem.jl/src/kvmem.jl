@@ -263,3 +263,105 @@ function load_kvmem_mem(bytes::AbstractVector{UInt8})
     check(amem_kvmem_load_mem(buf, length(buf), out))
     return KVMemory(out[])
 end
+
+# ---- Episode tape: gradients through the memory for a controller -------------
+
+"""
+    KVTape(m::KVMemory, max_writes, max_reads)
+
+Records one episode at a time (writes and reads in any interleaving, from an
+empty memory with `m`'s rule) and walks it back for the gradient of a loss
+with respect to every key, value, q and query, and the rule parameters.
+Per episode: `tape_begin!(tape, m)`, `tape_write!`/`tape_read`, then either
+`tape_backward!(tape, d_out)` or, last operation first,
+`tape_back_read!`/`tape_back_write!` (recurrent controllers). Freed by
+`close(tape)` or the finalizer.
+"""
+mutable struct KVTape
+    ptr::Ptr{amem_kvmem_tape}
+    key_dim::Int
+    slots::Int
+    value_dim::Int
+
+    function KVTape(m::KVMemory, max_writes::Integer, max_reads::Integer)
+        out = Ref{Ptr{amem_kvmem_tape}}(C_NULL)
+        check(amem_kvmem_tape_create(_ptr(m), max_writes, max_reads, out))
+        t = new(out[], m.key_dim, m.slots, m.value_dim)
+        finalizer(close, t)
+        return t
+    end
+end
+
+function Base.close(t::KVTape)
+    if t.ptr != C_NULL
+        amem_kvmem_tape_free(t.ptr)
+        t.ptr = C_NULL
+    end
+    return nothing
+end
+
+_ptr(t::KVTape) = t.ptr == C_NULL ? throw(ArgumentError("KVTape is closed")) : t.ptr
+
+"Start a new episode with `m`'s current rule (RANDOM draws seeded from `m`)."
+tape_begin!(t::KVTape, m::KVMemory) = (check(amem_kvmem_tape_begin(_ptr(t), _ptr(m))); t)
+
+"Record one write: a d-vector key, an m-vector value (or `nothing`), q >= 0."
+function tape_write!(t::KVTape, key::AbstractVector{<:Real}, value = nothing; q::Real = 1.0)
+    k, _ = _columns(key, t.key_dim, "key")
+    v = value === nothing ? nothing : _columns(value, t.value_dim, "value")[1]
+    check(amem_kvmem_tape_write(_ptr(t), k, _null(v), q))
+    return t
+end
+
+"Record reads of queries (d × n or a d-vector); returns the raw outputs."
+function tape_read(t::KVTape, queries::AbstractVecOrMat{<:Real})
+    q, n = _columns(queries, t.key_dim, "queries")
+    out = Matrix{Float32}(undef, t.value_dim, n)
+    check(amem_kvmem_tape_read(_ptr(t), q, n, out, C_NULL))
+    return queries isa AbstractVector ? vec(out) : out
+end
+
+"(writes, read queries, operations not yet walked back) of the episode."
+function tape_count(t::KVTape)
+    w, r, left = Ref{Csize_t}(0), Ref{Csize_t}(0), Ref{Csize_t}(0)
+    check(amem_kvmem_tape_count(_ptr(t), w, r, left))
+    return (Int(w[]), Int(r[]), Int(left[]))
+end
+
+"Walk back the last operation, a read, given dL/d(its outputs); returns dL/d(its queries)."
+function tape_back_read!(t::KVTape, d_out::AbstractVecOrMat{<:Real})
+    g, n = _columns(d_out, t.value_dim, "d_out")
+    dq = Matrix{Float32}(undef, t.key_dim, n)
+    check(amem_kvmem_tape_back_read(_ptr(t), g, dq))
+    return d_out isa AbstractVector ? vec(dq) : dq
+end
+
+"""
+    tape_back_write!(t) -> (d_key, d_value, d_q, rule_grad)
+
+Walk back the last operation, a write. `rule_grad` is this write's share of
+the rule gradient (`AMEM_KVMEM_RULE_COUNT` values, then p).
+"""
+function tape_back_write!(t::KVTape)
+    dk, dv = Vector{Float32}(undef, t.key_dim), Vector{Float32}(undef, t.value_dim)
+    dq, rg = Ref{Cdouble}(0), zeros(Float64, AMEM_KVMEM_RULE_COUNT + 1)
+    check(amem_kvmem_tape_back_write(_ptr(t), dk, dv, dq, rg))
+    return (dk, dv, dq[], rg)
+end
+
+"""
+    tape_backward!(t, d_out) -> (d_keys, d_values, d_q, d_queries, rule_grad)
+
+Walk the whole episode back: `d_out` (m × R) is dL/d(every read output) in
+recording order; returns d × T, m × T, T, d × R and the rule gradient.
+"""
+function tape_backward!(t::KVTape, d_out::AbstractVecOrMat{<:Real})
+    T, R, _ = tape_count(t)
+    g = Matrix{Float32}(reshape(d_out, t.value_dim, :))
+    size(g, 2) == R || _fail(AMEM_E_DIM, "d_out has $(size(g, 2)) columns, expected $R")
+    dk, dv = Matrix{Float32}(undef, t.key_dim, T), Matrix{Float32}(undef, t.value_dim, T)
+    dq, dx = Vector{Float32}(undef, T), Matrix{Float32}(undef, t.key_dim, R)
+    rg = Vector{Float64}(undef, AMEM_KVMEM_RULE_COUNT + 1)
+    check(amem_kvmem_tape_backward(_ptr(t), g, dk, dv, dq, dx, rg))
+    return (dk, dv, dq, dx, rg)
+end
