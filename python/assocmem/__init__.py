@@ -35,7 +35,8 @@ from .hopfield import Hopfield, Kind, Noise, Order, Param, Update, param_bounds
 from . import capacity, diffusion
 from .capacity import bootstrap_mean, capacity_bootstrap, capacity_search
 from .diffusion import Diffusion
-from .kvmem import HISTORY_COLUMNS, KVMemory, KVParam, RULE_PARAMS, TVT, TVTParam
+from .kvmem import (HISTORY_COLUMNS, KVMemory, KVParam, KVTape, RULE_PARAMS,
+                    TVT, TVTParam)
 from .probes import Probe, tsne
 from .progress import ProgressCallback, progress_callback
 from .vae import Vae
@@ -48,7 +49,8 @@ __all__ = [
     "Hopfield", "Kind", "Param", "Update", "Order", "Noise", "param_bounds",
     "Diffusion", "diffusion", "capacity", "capacity_search", "bootstrap_mean",
     "capacity_bootstrap",
-    "KVMemory", "TVT", "KVParam", "TVTParam", "RULE_PARAMS", "HISTORY_COLUMNS",
+    "KVMemory", "KVTape", "TVT", "KVParam", "TVTParam", "RULE_PARAMS",
+    "HISTORY_COLUMNS",
     "ProgressCallback", "progress_callback",
     "Vae", "Probe", "tsne", "probes", "scenes",
     "AssocMemError", "NullArgumentError", "ArgumentError", "DimensionError",

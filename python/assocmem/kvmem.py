@@ -7,8 +7,6 @@ and tvt.h for the rules, settings and their ranges.
 """
 
 import ctypes
-import enum
-import os
 
 import numpy as np
 
@@ -16,22 +14,23 @@ from . import _ffi
 from ._arrays import as_rows, dptr, fail, fptr, iptr, size
 from ._handle import Handle
 from ._lib import lib
+from ._piece import Persistent, Settings, int_enum
 from .errors import check
 from .progress import progress_callback
 
 
-def _enum(cname, prefix, clsname, exclude=()):
-    members = {k[len(prefix):]: v for k, v in _ffi.ENUMS[cname].items()
-               if k not in exclude}
-    return enum.IntEnum(clsname, members, module=__name__)
-
-
 #: Settings of KVMemory (enum amem_kvmem_param).
-KVParam = _enum("amem_kvmem_param", "AMEM_KVMEM_", "KVParam",
-                ("AMEM_KVMEM_PARAM_COUNT",))
+KVParam = int_enum("amem_kvmem_param", "AMEM_KVMEM_", "KVParam",
+                   ("AMEM_KVMEM_PARAM_COUNT",))
 #: Settings of TVT (enum amem_tvt_param).
-TVTParam = _enum("amem_tvt_param", "AMEM_TVT_", "TVTParam",
-                 ("AMEM_TVT_PARAM_COUNT",))
+TVTParam = int_enum("amem_tvt_param", "AMEM_TVT_", "TVTParam",
+                    ("AMEM_TVT_PARAM_COUNT",))
+#: Values of LOCAL_FACTOR (SEQUENTIAL, RANDOM).
+LocalFactor = int_enum("amem_kvmem_local", "AMEM_KVMEM_LOCAL_", "LocalFactor")
+#: Values of VALUE_DECAY (RAPID, PASSIVE).
+ValueDecay = int_enum("amem_kvmem_decay", "AMEM_KVMEM_DECAY_", "ValueDecay")
+#: Values of ADVANCE (EVERY_WRITE, WHEN_STORED).
+Advance = int_enum("amem_kvmem_advance", "AMEM_KVMEM_ADVANCE_", "Advance")
 #: Names of the trainable rule parameters, in gradient/history order.
 RULE_PARAMS = tuple(p.name.lower() for p in KVParam
                     if _ffi.AMEM_KVMEM_RULE_FIRST <= p <
@@ -39,34 +38,9 @@ RULE_PARAMS = tuple(p.name.lower() for p in KVParam
 #: Columns of KVMemory.meta_train()'s history.
 HISTORY_COLUMNS = ("step", "loss", "accuracy") + RULE_PARAMS + ("p",)
 
-_NAMED = {  # settings whose values have names
-    "local_factor": {"sequential": 0, "random": 1},
-    "value_decay": {"rapid": 0, "passive": 1},
-    "advance": {"every_write": 0, "when_stored": 1},
-}
-
-
-def _param(cls, name, where):
-    if isinstance(name, str):
-        key = name.strip().upper()
-        if key in cls.__members__:
-            return cls[key]
-        fail(_ffi.AMEM_E_ARG, where, "unknown setting %r" % name)
-    return cls(int(name))
-
-
-def _value(p, v):
-    names = _NAMED.get(p.name.lower())
-    if names and isinstance(v, str):
-        return float(names[v.lower()])
-    return float(v)
-
-
-class _Memory(Handle):
+class _Memory(Settings, Persistent):
     """Shared plumbing of the two handle classes."""
 
-    _C = None       # C prefix, e.g. "amem_kvmem_"
-    _Param = None
     _HISTORY = 0
 
     def __init__(self, key_dim, slots, value_dim=None, **settings):
@@ -74,7 +48,7 @@ class _Memory(Handle):
         d = size(key_dim, "key_dim", where)
         n = size(slots, "slots", where)
         m = d if value_dim is None else size(value_dim, "value_dim", where)
-        out = self._ptr_type()()
+        out = self._handle_type()()
         check(self._fn("create")(d, n, m, ctypes.byref(out)))
         self._own(out)
         if settings:
@@ -83,14 +57,6 @@ class _Memory(Handle):
             except BaseException:
                 self.close()
                 raise
-
-    @classmethod
-    def _fn(cls, name):
-        return getattr(lib, cls._C + name)
-
-    @classmethod
-    def _ptr_type(cls):
-        return ctypes.POINTER(getattr(_ffi, cls._C.rstrip("_")))
 
     def _own(self, ptr):
         self._adopt(ptr, self._fn("free"))
@@ -113,29 +79,6 @@ class _Memory(Handle):
         v = ctypes.c_size_t()
         check(self._fn("count")(self._h(), ctypes.byref(v)))
         return v.value
-
-    # ---- settings ----------------------------------------------------------
-
-    def set(self, param=None, value=None, **settings):
-        """set("eta_k", 0.5) or set(eta_k=0.5, local_factor="random")."""
-        items = list(settings.items())
-        if param is not None:
-            items.insert(0, (param, value))
-        where = type(self).__name__ + ".set"
-        for name, v in items:
-            p = _param(self._Param, name, where)
-            check(self._fn("set")(self._h(), int(p), _value(p, v)))
-
-    def get(self, param):
-        """A setting's value as a float."""
-        p = _param(self._Param, param, type(self).__name__ + ".get")
-        v = ctypes.c_double()
-        check(self._fn("get")(self._h(), int(p), ctypes.byref(v)))
-        return v.value
-
-    def settings(self):
-        """Every setting as a {name: value} dict."""
-        return {p.name.lower(): self.get(p) for p in self._Param}
 
     def clear(self):
         """Empty the memory; settings and learned parameters are kept."""
@@ -161,48 +104,14 @@ class _Memory(Handle):
         check(status)
         return hist
 
-    # ---- persistence -------------------------------------------------------
-
-    def save(self, path):
-        """Write to a file (atomically)."""
-        check(self._fn("save")(self._h(), os.fsencode(path)))
-
-    def save_mem(self):
-        """The saved file image as bytes."""
-        data, n = ctypes.c_void_p(), ctypes.c_size_t()
-        check(self._fn("save_mem")(self._h(), ctypes.byref(data),
-                                   ctypes.byref(n)))
-        try:
-            return ctypes.string_at(data, n.value)
-        finally:
-            lib.amem_free(data)
-
-    @classmethod
-    def load(cls, path):
-        out = cls._ptr_type()()
-        check(cls._fn("load")(os.fsencode(path), ctypes.byref(out)))
-        return cls._from_ptr(out)
-
-    @classmethod
-    def load_mem(cls, data):
-        buf = bytes(data)
-        out = cls._ptr_type()()
-        check(cls._fn("load_mem")(buf, len(buf), ctypes.byref(out)))
-        return cls._from_ptr(out)
-
-    def copy(self):
-        return type(self).load_mem(self.save_mem())
-
-    def __reduce__(self):
-        return (type(self).load_mem, (self.save_mem(),))
-
-
 class KVMemory(_Memory):
     """Key-value slot memory: KVMemory(key_dim, slots, value_dim=key_dim,
     **settings), e.g. KVMemory(40, 40, local_factor="random", p=0.1)."""
 
     _C = "amem_kvmem_"
-    _Param = KVParam
+    Param = KVParam
+    _VALUE_ENUMS = {KVParam.LOCAL_FACTOR: LocalFactor,
+                    KVParam.VALUE_DECAY: ValueDecay, KVParam.ADVANCE: Advance}
     _HISTORY = _ffi.AMEM_KVMEM_HISTORY_COLS
 
     def write(self, keys, values=None, q=None):
@@ -310,7 +219,7 @@ class TVT(_Memory):
     """TVT slot memory: TVT(key_dim, slots, value_dim=key_dim, **settings)."""
 
     _C = "amem_tvt_"
-    _Param = TVTParam
+    Param = TVTParam
     _HISTORY = _ffi.AMEM_TVT_HISTORY_COLS
 
     def write(self, keys, values=None):

@@ -17,6 +17,8 @@ def makers():
         "Dam": lambda: am.Dam(12, 4),
         "Vae": lambda: am.Vae(1, 8, 8),
         "Probe": lambda: am.Probe("svc"),
+        "KVMemory": lambda: am.KVMemory(4, 6),
+        "TVT": lambda: am.TVT(4, 6),
     }
 
 
@@ -66,12 +68,16 @@ def test_named_values_accept_names_members_and_ints():
             d.sampler = "euler"
         with pytest.raises(am.ArgumentError):
             d.steps = "many"
+    with am.KVMemory(4, 6, local_factor="random", value_decay=1) as m:
+        assert m.local_factor is am.kvmem.LocalFactor.RANDOM
+        assert m.value_decay is am.kvmem.ValueDecay.PASSIVE
     with am.Probe("svc", multiclass="ovr") as p:
         assert p.multiclass is am.probes.Multiclass.OVR
         assert p.standardize is True and isinstance(p.max_iter, int)
 
 
-@pytest.mark.parametrize("name", ["Hopfield", "Diffusion", "Dam", "Vae"])
+@pytest.mark.parametrize("name", ["Hopfield", "Diffusion", "Dam", "Vae",
+                                  "KVMemory", "TVT"])
 def test_persistence_round_trips(name, tmp_path):
     with makers()[name]() as h:
         h.seed = 5

@@ -39,6 +39,8 @@ export AssocMemError, version, version_number, set_num_threads,
        KVMemory, kvmem_param_bounds, write!, write_many!, next_slot, last_gamma,
        memory_keys, memory_values, stability, episode, meta_train!, meta_reset!,
        load_kvmem, load_kvmem_mem,
+       KVTape, tape_begin!, tape_write!, tape_read, tape_count, tape_back_read!,
+       tape_back_write!, tape_backward!,
        # tvt.jl
        TVT, tvt_param_bounds, read_params, set_read_params!, load_tvt, load_tvt_mem,
        # vae.jl
