@@ -1,8 +1,10 @@
 /* Suite "optim": Adam and AMSGrad over one parameter vector. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "assocmem/common.h"
+#include "core/modelfile.h"
 #include "core/optim.h"
 #include "testutil.h"
 #include "testutil_grad.h"
@@ -177,6 +179,52 @@ START_TEST(bad_arguments_leave_state_unchanged)
 }
 END_TEST
 
+/* Moments written to a model file come back bit for bit; a negative
+ * second moment, a NaN or a short file is a format error. */
+START_TEST(moments_round_trip_and_are_validated)
+{
+    enum { N = 5 };
+    amem__adam *a = NULL, *b = NULL;
+    AMEM_ASSERT_OK(amem__adam_create(N, 1, &a));
+    AMEM_ASSERT_OK(amem__adam_create(N, 1, &b));
+    for (int i = 0; i < N; i++) {
+        a->m[i] = -0.5f + (float)i;
+        a->v[i] = 0.25f * (float)i;
+        a->vmax[i] = 0.5f * (float)i;
+    }
+    amem__wbuf w;
+    amem__wbuf_init(&w);
+    amem__adam_put_moments(&w, a);
+    ck_assert(!w.failed && w.len == 3 * N * sizeof(float));
+    amem__rbuf r = {w.data, w.len, 0, 0};
+    AMEM_ASSERT_OK(amem__adam_get_moments("t", &r, b));
+    ck_assert(memcmp(a->m, b->m, sizeof a->m[0] * N) == 0);
+    ck_assert(memcmp(a->v, b->v, sizeof a->v[0] * N) == 0);
+    ck_assert(memcmp(a->vmax, b->vmax, sizeof a->vmax[0] * N) == 0);
+    ck_assert(r.pos == r.len);
+
+    float bad_values[3] = {-1.0f, NAN, 0.0f};
+    size_t bad_slot[3] = {N + 1, 2, 0};  /* v[1], m[2], (truncation) */
+    for (int k = 0; k < 3; k++) {
+        amem__wbuf c;
+        amem__wbuf_init(&c);
+        amem__adam_put_moments(&c, a);
+        size_t len = c.len;
+        if (k < 2)
+            memcpy(c.data + bad_slot[k] * sizeof(float), &bad_values[k],
+                   sizeof(float));
+        else
+            len -= sizeof(float);
+        amem__rbuf cr = {c.data, len, 0, 0};
+        AMEM_ASSERT_STATUS(amem__adam_get_moments("t", &cr, b), AMEM_E_FORMAT);
+        amem__wbuf_free(&c);
+    }
+    amem__wbuf_free(&w);
+    amem__adam_free(a);
+    amem__adam_free(b);
+}
+END_TEST
+
 Suite *amem_suite_optim(void)
 {
     Suite *s = suite_create("optim");
@@ -188,6 +236,7 @@ Suite *amem_suite_optim(void)
     tcase_add_test(tc, amsgrad_vmax_never_decreases);
     tcase_add_test(tc, reset_restarts_the_schedule);
     tcase_add_test(tc, bad_arguments_leave_state_unchanged);
+    tcase_add_test(tc, moments_round_trip_and_are_validated);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -60,4 +60,16 @@ void amem__adam_reset(amem__adam *opt);
  */
 int amem__adam_step(amem__adam *opt, float *param, const float *grad);
 
+/*
+ * Model files: the moments m, v and (AMSGrad) vmax, n floats each, in that
+ * order; the step count t is written by the piece where its format has it.
+ * get checks that they are present and finite and that the second moments
+ * are >= 0 (AMEM_E_FORMAT otherwise, recorded against fn).
+ */
+struct amem__wbuf;
+struct amem__rbuf;
+void amem__adam_put_moments(struct amem__wbuf *w, const amem__adam *opt);
+int amem__adam_get_moments(const char *fn, struct amem__rbuf *r,
+                           amem__adam *opt);
+
 #endif

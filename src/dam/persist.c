@@ -20,6 +20,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
+#include "core/optim.h"
 #include "dam_impl.h"
 
 static void write_payload(const void *handle, amem__wbuf *w)
@@ -35,8 +36,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
         amem__put_u64(w, h->rng.s[i]);
     amem__put_f32s(w, h->w, mn);
     amem__put_u64(w, (uint64_t)h->adam->t);
-    amem__put_f32s(w, h->adam->m, mn);
-    amem__put_f32s(w, h->adam->v, mn);
+    amem__adam_put_moments(w, h->adam);
     amem__put_u64(w, (uint64_t)h->epochs);
     amem__put_u32(w, AMEM_DAM_SIGNAL_COUNT);
     for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
@@ -108,14 +108,9 @@ static int read_trainer(const char *fn, amem__rbuf *r, amem_dam *h)
     int rc = read_floats(fn, r, h->w, mn, 1);
     uint64_t t = amem__get_u64(r);
     if (rc == AMEM_OK)
-        rc = read_floats(fn, r, h->adam->m, mn, 1);
-    if (rc == AMEM_OK)
-        rc = read_floats(fn, r, h->adam->v, mn, 1);
+        rc = amem__adam_get_moments(fn, r, h->adam);
     uint64_t ep = amem__get_u64(r);
     uint32_t ns = amem__get_u32(r);
-    for (size_t i = 0; rc == AMEM_OK && i < mn; i++)
-        if (h->adam->v[i] < 0.0f)
-            rc = amem__bad_file(fn, "negative Adam second moment");
     if (rc != AMEM_OK)
         return rc;
     if (r->failed || t > INT32_MAX || ep > INT32_MAX ||

@@ -19,6 +19,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
+#include "core/optim.h"
 #include "diffusion_impl.h"
 
 #define MAX_FILE_DIM ((uint64_t)1 << 24)
@@ -42,8 +43,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_u64(w, m->layers);
     amem__put_u64(w, (uint64_t)m->adam->t);
     amem__put_f32s(w, m->params, m->n_params);
-    amem__put_f32s(w, m->adam->m, m->n_params);
-    amem__put_f32s(w, m->adam->v, m->n_params);
+    amem__adam_put_moments(w, m->adam);
 }
 
 int amem_diffusion_save(const amem_diffusion *h, const char *path)
@@ -132,9 +132,7 @@ static int read_network(const char *fn, amem__rbuf *r, amem_diffusion *h)
     h->net->adam->t = (long)t;
     rc = read_floats(fn, r, h->net->params, count);
     if (rc == AMEM_OK)
-        rc = read_floats(fn, r, h->net->adam->m, count);
-    if (rc == AMEM_OK)
-        rc = read_floats(fn, r, h->net->adam->v, count);
+        rc = amem__adam_get_moments(fn, r, h->net->adam);
     return rc;
 }
 

@@ -17,6 +17,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
+#include "core/optim.h"
 #include "kvmem_impl.h"
 
 #define KV_VARIANT 0u
@@ -44,8 +45,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
         amem__put_u32(w, (uint32_t)(h->key_frozen[i] |
                                     (h->value_frozen[i] << 1)));
     amem__put_u64(w, (uint64_t)h->adam->t);
-    amem__put_f32s(w, h->adam->m, AMEM__KV_THETA);
-    amem__put_f32s(w, h->adam->v, AMEM__KV_THETA);
+    amem__adam_put_moments(w, h->adam);
 }
 
 int amem_kvmem_save(const amem_kvmem *h, const char *path)
@@ -129,15 +129,11 @@ static int read_state(const char *fn, amem__rbuf *r, amem_kvmem *h)
 static int read_adam(const char *fn, amem__rbuf *r, amem_kvmem *h)
 {
     uint64_t t = amem__get_u64(r);
-    amem__get_f32s(r, h->adam->m, AMEM__KV_THETA);
-    amem__get_f32s(r, h->adam->v, AMEM__KV_THETA);
-    if (r->failed || t > INT32_MAX ||
-        !amem__all_finite(h->adam->m, AMEM__KV_THETA) ||
-        !amem__all_finite(h->adam->v, AMEM__KV_THETA))
+    if (r->failed || t > INT32_MAX)
         return amem__bad_file(fn, "truncated or invalid optimizer state");
-    for (int k = 0; k < AMEM__KV_THETA; k++)
-        if (h->adam->v[k] < 0)
-            return amem__bad_file(fn, "negative second moment");
+    int rc = amem__adam_get_moments(fn, r, h->adam);
+    if (rc != AMEM_OK)
+        return rc;
     h->adam->t = (long)t;
     if (r->pos != r->len)
         return amem__bad_file(fn, "trailing bytes after the payload");

@@ -13,6 +13,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
+#include "core/optim.h"
 #include "tvt_impl.h"
 
 #define TVT_VARIANT 1u
@@ -35,8 +36,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_f32s(w, h->values, h->N * h->m);
     amem__put_f32s(w, h->theta, th);
     amem__put_u64(w, (uint64_t)h->adam->t);
-    amem__put_f32s(w, h->adam->m, th);
-    amem__put_f32s(w, h->adam->v, th);
+    amem__adam_put_moments(w, h->adam);
 }
 
 int amem_tvt_save(const amem_tvt *h, const char *path)
@@ -90,19 +90,15 @@ static int read_body(const char *fn, amem__rbuf *r, amem_tvt *h)
     amem__get_f32s(r, h->values, h->N * h->m);
     amem__get_f32s(r, h->theta, th);
     uint64_t t = amem__get_u64(r);
-    amem__get_f32s(r, h->adam->m, th);
-    amem__get_f32s(r, h->adam->v, th);
     if (r->failed || t > INT32_MAX)
         return amem__bad_file(fn, "truncated body");
     if (!amem__all_finite(h->keys, h->N * h->d) ||
         !amem__all_finite(h->values, h->N * h->m) ||
-        !amem__all_finite(h->theta, th) ||
-        !amem__all_finite(h->adam->m, th) ||
-        !amem__all_finite(h->adam->v, th))
+        !amem__all_finite(h->theta, th))
         return amem__bad_file(fn, "non-finite values");
-    for (size_t k = 0; k < th; k++)
-        if (h->adam->v[k] < 0)
-            return amem__bad_file(fn, "negative second moment");
+    int rc = amem__adam_get_moments(fn, r, h->adam);
+    if (rc != AMEM_OK)
+        return rc;
     h->adam->t = (long)t;
     if (r->pos != r->len)
         return amem__bad_file(fn, "trailing bytes after the payload");

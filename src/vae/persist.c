@@ -22,6 +22,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
+#include "core/optim.h"
 #include "vae_impl.h"
 
 static void put_layer(amem__wbuf *w, const amem__vae_layer *l)
@@ -63,10 +64,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_f32s(w, v->stats, v->n_stats);
     amem__put_u32(w, v->opt->vmax != NULL);
     amem__put_u64(w, (uint64_t)v->opt->t);
-    amem__put_f32s(w, v->opt->m, v->n_params);
-    amem__put_f32s(w, v->opt->v, v->n_params);
-    if (v->opt->vmax != NULL)
-        amem__put_f32s(w, v->opt->vmax, v->n_params);
+    amem__adam_put_moments(w, v->opt);
 }
 
 int amem_vae_save(const amem_vae *v, const char *path)
@@ -172,12 +170,7 @@ static int read_weights(const char *fn, amem__rbuf *r, amem_vae *v)
     amem__adam_free(v->opt);
     v->opt = opt;
     opt->t = (long)t;
-    rc = read_f32(fn, r, opt->m, np);
-    if (rc == AMEM_OK)
-        rc = read_f32(fn, r, opt->v, np);
-    if (rc == AMEM_OK && ams)
-        rc = read_f32(fn, r, opt->vmax, np);
-    return rc;
+    return amem__adam_get_moments(fn, r, opt);
 }
 
 static int read_model(const char *fn, amem__rbuf *r, amem_vae **out)
