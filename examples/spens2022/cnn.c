@@ -7,24 +7,24 @@
 
 #include "cnn.h"
 
-#define F1 8
-#define K1 5
-#define F2 16
-#define K2 3
+#define LAYERS 3
 #define STRIDE 2
 #define BATCH 16
 #define LR 2e-3
+
+static const size_t filters[LAYERS] = {8, 16, 32}, kernels[LAYERS] = {5, 3, 3};
 
 typedef struct conv_shape {
     size_t cin, h, w, cout, k, ho, wo;
 } conv_shape;
 
 struct sb_cnn {
-    conv_shape l1, l2;
+    conv_shape l[LAYERS];
     int classes;
-    size_t count, w1, b1, w2, b2, wd, bd; /* parameter offsets */
+    size_t count, w[LAYERS], b[LAYERS], wd, bd; /* parameter offsets */
     float *p, *g, *m, *v;                 /* params, grad, Adam moments */
-    float *x, *a1, *a2, *d1, *d2, *pool, *logits;
+    float *x, *a[LAYERS], *d[LAYERS], *pool, *logits;
+    size_t *argmax;                       /* where each pooled max came from */
     long t;
     uint64_t rng;
 };
@@ -106,13 +106,39 @@ static void he_uniform(float *w, size_t n, size_t fan_in, uint64_t *rng)
 
 static void layout(sb_cnn *n)
 {
-    n->w1 = 0;
-    n->b1 = n->w1 + F1 * n->l1.cin * K1 * K1;
-    n->w2 = n->b1 + F1;
-    n->b2 = n->w2 + F2 * F1 * K2 * K2;
-    n->wd = n->b2 + F2;
-    n->bd = n->wd + (size_t)n->classes * F2;
+    size_t at = 0;
+    for (int i = 0; i < LAYERS; i++) {
+        n->w[i] = at;
+        n->b[i] = at + n->l[i].cout * n->l[i].cin * n->l[i].k * n->l[i].k;
+        at = n->b[i] + n->l[i].cout;
+    }
+    n->wd = at;
+    n->bd = n->wd + (size_t)n->classes * filters[LAYERS - 1];
     n->count = n->bd + (size_t)n->classes;
+}
+
+static size_t plane_size(const conv_shape *s)
+{
+    return s->cout * s->ho * s->wo;
+}
+
+/* Activations and their gradients, one block after the input copy. */
+static int buffers(sb_cnn *n, size_t in)
+{
+    size_t total = in + filters[LAYERS - 1] + (size_t)n->classes;
+    for (int i = 0; i < LAYERS; i++)
+        total += 2 * plane_size(&n->l[i]);
+    n->x = malloc(total * sizeof(float));
+    n->argmax = malloc(filters[LAYERS - 1] * sizeof(size_t));
+    if (!n->x || !n->argmax)
+        return -1;
+    float *at = n->x + in;
+    for (int i = 0; i < LAYERS; i++) {
+        n->a[i] = at, n->d[i] = at + plane_size(&n->l[i]);
+        at += 2 * plane_size(&n->l[i]);
+    }
+    n->pool = at, n->logits = at + filters[LAYERS - 1];
+    return 0;
 }
 
 sb_cnn *sb_cnn_create(size_t channels, size_t height, size_t width,
@@ -121,25 +147,24 @@ sb_cnn *sb_cnn_create(size_t channels, size_t height, size_t width,
     sb_cnn *n = calloc(1, sizeof *n);
     if (!n)
         return NULL;
-    n->l1 = shape(channels, height, width, F1, K1);
-    n->l2 = shape(F1, n->l1.ho, n->l1.wo, F2, K2);
+    size_t c = channels, h = height, w = width;
+    for (int i = 0; i < LAYERS; i++) {
+        n->l[i] = shape(c, h, w, filters[i], kernels[i]);
+        c = n->l[i].cout, h = n->l[i].ho, w = n->l[i].wo;
+    }
     n->classes = classes;
     n->rng = seed * 0x9E3779B97F4A7C15ull + 1;
     layout(n);
-    size_t in = channels * height * width, h1 = F1 * n->l1.ho * n->l1.wo,
-           h2 = F2 * n->l2.ho * n->l2.wo;
     n->p = calloc(4 * n->count, sizeof(float));
-    n->x = malloc((in + 2 * h1 + 2 * h2 + F2 + (size_t)classes) * sizeof(float));
-    if (!n->p || !n->x) {
+    if (!n->p || buffers(n, channels * height * width) != 0) {
         sb_cnn_free(n);
         return NULL;
     }
     n->g = n->p + n->count, n->m = n->g + n->count, n->v = n->m + n->count;
-    n->a1 = n->x + in, n->d1 = n->a1 + h1, n->a2 = n->d1 + h1;
-    n->d2 = n->a2 + h2, n->pool = n->d2 + h2, n->logits = n->pool + F2;
-    he_uniform(n->p + n->w1, n->b1 - n->w1, channels * K1 * K1, &n->rng);
-    he_uniform(n->p + n->w2, n->b2 - n->w2, F1 * K2 * K2, &n->rng);
-    he_uniform(n->p + n->wd, n->bd - n->wd, F2, &n->rng);
+    for (int i = 0; i < LAYERS; i++)
+        he_uniform(n->p + n->w[i], n->b[i] - n->w[i],
+                   n->l[i].cin * n->l[i].k * n->l[i].k, &n->rng);
+    he_uniform(n->p + n->wd, n->bd - n->wd, filters[LAYERS - 1], &n->rng);
     return n;
 }
 
@@ -149,6 +174,7 @@ void sb_cnn_free(sb_cnn *net)
         return;
     free(net->p);
     free(net->x);
+    free(net->argmax);
     free(net);
 }
 
@@ -158,26 +184,32 @@ static void relu(float *a, size_t n)
         a[i] = a[i] > 0.0f ? a[i] : 0.0f;
 }
 
-/* Forward pass of one image; the logits end in net->logits. */
+/* Forward pass of one image; the logits end in net->logits. Global max
+ * pooling over each last feature map (a small object anywhere counts). */
 static void forward(sb_cnn *n, const float *image)
 {
-    size_t in = n->l1.cin * n->l1.h * n->l1.w, plane = n->l2.ho * n->l2.wo;
+    const conv_shape *last = &n->l[LAYERS - 1];
+    size_t in = n->l[0].cin * n->l[0].h * n->l[0].w, plane = last->ho * last->wo;
+    size_t top = filters[LAYERS - 1];
     for (size_t i = 0; i < in; i++)
         n->x[i] = image[i] - 0.5f;
-    conv_forward(&n->l1, n->x, n->p + n->w1, n->p + n->b1, n->a1);
-    relu(n->a1, F1 * n->l1.ho * n->l1.wo);
-    conv_forward(&n->l2, n->a1, n->p + n->w2, n->p + n->b2, n->a2);
-    relu(n->a2, F2 * plane);
-    for (size_t f = 0; f < F2; f++) {
-        double s = 0.0;
-        for (size_t q = 0; q < plane; q++)
-            s += n->a2[f * plane + q];
-        n->pool[f] = (float)(s / (double)plane);
+    const float *src = n->x;
+    for (int i = 0; i < LAYERS; i++) {
+        conv_forward(&n->l[i], src, n->p + n->w[i], n->p + n->b[i], n->a[i]);
+        relu(n->a[i], plane_size(&n->l[i]));
+        src = n->a[i];
+    }
+    for (size_t f = 0; f < top; f++) {
+        size_t best = f * plane;
+        for (size_t q = 1; q < plane; q++)
+            best = src[f * plane + q] > src[best] ? f * plane + q : best;
+        n->argmax[f] = best;
+        n->pool[f] = src[best];
     }
     for (int c = 0; c < n->classes; c++) {
         double s = n->p[n->bd + c];
-        for (size_t f = 0; f < F2; f++)
-            s += n->p[n->wd + c * F2 + f] * n->pool[f];
+        for (size_t f = 0; f < top; f++)
+            s += n->p[n->wd + c * top + f] * n->pool[f];
         n->logits[c] = (float)s;
     }
 }
@@ -197,31 +229,41 @@ static double softmax_loss(float *z, int classes, int32_t label)
     return loss;
 }
 
+/* Gradient of the dense layer; d loss / d pool into dpool. */
+static void dense_backward(sb_cnn *n, float *dpool)
+{
+    size_t top = filters[LAYERS - 1];
+    for (size_t f = 0; f < top; f++)
+        dpool[f] = 0.0f;
+    for (int c = 0; c < n->classes; c++) {
+        n->g[n->bd + c] += n->logits[c];
+        for (size_t f = 0; f < top; f++) {
+            n->g[n->wd + c * top + f] += n->logits[c] * n->pool[f];
+            dpool[f] += n->logits[c] * n->p[n->wd + c * top + f];
+        }
+    }
+}
+
 double sb_cnn_loss_grad(sb_cnn *n, const float *image, int32_t label)
 {
     forward(n, image);
     double loss = softmax_loss(n->logits, n->classes, label);
-    size_t plane = n->l2.ho * n->l2.wo, h1 = F1 * n->l1.ho * n->l1.wo;
     n->logits[label] -= 1.0f; /* d loss / d logits = p - onehot */
-    float dpool[F2] = {0};
-    for (int c = 0; c < n->classes; c++) {
-        n->g[n->bd + c] += n->logits[c];
-        for (size_t f = 0; f < F2; f++) {
-            n->g[n->wd + c * F2 + f] += n->logits[c] * n->pool[f];
-            dpool[f] += n->logits[c] * n->p[n->wd + c * F2 + f];
-        }
+    float dpool[64];
+    dense_backward(n, dpool);
+    int L = LAYERS - 1;
+    memset(n->d[L], 0, plane_size(&n->l[L]) * sizeof(float));
+    for (size_t f = 0; f < filters[L]; f++) /* the max passes its gradient */
+        n->d[L][n->argmax[f]] = n->a[L][n->argmax[f]] > 0.0f ? dpool[f] : 0.0f;
+    for (int i = L; i >= 0; i--) {
+        float *din = i > 0 ? n->d[i - 1] : NULL;
+        if (din)
+            memset(din, 0, plane_size(&n->l[i - 1]) * sizeof(float));
+        conv_backward(&n->l[i], i > 0 ? n->a[i - 1] : n->x, n->p + n->w[i],
+                      n->d[i], n->g + n->w[i], n->g + n->b[i], din);
+        for (size_t q = 0; din && q < plane_size(&n->l[i - 1]); q++)
+            din[q] = n->a[i - 1][q] > 0.0f ? din[q] : 0.0f; /* ReLU */
     }
-    for (size_t f = 0; f < F2; f++) /* through the mean and the ReLU */
-        for (size_t q = 0; q < plane; q++)
-            n->d2[f * plane + q] =
-                n->a2[f * plane + q] > 0.0f ? dpool[f] / (float)plane : 0.0f;
-    memset(n->d1, 0, h1 * sizeof(float));
-    conv_backward(&n->l2, n->a1, n->p + n->w2, n->d2, n->g + n->w2,
-                  n->g + n->b2, n->d1);
-    for (size_t i = 0; i < h1; i++)
-        n->d1[i] = n->a1[i] > 0.0f ? n->d1[i] : 0.0f;
-    conv_backward(&n->l1, n->x, n->p + n->w1, n->d1, n->g + n->w1,
-                  n->g + n->b1, NULL);
     return loss;
 }
 
@@ -250,7 +292,7 @@ static void adam_step(sb_cnn *n, size_t size)
 void sb_cnn_train(sb_cnn *n, const float *images, const int32_t *labels,
                   size_t count, size_t steps)
 {
-    size_t dim = n->l1.cin * n->l1.h * n->l1.w, at = count;
+    size_t dim = n->l[0].cin * n->l[0].h * n->l[0].w, at = count;
     size_t *order = malloc(count * sizeof *order);
     if (!order)
         return;
@@ -278,7 +320,7 @@ void sb_cnn_train(sb_cnn *n, const float *images, const int32_t *labels,
 double sb_cnn_accuracy(sb_cnn *n, const float *images, const int32_t *labels,
                        size_t count)
 {
-    size_t dim = n->l1.cin * n->l1.h * n->l1.w, right = 0;
+    size_t dim = n->l[0].cin * n->l[0].h * n->l[0].w, right = 0;
     for (size_t i = 0; i < count; i++) {
         forward(n, images + i * dim);
         int best = 0;

@@ -5,7 +5,8 @@
  *
  *   x - 0.5 -> conv 8 filters 5x5 stride 2 (valid) -> ReLU
  *           -> conv 16 filters 3x3 stride 2 (valid) -> ReLU
- *           -> global average pooling -> dense -> softmax
+ *           -> conv 32 filters 3x3 stride 2 (valid) -> ReLU
+ *           -> global max pooling -> dense -> softmax
  *
  * He-uniform weights, zero biases, mean cross-entropy, Adam (lr 2e-3) on
  * minibatches of 16.

@@ -27,25 +27,25 @@ void sb_config_init(sb_config *cfg, int quick)
     for (int d = 0; d < SB_DATASETS; d++)
         cfg->run[d] = 1;
     cfg->model = quick ? SB_MODEL_SMALL : SB_MODEL_PAPER;
-    fill(cfg->items, quick ? 96 : 1000);
-    fill(cfg->replays, quick ? 96 : 1000);
-    fill(cfg->epochs, quick ? 2 : 1000);
-    cfg->test = quick ? 300 : 1500;
-    cfg->probe_fit = quick ? 100 : 200;
+    fill(cfg->items, quick ? 64 : 1000);
+    fill(cfg->replays, quick ? 64 : 1000);
+    fill(cfg->epochs, quick ? 1 : 1000);
+    cfg->test = quick ? 160 : 1500;
+    cfg->probe_fit = quick ? 60 : 200;
     cfg->patience = 0;
     cfg->beta = 10.0;
     cfg->scale_sqrt_d = 1;
     cfg->teacher_steps = 10;
     cfg->noise_signs = 1;
-    cfg->mask_fraction = 0.25;
-    cfg->tsne_points = quick ? 100 : 750;
+    cfg->mask_fraction = 0.5;
+    cfg->tsne_points = quick ? 60 : 750;
     cfg->baseline = 1;
     cfg->n_curve_sizes = quick ? 2 : sizeof sizes / sizeof sizes[0];
     for (size_t i = 0; i < cfg->n_curve_sizes; i++)
         cfg->curve_sizes[i] = sizes[i];
     cfg->curve_repeats = quick ? 1 : 3;
-    cfg->cnn_epochs = quick ? 2 : 30;
-    cfg->cnn_min_steps = quick ? 4 : 300;
+    cfg->cnn_epochs = quick ? 1 : 20;
+    cfg->cnn_min_steps = quick ? 4 : 200;
     cfg->threads = 0;
     cfg->seed = 1;
 }
@@ -174,10 +174,10 @@ void sb_config_usage(void)
            "  --replays N[,...]   replays the student trains on (1000)\n"
            "  --epochs N[,...]    student epochs (1000)\n"
            "  --test N          held-out items (1500)  --patience N (0)\n"
-           "  --beta B          teacher beta (10)      --mask F (0.25)\n"
+           "  --beta B          teacher beta (10)      --mask F (0.5) \n"
            "  --tsne N          t-SNE points (750)     --baseline 0|1 (1)\n"
            "  --curve-sizes LIST  training-set sizes (8,...,512)\n"
-           "  --curve-repeats N (3)  --cnn-epochs N (30)\n"
+           "  --curve-repeats N (3)  --cnn-epochs N (20)\n"
            "  --threads N       library/BLAS threads   --seed N (1)\n"
            "  N[,N,N,N]: one value, or one per data set in the order above\n");
 }

@@ -99,6 +99,8 @@ static void mean_sd(const double *v, int n, double *mean, double *sd)
 }
 
 /* One training-set size, cfg->curve_repeats subsets. */
+static double curve_t0;
+
 static void one_size(const sb_config *cfg, const sb_data *d, size_t si,
                      const float *mu, size_t k, sb_result *res, FILE *csv)
 {
@@ -115,8 +117,8 @@ static void one_size(const sb_config *cfg, const sb_data *d, size_t si,
         cnn[r] = cnn_accuracy(cfg, d, idx, m, d->test + half * d->dim,
                               d->test_labels + half, d->n_test - half, seed);
         fprintf(csv, "%zu,%d,%.4f,%.4f\n", m, r, lat[r], cnn[r]);
-        fprintf(stderr, "  %zu items, repeat %d: latents %.3f, CNN %.3f\n", m,
-                r, lat[r], cnn[r]);
+        fprintf(stderr, "  %zu items, repeat %d: latents %.3f, CNN %.3f (%.0f s)\n",
+                m, r, lat[r], cnn[r], sb_now() - curve_t0);
     }
     mean_sd(lat, reps, &res->curve_latent[si], &res->curve_latent_sd[si]);
     mean_sd(cnn, reps, &res->curve_cnn[si], &res->curve_cnn_sd[si]);
@@ -126,7 +128,7 @@ static void one_size(const sb_config *cfg, const sb_data *d, size_t si,
 int sb_size_curve(const sb_config *cfg, const char *out_dir,
                   const sb_data *d, amem_vae *student, sb_result *res)
 {
-    double t0 = sb_now();
+    double t0 = curve_t0 = sb_now();
     size_t k, n = d->n_items + d->n_test;
     amem_vae_latent_dim(student, &k);
     float *mu = malloc(n * k * sizeof(float));

@@ -72,6 +72,8 @@ int sb_recall_figure(const sb_config *cfg, const char *out_dir,
     if (rc == AMEM_OK) rc = teacher_recall(teacher, partial, n, dim, out);
     if (rc == AMEM_OK)
         rc = amem_vae_recall(student, partial, NULL, 0.0f, n, out + n * dim);
+    if (rc == AMEM_OK) /* intact items, for the blur of the VAE alone */
+        rc = amem_vae_reconstruct(student, d->items, n, out + 3 * n * dim);
     if (rc == AMEM_OK && baseline)
         rc = amem_vae_recall(baseline, partial, NULL, 0.0f, n,
                              out + 2 * n * dim);
@@ -80,6 +82,7 @@ int sb_recall_figure(const sb_config *cfg, const char *out_dir,
         res->err_partial = mean_abs(partial, d->items, n * dim);
         res->err_teacher = mean_abs(out, d->items, n * dim);
         res->err_student = mean_abs(out + n * dim, d->items, n * dim);
+        res->err_student_full = mean_abs(out + 3 * n * dim, d->items, n * dim);
         res->err_baseline = baseline ? mean_abs(out + 2 * n * dim, d->items,
                                                 n * dim) : NAN;
         const float *row[5] = {partial, out, out + n * dim, out + 2 * n * dim,

@@ -5,6 +5,8 @@
 #include <math.h>
 #include <stdio.h>
 
+#include <assocmem/assocmem.h>
+
 #include "parts.h"
 
 static const sb_curve *last_curve(const sb_result *r, int baseline)
@@ -34,10 +36,10 @@ static void header(FILE *f, const sb_config *cfg, const sb_results *res)
                "Paper: E. Spens and N. Burgess, *Constructing memory: "
                "consolidation as teacher–student training of a generative "
                "model*, NeurIPS 2022 workshop (Figures 3–6).\n\n");
+    int threads = amem_get_num_threads();
     fprintf(f, "Run: `%s` (%s mode, seed %llu, %d thread%s), %.0f s wall "
                "time.\n\n", cfg->command, cfg->quick ? "quick" : "full",
-            (unsigned long long)cfg->seed,
-            cfg->threads > 0 ? cfg->threads : 0, cfg->threads == 1 ? "" : "s",
+            (unsigned long long)cfg->seed, threads, threads == 1 ? "" : "s",
             res->seconds);
     fprintf(f, "**Stand-ins.** Shapes3D and Symmetric Solids cannot be "
                "fetched here. \"Shapes3D-like\" and \"solids-like\" are the "
@@ -148,16 +150,19 @@ static void recall_section(FILE *f, const sb_results *res)
                "the original\" — the VAE was trained only on the teacher's "
                "replays.\n\n"
                "| data set | partial input | teacher recall | student (replays) "
-               "| baseline (originals) |\n|---|---|---|---|---|\n");
+               "| baseline (originals) | student, intact input |\n"
+               "|---|---|---|---|---|---|\n");
     for (int d = 0; d < SB_DATASETS; d++) {
         const sb_result *r = &res->set[d];
         if (r->done)
-            fprintf(f, "| %s | %.4f | %.4f | %.4f | %.4f |\n",
+            fprintf(f, "| %s | %.4f | %.4f | %.4f | %.4f | %.4f |\n",
                     sb_dataset_title[d], r->err_partial, r->err_teacher,
-                    r->err_student, r->err_baseline);
+                    r->err_student, r->err_baseline, r->err_student_full);
     }
     fprintf(f, "\nMean |· − original| per entry over up to 200 training "
-               "items. Rows of each grid: partial input, teacher recall, "
+               "items; the last column is the student's reconstruction of the intact "
+               "items, which separates the blur of the VAE from the effect of "
+               "the missing entries. Rows of each grid: partial input, teacher recall, "
                "student recall, baseline recall, original.\n\n");
     for (int d = 0; d < SB_DATASETS; d++)
         if (res->set[d].done)
@@ -177,7 +182,7 @@ static void decoding_section(FILE *f, const sb_results *res)
                "accuracy rising from 0.378 to 0.827.\n\n"
                "| data set | chance | decoding before training | after "
                "(student) | after (baseline) | SVC on raw pixels | held-out "
-               "|x − x̂| student / baseline |\n|---|---|---|---|---|---|---|\n");
+               "error student / baseline |\n|---|---|---|---|---|---|---|\n");
     for (int d = 0; d < SB_DATASETS; d++) {
         const sb_result *r = &res->set[d];
         if (r->done)
@@ -213,8 +218,8 @@ static void size_section(FILE *f, const sb_config *cfg, const sb_results *res)
                "%d random training subsets per size, scored on %zu held-out "
                "items. Latents: softmax regression (single-layer perceptron, "
                "standardised inputs, Adam, 200 epochs) on the student's μ. "
-               "CNN: conv 8@5×5/2 → ReLU → conv 16@3×3/2 → ReLU → global "
-               "average pool → softmax, from scratch, Adam 2e-3, %d passes "
+               "CNN: conv 8@5×5/2 → ReLU → conv 16@3×3/2 → ReLU → conv "
+               "32@3×3/2 → ReLU → global max pool → softmax, from scratch, Adam 2e-3, %d passes "
                "(at least %d steps of 16).\n\n"
                "| training items | latents (mean ± sd) | CNN on pixels (mean "
                "± sd) |\n|---|---|---|\n",

@@ -29,6 +29,7 @@ typedef struct sb_result {
     double teacher_seconds;
     /* Figure 4: recall from partial input (mean |. - original| per entry). */
     double err_partial, err_teacher, err_student, err_baseline;
+    double err_student_full; /* the student on the intact items */
     /* Figure 5: curves and final probes. */
     sb_curve student, baseline;
     double acc_pixels;      /* the same SVC protocol on raw pixels */

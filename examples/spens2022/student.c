@@ -149,8 +149,8 @@ int sb_train_tracked(const sb_config *cfg, amem_vae *v, const sb_data *d,
         status = measure(v, d, mu, k, cfg->probe_fit, &curve->accuracy[p],
                          &curve->recon[p]);
         fprintf(stderr, "  epoch %zu/%zu: loss %.3f, held-out |x - x^| %.4f, "
-                        "decoding %.3f\n", e, epochs, loss, curve->recon[p],
-                curve->accuracy[p]);
+                        "decoding %.3f (%.0f s)\n", e, epochs, loss, curve->recon[p],
+                curve->accuracy[p], sb_now() - t0);
         if (e > 0 && loss < best) best = loss, since_best = 0;
         else if (e > 0 && cfg->patience > 0 && ++since_best >= (size_t)cfg->patience)
             break;
