@@ -29,7 +29,7 @@
 
 #define SHOW 10       /* images per row in the PNG grids */
 #define NEW_ITEMS 200 /* images the teacher never stored */
-#define HIDDEN 0.5    /* fraction of pixels hidden in a partial cue */
+#define HIDDEN 0.25   /* fraction of pixels hidden in a partial cue */
 
 static int fail(const char *what, int status)
 {
