@@ -101,7 +101,7 @@ static int make_student(const ex_args *args, amem_hopfield *teacher,
                         size_t n, amem_vae **out)
 {
     int rc = amem_vae_create_preset(AMEM_VAE_PRESET_DIGITS28, 1, out);
-    if (rc == AMEM_OK) rc = amem_vae_set(*out, AMEM_VAE_EPOCHS, args->quick ? 1 : 12);
+    if (rc == AMEM_OK) rc = amem_vae_set(*out, AMEM_VAE_EPOCHS, args->quick ? 1 : 25);
     if (rc == AMEM_OK) rc = amem_vae_set(*out, AMEM_VAE_PATIENCE, 0);
     if (rc == AMEM_OK)
         rc = amem_vae_set(*out, AMEM_VAE_REPLAY_NOISE, AMEM_VAE_NOISE_SIGNS);
