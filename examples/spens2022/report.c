@@ -88,8 +88,10 @@ static void setup(FILE *f, const sb_config *cfg)
             cfg->probe_fit);
     fprintf(f, "- Partial input: %.0f%% of the entries of a training item set "
                "to 0 (the authors' `noise` function; channels "
-               "independent). Reconstruction errors are mean |x − x̂| per "
-               "entry on [0, 1].\n\n",
+               "independent). The teacher gets the same partial image on its "
+               "[−1, 1] scale (hidden entries −1, nothing clamped). "
+               "Reconstruction errors are mean |x − x̂| per entry on "
+               "[0, 1].\n\n",
             100.0 * cfg->mask_fraction);
 }
 
