@@ -5,7 +5,7 @@
  * "student") is trained only on those replays; then both recall from
  * partial cues, for stored images and for new ones.
  *
- *   make demo            (or: build/examples/consolidation [--quick] [--out DIR])
+ *   make demo   (or: build/examples/consolidation [--quick] [--out DIR])
  *
  * Writes into out/consolidation/:
  *   replay.png         noise cue / what the teacher replays
@@ -65,7 +65,8 @@ static int make_teacher(const float *images, size_t n, size_t d,
     for (size_t i = 0; stored && i < n * d; i++)
         stored[i] = 2.0f * images[i] - 1.0f;
     if (rc == AMEM_OK) rc = amem_hopfield_set(*out, AMEM_HOPFIELD_BETA, 10.0);
-    if (rc == AMEM_OK) rc = amem_hopfield_set(*out, AMEM_HOPFIELD_SCALE_SQRT_D, 1);
+    if (rc == AMEM_OK)
+        rc = amem_hopfield_set(*out, AMEM_HOPFIELD_SCALE_SQRT_D, 1);
     if (rc == AMEM_OK)
         rc = amem_hopfield_set(*out, AMEM_HOPFIELD_NOISE,
                                AMEM_HOPFIELD_NOISE_SIGNS);
@@ -83,7 +84,8 @@ static int replay_panel(const ex_args *args, amem_hopfield *teacher)
         return fail("replay", rc);
     for (size_t i = 0; i < 2 * SHOW * 784; i++)
         buf[i] = 0.5f * buf[i] + 0.5f;
-    printf("1. the teacher replays its memories from pure noise (replay.png)\n");
+    printf("1. the teacher replays its memories from pure noise "
+           "(replay.png)\n");
     return grid(args, "replay.png", buf, 2);
 }
 
@@ -101,7 +103,8 @@ static int make_student(const ex_args *args, amem_hopfield *teacher,
                         size_t n, amem_vae **out)
 {
     int rc = amem_vae_create_preset(AMEM_VAE_PRESET_DIGITS28, 1, out);
-    if (rc == AMEM_OK) rc = amem_vae_set(*out, AMEM_VAE_EPOCHS, args->quick ? 1 : 25);
+    if (rc == AMEM_OK)
+        rc = amem_vae_set(*out, AMEM_VAE_EPOCHS, args->quick ? 1 : 25);
     if (rc == AMEM_OK) rc = amem_vae_set(*out, AMEM_VAE_PATIENCE, 0);
     if (rc == AMEM_OK)
         rc = amem_vae_set(*out, AMEM_VAE_REPLAY_NOISE, AMEM_VAE_NOISE_SIGNS);
@@ -122,14 +125,16 @@ static int recall_panel(const ex_args *args, const char *file,
                         amem_vae *student, const float *images, size_t n)
 {
     size_t d = 784;
-    float *cue = malloc(n * d * sizeof(float)), *t = malloc(n * d * sizeof(float));
-    float *s = malloc(n * d * sizeof(float)), *rows = malloc(4 * SHOW * d * sizeof(float));
+    size_t bytes = n * d * sizeof(float);
+    float *cue = malloc(bytes), *t = malloc(bytes), *s = malloc(bytes);
+    float *rows = malloc(4 * SHOW * d * sizeof(float));
     int rc = cue && t && s && rows
                  ? amem_corrupt_zero(images, cue, n, d, HIDDEN, 11, s)
                  : AMEM_E_NOMEM;
     for (size_t i = 0; rc == AMEM_OK && i < n * d; i++) /* s: 1 = known */
         s[i] = s[i] != 0.0f ? 2.0f * cue[i] - 1.0f : 0.0f;
-    if (rc == AMEM_OK) rc = amem_hopfield_recall(teacher, s, n, NULL, t, NULL, NULL);
+    if (rc == AMEM_OK)
+        rc = amem_hopfield_recall(teacher, s, n, NULL, t, NULL, NULL);
     for (size_t i = 0; rc == AMEM_OK && i < n * d; i++)
         t[i] = 0.5f * t[i] + 0.5f;
     if (rc == AMEM_OK) rc = amem_vae_recall(student, cue, NULL, 0.0f, n, s);
