@@ -232,7 +232,7 @@ static void size_section(FILE *f, const sb_config *cfg, const sb_results *res)
                 r->curve_latent[i], r->curve_latent_sd[i], r->curve_cnn[i],
                 r->curve_cnn_sd[i]);
     fprintf(f, "\n![accuracy against training-set size]"
-               "(spens2022/fig6_size_curve.png)\n\n");
+               "(fig6_size_curve.png)\n\n");
 }
 
 static void imagination_section(FILE *f, const sb_results *res)
