@@ -29,6 +29,16 @@ static double last_recon(const sb_curve *c)
     return c->points ? c->recon[c->points - 1] : NAN;
 }
 
+/* v with `digits` decimals, or an em dash when it was not measured. */
+static const char *num(char *buf, size_t size, double v, int digits)
+{
+    if (isnan(v))
+        snprintf(buf, size, "—");
+    else
+        snprintf(buf, size, "%.*f", digits, v);
+    return buf;
+}
+
 static void header(FILE *f, const sb_config *cfg, const sb_results *res)
 {
     fprintf(f, "# Spens & Burgess 2022 — consolidation as teacher–student "
@@ -156,16 +166,18 @@ static void recall_section(FILE *f, const sb_results *res)
                "|---|---|---|---|---|---|\n");
     for (int d = 0; d < SB_DATASETS; d++) {
         const sb_result *r = &res->set[d];
+        char b[32];
         if (r->done)
-            fprintf(f, "| %s | %.4f | %.4f | %.4f | %.4f | %.4f |\n",
+            fprintf(f, "| %s | %.4f | %.4f | %.4f | %s | %.4f |\n",
                     sb_dataset_title[d], r->err_partial, r->err_teacher,
-                    r->err_student, r->err_baseline, r->err_student_full);
+                    r->err_student, num(b, sizeof b, r->err_baseline, 4),
+                    r->err_student_full);
     }
     fprintf(f, "\nMean |· − original| per entry over up to 200 training "
                "items; the last column is the student's reconstruction of the intact "
                "items, which separates the blur of the VAE from the effect of "
                "the missing entries. Rows of each grid: partial input, teacher recall, "
-               "student recall, baseline recall, original.\n\n");
+               "student recall, baseline recall (when run), original.\n\n");
     for (int d = 0; d < SB_DATASETS; d++)
         if (res->set[d].done)
             fprintf(f, "![%s](fig4_recall_%s.png)\n\n",
@@ -187,12 +199,14 @@ static void decoding_section(FILE *f, const sb_results *res)
                "error student / baseline |\n|---|---|---|---|---|---|---|\n");
     for (int d = 0; d < SB_DATASETS; d++) {
         const sb_result *r = &res->set[d];
+        char b1[32], b2[32];
         if (r->done)
-            fprintf(f, "| %s | %.2f | %.3f | %.3f | %.3f | %.3f | %.4f / "
-                       "%.4f |\n", sb_dataset_title[d], r->chance,
+            fprintf(f, "| %s | %.2f | %.3f | %.3f | %s | %.3f | %.4f / "
+                       "%s |\n", sb_dataset_title[d], r->chance,
                     first_acc(&r->student), last_acc(&r->student),
-                    last_acc(last_curve(r, 1)), r->acc_pixels,
-                    last_recon(&r->student), last_recon(&r->baseline));
+                    num(b1, sizeof b1, last_acc(last_curve(r, 1)), 3),
+                    r->acc_pixels, last_recon(&r->student),
+                    num(b2, sizeof b2, last_recon(&r->baseline), 4));
     }
     fprintf(f, "\n![curves](fig5_curves.png)\n\n"
                "![t-SNE](fig5_tsne.png)\n\n");
