@@ -1,7 +1,7 @@
 # libassocmem — build, test, install.
 #   make            shared + static library in lib/
 #   make check      C suites, ABI and install checks, Python tests, quick examples
-#   make demo       quickstart example (fetches data if missing)
+#   make demo       quickstart and consolidation examples (fetches data if missing)
 #   make deps       Debian packages the project needs (as root)
 #   make check-asan C suites under ASan+UBSan;  make check-valgrind
 #   make fuzz       libFuzzer targets;  make bench  benchmarks beside NumPy/PyTorch
@@ -132,6 +132,7 @@ check-examples: examples data
 demo: all examples
 	sh scripts/fetch-data
 	./$(BUILD)/examples/quickstart
+	./$(BUILD)/examples/consolidation
 
 # ---- sanitizers and fuzzing -----------------------------------------------
 

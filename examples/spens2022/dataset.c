@@ -1,0 +1,232 @@
+/*
+ * Spens & Burgess 2022 example: loading, generating and converting the
+ * four data sets.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <assocmem/assocmem.h>
+#include <assocmem/data.h>
+#include <assocmem/scenes.h>
+
+#include "dataset.h"
+
+void sb_data_shape(const sb_config *cfg, int which, size_t *c, size_t *h,
+                   size_t *w)
+{
+    if (cfg->model == SB_MODEL_PAPER) {
+        *c = 1, *h = 128, *w = 128;
+    } else if (which == SB_MNIST || which == SB_FASHION) {
+        *c = 1, *h = 28, *w = 28;
+    } else {
+        *c = which == SB_SHAPES ? 3 : 1, *h = 64, *w = 64;
+    }
+}
+
+/* One output pixel of plane `plane`: bilinear sample at (y, x) in source
+ * pixel units, of the luma or the plane itself. */
+static float sample_pixel(const float *img, size_t sc, size_t sh, size_t sw,
+                          size_t plane, size_t dc, double y, double x)
+{
+    static const double luma[3] = {0.299, 0.587, 0.114};
+    if (y < 0) y = 0;
+    if (x < 0) x = 0;
+    size_t y0 = (size_t)y, x0 = (size_t)x;
+    size_t y1 = y0 + 1 < sh ? y0 + 1 : y0, x1 = x0 + 1 < sw ? x0 + 1 : x0;
+    double fy = y - (double)y0, fx = x - (double)x0, value = 0.0;
+    for (size_t c = 0; c < sc; c++) {
+        double weight = sc == 1 ? 1.0 : dc == 1 ? luma[c % 3] : c == plane;
+        if (weight == 0.0)
+            continue;
+        const float *p = img + c * sh * sw;
+        double top = p[y0 * sw + x0] * (1 - fx) + p[y0 * sw + x1] * fx;
+        double bottom = p[y1 * sw + x0] * (1 - fx) + p[y1 * sw + x1] * fx;
+        value += weight * (top * (1 - fy) + bottom * fy);
+    }
+    return (float)value;
+}
+
+void sb_convert(const float *src, size_t n, size_t sc, size_t sh, size_t sw,
+                float *dst, size_t dc, size_t dh, size_t dw)
+{
+    double sy = (double)sh / (double)dh, sx = (double)sw / (double)dw;
+    for (size_t i = 0; i < n; i++) {
+        const float *img = src + i * sc * sh * sw;
+        float *out = dst + i * dc * dh * dw;
+        for (size_t c = 0; c < dc; c++)
+            for (size_t y = 0; y < dh; y++)
+                for (size_t x = 0; x < dw; x++) /* pixel-centre alignment */
+                    out[(c * dh + y) * dw + x] = sample_pixel(
+                        img, sc, sh, sw, c, dc, ((double)y + 0.5) * sy - 0.5,
+                        ((double)x + 0.5) * sx - 0.5);
+    }
+}
+
+static int fail(const char *what, int rc)
+{
+    fprintf(stderr, "spens2022: %s: %s (%s)\n", what, amem_strerror(rc),
+            amem_last_error());
+    return -1;
+}
+
+/* Raw 28 x 28 images and labels from an IDX pair. */
+static int read_idx(const ex_args *args, const char *img_file,
+                    const char *lab_file, float **images, int32_t **labels,
+                    size_t *count)
+{
+    char path[1200];
+    size_t h, w, n_labels;
+    int rc = amem_idx_read_images(
+        ex_data_path(args, img_file, path, sizeof path), images, count, &h, &w);
+    if (rc == AMEM_OK)
+        rc = amem_idx_read_labels(
+            ex_data_path(args, lab_file, path, sizeof path), labels, &n_labels);
+    if (rc == AMEM_OK && (h != 28 || w != 28 || n_labels != *count))
+        rc = AMEM_E_FORMAT;
+    if (rc != AMEM_OK) {
+        fprintf(stderr, "spens2022: run `make data` first\n");
+        return fail(img_file, rc);
+    }
+    return 0;
+}
+
+/* Shuffle n raw images (dim floats each) and their labels in place with a
+ * seeded Fisher-Yates (the authors shuffle before choosing items). */
+static void shuffle_raw(float *raw, int32_t *labels, size_t n, size_t dim,
+                        uint64_t seed)
+{
+    uint64_t s = seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
+    for (size_t i = n; i > 1; i--) {
+        s ^= s << 13, s ^= s >> 7, s ^= s << 17; /* xorshift64 */
+        size_t j = (size_t)(s % i);
+        for (size_t k = 0; k < dim; k++) {
+            float t = raw[(i - 1) * dim + k];
+            raw[(i - 1) * dim + k] = raw[j * dim + k];
+            raw[j * dim + k] = t;
+        }
+        int32_t t = labels[i - 1];
+        labels[i - 1] = labels[j];
+        labels[j] = t;
+    }
+}
+
+/* Copy `count` raw images starting at `first` into the student's shape. */
+static int take(sb_data *d, const float *raw, const int32_t *raw_labels,
+                size_t first, size_t count, size_t sc, size_t sh, size_t sw,
+                float **images, int32_t **labels)
+{
+    *images = malloc(count * d->dim * sizeof(float));
+    *labels = malloc(count * sizeof(int32_t));
+    if (!*images || !*labels)
+        return fail("allocating images", AMEM_E_NOMEM);
+    sb_convert(raw + first * sc * sh * sw, count, sc, sh, sw, *images,
+               d->channels, d->height, d->width);
+    memcpy(*labels, raw_labels + first, count * sizeof(int32_t));
+    return 0;
+}
+
+/* MNIST: 10,000 digits, items from the front, test items from the back.
+ * Fashion-MNIST: items from the training file, test items from t10k. */
+static int load_idx_set(const sb_config *cfg, const ex_args *args, sb_data *d)
+{
+    float *raw = NULL, *raw_test = NULL;
+    int32_t *lab = NULL, *lab_test = NULL;
+    size_t n = 0, n_test = 0;
+    int fashion = d->which == SB_FASHION, status = -1;
+    if (fashion ? read_idx(args, "fashion-mnist/train-images-idx3-ubyte.gz",
+                           "fashion-mnist/train-labels-idx1-ubyte.gz", &raw,
+                           &lab, &n) ||
+                      read_idx(args, "fashion-mnist/t10k-images-idx3-ubyte.gz",
+                               "fashion-mnist/t10k-labels-idx1-ubyte.gz",
+                               &raw_test, &lab_test, &n_test)
+                : read_idx(args, "mnist/images-idx3-ubyte",
+                           "mnist/labels-idx1-ubyte", &raw, &lab, &n))
+        goto done;
+    shuffle_raw(raw, lab, n, 28 * 28, cfg->seed);
+    if (fashion)
+        shuffle_raw(raw_test, lab_test, n_test, 28 * 28, cfg->seed + 1);
+    if (!fashion) {
+        d->n_test = cfg->test < n / 2 ? cfg->test : n / 2;
+        d->n_items = cfg->items[d->which] < n - d->n_test
+                         ? cfg->items[d->which] : n - d->n_test;
+    } else {
+        d->n_items = cfg->items[d->which] < n ? cfg->items[d->which] : n;
+        d->n_test = cfg->test < n_test ? cfg->test : n_test;
+    }
+    if (take(d, raw, lab, 0, d->n_items, 1, 28, 28, &d->items,
+             &d->item_labels) == 0 &&
+        take(d, fashion ? raw_test : raw, fashion ? lab_test : lab,
+             fashion ? 0 : n - d->n_test, d->n_test, 1, 28, 28, &d->test,
+             &d->test_labels) == 0)
+        status = 0;
+done:
+    amem_free(raw);
+    amem_free(raw_test);
+    amem_free(lab);
+    amem_free(lab_test);
+    return status;
+}
+
+/* The stand-ins: generated at their native size (Shapes3D-like 64 x 64
+ * colour, solids at the student's size), then converted. */
+static int load_scenes(const sb_config *cfg, sb_data *d)
+{
+    size_t n = cfg->items[d->which] + cfg->test;
+    int shapes = d->which == SB_SHAPES;
+    size_t sc = shapes ? 3 : 1, sh = shapes ? 64 : d->height, sw = sh;
+    float *raw = malloc(n * sc * sh * sw * sizeof(float));
+    int32_t *labels = malloc(n * sizeof(int32_t)), *factors = NULL;
+    int status = -1, rc = AMEM_E_NOMEM;
+    if (shapes)
+        factors = malloc(n * AMEM_SHAPES3D_FACTOR_COUNT * sizeof(int32_t));
+    if (raw && labels && (!shapes || factors))
+        rc = shapes ? amem_shapes3d_generate(n, cfg->seed, raw, factors)
+                    : amem_solids_generate(n, sh, cfg->seed, raw, labels, NULL);
+    if (rc != AMEM_OK) {
+        fail(shapes ? "generating scenes" : "rendering solids", rc);
+        goto done;
+    }
+    for (size_t i = 0; shapes && i < n; i++)
+        labels[i] = factors[i * AMEM_SHAPES3D_FACTOR_COUNT + AMEM_SHAPES3D_SHAPE];
+    d->n_items = cfg->items[d->which];
+    d->n_test = cfg->test;
+    if (take(d, raw, labels, 0, d->n_items, sc, sh, sw, &d->items,
+             &d->item_labels) == 0 &&
+        take(d, raw, labels, d->n_items, d->n_test, sc, sh, sw, &d->test,
+             &d->test_labels) == 0)
+        status = 0;
+done:
+    free(raw);
+    free(labels);
+    free(factors);
+    return status;
+}
+
+int sb_data_load(const sb_config *cfg, const ex_args *args, int which,
+                 sb_data *d)
+{
+    static const int classes[SB_DATASETS] = {10, 10, 4, AMEM_SOLID_COUNT};
+    static const char *const label[SB_DATASETS] = {
+        "digit", "clothing class", "object shape", "solid"};
+    memset(d, 0, sizeof *d);
+    d->which = which;
+    sb_data_shape(cfg, which, &d->channels, &d->height, &d->width);
+    d->dim = d->channels * d->height * d->width;
+    d->classes = classes[which];
+    d->label_name = label[which];
+    int rc = which <= SB_FASHION ? load_idx_set(cfg, args, d)
+                                 : load_scenes(cfg, d);
+    if (rc != 0)
+        sb_data_free(d);
+    return rc;
+}
+
+void sb_data_free(sb_data *d)
+{
+    free(d->items);
+    free(d->test);
+    free(d->item_labels);
+    free(d->test_labels);
+    memset(d, 0, sizeof *d);
+}
