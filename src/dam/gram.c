@@ -132,12 +132,20 @@ static void item_gram(amem__dam_gram *g, size_t i, float *G)
             G[mu * M + nu] = G[nu * M + mu];
 }
 
+/* x.z in double with four partial sums (a fixed order, no long chain). */
 static double dot(const float *x, const float *z, size_t n)
 {
-    double s = 0.0;
-    for (size_t k = 0; k < n; k++)
-        s += (double)x[k] * z[k];
-    return s;
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        s0 += (double)x[k] * z[k];
+        s1 += (double)x[k + 1] * z[k + 1];
+        s2 += (double)x[k + 2] * z[k + 2];
+        s3 += (double)x[k + 3] * z[k + 3];
+    }
+    for (; k < n; k++)
+        s0 += (double)x[k] * z[k];
+    return (s0 + s1) + (s2 + s3);
 }
 
 /* f = softmax(beta (q + y + kappa a) / max(nv, eps)) into f; u into u. */
@@ -182,8 +190,7 @@ static int run_item(amem__dam_gram *g, size_t i, const float *G,
         }
         for (size_t m = 0; m < M; m++)
             d[m] = f[m] - phi[m];
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)M, (int)M, 1.0f, G,
-                    (int)M, d, 1, 0.0f, gd, 1);
+        g->symv(G, M, d, gd);
         double res2 = (double)eta * eta *
                       (dot(d, gd, M) - 2.0 * kappa * dot(d, a, M) +
                        kappa * kappa * ce);
@@ -221,6 +228,7 @@ int amem__dam_gram_forward(amem__dam_gram *g, const amem__dam_cfg *cfg,
     g->clamp = clamp;
     if (allocate(g, ar, taped) != AMEM_OK)
         return AMEM_E_NOMEM;
+    g->symv = amem__dam_symv_pick();
     transpose_weights(g);
     setup_items(g);
     /* With a tape, each item records into a scratch of MAX_STEPS records

@@ -32,6 +32,12 @@
  * hidden-space step (M^2) cheaper than a direct one (2 N M). */
 int amem__dam_use_gram(const amem__dam_cfg *cfg);
 
+/* y = G x for a symmetric M x M matrix G (row-major); y must not alias. */
+typedef void (*amem__dam_symv_fn)(const float *G, size_t M, const float *x,
+                                  float *y);
+/* The fastest version this CPU runs (symv.c). */
+amem__dam_symv_fn amem__dam_symv_pick(void);
+
 typedef struct amem__dam_gram {
     amem__dam_cfg cfg;
     const float *what;   /* M x N */
@@ -55,6 +61,7 @@ typedef struct amem__dam_gram {
     int *ran;            /* b: steps run */
     float **tape;        /* b: per item ran x (3M + 1) floats, or NULL */
     float *vec;          /* 6 x M scratch */
+    amem__dam_symv_fn symv;
 } amem__dam_gram;
 
 /*

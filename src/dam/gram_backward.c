@@ -62,12 +62,20 @@ static int ws_alloc(const amem__dam_gram *g, amem__arena *ar, back_ws *w)
     return AMEM_OK;
 }
 
+/* x.z in double with four partial sums (a fixed order, no long chain). */
 static double dotf(const float *x, const float *z, size_t n)
 {
-    double s = 0.0;
-    for (size_t k = 0; k < n; k++)
-        s += (double)x[k] * z[k];
-    return s;
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        s0 += (double)x[k] * z[k];
+        s1 += (double)x[k + 1] * z[k + 1];
+        s2 += (double)x[k + 2] * z[k + 2];
+        s3 += (double)x[k + 3] * z[k + 3];
+    }
+    for (; k < n; k++)
+        s0 += (double)x[k] * z[k];
+    return (s0 + s1) + (s2 + s3);
 }
 
 /* One step backwards for item i; rec = tape record of the step's inputs. */
@@ -81,23 +89,28 @@ static void step_back(const amem__dam_gram *g, size_t i, const float *G,
     double nv = rec[3 * M], eta = g->cfg.eta, beta = g->cfg.beta;
     for (size_t m = 0; m < M; m++)
         d[m] = f[m] - phi[m];
-    cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)M, (int)M, 1.0f, G,
-                (int)M, w->Y, 1, 0.0f, w->gy, 1);
+    g->symv(G, M, w->Y, w->gy);
     for (size_t m = 0; m < M; m++) {
         w->dd[m] = (float)(eta * ((double)w->P[m] + w->gy[m]));
         w->P[m] -= w->dd[m];
     }
     double fdd = dotf(f, w->dd, M);
-    double nvf = nv > AMEM__DAM_EPS ? nv : AMEM__DAM_EPS, nbar = 0.0;
+    double nvf = nv > AMEM__DAM_EPS ? nv : AMEM__DAM_EPS, inv = 1.0 / nvf;
+    double bi = beta * inv, su0 = 0.0, su1 = 0.0;
+    float fk = (float)kappa;
     for (size_t m = 0; m < M; m++) {
         double ds = f[m] * (w->dd[m] - fdd);
         double u = (double)q[m] + y[m] + kappa * a[m];
-        float du = (float)(beta * ds / nvf);
-        nbar -= beta * ds * u / (nvf * nvf);
+        float du = (float)(bi * ds);
+        if (m & 1)
+            su1 += ds * u;
+        else
+            su0 += ds * u;
         qbar[m] += du;
         w->Y[m] += du;
-        abar[m] += (float)kappa * du;
+        abar[m] += fk * du;
     }
+    double nbar = -bi * inv * (su0 + su1); /* -beta (ds.u) / nv^2 */
     if (!(nv > AMEM__DAM_EPS))
         return; /* below the floor nv is a constant */
     double c = nbar / (2.0 * nv);
