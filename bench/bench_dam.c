@@ -17,7 +17,8 @@
  * a shared machine wall time also counts the time other jobs held the
  * cores, CPU time does not (a spinning BLAS thread still counts).
  *
- * usage: build/bench/bench_dam [--no-peer] [--quick]
+ * usage: build/bench/bench_dam [--no-peer] [--quick] [--case K]
+ * (--case K: only case K, 0-3, in the order above; --quick: case 0)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -185,16 +186,24 @@ static void run_case(const bench_case *c, int peer)
 
 int main(int argc, char **argv)
 {
-    int peer = 1, quick = 0;
-    for (int i = 1; i < argc; i++) {
-        peer &= strcmp(argv[i], "--no-peer") != 0;
-        quick |= strcmp(argv[i], "--quick") == 0;
-    }
     static const bench_case cases[] = {{32, 100}, {100, 100}, {256, 100},
                                        {100, 0}};
-    int n = quick ? 1 : (int)(sizeof cases / sizeof cases[0]);
+    int peer = 1, first = 0, n = (int)(sizeof cases / sizeof cases[0]);
+    for (int i = 1; i < argc; i++) {
+        peer &= strcmp(argv[i], "--no-peer") != 0;
+        if (strcmp(argv[i], "--quick") == 0)
+            n = 1;
+        if (strcmp(argv[i], "--case") == 0 && i + 1 < argc) {
+            first = atoi(argv[++i]);
+            if (first < 0 || first > 3) {
+                fprintf(stderr, "bench_dam: --case takes 0 to 3\n");
+                return 2;
+            }
+            n = first + 1;
+        }
+    }
     printf("bench_dam: N = %d, M = %d\n", N, M);
-    for (int i = 0; i < n; i++)
+    for (int i = first; i < n; i++)
         run_case(&cases[i], peer);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
