@@ -18,7 +18,9 @@
  * cores, CPU time does not (a spinning BLAS thread still counts).
  *
  * usage: build/bench/bench_dam [--no-peer] [--quick] [--case K]
- * (--case K: only case K, 0-3, in the order above; --quick: case 0)
+ *                              [--peer-threads LIST]
+ * (--case K: only case K, 0-3, in the order above; --quick: case 0;
+ * --peer-threads: PyTorch thread counts to try, default 1,2)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -122,12 +124,15 @@ static void time_ours(const bench_case *c, ours *o)
 
 /* Best peer times over torch1/torch2, wall (t[0] train, t[1] recall) and
  * CPU (t[2], t[3]); INFINITY when unavailable. */
+static const char *peer_threads = "1,2";
+
 static void time_peer(size_t b, int steps, double t[4])
 {
     char cmd[256], line[256];
     t[0] = t[1] = t[2] = t[3] = INFINITY;
-    snprintf(cmd, sizeof cmd, "/usr/bin/python3 bench/peer_dam.py %d %d %zu %d %d",
-             N, M, b, steps, REPEATS);
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 bench/peer_dam.py %d %d %zu %d %d %s", N, M, b,
+             steps, REPEATS, peer_threads);
     FILE *p = popen(cmd, "r");
     if (p == NULL)
         return;
@@ -193,6 +198,9 @@ int main(int argc, char **argv)
         peer &= strcmp(argv[i], "--no-peer") != 0;
         if (strcmp(argv[i], "--quick") == 0)
             n = 1;
+        if (strcmp(argv[i], "--peer-threads") == 0 && i + 1 < argc &&
+            strspn(argv[i + 1], "0123456789,") == strlen(argv[i + 1]))
+            peer_threads = argv[++i];
         if (strcmp(argv[i], "--case") == 0 && i + 1 < argc) {
             first = atoi(argv[++i]);
             if (first < 0 || first > 3) {
@@ -202,6 +210,7 @@ int main(int argc, char **argv)
             n = first + 1;
         }
     }
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each figure out as soon as known */
     printf("bench_dam: N = %d, M = %d\n", N, M);
     for (int i = first; i < n; i++)
         run_case(&cases[i], peer);

@@ -8,7 +8,7 @@ One training step: T unrolled steps of
 with W_hat the row-normalised weights, loss = mean_b |v_T - x_b|^2, BPTT by
 autograd, one Adam step. Recall: the same T steps under no_grad.
 
-usage: peer_dam.py N M B T [REPEATS]
+usage: peer_dam.py N M B T [REPEATS [THREADS]]   (THREADS: "1,2" by default)
 prints "<peer>-train <best seconds>" and "<peer>-recall <best seconds>" (wall
 time), then the same names with "-cpu" appended: the best CPU time of the
 process (all threads) for the same calls.
@@ -43,6 +43,7 @@ def best_of(fn, repeats):
 def main():
     n, m, b, steps = (int(a) for a in sys.argv[1:5])
     repeats = int(sys.argv[5]) if len(sys.argv) > 5 else 3
+    counts = sys.argv[6] if len(sys.argv) > 6 else "1,2"
     try:
         import torch
     except ImportError:
@@ -74,7 +75,7 @@ def main():
         with torch.no_grad():
             run(torch.nn.functional.normalize(w, dim=1))
 
-    for threads in (1, 2):
+    for threads in (int(c) for c in counts.split(",")):
         torch.set_num_threads(threads)
         tw, tc = best_of(train, repeats)
         rw, rc = best_of(recall, repeats)
