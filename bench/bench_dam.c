@@ -12,9 +12,15 @@
  * one training step (forward, BPTT, Adam) and of a recall of the batch, the
  * peak bytes of the training workspace (the arena holding the unrolled
  * states) and the process's peak resident set. Ours runs at 1 and 2
- * threads too; each side's best is compared.
+ * threads too; each side's best is compared. Besides wall time, each side
+ * reports the CPU time of its process (all threads) for the same work: on
+ * a shared machine wall time also counts the time other jobs held the
+ * cores, CPU time does not (a spinning BLAS thread still counts).
  *
- * usage: build/bench/bench_dam [--no-peer] [--quick]
+ * usage: build/bench/bench_dam [--no-peer] [--quick] [--case K]
+ *                              [--peer-threads LIST]
+ * (--case K: only case K, 0-3, in the order above; --quick: case 0;
+ * --peer-threads: PyTorch thread counts to try, default 1,2)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -34,12 +40,15 @@ typedef struct bench_case {
     int steps; /* fixed unroll; 0 = to convergence (tol 1e-6, cap 1000) */
 } bench_case;
 
-static double now(void)
+static double clock_s(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+
+static double now(void) { return clock_s(CLOCK_MONOTONIC); }
+static double cpu_now(void) { return clock_s(CLOCK_PROCESS_CPUTIME_ID); }
 
 static void check(int rc, const char *what)
 {
@@ -68,7 +77,7 @@ static float *items(size_t b)
 }
 
 typedef struct ours {
-    double train, recall;
+    double train, recall, train_cpu, recall_cpu;
     size_t arena_peak;
     int max_time;
 } ours;
@@ -87,16 +96,18 @@ static void time_ours(const bench_case *c, ours *o)
     }
     check(amem_dam_set_data(h, x, c->b, NULL), "data");
     check(amem_dam_perturb(h, x, c->b, cue, clamp), "perturb");
-    o->train = o->recall = INFINITY;
+    o->train = o->recall = o->train_cpu = o->recall_cpu = INFINITY;
     for (int r = 0; r <= REPEATS; r++) { /* first round warms up */
-        double t0 = now();
+        double t0 = now(), c0 = cpu_now();
         check(amem_dam_train(h, 1, NULL, NULL), "train");
-        double t1 = now();
+        double t1 = now(), c1 = cpu_now();
         check(amem_dam_recall(h, cue, clamp, c->b, out, steps, NULL), "recall");
-        double t2 = now();
+        double t2 = now(), c2 = cpu_now();
         if (r > 0) {
             o->train = fmin(o->train, t1 - t0);
             o->recall = fmin(o->recall, t2 - t1);
+            o->train_cpu = fmin(o->train_cpu, c1 - c0);
+            o->recall_cpu = fmin(o->recall_cpu, c2 - c1);
         }
     }
     o->arena_peak = amem__arena_peak(h->arena);
@@ -111,26 +122,31 @@ static void time_ours(const bench_case *c, ours *o)
     free(steps);
 }
 
-/* Best peer times (train, recall) over torch1/torch2; 0 when unavailable. */
-static void time_peer(size_t b, int steps, double *train, double *recall)
+/* Best peer times over torch1/torch2, wall (t[0] train, t[1] recall) and
+ * CPU (t[2], t[3]); INFINITY when unavailable. */
+static const char *peer_threads = "1,2";
+
+static void time_peer(size_t b, int steps, double t[4])
 {
     char cmd[256], line[256];
-    *train = *recall = INFINITY;
-    snprintf(cmd, sizeof cmd, "/usr/bin/python3 bench/peer_dam.py %d %d %zu %d %d",
-             N, M, b, steps, REPEATS);
+    t[0] = t[1] = t[2] = t[3] = INFINITY;
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 bench/peer_dam.py %d %d %zu %d %d %s", N, M, b,
+             steps, REPEATS, peer_threads);
     FILE *p = popen(cmd, "r");
     if (p == NULL)
         return;
     while (fgets(line, sizeof line, p)) {
         char name[64];
-        double t;
-        if (sscanf(line, "%63s %lf", name, &t) != 2 || t <= 0)
+        double v;
+        if (sscanf(line, "%63s %lf", name, &v) != 2 || v <= 0)
             continue;
-        printf("  peer %-14s %.4f s\n", name, t);
+        printf("  peer %-18s %.4f s\n", name, v);
+        int cpu = strstr(name, "-cpu") != NULL;
         if (strstr(name, "-train"))
-            *train = fmin(*train, t);
+            t[cpu ? 2 : 0] = fmin(t[cpu ? 2 : 0], v);
         if (strstr(name, "-recall"))
-            *recall = fmin(*recall, t);
+            t[cpu ? 3 : 1] = fmin(t[cpu ? 3 : 1], v);
     }
     pclose(p);
 }
@@ -145,6 +161,8 @@ static void run_case(const bench_case *c, int peer)
     double t1 = o1.train, r1 = o1.recall, t2 = o.train, r2 = o.recall;
     o.train = fmin(o.train, o1.train);
     o.recall = fmin(o.recall, o1.recall);
+    o.train_cpu = fmin(o.train_cpu, o1.train_cpu);
+    o.recall_cpu = fmin(o.recall_cpu, o1.recall_cpu);
     int t = c->steps > 0 ? c->steps : o.max_time;
     printf("batch %zu, %s%d steps (best of 1 and 2 threads):\n", c->b,
            c->steps > 0 ? "" : "to convergence, slowest item ", t);
@@ -154,30 +172,47 @@ static void run_case(const bench_case *c, int peer)
            (double)c->b / o.train);
     printf("  ours recall            %.4f s  (%.1f items/s)\n", o.recall,
            (double)c->b / o.recall);
+    printf("  ours CPU time          train %.4f s, recall %.4f s\n",
+           o.train_cpu, o.recall_cpu);
     printf("  ours train workspace   %.1f MiB peak\n",
            (double)o.arena_peak / (1024.0 * 1024.0));
     if (!peer)
         return;
-    double pt, pr;
-    time_peer(c->b, t > 1000 ? 1000 : t, &pt, &pr);
-    if (isfinite(pt))
+    double pt[4];
+    time_peer(c->b, t > 1000 ? 1000 : t, pt);
+    if (isfinite(pt[0]))
         printf("  speed-up train  %.2fx   recall %.2fx (torch best / ours)\n",
-               pt / o.train, pr / o.recall);
+               pt[0] / o.train, pt[1] / o.recall);
+    if (isfinite(pt[2]))
+        printf("  CPU-time ratio  train %.2fx   recall %.2fx (torch best / ours)\n",
+               pt[2] / o.train_cpu, pt[3] / o.recall_cpu);
     fflush(stdout);
 }
 
 int main(int argc, char **argv)
 {
-    int peer = 1, quick = 0;
-    for (int i = 1; i < argc; i++) {
-        peer &= strcmp(argv[i], "--no-peer") != 0;
-        quick |= strcmp(argv[i], "--quick") == 0;
-    }
     static const bench_case cases[] = {{32, 100}, {100, 100}, {256, 100},
                                        {100, 0}};
-    int n = quick ? 1 : (int)(sizeof cases / sizeof cases[0]);
+    int peer = 1, first = 0, n = (int)(sizeof cases / sizeof cases[0]);
+    for (int i = 1; i < argc; i++) {
+        peer &= strcmp(argv[i], "--no-peer") != 0;
+        if (strcmp(argv[i], "--quick") == 0)
+            n = 1;
+        if (strcmp(argv[i], "--peer-threads") == 0 && i + 1 < argc &&
+            strspn(argv[i + 1], "0123456789,") == strlen(argv[i + 1]))
+            peer_threads = argv[++i];
+        if (strcmp(argv[i], "--case") == 0 && i + 1 < argc) {
+            first = atoi(argv[++i]);
+            if (first < 0 || first > 3) {
+                fprintf(stderr, "bench_dam: --case takes 0 to 3\n");
+                return 2;
+            }
+            n = first + 1;
+        }
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each figure out as soon as known */
     printf("bench_dam: N = %d, M = %d\n", N, M);
-    for (int i = 0; i < n; i++)
+    for (int i = first; i < n; i++)
         run_case(&cases[i], peer);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

@@ -8,8 +8,10 @@ One training step: T unrolled steps of
 with W_hat the row-normalised weights, loss = mean_b |v_T - x_b|^2, BPTT by
 autograd, one Adam step. Recall: the same T steps under no_grad.
 
-usage: peer_dam.py N M B T [REPEATS]
-prints "<peer>-train <best seconds>" and "<peer>-recall <best seconds>"
+usage: peer_dam.py N M B T [REPEATS [THREADS]]   (THREADS: "1,2" by default)
+prints "<peer>-train <best seconds>" and "<peer>-recall <best seconds>" (wall
+time), then the same names with "-cpu" appended: the best CPU time of the
+process (all threads) for the same calls.
 """
 import sys
 import time
@@ -27,18 +29,21 @@ def data(n, m, b, seed=1):
 
 
 def best_of(fn, repeats):
+    """Best wall and best process CPU time of fn over repeats (after a warm-up)."""
     fn()  # warm-up
-    best = float("inf")
+    best, best_cpu = float("inf"), float("inf")
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         best = min(best, time.perf_counter() - t0)
-    return best
+        best_cpu = min(best_cpu, time.process_time() - c0)
+    return best, best_cpu
 
 
 def main():
     n, m, b, steps = (int(a) for a in sys.argv[1:5])
     repeats = int(sys.argv[5]) if len(sys.argv) > 5 else 3
+    counts = sys.argv[6] if len(sys.argv) > 6 else "1,2"
     try:
         import torch
     except ImportError:
@@ -70,10 +75,14 @@ def main():
         with torch.no_grad():
             run(torch.nn.functional.normalize(w, dim=1))
 
-    for threads in (1, 2):
+    for threads in (int(c) for c in counts.split(",")):
         torch.set_num_threads(threads)
-        print("torch%d-train %.6f" % (threads, best_of(train, repeats)))
-        print("torch%d-recall %.6f" % (threads, best_of(recall, repeats)))
+        tw, tc = best_of(train, repeats)
+        rw, rc = best_of(recall, repeats)
+        print("torch%d-train %.6f" % (threads, tw))
+        print("torch%d-recall %.6f" % (threads, rw))
+        print("torch%d-train-cpu %.6f" % (threads, tc))
+        print("torch%d-recall-cpu %.6f" % (threads, rc))
         sys.stdout.flush()
 
 

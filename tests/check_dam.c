@@ -359,6 +359,38 @@ START_TEST(test_grad_vs_engine)
 }
 END_TEST
 
+/* Each item's Gram matrix is built from its free columns when they are at
+ * most half, else from all columns minus its clamped ones (and with no
+ * clamp at all it is the shared W_hat W_hat^T): every way gives the
+ * engine's gradient, also when one batch mixes them. */
+START_TEST(test_grad_gram_sides)
+{
+    size_t N = 12, M = 5, b = 4;
+    for (int k = 0; k < 4; k++) {
+        amem_dam *h = make(N, M, 40 + (uint64_t)k);
+        AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_TOLERANCE, 0));
+        AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_MAX_STEPS, 40));
+        AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_MASK_FRACTION,
+                                    k == 0 ? 0.25 : 0.75));
+        grad_case c = make_case(N, M, b, h);
+        if (k >= 2) /* no clamp in item 0 (k = 2) or in every item (k = 3) */
+            memset(c.clamp, 0, (k == 2 ? 1 : b) * N * sizeof(float));
+        float out[4 * 12], g1[60], g2[60];
+        int steps[4];
+        AMEM_ASSERT_OK(amem_dam_recall(h, c.cue, c.clamp, b, out, steps, NULL));
+        double l1, l2;
+        AMEM_ASSERT_OK(amem__dam_loss_grad(h, c.cue, c.clamp, c.x, c.wt, b,
+                                           &l1, g1));
+        l2 = engine_grad(h, &c, steps, g2);
+        ck_assert_double_eq_tol(l1, l2, 1e-5 * fmax(1.0, fabs(l2)));
+        double rel = max_rel_diff(g1, g2, M * N);
+        ck_assert_msg(rel < 1e-4, "case %d: fused vs engine %g", k, rel);
+        free_case(&c);
+        amem_dam_free(h);
+    }
+}
+END_TEST
+
 /* Fused BPTT against central differences (fixed unroll: tolerance 0). */
 START_TEST(test_grad_vs_finite_differences)
 {
@@ -702,6 +734,7 @@ Suite *amem_suite_dam(void)
     suite_add_tcase(s, dyn);
     TCase *grad = tcase_create("gradients");
     tcase_add_test(grad, test_grad_vs_engine);
+    tcase_add_test(grad, test_grad_gram_sides);
     tcase_add_test(grad, test_grad_vs_finite_differences);
     tcase_add_test(grad, test_grad_tape_without_scratch);
     suite_add_tcase(s, grad);

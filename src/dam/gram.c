@@ -1,7 +1,7 @@
 /*
  * The PAPER dynamics in the hidden space (see gram.h for the equations):
- * batch set-up through three sgemm, then each item's trajectory with one
- * M x M matrix-vector product per step.
+ * batch set-up through two sgemm, then per item its G (one ssyrk) and its
+ * trajectory with one M x M matrix-vector product per step.
  */
 #include <math.h>
 #include <string.h>
@@ -11,9 +11,9 @@
 
 int amem__dam_use_gram(const amem__dam_cfg *cfg)
 {
-    size_t M = cfg->n_hid, pairs = M * (M + 1) / 2;
-    return !cfg->reference && M <= 4096 &&
-           pairs <= AMEM__DAM_GRAM_MAX_BYTES / sizeof(float) / cfg->n_vis;
+    size_t M = cfg->n_hid;
+    return !cfg->reference && M <= 2 * cfg->n_vis &&
+           M * M <= AMEM__DAM_GRAM_MAX_BYTES / sizeof(float);
 }
 
 /* n elements of size elem (at least one) from the arena, or NULL. */
@@ -22,15 +22,18 @@ static void *arena_n(amem__arena *ar, size_t n, size_t elem)
     return amem__arena_alloc(ar, (n > 0 ? n : 1) * elem);
 }
 
-static int allocate(amem__dam_gram *g, amem__arena *ar)
+static int allocate(amem__dam_gram *g, amem__arena *ar, int taped)
 {
     size_t b = g->b, N = g->cfg.n_vis, M = g->cfg.n_hid;
-    g->pk = arena_n(ar, g->pairs * N, sizeof(float));
+    g->wt = arena_n(ar, N * M, sizeof(float));
+    g->gall = arena_n(ar, M * M, sizeof(float));
+    g->sel = arena_n(ar, N * M, sizeof(float));
+    g->rows = arena_n(ar, N, sizeof(size_t));
+    g->side = arena_n(ar, b, sizeof(int));
     g->efree = arena_n(ar, b * N, sizeof(float));
     g->xc = arena_n(ar, b * N, sizeof(float));
     g->xe = arena_n(ar, b * N, sizeof(float));
-    g->gp = arena_n(ar, b * g->pairs, sizeof(float));
-    g->G = arena_n(ar, M * M, sizeof(float));
+    g->gs = arena_n(ar, (taped ? b : 1) * M * M, sizeof(float));
     g->q = arena_n(ar, b * M, sizeof(float));
     g->a = arena_n(ar, b * M, sizeof(float));
     g->phi = arena_n(ar, b * M, sizeof(float));
@@ -43,32 +46,32 @@ static int allocate(amem__dam_gram *g, amem__arena *ar)
     g->ran = arena_n(ar, b, sizeof(int));
     g->tape = arena_n(ar, b, sizeof(float *));
     g->vec = arena_n(ar, 6 * M, sizeof(float));
-    return (g->pk && g->efree && g->xc && g->xe && g->gp && g->G && g->q &&
-            g->a && g->phi && g->y && g->cc && g->ce && g->kappa && g->nv &&
-            g->time && g->ran && g->tape && g->vec)
+    return (g->wt && g->gall && g->sel && g->rows && g->side && g->efree &&
+            g->xc && g->xe && g->gs && g->q && g->a && g->phi && g->y &&
+            g->cc && g->ce && g->kappa && g->nv && g->time && g->ran &&
+            g->tape && g->vec)
                ? AMEM_OK
                : AMEM_E_NOMEM;
 }
 
-/* Rows w_mu . w_nu (mu <= nu) of the pair matrix. */
-static void pair_products(amem__dam_gram *g)
+/* W_hat^T (N x M), in blocks of 32 x 32 for the caches. */
+static void transpose_weights(amem__dam_gram *g)
 {
-    size_t N = g->cfg.n_vis, M = g->cfg.n_hid, p = 0;
-    for (size_t mu = 0; mu < M; mu++)
-        for (size_t nu = mu; nu < M; nu++, p++) {
-            const float *x = g->what + mu * N, *z = g->what + nu * N;
-            float *row = g->pk + p * N;
-            for (size_t j = 0; j < N; j++)
-                row[j] = x[j] * z[j];
-        }
+    size_t N = g->cfg.n_vis, M = g->cfg.n_hid;
+    for (size_t m0 = 0; m0 < M; m0 += 32)
+        for (size_t j0 = 0; j0 < N; j0 += 32)
+            for (size_t m = m0; m < M && m < m0 + 32; m++)
+                for (size_t j = j0; j < N && j < j0 + 32; j++)
+                    g->wt[j * M + m] = g->what[m * N + j];
 }
 
-/* Masks, split cues, q, a, the squared norms and every item's packed G. */
+/* Masks, split cues, q, a, the squared norms, and which side builds G. */
 static void setup_items(amem__dam_gram *g)
 {
     size_t b = g->b, N = g->cfg.n_vis, M = g->cfg.n_hid;
     for (size_t i = 0; i < b; i++) {
         double cc = 0.0, ce = 0.0;
+        size_t nfree = 0;
         for (size_t j = 0; j < N; j++) {
             size_t k = i * N + j;
             float e = g->clamp && g->clamp[k] != 0.0f ? 0.0f : 1.0f;
@@ -77,9 +80,11 @@ static void setup_items(amem__dam_gram *g)
             g->xe[k] = e == 0.0f ? 0.0f : g->cue[k];
             cc += (double)g->xc[k] * g->xc[k];
             ce += (double)g->xe[k] * g->xe[k];
+            nfree += e != 0.0f;
         }
         g->cc[i] = cc;
         g->ce[i] = ce;
+        g->side[i] = 2 * nfree <= N ? 1 : -1;
     }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b, (int)M,
                 (int)N, 1.0f, g->xc, (int)N, g->what, (int)N, 0.0f, g->q,
@@ -87,27 +92,60 @@ static void setup_items(amem__dam_gram *g)
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b, (int)M,
                 (int)N, 1.0f, g->xe, (int)N, g->what, (int)N, 0.0f, g->a,
                 (int)M);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b,
-                (int)g->pairs, (int)N, 1.0f, g->efree, (int)N, g->pk, (int)N,
-                0.0f, g->gp, (int)g->pairs);
 }
 
-/* The item's G as a full M x M matrix. */
-static void unpack(const amem__dam_gram *g, size_t i, float *G)
+size_t amem__dam_gram_select(amem__dam_gram *g, size_t i)
 {
-    size_t M = g->cfg.n_hid, p = 0;
-    const float *gp = g->gp + i * g->pairs;
-    for (size_t mu = 0; mu < M; mu++)
-        for (size_t nu = mu; nu < M; nu++, p++)
-            G[mu * M + nu] = G[nu * M + mu] = gp[p];
+    size_t N = g->cfg.n_vis, M = g->cfg.n_hid, k = 0;
+    float want = g->side[i] > 0 ? 1.0f : 0.0f;
+    const float *e = g->efree + i * N;
+    for (size_t j = 0; j < N; j++)
+        if (e[j] == want) {
+            memcpy(g->sel + k * M, g->wt + j * M, M * sizeof(float));
+            g->rows[k++] = j;
+        }
+    return k;
 }
 
+/* The item's G = sum over its free j of w_j w_j^T (w_j = column j of
+ * W_hat), as a full symmetric M x M matrix. */
+static void item_gram(amem__dam_gram *g, size_t i, float *G)
+{
+    size_t M = g->cfg.n_hid, k = amem__dam_gram_select(g, i);
+    int side = g->side[i];
+    if (side < 0 && !g->have_gall) {
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)M,
+                    (int)g->cfg.n_vis, 1.0f, g->wt, (int)M, 0.0f, g->gall,
+                    (int)M);
+        g->have_gall = 1;
+    }
+    if (side < 0)
+        memcpy(G, g->gall, M * M * sizeof(float));
+    if (k > 0)
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)M, (int)k,
+                    (float)side, g->sel, (int)M, side < 0 ? 1.0f : 0.0f, G,
+                    (int)M);
+    else if (side > 0)
+        memset(G, 0, M * M * sizeof(float));
+    for (size_t mu = 1; mu < M; mu++) /* lower triangle from the upper */
+        for (size_t nu = 0; nu < mu; nu++)
+            G[mu * M + nu] = G[nu * M + mu];
+}
+
+/* x.z in double with four partial sums (a fixed order, no long chain). */
 static double dot(const float *x, const float *z, size_t n)
 {
-    double s = 0.0;
-    for (size_t k = 0; k < n; k++)
-        s += (double)x[k] * z[k];
-    return s;
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        s0 += (double)x[k] * z[k];
+        s1 += (double)x[k + 1] * z[k + 1];
+        s2 += (double)x[k + 2] * z[k + 2];
+        s3 += (double)x[k + 3] * z[k + 3];
+    }
+    for (; k < n; k++)
+        s0 += (double)x[k] * z[k];
+    return (s0 + s1) + (s2 + s3);
 }
 
 /* f = softmax(beta (q + y + kappa a) / max(nv, eps)) into f; u into u. */
@@ -128,7 +166,8 @@ static void hidden_state(const amem__dam_gram *g, size_t i, const float *y,
  * Run item i from its start; with tape, record phi, y, f, nv before every
  * step (stride 3M + 1). Leaves the final state in g and returns steps run.
  */
-static int run_item(amem__dam_gram *g, size_t i, float *tape)
+static int run_item(amem__dam_gram *g, size_t i, const float *G,
+                    float *tape)
 {
     size_t M = g->cfg.n_hid, S = 3 * M + 1;
     float eta = g->cfg.eta, *phi = g->phi + i * M, *y = g->y + i * M;
@@ -151,8 +190,7 @@ static int run_item(amem__dam_gram *g, size_t i, float *tape)
         }
         for (size_t m = 0; m < M; m++)
             d[m] = f[m] - phi[m];
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)M, (int)M, 1.0f, g->G,
-                    (int)M, d, 1, 0.0f, gd, 1);
+        g->symv(G, M, d, gd);
         double res2 = (double)eta * eta *
                       (dot(d, gd, M) - 2.0 * kappa * dot(d, a, M) +
                        kappa * kappa * ce);
@@ -186,12 +224,12 @@ int amem__dam_gram_forward(amem__dam_gram *g, const amem__dam_cfg *cfg,
     g->cfg = *cfg;
     g->what = what;
     g->b = b;
-    g->pairs = M * (M + 1) / 2;
     g->cue = cue;
     g->clamp = clamp;
-    if (allocate(g, ar) != AMEM_OK)
+    if (allocate(g, ar, taped) != AMEM_OK)
         return AMEM_E_NOMEM;
-    pair_products(g);
+    g->symv = amem__dam_symv_pick();
+    transpose_weights(g);
     setup_items(g);
     /* With a tape, each item records into a scratch of MAX_STEPS records
      * and keeps only the steps it ran; when that scratch would be too big,
@@ -201,9 +239,10 @@ int amem__dam_gram_forward(amem__dam_gram *g, const amem__dam_cfg *cfg,
                          ? arena_n(ar, cap, sizeof(float))
                          : NULL;
     for (size_t i = 0; i < b; i++) {
-        unpack(g, i, g->G);
+        float *G = g->gs + (taped ? i * M * M : 0);
+        item_gram(g, i, G);
         g->tape[i] = NULL;
-        g->ran[i] = run_item(g, i, scratch);
+        g->ran[i] = run_item(g, i, G, scratch);
         if (!taped)
             continue;
         g->tape[i] = arena_n(ar, (size_t)g->ran[i] * S, sizeof(float));
@@ -212,7 +251,7 @@ int amem__dam_gram_forward(amem__dam_gram *g, const amem__dam_cfg *cfg,
         if (scratch)
             memcpy(g->tape[i], scratch, (size_t)g->ran[i] * S * sizeof(float));
         else
-            run_item(g, i, g->tape[i]); /* same trajectory, recorded */
+            run_item(g, i, G, g->tape[i]); /* same trajectory, recorded */
     }
     return AMEM_OK;
 }

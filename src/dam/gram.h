@@ -11,8 +11,11 @@
  *     d = f_{t-1} - phi_{t-1},   phi_t = phi_{t-1} + eta d,  y_t = y_{t-1} + eta G d
  *     ||v_t - v_{t-1}||^2 = eta^2 (d.Gd - 2 kappa_{t-1} d.a + kappa_{t-1}^2 ||e.x~||^2)
  * so a step costs one M x M matrix-vector product instead of two N x M
- * ones, and the G of all items come from one sgemm of the item masks with
- * the pair products w_mu . w_nu (mu <= nu). The final state is
+ * ones. Each item's G is one symmetric rank-k update (ssyrk) of the rows
+ * of W_hat^T it selects: its free columns when they are at most half,
+ * otherwise W_hat W_hat^T minus the update of its clamped columns, so the
+ * work per item is M^2 min(free, clamped) / 2 multiply-adds and a batch
+ * without clamps shares one G. The final state is
  * v* = c.x~ + e.(W_hat^T phi_T + kappa_T x~). Same equations as
  * dynamics.c, evaluated in another order (results agree to rounding).
  */
@@ -21,24 +24,35 @@
 
 #include "dam_impl.h"
 
-/* Largest pair-product matrix (M (M + 1) / 2 x N floats) the hidden-space
- * run allocates; larger networks run the direct form (dynamics.c). */
+/* Largest M x M matrix (and tape scratch) the hidden-space run allocates
+ * per item; larger networks run the direct form (dynamics.c). */
 #define AMEM__DAM_GRAM_MAX_BYTES ((size_t)64 << 20)
 
-/* 1 when cfg runs in the hidden space: PAPER dynamics, pairs x N small. */
+/* 1 when cfg runs in the hidden space: PAPER dynamics, M x M small and a
+ * hidden-space step (M^2) cheaper than a direct one (2 N M). */
 int amem__dam_use_gram(const amem__dam_cfg *cfg);
+
+/* y = G x for a symmetric M x M matrix G (row-major); y must not alias. */
+typedef void (*amem__dam_symv_fn)(const float *G, size_t M, const float *x,
+                                  float *y);
+/* The fastest version this CPU runs (symv.c). */
+amem__dam_symv_fn amem__dam_symv_pick(void);
 
 typedef struct amem__dam_gram {
     amem__dam_cfg cfg;
     const float *what;   /* M x N */
-    size_t b, pairs;     /* items; M (M + 1) / 2 */
+    size_t b;            /* items */
     const float *cue;    /* b x N */
     const float *clamp;  /* b x N or NULL */
-    float *pk;           /* pairs x N: w_mu . w_nu (forward), T (backward) */
+    float *wt;           /* N x M: W_hat^T (row j = column j of W_hat) */
+    float *gall;         /* M x M: W_hat W_hat^T, once an item needs it */
+    int have_gall;
+    float *sel;          /* N x M: the rows of wt an item selects */
+    size_t *rows;        /* N: their indices */
+    int *side;           /* b: +1 G from free rows, -1 G_all minus clamped */
     float *efree;        /* b x N: e */
     float *xc, *xe;      /* b x N: c.x~, e.x~ */
-    float *gp;           /* b x pairs: G of each item, packed */
-    float *G;            /* M x M: the current item's G, unpacked */
+    float *gs;           /* taped: b x M x M, every item's G; else M x M */
     float *q, *a;        /* b x M */
     double *cc, *ce;     /* b: ||c.x~||^2, ||e.x~||^2 */
     float *phi, *y;      /* b x M: final state */
@@ -47,6 +61,7 @@ typedef struct amem__dam_gram {
     int *ran;            /* b: steps run */
     float **tape;        /* b: per item ran x (3M + 1) floats, or NULL */
     float *vec;          /* 6 x M scratch */
+    amem__dam_symv_fn symv;
 } amem__dam_gram;
 
 /*
@@ -58,6 +73,12 @@ int amem__dam_gram_forward(amem__dam_gram *g, const amem__dam_cfg *cfg,
                            const float *what, const float *cue,
                            const float *clamp, size_t b, amem__arena *ar,
                            int taped);
+/*
+ * The rows of W_hat^T that item i's G is built from (its free entries,
+ * or its clamped ones when g->side[i] < 0) into g->sel, their indices
+ * into g->rows; returns how many.
+ */
+size_t amem__dam_gram_select(amem__dam_gram *g, size_t i);
 /* v* (b x N) and, when hidden is not NULL, f* (b x M) in item order. */
 void amem__dam_gram_collect(const amem__dam_gram *g, float *out,
                             float *hidden);

@@ -12,10 +12,13 @@
  *   a_bar += nv_bar kappa phi / nv
  * starting from P = W_hat (e.dv*), Y = 0. Then, over the batch,
  *   dW_hat = phi_T^T (e.dv*) + q_bar^T (c.x~) + a_bar^T (e.x~)
- *            + sum over pairs (mu <= nu) of T_(mu nu) . w_nu (row mu) and
- *              T_(mu nu) . w_mu (row nu),   T = S^T E  (one sgemm)
- * where S holds each item's G_bar + G_bar^T on the pairs (G_bar on the
- * diagonal) and E the free masks.
+ *            + sum over items of S W_hat diag(e),   S = G_bar + G_bar^T,
+ * the last term column by column: dw_j += S w_j for each free j (w_j =
+ * column j of W_hat). It is computed on the rows of W_hat^T the item's G
+ * was built from (one sgemm of k x M by M x M): + for free rows, or, for
+ * an item whose G is W_hat W_hat^T minus its clamped rows, - for those and
+ * S added to a sum that meets all of W_hat^T in one sgemm at the end.
+ * The work is accumulated transposed (N x M) and added to dW_hat once.
  */
 #include <math.h>
 #include <string.h>
@@ -26,8 +29,9 @@
 typedef struct back_ws {
     float *P, *Y, *dd, *gy;      /* M each */
     float *ys, *ds;              /* steps x M stacks for G_bar */
-    float *gbar;                 /* M x M */
-    float *sp;                   /* b x pairs */
+    float *gbar, *ssum;          /* M x M: this item's S, sum of S (side -1) */
+    float *dsel;                 /* N x M: S times the selected rows */
+    float *dwt;                  /* N x M: dW_hat^T */
     float *qbar, *abar, *pbar;   /* b x M */
     float *dve;                  /* b x N */
 } back_ws;
@@ -36,8 +40,8 @@ static int ws_alloc(const amem__dam_gram *g, amem__arena *ar, back_ws *w)
 {
     size_t b = g->b, N = g->cfg.n_vis, M = g->cfg.n_hid;
     size_t steps = (size_t)g->cfg.max_steps;
-    float *p = amem__arena_alloc(ar, (4 * M + 2 * steps * M + M * M +
-                                      b * g->pairs + 3 * b * M + b * N) *
+    float *p = amem__arena_alloc(ar, (4 * M + 2 * steps * M + 2 * M * M +
+                                      2 * N * M + 3 * b * M + b * N) *
                                          sizeof(float));
     if (p == NULL)
         return AMEM_E_NOMEM;
@@ -48,26 +52,36 @@ static int ws_alloc(const amem__dam_gram *g, amem__arena *ar, back_ws *w)
     w->ys = p + 4 * M;
     w->ds = w->ys + steps * M;
     w->gbar = w->ds + steps * M;
-    w->sp = w->gbar + M * M;
-    w->qbar = w->sp + b * g->pairs;
+    w->ssum = w->gbar + M * M;
+    w->dsel = w->ssum + M * M;
+    w->dwt = w->dsel + N * M;
+    w->qbar = w->dwt + N * M;
     w->abar = w->qbar + b * M;
     w->pbar = w->abar + b * M;
     w->dve = w->pbar + b * M;
     return AMEM_OK;
 }
 
+/* x.z in double with four partial sums (a fixed order, no long chain). */
 static double dotf(const float *x, const float *z, size_t n)
 {
-    double s = 0.0;
-    for (size_t k = 0; k < n; k++)
-        s += (double)x[k] * z[k];
-    return s;
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        s0 += (double)x[k] * z[k];
+        s1 += (double)x[k + 1] * z[k + 1];
+        s2 += (double)x[k + 2] * z[k + 2];
+        s3 += (double)x[k + 3] * z[k + 3];
+    }
+    for (; k < n; k++)
+        s0 += (double)x[k] * z[k];
+    return (s0 + s1) + (s2 + s3);
 }
 
 /* One step backwards for item i; rec = tape record of the step's inputs. */
-static void step_back(const amem__dam_gram *g, size_t i, const float *rec,
-                      double kappa, back_ws *w, float *d, float *qbar,
-                      float *abar)
+static void step_back(const amem__dam_gram *g, size_t i, const float *G,
+                      const float *rec, double kappa, back_ws *w, float *d,
+                      float *qbar, float *abar)
 {
     size_t M = g->cfg.n_hid;
     const float *phi = rec, *y = rec + M, *f = rec + 2 * M;
@@ -75,23 +89,28 @@ static void step_back(const amem__dam_gram *g, size_t i, const float *rec,
     double nv = rec[3 * M], eta = g->cfg.eta, beta = g->cfg.beta;
     for (size_t m = 0; m < M; m++)
         d[m] = f[m] - phi[m];
-    cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)M, (int)M, 1.0f, g->G,
-                (int)M, w->Y, 1, 0.0f, w->gy, 1);
+    g->symv(G, M, w->Y, w->gy);
     for (size_t m = 0; m < M; m++) {
         w->dd[m] = (float)(eta * ((double)w->P[m] + w->gy[m]));
         w->P[m] -= w->dd[m];
     }
     double fdd = dotf(f, w->dd, M);
-    double nvf = nv > AMEM__DAM_EPS ? nv : AMEM__DAM_EPS, nbar = 0.0;
+    double nvf = nv > AMEM__DAM_EPS ? nv : AMEM__DAM_EPS, inv = 1.0 / nvf;
+    double bi = beta * inv, su0 = 0.0, su1 = 0.0;
+    float fk = (float)kappa;
     for (size_t m = 0; m < M; m++) {
         double ds = f[m] * (w->dd[m] - fdd);
         double u = (double)q[m] + y[m] + kappa * a[m];
-        float du = (float)(beta * ds / nvf);
-        nbar -= beta * ds * u / (nvf * nvf);
+        float du = (float)(bi * ds);
+        if (m & 1)
+            su1 += ds * u;
+        else
+            su0 += ds * u;
         qbar[m] += du;
         w->Y[m] += du;
-        abar[m] += (float)kappa * du;
+        abar[m] += fk * du;
     }
+    double nbar = -bi * inv * (su0 + su1); /* -beta (ds.u) / nv^2 */
     if (!(nv > AMEM__DAM_EPS))
         return; /* below the floor nv is a constant */
     double c = nbar / (2.0 * nv);
@@ -102,19 +121,41 @@ static void step_back(const amem__dam_gram *g, size_t i, const float *rec,
     }
 }
 
-/* Packed S = G_bar + G_bar^T (G_bar on the diagonal) of item i. */
-static void pack_pairs(const amem__dam_gram *g, const float *gbar, float *sp)
+/* S = G_bar + G_bar^T in place (symmetric; twice G_bar on the diagonal). */
+static void symmetrize(float *gbar, size_t M)
 {
-    size_t M = g->cfg.n_hid, p = 0;
     for (size_t mu = 0; mu < M; mu++)
-        for (size_t nu = mu; nu < M; nu++, p++)
-            sp[p] = mu == nu ? gbar[mu * M + mu]
-                             : gbar[mu * M + nu] + gbar[nu * M + mu];
+        for (size_t nu = mu; nu < M; nu++) {
+            float s = gbar[mu * M + nu] + gbar[nu * M + mu];
+            gbar[mu * M + nu] = gbar[nu * M + mu] = s;
+        }
+}
+
+/* dW_hat^T rows of item i's G: +-(selected rows) S, S in w->gbar. */
+static void gram_rows_back(amem__dam_gram *g, size_t i, back_ws *w)
+{
+    size_t M = g->cfg.n_hid, k = amem__dam_gram_select(g, i);
+    int side = g->side[i];
+    if (side < 0)
+        for (size_t m = 0; m < M * M; m++)
+            w->ssum[m] += w->gbar[m];
+    if (k == 0)
+        return;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)M,
+                (int)M, (float)side, g->sel, (int)M, w->gbar, (int)M, 0.0f,
+                w->dsel, (int)M);
+    for (size_t r = 0; r < k; r++) {
+        float *dst = w->dwt + g->rows[r] * M;
+        const float *src = w->dsel + r * M;
+        for (size_t m = 0; m < M; m++)
+            dst[m] += src[m];
+    }
 }
 
 static void item_back(amem__dam_gram *g, size_t i, back_ws *w)
 {
     size_t M = g->cfg.n_hid, S = 3 * M + 1, T = (size_t)g->ran[i];
+    const float *G = g->gs + i * M * M;
     double keep = 1.0 - (double)g->cfg.eta;
     memcpy(w->P, w->pbar + i * M, M * sizeof(float));
     memset(w->Y, 0, M * sizeof(float));
@@ -123,30 +164,26 @@ static void item_back(amem__dam_gram *g, size_t i, back_ws *w)
     memset(abar, 0, M * sizeof(float));
     for (size_t t = T; t > 0; t--) {
         memcpy(w->ys + (t - 1) * M, w->Y, M * sizeof(float));
-        step_back(g, i, g->tape[i] + (t - 1) * S, pow(keep, (double)(t - 1)),
-                  w, w->ds + (t - 1) * M, qbar, abar);
+        step_back(g, i, G, g->tape[i] + (t - 1) * S,
+                  pow(keep, (double)(t - 1)), w, w->ds + (t - 1) * M, qbar,
+                  abar);
     }
     /* G_bar = eta sum_t Y_t d_t^T, Y_t taken before step t went back. */
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)M, (int)M,
                 (int)(T ? T : 1), T ? g->cfg.eta : 0.0f, w->ys, (int)M, w->ds,
                 (int)M, 0.0f, w->gbar, (int)M);
-    pack_pairs(g, w->gbar, w->sp + i * g->pairs);
+    symmetrize(w->gbar, M);
+    gram_rows_back(g, i, w);
 }
 
-/* Rows mu and nu of dW_hat from the pair gradients T (in g->pk). */
-static void contract_pairs(const amem__dam_gram *g, float *dwhat)
+/* dW_hat += dW_hat^T transposed, in blocks of 32 x 32. */
+static void add_transposed(const float *dwt, size_t N, size_t M, float *dwhat)
 {
-    size_t N = g->cfg.n_vis, M = g->cfg.n_hid, p = 0;
-    for (size_t mu = 0; mu < M; mu++)
-        for (size_t nu = mu; nu < M; nu++, p++) {
-            const float *t = g->pk + p * N, *wmu = g->what + mu * N,
-                        *wnu = g->what + nu * N;
-            float *dmu = dwhat + mu * N, *dnu = dwhat + nu * N;
-            for (size_t j = 0; j < N; j++) {
-                dmu[j] += t[j] * wnu[j];
-                dnu[j] += t[j] * wmu[j];
-            }
-        }
+    for (size_t m0 = 0; m0 < M; m0 += 32)
+        for (size_t j0 = 0; j0 < N; j0 += 32)
+            for (size_t m = m0; m < M && m < m0 + 32; m++)
+                for (size_t j = j0; j < N && j < j0 + 32; j++)
+                    dwhat[m * N + j] += dwt[j * M + m];
 }
 
 int amem__dam_gram_backward(amem__dam_gram *g, const float *dv, float *dwhat,
@@ -165,24 +202,20 @@ int amem__dam_gram_backward(amem__dam_gram *g, const float *dv, float *dwhat,
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)M, (int)N,
                 (int)b, 1.0f, g->phi, (int)M, w.dve, (int)N, 0.0f, dwhat,
                 (int)N);
-    for (size_t i = 0; i < b; i++) {
-        size_t p = 0;
-        const float *gp = g->gp + i * g->pairs;
-        for (size_t mu = 0; mu < M; mu++) /* unpack the item's G */
-            for (size_t nu = mu; nu < M; nu++, p++)
-                g->G[mu * M + nu] = g->G[nu * M + mu] = gp[p];
+    memset(w.dwt, 0, N * M * sizeof(float));
+    memset(w.ssum, 0, M * M * sizeof(float));
+    for (size_t i = 0; i < b; i++)
         item_back(g, i, &w);
-    }
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)M, (int)N,
                 (int)b, 1.0f, w.qbar, (int)M, g->xc, (int)N, 1.0f, dwhat,
                 (int)N);
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)M, (int)N,
                 (int)b, 1.0f, w.abar, (int)M, g->xe, (int)N, 1.0f, dwhat,
                 (int)N);
-    /* T = S^T E (pairs x N), into the pair-product buffer. */
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)g->pairs,
-                (int)N, (int)b, 1.0f, w.sp, (int)g->pairs, g->efree, (int)N,
-                0.0f, g->pk, (int)N);
-    contract_pairs(g, dwhat);
+    if (g->have_gall) /* items with G = G_all - ...: all rows times sum S */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)N,
+                    (int)M, (int)M, 1.0f, g->wt, (int)M, w.ssum, (int)M,
+                    1.0f, w.dwt, (int)M);
+    add_transposed(w.dwt, N, M, dwhat);
     return AMEM_OK;
 }
