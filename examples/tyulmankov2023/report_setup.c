@@ -58,8 +58,8 @@ static void commands(FILE *f, const ty_report *rep)
     fprintf(f, "Sweep: %ld training runs in %.0f s; tracked runs: %.0f s.\n\n",
             rep->sweep->runs, rep->sweep->seconds, rep->track->seconds);
     fprintf(f, "Full paper-scale command (all defaults: 258 runs of 150 "
-               "epochs plus 4 tracked runs, roughly 30 hours on two cores "
-               "at about 5 s per epoch per core):\n\n"
+               "epochs plus 4 tracked runs, roughly 16 hours on two cores "
+               "at about 3 s per epoch per core):\n\n"
                "    make data examples && build/examples/tyulmankov2023\n\n"
                "Options that scale it down: `--regulars N --epochs N "
                "--sweep-epochs N --gammas a,b,... --seeds N --max-steps N "
