@@ -2,6 +2,8 @@
  * Private to the conv2d op: its geometry and the stride-1 kernels
  * (conv_s1.c). ops_conv.c builds the node, handles strides above 1 with
  * im2col and sends stride-1 convolutions here. See docs/engine-image.md.
+ * amem__conv2d_apply is the same forward without a node, for no-tape
+ * inference (src/vae/infer_fast.c).
  */
 #ifndef AMEM_CORE_CONV_IMPL_H
 #define AMEM_CORE_CONV_IMPL_H
@@ -47,5 +49,16 @@ void amem__conv_s1_forward(amem__graph *g, const amem__conv_geom *G,
 void amem__conv_s1_backward(amem__graph *g, const amem__conv_geom *G,
                             const float *x, const float *w, const float *dy,
                             float *dx, float *dw);
+
+/*
+ * out [N, F, OH, OW] = conv(x, w) + bias (bias may be NULL) for x of shape
+ * xshape [N, C, H, W] and w of shape wshape [F, C, KH, KW], without a node
+ * or a tape: the scratch comes from g's arena and errors are recorded on g
+ * as amem__conv2d would (E_DIM, E_RANGE, E_NOMEM). Returns g->status. The
+ * values are those amem__conv2d computes, bit for bit.
+ */
+int amem__conv2d_apply(amem__graph *g, const int xshape[4],
+                       const int wshape[4], const float *x, const float *w,
+                       const float *bias, int stride, int pad, float *out);
 
 #endif

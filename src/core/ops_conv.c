@@ -281,6 +281,46 @@ static int chunk_items(const conv_geom *G)
     return (int)nb;
 }
 
+/* The geometry of a valid convolution with its chunk size, or chunk 0. */
+static conv_geom planned_geom(const amem__node *x, const amem__node *w,
+                              int stride, int pad)
+{
+    conv_geom G = geom_of(x, w, stride, pad, 0);
+    G.chunk = use_s1(&G) ? amem__conv_s1_chunk(&G, S1_BUDGET) : chunk_items(&G);
+    return G;
+}
+
+/* out = conv(x, w) + bias on the path the geometry selects. */
+static void conv_run(amem__graph *g, const conv_geom *G, const float *x,
+                     const float *w, const float *bias, float *out)
+{
+    if (use_s1(G))
+        amem__conv_s1_forward(g, G, x, w, bias, out);
+    else
+        conv_forward(g, G, x, w, bias, out);
+}
+
+int amem__conv2d_apply(amem__graph *g, const int xshape[4],
+                       const int wshape[4], const float *x, const float *w,
+                       const float *bias, int stride, int pad, float *out)
+{
+    if (g->status != AMEM_OK)
+        return g->status;
+    amem__node xn = {.ndim = 4}, wn = {.ndim = 4};
+    for (int i = 0; i < 4; i++) {
+        xn.shape[i] = xshape[i];
+        wn.shape[i] = wshape[i];
+    }
+    wn.size = (size_t)wshape[0] * wshape[1] * wshape[2] * wshape[3];
+    if (conv_validate(g, &xn, &wn, NULL, stride, pad) != AMEM_OK)
+        return g->status;
+    conv_geom G = planned_geom(&xn, &wn, stride, pad);
+    if (G.chunk < 1)
+        return amem__graph_fail(g, AMEM_E_DIM, "conv2d: im2col matrix too large");
+    conv_run(g, &G, x, w, bias, out);
+    return g->status;
+}
+
 amem__node *amem__conv2d(amem__graph *g, amem__node *x, amem__node *w,
                          amem__node *bias, int stride, int pad)
 {
@@ -289,8 +329,7 @@ amem__node *amem__conv2d(amem__graph *g, amem__node *x, amem__node *w,
         return amem__node_make(g, &conv_op, 0, NULL, nin, x, w, bias);
     if (conv_validate(g, x, w, bias, stride, pad) != AMEM_OK)
         return NULL;
-    conv_geom G = geom_of(x, w, stride, pad, 0);
-    G.chunk = use_s1(&G) ? amem__conv_s1_chunk(&G, S1_BUDGET) : chunk_items(&G);
+    conv_geom G = planned_geom(x, w, stride, pad);
     if (G.chunk < 1) {
         amem__graph_fail(g, AMEM_E_DIM, "conv2d: im2col matrix too large");
         return NULL;
@@ -302,11 +341,7 @@ amem__node *amem__conv2d(amem__graph *g, amem__node *x, amem__node *w,
     out->iarg[ARG_STRIDE] = stride;
     out->iarg[ARG_PAD] = pad;
     out->iarg[ARG_CHUNK] = G.chunk;
-    if (use_s1(&G))
-        amem__conv_s1_forward(g, &G, x->val, w->val, bias ? bias->val : NULL,
-                              out->val);
-    else
-        conv_forward(g, &G, x->val, w->val, bias ? bias->val : NULL, out->val);
+    conv_run(g, &G, x->val, w->val, bias ? bias->val : NULL, out->val);
     return g->status == AMEM_OK ? out : NULL;
 }
 
