@@ -163,6 +163,10 @@ START_TEST(conv_matches_direct_small)
         {2, 2, 8, 7, 3, 2, 3, 3, 2, 0},  /* non-square kernel, stride 3, pad 2 */
         {1, 1, 5, 5, 1, 1, 1, 1, 0, 1},  /* 1x1 */
         {2, 2, 3, 3, 2, 5, 5, 1, 2, 1},  /* kernel larger than the image */
+        {3, 2, 11, 9, 3, 3, 3, 2, 1, 1}, /* 'same'-style k3 s2 p1, odd sizes */
+        {2, 2, 10, 13, 2, 3, 2, 4, 1, 1},/* stride above the kernel */
+        {1, 3, 12, 12, 2, 5, 5, 2, 3, 0},/* padding above the stride */
+        {2, 2, 7, 7, 3, 7, 7, 2, 0, 1},  /* one output pixel per item */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         check_conv_against_direct(&cases[i], 1e-4);
@@ -174,6 +178,10 @@ START_TEST(conv_matches_direct_across_chunks)
     /* C·KH·KW·OH·OW = 75·4096: three items per im2col chunk, last chunk short. */
     conv_case batched = {4, 3, 64, 64, 2, 5, 5, 1, 2, 1};
     check_conv_against_direct(&batched, 1e-4);
+    /* im2col at stride 2: 64·289 floats per item, 14 items per chunk
+     * (COL_BUDGET), the second chunk short. */
+    conv_case strided = {20, 4, 34, 34, 3, 4, 4, 2, 1, 1};
+    check_conv_against_direct(&strided, 1e-4);
     /* 144·8192 floats exceed one chunk: one item at a time, NCHW in place. */
     conv_case single = {2, 16, 64, 128, 2, 3, 3, 1, 1, 1};
     check_conv_against_direct(&single, 1e-4);
@@ -207,6 +215,54 @@ START_TEST(conv_gradients_match_finite_differences)
     gradcheck_conv((conv_case){2, 2, 5, 5, 3, 3, 3, 1, 1, 1});
     gradcheck_conv((conv_case){2, 3, 7, 6, 2, 4, 4, 2, 0, 1});
     gradcheck_conv((conv_case){1, 2, 6, 5, 2, 2, 3, 2, 1, 0});
+    gradcheck_conv((conv_case){2, 2, 7, 7, 3, 3, 3, 2, 1, 1});
+    gradcheck_conv((conv_case){1, 2, 9, 8, 2, 3, 3, 3, 2, 1});
+}
+END_TEST
+
+/* amem__conv2d_apply (no node) gives the op's values bit for bit. */
+static void check_apply_matches_op(const conv_case *k)
+{
+    int xs[4] = {k->n, k->c, k->h, k->w}, ws[4] = {k->f, k->c, k->kh, k->kw};
+    size_t ny = (size_t)k->n * k->f * out_h(k) * out_w(k);
+    float *x = uniform(prod(xs, 4), 5), *w = uniform(prod(ws, 4), 6);
+    float *b = uniform((size_t)k->f, 7), *got = malloc(ny * sizeof *got);
+    amem__graph *g = amem__graph_create(1 << 20);
+    amem__node *y = amem__conv2d(g, amem__constant_view(g, x, 4, xs),
+                                 amem__constant_view(g, w, 4, ws),
+                                 k->bias ? amem__constant_view(g, b, 1, (int[]){k->f})
+                                         : NULL,
+                                 k->stride, k->pad);
+    ck_assert_msg(y != NULL, "conv2d failed: %s", g->error);
+    ck_assert_int_eq(amem__conv2d_apply(g, xs, ws, x, w, k->bias ? b : NULL,
+                                        k->stride, k->pad, got),
+                     AMEM_OK);
+    ck_assert(memcmp(got, y->val, ny * sizeof *got) == 0);
+    amem__graph_free(g);
+    free(x), free(w), free(b), free(got);
+}
+
+START_TEST(conv_apply_matches_op)
+{
+    static const conv_case cases[] = {
+        {3, 3, 64, 64, 8, 4, 4, 2, 0, 1},  /* COLOR64's first layer */
+        {5, 32, 7, 7, 16, 3, 3, 1, 1, 1},  /* 7x7 'same': im2col */
+        {2, 16, 32, 32, 8, 3, 3, 1, 1, 0}, /* stride-1 path, F < C */
+        {2, 4, 16, 16, 8, 3, 3, 1, 1, 1},  /* stride-1 path, F >= C */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_apply_matches_op(&cases[i]);
+    /* Bad shapes are recorded on the graph as the op records them. */
+    amem__graph *g = amem__graph_create(1 << 16);
+    float z[64] = {0};
+    ck_assert_int_eq(amem__conv2d_apply(g, (int[]){1, 2, 3, 3}, (int[]){1, 3, 3, 3},
+                                        z, z, NULL, 1, 0, z),
+                     AMEM_E_DIM);
+    amem__graph_reset(g);
+    ck_assert_int_eq(amem__conv2d_apply(g, (int[]){1, 1, 3, 3}, (int[]){1, 1, 3, 3},
+                                        z, z, NULL, 0, 0, z),
+                     AMEM_E_RANGE);
+    amem__graph_free(g);
 }
 END_TEST
 
@@ -740,6 +796,7 @@ Suite *amem_suite_ops_image(void)
     tcase_add_test(tc, conv_matches_direct_small);
     tcase_add_test(tc, conv_matches_direct_across_chunks);
     tcase_add_test(tc, conv_gradients_match_finite_differences);
+    tcase_add_test(tc, conv_apply_matches_op);
     tcase_add_test(tc, conv_rejects_bad_shapes);
     tcase_add_test(tc, conv_path_choice);
     tcase_add_test(tc, conv_stride1_path_matches_direct);
