@@ -303,6 +303,98 @@ START_TEST(conv_rejects_bad_shapes)
 }
 END_TEST
 
+/* ---- upsample2_conv3: 2x upsampling + 3x3 'same' conv (ops_upconv.c) ---- */
+
+/* The fused op against upsample_nearest + conv2d: values and all three
+ * gradients agree up to rounding (gradients sum up to 36·F products per
+ * input in a different order, hence the looser tolerance). */
+static void check_upconv_against_pair(int n, int c, int h, int w, int f, int bias)
+{
+    int xs[4] = {n, c, h, w}, ws[4] = {f, c, 3, 3}, bs[1] = {f};
+    size_t nx = prod(xs, 4), nw = prod(ws, 4), ny = (size_t)n * f * 4 * h * w;
+    float *x = uniform(nx, 21), *wt = uniform(nw, 22), *b = uniform((size_t)f, 23);
+    float *dy = uniform(ny, 24);
+    amem__graph *g1 = amem__graph_create(1 << 20), *g2 = amem__graph_create(1 << 20);
+    amem__node *x1 = amem__variable(g1, x, 4, xs), *w1 = amem__variable(g1, wt, 4, ws);
+    amem__node *b1 = bias ? amem__variable(g1, b, 1, bs) : NULL;
+    amem__node *y1 = amem__upsample2_conv3(g1, x1, w1, b1);
+    ck_assert_msg(y1 != NULL, "upsample2_conv3 failed: %s", g1->error);
+    amem__node *x2 = amem__variable(g2, x, 4, xs), *w2 = amem__variable(g2, wt, 4, ws);
+    amem__node *b2 = bias ? amem__variable(g2, b, 1, bs) : NULL;
+    amem__node *y2 = amem__conv2d(g2, amem__upsample_nearest(g2, x2, 2), w2, b2, 1, 1);
+    ck_assert_ptr_nonnull(y2);
+    ck_assert(amem__same_shape(y1, y2));
+    assert_close(y1->val, y2->val, ny, 1e-5);
+    ck_assert_int_eq(amem__backward(g1, y1, dy), AMEM_OK);
+    ck_assert_int_eq(amem__backward(g2, y2, dy), AMEM_OK);
+    assert_close(x1->grad, x2->grad, nx, 1e-4);
+    assert_close(w1->grad, w2->grad, nw, 1e-4);
+    if (bias)
+        assert_close(b1->grad, b2->grad, (size_t)f, 1e-4);
+    /* The node-free form gives the op's values bit for bit. */
+    float *out = malloc(ny * sizeof *out);
+    ck_assert_int_eq(amem__upsample2_conv3_apply(g1, xs, f, x, wt, bias ? b : NULL, out),
+                     AMEM_OK);
+    ck_assert(memcmp(out, y1->val, ny * sizeof *out) == 0);
+    amem__graph_free(g1);
+    amem__graph_free(g2);
+    free(x), free(wt), free(b), free(dy), free(out);
+}
+
+START_TEST(upconv_matches_upsample_then_conv)
+{
+    check_upconv_against_pair(2, 3, 4, 5, 4, 1);
+    check_upconv_against_pair(1, 2, 1, 1, 3, 0);  /* 1x1 input */
+    check_upconv_against_pair(3, 8, 7, 7, 5, 1);  /* DIGITS28-like, odd size */
+    check_upconv_against_pair(9, 6, 16, 16, 2, 1);/* F < C, several chunks */
+}
+END_TEST
+
+static amem__node *build_upconv(amem__graph *g, amem__node **in, void *ctx)
+{
+    (void)ctx;
+    return amem__upsample2_conv3(g, in[0], in[1], in[2]);
+}
+
+START_TEST(upconv_gradients_match_finite_differences)
+{
+    amem_test_input in[3] = {
+        {4, {2, 2, 3, 4}, NULL}, {4, {3, 2, 3, 3}, NULL}, {1, {3}, NULL}};
+    for (int i = 0; i < 3; i++)
+        in[i].values = uniform(prod(in[i].shape, in[i].ndim), 30 + (uint64_t)i);
+    double err = amem_test_gradcheck(build_upconv, NULL, 3, in, GRAD_EPS);
+    ck_assert_msg(err < GRAD_TOL, "upsample2_conv3 gradient error %g", err);
+    for (int i = 0; i < 3; i++)
+        free(in[i].values);
+}
+END_TEST
+
+START_TEST(upconv_rejects_bad_shapes)
+{
+    amem__graph *g = amem__graph_create(1 << 16);
+    float z[256] = {0};
+    amem__node *x = amem__constant(g, z, 4, (int[]){1, 2, 3, 3});
+    amem__node *w5 = amem__constant(g, z, 4, (int[]){2, 2, 5, 5});
+    ck_assert_ptr_null(amem__upsample2_conv3(g, x, w5, NULL));
+    ck_assert_int_eq(g->status, AMEM_E_DIM);
+    amem__graph_reset(g);
+    x = amem__constant(g, z, 4, (int[]){1, 2, 3, 3});
+    amem__node *wc = amem__constant(g, z, 4, (int[]){2, 3, 3, 3});
+    ck_assert_ptr_null(amem__upsample2_conv3(g, x, wc, NULL));
+    ck_assert_int_eq(g->status, AMEM_E_DIM);
+    amem__graph_reset(g);
+    x = amem__constant(g, z, 4, (int[]){1, 2, 3, 3});
+    amem__node *w = amem__constant(g, z, 4, (int[]){2, 2, 3, 3});
+    amem__node *b = amem__constant(g, z, 1, (int[]){3});
+    ck_assert_ptr_null(amem__upsample2_conv3(g, x, w, b));
+    ck_assert_int_eq(g->status, AMEM_E_DIM);
+    amem__graph_reset(g);
+    ck_assert_ptr_null(amem__upsample2_conv3(g, NULL, w, NULL));
+    ck_assert_int_eq(g->status, AMEM_E_NULL);
+    amem__graph_free(g);
+}
+END_TEST
+
 /* ---- conv2d: the stride-1 path (conv_s1.c) ---------------------------------- */
 
 static int takes_s1(const conv_case *k)
@@ -797,6 +889,9 @@ Suite *amem_suite_ops_image(void)
     tcase_add_test(tc, conv_matches_direct_across_chunks);
     tcase_add_test(tc, conv_gradients_match_finite_differences);
     tcase_add_test(tc, conv_apply_matches_op);
+    tcase_add_test(tc, upconv_matches_upsample_then_conv);
+    tcase_add_test(tc, upconv_gradients_match_finite_differences);
+    tcase_add_test(tc, upconv_rejects_bad_shapes);
     tcase_add_test(tc, conv_rejects_bad_shapes);
     tcase_add_test(tc, conv_path_choice);
     tcase_add_test(tc, conv_stride1_path_matches_direct);

@@ -125,20 +125,31 @@ static void epilogue(amem_vae *v, float *y, int m, int f, size_t s,
         }
 }
 
+/* The layer's convolution (fused with its upsampling when up2: x is then
+ * the map before upsampling) into out; returns g->status. */
+static int conv_apply(amem_vae *v, amem__graph *g, const amem__vae_layer *l,
+                      const float *x, int m, int up2, float *out)
+{
+    const float *w = v->params + l->w_off, *b = v->params + l->b_off;
+    if (up2)
+        return amem__upsample2_conv3_apply(
+            g, (int[]){m, l->in_c, l->in_h / 2, l->in_w / 2}, l->filters, x,
+            w, b, out);
+    int xs[4] = {m, l->in_c, l->in_h, l->in_w};
+    int ws[4] = {l->filters, l->in_c, l->kernel, l->kernel};
+    return amem__conv2d_apply(g, xs, ws, x, w, b, l->stride, l->pad, out);
+}
+
 /* One conv layer on m items; hidden layers get batch norm + activation.
  * out may be given (the caller's buffer) or NULL (taken from the arena). */
 static float *conv_layer(amem_vae *v, amem__graph *g, const amem__vae_layer *l,
-                         const float *x, int m, int hidden, float *out)
+                         const float *x, int m, int hidden, int up2,
+                         float *out)
 {
-    int xs[4] = {m, l->in_c, l->in_h, l->in_w};
-    int ws[4] = {l->filters, l->in_c, l->kernel, l->kernel};
     size_t s = (size_t)l->out_h * (size_t)l->out_w;
     if (out == NULL)
         out = take(g, (size_t)m * (size_t)l->filters * s);
-    if (out == NULL ||
-        amem__conv2d_apply(g, xs, ws, x, v->params + l->w_off,
-                           v->params + l->b_off, l->stride, l->pad,
-                           out) != AMEM_OK)
+    if (out == NULL || conv_apply(v, g, l, x, m, up2, out) != AMEM_OK)
         return NULL;
     if (!hidden)
         return out;
@@ -184,7 +195,7 @@ int amem__vae_fast_encode(amem_vae *v, amem__graph *g, const float *x,
 {
     const float *h = x;
     for (int i = 0; i < v->n_enc && h != NULL; i++)
-        h = conv_layer(v, g, &v->enc[i], h, m, 1, NULL);
+        h = conv_layer(v, g, &v->enc[i], h, m, 1, 0, NULL);
     if (h == NULL)
         return g->status;
     int k = (int)v->latent, feat = (int)v->feat;
@@ -236,11 +247,11 @@ int amem__vae_fast_decode(amem_vae *v, amem__graph *g, const float *z, int m,
     int c = (int)v->dec_c, hh = (int)v->dec_h, ww = (int)v->dec_w;
     for (int i = 0; i < v->n_dec && h != NULL; i++) {
         const amem__vae_layer *l = &v->dec[i];
-        int last = i + 1 == v->n_dec;
-        if (l->upsample > 1)
+        int last = i + 1 == v->n_dec, up2 = amem__vae_fused_upconv(l);
+        if (l->upsample > 1 && !up2)
             h = upsample(g, h, (size_t)m * (size_t)c, hh, ww, l->upsample);
         if (h != NULL)
-            h = conv_layer(v, g, l, h, m, !last, last ? out : NULL);
+            h = conv_layer(v, g, l, h, m, !last, up2, last ? out : NULL);
         c = l->out_c;
         hh = l->out_h;
         ww = l->out_w;

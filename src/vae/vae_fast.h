@@ -8,6 +8,16 @@
 #include "vae_impl.h"
 
 /*
+ * 1 when decoder layer l is 2× upsampling + a 3×3 stride-1 'same'
+ * convolution, which both the graph and the no-tape path compute as the
+ * fused op amem__upsample2_conv3 (core/conv_impl.h).
+ */
+static inline int amem__vae_fused_upconv(const amem__vae_layer *l)
+{
+    return l->upsample == 2 && l->kernel == 3 && l->stride == 1 && l->pad == 1;
+}
+
+/*
  * mu and (when not NULL) logvar [m, K] of m images x [m, C·H·W] in
  * inference mode, with scratch from g's arena (the caller resets it).
  * Returns g->status; errors are recorded on g as the graph path records
