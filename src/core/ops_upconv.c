@@ -35,9 +35,6 @@
 static void upconv_backward(amem__graph *g, amem__node *n);
 static const amem__op upconv_op = {"upsample2_conv3", upconv_backward};
 
-/* R[a][r][u] of the file comment. */
-static const int R[2][2][3] = {{{1, 0, 0}, {0, 1, 1}}, {{1, 1, 0}, {0, 0, 1}}};
-
 /* The inner 2×2 convolution's geometry for x [n, c, h, w] and f filters. */
 static amem__conv_geom inner_geom(int n, int c, int h, int w, int f)
 {
@@ -47,41 +44,74 @@ static amem__conv_geom inner_geom(int n, int c, int h, int w, int f)
     return G;
 }
 
+/*
+ * The 2×2 taps of the four phases from one 3×3 kernel wk: rows combined
+ * first (phase a: rows (w0, w1 + w2) or (w0 + w1, w2)), then columns the
+ * same way; out[p][r·2 + s] for phase p = 2a + b.
+ */
+static void combine_kernel(const float *wk, float out[4][4])
+{
+    float rows[2][2][3]; /* [a][r][v] */
+    for (int v = 0; v < 3; v++) {
+        rows[0][0][v] = wk[v];
+        rows[0][1][v] = wk[3 + v] + wk[6 + v];
+        rows[1][0][v] = wk[v] + wk[3 + v];
+        rows[1][1][v] = wk[6 + v];
+    }
+    for (int a = 0; a < 2; a++)
+        for (int r = 0; r < 2; r++) {
+            const float *c = rows[a][r];
+            out[2 * a][r * 2] = c[0];
+            out[2 * a][r * 2 + 1] = c[1] + c[2];
+            out[2 * a + 1][r * 2] = c[0] + c[1];
+            out[2 * a + 1][r * 2 + 1] = c[2];
+        }
+}
+
+/* The adjoint of combine_kernel: d [3×3] += the shares of dk[p][r·2 + s]. */
+static void spread_kernel(const float dk[4][4], float *d)
+{
+    float rows[2][2][3]; /* [a][r][v]: column shares first */
+    for (int a = 0; a < 2; a++)
+        for (int r = 0; r < 2; r++) {
+            const float *k0 = dk[2 * a], *k1 = dk[2 * a + 1];
+            rows[a][r][0] = k0[r * 2] + k1[r * 2];
+            rows[a][r][1] = k0[r * 2 + 1] + k1[r * 2];
+            rows[a][r][2] = k0[r * 2 + 1] + k1[r * 2 + 1];
+        }
+    for (int v = 0; v < 3; v++) {
+        d[v] += rows[0][0][v] + rows[1][0][v];
+        d[3 + v] += rows[0][1][v] + rows[1][0][v];
+        d[6 + v] += rows[0][1][v] + rows[1][1][v];
+    }
+}
+
 /* kc [4F, C, 2, 2] from w [F, C, 3, 3]. */
 static void combine_weights(int f, int c, const float *w, float *kc)
 {
-    for (int p = 0; p < 4; p++)
-        for (int o = 0; o < f; o++)
-            for (int ch = 0; ch < c; ch++) {
-                const float *wk = w + ((size_t)o * c + ch) * 9;
-                float *k = kc + (((size_t)p * f + o) * c + ch) * 4;
-                for (int r = 0; r < 2; r++)
-                    for (int s = 0; s < 2; s++) {
-                        float sum = 0.0f;
-                        for (int u = 0; u < 3; u++)
-                            for (int v = 0; v < 3; v++)
-                                if (R[p >> 1][r][u] && R[p & 1][s][v])
-                                    sum += wk[u * 3 + v];
-                        k[r * 2 + s] = sum;
-                    }
-            }
+    size_t phase = (size_t)f * c * 4;
+    for (int o = 0; o < f; o++)
+        for (int ch = 0; ch < c; ch++) {
+            float k[4][4];
+            size_t at = (size_t)o * c + ch;
+            combine_kernel(w + at * 9, k);
+            for (int p = 0; p < 4; p++)
+                memcpy(kc + p * phase + at * 4, k[p], sizeof k[p]);
+        }
 }
 
 /* dw [F, C, 3, 3] += the taps' shares of dkc [4F, C, 2, 2]. */
 static void spread_weight_grad(int f, int c, const float *dkc, float *dw)
 {
-    for (int p = 0; p < 4; p++)
-        for (int o = 0; o < f; o++)
-            for (int ch = 0; ch < c; ch++) {
-                const float *k = dkc + (((size_t)p * f + o) * c + ch) * 4;
-                float *d = dw + ((size_t)o * c + ch) * 9;
-                for (int r = 0; r < 2; r++)
-                    for (int s = 0; s < 2; s++)
-                        for (int u = 0; u < 3; u++)
-                            for (int v = 0; v < 3; v++)
-                                if (R[p >> 1][r][u] && R[p & 1][s][v])
-                                    d[u * 3 + v] += k[r * 2 + s];
-            }
+    size_t phase = (size_t)f * c * 4;
+    for (int o = 0; o < f; o++)
+        for (int ch = 0; ch < c; ch++) {
+            float k[4][4];
+            size_t at = (size_t)o * c + ch;
+            for (int p = 0; p < 4; p++)
+                memcpy(k[p], dkc + p * phase + at * 4, sizeof k[p]);
+            spread_kernel((const float(*)[4])k, dw + at * 9);
+        }
 }
 
 /*
