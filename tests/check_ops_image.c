@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "assocmem/common.h"
+#include "core/bn_act.h"
 #include "core/conv_impl.h"
+#include "core/ops.h"
 #include "core/ops_image.h"
 #include "testutil.h"
 #include "testutil_grad.h"
@@ -733,6 +735,70 @@ START_TEST(batchnorm_gradients_match_finite_differences)
 }
 END_TEST
 
+/* batchnorm_leaky equals batchnorm then leaky_relu (values bit for bit,
+ * gradients up to rounding) in both modes, and its gradients match
+ * finite differences. */
+static amem__node *build_bn_leaky(amem__graph *g, amem__node **in, void *ctx)
+{
+    const float *slope = ctx;
+    float rm[3] = {0.1f, -0.2f, 0.3f}, rv[3] = {0.5f, 1.5f, 2.0f};
+    return amem__batchnorm_leaky(g, in[0], in[1], in[2], rm, rv, 0.9f, 1e-3f,
+                                 *slope);
+}
+
+START_TEST(batchnorm_leaky_matches_pair)
+{
+    int xs[4] = {3, 3, 4, 5}, cs[1] = {3};
+    size_t nx = prod(xs, 4);
+    float *x = uniform(nx, 41), *gm = uniform(3, 42), *bt = uniform(3, 43);
+    float *dy = uniform(nx, 44);
+    for (int training = 0; training <= 1; training++)
+        for (int k = 0; k < 2; k++) {
+            float slope = k == 0 ? 0.0f : 0.3f;
+            float rm1[3] = {0.1f, -0.2f, 0.3f}, rv1[3] = {0.5f, 1.5f, 2.0f};
+            float rm2[3] = {0.1f, -0.2f, 0.3f}, rv2[3] = {0.5f, 1.5f, 2.0f};
+            amem__graph *g1 = amem__graph_create(1 << 16), *g2 = amem__graph_create(1 << 16);
+            g1->training = g2->training = training;
+            amem__node *x1 = amem__variable(g1, x, 4, xs), *x2 = amem__variable(g2, x, 4, xs);
+            amem__node *a1 = amem__variable(g1, gm, 1, cs), *a2 = amem__variable(g2, gm, 1, cs);
+            amem__node *b1 = amem__variable(g1, bt, 1, cs), *b2 = amem__variable(g2, bt, 1, cs);
+            amem__node *y1 = amem__batchnorm_leaky(g1, x1, a1, b1, rm1, rv1, 0.9f, 1e-3f, slope);
+            amem__node *y2 = amem__leaky_relu(
+                g2, amem__batchnorm(g2, x2, a2, b2, rm2, rv2, 0.9f, 1e-3f), slope);
+            ck_assert_ptr_nonnull(y1);
+            ck_assert_ptr_nonnull(y2);
+            for (size_t i = 0; i < nx; i++)
+                ck_assert_float_eq(y1->val[i], y2->val[i]);
+            ck_assert(memcmp(rm1, rm2, sizeof rm1) == 0 && memcmp(rv1, rv2, sizeof rv1) == 0);
+            ck_assert_int_eq(amem__backward(g1, y1, dy), AMEM_OK);
+            ck_assert_int_eq(amem__backward(g2, y2, dy), AMEM_OK);
+            assert_close(x1->grad, x2->grad, nx, 1e-5);
+            assert_close(a1->grad, a2->grad, 3, 1e-5);
+            assert_close(b1->grad, b2->grad, 3, 1e-5);
+            amem__graph_free(g1);
+            amem__graph_free(g2);
+        }
+    /* Finite differences in inference mode (training mode is covered by
+     * the pair above and batchnorm's own check). */
+    float slope = 0.3f;
+    amem_test_input in[3] = {{4, {2, 3, 2, 3}, NULL}, {1, {3}, NULL}, {1, {3}, NULL}};
+    for (int i = 0; i < 3; i++)
+        in[i].values = uniform(prod(in[i].shape, in[i].ndim), 50 + (uint64_t)i);
+    double err = amem_test_gradcheck(build_bn_leaky, &slope, 3, in, GRAD_EPS);
+    ck_assert_msg(err < GRAD_TOL, "batchnorm_leaky gradient error %g", err);
+    for (int i = 0; i < 3; i++)
+        free(in[i].values);
+    /* A slope outside [0, 1] is refused. */
+    amem__graph *g = amem__graph_create(1 << 16);
+    amem__node *xn = amem__constant(g, x, 4, xs), *gn = amem__constant(g, gm, 1, cs);
+    float rm[3] = {0}, rv[3] = {1, 1, 1};
+    ck_assert_ptr_null(amem__batchnorm_leaky(g, xn, gn, gn, rm, rv, 0.9f, 1e-3f, 1.5f));
+    ck_assert_int_eq(g->status, AMEM_E_ARG);
+    amem__graph_free(g);
+    free(x), free(gm), free(bt), free(dy);
+}
+END_TEST
+
 START_TEST(batchnorm_rejects_bad_input)
 {
     amem__graph *g = amem__graph_create(1 << 16);
@@ -906,6 +972,7 @@ Suite *amem_suite_ops_image(void)
     tcase_add_test(tc, batchnorm_inference_uses_running_stats);
     tcase_add_test(tc, batchnorm_gradients_match_finite_differences);
     tcase_add_test(tc, batchnorm_rejects_bad_input);
+    tcase_add_test(tc, batchnorm_leaky_matches_pair);
     tcase_add_test(tc, dropout_masks_and_scales);
     tcase_add_test(tc, dropout_gradient_and_bad_input);
     tcase_add_test(tc, vae_shaped_chain_gradient);

@@ -5,6 +5,7 @@
  */
 #include "assocmem/common.h"
 #include "core/ops.h"
+#include "core/bn_act.h"
 #include "core/conv_impl.h"
 #include "core/ops_image.h"
 #include "vae_fast.h"
@@ -46,17 +47,22 @@ static amem__node *conv_block(amem_vae *v, amem__graph *g,
                         : amem__conv2d(g, x, w, b, l->stride, l->pad);
     if (!hidden)
         return y;
-    if (l->bn) {
-        amem__node *gamma = param(v, g, pass, l->gamma_off, 1, (int[]){f});
-        amem__node *beta = param(v, g, pass, l->beta_off, 1, (int[]){f});
-        int use_stats = !pass->training || pass->update_stats;
-        y = amem__batchnorm(g, y, gamma, beta,
-                            use_stats ? v->stats + l->mean_off : NULL,
-                            use_stats ? v->stats + l->var_off : NULL,
-                            (float)AMEM__VP(v, BN_MOMENTUM),
-                            (float)AMEM__VP(v, BN_EPS));
+    if (!l->bn)
+        return activation(v, g, y);
+    amem__node *gamma = param(v, g, pass, l->gamma_off, 1, (int[]){f});
+    amem__node *beta = param(v, g, pass, l->beta_off, 1, (int[]){f});
+    int use_stats = !pass->training || pass->update_stats;
+    float *mean = use_stats ? v->stats + l->mean_off : NULL;
+    float *var = use_stats ? v->stats + l->var_off : NULL;
+    float mom = (float)AMEM__VP(v, BN_MOMENTUM), eps = (float)AMEM__VP(v, BN_EPS);
+    int act = (int)AMEM__VP(v, ACTIVATION);
+    if (act == AMEM_VAE_ACT_RELU || act == AMEM_VAE_ACT_LEAKY_RELU) {
+        float slope = act == AMEM_VAE_ACT_RELU ? 0.0f
+                                               : (float)AMEM__VP(v, LEAKY_SLOPE);
+        return amem__batchnorm_leaky(g, y, gamma, beta, mean, var, mom, eps,
+                                     slope);
     }
-    return activation(v, g, y);
+    return activation(v, g, amem__batchnorm(g, y, gamma, beta, mean, var, mom, eps));
 }
 
 /* y = x W + b for x [N, in], W [in, out], b [out]. */
