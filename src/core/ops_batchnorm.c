@@ -15,6 +15,9 @@
  * in double per plane.
  */
 #include <math.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "assocmem/common.h"
 #include "bn_act.h"
@@ -240,7 +243,8 @@ amem__node *amem__batchnorm_leaky(amem__graph *g, amem__node *x,
  *   inference: dx += γ·istd · dy
  */
 /* Σ dy and Σ dy·x̂ over one plane (8 float lanes, then double). */
-static void plane_grad_sums(const float *x, const float *dy, size_t n,
+static void plane_grad_sums(const float *restrict x, const float *restrict dy,
+                            size_t n,
                             float mean, float istd, double *sum_dy,
                             double *sum_dy_xhat)
 {
@@ -264,8 +268,9 @@ static void plane_grad_sums(const float *x, const float *dy, size_t n,
 }
 
 /* dx += scale·(dy − a − x̂·b) over one plane, x̂ = (x − mean)·istd. */
-static void plane_dx(const float *x, const float *dy, size_t n, float mean,
-                     float istd, float scale, float a, float b, float *dx)
+static void plane_dx(const float *restrict x, const float *restrict dy,
+                     size_t n, float mean, float istd, float scale, float a,
+                     float b, float *restrict dx)
 {
     size_t k = 0;
     for (; k + 8 <= n; k += 8)
@@ -324,7 +329,17 @@ static void bnact_backward(amem__graph *g, amem__node *n)
         return;
     }
     float slope = n->farg[0];
-    for (size_t i = 0; i < n->size; i++) {
+    size_t i = 0;
+#if defined(__SSE2__) /* a select by mask; the scalar form compiles to a branch */
+    __m128 zero = _mm_setzero_ps(), vs = _mm_set1_ps(slope);
+    for (; i + 4 <= n->size; i += 4) {
+        __m128 y = _mm_loadu_ps(n->val + i), d = _mm_loadu_ps(n->grad + i);
+        __m128 pos = _mm_cmpgt_ps(y, zero);
+        _mm_storeu_ps(dz + i, _mm_or_ps(_mm_and_ps(pos, d),
+                                        _mm_andnot_ps(pos, _mm_mul_ps(vs, d))));
+    }
+#endif
+    for (; i < n->size; i++) {
         float d = n->grad[i], sd = slope * d;
         dz[i] = n->val[i] > 0.0f ? d : sd;
     }
