@@ -19,6 +19,9 @@
  */
 #include <limits.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <xmmintrin.h>
+#endif
 
 #include "assocmem/common.h"
 #include "blas.h"
@@ -121,6 +124,38 @@ static void phase_cols(const conv_geom *G, int b, int pw, int *lo, int *hi)
     *hi = (int)end;
 }
 
+static void zero_floats(float *dst, int n)
+{
+    for (int j = 0; j < n; j++)
+        dst[j] = 0.0f;
+}
+
+/*
+ * dst[j] = row[j·s + off] for j in [lo, hi). At stride 2 with SSE2, four
+ * outputs come from 8 consecutive inputs (the even ones) while those lie
+ * inside the row (index < W); the rest one by one.
+ */
+static void gather_strided(const conv_geom *G, const float *row, int off,
+                           int lo, int hi, float *dst)
+{
+    int s = G->stride, j = lo;
+    if (s == 1) {
+        if (hi > lo)
+            memcpy(dst + lo, row + lo + off, (size_t)(hi - lo) * sizeof *dst);
+        return;
+    }
+#if defined(__SSE2__)
+    if (s == 2)
+        for (; j + 4 <= hi && 2 * j + off + 8 <= G->w; j += 4) {
+            __m128 a = _mm_loadu_ps(row + 2 * j + off);
+            __m128 b = _mm_loadu_ps(row + 2 * j + off + 4);
+            _mm_storeu_ps(dst + j, _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+        }
+#endif
+    for (; j < hi; j++)
+        dst[j] = row[j * s + off];
+}
+
 /* All s² phase planes of the input plane xp [H, W] into ph (layout above). */
 static void phase_split(const conv_geom *G, const float *xp, float *ph)
 {
@@ -132,15 +167,13 @@ static void phase_split(const conv_geom *G, const float *xp, float *ph)
             float *dst = ph + (size_t)(a * s + b) * hh * pw;
             for (int i = 0; i < hh; i++, dst += pw) {
                 int y = i * s + a - G->pad;
-                int l = y < 0 || y >= G->h ? pw : lo, h = y < 0 || y >= G->h ? pw : hi;
-                const float *row = xp + (size_t)(l < h ? y : 0) * G->w;
-                memset(dst, 0, (size_t)l * sizeof *dst);
-                if (s == 1 && h > l)
-                    memcpy(dst + l, row + l + off, (size_t)(h - l) * sizeof *dst);
-                else
-                    for (int j = l; j < h; j++)
-                        dst[j] = row[j * s + off];
-                memset(dst + h, 0, (size_t)(pw - h) * sizeof *dst);
+                if (y < 0 || y >= G->h) {
+                    zero_floats(dst, pw);
+                    continue;
+                }
+                zero_floats(dst, lo);
+                gather_strided(G, xp + (size_t)y * G->w, off, lo, hi, dst);
+                zero_floats(dst + hi, pw - hi);
             }
         }
 }
