@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "assocmem/common.h"
+#include "core/bn_act.h"
 #include "core/conv_impl.h"
+#include "core/ops.h"
 #include "core/ops_image.h"
 #include "testutil.h"
 #include "testutil_grad.h"
@@ -163,6 +165,10 @@ START_TEST(conv_matches_direct_small)
         {2, 2, 8, 7, 3, 2, 3, 3, 2, 0},  /* non-square kernel, stride 3, pad 2 */
         {1, 1, 5, 5, 1, 1, 1, 1, 0, 1},  /* 1x1 */
         {2, 2, 3, 3, 2, 5, 5, 1, 2, 1},  /* kernel larger than the image */
+        {3, 2, 11, 9, 3, 3, 3, 2, 1, 1}, /* 'same'-style k3 s2 p1, odd sizes */
+        {2, 2, 10, 13, 2, 3, 2, 4, 1, 1},/* stride above the kernel */
+        {1, 3, 12, 12, 2, 5, 5, 2, 3, 0},/* padding above the stride */
+        {2, 2, 7, 7, 3, 7, 7, 2, 0, 1},  /* one output pixel per item */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         check_conv_against_direct(&cases[i], 1e-4);
@@ -174,6 +180,10 @@ START_TEST(conv_matches_direct_across_chunks)
     /* C·KH·KW·OH·OW = 75·4096: three items per im2col chunk, last chunk short. */
     conv_case batched = {4, 3, 64, 64, 2, 5, 5, 1, 2, 1};
     check_conv_against_direct(&batched, 1e-4);
+    /* im2col at stride 2: 64·289 floats per item, 14 items per chunk
+     * (COL_BUDGET), the second chunk short. */
+    conv_case strided = {20, 4, 34, 34, 3, 4, 4, 2, 1, 1};
+    check_conv_against_direct(&strided, 1e-4);
     /* 144·8192 floats exceed one chunk: one item at a time, NCHW in place. */
     conv_case single = {2, 16, 64, 128, 2, 3, 3, 1, 1, 1};
     check_conv_against_direct(&single, 1e-4);
@@ -207,6 +217,54 @@ START_TEST(conv_gradients_match_finite_differences)
     gradcheck_conv((conv_case){2, 2, 5, 5, 3, 3, 3, 1, 1, 1});
     gradcheck_conv((conv_case){2, 3, 7, 6, 2, 4, 4, 2, 0, 1});
     gradcheck_conv((conv_case){1, 2, 6, 5, 2, 2, 3, 2, 1, 0});
+    gradcheck_conv((conv_case){2, 2, 7, 7, 3, 3, 3, 2, 1, 1});
+    gradcheck_conv((conv_case){1, 2, 9, 8, 2, 3, 3, 3, 2, 1});
+}
+END_TEST
+
+/* amem__conv2d_apply (no node) gives the op's values bit for bit. */
+static void check_apply_matches_op(const conv_case *k)
+{
+    int xs[4] = {k->n, k->c, k->h, k->w}, ws[4] = {k->f, k->c, k->kh, k->kw};
+    size_t ny = (size_t)k->n * k->f * out_h(k) * out_w(k);
+    float *x = uniform(prod(xs, 4), 5), *w = uniform(prod(ws, 4), 6);
+    float *b = uniform((size_t)k->f, 7), *got = malloc(ny * sizeof *got);
+    amem__graph *g = amem__graph_create(1 << 20);
+    amem__node *y = amem__conv2d(g, amem__constant_view(g, x, 4, xs),
+                                 amem__constant_view(g, w, 4, ws),
+                                 k->bias ? amem__constant_view(g, b, 1, (int[]){k->f})
+                                         : NULL,
+                                 k->stride, k->pad);
+    ck_assert_msg(y != NULL, "conv2d failed: %s", g->error);
+    ck_assert_int_eq(amem__conv2d_apply(g, xs, ws, x, w, k->bias ? b : NULL,
+                                        k->stride, k->pad, got),
+                     AMEM_OK);
+    ck_assert(memcmp(got, y->val, ny * sizeof *got) == 0);
+    amem__graph_free(g);
+    free(x), free(w), free(b), free(got);
+}
+
+START_TEST(conv_apply_matches_op)
+{
+    static const conv_case cases[] = {
+        {3, 3, 64, 64, 8, 4, 4, 2, 0, 1},  /* COLOR64's first layer */
+        {5, 32, 7, 7, 16, 3, 3, 1, 1, 1},  /* 7x7 'same': im2col */
+        {2, 16, 32, 32, 8, 3, 3, 1, 1, 0}, /* stride-1 path, F < C */
+        {2, 4, 16, 16, 8, 3, 3, 1, 1, 1},  /* stride-1 path, F >= C */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_apply_matches_op(&cases[i]);
+    /* Bad shapes are recorded on the graph as the op records them. */
+    amem__graph *g = amem__graph_create(1 << 16);
+    float z[64] = {0};
+    ck_assert_int_eq(amem__conv2d_apply(g, (int[]){1, 2, 3, 3}, (int[]){1, 3, 3, 3},
+                                        z, z, NULL, 1, 0, z),
+                     AMEM_E_DIM);
+    amem__graph_reset(g);
+    ck_assert_int_eq(amem__conv2d_apply(g, (int[]){1, 1, 3, 3}, (int[]){1, 1, 3, 3},
+                                        z, z, NULL, 0, 0, z),
+                     AMEM_E_RANGE);
+    amem__graph_free(g);
 }
 END_TEST
 
@@ -242,6 +300,98 @@ START_TEST(conv_rejects_bad_shapes)
     amem__node *x = amem__constant(g, z, 4, x4);
     ck_assert_ptr_null(x);
     ck_assert_ptr_null(amem__conv2d(g, x, w, NULL, 1, 0));
+    ck_assert_int_eq(g->status, AMEM_E_NULL);
+    amem__graph_free(g);
+}
+END_TEST
+
+/* ---- upsample2_conv3: 2x upsampling + 3x3 'same' conv (ops_upconv.c) ---- */
+
+/* The fused op against upsample_nearest + conv2d: values and all three
+ * gradients agree up to rounding (gradients sum up to 36·F products per
+ * input in a different order, hence the looser tolerance). */
+static void check_upconv_against_pair(int n, int c, int h, int w, int f, int bias)
+{
+    int xs[4] = {n, c, h, w}, ws[4] = {f, c, 3, 3}, bs[1] = {f};
+    size_t nx = prod(xs, 4), nw = prod(ws, 4), ny = (size_t)n * f * 4 * h * w;
+    float *x = uniform(nx, 21), *wt = uniform(nw, 22), *b = uniform((size_t)f, 23);
+    float *dy = uniform(ny, 24);
+    amem__graph *g1 = amem__graph_create(1 << 20), *g2 = amem__graph_create(1 << 20);
+    amem__node *x1 = amem__variable(g1, x, 4, xs), *w1 = amem__variable(g1, wt, 4, ws);
+    amem__node *b1 = bias ? amem__variable(g1, b, 1, bs) : NULL;
+    amem__node *y1 = amem__upsample2_conv3(g1, x1, w1, b1);
+    ck_assert_msg(y1 != NULL, "upsample2_conv3 failed: %s", g1->error);
+    amem__node *x2 = amem__variable(g2, x, 4, xs), *w2 = amem__variable(g2, wt, 4, ws);
+    amem__node *b2 = bias ? amem__variable(g2, b, 1, bs) : NULL;
+    amem__node *y2 = amem__conv2d(g2, amem__upsample_nearest(g2, x2, 2), w2, b2, 1, 1);
+    ck_assert_ptr_nonnull(y2);
+    ck_assert(amem__same_shape(y1, y2));
+    assert_close(y1->val, y2->val, ny, 1e-5);
+    ck_assert_int_eq(amem__backward(g1, y1, dy), AMEM_OK);
+    ck_assert_int_eq(amem__backward(g2, y2, dy), AMEM_OK);
+    assert_close(x1->grad, x2->grad, nx, 1e-4);
+    assert_close(w1->grad, w2->grad, nw, 1e-4);
+    if (bias)
+        assert_close(b1->grad, b2->grad, (size_t)f, 1e-4);
+    /* The node-free form gives the op's values bit for bit. */
+    float *out = malloc(ny * sizeof *out);
+    ck_assert_int_eq(amem__upsample2_conv3_apply(g1, xs, f, x, wt, bias ? b : NULL, out),
+                     AMEM_OK);
+    ck_assert(memcmp(out, y1->val, ny * sizeof *out) == 0);
+    amem__graph_free(g1);
+    amem__graph_free(g2);
+    free(x), free(wt), free(b), free(dy), free(out);
+}
+
+START_TEST(upconv_matches_upsample_then_conv)
+{
+    check_upconv_against_pair(2, 3, 4, 5, 4, 1);
+    check_upconv_against_pair(1, 2, 1, 1, 3, 0);  /* 1x1 input */
+    check_upconv_against_pair(3, 8, 7, 7, 5, 1);  /* DIGITS28-like, odd size */
+    check_upconv_against_pair(9, 6, 16, 16, 2, 1);/* F < C, several chunks */
+}
+END_TEST
+
+static amem__node *build_upconv(amem__graph *g, amem__node **in, void *ctx)
+{
+    (void)ctx;
+    return amem__upsample2_conv3(g, in[0], in[1], in[2]);
+}
+
+START_TEST(upconv_gradients_match_finite_differences)
+{
+    amem_test_input in[3] = {
+        {4, {2, 2, 3, 4}, NULL}, {4, {3, 2, 3, 3}, NULL}, {1, {3}, NULL}};
+    for (int i = 0; i < 3; i++)
+        in[i].values = uniform(prod(in[i].shape, in[i].ndim), 30 + (uint64_t)i);
+    double err = amem_test_gradcheck(build_upconv, NULL, 3, in, GRAD_EPS);
+    ck_assert_msg(err < GRAD_TOL, "upsample2_conv3 gradient error %g", err);
+    for (int i = 0; i < 3; i++)
+        free(in[i].values);
+}
+END_TEST
+
+START_TEST(upconv_rejects_bad_shapes)
+{
+    amem__graph *g = amem__graph_create(1 << 16);
+    float z[256] = {0};
+    amem__node *x = amem__constant(g, z, 4, (int[]){1, 2, 3, 3});
+    amem__node *w5 = amem__constant(g, z, 4, (int[]){2, 2, 5, 5});
+    ck_assert_ptr_null(amem__upsample2_conv3(g, x, w5, NULL));
+    ck_assert_int_eq(g->status, AMEM_E_DIM);
+    amem__graph_reset(g);
+    x = amem__constant(g, z, 4, (int[]){1, 2, 3, 3});
+    amem__node *wc = amem__constant(g, z, 4, (int[]){2, 3, 3, 3});
+    ck_assert_ptr_null(amem__upsample2_conv3(g, x, wc, NULL));
+    ck_assert_int_eq(g->status, AMEM_E_DIM);
+    amem__graph_reset(g);
+    x = amem__constant(g, z, 4, (int[]){1, 2, 3, 3});
+    amem__node *w = amem__constant(g, z, 4, (int[]){2, 2, 3, 3});
+    amem__node *b = amem__constant(g, z, 1, (int[]){3});
+    ck_assert_ptr_null(amem__upsample2_conv3(g, x, w, b));
+    ck_assert_int_eq(g->status, AMEM_E_DIM);
+    amem__graph_reset(g);
+    ck_assert_ptr_null(amem__upsample2_conv3(g, NULL, w, NULL));
     ck_assert_int_eq(g->status, AMEM_E_NULL);
     amem__graph_free(g);
 }
@@ -585,6 +735,70 @@ START_TEST(batchnorm_gradients_match_finite_differences)
 }
 END_TEST
 
+/* batchnorm_leaky equals batchnorm then leaky_relu (values bit for bit,
+ * gradients up to rounding) in both modes, and its gradients match
+ * finite differences. */
+static amem__node *build_bn_leaky(amem__graph *g, amem__node **in, void *ctx)
+{
+    const float *slope = ctx;
+    float rm[3] = {0.1f, -0.2f, 0.3f}, rv[3] = {0.5f, 1.5f, 2.0f};
+    return amem__batchnorm_leaky(g, in[0], in[1], in[2], rm, rv, 0.9f, 1e-3f,
+                                 *slope);
+}
+
+START_TEST(batchnorm_leaky_matches_pair)
+{
+    int xs[4] = {3, 3, 4, 5}, cs[1] = {3};
+    size_t nx = prod(xs, 4);
+    float *x = uniform(nx, 41), *gm = uniform(3, 42), *bt = uniform(3, 43);
+    float *dy = uniform(nx, 44);
+    for (int training = 0; training <= 1; training++)
+        for (int k = 0; k < 2; k++) {
+            float slope = k == 0 ? 0.0f : 0.3f;
+            float rm1[3] = {0.1f, -0.2f, 0.3f}, rv1[3] = {0.5f, 1.5f, 2.0f};
+            float rm2[3] = {0.1f, -0.2f, 0.3f}, rv2[3] = {0.5f, 1.5f, 2.0f};
+            amem__graph *g1 = amem__graph_create(1 << 16), *g2 = amem__graph_create(1 << 16);
+            g1->training = g2->training = training;
+            amem__node *x1 = amem__variable(g1, x, 4, xs), *x2 = amem__variable(g2, x, 4, xs);
+            amem__node *a1 = amem__variable(g1, gm, 1, cs), *a2 = amem__variable(g2, gm, 1, cs);
+            amem__node *b1 = amem__variable(g1, bt, 1, cs), *b2 = amem__variable(g2, bt, 1, cs);
+            amem__node *y1 = amem__batchnorm_leaky(g1, x1, a1, b1, rm1, rv1, 0.9f, 1e-3f, slope);
+            amem__node *y2 = amem__leaky_relu(
+                g2, amem__batchnorm(g2, x2, a2, b2, rm2, rv2, 0.9f, 1e-3f), slope);
+            ck_assert_ptr_nonnull(y1);
+            ck_assert_ptr_nonnull(y2);
+            for (size_t i = 0; i < nx; i++)
+                ck_assert_float_eq(y1->val[i], y2->val[i]);
+            ck_assert(memcmp(rm1, rm2, sizeof rm1) == 0 && memcmp(rv1, rv2, sizeof rv1) == 0);
+            ck_assert_int_eq(amem__backward(g1, y1, dy), AMEM_OK);
+            ck_assert_int_eq(amem__backward(g2, y2, dy), AMEM_OK);
+            assert_close(x1->grad, x2->grad, nx, 1e-5);
+            assert_close(a1->grad, a2->grad, 3, 1e-5);
+            assert_close(b1->grad, b2->grad, 3, 1e-5);
+            amem__graph_free(g1);
+            amem__graph_free(g2);
+        }
+    /* Finite differences in inference mode (training mode is covered by
+     * the pair above and batchnorm's own check). */
+    float slope = 0.3f;
+    amem_test_input in[3] = {{4, {2, 3, 2, 3}, NULL}, {1, {3}, NULL}, {1, {3}, NULL}};
+    for (int i = 0; i < 3; i++)
+        in[i].values = uniform(prod(in[i].shape, in[i].ndim), 50 + (uint64_t)i);
+    double err = amem_test_gradcheck(build_bn_leaky, &slope, 3, in, GRAD_EPS);
+    ck_assert_msg(err < GRAD_TOL, "batchnorm_leaky gradient error %g", err);
+    for (int i = 0; i < 3; i++)
+        free(in[i].values);
+    /* A slope outside [0, 1] is refused. */
+    amem__graph *g = amem__graph_create(1 << 16);
+    amem__node *xn = amem__constant(g, x, 4, xs), *gn = amem__constant(g, gm, 1, cs);
+    float rm[3] = {0}, rv[3] = {1, 1, 1};
+    ck_assert_ptr_null(amem__batchnorm_leaky(g, xn, gn, gn, rm, rv, 0.9f, 1e-3f, 1.5f));
+    ck_assert_int_eq(g->status, AMEM_E_ARG);
+    amem__graph_free(g);
+    free(x), free(gm), free(bt), free(dy);
+}
+END_TEST
+
 START_TEST(batchnorm_rejects_bad_input)
 {
     amem__graph *g = amem__graph_create(1 << 16);
@@ -740,6 +954,10 @@ Suite *amem_suite_ops_image(void)
     tcase_add_test(tc, conv_matches_direct_small);
     tcase_add_test(tc, conv_matches_direct_across_chunks);
     tcase_add_test(tc, conv_gradients_match_finite_differences);
+    tcase_add_test(tc, conv_apply_matches_op);
+    tcase_add_test(tc, upconv_matches_upsample_then_conv);
+    tcase_add_test(tc, upconv_gradients_match_finite_differences);
+    tcase_add_test(tc, upconv_rejects_bad_shapes);
     tcase_add_test(tc, conv_rejects_bad_shapes);
     tcase_add_test(tc, conv_path_choice);
     tcase_add_test(tc, conv_stride1_path_matches_direct);
@@ -754,6 +972,7 @@ Suite *amem_suite_ops_image(void)
     tcase_add_test(tc, batchnorm_inference_uses_running_stats);
     tcase_add_test(tc, batchnorm_gradients_match_finite_differences);
     tcase_add_test(tc, batchnorm_rejects_bad_input);
+    tcase_add_test(tc, batchnorm_leaky_matches_pair);
     tcase_add_test(tc, dropout_masks_and_scales);
     tcase_add_test(tc, dropout_gradient_and_bad_input);
     tcase_add_test(tc, vae_shaped_chain_gradient);

@@ -336,6 +336,134 @@ START_TEST(test_inference_operations)
 }
 END_TEST
 
+/* ---- no-tape inference ------------------------------------------------ */
+
+/* mu, logvar of n <= 64 images through the taped graph of forward.c. */
+static void taped_encode(amem_vae *v, const float *x, size_t n, float *mu,
+                         float *lv)
+{
+    amem__graph *g = v->graph;
+    amem__graph_reset(g);
+    g->training = 0;
+    amem__vae_pass pass = {0, 0};
+    amem__node *xn = amem__constant_view(
+        g, x, 4, (int[]){(int)n, (int)v->c, (int)v->h, (int)v->w});
+    amem__node *m = NULL, *l = NULL;
+    ck_assert_int_eq(amem__vae_encoder(v, g, xn, &pass, &m, &l), AMEM_OK);
+    ck_assert_uint_eq(m->size, n * v->latent);
+    memcpy(mu, m->val, m->size * sizeof(float));
+    memcpy(lv, l->val, l->size * sizeof(float));
+}
+
+static void taped_decode(amem_vae *v, const float *z, size_t n, float *out)
+{
+    amem__graph *g = v->graph;
+    amem__graph_reset(g);
+    g->training = 0;
+    amem__vae_pass pass = {0, 0};
+    amem__node *zn =
+        amem__constant_view(g, z, 2, (int[]){(int)n, (int)v->latent});
+    amem__node *y = amem__vae_decoder(v, g, zn, &pass, NULL);
+    ck_assert_int_eq(g->status, AMEM_OK);
+    memcpy(out, y->val, y->size * sizeof(float));
+}
+
+/* Largest |a - b| over n values. */
+static double max_diff(const float *a, const float *b, size_t n)
+{
+    double d = 0.0;
+    for (size_t i = 0; i < n; i++)
+        d = fmax(d, fabs((double)a[i] - (double)b[i]));
+    return d;
+}
+
+/*
+ * amem_vae_encode/decode (no tape, split over workers at 2 threads) against
+ * the taped graph: bit for bit at one thread, within 1e-5 at two (other
+ * batch splits may round differently inside BLAS). The model is trained
+ * for an epoch first so that the running statistics are not 0 and 1.
+ */
+static void compare_paths(amem_vae *v, size_t n)
+{
+    size_t dim = amem__vae_dim(v), k = v->latent;
+    float *x = malloc(n * dim * sizeof(float));
+    float *mu = malloc(n * k * sizeof(float)), *lv = malloc(n * k * sizeof(float));
+    float *mu2 = malloc(n * k * sizeof(float)), *lv2 = malloc(n * k * sizeof(float));
+    float *y = malloc(n * dim * sizeof(float)), *y2 = malloc(n * dim * sizeof(float));
+    amem__rng rng;
+    amem__rng_seed(&rng, 11);
+    for (size_t i = 0; i < n * dim; i++)
+        x[i] = (float)amem__rng_uniform(&rng);
+    AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_EPOCHS, 1));
+    AMEM_ASSERT_OK(amem_vae_train(v, x, n, NULL, NULL, NULL, NULL));
+    taped_encode(v, x, n, mu, lv);
+    taped_decode(v, mu, n, y);
+    for (int threads = 1; threads <= 2; threads++) {
+        AMEM_ASSERT_OK(amem_set_num_threads(threads));
+        AMEM_ASSERT_OK(amem_vae_encode(v, x, n, mu2, lv2));
+        AMEM_ASSERT_OK(amem_vae_decode(v, mu, n, y2));
+        double tol = threads == 1 ? 0.0 : 1e-5;
+        ck_assert_msg(max_diff(mu, mu2, n * k) <= tol, "mu differs by %g",
+                      max_diff(mu, mu2, n * k));
+        ck_assert_msg(max_diff(lv, lv2, n * k) <= tol, "logvar differs by %g",
+                      max_diff(lv, lv2, n * k));
+        ck_assert_msg(max_diff(y, y2, n * dim) <= tol, "images differ by %g",
+                      max_diff(y, y2, n * dim));
+        AMEM_ASSERT_OK(amem_vae_reconstruct(v, x, n, y2));
+        ck_assert_msg(max_diff(y, y2, n * dim) <= tol,
+                      "reconstructions differ by %g", max_diff(y, y2, n * dim));
+    }
+    AMEM_ASSERT_OK(amem_set_num_threads(1));
+    free(x);
+    free(mu);
+    free(lv);
+    free(mu2);
+    free(lv2);
+    free(y);
+    free(y2);
+}
+
+START_TEST(test_no_tape_matches_graph_tiny)
+{
+    static const int acts[] = {AMEM_VAE_ACT_RELU, AMEM_VAE_ACT_LEAKY_RELU,
+                               AMEM_VAE_ACT_TANH, AMEM_VAE_ACT_SIGMOID};
+    for (int pool = 0; pool <= 1; pool++)
+        for (int a = 0; a < 4; a++) {
+            amem_vae *v = tiny(pool, acts[a], AMEM_VAE_LOSS_L1, 8);
+            compare_paths(v, 19);
+            amem_vae_free(v);
+        }
+    /* No batch norm, linear output, a decoder without upsampling. */
+    amem_vae *v = NULL;
+    AMEM_ASSERT_OK(amem_vae_create(2, 9, 7, &v));
+    AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_LATENT, 4));
+    AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_BATCH_NORM, 0));
+    AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_OUTPUT, AMEM_VAE_OUTPUT_LINEAR));
+    AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_LOSS, AMEM_VAE_LOSS_MSE));
+    AMEM_ASSERT_OK(amem_vae_add_encoder_conv(v, 5, 3, 1, 1));
+    AMEM_ASSERT_OK(amem_vae_add_encoder_conv(v, 3, 2, 2, 0));
+    AMEM_ASSERT_OK(amem_vae_set_decoder_input(v, 3, 9, 7));
+    AMEM_ASSERT_OK(amem_vae_add_decoder_conv(v, 1, 2, 3, 1, 1));
+    AMEM_ASSERT_OK(amem_vae_build(v));
+    compare_paths(v, 17);
+    amem_vae_free(v);
+}
+END_TEST
+
+START_TEST(test_no_tape_matches_graph_presets)
+{
+    static const int presets[] = {AMEM_VAE_PRESET_DIGITS28,
+                                  AMEM_VAE_PRESET_COLOR64};
+    for (int p = 0; p < 2; p++) {
+        amem_vae *v = NULL;
+        AMEM_ASSERT_OK(amem_vae_create_preset(presets[p], 2, &v));
+        AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_BATCH_SIZE, 16));
+        compare_paths(v, 40);
+        amem_vae_free(v);
+    }
+}
+END_TEST
+
 /* ---- consolidation ------------------------------------------------------ */
 
 static amem_hopfield *teacher_of(const float *x, size_t n, size_t d)
@@ -560,6 +688,8 @@ Suite *amem_suite_vae(void)
     tcase_add_test(model, test_save_load_bit_for_bit);
     tcase_add_test(model, test_load_rejects_bad_files);
     tcase_add_test(model, test_inference_operations);
+    tcase_add_test(model, test_no_tape_matches_graph_tiny);
+    tcase_add_test(model, test_no_tape_matches_graph_presets);
     tcase_add_test(model, test_consolidation_trains_on_replays_only);
     tcase_add_test(model, test_cancel_and_early_stopping);
     tcase_add_test(model, test_bad_arguments);

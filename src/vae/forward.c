@@ -5,8 +5,10 @@
  */
 #include "assocmem/common.h"
 #include "core/ops.h"
+#include "core/bn_act.h"
+#include "core/conv_impl.h"
 #include "core/ops_image.h"
-#include "vae_impl.h"
+#include "vae_fast.h"
 
 /* A parameter leaf; it carries a gradient only in training passes. */
 static amem__node *param(amem_vae *v, amem__graph *g,
@@ -27,30 +29,40 @@ static amem__node *activation(amem_vae *v, amem__graph *g, amem__node *x)
     }
 }
 
-/* conv2d with bias, then (hidden layers) batch norm and the activation. */
+/*
+ * conv2d with bias, then (hidden layers) batch norm and the activation.
+ * With up2, x is the map before the layer's 2× upsampling and the two run
+ * as one op (amem__vae_fused_upconv).
+ */
 static amem__node *conv_block(amem_vae *v, amem__graph *g,
                               const amem__vae_pass *pass,
                               const amem__vae_layer *l, amem__node *x,
-                              int hidden)
+                              int hidden, int up2)
 {
     int f = l->filters, k = l->kernel;
     amem__node *w = param(v, g, pass, l->w_off, 4,
                           (int[]){f, l->in_c, k, k});
     amem__node *b = param(v, g, pass, l->b_off, 1, (int[]){f});
-    amem__node *y = amem__conv2d(g, x, w, b, l->stride, l->pad);
+    amem__node *y = up2 ? amem__upsample2_conv3(g, x, w, b)
+                        : amem__conv2d(g, x, w, b, l->stride, l->pad);
     if (!hidden)
         return y;
-    if (l->bn) {
-        amem__node *gamma = param(v, g, pass, l->gamma_off, 1, (int[]){f});
-        amem__node *beta = param(v, g, pass, l->beta_off, 1, (int[]){f});
-        int use_stats = !pass->training || pass->update_stats;
-        y = amem__batchnorm(g, y, gamma, beta,
-                            use_stats ? v->stats + l->mean_off : NULL,
-                            use_stats ? v->stats + l->var_off : NULL,
-                            (float)AMEM__VP(v, BN_MOMENTUM),
-                            (float)AMEM__VP(v, BN_EPS));
+    if (!l->bn)
+        return activation(v, g, y);
+    amem__node *gamma = param(v, g, pass, l->gamma_off, 1, (int[]){f});
+    amem__node *beta = param(v, g, pass, l->beta_off, 1, (int[]){f});
+    int use_stats = !pass->training || pass->update_stats;
+    float *mean = use_stats ? v->stats + l->mean_off : NULL;
+    float *var = use_stats ? v->stats + l->var_off : NULL;
+    float mom = (float)AMEM__VP(v, BN_MOMENTUM), eps = (float)AMEM__VP(v, BN_EPS);
+    int act = (int)AMEM__VP(v, ACTIVATION);
+    if (act == AMEM_VAE_ACT_RELU || act == AMEM_VAE_ACT_LEAKY_RELU) {
+        float slope = act == AMEM_VAE_ACT_RELU ? 0.0f
+                                               : (float)AMEM__VP(v, LEAKY_SLOPE);
+        return amem__batchnorm_leaky(g, y, gamma, beta, mean, var, mom, eps,
+                                     slope);
     }
-    return activation(v, g, y);
+    return activation(v, g, amem__batchnorm(g, y, gamma, beta, mean, var, mom, eps));
 }
 
 /* y = x W + b for x [N, in], W [in, out], b [out]. */
@@ -71,7 +83,7 @@ int amem__vae_encoder(amem_vae *v, amem__graph *g, amem__node *x,
     if (pass->training)
         x = amem__dropout(g, x, (float)AMEM__VP(v, DROPOUT));
     for (int i = 0; i < v->n_enc; i++)
-        x = conv_block(v, g, pass, &v->enc[i], x, 1);
+        x = conv_block(v, g, pass, &v->enc[i], x, 1, 0);
     amem__node *f;
     if (v->n_enc > 0 && AMEM__VP(v, POOL) == AMEM_VAE_POOL_GLOBAL_AVG)
         f = amem__global_avg_pool(g, x);
@@ -92,9 +104,10 @@ amem__node *amem__vae_decoder(amem_vae *v, amem__graph *g, amem__node *z,
                       (int[]){n, (int)v->dec_c, (int)v->dec_h, (int)v->dec_w});
     for (int i = 0; i < v->n_dec; i++) {
         const amem__vae_layer *l = &v->dec[i];
-        if (l->upsample > 1)
+        int up2 = amem__vae_fused_upconv(l);
+        if (l->upsample > 1 && !up2)
             h = amem__upsample_nearest(g, h, l->upsample);
-        h = conv_block(v, g, pass, l, h, i + 1 < v->n_dec);
+        h = conv_block(v, g, pass, l, h, i + 1 < v->n_dec, up2);
     }
     if (pre != NULL)
         *pre = h;

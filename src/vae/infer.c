@@ -1,7 +1,9 @@
 /*
  * Inference calls: encode, decode, reconstruct, recall from partial input,
- * loss. All run in chunks of rows through the handle's graph in inference
- * mode (z = mu, running batch-norm statistics, no dropout).
+ * loss, in inference mode (z = mu, running batch-norm statistics, no
+ * dropout). Encode, decode, reconstruct and recall run in chunks of rows
+ * on the no-tape path (infer_fast.c), split over worker threads
+ * (infer_threads.c); the loss builds the graph of forward.c per chunk.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -9,10 +11,7 @@
 
 #include "core/check.h"
 #include "core/error.h"
-#include "vae_impl.h"
-
-/* Rows per inference graph: bounds the arena for large images. */
-#define CHUNK 64
+#include "vae_fast.h"
 
 static const amem__vae_pass inference = {0, 0};
 
@@ -28,81 +27,80 @@ static amem__graph *fresh_graph(amem_vae *v)
     return v->graph;
 }
 
-static amem__node *image_node(amem_vae *v, amem__graph *g, const float *x,
-                              size_t m)
+/* What a chunk of an encode, decode or reconstruct call reads and writes. */
+typedef struct rows_io {
+    const float *in;          /* images or z */
+    const float *mask;        /* reconstruct: 0 = replace by fill */
+    float fill;
+    float *out, *out2;        /* mu / images, logvar (may be NULL) */
+} rows_io;
+
+static void encode_chunk(void *ctx, amem_vae *v, amem__graph *g,
+                         size_t first, size_t m)
 {
-    return amem__constant_view(g, x, 4,
-                               (int[]){(int)m, (int)v->c, (int)v->h,
-                                       (int)v->w});
+    const rows_io *io = ctx;
+    size_t dim = amem__vae_dim(v), k = v->latent;
+    amem__vae_fast_encode(v, g, io->in + first * dim, (int)m,
+                          io->out + first * k,
+                          io->out2 ? io->out2 + first * k : NULL);
 }
 
 int amem__vae_encode_rows(const char *fn, amem_vae *v, const float *x,
                           size_t n, float *mu, float *logvar)
 {
-    size_t dim = amem__vae_dim(v), k = v->latent;
-    for (size_t s = 0; s < n; s += CHUNK) {
-        size_t m = n - s < CHUNK ? n - s : CHUNK;
-        amem__graph *g = fresh_graph(v);
-        amem__node *mn = NULL, *lv = NULL;
-        amem__vae_encoder(v, g, image_node(v, g, x + s * dim, m), &inference,
-                          &mn, &lv);
-        if (g->status != AMEM_OK)
-            return graph_error(fn, g);
-        memcpy(mu + s * k, mn->val, m * k * sizeof(float));
-        if (logvar)
-            memcpy(logvar + s * k, lv->val, m * k * sizeof(float));
-    }
-    return AMEM_OK;
+    rows_io io = {x, NULL, 0.0f, mu, logvar};
+    return amem__vae_run_rows(fn, v, n, encode_chunk, &io);
+}
+
+static void decode_chunk(void *ctx, amem_vae *v, amem__graph *g,
+                         size_t first, size_t m)
+{
+    const rows_io *io = ctx;
+    amem__vae_fast_decode(v, g, io->in + first * v->latent, (int)m,
+                          io->out + first * amem__vae_dim(v));
 }
 
 int amem__vae_decode_rows(const char *fn, amem_vae *v, const float *z,
                           size_t n, float *out)
 {
-    size_t dim = amem__vae_dim(v), k = v->latent;
-    for (size_t s = 0; s < n; s += CHUNK) {
-        size_t m = n - s < CHUNK ? n - s : CHUNK;
-        amem__graph *g = fresh_graph(v);
-        amem__node *zn =
-            amem__constant_view(g, z + s * k, 2, (int[]){(int)m, (int)k});
-        amem__node *y = zn ? amem__vae_decoder(v, g, zn, &inference, NULL)
-                           : NULL;
-        if (y == NULL || g->status != AMEM_OK)
-            return graph_error(fn, g);
-        memcpy(out + s * dim, y->val, m * dim * sizeof(float));
-    }
-    return AMEM_OK;
+    rows_io io = {z, NULL, 0.0f, out, NULL};
+    return amem__vae_run_rows(fn, v, n, decode_chunk, &io);
 }
 
 /*
- * decode(mu(x)) per chunk. With mask, entries where mask is 0 are replaced
- * by fill in a copy of the chunk first. out may alias x: a chunk is read
- * completely before it is written.
+ * decode(mu(x)) of one chunk. With mask, entries where mask is 0 are
+ * replaced by fill in a copy of the chunk first. out may alias x: a chunk
+ * is read completely before it is written.
  */
+static void reconstruct_chunk(void *ctx, amem_vae *v, amem__graph *g,
+                              size_t first, size_t m)
+{
+    const rows_io *io = ctx;
+    size_t dim = amem__vae_dim(v);
+    const float *in = io->in + first * dim;
+    float *mu = amem__arena_alloc(g->arena, m * v->latent * sizeof(float));
+    float *buf = io->mask ? amem__arena_alloc(g->arena, m * dim * sizeof(float))
+                          : NULL;
+    if (mu == NULL || (io->mask != NULL && buf == NULL)) {
+        amem__graph_fail(g, AMEM_E_NOMEM, "graph arena exhausted");
+        return;
+    }
+    if (io->mask != NULL) {
+        const float *mask = io->mask + first * dim;
+        for (size_t i = 0; i < m * dim; i++)
+            buf[i] = mask[i] != 0.0f ? in[i] : io->fill;
+        in = buf;
+    }
+    if (amem__vae_fast_encode(v, g, in, (int)m, mu, NULL) == AMEM_OK)
+        amem__vae_fast_decode(v, g, mu, (int)m, io->out + first * dim);
+}
+
 static int reconstruct_rows(const char *fn, amem_vae *v, const float *x,
                             const float *mask, float fill, size_t n,
                             float *out)
 {
-    size_t dim = amem__vae_dim(v);
-    for (size_t s = 0; s < n; s += CHUNK) {
-        size_t m = n - s < CHUNK ? n - s : CHUNK;
-        amem__graph *g = fresh_graph(v);
-        const float *in = x + s * dim;
-        if (mask != NULL) {
-            float *buf = amem__arena_alloc(g->arena, m * dim * sizeof(float));
-            if (buf == NULL)
-                return amem__fail(AMEM_E_NOMEM, fn, "graph arena exhausted");
-            for (size_t i = 0; i < m * dim; i++)
-                buf[i] = mask[s * dim + i] != 0.0f ? in[i] : fill;
-            in = buf;
-        }
-        amem__node *mu = NULL, *lv = NULL;
-        amem__vae_encoder(v, g, image_node(v, g, in, m), &inference, &mu, &lv);
-        amem__node *y = amem__vae_decoder(v, g, mu, &inference, NULL);
-        if (y == NULL || g->status != AMEM_OK)
-            return graph_error(fn, g);
-        memcpy(out + s * dim, y->val, m * dim * sizeof(float));
-    }
-    return AMEM_OK;
+    rows_io io = {x, mask, fill, out, NULL};
+    return amem__vae_run_rows(fn, v, n, reconstruct_chunk, &io);
 }
 
 /* Built handle, finite n x dim input, non-NULL output. */
@@ -179,8 +177,8 @@ int amem_vae_loss(amem_vae *v, const float *images, size_t n, double *recon,
         return rc;
     size_t dim = amem__vae_dim(v);
     double rsum = 0.0, ksum = 0.0;
-    for (size_t s = 0; s < n; s += CHUNK) {
-        size_t m = n - s < CHUNK ? n - s : CHUNK;
+    for (size_t s = 0; s < n; s += AMEM__VAE_CHUNK) {
+        size_t m = n - s < AMEM__VAE_CHUNK ? n - s : AMEM__VAE_CHUNK;
         amem__graph *g = fresh_graph(v);
         double r, k;
         amem__vae_loss_graph(v, g, images + s * dim, m, NULL, &inference, &r,
