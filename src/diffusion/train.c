@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "diffusion_impl.h"
+#include "mlp_kernels.h"
 
 #define PROGRESS_EVERY 100
 
@@ -101,7 +102,10 @@ static int run_iterations(const char *fn, const amem_diffusion *h,
                             "loss became non-finite at iteration %ld", it);
             break;
         }
-        rc = amem__adam_step(m->adam, m->params, bb.grad);
+        if (amem__dk_adam(m->adam, m->params, bb.grad) != 0)
+            rc = amem__fail(AMEM_E_NONFINITE, fn,
+                            "gradient became non-finite at iteration %ld",
+                            it);
         if (rc == AMEM_OK && progress &&
             (it % PROGRESS_EVERY == 0 || it == iterations) &&
             progress(user, "train", it, iterations, *loss) != 0)
