@@ -424,7 +424,8 @@ END_TEST
  * stops on a non-finite gradient without counting the step. */
 START_TEST(test_fused_adam_matches_core)
 {
-    const size_t n = 45; /* not a multiple of the vector width */
+    /* two threads' worth, not a multiple of the vector width */
+    const size_t n = ((size_t)1 << 17) + 45;
     amem__adam *core = NULL, *fused = NULL;
     AMEM_ASSERT_OK(amem__adam_create(n, 0, &core));
     AMEM_ASSERT_OK(amem__adam_create(n, 0, &fused));
@@ -434,7 +435,7 @@ START_TEST(test_fused_adam_matches_core)
     for (int step = 0; step < 5; step++) {
         float *g = random_normals(n, 1, 50 + (uint64_t)step);
         AMEM_ASSERT_OK(amem__adam_step(core, p, g));
-        ck_assert_int_eq(amem__dk_adam(fused, q, g), 0);
+        ck_assert_int_eq(amem__dk_adam(fused, q, g, 1 + step % 2), 0);
         free(g);
     }
     ck_assert_int_eq(fused->t, 5);
@@ -443,10 +444,10 @@ START_TEST(test_fused_adam_matches_core)
     ck_assert_mem_eq(core->v, fused->v, n * sizeof(float));
     float *g = random_normals(n, 1, 60);
     g[n - 1] = NAN;
-    ck_assert_int_eq(amem__dk_adam(fused, q, g), -1);
+    ck_assert_int_eq(amem__dk_adam(fused, q, g, 2), -1);
     g[n - 1] = 0.0f;
     g[3] = INFINITY;
-    ck_assert_int_eq(amem__dk_adam(fused, q, g), -1);
+    ck_assert_int_eq(amem__dk_adam(fused, q, g, 2), -1);
     ck_assert_int_eq(fused->t, 5);
     free(g);
     free(p);

@@ -9,7 +9,11 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "diffusion_impl.h"
 #include "mlp_kernels.h"
+
+/* Fewest parameters worth a thread of their own in the Adam update. */
+#define ADAM_MIN_JOB ((size_t)1 << 16)
 
 #if defined(__GNUC__) || defined(__clang__)
 #define HAVE_VEC 1
@@ -166,20 +170,58 @@ static int have_avx2(void)
 }
 #endif
 
-int amem__dk_adam(amem__adam *opt, float *param, const float *grad)
+/* Elements [i0, i1) of the update; returns 0 or -1 (non-finite grad). */
+static int adam_range(const adam_k *k, size_t i0, size_t i1, float *p,
+                      const float *g, float *m, float *v)
+{
+    size_t done = i0;
+#ifdef HAVE_AVX2_ADAM
+    if (have_avx2()) {
+        size_t len = (i1 - i0) - (i1 - i0) % 8;
+        if (adam_avx2(k, len, p + i0, g + i0, m + i0, v + i0) != 0)
+            return -1;
+        done = i0 + len;
+    }
+#endif
+    return adam_scalar(k, done, i1, p, g, m, v);
+}
+
+typedef struct adam_job {
+    const adam_k *k;
+    amem__adam *opt;
+    float *param;
+    const float *grad;
+    int jobs;
+    int status[AMEM__DJOBS_MAX];
+} adam_job;
+
+static void adam_run(void *ctx, int j)
+{
+    adam_job *a = ctx;
+    size_t n = a->opt->n;
+    size_t i0 = n * (size_t)j / (size_t)a->jobs;
+    size_t i1 = n * (size_t)(j + 1) / (size_t)a->jobs;
+    a->status[j] = adam_range(a->k, i0, i1, a->param, a->grad, a->opt->m,
+                              a->opt->v);
+}
+
+int amem__dk_adam(amem__adam *opt, float *param, const float *grad, int jobs)
 {
     const long t = opt->t + 1;
     const adam_k k = adam_coeffs(opt, t);
-    size_t done = 0;
-#ifdef HAVE_AVX2_ADAM
-    if (have_avx2()) {
-        done = opt->n - opt->n % 8;
-        if (adam_avx2(&k, done, param, grad, opt->m, opt->v) != 0)
+    size_t most = opt->n / ADAM_MIN_JOB + 1;
+    if (jobs > AMEM__DJOBS_MAX)
+        jobs = AMEM__DJOBS_MAX;
+    if (jobs < 1 || (size_t)jobs > most)
+        jobs = jobs < 1 ? 1 : (int)most;
+    adam_job a = {&k, opt, param, grad, jobs, {0}};
+    if (jobs == 1)
+        adam_run(&a, 0);
+    else
+        amem__djobs_run(jobs, adam_run, &a);
+    for (int j = 0; j < jobs; j++)
+        if (a.status[j] != 0)
             return -1;
-    }
-#endif
-    if (adam_scalar(&k, done, opt->n, param, grad, opt->m, opt->v) != 0)
-        return -1;
     opt->t = t;
     return 0;
 }

@@ -11,8 +11,9 @@
 #include "diffusion_impl.h"
 #include "mlp_kernels.h"
 
-/* Rows per chunk: two 128 x 801 activation buffers fit a 1 MB L2. */
-#define PREDICT_CHUNK ((size_t)128)
+/* Rows per chunk: large enough that OpenBLAS packs the weights of a layer
+ * once per chunk only (chunks of 128 rows spent 13% of the time there). */
+#define PREDICT_CHUNK ((size_t)512)
 /* Fewest rows worth a thread of their own. */
 #define MIN_JOB_ROWS ((size_t)64)
 

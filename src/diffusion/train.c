@@ -92,6 +92,7 @@ static int run_iterations(const char *fn, const amem_diffusion *h,
                           amem_progress_fn progress, void *user, double *loss)
 {
     batch_buf bb = {0};
+    const int threads = amem_get_num_threads();
     int rc = batch_alloc(fn, m, h->count, &bb);
     for (long it = 1; rc == AMEM_OK && it <= iterations; it++) {
         draw_batch(h, rng, &bb);
@@ -102,7 +103,7 @@ static int run_iterations(const char *fn, const amem_diffusion *h,
                             "loss became non-finite at iteration %ld", it);
             break;
         }
-        if (amem__dk_adam(m->adam, m->params, bb.grad) != 0)
+        if (amem__dk_adam(m->adam, m->params, bb.grad, threads) != 0)
             rc = amem__fail(AMEM_E_NONFINITE, fn,
                             "gradient became non-finite at iteration %ld",
                             it);
