@@ -387,6 +387,21 @@ static void check_mlp_gradient(size_t d, size_t hidden, size_t B)
                                                 &status);
     AMEM_ASSERT_OK(status);
     ck_assert_double_eq_tol(loss, loss_e, 1e-5 * loss);
+    /* The batch cut in two blocks: the blocks' gradients add up. */
+    float *gs[2] = {malloc(m->n_params * sizeof(float)),
+                    malloc(m->n_params * sizeof(float))};
+    float *ws2 = malloc(amem__dmlp_split_ws_len(m, B, 2) * sizeof(float));
+    double loss_s = amem__dmlp_loss_grad_split(m, x, theta, target, B, gs,
+                                               ws2, 2);
+    ck_assert_double_eq_tol(loss, loss_s, 1e-6 * loss);
+    for (size_t i = 0; i < m->n_params; i++)
+        ck_assert_msg(fabsf(gs[0][i] + gs[1][i] - g[i]) <=
+                          1e-6f + 1e-5f * fabsf(g[i]),
+                      "param %zu: split %g whole %g", i,
+                      (double)(gs[0][i] + gs[1][i]), (double)g[i]);
+    free(gs[0]);
+    free(gs[1]);
+    free(ws2);
     for (size_t i = 0; i < m->n_params; i++) {
         ck_assert_msg(fabsf(g[i] - ge[i]) <= 1e-5f + 1e-4f * fabsf(ge[i]),
                       "param %zu: fused %g engine %g", i, (double)g[i],
@@ -435,7 +450,7 @@ START_TEST(test_fused_adam_matches_core)
     for (int step = 0; step < 5; step++) {
         float *g = random_normals(n, 1, 50 + (uint64_t)step);
         AMEM_ASSERT_OK(amem__adam_step(core, p, g));
-        ck_assert_int_eq(amem__dk_adam(fused, q, g, 1 + step % 2), 0);
+        ck_assert_int_eq(amem__dk_adam(fused, q, g, NULL, 1 + step % 2), 0);
         free(g);
     }
     ck_assert_int_eq(fused->t, 5);
@@ -444,10 +459,10 @@ START_TEST(test_fused_adam_matches_core)
     ck_assert_mem_eq(core->v, fused->v, n * sizeof(float));
     float *g = random_normals(n, 1, 60);
     g[n - 1] = NAN;
-    ck_assert_int_eq(amem__dk_adam(fused, q, g, 2), -1);
+    ck_assert_int_eq(amem__dk_adam(fused, q, g, NULL, 2), -1);
     g[n - 1] = 0.0f;
     g[3] = INFINITY;
-    ck_assert_int_eq(amem__dk_adam(fused, q, g, 2), -1);
+    ck_assert_int_eq(amem__dk_adam(fused, q, g, NULL, 2), -1);
     ck_assert_int_eq(fused->t, 5);
     free(g);
     free(p);
@@ -613,6 +628,31 @@ START_TEST(test_training_reduces_loss)
     for (int i = 0; i < 8; i++)
         ck_assert(isfinite(out[i]));
     amem_diffusion_free(h);
+}
+END_TEST
+
+/* Training on two threads (the batch split in two, BLAS single-threaded
+ * meanwhile) follows the one-thread run, and the thread count comes back. */
+START_TEST(test_training_threads_agree)
+{
+    float *p = random_signs(12, 4, 13);
+    amem_diffusion *h[2];
+    double loss[2], eval[2];
+    int threads = amem_get_num_threads();
+    for (int k = 0; k < 2; k++) {
+        AMEM_ASSERT_OK(amem_set_num_threads(k + 1));
+        h[k] = make_stored(4, p, 12);
+        AMEM_ASSERT_OK(amem_diffusion_set(h[k], AMEM_DIFFUSION_HIDDEN, 24));
+        AMEM_ASSERT_OK(amem_diffusion_train(h[k], 30, NULL, NULL, &loss[k]));
+        ck_assert_int_eq(amem_get_num_threads(), k + 1);
+        eval[k] = eval_loss(h[k]);
+    }
+    AMEM_ASSERT_OK(amem_set_num_threads(threads));
+    ck_assert_double_eq_tol(loss[0], loss[1], 1e-3 * loss[0]);
+    ck_assert_double_eq_tol(eval[0], eval[1], 1e-3 * eval[0]);
+    amem_diffusion_free(h[0]);
+    amem_diffusion_free(h[1]);
+    free(p);
 }
 END_TEST
 
@@ -813,6 +853,7 @@ Suite *amem_suite_diffusion(void)
     tcase_add_test(math, test_mlp_predict_matches_definition);
     tcase_add_test(math, test_learned_recall_matches_definition);
     tcase_add_test(math, test_training_reduces_loss);
+    tcase_add_test(math, test_training_threads_agree);
     tcase_add_test(math, test_progress_and_cancel);
     suite_add_tcase(s, math);
     return s;

@@ -105,6 +105,18 @@ double amem__dmlp_loss_grad(const amem__dmlp *m, const float *x,
                             const float *theta, const float *target,
                             size_t batch, float *grad, float *ws);
 
+/*
+ * The same loss with the batch cut into `jobs` (<= batch) blocks of rows,
+ * one per thread (jobs > 1 only inside amem__djobs_begin/end): block k
+ * writes its part of the gradient into grads[k]; the gradient is the sum
+ * of the grads[k]. ws holds amem__dmlp_split_ws_len floats.
+ */
+size_t amem__dmlp_split_ws_len(const amem__dmlp *m, size_t batch, int jobs);
+double amem__dmlp_loss_grad_split(const amem__dmlp *m, const float *x,
+                                  const float *theta, const float *target,
+                                  size_t batch, float *const *grads,
+                                  float *ws, int jobs);
+
 /* ---- the engine path (mlp_graph.c), for checks and comparison ---- */
 double amem__dmlp_loss_grad_engine(const amem__dmlp *m, const float *x,
                                    const float *theta, const float *target,

@@ -118,13 +118,14 @@ static adam_k adam_coeffs(const amem__adam *o, long t)
 
 /* Elements [i0, n) in scalar code; returns 0 or -1 (non-finite grad). */
 static int adam_scalar(const adam_k *k, size_t i0, size_t n, float *p,
-                       const float *g, float *m, float *v)
+                       const float *g, const float *g2, float *m, float *v)
 {
     for (size_t i = i0; i < n; i++) {
-        if (!isfinite(g[i]))
+        float gi = g2 ? g[i] + g2[i] : g[i];
+        if (!isfinite(gi))
             return -1;
-        m[i] = k->b1 * m[i] + k->c1 * g[i];
-        v[i] = k->b2 * v[i] + k->c2 * g[i] * g[i];
+        m[i] = k->b1 * m[i] + k->c1 * gi;
+        v[i] = k->b2 * v[i] + k->c2 * gi * gi;
         p[i] -= k->step * (m[i] / (sqrtf(v[i]) / k->sqrt_bc2 + k->eps));
     }
     return 0;
@@ -138,7 +139,7 @@ static int adam_scalar(const adam_k *k, size_t i0, size_t n, float *p,
 /* Elements [0, n - n % 8) with AVX2; returns 0 or -1 (non-finite grad).
  * g - g is +0 for a finite g and NaN otherwise. */
 static AVX2 int adam_avx2(const adam_k *k, size_t n, float *p,
-                          const float *g, float *m, float *v)
+                          const float *g, const float *g2, float *m, float *v)
 {
     const __m256 b1 = _mm256_set1_ps(k->b1), c1 = _mm256_set1_ps(k->c1);
     const __m256 b2 = _mm256_set1_ps(k->b2), c2 = _mm256_set1_ps(k->c2);
@@ -147,6 +148,8 @@ static AVX2 int adam_avx2(const adam_k *k, size_t n, float *p,
     __m256 bad = _mm256_setzero_ps();
     for (size_t i = 0; i + 8 <= n; i += 8) {
         __m256 gi = _mm256_loadu_ps(g + i);
+        if (g2)
+            gi = _mm256_add_ps(gi, _mm256_loadu_ps(g2 + i));
         bad = _mm256_or_ps(bad, _mm256_sub_ps(gi, gi));
         __m256 mi = _mm256_add_ps(_mm256_mul_ps(b1, _mm256_loadu_ps(m + i)),
                                   _mm256_mul_ps(c1, gi));
@@ -172,25 +175,26 @@ static int have_avx2(void)
 
 /* Elements [i0, i1) of the update; returns 0 or -1 (non-finite grad). */
 static int adam_range(const adam_k *k, size_t i0, size_t i1, float *p,
-                      const float *g, float *m, float *v)
+                      const float *g, const float *g2, float *m, float *v)
 {
     size_t done = i0;
 #ifdef HAVE_AVX2_ADAM
     if (have_avx2()) {
         size_t len = (i1 - i0) - (i1 - i0) % 8;
-        if (adam_avx2(k, len, p + i0, g + i0, m + i0, v + i0) != 0)
+        if (adam_avx2(k, len, p + i0, g + i0, g2 ? g2 + i0 : NULL, m + i0,
+                      v + i0) != 0)
             return -1;
         done = i0 + len;
     }
 #endif
-    return adam_scalar(k, done, i1, p, g, m, v);
+    return adam_scalar(k, done, i1, p, g, g2, m, v);
 }
 
 typedef struct adam_job {
     const adam_k *k;
     amem__adam *opt;
     float *param;
-    const float *grad;
+    const float *grad, *grad2;
     int jobs;
     int status[AMEM__DJOBS_MAX];
 } adam_job;
@@ -201,11 +205,12 @@ static void adam_run(void *ctx, int j)
     size_t n = a->opt->n;
     size_t i0 = n * (size_t)j / (size_t)a->jobs;
     size_t i1 = n * (size_t)(j + 1) / (size_t)a->jobs;
-    a->status[j] = adam_range(a->k, i0, i1, a->param, a->grad, a->opt->m,
-                              a->opt->v);
+    a->status[j] = adam_range(a->k, i0, i1, a->param, a->grad, a->grad2,
+                              a->opt->m, a->opt->v);
 }
 
-int amem__dk_adam(amem__adam *opt, float *param, const float *grad, int jobs)
+int amem__dk_adam(amem__adam *opt, float *param, const float *grad,
+                  const float *grad2, int jobs)
 {
     const long t = opt->t + 1;
     const adam_k k = adam_coeffs(opt, t);
@@ -214,7 +219,7 @@ int amem__dk_adam(amem__adam *opt, float *param, const float *grad, int jobs)
         jobs = AMEM__DJOBS_MAX;
     if (jobs < 1 || (size_t)jobs > most)
         jobs = jobs < 1 ? 1 : (int)most;
-    adam_job a = {&k, opt, param, grad, jobs, {0}};
+    adam_job a = {&k, opt, param, grad, grad2, jobs, {0}};
     if (jobs == 1)
         adam_run(&a, 0);
     else

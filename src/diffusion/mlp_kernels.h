@@ -29,13 +29,14 @@ void amem__dk_col_sums(const float *G, size_t rows, size_t o, float *db);
 
 /*
  * One Adam step (no AMSGrad: opt->vmax must be NULL) with the formula and
- * rounding of amem__adam_step (core/optim.h), fused with the finiteness
- * check of grad into one pass, on up to `jobs` threads (elements are
- * independent, so the result does not depend on jobs). Returns 0, or -1
- * when grad holds NaN or inf: then param and the moments are partly
- * updated (the caller discards them) and opt->t is unchanged.
+ * rounding of amem__adam_step (core/optim.h) on the gradient grad, or
+ * grad + grad2 when grad2 is not NULL (two halves of a batch), fused with
+ * the finiteness check into one pass, on up to `jobs` threads (elements
+ * are independent, so the result does not depend on jobs). Returns 0, or
+ * -1 when the gradient holds NaN or inf: then param and the moments are
+ * partly updated (the caller discards them) and opt->t is unchanged.
  */
 int amem__dk_adam(amem__adam *opt, float *param, const float *grad,
-                  int jobs);
+                  const float *grad2, int jobs);
 
 #endif

@@ -78,9 +78,12 @@ static double residual(const float *out, const float *target, size_t len,
     return loss;
 }
 
-double amem__dmlp_loss_grad(const amem__dmlp *m, const float *x,
-                            const float *theta, const float *target,
-                            size_t batch, float *grad, float *ws)
+/* Forward and backward over `batch` rows with the residual scaled by
+ * `scale`; returns the sum of squared residuals. */
+static double loss_grad_rows(const amem__dmlp *m, const float *x,
+                             const float *theta, const float *target,
+                             size_t batch, float scale, float *grad,
+                             float *ws)
 {
     const size_t L = m->layers, H = m->hidden, d = m->dim;
     const size_t wide = H > d ? H : d;
@@ -97,8 +100,7 @@ double amem__dmlp_loss_grad(const amem__dmlp *m, const float *x,
         forward_layer(m, l, a, theta, batch, z);
         a = z;
     }
-    double loss = residual(out, target, batch * d,
-                           2.0f / (float)(batch * d), G[0]);
+    double sum = residual(out, target, batch * d, scale, G[0]);
     for (size_t l = L + 1; l-- > 0;) {
         const float *a_l = l == 0 ? in : act + (l - 1) * batch * (H + 1);
         const float *g = G[(L - l) & 1];
@@ -106,5 +108,61 @@ double amem__dmlp_loss_grad(const amem__dmlp *m, const float *x,
         if (l > 0)
             input_grad(m, l, a_l, g, batch, G[(L - l + 1) & 1]);
     }
-    return loss / (double)(batch * d);
+    return sum;
+}
+
+double amem__dmlp_loss_grad(const amem__dmlp *m, const float *x,
+                            const float *theta, const float *target,
+                            size_t batch, float *grad, float *ws)
+{
+    const size_t len = batch * m->dim;
+    return loss_grad_rows(m, x, theta, target, batch, 2.0f / (float)len,
+                          grad, ws) /
+           (double)len;
+}
+
+typedef struct split {
+    const amem__dmlp *m;
+    const float *x, *theta, *target;
+    float *const *grads;
+    float *ws;
+    size_t batch, ws_len;
+    int jobs;
+    double sum[AMEM__DJOBS_MAX];
+} split;
+
+static void split_job(void *ctx, int k)
+{
+    split *s = ctx;
+    const size_t d = s->m->dim;
+    size_t r0 = s->batch * (size_t)k / (size_t)s->jobs;
+    size_t r1 = s->batch * (size_t)(k + 1) / (size_t)s->jobs;
+    s->sum[k] = loss_grad_rows(s->m, s->x + r0 * d, s->theta + r0,
+                               s->target + r0 * d, r1 - r0,
+                               2.0f / (float)(s->batch * d), s->grads[k],
+                               s->ws + (size_t)k * s->ws_len);
+}
+
+size_t amem__dmlp_split_ws_len(const amem__dmlp *m, size_t batch, int jobs)
+{
+    size_t rows = (batch + (size_t)jobs - 1) / (size_t)jobs;
+    return (size_t)jobs * amem__dmlp_train_ws_len(m, rows);
+}
+
+double amem__dmlp_loss_grad_split(const amem__dmlp *m, const float *x,
+                                  const float *theta, const float *target,
+                                  size_t batch, float *const *grads,
+                                  float *ws, int jobs)
+{
+    size_t rows = (batch + (size_t)jobs - 1) / (size_t)jobs;
+    split s = {m, x, theta, target, grads, ws, batch,
+               amem__dmlp_train_ws_len(m, rows), jobs, {0}};
+    if (jobs == 1)
+        split_job(&s, 0);
+    else
+        amem__djobs_run(jobs, split_job, &s);
+    double sum = 0.0;
+    for (int k = 0; k < jobs; k++)
+        sum += s.sum[k];
+    return sum / (double)(batch * m->dim);
 }
