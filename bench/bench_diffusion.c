@@ -16,7 +16,7 @@
  * bench/peer_diffusion.py (1 and 2 threads, the faster is compared) run in
  * the same process tree. Ratios are peer time / our time (> 1: faster).
  *
- * usage: build/bench/bench_diffusion [--no-peer] [--quick]
+ * usage: build/bench/bench_diffusion [--no-peer] [--quick] [--only exact|d10|d16]
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -273,16 +273,22 @@ static void bench_learned(size_t d, size_t n, int quick, int peers)
 int main(int argc, char **argv)
 {
     int peers = 1, quick = 0;
+    const char *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--no-peer") == 0)
             peers = 0;
         else if (strcmp(argv[i], "--quick") == 0)
             quick = 1;
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+            only = argv[++i];
     }
     printf("# libassocmem %s, %d BLAS threads\n", amem_version_string(),
            amem_get_num_threads());
-    bench_exact(quick, peers);
-    bench_learned(10, 30, quick, peers);
-    bench_learned(16, 50, quick, peers);
+    if (only == NULL || strcmp(only, "exact") == 0)
+        bench_exact(quick, peers);
+    if (only == NULL || strcmp(only, "d10") == 0)
+        bench_learned(10, 30, quick, peers);
+    if (only == NULL || strcmp(only, "d16") == 0)
+        bench_learned(16, 50, quick, peers);
     return 0;
 }
