@@ -8,12 +8,15 @@
  *           for d = 10 (N = 30) and d = 16 (N = 50); ours fused, ours
  *           through the generic autodiff engine, PyTorch
  *   sample  learned-score ODE recall of 1,000 queries over 300 steps
+ *   floor   the dense products alone of one training / sampling step
+ *           (cblas_sgemm on the same shapes, best of many): the time no
+ *           implementation on top of this BLAS can beat
  *
  * Each figure is the best of REPEATS runs; the PyTorch figures come from
  * bench/peer_diffusion.py (1 and 2 threads, the faster is compared) run in
  * the same process tree. Ratios are peer time / our time (> 1: faster).
  *
- * usage: build/bench/bench_diffusion [--no-peer] [--quick]
+ * usage: build/bench/bench_diffusion [--no-peer] [--quick] [--only exact|d10|d16]
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -23,6 +26,7 @@
 #include <time.h>
 
 #include "assocmem/diffusion.h"
+#include "core/blas.h"
 #include "diffusion/diffusion_impl.h" /* engine-path comparison only */
 
 enum { REPEATS = 3, STEPS = 300 };
@@ -192,6 +196,54 @@ static void bench_exact(int quick, int peers)
     amem_diffusion_free(h);
 }
 
+/* Seconds for C (M x N) = A (M x K) op B, best of `reps` after a warm-up;
+ * op: 'N' (B is K x N), 'T' (A^T: A is K x M), 'B' (B^T: B is N x K). */
+static double time_sgemm(char op, int M, int N, int K, int reps)
+{
+    float *a = calloc((size_t)M * K, sizeof(float));
+    float *b = calloc((size_t)K * N, sizeof(float));
+    float *c = calloc((size_t)M * N, sizeof(float));
+    double best = INFINITY;
+    for (int r = 0; r <= reps; r++) {
+        double t0 = now();
+        cblas_sgemm(CblasRowMajor, op == 'T' ? CblasTrans : CblasNoTrans,
+                    op == 'B' ? CblasTrans : CblasNoTrans, M, N, K, 1.0f, a,
+                    op == 'T' ? M : K, b, op == 'B' ? K : N, 0.0f, c, N);
+        double t = now() - t0;
+        if (r > 0 && t < best)
+            best = t;
+    }
+    free(a);
+    free(b);
+    free(c);
+    return best;
+}
+
+/* The sgemm floor of one training step (forward, weight and input
+ * gradients of every layer) and one B-row sampling step (forward). */
+static void bench_floor(size_t d, size_t n, size_t b, int quick)
+{
+    const int H = (int)(80 * d), D = (int)d, reps = quick ? 3 : 30;
+    const int in[3] = {D + 1, H + 1, H + 1}, out[3] = {H, H, D};
+    double train = 0.0, sample = 0.0, flops_t = 0.0, flops_s = 0.0;
+    for (int l = 0; l < 3; l++) {
+        double mac = (double)in[l] * out[l];
+        train += time_sgemm('N', (int)n, out[l], in[l], reps) +
+                 time_sgemm('T', in[l], out[l], (int)n, reps);
+        if (l > 0)
+            train += time_sgemm('B', (int)n, in[l] - 1, out[l], reps);
+        flops_t += 2.0 * mac * (double)n * (l > 0 ? 3.0 : 2.0);
+        sample += time_sgemm('N', (int)b, out[l], in[l], reps / 3 + 1);
+        flops_s += 2.0 * mac * (double)b;
+    }
+    printf("floor d=%zu train_step sgemm: %.4g ms (%.1f MFLOP, %.0f GFLOP/s)\n",
+           d, train * 1e3, flops_t * 1e-6, flops_t / train * 1e-9);
+    printf("floor d=%zu sample_step B=%zu sgemm: %.4g ms (%.2f GFLOP, %.0f "
+           "GFLOP/s; x %d steps = %.3g s)\n",
+           d, b, sample * 1e3, flops_s * 1e-9, flops_s / sample * 1e-9,
+           quick ? 20 : STEPS, sample * (quick ? 20 : STEPS));
+}
+
 static void bench_learned(size_t d, size_t n, int quick, int peers)
 {
     amem_diffusion *h = make(d, n, quick ? 20 : STEPS);
@@ -214,22 +266,29 @@ static void bench_learned(size_t d, size_t n, int quick, int peers)
              quick ? 20 : STEPS, REPEATS);
     printf("%s ours: %.0f queries/s\n", tag, (double)b / t);
     report(tag, "s", t, 1.0, args, peers);
+    bench_floor(d, n, b, quick);
     amem_diffusion_free(h);
 }
 
 int main(int argc, char **argv)
 {
     int peers = 1, quick = 0;
+    const char *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--no-peer") == 0)
             peers = 0;
         else if (strcmp(argv[i], "--quick") == 0)
             quick = 1;
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+            only = argv[++i];
     }
     printf("# libassocmem %s, %d BLAS threads\n", amem_version_string(),
            amem_get_num_threads());
-    bench_exact(quick, peers);
-    bench_learned(10, 30, quick, peers);
-    bench_learned(16, 50, quick, peers);
+    if (only == NULL || strcmp(only, "exact") == 0)
+        bench_exact(quick, peers);
+    if (only == NULL || strcmp(only, "d10") == 0)
+        bench_learned(10, 30, quick, peers);
+    if (only == NULL || strcmp(only, "d16") == 0)
+        bench_learned(16, 50, quick, peers);
     return 0;
 }

@@ -11,6 +11,11 @@ and 2 threads. The same computations as libassocmem:
 
 prints one line per thread setting: "torch<threads> <best seconds>", where
 train reports seconds per iteration.
+
+Debian's torch sends its matmuls to the system OpenBLAS (pthreads), which
+keeps its own thread count (2 here) whatever torch.set_num_threads says:
+"torch1" is single-threaded elementwise work with 2-thread sgemm, and
+"torch2" oversubscribes the cores (OpenMP + OpenBLAS threads).
 """
 import math
 import sys

@@ -10,6 +10,7 @@
 #include "assocmem/hopfield.h"
 #include "core/rng.h"
 #include "diffusion/diffusion_impl.h"
+#include "diffusion/mlp_kernels.h"
 #include "testutil.h"
 
 /* ---- helpers --------------------------------------------------------- */
@@ -360,18 +361,22 @@ END_TEST
 
 /* ---- learned network ------------------------------------------------ */
 
-/* The fused gradient equals the engine's and central differences. */
-START_TEST(test_mlp_gradient)
+/* The fused gradient equals the engine's and central differences, for a
+ * tiny network and one whose widths leave vector tails. */
+static void check_mlp_gradient(size_t d, size_t hidden, size_t B)
 {
     amem__dmlp *m = NULL;
-    AMEM_ASSERT_OK(amem__dmlp_create("test", 3, 5, 2, &m));
+    AMEM_ASSERT_OK(amem__dmlp_create("test", d, hidden, 2, &m));
     amem__rng rng;
-    amem__rng_seed(&rng, 9);
+    amem__rng_seed(&rng, 9 + hidden);
     amem__dmlp_init(m, &rng);
-    const size_t B = 4;
-    float x[12], target[12], theta[4] = {0.6f, 0.75f, 0.9f, 1.0f};
-    amem__rng_normals(&rng, x, 12);
-    amem__rng_normals(&rng, target, 12);
+    float *x = malloc(B * d * sizeof(float));
+    float *target = malloc(B * d * sizeof(float));
+    float *theta = malloc(B * sizeof(float));
+    amem__rng_normals(&rng, x, B * d);
+    amem__rng_normals(&rng, target, B * d);
+    for (size_t i = 0; i < B; i++)
+        theta[i] = 0.6f + 0.4f * (float)i / (float)B;
     float *g = malloc(m->n_params * sizeof(float));
     float *ge = malloc(m->n_params * sizeof(float));
     float *scratch = malloc(m->n_params * sizeof(float));
@@ -382,6 +387,21 @@ START_TEST(test_mlp_gradient)
                                                 &status);
     AMEM_ASSERT_OK(status);
     ck_assert_double_eq_tol(loss, loss_e, 1e-5 * loss);
+    /* The batch cut in two blocks: the blocks' gradients add up. */
+    float *gs[2] = {malloc(m->n_params * sizeof(float)),
+                    malloc(m->n_params * sizeof(float))};
+    float *ws2 = malloc(amem__dmlp_split_ws_len(m, B, 2) * sizeof(float));
+    double loss_s = amem__dmlp_loss_grad_split(m, x, theta, target, B, gs,
+                                               ws2, 2);
+    ck_assert_double_eq_tol(loss, loss_s, 1e-6 * loss);
+    for (size_t i = 0; i < m->n_params; i++)
+        ck_assert_msg(fabsf(gs[0][i] + gs[1][i] - g[i]) <=
+                          1e-6f + 1e-5f * fabsf(g[i]),
+                      "param %zu: split %g whole %g", i,
+                      (double)(gs[0][i] + gs[1][i]), (double)g[i]);
+    free(gs[0]);
+    free(gs[1]);
+    free(ws2);
     for (size_t i = 0; i < m->n_params; i++) {
         ck_assert_msg(fabsf(g[i] - ge[i]) <= 1e-5f + 1e-4f * fabsf(ge[i]),
                       "param %zu: fused %g engine %g", i, (double)g[i],
@@ -398,11 +418,163 @@ START_TEST(test_mlp_gradient)
                       "param %zu: grad %g differences %g", i, (double)g[i],
                       fd);
     }
+    free(x);
+    free(target);
+    free(theta);
     free(g);
     free(ge);
     free(scratch);
     free(ws);
     amem__dmlp_free(m);
+}
+
+START_TEST(test_mlp_gradient)
+{
+    check_mlp_gradient(3, 5, 4);
+    check_mlp_gradient(5, 11, 7);
+}
+END_TEST
+
+/* The fused Adam update rounds exactly as the core optimizer does, and
+ * stops on a non-finite gradient without counting the step. */
+START_TEST(test_fused_adam_matches_core)
+{
+    /* two threads' worth, not a multiple of the vector width */
+    const size_t n = ((size_t)1 << 17) + 45;
+    amem__adam *core = NULL, *fused = NULL;
+    AMEM_ASSERT_OK(amem__adam_create(n, 0, &core));
+    AMEM_ASSERT_OK(amem__adam_create(n, 0, &fused));
+    core->lr = fused->lr = 3e-3;
+    float *p = random_normals(n, 1, 41), *q = malloc(n * sizeof(float));
+    memcpy(q, p, n * sizeof(float));
+    for (int step = 0; step < 5; step++) {
+        float *g = random_normals(n, 1, 50 + (uint64_t)step);
+        AMEM_ASSERT_OK(amem__adam_step(core, p, g));
+        ck_assert_int_eq(amem__dk_adam(fused, q, g, NULL, 1 + step % 2), 0);
+        free(g);
+    }
+    ck_assert_int_eq(fused->t, 5);
+    ck_assert_mem_eq(p, q, n * sizeof(float));
+    ck_assert_mem_eq(core->m, fused->m, n * sizeof(float));
+    ck_assert_mem_eq(core->v, fused->v, n * sizeof(float));
+    float *g = random_normals(n, 1, 60);
+    g[n - 1] = NAN;
+    ck_assert_int_eq(amem__dk_adam(fused, q, g, NULL, 2), -1);
+    g[n - 1] = 0.0f;
+    g[3] = INFINITY;
+    ck_assert_int_eq(amem__dk_adam(fused, q, g, NULL, 2), -1);
+    ck_assert_int_eq(fused->t, 5);
+    free(g);
+    free(p);
+    free(q);
+    amem__adam_free(core);
+    amem__adam_free(fused);
+}
+END_TEST
+
+/* eps(x, theta) for one row in double precision, straight from the
+ * definition: layer l maps [a ; theta] through W_l and b_l. */
+static void reference_eps(const amem__dmlp *m, const float *x, double theta,
+                          double *out)
+{
+    size_t wide = m->hidden > m->dim ? m->hidden : m->dim;
+    double *a = malloc((wide + 1) * sizeof(double));
+    double *z = malloc((wide + 1) * sizeof(double));
+    for (size_t j = 0; j < m->dim; j++)
+        a[j] = x[j];
+    for (size_t l = 0; l <= m->layers; l++) {
+        size_t w, b, n, o;
+        amem__dmlp_layer(m, l, &w, &b, &n, &o);
+        a[n] = theta;
+        for (size_t j = 0; j < o; j++) {
+            double acc = m->params[b + j];
+            for (size_t k = 0; k <= n; k++)
+                acc += a[k] * m->params[w + k * o + j];
+            z[j] = l < m->layers && !(acc > 0) ? 0.0 : acc;
+        }
+        memcpy(a, z, o * sizeof(double));
+    }
+    memcpy(out, a, m->dim * sizeof(double));
+    free(a);
+    free(z);
+}
+
+/* Batched inference (chunks, jobs, the scale folded into the last layer)
+ * agrees with the definition. */
+START_TEST(test_mlp_predict_matches_definition)
+{
+    amem__dmlp *m = NULL;
+    AMEM_ASSERT_OK(amem__dmlp_create("test", 5, 37, 2, &m));
+    amem__rng rng;
+    amem__rng_seed(&rng, 21);
+    amem__dmlp_init(m, &rng);
+    const size_t n = 301, d = 5;
+    float *x = random_normals(n, d, 22), *out = malloc(n * d * sizeof(float));
+    double ref[5];
+    for (int jobs = 1; jobs <= 3; jobs++) {
+        float *ws = malloc(amem__dmlp_ws_len(m, n, jobs) * sizeof(float));
+        amem__dmlp_predict(m, x, n, 0.7f, -2.0f, out, ws, jobs);
+        for (size_t i = 0; i < n; i++) {
+            reference_eps(m, x + i * d, 0.7f, ref);
+            for (size_t j = 0; j < d; j++)
+                ck_assert_msg(fabs(out[i * d + j] + 2.0 * ref[j]) <=
+                                  1e-5 * (1.0 + fabs(ref[j])),
+                              "jobs %d row %zu: %g vs %g", jobs, i,
+                              (double)out[i * d + j], -2.0 * ref[j]);
+        }
+        free(ws);
+    }
+    free(x);
+    free(out);
+    amem__dmlp_free(m);
+}
+END_TEST
+
+/* The learned-score ODE recall (worker threads on query blocks) agrees with
+ * Euler steps on the definition, and the thread count is put back. */
+START_TEST(test_learned_recall_matches_definition)
+{
+    amem_diffusion *h = make_trained(20);
+    const size_t n = 160, d = 4;
+    const int steps = 12;
+    AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_SCORE,
+                                      AMEM_DIFFUSION_SCORE_LEARNED));
+    AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_STEPS, steps));
+    int threads = amem_get_num_threads();
+    AMEM_ASSERT_OK(amem_set_num_threads(2));
+    float *q = random_normals(n, d, 31), *out = malloc(n * d * sizeof(float));
+    AMEM_ASSERT_OK(amem_diffusion_recall(h, q, n, NULL, out, NULL));
+    ck_assert_int_eq(amem_get_num_threads(), 2);
+    AMEM_ASSERT_OK(amem_set_num_threads(threads));
+    double a, b2, t0, t1;
+    amem__diffusion_ab(h, &a, &b2);
+    AMEM_ASSERT_OK(amem_diffusion_get(h, AMEM_DIFFUSION_T_END, &t1));
+    double theta0;
+    AMEM_ASSERT_OK(amem_diffusion_get(h, AMEM_DIFFUSION_START_THETA, &theta0));
+    t0 = -log(theta0) / a;
+    for (size_t i = 0; i < n; i++) {
+        double xs[4], eps[4];
+        float xf[4];
+        for (size_t j = 0; j < d; j++)
+            xs[j] = q[i * d + j];
+        for (int k = 0; k < steps; k++) {
+            double t = t0 + (t1 - t0) * k / steps;
+            double dt = (t1 - t0) / steps, theta, s;
+            amem__diffusion_marginal(h, t, &theta, &s);
+            for (size_t j = 0; j < d; j++)
+                xf[j] = (float)xs[j];
+            reference_eps(h->net, xf, (float)theta, eps);
+            for (size_t j = 0; j < d; j++)
+                xs[j] -= (a * xs[j] + 0.5 * b2 * (-eps[j] / s)) * dt;
+        }
+        for (size_t j = 0; j < d; j++)
+            ck_assert_msg(fabs(out[i * d + j] - xs[j]) <= 1e-4 * (1 + fabs(xs[j])),
+                          "row %zu: %g vs %g", i, (double)out[i * d + j],
+                          xs[j]);
+    }
+    free(q);
+    free(out);
+    amem_diffusion_free(h);
 }
 END_TEST
 
@@ -456,6 +628,31 @@ START_TEST(test_training_reduces_loss)
     for (int i = 0; i < 8; i++)
         ck_assert(isfinite(out[i]));
     amem_diffusion_free(h);
+}
+END_TEST
+
+/* Training on two threads (the batch split in two, BLAS single-threaded
+ * meanwhile) follows the one-thread run, and the thread count comes back. */
+START_TEST(test_training_threads_agree)
+{
+    float *p = random_signs(12, 4, 13);
+    amem_diffusion *h[2];
+    double loss[2], eval[2];
+    int threads = amem_get_num_threads();
+    for (int k = 0; k < 2; k++) {
+        AMEM_ASSERT_OK(amem_set_num_threads(k + 1));
+        h[k] = make_stored(4, p, 12);
+        AMEM_ASSERT_OK(amem_diffusion_set(h[k], AMEM_DIFFUSION_HIDDEN, 24));
+        AMEM_ASSERT_OK(amem_diffusion_train(h[k], 30, NULL, NULL, &loss[k]));
+        ck_assert_int_eq(amem_get_num_threads(), k + 1);
+        eval[k] = eval_loss(h[k]);
+    }
+    AMEM_ASSERT_OK(amem_set_num_threads(threads));
+    ck_assert_double_eq_tol(loss[0], loss[1], 1e-3 * loss[0]);
+    ck_assert_double_eq_tol(eval[0], eval[1], 1e-3 * eval[0]);
+    amem_diffusion_free(h[0]);
+    amem_diffusion_free(h[1]);
+    free(p);
 }
 END_TEST
 
@@ -652,7 +849,11 @@ Suite *amem_suite_diffusion(void)
     tcase_add_test(math, test_trajectory_and_clamp);
     tcase_add_test(math, test_sde_same_seed_same_output);
     tcase_add_test(math, test_mlp_gradient);
+    tcase_add_test(math, test_fused_adam_matches_core);
+    tcase_add_test(math, test_mlp_predict_matches_definition);
+    tcase_add_test(math, test_learned_recall_matches_definition);
     tcase_add_test(math, test_training_reduces_loss);
+    tcase_add_test(math, test_training_threads_agree);
     tcase_add_test(math, test_progress_and_cancel);
     suite_add_tcase(s, math);
     return s;

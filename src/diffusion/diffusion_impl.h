@@ -76,12 +76,23 @@ void amem__dmlp_init(amem__dmlp *m, amem__rng *rng);
 /* A deep copy (params, Adam moments and step). */
 int amem__dmlp_clone(const char *fn, const amem__dmlp *m, amem__dmlp **out);
 
-/* Rows processed at once by inference, and its workspace length. */
-size_t amem__dmlp_chunk(size_t n);
-size_t amem__dmlp_ws_len(const amem__dmlp *m, size_t n);
-/* out (n x d) = eps(x, theta) with one theta for all rows. */
+/* ---- inference (mlp_predict.c, jobs.c) ---- */
+#define AMEM__DJOBS_MAX 16
+/* Jobs (threads) worth using for n rows with `threads` available. */
+int amem__dmlp_jobs(size_t n, int threads);
+/* Workspace floats of amem__dmlp_predict for n rows in `jobs` jobs. */
+size_t amem__dmlp_ws_len(const amem__dmlp *m, size_t n, int jobs);
+/* out (n x d) = scale * eps(x, theta) with one theta for all rows, the rows
+ * split over `jobs` threads (jobs > 1 only inside amem__djobs_begin/end). */
 void amem__dmlp_predict(const amem__dmlp *m, const float *x, size_t n,
-                        float theta, float *out, float *ws);
+                        float theta, float scale, float *out, float *ws,
+                        int jobs);
+/* Open the serial-BLAS window: returns the library thread count to carry
+ * by jobs; close with amem__djobs_end(that count). */
+int amem__djobs_begin(void);
+void amem__djobs_end(int threads);
+/* fn(ctx, k) for k = 0 .. jobs-1, on up to jobs threads. */
+void amem__djobs_run(int jobs, void (*fn)(void *ctx, int k), void *ctx);
 
 /*
  * Training forward + backward for a batch of B rows with per-row theta:
@@ -94,6 +105,18 @@ double amem__dmlp_loss_grad(const amem__dmlp *m, const float *x,
                             const float *theta, const float *target,
                             size_t batch, float *grad, float *ws);
 
+/*
+ * The same loss with the batch cut into `jobs` (<= batch) blocks of rows,
+ * one per thread (jobs > 1 only inside amem__djobs_begin/end): block k
+ * writes its part of the gradient into grads[k]; the gradient is the sum
+ * of the grads[k]. ws holds amem__dmlp_split_ws_len floats.
+ */
+size_t amem__dmlp_split_ws_len(const amem__dmlp *m, size_t batch, int jobs);
+double amem__dmlp_loss_grad_split(const amem__dmlp *m, const float *x,
+                                  const float *theta, const float *target,
+                                  size_t batch, float *const *grads,
+                                  float *ws, int jobs);
+
 /* ---- the engine path (mlp_graph.c), for checks and comparison ---- */
 double amem__dmlp_loss_grad_engine(const amem__dmlp *m, const float *x,
                                    const float *theta, const float *target,
@@ -104,6 +127,8 @@ double amem__dmlp_loss_grad_engine(const amem__dmlp *m, const float *x,
 typedef struct amem__score_ctx {
     const amem_diffusion *h;
     int learned;
+    int threads; /* serial-BLAS window held (> 1) or not */
+    int jobs;    /* inference jobs of the learned score */
     float *ws;
 } amem__score_ctx;
 

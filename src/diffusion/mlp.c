@@ -1,23 +1,16 @@
 /*
  * The learned noise predictor eps(x, theta) of the diffusion handle: layout,
- * life cycle, initialisation and batched inference (the paper's Section 7:
- * fully connected ReLU layers with theta_t appended to every layer's input).
- *
- * Weight layer l computes z = [a ; theta] W_l + b_l = a W_l[0:n] +
- * (b_l + theta W_l[n]); with one theta for all rows the second term is one
- * effective bias vector, so a layer is one sgemm plus a bias/ReLU pass.
+ * life cycle and initialisation (the paper's Section 7: fully connected ReLU
+ * layers with theta_t appended to every layer's input). Inference is in
+ * mlp_predict.c, the training pass in mlp_train.c.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/blas.h"
 #include "core/check.h"
 #include "core/error.h"
 #include "diffusion_impl.h"
-
-/* Rows of queries per inference chunk. */
-#define PREDICT_CHUNK ((size_t)512)
 
 static size_t width_in(size_t dim, size_t hidden, size_t l)
 {
@@ -116,54 +109,4 @@ int amem__dmlp_clone(const char *fn, const amem__dmlp *m, amem__dmlp **out)
     c->adam->t = m->adam->t;
     c->adam->lr = m->adam->lr;
     return AMEM_OK;
-}
-
-size_t amem__dmlp_chunk(size_t n)
-{
-    return n < PREDICT_CHUNK ? n : PREDICT_CHUNK;
-}
-
-/* Two activation buffers of chunk x max(hidden, d) and one bias vector. */
-size_t amem__dmlp_ws_len(const amem__dmlp *m, size_t n)
-{
-    size_t wide = m->hidden > m->dim ? m->hidden : m->dim;
-    return 2 * amem__dmlp_chunk(n) * wide + wide;
-}
-
-/* z = a W[0:n] + (b + theta W[n]), then ReLU unless `linear`. */
-static void layer_forward(const amem__dmlp *m, size_t l, const float *a,
-                          size_t rows, float theta, float *z, float *bias,
-                          int linear)
-{
-    size_t w, b, n, o;
-    amem__dmlp_layer(m, l, &w, &b, &n, &o);
-    const float *W = m->params + w, *tw = W + n * o, *bb = m->params + b;
-    for (size_t j = 0; j < o; j++)
-        bias[j] = bb[j] + theta * tw[j];
-    for (size_t i = 0; i < rows; i++)
-        memcpy(z + i * o, bias, o * sizeof(float));
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)o,
-                (int)n, 1.0f, a, (int)n, W, (int)o, 1.0f, z, (int)o);
-    if (linear)
-        return;
-    for (size_t i = 0; i < rows * o; i++)
-        z[i] = z[i] > 0.0f ? z[i] : 0.0f;
-}
-
-void amem__dmlp_predict(const amem__dmlp *m, const float *x, size_t n,
-                        float theta, float *out, float *ws)
-{
-    const size_t chunk = amem__dmlp_chunk(n);
-    const size_t wide = m->hidden > m->dim ? m->hidden : m->dim;
-    float *buf[2] = {ws, ws + chunk * wide}, *bias = ws + 2 * chunk * wide;
-    for (size_t r0 = 0; r0 < n; r0 += chunk) {
-        size_t rows = n - r0 < chunk ? n - r0 : chunk;
-        const float *a = x + r0 * m->dim;
-        for (size_t l = 0; l <= m->layers; l++) {
-            int last = l == m->layers;
-            float *z = last ? out + r0 * m->dim : buf[l & 1];
-            layer_forward(m, l, a, rows, theta, z, bias, last);
-            a = z;
-        }
-    }
 }

@@ -1,7 +1,8 @@
 /*
  * The score used by recall and amem_diffusion_score, behind one call:
  *   EXACT:   (theta_t Y^T h_t(x) - x) / s_t^2           (exact.c)
- *   LEARNED: -eps(x, theta_t) / s_t                     (the paper's Eq. 10)
+ *   LEARNED: -eps(x, theta_t) / s_t, the scale folded into the last layer
+ *            (the paper's Eq. 10)
  * with a workspace sized once for n rows.
  */
 #include <stdlib.h>
@@ -27,15 +28,23 @@ int amem__score_ctx_init(const char *fn, const amem_diffusion *h, size_t n,
     c->h = h;
     c->learned = (int)AMEM__DP(h, SCORE) == AMEM_DIFFUSION_SCORE_LEARNED;
     c->ws = NULL;
+    c->threads = 1;
+    c->jobs = 1;
     int rc = score_ready(fn, h, c->learned);
     if (rc != AMEM_OK)
         return rc;
-    size_t len = c->learned ? amem__dmlp_ws_len(h->net, n)
+    if (c->learned && amem__dmlp_jobs(n, amem_get_num_threads()) > 1) {
+        c->threads = amem__djobs_begin();
+        c->jobs = amem__dmlp_jobs(n, c->threads);
+    }
+    size_t len = c->learned ? amem__dmlp_ws_len(h->net, n, c->jobs)
                             : amem__exact_ws_len(n, h->count);
     c->ws = malloc((len ? len : 1) * sizeof(float));
-    if (c->ws == NULL)
+    if (c->ws == NULL) {
+        amem__score_ctx_free(c);
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats",
                           len);
+    }
     return AMEM_OK;
 }
 
@@ -43,6 +52,8 @@ void amem__score_ctx_free(amem__score_ctx *c)
 {
     free(c->ws);
     c->ws = NULL;
+    amem__djobs_end(c->threads);
+    c->threads = 1;
 }
 
 void amem__score_eval(amem__score_ctx *c, const float *x, size_t n, double t,
@@ -54,8 +65,6 @@ void amem__score_eval(amem__score_ctx *c, const float *x, size_t n, double t,
         amem__exact_eval(c->h, x, n, theta, s, NULL, out, NULL, c->ws);
         return;
     }
-    amem__dmlp_predict(c->h->net, x, n, (float)theta, out, c->ws);
-    const float k = (float)(-1.0 / s);
-    for (size_t i = 0; i < n * c->h->dim; i++)
-        out[i] *= k;
+    amem__dmlp_predict(c->h->net, x, n, (float)theta, (float)(-1.0 / s), out,
+                       c->ws, c->jobs);
 }

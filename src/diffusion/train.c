@@ -14,29 +14,45 @@
 
 #include "core/error.h"
 #include "diffusion_impl.h"
+#include "mlp_kernels.h"
 
 #define PROGRESS_EVERY 100
 
-/* Scratch of one training call, one allocation. */
+/* Scratch of one training call, one allocation: the batch, one gradient
+ * per job (the batch is split over at most two threads, whose gradients
+ * the Adam pass adds) and the jobs' workspace. */
 typedef struct batch_buf {
-    float *x, *theta, *target, *grad, *ws;
+    float *x, *theta, *target, *grad[2], *ws;
     float *block;
+    int jobs;
 } batch_buf;
 
-static int batch_alloc(const char *fn, const amem__dmlp *m, size_t B,
-                       batch_buf *bb)
+/* Fewest rows per training job. */
+#define MIN_JOB_ROWS 4
+
+static int batch_jobs(size_t B, int threads)
 {
-    size_t d = m->dim;
-    size_t total = 2 * B * d + B + m->n_params + amem__dmlp_train_ws_len(m, B);
+    int jobs = threads < 2 ? 1 : 2;
+    return B >= 2 * MIN_JOB_ROWS ? jobs : 1;
+}
+
+static int batch_alloc(const char *fn, const amem__dmlp *m, size_t B,
+                       int jobs, batch_buf *bb)
+{
+    size_t d = m->dim, np = m->n_params;
+    size_t total = 2 * B * d + B + (size_t)jobs * np +
+                   amem__dmlp_split_ws_len(m, B, jobs);
     bb->block = malloc(total * sizeof(float));
     if (bb->block == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats",
                           total);
+    bb->jobs = jobs;
     bb->x = bb->block;
     bb->target = bb->x + B * d;
     bb->theta = bb->target + B * d;
-    bb->grad = bb->theta + B;
-    bb->ws = bb->grad + m->n_params;
+    bb->grad[0] = bb->theta + B;
+    bb->grad[1] = jobs > 1 ? bb->grad[0] + np : NULL;
+    bb->ws = bb->grad[0] + (size_t)jobs * np;
     return AMEM_OK;
 }
 
@@ -86,22 +102,36 @@ static int working_net(const char *fn, const amem_diffusion *h,
     return rc;
 }
 
+/* One iteration: a fresh batch, the loss and gradient over the jobs, the
+ * Adam step on the summed gradient. */
+static int iterate(const char *fn, const amem_diffusion *h, amem__rng *rng,
+                   amem__dmlp *m, batch_buf *bb, long it, double *loss)
+{
+    draw_batch(h, rng, bb);
+    *loss = amem__dmlp_loss_grad_split(m, bb->x, bb->theta, bb->target,
+                                       h->count, bb->grad, bb->ws, bb->jobs);
+    if (!isfinite(*loss))
+        return amem__fail(AMEM_E_NONFINITE, fn,
+                          "loss became non-finite at iteration %ld", it);
+    if (amem__dk_adam(m->adam, m->params, bb->grad[0], bb->grad[1],
+                      bb->jobs) != 0)
+        return amem__fail(AMEM_E_NONFINITE, fn,
+                          "gradient became non-finite at iteration %ld", it);
+    return AMEM_OK;
+}
+
+/* With two jobs BLAS runs single-threaded inside the jobs (jobs.c). */
 static int run_iterations(const char *fn, const amem_diffusion *h,
                           amem__rng *rng, amem__dmlp *m, long iterations,
                           amem_progress_fn progress, void *user, double *loss)
 {
     batch_buf bb = {0};
-    int rc = batch_alloc(fn, m, h->count, &bb);
+    int threads = 1, jobs = batch_jobs(h->count, amem_get_num_threads());
+    if (jobs > 1)
+        threads = amem__djobs_begin();
+    int rc = batch_alloc(fn, m, h->count, batch_jobs(h->count, threads), &bb);
     for (long it = 1; rc == AMEM_OK && it <= iterations; it++) {
-        draw_batch(h, rng, &bb);
-        *loss = amem__dmlp_loss_grad(m, bb.x, bb.theta, bb.target, h->count,
-                                     bb.grad, bb.ws);
-        if (!isfinite(*loss)) {
-            rc = amem__fail(AMEM_E_NONFINITE, fn,
-                            "loss became non-finite at iteration %ld", it);
-            break;
-        }
-        rc = amem__adam_step(m->adam, m->params, bb.grad);
+        rc = iterate(fn, h, rng, m, &bb, it, loss);
         if (rc == AMEM_OK && progress &&
             (it % PROGRESS_EVERY == 0 || it == iterations) &&
             progress(user, "train", it, iterations, *loss) != 0)
@@ -109,6 +139,7 @@ static int run_iterations(const char *fn, const amem_diffusion *h,
                             "cancelled at iteration %ld", it);
     }
     free(bb.block);
+    amem__djobs_end(threads);
     return rc;
 }
 
