@@ -9,6 +9,7 @@
 
 #include "assocmem/diffusion.h"
 #include "core/optim.h"
+#include "core/jobs.h"
 #include "core/rng.h"
 
 /*
@@ -76,23 +77,17 @@ void amem__dmlp_init(amem__dmlp *m, amem__rng *rng);
 /* A deep copy (params, Adam moments and step). */
 int amem__dmlp_clone(const char *fn, const amem__dmlp *m, amem__dmlp **out);
 
-/* ---- inference (mlp_predict.c, jobs.c) ---- */
+/* ---- inference (mlp_predict.c; threads: core/jobs.h) ---- */
 #define AMEM__DJOBS_MAX 16
 /* Jobs (threads) worth using for n rows with `threads` available. */
 int amem__dmlp_jobs(size_t n, int threads);
 /* Workspace floats of amem__dmlp_predict for n rows in `jobs` jobs. */
 size_t amem__dmlp_ws_len(const amem__dmlp *m, size_t n, int jobs);
 /* out (n x d) = scale * eps(x, theta) with one theta for all rows, the rows
- * split over `jobs` threads (jobs > 1 only inside amem__djobs_begin/end). */
+ * split over `jobs` threads (jobs > 1 only inside amem__blas_window_begin/end). */
 void amem__dmlp_predict(const amem__dmlp *m, const float *x, size_t n,
                         float theta, float scale, float *out, float *ws,
                         int jobs);
-/* Open the serial-BLAS window: returns the library thread count to carry
- * by jobs; close with amem__djobs_end(that count). */
-int amem__djobs_begin(void);
-void amem__djobs_end(int threads);
-/* fn(ctx, k) for k = 0 .. jobs-1, on up to jobs threads. */
-void amem__djobs_run(int jobs, void (*fn)(void *ctx, int k), void *ctx);
 
 /*
  * Training forward + backward for a batch of B rows with per-row theta:
@@ -107,7 +102,7 @@ double amem__dmlp_loss_grad(const amem__dmlp *m, const float *x,
 
 /*
  * The same loss with the batch cut into `jobs` (<= batch) blocks of rows,
- * one per thread (jobs > 1 only inside amem__djobs_begin/end): block k
+ * one per thread (jobs > 1 only inside amem__blas_window_begin/end): block k
  * writes its part of the gradient into grads[k]; the gradient is the sum
  * of the grads[k]. ws holds amem__dmlp_split_ws_len floats.
  */

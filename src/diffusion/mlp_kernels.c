@@ -223,7 +223,7 @@ int amem__dk_adam(amem__adam *opt, float *param, const float *grad,
     if (jobs == 1)
         adam_run(&a, 0);
     else
-        amem__djobs_run(jobs, adam_run, &a);
+        amem__run_jobs(jobs, adam_run, &a);
     for (int j = 0; j < jobs; j++)
         if (a.status[j] != 0)
             return -1;

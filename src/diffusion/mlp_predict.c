@@ -119,5 +119,5 @@ void amem__dmlp_predict(const amem__dmlp *m, const float *x, size_t n,
     if (p.jobs == 1)
         run_job(&p, 0);
     else
-        amem__djobs_run(p.jobs, run_job, &p);
+        amem__run_jobs(p.jobs, run_job, &p);
 }

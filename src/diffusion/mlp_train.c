@@ -160,7 +160,7 @@ double amem__dmlp_loss_grad_split(const amem__dmlp *m, const float *x,
     if (jobs == 1)
         split_job(&s, 0);
     else
-        amem__djobs_run(jobs, split_job, &s);
+        amem__run_jobs(jobs, split_job, &s);
     double sum = 0.0;
     for (int k = 0; k < jobs; k++)
         sum += s.sum[k];

@@ -34,7 +34,7 @@ int amem__score_ctx_init(const char *fn, const amem_diffusion *h, size_t n,
     if (rc != AMEM_OK)
         return rc;
     if (c->learned && amem__dmlp_jobs(n, amem_get_num_threads()) > 1) {
-        c->threads = amem__djobs_begin();
+        c->threads = amem__blas_window_begin(AMEM__DJOBS_MAX);
         c->jobs = amem__dmlp_jobs(n, c->threads);
     }
     size_t len = c->learned ? amem__dmlp_ws_len(h->net, n, c->jobs)
@@ -52,7 +52,7 @@ void amem__score_ctx_free(amem__score_ctx *c)
 {
     free(c->ws);
     c->ws = NULL;
-    amem__djobs_end(c->threads);
+    amem__blas_window_end(c->threads);
     c->threads = 1;
 }
 

@@ -9,6 +9,7 @@
 
 #include "assocmem/hopfield.h"
 #include "core/rng.h"
+#include "core/jobs.h"
 
 struct amem_hopfield {
     int kind;              /* enum amem_hopfield_kind */
@@ -101,17 +102,8 @@ int amem__fused_jobs(size_t n, size_t N, size_t d, int threads);
 void amem__fused_softmax_step(const amem__fused_args *a, float *ws,
                               int threads);
 
-/*
- * Threads of the fused step (parallel.c). threads_begin returns the
- * library's thread count and, when it is above 1, sets BLAS to one thread
- * until the matching threads_end (nested and concurrent windows are
- * counted); run_jobs runs fn(ctx, k) for k < jobs, job 0 on the caller.
- */
-#define AMEM__HOPFIELD_MAX_JOBS 64
-int amem__hopfield_threads_begin(void);
-void amem__hopfield_threads_end(int threads);
-void amem__hopfield_run_jobs(int jobs, void (*fn)(void *ctx, int k),
-                             void *ctx);
+/* Threads of the fused step: core/jobs.h (serial-BLAS window, jobs). */
+#define AMEM__HOPFIELD_MAX_JOBS AMEM__MAX_JOBS
 
 /* Vector kernels with runtime CPU dispatch (softmax_kernels.c). */
 float amem__vec_max(const float *x, size_t n);

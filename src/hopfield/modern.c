@@ -109,10 +109,10 @@ static size_t modern_step(amem_hopfield *h, float *x, size_t b,
 /* Jobs per fused step, inside a serial-BLAS window when above 1. */
 static int open_threads(const amem_hopfield *h, size_t n)
 {
-    int threads = amem__hopfield_threads_begin();
+    int threads = amem__blas_window_begin(AMEM__MAX_JOBS);
     int jobs = amem__fused_jobs(n, h->count, h->dim, threads);
     if (jobs == 1)
-        amem__hopfield_threads_end(threads);
+        amem__blas_window_end(threads);
     return jobs;
 }
 
@@ -123,7 +123,7 @@ int amem__modern_recall(amem_hopfield *h, float *x, size_t n,
     recall_ws w;
     w.threads = open_threads(h, n);
     if (ws_alloc(h, n, weights != NULL, &w) != AMEM_OK) {
-        amem__hopfield_threads_end(w.threads);
+        amem__blas_window_end(w.threads);
         return AMEM_E_NOMEM;
     }
     int max_steps = (int)AMEM__HP(h, MAX_STEPS);
@@ -134,7 +134,7 @@ int amem__modern_recall(amem_hopfield *h, float *x, size_t n,
         gather(x, h->dim, w.active, b, w.A, weights ? w.prev : NULL);
         b = modern_step(h, x, b, clamp, out, steps, t, &w, t == max_steps);
     }
-    amem__hopfield_threads_end(w.threads);
+    amem__blas_window_end(w.threads);
     int rc = AMEM_OK;
     if (weights != NULL)
         rc = amem__modern_weights(h, w.prev, n, weights);

@@ -289,7 +289,7 @@ void amem__fused_softmax_step(const amem__fused_args *a, float *ws,
     if (c.plan.jobs == 1)
         run_job(&c, 0);
     else
-        amem__hopfield_run_jobs(c.plan.jobs, run_job, &c);
+        amem__run_jobs(c.plan.jobs, run_job, &c);
     if (!c.plan.by_patterns)
         return;
     merge_jobs(&c, a->out1, a->m1, 0);

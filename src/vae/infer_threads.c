@@ -13,10 +13,8 @@
  * OpenBLAS (pthreads) has no per-call thread count, and two callers whose
  * sgemm are multi-threaded take turns on one process-wide lock; so while
  * workers run, BLAS is set to one thread and the library's count is carried
- * by the workers (the same rule as src/hopfield/parallel.c). The count, the
- * number of calls inside the window and the lock are the only process-wide
- * state. The last call to leave puts the count back, unless the user
- * changed it meanwhile. Results do not depend on the split: every row is
+ * by the workers: the serial-BLAS window of core/jobs.h, shared with every
+ * piece that runs on its own threads. Results do not depend on the split: every row is
  * computed by the same kernels whichever worker takes it.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -24,45 +22,20 @@
 
 #include "assocmem/common.h"
 #include "core/error.h"
+#include "core/jobs.h"
 #include "vae_fast.h"
 
 /* Fewest rows per worker worth a thread. */
 #define MIN_ROWS_PER_WORKER 8
 #define MAX_WORKERS 16
 
-static pthread_mutex_t window_lock = PTHREAD_MUTEX_INITIALIZER;
-static int window_users;
-static int window_saved;
-
-/* Threads for this call (>= 1); above 1, BLAS is serial until window_end. */
+/* Threads for this call (>= 1); above 1, BLAS is serial until
+ * amem__blas_window_end. */
 static int window_begin(size_t rows)
 {
-    pthread_mutex_lock(&window_lock);
-    int threads = window_users > 0 ? window_saved : amem_get_num_threads();
     size_t most = rows / MIN_ROWS_PER_WORKER;
-    if ((size_t)threads > most)
-        threads = most < 1 ? 1 : (int)most;
-    if (threads > MAX_WORKERS)
-        threads = MAX_WORKERS;
-    if (threads > 1) {
-        if (window_users == 0) {
-            window_saved = amem_get_num_threads();
-            amem_set_num_threads(1);
-        }
-        window_users++;
-    }
-    pthread_mutex_unlock(&window_lock);
-    return threads;
-}
-
-static void window_end(int threads)
-{
-    if (threads <= 1)
-        return;
-    pthread_mutex_lock(&window_lock);
-    if (--window_users == 0 && amem_get_num_threads() == 1)
-        amem_set_num_threads(window_saved);
-    pthread_mutex_unlock(&window_lock);
+    return amem__blas_window_begin(most > MAX_WORKERS ? MAX_WORKERS
+                                                      : (int)most);
 }
 
 typedef struct worker {
@@ -151,6 +124,6 @@ int amem__vae_run_rows(const char *fn, amem_vae *v, size_t n,
                  ? AMEM_OK
                  : amem__fail(one.g->status, fn, "%s", one.g->error);
     }
-    window_end(threads);
+    amem__blas_window_end(threads);
     return rc;
 }
