@@ -14,12 +14,16 @@
 #else
 enum CBLAS_ORDER { CblasRowMajor = 101, CblasColMajor = 102 };
 enum CBLAS_TRANSPOSE { CblasNoTrans = 111, CblasTrans = 112, CblasConjTrans = 113 };
+enum CBLAS_UPLO { CblasUpper = 121, CblasLower = 122 };
 typedef enum CBLAS_ORDER CBLAS_LAYOUT;
 
 void cblas_sgemm(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE trans_a,
                  enum CBLAS_TRANSPOSE trans_b, int m, int n, int k, float alpha,
                  const float *a, int lda, const float *b, int ldb, float beta,
                  float *c, int ldc);
+void cblas_ssyrk(enum CBLAS_ORDER order, enum CBLAS_UPLO uplo,
+                 enum CBLAS_TRANSPOSE trans, int n, int k, float alpha,
+                 const float *a, int lda, float beta, float *c, int ldc);
 void cblas_sgemv(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE trans, int m,
                  int n, float alpha, const float *a, int lda, const float *x,
                  int incx, float beta, float *y, int incy);
