@@ -21,7 +21,7 @@
 
 #include "common/args.h"
 #include "config.h"
-#include "plots.h"
+#include "common/plot.h"
 #include "results.h"
 
 #define PARTS 5
@@ -171,7 +171,7 @@ int main(int argc, char **argv)
     if (run_parts(&cfg, &opts, args.out_dir, &res) != 0 ||
         amb_report(&cfg, args.out_dir, &res) != 0)
         return 1;
-    amb_run_plots(argv[0], args.out_dir);
+    ex_run_plots("ambrogioni2024", argv[0], args.out_dir);
     printf("ambrogioni2024: wrote %s/report.md\n", args.out_dir);
     return 0;
 }

@@ -24,6 +24,7 @@
 #include <assocmem/assocmem.h>
 
 #include "common/args.h"
+#include "common/plot.h"
 #include "parts.h"
 
 double sb_now(void)
@@ -172,7 +173,7 @@ int main(int argc, char **argv)
     }
     if (status != 0)
         return 1;
-    sb_run_plots(argv[0], args.out_dir);
+    ex_run_plots("spens2022", argv[0], args.out_dir);
     printf("spens2022: wrote %s/report.md (%.0f s)\n", args.out_dir,
            res.seconds);
     return 0;

@@ -77,9 +77,6 @@ int sb_report(const sb_config *cfg, const char *out_dir,
 void sb_report_differences(FILE *f, const sb_config *cfg,
                            const sb_results *res);
 
-/* Run plot.py (matplotlib) on out_dir; a note on failure, never fatal. */
-int sb_run_plots(const char *argv0, const char *out_dir);
-
 double sb_now(void);
 
 #endif

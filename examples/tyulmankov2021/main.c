@@ -17,7 +17,7 @@
 #include "config.h"
 #include "figures.h"
 #include "log.h"
-#include "plot.h"
+#include "common/plot.h"
 #include "report.h"
 
 int main(int argc, char **argv)
@@ -35,7 +35,7 @@ int main(int argc, char **argv)
         return 1;
     if (tf_report_write(&cfg, &args, &res) != 0)
         return 1;
-    tf_plot(&args);
+    ex_run_plots("tyulmankov2021", argv[0], args.out_dir);
     tf_log("done");
     return 0;
 }

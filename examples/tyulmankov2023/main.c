@@ -21,7 +21,7 @@
 
 #include "config.h"
 #include "dataset.h"
-#include "plots.h"
+#include "common/plot.h"
 #include "report.h"
 #include "sweep.h"
 #include "timer.h"
@@ -79,7 +79,7 @@ int main(int argc, char **argv)
         rc = ty_sweep_run(&cfg, &ds, &sweep);
     if (rc == 0) {
         ty_report rep = {&cfg, &ds, &track, &sweep, 0.0, 0};
-        rep.plotted = ty_plots_make(&cfg.args);
+        rep.plotted = ex_run_plots("tyulmankov2023", argv[0], cfg.args.out_dir) == 0;
         rep.seconds = ty_now() - t0;
         rc = ty_report_write(&rep);
     }
