@@ -132,8 +132,7 @@ static void item_gram(amem__dam_gram *g, size_t i, float *G)
             G[mu * M + nu] = G[nu * M + mu];
 }
 
-/* x.z in double with four partial sums (a fixed order, no long chain). */
-static double dot(const float *x, const float *z, size_t n)
+double amem__dam_dot(const float *x, const float *z, size_t n)
 {
     double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
     size_t k = 0;
@@ -191,15 +190,17 @@ static int run_item(amem__dam_gram *g, size_t i, const float *G,
         for (size_t m = 0; m < M; m++)
             d[m] = f[m] - phi[m];
         g->symv(G, M, d, gd);
-        double res2 = (double)eta * eta *
-                      (dot(d, gd, M) - 2.0 * kappa * dot(d, a, M) +
-                       kappa * kappa * ce);
+        double res2 =
+            (double)eta * eta *
+            (amem__dam_dot(d, gd, M) - 2.0 * kappa * amem__dam_dot(d, a, M) +
+             kappa * kappa * ce);
         for (size_t m = 0; m < M; m++) {
             phi[m] += eta * d[m];
             y[m] += eta * gd[m];
         }
         kappa *= 1.0 - (double)eta;
-        double nv2 = g->cc[i] + dot(phi, y, M) + 2.0 * kappa * dot(phi, a, M) +
+        double nv2 = g->cc[i] + amem__dam_dot(phi, y, M) +
+                     2.0 * kappa * amem__dam_dot(phi, a, M) +
                      kappa * kappa * ce;
         nv = sqrt(nv2 > 0.0 ? nv2 : 0.0);
         double res = sqrt(res2 > 0.0 ? res2 : 0.0);

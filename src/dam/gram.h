@@ -38,6 +38,9 @@ typedef void (*amem__dam_symv_fn)(const float *G, size_t M, const float *x,
 /* The fastest version this CPU runs (symv.c). */
 amem__dam_symv_fn amem__dam_symv_pick(void);
 
+/* x.z in double with four partial sums (a fixed order, no long chain). */
+double amem__dam_dot(const float *x, const float *z, size_t n);
+
 typedef struct amem__dam_gram {
     amem__dam_cfg cfg;
     const float *what;   /* M x N */

@@ -62,22 +62,6 @@ static int ws_alloc(const amem__dam_gram *g, amem__arena *ar, back_ws *w)
     return AMEM_OK;
 }
 
-/* x.z in double with four partial sums (a fixed order, no long chain). */
-static double dotf(const float *x, const float *z, size_t n)
-{
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-    size_t k = 0;
-    for (; k + 4 <= n; k += 4) {
-        s0 += (double)x[k] * z[k];
-        s1 += (double)x[k + 1] * z[k + 1];
-        s2 += (double)x[k + 2] * z[k + 2];
-        s3 += (double)x[k + 3] * z[k + 3];
-    }
-    for (; k < n; k++)
-        s0 += (double)x[k] * z[k];
-    return (s0 + s1) + (s2 + s3);
-}
-
 /* One step backwards for item i; rec = tape record of the step's inputs. */
 static void step_back(const amem__dam_gram *g, size_t i, const float *G,
                       const float *rec, double kappa, back_ws *w, float *d,
@@ -94,7 +78,7 @@ static void step_back(const amem__dam_gram *g, size_t i, const float *G,
         w->dd[m] = (float)(eta * ((double)w->P[m] + w->gy[m]));
         w->P[m] -= w->dd[m];
     }
-    double fdd = dotf(f, w->dd, M);
+    double fdd = amem__dam_dot(f, w->dd, M);
     double nvf = nv > AMEM__DAM_EPS ? nv : AMEM__DAM_EPS, inv = 1.0 / nvf;
     double bi = beta * inv, su0 = 0.0, su1 = 0.0;
     float fk = (float)kappa;
