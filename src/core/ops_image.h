@@ -55,6 +55,9 @@ amem__node *amem__conv2d(amem__graph *g, amem__node *x, amem__node *w,
  * E_RANGE for factor < 1.
  */
 amem__node *amem__upsample_nearest(amem__graph *g, amem__node *x, int factor);
+/* The forward alone: planes maps of h × w from x into out (f·h × f·w each). */
+void amem__upsample_nearest_apply(const float *x, size_t planes, int h, int w,
+                                  int f, float *out);
 
 /*
  * Global average pooling: out[n,c] = mean over (h,w) of x[n,c,h,w];

@@ -8,6 +8,24 @@
 static void upsample_backward(amem__graph *g, amem__node *n);
 static const amem__op upsample_op = {"upsample_nearest", upsample_backward};
 
+void amem__upsample_nearest_apply(const float *x, size_t planes, int h, int w,
+                                  int f, float *out)
+{
+    /* out[p, i, j] = x[p, i/f, j/f] for every plane p = (n, c) */
+    size_t ow = (size_t)w * f;
+    float *dst = out;
+    for (size_t p = 0; p < planes; p++, x += (size_t)h * w)
+        for (int i = 0; i < h; i++) {
+            const float *in_row = x + (size_t)i * w;
+            float *first = dst;
+            for (int j = 0; j < w; j++)
+                for (int k = 0; k < f; k++)
+                    *dst++ = in_row[j];
+            for (int k = 1; k < f; k++, dst += ow)
+                memcpy(dst, first, ow * sizeof *dst);
+        }
+}
+
 amem__node *amem__upsample_nearest(amem__graph *g, amem__node *x, int factor)
 {
     if (g->status != AMEM_OK || x == NULL) /* records E_NULL */
@@ -30,20 +48,8 @@ amem__node *amem__upsample_nearest(amem__graph *g, amem__node *x, int factor)
     if (out == NULL)
         return NULL;
     out->iarg[0] = f;
-    /* out[p, i, j] = x[p, i/f, j/f] for every plane p = (n, c) */
-    size_t planes = (size_t)shape[0] * shape[1], ow = (size_t)w * f;
-    const float *src = x->val;
-    float *dst = out->val;
-    for (size_t p = 0; p < planes; p++, src += (size_t)h * w)
-        for (int i = 0; i < h; i++) {
-            const float *in_row = src + (size_t)i * w;
-            float *first = dst;
-            for (int j = 0; j < w; j++)
-                for (int k = 0; k < f; k++)
-                    *dst++ = in_row[j];
-            for (int k = 1; k < f; k++, dst += ow)
-                memcpy(dst, first, ow * sizeof *dst);
-        }
+    amem__upsample_nearest_apply(x->val, (size_t)shape[0] * shape[1], h, w, f,
+                                 out->val);
     return out;
 }
 

@@ -14,6 +14,7 @@
 #include "assocmem/common.h"
 #include "core/blas.h"
 #include "core/conv_impl.h"
+#include "core/ops_image.h"
 #include "vae_fast.h"
 
 static float *take(amem__graph *g, size_t floats)
@@ -214,25 +215,13 @@ int amem__vae_fast_encode(amem_vae *v, amem__graph *g, const float *x,
     return g->status;
 }
 
-/* out [m, C, f·H, f·W]: nearest-neighbour upsampling, as ops_upsample.c. */
+/* out [m, C, f·H, f·W]: nearest-neighbour upsampling. */
 static float *upsample(amem__graph *g, const float *x, size_t planes, int h,
                        int w, int f)
 {
-    size_t ow = (size_t)w * f;
-    float *out = take(g, planes * (size_t)h * f * ow);
-    if (out == NULL)
-        return NULL;
-    float *dst = out;
-    for (size_t p = 0; p < planes; p++, x += (size_t)h * w)
-        for (int i = 0; i < h; i++) {
-            const float *in_row = x + (size_t)i * w;
-            float *first = dst;
-            for (int j = 0; j < w; j++)
-                for (int k = 0; k < f; k++)
-                    *dst++ = in_row[j];
-            for (int k = 1; k < f; k++, dst += ow)
-                memcpy(dst, first, ow * sizeof *dst);
-        }
+    float *out = take(g, planes * (size_t)h * f * (size_t)w * f);
+    if (out != NULL)
+        amem__upsample_nearest_apply(x, planes, h, w, f, out);
     return out;
 }
 
