@@ -27,9 +27,9 @@
 #include <time.h>
 
 #include "assocmem/common.h"
-#include "core/engine.h"
-#include "core/ops.h"
-#include "core/ops_image.h"
+#include "engine/engine.h"
+#include "engine/ops.h"
+#include "engine/ops_image.h"
 
 enum { REPEATS = 15, QUICK_REPEATS = 3, MAX_FIG = 64, BATCH = 32 };
 

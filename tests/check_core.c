@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "assocmem/common.h"
-#include "core/engine.h"
+#include "engine/engine.h"
 #include "core/error.h"
 #include "core/modelfile.h"
 #include "core/rng.h"

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "assocmem/dam.h"
-#include "core/engine.h"
-#include "core/ops.h"
+#include "engine/engine.h"
+#include "engine/ops.h"
 #include "core/rng.h"
 #include "dam/dam_impl.h"
 #include "dam/gram.h"

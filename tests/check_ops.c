@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "assocmem/common.h"
-#include "core/ops.h"
+#include "engine/ops.h"
 #include "testutil.h"
 #include "testutil_grad.h"
 

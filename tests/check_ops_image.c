@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "assocmem/common.h"
-#include "core/bn_act.h"
-#include "core/conv_impl.h"
-#include "core/ops.h"
-#include "core/ops_image.h"
+#include "engine/bn_act.h"
+#include "engine/conv_impl.h"
+#include "engine/ops.h"
+#include "engine/ops_image.h"
 #include "testutil.h"
 #include "testutil_grad.h"
 

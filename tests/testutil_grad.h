@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#include "core/engine.h"
+#include "engine/engine.h"
 
 typedef amem__node *(*amem_test_build_fn)(amem__graph *g, amem__node **inputs,
                                           void *ctx);

@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 #include "assocmem/dam.h"
-#include "core/engine.h"
-#include "core/optim.h"
+#include "engine/engine.h"
+#include "engine/optim.h"
 #include "core/rng.h"
 
 /* Raw per-item values kept for every training item (amem_dam_item_record). */

@@ -20,7 +20,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
-#include "core/optim.h"
+#include "engine/optim.h"
 #include "dam_impl.h"
 
 static void write_payload(const void *handle, amem__wbuf *w)

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "assocmem/diffusion.h"
-#include "core/optim.h"
+#include "engine/optim.h"
 #include "core/jobs.h"
 #include "core/rng.h"
 

@@ -6,8 +6,8 @@
  */
 #include <string.h>
 
-#include "core/engine.h"
-#include "core/ops.h"
+#include "engine/engine.h"
+#include "engine/ops.h"
 #include "diffusion_impl.h"
 
 static amem__node *layer(amem__graph *g, const amem__dmlp *m, size_t l,

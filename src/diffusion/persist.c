@@ -19,7 +19,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
-#include "core/optim.h"
+#include "engine/optim.h"
 #include "diffusion_impl.h"
 
 #define MAX_FILE_DIM ((uint64_t)1 << 24)

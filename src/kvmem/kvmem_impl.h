@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "assocmem/kvmem.h"
-#include "core/optim.h"
+#include "engine/optim.h"
 #include "core/rng.h"
 
 /* Trainable vector: the 11 rule parameters, then p. */

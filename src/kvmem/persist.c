@@ -17,7 +17,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
-#include "core/optim.h"
+#include "engine/optim.h"
 #include "kvmem_impl.h"
 
 #define KV_VARIANT 0u

@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 #include "assocmem/tvt.h"
-#include "core/optim.h"
+#include "engine/optim.h"
 #include "core/rng.h"
 
 struct amem_tvt {

@@ -13,7 +13,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
-#include "core/optim.h"
+#include "engine/optim.h"
 #include "tvt_impl.h"
 
 #define TVT_VARIANT 1u

@@ -11,7 +11,7 @@
 
 #include "core/blas.h"
 #include "core/error.h"
-#include "core/optim.h"
+#include "engine/optim.h"
 #include "probe_impl.h"
 
 /* logits = X W^T + b, then a max-shifted softmax per row. */

@@ -4,10 +4,10 @@
  * include/assocmem/vae.h).
  */
 #include "assocmem/common.h"
-#include "core/ops.h"
-#include "core/bn_act.h"
-#include "core/conv_impl.h"
-#include "core/ops_image.h"
+#include "engine/ops.h"
+#include "engine/bn_act.h"
+#include "engine/conv_impl.h"
+#include "engine/ops_image.h"
 #include "vae_fast.h"
 
 /* A parameter leaf; it carries a gradient only in training passes. */

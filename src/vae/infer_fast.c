@@ -13,8 +13,8 @@
 
 #include "assocmem/common.h"
 #include "core/blas.h"
-#include "core/conv_impl.h"
-#include "core/ops_image.h"
+#include "engine/conv_impl.h"
+#include "engine/ops_image.h"
 #include "vae_fast.h"
 
 static float *take(amem__graph *g, size_t floats)

@@ -22,7 +22,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
-#include "core/optim.h"
+#include "engine/optim.h"
 #include "vae_impl.h"
 
 static void put_layer(amem__wbuf *w, const amem__vae_layer *l)

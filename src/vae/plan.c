@@ -10,7 +10,7 @@
 
 #include "core/check.h"
 #include "core/error.h"
-#include "core/ops_image.h"
+#include "engine/ops_image.h"
 #include "vae_impl.h"
 
 /* Largest parameter count accepted (floats). */

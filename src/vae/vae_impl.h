@@ -8,8 +8,8 @@
 #include <stddef.h>
 
 #include "assocmem/vae.h"
-#include "core/engine.h"
-#include "core/optim.h"
+#include "engine/engine.h"
+#include "engine/optim.h"
 #include "core/rng.h"
 
 /* One conv layer: its arguments, its shapes and where its numbers live. */

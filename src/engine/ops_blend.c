@@ -1,6 +1,6 @@
 /* Masked blend m⊙a + (1−m)⊙b, used to clamp known units; see ops.h. */
 #include "assocmem/common.h"
-#include "ops.h"
+#include "engine/ops.h"
 
 /* y = m⊙a + (1−m)⊙b;  da += m⊙dy,  db += (1−m)⊙dy  (m is constant) */
 static void blend_backward(amem__graph *g, amem__node *y)

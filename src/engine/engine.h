@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#include "rng.h"
+#include "core/rng.h"
 
 #define AMEM__MAX_DIMS 4
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "assocmem/common.h"
-#include "check.h"
+#include "core/check.h"
 #include "engine.h"
 
 amem__graph *amem__graph_create(size_t arena_bytes)

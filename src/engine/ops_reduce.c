@@ -1,6 +1,6 @@
 /* Sums and means over all elements or along the last axis; see ops.h. */
 #include "assocmem/common.h"
-#include "ops.h"
+#include "engine/ops.h"
 
 /* farg[0]: the factor applied to the sum (1 for sums, 1/count for means). */
 

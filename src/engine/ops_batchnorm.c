@@ -20,8 +20,8 @@
 #endif
 
 #include "assocmem/common.h"
-#include "bn_act.h"
-#include "ops_image.h"
+#include "engine/bn_act.h"
+#include "engine/ops_image.h"
 
 typedef struct bn_view {
     int n, c;

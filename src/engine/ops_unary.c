@@ -2,7 +2,7 @@
 #include <math.h>
 
 #include "assocmem/common.h"
-#include "ops.h"
+#include "engine/ops.h"
 
 /* A node of x's shape, or NULL; farg[0] = arg. */
 static amem__node *unary_make(amem__graph *g, const amem__op *op,

@@ -23,9 +23,9 @@
 #include <string.h>
 
 #include "assocmem/common.h"
-#include "check.h"
-#include "conv_impl.h"
-#include "ops_image.h"
+#include "core/check.h"
+#include "engine/conv_impl.h"
+#include "engine/ops_image.h"
 
 /* Floats of scratch per chunk of the inner convolution (as S1_BUDGET). */
 #ifndef UPCONV_BUDGET

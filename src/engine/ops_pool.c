@@ -1,6 +1,6 @@
 /* Global average pooling [N,C,H,W] → [N,C]; see ops_image.h. */
 #include "assocmem/common.h"
-#include "ops_image.h"
+#include "engine/ops_image.h"
 
 static void gap_backward(amem__graph *g, amem__node *n);
 static const amem__op gap_op = {"global_avg_pool", gap_backward};

@@ -2,7 +2,7 @@
 #include <math.h>
 
 #include "assocmem/common.h"
-#include "ops_image.h"
+#include "engine/ops_image.h"
 
 static void dropout_backward(amem__graph *g, amem__node *n);
 static const amem__op dropout_op = {"dropout", dropout_backward};

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include "assocmem/common.h"
 
-#include "ops.h"
+#include "engine/ops.h"
 
 char *amem__shape_str(const amem__node *n, char *buf)
 {

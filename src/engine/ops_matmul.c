@@ -1,7 +1,7 @@
 /* Matrix product through cblas_sgemm; see ops.h. */
 #include "assocmem/common.h"
-#include "blas.h"
-#include "ops.h"
+#include "core/blas.h"
+#include "engine/ops.h"
 
 /* iarg: [0] trans_a, [1] trans_b, [2] m, [3] n, [4] k. */
 

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "assocmem/common.h"
-#include "ops_image.h"
+#include "engine/ops_image.h"
 
 static void upsample_backward(amem__graph *g, amem__node *n);
 static const amem__op upsample_op = {"upsample_nearest", upsample_backward};

@@ -2,7 +2,7 @@
 #include <math.h>
 
 #include "assocmem/common.h"
-#include "ops.h"
+#include "engine/ops.h"
 
 /* farg[0] = f, the reduction factor: 1/count for a mean, 1 for a sum. */
 

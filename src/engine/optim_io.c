@@ -1,7 +1,7 @@
 /* The optimizer's moments in model files (the step count is the caller's). */
-#include "check.h"
-#include "error.h"
-#include "modelfile.h"
+#include "core/check.h"
+#include "core/error.h"
+#include "core/modelfile.h"
 #include "optim.h"
 
 void amem__adam_put_moments(amem__wbuf *w, const amem__adam *opt)

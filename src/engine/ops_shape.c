@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "assocmem/common.h"
-#include "ops.h"
+#include "engine/ops.h"
 
 /*
  * Concat views both inputs and the output as [outer, extent·inner] blocks:

@@ -24,10 +24,10 @@
 #endif
 
 #include "assocmem/common.h"
-#include "blas.h"
-#include "check.h"
-#include "conv_impl.h"
-#include "ops_image.h"
+#include "core/blas.h"
+#include "core/check.h"
+#include "engine/conv_impl.h"
+#include "engine/ops_image.h"
 
 /* Floats of im2col scratch per chunk: 1 MiB stays in a 1 MiB L2 cache
  * while sgemm reads it (4 MiB was 5-10 % slower on the VAE encoders). */

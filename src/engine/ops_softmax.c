@@ -2,7 +2,7 @@
 #include <math.h>
 
 #include "assocmem/common.h"
-#include "ops.h"
+#include "engine/ops.h"
 
 /* farg[0] = β. */
 

@@ -34,7 +34,7 @@
 #include <string.h>
 
 #include "assocmem/common.h"
-#include "blas.h"
+#include "core/blas.h"
 #include "conv_impl.h"
 
 typedef struct s1_dims {

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "assocmem/common.h"
-#include "check.h"
-#include "error.h"
+#include "core/check.h"
+#include "core/error.h"
 #include "optim.h"
 
 static const char FN[] = "amem__adam_step";
