@@ -94,7 +94,10 @@ static int read_machine(const char *fn, amem__rbuf *r, amem__probe_fit *f,
 static int read_machines(const char *fn, amem__rbuf *r, amem__probe_fit *f)
 {
     uint64_t n = amem__get_u64(r);
-    if (r->failed || n == 0 || n > (uint64_t)f->classes * f->classes)
+    /* Each machine takes at least 24 bytes (pos, neg, rho, n): check the
+     * count against the file before allocating for it. */
+    if (r->failed || n == 0 || n > (uint64_t)f->classes * f->classes ||
+        !amem__rbuf_has(r, (size_t)n, 24))
         return amem__bad_file(fn, "machine count out of range");
     f->svm = calloc((size_t)n, sizeof *f->svm);
     if (f->svm == NULL)
