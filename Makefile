@@ -45,7 +45,13 @@ BUILD      ?= build
 
 SRCS       := $(sort $(wildcard src/*/*.c))
 OBJS       := $(SRCS:%.c=$(BUILD)/%.o)
-SONAME     := libassocmem.so.$(VER_MAJOR)
+# docs/api.md (C18): from 1.0 the SONAME is .so.MAJOR; while MAJOR is 0 a
+# breaking change bumps MINOR, so the SONAME carries both.
+ifeq ($(VER_MAJOR),0)
+  SONAME   := libassocmem.so.0.$(VER_MINOR)
+else
+  SONAME   := libassocmem.so.$(VER_MAJOR)
+endif
 SOLIB      := lib/libassocmem.so.$(VERSION)
 ALIB       := lib/libassocmem.a
 # Tests, examples and benchmarks link a per-build archive, so a sanitizer

@@ -141,8 +141,7 @@ enum amem_diffusion_param {
     AMEM_DIFFUSION_SEED = 14,
     AMEM_DIFFUSION_ADAM_BETA1 = 15,
     AMEM_DIFFUSION_ADAM_BETA2 = 16,
-    AMEM_DIFFUSION_ADAM_EPS = 17,
-    AMEM_DIFFUSION_PARAM_COUNT = 18 /* number of settings, not a setting */
+    AMEM_DIFFUSION_ADAM_EPS = 17
 };
 
 /* Values of AMEM_DIFFUSION_PROCESS. */
@@ -215,10 +214,10 @@ AMEM_API int amem_diffusion_clear(amem_diffusion *h);
 AMEM_API int amem_diffusion_count(const amem_diffusion *h, size_t *out);
 
 /*
- * amem_diffusion_patterns: copy the stored patterns (count x d) into out.
+ * amem_diffusion_get_patterns: copy the stored patterns (count x d) into out.
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_STATE (nothing stored).
  */
-AMEM_API int amem_diffusion_patterns(const amem_diffusion *h, float *out);
+AMEM_API int amem_diffusion_get_patterns(const amem_diffusion *h, float *out);
 
 /*
  * Schedule helpers (use the handle's PROCESS, GAMMA, ALPHA, SIGMA).
@@ -280,9 +279,9 @@ AMEM_API int amem_diffusion_network_info(const amem_diffusion *h,
                                          size_t *hidden, size_t *layers,
                                          size_t *params, long *iterations);
 
-/* amem_diffusion_reset_network: drop the learned network (the next
+/* amem_diffusion_reset: drop the learned network (the next
  * amem_diffusion_train starts from a fresh one). AMEM_OK/E_NULL. */
-AMEM_API int amem_diffusion_reset_network(amem_diffusion *h);
+AMEM_API int amem_diffusion_reset(amem_diffusion *h);
 
 /*
  * amem_diffusion_score: grad_x log p_t(x) for n states (n x d) at time t,

@@ -56,7 +56,7 @@ enum amem_probe_kind {
  *   C              SVC box constraint               1        [1e-6, 1e6]
  *   GAMMA          SVC RBF width; 0 = 'scale'       0        [0, 1e6]
  *   TOLERANCE      SVC stopping tolerance           1e-3     [1e-9, 1]
- *   MAX_ITER       SVC iterations per machine       1e6      [1, 1e9] integer
+ *   MAX_STEPS      SVC iterations per machine       1e6      [1, 1e9] integer
  *                  (stops without error when reached)
  *   MULTICLASS     AMEM_PROBE_OVO / AMEM_PROBE_OVR  OVO
  *   STANDARDIZE    0/1: standardise features        1        (both kinds)
@@ -73,7 +73,7 @@ enum amem_probe_param {
     AMEM_PROBE_C = 0,
     AMEM_PROBE_GAMMA = 1,
     AMEM_PROBE_TOLERANCE = 2,
-    AMEM_PROBE_MAX_ITER = 3,
+    AMEM_PROBE_MAX_STEPS = 3,
     AMEM_PROBE_MULTICLASS = 4,
     AMEM_PROBE_STANDARDIZE = 5,
     AMEM_PROBE_EPOCHS = 6,
@@ -83,8 +83,7 @@ enum amem_probe_param {
     AMEM_PROBE_SEED = 10,
     AMEM_PROBE_ADAM_BETA1 = 11,
     AMEM_PROBE_ADAM_BETA2 = 12,
-    AMEM_PROBE_ADAM_EPS = 13,
-    AMEM_PROBE_PARAM_COUNT = 14 /* number of settings, not a setting */
+    AMEM_PROBE_ADAM_EPS = 13
 };
 
 /* Values of AMEM_PROBE_MULTICLASS. */

@@ -158,8 +158,7 @@ enum amem_vae_param {
     AMEM_VAE_REPLAY_OFFSET = 20,
     AMEM_VAE_ADAM_BETA1 = 21,
     AMEM_VAE_ADAM_BETA2 = 22,
-    AMEM_VAE_ADAM_EPS = 23,
-    AMEM_VAE_PARAM_COUNT = 24 /* number of settings, not a setting */
+    AMEM_VAE_ADAM_EPS = 23
 };
 
 /* Values of AMEM_VAE_POOL. */
@@ -351,7 +350,7 @@ AMEM_API int amem_vae_reconstruct(amem_vae *v, const float *images, size_t n,
  * AMEM_E_ARG for a mask entry other than 0 or 1 or a non-finite fill.
  */
 AMEM_API int amem_vae_recall(amem_vae *v, const float *images,
-                             const float *mask, float fill, size_t n,
+                             size_t n, const float *mask, float fill,
                              float *out);
 
 /*

@@ -23,8 +23,7 @@ _I32_P = ctypes.POINTER(ctypes.c_int32)
 #: Probe kinds: SVC, SOFTMAX.
 Kind = int_enum("amem_probe_kind", _PREFIX, "Kind")
 #: Settings (enum amem_probe_param).
-Param = int_enum("amem_probe_param", _PREFIX, "Param",
-                  exclude=(_PREFIX + "PARAM_COUNT",))
+Param = int_enum("amem_probe_param", _PREFIX, "Param")
 #: Values of MULTICLASS: OVO, OVR.
 Multiclass = int_enum("amem_probe_multiclass", _PREFIX, "Multiclass")
 

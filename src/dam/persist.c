@@ -3,7 +3,7 @@
  * format (core/modelfile.h), piece kind AMEM__KIND_DAM. Payload, all
  * little-endian:
  *   u64 N, u64 M,
- *   u32 setting count (AMEM_DAM_PARAM_COUNT), f64 x count settings,
+ *   u32 setting count (AMEM__DAM_NPARAM), f64 x count settings,
  *   u64 x 4 RNG state,
  *   f32 weights M x N,
  *   u64 Adam step t, f32 Adam m (M x N), f32 Adam v (M x N),
@@ -31,17 +31,17 @@ static void write_payload(const void *handle, amem__wbuf *w)
     size_t mn = h->n_vis * h->n_hid;
     amem__put_u64(w, h->n_vis);
     amem__put_u64(w, h->n_hid);
-    amem__settings_put(w, h->param, AMEM_DAM_PARAM_COUNT);
+    amem__settings_put(w, h->param, AMEM__DAM_NPARAM);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, h->rng.s[i]);
     amem__put_f32s(w, h->w, mn);
     amem__put_u64(w, (uint64_t)h->adam->t);
     amem__adam_put_moments(w, h->adam);
     amem__put_u64(w, (uint64_t)h->epochs);
-    amem__put_u32(w, AMEM_DAM_SIGNAL_COUNT);
-    for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
+    amem__put_u32(w, AMEM__DAM_NSIGNAL);
+    for (int s = 0; s < AMEM__DAM_NSIGNAL; s++)
         amem__put_f64(w, h->smin[s]);
-    for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
+    for (int s = 0; s < AMEM__DAM_NSIGNAL; s++)
         amem__put_f64(w, h->smax[s]);
     amem__put_u64(w, h->count);
     amem__put_u32(w, h->labels != NULL);
@@ -69,7 +69,7 @@ static int read_head(const char *fn, amem__rbuf *r, uint64_t *n, uint64_t *m,
     *n = amem__get_u64(r);
     *m = amem__get_u64(r);
     amem__dam_default_params(param);
-    int rc = amem__settings_take(fn, r, param, AMEM_DAM_PARAM_COUNT,
+    int rc = amem__settings_take(fn, r, param, AMEM__DAM_NPARAM,
                                  amem__dam_check_param);
     if (rc != AMEM_OK)
         return rc;
@@ -98,15 +98,15 @@ static int read_trainer(const char *fn, amem__rbuf *r, amem_dam *h)
     if (rc != AMEM_OK)
         return rc;
     if (r->failed || t > INT32_MAX || ep > INT32_MAX ||
-        ns != AMEM_DAM_SIGNAL_COUNT)
+        ns != AMEM__DAM_NSIGNAL)
         return amem__bad_file(fn, "trainer state");
     h->adam->t = (long)t;
     h->epochs = (long)ep;
-    for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
+    for (int s = 0; s < AMEM__DAM_NSIGNAL; s++)
         h->smin[s] = amem__get_f64(r);
-    for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
+    for (int s = 0; s < AMEM__DAM_NSIGNAL; s++)
         h->smax[s] = amem__get_f64(r);
-    for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
+    for (int s = 0; s < AMEM__DAM_NSIGNAL; s++)
         if (isnan(h->smin[s]) || isnan(h->smax[s]))
             return amem__bad_file(fn, "signal range");
     return r->failed ? amem__bad_file(fn, "truncated trainer state") : AMEM_OK;
@@ -147,7 +147,7 @@ static int read_data(const char *fn, amem__rbuf *r, amem_dam *h)
 static int read_payload(const char *fn, amem__rbuf *r, void **out)
 {
     uint64_t n, m, rng[4];
-    double param[AMEM_DAM_PARAM_COUNT];
+    double param[AMEM__DAM_NPARAM];
     int rc = read_head(fn, r, &n, &m, param, rng);
     amem_dam *h = NULL;
     if (rc == AMEM_OK)

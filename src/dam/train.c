@@ -177,7 +177,7 @@ typedef struct snapshot {
     float *w, *m, *v, *raw;
     long t, epochs;
     amem__rng rng;
-    double smin[AMEM_DAM_SIGNAL_COUNT], smax[AMEM_DAM_SIGNAL_COUNT];
+    double smin[AMEM__DAM_NSIGNAL], smax[AMEM__DAM_NSIGNAL];
 } snapshot;
 
 static int snap_take(const amem_dam *h, snapshot *s)

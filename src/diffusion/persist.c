@@ -3,7 +3,7 @@
  * (core/modelfile.h), piece kind AMEM__KIND_DIFFUSION. Payload, all
  * little-endian:
  *   u64 dim,
- *   u32 setting count (AMEM_DIFFUSION_PARAM_COUNT), f64 x count settings,
+ *   u32 setting count (AMEM__DIFFUSION_NPARAM), f64 x count settings,
  *   u64 x 4 RNG state,
  *   u64 count, f32 patterns count x dim,
  *   u32 has_network (0/1); when 1:
@@ -30,7 +30,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
 {
     const amem_diffusion *h = handle;
     amem__put_u64(w, h->dim);
-    amem__settings_put(w, h->param, AMEM_DIFFUSION_PARAM_COUNT);
+    amem__settings_put(w, h->param, AMEM__DIFFUSION_NPARAM);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, h->rng.s[i]);
     amem__put_u64(w, h->count);
@@ -60,9 +60,9 @@ static int read_head(const char *fn, amem__rbuf *r, amem_diffusion **out)
     uint64_t dim = amem__get_u64(r);
     if (r->failed || dim == 0 || dim > MAX_FILE_DIM)
         return amem__bad_file(fn, "truncated header or dimension out of range");
-    double param[AMEM_DIFFUSION_PARAM_COUNT];
+    double param[AMEM__DIFFUSION_NPARAM];
     amem__diffusion_default_params((size_t)dim, param);
-    int rc = amem__settings_take(fn, r, param, AMEM_DIFFUSION_PARAM_COUNT,
+    int rc = amem__settings_take(fn, r, param, AMEM__DIFFUSION_NPARAM,
                                  amem__diffusion_check_param);
     if (rc != AMEM_OK)
         return rc;

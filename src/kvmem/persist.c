@@ -3,7 +3,7 @@
  * (core/modelfile.h), piece kind AMEM__KIND_KVMEM. Payload, little-endian:
  *   u32 variant (0 = kvmem; 1 = TVT, see tvt_persist.c),
  *   u64 d, u64 N, u64 m,
- *   u32 setting count (AMEM_KVMEM_PARAM_COUNT), f64 x count settings,
+ *   u32 setting count (AMEM__KVMEM_NPARAM), f64 x count settings,
  *   u64 x 4 RNG state, u64 pointer, u64 count,
  *   u64 n_gated, u64 x n_gated gated slots of the last write,
  *   f32 K (N x d), f32 V (N x m),
@@ -31,7 +31,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_u64(w, h->d);
     amem__put_u64(w, h->N);
     amem__put_u64(w, h->m);
-    amem__settings_put(w, h->param, AMEM_KVMEM_PARAM_COUNT);
+    amem__settings_put(w, h->param, AMEM__KVMEM_NPARAM);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, h->rng.s[i]);
     amem__put_u64(w, h->pointer);
@@ -55,9 +55,9 @@ static int read_head(const char *fn, amem__rbuf *r, amem_kvmem **out)
             fn, "not a key-value memory (TVT or unknown variant)");
     uint64_t d = amem__get_u64(r), N = amem__get_u64(r);
     uint64_t m = amem__get_u64(r);
-    double param[AMEM_KVMEM_PARAM_COUNT];
+    double param[AMEM__KVMEM_NPARAM];
     amem__kvmem_default_params(param);
-    int rc = amem__settings_take(fn, r, param, AMEM_KVMEM_PARAM_COUNT,
+    int rc = amem__settings_take(fn, r, param, AMEM__KVMEM_NPARAM,
                                  amem__kvmem_check_param);
     if (rc != AMEM_OK)
         return rc;

@@ -5,12 +5,15 @@
 #include <stddef.h>
 
 #include "assocmem/tvt.h"
+
+/* The number of settings (the public enum has no count member). */
+#define AMEM__TVT_NPARAM (AMEM_TVT_ADAM_EPS + 1)
 #include "engine/optim.h"
 #include "core/rng.h"
 
 struct amem_tvt {
     size_t d, N, m;
-    double param[AMEM_TVT_PARAM_COUNT];
+    double param[AMEM__TVT_NPARAM];
     amem__rng rng;
     float *keys;    /* N x d */
     float *values;  /* N x m */

@@ -3,7 +3,7 @@
  * before 0.2 carry the key-value memory's kind, AMEM__KIND_KVMEM, with the
  * same payload, and still load). Payload, little-endian:
  *   u32 variant (1), u64 d, u64 N, u64 m,
- *   u32 setting count (AMEM_TVT_PARAM_COUNT), f64 x count,
+ *   u32 setting count (AMEM__TVT_NPARAM), f64 x count,
  *   u64 x 4 RNG state, u64 count,
  *   f32 keys (N x d), f32 values (N x m), f32 theta (d^2 + 2d + 1),
  *   u64 Adam step, f32 first moments, f32 second moments (theta length).
@@ -29,7 +29,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_u64(w, h->d);
     amem__put_u64(w, h->N);
     amem__put_u64(w, h->m);
-    amem__settings_put(w, h->param, AMEM_TVT_PARAM_COUNT);
+    amem__settings_put(w, h->param, AMEM__TVT_NPARAM);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, h->rng.s[i]);
     amem__put_u64(w, h->count);
@@ -46,9 +46,9 @@ static int read_head(const char *fn, amem__rbuf *r, amem_tvt **out)
         return amem__bad_file(fn, "not a TVT memory");
     uint64_t d = amem__get_u64(r), N = amem__get_u64(r);
     uint64_t m = amem__get_u64(r);
-    double param[AMEM_TVT_PARAM_COUNT];
+    double param[AMEM__TVT_NPARAM];
     amem__tvt_default_params(param);
-    int rc = amem__settings_take(fn, r, param, AMEM_TVT_PARAM_COUNT,
+    int rc = amem__settings_take(fn, r, param, AMEM__TVT_NPARAM,
                                  amem__tvt_check_param);
     if (rc != AMEM_OK)
         return rc;

@@ -1,7 +1,7 @@
 /*
  * Save and load of a probe in the shared model file format
  * (core/modelfile.h), piece kind AMEM__KIND_PROBE. Payload, little-endian:
- *   u32 kind, u32 setting count (AMEM_PROBE_PARAM_COUNT), f64 x count,
+ *   u32 kind, u32 setting count (AMEM__PROBE_NPARAM), f64 x count,
  *   u64 x 4 RNG state, u64 dim, u64 classes (0: not fitted; nothing follows),
  *   f32 mean (dim), f32 scale (dim), f64 gamma,
  *   u64 machines, per machine: u32 pos, u32 neg (0xffffffff: the rest),
@@ -39,7 +39,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
 {
     const amem_probe *p = handle;
     amem__put_u32(w, (uint32_t)p->kind);
-    amem__settings_put(w, p->param, AMEM_PROBE_PARAM_COUNT);
+    amem__settings_put(w, p->param, AMEM__PROBE_NPARAM);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, p->rng.s[i]);
     amem__put_u64(w, p->dim);
@@ -138,7 +138,7 @@ static int read_fit(const char *fn, amem__rbuf *r, int kind,
 
 static int read_settings(const char *fn, amem__rbuf *r, amem_probe *p)
 {
-    int rc = amem__settings_take(fn, r, p->param, AMEM_PROBE_PARAM_COUNT,
+    int rc = amem__settings_take(fn, r, p->param, AMEM__PROBE_NPARAM,
                                  amem__probe_check_param);
     if (rc != AMEM_OK)
         return rc;

@@ -9,11 +9,11 @@
 #include "probe_impl.h"
 
 /* Indexed by enum amem_probe_param; see the table in probes.h. */
-static const amem__setting table[AMEM_PROBE_PARAM_COUNT] = {
+static const amem__setting table[AMEM__PROBE_NPARAM] = {
     {"C", 1e-6, 1e6, 1.0, 0},
     {"GAMMA", 0, 1e6, 0.0, 0},
     {"TOLERANCE", 1e-9, 1, 1e-3, 0},
-    {"MAX_ITER", 1, 1e9, 1e6, 1},
+    {"MAX_STEPS", 1, 1e9, 1e6, 1},
     {"MULTICLASS", 0, 1, AMEM_PROBE_OVO, 1},
     {"STANDARDIZE", 0, 1, 1, 1},
     {"EPOCHS", 1, 1e6, 200, 1},
@@ -26,7 +26,7 @@ static const amem__setting table[AMEM_PROBE_PARAM_COUNT] = {
     {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
 };
 
-static const amem__settings settings = {table, AMEM_PROBE_PARAM_COUNT};
+static const amem__settings settings = {table, AMEM__PROBE_NPARAM};
 
 #define MAX_LABEL 65535
 

@@ -9,6 +9,9 @@
 #include <stdint.h>
 
 #include "assocmem/probes.h"
+
+/* The number of settings (the public enum has no count member). */
+#define AMEM__PROBE_NPARAM (AMEM_PROBE_ADAM_EPS + 1)
 #include "core/rng.h"
 
 /* One binary RBF machine: f(x) = sum_t coef_t k(sv_t, x) - rho. */
@@ -22,7 +25,7 @@ typedef struct amem__svm {
 
 struct amem_probe {
     int kind;
-    double param[AMEM_PROBE_PARAM_COUNT];
+    double param[AMEM__PROBE_NPARAM];
     amem__rng rng;
     /* The fit (classes == 0 when unfitted): */
     size_t dim, classes;

@@ -2,7 +2,7 @@
  * Save and load of the VAE in the shared model file format
  * (core/modelfile.h), piece kind AMEM__KIND_VAE. Payload, little-endian:
  *   u64 channels, height, width
- *   u32 setting count (AMEM_VAE_PARAM_COUNT), f64 x count settings
+ *   u32 setting count (AMEM__VAE_NPARAM), f64 x count settings
  *   u64 x 4 RNG state
  *   u32 built, u32 encoder layers, u32 decoder layers
  *   per layer (encoder then decoder): u32 filters, kernel, stride, padding,
@@ -42,7 +42,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_u64(w, v->c);
     amem__put_u64(w, v->h);
     amem__put_u64(w, v->w);
-    amem__settings_put(w, v->param, AMEM_VAE_PARAM_COUNT);
+    amem__settings_put(w, v->param, AMEM__VAE_NPARAM);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, v->rng.s[i]);
     amem__put_u32(w, (uint32_t)v->built);
@@ -69,7 +69,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
 
 static int read_settings(const char *fn, amem__rbuf *r, amem_vae *v)
 {
-    int rc = amem__settings_take(fn, r, v->param, AMEM_VAE_PARAM_COUNT,
+    int rc = amem__settings_take(fn, r, v->param, AMEM__VAE_NPARAM,
                                  amem__vae_check_param);
     if (rc != AMEM_OK)
         return rc;

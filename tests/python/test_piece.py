@@ -74,7 +74,7 @@ def test_named_values_accept_names_members_and_ints():
         assert m.value_decay is am.kvmem.ValueDecay.PASSIVE
     with am.Probe("svc", multiclass="ovr") as p:
         assert p.multiclass is am.probes.Multiclass.OVR
-        assert p.standardize is True and isinstance(p.max_iter, int)
+        assert p.standardize is True and isinstance(p.max_steps, int)
 
 
 @pytest.mark.parametrize("name", ["Hopfield", "Diffusion", "Dam", "Vae",
@@ -113,7 +113,7 @@ def _trained(name, **adam):
         h.train(3)
     elif name == "KVMemory":
         h = am.KVMemory(4, 6, **adam)
-        h.meta_train(2)
+        h.train(2)
     elif name == "TVT":
         h = am.TVT(4, 6, **adam)
         h.train(2)
