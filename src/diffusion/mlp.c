@@ -66,7 +66,7 @@ int amem__dmlp_create(const char *fn, size_t dim, size_t hidden,
     m->hidden = hidden;
     m->layers = layers;
     m->n_params = count;
-    m->params = calloc(count, sizeof(float));
+    m->params = amem__zalloc(count, 1, sizeof(float));
     if (m->params == NULL || amem__adam_create(count, 0, &m->adam) != AMEM_OK) {
         amem__dmlp_free(m);
         return amem__fail(AMEM_E_NOMEM, fn,

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/check.h"
 #include "core/error.h"
 #include "diffusion_impl.h"
 #include "mlp_kernels.h"
@@ -42,7 +43,7 @@ static int batch_alloc(const char *fn, const amem__dmlp *m, size_t B,
     size_t d = m->dim, np = m->n_params;
     size_t total = 2 * B * d + B + (size_t)jobs * np +
                    amem__dmlp_split_ws_len(m, B, jobs);
-    bb->block = malloc(total * sizeof(float));
+    bb->block = amem__alloc(total, 1, sizeof(float));
     if (bb->block == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats",
                           total);

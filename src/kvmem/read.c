@@ -100,7 +100,7 @@ int amem_kvmem_read(amem_kvmem *h, const float *queries, size_t n,
     size_t per = n < READ_BLOCK ? n : READ_BLOCK, len;
     if (amem__mul_size(per, h->N, &len) != 0)
         return amem__fail(AMEM_E_DIM, fn, "score block too large");
-    float *work = hidden ? NULL : malloc(len * sizeof(float));
+    float *work = hidden ? NULL : amem__alloc(len, 1, sizeof(float));
     if (hidden == NULL && work == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats", len);
     float beta = (float)AMEM__KP(h, BETA);
