@@ -102,9 +102,9 @@ START_TEST(bootstrap_mean_refuses_huge_sizes)
         assert_detail("amem_bootstrap_mean", "values");
     }
     ck_assert(mean == -1 && lo == -1 && hi == -1);
-    AMEM_ASSERT_STATUS(amem_bootstrap_mean(values, 4,
-                                           (size_t)AMEM_MAX_STEPS + 1, 0.9, 1,
-                                           &mean, &lo, &hi), AMEM_E_RANGE);
+    size_t over = (size_t)AMEM_MAX_STEPS_PER_CALL + 1;
+    AMEM_ASSERT_STATUS(amem_bootstrap_mean(values, 4, over, 0.9, 1, &mean,
+                                           &lo, &hi), AMEM_E_RANGE);
     AMEM_ASSERT_OK(amem_bootstrap_mean(values, 4, 50, 0.9, 1, &mean, &lo, &hi));
     ck_assert(mean == 2.5 && lo <= mean && mean <= hi);
 }
@@ -181,9 +181,8 @@ START_TEST(vae_interpolate_refuses_huge_steps)
                            AMEM_E_RANGE);
         assert_detail("amem_vae_interpolate", "steps");
     }
-    AMEM_ASSERT_STATUS(amem_vae_interpolate(v, a, b,
-                                            (size_t)AMEM_MAX_STEPS + 1, out),
-                       AMEM_E_RANGE);
+    size_t over = (size_t)AMEM_MAX_STEPS_PER_CALL + 1;
+    AMEM_ASSERT_STATUS(amem_vae_interpolate(v, a, b, over, out), AMEM_E_RANGE);
     AMEM_ASSERT_STATUS(amem_vae_arithmetic(v, a, b, a, huge[0], out),
                        AMEM_E_DIM);
     assert_same_image(before, vae_image(v));
@@ -240,8 +239,9 @@ START_TEST(kvmem_meta_train_refuses_huge_steps)
                                                  NULL), AMEM_E_RANGE);
         assert_detail("amem_kvmem_meta_train", "steps");
     }
-    AMEM_ASSERT_STATUS(amem_kvmem_meta_train(h, (size_t)AMEM_MAX_STEPS + 1,
-                                             NULL, NULL, NULL), AMEM_E_RANGE);
+    size_t over = (size_t)AMEM_MAX_STEPS_PER_CALL + 1;
+    AMEM_ASSERT_STATUS(amem_kvmem_meta_train(h, over, NULL, NULL, NULL),
+                       AMEM_E_RANGE);
     for (size_t i = 0; i < 2 * AMEM_KVMEM_HISTORY_COLS; i++)
         ck_assert(history[i] == 0.0f);
     image after;

@@ -99,13 +99,13 @@ AMEM_API void amem_free(void *p);
  * in ptrdiff_t for every element type); a larger count x dim is refused with
  * AMEM_E_DIM before anything is read, written or allocated.
  *
- * AMEM_MAX_STEPS: the most steps, iterations, epochs, resamples or
+ * AMEM_MAX_STEPS_PER_CALL: the most steps, iterations, epochs, resamples or
  * interpolation points one call accepts (2^31 - 1). A count above it is
  * refused with AMEM_E_RANGE. It bounds the rows a call writes into an
  * output whose length the caller chose (a history of steps x COLS floats)
  * and keeps the done/total of a progress callback exact in a 32-bit long.
  */
-#define AMEM_MAX_STEPS 2147483647L
+#define AMEM_MAX_STEPS_PER_CALL 2147483647L
 
 /*
  * Progress callback for long work (training, sweeps). Receives only plain

@@ -30,10 +30,10 @@ static double quantile_sorted(const double *x, size_t n, double p)
 
 static int check_boot(const char *fn, size_t resamples, double level)
 {
-    if (resamples < 1 || resamples > (size_t)AMEM_MAX_STEPS)
+    if (resamples < 1 || resamples > (size_t)AMEM_MAX_STEPS_PER_CALL)
         return amem__fail(AMEM_E_RANGE, fn,
-                          "resamples %zu outside [1, AMEM_MAX_STEPS = %ld]",
-                          resamples, AMEM_MAX_STEPS);
+                          "resamples %zu outside [1, %ld]",
+                          resamples, AMEM_MAX_STEPS_PER_CALL);
     if (!(level > 0 && level < 1))
         return amem__fail(AMEM_E_RANGE, fn, "level %g outside (0, 1)", level);
     return AMEM_OK;

@@ -105,13 +105,13 @@ int amem_tvt_train(amem_tvt *h, size_t steps, float *history,
     AMEM__CHECK_NULL(h, fn);
     if (steps == 0)
         return amem__fail(AMEM_E_DIM, fn, "steps is 0");
-    if (steps > (size_t)AMEM_MAX_STEPS)
+    if (steps > (size_t)AMEM_MAX_STEPS_PER_CALL)
         return amem__fail(AMEM_E_RANGE, fn,
-                          "steps %zu above AMEM_MAX_STEPS = %ld", steps,
-                          AMEM_MAX_STEPS);
+                          "steps %zu above AMEM_MAX_STEPS_PER_CALL = %ld",
+                          steps, AMEM_MAX_STEPS_PER_CALL);
     if (history != NULL &&
-        amem__array_bytes(fn, "history", steps, AMEM_TVT_HISTORY_COLS, sizeof *history,
-                          NULL) != AMEM_OK)
+        amem__array_bytes(fn, "history", steps, AMEM_TVT_HISTORY_COLS,
+                          sizeof *history, NULL) != AMEM_OK)
         return AMEM_E_DIM;
     tvt_trainer tr;
     int rc = trainer_open(fn, h, &tr);

@@ -100,9 +100,11 @@ int amem__softmax_fit(const char *fn, amem_probe *p, const float *xs,
     size_t k = f->classes, dim = f->dim, np = k * dim + k;
     size_t bs = (size_t)AMEM__PP(p, BATCH_SIZE);
     bs = bs < n ? bs : n;
-    sm_work w = {amem__zalloc(np, 1, sizeof(float)), amem__alloc(np, 1, sizeof(float)),
+    sm_work w = {amem__zalloc(np, 1, sizeof(float)),
+                 amem__alloc(np, 1, sizeof(float)),
                  amem__alloc(bs, dim, sizeof(float)),
-                 amem__alloc(bs, k, sizeof(float)), amem__alloc(bs, 1, sizeof(int32_t)),
+                 amem__alloc(bs, k, sizeof(float)),
+                 amem__alloc(bs, 1, sizeof(int32_t)),
                  amem__alloc(n, 1, sizeof(size_t))};
     amem__adam *opt = NULL;
     int rc = amem__adam_create(np, 0, &opt);

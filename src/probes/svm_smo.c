@@ -166,7 +166,8 @@ int amem__svm_train(const char *fn, const float *xs, size_t dim,
                     amem__svm *out)
 {
     float *K = amem__alloc(m, m, sizeof(float));
-    double *a = amem__zalloc(m, 1, sizeof(double)), *G = amem__alloc(m, 1, sizeof(double));
+    double *a = amem__zalloc(m, 1, sizeof(double));
+    double *G = amem__alloc(m, 1, sizeof(double));
     int rc = AMEM_OK;
     if (K == NULL || a == NULL || G == NULL) {
         rc = amem__fail(AMEM_E_NOMEM, fn, "cannot allocate a %zu x %zu kernel",

@@ -58,10 +58,10 @@ int amem_vae_interpolate(amem_vae *v, const float *a, const float *b,
     AMEM__CHECK_NULL(v, fn);
     if (steps < 2)
         return amem__fail(AMEM_E_DIM, fn, "steps %zu, need at least 2", steps);
-    if (steps > (size_t)AMEM_MAX_STEPS)
+    if (steps > (size_t)AMEM_MAX_STEPS_PER_CALL)
         return amem__fail(AMEM_E_RANGE, fn,
-                          "steps %zu above AMEM_MAX_STEPS = %ld", steps,
-                          AMEM_MAX_STEPS);
+                          "steps %zu above AMEM_MAX_STEPS_PER_CALL = %ld",
+                          steps, AMEM_MAX_STEPS_PER_CALL);
     int rc = check_model(fn, v, out, steps);
     if (rc == AMEM_OK) /* steps + 2 latent rows: the line, then a and b */
         rc = amem__array_bytes(fn, "steps", steps + 2, v->latent,
