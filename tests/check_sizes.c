@@ -272,6 +272,40 @@ START_TEST(tvt_train_refuses_huge_steps)
 }
 END_TEST
 
+START_TEST(outputs_sized_by_a_count_are_checked)
+{
+    float buf[64] = {0};
+    for (size_t i = 0; i < N_HUGE; i++) {
+        AMEM_ASSERT_STATUS(amem_patterns_random(buf, huge[i], 1, 1),
+                           AMEM_E_DIM);
+        assert_detail("amem_patterns_random", "out");
+        AMEM_ASSERT_STATUS(amem_mask_bernoulli(buf, 1, huge[i], 0.5, 1),
+                           AMEM_E_DIM);
+        AMEM_ASSERT_STATUS(amem_shapes3d_generate(huge[i], 1, buf, NULL),
+                           AMEM_E_DIM);
+    }
+    for (int i = 0; i < 64; i++)
+        ck_assert(buf[i] == 0.0f);
+}
+END_TEST
+
+START_TEST(diffusion_train_refuses_huge_iterations)
+{
+    amem_diffusion *h = NULL;
+    AMEM_ASSERT_OK(amem_diffusion_create(2, &h));
+    float x[4] = {1, -1, -1, 1};
+    AMEM_ASSERT_OK(amem_diffusion_store(h, x, 2));
+    image before, after;
+    AMEM_ASSERT_OK(amem_diffusion_save_mem(h, &before.data, &before.len));
+    AMEM_ASSERT_STATUS(amem_diffusion_train(h, AMEM_MAX_STEPS_PER_CALL + 1L,
+                                            NULL, NULL, NULL), AMEM_E_RANGE);
+    assert_detail("amem_diffusion_train", "iterations");
+    AMEM_ASSERT_OK(amem_diffusion_save_mem(h, &after.data, &after.len));
+    assert_same_image(before, after);
+    amem_diffusion_free(h);
+}
+END_TEST
+
 Suite *amem_suite_sizes(void)
 {
     Suite *s = suite_create("sizes");
@@ -286,6 +320,8 @@ Suite *amem_suite_sizes(void)
     tcase_add_test(tc, tsne_refuses_huge_dim);
     tcase_add_test(tc, kvmem_meta_train_refuses_huge_steps);
     tcase_add_test(tc, tvt_train_refuses_huge_steps);
+    tcase_add_test(tc, outputs_sized_by_a_count_are_checked);
+    tcase_add_test(tc, diffusion_train_refuses_huge_iterations);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -110,6 +110,8 @@ int amem_dam_recall(amem_dam *h, const float *cues, const float *clamp,
     int rc = check_rows(fn, h, n);
     if (rc == AMEM_OK)
         rc = amem__check_array(fn, "cues", cues, n, h->n_vis);
+    if (rc == AMEM_OK && hidden)
+        rc = amem__array_bytes(fn, "hidden", n, h->n_hid, sizeof(float), NULL);
     if (rc == AMEM_OK && clamp)
         rc = check_mask(fn, clamp, n * h->n_vis);
     if (rc == AMEM_OK && out == cues)

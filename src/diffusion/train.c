@@ -77,9 +77,10 @@ static void draw_batch(const amem_diffusion *h, amem__rng *rng, batch_buf *bb)
 static int check_train_args(const char *fn, const amem_diffusion *h,
                             long iterations)
 {
-    if (iterations < 1)
-        return amem__fail(AMEM_E_RANGE, fn, "iterations = %ld, need >= 1",
-                          iterations);
+    if (iterations < 1 || iterations > AMEM_MAX_STEPS_PER_CALL)
+        return amem__fail(AMEM_E_RANGE, fn,
+                          "iterations = %ld outside [1, %ld]", iterations,
+                          AMEM_MAX_STEPS_PER_CALL);
     if (h->count == 0)
         return amem__fail(AMEM_E_STATE, fn, "nothing stored to train on");
     if (AMEM__DP(h, TRAIN_THETA_MIN) > AMEM__DP(h, TRAIN_THETA_MAX))

@@ -95,6 +95,10 @@ int amem_kvmem_read(amem_kvmem *h, const float *queries, size_t n,
     if (n == 0)
         return amem__fail(AMEM_E_DIM, fn, "n is 0");
     int rc = amem__check_array(fn, "queries", queries, n, h->d);
+    if (rc == AMEM_OK)
+        rc = amem__array_bytes(fn, "out", n, h->m, sizeof(float), NULL);
+    if (rc == AMEM_OK && hidden)
+        rc = amem__array_bytes(fn, "hidden", n, h->N, sizeof(float), NULL);
     if (rc != AMEM_OK)
         return rc;
     size_t per = n < READ_BLOCK ? n : READ_BLOCK, len;

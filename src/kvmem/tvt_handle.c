@@ -189,6 +189,8 @@ int amem_tvt_read(amem_tvt *h, const float *queries, size_t n, float *out,
     if (n == 0)
         return amem__fail(AMEM_E_DIM, fn, "n is 0");
     int rc = amem__check_array(fn, "queries", queries, n, h->d);
+    if (rc == AMEM_OK)
+        rc = amem__array_bytes(fn, "out", n, h->m, sizeof(float), NULL);
     tvt_ws w;
     if (rc == AMEM_OK)
         rc = amem__tvt_ws_alloc(fn, h, n, &w);
