@@ -256,7 +256,8 @@ AMEM_API int amem_diffusion_forward(amem_diffusion *h, const float *x0,
  * network, Adam state and RNG are as before the call.
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_RANGE (iterations outside
  * [1, AMEM_MAX_STEPS_PER_CALL], TRAIN_THETA_MIN > TRAIN_THETA_MAX),
- * AMEM_E_STATE (nothing stored), AMEM_E_CANCELLED, AMEM_E_NONFINITE (the loss became non-finite), AMEM_E_NOMEM.
+ * AMEM_E_STATE (nothing stored), AMEM_E_CANCELLED, AMEM_E_NONFINITE (the
+ * loss became non-finite), AMEM_E_NOMEM.
  */
 AMEM_API int amem_diffusion_train(amem_diffusion *h, long iterations,
                                   amem_progress_fn progress, void *user,
