@@ -33,7 +33,7 @@ size_t amem__dmlp_param_count(size_t dim, size_t hidden, size_t layers)
             return 0;
         total += w; /* (n + 1) x m weights and m biases */
     }
-    return total <= SIZE_MAX / (3 * sizeof(float)) ? total : 0;
+    return total <= AMEM__MAX_ELEMS / 3 ? total : 0; /* params, m, v */
 }
 
 void amem__dmlp_layer(const amem__dmlp *m, size_t l, size_t *w_off,
