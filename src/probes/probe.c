@@ -281,7 +281,7 @@ int amem_probe_accuracy(const amem_probe *p, const float *x,
     static const char fn[] = "amem_probe_accuracy";
     AMEM__CHECK_NULL(labels, fn);
     AMEM__CHECK_NULL(accuracy, fn);
-    int32_t *pred = amem__alloc((n ? n : 1), 1, sizeof *pred);
+    int32_t *pred = amem__alloc(n ? n : 1, 1, sizeof *pred);
     if (pred == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate predictions");
     int rc = predict(fn, p, x, n, dim, pred);

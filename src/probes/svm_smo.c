@@ -143,8 +143,8 @@ static int keep_support(const char *fn, const smo *s, const float *xs,
     size_t n_sv = 0;
     for (size_t t = 0; t < s->m; t++)
         n_sv += s->a[t] > 0;
-    out->coef = amem__alloc((n_sv ? n_sv : 1), 1, sizeof(float));
-    out->sv = amem__alloc((n_sv ? n_sv : 1), dim, sizeof(float));
+    out->coef = amem__alloc(n_sv ? n_sv : 1, 1, sizeof(float));
+    out->sv = amem__alloc(n_sv ? n_sv : 1, dim, sizeof(float));
     if (out->coef == NULL || out->sv == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot keep %zu vectors", n_sv);
     out->n_sv = 0;
