@@ -901,10 +901,22 @@ FUNCTIONS = {
     'amem_probe_scores': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.c_float)], ('p', 'x', 'n', 'dim', 'scores',), 'probes.h'),
     # int amem_probe_accuracy(const amem_probe *p, const float *x, const int32_t *labels, size_t n, size_t dim, double *accuracy)
     'amem_probe_accuracy': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int32), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.c_double)], ('p', 'x', 'labels', 'n', 'dim', 'accuracy',), 'probes.h'),
+    # int amem_probe_kind(const amem_probe *p, int *out)
+    'amem_probe_kind': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_int)], ('p', 'out',), 'probes.h'),
+    # int amem_probe_dim(const amem_probe *p, size_t *out)
+    'amem_probe_dim': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_size_t)], ('p', 'out',), 'probes.h'),
     # int amem_probe_classes(const amem_probe *p, size_t *out)
     'amem_probe_classes': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_size_t)], ('p', 'out',), 'probes.h'),
     # int amem_probe_support_count(const amem_probe *p, size_t *out)
     'amem_probe_support_count': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_size_t)], ('p', 'out',), 'probes.h'),
+    # int amem_probe_save(const amem_probe *p, const char *path)
+    'amem_probe_save': (_c.c_int, [_c.POINTER(amem_probe), _c.c_char_p], ('p', 'path',), 'probes.h'),
+    # int amem_probe_save_mem(const amem_probe *p, void **data, size_t *len)
+    'amem_probe_save_mem': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_void_p), _c.POINTER(_c.c_size_t)], ('p', 'data', 'len',), 'probes.h'),
+    # int amem_probe_load(const char *path, amem_probe **out)
+    'amem_probe_load': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(amem_probe))], ('path', 'out',), 'probes.h'),
+    # int amem_probe_load_mem(const void *data, size_t len, amem_probe **out)
+    'amem_probe_load_mem': (_c.c_int, [_c.c_void_p, _c.c_size_t, _c.POINTER(_c.POINTER(amem_probe))], ('data', 'len', 'out',), 'probes.h'),
     # int amem_tsne(const float *x, size_t n, size_t dim, size_t out_dim, double perplexity, size_t iterations, uint64_t seed, float *y, amem_progress_fn progress, void *user)
     'amem_tsne': (_c.c_int, [_c.POINTER(_c.c_float), _c.c_size_t, _c.c_size_t, _c.c_size_t, _c.c_double, _c.c_size_t, _c.c_uint64, _c.POINTER(_c.c_float), amem_progress_fn, _c.c_void_p], ('x', 'n', 'dim', 'out_dim', 'perplexity', 'iterations', 'seed', 'y', 'progress', 'user',), 'probes.h'),
     # int amem_shapes3d_levels(int factor, int *levels)

@@ -77,7 +77,7 @@ def test_named_values_accept_names_members_and_ints():
 
 
 @pytest.mark.parametrize("name", ["Hopfield", "Diffusion", "Dam", "Vae",
-                                  "KVMemory", "TVT"])
+                                  "Probe", "KVMemory", "TVT"])
 def test_persistence_round_trips(name, tmp_path):
     with makers()[name]() as h:
         h.seed = 5

@@ -1569,6 +1569,24 @@ function amem_probe_accuracy(p, x, labels, n, dim, accuracy)
 end
 
 """
+    amem_probe_kind(p, out)
+
+C: `int amem_probe_kind(const amem_probe *p, int *out)`
+"""
+function amem_probe_kind(p, out)
+    @ccall libassocmem.amem_probe_kind(p::Ptr{amem_probe}, out::Ptr{Cint})::Cint
+end
+
+"""
+    amem_probe_dim(p, out)
+
+C: `int amem_probe_dim(const amem_probe *p, size_t *out)`
+"""
+function amem_probe_dim(p, out)
+    @ccall libassocmem.amem_probe_dim(p::Ptr{amem_probe}, out::Ptr{Csize_t})::Cint
+end
+
+"""
     amem_probe_classes(p, out)
 
 C: `int amem_probe_classes(const amem_probe *p, size_t *out)`
@@ -1584,6 +1602,42 @@ C: `int amem_probe_support_count(const amem_probe *p, size_t *out)`
 """
 function amem_probe_support_count(p, out)
     @ccall libassocmem.amem_probe_support_count(p::Ptr{amem_probe}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_probe_save(p, path)
+
+C: `int amem_probe_save(const amem_probe *p, const char *path)`
+"""
+function amem_probe_save(p, path)
+    @ccall libassocmem.amem_probe_save(p::Ptr{amem_probe}, path::Cstring)::Cint
+end
+
+"""
+    amem_probe_save_mem(p, data, len)
+
+C: `int amem_probe_save_mem(const amem_probe *p, void **data, size_t *len)`
+"""
+function amem_probe_save_mem(p, data, len)
+    @ccall libassocmem.amem_probe_save_mem(p::Ptr{amem_probe}, data::Ptr{Ptr{Cvoid}}, len::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_probe_load(path, out)
+
+C: `int amem_probe_load(const char *path, amem_probe **out)`
+"""
+function amem_probe_load(path, out)
+    @ccall libassocmem.amem_probe_load(path::Cstring, out::Ptr{Ptr{amem_probe}})::Cint
+end
+
+"""
+    amem_probe_load_mem(data, len, out)
+
+C: `int amem_probe_load_mem(const void *data, size_t len, amem_probe **out)`
+"""
+function amem_probe_load_mem(data, len, out)
+    @ccall libassocmem.amem_probe_load_mem(data::Ptr{Cvoid}, len::Csize_t, out::Ptr{Ptr{amem_probe}})::Cint
 end
 
 """
@@ -2243,8 +2297,14 @@ const AMEM_FUNCTIONS = (
     :amem_probe_predict,
     :amem_probe_scores,
     :amem_probe_accuracy,
+    :amem_probe_kind,
+    :amem_probe_dim,
     :amem_probe_classes,
     :amem_probe_support_count,
+    :amem_probe_save,
+    :amem_probe_save_mem,
+    :amem_probe_load,
+    :amem_probe_load_mem,
     :amem_tsne,
     :amem_shapes3d_levels,
     :amem_shapes3d_render,
