@@ -281,7 +281,7 @@ START_TEST(outputs_sized_by_a_count_are_checked)
         assert_detail("amem_patterns_random", "out");
         AMEM_ASSERT_STATUS(amem_mask_bernoulli(buf, 1, huge[i], 0.5, 1),
                            AMEM_E_DIM);
-        AMEM_ASSERT_STATUS(amem_shapes3d_generate(huge[i], 1, buf, NULL),
+        AMEM_ASSERT_STATUS(amem_mask_fraction(buf, huge[i], 1, 0.5, 1),
                            AMEM_E_DIM);
     }
     for (int i = 0; i < 64; i++)
