@@ -1107,7 +1107,7 @@ START_TEST(test_tvt_training_and_persistence)
     AMEM_ASSERT_STATUS(amem_tvt_write_many(h, x, NULL, 0), AMEM_E_DIM);
     AMEM_ASSERT_STATUS(amem_tvt_read(h, x, 0, A, NULL), AMEM_E_DIM);
     AMEM_ASSERT_STATUS(amem_tvt_set(h, AMEM_TVT_TRAIN_LR, 0), AMEM_E_RANGE);
-    AMEM_ASSERT_STATUS(amem_tvt_set(h, 7, 0), AMEM_E_ARG);
+    AMEM_ASSERT_STATUS(amem_tvt_set(h, 1000, 0), AMEM_E_ARG);
     AMEM_ASSERT_STATUS(amem_tvt_set_read_params(h, A, a, nan1, &c),
                        AMEM_E_NONFINITE);
     AMEM_ASSERT_STATUS(amem_tvt_train(h, 0, NULL, NULL, NULL), AMEM_E_DIM);

@@ -65,6 +65,9 @@ enum amem_probe_kind {
  *   L2             SOFTMAX weight decay             0        [0, 1e6]
  *   BATCH_SIZE     SOFTMAX minibatch                32       [1, 65536] integer
  *   SEED           RNG seed (SOFTMAX shuffling)     0        [0, 2^53] integer
+ *   ADAM_BETA1     SOFTMAX Adam beta1               0.9      [0, 0.9999999]
+ *   ADAM_BETA2     SOFTMAX Adam beta2               0.999    [0, 0.9999999]
+ *   ADAM_EPS       SOFTMAX Adam epsilon             1e-8     [1e-30, 1]
  */
 enum amem_probe_param {
     AMEM_PROBE_C = 0,
@@ -78,7 +81,10 @@ enum amem_probe_param {
     AMEM_PROBE_L2 = 8,
     AMEM_PROBE_BATCH_SIZE = 9,
     AMEM_PROBE_SEED = 10,
-    AMEM_PROBE_PARAM_COUNT = 11 /* number of settings, not a setting */
+    AMEM_PROBE_ADAM_BETA1 = 11,
+    AMEM_PROBE_ADAM_BETA2 = 12,
+    AMEM_PROBE_ADAM_EPS = 13,
+    AMEM_PROBE_PARAM_COUNT = 14 /* number of settings, not a setting */
 };
 
 /* Values of AMEM_PROBE_MULTICLASS. */

@@ -21,6 +21,7 @@
 #include "core/error.h"
 #include "core/modelfile.h"
 #include "core/piece.h"
+#include "core/settings.h"
 #include "engine/optim.h"
 #include "dam_impl.h"
 
@@ -30,9 +31,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     size_t mn = h->n_vis * h->n_hid;
     amem__put_u64(w, h->n_vis);
     amem__put_u64(w, h->n_hid);
-    amem__put_u32(w, AMEM_DAM_PARAM_COUNT);
-    for (int i = 0; i < AMEM_DAM_PARAM_COUNT; i++)
-        amem__put_f64(w, h->param[i]);
+    amem__settings_put(w, h->param, AMEM_DAM_PARAM_COUNT);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, h->rng.s[i]);
     amem__put_f32s(w, h->w, mn);
@@ -69,11 +68,11 @@ static int read_head(const char *fn, amem__rbuf *r, uint64_t *n, uint64_t *m,
 {
     *n = amem__get_u64(r);
     *m = amem__get_u64(r);
-    uint32_t np = amem__get_u32(r);
-    if (r->failed || np != AMEM_DAM_PARAM_COUNT)
-        return amem__bad_file(fn, "truncated header or wrong setting count");
-    for (int i = 0; i < AMEM_DAM_PARAM_COUNT; i++)
-        param[i] = amem__get_f64(r);
+    amem__dam_default_params(param);
+    int rc = amem__settings_take(fn, r, param, AMEM_DAM_PARAM_COUNT,
+                                 amem__dam_check_param);
+    if (rc != AMEM_OK)
+        return rc;
     for (int i = 0; i < 4; i++)
         rng[i] = amem__get_u64(r);
     if (r->failed)
@@ -84,9 +83,6 @@ static int read_head(const char *fn, amem__rbuf *r, uint64_t *n, uint64_t *m,
     if (amem__mul_size((size_t)*n, (size_t)*m, &mn) != 0 ||
         !amem__rbuf_has(r, mn, 12))
         return amem__bad_file(fn, "weights longer than the file");
-    for (int i = 0; i < AMEM_DAM_PARAM_COUNT; i++)
-        if (amem__dam_check_param(fn, i, param[i]) != AMEM_OK)
-            return amem__bad_file(fn, "setting out of range");
     return AMEM_OK;
 }
 

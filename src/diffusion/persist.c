@@ -20,6 +20,7 @@
 #include "core/error.h"
 #include "core/modelfile.h"
 #include "core/piece.h"
+#include "core/settings.h"
 #include "engine/optim.h"
 #include "diffusion_impl.h"
 
@@ -29,9 +30,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
 {
     const amem_diffusion *h = handle;
     amem__put_u64(w, h->dim);
-    amem__put_u32(w, AMEM_DIFFUSION_PARAM_COUNT);
-    for (int i = 0; i < AMEM_DIFFUSION_PARAM_COUNT; i++)
-        amem__put_f64(w, h->param[i]);
+    amem__settings_put(w, h->param, AMEM_DIFFUSION_PARAM_COUNT);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, h->rng.s[i]);
     amem__put_u64(w, h->count);
@@ -59,20 +58,15 @@ static int read_floats(const char *fn, amem__rbuf *r, float *dst, size_t n)
 static int read_head(const char *fn, amem__rbuf *r, amem_diffusion **out)
 {
     uint64_t dim = amem__get_u64(r);
-    uint32_t nparam = amem__get_u32(r);
-    if (r->failed || nparam != AMEM_DIFFUSION_PARAM_COUNT)
-        return amem__bad_file(fn, "truncated header or wrong setting count");
-    if (dim == 0 || dim > MAX_FILE_DIM)
-        return amem__bad_file(fn, "dimension out of range");
+    if (r->failed || dim == 0 || dim > MAX_FILE_DIM)
+        return amem__bad_file(fn, "truncated header or dimension out of range");
     double param[AMEM_DIFFUSION_PARAM_COUNT];
-    for (int i = 0; i < AMEM_DIFFUSION_PARAM_COUNT; i++)
-        param[i] = amem__get_f64(r);
-    if (r->failed)
-        return amem__bad_file(fn, "truncated settings");
-    for (int i = 0; i < AMEM_DIFFUSION_PARAM_COUNT; i++)
-        if (amem__diffusion_check_param(fn, i, param[i]) != AMEM_OK)
-            return amem__bad_file(fn, "setting out of range");
-    int rc = amem_diffusion_create((size_t)dim, out);
+    amem__diffusion_default_params((size_t)dim, param);
+    int rc = amem__settings_take(fn, r, param, AMEM_DIFFUSION_PARAM_COUNT,
+                                 amem__diffusion_check_param);
+    if (rc != AMEM_OK)
+        return rc;
+    rc = amem_diffusion_create((size_t)dim, out);
     if (rc != AMEM_OK)
         return rc;
     memcpy((*out)->param, param, sizeof param);

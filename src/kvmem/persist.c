@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "core/modelfile.h"
 #include "core/piece.h"
+#include "core/settings.h"
 #include "engine/optim.h"
 #include "kvmem_impl.h"
 
@@ -30,9 +31,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_u64(w, h->d);
     amem__put_u64(w, h->N);
     amem__put_u64(w, h->m);
-    amem__put_u32(w, AMEM_KVMEM_PARAM_COUNT);
-    for (int i = 0; i < AMEM_KVMEM_PARAM_COUNT; i++)
-        amem__put_f64(w, h->param[i]);
+    amem__settings_put(w, h->param, AMEM_KVMEM_PARAM_COUNT);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, h->rng.s[i]);
     amem__put_u64(w, h->pointer);
@@ -56,23 +55,19 @@ static int read_head(const char *fn, amem__rbuf *r, amem_kvmem **out)
             fn, "not a key-value memory (TVT or unknown variant)");
     uint64_t d = amem__get_u64(r), N = amem__get_u64(r);
     uint64_t m = amem__get_u64(r);
-    if (amem__get_u32(r) != AMEM_KVMEM_PARAM_COUNT || r->failed)
-        return amem__bad_file(fn, "truncated header or wrong setting count");
     double param[AMEM_KVMEM_PARAM_COUNT];
-    for (int i = 0; i < AMEM_KVMEM_PARAM_COUNT; i++)
-        param[i] = amem__get_f64(r);
-    if (r->failed)
-        return amem__bad_file(fn, "truncated settings");
-    for (int i = 0; i < AMEM_KVMEM_PARAM_COUNT; i++)
-        if (amem__kvmem_check_param(fn, i, param[i]) != AMEM_OK)
-            return amem__bad_file(fn, "setting out of range");
+    amem__kvmem_default_params(param);
+    int rc = amem__settings_take(fn, r, param, AMEM_KVMEM_PARAM_COUNT,
+                                 amem__kvmem_check_param);
+    if (rc != AMEM_OK)
+        return rc;
     size_t nd, nm;
     if (d == 0 || N == 0 || m == 0 || d > INT32_MAX || N > INT32_MAX ||
         m > INT32_MAX || amem__mul_size(N, d, &nd) ||
         amem__mul_size(N, m, &nm) || nd + nm < nd ||
         !amem__rbuf_has(r, nd + nm, 4))
         return amem__bad_file(fn, "sizes out of range or longer than the file");
-    int rc = amem__kvmem_alloc(fn, d, N, m, out);
+    rc = amem__kvmem_alloc(fn, d, N, m, out);
     if (rc == AMEM_OK)
         memcpy((*out)->param, param, sizeof param);
     return rc;

@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "core/modelfile.h"
 #include "core/piece.h"
+#include "core/settings.h"
 #include "probe_impl.h"
 
 #define MAX_DIM ((uint64_t)1 << 24)
@@ -38,9 +39,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
 {
     const amem_probe *p = handle;
     amem__put_u32(w, (uint32_t)p->kind);
-    amem__put_u32(w, AMEM_PROBE_PARAM_COUNT);
-    for (int i = 0; i < AMEM_PROBE_PARAM_COUNT; i++)
-        amem__put_f64(w, p->param[i]);
+    amem__settings_put(w, p->param, AMEM_PROBE_PARAM_COUNT);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, p->rng.s[i]);
     amem__put_u64(w, p->dim);
@@ -95,7 +94,10 @@ static int read_machine(const char *fn, amem__rbuf *r, amem__probe_fit *f,
 static int read_machines(const char *fn, amem__rbuf *r, amem__probe_fit *f)
 {
     uint64_t n = amem__get_u64(r);
-    if (r->failed || n == 0 || n > (uint64_t)f->classes * f->classes)
+    /* Each machine takes at least 24 bytes (pos, neg, rho, n): check the
+     * count against the file before allocating for it. */
+    if (r->failed || n == 0 || n > (uint64_t)f->classes * f->classes ||
+        !amem__rbuf_has(r, (size_t)n, 24))
         return amem__bad_file(fn, "machine count out of range");
     f->svm = amem__zalloc((size_t)n, 1, sizeof *f->svm);
     if (f->svm == NULL)
@@ -136,14 +138,10 @@ static int read_fit(const char *fn, amem__rbuf *r, int kind,
 
 static int read_settings(const char *fn, amem__rbuf *r, amem_probe *p)
 {
-    if (amem__get_u32(r) != AMEM_PROBE_PARAM_COUNT || r->failed)
-        return amem__bad_file(fn, "truncated header or wrong setting count");
-    for (int i = 0; i < AMEM_PROBE_PARAM_COUNT; i++) {
-        double v = amem__get_f64(r);
-        if (r->failed || amem__probe_check_param(fn, i, v) != AMEM_OK)
-            return amem__bad_file(fn, "truncated or out-of-range setting");
-        p->param[i] = v;
-    }
+    int rc = amem__settings_take(fn, r, p->param, AMEM_PROBE_PARAM_COUNT,
+                                 amem__probe_check_param);
+    if (rc != AMEM_OK)
+        return rc;
     for (int i = 0; i < 4; i++)
         p->rng.s[i] = amem__get_u64(r);
     return r->failed ? amem__bad_file(fn, "truncated RNG state") : AMEM_OK;

@@ -21,6 +21,9 @@ static const amem__setting table[AMEM_PROBE_PARAM_COUNT] = {
     {"L2", 0, 1e6, 0, 0},
     {"BATCH_SIZE", 1, 65536, 32, 1},
     {"SEED", 0, 9007199254740992.0, 0, 1},
+    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
+    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
+    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
 };
 
 static const amem__settings settings = {table, AMEM_PROBE_PARAM_COUNT};

@@ -23,6 +23,7 @@
 #include "core/error.h"
 #include "core/modelfile.h"
 #include "core/piece.h"
+#include "core/settings.h"
 #include "engine/optim.h"
 #include "vae_impl.h"
 
@@ -41,9 +42,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_u64(w, v->c);
     amem__put_u64(w, v->h);
     amem__put_u64(w, v->w);
-    amem__put_u32(w, AMEM_VAE_PARAM_COUNT);
-    for (int i = 0; i < AMEM_VAE_PARAM_COUNT; i++)
-        amem__put_f64(w, v->param[i]);
+    amem__settings_put(w, v->param, AMEM_VAE_PARAM_COUNT);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, v->rng.s[i]);
     amem__put_u32(w, (uint32_t)v->built);
@@ -70,13 +69,10 @@ static void write_payload(const void *handle, amem__wbuf *w)
 
 static int read_settings(const char *fn, amem__rbuf *r, amem_vae *v)
 {
-    if (amem__get_u32(r) != AMEM_VAE_PARAM_COUNT || r->failed)
-        return amem__bad_file(fn, "wrong setting count");
-    for (int i = 0; i < AMEM_VAE_PARAM_COUNT; i++) {
-        v->param[i] = amem__get_f64(r);
-        if (r->failed || amem__vae_check_param(fn, i, v->param[i]) != AMEM_OK)
-            return amem__bad_file(fn, "truncated or out-of-range setting");
-    }
+    int rc = amem__settings_take(fn, r, v->param, AMEM_VAE_PARAM_COUNT,
+                                 amem__vae_check_param);
+    if (rc != AMEM_OK)
+        return rc;
     for (int i = 0; i < 4; i++)
         v->rng.s[i] = amem__get_u64(r);
     return r->failed ? amem__bad_file(fn, "truncated header") : AMEM_OK;
