@@ -314,7 +314,8 @@ AMEM_API int amem_dam_set_data(amem_dam *h, const float *items,
 AMEM_API int amem_dam_data_count(const amem_dam *h, size_t *out);
 
 /*
- * amem_dam_train: train for `epochs` epochs on the stored training set.
+ * amem_dam_train: train for `epochs` epochs on the stored training set
+ * (1 .. INT_MAX, which is AMEM_MAX_STEPS_PER_CALL where int has 32 bits).
  *   progress  optional; called after every epoch with stage "epoch",
  *             done = epochs finished in this call, total = epochs, metric =
  *             the mean l of the items used in that epoch. A nonzero return

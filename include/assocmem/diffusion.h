@@ -250,7 +250,7 @@ AMEM_API int amem_diffusion_forward(amem_diffusion *h, const float *x0,
  * If the handle has no network yet, a new one is made with the current
  * HIDDEN and HIDDEN_LAYERS and initialised from the RNG; otherwise training
  * continues from the current weights and Adam state.
- *   iterations  >= 1
+ *   iterations  1 .. AMEM_MAX_STEPS_PER_CALL
  *   progress    optional (NULL = none): called with stage "train" every 100
  *               iterations and after the last one, done = iterations so
  *               far in this call, total = iterations, metric = the loss of
@@ -259,9 +259,10 @@ AMEM_API int amem_diffusion_forward(amem_diffusion *h, const float *x0,
  *   loss        optional (NULL = none): the loss of the last iteration
  * Training works on a copy: on any failure, including cancellation, the
  * network, Adam state and RNG are as before the call.
- * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_RANGE (iterations < 1, TRAIN_THETA_MIN
- * > TRAIN_THETA_MAX), AMEM_E_STATE (nothing stored), AMEM_E_CANCELLED,
- * AMEM_E_NONFINITE (the loss became non-finite), AMEM_E_NOMEM.
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_RANGE (iterations outside
+ * [1, AMEM_MAX_STEPS_PER_CALL], TRAIN_THETA_MIN > TRAIN_THETA_MAX),
+ * AMEM_E_STATE (nothing stored), AMEM_E_CANCELLED, AMEM_E_NONFINITE (the
+ * loss became non-finite), AMEM_E_NOMEM.
  */
 AMEM_API int amem_diffusion_train(amem_diffusion *h, long iterations,
                                   amem_progress_fn progress, void *user,

@@ -477,6 +477,7 @@ AMEM_API int amem_kvmem_tape_backward(amem_kvmem_tape *tape,
  * [0, 1] and p in [1/N, 1] after each step. Adam state persists across
  * calls and in saved files (amem_kvmem_reset clears it). The stored
  * memory is untouched.
+ *   steps     1 .. AMEM_MAX_STEPS_PER_CALL
  *   history   optional steps x AMEM_KVMEM_HISTORY_COLS floats, one row per
  *             step (NULL = none); rows after a cancel are left as they were
  *   progress  optional callback, called after each step with stage
@@ -484,7 +485,8 @@ AMEM_API int amem_kvmem_tape_backward(amem_kvmem_tape *tape,
  *             a nonzero return stops with AMEM_E_CANCELLED, keeping the
  *             steps already taken (the handle stays consistent)
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (steps = 0), AMEM_E_RANGE
- * (TRAIN_MIN_LEN > TRAIN_MAX_LEN after defaults), AMEM_E_CANCELLED,
+ * (steps > AMEM_MAX_STEPS_PER_CALL, TRAIN_MIN_LEN > TRAIN_MAX_LEN after
+ * defaults), AMEM_E_CANCELLED,
  * AMEM_E_NONFINITE (a gradient overflowed; the steps before it are kept),
  * AMEM_E_NOMEM.
  */

@@ -113,11 +113,12 @@ AMEM_API int amem_tvt_set_read_params(amem_tvt *h, const float *A,
                                       const float *c);
 
 /*
- * amem_tvt_train: `steps` Adam steps of the read parameters (see above);
- * history optional steps x AMEM_TVT_HISTORY_COLS; progress as in
- * amem_kvmem_train (stage "tvt_train"). The stored rows are untouched.
- * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM, AMEM_E_RANGE, AMEM_E_CANCELLED,
- * AMEM_E_NOMEM.
+ * amem_tvt_train: `steps` Adam steps of the read parameters (see above),
+ * 1 .. AMEM_MAX_STEPS_PER_CALL; history optional steps x
+ * AMEM_TVT_HISTORY_COLS; progress as in amem_kvmem_train (stage
+ * "tvt_train"). The stored rows are untouched.
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (steps = 0), AMEM_E_RANGE (steps
+ * > AMEM_MAX_STEPS_PER_CALL, settings), AMEM_E_CANCELLED, AMEM_E_NOMEM.
  */
 AMEM_API int amem_tvt_train(amem_tvt *h, size_t steps, float *history,
                             amem_progress_fn progress, void *user);

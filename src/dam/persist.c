@@ -125,9 +125,9 @@ static int read_data(const char *fn, amem__rbuf *r, amem_dam *h)
         !amem__rbuf_has(r, len, 4) ||
         !amem__rbuf_has(r, (size_t)n, AMEM__RAW_COUNT * 4))
         return amem__bad_file(fn, "data longer than the file");
-    h->items = malloc(len * sizeof(float));
-    h->raw = malloc((size_t)n * AMEM__RAW_COUNT * sizeof(float));
-    h->labels = has_labels ? malloc((size_t)n * sizeof(int32_t)) : NULL;
+    h->items = amem__alloc(len, 1, sizeof(float));
+    h->raw = amem__alloc((size_t)n, AMEM__RAW_COUNT, sizeof(float));
+    h->labels = has_labels ? amem__alloc((size_t)n, 1, sizeof(int32_t)) : NULL;
     if (!h->items || !h->raw || (has_labels && !h->labels))
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu items",
                           (size_t)n);

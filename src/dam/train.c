@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/check.h"
 #include "core/error.h"
 #include "dam_impl.h"
 #include "fb.h"
@@ -183,7 +184,7 @@ typedef struct snapshot {
 static int snap_take(const amem_dam *h, snapshot *s)
 {
     size_t mn = h->n_vis * h->n_hid, nr = h->count * AMEM__RAW_COUNT;
-    s->w = malloc(3 * mn * sizeof(float) + nr * sizeof(float));
+    s->w = amem__alloc(3 * mn + nr, 1, sizeof(float));
     if (s->w == NULL)
         return AMEM_E_NOMEM;
     s->m = s->w + mn;
@@ -234,9 +235,9 @@ static int check_train(const char *fn, amem_dam *h, int epochs)
 static int epoch_ws_open(const amem_dam *h, epoch_ws *ws)
 {
     size_t n = h->count, B = (size_t)AMEM__DP(h, BATCH_SIZE);
-    ws->order = malloc(n * sizeof(size_t));
-    ws->batch = malloc(B * sizeof(size_t));
-    ws->alpha = malloc(3 * n * sizeof(double));
+    ws->order = amem__alloc(n, 1, sizeof(size_t));
+    ws->batch = amem__alloc(B, 1, sizeof(size_t));
+    ws->alpha = amem__alloc(3, n, sizeof(double));
     ws->prob = ws->alpha ? ws->alpha + n : NULL;
     ws->cdf = ws->alpha ? ws->alpha + 2 * n : NULL;
     if (ws->order && ws->batch && ws->alpha)

@@ -85,7 +85,7 @@ static int read_patterns(const char *fn, amem__rbuf *r, amem_diffusion *h)
         return amem__bad_file(fn, "pattern array longer than the file");
     if (count == 0)
         return AMEM_OK;
-    h->patterns = malloc(n * sizeof(float));
+    h->patterns = amem__alloc(n, 1, sizeof(float));
     if (h->patterns == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats", n);
     h->count = h->capacity = (size_t)count;

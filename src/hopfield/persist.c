@@ -88,7 +88,7 @@ static int read_floats(const char *fn, amem__rbuf *r, size_t rows,
         return amem__bad_file(fn, "array longer than the file");
     if (n == 0)
         return AMEM_OK;
-    float *buf = malloc(n * sizeof(float));
+    float *buf = amem__alloc(n, 1, sizeof(float));
     if (buf == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats", n);
     amem__get_f32s(r, buf, n);

@@ -15,9 +15,7 @@ static int sizes_ok(size_t d, size_t N, size_t m)
     size_t a, b;
     return d >= 1 && N >= 1 && m >= 1 && d <= KV_MAX_SIZE &&
            N <= KV_MAX_SIZE && m <= KV_MAX_SIZE &&
-           amem__mul_size(N, d, &a) == 0 && a <= SIZE_MAX / sizeof(float) &&
-           amem__mul_size(N, m, &b) == 0 && b <= SIZE_MAX / sizeof(float) &&
-           N <= SIZE_MAX / sizeof(size_t);
+           amem__mul_size(N, d, &a) == 0 && amem__mul_size(N, m, &b) == 0;
 }
 
 void amem_kvmem_free(amem_kvmem *h)
@@ -51,13 +49,13 @@ int amem__kvmem_alloc(const char *fn, size_t d, size_t N, size_t m,
     h->m = m;
     amem__kvmem_default_params(h->param);
     amem__rng_seed(&h->rng, 0);
-    h->K = calloc(N * d, sizeof(float));
-    h->V = calloc(N * m, sizeof(float));
-    h->key_frozen = calloc(N, 1);
-    h->value_frozen = calloc(N, 1);
-    h->gated = calloc(N, sizeof(size_t));
-    h->scores = calloc(N, sizeof(float));
-    h->post = calloc(m, sizeof(float));
+    h->K = amem__zalloc(N, d, sizeof(float));
+    h->V = amem__zalloc(N, m, sizeof(float));
+    h->key_frozen = amem__zalloc(N, 1, 1);
+    h->value_frozen = amem__zalloc(N, 1, 1);
+    h->gated = amem__zalloc(N, 1, sizeof(size_t));
+    h->scores = amem__zalloc(N, 1, sizeof(float));
+    h->post = amem__zalloc(m, 1, sizeof(float));
     int rc = amem__adam_create(AMEM__KV_THETA, 0, &h->adam);
     if (rc != AMEM_OK || !h->K || !h->V || !h->key_frozen ||
         !h->value_frozen || !h->gated || !h->scores || !h->post) {

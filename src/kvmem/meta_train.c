@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/check.h"
 #include "core/error.h"
 #include "episode.h"
 
@@ -118,6 +119,14 @@ int amem_kvmem_train(amem_kvmem *h, size_t steps, float *history,
     AMEM__CHECK_NULL(h, fn);
     if (steps == 0)
         return amem__fail(AMEM_E_DIM, fn, "steps is 0");
+    if (steps > (size_t)AMEM_MAX_STEPS_PER_CALL)
+        return amem__fail(AMEM_E_RANGE, fn,
+                          "steps %zu above AMEM_MAX_STEPS_PER_CALL = %ld",
+                          steps, AMEM_MAX_STEPS_PER_CALL);
+    if (history != NULL &&
+        amem__array_bytes(fn, "history", steps, AMEM_KVMEM_HISTORY_COLS,
+                          sizeof *history, NULL) != AMEM_OK)
+        return AMEM_E_DIM;
     trainer tr;
     int rc = trainer_open(fn, h, &tr);
     if (rc != AMEM_OK)

@@ -69,7 +69,7 @@ int amem__tvt_alloc(const char *fn, size_t d, size_t N, size_t m,
     size_t a, b, c;
     if (d == 0 || N == 0 || m == 0 || d > 46340 || N > INT32_MAX ||
         m > INT32_MAX || amem__mul_size(N, d, &a) ||
-        amem__mul_size(N, m, &b) || a > SIZE_MAX / 8 || b > SIZE_MAX / 8)
+        amem__mul_size(N, m, &b))
         return amem__fail(AMEM_E_DIM, fn,
                           "sizes d = %zu, N = %zu, m = %zu out of range", d,
                           N, m);
@@ -80,9 +80,9 @@ int amem__tvt_alloc(const char *fn, size_t d, size_t N, size_t m,
     h->d = d, h->N = N, h->m = m;
     amem__settings_defaults(&settings, h->param);
     amem__rng_seed(&h->rng, 0);
-    h->keys = calloc(a, sizeof(float));
-    h->values = calloc(b, sizeof(float));
-    h->theta = malloc(c * sizeof(float));
+    h->keys = amem__zalloc(a, 1, sizeof(float));
+    h->values = amem__zalloc(b, 1, sizeof(float));
+    h->theta = amem__alloc(c, 1, sizeof(float));
     if (!h->keys || !h->values || !h->theta ||
         amem__adam_create(c, 0, &h->adam) != AMEM_OK) {
         amem_tvt_free(h);
@@ -197,6 +197,8 @@ int amem_tvt_read(amem_tvt *h, const float *queries, size_t n, float *out,
     if (n == 0)
         return amem__fail(AMEM_E_DIM, fn, "n is 0");
     int rc = amem__check_array(fn, "queries", queries, n, h->d);
+    if (rc == AMEM_OK)
+        rc = amem__array_bytes(fn, "out", n, h->m, sizeof(float), NULL);
     tvt_ws w;
     if (rc == AMEM_OK)
         rc = amem__tvt_ws_alloc(fn, h, n, &w);

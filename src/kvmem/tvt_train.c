@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/check.h"
 #include "core/error.h"
 #include "kvmem_impl.h"
 #include "tvt_impl.h"
@@ -40,8 +41,8 @@ static int trainer_open(const char *fn, const amem_tvt *h, tvt_trainer *tr)
         return rc;
     }
     size_t th = amem__tvt_theta_len(h->d);
-    tr->Mk = malloc((h->N * (h->d + h->m) + tr->hi * h->m + 2 * th) *
-                    sizeof(float));
+    tr->Mk = amem__alloc(h->N * (h->d + h->m) + tr->hi * h->m + 2 * th, 1,
+                         sizeof(float));
     if (tr->Mk == NULL) {
         trainer_free(tr);
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate training data");
@@ -104,6 +105,14 @@ int amem_tvt_train(amem_tvt *h, size_t steps, float *history,
     AMEM__CHECK_NULL(h, fn);
     if (steps == 0)
         return amem__fail(AMEM_E_DIM, fn, "steps is 0");
+    if (steps > (size_t)AMEM_MAX_STEPS_PER_CALL)
+        return amem__fail(AMEM_E_RANGE, fn,
+                          "steps %zu above AMEM_MAX_STEPS_PER_CALL = %ld",
+                          steps, AMEM_MAX_STEPS_PER_CALL);
+    if (history != NULL &&
+        amem__array_bytes(fn, "history", steps, AMEM_TVT_HISTORY_COLS,
+                          sizeof *history, NULL) != AMEM_OK)
+        return AMEM_E_DIM;
     tvt_trainer tr;
     int rc = trainer_open(fn, h, &tr);
     for (size_t s = 0; s < steps && rc == AMEM_OK; s++) {

@@ -65,7 +65,7 @@ static int read_floats(const char *fn, amem__rbuf *r, size_t rows,
     size_t n;
     if (amem__mul_size(rows, cols, &n) != 0 || !amem__rbuf_has(r, n, 4))
         return amem__bad_file(fn, "array longer than the file");
-    *dst = malloc((n ? n : 1) * sizeof(float));
+    *dst = amem__alloc(n, 1, sizeof(float));
     if (*dst == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats", n);
     amem__get_f32s(r, *dst, n);
@@ -99,7 +99,7 @@ static int read_machines(const char *fn, amem__rbuf *r, amem__probe_fit *f)
     if (r->failed || n == 0 || n > (uint64_t)f->classes * f->classes ||
         !amem__rbuf_has(r, (size_t)n, 24))
         return amem__bad_file(fn, "machine count out of range");
-    f->svm = calloc((size_t)n, sizeof *f->svm);
+    f->svm = amem__zalloc((size_t)n, 1, sizeof *f->svm);
     if (f->svm == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %llu machines",
                           (unsigned long long)n);

@@ -225,7 +225,7 @@ static float *prepare(const char *fn, const amem_probe *p, const float *x,
         *rc = amem__check_array(fn, "x", x, n, dim);
     if (*rc != AMEM_OK)
         return NULL;
-    float *xs = malloc(n * dim * sizeof(float));
+    float *xs = amem__alloc(n, dim, sizeof(float));
     if (xs == NULL) {
         *rc = amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu items", n);
         return NULL;
@@ -262,7 +262,7 @@ static int predict(const char *fn, const amem_probe *p, const float *x,
     float *xs = prepare(fn, p, x, n, dim, labels, &rc);
     if (xs == NULL)
         return rc;
-    float *s = malloc(n * p->classes * sizeof(float));
+    float *s = amem__alloc(n, p->classes, sizeof(float));
     if (s == NULL) {
         free(xs);
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate scores");
@@ -300,7 +300,7 @@ int amem_probe_accuracy(const amem_probe *p, const float *x,
     static const char fn[] = "amem_probe_accuracy";
     AMEM__CHECK_NULL(labels, fn);
     AMEM__CHECK_NULL(accuracy, fn);
-    int32_t *pred = malloc((n ? n : 1) * sizeof *pred);
+    int32_t *pred = amem__alloc(n ? n : 1, 1, sizeof *pred);
     if (pred == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate predictions");
     int rc = predict(fn, p, x, n, dim, pred);

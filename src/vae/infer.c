@@ -132,6 +132,9 @@ int amem_vae_decode(amem_vae *v, const float *z, size_t n, float *images)
 {
     static const char fn[] = "amem_vae_decode";
     int rc = check_call(fn, v, z, "z", n, v ? v->latent : 1, images);
+    if (rc == AMEM_OK)
+        rc = amem__array_bytes(fn, "images", n, amem__vae_dim(v),
+                               sizeof(float), NULL);
     if (rc != AMEM_OK)
         return rc;
     return amem__vae_decode_rows(fn, v, z, n, images);

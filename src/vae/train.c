@@ -135,8 +135,8 @@ int amem__vae_fit_run(const char *fn, amem_vae *v, amem__vae_fit *fit)
         return rc;
     size_t dim = amem__vae_dim(v), bs = (size_t)AMEM__VP(v, BATCH_SIZE);
     size_t rows = bs < fit->max_n ? bs : fit->max_n;
-    size_t *order = malloc(fit->max_n * sizeof *order);
-    float *batch = malloc(rows * dim * sizeof *batch);
+    size_t *order = amem__alloc(fit->max_n, 1, sizeof *order);
+    float *batch = amem__alloc(rows, dim, sizeof *batch);
     if (order == NULL || batch == NULL)
         rc = amem__fail(AMEM_E_NOMEM, fn, "cannot allocate a batch");
     else
