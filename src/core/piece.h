@@ -39,4 +39,28 @@ int amem__piece_load(const amem__piece *p, const char *path, void *out);
 int amem__piece_load_mem(const amem__piece *p, const void *data, size_t len,
                          void *out);
 
+/*
+ * The public save, save_mem, load and load_mem of a piece whose handle type
+ * is T, as calls into its descriptor D: AMEM__PIECE_PERSISTENCE(amem_dam,
+ * piece) defines amem_dam_save, amem_dam_save_mem, amem_dam_load_mem and
+ * amem_dam_load with the signatures of docs/api.md (C7).
+ */
+#define AMEM__PIECE_PERSISTENCE(T, D)                                        \
+    int T##_save(const T *h, const char *path)                              \
+    {                                                                        \
+        return amem__piece_save(&(D), h, path);                              \
+    }                                                                        \
+    int T##_save_mem(const T *h, void **data, size_t *len)                  \
+    {                                                                        \
+        return amem__piece_save_mem(&(D), h, data, len);                     \
+    }                                                                        \
+    int T##_load_mem(const void *data, size_t len, T **out)                 \
+    {                                                                        \
+        return amem__piece_load_mem(&(D), data, len, out);                   \
+    }                                                                        \
+    int T##_load(const char *path, T **out)                                 \
+    {                                                                        \
+        return amem__piece_load(&(D), path, out);                            \
+    }
+
 #endif

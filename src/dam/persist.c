@@ -166,22 +166,4 @@ static void release(void *handle) { amem_dam_free(handle); }
 static const amem__piece piece = {"amem_dam", AMEM__KIND_DAM, 0, write_payload,
                                   read_payload, release};
 
-int amem_dam_save(const amem_dam *h, const char *path)
-{
-    return amem__piece_save(&piece, h, path);
-}
-
-int amem_dam_save_mem(const amem_dam *h, void **data, size_t *len)
-{
-    return amem__piece_save_mem(&piece, h, data, len);
-}
-
-int amem_dam_load_mem(const void *data, size_t len, amem_dam **out)
-{
-    return amem__piece_load_mem(&piece, data, len, out);
-}
-
-int amem_dam_load(const char *path, amem_dam **out)
-{
-    return amem__piece_load(&piece, path, out);
-}
+AMEM__PIECE_PERSISTENCE(amem_dam, piece)

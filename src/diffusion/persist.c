@@ -133,22 +133,4 @@ static void release(void *handle) { amem_diffusion_free(handle); }
 static const amem__piece piece = {"amem_diffusion", AMEM__KIND_DIFFUSION, 0,
                                   write_payload, read_payload, release};
 
-int amem_diffusion_save(const amem_diffusion *h, const char *path)
-{
-    return amem__piece_save(&piece, h, path);
-}
-
-int amem_diffusion_save_mem(const amem_diffusion *h, void **data, size_t *len)
-{
-    return amem__piece_save_mem(&piece, h, data, len);
-}
-
-int amem_diffusion_load_mem(const void *data, size_t len, amem_diffusion **out)
-{
-    return amem__piece_load_mem(&piece, data, len, out);
-}
-
-int amem_diffusion_load(const char *path, amem_diffusion **out)
-{
-    return amem__piece_load(&piece, path, out);
-}
+AMEM__PIECE_PERSISTENCE(amem_diffusion, piece)

@@ -147,22 +147,4 @@ static void release(void *handle) { amem_hopfield_free(handle); }
 static const amem__piece piece = {"amem_hopfield", AMEM__KIND_HOPFIELD, 0,
                                   write_payload, read_payload, release};
 
-int amem_hopfield_save(const amem_hopfield *h, const char *path)
-{
-    return amem__piece_save(&piece, h, path);
-}
-
-int amem_hopfield_save_mem(const amem_hopfield *h, void **data, size_t *len)
-{
-    return amem__piece_save_mem(&piece, h, data, len);
-}
-
-int amem_hopfield_load_mem(const void *data, size_t len, amem_hopfield **out)
-{
-    return amem__piece_load_mem(&piece, data, len, out);
-}
-
-int amem_hopfield_load(const char *path, amem_hopfield **out)
-{
-    return amem__piece_load(&piece, path, out);
-}
+AMEM__PIECE_PERSISTENCE(amem_hopfield, piece)

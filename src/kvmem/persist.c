@@ -137,22 +137,4 @@ static void release(void *handle) { amem_kvmem_free(handle); }
 static const amem__piece piece = {"amem_kvmem", AMEM__KIND_KVMEM, 0,
                                   write_payload, read_payload, release};
 
-int amem_kvmem_save(const amem_kvmem *h, const char *path)
-{
-    return amem__piece_save(&piece, h, path);
-}
-
-int amem_kvmem_save_mem(const amem_kvmem *h, void **data, size_t *len)
-{
-    return amem__piece_save_mem(&piece, h, data, len);
-}
-
-int amem_kvmem_load_mem(const void *data, size_t len, amem_kvmem **out)
-{
-    return amem__piece_load_mem(&piece, data, len, out);
-}
-
-int amem_kvmem_load(const char *path, amem_kvmem **out)
-{
-    return amem__piece_load(&piece, path, out);
-}
+AMEM__PIECE_PERSISTENCE(amem_kvmem, piece)

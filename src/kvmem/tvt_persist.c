@@ -100,22 +100,4 @@ static void release(void *handle) { amem_tvt_free(handle); }
 static const amem__piece piece = {"amem_tvt", AMEM__KIND_TVT, AMEM__KIND_KVMEM,
                                   write_payload, read_payload, release};
 
-int amem_tvt_save(const amem_tvt *h, const char *path)
-{
-    return amem__piece_save(&piece, h, path);
-}
-
-int amem_tvt_save_mem(const amem_tvt *h, void **data, size_t *len)
-{
-    return amem__piece_save_mem(&piece, h, data, len);
-}
-
-int amem_tvt_load_mem(const void *data, size_t len, amem_tvt **out)
-{
-    return amem__piece_load_mem(&piece, data, len, out);
-}
-
-int amem_tvt_load(const char *path, amem_tvt **out)
-{
-    return amem__piece_load(&piece, path, out);
-}
+AMEM__PIECE_PERSISTENCE(amem_tvt, piece)

@@ -182,22 +182,4 @@ static void release(void *handle) { amem_probe_free(handle); }
 static const amem__piece piece = {"amem_probe", AMEM__KIND_PROBE, 0,
                                   write_payload, read_payload, release};
 
-int amem_probe_save(const amem_probe *p, const char *path)
-{
-    return amem__piece_save(&piece, p, path);
-}
-
-int amem_probe_save_mem(const amem_probe *p, void **data, size_t *len)
-{
-    return amem__piece_save_mem(&piece, p, data, len);
-}
-
-int amem_probe_load_mem(const void *data, size_t len, amem_probe **out)
-{
-    return amem__piece_load_mem(&piece, data, len, out);
-}
-
-int amem_probe_load(const char *path, amem_probe **out)
-{
-    return amem__piece_load(&piece, path, out);
-}
+AMEM__PIECE_PERSISTENCE(amem_probe, piece)

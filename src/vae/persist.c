@@ -181,22 +181,4 @@ static void release(void *handle) { amem_vae_free(handle); }
 static const amem__piece piece = {"amem_vae", AMEM__KIND_VAE, 0, write_payload,
                                   read_payload, release};
 
-int amem_vae_save(const amem_vae *v, const char *path)
-{
-    return amem__piece_save(&piece, v, path);
-}
-
-int amem_vae_save_mem(const amem_vae *v, void **data, size_t *len)
-{
-    return amem__piece_save_mem(&piece, v, data, len);
-}
-
-int amem_vae_load_mem(const void *data, size_t len, amem_vae **out)
-{
-    return amem__piece_load_mem(&piece, data, len, out);
-}
-
-int amem_vae_load(const char *path, amem_vae **out)
-{
-    return amem__piece_load(&piece, path, out);
-}
+AMEM__PIECE_PERSISTENCE(amem_vae, piece)
