@@ -62,7 +62,7 @@ EXAMPLE_BINS := $(addprefix $(BUILD)/examples/,$(EXAMPLE_NAMES))
 EX_LIBS      := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
 
 .PHONY: ensure-deps all clean check check-c check-abi check-install check-python \
-        check-examples check-fuzz check-asan check-blis check-valgrind install uninstall deps data demo \
+        check-examples check-fuzz check-sweep check-asan check-blis check-valgrind install uninstall deps data demo \
         fuzz bench bench-deps update-symbols examples
 
 all: $(SOLIB) lib/$(SONAME) lib/libassocmem.so $(ALIB)
@@ -101,10 +101,26 @@ $(TEST_BIN): $(TEST_SRCS) $(wildcard tests/*.h) $(BLIB) $(BUILD)/tests/suites.h
 	$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests -Itests -o $@ $(TEST_SRCS) $(BLIB) \
 	    $(LDFLAGS) $(shell pkg-config --cflags --libs check) $(DEP_LIBS)
 
-check: all data check-c check-abi check-install check-python check-examples check-fuzz
+check: all data check-c check-sweep check-abi check-install check-python check-examples check-fuzz
 
 check-c: $(TEST_BIN)
 	./$(TEST_BIN)
+
+# The argument sweep: every public function with each bad argument in turn
+# (tests/sweep/); the callers are generated from the headers.
+SWEEP_BIN  := $(BUILD)/tests/sweep
+SWEEP_SRCS := $(wildcard tests/sweep/*.c)
+
+$(BUILD)/tests/sweep_gen.c: scripts/gen-sweep scripts/gen-bindings tests/sweep/recipes.py \
+        tests/sweep/expected-failures.txt $(wildcard include/assocmem/*.h)
+	$(PYTHON) scripts/gen-sweep $@
+
+$(SWEEP_BIN): $(SWEEP_SRCS) tests/sweep/sweep.h $(BUILD)/tests/sweep_gen.c $(BLIB)
+	$(CC) $(ALL_CFLAGS) -Itests/sweep -o $@ $(SWEEP_SRCS) $(BUILD)/tests/sweep_gen.c \
+	    $(BLIB) $(LDFLAGS) $(DEP_LIBS)
+
+check-sweep: $(SWEEP_BIN)
+	./$(SWEEP_BIN)
 
 check-abi: all
 	sh tests/abi/check-symbols.sh lib/libassocmem.so tests/abi/symbols.txt
@@ -141,6 +157,10 @@ check-asan:
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/check_all
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/check_all
+	$(MAKE) BUILD=build-asan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/sweep
+	ASAN_OPTIONS=allocator_may_return_null=1 ./build-asan/tests/sweep
 
 # The same C suites against BLIS instead of OpenBLAS.
 check-blis:
