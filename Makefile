@@ -107,7 +107,8 @@ check-c: $(TEST_BIN)
 	./$(TEST_BIN)
 
 # The argument sweep: every public function with each bad argument in turn
-# (tests/sweep/); the callers are generated from the headers.
+# (tests/sweep/); the callers are generated from the headers. The OOM test
+# fails the k-th allocation of a call for k = 1, 2, ... (tests/sweep/oom/).
 SWEEP_BIN  := $(BUILD)/tests/sweep
 SWEEP_SRCS := $(wildcard tests/sweep/*.c)
 
@@ -119,8 +120,16 @@ $(SWEEP_BIN): $(SWEEP_SRCS) tests/sweep/sweep.h $(BUILD)/tests/sweep_gen.c $(BLI
 	$(CC) $(ALL_CFLAGS) -Itests/sweep -o $@ $(SWEEP_SRCS) $(BUILD)/tests/sweep_gen.c \
 	    $(BLIB) $(LDFLAGS) $(DEP_LIBS)
 
-check-sweep: $(SWEEP_BIN)
+OOM_BIN    := $(BUILD)/tests/oom
+OOM_WRAP   := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
+
+$(OOM_BIN): tests/sweep/oom/oom.c tests/sweep/fixtures.c tests/sweep/sweep.h $(BLIB)
+	$(CC) $(ALL_CFLAGS) -Itests/sweep -o $@ tests/sweep/oom/oom.c tests/sweep/fixtures.c \
+	    $(BLIB) $(LDFLAGS) $(OOM_WRAP) $(DEP_LIBS)
+
+check-sweep: $(SWEEP_BIN) $(OOM_BIN)
 	./$(SWEEP_BIN)
+	./$(OOM_BIN)
 
 check-abi: all
 	sh tests/abi/check-symbols.sh lib/libassocmem.so tests/abi/symbols.txt
@@ -159,8 +168,9 @@ check-asan:
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/check_all
 	$(MAKE) BUILD=build-asan CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/sweep
+	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/sweep build-asan/tests/oom
 	ASAN_OPTIONS=allocator_may_return_null=1 ./build-asan/tests/sweep
+	ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/oom
 
 # The same C suites against BLIS instead of OpenBLAS.
 check-blis:

@@ -184,22 +184,28 @@ amem_probe *sw_probe(int fitted)
 
 /* ---- file images and paths ---------------------------------------------- */
 
+#define SAVE_AND_FREE(piece, make)                                        \
+    do {                                                                  \
+        amem_##piece *h_ = (make);                                        \
+        int rc_ = amem_##piece##_save_mem(h_, data, len);                 \
+        amem_##piece##_free(h_);                                          \
+        return rc_;                                                       \
+    } while (0)
+
 static int save_piece(const char *piece, void **data, size_t *len)
 {
-    if (strcmp(piece, "hopfield") == 0) {
-        amem_hopfield *h = sw_hopfield(AMEM_HOPFIELD_MODERN, 0, 1);
-        return amem_hopfield_save_mem(h, data, len);
-    }
+    if (strcmp(piece, "hopfield") == 0)
+        SAVE_AND_FREE(hopfield, sw_hopfield(AMEM_HOPFIELD_MODERN, 0, 1));
     if (strcmp(piece, "dam") == 0)
-        return amem_dam_save_mem(sw_dam(1), data, len);
+        SAVE_AND_FREE(dam, sw_dam(1));
     if (strcmp(piece, "kvmem") == 0)
-        return amem_kvmem_save_mem(sw_kvmem(), data, len);
+        SAVE_AND_FREE(kvmem, sw_kvmem());
     if (strcmp(piece, "tvt") == 0)
-        return amem_tvt_save_mem(sw_tvt(), data, len);
+        SAVE_AND_FREE(tvt, sw_tvt());
     if (strcmp(piece, "vae") == 0)
-        return amem_vae_save_mem(sw_vae(1), data, len);
+        SAVE_AND_FREE(vae, sw_vae(1));
     if (strcmp(piece, "diffusion") == 0)
-        return amem_diffusion_save_mem(sw_diffusion(1), data, len);
+        SAVE_AND_FREE(diffusion, sw_diffusion(1));
     fprintf(stderr, "sweep fixture: no image for %s\n", piece);
     _exit(2);
 }
