@@ -5,6 +5,7 @@
  * (exit 2): the recipe, not the library, is then wrong.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,14 @@ const int32_t *sw_labels(void) { fill_buffers(); return label_buf; }
 const int32_t *sw_zeros_i32(void) { fill_buffers(); return zero_i32; }
 const double *sw_values(void) { fill_buffers(); return value_buf; }
 const long *sw_counts(void) { fill_buffers(); return count_buf; }
+
+const float *sw_with_nan(const float *valid)
+{
+    static float copy[SW_CHUNK];
+    memcpy(copy, valid, sizeof copy);
+    copy[0] = NAN;
+    return copy;
+}
 
 void *sw_out(int slot)
 {

@@ -24,6 +24,7 @@ from its first build. Keys starting with '_' in an entry:
   _optional  pointers NULL may be given for, although the function's own
              comment does not say so (the reason beside each)
   _required  pointers the comment heuristics would wrongly call optional
+  _nan_ok    float input arrays in which NaN is valid (not swept with NaN)
   _returns   'value' for an int that is not a status, 'text' for a
              string that may be empty
 """

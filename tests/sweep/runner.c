@@ -169,6 +169,9 @@ int sw_judge_string(const sw_case *c, const char *s, int may_be_empty)
 
 enum outcome { RIGHT, WRONG, CRASH, TIMEOUT };
 
+/* Exit status of a child whose call was judged wrong (and said why). */
+#define JUDGED_WRONG 3
+
 static int timeout_seconds(void)
 {
     const char *t = getenv("SWEEP_TIMEOUT");
@@ -188,14 +191,19 @@ static enum outcome run_in_child(const sw_case *c)
         int r = sw_functions[c->fn].run(c);
         sw_cleanup();
         fflush(stderr);
-        _exit(r);
+        _exit(r ? JUDGED_WRONG : 0);
     }
     int status = 0;
     while (waitpid(pid, &status, 0) < 0)
         ;
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status) == 0 ? RIGHT : WRONG;
-    return WTERMSIG(status) == SIGALRM ? TIMEOUT : CRASH;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return RIGHT;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == JUDGED_WRONG)
+        return WRONG;
+    if (WIFEXITED(status)) /* a sanitizer report, or a fixture failure (2) */
+        fprintf(stderr, "(exit status %d) ", WEXITSTATUS(status));
+    return WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM ? TIMEOUT
+                                                              : CRASH;
 }
 
 static enum outcome run_case(const sw_case *c, int fork_each)

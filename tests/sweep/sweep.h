@@ -35,7 +35,8 @@ enum sw_kind {
     SW_NULL = 1,     /* pointer argument set to NULL */
     SW_SIZE = 2,     /* size_t argument set to z */
     SW_FLOAT = 3,    /* float/double argument set to d */
-    SW_INT = 4       /* integer argument set to i (enum, flag, range) */
+    SW_INT = 4,      /* integer argument set to i (enum, flag, range) */
+    SW_NAN = 5       /* float array argument with a NaN in entry 0 */
 };
 
 typedef struct sw_case {
@@ -56,7 +57,6 @@ typedef struct sw_case {
 typedef struct sw_function {
     const char *name;
     int (*run)(const sw_case *c);  /* 0 = right, 1 = wrong */
-    int check_handles;      /* handle arguments compared by save_mem image */
 } sw_function;
 
 extern const sw_function sw_functions[];
@@ -85,6 +85,8 @@ const int32_t *sw_labels(void);    /* 0, 1, 0, 1, ... */
 const int32_t *sw_zeros_i32(void); /* all 0 */
 const double *sw_values(void);     /* 0.1, 0.2, ... */
 const long *sw_counts(void);       /* 1, 2, 3, ... */
+/* A copy of a fixture input buffer with entry 0 set to NaN. */
+const float *sw_with_nan(const float *valid);
 /* Output scratch: slot-th chunk of a zeroed static buffer. */
 void *sw_out(int slot);
 #define SW_OUT(type, slot) ((type *)sw_out(slot))
