@@ -258,8 +258,12 @@ const char *sw_path(const char *piece)
         data = sw_idx_images(&len);
     else if (strcmp(piece, "idx_labels") == 0)
         data = sw_idx_labels(&len);
-    else
-        data = sw_image(piece, &len);
+    else {
+        void *image = (void *)sw_image(piece, &len);
+        const char *path = write_file(piece, image, len);
+        amem_free(image);
+        return path;
+    }
     return write_file(piece, data, len);
 }
 
@@ -292,6 +296,50 @@ void *sw_library_buffer(void)
 {
     size_t len;
     return (void *)sw_image("hopfield", &len);
+}
+
+/* ---- images of handles without save_mem ---------------------------------- */
+
+static int image_of_values(const double *v, size_t n, void **data, size_t *len)
+{
+    *data = malloc(n * sizeof *v);
+    if (*data == NULL)
+        return AMEM_E_NOMEM;
+    memcpy(*data, v, n * sizeof *v);
+    *len = n * sizeof *v;
+    return AMEM_OK;
+}
+
+/* Settings, class and support counts, and the scores of fixed items. */
+int sw_image_probe(const void *h, void **data, size_t *len)
+{
+    const amem_probe *p = h;
+    double v[AMEM_PROBE_PARAM_COUNT + 2 + 4 * 8] = {0};
+    size_t n = 0, classes = 0, support = 0;
+    for (int k = 0; k < AMEM_PROBE_PARAM_COUNT; k++)
+        if (amem_probe_get(p, k, &v[n++]) != AMEM_OK)
+            return AMEM_E_INTERNAL;
+    if (amem_probe_classes(p, &classes) != AMEM_OK ||
+        amem_probe_support_count(p, &support) != AMEM_OK)
+        return AMEM_E_INTERNAL;
+    v[n++] = (double)classes;
+    v[n++] = (double)support;
+    float scores[4 * 8];
+    if (classes > 0 && classes <= 8 &&
+        amem_probe_scores(p, sw_pm(0), 4, SW_D, scores) == AMEM_OK)
+        for (size_t i = 0; i < 4 * classes; i++)
+            v[n++] = scores[i];
+    return image_of_values(v, n, data, len);
+}
+
+/* The recorded writes, read queries and operations left to walk back. */
+int sw_image_tape(const void *h, void **data, size_t *len)
+{
+    size_t w = 0, r = 0, left = 0;
+    if (amem_kvmem_tape_count(h, &w, &r, &left) != AMEM_OK)
+        return AMEM_E_INTERNAL;
+    double v[3] = {(double)w, (double)r, (double)left};
+    return image_of_values(v, 3, data, len);
 }
 
 /* ---- callbacks ------------------------------------------------------------ */

@@ -40,6 +40,13 @@ HANDLES = {
     "amem_probe": "sw_probe(1)",
 }
 
+# The image a failed call must leave unchanged, for handles without
+# save_mem (the others are compared by their save_mem image).
+IMAGES = {
+    "amem_probe": "sw_image_probe",
+    "amem_kvmem_tape": "sw_image_tape",
+}
+
 CALLBACKS = {
     "amem_progress_fn": "sw_progress",
     "amem_error_fn": "sw_error_of",

@@ -111,6 +111,11 @@ void *sw_library_buffer(void);
 /* Remove the files the fixtures and the call under test wrote. */
 void sw_cleanup(void);
 
+/* What stands for a save_mem image of the handles that have none: a probe's
+ * settings, counts and scores; a tape's counts. Freed with amem_free. */
+int sw_image_probe(const void *h, void **data, size_t *len);
+int sw_image_tape(const void *h, void **data, size_t *len);
+
 /* Callbacks that never cancel. */
 int sw_progress(void *user, const char *stage, long done, long total,
                 double metric);

@@ -7,7 +7,8 @@
  *
  * For a representative call of each piece, the k-th allocation inside the
  * call fails, for k = 1, 2, ... until the call makes fewer than k
- * allocations (and then succeeds). After each injected failure:
+ * allocations (and then succeeds); once with only the k-th allocation
+ * failing, once with every allocation from the k-th on failing. After each injected failure:
  *   - the call returns AMEM_E_NOMEM with a non-empty amem_last_error(), or
  *     AMEM_OK when it recovered;
  *   - a failed create/load leaves its handle output NULL;
@@ -44,6 +45,7 @@ void *__real_realloc(void *p, size_t n);
 void __real_free(void *p);
 
 static atomic_long fail_at;   /* 0 = disarmed; else the failing allocation */
+static atomic_int persistent; /* 1: every allocation from fail_at on fails */
 static atomic_long seen;      /* allocations while armed */
 static atomic_long live;      /* allocations minus frees (wrapped ones) */
 
@@ -52,7 +54,8 @@ static int injected(void)
     long k = atomic_load(&fail_at);
     if (k == 0)
         return 0;
-    return atomic_fetch_add(&seen, 1) + 1 == k;
+    long n = atomic_fetch_add(&seen, 1) + 1;
+    return n == k || (n > k && atomic_load(&persistent));
 }
 
 void *__wrap_malloc(size_t n)
@@ -222,6 +225,20 @@ static int probe_predict(void *h, void **m)
 
 static void release_image(void *img) { amem_free(img); }
 
+/* Saving to and loading from a file (through the shared model-file code). */
+#define FILE_CALLS(piece)                                                   \
+    static int piece##_save_file(void *h, void **m)                        \
+    { (void)m; return amem_##piece##_save(h, sw_tmp_path()); }             \
+    static void *piece##_path(void) { return (void *)sw_path(#piece); }    \
+    static int piece##_load_file(void *path, void **made)                  \
+    { return amem_##piece##_load(path, (amem_##piece **)made); }
+FILE_CALLS(hopfield)
+FILE_CALLS(kvmem)
+FILE_CALLS(tvt)
+FILE_CALLS(dam)
+FILE_CALLS(vae)
+FILE_CALLS(diffusion)
+
 /* Calls whose *made is a library buffer (save_mem), not a handle. */
 #define BUFFER_OUT amem_free
 
@@ -264,6 +281,18 @@ static const struct {
     {{"diffusion_train", dif_stored, dif_train, save_diffusion, release_diffusion}, NULL},
     {{"diffusion_save_mem", dif_stored, dif_save, save_diffusion, release_diffusion}, BUFFER_OUT},
     {{"diffusion_load_mem", dif_image, dif_load, NULL, release_image}, release_diffusion},
+    {{"hopfield_save", hop_stored, hopfield_save_file, save_hopfield, release_hopfield}, NULL},
+    {{"hopfield_load", hopfield_path, hopfield_load_file, NULL, NULL}, release_hopfield},
+    {{"kvmem_save", kv_new, kvmem_save_file, save_kvmem, release_kvmem}, NULL},
+    {{"kvmem_load", kvmem_path, kvmem_load_file, NULL, NULL}, release_kvmem},
+    {{"tvt_save", tvt_new, tvt_save_file, save_tvt, release_tvt}, NULL},
+    {{"tvt_load", tvt_path, tvt_load_file, NULL, NULL}, release_tvt},
+    {{"dam_save", dam_new, dam_save_file, save_dam, release_dam}, NULL},
+    {{"dam_load", dam_path, dam_load_file, NULL, NULL}, release_dam},
+    {{"vae_save", vae_built, vae_save_file, save_vae, release_vae}, NULL},
+    {{"vae_load", vae_path, vae_load_file, NULL, NULL}, release_vae},
+    {{"diffusion_save", dif_stored, diffusion_save_file, save_diffusion, release_diffusion}, NULL},
+    {{"diffusion_load", diffusion_path, diffusion_load_file, NULL, NULL}, release_diffusion},
     {{"probe_create", NULL, probe_create, NULL, NULL}, release_probe},
     {{"probe_fit", probe_new, probe_fit, NULL, release_probe}, NULL},
     {{"probe_predict", probe_fitted, probe_predict, NULL, release_probe}, NULL},
@@ -271,7 +300,7 @@ static const struct {
 
 /* ---- one round: set up, inject at k, judge, release ---------------------------- */
 
-static long failures, leaks;
+static long failures, leaks, lsan_leaks;
 
 static void wrong(const char *name, long k, const char *what, int rc)
 {
@@ -337,17 +366,17 @@ static long round_at(size_t which, long k)
     return allocations;
 }
 
-int main(void)
+static long run_all(int mode)
 {
-    long sites = 0, lsan_leaks = 0;
-    amem_set_num_threads(1);
+    long sites = 0;
+    atomic_store(&persistent, mode);
     for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
         long k = 1, n_sites = 0;
         while (round_at(i, k) >= k && k < 100000)
             k++, n_sites++;
         sites += n_sites;
-        printf("oom: %-20s %ld allocation sites failed\n", calls[i].c.name,
-               n_sites);
+        printf("oom: %-20s %3ld allocation sites failed (%s)\n",
+               calls[i].c.name, n_sites, mode ? "and every later one" : "once");
 #ifdef OOM_LSAN
         if (__lsan_do_recoverable_leak_check()) {
             fprintf(stderr, "LEAK (LeakSanitizer) in %s\n", calls[i].c.name);
@@ -355,9 +384,19 @@ int main(void)
         }
 #endif
     }
-    printf("oom: %zu calls, %ld allocation sites failed, %ld wrong, "
-           "%ld leaks (unbalanced rounds), %ld LeakSanitizer reports\n",
-           sizeof calls / sizeof calls[0], sites, failures, leaks,
-           lsan_leaks);
+    return sites;
+}
+
+int main(void)
+{
+    amem_set_num_threads(1);
+    long once = run_all(0);
+    long persistent_sites = run_all(1);
+    sw_cleanup();
+    printf("oom: %zu calls, %ld allocation sites failed (%ld failing once, "
+           "%ld failing with every later allocation), %ld wrong, %ld leaks "
+           "(unbalanced rounds), %ld LeakSanitizer reports\n",
+           sizeof calls / sizeof calls[0], once + persistent_sites, once,
+           persistent_sites, failures, leaks, lsan_leaks);
     return failures + leaks + lsan_leaks == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
