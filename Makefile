@@ -62,7 +62,7 @@ EXAMPLE_BINS := $(addprefix $(BUILD)/examples/,$(EXAMPLE_NAMES))
 EX_LIBS      := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
 
 .PHONY: ensure-deps all clean check check-c check-abi check-install check-python \
-        check-examples check-fuzz check-sweep check-asan check-blis check-valgrind install uninstall deps data demo \
+        check-examples check-fuzz check-sweep check-sweep-listed check-asan check-blis check-valgrind install uninstall deps data demo \
         fuzz bench bench-deps update-symbols examples
 
 all: $(SOLIB) lib/$(SONAME) lib/libassocmem.so $(ALIB)
@@ -171,6 +171,15 @@ check-asan:
 	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/sweep build-asan/tests/oom
 	ASAN_OPTIONS=allocator_may_return_null=1 ./build-asan/tests/sweep
 	ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/oom
+
+# Run the cases of tests/sweep/expected-failures.txt too and say which are
+# now right (under ASan, where reading past a buffer is caught).
+check-sweep-listed:
+	$(MAKE) BUILD=build-asan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/sweep
+	SWEEP_RUN_LISTED=1 SWEEP_TIMEOUT=20 ASAN_OPTIONS=allocator_may_return_null=1 \
+	    ./build-asan/tests/sweep
 
 # The same C suites against BLIS instead of OpenBLAS.
 check-blis:
