@@ -123,6 +123,9 @@ typedef struct amem_kvmem amem_kvmem;
  *   TRAIN_P            0        0/1                also train p (RANDOM)
  *   TRAIN_MASK         2047     [0, 2047] integer  bit k set: train rule
  *                      parameter AMEM_KVMEM_ETA_K + k (11 bits)
+ *   ADAM_BETA1         0.9      [0, 0.9999999]     Adam beta1
+ *   ADAM_BETA2         0.999    [0, 0.9999999]     Adam beta2
+ *   ADAM_EPS           1e-8     [1e-30, 1]         Adam epsilon
  *
  * Changing a setting never changes what is stored; rule settings apply to
  * later writes. Setting META_PLASTICITY to 0 keeps the stability flags
@@ -158,7 +161,10 @@ enum amem_kvmem_param {
     AMEM_KVMEM_TRAIN_ZERO_FRACTION = 24,
     AMEM_KVMEM_TRAIN_P = 25,
     AMEM_KVMEM_TRAIN_MASK = 26,
-    AMEM_KVMEM_PARAM_COUNT = 27 /* number of settings, not a setting */
+    AMEM_KVMEM_ADAM_BETA1 = 27,
+    AMEM_KVMEM_ADAM_BETA2 = 28,
+    AMEM_KVMEM_ADAM_EPS = 29,
+    AMEM_KVMEM_PARAM_COUNT = 30 /* number of settings, not a setting */
 };
 
 /* The trainable rule parameters are the settings RULE_FIRST .. +RULE_COUNT-1
@@ -323,6 +329,9 @@ AMEM_API int amem_kvmem_episode(amem_kvmem *h, const float *keys,
                                 float *outputs, double *loss,
                                 double *accuracy, double *grad);
 
+#ifdef AMEM_EXPERIMENTAL_API
+/* Experimental (docs/api.md, C17): may change in any release. Define
+ * AMEM_EXPERIMENTAL_API before including this header to use the tape. */
 /*
  * Episode tape: gradients through the memory for a network that drives it.
  *
@@ -460,6 +469,7 @@ AMEM_API int amem_kvmem_tape_backward(amem_kvmem_tape *tape,
                                       const float *d_out, float *d_keys,
                                       float *d_values, float *d_q,
                                       float *d_queries, double *rule_grad);
+#endif /* AMEM_EXPERIMENTAL_API */
 
 /*
  * amem_kvmem_meta_train: `steps` Adam steps on the task distribution above

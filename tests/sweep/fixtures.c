@@ -215,6 +215,8 @@ static int save_piece(const char *piece, void **data, size_t *len)
         SAVE_AND_FREE(vae, sw_vae(1));
     if (strcmp(piece, "diffusion") == 0)
         SAVE_AND_FREE(diffusion, sw_diffusion(1));
+    if (strcmp(piece, "probe") == 0)
+        SAVE_AND_FREE(probe, sw_probe(1));
     fprintf(stderr, "sweep fixture: no image for %s\n", piece);
     _exit(2);
 }
@@ -308,28 +310,6 @@ static int image_of_values(const double *v, size_t n, void **data, size_t *len)
     memcpy(*data, v, n * sizeof *v);
     *len = n * sizeof *v;
     return AMEM_OK;
-}
-
-/* Settings, class and support counts, and the scores of fixed items. */
-int sw_image_probe(const void *h, void **data, size_t *len)
-{
-    const amem_probe *p = h;
-    double v[AMEM_PROBE_PARAM_COUNT + 2 + 4 * 8] = {0};
-    size_t n = 0, classes = 0, support = 0;
-    for (int k = 0; k < AMEM_PROBE_PARAM_COUNT; k++)
-        if (amem_probe_get(p, k, &v[n++]) != AMEM_OK)
-            return AMEM_E_INTERNAL;
-    if (amem_probe_classes(p, &classes) != AMEM_OK ||
-        amem_probe_support_count(p, &support) != AMEM_OK)
-        return AMEM_E_INTERNAL;
-    v[n++] = (double)classes;
-    v[n++] = (double)support;
-    float scores[4 * 8];
-    if (classes > 0 && classes <= 8 &&
-        amem_probe_scores(p, sw_pm(0), 4, SW_D, scores) == AMEM_OK)
-        for (size_t i = 0; i < 4 * classes; i++)
-            v[n++] = scores[i];
-    return image_of_values(v, n, data, len);
 }
 
 /* The recorded writes, read queries and operations left to walk back. */

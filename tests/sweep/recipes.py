@@ -43,7 +43,6 @@ HANDLES = {
 # The image a failed call must leave unchanged, for handles without
 # save_mem (the others are compared by their save_mem image).
 IMAGES = {
-    "amem_probe": "sw_image_probe",
     "amem_kvmem_tape": "sw_image_tape",
 }
 
@@ -257,7 +256,9 @@ FUNCTIONS.update(piece("probe", {
     "scores": {"x": "sw_pm(0)"},
     "accuracy": {"x": "sw_pm(0)"},
     "classes": {}, "support_count": {},
+    "kind": {}, "dim": {},
 }))
+FUNCTIONS.update(piece("probe", persistence("probe")))
 FUNCTIONS.update(piece("probe", settings("probe", "AMEM_PROBE_C", "2")))
 # "settings, as for amem_hopfield": any of min, max, integer may be NULL.
 FUNCTIONS["amem_probe_param_bounds"]["_optional"] = ["min", "max", "integer"]

@@ -11,6 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The sweep covers the experimental declarations too. */
+#ifndef AMEM_EXPERIMENTAL_API
+#define AMEM_EXPERIMENTAL_API
+#endif
 #include "assocmem/assocmem.h"
 #include "assocmem/capacity.h"
 #include "assocmem/dam.h"
@@ -111,9 +115,8 @@ void *sw_library_buffer(void);
 /* Remove the files the fixtures and the call under test wrote. */
 void sw_cleanup(void);
 
-/* What stands for a save_mem image of the handles that have none: a probe's
- * settings, counts and scores; a tape's counts. Freed with amem_free. */
-int sw_image_probe(const void *h, void **data, size_t *len);
+/* What stands for a save_mem image of a tape (which has none): its counts.
+ * Freed with amem_free. */
 int sw_image_tape(const void *h, void **data, size_t *len);
 
 /* Callbacks that never cancel. */

@@ -127,7 +127,7 @@ HANDLE_FNS(tvt)
 HANDLE_FNS(dam)
 HANDLE_FNS(vae)
 HANDLE_FNS(diffusion)
-static void release_probe(void *h) { amem_probe_free(h); }
+HANDLE_FNS(probe)
 
 static size_t image_len;
 static void *image_of(const char *piece) { return (void *)sw_image(piece, &image_len); }
@@ -238,6 +238,11 @@ FILE_CALLS(tvt)
 FILE_CALLS(dam)
 FILE_CALLS(vae)
 FILE_CALLS(diffusion)
+FILE_CALLS(probe)
+static void *probe_image(void) { return image_of("probe"); }
+static int probe_load(void *img, void **made)
+{ return amem_probe_load_mem(img, image_len, (amem_probe **)made); }
+static int probe_save(void *h, void **m) { size_t n; return amem_probe_save_mem(h, m, &n); }
 
 /* Calls whose *made is a library buffer (save_mem), not a handle. */
 #define BUFFER_OUT amem_free
@@ -294,8 +299,12 @@ static const struct {
     {{"diffusion_save", dif_stored, diffusion_save_file, save_diffusion, release_diffusion}, NULL},
     {{"diffusion_load", diffusion_path, diffusion_load_file, NULL, NULL}, release_diffusion},
     {{"probe_create", NULL, probe_create, NULL, NULL}, release_probe},
-    {{"probe_fit", probe_new, probe_fit, NULL, release_probe}, NULL},
-    {{"probe_predict", probe_fitted, probe_predict, NULL, release_probe}, NULL},
+    {{"probe_fit", probe_new, probe_fit, save_probe, release_probe}, NULL},
+    {{"probe_predict", probe_fitted, probe_predict, save_probe, release_probe}, NULL},
+    {{"probe_save_mem", probe_fitted, probe_save, save_probe, release_probe}, BUFFER_OUT},
+    {{"probe_load_mem", probe_image, probe_load, NULL, release_image}, release_probe},
+    {{"probe_save", probe_fitted, probe_save_file, save_probe, release_probe}, NULL},
+    {{"probe_load", probe_path, probe_load_file, NULL, NULL}, release_probe},
 };
 
 /* ---- one round: set up, inject at k, judge, release ---------------------------- */
