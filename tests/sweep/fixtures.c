@@ -231,6 +231,13 @@ const void *sw_image(const char *piece, size_t *len)
 static char written[8][256];
 static int written_count;
 
+/* The name of the fixture file `stem` of process pid. */
+static void file_name(char *p, size_t size, const char *stem, long pid)
+{
+    const char *dir = getenv("TMPDIR");
+    snprintf(p, size, "%s/amem-sweep-%s-%ld", dir ? dir : "/tmp", stem, pid);
+}
+
 void sw_cleanup(void)
 {
     for (int i = 0; i < written_count && i < 8; i++)
@@ -238,12 +245,22 @@ void sw_cleanup(void)
     unlink(sw_tmp_path());
 }
 
+void sw_cleanup_after(long pid)
+{
+    static const char *stems[] = {"hopfield", "dam", "kvmem", "tvt", "vae",
+                                  "diffusion", "probe", "idx_images",
+                                  "idx_labels", "out"};
+    char p[256];
+    for (size_t i = 0; i < sizeof stems / sizeof stems[0]; i++) {
+        file_name(p, sizeof p, stems[i], pid);
+        unlink(p);
+    }
+}
+
 static const char *write_file(const char *stem, const void *data, size_t len)
 {
     char *p = written[written_count++ % 8];
-    const char *dir = getenv("TMPDIR");
-    snprintf(p, 256, "%s/amem-sweep-%s-%ld", dir ? dir : "/tmp", stem,
-             (long)getpid());
+    file_name(p, sizeof written[0], stem, (long)getpid());
     FILE *f = fopen(p, "wb");
     if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
         fprintf(stderr, "sweep fixture: cannot write %s\n", p);
@@ -272,9 +289,7 @@ const char *sw_path(const char *piece)
 const char *sw_tmp_path(void)
 {
     static char p[256];
-    const char *dir = getenv("TMPDIR");
-    snprintf(p, sizeof p, "%s/amem-sweep-out-%ld", dir ? dir : "/tmp",
-             (long)getpid());
+    file_name(p, sizeof p, "out", (long)getpid());
     return p;
 }
 

@@ -196,6 +196,7 @@ static enum outcome run_in_child(const sw_case *c)
     int status = 0;
     while (waitpid(pid, &status, 0) < 0)
         ;
+    sw_cleanup_after((long)pid);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return RIGHT;
     if (WIFEXITED(status) && WEXITSTATUS(status) == JUDGED_WRONG)

@@ -112,8 +112,10 @@ const void *sw_idx_labels(size_t *len);
 /* A buffer allocated by the library (for amem_free). */
 void *sw_library_buffer(void);
 
-/* Remove the files the fixtures and the call under test wrote. */
+/* Remove the files the fixtures and the call under test wrote; the second
+ * form, from the parent, those of a child that died before it could. */
 void sw_cleanup(void);
+void sw_cleanup_after(long pid);
 
 /* What stands for a save_mem image of a tape (which has none): its counts.
  * Freed with amem_free. */

@@ -19,10 +19,12 @@
  *     same at the end of each call's rounds.
  * Prints the number of allocation sites failed and of leaks found.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sweep.h"
 
@@ -402,6 +404,7 @@ int main(void)
     long once = run_all(0);
     long persistent_sites = run_all(1);
     sw_cleanup();
+    sw_cleanup_after((long)getpid());
     printf("oom: %zu calls, %ld allocation sites failed (%ld failing once, "
            "%ld failing with every later allocation), %ld wrong, %ld leaks "
            "(unbalanced rounds), %ld LeakSanitizer reports\n",
