@@ -71,7 +71,7 @@ EXAMPLE_BINS := $(addprefix $(BUILD)/examples/,$(EXAMPLE_NAMES))
 EX_LIBS      := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
 
 .PHONY: ensure-deps all clean check check-c check-abi check-contract check-install check-python \
-        check-examples check-fuzz check-asan check-blis check-valgrind install uninstall deps data demo \
+        check-examples check-fuzz check-sweep check-sweep-listed check-asan check-blis check-valgrind install uninstall deps data demo \
         fuzz bench bench-deps update-symbols examples
 
 all: $(SOLIB) lib/$(SONAME) lib/libassocmem.so $(ALIB)
@@ -110,10 +110,35 @@ $(TEST_BIN): $(TEST_SRCS) $(wildcard tests/*.h) $(BLIB) $(BUILD)/tests/suites.h
 	$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests -Itests -o $@ $(TEST_SRCS) $(BLIB) \
 	    $(LDFLAGS) $(shell pkg-config --cflags --libs check) $(DEP_LIBS)
 
-check: all data check-c check-abi check-contract check-install check-python check-examples check-fuzz
+check: all data check-c check-sweep check-abi check-contract check-install check-python check-examples check-fuzz
 
 check-c: $(TEST_BIN)
 	./$(TEST_BIN)
+
+# The argument sweep: every public function with each bad argument in turn
+# (tests/sweep/); the callers are generated from the headers. The OOM test
+# fails the k-th allocation of a call for k = 1, 2, ... (tests/sweep/oom/).
+SWEEP_BIN  := $(BUILD)/tests/sweep
+SWEEP_SRCS := $(wildcard tests/sweep/*.c)
+
+$(BUILD)/tests/sweep_gen.c: scripts/gen-sweep scripts/gen-bindings tests/sweep/recipes.py \
+        tests/sweep/expected-failures.txt $(wildcard include/assocmem/*.h)
+	$(PYTHON) scripts/gen-sweep $@
+
+$(SWEEP_BIN): $(SWEEP_SRCS) tests/sweep/sweep.h $(BUILD)/tests/sweep_gen.c $(BLIB)
+	$(CC) $(ALL_CFLAGS) -Itests/sweep -o $@ $(SWEEP_SRCS) $(BUILD)/tests/sweep_gen.c \
+	    $(BLIB) $(LDFLAGS) $(DEP_LIBS)
+
+OOM_BIN    := $(BUILD)/tests/oom
+OOM_WRAP   := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
+
+$(OOM_BIN): tests/sweep/oom/oom.c tests/sweep/fixtures.c tests/sweep/sweep.h $(BLIB)
+	$(CC) $(ALL_CFLAGS) -Itests/sweep -o $@ tests/sweep/oom/oom.c tests/sweep/fixtures.c \
+	    $(BLIB) $(LDFLAGS) $(OOM_WRAP) $(DEP_LIBS)
+
+check-sweep: $(SWEEP_BIN) $(OOM_BIN)
+	./$(SWEEP_BIN)
+	./$(OOM_BIN)
 
 check-contract:
 	$(PYTHON) scripts/check-contract
@@ -153,6 +178,20 @@ check-asan:
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/check_all
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/check_all
+	$(MAKE) BUILD=build-asan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/sweep build-asan/tests/oom
+	ASAN_OPTIONS=allocator_may_return_null=1 ./build-asan/tests/sweep
+	ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/oom
+
+# Run the cases of tests/sweep/expected-failures.txt too and say which are
+# now right (under ASan, where reading past a buffer is caught).
+check-sweep-listed:
+	$(MAKE) BUILD=build-asan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/sweep
+	SWEEP_RUN_LISTED=1 SWEEP_TIMEOUT=20 ASAN_OPTIONS=allocator_may_return_null=1 \
+	    ./build-asan/tests/sweep
 
 # The same C suites against BLIS instead of OpenBLAS.
 check-blis:

@@ -151,10 +151,13 @@ static int read_payload(const char *fn, amem__rbuf *r, void **out)
 {
     uint32_t kind = amem__get_u32(r);
     amem_probe *p = NULL;
-    if (r->failed || amem_probe_create((int)kind, &p) != AMEM_OK)
+    int rc = r->failed ? AMEM_E_FORMAT : amem_probe_create((int)kind, &p);
+    if (rc == AMEM_E_NOMEM)
+        return amem__fail(rc, fn, "cannot allocate the probe");
+    if (rc != AMEM_OK)
         return amem__bad_file(fn, "unknown probe kind");
     *out = p;
-    int rc = read_settings(fn, r, p);
+    rc = read_settings(fn, r, p);
     if (rc != AMEM_OK)
         return rc;
     uint64_t dim = amem__get_u64(r), classes = amem__get_u64(r);

@@ -161,11 +161,14 @@ static int read_payload(const char *fn, amem__rbuf *r, void **out)
 {
     uint64_t c = amem__get_u64(r), h = amem__get_u64(r), w = amem__get_u64(r);
     amem_vae *v = NULL;
-    if (r->failed || amem_vae_create(c, h, w, &v) != AMEM_OK)
+    int rc = r->failed ? AMEM_E_FORMAT : amem_vae_create(c, h, w, &v);
+    if (rc == AMEM_E_NOMEM)
+        return amem__fail(rc, fn, "cannot allocate the model");
+    if (rc != AMEM_OK)
         return amem__bad_file(fn, "invalid image shape");
     *out = v;
     uint32_t built = 0;
-    int rc = read_settings(fn, r, v);
+    rc = read_settings(fn, r, v);
     amem__rng saved = v->rng;
     if (rc == AMEM_OK)
         rc = read_architecture(fn, r, v, &built);
