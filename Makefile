@@ -112,7 +112,8 @@ update-symbols: all
 	sh tests/abi/check-symbols.sh lib/libassocmem.so tests/abi/symbols.txt --update
 
 check-install: all | need-test
-	sh tests/install/run.sh
+	PYTHON=$(PYTHON) sh tests/install/run.sh
+	PYTHON=$(PYTHON) sh tests/install/wheel.sh
 
 check-python: all | need-test
 	ASSOCMEM_LIBRARY=$(CURDIR)/lib/libassocmem.so PYTHONPATH=$(CURDIR)/python \
