@@ -253,8 +253,9 @@ $(AMEM_BIN): $(AMEM_SRCS) $(wildcard tools/amem/*.h) $(wildcard include/assocmem
 
 check: check-amem
 
-check-amem: $(AMEM_BIN) | need-test
-	AMEM=$(CURDIR)/$(AMEM_BIN) $(PYTHON) -m pytest -q tests/amem
+check-amem: all | need-test
+	AMEM=$(CURDIR)/$(AMEM_BIN) ASSOCMEM_LIBRARY=$(CURDIR)/lib/libassocmem.so \
+	    PYTHONPATH=$(CURDIR)/python $(PYTHON) -m pytest -q tests/amem
 
 install: install-amem
 uninstall: uninstall-amem
