@@ -1,5 +1,6 @@
 /* amem: .npy reader and writer; see npy.h for the format. */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -72,6 +73,9 @@ static int parse_descr(const char *v, npy_header *h, char *err, size_t errlen)
     char descr[20];
     memcpy(descr, v, (size_t)(end - v));
     descr[end - v] = '\0';
+    for (char *c = descr; *c; c++) /* echoed in messages: printable only */
+        if (!isprint((unsigned char)*c))
+            *c = '?';
     int little = descr[0] == '<' || (descr[0] == '=' && host_is_little_endian());
     if (little && strcmp(descr + 1, "f4") == 0)
         h->elem = 4;
