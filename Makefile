@@ -122,7 +122,7 @@ check-python: all | need-test
 examples: $(EXAMPLE_BINS)
 
 .SECONDEXPANSION:
-$(BUILD)/examples/%: $$(wildcard examples/$$*.c examples/$$*/*.c examples/$$*/*.h) $(EX_COMMON) $(wildcard examples/common/*.h) $(BLIB)
+$(BUILD)/examples/%: $$(wildcard examples/$$*.c examples/$$*/*.c examples/$$*/*.h) $(EX_COMMON) $(wildcard examples/common/*.h) $(BLIB) | need-examples
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iexamples -o $@ $(filter %.c,$^) $(BLIB) $(LDFLAGS) $(EX_LIBS) $(DEP_LIBS)
 
