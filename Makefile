@@ -96,13 +96,13 @@ $(BUILD)/tests/suites.h: $(wildcard tests/check_*.c)
 	@mkdir -p $(dir $@)
 	printf '$(foreach s,$(SUITES),AMEM_SUITE($(s))\n)' > $@
 
-$(TEST_BIN): $(TEST_SRCS) $(wildcard tests/*.h) $(BLIB) $(BUILD)/tests/suites.h
+$(TEST_BIN): $(TEST_SRCS) $(wildcard tests/*.h) $(BLIB) $(BUILD)/tests/suites.h | need-test
 	$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests -Itests -o $@ $(TEST_SRCS) $(BLIB) \
 	    $(LDFLAGS) $(shell pkg-config --cflags --libs check) $(DEP_LIBS)
 
 check: all data check-c check-abi check-install check-python check-examples check-fuzz
 
-check-c: $(TEST_BIN) | need-test
+check-c: $(TEST_BIN)
 	./$(TEST_BIN)
 
 check-abi: all
@@ -274,7 +274,7 @@ uninstall-amem:
 # (pyproject.toml, python/assocmem_build.py); check-install tests both.
 
 PYTHON_SITEDIR ?= $(shell $(PYTHON) scripts/python-sitedir "$(PREFIX)" 2>/dev/null)
-PY_PKG_DIR     := $(DESTDIR)$(PYTHON_SITEDIR)/assocmem
+PY_PKG_DIR      = $(DESTDIR)$(PYTHON_SITEDIR)/assocmem
 
 .PHONY: install-python uninstall-python
 
