@@ -1,6 +1,7 @@
 # libassocmem — build, test, install.
 #   make            shared + static library in lib/
-#   make check      C suites, ABI and install checks, Python tests, quick examples
+#   make check      C suites, ABI, API contract and install checks, Python tests,
+#                   quick examples
 #   make demo       quickstart and consolidation examples (fetches data if missing)
 #   make deps       Debian packages the project needs (as root)
 #   make            checks only for a C compiler, a CBLAS and zlib; each other
@@ -41,6 +42,8 @@ CFLAGS     ?= -O2 -g
 ALL_CFLAGS := -std=c11 $(WARN) -fPIC -fvisibility=hidden -Iinclude -Isrc \
               $(BLAS_CFLAGS) $(CFLAGS)
 DEP_LIBS   := $(BLAS_LIBS) -lz -lm -lpthread
+# The library defines its experimental declarations (docs/api.md, C17).
+LIB_DEFS   := -DAMEM_EXPERIMENTAL_API
 BUILD      ?= build
 
 SRCS       := $(sort $(wildcard src/*/*.c))
@@ -64,15 +67,15 @@ EXAMPLE_NAMES := $(patsubst examples/%.c,%,$(wildcard examples/*.c)) \
 EXAMPLE_BINS := $(addprefix $(BUILD)/examples/,$(EXAMPLE_NAMES))
 EX_LIBS      := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
 
-.PHONY: all clean check check-c check-abi check-install check-python \
+.PHONY: ensure-deps all clean check check-c check-abi check-contract check-install check-python \
         check-examples check-fuzz check-asan check-blis check-valgrind install uninstall deps data demo \
         fuzz bench bench-deps update-symbols examples
 
 all: $(SOLIB) lib/$(SONAME) lib/libassocmem.so $(ALIB)
 
-$(BUILD)/%.o: %.c $(wildcard include/assocmem/*.h) $(wildcard src/*/*.h) | $(BUILD)/.build-deps
+$(BUILD)/%.o: %.c $(wildcard include/assocmem/*.h) $(wildcard src/*/*.h) | ensure-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(LIB_DEFS) -c $< -o $@
 
 $(SOLIB): $(OBJS) libassocmem.map
 	@mkdir -p lib
@@ -100,10 +103,13 @@ $(TEST_BIN): $(TEST_SRCS) $(wildcard tests/*.h) $(BLIB) $(BUILD)/tests/suites.h 
 	$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests -Itests -o $@ $(TEST_SRCS) $(BLIB) \
 	    $(LDFLAGS) $(shell pkg-config --cflags --libs check) $(DEP_LIBS)
 
-check: all data check-c check-abi check-install check-python check-examples check-fuzz
+check: all data check-c check-abi check-contract check-install check-python check-examples check-fuzz
 
 check-c: $(TEST_BIN)
 	./$(TEST_BIN)
+
+check-contract:
+	$(PYTHON) scripts/check-contract
 
 check-abi: all
 	sh tests/abi/check-symbols.sh lib/libassocmem.so tests/abi/symbols.txt
@@ -156,7 +162,7 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRCS))
 
 build-fuzz/%: tests/fuzz/%.c $(SRCS) | need-fuzz
 	@mkdir -p build-fuzz
-	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(LIB_DEFS) -Iinclude -Isrc \
 	    $(BLAS_CFLAGS) -o $@ $< $(SRCS) $(DEP_LIBS)
 
 fuzz: $(FUZZ_BINS)
@@ -233,6 +239,9 @@ $(BUILD)/.build-deps:
 
 need-%:
 	@$(DEPS_ENV) sh scripts/install-deps --check $*
+
+# What every object file waits for.
+ensure-deps: $(BUILD)/.build-deps
 
 # ---- the amem command-line tool ---------------------------------------------
 # tools/amem/ sees only the public headers (no -Isrc) and links the archive,

@@ -1,4 +1,5 @@
 /* Check suite `kvmem`: the key-value memory's rules, meta-learning and API. */
+#define AMEM_EXPERIMENTAL_API /* the episode tape (docs/api.md, C17) */
 #include <check.h>
 #include <math.h>
 #include <stdint.h>

@@ -323,6 +323,9 @@ AMEM_API int amem_kvmem_episode(amem_kvmem *h, const float *keys,
                                 float *outputs, double *loss,
                                 double *accuracy, double *grad);
 
+#ifdef AMEM_EXPERIMENTAL_API
+/* Experimental (docs/api.md, C17): may change in any release. Define
+ * AMEM_EXPERIMENTAL_API before including this header to use the tape. */
 /*
  * Episode tape: gradients through the memory for a network that drives it.
  *
@@ -460,6 +463,7 @@ AMEM_API int amem_kvmem_tape_backward(amem_kvmem_tape *tape,
                                       const float *d_out, float *d_keys,
                                       float *d_values, float *d_q,
                                       float *d_queries, double *rule_grad);
+#endif /* AMEM_EXPERIMENTAL_API */
 
 /*
  * amem_kvmem_meta_train: `steps` Adam steps on the task distribution above
