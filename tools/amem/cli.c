@@ -93,8 +93,9 @@ int cli_parse_size(const char *text, size_t *out)
 int cli_read_file(const char *path, size_t max_bytes, unsigned char **data,
                   size_t *len)
 {
-    FILE *f = fopen(path, "rb");
     struct stat st;
+    errno = 0;
+    FILE *f = fopen(path, "rb");
     if (f == NULL || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         int saved = errno;
         if (f != NULL)

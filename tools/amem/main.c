@@ -56,7 +56,8 @@ int main(int argc, char **argv)
         return AMEM_EXIT_USAGE;
     }
     const char *name = argv[1];
-    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
+        (strcmp(name, "help") == 0 && argc == 2)) {
         print_usage(stdout);
         return AMEM_EXIT_OK;
     }

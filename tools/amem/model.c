@@ -48,9 +48,7 @@ int model_parse_header(const unsigned char *bytes, size_t len, model_header *h,
     h->payload_len = load_le(bytes + 16, 8);
     h->file_len = len;
     h->complete = h->payload_len == len - MODEL_HEADER_SIZE - 4;
-    size_t covered = len - 4;
-    if (h->complete)
-        covered = MODEL_HEADER_SIZE + (size_t)h->payload_len;
+    size_t covered = len - 4; /* the CRC is the file's last 4 bytes */
     h->stored_crc = (uint32_t)load_le(bytes + covered, 4);
     h->computed_crc = crc_of(bytes, covered);
     return 0;
@@ -129,8 +127,7 @@ int model_open_hopfield(const char *path, model *m)
 {
     if (model_open(path, m, NULL) != 0)
         return AMEM_EXIT_FAIL;
-    if (m->piece == &model_hopfield_piece ||
-        m->piece->file_kind == model_hopfield_piece.file_kind)
+    if (m->piece->file_kind == model_hopfield_piece.file_kind)
         return 0;
     int rc = cli_fail("%s holds a %s model; this command works on Hopfield "
                       "models", path, m->piece->name);
