@@ -1084,13 +1084,30 @@ START_TEST(test_tvt_training_and_persistence)
     ck_assert_ptr_null(g);
     for (size_t cut = 0; cut < len; cut += len / 11 + 1)
         AMEM_ASSERT_STATUS(amem_tvt_load_mem(img, cut, &g), AMEM_E_FORMAT);
+    /* A file from before TVT had its own kind (6) carries the key-value
+     * memory's kind (2) with the same payload: it still loads, and saves
+     * back under the TVT kind. */
+    unsigned char *old = malloc(len);
+    memcpy(old, img, len);
+    ck_assert_uint_eq(old[12], 6);
+    old[12] = 2;
+    uLong crc = crc32(0L, old, (uInt)(len - 4));
+    for (int b = 0; b < 4; b++)
+        old[len - 4 + b] = (unsigned char)(crc >> (8 * b));
+    AMEM_ASSERT_OK(amem_tvt_load_mem(old, len, &g));
+    amem_free(img2);
+    AMEM_ASSERT_OK(amem_tvt_save_mem(g, &img2, &len2));
+    ck_assert_mem_eq(img, img2, len);
+    amem_tvt_free(g);
+    g = NULL;
+    free(old);
     /* bad arguments leave the handle unchanged */
     float nan1[8] = {NAN};
     AMEM_ASSERT_STATUS(amem_tvt_write(h, nan1, NULL), AMEM_E_NONFINITE);
     AMEM_ASSERT_STATUS(amem_tvt_write_many(h, x, NULL, 0), AMEM_E_DIM);
     AMEM_ASSERT_STATUS(amem_tvt_read(h, x, 0, A, NULL), AMEM_E_DIM);
     AMEM_ASSERT_STATUS(amem_tvt_set(h, AMEM_TVT_TRAIN_LR, 0), AMEM_E_RANGE);
-    AMEM_ASSERT_STATUS(amem_tvt_set(h, 7, 0), AMEM_E_ARG);
+    AMEM_ASSERT_STATUS(amem_tvt_set(h, 1000, 0), AMEM_E_ARG);
     AMEM_ASSERT_STATUS(amem_tvt_set_read_params(h, A, a, nan1, &c),
                        AMEM_E_NONFINITE);
     AMEM_ASSERT_STATUS(amem_tvt_train(h, 0, NULL, NULL, NULL), AMEM_E_DIM);

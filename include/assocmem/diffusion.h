@@ -117,6 +117,9 @@ typedef struct amem_diffusion amem_diffusion;
  *   SEED             RNG seed; setting it reseeds    0        [0, 2^53] int
  *                    the handle's xoshiro256** generator (network
  *                    initialisation, training noise, SDE noise, forward)
+ *   ADAM_BETA1       Adam beta1                      0.9      [0, 0.9999999]
+ *   ADAM_BETA2       Adam beta2                      0.999    [0, 0.9999999]
+ *   ADAM_EPS         Adam epsilon                    1e-8     [1e-30, 1]
  *
  * Changing a setting never changes what is stored or the trained network.
  */
@@ -136,7 +139,10 @@ enum amem_diffusion_param {
     AMEM_DIFFUSION_TRAIN_THETA_MIN = 12,
     AMEM_DIFFUSION_TRAIN_THETA_MAX = 13,
     AMEM_DIFFUSION_SEED = 14,
-    AMEM_DIFFUSION_PARAM_COUNT = 15 /* number of settings, not a setting */
+    AMEM_DIFFUSION_ADAM_BETA1 = 15,
+    AMEM_DIFFUSION_ADAM_BETA2 = 16,
+    AMEM_DIFFUSION_ADAM_EPS = 17,
+    AMEM_DIFFUSION_PARAM_COUNT = 18 /* number of settings, not a setting */
 };
 
 /* Values of AMEM_DIFFUSION_PROCESS. */

@@ -123,6 +123,9 @@ typedef struct amem_kvmem amem_kvmem;
  *   TRAIN_P            0        0/1                also train p (RANDOM)
  *   TRAIN_MASK         2047     [0, 2047] integer  bit k set: train rule
  *                      parameter AMEM_KVMEM_ETA_K + k (11 bits)
+ *   ADAM_BETA1         0.9      [0, 0.9999999]     Adam beta1
+ *   ADAM_BETA2         0.999    [0, 0.9999999]     Adam beta2
+ *   ADAM_EPS           1e-8     [1e-30, 1]         Adam epsilon
  *
  * Changing a setting never changes what is stored; rule settings apply to
  * later writes. Setting META_PLASTICITY to 0 keeps the stability flags
@@ -158,7 +161,10 @@ enum amem_kvmem_param {
     AMEM_KVMEM_TRAIN_ZERO_FRACTION = 24,
     AMEM_KVMEM_TRAIN_P = 25,
     AMEM_KVMEM_TRAIN_MASK = 26,
-    AMEM_KVMEM_PARAM_COUNT = 27 /* number of settings, not a setting */
+    AMEM_KVMEM_ADAM_BETA1 = 27,
+    AMEM_KVMEM_ADAM_BETA2 = 28,
+    AMEM_KVMEM_ADAM_EPS = 29,
+    AMEM_KVMEM_PARAM_COUNT = 30 /* number of settings, not a setting */
 };
 
 /* The trainable rule parameters are the settings RULE_FIRST .. +RULE_COUNT-1

@@ -39,6 +39,9 @@ typedef struct amem_tvt amem_tvt;
  *   TRAIN_MIN_LEN       0     [0, 1e9] integer   shortest T (0 = N/2)
  *   TRAIN_MAX_LEN       0     [0, 1e9] integer   longest T (0 = 2N)
  *   TRAIN_ZERO_FRACTION 0.6   [0, 1]             query entries zeroed
+ *   ADAM_BETA1          0.9   [0, 0.9999999]     Adam beta1
+ *   ADAM_BETA2          0.999 [0, 0.9999999]     Adam beta2
+ *   ADAM_EPS            1e-8  [1e-30, 1]         Adam epsilon
  */
 enum amem_tvt_param {
     AMEM_TVT_SEED = 0,
@@ -48,7 +51,10 @@ enum amem_tvt_param {
     AMEM_TVT_TRAIN_MIN_LEN = 4,
     AMEM_TVT_TRAIN_MAX_LEN = 5,
     AMEM_TVT_TRAIN_ZERO_FRACTION = 6,
-    AMEM_TVT_PARAM_COUNT = 7 /* number of settings, not a setting */
+    AMEM_TVT_ADAM_BETA1 = 7,
+    AMEM_TVT_ADAM_BETA2 = 8,
+    AMEM_TVT_ADAM_EPS = 9,
+    AMEM_TVT_PARAM_COUNT = 10 /* number of settings, not a setting */
 };
 
 /* Columns of a training history row: step, loss, accuracy, mean strength. */

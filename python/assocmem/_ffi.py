@@ -145,7 +145,10 @@ AMEM_DIFFUSION_LEARNING_RATE = 11
 AMEM_DIFFUSION_TRAIN_THETA_MIN = 12
 AMEM_DIFFUSION_TRAIN_THETA_MAX = 13
 AMEM_DIFFUSION_SEED = 14
-AMEM_DIFFUSION_PARAM_COUNT = 15
+AMEM_DIFFUSION_ADAM_BETA1 = 15
+AMEM_DIFFUSION_ADAM_BETA2 = 16
+AMEM_DIFFUSION_ADAM_EPS = 17
+AMEM_DIFFUSION_PARAM_COUNT = 18
 # enum amem_diffusion_process (diffusion.h)
 AMEM_DIFFUSION_PROCESS_VP = 0
 AMEM_DIFFUSION_PROCESS_OU = 1
@@ -212,7 +215,10 @@ AMEM_KVMEM_TRAIN_MAX_LEN = 23
 AMEM_KVMEM_TRAIN_ZERO_FRACTION = 24
 AMEM_KVMEM_TRAIN_P = 25
 AMEM_KVMEM_TRAIN_MASK = 26
-AMEM_KVMEM_PARAM_COUNT = 27
+AMEM_KVMEM_ADAM_BETA1 = 27
+AMEM_KVMEM_ADAM_BETA2 = 28
+AMEM_KVMEM_ADAM_EPS = 29
+AMEM_KVMEM_PARAM_COUNT = 30
 # enum amem_kvmem_local (kvmem.h)
 AMEM_KVMEM_LOCAL_SEQUENTIAL = 0
 AMEM_KVMEM_LOCAL_RANDOM = 1
@@ -237,7 +243,10 @@ AMEM_PROBE_LEARNING_RATE = 7
 AMEM_PROBE_L2 = 8
 AMEM_PROBE_BATCH_SIZE = 9
 AMEM_PROBE_SEED = 10
-AMEM_PROBE_PARAM_COUNT = 11
+AMEM_PROBE_ADAM_BETA1 = 11
+AMEM_PROBE_ADAM_BETA2 = 12
+AMEM_PROBE_ADAM_EPS = 13
+AMEM_PROBE_PARAM_COUNT = 14
 # enum amem_probe_multiclass (probes.h)
 AMEM_PROBE_OVO = 0
 AMEM_PROBE_OVR = 1
@@ -267,7 +276,10 @@ AMEM_TVT_TRAIN_BATCH = 3
 AMEM_TVT_TRAIN_MIN_LEN = 4
 AMEM_TVT_TRAIN_MAX_LEN = 5
 AMEM_TVT_TRAIN_ZERO_FRACTION = 6
-AMEM_TVT_PARAM_COUNT = 7
+AMEM_TVT_ADAM_BETA1 = 7
+AMEM_TVT_ADAM_BETA2 = 8
+AMEM_TVT_ADAM_EPS = 9
+AMEM_TVT_PARAM_COUNT = 10
 # enum amem_vae_preset (vae.h)
 AMEM_VAE_PRESET_SEED2022 = 0
 AMEM_VAE_PRESET_COLOR64 = 1
@@ -294,7 +306,10 @@ AMEM_VAE_REPLAY_NOISE = 17
 AMEM_VAE_REPLAY_FRESH = 18
 AMEM_VAE_REPLAY_GAIN = 19
 AMEM_VAE_REPLAY_OFFSET = 20
-AMEM_VAE_PARAM_COUNT = 21
+AMEM_VAE_ADAM_BETA1 = 21
+AMEM_VAE_ADAM_BETA2 = 22
+AMEM_VAE_ADAM_EPS = 23
+AMEM_VAE_PARAM_COUNT = 24
 # enum amem_vae_pool (vae.h)
 AMEM_VAE_POOL_GLOBAL_AVG = 0
 AMEM_VAE_POOL_FLATTEN = 1
@@ -408,7 +423,10 @@ ENUMS = {
         'AMEM_DIFFUSION_TRAIN_THETA_MIN': 12,
         'AMEM_DIFFUSION_TRAIN_THETA_MAX': 13,
         'AMEM_DIFFUSION_SEED': 14,
-        'AMEM_DIFFUSION_PARAM_COUNT': 15,
+        'AMEM_DIFFUSION_ADAM_BETA1': 15,
+        'AMEM_DIFFUSION_ADAM_BETA2': 16,
+        'AMEM_DIFFUSION_ADAM_EPS': 17,
+        'AMEM_DIFFUSION_PARAM_COUNT': 18,
     },
     'amem_diffusion_process': {
         'AMEM_DIFFUSION_PROCESS_VP': 0,
@@ -484,7 +502,10 @@ ENUMS = {
         'AMEM_KVMEM_TRAIN_ZERO_FRACTION': 24,
         'AMEM_KVMEM_TRAIN_P': 25,
         'AMEM_KVMEM_TRAIN_MASK': 26,
-        'AMEM_KVMEM_PARAM_COUNT': 27,
+        'AMEM_KVMEM_ADAM_BETA1': 27,
+        'AMEM_KVMEM_ADAM_BETA2': 28,
+        'AMEM_KVMEM_ADAM_EPS': 29,
+        'AMEM_KVMEM_PARAM_COUNT': 30,
     },
     'amem_kvmem_local': {
         'AMEM_KVMEM_LOCAL_SEQUENTIAL': 0,
@@ -514,7 +535,10 @@ ENUMS = {
         'AMEM_PROBE_L2': 8,
         'AMEM_PROBE_BATCH_SIZE': 9,
         'AMEM_PROBE_SEED': 10,
-        'AMEM_PROBE_PARAM_COUNT': 11,
+        'AMEM_PROBE_ADAM_BETA1': 11,
+        'AMEM_PROBE_ADAM_BETA2': 12,
+        'AMEM_PROBE_ADAM_EPS': 13,
+        'AMEM_PROBE_PARAM_COUNT': 14,
     },
     'amem_probe_multiclass': {
         'AMEM_PROBE_OVO': 0,
@@ -549,7 +573,10 @@ ENUMS = {
         'AMEM_TVT_TRAIN_MIN_LEN': 4,
         'AMEM_TVT_TRAIN_MAX_LEN': 5,
         'AMEM_TVT_TRAIN_ZERO_FRACTION': 6,
-        'AMEM_TVT_PARAM_COUNT': 7,
+        'AMEM_TVT_ADAM_BETA1': 7,
+        'AMEM_TVT_ADAM_BETA2': 8,
+        'AMEM_TVT_ADAM_EPS': 9,
+        'AMEM_TVT_PARAM_COUNT': 10,
     },
     'amem_vae_preset': {
         'AMEM_VAE_PRESET_SEED2022': 0,
@@ -578,7 +605,10 @@ ENUMS = {
         'AMEM_VAE_REPLAY_FRESH': 18,
         'AMEM_VAE_REPLAY_GAIN': 19,
         'AMEM_VAE_REPLAY_OFFSET': 20,
-        'AMEM_VAE_PARAM_COUNT': 21,
+        'AMEM_VAE_ADAM_BETA1': 21,
+        'AMEM_VAE_ADAM_BETA2': 22,
+        'AMEM_VAE_ADAM_EPS': 23,
+        'AMEM_VAE_PARAM_COUNT': 24,
     },
     'amem_vae_pool': {
         'AMEM_VAE_POOL_GLOBAL_AVG': 0,
@@ -900,10 +930,22 @@ FUNCTIONS = {
     'amem_probe_scores': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.c_float)], ('p', 'x', 'n', 'dim', 'scores',), 'probes.h'),
     # int amem_probe_accuracy(const amem_probe *p, const float *x, const int32_t *labels, size_t n, size_t dim, double *accuracy)
     'amem_probe_accuracy': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int32), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.c_double)], ('p', 'x', 'labels', 'n', 'dim', 'accuracy',), 'probes.h'),
+    # int amem_probe_kind(const amem_probe *p, int *out)
+    'amem_probe_kind': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_int)], ('p', 'out',), 'probes.h'),
+    # int amem_probe_dim(const amem_probe *p, size_t *out)
+    'amem_probe_dim': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_size_t)], ('p', 'out',), 'probes.h'),
     # int amem_probe_classes(const amem_probe *p, size_t *out)
     'amem_probe_classes': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_size_t)], ('p', 'out',), 'probes.h'),
     # int amem_probe_support_count(const amem_probe *p, size_t *out)
     'amem_probe_support_count': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_size_t)], ('p', 'out',), 'probes.h'),
+    # int amem_probe_save(const amem_probe *p, const char *path)
+    'amem_probe_save': (_c.c_int, [_c.POINTER(amem_probe), _c.c_char_p], ('p', 'path',), 'probes.h'),
+    # int amem_probe_save_mem(const amem_probe *p, void **data, size_t *len)
+    'amem_probe_save_mem': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_void_p), _c.POINTER(_c.c_size_t)], ('p', 'data', 'len',), 'probes.h'),
+    # int amem_probe_load(const char *path, amem_probe **out)
+    'amem_probe_load': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(amem_probe))], ('path', 'out',), 'probes.h'),
+    # int amem_probe_load_mem(const void *data, size_t len, amem_probe **out)
+    'amem_probe_load_mem': (_c.c_int, [_c.c_void_p, _c.c_size_t, _c.POINTER(_c.POINTER(amem_probe))], ('data', 'len', 'out',), 'probes.h'),
     # int amem_tsne(const float *x, size_t n, size_t dim, size_t out_dim, double perplexity, size_t iterations, uint64_t seed, float *y, amem_progress_fn progress, void *user)
     'amem_tsne': (_c.c_int, [_c.POINTER(_c.c_float), _c.c_size_t, _c.c_size_t, _c.c_size_t, _c.c_double, _c.c_size_t, _c.c_uint64, _c.POINTER(_c.c_float), amem_progress_fn, _c.c_void_p], ('x', 'n', 'dim', 'out_dim', 'perplexity', 'iterations', 'seed', 'y', 'progress', 'user',), 'probes.h'),
     # int amem_shapes3d_levels(int factor, int *levels)

@@ -20,6 +20,9 @@ static const amem__setting table[AMEM_DIFFUSION_PARAM_COUNT] = {
     {"TRAIN_THETA_MIN", 1e-6, 1, 0.6, 0},
     {"TRAIN_THETA_MAX", 1e-6, 1, 1.0, 0},
     {"SEED", 0, 9007199254740992.0, 0, 1},
+    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
+    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
+    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
 };
 
 static const amem__settings settings = {table, AMEM_DIFFUSION_PARAM_COUNT};

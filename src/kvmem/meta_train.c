@@ -60,7 +60,8 @@ static int adam_update(trainer *tr, const double *g)
     theta[AMEM_KVMEM_RULE_COUNT] = (float)AMEM__KP(h, P);
     grad[AMEM_KVMEM_RULE_COUNT] =
         tr->train_p ? (float)g[AMEM_KVMEM_RULE_COUNT] : 0.0f;
-    h->adam->lr = AMEM__KP(h, TRAIN_LR);
+    amem__adam_set(h->adam, AMEM__KP(h, TRAIN_LR), AMEM__KP(h, ADAM_BETA1),
+                   AMEM__KP(h, ADAM_BETA2), AMEM__KP(h, ADAM_EPS));
     int rc = amem__adam_step(h->adam, theta, grad);
     if (rc != AMEM_OK)
         return rc;

@@ -34,6 +34,9 @@ static const amem__setting table[AMEM_KVMEM_PARAM_COUNT] = {
     {"TRAIN_ZERO_FRACTION", 0, 1, 0.6, 0},
     {"TRAIN_P", 0, 1, 0, 1},
     {"TRAIN_MASK", 0, 2047, 2047, 1},
+    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
+    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
+    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
 };
 
 static const amem__settings settings = {table, AMEM_KVMEM_PARAM_COUNT};

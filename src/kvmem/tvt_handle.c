@@ -17,9 +17,17 @@ static const amem__setting table[AMEM_TVT_PARAM_COUNT] = {
     {"TRAIN_MIN_LEN", 0, 1e9, 0, 1},
     {"TRAIN_MAX_LEN", 0, 1e9, 0, 1},
     {"TRAIN_ZERO_FRACTION", 0, 1, 0.6, 0},
+    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
+    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
+    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
 };
 
 static const amem__settings settings = {table, AMEM_TVT_PARAM_COUNT};
+
+void amem__tvt_default_params(double *param)
+{
+    amem__settings_defaults(&settings, param);
+}
 
 /* Initial read strength of a new handle (softplus(c) = 10). */
 #define TVT_INIT_STRENGTH 10.0

@@ -23,6 +23,7 @@ struct amem_tvt {
 
 size_t amem__tvt_theta_len(size_t d);
 int amem__tvt_check_param(const char *fn, int param, double value);
+void amem__tvt_default_params(double *param);
 int amem__tvt_alloc(const char *fn, size_t d, size_t N, size_t m,
                     amem_tvt **out);
 void amem__tvt_init_theta(amem_tvt *h);

@@ -109,7 +109,8 @@ int amem_tvt_train(amem_tvt *h, size_t steps, float *history,
     for (size_t s = 0; s < steps && rc == AMEM_OK; s++) {
         double loss, acc, strength;
         one_step(h, &tr, &loss, &acc, &strength);
-        h->adam->lr = AMEM__TP(h, TRAIN_LR);
+        amem__adam_set(h->adam, AMEM__TP(h, TRAIN_LR), AMEM__TP(h, ADAM_BETA1),
+                       AMEM__TP(h, ADAM_BETA2), AMEM__TP(h, ADAM_EPS));
         rc = amem__adam_step(h->adam, h->theta, tr.gsum);
         if (rc != AMEM_OK) {
             rc = amem__fail(rc, fn, "gradient not finite at step %zu", s + 1);

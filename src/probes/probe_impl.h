@@ -46,6 +46,11 @@ typedef struct amem__probe_fit {
 } amem__probe_fit;
 
 void amem__probe_fit_free(amem__probe_fit *f);
+/* The handle's fit as a separate value, and back (ownership moves). */
+amem__probe_fit amem__probe_take_fit(amem_probe *p);
+void amem__probe_put_fit(amem_probe *p, const amem__probe_fit *f);
+/* A setting checked against the table: AMEM_OK or the status. */
+int amem__probe_check_param(const char *fn, int param, double value);
 
 /* Standardisation statistics of n x dim data (scale 1 where the standard
  * deviation is 0; mean 0 and scale 1 everywhere when disabled) and the

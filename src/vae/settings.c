@@ -26,6 +26,9 @@ static const amem__setting table[AMEM_VAE_PARAM_COUNT] = {
     {"REPLAY_FRESH", 0, 1, 1, 1},
     {"REPLAY_GAIN", -1e6, 1e6, 0.5, 0},
     {"REPLAY_OFFSET", -1e6, 1e6, 0.5, 0},
+    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
+    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
+    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
 };
 
 static const amem__settings settings = {table, AMEM_VAE_PARAM_COUNT};

@@ -50,7 +50,7 @@ export AssocMemError, version, version_number, set_num_threads,
        consolidate!, load_vae, load_vae_mem,
        # probes.jl
        Probe, probe_param_bounds, fit!, predict, scores, accuracy, class_count,
-       support_count, tsne,
+       support_count, tsne, probe_kind, feature_count, load_probe, load_probe_mem,
        # scenes.jl
        shapes3d_levels, shapes3d_render, shapes3d_generate, solids_render,
        solids_generate,

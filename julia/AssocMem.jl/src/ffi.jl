@@ -119,7 +119,10 @@ const AMEM_DIFFUSION_LEARNING_RATE = 11
 const AMEM_DIFFUSION_TRAIN_THETA_MIN = 12
 const AMEM_DIFFUSION_TRAIN_THETA_MAX = 13
 const AMEM_DIFFUSION_SEED = 14
-const AMEM_DIFFUSION_PARAM_COUNT = 15
+const AMEM_DIFFUSION_ADAM_BETA1 = 15
+const AMEM_DIFFUSION_ADAM_BETA2 = 16
+const AMEM_DIFFUSION_ADAM_EPS = 17
+const AMEM_DIFFUSION_PARAM_COUNT = 18
 # enum amem_diffusion_process (diffusion.h)
 const AMEM_DIFFUSION_PROCESS_VP = 0
 const AMEM_DIFFUSION_PROCESS_OU = 1
@@ -186,7 +189,10 @@ const AMEM_KVMEM_TRAIN_MAX_LEN = 23
 const AMEM_KVMEM_TRAIN_ZERO_FRACTION = 24
 const AMEM_KVMEM_TRAIN_P = 25
 const AMEM_KVMEM_TRAIN_MASK = 26
-const AMEM_KVMEM_PARAM_COUNT = 27
+const AMEM_KVMEM_ADAM_BETA1 = 27
+const AMEM_KVMEM_ADAM_BETA2 = 28
+const AMEM_KVMEM_ADAM_EPS = 29
+const AMEM_KVMEM_PARAM_COUNT = 30
 # enum amem_kvmem_local (kvmem.h)
 const AMEM_KVMEM_LOCAL_SEQUENTIAL = 0
 const AMEM_KVMEM_LOCAL_RANDOM = 1
@@ -211,7 +217,10 @@ const AMEM_PROBE_LEARNING_RATE = 7
 const AMEM_PROBE_L2 = 8
 const AMEM_PROBE_BATCH_SIZE = 9
 const AMEM_PROBE_SEED = 10
-const AMEM_PROBE_PARAM_COUNT = 11
+const AMEM_PROBE_ADAM_BETA1 = 11
+const AMEM_PROBE_ADAM_BETA2 = 12
+const AMEM_PROBE_ADAM_EPS = 13
+const AMEM_PROBE_PARAM_COUNT = 14
 # enum amem_probe_multiclass (probes.h)
 const AMEM_PROBE_OVO = 0
 const AMEM_PROBE_OVR = 1
@@ -241,7 +250,10 @@ const AMEM_TVT_TRAIN_BATCH = 3
 const AMEM_TVT_TRAIN_MIN_LEN = 4
 const AMEM_TVT_TRAIN_MAX_LEN = 5
 const AMEM_TVT_TRAIN_ZERO_FRACTION = 6
-const AMEM_TVT_PARAM_COUNT = 7
+const AMEM_TVT_ADAM_BETA1 = 7
+const AMEM_TVT_ADAM_BETA2 = 8
+const AMEM_TVT_ADAM_EPS = 9
+const AMEM_TVT_PARAM_COUNT = 10
 # enum amem_vae_preset (vae.h)
 const AMEM_VAE_PRESET_SEED2022 = 0
 const AMEM_VAE_PRESET_COLOR64 = 1
@@ -268,7 +280,10 @@ const AMEM_VAE_REPLAY_NOISE = 17
 const AMEM_VAE_REPLAY_FRESH = 18
 const AMEM_VAE_REPLAY_GAIN = 19
 const AMEM_VAE_REPLAY_OFFSET = 20
-const AMEM_VAE_PARAM_COUNT = 21
+const AMEM_VAE_ADAM_BETA1 = 21
+const AMEM_VAE_ADAM_BETA2 = 22
+const AMEM_VAE_ADAM_EPS = 23
+const AMEM_VAE_PARAM_COUNT = 24
 # enum amem_vae_pool (vae.h)
 const AMEM_VAE_POOL_GLOBAL_AVG = 0
 const AMEM_VAE_POOL_FLATTEN = 1
@@ -1568,6 +1583,24 @@ function amem_probe_accuracy(p, x, labels, n, dim, accuracy)
 end
 
 """
+    amem_probe_kind(p, out)
+
+C: `int amem_probe_kind(const amem_probe *p, int *out)`
+"""
+function amem_probe_kind(p, out)
+    @ccall libassocmem.amem_probe_kind(p::Ptr{amem_probe}, out::Ptr{Cint})::Cint
+end
+
+"""
+    amem_probe_dim(p, out)
+
+C: `int amem_probe_dim(const amem_probe *p, size_t *out)`
+"""
+function amem_probe_dim(p, out)
+    @ccall libassocmem.amem_probe_dim(p::Ptr{amem_probe}, out::Ptr{Csize_t})::Cint
+end
+
+"""
     amem_probe_classes(p, out)
 
 C: `int amem_probe_classes(const amem_probe *p, size_t *out)`
@@ -1583,6 +1616,42 @@ C: `int amem_probe_support_count(const amem_probe *p, size_t *out)`
 """
 function amem_probe_support_count(p, out)
     @ccall libassocmem.amem_probe_support_count(p::Ptr{amem_probe}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_probe_save(p, path)
+
+C: `int amem_probe_save(const amem_probe *p, const char *path)`
+"""
+function amem_probe_save(p, path)
+    @ccall libassocmem.amem_probe_save(p::Ptr{amem_probe}, path::Cstring)::Cint
+end
+
+"""
+    amem_probe_save_mem(p, data, len)
+
+C: `int amem_probe_save_mem(const amem_probe *p, void **data, size_t *len)`
+"""
+function amem_probe_save_mem(p, data, len)
+    @ccall libassocmem.amem_probe_save_mem(p::Ptr{amem_probe}, data::Ptr{Ptr{Cvoid}}, len::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_probe_load(path, out)
+
+C: `int amem_probe_load(const char *path, amem_probe **out)`
+"""
+function amem_probe_load(path, out)
+    @ccall libassocmem.amem_probe_load(path::Cstring, out::Ptr{Ptr{amem_probe}})::Cint
+end
+
+"""
+    amem_probe_load_mem(data, len, out)
+
+C: `int amem_probe_load_mem(const void *data, size_t len, amem_probe **out)`
+"""
+function amem_probe_load_mem(data, len, out)
+    @ccall libassocmem.amem_probe_load_mem(data::Ptr{Cvoid}, len::Csize_t, out::Ptr{Ptr{amem_probe}})::Cint
 end
 
 """
@@ -2242,8 +2311,14 @@ const AMEM_FUNCTIONS = (
     :amem_probe_predict,
     :amem_probe_scores,
     :amem_probe_accuracy,
+    :amem_probe_kind,
+    :amem_probe_dim,
     :amem_probe_classes,
     :amem_probe_support_count,
+    :amem_probe_save,
+    :amem_probe_save_mem,
+    :amem_probe_load,
+    :amem_probe_load_mem,
     :amem_tsne,
     :amem_shapes3d_levels,
     :amem_shapes3d_render,
