@@ -249,16 +249,22 @@ ensure-deps: $(BUILD)/.build-deps
 
 AMEM_SRCS := $(wildcard tools/amem/*.c)
 AMEM_BIN  := $(BUILD)/tools/amem
+AMEM_GEN  := $(BUILD)/tools/amem-gen
 BINDIR    ?= $(PREFIX)/bin
 
 .PHONY: check-amem install-amem uninstall-amem
 
 all: $(AMEM_BIN)
 
-$(AMEM_BIN): $(AMEM_SRCS) $(wildcard tools/amem/*.h) $(wildcard include/assocmem/*.h) $(BLIB)
+# Setting names come from the headers' enums.
+$(AMEM_GEN)/setting_names.h: tools/amem/gen-setting-names $(wildcard include/assocmem/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 $(WARN) -Iinclude $(CFLAGS) -o $@ $(AMEM_SRCS) $(BLIB) \
-	    $(LDFLAGS) $(DEP_LIBS)
+	sh tools/amem/gen-setting-names $(wildcard include/assocmem/*.h) > $@
+
+$(AMEM_BIN): $(AMEM_SRCS) $(wildcard tools/amem/*.h) $(AMEM_GEN)/setting_names.h $(BLIB)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(WARN) -Iinclude -I$(AMEM_GEN) $(CFLAGS) -o $@ $(AMEM_SRCS) \
+	    $(BLIB) $(LDFLAGS) $(DEP_LIBS)
 
 check: check-amem
 

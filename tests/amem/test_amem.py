@@ -8,6 +8,7 @@ import gzip
 import os
 import struct
 import subprocess
+import zlib
 
 import numpy as np
 import pytest
@@ -175,13 +176,27 @@ def test_info_shows_kind_sizes_settings_and_checksum(model):
 @pytest.mark.parametrize("make, name", [
     (lambda: am.KVMemory(8, 4, 3), "kvmem"), (lambda: am.TVT(8, 4, 3), "tvt"),
     (lambda: am.Dam(8, 4), "dam"), (lambda: am.Diffusion(8), "diffusion"),
-    (lambda: am.Vae(1, 8, 8), "vae")])
+    (lambda: am.Vae(1, 8, 8), "vae"), (lambda: am.Probe("svc"), "probe")])
 def test_info_and_convert_read_every_piece(tmp_path, make, name):
     path = tmp_path / (name + ".amem")
     make().save(str(path))
     assert "type        %s\n" % name in ok("info", path).stdout
     ok("convert", path, "-o", tmp_path / "c.amem")
     assert (tmp_path / "c.amem").read_bytes() == path.read_bytes()
+
+
+def test_convert_gives_a_legacy_tvt_file_its_own_kind(tmp_path):
+    # Files written before TVT had a kind of its own hold it as kind 2.
+    am.TVT(8, 4, 3).save(str(tmp_path / "new.amem"))
+    new = (tmp_path / "new.amem").read_bytes()
+    legacy = bytearray(new)
+    legacy[12:16] = struct.pack("<I", 2)
+    legacy[-4:] = struct.pack("<I", zlib.crc32(bytes(legacy[:-4])))
+    (tmp_path / "old.amem").write_bytes(bytes(legacy))
+    out = ok("info", tmp_path / "old.amem").stdout
+    assert "type        tvt\n" in out and "(ok)" in out
+    ok("convert", tmp_path / "old.amem", "-o", tmp_path / "conv.amem")
+    assert (tmp_path / "conv.amem").read_bytes() == new
 
 
 def test_info_of_an_array_file(tmp_path, patterns):

@@ -13,7 +13,8 @@ static const char convert_usage[] =
     "and save it in the version it writes (the file header's version field).\n"
     "OUT may be IN: saving writes a temporary file and renames it.\n\n"
     "  -o, --output FILE    the converted file (required)\n"
-    "      --to-version V   the version to write; only the current one (1)\n"
+    "      --to-version V   the version to write: only the current one, which\n"
+    "                       `amem info` shows\n"
     "  -h, --help           this text\n";
 
 int cmd_convert(int argc, char **argv)
@@ -24,7 +25,7 @@ int cmd_convert(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *output = NULL;
-    size_t target = MODEL_FORMAT_VERSION;
+    size_t target = model_current_version();
     int c;
     while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
         switch (c) {
@@ -41,9 +42,9 @@ int cmd_convert(int argc, char **argv)
         return cli_usage("expected one input file, got %d", argc - optind);
     if (output == NULL)
         return cli_usage("no output file (-o OUT)");
-    if (target != MODEL_FORMAT_VERSION)
+    if (target != model_current_version())
         return cli_fail("this library writes format version %u only, not %zu",
-                        MODEL_FORMAT_VERSION, target);
+                        model_current_version(), target);
     model m;
     model_header h;
     if (model_open(argv[optind], &m, &h) != 0)
@@ -53,6 +54,6 @@ int cmd_convert(int argc, char **argv)
     if (status != AMEM_OK)
         return cli_lib_fail(output, status);
     printf("%s: %s, format version %u -> %s: version %u\n", argv[optind],
-           m.piece->name, h.version, output, MODEL_FORMAT_VERSION);
+           m.piece->name, h.version, output, model_current_version());
     return AMEM_EXIT_OK;
 }

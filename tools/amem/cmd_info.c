@@ -34,7 +34,7 @@ static void print_header(const char *path, const model_header *h)
 {
     printf("file        %s (%zu bytes)\n", path, h->file_len);
     printf("format      version %u (this library writes %u)\n", h->version,
-           MODEL_FORMAT_VERSION);
+           model_current_version());
     printf("piece       %s\n", model_kind_name(h->kind));
     printf("checksum    crc32 0x%08x (%s)\n", (unsigned)h->stored_crc,
            !h->complete ? "not checked: wrong length"

@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include <assocmem/assocmem.h>
+#include <assocmem/hopfield.h>
 
 #include "cli.h"
 #include "model.h"
@@ -29,6 +30,22 @@ static uint32_t crc_of(const unsigned char *data, size_t len)
         len -= chunk;
     }
     return (uint32_t)crc;
+}
+
+uint32_t model_current_version(void)
+{
+    static uint32_t version; /* one probe per process */
+    amem_hopfield *h = NULL;
+    void *image = NULL;
+    size_t len = 0;
+    if (version != 0)
+        return version;
+    if (amem_hopfield_create(AMEM_HOPFIELD_CLASSICAL, 1, 0, &h) == AMEM_OK &&
+        amem_hopfield_save_mem(h, &image, &len) == AMEM_OK && len >= 12)
+        version = (uint32_t)load_le((const unsigned char *)image + 8, 4);
+    amem_free(image);
+    amem_hopfield_free(h);
+    return version;
 }
 
 int model_parse_header(const unsigned char *bytes, size_t len, model_header *h,
@@ -58,18 +75,18 @@ const char *model_kind_name(uint32_t kind)
 {
     for (size_t i = 0; i < model_piece_count; i++)
         if (model_pieces[i].file_kind == kind)
-            return kind == 2 ? "kvmem or tvt" : model_pieces[i].name;
+            return model_pieces[i].name;
     return "unknown";
 }
 
-/* Try each piece of the file's kind (kind 2 holds kvmem or TVT). */
+/* Try each piece that reads the file's kind (its own, then legacy ones). */
 static int load_any(const unsigned char *bytes, size_t len, uint32_t kind,
                     model *m)
 {
     int status = AMEM_E_FORMAT;
     for (size_t i = 0; i < model_piece_count; i++) {
         const model_piece *piece = &model_pieces[i];
-        if (piece->file_kind != kind)
+        if (piece->file_kind != kind && piece->legacy_kind != kind)
             continue;
         void *handle = NULL;
         status = piece->load_mem(bytes, len, &handle);
@@ -84,10 +101,10 @@ static int load_any(const unsigned char *bytes, size_t len, uint32_t kind,
 
 static int check_header(const char *path, const model_header *h)
 {
-    if (h->version > MODEL_FORMAT_VERSION)
+    if (h->version > model_current_version())
         return cli_fail("%s: format version %u is newer than this libassocmem "
                         "(%s) reads (up to %u)", path, h->version,
-                        amem_version_string(), MODEL_FORMAT_VERSION);
+                        amem_version_string(), (unsigned)model_current_version());
     if (!h->complete)
         return cli_fail("%s: the header announces %llu payload bytes, the file "
                         "holds %zu (truncated or trailing data)", path,

@@ -3,7 +3,8 @@
  *
  * The container (docs/architecture.md, "Model file format"): magic
  * "AMEMMODL", format version (u32 LE), piece kind (u32 LE: 1 Hopfield,
- * 2 key-value or TVT, 3 DAM, 4 VAE, 5 diffusion), payload length (u64 LE),
+ * 2 key-value, 3 DAM, 4 VAE, 5 diffusion, 6 TVT, 7 probe; older files hold
+ * TVT under 2), payload length (u64 LE),
  * payload, CRC-32 of everything before it. The tool reads the header itself
  * (to name the piece and the version, and to check the checksum) and leaves
  * the payload to the library's loader of that piece.
@@ -15,8 +16,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* The format version the linked library writes. */
-#define MODEL_FORMAT_VERSION 1u
 #define MODEL_HEADER_SIZE 24u
 #define MODEL_MAX_FILE_SIZE ((size_t)1 << 30)
 
@@ -32,6 +31,7 @@ typedef struct model_header {
 typedef struct model_piece {
     const char *name;
     uint32_t file_kind;
+    uint32_t legacy_kind; /* another kind older files use for it, or 0 */
     int (*load_mem)(const void *data, size_t len, void **out);
     int (*save)(const void *h, const char *path);
     void (*release)(void *h);
@@ -58,6 +58,10 @@ extern const model_piece model_hopfield_piece;
  * the enum value, or -1 for an unknown name; and back ("unknown"). */
 int model_hopfield_kind_from_name(const char *name);
 const char *model_hopfield_kind_name(int kind);
+
+/* The format version the linked library writes (read from the header of a
+ * small model it saves to memory), or 0 if that fails. */
+uint32_t model_current_version(void);
 
 /* Parse the 24-byte header and the trailing CRC; 0, or -1 with err. */
 int model_parse_header(const unsigned char *bytes, size_t len, model_header *h,

@@ -1,6 +1,7 @@
 /*
  * amem: the table of pieces. Each piece's public calls are wrapped to take
- * void * handles; setting names are the enum names in lower case.
+ * void * handles; setting names are the enum names in lower case, generated
+ * from the headers (tools/amem/gen-setting-names).
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <assocmem/diffusion.h>
 #include <assocmem/hopfield.h>
 #include <assocmem/kvmem.h>
+#include <assocmem/probes.h>
 #include <assocmem/tvt.h>
 #include <assocmem/vae.h>
 
@@ -40,8 +42,8 @@
         return amem_##P##_set((T *)h, param, value);                           \
     }
 
-#define PIECE_ENTRY(P, KIND)                                                   \
-    {#P, KIND, P##_load_mem_any, P##_save_any, P##_free_any, P##_get_any,     \
+#define PIECE_ENTRY(P, KIND, LEGACY_KIND)                                      \
+    {#P, KIND, LEGACY_KIND, P##_load_mem_any, P##_save_any, P##_free_any, P##_get_any,     \
      P##_set_any, amem_##P##_param_bounds, P##_names, COUNT_OF(P##_names),     \
      P##_describe}
 
@@ -51,87 +53,11 @@ PIECE_CALLS(tvt, amem_tvt)
 PIECE_CALLS(dam, amem_dam)
 PIECE_CALLS(vae, amem_vae)
 PIECE_CALLS(diffusion, amem_diffusion)
+PIECE_CALLS(probe, amem_probe)
 
-/* ---- setting names --------------------------------------------------------- */
+/* ---- setting names: <piece>_names[], generated from the headers ---------- */
 
-static const char *const hopfield_names[] = {
-    [AMEM_HOPFIELD_BETA] = "beta", [AMEM_HOPFIELD_MAX_STEPS] = "max_steps",
-    [AMEM_HOPFIELD_TOLERANCE] = "tolerance",
-    [AMEM_HOPFIELD_SCALE_SQRT_D] = "scale_sqrt_d",
-    [AMEM_HOPFIELD_UPDATE] = "update", [AMEM_HOPFIELD_ORDER] = "order",
-    [AMEM_HOPFIELD_ZERO_DIAGONAL] = "zero_diagonal",
-    [AMEM_HOPFIELD_DECAY] = "decay",
-    [AMEM_HOPFIELD_WRITE_STRENGTH] = "write_strength",
-    [AMEM_HOPFIELD_DEGREE] = "degree", [AMEM_HOPFIELD_SEED] = "seed",
-    [AMEM_HOPFIELD_NOISE] = "noise"};
-
-static const char *const kvmem_names[] = {
-    [AMEM_KVMEM_LOCAL_FACTOR] = "local_factor", [AMEM_KVMEM_P] = "p",
-    [AMEM_KVMEM_VALUE_DECAY] = "value_decay", [AMEM_KVMEM_ETA_K] = "eta_k",
-    [AMEM_KVMEM_ETA_V] = "eta_v", [AMEM_KVMEM_LAMBDA] = "lambda",
-    [AMEM_KVMEM_KEY_PRE_SLOPE] = "key_pre_slope",
-    [AMEM_KVMEM_KEY_PRE_OFFSET] = "key_pre_offset",
-    [AMEM_KVMEM_KEY_POST_SLOPE] = "key_post_slope",
-    [AMEM_KVMEM_KEY_POST_OFFSET] = "key_post_offset",
-    [AMEM_KVMEM_VALUE_PRE_SLOPE] = "value_pre_slope",
-    [AMEM_KVMEM_VALUE_PRE_OFFSET] = "value_pre_offset",
-    [AMEM_KVMEM_VALUE_POST_SLOPE] = "value_post_slope",
-    [AMEM_KVMEM_VALUE_POST_OFFSET] = "value_post_offset",
-    [AMEM_KVMEM_BETA] = "beta", [AMEM_KVMEM_META_PLASTICITY] = "meta_plasticity",
-    [AMEM_KVMEM_STABILITY_THRESHOLD] = "stability_threshold",
-    [AMEM_KVMEM_SIGN_OUTPUT] = "sign_output", [AMEM_KVMEM_ADVANCE] = "advance",
-    [AMEM_KVMEM_SEED] = "seed", [AMEM_KVMEM_TRAIN_LR] = "train_lr",
-    [AMEM_KVMEM_TRAIN_BATCH] = "train_batch",
-    [AMEM_KVMEM_TRAIN_MIN_LEN] = "train_min_len",
-    [AMEM_KVMEM_TRAIN_MAX_LEN] = "train_max_len",
-    [AMEM_KVMEM_TRAIN_ZERO_FRACTION] = "train_zero_fraction",
-    [AMEM_KVMEM_TRAIN_P] = "train_p", [AMEM_KVMEM_TRAIN_MASK] = "train_mask"};
-
-static const char *const tvt_names[] = {
-    [AMEM_TVT_SEED] = "seed", [AMEM_TVT_SIGN_OUTPUT] = "sign_output",
-    [AMEM_TVT_TRAIN_LR] = "train_lr", [AMEM_TVT_TRAIN_BATCH] = "train_batch",
-    [AMEM_TVT_TRAIN_MIN_LEN] = "train_min_len",
-    [AMEM_TVT_TRAIN_MAX_LEN] = "train_max_len",
-    [AMEM_TVT_TRAIN_ZERO_FRACTION] = "train_zero_fraction"};
-
-static const char *const dam_names[] = {
-    [AMEM_DAM_BETA] = "beta", [AMEM_DAM_DT] = "dt",
-    [AMEM_DAM_TOLERANCE] = "tolerance", [AMEM_DAM_MAX_STEPS] = "max_steps",
-    [AMEM_DAM_DYNAMICS] = "dynamics", [AMEM_DAM_SEED] = "seed",
-    [AMEM_DAM_LEARNING_RATE] = "learning_rate",
-    [AMEM_DAM_BATCH_SIZE] = "batch_size",
-    [AMEM_DAM_MASK_FRACTION] = "mask_fraction", [AMEM_DAM_BALANCE] = "balance",
-    [AMEM_DAM_SIGNAL] = "signal", [AMEM_DAM_GAMMA] = "gamma",
-    [AMEM_DAM_WEIGHT_NORM] = "weight_norm", [AMEM_DAM_ADAM_BETA1] = "adam_beta1",
-    [AMEM_DAM_ADAM_BETA2] = "adam_beta2", [AMEM_DAM_ADAM_EPS] = "adam_eps"};
-
-static const char *const vae_names[] = {
-    [AMEM_VAE_LATENT] = "latent", [AMEM_VAE_POOL] = "pool",
-    [AMEM_VAE_ACTIVATION] = "activation", [AMEM_VAE_LEAKY_SLOPE] = "leaky_slope",
-    [AMEM_VAE_BATCH_NORM] = "batch_norm", [AMEM_VAE_OUTPUT] = "output",
-    [AMEM_VAE_DROPOUT] = "dropout", [AMEM_VAE_LOSS] = "loss",
-    [AMEM_VAE_KL_WEIGHT] = "kl_weight", [AMEM_VAE_OPTIMIZER] = "optimizer",
-    [AMEM_VAE_LEARNING_RATE] = "learning_rate",
-    [AMEM_VAE_BATCH_SIZE] = "batch_size", [AMEM_VAE_EPOCHS] = "epochs",
-    [AMEM_VAE_PATIENCE] = "patience", [AMEM_VAE_SEED] = "seed",
-    [AMEM_VAE_BN_MOMENTUM] = "bn_momentum", [AMEM_VAE_BN_EPS] = "bn_eps",
-    [AMEM_VAE_REPLAY_NOISE] = "replay_noise",
-    [AMEM_VAE_REPLAY_FRESH] = "replay_fresh",
-    [AMEM_VAE_REPLAY_GAIN] = "replay_gain",
-    [AMEM_VAE_REPLAY_OFFSET] = "replay_offset"};
-
-static const char *const diffusion_names[] = {
-    [AMEM_DIFFUSION_PROCESS] = "process", [AMEM_DIFFUSION_GAMMA] = "gamma",
-    [AMEM_DIFFUSION_ALPHA] = "alpha", [AMEM_DIFFUSION_SIGMA] = "sigma",
-    [AMEM_DIFFUSION_SCORE] = "score", [AMEM_DIFFUSION_SAMPLER] = "sampler",
-    [AMEM_DIFFUSION_STEPS] = "steps",
-    [AMEM_DIFFUSION_START_THETA] = "start_theta",
-    [AMEM_DIFFUSION_T_END] = "t_end", [AMEM_DIFFUSION_HIDDEN] = "hidden",
-    [AMEM_DIFFUSION_HIDDEN_LAYERS] = "hidden_layers",
-    [AMEM_DIFFUSION_LEARNING_RATE] = "learning_rate",
-    [AMEM_DIFFUSION_TRAIN_THETA_MIN] = "train_theta_min",
-    [AMEM_DIFFUSION_TRAIN_THETA_MAX] = "train_theta_max",
-    [AMEM_DIFFUSION_SEED] = "seed"};
+#include "setting_names.h"
 
 /* ---- sizes: one line per creation argument or count ------------------------ */
 
@@ -224,12 +150,28 @@ static void diffusion_describe(const void *h, FILE *out)
             hidden, layers, params, iterations);
 }
 
+static void probe_describe(const void *h, FILE *out)
+{
+    int kind = -1;
+    size_t dim = 0, classes = 0, support = 0;
+    amem_probe_kind(h, &kind);
+    amem_probe_dim(h, &dim);
+    amem_probe_classes(h, &classes);
+    amem_probe_support_count(h, &support);
+    fprintf(out, "kind        %s\n", kind == AMEM_PROBE_SVC ? "svc"
+                                   : kind == AMEM_PROBE_SOFTMAX ? "softmax" : "unknown");
+    fprintf(out, "dim         %zu\nclasses     %zu\nsupport     %zu\n", dim,
+            classes, support);
+}
+
 /* ---- the table ---------------------------------------------------------------- */
 
-const model_piece model_hopfield_piece = PIECE_ENTRY(hopfield, 1);
+const model_piece model_hopfield_piece = PIECE_ENTRY(hopfield, 1, 0);
 
-/* In file-kind order; TVT shares kind 2 with the key-value memory. */
+/* In file-kind order. Files written before TVT had a kind of its own hold
+ * TVT memories under the key-value kind (2). */
 const model_piece model_pieces[] = {
-    PIECE_ENTRY(hopfield, 1), PIECE_ENTRY(kvmem, 2), PIECE_ENTRY(tvt, 2),
-    PIECE_ENTRY(dam, 3), PIECE_ENTRY(vae, 4), PIECE_ENTRY(diffusion, 5)};
+    PIECE_ENTRY(hopfield, 1, 0), PIECE_ENTRY(kvmem, 2, 0), PIECE_ENTRY(dam, 3, 0),
+    PIECE_ENTRY(vae, 4, 0), PIECE_ENTRY(diffusion, 5, 0), PIECE_ENTRY(tvt, 6, 2),
+    PIECE_ENTRY(probe, 7, 0)};
 const size_t model_piece_count = COUNT_OF(model_pieces);
