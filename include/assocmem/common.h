@@ -19,7 +19,7 @@ extern "C" {
 
 /* Version: the single source; the Makefile reads these three lines. */
 #define AMEM_VERSION_MAJOR 0
-#define AMEM_VERSION_MINOR 1
+#define AMEM_VERSION_MINOR 2
 #define AMEM_VERSION_PATCH 0
 #define AMEM_VERSION_NUMBER \
     (AMEM_VERSION_MAJOR * 10000 + AMEM_VERSION_MINOR * 100 + AMEM_VERSION_PATCH)

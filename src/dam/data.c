@@ -7,8 +7,8 @@
 #include "core/error.h"
 #include "dam_impl.h"
 
-int amem_dam_set_data(amem_dam *h, const float *items, size_t n,
-                      const int32_t *exceptions)
+int amem_dam_set_data(amem_dam *h, const float *items,
+                      const int32_t *exceptions, size_t n)
 {
     static const char fn[] = "amem_dam_set_data";
     AMEM__CHECK_NULL(h, fn);
@@ -54,7 +54,7 @@ static int derived_record(const amem_dam *h, int which, float *out)
 {
     double *a = malloc(2 * h->count * sizeof(double));
     if (a == NULL)
-        return amem__fail(AMEM_E_NOMEM, "amem_dam_item_record",
+        return amem__fail(AMEM_E_NOMEM, "amem_dam_get_item_record",
                           "cannot allocate %zu doubles", 2 * h->count);
     int sig = (int)AMEM__DP(h, SIGNAL);
     amem__dam_alphas(h, a);
@@ -75,16 +75,16 @@ static int derived_record(const amem_dam *h, int which, float *out)
     return AMEM_OK;
 }
 
-int amem_dam_item_record(const amem_dam *h, int which, float *out)
+int amem_dam_get_item_record(const amem_dam *h, int which, float *out)
 {
-    static const char fn[] = "amem_dam_item_record";
+    static const char fn[] = "amem_dam_get_item_record";
     AMEM__CHECK_NULL(h, fn);
     AMEM__CHECK_NULL(out, fn);
-    if (which < 0 || which >= AMEM_DAM_RECORD_COUNT)
+    if (which < 0 || which >= AMEM__DAM_NRECORD)
         return amem__fail(AMEM_E_ARG, fn, "unknown record %d", which);
     if (h->count == 0)
         return amem__fail(AMEM_E_STATE, fn, "no training set");
-    static const int raw_of[AMEM_DAM_RECORD_COUNT] = {
+    static const int raw_of[AMEM__DAM_NRECORD] = {
         AMEM__RAW_LOSS, AMEM__RAW_TIME, AMEM__RAW_ENTROPY, AMEM__RAW_MAX,
         AMEM__RAW_NORM, -1, -1, -1, AMEM__RAW_USES};
     if (raw_of[which] < 0)

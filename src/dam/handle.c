@@ -45,7 +45,7 @@ void amem__dam_clear_trainer(amem_dam *h)
 {
     amem__adam_reset(h->adam);
     h->epochs = 0;
-    for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++) {
+    for (int s = 0; s < AMEM__DAM_NSIGNAL; s++) {
         h->smin[s] = INFINITY;
         h->smax[s] = -INFINITY;
     }

@@ -104,8 +104,8 @@ static int run_chunk(recall_ws *ws, const float *cues, const float *clamp,
     return AMEM_OK;
 }
 
-int amem_dam_recall(amem_dam *h, const float *cues, const float *clamp,
-                    size_t n, float *out, int *steps, float *hidden)
+int amem_dam_recall(amem_dam *h, const float *cues, size_t n,
+                    const float *clamp, float *out, int *steps, float *hidden)
 {
     static const char fn[] = "amem_dam_recall";
     AMEM__CHECK_NULL(h, fn);

@@ -70,10 +70,8 @@ static int batch_weights(amem_dam *h, const size_t *idx, size_t b, float *wt)
 
 static int adam_update(amem_dam *h, const float *grad)
 {
-    h->adam->lr = AMEM__DP(h, LEARNING_RATE);
-    h->adam->beta1 = AMEM__DP(h, ADAM_BETA1);
-    h->adam->beta2 = AMEM__DP(h, ADAM_BETA2);
-    h->adam->eps = AMEM__DP(h, ADAM_EPS);
+    amem__adam_set(h->adam, AMEM__DP(h, LEARNING_RATE), AMEM__DP(h, ADAM_BETA1),
+                   AMEM__DP(h, ADAM_BETA2), AMEM__DP(h, ADAM_EPS));
     return amem__adam_step(h->adam, h->w, grad);
 }
 
@@ -179,7 +177,7 @@ typedef struct snapshot {
     float *w, *m, *v, *raw;
     long t, epochs;
     amem__rng rng;
-    double smin[AMEM_DAM_SIGNAL_COUNT], smax[AMEM_DAM_SIGNAL_COUNT];
+    double smin[AMEM__DAM_NSIGNAL], smax[AMEM__DAM_NSIGNAL];
 } snapshot;
 
 static int snap_take(const amem_dam *h, snapshot *s)

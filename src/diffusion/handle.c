@@ -101,9 +101,9 @@ int amem_diffusion_clear(amem_diffusion *h)
     return AMEM_OK;
 }
 
-int amem_diffusion_patterns(const amem_diffusion *h, float *out)
+int amem_diffusion_get_patterns(const amem_diffusion *h, float *out)
 {
-    static const char fn[] = "amem_diffusion_patterns";
+    static const char fn[] = "amem_diffusion_get_patterns";
     AMEM__CHECK_NULL(h, fn);
     AMEM__CHECK_NULL(out, fn);
     if (h->count == 0)
@@ -129,9 +129,9 @@ int amem_diffusion_network_info(const amem_diffusion *h, size_t *hidden,
     return AMEM_OK;
 }
 
-int amem_diffusion_reset_network(amem_diffusion *h)
+int amem_diffusion_reset(amem_diffusion *h)
 {
-    AMEM__CHECK_NULL(h, "amem_diffusion_reset_network");
+    AMEM__CHECK_NULL(h, "amem_diffusion_reset");
     amem__dmlp_free(h->net);
     h->net = NULL;
     return AMEM_OK;

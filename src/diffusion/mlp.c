@@ -107,6 +107,7 @@ int amem__dmlp_clone(const char *fn, const amem__dmlp *m, amem__dmlp **out)
     memcpy(c->adam->m, m->adam->m, m->n_params * sizeof(float));
     memcpy(c->adam->v, m->adam->v, m->n_params * sizeof(float));
     c->adam->t = m->adam->t;
-    c->adam->lr = m->adam->lr;
+    amem__adam_set(c->adam, m->adam->lr, m->adam->beta1, m->adam->beta2,
+                   m->adam->eps);
     return AMEM_OK;
 }

@@ -156,7 +156,8 @@ int amem_diffusion_train(amem_diffusion *h, long iterations,
     rc = working_net(fn, h, &rng, &m);
     if (rc != AMEM_OK)
         return rc;
-    m->adam->lr = AMEM__DP(h, LEARNING_RATE);
+    amem__adam_set(m->adam, AMEM__DP(h, LEARNING_RATE), AMEM__DP(h, ADAM_BETA1),
+                   AMEM__DP(h, ADAM_BETA2), AMEM__DP(h, ADAM_EPS));
     double last = NAN;
     rc = run_iterations(fn, h, &rng, m, iterations, progress, user, &last);
     if (rc != AMEM_OK) {

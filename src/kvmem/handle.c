@@ -106,28 +106,28 @@ int amem_kvmem_clear(amem_kvmem *h)
     return AMEM_OK;
 }
 
-int amem_kvmem_last_gamma(const amem_kvmem *h, float *gamma)
+int amem_kvmem_get_last_gamma(const amem_kvmem *h, float *gamma)
 {
-    AMEM__CHECK_NULL(h, "amem_kvmem_last_gamma");
-    AMEM__CHECK_NULL(gamma, "amem_kvmem_last_gamma");
+    AMEM__CHECK_NULL(h, "amem_kvmem_get_last_gamma");
+    AMEM__CHECK_NULL(gamma, "amem_kvmem_get_last_gamma");
     memset(gamma, 0, h->N * sizeof(float));
     for (size_t k = 0; k < h->n_gated; k++)
         gamma[h->gated[k]] = 1.0f;
     return AMEM_OK;
 }
 
-int amem_kvmem_keys(const amem_kvmem *h, float *keys)
+int amem_kvmem_get_keys(const amem_kvmem *h, float *keys)
 {
-    AMEM__CHECK_NULL(h, "amem_kvmem_keys");
-    AMEM__CHECK_NULL(keys, "amem_kvmem_keys");
+    AMEM__CHECK_NULL(h, "amem_kvmem_get_keys");
+    AMEM__CHECK_NULL(keys, "amem_kvmem_get_keys");
     memcpy(keys, h->K, h->N * h->d * sizeof(float));
     return AMEM_OK;
 }
 
-int amem_kvmem_values(const amem_kvmem *h, float *values)
+int amem_kvmem_get_values(const amem_kvmem *h, float *values)
 {
-    AMEM__CHECK_NULL(h, "amem_kvmem_values");
-    AMEM__CHECK_NULL(values, "amem_kvmem_values");
+    AMEM__CHECK_NULL(h, "amem_kvmem_get_values");
+    AMEM__CHECK_NULL(values, "amem_kvmem_get_values");
     memcpy(values, h->V, h->N * h->m * sizeof(float));
     return AMEM_OK;
 }
@@ -148,9 +148,9 @@ int amem_kvmem_stability(const amem_kvmem *h, int *key_frozen,
     return AMEM_OK;
 }
 
-int amem_kvmem_meta_reset(amem_kvmem *h)
+int amem_kvmem_reset(amem_kvmem *h)
 {
-    AMEM__CHECK_NULL(h, "amem_kvmem_meta_reset");
+    AMEM__CHECK_NULL(h, "amem_kvmem_reset");
     amem__adam_reset(h->adam);
     return AMEM_OK;
 }

@@ -9,17 +9,25 @@
 #include "core/settings.h"
 #include "tvt_impl.h"
 
-static const amem__setting table[AMEM_TVT_PARAM_COUNT] = {
+static const amem__setting table[AMEM__TVT_NPARAM] = {
     {"SEED", 0, 9007199254740992.0, 0, 1},
     {"SIGN_OUTPUT", 0, 1, 0, 1},
-    {"TRAIN_LR", 1e-8, 10, 1e-3, 0},
-    {"TRAIN_BATCH", 1, 1e6, 1, 1},
+    {"LEARNING_RATE", 1e-8, 10, 1e-3, 0},
+    {"BATCH_SIZE", 1, 1e6, 1, 1},
     {"TRAIN_MIN_LEN", 0, 1e9, 0, 1},
     {"TRAIN_MAX_LEN", 0, 1e9, 0, 1},
     {"TRAIN_ZERO_FRACTION", 0, 1, 0.6, 0},
+    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
+    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
+    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
 };
 
-static const amem__settings settings = {table, AMEM_TVT_PARAM_COUNT};
+static const amem__settings settings = {table, AMEM__TVT_NPARAM};
+
+void amem__tvt_default_params(double *param)
+{
+    amem__settings_defaults(&settings, param);
+}
 
 /* Initial read strength of a new handle (softplus(c) = 10). */
 #define TVT_INIT_STRENGTH 10.0
@@ -204,10 +212,10 @@ int amem_tvt_read(amem_tvt *h, const float *queries, size_t n, float *out,
     return AMEM_OK;
 }
 
-int amem_tvt_read_params(const amem_tvt *h, float *A, float *a, float *u,
+int amem_tvt_get_read_params(const amem_tvt *h, float *A, float *a, float *u,
                          float *c)
 {
-    AMEM__CHECK_NULL(h, "amem_tvt_read_params");
+    AMEM__CHECK_NULL(h, "amem_tvt_get_read_params");
     size_t d = h->d;
     if (A)
         memcpy(A, h->theta, d * d * sizeof(float));

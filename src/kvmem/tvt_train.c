@@ -69,7 +69,7 @@ static void fill_memory(const amem_tvt *h, tvt_trainer *tr)
 static void one_step(amem_tvt *h, tvt_trainer *tr, double *loss, double *acc,
                      double *strength)
 {
-    size_t B = (size_t)AMEM__TP(h, TRAIN_BATCH), th = amem__tvt_theta_len(h->d);
+    size_t B = (size_t)AMEM__TP(h, BATCH_SIZE), th = amem__tvt_theta_len(h->d);
     memset(tr->gsum, 0, th * sizeof(float));
     *loss = *acc = *strength = 0;
     for (size_t b = 0; b < B; b++) {
@@ -109,7 +109,8 @@ int amem_tvt_train(amem_tvt *h, size_t steps, float *history,
     for (size_t s = 0; s < steps && rc == AMEM_OK; s++) {
         double loss, acc, strength;
         one_step(h, &tr, &loss, &acc, &strength);
-        h->adam->lr = AMEM__TP(h, TRAIN_LR);
+        amem__adam_set(h->adam, AMEM__TP(h, LEARNING_RATE), AMEM__TP(h, ADAM_BETA1),
+                       AMEM__TP(h, ADAM_BETA2), AMEM__TP(h, ADAM_EPS));
         rc = amem__adam_step(h->adam, h->theta, tr.gsum);
         if (rc != AMEM_OK) {
             rc = amem__fail(rc, fn, "gradient not finite at step %zu", s + 1);

@@ -72,7 +72,8 @@ static int train(amem_probe *p, const float *xs, const int32_t *labels,
 {
     size_t bs = (size_t)AMEM__PP(p, BATCH_SIZE);
     long epochs = (long)AMEM__PP(p, EPOCHS);
-    opt->lr = AMEM__PP(p, LEARNING_RATE);
+    amem__adam_set(opt, AMEM__PP(p, LEARNING_RATE), AMEM__PP(p, ADAM_BETA1),
+                   AMEM__PP(p, ADAM_BETA2), AMEM__PP(p, ADAM_EPS));
     for (size_t i = 0; i < n; i++)
         w->order[i] = i;
     for (long e = 0; e < epochs; e++) {

@@ -55,7 +55,7 @@ static int train_machine(const char *fn, const amem_probe *p, const float *xs,
     f->n_svm++;
     return amem__svm_train(fn, xs, f->dim, idx, y, m, AMEM__PP(p, C),
                            f->gamma, AMEM__PP(p, TOLERANCE),
-                           (long)AMEM__PP(p, MAX_ITER), s);
+                           (long)AMEM__PP(p, MAX_STEPS), s);
 }
 
 int amem__svc_fit(const char *fn, const amem_probe *p, const float *xs,

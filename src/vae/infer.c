@@ -148,8 +148,8 @@ int amem_vae_reconstruct(amem_vae *v, const float *images, size_t n,
     return reconstruct_rows(fn, v, images, NULL, 0.0f, n, out);
 }
 
-int amem_vae_recall(amem_vae *v, const float *images, const float *mask,
-                    float fill, size_t n, float *out)
+int amem_vae_recall(amem_vae *v, const float *images, size_t n,
+                    const float *mask, float fill, float *out)
 {
     static const char fn[] = "amem_vae_recall";
     size_t dim = v ? amem__vae_dim(v) : 1;

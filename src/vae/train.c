@@ -50,7 +50,8 @@ int amem__vae_step(const char *fn, amem_vae *v, const float *x, size_t n,
     memset(v->grads, 0, v->n_params * sizeof(float));
     if (amem__backward(g, l, NULL) != AMEM_OK)
         return graph_error(fn, g);
-    v->opt->lr = AMEM__VP(v, LEARNING_RATE);
+    amem__adam_set(v->opt, AMEM__VP(v, LEARNING_RATE), AMEM__VP(v, ADAM_BETA1),
+                   AMEM__VP(v, ADAM_BETA2), AMEM__VP(v, ADAM_EPS));
     int rc = amem__adam_step(v->opt, v->params, v->grads);
     if (rc != AMEM_OK)
         return amem__fail(rc, fn, "optimizer step refused (%s)",
