@@ -44,7 +44,7 @@ extern "C" {
  *     max(min_bytes, ratio x its compressed size), by default
  *     max(64 MiB, 256 x compressed size) (amem_idx_set_gzip_cap), so a small
  *     file that inflates to gigabytes (a "gzip bomb") is refused after
- *     decompressing at most the cap. MNIST-like files compress about 2-8x.
+ *     decompressing at most the cap. MNIST-like files compress about 2-5x.
  * The header is never trusted for an allocation: the output is allocated only
  * after the data length has been checked against it, and gzip data is
  * inflated into a buffer that grows with the data actually decompressed.
