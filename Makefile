@@ -210,9 +210,12 @@ build-fuzz/%: tests/fuzz/%.c $(SRCS) | need-fuzz
 	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(LIB_DEFS) -Iinclude -Isrc \
 	    $(BLAS_CFLAGS) -o $@ $< $(SRCS) $(DEP_LIBS)
 
+# Every target is a file-format reader: no input may make it allocate more
+# than FUZZ_MALLOC_MB in one block (libFuzzer reports it as a crash).
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p build-fuzz/corpus-$$n; \
-	  ./$$f -max_total_time=$${FUZZ_SECONDS:-60} build-fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
+	  ./$$f -max_total_time=$${FUZZ_SECONDS:-60} -malloc_limit_mb=$${FUZZ_MALLOC_MB:-256} \
+	    build-fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
 
 # The corpus replay runs without libFuzzer: each input goes through the
 # target's entry point in an ordinary build.

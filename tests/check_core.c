@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "assocmem/common.h"
@@ -149,6 +150,39 @@ START_TEST(save_to_unwritable_dir_fails_cleanly)
 }
 END_TEST
 
+/* The permission bits of path after a save under umask mask. */
+static mode_t mode_after_save(const char *path, mode_t mask)
+{
+    amem__wbuf w;
+    sample_payload(&w);
+    mode_t before = umask(mask);
+    int rc = amem__model_save_file("t", path, AMEM__KIND_HOPFIELD, &w);
+    umask(before);
+    amem__wbuf_free(&w);
+    AMEM_ASSERT_OK(rc);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    return st.st_mode & 07777;
+}
+
+/* A save keeps the mode of the file it replaces (whatever the umask); a
+ * new file gets 0666 less the umask. */
+START_TEST(save_keeps_mode_or_applies_umask)
+{
+    char path[256];
+    amem_test_tmp_path(path, sizeof path, "mode");
+    ck_assert_uint_eq(mode_after_save(path, 022), 0644);
+    unlink(path);
+    ck_assert_uint_eq(mode_after_save(path, 027), 0640);
+    static const mode_t kept[] = {0644, 0640, 0604, 0666};
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+        ck_assert_int_eq(chmod(path, kept[i]), 0);
+        ck_assert_uint_eq(mode_after_save(path, 077), kept[i]);
+    }
+    unlink(path);
+}
+END_TEST
+
 START_TEST(arena_reset_reuses_memory)
 {
     amem__arena *a = amem__arena_create(4096);
@@ -235,6 +269,7 @@ Suite *amem_suite_core(void)
     tcase_add_test(tc, modelfile_round_trip_mem_and_file);
     tcase_add_test(tc, modelfile_rejects_damage);
     tcase_add_test(tc, save_to_unwritable_dir_fails_cleanly);
+    tcase_add_test(tc, save_keeps_mode_or_applies_umask);
     tcase_add_test(tc, arena_reset_reuses_memory);
     tcase_add_test(tc, graph_records_first_error);
     tcase_add_test(tc, settings_in_files_grow_at_the_end);

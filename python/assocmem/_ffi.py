@@ -54,6 +54,8 @@ AMEM_VERSION_PATCH = 0
 AMEM_VERSION_NUMBER = 200
 AMEM_MAX_STEPS_PER_CALL = 2147483647
 AMEM_IDX_MAX_BYTES = 1073741824
+AMEM_IDX_GZIP_MIN_BYTES = 67108864
+AMEM_IDX_GZIP_RATIO = 256
 AMEM_KVMEM_RULE_FIRST = 3
 AMEM_KVMEM_RULE_COUNT = 11
 AMEM_KVMEM_HISTORY_COLS = 15
@@ -709,6 +711,10 @@ FUNCTIONS = {
     'amem_dam_load': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(amem_dam))], ('path', 'out',), 'dam.h'),
     # int amem_dam_load_mem(const void *data, size_t len, amem_dam **out)
     'amem_dam_load_mem': (_c.c_int, [_c.c_void_p, _c.c_size_t, _c.POINTER(_c.POINTER(amem_dam))], ('data', 'len', 'out',), 'dam.h'),
+    # int amem_idx_set_gzip_cap(size_t min_bytes, size_t ratio)
+    'amem_idx_set_gzip_cap': (_c.c_int, [_c.c_size_t, _c.c_size_t], ('min_bytes', 'ratio',), 'data.h'),
+    # int amem_idx_get_gzip_cap(size_t *min_bytes, size_t *ratio)
+    'amem_idx_get_gzip_cap': (_c.c_int, [_c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t)], ('min_bytes', 'ratio',), 'data.h'),
     # int amem_idx_read_images(const char *path, float **images, size_t *count, size_t *height, size_t *width)
     'amem_idx_read_images': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(_c.c_float)), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t)], ('path', 'images', 'count', 'height', 'width',), 'data.h'),
     # int amem_idx_read_images_mem(const void *data, size_t len, float **images, size_t *count, size_t *height, size_t *width)

@@ -23,7 +23,8 @@ export AssocMemError, version, version_number, set_num_threads,
        Hopfield, store!, store_pairs!, clear!, stored_count, recall, replay,
        energy, softmax_weights, setting, setting!, param_bounds,
        save, save_mem, load_hopfield, load_hopfield_mem,
-       read_idx_images, read_idx_labels, random_patterns, correlated_patterns,
+       read_idx_images, read_idx_labels, set_idx_gzip_cap, get_idx_gzip_cap,
+       random_patterns, correlated_patterns,
        mask_bernoulli, mask_fraction, corrupt_zero, corrupt_gaussian,
        corrupt_flip, corrupt_mix, hamming, mse, pearson, pearson_overall,
        progress_cfunction,
@@ -442,6 +443,26 @@ function read_idx_labels(source)
         check(amem_idx_read_labels(String(source), p, n))
     end
     return _take(p[], (Int(n[]),))
+end
+
+"""
+    set_idx_gzip_cap(min_bytes, ratio)
+
+Decompression cap of the IDX readers, process-wide: gzip data of `n` bytes
+may inflate to at most `max(min_bytes, ratio * n)` bytes (defaults 64 MiB
+and 256); more is refused with `AMEM_E_FORMAT`.
+"""
+function set_idx_gzip_cap(min_bytes::Integer, ratio::Integer)
+    (min_bytes >= 1 && ratio >= 1) ||
+        _fail(AMEM_E_RANGE, "set_idx_gzip_cap: min_bytes and ratio must be >= 1")
+    check(amem_idx_set_gzip_cap(min_bytes, ratio))
+end
+
+"The decompression cap of the IDX readers as `(min_bytes, ratio)`."
+function get_idx_gzip_cap()
+    min_bytes, ratio = Ref{Csize_t}(0), Ref{Csize_t}(0)
+    check(amem_idx_get_gzip_cap(min_bytes, ratio))
+    return (Int(min_bytes[]), Int(ratio[]))
 end
 
 # ---- data: generators (dim × count results, one pattern per column) ---------------

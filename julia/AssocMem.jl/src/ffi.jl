@@ -28,6 +28,8 @@ const AMEM_VERSION_PATCH = 0
 const AMEM_VERSION_NUMBER = 200
 const AMEM_MAX_STEPS_PER_CALL = 2147483647
 const AMEM_IDX_MAX_BYTES = 1073741824
+const AMEM_IDX_GZIP_MIN_BYTES = 67108864
+const AMEM_IDX_GZIP_RATIO = 256
 const AMEM_KVMEM_RULE_FIRST = 3
 const AMEM_KVMEM_RULE_COUNT = 11
 const AMEM_KVMEM_HISTORY_COLS = 15
@@ -639,6 +641,24 @@ function amem_dam_load_mem(data, len, out)
 end
 
 # data.h
+
+"""
+    amem_idx_set_gzip_cap(min_bytes, ratio)
+
+C: `int amem_idx_set_gzip_cap(size_t min_bytes, size_t ratio)`
+"""
+function amem_idx_set_gzip_cap(min_bytes, ratio)
+    @ccall libassocmem.amem_idx_set_gzip_cap(min_bytes::Csize_t, ratio::Csize_t)::Cint
+end
+
+"""
+    amem_idx_get_gzip_cap(min_bytes, ratio)
+
+C: `int amem_idx_get_gzip_cap(size_t *min_bytes, size_t *ratio)`
+"""
+function amem_idx_get_gzip_cap(min_bytes, ratio)
+    @ccall libassocmem.amem_idx_get_gzip_cap(min_bytes::Ptr{Csize_t}, ratio::Ptr{Csize_t})::Cint
+end
 
 """
     amem_idx_read_images(path, images, count, height, width)
@@ -2201,6 +2221,8 @@ const AMEM_FUNCTIONS = (
     :amem_dam_save_mem,
     :amem_dam_load,
     :amem_dam_load_mem,
+    :amem_idx_set_gzip_cap,
+    :amem_idx_get_gzip_cap,
     :amem_idx_read_images,
     :amem_idx_read_images_mem,
     :amem_idx_read_labels,
