@@ -18,6 +18,11 @@
  *       (BAM, Kosko 1988): W is m x d, W <- lambda W + q y x^T / d per pair
  *       (x key, y value); recall alternates y <- sign(W x), x <- sign(W^T y)
  *       until neither layer changes; energy E(x, y) = -y^T W x.
+ *       amem_hopfield_recall_bam runs it from either side (key -> value or
+ *       value -> key) and returns both settled layers.
+ *       Tie rule (CLASSICAL and BAM): a unit whose field is exactly 0
+ *       becomes -1 if its current value is negative and +1 otherwise (a
+ *       BAM layer not yet computed starts at 0, so its ties give +1).
  *   AMEM_HOPFIELD_DENSE_POLY    dense associative memory (Krotov & Hopfield
  *       2016) with F(z) = z^n, n = AMEM_HOPFIELD_DEGREE.
  *   AMEM_HOPFIELD_DENSE_RECT    the rectified form F(z) = max(z, 0)^n.
@@ -231,8 +236,9 @@ AMEM_API int amem_hopfield_count(const amem_hopfield *h, size_t *out);
  *              that reached MAX_STEPS without settling reports MAX_STEPS
  *   weights    optional n x N floats (NULL = none; MODERN only): the softmax
  *              weights p of each query's last step (N = stored count)
- * An empty network is an error for dense and MODERN kinds (nothing to
- * recall); an empty CLASSICAL network has W = 0 and keeps every state.
+ * An empty network is an error for dense, MODERN and BAM handles (nothing
+ * to recall); an empty autoassociative CLASSICAL network has W = 0, keeps
+ * every +-1 state and sends other unclamped entries to +1 (tie rule).
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0), AMEM_E_NONFINITE,
  * AMEM_E_ARG (mask entry not 0/1), AMEM_E_STATE (nothing stored),
  * AMEM_E_UNSUPPORTED (weights for a non-MODERN kind), AMEM_E_NOMEM.
@@ -259,6 +265,41 @@ AMEM_API int amem_hopfield_recall(amem_hopfield *h, const float *queries,
  */
 AMEM_API int amem_hopfield_replay(amem_hopfield *h, size_t n, float *out,
                                   float *cues, int *steps);
+
+/* Directions of amem_hopfield_recall_bam (the side the cues are on). */
+enum amem_hopfield_direction {
+    AMEM_HOPFIELD_KEY_TO_VALUE = 0, /* cues are keys (n x d) */
+    AMEM_HOPFIELD_VALUE_TO_KEY = 1  /* cues are values (n x m) */
+};
+
+/*
+ * amem_hopfield_recall_bam: bidirectional recall on a BAM (CLASSICAL with
+ * value_dim m >= 1) from n cues on either layer.
+ *   cues        n x d keys (KEY_TO_VALUE) or n x m values (VALUE_TO_KEY),
+ *               finite; 0 marks an unknown entry
+ *   n           number of cues, >= 1
+ *   direction   enum amem_hopfield_direction
+ *   clamp       optional 0/1 mask shaped like cues (NULL = none): entries
+ *               marked 1 keep their cue value throughout
+ *   keys_out    n x d settled key layers, caller-allocated
+ *   values_out  n x m settled value layers, caller-allocated
+ *   steps       optional n ints (NULL = none): round trips each cue took,
+ *               MAX_STEPS for one that did not settle
+ * From keys a round trip is y <- sign(W x), x <- sign(W^T y); from values
+ * x <- sign(W^T y), y <- sign(W x); it repeats until the cue layer no
+ * longer changes or MAX_STEPS round trips. Every output entry is -1 or +1
+ * (ties: see the tie rule above) except clamped cue entries, which keep
+ * their cue value. KEY_TO_VALUE gives the same values_out as
+ * amem_hopfield_recall. The outputs may not alias cues or each other.
+ * Returns AMEM_OK, AMEM_E_NULL (h, cues, keys_out or values_out),
+ * AMEM_E_UNSUPPORTED (not a BAM handle), AMEM_E_STATE (nothing stored),
+ * AMEM_E_ARG (unknown direction, clamp entry not 0/1), AMEM_E_DIM (n = 0
+ * or too large), AMEM_E_NONFINITE, AMEM_E_NOMEM. Changes no stored data.
+ */
+AMEM_API int amem_hopfield_recall_bam(amem_hopfield *h, const float *cues,
+                                      size_t n, int direction,
+                                      const float *clamp, float *keys_out,
+                                      float *values_out, int *steps);
 
 /*
  * amem_hopfield_energy: the energy of n given states (see the kind's

@@ -46,6 +46,8 @@ Update = _VALUE_ENUMS[Param.UPDATE]
 Order = _VALUE_ENUMS[Param.ORDER]
 #: Values of the NOISE setting (UNIFORM, SIGNS).
 Noise = _VALUE_ENUMS[Param.NOISE]
+#: Directions of Hopfield.recall_bam (KEY_TO_VALUE, VALUE_TO_KEY).
+Direction = int_enum("amem_hopfield_direction", _PREFIX, "Direction")
 
 
 class Hopfield(Settings, Persistent):
@@ -196,6 +198,42 @@ class Hopfield(Settings, Persistent):
         check(lib.amem_hopfield_recall(self._h(), fptr(q), n, fptr(c),
                                        fptr(out), iptr(steps), fptr(weights)))
         return _result(single, out, steps, weights)
+
+    def recall_bam(self, cues, direction="key_to_value", clamp=None,
+                   return_steps=False):
+        """Bidirectional recall on a BAM (classical, value_dim > 0).
+
+        cues          keys (n x dim) for direction "key_to_value", values
+                      (n x value_dim) for "value_to_key"; one vector for a
+                      single cue
+        direction     a Direction member, its name (any case) or value
+        clamp         optional 0/1 mask shaped like cues (or one vector for
+                      all cues): entries marked 1 keep their cue value
+        return_steps  also return the round trips each cue took
+        Returns (keys, values): the settled layers of both sides, each
+        entry -1 or +1 except clamped cue entries; with return_steps,
+        (keys, values, steps).
+        """
+        where = "Hopfield.recall_bam"
+        dirn = member(Direction, direction, where)
+        cue_len = (self._dim if dirn == Direction.KEY_TO_VALUE
+                   else self._vdim)
+        if self._kind != Kind.CLASSICAL or self._vdim == 0:
+            fail(_ffi.AMEM_E_UNSUPPORTED, where,
+                 "not a BAM (classical with value_dim > 0)")
+        q, single = as_rows(cues, "cues", where, cue_len)
+        c = None if clamp is None else like_rows(clamp, q, "clamp", where)
+        n = q.shape[0]
+        keys = np.empty((n, self._dim), np.float32)
+        values = np.empty((n, self._vdim), np.float32)
+        steps = np.empty(n, np.intc) if return_steps else None
+        check(lib.amem_hopfield_recall_bam(self._h(), fptr(q), n, int(dirn),
+                                           fptr(c), fptr(keys),
+                                           fptr(values), iptr(steps)))
+        if single:
+            keys, values = keys[0], values[0]
+            steps = None if steps is None else int(steps[0])
+        return (keys, values) if steps is None else (keys, values, steps)
 
     def replay(self, n, return_cues=False, return_steps=False):
         """Recall from n random cues drawn from the network's RNG (see the

@@ -50,13 +50,50 @@ int amem__hopfield_reserve(const char *fn, amem_hopfield *h, size_t more);
  */
 int amem__classical_recall(amem_hopfield *h, float *x, size_t n,
                            const float *clamp, int *steps);
-int amem__bam_recall(amem_hopfield *h, float *x, size_t n,
-                     const float *clamp, float *out, int *steps);
+/*
+ * BAM recall (bam.c): `cue` (n x d keys when from_keys, else n x m values)
+ * holds the cues on entry and the settled cue layer on exit; `other`
+ * receives the settled other layer. clamp (n x cue length) or NULL.
+ */
+int amem__bam_recall(amem_hopfield *h, float *cue, float *other, size_t n,
+                     int from_keys, const float *clamp, int *steps);
 int amem__dense_recall(amem_hopfield *h, float *x, size_t n,
                        const float *clamp, int *steps);
 int amem__modern_recall(amem_hopfield *h, float *x, size_t n,
                         const float *clamp, float *out, int *steps,
                         float *weights);
+
+/*
+ * The sign update of CLASSICAL and BAM units: sign(field); on a tie
+ * (field exactly 0) the unit keeps its current sign, and a current value
+ * that is not negative (0 = unknown or not yet set) counts as +1. So an
+ * updated unit is always -1 or +1.
+ */
+static inline float amem__hopfield_sign(double field, float current)
+{
+    if (field != 0)
+        return field > 0 ? 1.0f : -1.0f;
+    return current < 0 ? -1.0f : 1.0f;
+}
+
+/*
+ * New sign states of X (rows x len) from the fields H (minus diag[i] * x_i
+ * when diag is not NULL); clamped entries and rows in done[] are left
+ * alone; changed[q] says whether row q moved. Returns the rows that moved.
+ */
+size_t amem__hopfield_apply_signs(float *X, const float *H, size_t rows,
+                                  size_t len, const float *clamp,
+                                  const float *diag, const unsigned char *done,
+                                  unsigned char *changed);
+/* steps[q] = t for a query first settling at step t (done[q] marks it). */
+void amem__hopfield_mark_settled(int *steps, unsigned char *done, size_t q,
+                                 int t);
+/* Queries still not settled report max_steps. */
+void amem__hopfield_finish_steps(int *steps, const unsigned char *done,
+                                 size_t n, int max_steps);
+/* Validate a 0/1 clamp mask of len entries (recall.c). */
+int amem__hopfield_check_clamp(const char *fn, const float *clamp,
+                               size_t len);
 
 /* Energies of n states (validated) into e[n]. */
 int amem__classical_energy(const amem_hopfield *h, const float *s, size_t n,

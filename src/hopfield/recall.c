@@ -6,7 +6,8 @@
 #include "core/error.h"
 #include "hopfield_impl.h"
 
-static int check_clamp(const char *fn, const float *clamp, size_t len)
+int amem__hopfield_check_clamp(const char *fn, const float *clamp,
+                               size_t len)
 {
     for (size_t i = 0; i < len; i++)
         if (clamp[i] != 0.0f && clamp[i] != 1.0f)
@@ -23,6 +24,14 @@ static int check_nonempty(const char *fn, const amem_hopfield *h)
     return AMEM_OK;
 }
 
+/* Recall also refuses an empty BAM (no pair to recall). */
+static int check_recallable(const char *fn, const amem_hopfield *h)
+{
+    if (h->count == 0 && h->value_dim > 0)
+        return amem__fail(AMEM_E_STATE, fn, "no pairs stored");
+    return check_nonempty(fn, h);
+}
+
 static int check_recall_args(const char *fn, const amem_hopfield *h,
                              const float *queries, size_t n,
                              const float *clamp, const float *out,
@@ -33,7 +42,8 @@ static int check_recall_args(const char *fn, const amem_hopfield *h,
     int rc = amem__check_array(fn, "queries", queries, n, h->dim);
     if (rc != AMEM_OK)
         return rc;
-    if (clamp != NULL && (rc = check_clamp(fn, clamp, n * h->dim)) != AMEM_OK)
+    if (clamp != NULL &&
+        (rc = amem__hopfield_check_clamp(fn, clamp, n * h->dim)) != AMEM_OK)
         return rc;
     if (weights != NULL && h->kind != AMEM_HOPFIELD_MODERN)
         return amem__fail(AMEM_E_UNSUPPORTED, fn,
@@ -43,7 +53,7 @@ static int check_recall_args(const char *fn, const amem_hopfield *h,
         (weights != NULL && amem__mul_size(n, h->count, &len) != 0) ||
         n > (size_t)INT32_MAX)
         return amem__fail(AMEM_E_DIM, fn, "%zu queries are too many", n);
-    return check_nonempty(fn, h);
+    return check_recallable(fn, h);
 }
 
 /* Run the kind's dynamics on x (n x d, cues in, states out). */
@@ -54,7 +64,7 @@ static int run_dynamics(amem_hopfield *h, float *x, size_t n,
     switch (h->kind) {
     case AMEM_HOPFIELD_CLASSICAL:
         if (h->value_dim > 0)
-            return amem__bam_recall(h, x, n, clamp, out, steps);
+            return amem__bam_recall(h, x, out, n, 1, clamp, steps);
         return amem__classical_recall(h, x, n, clamp, steps);
     case AMEM_HOPFIELD_MODERN:
         return amem__modern_recall(h, x, n, clamp, out, steps, weights);
@@ -118,7 +128,7 @@ int amem_hopfield_replay(amem_hopfield *h, size_t n, float *out, float *cues,
     if (n == 0 || amem__mul_size(n, h->dim + h->value_dim, &len) != 0 ||
         n > (size_t)INT32_MAX)
         return amem__fail(AMEM_E_DIM, fn, "%zu samples", n);
-    int rc = check_nonempty(fn, h);
+    int rc = check_recallable(fn, h);
     if (rc != AMEM_OK)
         return rc;
     float *noise = cues;

@@ -115,6 +115,39 @@ def test_bam_recalls_values_and_takes_joint_states():
     assert e.shape == (3,) and (e < 0).all()
 
 
+def test_bam_recalls_both_ways_on_one_handle():
+    # Ported from NeuPy (itdxer/neupy tests/memory/test_bam.py,
+    # test_discrete_bam_sync and test_predict_different_inputs): 1-D and
+    # 2-D cues, both directions, the settled layers of both sides.
+    keys = am.random_patterns(3, 100, seed=7)
+    values = am.random_patterns(3, 40, seed=8)
+    with am.Hopfield("classical", 100, value_dim=40) as bam:
+        with pytest.raises(am.StateError):
+            bam.recall_bam(keys)
+        bam.store_pairs(keys, values)
+        k, v = bam.recall_bam(keys)
+        np.testing.assert_array_equal(k, keys)
+        np.testing.assert_array_equal(v, values)
+        k, v, steps = bam.recall_bam(values, "value_to_key",
+                                     return_steps=True)
+        np.testing.assert_array_equal(k, keys)
+        np.testing.assert_array_equal(v, values)
+        assert steps.tolist() == [1, 1, 1]
+        k1, v1 = bam.recall_bam(values[1], am.Direction.VALUE_TO_KEY)
+        assert k1.shape == (100,) and v1.shape == (40,)
+        np.testing.assert_array_equal(k1, keys[1])
+        half = keys.copy()
+        half[:, 50:] = 0
+        k, v = bam.recall_bam(half, clamp=(half != 0).astype(np.float32))
+        np.testing.assert_array_equal(k, keys)
+        assert set(np.unique(v)) <= {-1.0, 1.0}
+        with pytest.raises(am.ArgumentError):
+            bam.recall_bam(keys, "sideways")
+    with am.Hopfield("classical", 10) as auto:
+        with pytest.raises(am.UnsupportedError):
+            auto.recall_bam(np.ones(10, np.float32))
+
+
 def test_replay_is_deterministic_per_seed():
     x = patterns(20)
 

@@ -20,7 +20,8 @@ module AssocMem
 
 export AssocMemError, version, version_number, set_num_threads,
        get_num_threads, last_error, strerror,
-       Hopfield, store!, store_pairs!, clear!, stored_count, recall, replay,
+       Hopfield, store!, store_pairs!, clear!, stored_count, recall, recall_bam,
+       replay,
        energy, softmax_weights, setting, setting!, param_bounds,
        save, save_mem, load_hopfield, load_hopfield_mem,
        read_idx_images, read_idx_labels, random_patterns, correlated_patterns,
@@ -326,6 +327,38 @@ function recall(h::Hopfield, queries::AbstractVecOrMat{<:Real};
     w = weights ? Matrix{Float32}(undef, stored_count(h), n) : nothing
     check(amem_hopfield_recall(_ptr(h), q, n, _null(c), out, _null(st), _null(w)))
     return _result(queries isa AbstractVector, out, st, w)
+end
+
+"""
+    recall_bam(h, cues; direction = :key_to_value, clamp = nothing, steps = false)
+
+Bidirectional recall on a BAM (`:classical` with `value_dim > 0`). `cues`
+are keys (d × n) for `direction = :key_to_value` or values (m × n) for
+`:value_to_key` (or one vector). `clamp` is a 0/1 array shaped like the
+cues: entries marked 1 keep their cue value. Returns `(keys, values)`, the
+settled layers of both sides (every entry -1 or +1 except clamped cue
+entries), and the round trips per cue as a third element when
+`steps = true`.
+"""
+function recall_bam(h::Hopfield, cues::AbstractVecOrMat{<:Real};
+                    direction = :key_to_value, clamp = nothing,
+                    steps::Bool = false)
+    dir = direction isa Integer ? direction :
+          _constant("AMEM_HOPFIELD_", direction, "direction")
+    cue_len = dir == AMEM_HOPFIELD_KEY_TO_VALUE ? h.dim : h.value_dim
+    cue_len >= 1 || _fail(AMEM_E_UNSUPPORTED, "not a BAM (value_dim 0)")
+    q, n = _columns(cues, cue_len, "cues")
+    c = clamp === nothing ? nothing : _same_size(clamp, q, "clamp")
+    keys = Matrix{Float32}(undef, h.dim, n)
+    values = Matrix{Float32}(undef, h.value_dim, n)
+    st = steps ? Vector{Cint}(undef, n) : nothing
+    check(amem_hopfield_recall_bam(_ptr(h), q, n, dir, _null(c), keys, values,
+                                   _null(st)))
+    if cues isa AbstractVector
+        keys, values = keys[:, 1], values[:, 1]
+        st = st === nothing ? nothing : st[1]
+    end
+    return st === nothing ? (keys, values) : (keys, values, st)
 end
 
 """
