@@ -23,6 +23,8 @@
  *       Tie rule (CLASSICAL and BAM): a unit whose field is exactly 0
  *       becomes -1 if its current value is negative and +1 otherwise (a
  *       BAM layer not yet computed starts at 0, so its ties give +1).
+ *       Recall and replay from an empty BAM return AMEM_E_STATE (an empty
+ *       autoassociative CLASSICAL network still recalls, with W = 0).
  *   AMEM_HOPFIELD_DENSE_POLY    dense associative memory (Krotov & Hopfield
  *       2016) with F(z) = z^n, n = AMEM_HOPFIELD_DEGREE.
  *   AMEM_HOPFIELD_DENSE_RECT    the rectified form F(z) = max(z, 0)^n.
@@ -236,9 +238,8 @@ AMEM_API int amem_hopfield_count(const amem_hopfield *h, size_t *out);
  *              that reached MAX_STEPS without settling reports MAX_STEPS
  *   weights    optional n x N floats (NULL = none; MODERN only): the softmax
  *              weights p of each query's last step (N = stored count)
- * An empty network is an error for dense, MODERN and BAM handles (nothing
- * to recall); an empty autoassociative CLASSICAL network has W = 0, keeps
- * every +-1 state and sends other unclamped entries to +1 (tie rule).
+ * An empty network is an error for dense and MODERN kinds (nothing to
+ * recall); an empty CLASSICAL network has W = 0 and keeps every state.
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0), AMEM_E_NONFINITE,
  * AMEM_E_ARG (mask entry not 0/1), AMEM_E_STATE (nothing stored),
  * AMEM_E_UNSUPPORTED (weights for a non-MODERN kind), AMEM_E_NOMEM.
