@@ -51,9 +51,53 @@
  *           E(x) = -(1/b) log sum_mu exp(b xi_mu . x) + 1/2 x^T x
  *                  + (1/b) log N + 1/2 M^2,    M = max_mu |xi_mu|.
  *       All softmax and log-sum-exp evaluations subtract the maximum.
- *       Batched recall is blocked over the stored patterns with the softmax
- *       fused into the accumulation (a streaming, max-shifted softmax), so the
- *       N x B score matrix is never formed.
+ *       Batched recall is blocked over the stored patterns with the
+ *       separation fused into the accumulation (for softmax a streaming,
+ *       max-shifted softmax), so the N x B score matrix is never formed.
+ *
+ *       The softmax step is one point of the single-shot framework of
+ *       Millidge, Salvatori, Song, Lukasiewicz & Bogacz (2022, "Universal
+ *       Hopfield Networks", ICML, PMLR 162:15561-15583):
+ *           recall = P . sep(sim(Y, x)),
+ *       P = Y^T (auto) or V^T (hetero). AMEM_HOPFIELD_SIMILARITY picks sim,
+ *       AMEM_HOPFIELD_SEPARATION picks sep (enums below):
+ *           DOT        s_mu = xi_mu . x                      (default)
+ *           COSINE     s_mu = xi_mu . x / (|xi_mu| |x|), 0 when a norm is 0
+ *           EUCLIDEAN  s_mu = -|x - xi_mu|^2
+ *           MANHATTAN  s_mu = -|x - xi_mu|_1
+ *           SOFTMAX    p = softmax(b s)                      (default)
+ *           ARGMAX     p = one-hot at the largest s (ties: lowest index)
+ *           POLY       p_mu = max(s_mu, 0)^n / sum_nu max(s_nu, 0)^n,
+ *                      n = AMEM_HOPFIELD_DEGREE. When no s_mu is > 0 the
+ *                      weights are those of ARGMAX (the limit of the
+ *                      normalised polynomial as the largest s_mu falls to 0
+ *                      with all others <= 0), so no 0/0 ever occurs.
+ *           IDENTITY   p = s (no normalisation)
+ *       b (BETA, SCALE_SQRT_D) scales the softmax's argument only.
+ *       Masked similarity: with a clamp mask m (1 = known entry) every
+ *       similarity is taken over the known entries only (x and xi_mu
+ *       restricted to them; a hidden entry counts neither as 0 nor as a
+ *       guess), e.g. EUCLIDEAN s_mu = -|m o (x - xi_mu)|^2 and COSINE uses
+ *       the norms of m o x and m o xi_mu. The known entries stay clamped, so
+ *       every later step would repeat the same weights: masked recall is
+ *       one step (steps = 1) and its output is the fixed point. A mask row
+ *       with no known entry is refused (AMEM_E_ARG): there is nothing to
+ *       compare. Without a mask the whole state is compared and steps repeat
+ *       as above.
+ *       Energy exists for these pairs (b as above), each non-increasing
+ *       along unmasked recall (each step is a concave-convex procedure step
+ *       on it, or its b -> inf limit):
+ *           DOT, SOFTMAX        Ramsauer eq. 2 above
+ *           EUCLIDEAN, SOFTMAX  E = -(1/(2b)) log((1/N) sum_mu
+ *                                     exp(-b |x - xi_mu|^2))  (>= 0)
+ *           DOT, ARGMAX         E = -max_mu xi_mu . x + 1/2 x^T x + 1/2 M^2
+ *           EUCLIDEAN, ARGMAX   E = 1/2 min_mu |x - xi_mu|^2
+ *           DOT, IDENTITY       E = 1/2 x^T x - 1/2 sum_mu (xi_mu . x)^2
+ *       Other pairs have no energy whose descent the step is;
+ *       amem_hopfield_energy returns AMEM_E_UNSUPPORTED for them.
+ *       The other kinds are points of the same space: CLASSICAL is
+ *       identity separation over dot similarity followed by sign, the dense
+ *       kinds polynomial (POLY, RECT) and exponential (EXP) separation.
  *
  * Conventions (see common.h): every function returns AMEM_OK or a negative
  * AMEM_E_* status with a detail in amem_last_error(); a failed call leaves
@@ -106,14 +150,19 @@ enum amem_hopfield_kind {
  *   ZERO_DIAGONAL  0/1             1                        CLASSICAL auto
  *   DECAY          lambda          1      [0, 1]            CLASSICAL, BAM
  *   WRITE_STRENGTH q               1      [1e-6, 1e6]       CLASSICAL, BAM
- *   DEGREE         n               3      [2, 30] integer   DENSE_POLY/RECT
+ *   DEGREE         n               3      [1, 30] integer   DENSE_POLY/RECT,
+ *                                                           MODERN with POLY
  *   SEED           RNG seed        0      [0, 2^53] integer all (replay
  *                  noise, random update order); setting it reseeds the
  *                  handle's xoshiro256** generator
  *   NOISE          AMEM_HOPFIELD_NOISE_*    UNIFORM        replay
+ *   SIMILARITY     AMEM_HOPFIELD_SIM_*      DOT            MODERN
+ *   SEPARATION     AMEM_HOPFIELD_SEP_*      SOFTMAX        MODERN
  *
  * Changing a setting never changes what is stored (DECAY and WRITE_STRENGTH
- * apply to later stores).
+ * apply to later stores). SIMILARITY and SEPARATION exist for the MODERN
+ * kind only: on another kind, setting either to a value other than its
+ * default returns AMEM_E_UNSUPPORTED (naming the kind) and changes nothing.
  */
 enum amem_hopfield_param {
     AMEM_HOPFIELD_BETA = 0,
@@ -128,7 +177,9 @@ enum amem_hopfield_param {
     AMEM_HOPFIELD_DEGREE = 9,
     AMEM_HOPFIELD_SEED = 10,
     AMEM_HOPFIELD_NOISE = 11,
-    AMEM_HOPFIELD_PARAM_COUNT = 12 /* number of settings, not a setting */
+    AMEM_HOPFIELD_SIMILARITY = 12,
+    AMEM_HOPFIELD_SEPARATION = 13,
+    AMEM_HOPFIELD_PARAM_COUNT = 14 /* number of settings, not a setting */
 };
 
 /* Values of AMEM_HOPFIELD_UPDATE. */
@@ -147,6 +198,22 @@ enum amem_hopfield_order {
 enum amem_hopfield_noise {
     AMEM_HOPFIELD_NOISE_UNIFORM = 0, /* i.i.d. uniform(-1, 1) */
     AMEM_HOPFIELD_NOISE_SIGNS = 1    /* i.i.d. -1 or +1, probability 1/2 */
+};
+
+/* Values of AMEM_HOPFIELD_SIMILARITY (MODERN; see the kind's comment). */
+enum amem_hopfield_similarity {
+    AMEM_HOPFIELD_SIM_DOT = 0,       /* xi . x (Ramsauer et al. 2020) */
+    AMEM_HOPFIELD_SIM_COSINE = 1,    /* xi . x / (|xi| |x|) */
+    AMEM_HOPFIELD_SIM_EUCLIDEAN = 2, /* -|x - xi|^2 */
+    AMEM_HOPFIELD_SIM_MANHATTAN = 3  /* -|x - xi|_1 */
+};
+
+/* Values of AMEM_HOPFIELD_SEPARATION (MODERN; see the kind's comment). */
+enum amem_hopfield_separation {
+    AMEM_HOPFIELD_SEP_SOFTMAX = 0,  /* softmax(b s) */
+    AMEM_HOPFIELD_SEP_ARGMAX = 1,   /* nearest memory, ties: lowest index */
+    AMEM_HOPFIELD_SEP_POLY = 2,     /* max(s, 0)^n normalised to sum 1 */
+    AMEM_HOPFIELD_SEP_IDENTITY = 3  /* s itself, not normalised */
 };
 
 /*
@@ -179,7 +246,8 @@ AMEM_API int amem_hopfield_value_dim(const amem_hopfield *h, size_t *out);
  * amem_hopfield_set: change a setting (see enum amem_hopfield_param).
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_ARG (unknown param), AMEM_E_NONFINITE,
  * AMEM_E_RANGE (outside the bounds, or not a whole number where one is
- * required).
+ * required), AMEM_E_UNSUPPORTED (SIMILARITY or SEPARATION other than the
+ * default on a kind other than MODERN).
  */
 AMEM_API int amem_hopfield_set(amem_hopfield *h, int param, double value);
 
@@ -232,16 +300,20 @@ AMEM_API int amem_hopfield_count(const amem_hopfield *h, size_t *out);
  *   clamp      optional n x d mask (NULL = none) of 0 and 1: entries marked
  *              1 keep their cue value throughout (pattern completion). For
  *              BAM and heteroassociative MODERN it applies to the key layer.
+ *              MODERN: similarities use the known (1) entries only and
+ *              recall is one step; every row needs a known entry.
  *   out        n x d (autoassociative) or n x m (heteroassociative) final
  *              states, caller-allocated; may not alias queries
  *   steps      optional n ints (NULL = none): steps each query took; a query
  *              that reached MAX_STEPS without settling reports MAX_STEPS
- *   weights    optional n x N floats (NULL = none; MODERN only): the softmax
- *              weights p of each query's last step (N = stored count)
+ *   weights    optional n x N floats (NULL = none; MODERN only): the
+ *              separation weights p of each query's last step (N = stored
+ *              count; for a masked query, of its masked similarities)
  * An empty network is an error for dense and MODERN kinds (nothing to
  * recall); an empty CLASSICAL network has W = 0 and keeps every state.
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0), AMEM_E_NONFINITE,
- * AMEM_E_ARG (mask entry not 0/1), AMEM_E_STATE (nothing stored),
+ * AMEM_E_ARG (mask entry not 0/1; MODERN: a mask row with no 1),
+ * AMEM_E_STATE (nothing stored),
  * AMEM_E_UNSUPPORTED (weights for a non-MODERN kind), AMEM_E_NOMEM.
  * Recall changes no stored data; with ORDER_RANDOM it advances the RNG.
  * MODERN recall runs on amem_get_num_threads() threads of its own; BLAS is
@@ -307,14 +379,17 @@ AMEM_API int amem_hopfield_recall_bam(amem_hopfield *h, const float *cues,
  * formula above) into energies[n] (double).
  *   states  n x d, or n x (d + m) [key ; value] for BAM
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM, AMEM_E_NONFINITE, AMEM_E_STATE
- * (MODERN or dense with nothing stored), AMEM_E_NOMEM.
+ * (MODERN or dense with nothing stored), AMEM_E_UNSUPPORTED (MODERN with a
+ * similarity/separation pair that has no energy, see above), AMEM_E_NOMEM.
  */
 AMEM_API int amem_hopfield_energy(amem_hopfield *h, const float *states,
                                   size_t n, double *energies);
 
 /*
- * amem_hopfield_weights: the softmax weights p = softmax(b Y x) for n given
- * states x (n x d) into weights (n x N, N = stored count). MODERN only.
+ * amem_hopfield_weights: the separation weights p = sep(sim(Y, x)) of one
+ * step (for the default settings softmax(b Y x)) for n given states x
+ * (n x d, all entries compared) into weights (n x N, N = stored count).
+ * MODERN only.
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM, AMEM_E_NONFINITE, AMEM_E_STATE,
  * AMEM_E_UNSUPPORTED (other kinds), AMEM_E_NOMEM.
  */

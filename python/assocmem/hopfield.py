@@ -28,6 +28,10 @@ Param = int_enum("amem_hopfield_param", _PREFIX, "Param",
                  exclude=(_PREFIX + "PARAM_COUNT",))
 
 
+#: Value prefixes that are not the setting's own name.
+_VALUE_PREFIX = {"SIMILARITY": "SIM_", "SEPARATION": "SEP_"}
+
+
 def _value_enums():
     """Settings whose values are named: enum amem_hopfield_<param>."""
     out = {}
@@ -35,7 +39,8 @@ def _value_enums():
         cname = "amem_hopfield_" + p.name.lower()
         if cname in _ffi.ENUMS:
             clsname = p.name.title().replace("_", "")
-            out[p] = int_enum(cname, _PREFIX + p.name + "_", clsname)
+            prefix = _PREFIX + _VALUE_PREFIX.get(p.name, p.name + "_")
+            out[p] = int_enum(cname, prefix, clsname)
     return out
 
 
@@ -46,6 +51,10 @@ Update = _VALUE_ENUMS[Param.UPDATE]
 Order = _VALUE_ENUMS[Param.ORDER]
 #: Values of the NOISE setting (UNIFORM, SIGNS).
 Noise = _VALUE_ENUMS[Param.NOISE]
+#: Values of the SIMILARITY setting (DOT, COSINE, EUCLIDEAN, MANHATTAN).
+Similarity = _VALUE_ENUMS[Param.SIMILARITY]
+#: Values of the SEPARATION setting (SOFTMAX, ARGMAX, POLY, IDENTITY).
+Separation = _VALUE_ENUMS[Param.SEPARATION]
 #: Directions of Hopfield.recall_bam (KEY_TO_VALUE, VALUE_TO_KEY).
 Direction = int_enum("amem_hopfield_direction", _PREFIX, "Direction")
 
@@ -61,7 +70,12 @@ class Hopfield(Settings, Persistent):
                  BAM for classical, key/value memory for modern)
       settings   initial settings by name, e.g. beta=8.0, max_steps=3,
                  update="sync"; also readable/writable as properties
-                 (h.beta = 4) and through set()/get().
+                 (h.beta = 4) and through set()/get(). The modern kind's
+                 recall = P . sep(sim(Y, x)) (Millidge et al. 2022) takes
+                 similarity="dot" | "cosine" | "euclidean" | "manhattan"
+                 and separation="softmax" | "argmax" | "poly" |
+                 "identity", e.g.
+                 Hopfield("modern", 784, similarity="euclidean").
 
     Free the C handle with close() or a `with` block; otherwise the
     garbage collector frees it. One thread at a time per object.
@@ -182,8 +196,8 @@ class Hopfield(Settings, Persistent):
                       d-vector for all queries): entries marked 1 keep
                       their cue value (pattern completion)
         return_steps  also return the steps each query took (int array)
-        return_weights  also return the softmax weights of the last step
-                      (n x count; MODERN only)
+        return_weights  also return the separation weights of the last
+                      step (n x count; MODERN only)
         Returns the final states (n x output_dim), or a tuple
         (states, [steps], [weights]) when extras are requested.
         """
@@ -256,8 +270,8 @@ class Hopfield(Settings, Persistent):
         return float(e[0]) if single else e
 
     def weights(self, states):
-        """Softmax weights p = softmax(b Y x) (n x count) of states
-        (n x d); MODERN only."""
+        """Separation weights p = sep(sim(Y, x)) (n x count) of states
+        (n x d), by default softmax(b Y x); MODERN only."""
         s, single = as_rows(states, "states", "Hopfield.weights", self._dim)
         w = np.empty((s.shape[0], self.count), np.float32)
         check(lib.amem_hopfield_weights(self._h(), fptr(s), s.shape[0],

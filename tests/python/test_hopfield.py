@@ -199,6 +199,41 @@ def test_settings_properties_and_types():
         assert set(s) == {p.name.lower() for p in am.Param}
 
 
+def test_similarity_and_separation_by_name():
+    with am.Hopfield("modern", D, similarity="euclidean",
+                     separation="argmax") as net:
+        assert net.similarity is am.Similarity.EUCLIDEAN
+        assert net.separation is am.Separation.ARGMAX
+        net.similarity = "Manhattan"
+        net.set(separation=am.Separation.POLY, degree=1)
+        assert net.similarity is am.Similarity.MANHATTAN
+        assert net.separation is am.Separation.POLY
+        assert net.settings()["similarity"] is am.Similarity.MANHATTAN
+        with pytest.raises(am.ArgumentError):
+            net.similarity = "hamming"
+        assert net.similarity is am.Similarity.MANHATTAN
+        assert net.copy().separation is am.Separation.POLY
+    with am.Hopfield("dense_poly", D) as net:
+        with pytest.raises(am.UnsupportedError):
+            net.similarity = "cosine"
+        net.similarity = "dot"
+
+
+def test_masked_euclidean_recall_is_nearest_on_known_entries():
+    p = np.ones((2, D), np.float32)
+    p[0] *= 3.0   # bright
+    p[1] *= 0.5   # dim
+    mask = (np.arange(D) % 2 == 0).astype(np.float32)
+    cue = p[1] * mask
+    for sim, want in (("dot", 3.0), ("euclidean", 0.5)):
+        with am.Hopfield("modern", D, similarity=sim) as net:
+            net.store(p)
+            out, steps = net.recall(cue, clamp=mask, return_steps=True)
+            assert steps == 1
+            np.testing.assert_allclose(out[1::2], want, rtol=1e-3)
+            np.testing.assert_array_equal(out[::2], cue[::2])
+
+
 def test_failed_set_restores_the_whole_call():
     with am.Hopfield("modern", D) as net:
         with pytest.raises(am.RangeError) as info:

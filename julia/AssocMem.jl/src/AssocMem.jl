@@ -169,7 +169,10 @@ end
 A Hopfield-family network. `kind` is `:classical`, `:dense_poly`,
 `:dense_rect`, `:dense_exp` or `:modern` (or an `AMEM_HOPFIELD_*` value).
 `value_dim > 0` makes it heteroassociative (BAM for `:classical`). Settings
-are given by name, e.g. `beta = 8.0, max_steps = 3, update = :sync`.
+are given by name, e.g. `beta = 8.0, max_steps = 3, update = :sync`; the
+modern kind takes `similarity = :dot | :cosine | :euclidean | :manhattan` and
+`separation = :softmax | :argmax | :poly | :identity` (recall =
+P · sep(sim(Y, x)), Millidge et al. 2022).
 The C handle is freed by `close(h)` or by the finalizer.
 """
 mutable struct Hopfield
@@ -254,18 +257,28 @@ end
 """
     setting!(h, name, value)
 
-Change a setting: `setting!(h, :beta, 8.0)`, `setting!(h, :update, :sync)`.
-Named values resolve to `AMEM_HOPFIELD_<NAME>_<VALUE>`.
+Change a setting: `setting!(h, :beta, 8.0)`, `setting!(h, :update, :sync)`,
+`setting!(h, :similarity, :euclidean)`, `setting!(h, :separation, :argmax)`.
+Named values resolve to `AMEM_HOPFIELD_<NAME>_<VALUE>` (for `similarity` and
+`separation`: `AMEM_HOPFIELD_SIM_<VALUE>` and `AMEM_HOPFIELD_SEP_<VALUE>`).
 """
 function setting!(h::Hopfield, param, value)
     v = if value isa Union{Symbol,AbstractString}
-        _constant(string("AMEM_HOPFIELD_", uppercase(string(param)), "_"), value,
-                  "value of $param")
+        _constant(_value_prefix(param), value, "value of $param")
     else
         value
     end
     check(amem_hopfield_set(_ptr(h), _param(param), Float64(v)))
     return h
+end
+
+# Prefix of a setting's named values (the modern store's framework settings
+# use the short SIM_/SEP_ names of their C enums).
+function _value_prefix(param)
+    name = uppercase(string(param))
+    name == "SIMILARITY" && return "AMEM_HOPFIELD_SIM_"
+    name == "SEPARATION" && return "AMEM_HOPFIELD_SEP_"
+    return string("AMEM_HOPFIELD_", name, "_")
 end
 
 "The value of a setting (as Float64): `setting(h, :beta)`."
@@ -384,7 +397,8 @@ function energy(h::Hopfield, states::AbstractVecOrMat{<:Real})
     return states isa AbstractVector ? e[1] : e
 end
 
-"Softmax weights softmax(b Y x) (N × n) of states (d × n); :modern only."
+"Separation weights sep(sim(Y, x)) (N × n) of states (d × n), by default
+softmax(b Y x); :modern only."
 function softmax_weights(h::Hopfield, states::AbstractVecOrMat{<:Real})
     s, n = _columns(states, h.dim, "states")
     w = Matrix{Float32}(undef, stored_count(h), n)

@@ -148,7 +148,9 @@ const AMEM_HOPFIELD_WRITE_STRENGTH = 8
 const AMEM_HOPFIELD_DEGREE = 9
 const AMEM_HOPFIELD_SEED = 10
 const AMEM_HOPFIELD_NOISE = 11
-const AMEM_HOPFIELD_PARAM_COUNT = 12
+const AMEM_HOPFIELD_SIMILARITY = 12
+const AMEM_HOPFIELD_SEPARATION = 13
+const AMEM_HOPFIELD_PARAM_COUNT = 14
 # enum amem_hopfield_update (hopfield.h)
 const AMEM_HOPFIELD_UPDATE_SYNC = 0
 const AMEM_HOPFIELD_UPDATE_ASYNC = 1
@@ -158,6 +160,16 @@ const AMEM_HOPFIELD_ORDER_RANDOM = 1
 # enum amem_hopfield_noise (hopfield.h)
 const AMEM_HOPFIELD_NOISE_UNIFORM = 0
 const AMEM_HOPFIELD_NOISE_SIGNS = 1
+# enum amem_hopfield_similarity (hopfield.h)
+const AMEM_HOPFIELD_SIM_DOT = 0
+const AMEM_HOPFIELD_SIM_COSINE = 1
+const AMEM_HOPFIELD_SIM_EUCLIDEAN = 2
+const AMEM_HOPFIELD_SIM_MANHATTAN = 3
+# enum amem_hopfield_separation (hopfield.h)
+const AMEM_HOPFIELD_SEP_SOFTMAX = 0
+const AMEM_HOPFIELD_SEP_ARGMAX = 1
+const AMEM_HOPFIELD_SEP_POLY = 2
+const AMEM_HOPFIELD_SEP_IDENTITY = 3
 # enum amem_hopfield_direction (hopfield.h)
 const AMEM_HOPFIELD_KEY_TO_VALUE = 0
 const AMEM_HOPFIELD_VALUE_TO_KEY = 1
