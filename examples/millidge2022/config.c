@@ -27,7 +27,7 @@ void uhn_config_init(uhn_config *cfg, int quick)
     cfg->quick = quick;
     cfg->n_ns = quick ? 3 : 8;
     memcpy(cfg->ns, ns, cfg->n_ns * sizeof *ns);
-    cfg->runs = quick ? 1 : 5;
+    cfg->runs = quick ? 1 : 3;
     cfg->sigma = 0.1;      /* the authors' default for noise cues */
     cfg->threshold = 50.0; /* the paper's error threshold */
     cfg->beta = 1.0;
