@@ -309,8 +309,9 @@ AMEM_API int amem_hopfield_count(const amem_hopfield *h, size_t *out);
  *   weights    optional n x N floats (NULL = none; MODERN only): the
  *              separation weights p of each query's last step (N = stored
  *              count; for a masked query, of its masked similarities)
- * An empty network is an error for dense and MODERN kinds (nothing to
- * recall); an empty CLASSICAL network has W = 0 and keeps every state.
+ * An empty network is an error for dense, MODERN and BAM handles (nothing
+ * to recall); an empty autoassociative CLASSICAL network has W = 0, keeps
+ * every +-1 state and sends other unclamped entries to +1 (tie rule).
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0), AMEM_E_NONFINITE,
  * AMEM_E_ARG (mask entry not 0/1; MODERN: a mask row with no 1),
  * AMEM_E_STATE (nothing stored),
