@@ -20,14 +20,14 @@ const uhn_sep uhn_seps[UHN_SEPS] = {
 
 void uhn_config_init(uhn_config *cfg, int quick)
 {
-    static const size_t full_ns[] = {10, 20, 50, 100, 200, 500, 1000};
+    static const size_t full_ns[] = {10, 20, 50, 100, 200, 500, 1000, 2000};
     static const size_t quick_ns[] = {10, 30, 100};
     const size_t *ns = quick ? quick_ns : full_ns;
     memset(cfg, 0, sizeof *cfg);
     cfg->quick = quick;
-    cfg->n_ns = quick ? 3 : 7;
+    cfg->n_ns = quick ? 3 : 8;
     memcpy(cfg->ns, ns, cfg->n_ns * sizeof *ns);
-    cfg->runs = quick ? 1 : 2;
+    cfg->runs = quick ? 1 : 5;
     cfg->sigma = 0.1;      /* the authors' default for noise cues */
     cfg->threshold = 50.0; /* the paper's error threshold */
     cfg->beta = 1.0;

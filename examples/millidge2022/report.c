@@ -63,8 +63,10 @@ static double at_max(const uhn_config *cfg, const uhn_results *res, int di,
 }
 
 /* The paper's similarity ordering: distances (Euclidean, Manhattan) well
- * above the dot product and cosine. Max separation (the authors' default
- * for this figure), so the ranking alone decides. */
+ * above the dot product. Max separation (the authors' default for this
+ * figure), so the ranking alone decides. Cosine is reported beside it: the
+ * authors' "cosine" divides by the norm of the whole memory matrix (a
+ * constant), ours by each image's norm. */
 static const char *similarity_verdict(const uhn_config *cfg,
                                       const uhn_results *res, int di, int cue,
                                       char *ours, size_t size)
@@ -72,14 +74,14 @@ static const char *similarity_verdict(const uhn_config *cfg,
     double v[UHN_SIMS];
     for (int s = 0; s < UHN_SIMS; s++)
         v[s] = at_max(cfg, res, di, cue, s, 1);
-    snprintf(ours, size, "dot %.2f, cosine %.2f, Euclidean %.2f, Manhattan "
-             "%.2f", v[0], v[1], v[2], v[3]);
+    snprintf(ours, size, "dot %.2f, Euclidean %.2f, Manhattan %.2f (cosine "
+             "%.2f)", v[0], v[2], v[3], v[1]);
     double lo_dist = v[2] < v[3] ? v[2] : v[3];
-    double hi_dot = v[0] > v[1] ? v[0] : v[1];
     double hi_dist = v[2] > v[3] ? v[2] : v[3];
-    if (lo_dist > hi_dot + 0.05)
+    if (lo_dist > v[0] + 0.05)
         return "reproduced at reduced scale (MNIST-size images, N ≤ %zu)";
-    return hi_dist > hi_dot + 0.05 ? "partly" : "not reproduced";
+    return hi_dist > v[0] + 0.05 ? "partly (one distance only)"
+                                 : "not reproduced";
 }
 
 /* The paper's separation ordering: max >= higher-degree polynomial >=
@@ -94,11 +96,15 @@ static const char *separation_verdict(const uhn_config *cfg,
     snprintf(ours, size, "softmax %.2f, max %.2f, poly10 %.2f, poly2 %.2f, "
              "identity %.2f", v[0], v[1], v[3], v[2], v[4]);
     int ordered = v[1] + 0.02 >= v[3] && v[3] + 0.02 >= v[2] &&
-                  v[2] + 0.02 >= v[4];
-    int strict = v[1] > v[4] + 0.05 && v[3] > v[2] + 0.02;
-    if (ordered && strict)
+                  v[2] + 0.02 >= v[4] && v[1] > v[4] + 0.05;
+    int identity_last = v[4] + 0.02 <= v[1] && v[4] + 0.02 <= v[2] &&
+                        v[4] + 0.02 <= v[3];
+    if (ordered)
         return "reproduced at reduced scale (MNIST-size images, N ≤ %zu)";
-    return ordered ? "partly" : "not reproduced";
+    return identity_last && (v[3] + 0.02 >= v[2] || v[1] + 0.02 >= v[2])
+               ? "partly (identity lowest; max and polynomials not in the "
+                 "paper's order)"
+               : "not reproduced";
 }
 
 static void verdict_row(FILE *f, const uhn_config *cfg, const char *figure,
@@ -201,6 +207,11 @@ static void differences(FILE *f)
         "The separation rows of the verdict therefore use dot similarity; "
         "the paper's separation figure used Manhattan similarity with its "
         "positive 1/distance scores.\n"
+        "- The authors' cosine divides the dot products by the norm of the "
+        "whole memory matrix times the query's (one constant, so it ranks "
+        "like the dot product); the library's cosine divides by each "
+        "stored image's norm, a different function, which is why it is "
+        "kept out of the verdict.\n"
         "- IDENTITY returns the raw weighted sum (no normalisation), so it "
         "never meets the threshold with more than a couple of images; the "
         "authors normalise it.\n"
