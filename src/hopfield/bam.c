@@ -42,7 +42,7 @@ int amem__bam_recall(amem_hopfield *h, float *cue, float *other, size_t n,
     size_t other_len = from_keys ? h->value_dim : h->dim;
     int max_steps = (int)AMEM__HP(h, MAX_STEPS);
     size_t big = h->dim > h->value_dim ? h->dim : h->value_dim;
-    float *H = malloc(n * big * sizeof(float) + 2 * n);
+    float *H = amem__alloc(n, big + 1, sizeof(float)); /* + 2n bytes */
     if (H == NULL)
         return AMEM_E_NOMEM;
     unsigned char *done = (unsigned char *)(H + n * big);

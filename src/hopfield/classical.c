@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/blas.h"
+#include "core/check.h"
 #include "hopfield_impl.h"
 
 static int is_clamped(const float *clamp, size_t i)
@@ -150,9 +151,11 @@ int amem__classical_recall(amem_hopfield *h, float *x, size_t n,
     size_t d = h->dim;
     /* One block: H (n x d floats), diag (d), f (d doubles), order (d),
      * done/changed (2n bytes). */
-    size_t bytes = (n * d + d) * sizeof(float) + d * sizeof(double) +
-                   d * sizeof(size_t) + 2 * n;
-    unsigned char *ws = malloc(bytes);
+    size_t floats; /* in float-sized units, the 2n bytes rounded up */
+    if (amem__add_size(n * d, d * (1 + 2 * sizeof(double) / sizeof(float)) +
+                       n, &floats))
+        return AMEM_E_NOMEM;
+    unsigned char *ws = amem__alloc(floats, 1, sizeof(float));
     if (ws == NULL)
         return AMEM_E_NOMEM;
     double *f = (double *)ws;
