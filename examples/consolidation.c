@@ -10,6 +10,9 @@
  * Writes into out/consolidation/:
  *   replay.png         noise cue / what the teacher replays
  *   recall_stored.png  stored images: cue / teacher / student / original
+ *                      (the teacher compares the known pixels only, by
+ *                      Euclidean distance; its own-image retrieval is
+ *                      printed beside the dot product's)
  *   recall_new.png     new images:    cue / teacher / student / original
  *   imagination.png    the student decoding random latent vectors
  */
@@ -116,25 +119,77 @@ static int make_student(const ex_args *args, amem_hopfield *teacher,
     return rc == AMEM_OK ? 0 : fail("consolidation", rc);
 }
 
+/* Fraction of cues whose largest teacher weight is on their own image
+ * (cue i is stored image i), with the given similarity over the known
+ * entries (masked similarity); the recall goes to out. */
+static int own_image_rate(amem_hopfield *teacher, int similarity,
+                          const float *cue, const float *known, size_t n,
+                          float *out, double *rate)
+{
+    size_t stored;
+    int rc = amem_hopfield_count(teacher, &stored);
+    float *w = rc == AMEM_OK ? malloc(n * stored * sizeof(float)) : NULL;
+    if (rc == AMEM_OK && w == NULL) rc = AMEM_E_NOMEM;
+    if (rc == AMEM_OK)
+        rc = amem_hopfield_set(teacher, AMEM_HOPFIELD_SIMILARITY, similarity);
+    if (rc == AMEM_OK)
+        rc = amem_hopfield_recall(teacher, cue, n, known, out, NULL, w);
+    size_t hits = 0;
+    for (size_t i = 0; rc == AMEM_OK && i < n; i++) {
+        size_t best = 0;
+        for (size_t j = 1; j < stored; j++)
+            best = w[i * stored + j] > w[i * stored + best] ? j : best;
+        hits += best == i;
+    }
+    *rate = (double)hits / (double)n;
+    free(w);
+    return rc;
+}
+
+/* The teacher's recall of partial cues on its [-1, 1] scale (hidden
+ * entries 0, known entries clamped), by masked Euclidean similarity; for
+ * stored images also the own-image retrieval with the dot product. The
+ * teacher is left with dot similarity (for its replay). */
+static int teacher_recall(amem_hopfield *teacher, const float *cue,
+                          const float *known, size_t n, int stored, float *t)
+{
+    double dot = 0.0, euclid = 0.0;
+    int rc = AMEM_OK;
+    if (stored)
+        rc = own_image_rate(teacher, AMEM_HOPFIELD_SIM_DOT, cue, known, n, t,
+                            &dot);
+    if (rc == AMEM_OK)
+        rc = own_image_rate(teacher, AMEM_HOPFIELD_SIM_EUCLIDEAN, cue, known,
+                            n, t, &euclid);
+    int reset = amem_hopfield_set(teacher, AMEM_HOPFIELD_SIMILARITY,
+                                  AMEM_HOPFIELD_SIM_DOT);
+    if (rc == AMEM_OK && stored)
+        printf("   stored images: the teacher retrieves the cue's own image "
+               "for %.1f%% with the dot product, %.1f%% with masked "
+               "Euclidean similarity\n", 100.0 * dot, 100.0 * euclid);
+    return rc == AMEM_OK ? reset : rc;
+}
+
 /* Rows: partial cue, teacher recall, student recall, original. Hidden
- * pixels are black (0) for the student, as the authors do, and 0
- * ("unknown", mid-grey on its [-1, 1] scale) for the teacher; nothing is
- * clamped. */
+ * pixels are black (0) for the student, as the authors do; the teacher
+ * gets 0 ("unknown", mid-grey on its [-1, 1] scale) there and keeps the
+ * known pixels clamped. */
 static int recall_panel(const ex_args *args, const char *file,
                         const char *title, amem_hopfield *teacher,
-                        amem_vae *student, const float *images, size_t n)
+                        amem_vae *student, const float *images, size_t n,
+                        int stored)
 {
     size_t d = 784;
     size_t bytes = n * d * sizeof(float);
     float *cue = malloc(bytes), *t = malloc(bytes), *s = malloc(bytes);
-    float *rows = malloc(4 * SHOW * d * sizeof(float));
-    int rc = cue && t && s && rows
-                 ? amem_corrupt_zero(images, cue, n, d, HIDDEN, 11, s)
+    float *known = malloc(bytes), *rows = malloc(4 * SHOW * d * sizeof(float));
+    int rc = cue && t && s && known && rows
+                 ? amem_corrupt_zero(images, cue, n, d, HIDDEN, 11, known)
                  : AMEM_E_NOMEM;
-    for (size_t i = 0; rc == AMEM_OK && i < n * d; i++) /* s: 1 = known */
-        s[i] = s[i] != 0.0f ? 2.0f * cue[i] - 1.0f : 0.0f;
+    for (size_t i = 0; rc == AMEM_OK && i < n * d; i++)
+        s[i] = known[i] != 0.0f ? 2.0f * cue[i] - 1.0f : 0.0f;
     if (rc == AMEM_OK)
-        rc = amem_hopfield_recall(teacher, s, n, NULL, t, NULL, NULL);
+        rc = teacher_recall(teacher, s, known, n, stored, t);
     for (size_t i = 0; rc == AMEM_OK && i < n * d; i++)
         t[i] = 0.5f * t[i] + 0.5f;
     if (rc == AMEM_OK) rc = amem_vae_recall(student, cue, n, NULL, 0.0f, s);
@@ -156,6 +211,7 @@ static int recall_panel(const ex_args *args, const char *file,
     free(cue);
     free(t);
     free(s);
+    free(known);
     free(rows);
     return status;
 }
@@ -186,14 +242,15 @@ static int story(const ex_args *args, const float *images, size_t n)
                100.0 * HIDDEN);
     if (status == 0)
         status = recall_panel(args, "recall_stored.png", "stored images",
-                              teacher, student, images, 200 < n ? 200 : n);
+                              teacher, student, images, 200 < n ? 200 : n, 1);
     if (status == 0)
         status = recall_panel(args, "recall_new.png", "new images   ", teacher,
-                              student, fresh, NEW_ITEMS);
+                              student, fresh, NEW_ITEMS, 0);
     if (status == 0)
         printf("   the teacher completes stored images (exactly, when it "
-               "settles on the right memory)\n   but turns a new image into "
-               "the nearest stored one; the student does equally well on\n"
+               "settles on the right memory)\n   but fills a new image's "
+               "hidden pixels from the nearest stored one; the student does "
+               "equally well on\n"
                "   stored and new images, blurred: it learned a generative "
                "model of the events, not copies\n");
     if (status == 0) status = imagination_panel(args, student);

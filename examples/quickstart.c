@@ -1,6 +1,9 @@
 /*
  * Quickstart: store Fashion-MNIST images one-shot in a modern Hopfield
- * network, recall them from half-masked cues and from pure noise.
+ * network, recall them from half-masked cues and from pure noise. Masked
+ * cues are compared with the stored images over their known pixels only
+ * (masked similarity), by Euclidean distance; the dot product is shown
+ * beside it. A second store of 10,000 images is cued with 90% hidden.
  *
  *   make demo            (or: build/examples/quickstart [--quick] [--out DIR])
  *
@@ -80,27 +83,71 @@ static void stack_rows(float *grid, size_t d, const float *r0, const float *r1,
         memcpy(grid + 2 * SHOW * d, r2, SHOW * d * sizeof *grid);
 }
 
+#define CHUNK 500 /* queries per recall call: weights are CHUNK x n */
+
+/*
+ * Recall n masked cues (known = clamp mask) with the given similarity, in
+ * chunks; *retrieved counts the cues whose largest softmax weight is on
+ * their own image. recalled (n x d) receives the completed images.
+ */
+static int own_image_retrieval(amem_hopfield *net, int similarity,
+                               const buffers *b, size_t n, size_t d,
+                               size_t *retrieved)
+{
+    int rc = amem_hopfield_set(net, AMEM_HOPFIELD_SIMILARITY, similarity);
+    *retrieved = 0;
+    for (size_t first = 0; rc == AMEM_OK && first < n; first += CHUNK) {
+        size_t m = n - first < CHUNK ? n - first : CHUNK;
+        rc = amem_hopfield_recall(net, b->cues + first * d, m,
+                                  b->known + first * d,
+                                  b->recalled + first * d, NULL, b->weights);
+        for (size_t i = 0; rc == AMEM_OK && i < m; i++)
+            *retrieved += argmax(&b->weights[i * n], n) == first + i;
+    }
+    return rc;
+}
+
+/*
+ * Hide a fraction of the pixels of every stored image (set to 0) and clamp
+ * the rest; compare the stores' own-image retrieval with the dot product
+ * and with Euclidean distance, both over the known pixels only (masked
+ * similarity). Leaves the Euclidean recall in b->recalled.
+ */
+static int masked_retrieval(amem_hopfield *net, const float *images, size_t n,
+                            size_t d, double hidden, buffers *b)
+{
+    size_t dot_hits, euclid_hits;
+    int rc = amem_corrupt_zero(images, b->cues, n, d, hidden, 7, b->known);
+    if (rc == AMEM_OK)
+        rc = own_image_retrieval(net, AMEM_HOPFIELD_SIM_DOT, b, n, d,
+                                 &dot_hits);
+    if (rc == AMEM_OK)
+        rc = own_image_retrieval(net, AMEM_HOPFIELD_SIM_EUCLIDEAN, b, n, d,
+                                 &euclid_hits);
+    if (rc != AMEM_OK)
+        return fail("masked recall", rc);
+    printf("  %zu stored, %.0f%% of the pixels hidden: own image retrieved "
+           "for %.1f%% of the cues with the dot product, %.1f%% with "
+           "Euclidean distance\n", n, 100.0 * hidden,
+           100.0 * (double)dot_hits / (double)n,
+           100.0 * (double)euclid_hits / (double)n);
+    return 0;
+}
+
 /* Half the pixels of every image zeroed, the other half clamped. */
 static int masked_recall(const ex_args *args, amem_hopfield *net,
                          const float *images, size_t n, size_t h, size_t w,
                          buffers *b)
 {
-    size_t d = h * w, retrieved = 0;
+    size_t d = h * w;
     char path[1200];
-    int rc = amem_corrupt_zero(images, b->cues, n, d, 0.5, 7, b->known);
-    if (rc == AMEM_OK)
-        rc = amem_hopfield_recall(net, b->cues, n, b->known, b->recalled, NULL,
-                                  b->weights);
-    if (rc != AMEM_OK)
-        return fail("masked recall", rc);
-    for (size_t i = 0; i < n; i++) /* the memory the softmax settled on */
-        retrieved += argmax(&b->weights[i * n], n) == i;
-    printf("masked cues (50%% of pixels zeroed, the rest clamped):\n"
-           "  mean |pixel error| on [-1,1]: cue %.4f, recall %.4f\n"
-           "  %zu of %zu cues retrieved their own image (%.1f%%)\n",
-           mean_abs_error(b->cues, images, n * d),
-           mean_abs_error(b->recalled, images, n * d), retrieved, n,
-           100.0 * (double)retrieved / (double)n);
+    printf("masked cues (hidden pixels zeroed, the rest clamped; "
+           "similarities over the known pixels):\n");
+    if (masked_retrieval(net, images, n, d, 0.5, b) != 0)
+        return -1;
+    printf("  mean |pixel error| on [-1,1] (Euclidean): cue %.4f, recall "
+           "%.4f\n", mean_abs_error(b->cues, images, n * d),
+           mean_abs_error(b->recalled, images, n * d));
     stack_rows(b->grid, d, b->cues, b->recalled, images);
     return ex_png_grid_gray(ex_out_path(args, "masked.png", path, sizeof path),
                             b->grid, 3 * SHOW, 3, SHOW, h, w, -1.0f, 1.0f);
@@ -128,28 +175,77 @@ static int noise_replay(const ex_args *args, amem_hopfield *net,
                             b->grid, 2 * SHOW, 2, SHOW, h, w, -1.0f, 1.0f);
 }
 
-static int run(const ex_args *args, amem_hopfield *net, const float *images,
-               size_t n, size_t h, size_t w)
+/* Buffers for n stored images; weights for one chunk of queries. */
+static int alloc_buffers(buffers *b, size_t n, size_t d)
+{
+    size_t chunk = n < CHUNK ? n : CHUNK;
+    b->cues = malloc(n * d * sizeof(float));
+    b->known = malloc(n * d * sizeof(float));
+    b->recalled = malloc(n * d * sizeof(float));
+    b->weights = malloc(chunk * n * sizeof(float));
+    b->grid = malloc(3 * SHOW * d * sizeof(float));
+    return b->cues && b->known && b->recalled && b->weights && b->grid
+               ? 0 : fail("allocating buffers", AMEM_E_NOMEM);
+}
+
+static void free_buffers(buffers *b)
+{
+    free(b->cues);
+    free(b->known);
+    free(b->recalled);
+    free(b->weights);
+    free(b->grid);
+}
+
+/* A modern store of n images (rows of images) with Euclidean similarity. */
+static int make_store(const float *images, size_t n, size_t d,
+                      amem_hopfield **net)
+{
+    int rc = amem_hopfield_create(AMEM_HOPFIELD_MODERN, d, 0, net);
+    if (rc == AMEM_OK)
+        rc = amem_hopfield_set(*net, AMEM_HOPFIELD_BETA, 1.0);
+    if (rc == AMEM_OK)
+        rc = amem_hopfield_set(*net, AMEM_HOPFIELD_SIMILARITY,
+                               AMEM_HOPFIELD_SIM_EUCLIDEAN);
+    if (rc == AMEM_OK)
+        rc = amem_hopfield_store(*net, images, n);
+    return rc == AMEM_OK ? 0 : fail("building the network", rc);
+}
+
+static int run(const ex_args *args, const float *images, size_t n, size_t h,
+               size_t w)
 {
     size_t d = h * w;
-    buffers b = {malloc(n * d * sizeof(float)), malloc(n * d * sizeof(float)),
-                 malloc(n * d * sizeof(float)), malloc(n * n * sizeof(float)),
-                 malloc(3 * SHOW * d * sizeof(float))};
-    int status = EXIT_FAILURE;
-    if (!b.cues || !b.known || !b.recalled || !b.weights || !b.grid)
-        fail("allocating buffers", AMEM_E_NOMEM);
-    else if (masked_recall(args, net, images, n, h, w, &b) == 0 &&
-             noise_replay(args, net, images, n, h, w, &b) == 0) {
-        printf("wrote %s/masked.png and %s/noise.png\n", args->out_dir,
-               args->out_dir);
-        status = EXIT_SUCCESS;
-    }
-    free(b.cues);
-    free(b.known);
-    free(b.recalled);
-    free(b.weights);
-    free(b.grid);
+    buffers b;
+    amem_hopfield *net = NULL;
+    int status = alloc_buffers(&b, n, d) == 0 && make_store(images, n, d, &net) == 0
+                     ? EXIT_SUCCESS : EXIT_FAILURE;
+    if (status == EXIT_SUCCESS)
+        printf("libassocmem %s: stored %zu Fashion-MNIST images (%zux%zu) in "
+               "a modern Hopfield network\n", amem_version_string(), n, h, w);
+    if (status == EXIT_SUCCESS &&
+        (masked_recall(args, net, images, n, h, w, &b) != 0 ||
+         noise_replay(args, net, images, n, h, w, &b) != 0))
+        status = EXIT_FAILURE;
+    amem_hopfield_free(net);
+    free_buffers(&b);
     return status;
+}
+
+/* The same comparison with many more images and most pixels hidden. */
+static int run_large(const float *images, size_t n, size_t d, double hidden)
+{
+    buffers b;
+    amem_hopfield *net = NULL;
+    int status = alloc_buffers(&b, n, d) == 0 && make_store(images, n, d, &net) == 0
+                     ? 0 : -1;
+    if (status == 0) {
+        printf("a larger store, most pixels hidden:\n");
+        status = masked_retrieval(net, images, n, d, hidden, &b);
+    }
+    amem_hopfield_free(net);
+    free_buffers(&b);
+    return status == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 int main(int argc, char **argv)
@@ -169,28 +265,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "quickstart: run `make data` first\n");
         return EXIT_FAILURE;
     }
-    size_t n = args.quick ? 200 : 1000, d = h * w;
-    if (n > count)
-        n = count;
-    for (size_t i = 0; i < n * d; i++) /* pixels [0, 1] -> [-1, 1] */
+    size_t n = args.quick ? 200 : 1000, large = args.quick ? 1000 : 10000;
+    size_t d = h * w;
+    n = n < count ? n : count;
+    large = large < count ? large : count;
+    for (size_t i = 0; i < large * d; i++) /* pixels [0, 1] -> [-1, 1] */
         images[i] = 2.0f * images[i] - 1.0f;
-
-    amem_hopfield *net = NULL;
-    rc = amem_hopfield_create(AMEM_HOPFIELD_MODERN, d, 0, &net);
-    if (rc == AMEM_OK)
-        rc = amem_hopfield_set(net, AMEM_HOPFIELD_BETA, 1.0);
-    if (rc == AMEM_OK)
-        rc = amem_hopfield_store(net, images, n);
-    if (rc != AMEM_OK) {
-        amem_free(images);
-        amem_hopfield_free(net);
-        fail("building the network", rc);
-        return EXIT_FAILURE;
-    }
-    printf("libassocmem %s: stored %zu Fashion-MNIST images (%zux%zu) in a modern Hopfield network\n",
-           amem_version_string(), n, h, w);
-    int status = run(&args, net, images, n, h, w);
-    amem_hopfield_free(net);
+    int status = run(&args, images, n, h, w);
+    if (status == EXIT_SUCCESS)
+        status = run_large(images, large, d, 0.9);
+    if (status == EXIT_SUCCESS)
+        printf("wrote %s/masked.png and %s/noise.png\n", args.out_dir,
+               args.out_dir);
     amem_free(images);
     return status;
 }

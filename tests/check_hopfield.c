@@ -958,7 +958,8 @@ START_TEST(test_load_rejects_bad_files)
     fix_crc(bad, len);
     AMEM_ASSERT_STATUS(amem_hopfield_load_mem(bad, len, &g), AMEM_E_FORMAT);
     /* lying headers with valid checksums: kind, dims, count, a setting */
-    const size_t offsets[] = {24, 28, 36, 44, 48 + 8 * 12 + 32};
+    const size_t offsets[] = {24, 28, 36, 44,
+                              48 + 8 * AMEM_HOPFIELD_PARAM_COUNT + 32};
     for (int i = 0; i < 5; i++) {
         memcpy(bad, img, len);
         put_le32(bad + offsets[i], 0x7fffff00u);
@@ -1140,6 +1141,545 @@ START_TEST(test_random_order_and_noisy_recall)
 }
 END_TEST
 
+/* ---- similarity and separation (Millidge et al. 2022) ------------------ */
+
+/* sim(x, xi) over the entries with m = 1 (m NULL: all), in double. */
+static double ref_sim(int sim, const float *x, const float *xi,
+                      const float *m, size_t d)
+{
+    double dot = 0, xx = 0, yy = 0, l2 = 0, l1 = 0;
+    for (size_t j = 0; j < d; j++) {
+        double w = m ? m[j] : 1.0, a = x[j], b = xi[j];
+        dot += w * a * b;
+        xx += w * a * a;
+        yy += w * b * b;
+        l2 += w * (a - b) * (a - b);
+        l1 += w * fabs(a - b);
+    }
+    switch (sim) {
+    case AMEM_HOPFIELD_SIM_COSINE:
+        return xx > 0 && yy > 0 ? dot / (sqrt(xx) * sqrt(yy)) : 0.0;
+    case AMEM_HOPFIELD_SIM_EUCLIDEAN:
+        return -l2;
+    case AMEM_HOPFIELD_SIM_MANHATTAN:
+        return -l1;
+    default:
+        return dot;
+    }
+}
+
+/* sep over one row of N similarities, in place, in double. */
+static void ref_sep(int sep, double b, int degree, double *s, size_t N)
+{
+    size_t best = 0;
+    for (size_t mu = 1; mu < N; mu++)
+        if (s[mu] > s[best])
+            best = mu;
+    double top = s[best], sum = 0;
+    if (sep == AMEM_HOPFIELD_SEP_IDENTITY)
+        return;
+    if (sep == AMEM_HOPFIELD_SEP_ARGMAX ||
+        (sep == AMEM_HOPFIELD_SEP_POLY && top <= 0)) {
+        for (size_t mu = 0; mu < N; mu++)
+            s[mu] = mu == best;
+        return;
+    }
+    for (size_t mu = 0; mu < N; mu++) {
+        if (sep == AMEM_HOPFIELD_SEP_SOFTMAX)
+            s[mu] = exp(b * (s[mu] - top));
+        else
+            s[mu] = s[mu] > 0 ? pow(s[mu] / top, degree) : 0.0;
+        sum += s[mu];
+    }
+    for (size_t mu = 0; mu < N; mu++)
+        s[mu] /= sum;
+}
+
+typedef struct fw_case {
+    size_t d, m, N, B;
+    int sim, sep, masked;
+} fw_case;
+
+/* Random keys, values, cues and (masked) a mask with about half known. */
+typedef struct fw_data {
+    float *Y, *V, *Q, *M;
+} fw_data;
+
+static fw_data fw_make(const fw_case *c, uint64_t seed)
+{
+    amem__rng rng;
+    amem__rng_seed(&rng, seed);
+    fw_data f;
+    f.Y = malloc(c->N * c->d * sizeof(float));
+    f.V = malloc(c->N * (c->m + 1) * sizeof(float));
+    f.Q = malloc(c->B * c->d * sizeof(float));
+    f.M = malloc(c->B * c->d * sizeof(float));
+    for (size_t i = 0; i < c->N * c->d; i++)
+        f.Y[i] = 0.5f * (float)amem__rng_normal(&rng);
+    for (size_t i = 0; i < c->N * c->m; i++)
+        f.V[i] = (float)amem__rng_normal(&rng);
+    for (size_t i = 0; i < c->B * c->d; i++) {
+        f.Q[i] = 0.5f * (float)amem__rng_normal(&rng);
+        f.M[i] = amem__rng_uniform(&rng) < 0.5 ? 1.0f : 0.0f;
+    }
+    for (size_t q = 0; q < c->B; q++)
+        f.M[q * c->d] = 1.0f; /* every row knows something */
+    return f;
+}
+
+static void fw_free(fw_data *f)
+{
+    free(f->Y), free(f->V), free(f->Q), free(f->M);
+}
+
+static amem_hopfield *fw_handle(const fw_case *c, const fw_data *f)
+{
+    amem_hopfield *h = make(AMEM_HOPFIELD_MODERN, c->d, c->m);
+    if (c->m)
+        AMEM_ASSERT_OK(amem_hopfield_store_pairs(h, f->Y, f->V, c->N));
+    else
+        AMEM_ASSERT_OK(amem_hopfield_store(h, f->Y, c->N));
+    AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_SIMILARITY, c->sim));
+    AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_SEPARATION, c->sep));
+    AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_BETA, 0.7));
+    AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_MAX_STEPS, 1));
+    return h;
+}
+
+/* One step of query q in double: weights w (N) and output o. */
+static void fw_reference(const fw_case *c, const fw_data *f, size_t q,
+                         double *w, double *o)
+{
+    const float *x = f->Q + q * c->d, *m = c->masked ? f->M + q * c->d : NULL;
+    const float *P = c->m ? f->V : f->Y;
+    size_t od = c->m ? c->m : c->d;
+    for (size_t mu = 0; mu < c->N; mu++)
+        w[mu] = ref_sim(c->sim, x, f->Y + mu * c->d, m, c->d);
+    ref_sep(c->sep, 0.7, 3, w, c->N);
+    for (size_t j = 0; j < od; j++) {
+        o[j] = 0;
+        for (size_t mu = 0; mu < c->N; mu++)
+            o[j] += w[mu] * P[mu * od + j];
+        if (!c->m && m != NULL && m[j] != 0)
+            o[j] = x[j]; /* clamped */
+    }
+}
+
+static void fw_check(const fw_case *c)
+{
+    fw_data f = fw_make(c, 1000 + c->N + 10 * c->sim + c->sep);
+    amem_hopfield *h = fw_handle(c, &f);
+    size_t od = c->m ? c->m : c->d;
+    float *out = malloc(c->B * od * sizeof(float));
+    float *w = malloc(c->B * c->N * sizeof(float));
+    float *w2 = malloc(c->B * c->N * sizeof(float));
+    int *steps = malloc(c->B * sizeof(int));
+    AMEM_ASSERT_OK(amem_hopfield_recall(h, f.Q, c->B, c->masked ? f.M : NULL,
+                                        out, steps, w));
+    AMEM_ASSERT_OK(amem_hopfield_weights(h, f.Q, c->B, w2));
+    double *rw = malloc(c->N * 8), *ro = malloc(od * 8);
+    double worst = 0, worst_w = 0, worst_w2 = 0, scale = 1;
+    for (size_t q = 0; q < c->B; q++) {
+        ck_assert_int_eq(steps[q], 1);
+        fw_reference(c, &f, q, rw, ro);
+        for (size_t j = 0; j < od; j++) {
+            scale = fmax(scale, fabs(ro[j]));
+            worst = fmax(worst, fabs(ro[j] - out[q * od + j]));
+        }
+        for (size_t mu = 0; mu < c->N; mu++)
+            worst_w = fmax(worst_w, fabs(rw[mu] - w[q * c->N + mu]) /
+                                        fmax(1.0, fabs(rw[mu])));
+        fw_case plain = *c;
+        plain.masked = 0;
+        fw_reference(&plain, &f, q, rw, ro);
+        for (size_t mu = 0; mu < c->N; mu++)
+            worst_w2 = fmax(worst_w2, fabs(rw[mu] - w2[q * c->N + mu]) /
+                                          fmax(1.0, fabs(rw[mu])));
+    }
+    ck_assert_msg(worst <= 2e-5 * scale && worst_w <= 2e-5 &&
+                      worst_w2 <= 2e-5,
+                  "sim %d sep %d masked %d d %zu N %zu B %zu: out %g "
+                  "(scale %g), weights %g, unmasked weights %g",
+                  c->sim, c->sep, c->masked, c->d, c->N, c->B, worst, scale,
+                  worst_w, worst_w2);
+    free(rw), free(ro), free(out), free(w), free(w2), free(steps);
+    fw_free(&f);
+    amem_hopfield_free(h);
+}
+
+START_TEST(test_similarity_matches_reference)
+{
+    /* d = 37: vector tails; N = 1100: several score blocks; rows not a
+     * multiple of the kernel's tile; one hetero shape */
+    const fw_case shapes[] = {{37, 0, 1100, 13, 0, 0, 0},
+                              {24, 5, 300, 9, 0, 0, 0}};
+    for (int s = 0; s < 2; s++)
+        for (int sim = 0; sim < 4; sim++)
+            for (int sep = 0; sep < 4; sep++)
+                for (int masked = 0; masked < 2; masked++) {
+                    fw_case c = shapes[s];
+                    c.sim = sim, c.sep = sep, c.masked = masked;
+                    fw_check(&c);
+                }
+}
+END_TEST
+
+START_TEST(test_similarity_threaded)
+{
+    /* enough work for two jobs: split by patterns (B small), by queries */
+    int saved = amem_get_num_threads();
+    AMEM_ASSERT_OK(amem_set_num_threads(2));
+    const fw_case shapes[] = {{100, 0, 1100, 40, 0, 0, 0},
+                              {40, 3, 600, 600, 0, 0, 0}};
+    for (int s = 0; s < 2; s++)
+        for (int sim = 0; sim < 4; sim++)
+            for (int sep = 0; sep < 4; sep++) {
+                fw_case c = shapes[s];
+                c.sim = sim, c.sep = sep, c.masked = (sim + sep) % 2;
+                fw_check(&c);
+            }
+    AMEM_ASSERT_OK(amem_set_num_threads(saved));
+}
+END_TEST
+
+/* A handle with the given settings over stored patterns p (n x d). */
+static amem_hopfield *framework(const float *p, size_t n, size_t d, int sim,
+                                int sep, double beta)
+{
+    amem_hopfield *h = make_stored(AMEM_HOPFIELD_MODERN, d, p, n);
+    AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_SIMILARITY, sim));
+    AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_SEPARATION, sep));
+    AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_BETA, beta));
+    return h;
+}
+
+START_TEST(test_distance_fixed_points)
+{
+    size_t d = 64, n = 200;
+    float *p = random_signs(n, d, 111);
+    float *out = malloc(n * d * sizeof(float));
+    int *steps = malloc(n * sizeof(int));
+    const int sims[] = {AMEM_HOPFIELD_SIM_EUCLIDEAN,
+                        AMEM_HOPFIELD_SIM_MANHATTAN};
+    const int seps[] = {AMEM_HOPFIELD_SEP_ARGMAX, AMEM_HOPFIELD_SEP_SOFTMAX};
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            /* softmax at beta = 100: the nearest other pattern is at
+             * distance >= 1 (both metrics), so its weight is < e^-100 */
+            amem_hopfield *h = framework(p, n, d, sims[i], seps[j], 100.0);
+            AMEM_ASSERT_OK(
+                amem_hopfield_recall(h, p, n, NULL, out, steps, NULL));
+            ck_assert(memcmp(out, p, n * d * sizeof(float)) == 0);
+            for (size_t q = 0; q < n; q++)
+                ck_assert_int_eq(steps[q], 1);
+            amem_hopfield_free(h);
+        }
+    free(steps);
+    free(out);
+    free(p);
+}
+END_TEST
+
+START_TEST(test_masked_bright_and_dim)
+{
+    /* A bright pattern (all 3) and a dim one (all 0.5) among random signs.
+     * From the dim pattern's known half, the dot product prefers the bright
+     * pattern (3 * 0.5 > 0.5 * 0.5 per entry); the Euclidean distance to
+     * the dim one is 0. */
+    size_t d = 32, n = 6;
+    float *p = random_signs(n, d, 121);
+    for (size_t j = 0; j < d; j++) {
+        p[j] = 3.0f;
+        p[d + j] = 0.5f;
+    }
+    float cue[32], mask[32], out[32];
+    for (size_t j = 0; j < d; j++) {
+        mask[j] = j % 2 == 0;
+        cue[j] = mask[j] != 0 ? 0.5f : 0.0f;
+    }
+    const int sims[] = {AMEM_HOPFIELD_SIM_DOT, AMEM_HOPFIELD_SIM_EUCLIDEAN};
+    for (int s = 0; s < 2; s++)
+        for (int sep = 0; sep < 2; sep++) {
+            amem_hopfield *h = framework(p, n, d, sims[s], sep, 1.0);
+            float w[6];
+            AMEM_ASSERT_OK(amem_hopfield_recall(h, cue, 1, mask, out, NULL, w));
+            float want = s == 0 ? 3.0f : 0.5f; /* dot: the bright one */
+            for (size_t j = 1; j < d; j += 2)
+                ck_assert_msg(fabsf(out[j] - want) < 1e-3f,
+                              "sim %d sep %d: hidden entry %g, want %g",
+                              sims[s], sep, (double)out[j], (double)want);
+            ck_assert(w[s == 0 ? 0 : 1] > 0.999f);
+            amem_hopfield_free(h);
+        }
+    free(p);
+}
+END_TEST
+
+/* Energies along n_steps single steps of unmasked recall never rise. */
+static void check_step_descent(amem_hopfield *h, float *x, size_t B, size_t d,
+                          int n_steps)
+{
+    double *e0 = malloc(B * 8), *e1 = malloc(B * 8);
+    float *next = malloc(B * d * sizeof(float));
+    AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_MAX_STEPS, 1));
+    AMEM_ASSERT_OK(amem_hopfield_energy(h, x, B, e0));
+    int fell = 0;
+    for (int t = 0; t < n_steps; t++) {
+        AMEM_ASSERT_OK(amem_hopfield_recall(h, x, B, NULL, next, NULL, NULL));
+        AMEM_ASSERT_OK(amem_hopfield_energy(h, next, B, e1));
+        for (size_t q = 0; q < B; q++) {
+            ck_assert_msg(e1[q] <= e0[q] + 1e-5 * (1 + fabs(e0[q])),
+                          "step %d query %zu: %.9g -> %.9g", t, q, e0[q],
+                          e1[q]);
+            fell += e1[q] < e0[q] - 1e-3 * (1 + fabs(e0[q]));
+            e0[q] = e1[q];
+        }
+        memcpy(x, next, B * d * sizeof(float));
+    }
+    ck_assert(fell > 0); /* the test saw real descent */
+    free(e0), free(e1), free(next);
+}
+
+START_TEST(test_framework_energy_descent)
+{
+    size_t d = 20, n = 40, B = 30;
+    amem__rng rng;
+    amem__rng_seed(&rng, 131);
+    float *p = malloc(n * d * sizeof(float)), *x = malloc(B * d * 4);
+    const int pairs[][2] = {
+        {AMEM_HOPFIELD_SIM_EUCLIDEAN, AMEM_HOPFIELD_SEP_SOFTMAX},
+        {AMEM_HOPFIELD_SIM_EUCLIDEAN, AMEM_HOPFIELD_SEP_ARGMAX},
+        {AMEM_HOPFIELD_SIM_DOT, AMEM_HOPFIELD_SEP_ARGMAX},
+        {AMEM_HOPFIELD_SIM_DOT, AMEM_HOPFIELD_SEP_IDENTITY}};
+    for (int k = 0; k < 4; k++) {
+        /* identity: small patterns so x <- Y^T Y x stays bounded */
+        float gain = k == 3 ? 0.1f : 1.0f;
+        for (size_t i = 0; i < n * d; i++)
+            p[i] = gain * (float)amem__rng_normal(&rng);
+        for (size_t i = 0; i < B * d; i++)
+            x[i] = (float)amem__rng_normal(&rng);
+        amem_hopfield *h = framework(p, n, d, pairs[k][0], pairs[k][1], 0.3);
+        check_step_descent(h, x, B, d, 4);
+        amem_hopfield_free(h);
+    }
+    free(p);
+    free(x);
+}
+END_TEST
+
+START_TEST(test_framework_energy_values)
+{
+    size_t d = 5, n = 3;
+    float p[15] = {1, 0, 2, -1, 0.5f, 0, 1, 1, 1, 1, -2, 0, 0, 1, 3};
+    float x[5] = {0.5f, -1, 1, 0, 2};
+    double e, b = 0.8;
+    amem_hopfield *h = framework(p, n, d, AMEM_HOPFIELD_SIM_EUCLIDEAN,
+                                 AMEM_HOPFIELD_SEP_SOFTMAX, b);
+    AMEM_ASSERT_OK(amem_hopfield_energy(h, x, 1, &e));
+    double sum = 0, dmin = INFINITY;
+    for (size_t mu = 0; mu < n; mu++) {
+        double l2 = -ref_sim(AMEM_HOPFIELD_SIM_EUCLIDEAN, x, p + mu * d,
+                             NULL, d);
+        sum += exp(-b * l2);
+        dmin = fmin(dmin, l2);
+    }
+    ck_assert_msg(fabs(e + log(sum / n) / (2 * b)) < 1e-5, "E %g", e);
+    AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_SEPARATION,
+                                     AMEM_HOPFIELD_SEP_ARGMAX));
+    AMEM_ASSERT_OK(amem_hopfield_energy(h, x, 1, &e));
+    ck_assert(fabs(e - 0.5 * dmin) < 1e-5);
+    /* pairs without an energy */
+    const int none[][2] = {{0, 2}, {1, 0}, {2, 2}, {2, 3}, {3, 0}, {3, 1}};
+    size_t len;
+    unsigned char *ref = image(h, &len);
+    for (int k = 0; k < 6; k++) {
+        AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_SIMILARITY,
+                                         none[k][0]));
+        AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_SEPARATION,
+                                         none[k][1]));
+        AMEM_ASSERT_STATUS(amem_hopfield_energy(h, x, 1, &e),
+                           AMEM_E_UNSUPPORTED);
+    }
+    amem_free(ref);
+    amem_hopfield_free(h);
+}
+END_TEST
+
+START_TEST(test_argmax_ties)
+{
+    /* equal scores go to the lowest index, in one job and across jobs that
+     * split the patterns (d = 100, N = 1100, B = 40 on two threads) */
+    int saved = amem_get_num_threads();
+    size_t d = 100, n = 1100, B = 40;
+    float *p = random_signs(n, d, 141);
+    memcpy(p + (n - 1) * d, p + 3 * d, d * sizeof(float)); /* 3 == n-1 */
+    memcpy(p + 700 * d, p + 3 * d, d * sizeof(float));     /* 3 == 700 */
+    float *q = malloc(B * d * sizeof(float)), *out = malloc(B * d * 4);
+    float *w = malloc(B * n * sizeof(float));
+    for (size_t r = 0; r < B; r++)
+        memcpy(q + r * d, p + 3 * d, d * sizeof(float));
+    for (int threads = 1; threads <= 2; threads++) {
+        AMEM_ASSERT_OK(amem_set_num_threads(threads));
+        for (int sim = 0; sim < 4; sim++) {
+            amem_hopfield *h = framework(p, n, d, sim,
+                                         AMEM_HOPFIELD_SEP_ARGMAX, 1.0);
+            AMEM_ASSERT_OK(amem_hopfield_recall(h, q, B, NULL, out, NULL, w));
+            for (size_t r = 0; r < B; r++) {
+                ck_assert(w[r * n + 3] == 1.0f);
+                ck_assert(w[r * n + 700] == 0.0f && w[r * n + n - 1] == 0.0f);
+            }
+            amem_hopfield_free(h);
+        }
+    }
+    /* equidistant: x halfway between patterns 0 and 1 */
+    float two[2 * 4] = {1, 1, 1, 1, -1, -1, -1, -1}, mid[4] = {0, 0, 0, 0};
+    float wt[2], o[4];
+    amem_hopfield *h = framework(two, 2, 4, AMEM_HOPFIELD_SIM_EUCLIDEAN,
+                                 AMEM_HOPFIELD_SEP_ARGMAX, 1.0);
+    AMEM_ASSERT_OK(amem_hopfield_recall(h, mid, 1, NULL, o, NULL, wt));
+    ck_assert(wt[0] == 1.0f && wt[1] == 0.0f && o[0] == 1.0f);
+    amem_hopfield_free(h);
+    AMEM_ASSERT_OK(amem_set_num_threads(saved));
+    free(p), free(q), free(out), free(w);
+}
+END_TEST
+
+START_TEST(test_poly_without_positive_scores)
+{
+    /* Euclidean scores are all <= 0: POLY falls back to ARGMAX, no NaN */
+    size_t d = 8, n = 10;
+    float *p = random_signs(n, d, 151), out[8], w[10];
+    amem_hopfield *h = framework(p, n, d, AMEM_HOPFIELD_SIM_EUCLIDEAN,
+                                 AMEM_HOPFIELD_SEP_POLY, 1.0);
+    float x[8];
+    for (size_t j = 0; j < d; j++)
+        x[j] = 0.9f * p[4 * d + j];
+    AMEM_ASSERT_OK(amem_hopfield_recall(h, x, 1, NULL, out, NULL, w));
+    for (size_t mu = 0; mu < n; mu++)
+        ck_assert(w[mu] == (mu == 4 ? 1.0f : 0.0f));
+    ck_assert(memcmp(out, p + 4 * d, sizeof out) == 0);
+    amem_hopfield_free(h);
+    free(p);
+}
+END_TEST
+
+START_TEST(test_framework_save_load)
+{
+    size_t d = 9, n = 7, m = 3;
+    float *k = random_signs(n, d, 161), *v = random_signs(n, m, 162);
+    amem_hopfield *h = make(AMEM_HOPFIELD_MODERN, d, m);
+    AMEM_ASSERT_OK(amem_hopfield_store_pairs(h, k, v, n));
+    AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_SIMILARITY,
+                                     AMEM_HOPFIELD_SIM_MANHATTAN));
+    AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_SEPARATION,
+                                     AMEM_HOPFIELD_SEP_POLY));
+    AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_DEGREE, 5));
+    size_t len;
+    unsigned char *img = image(h, &len);
+    amem_hopfield *g = NULL;
+    AMEM_ASSERT_OK(amem_hopfield_load_mem(img, len, &g));
+    ck_assert(same_image(g, img, len));
+    double sim, sep;
+    AMEM_ASSERT_OK(amem_hopfield_get(g, AMEM_HOPFIELD_SIMILARITY, &sim));
+    AMEM_ASSERT_OK(amem_hopfield_get(g, AMEM_HOPFIELD_SEPARATION, &sep));
+    ck_assert(sim == AMEM_HOPFIELD_SIM_MANHATTAN &&
+              sep == AMEM_HOPFIELD_SEP_POLY);
+    float a[7 * 3], b[7 * 3];
+    AMEM_ASSERT_OK(amem_hopfield_recall(h, k, n, NULL, a, NULL, NULL));
+    AMEM_ASSERT_OK(amem_hopfield_recall(g, k, n, NULL, b, NULL, NULL));
+    ck_assert(memcmp(a, b, sizeof a) == 0);
+    /* the same image as written before the two settings existed (12
+     * settings) loads with both at their defaults */
+    size_t cut = 48 + 8 * 12, old_len = len - 16;
+    unsigned char *old = malloc(len);
+    memcpy(old, img, cut);
+    memcpy(old + cut, img + cut + 16, len - cut - 16);
+    put_le32(old + 44, 12);
+    uint64_t payload = old_len - 24 - 4;
+    for (int i = 0; i < 8; i++)
+        old[16 + i] = (unsigned char)(payload >> (8 * i));
+    fix_crc(old, old_len);
+    amem_hopfield *f = NULL;
+    AMEM_ASSERT_OK(amem_hopfield_load_mem(old, old_len, &f));
+    AMEM_ASSERT_OK(amem_hopfield_get(f, AMEM_HOPFIELD_SIMILARITY, &sim));
+    AMEM_ASSERT_OK(amem_hopfield_get(f, AMEM_HOPFIELD_SEPARATION, &sep));
+    ck_assert(sim == 0 && sep == 0);
+    AMEM_ASSERT_OK(amem_hopfield_get(f, AMEM_HOPFIELD_DEGREE, &sim));
+    ck_assert(sim == 5);
+    /* a file giving a non-default similarity to a dense kind is refused */
+    amem_hopfield *dense = make_stored(AMEM_HOPFIELD_DENSE_POLY, d, k, n);
+    unsigned char *dimg = image(dense, &len);
+    double one = 1;
+    memcpy(dimg + 48 + 8 * AMEM_HOPFIELD_SIMILARITY, &one, 8);
+    fix_crc(dimg, len);
+    amem_hopfield *refused = (amem_hopfield *)1;
+    AMEM_ASSERT_STATUS(amem_hopfield_load_mem(dimg, len, &refused),
+                       AMEM_E_FORMAT);
+    ck_assert_ptr_null(refused);
+    amem_free(dimg);
+    amem_hopfield_free(dense);
+    free(old);
+    amem_free(img);
+    amem_hopfield_free(f);
+    amem_hopfield_free(g);
+    amem_hopfield_free(h);
+    free(k), free(v);
+}
+END_TEST
+
+START_TEST(test_framework_bad_inputs)
+{
+    size_t d = 6, len;
+    float p[12] = {1, -1, 1, -1, 1, -1, 1, 1, -1, -1, 1, 1}, out[12];
+    float mask[12] = {1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}; /* row 1: none */
+    amem_hopfield *h = framework(p, 2, d, AMEM_HOPFIELD_SIM_EUCLIDEAN,
+                                 AMEM_HOPFIELD_SEP_POLY, 2.0);
+    unsigned char *ref = image(h, &len);
+    const int params[] = {AMEM_HOPFIELD_SIMILARITY, AMEM_HOPFIELD_SEPARATION};
+    for (int i = 0; i < 2; i++) {
+        AMEM_ASSERT_STATUS(amem_hopfield_set(h, params[i], 4), AMEM_E_RANGE);
+        AMEM_ASSERT_STATUS(amem_hopfield_set(h, params[i], -1), AMEM_E_RANGE);
+        AMEM_ASSERT_STATUS(amem_hopfield_set(h, params[i], 0.5),
+                           AMEM_E_RANGE);
+        AMEM_ASSERT_STATUS(amem_hopfield_set(h, params[i], NAN),
+                           AMEM_E_NONFINITE);
+    }
+    AMEM_ASSERT_STATUS(amem_hopfield_set(h, AMEM_HOPFIELD_DEGREE, 0),
+                       AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_hopfield_set(h, AMEM_HOPFIELD_BETA, 0),
+                       AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_hopfield_set(h, AMEM_HOPFIELD_BETA, -1),
+                       AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_hopfield_set(h, AMEM_HOPFIELD_BETA, INFINITY),
+                       AMEM_E_NONFINITE);
+    AMEM_ASSERT_STATUS(amem_hopfield_set(h, AMEM_HOPFIELD_BETA, NAN),
+                       AMEM_E_NONFINITE);
+    AMEM_ASSERT_STATUS(amem_hopfield_recall(h, p, 2, mask, out, NULL, NULL),
+                       AMEM_E_ARG);
+    ck_assert(strstr(amem_last_error(), "row 1") != NULL);
+    ck_assert(same_image(h, ref, len));
+    AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_DEGREE, 1));
+    amem_free(ref);
+    amem_hopfield_free(h);
+    /* the other kinds: only the defaults; a zero mask row is allowed */
+    for (int kind = 0; kind < AMEM_HOPFIELD_MODERN; kind++) {
+        h = make_stored(kind, d, p, 2);
+        ref = image(h, &len);
+        for (int i = 0; i < 2; i++) {
+            AMEM_ASSERT_STATUS(amem_hopfield_set(h, params[i], 1),
+                               AMEM_E_UNSUPPORTED);
+            ck_assert(strstr(amem_last_error(), "MODERN") != NULL);
+            AMEM_ASSERT_OK(amem_hopfield_set(h, params[i], 0));
+        }
+        ck_assert(same_image(h, ref, len));
+        AMEM_ASSERT_OK(amem_hopfield_recall(h, p, 2, mask, out, NULL, NULL));
+        amem_free(ref);
+        amem_hopfield_free(h);
+    }
+}
+END_TEST
+
+
 Suite *amem_suite_hopfield(void)
 {
     Suite *s = suite_create("hopfield");
@@ -1176,5 +1716,18 @@ Suite *amem_suite_hopfield(void)
     tcase_add_test(threads, test_thread_window);
     tcase_add_test(threads, test_concurrent_recalls);
     suite_add_tcase(s, threads);
+    TCase *fw = tcase_create("framework");
+    tcase_set_timeout(fw, 60);
+    tcase_add_test(fw, test_similarity_matches_reference);
+    tcase_add_test(fw, test_similarity_threaded);
+    tcase_add_test(fw, test_distance_fixed_points);
+    tcase_add_test(fw, test_masked_bright_and_dim);
+    tcase_add_test(fw, test_framework_energy_descent);
+    tcase_add_test(fw, test_framework_energy_values);
+    tcase_add_test(fw, test_argmax_ties);
+    tcase_add_test(fw, test_poly_without_positive_scores);
+    tcase_add_test(fw, test_framework_save_load);
+    tcase_add_test(fw, test_framework_bad_inputs);
+    suite_add_tcase(s, fw);
     return s;
 }

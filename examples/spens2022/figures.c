@@ -55,6 +55,56 @@ static int teacher_recall(amem_hopfield *h, const float *partial, size_t n,
     return rc;
 }
 
+/* Fraction of cues (cue i is item i) whose largest teacher weight falls
+ * on their own item; the teacher's similarity is reset to DOT after. */
+static int teacher_top1(amem_hopfield *h, int similarity, const float *cues,
+                        const float *known, size_t n, size_t stored,
+                        float *out, double *rate)
+{
+    float *w = malloc(n * stored * sizeof(float));
+    int rc = w ? amem_hopfield_set(h, AMEM_HOPFIELD_SIMILARITY, similarity)
+               : AMEM_E_NOMEM;
+    if (rc == AMEM_OK)
+        rc = amem_hopfield_recall(h, cues, n, known, out, NULL, w);
+    size_t hits = 0;
+    for (size_t i = 0; rc == AMEM_OK && i < n; i++) {
+        size_t best = 0;
+        for (size_t j = 1; j < stored; j++)
+            best = w[i * stored + j] > w[i * stored + best] ? j : best;
+        hits += best == i;
+    }
+    *rate = (double)hits / (double)n;
+    int reset = amem_hopfield_set(h, AMEM_HOPFIELD_SIMILARITY,
+                                  AMEM_HOPFIELD_SIM_DOT);
+    free(w);
+    return rc == AMEM_OK ? reset : rc;
+}
+
+/* Top-1 retrieval from the partial inputs, dot product (the paper's cue:
+ * hidden entries -1, nothing clamped) and masked Euclidean (hidden entries
+ * 0, the known ones clamped and compared). */
+static int teacher_accuracy(amem_hopfield *h, const float *partial,
+                            const float *known, size_t n, const sb_data *d,
+                            sb_result *res)
+{
+    size_t len = n * d->dim;
+    float *cues = malloc(len * sizeof(float)), *out = malloc(len * sizeof(float));
+    int rc = cues && out ? AMEM_OK : AMEM_E_NOMEM;
+    for (size_t i = 0; rc == AMEM_OK && i < len; i++)
+        cues[i] = 2.0f * partial[i] - 1.0f;
+    if (rc == AMEM_OK)
+        rc = teacher_top1(h, AMEM_HOPFIELD_SIM_DOT, cues, NULL, n,
+                          d->n_items, out, &res->top1_dot);
+    for (size_t i = 0; rc == AMEM_OK && i < len; i++)
+        cues[i] = known[i] != 0.0f ? cues[i] : 0.0f;
+    if (rc == AMEM_OK)
+        rc = teacher_top1(h, AMEM_HOPFIELD_SIM_EUCLIDEAN, cues, known, n,
+                          d->n_items, out, &res->top1_euclid);
+    free(cues);
+    free(out);
+    return rc;
+}
+
 /* Rows of the grid: partial, teacher, student, [baseline], original. */
 int sb_recall_figure(const sb_config *cfg, const char *out_dir,
                      const sb_data *d, amem_hopfield *teacher,
@@ -63,12 +113,15 @@ int sb_recall_figure(const sb_config *cfg, const char *out_dir,
     size_t n = d->n_items < 200 ? d->n_items : 200, dim = d->dim;
     size_t rows = baseline ? 5 : 4;
     float *partial = malloc(n * dim * sizeof(float));
+    float *known = malloc(n * dim * sizeof(float));
     float *out = malloc(4 * n * dim * sizeof(float));
     float *grid = malloc(rows * SB_SHOW * dim * sizeof(float));
-    int rc = partial && out && grid ? AMEM_OK : AMEM_E_NOMEM;
+    int rc = partial && known && out && grid ? AMEM_OK : AMEM_E_NOMEM;
     if (rc == AMEM_OK) /* the authors' partial input: a fraction zeroed */
         rc = amem_corrupt_zero(d->items, partial, n, dim, cfg->mask_fraction,
-                               cfg->seed + 7, NULL);
+                               cfg->seed + 7, known);
+    if (rc == AMEM_OK)
+        rc = teacher_accuracy(teacher, partial, known, n, d, res);
     if (rc == AMEM_OK) rc = teacher_recall(teacher, partial, n, dim, out);
     if (rc == AMEM_OK)
         rc = amem_vae_recall(student, partial, n, NULL, 0.0f, out + n * dim);
@@ -96,6 +149,7 @@ int sb_recall_figure(const sb_config *cfg, const char *out_dir,
         status = sb_grid(out_dir, "fig4_recall", d, grid, rows * SB_SHOW, rows);
     }
     free(partial);
+    free(known);
     free(out);
     free(grid);
     return status;

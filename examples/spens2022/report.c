@@ -97,8 +97,10 @@ static void setup(FILE *f, const sb_config *cfg)
                "epoch and after the last.\n",
             cfg->probe_fit);
     fprintf(f, "- Partial input: %.0f%% of the entries of a training item set "
-               "to 0 (the authors' `noise` function; channels "
-               "independent). The teacher gets the same partial image on its "
+               "to 0 (the authors' `noise` function with their 2022 recall "
+               "fraction 0.25; channels independent; they draw the entries "
+               "over the whole batch, we draw exactly that fraction per "
+               "item). The teacher gets the same partial image on its "
                "[−1, 1] scale (hidden entries −1, nothing clamped). "
                "Reconstruction errors are mean |x − x̂| per entry on "
                "[0, 1].\n\n",
@@ -172,6 +174,17 @@ static void recall_section(FILE *f, const sb_results *res)
                     sb_dataset_title[d], r->err_partial, r->err_teacher,
                     r->err_student, num(b, sizeof b, r->err_baseline, 4),
                     r->err_student_full);
+    }
+    fprintf(f, "\nThe teacher's top-1 retrieval from the same partial "
+               "inputs (its largest weight on the cue's own item):\n\n"
+               "| data set | dot product (paper; hidden −1, nothing clamped) "
+               "| masked Euclidean (hidden 0, known entries clamped and "
+               "compared) |\n|---|---|---|\n");
+    for (int d = 0; d < SB_DATASETS; d++) {
+        const sb_result *r = &res->set[d];
+        if (r->done)
+            fprintf(f, "| %s | %.1f%% | %.1f%% |\n", sb_dataset_title[d],
+                    100.0 * r->top1_dot, 100.0 * r->top1_euclid);
     }
     fprintf(f, "\nMean |· − original| per entry over up to 200 training "
                "items; the last column is the student's reconstruction of the intact "

@@ -30,6 +30,10 @@ typedef struct sb_result {
     /* Figure 4: recall from partial input (mean |. - original| per entry). */
     double err_partial, err_teacher, err_student, err_baseline;
     double err_student_full; /* the student on the intact items */
+    /* The teacher's top-1 retrieval from the partial inputs: its largest
+     * weight on the cue's own item, with the paper's dot product (hidden
+     * entries -1, nothing clamped) and with masked Euclidean similarity. */
+    double top1_dot, top1_euclid;
     /* Figure 5: curves and final probes. */
     sb_curve student, baseline;
     double acc_pixels;      /* the same SVC protocol on raw pixels */

@@ -18,6 +18,13 @@
  *       (BAM, Kosko 1988): W is m x d, W <- lambda W + q y x^T / d per pair
  *       (x key, y value); recall alternates y <- sign(W x), x <- sign(W^T y)
  *       until neither layer changes; energy E(x, y) = -y^T W x.
+ *       amem_hopfield_recall_bam runs it from either side (key -> value or
+ *       value -> key) and returns both settled layers.
+ *       Tie rule (CLASSICAL and BAM): a unit whose field is exactly 0
+ *       becomes -1 if its current value is negative and +1 otherwise (a
+ *       BAM layer not yet computed starts at 0, so its ties give +1).
+ *       Recall and replay from an empty BAM return AMEM_E_STATE (an empty
+ *       autoassociative CLASSICAL network still recalls, with W = 0).
  *   AMEM_HOPFIELD_DENSE_POLY    dense associative memory (Krotov & Hopfield
  *       2016) with F(z) = z^n, n = AMEM_HOPFIELD_DEGREE.
  *   AMEM_HOPFIELD_DENSE_RECT    the rectified form F(z) = max(z, 0)^n.
@@ -44,9 +51,53 @@
  *           E(x) = -(1/b) log sum_mu exp(b xi_mu . x) + 1/2 x^T x
  *                  + (1/b) log N + 1/2 M^2,    M = max_mu |xi_mu|.
  *       All softmax and log-sum-exp evaluations subtract the maximum.
- *       Batched recall is blocked over the stored patterns with the softmax
- *       fused into the accumulation (a streaming, max-shifted softmax), so the
- *       N x B score matrix is never formed.
+ *       Batched recall is blocked over the stored patterns with the
+ *       separation fused into the accumulation (for softmax a streaming,
+ *       max-shifted softmax), so the N x B score matrix is never formed.
+ *
+ *       The softmax step is one point of the single-shot framework of
+ *       Millidge, Salvatori, Song, Lukasiewicz & Bogacz (2022, "Universal
+ *       Hopfield Networks", ICML, PMLR 162:15561-15583):
+ *           recall = P . sep(sim(Y, x)),
+ *       P = Y^T (auto) or V^T (hetero). AMEM_HOPFIELD_SIMILARITY picks sim,
+ *       AMEM_HOPFIELD_SEPARATION picks sep (enums below):
+ *           DOT        s_mu = xi_mu . x                      (default)
+ *           COSINE     s_mu = xi_mu . x / (|xi_mu| |x|), 0 when a norm is 0
+ *           EUCLIDEAN  s_mu = -|x - xi_mu|^2
+ *           MANHATTAN  s_mu = -|x - xi_mu|_1
+ *           SOFTMAX    p = softmax(b s)                      (default)
+ *           ARGMAX     p = one-hot at the largest s (ties: lowest index)
+ *           POLY       p_mu = max(s_mu, 0)^n / sum_nu max(s_nu, 0)^n,
+ *                      n = AMEM_HOPFIELD_DEGREE. When no s_mu is > 0 the
+ *                      weights are those of ARGMAX (the limit of the
+ *                      normalised polynomial as the largest s_mu falls to 0
+ *                      with all others <= 0), so no 0/0 ever occurs.
+ *           IDENTITY   p = s (no normalisation)
+ *       b (BETA, SCALE_SQRT_D) scales the softmax's argument only.
+ *       Masked similarity: with a clamp mask m (1 = known entry) every
+ *       similarity is taken over the known entries only (x and xi_mu
+ *       restricted to them; a hidden entry counts neither as 0 nor as a
+ *       guess), e.g. EUCLIDEAN s_mu = -|m o (x - xi_mu)|^2 and COSINE uses
+ *       the norms of m o x and m o xi_mu. The known entries stay clamped, so
+ *       every later step would repeat the same weights: masked recall is
+ *       one step (steps = 1) and its output is the fixed point. A mask row
+ *       with no known entry is refused (AMEM_E_ARG): there is nothing to
+ *       compare. Without a mask the whole state is compared and steps repeat
+ *       as above.
+ *       Energy exists for these pairs (b as above), each non-increasing
+ *       along unmasked recall (each step is a concave-convex procedure step
+ *       on it, or its b -> inf limit):
+ *           DOT, SOFTMAX        Ramsauer eq. 2 above
+ *           EUCLIDEAN, SOFTMAX  E = -(1/(2b)) log((1/N) sum_mu
+ *                                     exp(-b |x - xi_mu|^2))  (>= 0)
+ *           DOT, ARGMAX         E = -max_mu xi_mu . x + 1/2 x^T x + 1/2 M^2
+ *           EUCLIDEAN, ARGMAX   E = 1/2 min_mu |x - xi_mu|^2
+ *           DOT, IDENTITY       E = 1/2 x^T x - 1/2 sum_mu (xi_mu . x)^2
+ *       Other pairs have no energy whose descent the step is;
+ *       amem_hopfield_energy returns AMEM_E_UNSUPPORTED for them.
+ *       The other kinds are points of the same space: CLASSICAL is
+ *       identity separation over dot similarity followed by sign, the dense
+ *       kinds polynomial (POLY, RECT) and exponential (EXP) separation.
  *
  * Conventions (see common.h): every function returns AMEM_OK or a negative
  * AMEM_E_* status with a detail in amem_last_error(); a failed call leaves
@@ -99,14 +150,19 @@ enum amem_hopfield_kind {
  *   ZERO_DIAGONAL  0/1             1                        CLASSICAL auto
  *   DECAY          lambda          1      [0, 1]            CLASSICAL, BAM
  *   WRITE_STRENGTH q               1      [1e-6, 1e6]       CLASSICAL, BAM
- *   DEGREE         n               3      [2, 30] integer   DENSE_POLY/RECT
+ *   DEGREE         n               3      [1, 30] integer   DENSE_POLY/RECT,
+ *                                                           MODERN with POLY
  *   SEED           RNG seed        0      [0, 2^53] integer all (replay
  *                  noise, random update order); setting it reseeds the
  *                  handle's xoshiro256** generator
  *   NOISE          AMEM_HOPFIELD_NOISE_*    UNIFORM        replay
+ *   SIMILARITY     AMEM_HOPFIELD_SIM_*      DOT            MODERN
+ *   SEPARATION     AMEM_HOPFIELD_SEP_*      SOFTMAX        MODERN
  *
  * Changing a setting never changes what is stored (DECAY and WRITE_STRENGTH
- * apply to later stores).
+ * apply to later stores). SIMILARITY and SEPARATION exist for the MODERN
+ * kind only: on another kind, setting either to a value other than its
+ * default returns AMEM_E_UNSUPPORTED (naming the kind) and changes nothing.
  */
 enum amem_hopfield_param {
     AMEM_HOPFIELD_BETA = 0,
@@ -121,7 +177,9 @@ enum amem_hopfield_param {
     AMEM_HOPFIELD_DEGREE = 9,
     AMEM_HOPFIELD_SEED = 10,
     AMEM_HOPFIELD_NOISE = 11,
-    AMEM_HOPFIELD_PARAM_COUNT = 12 /* number of settings, not a setting */
+    AMEM_HOPFIELD_SIMILARITY = 12,
+    AMEM_HOPFIELD_SEPARATION = 13,
+    AMEM_HOPFIELD_PARAM_COUNT = 14 /* number of settings, not a setting */
 };
 
 /* Values of AMEM_HOPFIELD_UPDATE. */
@@ -140,6 +198,22 @@ enum amem_hopfield_order {
 enum amem_hopfield_noise {
     AMEM_HOPFIELD_NOISE_UNIFORM = 0, /* i.i.d. uniform(-1, 1) */
     AMEM_HOPFIELD_NOISE_SIGNS = 1    /* i.i.d. -1 or +1, probability 1/2 */
+};
+
+/* Values of AMEM_HOPFIELD_SIMILARITY (MODERN; see the kind's comment). */
+enum amem_hopfield_similarity {
+    AMEM_HOPFIELD_SIM_DOT = 0,       /* xi . x (Ramsauer et al. 2020) */
+    AMEM_HOPFIELD_SIM_COSINE = 1,    /* xi . x / (|xi| |x|) */
+    AMEM_HOPFIELD_SIM_EUCLIDEAN = 2, /* -|x - xi|^2 */
+    AMEM_HOPFIELD_SIM_MANHATTAN = 3  /* -|x - xi|_1 */
+};
+
+/* Values of AMEM_HOPFIELD_SEPARATION (MODERN; see the kind's comment). */
+enum amem_hopfield_separation {
+    AMEM_HOPFIELD_SEP_SOFTMAX = 0,  /* softmax(b s) */
+    AMEM_HOPFIELD_SEP_ARGMAX = 1,   /* nearest memory, ties: lowest index */
+    AMEM_HOPFIELD_SEP_POLY = 2,     /* max(s, 0)^n normalised to sum 1 */
+    AMEM_HOPFIELD_SEP_IDENTITY = 3  /* s itself, not normalised */
 };
 
 /*
@@ -172,7 +246,8 @@ AMEM_API int amem_hopfield_value_dim(const amem_hopfield *h, size_t *out);
  * amem_hopfield_set: change a setting (see enum amem_hopfield_param).
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_ARG (unknown param), AMEM_E_NONFINITE,
  * AMEM_E_RANGE (outside the bounds, or not a whole number where one is
- * required).
+ * required), AMEM_E_UNSUPPORTED (SIMILARITY or SEPARATION other than the
+ * default on a kind other than MODERN).
  */
 AMEM_API int amem_hopfield_set(amem_hopfield *h, int param, double value);
 
@@ -225,16 +300,21 @@ AMEM_API int amem_hopfield_count(const amem_hopfield *h, size_t *out);
  *   clamp      optional n x d mask (NULL = none) of 0 and 1: entries marked
  *              1 keep their cue value throughout (pattern completion). For
  *              BAM and heteroassociative MODERN it applies to the key layer.
+ *              MODERN: similarities use the known (1) entries only and
+ *              recall is one step; every row needs a known entry.
  *   out        n x d (autoassociative) or n x m (heteroassociative) final
  *              states, caller-allocated; may not alias queries
  *   steps      optional n ints (NULL = none): steps each query took; a query
  *              that reached MAX_STEPS without settling reports MAX_STEPS
- *   weights    optional n x N floats (NULL = none; MODERN only): the softmax
- *              weights p of each query's last step (N = stored count)
- * An empty network is an error for dense and MODERN kinds (nothing to
- * recall); an empty CLASSICAL network has W = 0 and keeps every state.
+ *   weights    optional n x N floats (NULL = none; MODERN only): the
+ *              separation weights p of each query's last step (N = stored
+ *              count; for a masked query, of its masked similarities)
+ * An empty network is an error for dense, MODERN and BAM handles (nothing
+ * to recall); an empty autoassociative CLASSICAL network has W = 0, keeps
+ * every +-1 state and sends other unclamped entries to +1 (tie rule).
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0), AMEM_E_NONFINITE,
- * AMEM_E_ARG (mask entry not 0/1), AMEM_E_STATE (nothing stored),
+ * AMEM_E_ARG (mask entry not 0/1; MODERN: a mask row with no 1),
+ * AMEM_E_STATE (nothing stored),
  * AMEM_E_UNSUPPORTED (weights for a non-MODERN kind), AMEM_E_NOMEM.
  * Recall changes no stored data; with ORDER_RANDOM it advances the RNG.
  * MODERN recall runs on amem_get_num_threads() threads of its own; BLAS is
@@ -260,19 +340,57 @@ AMEM_API int amem_hopfield_recall(amem_hopfield *h, const float *queries,
 AMEM_API int amem_hopfield_replay(amem_hopfield *h, size_t n, float *out,
                                   float *cues, int *steps);
 
+/* Directions of amem_hopfield_recall_bam (the side the cues are on). */
+enum amem_hopfield_direction {
+    AMEM_HOPFIELD_KEY_TO_VALUE = 0, /* cues are keys (n x d) */
+    AMEM_HOPFIELD_VALUE_TO_KEY = 1  /* cues are values (n x m) */
+};
+
+/*
+ * amem_hopfield_recall_bam: bidirectional recall on a BAM (CLASSICAL with
+ * value_dim m >= 1) from n cues on either layer.
+ *   cues        n x d keys (KEY_TO_VALUE) or n x m values (VALUE_TO_KEY),
+ *               finite; 0 marks an unknown entry
+ *   n           number of cues, >= 1
+ *   direction   enum amem_hopfield_direction
+ *   clamp       optional 0/1 mask shaped like cues (NULL = none): entries
+ *               marked 1 keep their cue value throughout
+ *   keys_out    n x d settled key layers, caller-allocated
+ *   values_out  n x m settled value layers, caller-allocated
+ *   steps       optional n ints (NULL = none): round trips each cue took,
+ *               MAX_STEPS for one that did not settle
+ * From keys a round trip is y <- sign(W x), x <- sign(W^T y); from values
+ * x <- sign(W^T y), y <- sign(W x); it repeats until the cue layer no
+ * longer changes or MAX_STEPS round trips. Every output entry is -1 or +1
+ * (ties: see the tie rule above) except clamped cue entries, which keep
+ * their cue value. KEY_TO_VALUE gives the same values_out as
+ * amem_hopfield_recall. The outputs may not alias cues or each other.
+ * Returns AMEM_OK, AMEM_E_NULL (h, cues, keys_out or values_out),
+ * AMEM_E_UNSUPPORTED (not a BAM handle), AMEM_E_STATE (nothing stored),
+ * AMEM_E_ARG (unknown direction, clamp entry not 0/1), AMEM_E_DIM (n = 0
+ * or too large), AMEM_E_NONFINITE, AMEM_E_NOMEM. Changes no stored data.
+ */
+AMEM_API int amem_hopfield_recall_bam(amem_hopfield *h, const float *cues,
+                                      size_t n, int direction,
+                                      const float *clamp, float *keys_out,
+                                      float *values_out, int *steps);
+
 /*
  * amem_hopfield_energy: the energy of n given states (see the kind's
  * formula above) into energies[n] (double).
  *   states  n x d, or n x (d + m) [key ; value] for BAM
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM, AMEM_E_NONFINITE, AMEM_E_STATE
- * (MODERN or dense with nothing stored), AMEM_E_NOMEM.
+ * (MODERN or dense with nothing stored), AMEM_E_UNSUPPORTED (MODERN with a
+ * similarity/separation pair that has no energy, see above), AMEM_E_NOMEM.
  */
 AMEM_API int amem_hopfield_energy(amem_hopfield *h, const float *states,
                                   size_t n, double *energies);
 
 /*
- * amem_hopfield_weights: the softmax weights p = softmax(b Y x) for n given
- * states x (n x d) into weights (n x N, N = stored count). MODERN only.
+ * amem_hopfield_weights: the separation weights p = sep(sim(Y, x)) of one
+ * step (for the default settings softmax(b Y x)) for n given states x
+ * (n x d, all entries compared) into weights (n x N, N = stored count).
+ * MODERN only.
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM, AMEM_E_NONFINITE, AMEM_E_STATE,
  * AMEM_E_UNSUPPORTED (other kinds), AMEM_E_NOMEM.
  */

@@ -32,7 +32,8 @@ from .errors import (ArgumentError, AssocMemError, CancelledError,
                      OutOfMemoryError, RangeError, StateError,
                      UnsupportedError)
 from .dam import Dam
-from .hopfield import Hopfield, Kind, Noise, Order, Param, Update, param_bounds
+from .hopfield import (Direction, Hopfield, Kind, Noise, Order, Param,
+                       Separation, Similarity, Update, param_bounds)
 from . import capacity, diffusion
 from .capacity import bootstrap_mean, capacity_bootstrap, capacity_search
 from .diffusion import Diffusion
@@ -47,7 +48,8 @@ __all__ = [
     "set_num_threads", "get_num_threads", "strerror", "last_error",
     "ENUMS", "STATUS_MESSAGES", "data",
     "Dam",
-    "Hopfield", "Kind", "Param", "Update", "Order", "Noise", "param_bounds",
+    "Hopfield", "Kind", "Param", "Update", "Order", "Noise", "Similarity",
+    "Separation", "Direction", "param_bounds",
     "Diffusion", "diffusion", "capacity", "capacity_search", "bootstrap_mean",
     "capacity_bootstrap",
     "KVMemory", "KVTape", "TVT", "KVParam", "TVTParam", "RULE_PARAMS",

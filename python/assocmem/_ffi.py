@@ -176,7 +176,9 @@ AMEM_HOPFIELD_WRITE_STRENGTH = 8
 AMEM_HOPFIELD_DEGREE = 9
 AMEM_HOPFIELD_SEED = 10
 AMEM_HOPFIELD_NOISE = 11
-AMEM_HOPFIELD_PARAM_COUNT = 12
+AMEM_HOPFIELD_SIMILARITY = 12
+AMEM_HOPFIELD_SEPARATION = 13
+AMEM_HOPFIELD_PARAM_COUNT = 14
 # enum amem_hopfield_update (hopfield.h)
 AMEM_HOPFIELD_UPDATE_SYNC = 0
 AMEM_HOPFIELD_UPDATE_ASYNC = 1
@@ -186,6 +188,19 @@ AMEM_HOPFIELD_ORDER_RANDOM = 1
 # enum amem_hopfield_noise (hopfield.h)
 AMEM_HOPFIELD_NOISE_UNIFORM = 0
 AMEM_HOPFIELD_NOISE_SIGNS = 1
+# enum amem_hopfield_similarity (hopfield.h)
+AMEM_HOPFIELD_SIM_DOT = 0
+AMEM_HOPFIELD_SIM_COSINE = 1
+AMEM_HOPFIELD_SIM_EUCLIDEAN = 2
+AMEM_HOPFIELD_SIM_MANHATTAN = 3
+# enum amem_hopfield_separation (hopfield.h)
+AMEM_HOPFIELD_SEP_SOFTMAX = 0
+AMEM_HOPFIELD_SEP_ARGMAX = 1
+AMEM_HOPFIELD_SEP_POLY = 2
+AMEM_HOPFIELD_SEP_IDENTITY = 3
+# enum amem_hopfield_direction (hopfield.h)
+AMEM_HOPFIELD_KEY_TO_VALUE = 0
+AMEM_HOPFIELD_VALUE_TO_KEY = 1
 # enum amem_kvmem_param (kvmem.h)
 AMEM_KVMEM_LOCAL_FACTOR = 0
 AMEM_KVMEM_P = 1
@@ -451,7 +466,9 @@ ENUMS = {
         'AMEM_HOPFIELD_DEGREE': 9,
         'AMEM_HOPFIELD_SEED': 10,
         'AMEM_HOPFIELD_NOISE': 11,
-        'AMEM_HOPFIELD_PARAM_COUNT': 12,
+        'AMEM_HOPFIELD_SIMILARITY': 12,
+        'AMEM_HOPFIELD_SEPARATION': 13,
+        'AMEM_HOPFIELD_PARAM_COUNT': 14,
     },
     'amem_hopfield_update': {
         'AMEM_HOPFIELD_UPDATE_SYNC': 0,
@@ -464,6 +481,22 @@ ENUMS = {
     'amem_hopfield_noise': {
         'AMEM_HOPFIELD_NOISE_UNIFORM': 0,
         'AMEM_HOPFIELD_NOISE_SIGNS': 1,
+    },
+    'amem_hopfield_similarity': {
+        'AMEM_HOPFIELD_SIM_DOT': 0,
+        'AMEM_HOPFIELD_SIM_COSINE': 1,
+        'AMEM_HOPFIELD_SIM_EUCLIDEAN': 2,
+        'AMEM_HOPFIELD_SIM_MANHATTAN': 3,
+    },
+    'amem_hopfield_separation': {
+        'AMEM_HOPFIELD_SEP_SOFTMAX': 0,
+        'AMEM_HOPFIELD_SEP_ARGMAX': 1,
+        'AMEM_HOPFIELD_SEP_POLY': 2,
+        'AMEM_HOPFIELD_SEP_IDENTITY': 3,
+    },
+    'amem_hopfield_direction': {
+        'AMEM_HOPFIELD_KEY_TO_VALUE': 0,
+        'AMEM_HOPFIELD_VALUE_TO_KEY': 1,
     },
     'amem_kvmem_param': {
         'AMEM_KVMEM_LOCAL_FACTOR': 0,
@@ -823,6 +856,8 @@ FUNCTIONS = {
     'amem_hopfield_recall': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int), _c.POINTER(_c.c_float)], ('h', 'queries', 'n', 'clamp', 'out', 'steps', 'weights',), 'hopfield.h'),
     # int amem_hopfield_replay(amem_hopfield *h, size_t n, float *out, float *cues, int *steps)
     'amem_hopfield_replay': (_c.c_int, [_c.POINTER(amem_hopfield), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int)], ('h', 'n', 'out', 'cues', 'steps',), 'hopfield.h'),
+    # int amem_hopfield_recall_bam(amem_hopfield *h, const float *cues, size_t n, int direction, const float *clamp, float *keys_out, float *values_out, int *steps)
+    'amem_hopfield_recall_bam': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_int, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int)], ('h', 'cues', 'n', 'direction', 'clamp', 'keys_out', 'values_out', 'steps',), 'hopfield.h'),
     # int amem_hopfield_energy(amem_hopfield *h, const float *states, size_t n, double *energies)
     'amem_hopfield_energy': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_double)], ('h', 'states', 'n', 'energies',), 'hopfield.h'),
     # int amem_hopfield_weights(amem_hopfield *h, const float *states, size_t n, float *weights)

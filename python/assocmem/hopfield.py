@@ -28,6 +28,10 @@ Param = int_enum("amem_hopfield_param", _PREFIX, "Param",
                  exclude=(_PREFIX + "PARAM_COUNT",))
 
 
+#: Value prefixes that are not the setting's own name.
+_VALUE_PREFIX = {"SIMILARITY": "SIM_", "SEPARATION": "SEP_"}
+
+
 def _value_enums():
     """Settings whose values are named: enum amem_hopfield_<param>."""
     out = {}
@@ -35,7 +39,8 @@ def _value_enums():
         cname = "amem_hopfield_" + p.name.lower()
         if cname in _ffi.ENUMS:
             clsname = p.name.title().replace("_", "")
-            out[p] = int_enum(cname, _PREFIX + p.name + "_", clsname)
+            prefix = _PREFIX + _VALUE_PREFIX.get(p.name, p.name + "_")
+            out[p] = int_enum(cname, prefix, clsname)
     return out
 
 
@@ -46,6 +51,12 @@ Update = _VALUE_ENUMS[Param.UPDATE]
 Order = _VALUE_ENUMS[Param.ORDER]
 #: Values of the NOISE setting (UNIFORM, SIGNS).
 Noise = _VALUE_ENUMS[Param.NOISE]
+#: Values of the SIMILARITY setting (DOT, COSINE, EUCLIDEAN, MANHATTAN).
+Similarity = _VALUE_ENUMS[Param.SIMILARITY]
+#: Values of the SEPARATION setting (SOFTMAX, ARGMAX, POLY, IDENTITY).
+Separation = _VALUE_ENUMS[Param.SEPARATION]
+#: Directions of Hopfield.recall_bam (KEY_TO_VALUE, VALUE_TO_KEY).
+Direction = int_enum("amem_hopfield_direction", _PREFIX, "Direction")
 
 
 class Hopfield(Settings, Persistent):
@@ -59,7 +70,12 @@ class Hopfield(Settings, Persistent):
                  BAM for classical, key/value memory for modern)
       settings   initial settings by name, e.g. beta=8.0, max_steps=3,
                  update="sync"; also readable/writable as properties
-                 (h.beta = 4) and through set()/get().
+                 (h.beta = 4) and through set()/get(). The modern kind's
+                 recall = P . sep(sim(Y, x)) (Millidge et al. 2022) takes
+                 similarity="dot" | "cosine" | "euclidean" | "manhattan"
+                 and separation="softmax" | "argmax" | "poly" |
+                 "identity", e.g.
+                 Hopfield("modern", 784, similarity="euclidean").
 
     Free the C handle with close() or a `with` block; otherwise the
     garbage collector frees it. One thread at a time per object.
@@ -180,8 +196,8 @@ class Hopfield(Settings, Persistent):
                       d-vector for all queries): entries marked 1 keep
                       their cue value (pattern completion)
         return_steps  also return the steps each query took (int array)
-        return_weights  also return the softmax weights of the last step
-                      (n x count; MODERN only)
+        return_weights  also return the separation weights of the last
+                      step (n x count; MODERN only)
         Returns the final states (n x output_dim), or a tuple
         (states, [steps], [weights]) when extras are requested.
         """
@@ -196,6 +212,42 @@ class Hopfield(Settings, Persistent):
         check(lib.amem_hopfield_recall(self._h(), fptr(q), n, fptr(c),
                                        fptr(out), iptr(steps), fptr(weights)))
         return _result(single, out, steps, weights)
+
+    def recall_bam(self, cues, direction="key_to_value", clamp=None,
+                   return_steps=False):
+        """Bidirectional recall on a BAM (classical, value_dim > 0).
+
+        cues          keys (n x dim) for direction "key_to_value", values
+                      (n x value_dim) for "value_to_key"; one vector for a
+                      single cue
+        direction     a Direction member, its name (any case) or value
+        clamp         optional 0/1 mask shaped like cues (or one vector for
+                      all cues): entries marked 1 keep their cue value
+        return_steps  also return the round trips each cue took
+        Returns (keys, values): the settled layers of both sides, each
+        entry -1 or +1 except clamped cue entries; with return_steps,
+        (keys, values, steps).
+        """
+        where = "Hopfield.recall_bam"
+        dirn = member(Direction, direction, where)
+        cue_len = (self._dim if dirn == Direction.KEY_TO_VALUE
+                   else self._vdim)
+        if self._kind != Kind.CLASSICAL or self._vdim == 0:
+            fail(_ffi.AMEM_E_UNSUPPORTED, where,
+                 "not a BAM (classical with value_dim > 0)")
+        q, single = as_rows(cues, "cues", where, cue_len)
+        c = None if clamp is None else like_rows(clamp, q, "clamp", where)
+        n = q.shape[0]
+        keys = np.empty((n, self._dim), np.float32)
+        values = np.empty((n, self._vdim), np.float32)
+        steps = np.empty(n, np.intc) if return_steps else None
+        check(lib.amem_hopfield_recall_bam(self._h(), fptr(q), n, int(dirn),
+                                           fptr(c), fptr(keys),
+                                           fptr(values), iptr(steps)))
+        if single:
+            keys, values = keys[0], values[0]
+            steps = None if steps is None else int(steps[0])
+        return (keys, values) if steps is None else (keys, values, steps)
 
     def replay(self, n, return_cues=False, return_steps=False):
         """Recall from n random cues drawn from the network's RNG (see the
@@ -218,8 +270,8 @@ class Hopfield(Settings, Persistent):
         return float(e[0]) if single else e
 
     def weights(self, states):
-        """Softmax weights p = softmax(b Y x) (n x count) of states
-        (n x d); MODERN only."""
+        """Separation weights p = sep(sim(Y, x)) (n x count) of states
+        (n x d), by default softmax(b Y x); MODERN only."""
         s, single = as_rows(states, "states", "Hopfield.weights", self._dim)
         w = np.empty((s.shape[0], self.count), np.float32)
         check(lib.amem_hopfield_weights(self._h(), fptr(s), s.shape[0],

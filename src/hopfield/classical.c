@@ -1,6 +1,6 @@
 /*
- * Classical Hopfield dynamics (sign updates on Hebbian weights) and the
- * bidirectional associative memory (Kosko 1988).
+ * Classical Hopfield dynamics (sign updates on Hebbian weights). The
+ * bidirectional associative memory is in bam.c and reuses the sign update.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,40 +9,31 @@
 #include "core/check.h"
 #include "hopfield_impl.h"
 
-/* sign(field), ties keep the current value. */
-static float sign_or_keep(double field, float current)
-{
-    return field > 0 ? 1.0f : field < 0 ? -1.0f : current;
-}
-
 static int is_clamped(const float *clamp, size_t i)
 {
     return clamp != NULL && clamp[i] != 0.0f;
 }
 
-/* Record steps for queries that settled at step t (done[] marks them). */
-static void mark_settled(int *steps, unsigned char *done, size_t q, int t)
+void amem__hopfield_mark_settled(int *steps, unsigned char *done, size_t q,
+                                 int t)
 {
     if (!done[q] && steps)
         steps[q] = t;
     done[q] = 1;
 }
 
-static void finish_steps(int *steps, const unsigned char *done, size_t n,
-                         int max_steps)
+void amem__hopfield_finish_steps(int *steps, const unsigned char *done,
+                                 size_t n, int max_steps)
 {
     for (size_t q = 0; q < n && steps; q++)
         if (!done[q])
             steps[q] = max_steps;
 }
 
-/*
- * Apply new sign states from the fields H (rows x len) to X; returns the
- * number of rows that changed. Rows in done[] are left alone.
- */
-static size_t apply_signs(float *X, const float *H, size_t rows, size_t len,
-                          const float *clamp, const float *diag,
-                          const unsigned char *done, unsigned char *changed)
+size_t amem__hopfield_apply_signs(float *X, const float *H, size_t rows,
+                                  size_t len, const float *clamp,
+                                  const float *diag, const unsigned char *done,
+                                  unsigned char *changed)
 {
     size_t n_changed = 0;
     for (size_t q = 0; q < rows; q++) {
@@ -54,7 +45,7 @@ static size_t apply_signs(float *X, const float *H, size_t rows, size_t len,
             if (is_clamped(clamp, k))
                 continue;
             double field = H[k] - (diag ? (double)diag[i] * X[k] : 0.0);
-            float v = sign_or_keep(field, X[k]);
+            float v = amem__hopfield_sign(field, X[k]);
             changed[q] |= v != X[k];
             X[k] = v;
         }
@@ -74,14 +65,15 @@ static int classical_sync(amem_hopfield *h, float *x, size_t n,
         /* H = X W (W symmetric). */
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, d, d,
                     1.0f, x, d, h->weights, d, 0.0f, H, d);
-        size_t moved = apply_signs(x, H, n, h->dim, clamp, diag, done, changed);
+        size_t moved = amem__hopfield_apply_signs(x, H, n, h->dim, clamp,
+                                                  diag, done, changed);
         for (size_t q = 0; q < n; q++)
             if (!done[q] && !changed[q])
-                mark_settled(steps, done, q, t);
+                amem__hopfield_mark_settled(steps, done, q, t);
         if (moved == 0)
             break;
     }
-    finish_steps(steps, done, n, max_steps);
+    amem__hopfield_finish_steps(steps, done, n, max_steps);
     return AMEM_OK;
 }
 
@@ -112,7 +104,7 @@ static int async_one(amem_hopfield *h, float *x, const float *clamp,
             if (is_clamped(clamp, i))
                 continue;
             double field = f[i] - (diag ? (double)diag[i] * x[i] : 0.0);
-            float v = sign_or_keep(field, x[i]);
+            float v = amem__hopfield_sign(field, x[i]);
             if (v == x[i])
                 continue;
             double delta = (double)v - x[i];
@@ -184,44 +176,6 @@ int amem__classical_recall(amem_hopfield *h, float *x, size_t n,
         rc = classical_async(h, x, n, clamp, steps, zd, H, f, order);
     free(ws);
     return rc;
-}
-
-/*
- * BAM: y <- sign(W x), then x <- sign(W^T y) on the unclamped key units;
- * a query has settled when its key layer no longer changes (then y is
- * fixed too). Initial y = 0, so ties on the first pass leave 0.
- */
-int amem__bam_recall(amem_hopfield *h, float *x, size_t n,
-                     const float *clamp, float *y, int *steps)
-{
-    int d = (int)h->dim, m = (int)h->value_dim;
-    int max_steps = (int)AMEM__HP(h, MAX_STEPS);
-    size_t big = h->dim > h->value_dim ? h->dim : h->value_dim;
-    float *H = amem__alloc(n, big + 1, sizeof(float)); /* + 2n bytes */
-    if (H == NULL)
-        return AMEM_E_NOMEM;
-    unsigned char *done = (unsigned char *)(H + n * big);
-    unsigned char *changed = done + n;
-    memset(done, 0, 2 * n);
-    memset(y, 0, n * h->value_dim * sizeof(float));
-    for (int t = 1; t <= max_steps; t++) {
-        /* Y = sign(X W^T), then X = sign(Y W). */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, m, d,
-                    1.0f, x, d, h->weights, d, 0.0f, H, m);
-        apply_signs(y, H, n, h->value_dim, NULL, NULL, done, changed);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, d, m,
-                    1.0f, y, m, h->weights, d, 0.0f, H, d);
-        size_t moved =
-            apply_signs(x, H, n, h->dim, clamp, NULL, done, changed);
-        for (size_t q = 0; q < n; q++)
-            if (!done[q] && !changed[q])
-                mark_settled(steps, done, q, t);
-        if (moved == 0)
-            break;
-    }
-    finish_steps(steps, done, n, max_steps);
-    free(H);
-    return AMEM_OK;
 }
 
 /* E = -1/2 x^T W x (diagonal left out when ZERO_DIAGONAL), or for BAM

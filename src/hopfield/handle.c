@@ -83,6 +83,8 @@ void amem_hopfield_free(amem_hopfield *h)
     free(h->weights);
     free(h->keys);
     free(h->values);
+    free(h->keys_sq);
+    free(h->key_norm_sq);
     free(h);
 }
 
@@ -126,7 +128,9 @@ int amem_hopfield_clear(amem_hopfield *h)
                weight_len(h->dim, h->value_dim) * sizeof(float));
     free(h->keys);
     free(h->values);
-    h->keys = h->values = NULL;
+    free(h->keys_sq);
+    free(h->key_norm_sq);
+    h->keys = h->values = h->keys_sq = h->key_norm_sq = NULL;
     h->capacity = 0;
     h->count = 0;
     return AMEM_OK;
@@ -154,11 +158,38 @@ int amem__hopfield_reserve(const char *fn, amem_hopfield *h, size_t more)
         cap = cap > AMEM__MAX_ELEMS / 2 ? need : cap * 2;
     /* Grow both arrays before recording the new capacity, so a failure
      * leaves the handle's contents and count as they were. */
+    int modern = h->kind == AMEM_HOPFIELD_MODERN;
     if (grow_rows(&h->keys, cap, h->dim) != 0 ||
-        (h->kind == AMEM_HOPFIELD_MODERN && h->value_dim > 0 &&
-         grow_rows(&h->values, cap, h->value_dim) != 0))
+        (modern && h->value_dim > 0 &&
+         grow_rows(&h->values, cap, h->value_dim) != 0) ||
+        (modern && (grow_rows(&h->keys_sq, cap, h->dim) != 0 ||
+                    grow_rows(&h->key_norm_sq, cap, 1) != 0)))
         return amem__fail(AMEM_E_NOMEM, fn,
                           "cannot grow storage to %zu patterns", cap);
     h->capacity = cap;
     return AMEM_OK;
+}
+
+void amem__hopfield_square_keys(amem_hopfield *h, size_t from)
+{
+    if (h->kind != AMEM_HOPFIELD_MODERN)
+        return;
+    size_t d = h->dim;
+    for (size_t mu = from; mu < h->count; mu++) {
+        const float *xi = h->keys + mu * d;
+        float *sq = h->keys_sq + mu * d;
+        double norm = 0;
+        for (size_t j = 0; j < d; j++) {
+            sq[j] = xi[j] * xi[j];
+            norm += (double)xi[j] * xi[j];
+        }
+        h->key_norm_sq[mu] = (float)norm;
+    }
+}
+
+const char *amem__hopfield_kind_name(int kind)
+{
+    static const char *const names[] = {"CLASSICAL", "DENSE_POLY",
+                                        "DENSE_RECT", "DENSE_EXP", "MODERN"};
+    return kind_known(kind) ? names[kind] : "unknown";
 }

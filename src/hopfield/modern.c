@@ -22,9 +22,10 @@ float amem__modern_scale(const amem_hopfield *h)
 typedef struct recall_ws {
     void *block;
     size_t *active; /* indices of queries still moving */
-    float *A;       /* b x d gathered states */
+    float *A;       /* b x d gathered states (masked: times the mask) */
     float *Anew;    /* b x d updated states */
     float *Out;     /* b x m outputs (hetero) */
+    float *row_sq;  /* b squared norms of the rows of A */
     float *prev;    /* n x d inputs of each query's last step (weights) */
     float *fused;   /* fused step scratch */
     int threads;    /* jobs per fused step */
@@ -34,7 +35,7 @@ static int ws_alloc(const amem_hopfield *h, size_t n, int want_prev,
                     recall_ws *w)
 {
     size_t d = h->dim, m = h->value_dim;
-    size_t floats = 2 * n * d + n * m + (want_prev ? n * d : 0) +
+    size_t floats = 2 * n * d + n * m + n + (want_prev ? n * d : 0) +
                     amem__fused_ws_len(n, d, d + m, w->threads);
     size_t units; /* n size_t then the floats, in float-sized units */
     if (amem__add_size(floats, n * (sizeof(size_t) / sizeof(float)), &units))
@@ -46,19 +47,23 @@ static int ws_alloc(const amem_hopfield *h, size_t n, int want_prev,
     w->A = (float *)(w->active + n);
     w->Anew = w->A + n * d;
     w->Out = w->Anew + n * d;
-    w->prev = w->Out + n * m;
+    w->row_sq = w->Out + n * m;
+    w->prev = w->row_sq + n;
     w->fused = w->prev + (want_prev ? n * d : 0);
     return AMEM_OK;
 }
 
-/* Copy the active queries' states into A (and prev when kept). */
+/* Copy the active queries' states into A (and prev when kept); with a
+ * mask (one step, every query active) A = mask o x. */
 static void gather(const float *x, size_t d, const size_t *active, size_t b,
-                   float *A, float *prev)
+                   const float *mask, float *A, float *prev)
 {
     for (size_t r = 0; r < b; r++) {
         memcpy(A + r * d, x + active[r] * d, d * sizeof(float));
         if (prev)
             memcpy(prev + active[r] * d, A + r * d, d * sizeof(float));
+        for (size_t i = 0; mask != NULL && i < d; i++)
+            A[r * d + i] *= mask[r * d + i];
     }
 }
 
@@ -78,20 +83,28 @@ static float scatter_row(float *x, const float *xnew, const float *clamp,
     return moved;
 }
 
-/* One update of the b active queries; drops those that settle. */
+/* One update of the b active queries; drops those that settle. A masked
+ * recall is one step (see hopfield.h), so every query settles. */
 static size_t modern_step(amem_hopfield *h, float *x, size_t b,
                           const float *clamp, float *out, int *steps, int t,
                           recall_ws *w, int last)
 {
     size_t d = h->dim, m = h->value_dim;
-    amem__fused_args a = {w->A, b, d, h->keys, h->count, amem__modern_scale(h),
-                          h->keys, d, w->Anew, NULL, 0, NULL};
+    amem__fused_args a = amem__modern_args(h);
+    a.X = w->A;
+    a.mask = clamp;
+    a.row_sq = w->row_sq;
+    a.b = b;
+    a.V1 = h->keys;
+    a.m1 = d;
+    a.out1 = w->Anew;
     if (m > 0) {
         a.V2 = h->values;
         a.m2 = m;
         a.out2 = w->Out;
     }
-    amem__fused_softmax_step(&a, w->fused, w->threads);
+    amem__row_sq(&a, w->A, b, w->row_sq);
+    amem__fused_step(&a, w->fused, w->threads);
     size_t kept = 0;
     float tol = (float)AMEM__HP(h, TOLERANCE);
     for (size_t r = 0; r < b; r++) {
@@ -100,7 +113,7 @@ static size_t modern_step(amem_hopfield *h, float *x, size_t b,
                                   clamp ? clamp + q * d : NULL, d);
         if (m > 0)
             memcpy(out + q * m, w->Out + r * m, m * sizeof(float));
-        if (moved <= tol || last) {
+        if (moved <= tol || last || clamp != NULL) {
             if (steps)
                 steps[q] = t;
         } else {
@@ -135,37 +148,46 @@ int amem__modern_recall(amem_hopfield *h, float *x, size_t n,
     for (size_t q = 0; q < n; q++)
         w.active[q] = q;
     for (int t = 1; t <= max_steps && b > 0; t++) {
-        gather(x, h->dim, w.active, b, w.A, weights ? w.prev : NULL);
+        gather(x, h->dim, w.active, b, clamp, w.A, weights ? w.prev : NULL);
         b = modern_step(h, x, b, clamp, out, steps, t, &w, t == max_steps);
     }
     amem__blas_window_end(w.threads);
     int rc = AMEM_OK;
     if (weights != NULL)
-        rc = amem__modern_weights(h, w.prev, n, weights);
+        rc = amem__modern_weights(h, w.prev, n, clamp, weights);
     free(w.block);
     return rc;
 }
 
-/* Row softmax in place, max-shifted. */
-static void softmax_rows(float *s, size_t rows, size_t cols)
-{
-    for (size_t r = 0; r < rows; r++) {
-        float *row = s + r * cols;
-        float top = amem__vec_max(row, cols);
-        float inv = 1.0f / amem__vec_exp_shift_sum(row, cols, top);
-        for (size_t j = 0; j < cols; j++)
-            row[j] *= inv;
-    }
-}
+enum { WEIGHT_TILE = 64 };
 
-/* Unfused reference path: scores straight into the caller's n x N buffer. */
+/* Unfused path: scores straight into the caller's n x N buffer, in tiles
+ * of rows, then the separation over whole rows. */
 int amem__modern_weights(const amem_hopfield *h, const float *x, size_t n,
-                         float *weights)
+                         const float *mask, float *weights)
 {
-    int d = (int)h->dim, N = (int)h->count;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, N, d,
-                amem__modern_scale(h), x, d, h->keys, d, 0.0f, weights, N);
-    softmax_rows(weights, n, (size_t)N);
+    size_t d = h->dim, N = h->count;
+    size_t tile = n < WEIGHT_TILE ? n : WEIGHT_TILE;
+    int cosine = (int)AMEM__HP(h, SIMILARITY) == AMEM_HOPFIELD_SIM_COSINE;
+    size_t tmp_len = mask != NULL && cosine ? tile * N : 0;
+    float *X = malloc((tile * d + tile + tmp_len) * sizeof(float));
+    if (X == NULL)
+        return AMEM_E_NOMEM;
+    amem__fused_args a = amem__modern_args(h);
+    a.X = X;
+    a.row_sq = X + tile * d;
+    for (size_t q0 = 0; q0 < n; q0 += tile) {
+        size_t rows = n - q0 < tile ? n - q0 : tile;
+        memcpy(X, x + q0 * d, rows * d * sizeof(float));
+        for (size_t i = 0; mask != NULL && i < rows * d; i++)
+            X[i] *= mask[q0 * d + i];
+        a.mask = mask ? mask + q0 * d : NULL;
+        amem__row_sq(&a, X, rows, X + tile * d);
+        amem__score_block(&a, 0, rows, 0, N, weights + q0 * N,
+                          X + tile * d + tile);
+        amem__sep_rows(&a, weights + q0 * N, rows, N);
+    }
+    free(X);
     return AMEM_OK;
 }
 
@@ -185,7 +207,7 @@ static double max_norm_sq(const amem_hopfield *h)
 }
 
 /* (1/b) log sum_mu exp(b s_mu), max-shifted, in double. */
-static double lse_over(const float *s, size_t N, double b)
+static double lse_over(const double *s, size_t N, double b)
 {
     double top = -INFINITY, sum = 0;
     for (size_t mu = 0; mu < N; mu++)
@@ -195,19 +217,87 @@ static double lse_over(const float *s, size_t N, double b)
     return (top + log(sum)) / b;
 }
 
+static double max_over(const double *s, size_t N)
+{
+    double top = -INFINITY;
+    for (size_t mu = 0; mu < N; mu++)
+        top = fmax(top, s[mu]);
+    return top;
+}
+
+/* The pairs with an energy (hopfield.h): 0 none, else an id. */
+enum { NO_ENERGY, E_DOT_SOFTMAX, E_EUC_SOFTMAX, E_DOT_ARGMAX, E_EUC_ARGMAX,
+       E_DOT_IDENTITY };
+
+static int energy_id(const amem_hopfield *h)
+{
+    int sim = (int)AMEM__HP(h, SIMILARITY), sep = (int)AMEM__HP(h, SEPARATION);
+    if (sim == AMEM_HOPFIELD_SIM_DOT)
+        return sep == AMEM_HOPFIELD_SEP_SOFTMAX    ? E_DOT_SOFTMAX
+               : sep == AMEM_HOPFIELD_SEP_ARGMAX   ? E_DOT_ARGMAX
+               : sep == AMEM_HOPFIELD_SEP_IDENTITY ? E_DOT_IDENTITY
+                                                   : NO_ENERGY;
+    if (sim == AMEM_HOPFIELD_SIM_EUCLIDEAN)
+        return sep == AMEM_HOPFIELD_SEP_SOFTMAX  ? E_EUC_SOFTMAX
+               : sep == AMEM_HOPFIELD_SEP_ARGMAX ? E_EUC_ARGMAX
+                                                 : NO_ENERGY;
+    return NO_ENERGY;
+}
+
+int amem__modern_has_energy(const amem_hopfield *h)
+{
+    return energy_id(h) != NO_ENERGY;
+}
+
+/*
+ * One state's energy from its dot products s_mu = xi_mu . x and x.x
+ * (hopfield.h). Each is the function whose concave-convex procedure step
+ * (Yuille & Rangarajan 2003) is the recall step: for Euclidean softmax
+ * E = 1/2 x.x - (1/(2b)) lse(b (2 xi.x - |xi|^2)) + (1/(2b)) log N, which
+ * is -(1/(2b)) log((1/N) sum exp(-b |x - xi|^2)); argmax is the b -> inf
+ * limit of the softmax energies; for the identity, x <- Y^T Y x.
+ */
+static double state_energy(const amem_hopfield *h, int id, double *s,
+                           double xx, double b, double M2)
+{
+    size_t N = h->count;
+    if (id == E_EUC_SOFTMAX || id == E_EUC_ARGMAX)
+        for (size_t mu = 0; mu < N; mu++) /* -|x - xi|^2 */
+            s[mu] = -fmax(xx - 2.0 * s[mu] + h->key_norm_sq[mu], 0.0);
+    switch (id) {
+    case E_EUC_SOFTMAX:
+        return -0.5 * (lse_over(s, N, b) - log((double)N) / b);
+    case E_EUC_ARGMAX:
+        return -0.5 * max_over(s, N);
+    case E_DOT_ARGMAX:
+        return -max_over(s, N) + 0.5 * xx + 0.5 * M2;
+    case E_DOT_IDENTITY: {
+        double sq = 0;
+        for (size_t mu = 0; mu < N; mu++)
+            sq += s[mu] * s[mu];
+        return 0.5 * xx - 0.5 * sq;
+    }
+    default: /* Ramsauer eq. 2 */
+        return -lse_over(s, N, b) + 0.5 * xx + log((double)N) / b + 0.5 * M2;
+    }
+}
+
 enum { ENERGY_TILE = 64 };
 
-/* Ramsauer eq. 2: E = -lse(b, Y x) + x.x/2 + log(N)/b + M^2/2. */
 int amem__modern_energy(const amem_hopfield *h, const float *s, size_t n,
                         double *e)
 {
     size_t N = h->count, d = h->dim;
     size_t tile = n < ENERGY_TILE ? n : ENERGY_TILE;
     float *scores = amem__alloc(tile, N, sizeof(float));
-    if (scores == NULL)
+    double *row = amem__alloc(N, 1, sizeof(double));
+    if (scores == NULL || row == NULL) {
+        free(scores);
+        free(row);
         return AMEM_E_NOMEM;
-    double b = amem__modern_scale(h);
-    double constant = log((double)N) / b + 0.5 * max_norm_sq(h);
+    }
+    double b = amem__modern_scale(h), M2 = max_norm_sq(h);
+    int id = energy_id(h);
     for (size_t q0 = 0; q0 < n; q0 += tile) {
         size_t rows = n - q0 < tile ? n - q0 : tile;
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows,
@@ -215,12 +305,15 @@ int amem__modern_energy(const amem_hopfield *h, const float *s, size_t n,
                     (int)d, 0.0f, scores, (int)N);
         for (size_t r = 0; r < rows; r++) {
             const float *x = s + (q0 + r) * d;
-            double sq = 0;
+            double xx = 0;
             for (size_t j = 0; j < d; j++)
-                sq += (double)x[j] * x[j];
-            e[q0 + r] = -lse_over(scores + r * N, N, b) + 0.5 * sq + constant;
+                xx += (double)x[j] * x[j];
+            for (size_t mu = 0; mu < N; mu++)
+                row[mu] = scores[r * N + mu];
+            e[q0 + r] = state_energy(h, id, row, xx, b, M2);
         }
     }
     free(scores);
+    free(row);
     return AMEM_OK;
 }

@@ -3,12 +3,15 @@
  * (core/modelfile.h), piece kind AMEM__KIND_HOPFIELD. Payload, all
  * little-endian:
  *   u32 kind, u64 dim, u64 value_dim,
- *   u32 setting count (AMEM_HOPFIELD_PARAM_COUNT), f64 x count settings,
+ *   u32 setting count (AMEM_HOPFIELD_PARAM_COUNT), f64 x count settings
+ *   (files written before SIMILARITY and SEPARATION existed have 12; the
+ *   missing settings load at their defaults),
  *   u64 x 4 RNG state, u64 count,
  *   CLASSICAL: f32 weights, (m ? m : d) x d
  *   others:    f32 keys count x d, then (hetero MODERN) f32 values count x m
  * Nothing else follows. Every size is checked against what remains of the
- * payload (overflow-safe) before anything is allocated.
+ * payload (overflow-safe) before anything is allocated. The squared keys
+ * of the MODERN kind are derived data, recomputed on load.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,9 @@
 #include "core/modelfile.h"
 #include "core/piece.h"
 #include "hopfield_impl.h"
+
+/* Settings in files written before SIMILARITY and SEPARATION. */
+#define OLD_PARAM_COUNT 12
 
 static void write_payload(const void *handle, amem__wbuf *w)
 {
@@ -55,9 +61,11 @@ static int read_head(const char *fn, amem__rbuf *r, head *hd)
     hd->dim = amem__get_u64(r);
     hd->value_dim = amem__get_u64(r);
     uint32_t nparam = amem__get_u32(r);
-    if (r->failed || nparam != AMEM_HOPFIELD_PARAM_COUNT)
+    if (r->failed || (nparam != AMEM_HOPFIELD_PARAM_COUNT &&
+                      nparam != OLD_PARAM_COUNT))
         return amem__bad_file(fn, "truncated header or wrong setting count");
-    for (int i = 0; i < AMEM_HOPFIELD_PARAM_COUNT; i++)
+    amem__hopfield_default_params((int)hd->kind, hd->param);
+    for (uint32_t i = 0; i < nparam; i++)
         hd->param[i] = amem__get_f64(r);
     for (int i = 0; i < 4; i++)
         hd->rng[i] = amem__get_u64(r);
@@ -74,7 +82,9 @@ static int read_head(const char *fn, amem__rbuf *r, head *hd)
         return amem__bad_file(fn,
                               "value dimension for an autoassociative kind");
     for (int i = 0; i < AMEM_HOPFIELD_PARAM_COUNT; i++)
-        if (amem__hopfield_check_param(fn, i, hd->param[i]) != AMEM_OK)
+        if (amem__hopfield_check_param(fn, i, hd->param[i]) != AMEM_OK ||
+            amem__hopfield_check_kind_param(fn, (int)hd->kind, i,
+                                            hd->param[i]) != AMEM_OK)
             return amem__bad_file(fn, "setting out of range");
     return AMEM_OK;
 }
@@ -110,7 +120,15 @@ static int read_body(const char *fn, amem__rbuf *r, amem_hopfield *h)
     if (rc == AMEM_OK && h->value_dim > 0)
         rc = read_floats(fn, r, h->count, h->value_dim, &h->values);
     h->capacity = h->count;
-    return rc;
+    if (rc != AMEM_OK || h->kind != AMEM_HOPFIELD_MODERN || h->count == 0)
+        return rc;
+    h->keys_sq = malloc(h->count * h->dim * sizeof(float));
+    h->key_norm_sq = malloc(h->count * sizeof(float));
+    if (h->keys_sq == NULL || h->key_norm_sq == NULL)
+        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu patterns",
+                          h->count);
+    amem__hopfield_square_keys(h, 0);
+    return AMEM_OK;
 }
 
 /* The CLASSICAL weights must be present before the handle allocates them. */

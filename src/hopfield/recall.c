@@ -6,7 +6,8 @@
 #include "core/error.h"
 #include "hopfield_impl.h"
 
-static int check_clamp(const char *fn, const float *clamp, size_t len)
+int amem__hopfield_check_clamp(const char *fn, const float *clamp,
+                               size_t len)
 {
     for (size_t i = 0; i < len; i++)
         if (clamp[i] != 0.0f && clamp[i] != 1.0f)
@@ -16,11 +17,35 @@ static int check_clamp(const char *fn, const float *clamp, size_t len)
     return AMEM_OK;
 }
 
+/* MODERN compares the known entries only: each row needs one. */
+static int check_known_rows(const char *fn, const float *clamp, size_t n,
+                            size_t d)
+{
+    for (size_t q = 0; q < n; q++) {
+        size_t i = 0;
+        while (i < d && clamp[q * d + i] == 0.0f)
+            i++;
+        if (i == d)
+            return amem__fail(AMEM_E_ARG, fn,
+                              "clamp row %zu has no known entry: the "
+                              "similarity would compare nothing", q);
+    }
+    return AMEM_OK;
+}
+
 static int check_nonempty(const char *fn, const amem_hopfield *h)
 {
     if (h->count == 0 && amem__hopfield_keeps_patterns(h->kind))
         return amem__fail(AMEM_E_STATE, fn, "no patterns stored");
     return AMEM_OK;
+}
+
+/* Recall also refuses an empty BAM (no pair to recall). */
+static int check_recallable(const char *fn, const amem_hopfield *h)
+{
+    if (h->count == 0 && h->value_dim > 0)
+        return amem__fail(AMEM_E_STATE, fn, "no pairs stored");
+    return check_nonempty(fn, h);
 }
 
 static int check_recall_args(const char *fn, const amem_hopfield *h,
@@ -33,17 +58,22 @@ static int check_recall_args(const char *fn, const amem_hopfield *h,
     int rc = amem__check_array(fn, "queries", queries, n, h->dim);
     if (rc != AMEM_OK)
         return rc;
-    if (clamp != NULL && (rc = check_clamp(fn, clamp, n * h->dim)) != AMEM_OK)
+    if (clamp != NULL &&
+        (rc = amem__hopfield_check_clamp(fn, clamp, n * h->dim)) != AMEM_OK)
+        return rc;
+    if (clamp != NULL && h->kind == AMEM_HOPFIELD_MODERN &&
+        (rc = check_known_rows(fn, clamp, n, h->dim)) != AMEM_OK)
         return rc;
     if (weights != NULL && h->kind != AMEM_HOPFIELD_MODERN)
         return amem__fail(AMEM_E_UNSUPPORTED, fn,
-                          "softmax weights exist for the MODERN kind only");
+                          "separation weights exist for the MODERN kind "
+                          "only");
     size_t len;
     if (amem__mul_size(n, amem__hopfield_out_dim(h), &len) != 0 ||
         (weights != NULL && amem__mul_size(n, h->count, &len) != 0) ||
         n > (size_t)INT32_MAX)
         return amem__fail(AMEM_E_DIM, fn, "%zu queries are too many", n);
-    return check_nonempty(fn, h);
+    return check_recallable(fn, h);
 }
 
 /* Run the kind's dynamics on x (n x d, cues in, states out). */
@@ -54,7 +84,7 @@ static int run_dynamics(amem_hopfield *h, float *x, size_t n,
     switch (h->kind) {
     case AMEM_HOPFIELD_CLASSICAL:
         if (h->value_dim > 0)
-            return amem__bam_recall(h, x, n, clamp, out, steps);
+            return amem__bam_recall(h, x, out, n, 1, clamp, steps);
         return amem__classical_recall(h, x, n, clamp, steps);
     case AMEM_HOPFIELD_MODERN:
         return amem__modern_recall(h, x, n, clamp, out, steps, weights);
@@ -118,7 +148,7 @@ int amem_hopfield_replay(amem_hopfield *h, size_t n, float *out, float *cues,
     if (n == 0 || amem__mul_size(n, h->dim + h->value_dim, &len) != 0 ||
         n > (size_t)INT32_MAX)
         return amem__fail(AMEM_E_DIM, fn, "%zu samples", n);
-    int rc = check_nonempty(fn, h);
+    int rc = check_recallable(fn, h);
     if (rc != AMEM_OK)
         return rc;
     float *noise = cues;
@@ -154,6 +184,11 @@ int amem_hopfield_energy(amem_hopfield *h, const float *states, size_t n,
         rc = check_nonempty(fn, h);
     if (rc != AMEM_OK)
         return rc;
+    if (h->kind == AMEM_HOPFIELD_MODERN && !amem__modern_has_energy(h))
+        return amem__fail(AMEM_E_UNSUPPORTED, fn,
+                          "similarity %d with separation %d has no energy",
+                          (int)AMEM__HP(h, SIMILARITY),
+                          (int)AMEM__HP(h, SEPARATION));
     if (h->kind == AMEM_HOPFIELD_CLASSICAL)
         rc = amem__classical_energy(h, states, n, energies);
     else if (h->kind == AMEM_HOPFIELD_MODERN)
@@ -171,7 +206,8 @@ int amem_hopfield_weights(amem_hopfield *h, const float *states, size_t n,
     AMEM__CHECK_NULL(weights, fn);
     if (h->kind != AMEM_HOPFIELD_MODERN)
         return amem__fail(AMEM_E_UNSUPPORTED, fn,
-                          "softmax weights exist for the MODERN kind only");
+                          "separation weights exist for the MODERN kind "
+                          "only");
     int rc = amem__check_array(fn, "states", states, n, h->dim);
     if (rc == AMEM_OK)
         rc = check_nonempty(fn, h);
@@ -180,6 +216,6 @@ int amem_hopfield_weights(amem_hopfield *h, const float *states, size_t n,
     size_t len;
     if (amem__mul_size(n, h->count, &len) != 0 || n > (size_t)INT32_MAX)
         return amem__fail(AMEM_E_DIM, fn, "%zu states are too many", n);
-    rc = amem__modern_weights(h, states, n, weights);
+    rc = amem__modern_weights(h, states, n, NULL, weights);
     return rc == AMEM_OK ? rc : amem__fail(rc, fn, "out of memory");
 }

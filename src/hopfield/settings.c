@@ -14,9 +14,11 @@ static const amem__setting table[AMEM_HOPFIELD_PARAM_COUNT] = {
     {"ZERO_DIAGONAL", 0, 1, 1, 1},
     {"DECAY", 0, 1, 1.0, 0},
     {"WRITE_STRENGTH", 1e-6, 1e6, 1.0, 0},
-    {"DEGREE", 2, 30, 3, 1},
+    {"DEGREE", 1, 30, 3, 1},
     {"SEED", 0, 9007199254740992.0, 0, 1},
     {"NOISE", 0, 1, AMEM_HOPFIELD_NOISE_UNIFORM, 1},
+    {"SIMILARITY", 0, 3, AMEM_HOPFIELD_SIM_DOT, 1},
+    {"SEPARATION", 0, 3, AMEM_HOPFIELD_SEP_SOFTMAX, 1},
 };
 
 static const amem__settings settings = {table, AMEM_HOPFIELD_PARAM_COUNT};
@@ -35,6 +37,19 @@ int amem__hopfield_check_param(const char *fn, int param, double value)
     return amem__settings_check(&settings, fn, param, value);
 }
 
+int amem__hopfield_check_kind_param(const char *fn, int kind, int param,
+                                    double value)
+{
+    int framework = param == AMEM_HOPFIELD_SIMILARITY ||
+                    param == AMEM_HOPFIELD_SEPARATION;
+    if (!framework || kind == AMEM_HOPFIELD_MODERN ||
+        value == table[param].def)
+        return AMEM_OK;
+    return amem__fail(AMEM_E_UNSUPPORTED, fn,
+                      "%s is a setting of the MODERN kind; this network is "
+                      "%s", table[param].name, amem__hopfield_kind_name(kind));
+}
+
 int amem_hopfield_param_bounds(int param, double *min, double *max,
                                int *integer)
 {
@@ -47,6 +62,8 @@ int amem_hopfield_set(amem_hopfield *h, int param, double value)
     static const char fn[] = "amem_hopfield_set";
     AMEM__CHECK_NULL(h, fn);
     int rc = amem__hopfield_check_param(fn, param, value);
+    if (rc == AMEM_OK)
+        rc = amem__hopfield_check_kind_param(fn, h->kind, param, value);
     if (rc != AMEM_OK)
         return rc;
     h->param[param] = value;

@@ -1,24 +1,29 @@
 /*
  * The fused modern-Hopfield step
- *     out (b x m) = softmax_rows(scale * X Y^T) V
- * (and optionally out2 = softmax(...) V2 from the same weights)
- * computed over the N stored patterns in blocks, with a streaming softmax:
- * for each block the scores S = scale X Y_blk^T (one sgemm), each row's
- * running maximum M and sum L are updated as
+ *     out (b x m) = sep(sim(X, Y)) V
+ * (and optionally out2 = the same weights times V2) computed over the N
+ * stored patterns in blocks. For each block the scores S = sim(X, Y_blk)
+ * (similarity.c: one or two sgemms, or the L1 kernel), then the separation
+ * streamed over them (separation.c). For the softmax this is the online
+ * softmax: each row's running maximum M and sum L are updated as
  *     M' = max(M, max S),  L' = L e^(M - M') + sum e^(S - M'),
  *     acc <- acc e^(M - M') + e^(S - M') V_blk     (second sgemm),
- * and out = acc / L at the end. Queries are tiled so the score block stays
- * in cache; the b x N score matrix is never formed or re-read.
+ * and out = acc / L at the end; the polynomial separation does the same
+ * with (s / M)^n, the identity accumulates S V_blk as it is, and argmax
+ * only tracks the index of the maximum and copies that row of V. Queries
+ * are tiled so the score block stays in cache; the b x N score matrix is
+ * never formed or re-read.
  *
  * With several threads the work is cut into jobs, one per thread, each
  * running the loop above with a single-threaded sgemm: by query rows when
  * there are enough queries (each row then sees exactly the serial
  * computation), else by stored patterns, each job keeping its own M, L and
- * acc for every row, merged at the end by log-sum-exp:
+ * acc for every row, merged at the end (softmax by log-sum-exp):
  *     M = max_k M_k,  out = sum_k e^(M_k - M) acc_k / sum_k e^(M_k - M) L_k.
  */
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "core/blas.h"
 #include "hopfield_impl.h"
@@ -94,12 +99,17 @@ static size_t merge_rows(size_t b, int jobs)
     return b < most ? b : most;
 }
 
+/* Floats of one job's buffers: scores and scratch blocks, M, L, index. */
+static size_t job_len(size_t b, size_t d)
+{
+    size_t rows = b < QUERY_TILE ? b : QUERY_TILE;
+    return 2 * rows * pattern_block(d) + 3 * b;
+}
+
 size_t amem__fused_ws_len(size_t b, size_t d, size_t m, int threads)
 {
     int jobs = clamp_jobs(threads);
-    size_t rows = b < QUERY_TILE ? b : QUERY_TILE;
-    size_t per_job = rows * pattern_block(d) + 2 * b;
-    return (size_t)jobs * per_job +
+    return (size_t)jobs * job_len(b, d) +
            (size_t)(jobs - 1) * merge_rows(b, jobs) * m;
 }
 
@@ -109,7 +119,9 @@ typedef struct fused_job {
     size_t j0, cols; /* stored patterns */
     float *acc1, *acc2;
     float *row_max, *row_sum;
-    float *S; /* QUERY_TILE x block scores */
+    int32_t *row_arg;
+    float *S;   /* QUERY_TILE x block scores */
+    float *tmp; /* as large, similarity scratch */
 } fused_job;
 
 static void scale_rows(float *a, size_t rows, size_t m, const float *c)
@@ -118,27 +130,6 @@ static void scale_rows(float *a, size_t rows, size_t m, const float *c)
         if (c[r] != 1.0f)
             for (size_t j = 0; j < m; j++)
                 a[r * m + j] *= c[r];
-}
-
-/*
- * Online softmax update of one score block: S <- exp(S - M'), sums and
- * maxima updated, and rescale[r] = e^(M - M') for the accumulators.
- */
-static void online_block(float *S, size_t rows, size_t cols, float *row_max,
-                         float *row_sum, float *rescale)
-{
-    for (size_t r = 0; r < rows; r++) {
-        float *s = S + r * cols;
-        float top = amem__vec_max(s, cols);
-        rescale[r] = 1.0f;
-        if (top > row_max[r]) {
-            /* exp(-inf) = 0 on the first block: sums start at 0. */
-            rescale[r] = expf(row_max[r] - top);
-            row_sum[r] *= rescale[r];
-            row_max[r] = top;
-        }
-        row_sum[r] += amem__vec_exp_shift_sum(s, cols, row_max[r]);
-    }
 }
 
 /* acc (rows x m) = acc * rescale + P V_blk; first block overwrites. */
@@ -155,15 +146,6 @@ static void accumulate(const float *P, size_t rows, size_t cols,
                 acc, (int)m);
 }
 
-static void normalise(float *acc, size_t rows, size_t m, const float *sum)
-{
-    for (size_t r = 0; r < rows && acc != NULL; r++) {
-        float inv = 1.0f / sum[r];
-        for (size_t j = 0; j < m; j++)
-            acc[r * m + j] *= inv;
-    }
-}
-
 /* Rows r0 .. r0+rows-1 over the job's patterns; leaves acc unnormalised. */
 static void fused_tile(const amem__fused_args *a, const fused_job *job,
                        size_t r0, size_t rows)
@@ -171,19 +153,16 @@ static void fused_tile(const amem__fused_args *a, const fused_job *job,
     size_t block = pattern_block(a->d), end = job->j0 + job->cols;
     float rescale[QUERY_TILE];
     float *row_max = job->row_max + r0, *row_sum = job->row_sum + r0;
+    int32_t *row_arg = job->row_arg + r0;
     float *acc1 = job->acc1 + r0 * a->m1;
     float *acc2 = job->acc2 ? job->acc2 + r0 * a->m2 : NULL;
-    for (size_t r = 0; r < rows; r++) {
-        row_max[r] = -INFINITY;
-        row_sum[r] = 0.0f;
-    }
+    amem__sep_init(rows, row_max, row_sum, row_arg);
     for (size_t j0 = job->j0; j0 < end; j0 += block) {
         size_t cols = end - j0 < block ? end - j0 : block;
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows,
-                    (int)cols, (int)a->d, a->scale, a->X + r0 * a->d,
-                    (int)a->d, a->Y + j0 * a->d, (int)a->d, 0.0f, job->S,
-                    (int)cols);
-        online_block(job->S, rows, cols, row_max, row_sum, rescale);
+        amem__score_block(a, r0, rows, j0, cols, job->S, job->tmp);
+        if (!amem__sep_block(a, job->S, rows, cols, j0, row_max, row_sum,
+                             row_arg, rescale))
+            continue;
         int first = j0 == job->j0;
         accumulate(job->S, rows, cols, a->V1 + j0 * a->m1, a->m1, acc1,
                    rescale, first);
@@ -210,11 +189,14 @@ static void run_job(void *arg, int k)
     }
     if (c->plan.by_patterns)
         return; /* merged by the caller */
-    normalise(job->acc1 + job->r0 * a->m1, job->rows, a->m1,
-              job->row_sum + job->r0);
+    size_t r0 = job->r0;
+    amem__sep_finish(a->separation, job->rows, job->row_max + r0,
+                     job->row_sum + r0, job->row_arg + r0,
+                     job->acc1 + r0 * a->m1, a->V1, a->m1);
     if (job->acc2 != NULL)
-        normalise(job->acc2 + job->r0 * a->m2, job->rows, a->m2,
-                  job->row_sum + job->r0);
+        amem__sep_finish(a->separation, job->rows, job->row_max + r0,
+                         job->row_sum + r0, job->row_arg + r0,
+                         job->acc2 + r0 * a->m2, a->V2, a->m2);
 }
 
 /* Cut the step into jobs and lay out their buffers in ws. */
@@ -222,13 +204,17 @@ static void lay_out_jobs(fused_ctx *c, float *ws)
 {
     const amem__fused_args *a = c->a;
     size_t rows = a->b < QUERY_TILE ? a->b : QUERY_TILE;
-    size_t jobs = (size_t)c->plan.jobs;
-    float *extra = ws + jobs * (rows * pattern_block(a->d) + 2 * a->b);
+    size_t jobs = (size_t)c->plan.jobs, len = job_len(a->b, a->d);
+    float *extra = ws + jobs * len;
     for (size_t k = 0; k < jobs; k++) {
         fused_job *job = &c->job[k];
-        job->S = ws + k * (rows * pattern_block(a->d) + 2 * a->b);
-        job->row_max = job->S + rows * pattern_block(a->d);
+        job->S = ws + k * len;
+        job->tmp = job->S + rows * pattern_block(a->d);
+        job->row_max = job->tmp + rows * pattern_block(a->d);
         job->row_sum = job->row_max + a->b;
+        /* the index array lives in float-sized slots, only ever accessed
+         * as int32_t */
+        job->row_arg = (int32_t *)(void *)(job->row_sum + a->b);
         job->acc1 = a->out1;
         job->acc2 = a->out2;
         if (!c->plan.by_patterns) {
@@ -253,34 +239,51 @@ static void lay_out_jobs(fused_ctx *c, float *ws)
     }
 }
 
-/* out = sum_k e^(M_k - M) acc_k / sum_k e^(M_k - M) L_k, row by row. */
-static void merge_jobs(const fused_ctx *c, float *out, size_t m, int second)
+/* The job holding row r's overall maximum (ties: the lowest patterns). */
+static int best_job(const fused_ctx *c, size_t r)
+{
+    int best = 0;
+    for (int k = 1; k < c->plan.jobs; k++)
+        if (c->job[k].row_max[r] > c->job[best].row_max[r])
+            best = k;
+    return best;
+}
+
+/* out = sum_k w_k acc_k / sum_k w_k L_k (no division for IDENTITY), with
+ * w_k = sep_job_weight(M_k, max_k M_k); arg-max rows copied from V. */
+static void merge_row(const fused_ctx *c, size_t r, float *o, const float *V,
+                      size_t m, int second)
 {
     const amem__fused_args *a = c->a;
-    float w[AMEM__HOPFIELD_MAX_JOBS];
-    for (size_t r = 0; r < a->b; r++) {
-        float top = -INFINITY, sum = 0.0f;
-        for (int k = 0; k < c->plan.jobs; k++)
-            top = fmaxf(top, c->job[k].row_max[r]);
-        for (int k = 0; k < c->plan.jobs; k++) {
-            w[k] = expf(c->job[k].row_max[r] - top);
-            sum += w[k] * c->job[k].row_sum[r];
-        }
-        for (int k = 0; k < c->plan.jobs; k++)
-            w[k] /= sum;
-        float *o = out + r * m;
+    const fused_job *top = &c->job[best_job(c, r)];
+    if (amem__sep_takes_arg(a->separation, top->row_max[r])) {
+        memcpy(o, V + (size_t)top->row_arg[r] * m, m * sizeof(float));
+        return;
+    }
+    float w[AMEM__HOPFIELD_MAX_JOBS], sum = 0.0f;
+    for (int k = 0; k < c->plan.jobs; k++) {
+        w[k] = amem__sep_job_weight(a, c->job[k].row_max[r], top->row_max[r]);
+        sum += w[k] * c->job[k].row_sum[r];
+    }
+    for (int k = 0; k < c->plan.jobs; k++)
+        w[k] /= a->separation == AMEM_HOPFIELD_SEP_IDENTITY ? 1.0f : sum;
+    for (size_t j = 0; j < m; j++)
+        o[j] *= w[0];
+    for (int k = 1; k < c->plan.jobs; k++) {
+        const float *acc = (second ? c->job[k].acc2 : c->job[k].acc1);
         for (size_t j = 0; j < m; j++)
-            o[j] *= w[0];
-        for (int k = 1; k < c->plan.jobs; k++) {
-            const float *acc = (second ? c->job[k].acc2 : c->job[k].acc1);
-            for (size_t j = 0; j < m; j++)
-                o[j] += w[k] * acc[r * m + j];
-        }
+            o[j] += w[k] * acc[r * m + j];
     }
 }
 
-void amem__fused_softmax_step(const amem__fused_args *a, float *ws,
-                              int threads)
+static void merge_jobs(const fused_ctx *c, float *out, const float *V,
+                       size_t m, int second)
+{
+    for (size_t r = 0; r < c->a->b; r++)
+        merge_row(c, r, out + r * m, V, m, second);
+}
+
+void amem__fused_step(const amem__fused_args *a, float *ws, int threads)
 {
     fused_ctx c;
     c.a = a;
@@ -292,7 +295,7 @@ void amem__fused_softmax_step(const amem__fused_args *a, float *ws,
         amem__run_jobs(c.plan.jobs, run_job, &c);
     if (!c.plan.by_patterns)
         return;
-    merge_jobs(&c, a->out1, a->m1, 0);
+    merge_jobs(&c, a->out1, a->V1, a->m1, 0);
     if (a->V2 != NULL)
-        merge_jobs(&c, a->out2, a->m2, 1);
+        merge_jobs(&c, a->out2, a->V2, a->m2, 1);
 }

@@ -74,6 +74,7 @@ static int store_common(const char *fn, amem_hopfield *h, const float *keys,
     if (rc != AMEM_OK)
         return rc;
     h->count += n;
+    amem__hopfield_square_keys(h, h->count - n);
     return AMEM_OK;
 }
 

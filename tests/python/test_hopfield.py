@@ -115,6 +115,39 @@ def test_bam_recalls_values_and_takes_joint_states():
     assert e.shape == (3,) and (e < 0).all()
 
 
+def test_bam_recalls_both_ways_on_one_handle():
+    # Ported from NeuPy (itdxer/neupy tests/memory/test_bam.py,
+    # test_discrete_bam_sync and test_predict_different_inputs): 1-D and
+    # 2-D cues, both directions, the settled layers of both sides.
+    keys = am.random_patterns(3, 100, seed=7)
+    values = am.random_patterns(3, 40, seed=8)
+    with am.Hopfield("classical", 100, value_dim=40) as bam:
+        with pytest.raises(am.StateError):
+            bam.recall_bam(keys)
+        bam.store_pairs(keys, values)
+        k, v = bam.recall_bam(keys)
+        np.testing.assert_array_equal(k, keys)
+        np.testing.assert_array_equal(v, values)
+        k, v, steps = bam.recall_bam(values, "value_to_key",
+                                     return_steps=True)
+        np.testing.assert_array_equal(k, keys)
+        np.testing.assert_array_equal(v, values)
+        assert steps.tolist() == [1, 1, 1]
+        k1, v1 = bam.recall_bam(values[1], am.Direction.VALUE_TO_KEY)
+        assert k1.shape == (100,) and v1.shape == (40,)
+        np.testing.assert_array_equal(k1, keys[1])
+        half = keys.copy()
+        half[:, 50:] = 0
+        k, v = bam.recall_bam(half, clamp=(half != 0).astype(np.float32))
+        np.testing.assert_array_equal(k, keys)
+        assert set(np.unique(v)) <= {-1.0, 1.0}
+        with pytest.raises(am.ArgumentError):
+            bam.recall_bam(keys, "sideways")
+    with am.Hopfield("classical", 10) as auto:
+        with pytest.raises(am.UnsupportedError):
+            auto.recall_bam(np.ones(10, np.float32))
+
+
 def test_replay_is_deterministic_per_seed():
     x = patterns(20)
 
@@ -164,6 +197,41 @@ def test_settings_properties_and_types():
         assert net.seed == 2 ** 40
         s = net.settings()
         assert set(s) == {p.name.lower() for p in am.Param}
+
+
+def test_similarity_and_separation_by_name():
+    with am.Hopfield("modern", D, similarity="euclidean",
+                     separation="argmax") as net:
+        assert net.similarity is am.Similarity.EUCLIDEAN
+        assert net.separation is am.Separation.ARGMAX
+        net.similarity = "Manhattan"
+        net.set(separation=am.Separation.POLY, degree=1)
+        assert net.similarity is am.Similarity.MANHATTAN
+        assert net.separation is am.Separation.POLY
+        assert net.settings()["similarity"] is am.Similarity.MANHATTAN
+        with pytest.raises(am.ArgumentError):
+            net.similarity = "hamming"
+        assert net.similarity is am.Similarity.MANHATTAN
+        assert net.copy().separation is am.Separation.POLY
+    with am.Hopfield("dense_poly", D) as net:
+        with pytest.raises(am.UnsupportedError):
+            net.similarity = "cosine"
+        net.similarity = "dot"
+
+
+def test_masked_euclidean_recall_is_nearest_on_known_entries():
+    p = np.ones((2, D), np.float32)
+    p[0] *= 3.0   # bright
+    p[1] *= 0.5   # dim
+    mask = (np.arange(D) % 2 == 0).astype(np.float32)
+    cue = p[1] * mask
+    for sim, want in (("dot", 3.0), ("euclidean", 0.5)):
+        with am.Hopfield("modern", D, similarity=sim) as net:
+            net.store(p)
+            out, steps = net.recall(cue, clamp=mask, return_steps=True)
+            assert steps == 1
+            np.testing.assert_allclose(out[1::2], want, rtol=1e-3)
+            np.testing.assert_array_equal(out[::2], cue[::2])
 
 
 def test_failed_set_restores_the_whole_call():

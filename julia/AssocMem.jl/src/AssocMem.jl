@@ -20,7 +20,8 @@ module AssocMem
 
 export AssocMemError, version, version_number, set_num_threads,
        get_num_threads, last_error, strerror,
-       Hopfield, store!, store_pairs!, clear!, stored_count, recall, replay,
+       Hopfield, store!, store_pairs!, clear!, stored_count, recall, recall_bam,
+       replay,
        energy, softmax_weights, setting, setting!, param_bounds,
        save, save_mem, load_hopfield, load_hopfield_mem,
        read_idx_images, read_idx_labels, set_idx_gzip_cap, get_idx_gzip_cap,
@@ -169,7 +170,10 @@ end
 A Hopfield-family network. `kind` is `:classical`, `:dense_poly`,
 `:dense_rect`, `:dense_exp` or `:modern` (or an `AMEM_HOPFIELD_*` value).
 `value_dim > 0` makes it heteroassociative (BAM for `:classical`). Settings
-are given by name, e.g. `beta = 8.0, max_steps = 3, update = :sync`.
+are given by name, e.g. `beta = 8.0, max_steps = 3, update = :sync`; the
+modern kind takes `similarity = :dot | :cosine | :euclidean | :manhattan` and
+`separation = :softmax | :argmax | :poly | :identity` (recall =
+P · sep(sim(Y, x)), Millidge et al. 2022).
 The C handle is freed by `close(h)` or by the finalizer.
 """
 mutable struct Hopfield
@@ -254,18 +258,28 @@ end
 """
     setting!(h, name, value)
 
-Change a setting: `setting!(h, :beta, 8.0)`, `setting!(h, :update, :sync)`.
-Named values resolve to `AMEM_HOPFIELD_<NAME>_<VALUE>`.
+Change a setting: `setting!(h, :beta, 8.0)`, `setting!(h, :update, :sync)`,
+`setting!(h, :similarity, :euclidean)`, `setting!(h, :separation, :argmax)`.
+Named values resolve to `AMEM_HOPFIELD_<NAME>_<VALUE>` (for `similarity` and
+`separation`: `AMEM_HOPFIELD_SIM_<VALUE>` and `AMEM_HOPFIELD_SEP_<VALUE>`).
 """
 function setting!(h::Hopfield, param, value)
     v = if value isa Union{Symbol,AbstractString}
-        _constant(string("AMEM_HOPFIELD_", uppercase(string(param)), "_"), value,
-                  "value of $param")
+        _constant(_value_prefix(param), value, "value of $param")
     else
         value
     end
     check(amem_hopfield_set(_ptr(h), _param(param), Float64(v)))
     return h
+end
+
+# Prefix of a setting's named values (the modern store's framework settings
+# use the short SIM_/SEP_ names of their C enums).
+function _value_prefix(param)
+    name = uppercase(string(param))
+    name == "SIMILARITY" && return "AMEM_HOPFIELD_SIM_"
+    name == "SEPARATION" && return "AMEM_HOPFIELD_SEP_"
+    return string("AMEM_HOPFIELD_", name, "_")
 end
 
 "The value of a setting (as Float64): `setting(h, :beta)`."
@@ -330,6 +344,38 @@ function recall(h::Hopfield, queries::AbstractVecOrMat{<:Real};
 end
 
 """
+    recall_bam(h, cues; direction = :key_to_value, clamp = nothing, steps = false)
+
+Bidirectional recall on a BAM (`:classical` with `value_dim > 0`). `cues`
+are keys (d × n) for `direction = :key_to_value` or values (m × n) for
+`:value_to_key` (or one vector). `clamp` is a 0/1 array shaped like the
+cues: entries marked 1 keep their cue value. Returns `(keys, values)`, the
+settled layers of both sides (every entry -1 or +1 except clamped cue
+entries), and the round trips per cue as a third element when
+`steps = true`.
+"""
+function recall_bam(h::Hopfield, cues::AbstractVecOrMat{<:Real};
+                    direction = :key_to_value, clamp = nothing,
+                    steps::Bool = false)
+    dir = direction isa Integer ? direction :
+          _constant("AMEM_HOPFIELD_", direction, "direction")
+    cue_len = dir == AMEM_HOPFIELD_KEY_TO_VALUE ? h.dim : h.value_dim
+    cue_len >= 1 || _fail(AMEM_E_UNSUPPORTED, "not a BAM (value_dim 0)")
+    q, n = _columns(cues, cue_len, "cues")
+    c = clamp === nothing ? nothing : _same_size(clamp, q, "clamp")
+    keys = Matrix{Float32}(undef, h.dim, n)
+    values = Matrix{Float32}(undef, h.value_dim, n)
+    st = steps ? Vector{Cint}(undef, n) : nothing
+    check(amem_hopfield_recall_bam(_ptr(h), q, n, dir, _null(c), keys, values,
+                                   _null(st)))
+    if cues isa AbstractVector
+        keys, values = keys[:, 1], values[:, 1]
+        st = st === nothing ? nothing : st[1]
+    end
+    return st === nothing ? (keys, values) : (keys, values, st)
+end
+
+"""
     replay(h, n; cues = false, steps = false)
 
 Recall from `n` random cues drawn from the network's RNG (settings :seed and
@@ -352,7 +398,8 @@ function energy(h::Hopfield, states::AbstractVecOrMat{<:Real})
     return states isa AbstractVector ? e[1] : e
 end
 
-"Softmax weights softmax(b Y x) (N × n) of states (d × n); :modern only."
+"Separation weights sep(sim(Y, x)) (N × n) of states (d × n), by default
+softmax(b Y x); :modern only."
 function softmax_weights(h::Hopfield, states::AbstractVecOrMat{<:Real})
     s, n = _columns(states, h.dim, "states")
     w = Matrix{Float32}(undef, stored_count(h), n)

@@ -150,7 +150,9 @@ const AMEM_HOPFIELD_WRITE_STRENGTH = 8
 const AMEM_HOPFIELD_DEGREE = 9
 const AMEM_HOPFIELD_SEED = 10
 const AMEM_HOPFIELD_NOISE = 11
-const AMEM_HOPFIELD_PARAM_COUNT = 12
+const AMEM_HOPFIELD_SIMILARITY = 12
+const AMEM_HOPFIELD_SEPARATION = 13
+const AMEM_HOPFIELD_PARAM_COUNT = 14
 # enum amem_hopfield_update (hopfield.h)
 const AMEM_HOPFIELD_UPDATE_SYNC = 0
 const AMEM_HOPFIELD_UPDATE_ASYNC = 1
@@ -160,6 +162,19 @@ const AMEM_HOPFIELD_ORDER_RANDOM = 1
 # enum amem_hopfield_noise (hopfield.h)
 const AMEM_HOPFIELD_NOISE_UNIFORM = 0
 const AMEM_HOPFIELD_NOISE_SIGNS = 1
+# enum amem_hopfield_similarity (hopfield.h)
+const AMEM_HOPFIELD_SIM_DOT = 0
+const AMEM_HOPFIELD_SIM_COSINE = 1
+const AMEM_HOPFIELD_SIM_EUCLIDEAN = 2
+const AMEM_HOPFIELD_SIM_MANHATTAN = 3
+# enum amem_hopfield_separation (hopfield.h)
+const AMEM_HOPFIELD_SEP_SOFTMAX = 0
+const AMEM_HOPFIELD_SEP_ARGMAX = 1
+const AMEM_HOPFIELD_SEP_POLY = 2
+const AMEM_HOPFIELD_SEP_IDENTITY = 3
+# enum amem_hopfield_direction (hopfield.h)
+const AMEM_HOPFIELD_KEY_TO_VALUE = 0
+const AMEM_HOPFIELD_VALUE_TO_KEY = 1
 # enum amem_kvmem_param (kvmem.h)
 const AMEM_KVMEM_LOCAL_FACTOR = 0
 const AMEM_KVMEM_P = 1
@@ -1148,6 +1163,15 @@ C: `int amem_hopfield_replay(amem_hopfield *h, size_t n, float *out, float *cues
 """
 function amem_hopfield_replay(h, n, out, cues, steps)
     @ccall libassocmem.amem_hopfield_replay(h::Ptr{amem_hopfield}, n::Csize_t, out::Ptr{Cfloat}, cues::Ptr{Cfloat}, steps::Ptr{Cint})::Cint
+end
+
+"""
+    amem_hopfield_recall_bam(h, cues, n, direction, clamp, keys_out, values_out, steps)
+
+C: `int amem_hopfield_recall_bam(amem_hopfield *h, const float *cues, size_t n, int direction, const float *clamp, float *keys_out, float *values_out, int *steps)`
+"""
+function amem_hopfield_recall_bam(h, cues, n, direction, clamp, keys_out, values_out, steps)
+    @ccall libassocmem.amem_hopfield_recall_bam(h::Ptr{amem_hopfield}, cues::Ptr{Cfloat}, n::Csize_t, direction::Cint, clamp::Ptr{Cfloat}, keys_out::Ptr{Cfloat}, values_out::Ptr{Cfloat}, steps::Ptr{Cint})::Cint
 end
 
 """
@@ -2277,6 +2301,7 @@ const AMEM_FUNCTIONS = (
     :amem_hopfield_count,
     :amem_hopfield_recall,
     :amem_hopfield_replay,
+    :amem_hopfield_recall_bam,
     :amem_hopfield_energy,
     :amem_hopfield_weights,
     :amem_hopfield_save,
