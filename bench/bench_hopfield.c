@@ -24,8 +24,10 @@
  * With --rounds R the whole set (ours, then the peers, case by case) is
  * run R times and each figure is its best over the rounds.
  *
+ * --only TEXT keeps the cases whose label contains TEXT (e.g. "N=10000").
+ *
  * usage: build/bench/bench_hopfield [--no-peer] [--quick] [--repeats N]
- *                                   [--rounds R]
+ *                                   [--rounds R] [--only TEXT]
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -228,15 +230,20 @@ static double case_flop(const bench_case *c)
     return per_step * case_iters(c);
 }
 
+static void case_tag(const bench_case *c, char *tag, size_t size)
+{
+    snprintf(tag, size, "%s%sd=%zu N=%zu B=%zu iters=%d",
+             c->mode == MODE_DOT ? "" : mode_names[c->mode],
+             c->mode == MODE_DOT ? "" : " ", c->d, c->n, c->b,
+             case_iters(c));
+}
+
 static void print_case(const bench_case *c, int peers, const case_result *r)
 {
     double flop = case_flop(c);
     double t = r->ours;
     char tag[96];
-    snprintf(tag, sizeof tag, "%s%sd=%zu N=%zu B=%zu iters=%d",
-             c->mode == MODE_DOT ? "" : mode_names[c->mode],
-             c->mode == MODE_DOT ? "" : " ", c->d, c->n, c->b,
-             case_iters(c));
+    case_tag(c, tag, sizeof tag);
     printf("hopfield_recall %s ours: %.4f s, %.0f queries/s, %.1f GFLOP/s\n",
            tag, t, (double)c->b / t, flop / t * 1e-9);
     if (!peers)
@@ -285,6 +292,7 @@ static void print_relative(const bench_case *list, size_t count,
 int main(int argc, char **argv)
 {
     int peers = 1, quick = 0, rounds = 1;
+    const char *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--no-peer") == 0)
             peers = 0;
@@ -293,6 +301,8 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--repeats") == 0 && i + 1 < argc) {
             int r = atoi(argv[++i]);
             repeats = r > 0 ? r : repeats;
+        } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+            only = argv[++i];
         } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
             int r = atoi(argv[++i]);
             rounds = r > 0 ? r : rounds;
@@ -314,7 +324,16 @@ int main(int argc, char **argv)
            "OPENBLAS_L2_SIZE %s\n",
            amem_version_string(), amem_get_num_threads(),
            core ? core : "unset", l2 ? l2 : "unset");
-    const bench_case *list = quick ? small : cases;
+    bench_case list[sizeof cases / sizeof cases[0]];
+    size_t kept = 0;
+    for (size_t i = 0; i < count; i++) {
+        char tag[96];
+        const bench_case *c = quick ? &small[i] : &cases[i];
+        case_tag(c, tag, sizeof tag);
+        if (only == NULL || strstr(tag, only) != NULL)
+            list[kept++] = *c;
+    }
+    count = kept;
     case_result res[sizeof cases / sizeof cases[0]];
     for (size_t i = 0; i < count; i++)
         res[i] = (case_result){.ours = INFINITY};
