@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "assocmem/common.h"
@@ -9,6 +10,7 @@
 #include "core/error.h"
 #include "core/modelfile.h"
 #include "core/rng.h"
+#include "core/settings.h"
 #include "testutil.h"
 
 START_TEST(strerror_names_every_code)
@@ -148,6 +150,39 @@ START_TEST(save_to_unwritable_dir_fails_cleanly)
 }
 END_TEST
 
+/* The permission bits of path after a save under umask mask. */
+static mode_t mode_after_save(const char *path, mode_t mask)
+{
+    amem__wbuf w;
+    sample_payload(&w);
+    mode_t before = umask(mask);
+    int rc = amem__model_save_file("t", path, AMEM__KIND_HOPFIELD, &w);
+    umask(before);
+    amem__wbuf_free(&w);
+    AMEM_ASSERT_OK(rc);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    return st.st_mode & 07777;
+}
+
+/* A save keeps the mode of the file it replaces (whatever the umask); a
+ * new file gets 0666 less the umask. */
+START_TEST(save_keeps_mode_or_applies_umask)
+{
+    char path[256];
+    amem_test_tmp_path(path, sizeof path, "mode");
+    ck_assert_uint_eq(mode_after_save(path, 022), 0644);
+    unlink(path);
+    ck_assert_uint_eq(mode_after_save(path, 027), 0640);
+    static const mode_t kept[] = {0644, 0640, 0604, 0666};
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+        ck_assert_int_eq(chmod(path, kept[i]), 0);
+        ck_assert_uint_eq(mode_after_save(path, 077), kept[i]);
+    }
+    unlink(path);
+}
+END_TEST
+
 START_TEST(arena_reset_reuses_memory)
 {
     amem__arena *a = amem__arena_create(4096);
@@ -185,6 +220,43 @@ START_TEST(graph_records_first_error)
 }
 END_TEST
 
+/* Settings in model files: a list written before settings were appended
+ * loads with the new ones at their defaults; a longer list (a newer
+ * library's) or a refused value is a format error. */
+static int below_ten(const char *fn, int param, double value)
+{
+    (void)param;
+    return value < 10 ? AMEM_OK : amem__fail(AMEM_E_RANGE, fn, "too big");
+}
+
+START_TEST(settings_in_files_grow_at_the_end)
+{
+    double old[3] = {1, 2, 3}, now[5] = {7, 7, 7, 8, 9};
+    amem__wbuf w;
+    amem__wbuf_init(&w);
+    amem__settings_put(&w, old, 3);
+    amem__rbuf r = {w.data, w.len, 0, 0};
+    AMEM_ASSERT_OK(amem__settings_take("t", &r, now, 5, below_ten));
+    ck_assert(now[0] == 1 && now[1] == 2 && now[2] == 3);
+    ck_assert(now[3] == 8 && now[4] == 9); /* defaults kept */
+    amem__rbuf longer = {w.data, w.len, 0, 0};
+    AMEM_ASSERT_STATUS(amem__settings_take("t", &longer, now, 2, below_ten),
+                       AMEM_E_FORMAT);
+    amem__rbuf cut = {w.data, w.len - 1, 0, 0};
+    AMEM_ASSERT_STATUS(amem__settings_take("t", &cut, now, 5, below_ten),
+                       AMEM_E_FORMAT);
+    amem__wbuf_free(&w);
+    amem__wbuf_init(&w);
+    old[1] = 11;
+    amem__settings_put(&w, old, 3);
+    amem__rbuf bad = {w.data, w.len, 0, 0};
+    AMEM_ASSERT_STATUS(amem__settings_take("t", &bad, now, 5, below_ten),
+                       AMEM_E_FORMAT);
+    amem__wbuf_free(&w);
+}
+END_TEST
+
+
 Suite *amem_suite_core(void)
 {
     Suite *s = suite_create("core");
@@ -197,8 +269,10 @@ Suite *amem_suite_core(void)
     tcase_add_test(tc, modelfile_round_trip_mem_and_file);
     tcase_add_test(tc, modelfile_rejects_damage);
     tcase_add_test(tc, save_to_unwritable_dir_fails_cleanly);
+    tcase_add_test(tc, save_keeps_mode_or_applies_umask);
     tcase_add_test(tc, arena_reset_reuses_memory);
     tcase_add_test(tc, graph_records_first_error);
+    tcase_add_test(tc, settings_in_files_grow_at_the_end);
     suite_add_tcase(s, tc);
     return s;
 }

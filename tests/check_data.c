@@ -312,6 +312,79 @@ START_TEST(idx_bad_gzip_refused)
 }
 END_TEST
 
+/* A gzip bomb: an IDX image file of 64 black 64 x 64 images (262,160
+ * bytes) in a few hundred gzip bytes; *content gets the plain length. */
+static unsigned char *zero_images_gz(size_t *gz_len, size_t *content)
+{
+    size_t len = 16 + (size_t)64 * 64 * 64;
+    unsigned char *plain = calloc(len, 1);
+    plain[2] = 0x08;
+    plain[3] = 3;
+    plain[7] = 64;  /* count 64 */
+    plain[11] = 64; /* height 64 */
+    plain[15] = 64; /* width 64 */
+    unsigned char *gz = malloc(4096);
+    *gz_len = gzip_bytes(plain, len, gz, 4096);
+    *content = len;
+    free(plain);
+    return gz;
+}
+
+/* Status of reading the bomb as images under the cap (min_bytes, ratio). */
+static int bomb_status(const unsigned char *gz, size_t len, size_t min_bytes,
+                       size_t ratio)
+{
+    float *img = NULL;
+    size_t n, h, w;
+    AMEM_ASSERT_OK(amem_idx_set_gzip_cap(min_bytes, ratio));
+    int rc = amem_idx_read_images_mem(gz, len, &img, &n, &h, &w);
+    if (rc == AMEM_OK)
+        ck_assert(n == 64 && h == 64 && w == 64 && img[4095] == 0.0f);
+    else
+        ck_assert_ptr_null(img);
+    amem_free(img);
+    return rc;
+}
+
+/* The decompression cap: max(min_bytes, ratio x compressed size), exact at
+ * its edge, for images and labels; bad settings are refused. */
+START_TEST(idx_gzip_bomb_refused_by_the_cap)
+{
+    size_t gz_len, content, min_bytes, ratio;
+    unsigned char *gz = zero_images_gz(&gz_len, &content);
+    ck_assert_uint_lt(gz_len * 256, content); /* expands over 256 times */
+    AMEM_ASSERT_OK(amem_idx_get_gzip_cap(&min_bytes, &ratio));
+    ck_assert_uint_eq(min_bytes, AMEM_IDX_GZIP_MIN_BYTES);
+    ck_assert_uint_eq(ratio, AMEM_IDX_GZIP_RATIO);
+    ck_assert_int_eq(bomb_status(gz, gz_len, 65536, 256), AMEM_E_FORMAT);
+    ck_assert_ptr_nonnull(strstr(amem_last_error(), "decompression cap"));
+    ck_assert_int_eq(bomb_status(gz, gz_len, content - 1, 1), AMEM_E_FORMAT);
+    ck_assert_int_eq(bomb_status(gz, gz_len, content, 1), AMEM_OK);
+    ck_assert_int_eq(bomb_status(gz, gz_len, 1, content / gz_len + 1), AMEM_OK);
+    ck_assert_int_eq(bomb_status(gz, gz_len, 1, content / gz_len - 1),
+                     AMEM_E_FORMAT);
+    /* Labels go through the same decoder. */
+    int32_t *lab = NULL;
+    size_t n;
+    AMEM_ASSERT_OK(amem_idx_set_gzip_cap(4096, 1));
+    AMEM_ASSERT_STATUS(amem_idx_read_labels_mem(gz, gz_len, &lab, &n),
+                       AMEM_E_FORMAT);
+    ck_assert_ptr_null(lab);
+    /* Out of range: refused, the cap unchanged. */
+    AMEM_ASSERT_STATUS(amem_idx_set_gzip_cap(0, 256), AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_idx_set_gzip_cap(AMEM_IDX_MAX_BYTES + 1, 256),
+                       AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_idx_set_gzip_cap(65536, 0), AMEM_E_RANGE);
+    AMEM_ASSERT_OK(amem_idx_get_gzip_cap(&min_bytes, &ratio));
+    ck_assert(min_bytes == 4096 && ratio == 1);
+    AMEM_ASSERT_STATUS(amem_idx_get_gzip_cap(NULL, &ratio), AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_idx_get_gzip_cap(&min_bytes, NULL), AMEM_E_NULL);
+    AMEM_ASSERT_OK(amem_idx_set_gzip_cap(AMEM_IDX_GZIP_MIN_BYTES,
+                                         AMEM_IDX_GZIP_RATIO));
+    free(gz);
+}
+END_TEST
+
 START_TEST(idx_io_and_null_arguments)
 {
     float *img = (float *)1;
@@ -698,6 +771,7 @@ Suite *amem_suite_data(void)
     tcase_add_test(idx, idx_bad_magic_type_and_dims_refused);
     tcase_add_test(idx, idx_lying_and_overflowing_headers_refused);
     tcase_add_test(idx, idx_bad_gzip_refused);
+    tcase_add_test(idx, idx_gzip_bomb_refused_by_the_cap);
     tcase_add_test(idx, idx_io_and_null_arguments);
     tcase_add_test(idx, idx_fetched_data_sets_load);
     tcase_set_timeout(idx, 30);

@@ -39,10 +39,17 @@ extern "C" {
  *   - the data must be exactly as long as the header says: missing bytes
  *     (truncation) and extra bytes after the last element (trailing data) are
  *     both refused with AMEM_E_FORMAT;
- *   - the (decompressed) file may be at most AMEM_IDX_MAX_BYTES long.
+ *   - the (decompressed) file may be at most AMEM_IDX_MAX_BYTES long;
+ *   - gzip data may decompress to at most the decompression cap,
+ *     max(min_bytes, ratio x its compressed size), by default
+ *     max(64 MiB, 256 x compressed size) (amem_idx_set_gzip_cap), so a small
+ *     file that inflates to gigabytes (a "gzip bomb") is refused after
+ *     decompressing at most the cap. MNIST-like files compress about 2-5x.
  * The header is never trusted for an allocation: the output is allocated only
  * after the data length has been checked against it, and gzip data is
  * inflated into a buffer that grows with the data actually decompressed.
+ * Peak memory of a reader is the file, its decompressed content and the
+ * output array (4 bytes per element) at once.
  *
  * Ownership: on success the reader allocates the output array and the caller
  * releases it with amem_free(). On failure the output pointer is set to NULL
@@ -51,11 +58,37 @@ extern "C" {
  * Status: AMEM_E_NULL (a required pointer is NULL), AMEM_E_IO (the file cannot
  * be opened or read), AMEM_E_FORMAT (bad magic, wrong type code or dimension
  * count, zero or overflowing dimensions, truncated or trailing data, corrupt
- * gzip stream, larger than AMEM_IDX_MAX_BYTES), AMEM_E_NOMEM.
+ * gzip stream, larger than AMEM_IDX_MAX_BYTES or the decompression cap),
+ * AMEM_E_NOMEM.
  */
 
 /* Largest IDX content accepted, after decompression (1 GiB). */
 #define AMEM_IDX_MAX_BYTES ((size_t)1 << 30)
+
+/* Default decompression cap: max(64 MiB, 256 x compressed size). */
+#define AMEM_IDX_GZIP_MIN_BYTES ((size_t)64 << 20)
+#define AMEM_IDX_GZIP_RATIO ((size_t)256)
+
+/*
+ * amem_idx_set_gzip_cap: set the decompression cap of the IDX readers for
+ * the whole process (every later call, from any thread): gzip data of n
+ * compressed bytes may decompress to at most
+ * min(AMEM_IDX_MAX_BYTES, max(min_bytes, ratio x n)) bytes; more is refused
+ * with AMEM_E_FORMAT and a detail naming the cap. Plain files are bounded
+ * by AMEM_IDX_MAX_BYTES alone.
+ *   min_bytes  allowed whatever the ratio, in [1, AMEM_IDX_MAX_BYTES]
+ *              (default AMEM_IDX_GZIP_MIN_BYTES)
+ *   ratio      allowed expansion over the compressed size, in
+ *              [1, AMEM_IDX_MAX_BYTES] (default AMEM_IDX_GZIP_RATIO);
+ *              min_bytes = AMEM_IDX_MAX_BYTES lifts
+ *              the cap up to the size limit
+ * Returns AMEM_OK or AMEM_E_RANGE (the cap is then unchanged).
+ */
+AMEM_API int amem_idx_set_gzip_cap(size_t min_bytes, size_t ratio);
+
+/* amem_idx_get_gzip_cap: the current cap into *min_bytes and *ratio.
+ * Returns AMEM_OK or AMEM_E_NULL. */
+AMEM_API int amem_idx_get_gzip_cap(size_t *min_bytes, size_t *ratio);
 
 /*
  * amem_idx_read_images: read an image file (type code 0x08, unsigned byte;

@@ -24,7 +24,8 @@ from ._ffi import ENUMS, STATUS_MESSAGES
 from .data import (correlated_patterns, corrupt_flip, corrupt_gaussian,
                    corrupt_mix, corrupt_zero, hamming, mask_bernoulli,
                    mask_fraction, mse, pearson, pearson_overall,
-                   random_patterns, read_idx_images, read_idx_labels)
+                   random_patterns, read_idx_images, read_idx_labels,
+                   get_idx_gzip_cap, set_idx_gzip_cap)
 from .errors import (ArgumentError, AssocMemError, CancelledError,
                      DimensionError, FormatError, InputOutputError,
                      InternalError, NonFiniteError, NullArgumentError,

@@ -7,6 +7,7 @@ gives 1-D outputs. See include/assocmem/data.h for the exact definitions.
 """
 
 import ctypes
+import operator
 import os
 
 import numpy as np
@@ -17,6 +18,30 @@ from ._lib import lib
 from .errors import check
 
 # ---- IDX files ------------------------------------------------------------
+
+
+def set_idx_gzip_cap(min_bytes, ratio):
+    """Set the IDX readers' decompression cap for the whole process: gzip
+    data of n bytes may inflate to at most max(min_bytes, ratio * n) bytes
+    (never over AMEM_IDX_MAX_BYTES); more raises FormatError. Defaults:
+    64 MiB and 256. min_bytes in [1, AMEM_IDX_MAX_BYTES], ratio >= 1.
+    """
+    values = []
+    for name, v in (("min_bytes", min_bytes), ("ratio", ratio)):
+        v = operator.index(v)
+        if not 1 <= v <= 2 ** 64 - 1:
+            fail(_ffi.AMEM_E_RANGE, "set_idx_gzip_cap",
+                 "%s must be in [1, 2^64 - 1], got %d" % (name, v))
+        values.append(v)
+    check(lib.amem_idx_set_gzip_cap(*values))
+
+
+def get_idx_gzip_cap():
+    """The decompression cap as (min_bytes, ratio)."""
+    min_bytes, ratio = ctypes.c_size_t(), ctypes.c_size_t()
+    check(lib.amem_idx_get_gzip_cap(ctypes.byref(min_bytes),
+                                    ctypes.byref(ratio)))
+    return min_bytes.value, ratio.value
 
 
 def _is_buffer(source):
@@ -211,7 +236,8 @@ def pearson_overall(a, b):
     return float(overall[0])
 
 
-__all__ = ["read_idx_images", "read_idx_labels", "random_patterns",
+__all__ = ["read_idx_images", "read_idx_labels", "set_idx_gzip_cap",
+           "get_idx_gzip_cap", "random_patterns",
            "correlated_patterns", "mask_bernoulli", "mask_fraction",
            "corrupt_zero", "corrupt_gaussian", "corrupt_flip", "corrupt_mix",
            "hamming", "mse", "pearson", "pearson_overall"]

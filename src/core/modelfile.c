@@ -1,9 +1,13 @@
 /* The shared model file format; see modelfile.h for the layout. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -195,10 +199,61 @@ static int write_all(int fd, const unsigned char *p, size_t n)
         ssize_t w = write(fd, p, n);
         if (w < 0 && errno == EINTR)
             continue;
-        if (w <= 0)
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
             return -1;
+        }
         p += w;
         n -= (size_t)w;
+    }
+    return 0;
+}
+
+/*
+ * Create path + ".tmp.XXXXXXXX" (tmp holds path, plen bytes, and room for
+ * 14 more) exclusively with mode 0666, so that the umask (and a folder's
+ * default ACL) applies to it as to any new file; O_EXCL also refuses a
+ * planted symbolic link. Returns the descriptor, or -1 with errno set.
+ */
+static int create_temp(char *tmp, size_t plen)
+{
+    static atomic_uint counter;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    unsigned seed = (unsigned)now.tv_nsec ^ ((unsigned)getpid() << 16);
+    for (int attempt = 0; attempt < 64; attempt++) {
+        unsigned tag = (seed + atomic_fetch_add(&counter, 1)) * 2654435761u;
+        snprintf(tmp + plen, 15, ".tmp.%08x", tag);
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    return -1; /* errno is EEXIST */
+}
+
+/*
+ * img to a new temporary file beside path, made durable, then renamed over
+ * path. The file keeps the permission bits of a regular file it replaces;
+ * a new one has 0666 less the umask. 0 or -1 (errno set, nothing left).
+ */
+static int replace_file(const char *path, char *tmp, size_t plen,
+                        const unsigned char *img, size_t len)
+{
+    struct stat old;
+    int keep = stat(path, &old) == 0 && S_ISREG(old.st_mode);
+    int fd = create_temp(tmp, plen);
+    if (fd < 0)
+        return -1;
+    int ok = (!keep || fchmod(fd, old.st_mode & 0777) == 0) &&
+             write_all(fd, img, len) == 0 && fsync(fd) == 0;
+    ok = close(fd) == 0 && ok;
+    ok = ok && rename(tmp, path) == 0;
+    if (!ok) {
+        int err = errno;
+        unlink(tmp);
+        errno = err;
+        return -1;
     }
     return 0;
 }
@@ -217,24 +272,31 @@ int amem__model_save_file(const char *fn, const char *path, uint32_t kind,
         free(img);
         return amem__fail(AMEM_E_NOMEM, fn, "out of memory");
     }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        rc = amem__fail(AMEM_E_IO, fn, "cannot create %s: %s", tmp,
+    memcpy(tmp, path, plen + 1);
+    if (replace_file(path, tmp, plen, img, len) != 0)
+        rc = amem__fail(AMEM_E_IO, fn, "cannot write %s: %s", path,
                         strerror(errno));
-    } else {
-        int bad = write_all(fd, img, len) != 0 || fsync(fd) != 0;
-        bad |= close(fd) != 0;
-        if (bad || rename(tmp, path) != 0) {
-            rc = amem__fail(AMEM_E_IO, fn, "cannot write %s: %s", path,
-                            strerror(errno));
-            unlink(tmp);
-        }
-    }
     free(tmp);
     free(img);
     return rc;
+}
+
+const char *amem__kind_name(uint32_t kind)
+{
+    static const char *const names[] = {
+        "no known model", "a Hopfield store", "a key-value memory",
+        "a dense associative memory", "a VAE", "a diffusion model",
+        "a TVT memory", "a probe"};
+    return kind < sizeof names / sizeof names[0] ? names[kind]
+                                                 : names[0];
+}
+
+uint32_t amem__model_kind(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    if (p == NULL || len < AMEM__HEADER_SIZE || memcmp(p, magic, 8) != 0)
+        return 0;
+    return (uint32_t)load_le(p + 12, 4);
 }
 
 int amem__model_open_mem(const char *fn, const void *data, size_t len,
@@ -251,8 +313,9 @@ int amem__model_open_mem(const char *fn, const void *data, size_t len,
                           version, AMEM__FORMAT_VERSION);
     uint32_t file_kind = (uint32_t)load_le(p + 12, 4);
     if (file_kind != kind)
-        return amem__fail(AMEM_E_FORMAT, fn, "file holds model kind %u, expected %u",
-                          file_kind, kind);
+        return amem__fail(AMEM_E_FORMAT, fn, "the file holds %s (kind %u), not %s",
+                          amem__kind_name(file_kind), file_kind,
+                          amem__kind_name(kind));
     uint64_t plen = load_le(p + 16, 8);
     if (plen != (uint64_t)(len - AMEM__HEADER_SIZE - 4))
         return amem__fail(AMEM_E_FORMAT, fn, "payload length %llu does not match file length %zu",
@@ -307,4 +370,9 @@ int amem__read_whole_file(const char *fn, const char *path, unsigned char **data
     *data = buf;
     *len = used;
     return AMEM_OK;
+}
+
+int amem__bad_file(const char *fn, const char *what)
+{
+    return amem__fail(AMEM_E_FORMAT, fn, "invalid model file: %s", what);
 }

@@ -162,6 +162,49 @@ static void hidden_state(const amem__dam_gram *g, size_t i, const float *y,
 }
 
 /*
+ * ||v_t - v_{t-1}||^2 / eta^2 = sum over free j of (w_j.d - kappa x~_j)^2,
+ * evaluated in the visible space (N x M multiply-adds, in double).
+ */
+static double visible_step2(const amem__dam_gram *g, size_t i,
+                            const float *d, double kappa)
+{
+    size_t N = g->cfg.n_vis, M = g->cfg.n_hid;
+    const float *e = g->efree + i * N, *xe = g->xe + i * N;
+    double s = 0.0;
+    for (size_t j = 0; j < N; j++)
+        if (e[j] != 0.0f) {
+            double u = amem__dam_dot(g->wt + j * M, d, M) - kappa * xe[j];
+            s += u * u;
+        }
+    return s;
+}
+
+/*
+ * The step's squared residual / eta^2 from the hidden-space terms,
+ * d.Gd - 2 kappa d.a + kappa^2 ||e.x~||^2. When the state is already near
+ * a fixed point with kappa not small (a cue at a fixed point) the terms
+ * are O(1) and cancel, and G and a, rounded to float, leave an error of
+ * order CANCEL x the terms' size: more than the tolerance can tell apart
+ * (eta sqrt(1e-7) > 1e-6). Whenever the result is within that error of
+ * the limit2 that decides convergence, it is recomputed in the visible
+ * space, where nothing cancels.
+ */
+#define CANCEL (32.0 * 1.2e-7)
+static double step2(const amem__dam_gram *g, size_t i, const float *d,
+                    const float *gd, double kappa, double limit2)
+{
+    size_t M = g->cfg.n_hid;
+    const float *a = g->a + i * M;
+    double dgd = amem__dam_dot(d, gd, M), da = amem__dam_dot(d, a, M);
+    double kce = kappa * kappa * g->ce[i];
+    double r2 = dgd - 2.0 * kappa * da + kce;
+    double size = fabs(dgd) + 2.0 * kappa * fabs(da) + kce;
+    if (r2 <= limit2 + CANCEL * size)
+        r2 = visible_step2(g, i, d, kappa);
+    return r2;
+}
+
+/*
  * Run item i from its start; with tape, record phi, y, f, nv before every
  * step (stride 3M + 1). Leaves the final state in g and returns steps run.
  */
@@ -190,10 +233,7 @@ static int run_item(amem__dam_gram *g, size_t i, const float *G,
         for (size_t m = 0; m < M; m++)
             d[m] = f[m] - phi[m];
         g->symv(G, M, d, gd);
-        double res2 =
-            (double)eta * eta *
-            (amem__dam_dot(d, gd, M) - 2.0 * kappa * amem__dam_dot(d, a, M) +
-             kappa * kappa * ce);
+        double kappa0 = kappa;
         for (size_t m = 0; m < M; m++) {
             phi[m] += eta * d[m];
             y[m] += eta * gd[m];
@@ -203,6 +243,8 @@ static int run_item(amem__dam_gram *g, size_t i, const float *G,
                      2.0 * kappa * amem__dam_dot(phi, a, M) +
                      kappa * kappa * ce;
         nv = sqrt(nv2 > 0.0 ? nv2 : 0.0);
+        double lim = g->cfg.tol * nv / eta, res2 = (double)eta * eta *
+            step2(g, i, d, gd, kappa0, lim * lim);
         double res = sqrt(res2 > 0.0 ? res2 : 0.0);
         res = nv > 0.0 ? res / nv : (res > 0.0 ? INFINITY : 0.0);
         if (res <= g->cfg.tol) {

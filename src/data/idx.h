@@ -37,8 +37,10 @@ int amem__idx_parse(const char *fn, const unsigned char *data, size_t len,
 
 /*
  * Inflate a gzip image (one or more members) into a new malloc'd buffer that
- * grows with the data, refusing more than AMEM_IDX_MAX_BYTES. AMEM_OK,
- * AMEM_E_FORMAT (corrupt, truncated, trailing junk, too large), AMEM_E_NOMEM.
+ * grows with the data, refusing more than the decompression cap for len
+ * compressed bytes (amem_idx_set_gzip_cap, at most AMEM_IDX_MAX_BYTES).
+ * AMEM_OK, AMEM_E_FORMAT (corrupt, truncated, trailing junk, over the cap),
+ * AMEM_E_NOMEM.
  */
 int amem__gunzip(const char *fn, const unsigned char *data, size_t len,
                  unsigned char **out, size_t *out_len);

@@ -1,5 +1,9 @@
-/* Bounded in-memory gunzip: the output grows with the data, never with a header. */
+/*
+ * Bounded in-memory gunzip: the output grows with the data, never with a
+ * header, up to the decompression cap.
+ */
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -12,9 +16,40 @@
 /* zlib counts in uInt; feed and drain at most this much per call. */
 #define ZCHUNK ((size_t)1 << 30)
 
+/* The decompression cap (amem_idx_set_gzip_cap), process-wide. */
+static _Atomic size_t cap_min_bytes = AMEM_IDX_GZIP_MIN_BYTES;
+static _Atomic size_t cap_ratio = AMEM_IDX_GZIP_RATIO;
+
+AMEM_API int amem_idx_set_gzip_cap(size_t min_bytes, size_t ratio)
+{
+    static const char fn[] = "amem_idx_set_gzip_cap";
+    if (min_bytes < 1 || min_bytes > AMEM_IDX_MAX_BYTES)
+        return amem__fail(AMEM_E_RANGE, fn,
+                          "min_bytes %zu outside [1, %zu]", min_bytes,
+                          AMEM_IDX_MAX_BYTES);
+    if (ratio < 1 || ratio > AMEM_IDX_MAX_BYTES)
+        return amem__fail(AMEM_E_RANGE, fn, "ratio %zu outside [1, %zu]",
+                          ratio, AMEM_IDX_MAX_BYTES);
+    atomic_store(&cap_min_bytes, min_bytes);
+    atomic_store(&cap_ratio, ratio);
+    return AMEM_OK;
+}
+
+AMEM_API int amem_idx_get_gzip_cap(size_t *min_bytes, size_t *ratio)
+{
+    static const char fn[] = "amem_idx_get_gzip_cap";
+    AMEM__CHECK_NULL(min_bytes, fn);
+    AMEM__CHECK_NULL(ratio, fn);
+    *min_bytes = atomic_load(&cap_min_bytes);
+    *ratio = atomic_load(&cap_ratio);
+    return AMEM_OK;
+}
+
 typedef struct gz_out {
     unsigned char *buf;
     size_t used, cap;
+    size_t limit;   /* most bytes the data may decompress to */
+    size_t in_len;  /* compressed bytes, for the message */
 } gz_out;
 
 int amem__is_gzip(const unsigned char *data, size_t len)
@@ -24,14 +59,35 @@ int amem__is_gzip(const unsigned char *data, size_t len)
 
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 
-/* Make room for more output; the cap is one byte past the limit so that
- * content of exactly AMEM_IDX_MAX_BYTES is accepted. */
-static int grow(const char *fn, gz_out *o)
+/* min(AMEM_IDX_MAX_BYTES, max(min_bytes, ratio x compressed length)). */
+static size_t limit_for(size_t in_len)
 {
-    if (o->cap > AMEM_IDX_MAX_BYTES)
+    size_t floor = atomic_load(&cap_min_bytes), ratio = atomic_load(&cap_ratio);
+    size_t scaled = in_len > AMEM_IDX_MAX_BYTES / ratio ? AMEM_IDX_MAX_BYTES
+                                                        : in_len * ratio;
+    return min_size(AMEM_IDX_MAX_BYTES, scaled > floor ? scaled : floor);
+}
+
+static int too_large(const char *fn, const gz_out *o)
+{
+    if (o->limit == AMEM_IDX_MAX_BYTES)
         return amem__fail(AMEM_E_FORMAT, fn, "decompresses to more than %zu bytes",
                           AMEM_IDX_MAX_BYTES);
-    size_t cap = o->cap ? min_size(o->cap * 2, AMEM_IDX_MAX_BYTES + 1) : 65536;
+    return amem__fail(AMEM_E_FORMAT, fn,
+                      "%zu gzip bytes decompress to more than %zu bytes, the "
+                      "decompression cap max(%zu, %zu x compressed size); "
+                      "amem_idx_set_gzip_cap sets it",
+                      o->in_len, o->limit, atomic_load(&cap_min_bytes),
+                      atomic_load(&cap_ratio));
+}
+
+/* Make room for more output; the cap is one byte past the limit so that
+ * content of exactly the limit is accepted. */
+static int grow(const char *fn, gz_out *o)
+{
+    if (o->cap > o->limit)
+        return too_large(fn, o);
+    size_t cap = o->cap ? min_size(o->cap * 2, o->limit + 1) : 65536;
     unsigned char *bigger = realloc(o->buf, cap);
     if (bigger == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "out of memory inflating %zu bytes", cap);
@@ -75,6 +131,8 @@ static int inflate_all(const char *fn, z_stream *zs, const unsigned char *data,
         uInt room = zs->avail_out;
         int z = inflate(zs, Z_NO_FLUSH);
         o->used += room - zs->avail_out;
+        if (o->used > o->limit)
+            return too_large(fn, o);
         if (z == Z_STREAM_END) {
             int done = next_member(fn, zs, data, len);
             if (done != 0)
@@ -86,10 +144,6 @@ static int inflate_all(const char *fn, z_stream *zs, const unsigned char *data,
             return amem__fail(AMEM_E_FORMAT, fn, "corrupt gzip stream: %s",
                               zs->msg ? zs->msg : "inflate failed");
         }
-        if (o->used > AMEM_IDX_MAX_BYTES)
-            return amem__fail(AMEM_E_FORMAT, fn,
-                              "decompresses to more than %zu bytes",
-                              AMEM_IDX_MAX_BYTES);
     }
 }
 
@@ -101,7 +155,7 @@ int amem__gunzip(const char *fn, const unsigned char *data, size_t len,
     zs.next_in = (Bytef *)(uintptr_t)data; /* zlib does not write its input */
     if (inflateInit2(&zs, 15 + 16) != Z_OK)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot start the gzip decoder");
-    gz_out o = {NULL, 0, 0};
+    gz_out o = {NULL, 0, 0, limit_for(len), len};
     int rc = inflate_all(fn, &zs, data, len, &o);
     inflateEnd(&zs);
     if (rc != AMEM_OK) {

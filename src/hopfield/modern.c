@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/blas.h"
+#include "core/check.h"
 #include "hopfield_impl.h"
 
 float amem__modern_scale(const amem_hopfield *h)
@@ -36,7 +37,10 @@ static int ws_alloc(const amem_hopfield *h, size_t n, int want_prev,
     size_t d = h->dim, m = h->value_dim;
     size_t floats = 2 * n * d + n * m + n + (want_prev ? n * d : 0) +
                     amem__fused_ws_len(n, d, d + m, w->threads);
-    w->block = malloc(n * sizeof(size_t) + floats * sizeof(float));
+    size_t units; /* n size_t then the floats, in float-sized units */
+    if (amem__add_size(floats, n * (sizeof(size_t) / sizeof(float)), &units))
+        return AMEM_E_NOMEM;
+    w->block = amem__alloc(units, 1, sizeof(float));
     if (w->block == NULL)
         return AMEM_E_NOMEM;
     w->active = w->block;
@@ -165,8 +169,11 @@ int amem__modern_weights(const amem_hopfield *h, const float *x, size_t n,
     size_t d = h->dim, N = h->count;
     size_t tile = n < WEIGHT_TILE ? n : WEIGHT_TILE;
     int cosine = (int)AMEM__HP(h, SIMILARITY) == AMEM_HOPFIELD_SIM_COSINE;
-    size_t tmp_len = mask != NULL && cosine ? tile * N : 0;
-    float *X = malloc((tile * d + tile + tmp_len) * sizeof(float));
+    size_t tmp_rows = mask != NULL && cosine ? tile : 0, len;
+    if (amem__mul_size(tmp_rows, N, &len) != 0 ||
+        amem__add_size(len, tile * d + tile, &len) != 0)
+        return AMEM_E_NOMEM;
+    float *X = amem__alloc(len, 1, sizeof(float));
     if (X == NULL)
         return AMEM_E_NOMEM;
     amem__fused_args a = amem__modern_args(h);
@@ -285,8 +292,8 @@ int amem__modern_energy(const amem_hopfield *h, const float *s, size_t n,
 {
     size_t N = h->count, d = h->dim;
     size_t tile = n < ENERGY_TILE ? n : ENERGY_TILE;
-    float *scores = malloc(tile * N * sizeof(float));
-    double *row = malloc(N * sizeof(double));
+    float *scores = amem__alloc(tile, N, sizeof(float));
+    double *row = amem__alloc(N, 1, sizeof(double));
     if (scores == NULL || row == NULL) {
         free(scores);
         free(row);

@@ -4,8 +4,8 @@
  * little-endian:
  *   u32 kind, u64 dim, u64 value_dim,
  *   u32 setting count (AMEM_HOPFIELD_PARAM_COUNT), f64 x count settings
- *   (files written before SIMILARITY and SEPARATION existed have 12; the
- *   missing settings load at their defaults),
+ *   (core/settings.h: files written before SIMILARITY and SEPARATION
+ *   existed have 12; the missing settings load at their defaults),
  *   u64 x 4 RNG state, u64 count,
  *   CLASSICAL: f32 weights, (m ? m : d) x d
  *   others:    f32 keys count x d, then (hetero MODERN) f32 values count x m
@@ -19,10 +19,9 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
+#include "core/piece.h"
+#include "core/settings.h"
 #include "hopfield_impl.h"
-
-/* Settings in files written before SIMILARITY and SEPARATION. */
-#define OLD_PARAM_COUNT 12
 
 static void write_payload(const void *handle, amem__wbuf *w)
 {
@@ -30,9 +29,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_u32(w, (uint32_t)h->kind);
     amem__put_u64(w, h->dim);
     amem__put_u64(w, h->value_dim);
-    amem__put_u32(w, AMEM_HOPFIELD_PARAM_COUNT);
-    for (int i = 0; i < AMEM_HOPFIELD_PARAM_COUNT; i++)
-        amem__put_f64(w, h->param[i]);
+    amem__settings_put(w, h->param, AMEM_HOPFIELD_PARAM_COUNT);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, h->rng.s[i]);
     amem__put_u64(w, h->count);
@@ -44,19 +41,6 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_f32s(w, h->keys, h->count * h->dim);
     if (h->value_dim > 0)
         amem__put_f32s(w, h->values, h->count * h->value_dim);
-}
-
-int amem_hopfield_save(const amem_hopfield *h, const char *path)
-{
-    static const char fn[] = "amem_hopfield_save";
-    return amem__save_handle(fn, AMEM__KIND_HOPFIELD, write_payload, h, path);
-}
-
-int amem_hopfield_save_mem(const amem_hopfield *h, void **data, size_t *len)
-{
-    static const char fn[] = "amem_hopfield_save_mem";
-    return amem__save_handle_mem(fn, AMEM__KIND_HOPFIELD, write_payload, h,
-                                 data, len);
 }
 
 /* The fixed-size head of the payload, validated. */
@@ -72,13 +56,11 @@ static int read_head(const char *fn, amem__rbuf *r, head *hd)
     hd->kind = amem__get_u32(r);
     hd->dim = amem__get_u64(r);
     hd->value_dim = amem__get_u64(r);
-    uint32_t nparam = amem__get_u32(r);
-    if (r->failed || (nparam != AMEM_HOPFIELD_PARAM_COUNT &&
-                      nparam != OLD_PARAM_COUNT))
-        return amem__bad_file(fn, "truncated header or wrong setting count");
     amem__hopfield_default_params((int)hd->kind, hd->param);
-    for (uint32_t i = 0; i < nparam; i++)
-        hd->param[i] = amem__get_f64(r);
+    int rc = amem__settings_take(fn, r, hd->param, AMEM_HOPFIELD_PARAM_COUNT,
+                                 amem__hopfield_check_param);
+    if (rc != AMEM_OK)
+        return rc;
     for (int i = 0; i < 4; i++)
         hd->rng[i] = amem__get_u64(r);
     hd->count = amem__get_u64(r);
@@ -94,10 +76,9 @@ static int read_head(const char *fn, amem__rbuf *r, head *hd)
         return amem__bad_file(fn,
                               "value dimension for an autoassociative kind");
     for (int i = 0; i < AMEM_HOPFIELD_PARAM_COUNT; i++)
-        if (amem__hopfield_check_param(fn, i, hd->param[i]) != AMEM_OK ||
-            amem__hopfield_check_kind_param(fn, (int)hd->kind, i,
+        if (amem__hopfield_check_kind_param(fn, (int)hd->kind, i,
                                             hd->param[i]) != AMEM_OK)
-            return amem__bad_file(fn, "setting out of range");
+            return amem__bad_file(fn, "setting the kind does not have");
     return AMEM_OK;
 }
 
@@ -110,7 +91,7 @@ static int read_floats(const char *fn, amem__rbuf *r, size_t rows,
         return amem__bad_file(fn, "array longer than the file");
     if (n == 0)
         return AMEM_OK;
-    float *buf = malloc(n * sizeof(float));
+    float *buf = amem__alloc(n, 1, sizeof(float));
     if (buf == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats", n);
     amem__get_f32s(r, buf, n);
@@ -134,8 +115,8 @@ static int read_body(const char *fn, amem__rbuf *r, amem_hopfield *h)
     h->capacity = h->count;
     if (rc != AMEM_OK || h->kind != AMEM_HOPFIELD_MODERN || h->count == 0)
         return rc;
-    h->keys_sq = malloc(h->count * h->dim * sizeof(float));
-    h->key_norm_sq = malloc(h->count * sizeof(float));
+    h->keys_sq = amem__alloc(h->count, h->dim, sizeof(float));
+    h->key_norm_sq = amem__alloc(h->count, 1, sizeof(float));
     if (h->keys_sq == NULL || h->key_norm_sq == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu patterns",
                           h->count);
@@ -154,48 +135,27 @@ static int check_body_size(const char *fn, const amem__rbuf *r,
     return AMEM_OK;
 }
 
-int amem_hopfield_load_mem(const void *data, size_t len, amem_hopfield **out)
+static int read_payload(const char *fn, amem__rbuf *r, void **out)
 {
-    static const char fn[] = "amem_hopfield_load_mem";
-    AMEM__CHECK_NULL(out, fn);
-    *out = NULL;
-    AMEM__CHECK_NULL(data, fn);
-    amem__rbuf r;
     head hd;
-    int rc = amem__model_open_mem(fn, data, len, AMEM__KIND_HOPFIELD, &r);
+    int rc = read_head(fn, r, &hd);
     if (rc == AMEM_OK)
-        rc = read_head(fn, &r, &hd);
-    if (rc == AMEM_OK)
-        rc = check_body_size(fn, &r, &hd);
+        rc = check_body_size(fn, r, &hd);
     amem_hopfield *h = NULL;
     if (rc == AMEM_OK)
         rc = amem__hopfield_alloc(fn, (int)hd.kind, hd.dim, hd.value_dim, &h);
+    *out = h;
     if (rc != AMEM_OK)
         return rc;
     memcpy(h->param, hd.param, sizeof h->param);
     memcpy(h->rng.s, hd.rng, sizeof h->rng.s);
     h->count = hd.count;
-    rc = read_body(fn, &r, h);
-    if (rc == AMEM_OK && r.pos != r.len)
-        rc = amem__bad_file(fn, "trailing bytes after the payload");
-    if (rc != AMEM_OK) {
-        amem_hopfield_free(h);
-        return rc;
-    }
-    *out = h;
-    return AMEM_OK;
+    return read_body(fn, r, h);
 }
 
-/* load_mem as an amem__image_loader. */
-static int load_image(const void *data, size_t len, void *out)
-{
-    return amem_hopfield_load_mem(data, len, out);
-}
+static void release(void *handle) { amem_hopfield_free(handle); }
 
-int amem_hopfield_load(const char *path, amem_hopfield **out)
-{
-    static const char fn[] = "amem_hopfield_load";
-    AMEM__CHECK_NULL(out, fn);
-    *out = NULL;
-    return amem__load_handle(fn, path, load_image, out);
-}
+static const amem__piece piece = {"amem_hopfield", AMEM__KIND_HOPFIELD, 0,
+                                  write_payload, read_payload, release};
+
+AMEM__PIECE_PERSISTENCE(amem_hopfield, piece)

@@ -35,6 +35,25 @@ def test_idx_images_round_trip_through_files(tmp_path, images):
     np.testing.assert_array_equal(from_bytes, am.read_idx_images(plain))
 
 
+def test_idx_gzip_cap_refuses_a_bomb():
+    packed = gzip.compress(idx_bytes(np.zeros((16, 64, 64), np.uint8), 0x08))
+    assert len(packed) * 64 < 16 * 64 * 64
+    assert am.get_idx_gzip_cap() == (64 << 20, 256)
+    try:
+        am.set_idx_gzip_cap(4096, 64)
+        assert am.get_idx_gzip_cap() == (4096, 64)
+        with pytest.raises(am.FormatError, match="decompression cap"):
+            am.read_idx_images(packed)
+        am.set_idx_gzip_cap(1 << 20, 1)
+        assert am.read_idx_images(packed).shape == (16, 64, 64)
+        for bad in ((0, 1), (1, 0), (-1, 1), (1, -1)):
+            with pytest.raises(am.RangeError):
+                am.set_idx_gzip_cap(*bad)
+        assert am.get_idx_gzip_cap() == (1 << 20, 1)
+    finally:
+        am.set_idx_gzip_cap(64 << 20, 256)
+
+
 def test_idx_labels_round_trip(tmp_path):
     u8 = np.array([3, 1, 4, 1, 5, 9, 255], np.uint8)
     path = tmp_path / "labels-idx1-ubyte"

@@ -23,7 +23,8 @@ export AssocMemError, version, version_number, set_num_threads,
        Hopfield, store!, store_pairs!, clear!, stored_count, recall, replay,
        energy, softmax_weights, setting, setting!, param_bounds,
        save, save_mem, load_hopfield, load_hopfield_mem,
-       read_idx_images, read_idx_labels, random_patterns, correlated_patterns,
+       read_idx_images, read_idx_labels, set_idx_gzip_cap, get_idx_gzip_cap,
+       random_patterns, correlated_patterns,
        mask_bernoulli, mask_fraction, corrupt_zero, corrupt_gaussian,
        corrupt_flip, corrupt_mix, hamming, mse, pearson, pearson_overall,
        progress_cfunction,
@@ -33,11 +34,11 @@ export AssocMemError, version, version_number, set_num_threads,
        load_dam_mem,
        # diffusion.jl
        Diffusion, diffusion_param_bounds, stored_patterns, diffusion_theta, noise_std,
-       t_start, forward, network_info, reset_network!, score, log_density,
+       t_start, forward, network_info, score, log_density,
        load_diffusion, load_diffusion_mem,
        # kvmem.jl
        KVMemory, kvmem_param_bounds, write!, write_many!, next_slot, last_gamma,
-       memory_keys, memory_values, stability, episode, meta_train!, meta_reset!,
+       memory_keys, memory_values, stability, episode,
        load_kvmem, load_kvmem_mem,
        KVTape, tape_begin!, tape_write!, tape_read, tape_count, tape_back_read!,
        tape_back_write!, tape_backward!,
@@ -50,7 +51,7 @@ export AssocMemError, version, version_number, set_num_threads,
        consolidate!, load_vae, load_vae_mem,
        # probes.jl
        Probe, probe_param_bounds, fit!, predict, scores, accuracy, class_count,
-       support_count, tsne,
+       support_count, tsne, probe_kind, feature_count, load_probe, load_probe_mem,
        # scenes.jl
        shapes3d_levels, shapes3d_render, shapes3d_generate, solids_render,
        solids_generate,
@@ -456,6 +457,26 @@ function read_idx_labels(source)
         check(amem_idx_read_labels(String(source), p, n))
     end
     return _take(p[], (Int(n[]),))
+end
+
+"""
+    set_idx_gzip_cap(min_bytes, ratio)
+
+Decompression cap of the IDX readers, process-wide: gzip data of `n` bytes
+may inflate to at most `max(min_bytes, ratio * n)` bytes (defaults 64 MiB
+and 256); more is refused with `AMEM_E_FORMAT`.
+"""
+function set_idx_gzip_cap(min_bytes::Integer, ratio::Integer)
+    (min_bytes >= 1 && ratio >= 1) ||
+        _fail(AMEM_E_RANGE, "set_idx_gzip_cap: min_bytes and ratio must be >= 1")
+    check(amem_idx_set_gzip_cap(min_bytes, ratio))
+end
+
+"The decompression cap of the IDX readers as `(min_bytes, ratio)`."
+function get_idx_gzip_cap()
+    min_bytes, ratio = Ref{Csize_t}(0), Ref{Csize_t}(0)
+    check(amem_idx_get_gzip_cap(min_bytes, ratio))
+    return (Int(min_bytes[]), Int(ratio[]))
 end
 
 # ---- data: generators (dim × count results, one pattern per column) ---------------
