@@ -1,21 +1,33 @@
 /*
  * Modern Hopfield recall throughput, beside NumPy and PyTorch.
  *
- * For each case (d, N stored patterns, B queries, 3 iterations of
- * x <- Y^T softmax(b Y x), b = 1/sqrt(d)) it times amem_hopfield_recall
- * (best of the repeats after one warm-up run; every query must run all 3
- * steps, which is checked), runs bench/peer_hopfield.py with
- * /usr/bin/python3 for the same computation in NumPy and PyTorch, each at
- * 1 and 2 threads, and prints one figure per line, with the ratio
- * ours / peer as a speed-up (peer time over our time; > 1 means faster
- * than the peer). The peers run with OPENBLAS_CORETYPE and
- * OPENBLAS_L2_SIZE removed from their environment (their best setting).
+ * Dot-product cases (d, N stored patterns, B queries, 3 iterations of
+ * x <- Y^T softmax(b Y x), b = 1/sqrt(d)): amem_hopfield_recall (best of
+ * the repeats after one warm-up run; every query must run all 3 steps,
+ * which is checked) beside bench/peer_hopfield.py run with /usr/bin/python3
+ * for the same computation in NumPy and PyTorch, each at 1 and 2 threads.
+ * Then the similarities of Millidge et al. (2022):
+ *   masked Euclidean: half of each cue's entries known (the rest hidden),
+ *     softmax over -|m o (x - xi)|^2, one step (a masked recall is one
+ *     step: the known entries are clamped, so later steps repeat it); the
+ *     peers do the same with three matrix products (2 (m o x) Y^T,
+ *     m (Y o Y)^T and the weights times Y), the squared patterns computed
+ *     beforehand as ours are at store time;
+ *   Manhattan: softmax over -|x - xi|_1, one step; the peers use
+ *     torch.cdist(p = 1) and, for NumPy, |Y - x| summed row by row.
+ * One figure per line, with the ratio ours / peer as a speed-up (peer time
+ * over our time; > 1 means faster than the peer). The peers run with
+ * OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from their environment
+ * (their best setting). The masked Euclidean case also prints its cost
+ * relative to our dot-product recall of the same d, N, B.
  *
  * With --rounds R the whole set (ours, then the peers, case by case) is
  * run R times and each figure is its best over the rounds.
  *
+ * --only TEXT keeps the cases whose label contains TEXT (e.g. "N=10000").
+ *
  * usage: build/bench/bench_hopfield [--no-peer] [--quick] [--repeats N]
- *                                   [--rounds R]
+ *                                   [--rounds R] [--only TEXT]
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -29,9 +41,21 @@
 enum { ITERS = 3, MAX_PEERS = 8 };
 static int repeats = 5;
 
+enum { MODE_DOT, MODE_EUCLID_MASKED, MODE_MANHATTAN };
+static const char *const mode_names[] = {"dot", "euclid_masked",
+                                         "manhattan"};
+
 typedef struct bench_case {
     size_t d, n, b;
+    int mode;
 } bench_case;
+
+/* Steps a query runs: masked recall is one step, Manhattan is timed for
+ * one step. */
+static int case_iters(const bench_case *c)
+{
+    return c->mode == MODE_DOT ? ITERS : 1;
+}
 
 static double now(void)
 {
@@ -61,6 +85,38 @@ static int check(int rc, const char *what)
     return rc;
 }
 
+/* Half of each row known (1), the rest hidden (0), from the LCG. */
+static float *half_mask(size_t b, size_t d, unsigned long long *state)
+{
+    float *m = malloc(b * d * sizeof(float));
+    if (m == NULL)
+        exit(1);
+    for (size_t i = 0; i < b * d; i++) {
+        *state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+        m[i] = (*state >> 63) ? 1.0f : 0.0f;
+    }
+    for (size_t q = 0; q < b; q++)
+        m[q * d] = 1.0f; /* every row knows an entry */
+    return m;
+}
+
+static amem_hopfield *bench_handle(const bench_case *c, const float *y)
+{
+    static const int sims[] = {AMEM_HOPFIELD_SIM_DOT,
+                               AMEM_HOPFIELD_SIM_EUCLIDEAN,
+                               AMEM_HOPFIELD_SIM_MANHATTAN};
+    amem_hopfield *h = NULL;
+    check(amem_hopfield_create(AMEM_HOPFIELD_MODERN, c->d, 0, &h), "create");
+    check(amem_hopfield_store(h, y, c->n), "store");
+    check(amem_hopfield_set(h, AMEM_HOPFIELD_SCALE_SQRT_D, 1), "set");
+    check(amem_hopfield_set(h, AMEM_HOPFIELD_MAX_STEPS, case_iters(c)),
+          "set");
+    check(amem_hopfield_set(h, AMEM_HOPFIELD_TOLERANCE, 0), "set");
+    check(amem_hopfield_set(h, AMEM_HOPFIELD_SIMILARITY, sims[c->mode]),
+          "set");
+    return h;
+}
+
 /* Best wall time of the batched recall in seconds. */
 static double time_ours(const bench_case *c)
 {
@@ -73,23 +129,20 @@ static double time_ours(const bench_case *c)
         exit(1);
     fill_normal(y, c->n * c->d, &state);
     fill_normal(x, c->b * c->d, &state);
-    amem_hopfield *h = NULL;
-    check(amem_hopfield_create(AMEM_HOPFIELD_MODERN, c->d, 0, &h), "create");
-    check(amem_hopfield_store(h, y, c->n), "store");
-    check(amem_hopfield_set(h, AMEM_HOPFIELD_SCALE_SQRT_D, 1), "set");
-    check(amem_hopfield_set(h, AMEM_HOPFIELD_MAX_STEPS, ITERS), "set");
-    check(amem_hopfield_set(h, AMEM_HOPFIELD_TOLERANCE, 0), "set");
+    float *mask = c->mode == MODE_EUCLID_MASKED ? half_mask(c->b, c->d, &state)
+                                                : NULL;
+    amem_hopfield *h = bench_handle(c, y);
     double best = INFINITY;
     for (int r = 0; r <= repeats; r++) { /* first run warms up */
         double t0 = now();
-        check(amem_hopfield_recall(h, x, c->b, NULL, out, steps, NULL),
+        check(amem_hopfield_recall(h, x, c->b, mask, out, steps, NULL),
               "recall");
         double t = now() - t0;
         if (r > 0 && t < best)
             best = t;
     }
     for (size_t q = 0; q < c->b; q++)
-        if (steps[q] != ITERS) {
+        if (steps[q] != case_iters(c)) {
             fprintf(stderr, "bench_hopfield: query %zu stopped after %d "
                             "steps; the figures would not be comparable\n",
                     q, steps[q]);
@@ -97,6 +150,7 @@ static double time_ours(const bench_case *c)
         }
     free(steps);
     amem_hopfield_free(h);
+    free(mask);
     free(y);
     free(x);
     free(out);
@@ -111,8 +165,10 @@ static int time_peers(const bench_case *c, int echo, char names[][16],
     char cmd[512];
     snprintf(cmd, sizeof cmd,
              "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 "
-             "bench/peer_hopfield.py %zu %zu %zu %d %d 2>/dev/null",
-             c->d, c->n, c->b, ITERS, repeats);
+             "bench/peer_hopfield.py %zu %zu %zu %d %d %s 2>/dev/null",
+             c->d, c->n, c->b, case_iters(c),
+             c->mode == MODE_MANHATTAN && repeats > 2 ? 2 : repeats,
+             mode_names[c->mode]);
     FILE *p = popen(cmd, "r");
     if (p == NULL)
         return 0;
@@ -163,14 +219,31 @@ static void measure_case(const bench_case *c, int peers, int first,
     }
 }
 
+/* Multiply-adds x 2 of the case's matrix products (Manhattan: the
+ * |x - y| terms, counted as 3 operations each, and the weights x Y). */
+static double case_flop(const bench_case *c)
+{
+    double bnd = (double)c->b * (double)c->n * (double)c->d;
+    double per_step = c->mode == MODE_DOT             ? 4.0 * bnd
+                      : c->mode == MODE_EUCLID_MASKED ? 6.0 * bnd
+                                                      : 5.0 * bnd;
+    return per_step * case_iters(c);
+}
+
+static void case_tag(const bench_case *c, char *tag, size_t size)
+{
+    snprintf(tag, size, "%s%sd=%zu N=%zu B=%zu iters=%d",
+             c->mode == MODE_DOT ? "" : mode_names[c->mode],
+             c->mode == MODE_DOT ? "" : " ", c->d, c->n, c->b,
+             case_iters(c));
+}
+
 static void print_case(const bench_case *c, int peers, const case_result *r)
 {
-    double flop = (double)ITERS * 4.0 * (double)c->b * (double)c->n *
-                  (double)c->d;
+    double flop = case_flop(c);
     double t = r->ours;
-    char tag[64];
-    snprintf(tag, sizeof tag, "d=%zu N=%zu B=%zu iters=%d", c->d, c->n, c->b,
-             ITERS);
+    char tag[96];
+    case_tag(c, tag, sizeof tag);
     printf("hopfield_recall %s ours: %.4f s, %.0f queries/s, %.1f GFLOP/s\n",
            tag, t, (double)c->b / t, flop / t * 1e-9);
     if (!peers)
@@ -194,9 +267,32 @@ static void print_case(const bench_case *c, int peers, const case_result *r)
            fastest / t);
 }
 
+/* Masked Euclidean recall against our dot-product recall of the same
+ * d, N, B (3 steps), per call and per step. */
+static void print_relative(const bench_case *list, size_t count,
+                           const case_result *res)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (list[i].mode != MODE_EUCLID_MASKED)
+            continue;
+        for (size_t j = 0; j < count; j++) {
+            const bench_case *c = &list[j];
+            if (c->mode != MODE_DOT || c->d != list[i].d ||
+                c->n != list[i].n || c->b != list[i].b)
+                continue;
+            double call = res[i].ours / res[j].ours;
+            printf("hopfield_recall euclid_masked d=%zu N=%zu B=%zu cost "
+                   "relative to dot recall (iters=%d): %.2fx per call, "
+                   "%.2fx per step\n",
+                   c->d, c->n, c->b, ITERS, call, call * ITERS);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     int peers = 1, quick = 0, rounds = 1;
+    const char *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--no-peer") == 0)
             peers = 0;
@@ -205,23 +301,40 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--repeats") == 0 && i + 1 < argc) {
             int r = atoi(argv[++i]);
             repeats = r > 0 ? r : repeats;
+        } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+            only = argv[++i];
         } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
             int r = atoi(argv[++i]);
             rounds = r > 0 ? r : rounds;
         }
     }
-    const bench_case cases[] = {
-        {784, 1000, 1000}, {784, 10000, 1000}, {64, 100000, 256}};
-    const bench_case small[] = {{784, 1000, 100}};
-    size_t count = quick ? 1 : sizeof cases / sizeof cases[0];
+    const bench_case cases[] = {{784, 1000, 1000, MODE_DOT},
+                                {784, 10000, 1000, MODE_DOT},
+                                {64, 100000, 256, MODE_DOT},
+                                {784, 10000, 1000, MODE_EUCLID_MASKED},
+                                {784, 10000, 40, MODE_MANHATTAN}};
+    const bench_case small[] = {{784, 1000, 100, MODE_DOT},
+                                {784, 1000, 100, MODE_EUCLID_MASKED},
+                                {784, 1000, 20, MODE_MANHATTAN}};
+    size_t count = quick ? sizeof small / sizeof small[0]
+                         : sizeof cases / sizeof cases[0];
     const char *core = getenv("OPENBLAS_CORETYPE");
     const char *l2 = getenv("OPENBLAS_L2_SIZE");
     printf("# libassocmem %s, %d threads, OPENBLAS_CORETYPE %s, "
            "OPENBLAS_L2_SIZE %s\n",
            amem_version_string(), amem_get_num_threads(),
            core ? core : "unset", l2 ? l2 : "unset");
-    const bench_case *list = quick ? small : cases;
-    case_result res[3];
+    bench_case list[sizeof cases / sizeof cases[0]];
+    size_t kept = 0;
+    for (size_t i = 0; i < count; i++) {
+        char tag[96];
+        const bench_case *c = quick ? &small[i] : &cases[i];
+        case_tag(c, tag, sizeof tag);
+        if (only == NULL || strstr(tag, only) != NULL)
+            list[kept++] = *c;
+    }
+    count = kept;
+    case_result res[sizeof cases / sizeof cases[0]];
     for (size_t i = 0; i < count; i++)
         res[i] = (case_result){.ours = INFINITY};
     /* Rounds interleave ours and the peers, so that a busy spell on a
@@ -232,5 +345,6 @@ int main(int argc, char **argv)
             measure_case(&list[i], peers, r == 0, &res[i]);
     for (size_t i = 0; i < count; i++)
         print_case(&list[i], peers, &res[i]);
+    print_relative(list, count, res);
     return 0;
 }

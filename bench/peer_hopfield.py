@@ -5,11 +5,19 @@ and 2 threads, float32 on the CPU. The unfused computation every peer does:
 scores (B x N), a separate softmax pass over them, then the second matmul.
 NumPy's thread count is its OpenBLAS's, set through ctypes.
 
-usage: peer_hopfield.py D N B ITERS [REPEATS]
+MODE (default dot) picks the similarity, as bench_hopfield.c describes:
+  dot            x <- softmax(b x Y^T) Y
+  euclid_masked  half of each cue known (m): s = -|m o (x - y)|^2 as
+                 2 (m o x) Y^T - m (Y o Y)^T - |m o x|^2, softmax(b s) Y,
+                 known entries kept; Y o Y computed beforehand
+  manhattan      s = -|x - y|_1: torch.cdist(p=1); NumPy |Y - x| summed row
+                 by row; then softmax(b s) Y
+
+usage: peer_hopfield.py D N B ITERS [REPEATS [MODE]]
 prints one line per peer: "<peer> <best seconds>" (numpy1, numpy2, torch1,
-torch2, and matmul1/matmul2: NumPy's two products alone, without the
-softmax, as a bound), and lines starting with '#' that say what NumPy's BLAS
-runs on
+torch2, and for dot matmul1/matmul2: NumPy's two products alone, without
+the softmax, as a bound), and lines starting with '#' that say what NumPy's
+BLAS runs on
 """
 import ctypes
 import ctypes.util
@@ -48,6 +56,35 @@ def numpy_recall(x, y, beta, iters):
     return x
 
 
+def softmax_rows(s):
+    s -= s.max(axis=1, keepdims=True)
+    np.exp(s, out=s)
+    s /= s.sum(axis=1, keepdims=True)
+    return s
+
+
+def numpy_euclid_masked(x, m, y, ysq, beta, iters):
+    for _ in range(iters):
+        xm = x * m
+        s = xm @ y.T
+        s *= 2
+        s -= m @ ysq.T
+        s -= (xm * xm).sum(axis=1, keepdims=True)
+        s *= beta
+        x = np.where(m > 0, x, softmax_rows(s) @ y)
+    return x
+
+
+def numpy_manhattan(x, y, beta, iters):
+    s = np.empty((x.shape[0], y.shape[0]), np.float32)
+    for _ in range(iters):
+        for i in range(x.shape[0]):
+            s[i] = np.abs(y - x[i]).sum(axis=1)
+        s *= -beta
+        x = softmax_rows(s) @ y
+    return x
+
+
 def numpy_matmuls(x, y, iters):
     """The two products alone (scores and weights x patterns), no softmax:
     what sgemm by itself costs the peers."""
@@ -82,38 +119,65 @@ def describe(blas):
         blas.openblas_get_corename().decode(), env or "OPENBLAS_CORETYPE/L2_SIZE unset"))
 
 
-def main():
-    d, n, b, iters = (int(v) for v in sys.argv[1:5])
-    repeats = int(sys.argv[5]) if len(sys.argv) > 5 else 5
-    x, y, beta = data(d, n, b)
-    blas = numpy_openblas()
-    describe(blas)
-    if blas is None:
-        print("numpy %.6f" % best_of(lambda: numpy_recall(x, y, beta, iters), repeats))
-    else:
-        default = blas.openblas_get_num_threads()
-        for threads in (1, 2):
-            blas.openblas_set_num_threads(threads)
-            print("numpy%d %.6f" % (threads, best_of(lambda: numpy_recall(x, y, beta, iters), repeats)))
-            sys.stdout.flush()
-        for threads in (1, 2):
-            blas.openblas_set_num_threads(threads)
-            print("matmul%d %.6f" % (threads, best_of(lambda: numpy_matmuls(x, y, iters), repeats)))
-        blas.openblas_set_num_threads(default)
-    sys.stdout.flush()
-    try:
-        import torch
-    except ImportError:
-        return
-    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+def numpy_peers(mode, x, m, y, beta, iters):
+    """{name: function} of the NumPy computations of a mode."""
+    if mode == "euclid_masked":
+        ysq = y * y
+        return {"numpy": lambda: numpy_euclid_masked(x, m, y, ysq, beta, iters)}
+    if mode == "manhattan":
+        return {"numpy": lambda: numpy_manhattan(x, y, beta, iters)}
+    return {"numpy": lambda: numpy_recall(x, y, beta, iters),
+            "matmul": lambda: numpy_matmuls(x, y, iters)}
 
-    def torch_recall():
+
+def torch_peer(mode, x, m, y, beta, iters):
+    import torch
+    xt, mt, yt = torch.from_numpy(x), torch.from_numpy(m), torch.from_numpy(y)
+    ysq = yt * yt
+
+    def scores(z):
+        if mode == "euclid_masked":
+            zm = z * mt
+            return 2 * (zm @ yt.T) - mt @ ysq.T - (zm * zm).sum(1, keepdim=True)
+        if mode == "manhattan":
+            return -torch.cdist(z, yt, p=1)
+        return z @ yt.T
+
+    def recall():
         with torch.no_grad():
             z = xt
             for _ in range(iters):
-                z = torch.softmax(beta * (z @ yt.T), dim=1) @ yt
+                out = torch.softmax(beta * scores(z), dim=1) @ yt
+                z = torch.where(mt > 0, z, out) if mode == "euclid_masked" else out
         return z
+    return torch, recall
 
+
+def main():
+    d, n, b, iters = (int(v) for v in sys.argv[1:5])
+    repeats = int(sys.argv[5]) if len(sys.argv) > 5 else 5
+    mode = sys.argv[6] if len(sys.argv) > 6 else "dot"
+    x, y, beta = data(d, n, b)
+    m = (np.random.default_rng(2).random((b, d)) < 0.5).astype(np.float32)
+    m[:, 0] = 1
+    blas = numpy_openblas()
+    describe(blas)
+    peers = numpy_peers(mode, x, m, y, beta, iters)
+    if blas is None:
+        print("numpy %.6f" % best_of(peers["numpy"], repeats))
+    else:
+        default = blas.openblas_get_num_threads()
+        for name, fn in peers.items():
+            for threads in (1, 2):
+                blas.openblas_set_num_threads(threads)
+                print("%s%d %.6f" % (name, threads, best_of(fn, repeats)))
+                sys.stdout.flush()
+        blas.openblas_set_num_threads(default)
+    sys.stdout.flush()
+    try:
+        torch, torch_recall = torch_peer(mode, x, m, y, beta, iters)
+    except ImportError:
+        return
     for threads in (1, 2):
         torch.set_num_threads(threads)
         print("torch%d %.6f" % (threads, best_of(torch_recall, repeats)))

@@ -400,7 +400,9 @@ AMEM_API int amem_hopfield_weights(amem_hopfield *h, const float *states,
 /*
  * amem_hopfield_save: write kind, dimensions, settings, RNG state and the
  * stored data to path (atomically: temporary file + rename). Everything
- * round-trips bit for bit. Returns AMEM_OK, AMEM_E_NULL, AMEM_E_IO,
+ * round-trips bit for bit; files written before SIMILARITY and SEPARATION
+ * existed load with both at their defaults. Returns AMEM_OK, AMEM_E_NULL,
+ * AMEM_E_IO,
  * AMEM_E_NOMEM.
  */
 AMEM_API int amem_hopfield_save(const amem_hopfield *h, const char *path);

@@ -41,7 +41,8 @@ static void l1_scalar(const float *X, const float *M, size_t rows,
 #include <immintrin.h>
 
 #define AVX2 __attribute__((target("avx2,fma")))
-#define AVX2_INLINE static inline __attribute__((always_inline, target("avx2,fma")))
+#define AVX2_INLINE \
+    static inline __attribute__((always_inline, target("avx2,fma")))
 
 enum { TILE_ROWS = 4, TILE_COLS = 2 };
 

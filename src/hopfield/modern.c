@@ -169,8 +169,11 @@ int amem__modern_weights(const amem_hopfield *h, const float *x, size_t n,
     size_t d = h->dim, N = h->count;
     size_t tile = n < WEIGHT_TILE ? n : WEIGHT_TILE;
     int cosine = (int)AMEM__HP(h, SIMILARITY) == AMEM_HOPFIELD_SIM_COSINE;
-    size_t tmp_len = mask != NULL && cosine ? tile * N : 0;
-    float *X = malloc((tile * d + tile + tmp_len) * sizeof(float));
+    size_t tmp_rows = mask != NULL && cosine ? tile : 0, len;
+    if (amem__mul_size(tmp_rows, N, &len) != 0 ||
+        amem__add_size(len, tile * d + tile, &len) != 0)
+        return AMEM_E_NOMEM;
+    float *X = amem__alloc(len, 1, sizeof(float));
     if (X == NULL)
         return AMEM_E_NOMEM;
     amem__fused_args a = amem__modern_args(h);

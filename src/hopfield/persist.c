@@ -4,8 +4,8 @@
  * little-endian:
  *   u32 kind, u64 dim, u64 value_dim,
  *   u32 setting count (AMEM_HOPFIELD_PARAM_COUNT), f64 x count settings
- *   (files written before SIMILARITY and SEPARATION existed have 12; the
- *   missing settings load at their defaults),
+ *   (core/settings.h: files written before SIMILARITY and SEPARATION
+ *   existed have 12; the missing settings load at their defaults),
  *   u64 x 4 RNG state, u64 count,
  *   CLASSICAL: f32 weights, (m ? m : d) x d
  *   others:    f32 keys count x d, then (hetero MODERN) f32 values count x m
@@ -20,10 +20,8 @@
 #include "core/error.h"
 #include "core/modelfile.h"
 #include "core/piece.h"
+#include "core/settings.h"
 #include "hopfield_impl.h"
-
-/* Settings in files written before SIMILARITY and SEPARATION. */
-#define OLD_PARAM_COUNT 12
 
 static void write_payload(const void *handle, amem__wbuf *w)
 {
@@ -31,9 +29,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_u32(w, (uint32_t)h->kind);
     amem__put_u64(w, h->dim);
     amem__put_u64(w, h->value_dim);
-    amem__put_u32(w, AMEM_HOPFIELD_PARAM_COUNT);
-    for (int i = 0; i < AMEM_HOPFIELD_PARAM_COUNT; i++)
-        amem__put_f64(w, h->param[i]);
+    amem__settings_put(w, h->param, AMEM_HOPFIELD_PARAM_COUNT);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, h->rng.s[i]);
     amem__put_u64(w, h->count);
@@ -60,13 +56,11 @@ static int read_head(const char *fn, amem__rbuf *r, head *hd)
     hd->kind = amem__get_u32(r);
     hd->dim = amem__get_u64(r);
     hd->value_dim = amem__get_u64(r);
-    uint32_t nparam = amem__get_u32(r);
-    if (r->failed || (nparam != AMEM_HOPFIELD_PARAM_COUNT &&
-                      nparam != OLD_PARAM_COUNT))
-        return amem__bad_file(fn, "truncated header or wrong setting count");
     amem__hopfield_default_params((int)hd->kind, hd->param);
-    for (uint32_t i = 0; i < nparam; i++)
-        hd->param[i] = amem__get_f64(r);
+    int rc = amem__settings_take(fn, r, hd->param, AMEM_HOPFIELD_PARAM_COUNT,
+                                 amem__hopfield_check_param);
+    if (rc != AMEM_OK)
+        return rc;
     for (int i = 0; i < 4; i++)
         hd->rng[i] = amem__get_u64(r);
     hd->count = amem__get_u64(r);
@@ -82,10 +76,9 @@ static int read_head(const char *fn, amem__rbuf *r, head *hd)
         return amem__bad_file(fn,
                               "value dimension for an autoassociative kind");
     for (int i = 0; i < AMEM_HOPFIELD_PARAM_COUNT; i++)
-        if (amem__hopfield_check_param(fn, i, hd->param[i]) != AMEM_OK ||
-            amem__hopfield_check_kind_param(fn, (int)hd->kind, i,
+        if (amem__hopfield_check_kind_param(fn, (int)hd->kind, i,
                                             hd->param[i]) != AMEM_OK)
-            return amem__bad_file(fn, "setting out of range");
+            return amem__bad_file(fn, "setting the kind does not have");
     return AMEM_OK;
 }
 
@@ -122,8 +115,8 @@ static int read_body(const char *fn, amem__rbuf *r, amem_hopfield *h)
     h->capacity = h->count;
     if (rc != AMEM_OK || h->kind != AMEM_HOPFIELD_MODERN || h->count == 0)
         return rc;
-    h->keys_sq = malloc(h->count * h->dim * sizeof(float));
-    h->key_norm_sq = malloc(h->count * sizeof(float));
+    h->keys_sq = amem__alloc(h->count, h->dim, sizeof(float));
+    h->key_norm_sq = amem__alloc(h->count, 1, sizeof(float));
     if (h->keys_sq == NULL || h->key_norm_sq == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu patterns",
                           h->count);
