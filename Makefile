@@ -1,6 +1,7 @@
 # libassocmem — build, test, install.
 #   make            shared + static library in lib/
-#   make check      C suites, ABI and install checks, Python tests, quick examples
+#   make check      C suites, ABI, API contract and install checks, Python tests,
+#                   quick examples
 #   make demo       quickstart and consolidation examples (fetches data if missing)
 #   make deps       Debian packages the project needs (as root)
 #   make check-asan C suites under ASan+UBSan;  make check-valgrind
@@ -38,11 +39,19 @@ CFLAGS     ?= -O2 -g
 ALL_CFLAGS := -std=c11 $(WARN) -fPIC -fvisibility=hidden -Iinclude -Isrc \
               $(BLAS_CFLAGS) $(CFLAGS)
 DEP_LIBS   := $(BLAS_LIBS) -lz -lm -lpthread
+# The library defines its experimental declarations (docs/api.md, C17).
+LIB_DEFS   := -DAMEM_EXPERIMENTAL_API
 BUILD      ?= build
 
 SRCS       := $(sort $(wildcard src/*/*.c))
 OBJS       := $(SRCS:%.c=$(BUILD)/%.o)
-SONAME     := libassocmem.so.$(VER_MAJOR)
+# docs/api.md (C18): from 1.0 the SONAME is .so.MAJOR; while MAJOR is 0 a
+# breaking change bumps MINOR, so the SONAME carries both.
+ifeq ($(VER_MAJOR),0)
+  SONAME   := libassocmem.so.0.$(VER_MINOR)
+else
+  SONAME   := libassocmem.so.$(VER_MAJOR)
+endif
 SOLIB      := lib/libassocmem.so.$(VERSION)
 ALIB       := lib/libassocmem.a
 # Tests, examples and benchmarks link a per-build archive, so a sanitizer
@@ -61,8 +70,8 @@ EXAMPLE_NAMES := $(patsubst examples/%.c,%,$(wildcard examples/*.c)) \
 EXAMPLE_BINS := $(addprefix $(BUILD)/examples/,$(EXAMPLE_NAMES))
 EX_LIBS      := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
 
-.PHONY: ensure-deps all clean check check-c check-abi check-install check-python \
-        check-examples check-fuzz check-asan check-blis check-valgrind install uninstall deps data demo \
+.PHONY: ensure-deps all clean check check-c check-abi check-contract check-install check-python \
+        check-examples check-fuzz check-sweep check-sweep-listed check-asan check-blis check-valgrind install uninstall deps data demo \
         fuzz bench bench-deps update-symbols examples
 
 all: $(SOLIB) lib/$(SONAME) lib/libassocmem.so $(ALIB)
@@ -73,7 +82,7 @@ ensure-deps:
 
 $(BUILD)/%.o: %.c $(wildcard include/assocmem/*.h) $(wildcard src/*/*.h) | ensure-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(LIB_DEFS) -c $< -o $@
 
 $(SOLIB): $(OBJS) libassocmem.map
 	@mkdir -p lib
@@ -101,10 +110,38 @@ $(TEST_BIN): $(TEST_SRCS) $(wildcard tests/*.h) $(BLIB) $(BUILD)/tests/suites.h
 	$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests -Itests -o $@ $(TEST_SRCS) $(BLIB) \
 	    $(LDFLAGS) $(shell pkg-config --cflags --libs check) $(DEP_LIBS)
 
-check: all data check-c check-abi check-install check-python check-examples check-fuzz
+check: all data check-c check-sweep check-abi check-contract check-install check-python check-examples check-fuzz
 
 check-c: $(TEST_BIN)
 	./$(TEST_BIN)
+
+# The argument sweep: every public function with each bad argument in turn
+# (tests/sweep/); the callers are generated from the headers. The OOM test
+# fails the k-th allocation of a call for k = 1, 2, ... (tests/sweep/oom/).
+SWEEP_BIN  := $(BUILD)/tests/sweep
+SWEEP_SRCS := $(wildcard tests/sweep/*.c)
+
+$(BUILD)/tests/sweep_gen.c: scripts/gen-sweep scripts/gen-bindings tests/sweep/recipes.py \
+        tests/sweep/expected-failures.txt $(wildcard include/assocmem/*.h)
+	$(PYTHON) scripts/gen-sweep $@
+
+$(SWEEP_BIN): $(SWEEP_SRCS) tests/sweep/sweep.h $(BUILD)/tests/sweep_gen.c $(BLIB)
+	$(CC) $(ALL_CFLAGS) -Itests/sweep -o $@ $(SWEEP_SRCS) $(BUILD)/tests/sweep_gen.c \
+	    $(BLIB) $(LDFLAGS) $(DEP_LIBS)
+
+OOM_BIN    := $(BUILD)/tests/oom
+OOM_WRAP   := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
+
+$(OOM_BIN): tests/sweep/oom/oom.c tests/sweep/fixtures.c tests/sweep/sweep.h $(BLIB)
+	$(CC) $(ALL_CFLAGS) -Itests/sweep -o $@ tests/sweep/oom/oom.c tests/sweep/fixtures.c \
+	    $(BLIB) $(LDFLAGS) $(OOM_WRAP) $(DEP_LIBS)
+
+check-sweep: $(SWEEP_BIN) $(OOM_BIN)
+	./$(SWEEP_BIN)
+	./$(OOM_BIN)
+
+check-contract:
+	$(PYTHON) scripts/check-contract
 
 check-abi: all
 	sh tests/abi/check-symbols.sh lib/libassocmem.so tests/abi/symbols.txt
@@ -141,6 +178,20 @@ check-asan:
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/check_all
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/check_all
+	$(MAKE) BUILD=build-asan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/sweep build-asan/tests/oom
+	ASAN_OPTIONS=allocator_may_return_null=1 ./build-asan/tests/sweep
+	ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/oom
+
+# Run the cases of tests/sweep/expected-failures.txt too and say which are
+# now right (under ASan, where reading past a buffer is caught).
+check-sweep-listed:
+	$(MAKE) BUILD=build-asan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/sweep
+	SWEEP_RUN_LISTED=1 SWEEP_TIMEOUT=20 ASAN_OPTIONS=allocator_may_return_null=1 \
+	    ./build-asan/tests/sweep
 
 # The same C suites against BLIS instead of OpenBLAS.
 check-blis:
@@ -156,7 +207,7 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRCS))
 
 build-fuzz/%: tests/fuzz/%.c $(SRCS)
 	@mkdir -p build-fuzz
-	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(LIB_DEFS) -Iinclude -Isrc \
 	    $(BLAS_CFLAGS) -o $@ $< $(SRCS) $(DEP_LIBS)
 
 fuzz: $(FUZZ_BINS)
