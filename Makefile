@@ -4,9 +4,12 @@
 #                   quick examples
 #   make demo       quickstart and consolidation examples (fetches data if missing)
 #   make deps       Debian packages the project needs (as root)
+#   make            checks only for a C compiler, a CBLAS and zlib; each other
+#                   target checks what it uses (scripts/install-deps --check)
 #   make check-asan C suites under ASan+UBSan;  make check-valgrind
 #   make fuzz       libFuzzer targets;  make bench  benchmarks beside NumPy/PyTorch
-#   make install / uninstall   honour PREFIX, LIBDIR, INCLUDEDIR, DESTDIR
+#   make install / uninstall   honour PREFIX, LIBDIR, INCLUDEDIR, BINDIR,
+#                   PYTHON_SITEDIR (none: skip the Python package), DESTDIR
 
 HDR        := include/assocmem/common.h
 VER_MAJOR  := $(shell sed -n 's/^\#define AMEM_VERSION_MAJOR \([0-9]*\).*/\1/p' $(HDR))
@@ -76,10 +79,6 @@ EX_LIBS      := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
 
 all: $(SOLIB) lib/$(SONAME) lib/libassocmem.so $(ALIB)
 
-# Fresh machines: install missing Debian packages first (as root).
-ensure-deps:
-	@sh scripts/install-deps --if-missing
-
 $(BUILD)/%.o: %.c $(wildcard include/assocmem/*.h) $(wildcard src/*/*.h) | ensure-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LIB_DEFS) -c $< -o $@
@@ -106,7 +105,7 @@ $(BUILD)/tests/suites.h: $(wildcard tests/check_*.c)
 	@mkdir -p $(dir $@)
 	printf '$(foreach s,$(SUITES),AMEM_SUITE($(s))\n)' > $@
 
-$(TEST_BIN): $(TEST_SRCS) $(wildcard tests/*.h) $(BLIB) $(BUILD)/tests/suites.h
+$(TEST_BIN): $(TEST_SRCS) $(wildcard tests/*.h) $(BLIB) $(BUILD)/tests/suites.h | need-test
 	$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests -Itests -o $@ $(TEST_SRCS) $(BLIB) \
 	    $(LDFLAGS) $(shell pkg-config --cflags --libs check) $(DEP_LIBS)
 
@@ -149,21 +148,22 @@ check-abi: all
 update-symbols: all
 	sh tests/abi/check-symbols.sh lib/libassocmem.so tests/abi/symbols.txt --update
 
-check-install: all
-	sh tests/install/run.sh
+check-install: all | need-test
+	PYTHON=$(PYTHON) sh tests/install/run.sh
+	PYTHON=$(PYTHON) sh tests/install/wheel.sh
 
-check-python: all
+check-python: all | need-test
 	ASSOCMEM_LIBRARY=$(CURDIR)/lib/libassocmem.so PYTHONPATH=$(CURDIR)/python \
 	    $(PYTHON) -m pytest -q tests/python
 
 examples: $(EXAMPLE_BINS)
 
 .SECONDEXPANSION:
-$(BUILD)/examples/%: $$(wildcard examples/$$*.c examples/$$*/*.c examples/$$*/*.h) $(EX_COMMON) $(wildcard examples/common/*.h) $(BLIB)
+$(BUILD)/examples/%: $$(wildcard examples/$$*.c examples/$$*/*.c examples/$$*/*.h) $(EX_COMMON) $(wildcard examples/common/*.h) $(BLIB) | need-examples
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iexamples -o $@ $(filter %.c,$^) $(BLIB) $(LDFLAGS) $(EX_LIBS) $(DEP_LIBS)
 
-check-examples: examples data
+check-examples: examples data | need-test
 	sh scripts/run-examples --quick
 
 demo: all examples
@@ -173,7 +173,7 @@ demo: all examples
 
 # ---- sanitizers and fuzzing -----------------------------------------------
 
-check-asan:
+check-asan: | need-asan
 	$(MAKE) BUILD=build-asan CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/check_all
@@ -194,18 +194,18 @@ check-sweep-listed:
 	    ./build-asan/tests/sweep
 
 # The same C suites against BLIS instead of OpenBLAS.
-check-blis:
+check-blis: | need-blis
 	$(MAKE) BLAS=blis BUILD=build-blis build-blis/tests/check_all
 	./build-blis/tests/check_all
 
-check-valgrind: $(TEST_BIN)
+check-valgrind: $(TEST_BIN) | need-valgrind
 	CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
 	    --error-exitcode=1 ./$(TEST_BIN)
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRCS))
 
-build-fuzz/%: tests/fuzz/%.c $(SRCS)
+build-fuzz/%: tests/fuzz/%.c $(SRCS) | need-fuzz
 	@mkdir -p build-fuzz
 	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(LIB_DEFS) -Iinclude -Isrc \
 	    $(BLAS_CFLAGS) -o $@ $< $(SRCS) $(DEP_LIBS)
@@ -225,19 +225,19 @@ check-fuzz: $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/replay_%,$(FUZZ_SRCS))
 
 # ---- install ----------------------------------------------------------------
 
-assocmem.pc: assocmem.pc.in $(HDR)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-	    -e 's|@LIBS_PRIVATE@|$(DEP_LIBS)|' $< > $@
-
-install: all assocmem.pc
+# The pkg-config file is written for the PREFIX/LIBDIR of each install.
+install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/assocmem
 	install -m 644 include/assocmem/*.h $(DESTDIR)$(INCLUDEDIR)/assocmem/
 	install -m 755 $(SOLIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(notdir $(SOLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libassocmem.so
 	install -m 644 $(ALIB) $(DESTDIR)$(LIBDIR)/
-	install -m 644 assocmem.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@LIBS_PRIVATE@|$(DEP_LIBS)|' assocmem.pc.in \
+	    > $(DESTDIR)$(LIBDIR)/pkgconfig/assocmem.pc
+	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/assocmem.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(SOLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME) \
@@ -248,10 +248,10 @@ uninstall:
 # ---- environment ------------------------------------------------------------
 
 deps:
-	sh scripts/install-deps
+	$(DEPS_ENV) sh scripts/install-deps
 
 bench-deps:
-	sh scripts/install-deps --bench
+	$(DEPS_ENV) sh scripts/install-deps bench
 
 data:
 	sh scripts/fetch-data
@@ -263,8 +263,93 @@ $(BUILD)/bench/%: bench/%.c $(BLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -O3 -o $@ $< $(BLIB) $(LDFLAGS) $(DEP_LIBS)
 
-bench: bench-deps $(BENCH_BINS)
+bench: $(BENCH_BINS) | need-bench
 	@for b in $(BENCH_BINS); do ./$$b || exit 1; done
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz build-blis build-clang lib/libassocmem* assocmem.pc
+
+# ---- dependency checks ------------------------------------------------------
+# Building needs a C compiler, a CBLAS and zlib, checked once per build
+# folder; every other requirement is checked by the target that uses it
+# (need-test, need-asan, ...). A check never installs anything: it names what
+# is missing with its Debian package (`make deps` installs everything).
+
+DEPS_ENV := CC="$(CC)" CXX="$(CXX)" PYTHON="$(PYTHON)" BLAS="$(BLAS)" \
+            BLAS_CFLAGS="$(BLAS_CFLAGS)" BLAS_LIBS="$(BLAS_LIBS)"
+
+$(BUILD)/.build-deps:
+	@$(DEPS_ENV) sh scripts/install-deps --check build
+	@mkdir -p $(dir $@) && touch $@
+
+need-%:
+	@$(DEPS_ENV) sh scripts/install-deps --check $*
+
+# What every object file waits for.
+ensure-deps: $(BUILD)/.build-deps
+
+# ---- the amem command-line tool ---------------------------------------------
+# tools/amem/ sees only the public headers (no -Isrc) and links the archive,
+# so the installed binary runs whatever the library's install prefix.
+
+AMEM_SRCS := $(wildcard tools/amem/*.c)
+AMEM_BIN  := $(BUILD)/tools/amem
+AMEM_GEN  := $(BUILD)/tools/amem-gen
+BINDIR    ?= $(PREFIX)/bin
+
+.PHONY: check-amem install-amem uninstall-amem
+
+all: $(AMEM_BIN)
+
+# Setting names come from the headers' enums.
+$(AMEM_GEN)/setting_names.h: tools/amem/gen-setting-names $(wildcard include/assocmem/*.h)
+	@mkdir -p $(dir $@)
+	sh tools/amem/gen-setting-names $(wildcard include/assocmem/*.h) > $@
+
+$(AMEM_BIN): $(AMEM_SRCS) $(wildcard tools/amem/*.h) $(AMEM_GEN)/setting_names.h $(BLIB)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(WARN) -Iinclude -I$(AMEM_GEN) $(CFLAGS) -o $@ $(AMEM_SRCS) \
+	    $(BLIB) $(LDFLAGS) $(DEP_LIBS)
+
+check: check-amem
+
+check-amem: all | need-test
+	AMEM=$(CURDIR)/$(AMEM_BIN) ASSOCMEM_LIBRARY=$(CURDIR)/lib/libassocmem.so \
+	    PYTHONPATH=$(CURDIR)/python $(PYTHON) -m pytest -q tests/amem
+
+install: install-amem
+uninstall: uninstall-amem
+
+install-amem: $(AMEM_BIN)
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(AMEM_BIN) $(DESTDIR)$(BINDIR)/amem
+
+uninstall-amem:
+	rm -f $(DESTDIR)$(BINDIR)/amem
+
+# ---- the Python package -----------------------------------------------------
+# `make install` copies python/assocmem into PYTHON_SITEDIR (default: where
+# $(PYTHON) looks for packages under PREFIX; `none` skips it) with a note of
+# the installed library's path. `pip install .` builds a wheel instead
+# (pyproject.toml, python/assocmem_build.py); check-install tests both.
+
+PYTHON_SITEDIR ?= $(shell $(PYTHON) scripts/python-sitedir "$(PREFIX)" 2>/dev/null)
+PY_PKG_DIR      = $(DESTDIR)$(PYTHON_SITEDIR)/assocmem
+
+.PHONY: install-python uninstall-python
+
+install: install-python
+uninstall: uninstall-python
+
+install-python:
+	@if [ -z "$(PYTHON_SITEDIR)" ] || [ "$(PYTHON_SITEDIR)" = none ]; then \
+	    echo "install: Python package skipped (PYTHON_SITEDIR is '$(PYTHON_SITEDIR)')"; \
+	else \
+	    cd python && find assocmem -name '*.py' -exec install -D -m 644 {} $(DESTDIR)$(PYTHON_SITEDIR)/{} \; && \
+	    printf '"""Written by make install."""\nLIBRARY = "%s"\n' '$(LIBDIR)/$(SONAME)' \
+	        > $(PY_PKG_DIR)/_installed.py; \
+	fi
+
+uninstall-python:
+	@if [ -n "$(PYTHON_SITEDIR)" ] && [ "$(PYTHON_SITEDIR)" != none ]; then \
+	    rm -rf $(PY_PKG_DIR); fi

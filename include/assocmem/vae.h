@@ -364,9 +364,9 @@ AMEM_API int amem_vae_sample(amem_vae *v, size_t n, float *out, float *z);
  * amem_vae_interpolate: `steps` images (steps >= 2) on the line between the
  * latent means of images a and b (one image each): z_i = (1 - t_i) mu(a) +
  * t_i mu(b), t_i = i / (steps - 1), decoded into out (steps x C*H*W); the
- * first and last are the reconstructions of a and b. Returns as
- * amem_vae_encode (AMEM_E_DIM for steps < 2, AMEM_E_RANGE for steps >
- * AMEM_MAX_STEPS_PER_CALL).
+ * first and last are the reconstructions of a and b.
+ * Returns as amem_vae_encode, plus AMEM_E_RANGE for steps >
+ * AMEM_MAX_STEPS_PER_CALL; steps < 2 is AMEM_E_DIM.
  */
 AMEM_API int amem_vae_interpolate(amem_vae *v, const float *a,
                                   const float *b, size_t steps, float *out);

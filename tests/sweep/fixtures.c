@@ -115,7 +115,7 @@ amem_dam *sw_dam(int with_data)
     need(amem_dam_create(SW_D, SW_SLOTS, &h), "dam_create");
     need(amem_dam_set(h, AMEM_DAM_MAX_STEPS, 20), "dam_set");
     if (with_data)
-        need(amem_dam_set_data(h, sw_pm(0), 3, sw_labels()), "dam_set_data");
+        need(amem_dam_set_data(h, sw_pm(0), sw_labels(), 3), "dam_set_data");
     return h;
 }
 

@@ -148,7 +148,7 @@ FUNCTIONS.update(piece("dam", {
     "data_count": {},
     "train": {"epochs": "1", "_range": {"epochs": (1, None)}},
     "progress": {},
-    "item_record": {"which": "AMEM_DAM_RECORD_LOSS",
+    "get_item_record": {"which": "AMEM_DAM_RECORD_LOSS",
                     "_enum": {"which": "amem_dam_record"}},
 }))
 FUNCTIONS.update(piece("dam", settings("dam", "AMEM_DAM_MAX_STEPS", "10")))
@@ -185,12 +185,12 @@ FUNCTIONS.update(piece("diffusion", {
     "free": {"h": "sw_diffusion(0)"},
     "dim": {},
     "store": {"patterns": "sw_pm(0)"},
-    "clear": {}, "count": {}, "patterns": {},
+    "clear": {}, "count": {}, "get_patterns": {},
     "theta": {"t": "0.5"}, "noise_std": {"t": "0.5"},
     "t_start": {"theta": "0.5"},
     "forward": {"t": "0.5"},
     "train": {"iterations": "2", "_range": {"iterations": (1, None)}},
-    "network_info": {}, "reset_network": {},
+    "network_info": {}, "reset": {},
     "score": {"t": "0.5"}, "weights": {"t": "0.5"},
     "log_density": {"t": "0.5"},
     "recall": {"queries": "sw_pm(0)"},
@@ -226,8 +226,8 @@ FUNCTIONS.update(piece("kvmem", {
     "write": {"key": "sw_pm(0)", "value": "sw_pm(0)", "q": "1.0"},
     "write_many": {"keys": "sw_pm(0)", "values": "sw_pm(0)"},
     "read": {"queries": "sw_pm(0)"},
-    "clear": {}, "count": {}, "next_slot": {}, "last_gamma": {},
-    "keys": {}, "values": {}, "stability": {},
+    "clear": {}, "count": {}, "next_slot": {}, "get_last_gamma": {},
+    "get_keys": {}, "get_values": {}, "stability": {},
     "episode": {"keys": "sw_pm(0)", "values": "sw_pm(0)", "T": "2",
                 "queries": "sw_pm(0)", "targets": "sw_pm(0)", "R": "2"},
     "tape_create": {"max_writes": "4", "max_reads": "4"},
@@ -240,8 +240,8 @@ FUNCTIONS.update(piece("kvmem", {
     "tape_back_read": {"d_out": "sw_pm(0)"},
     "tape_back_write": {"tape": "sw_tape(3)"},
     "tape_backward": {"d_out": "sw_pm(0)"},
-    "meta_train": {"steps": "1"},
-    "meta_reset": {},
+    "train": {"steps": "1"},
+    "reset": {},
 }))
 FUNCTIONS.update(piece("kvmem", settings("kvmem", "AMEM_KVMEM_BETA", "2")))
 FUNCTIONS.update(piece("kvmem", persistence("kvmem")))
@@ -286,15 +286,15 @@ FUNCTIONS.update(piece("tvt", {
                    "_optional": ["values"]},
     "read": {"queries": "sw_pm(0)"},
     "clear": {}, "count": {},
-    "read_params": {},
+    "get_read_params": {},
     "set_read_params": {"A": "sw_pm(0)", "a": "sw_pm(0)", "u": "sw_pm(0)",
                         "c": "sw_pm(0)"},
     "train": {"steps": "1"},
 }))
-FUNCTIONS.update(piece("tvt", settings("tvt", "AMEM_TVT_TRAIN_LR", "0.01")))
+FUNCTIONS.update(piece("tvt", settings("tvt", "AMEM_TVT_LEARNING_RATE", "0.01")))
 # "Settings: as amem_kvmem_set/get/param_bounds": any pointer may be NULL.
 FUNCTIONS["amem_tvt_param_bounds"]["_optional"] = ["min", "max", "integer"]
-# "progress as in amem_kvmem_meta_train", where it is optional.
+# "progress as in amem_kvmem_train", where it is optional.
 FUNCTIONS["amem_tvt_train"]["_optional"] = ["progress"]
 FUNCTIONS.update(piece("tvt", persistence("tvt")))
 

@@ -155,7 +155,7 @@ static int kv_create(void *h, void **made)
 static int kv_write(void *h, void **m) { (void)m; return amem_kvmem_write(h, sw_pm(0), NULL, 1.0); }
 static int kv_read(void *h, void **m)
 { (void)m; return amem_kvmem_read(h, sw_pm(0), SW_N, SW_OUT(float, 0), SW_OUT(float, 1)); }
-static int kv_train(void *h, void **m) { (void)m; return amem_kvmem_meta_train(h, 1, NULL, NULL, NULL); }
+static int kv_train(void *h, void **m) { (void)m; return amem_kvmem_train(h, 1, NULL, NULL, NULL); }
 static int kv_save(void *h, void **m) { size_t n; return amem_kvmem_save_mem(h, m, &n); }
 static int kv_load(void *img, void **made)
 { return amem_kvmem_load_mem(img, image_len, (amem_kvmem **)made); }
@@ -178,9 +178,9 @@ static void *dam_new(void) { return sw_dam(1); }
 static void *dam_image(void) { return image_of("dam"); }
 static int dam_create(void *h, void **made)
 { (void)h; return amem_dam_create(SW_D, SW_SLOTS, (amem_dam **)made); }
-static int dam_data(void *h, void **m) { (void)m; return amem_dam_set_data(h, sw_pm(1), 3, NULL); }
+static int dam_data(void *h, void **m) { (void)m; return amem_dam_set_data(h, sw_pm(1), NULL, 3); }
 static int dam_recall(void *h, void **m)
-{ (void)m; return amem_dam_recall(h, sw_pm(0), NULL, SW_N, SW_OUT(float, 0), NULL, SW_OUT(float, 1)); }
+{ (void)m; return amem_dam_recall(h, sw_pm(0), SW_N, NULL, SW_OUT(float, 0), NULL, SW_OUT(float, 1)); }
 static int dam_train(void *h, void **m) { (void)m; return amem_dam_train(h, 1, NULL, NULL); }
 static int dam_save(void *h, void **m) { size_t n; return amem_dam_save_mem(h, m, &n); }
 static int dam_load(void *img, void **made)
