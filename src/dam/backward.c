@@ -51,24 +51,6 @@ static void through_blend(const amem__dam_run *r, size_t act, float *D,
     }
 }
 
-/* d <- (d - y (y.d)) / max(n, eps) per row: the backward of g. */
-static void through_unit(const float *Y, const float *norms, size_t rows,
-                         size_t n, float *d)
-{
-    for (size_t r = 0; r < rows; r++) {
-        const float *y = Y + r * n;
-        float *dr = d + r * n;
-        double dot = 0.0;
-        for (size_t j = 0; j < n; j++)
-            dot += (double)y[j] * dr[j];
-        float fdot = norms[r] > AMEM__DAM_EPS ? (float)dot : 0.0f;
-        float inv = 1.0f / (norms[r] > AMEM__DAM_EPS ? norms[r]
-                                                     : AMEM__DAM_EPS);
-        for (size_t j = 0; j < n; j++)
-            dr[j] = (dr[j] - y[j] * fdot) * inv;
-    }
-}
-
 /* dS = beta F (dF - rowdot(F, dF)), in place on dF. */
 static void through_softmax(const float *F, size_t rows, size_t m,
                             float beta, float *dF)
@@ -112,7 +94,7 @@ static void step_backward(amem__dam_run *r, const amem__dam_step *s,
     float *G = st->Q + st->rows * N, *DF = st->P + (st->rows + act) * M;
     through_blend(r, act, D, G);
     if (r->cfg.reference)
-        through_unit(s->z, s->nu, act, N, G);
+        amem__dam_normalize_rows_backward(s->z, s->nu, act, N, G);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)act, (int)M,
                 (int)N, 1.0f, G, (int)N, W, (int)N, 0.0f, DF, (int)M);
     memcpy(st->P + st->rows * M, s->f, act * M * sizeof(float));
@@ -122,7 +104,7 @@ static void step_backward(amem__dam_run *r, const amem__dam_step *s,
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)act, (int)N,
                 (int)M, 1.0f, DF, (int)M, W, (int)N, 0.0f, DA, (int)N);
     if (!r->cfg.reference)
-        through_unit(s->a, s->nv, act, N, DA);
+        amem__dam_normalize_rows_backward(s->a, s->nv, act, N, DA);
     for (size_t i = 0; i < act * N; i++)
         D[i] += DA[i];
 }

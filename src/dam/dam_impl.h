@@ -15,9 +15,10 @@
 /* The numbers of signals and per-item records, likewise. */
 #define AMEM__DAM_NSIGNAL (AMEM_DAM_SIGNAL_NORM + 1)
 #define AMEM__DAM_NRECORD (AMEM_DAM_RECORD_USES + 1)
+#include "core/numerics.h"
+#include "core/rng.h"
 #include "engine/engine.h"
 #include "engine/optim.h"
-#include "core/rng.h"
 
 /* Raw per-item values kept for every training item (amem_dam_get_item_record). */
 enum amem__dam_raw {
@@ -78,7 +79,10 @@ void amem__dam_cfg_from(const amem_dam *h, amem__dam_cfg *c);
 /* W_hat (M x N, unit rows) and the row norms (M) of w. */
 void amem__dam_normalize_rows(const float *w, size_t m, size_t n,
                               float *what, float *norms);
-/* dW from dW_hat through the row normalisation: (d - w_hat (w_hat.d))/|w|. */
+/*
+ * dW from dW_hat through the row normalisation, in place on grad:
+ * (d - w_hat (w_hat.d)) / |w| (the rule of core/numerics.h below eps).
+ */
 void amem__dam_normalize_rows_backward(const float *what, const float *norms,
                                        size_t m, size_t n, float *grad);
 
@@ -151,10 +155,6 @@ void amem__dam_hidden_of(const amem__dam_cfg *c, const float *what,
 size_t amem__dam_backward_floats(size_t b, size_t n, size_t m);
 void amem__dam_backward(amem__dam_run *r, float *dv, float *dwhat,
                         float *work);
-
-/* Row helpers. */
-float amem__dam_norm(const float *x, size_t n);
-void amem__dam_softmax_rows(float *s, size_t rows, size_t cols, float beta);
 
 /* Perturbation: zero round(frac*N) entries of x into cue; clamp 1 on kept. */
 void amem__dam_perturb_one(amem__rng *rng, const float *x, size_t n,

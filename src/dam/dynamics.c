@@ -19,65 +19,20 @@
 #include "core/blas.h"
 #include "dam_impl.h"
 
-float amem__dam_norm(const float *x, size_t n)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++)
-        s += (double)x[i] * x[i];
-    return (float)sqrt(s);
-}
-
-/* y = x / max(||x||, eps); returns ||x||. y may alias x. */
-static float unit_row(const float *x, float *y, size_t n)
-{
-    float nrm = amem__dam_norm(x, n);
-    float inv = 1.0f / (nrm > AMEM__DAM_EPS ? nrm : AMEM__DAM_EPS);
-    for (size_t i = 0; i < n; i++)
-        y[i] = x[i] * inv;
-    return nrm;
-}
-
-void amem__dam_softmax_rows(float *s, size_t rows, size_t cols, float beta)
-{
-    for (size_t r = 0; r < rows; r++) {
-        float *x = s + r * cols;
-        float mx = x[0];
-        for (size_t j = 1; j < cols; j++)
-            mx = x[j] > mx ? x[j] : mx;
-        double sum = 0.0;
-        for (size_t j = 0; j < cols; j++) {
-            x[j] = expf(beta * (x[j] - mx));
-            sum += x[j];
-        }
-        float inv = (float)(1.0 / sum);
-        for (size_t j = 0; j < cols; j++)
-            x[j] *= inv;
-    }
-}
-
 void amem__dam_normalize_rows(const float *w, size_t m, size_t n,
                               float *what, float *norms)
 {
     for (size_t r = 0; r < m; r++)
-        norms[r] = unit_row(w + r * n, what + r * n, n);
+        norms[r] = amem__l2_normalize_row(w + r * n, what + r * n, n,
+                                          AMEM__DAM_EPS);
 }
 
 void amem__dam_normalize_rows_backward(const float *what, const float *norms,
                                        size_t m, size_t n, float *grad)
 {
-    for (size_t r = 0; r < m; r++) {
-        const float *y = what + r * n;
-        float *d = grad + r * n;
-        double dot = 0.0;
-        for (size_t j = 0; j < n; j++)
-            dot += (double)y[j] * d[j];
-        float nrm = norms[r] > AMEM__DAM_EPS ? norms[r] : AMEM__DAM_EPS;
-        float inv = 1.0f / nrm, fdot = (float)dot;
-        if (norms[r] <= AMEM__DAM_EPS)
-            fdot = 0.0f; /* x / eps is linear below the floor */
-        for (size_t j = 0; j < n; j++)
-            d[j] = (d[j] - y[j] * fdot) * inv;
-    }
+    for (size_t r = 0; r < m; r++)
+        amem__l2_normalize_row_backward(what + r * n, norms[r], AMEM__DAM_EPS,
+                                        grad + r * n, grad + r * n, n, 0);
 }
 
 void amem__dam_cfg_from(const amem_dam *h, amem__dam_cfg *c)
@@ -152,7 +107,8 @@ static float *visible_input(amem__dam_run *r, size_t act, amem__dam_step *s)
         return A;
     }
     for (size_t i = 0; i < act; i++) {
-        float nv = unit_row(r->v + i * N, A + i * N, N);
+        float nv = amem__l2_normalize_row(r->v + i * N, A + i * N, N,
+                                          AMEM__DAM_EPS);
         if (s)
             s->nv[i] = nv;
     }
@@ -166,7 +122,7 @@ static void hidden_from(const amem__dam_cfg *c, const float *what,
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)act,
                 (int)c->n_hid, (int)c->n_vis, 1.0f, A, (int)c->n_vis, what,
                 (int)c->n_vis, 0.0f, F, (int)c->n_hid);
-    amem__dam_softmax_rows(F, act, c->n_hid, c->beta);
+    amem__softmax_rows(F, act, c->n_hid, c->beta);
 }
 
 /* Blend the new states in; residual per row into scratch_n. */
@@ -282,7 +238,8 @@ int amem__dam_forward(amem__dam_run *r)
         if (r->cfg.reference) {
             float *zd = s ? s->z : U;
             for (size_t i = 0; i < act; i++) {
-                float nu = unit_row(U + i * N, zd + i * N, N);
+                float nu = amem__l2_normalize_row(U + i * N, zd + i * N, N,
+                                                  AMEM__DAM_EPS);
                 if (s)
                     s->nu[i] = nu;
             }
@@ -303,7 +260,7 @@ void amem__dam_hidden_of(const amem__dam_cfg *c, const float *what,
     const float *A = v;
     if (!c->reference) {
         for (size_t i = 0; i < rows; i++)
-            unit_row(v + i * N, tmp + i * N, N);
+            amem__l2_normalize_row(v + i * N, tmp + i * N, N, AMEM__DAM_EPS);
         A = tmp;
     }
     hidden_from(c, what, A, rows, f);

@@ -158,7 +158,7 @@ static void hidden_state(const amem__dam_gram *g, size_t i, const float *y,
         u[m] = q[m] + y[m] + (float)kappa * a[m];
         f[m] = u[m] * inv;
     }
-    amem__dam_softmax_rows(f, 1, M, g->cfg.beta);
+    amem__softmax_row(f, M, g->cfg.beta, NULL);
 }
 
 /*

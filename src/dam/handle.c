@@ -122,7 +122,7 @@ int amem_dam_set_weights(amem_dam *h, const float *w)
     if (rc != AMEM_OK)
         return rc;
     for (size_t r = 0; r < h->n_hid; r++)
-        if (amem__dam_norm(w + r * h->n_vis, h->n_vis) <= AMEM__DAM_EPS)
+        if (amem__l2_norm(w + r * h->n_vis, h->n_vis) <= AMEM__DAM_EPS)
             return amem__fail(AMEM_E_ARG, fn, "row %zu is zero", r);
     memcpy(h->w, w, h->n_vis * h->n_hid * sizeof(float));
     amem__dam_clear_trainer(h);
@@ -141,13 +141,9 @@ int amem_dam_get_weights(const amem_dam *h, float *w, int normalized)
         memcpy(w, h->w, h->n_vis * h->n_hid * sizeof(float));
         return AMEM_OK;
     }
-    for (size_t r = 0; r < h->n_hid; r++) {
-        const float *x = h->w + r * h->n_vis;
-        float nrm = amem__dam_norm(x, h->n_vis);
-        float inv = 1.0f / (nrm > AMEM__DAM_EPS ? nrm : AMEM__DAM_EPS);
-        for (size_t j = 0; j < h->n_vis; j++)
-            w[r * h->n_vis + j] = x[j] * inv;
-    }
+    for (size_t r = 0; r < h->n_hid; r++)
+        amem__l2_normalize_row(h->w + r * h->n_vis, w + r * h->n_vis,
+                               h->n_vis, AMEM__DAM_EPS);
     return AMEM_OK;
 }
 

@@ -138,19 +138,15 @@ static double energy_one(const amem_dam *h, const float *what, const float *v,
                          float *s)
 {
     size_t N = h->n_vis, M = h->n_hid;
-    double beta = AMEM__DP(h, BETA), nv = amem__dam_norm(v, N), top = -INFINITY;
+    double nv = amem__l2_norm(v, N);
     double inv = 1.0 / (nv > AMEM__DAM_EPS ? nv : AMEM__DAM_EPS);
     for (size_t m = 0; m < M; m++) {
         double d = 0.0;
         for (size_t j = 0; j < N; j++)
             d += (double)what[m * N + j] * v[j];
         s[m] = (float)(d * inv);
-        top = s[m] > top ? s[m] : top;
     }
-    double sum = 0.0;
-    for (size_t m = 0; m < M; m++)
-        sum += exp(beta * (s[m] - top));
-    return -(top + log(sum) / beta);
+    return -amem__logsumexp_row(s, M, (float)AMEM__DP(h, BETA));
 }
 
 int amem_dam_energy(const amem_dam *h, const float *states, size_t n,

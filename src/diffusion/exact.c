@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "core/blas.h"
+#include "core/numerics.h"
 #include "diffusion_impl.h"
-#include "diffusion_softmax.h"
 
 /* Logit block of at most this many floats (4 MiB). */
 #define BLOCK_FLOATS ((size_t)1 << 20)
@@ -67,16 +67,13 @@ static void softmax_rows(const amem_diffusion *h, float *L, const float *x,
     const double log_norm = log((double)N) +
                             0.5 * (double)d * log(TWO_PI * s2);
     for (size_t i = 0; i < rows; i++) {
-        float *row = L + i * N, max;
+        float *row = L + i * N;
+        double lse;
         for (size_t mu = 0; mu < N; mu++)
             row[mu] += bias[mu];
-        float sum = amem__dsm_exp_row(row, N, &max);
-        float inv = 1.0f / sum;
-        for (size_t mu = 0; mu < N; mu++)
-            row[mu] *= inv;
+        amem__softmax_row(row, N, 1.0f, &lse);
         if (logp)
-            logp[i] = (double)max + log((double)sum) -
-                      squared_norm(x + i * d, d) / (2.0 * s2) - log_norm;
+            logp[i] = lse - squared_norm(x + i * d, d) / (2.0 * s2) - log_norm;
     }
 }
 

@@ -2,6 +2,7 @@
 #include <math.h>
 
 #include "assocmem/common.h"
+#include "core/numerics.h"
 #include "engine/ops.h"
 
 /* farg[0] = f, the reduction factor: 1/count for a mean, 1 for a sum. */
@@ -122,7 +123,7 @@ amem__node *amem__bce(amem__graph *g, amem__node *p, amem__node *t, int reduce)
     return y;
 }
 
-/* y = f·Σ [max(z,0) − z·t + log1p(e^−|z|)];  dz += f·dy·(σ(z) − t),  dt += −f·dy·z */
+/* y = f·Σ [softplus(z) − z·t] (core/numerics.h);  dz += f·dy·(σ(z) − t),  dt += −f·dy·z */
 static void bce_logits_backward(amem__graph *g, amem__node *y)
 {
     (void)g;
@@ -131,9 +132,7 @@ static void bce_logits_backward(amem__graph *g, amem__node *y)
     for (size_t i = 0; i < z->size; i++) {
         float zi = z->val[i];
         if (z->grad) {
-            float e = expf(-fabsf(zi));
-            float sig = zi >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
-            z->grad[i] += k * (sig - t->val[i]);
+            z->grad[i] += k * (amem__sigmoidf(zi) - t->val[i]);
         }
         if (t->grad)
             t->grad[i] -= k * zi;
@@ -148,10 +147,8 @@ amem__node *amem__bce_logits(amem__graph *g, amem__node *z, amem__node *t, int r
     if (y == NULL)
         return NULL;
     double s = 0.0;
-    for (size_t i = 0; i < z->size; i++) {
-        float zi = z->val[i];
-        s += fmaxf(zi, 0.0f) - zi * t->val[i] + log1pf(expf(-fabsf(zi)));
-    }
+    for (size_t i = 0; i < z->size; i++)
+        s += amem__softplusf(z->val[i]) - z->val[i] * t->val[i];
     y->val[0] = (float)(y->farg[0] * s);
     return y;
 }

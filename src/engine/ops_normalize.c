@@ -1,7 +1,8 @@
-/* Row L2 normalisation with a zero-row guard; see ops.h. */
+/* Row L2 normalisation (the zero-row rule of core/numerics.h); see ops.h. */
 #include <math.h>
 
 #include "assocmem/common.h"
+#include "core/numerics.h"
 #include "engine/ops.h"
 
 /* farg[0] = eps; aux[r] = the divisor max(‖x_r‖, eps) of row r. */
@@ -19,15 +20,10 @@ static void l2n_backward(amem__graph *g, amem__node *y)
     size_t rows, cols;
     amem__rows_cols(x, &rows, &cols);
     float eps = y->farg[0];
-    for (size_t r = 0; r < rows; r++) {
-        const float *yr = y->val + r * cols, *dy = y->grad + r * cols;
-        float *dx = x->grad + r * cols, inv = 1.0f / y->aux[r], s = 0.0f;
-        if (y->aux[r] > eps)
-            for (size_t j = 0; j < cols; j++)
-                s += yr[j] * dy[j];
-        for (size_t j = 0; j < cols; j++)
-            dx[j] += inv * (dy[j] - yr[j] * s);
-    }
+    for (size_t r = 0; r < rows; r++)
+        amem__l2_normalize_row_backward(y->val + r * cols, y->aux[r], eps,
+                                        y->grad + r * cols,
+                                        x->grad + r * cols, cols, 1);
 }
 
 static const amem__op l2n_op = {"l2_normalize", l2n_backward};
@@ -53,15 +49,9 @@ amem__node *amem__l2_normalize(amem__graph *g, amem__node *x, float eps)
     }
     y->farg[0] = eps;
     for (size_t r = 0; r < rows; r++) {
-        const float *xr = x->val + r * cols;
-        float *yr = y->val + r * cols, ss = 0.0f;
-        for (size_t j = 0; j < cols; j++)
-            ss += xr[j] * xr[j];
-        float norm = sqrtf(ss);
+        float norm = amem__l2_normalize_row(x->val + r * cols,
+                                            y->val + r * cols, cols, eps);
         y->aux[r] = norm > eps ? norm : eps;
-        float inv = 1.0f / y->aux[r];
-        for (size_t j = 0; j < cols; j++)
-            yr[j] = inv * xr[j];
     }
     return y;
 }

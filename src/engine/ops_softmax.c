@@ -1,21 +1,15 @@
-/* Row softmax and row log-sum-exp with inverse temperature β, max-shifted; see ops.h. */
+/*
+ * Row softmax and row log-sum-exp with inverse temperature β, through the
+ * shared primitives of core/numerics.h (max-shifted); see ops.h.
+ */
 #include <math.h>
+#include <string.h>
 
 #include "assocmem/common.h"
+#include "core/numerics.h"
 #include "engine/ops.h"
 
 /* farg[0] = β. */
-
-/* max_j β·x_j of one row. */
-static float row_max(const float *x, size_t n, float beta)
-{
-    float m = beta * x[0];
-    for (size_t j = 1; j < n; j++) {
-        float z = beta * x[j];
-        m = z > m ? z : m;
-    }
-    return m;
-}
 
 /* y = softmax(βx) per row;  dx += β·y⊙(dy − Σ_j y_j·dy_j) */
 static void softmax_backward(amem__graph *g, amem__node *y)
@@ -53,18 +47,8 @@ amem__node *amem__softmax(amem__graph *g, amem__node *x, float beta)
     y->farg[0] = beta;
     size_t rows, cols;
     amem__rows_cols(x, &rows, &cols);
-    for (size_t r = 0; r < rows; r++) {
-        const float *xr = x->val + r * cols;
-        float *yr = y->val + r * cols;
-        float m = row_max(xr, cols, beta), s = 0.0f;
-        for (size_t j = 0; j < cols; j++) {
-            yr[j] = expf(beta * xr[j] - m);
-            s += yr[j];
-        }
-        float inv = 1.0f / s; /* s ≥ 1: the max term is e⁰ */
-        for (size_t j = 0; j < cols; j++)
-            yr[j] *= inv;
-    }
+    memcpy(y->val, x->val, x->size * sizeof(float));
+    amem__softmax_rows(y->val, rows, cols, beta);
     return y;
 }
 
@@ -82,7 +66,7 @@ static void lse_backward(amem__graph *g, amem__node *y)
         const float *xr = x->val + r * cols;
         float *dx = x->grad + r * cols, by = beta * y->val[r], d = y->grad[r];
         for (size_t j = 0; j < cols; j++)
-            dx[j] += d * expf(beta * xr[j] - by);
+            dx[j] += d * amem__exp_flush(beta * xr[j] - by);
     }
 }
 
@@ -107,12 +91,7 @@ amem__node *amem__logsumexp(amem__graph *g, amem__node *x, float beta)
     y->farg[0] = beta;
     size_t rows, cols;
     amem__rows_cols(x, &rows, &cols);
-    for (size_t r = 0; r < rows; r++) {
-        const float *xr = x->val + r * cols;
-        float m = row_max(xr, cols, beta), s = 0.0f;
-        for (size_t j = 0; j < cols; j++)
-            s += expf(beta * xr[j] - m);
-        y->val[r] = (m + logf(s)) / beta;
-    }
+    for (size_t r = 0; r < rows; r++)
+        y->val[r] = (float)amem__logsumexp_row(x->val + r * cols, cols, beta);
     return y;
 }

@@ -2,6 +2,7 @@
 #include <math.h>
 
 #include "assocmem/common.h"
+#include "core/numerics.h"
 #include "engine/ops.h"
 
 /* A node of x's shape, or NULL; farg[0] = arg. */
@@ -41,8 +42,7 @@ amem__node *amem__exp(amem__graph *g, amem__node *x)
 {
     amem__node *y = unary_make(g, &exp_op, x, 0.0f);
     if (y != NULL)
-        for (size_t i = 0; i < y->size; i++)
-            y->val[i] = expf(x->val[i]);
+        amem__vexp(x->val, y->val, y->size);
     return y;
 }
 
@@ -105,13 +105,6 @@ amem__node *amem__leaky_relu(amem__graph *g, amem__node *x, float slope)
     return y ? leaky_forward(y, x) : NULL;
 }
 
-/* σ(z) without overflow: e = e^−|z| ≤ 1. */
-static inline float stable_sigmoid(float z)
-{
-    float e = expf(-fabsf(z));
-    return z >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
-}
-
 /* y = 1/(1+e⁻ˣ);  dx += dy·y(1−y) */
 static void sigmoid_backward(amem__graph *g, amem__node *y)
 {
@@ -131,7 +124,7 @@ amem__node *amem__sigmoid(amem__graph *g, amem__node *x)
     if (y == NULL)
         return NULL;
     for (size_t i = 0; i < y->size; i++)
-        y->val[i] = stable_sigmoid(x->val[i]);
+        y->val[i] = amem__sigmoidf(x->val[i]);
     return y;
 }
 
@@ -166,7 +159,7 @@ static void softplus_backward(amem__graph *g, amem__node *y)
         return;
     float beta = y->farg[0];
     for (size_t i = 0; i < y->size; i++)
-        x->grad[i] += y->grad[i] * stable_sigmoid(beta * x->val[i]);
+        x->grad[i] += y->grad[i] * amem__sigmoidf(beta * x->val[i]);
 }
 
 static const amem__op softplus_op = {"softplus", softplus_backward};
@@ -184,7 +177,7 @@ amem__node *amem__softplus(amem__graph *g, amem__node *x, float beta)
     float inv = 1.0f / beta;
     for (size_t i = 0; i < y->size; i++) {
         float z = beta * x->val[i];
-        y->val[i] = inv * (fmaxf(z, 0.0f) + log1pf(expf(-fabsf(z))));
+        y->val[i] = inv * amem__softplusf(z);
     }
     return y;
 }

@@ -210,9 +210,7 @@ float amem__sep_job_weight(const amem__fused_args *a, float job_max,
 /* Threads of the fused step: core/jobs.h (serial-BLAS window, jobs). */
 #define AMEM__HOPFIELD_MAX_JOBS AMEM__MAX_JOBS
 
-/* Vector kernels with runtime CPU dispatch (softmax_kernels.c). */
-float amem__vec_max(const float *x, size_t n);
-/* x[i] <- exp(x[i] - shift) for x[i] - shift <= 0; returns the sum. */
-float amem__vec_exp_shift_sum(float *x, size_t n, float shift);
+/* amem__vec_max, amem__vec_exp_shift_sum: the shared vector kernels. */
+#include "core/numerics.h"
 
 #endif

@@ -102,7 +102,7 @@ static void key_step(kv_ep *e, size_t t, const float *x, float q)
     float *hk = e->Hk + t * N, *Ak = e->Ak + t * N;
     memcpy(K1, K0, N * d * sizeof(float));
     amem__kv_scores(K0, N, d, x, r->beta, hk);
-    amem__kv_softmax(hk, N);
+    amem__softmax_row(hk, N, 1.0f, NULL);
     for (size_t i = 0; i < N; i++) {
         Ak[i] = (r->meta && e->Sk[i]) ? 0.0f : 1.0f;
         float ek = Ak[i] * q * g[i] * r->eta_k;
@@ -129,7 +129,7 @@ static void value_step(kv_ep *e, size_t t, const float *x, const float *y,
     float *Av = e->Av + t * N;
     memcpy(V1, V0, N * m * sizeof(float));
     amem__kv_scores(e->Ks + (t + 1) * N * e->d, N, e->d, x, r->beta, hp);
-    amem__kv_softmax(hp, N); /* Eq. 10 */
+    amem__softmax_row(hp, N, 1.0f, NULL); /* Eq. 10 */
     float lam = (1.0f - q) + q * r->lambda;
     int freeze = 0;
     for (size_t i = 0; i < N; i++) {
@@ -190,7 +190,7 @@ void amem__kv_ep_read(kv_ep *e, size_t n)
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)N,
                 (int)e->d, e->r->beta, e->in->queries + first * e->d,
                 (int)e->d, KT, (int)e->d, 0.0f, H, (int)N);
-    amem__kv_softmax_rows(H, n, N);
+    amem__softmax_rows(H, n, N, 1.0f);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n,
                 (int)e->m, (int)N, 1.0f, H, (int)N, VT, (int)e->m, 0.0f,
                 e->Y + first * e->m, (int)e->m);

@@ -11,8 +11,9 @@
 
 /* The number of settings (the public enum has no count member). */
 #define AMEM__KVMEM_NPARAM (AMEM_KVMEM_ADAM_EPS + 1)
-#include "engine/optim.h"
+#include "core/numerics.h"
 #include "core/rng.h"
+#include "engine/optim.h"
 
 /* Trainable vector: the 11 rule parameters, then p. */
 #define AMEM__KV_THETA (AMEM_KVMEM_RULE_COUNT + 1)
@@ -62,14 +63,7 @@ int amem__kvmem_alloc(const char *fn, size_t d, size_t N, size_t m,
 size_t amem__kv_sequential_gate(size_t pointer, size_t *idx);
 size_t amem__kv_random_gate(amem__rng *rng, double p, size_t N, size_t *idx);
 
-/* Softmax helpers (softmax.c). */
-/* expf(t) for t <= 0, skipping the call where it is exactly 0. */
-float amem__kv_exp_shifted(float t);
-/* In place: s <- softmax(s) over n entries (max-shifted). */
-void amem__kv_softmax(float *s, size_t n);
-/* Rows of a rows x n matrix, in place. */
-void amem__kv_softmax_rows(float *s, size_t rows, size_t n);
-/* scores <- beta * K x (N entries) through sgemv. */
+/* scores <- beta * K x (N entries) through sgemv (scores.c). */
 void amem__kv_scores(const float *K, size_t N, size_t d, const float *x,
                      float beta, float *scores);
 

@@ -41,7 +41,7 @@ static void read_one(const amem_kvmem *h, float beta, const float *x,
                      float *y, float *hid)
 {
     amem__kv_scores(h->K, h->N, h->d, x, beta, hid);
-    amem__kv_softmax(hid, h->N);
+    amem__softmax_row(hid, h->N, 1.0f, NULL);
     values_times_hidden(h, hid, y);
 }
 
@@ -76,7 +76,7 @@ static void read_block(const amem_kvmem *h, float beta, const float *Q,
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b, (int)h->N,
                 (int)h->d, beta, Q, (int)h->d, h->K, (int)h->d, 0.0f, H,
                 (int)h->N);
-    amem__kv_softmax_rows(H, b, h->N);
+    amem__softmax_rows(H, b, h->N, 1.0f);
     block_values(h, H, b, Y);
 }
 

@@ -49,21 +49,11 @@ void amem__tvt_ws_free(tvt_ws *w)
     memset(w, 0, sizeof *w);
 }
 
-static float softplus(float v)
-{
-    return v > 20 ? v : log1pf(expf(v));
-}
-
-/* Rows scaled to unit norm (rows of norm < eps become 0); norms out. */
+/* Rows scaled to unit norm (the zero-row rule of core/numerics.h). */
 static void normalise_rows(float *x, size_t rows, size_t d, float *norms)
 {
     for (size_t r = 0; r < rows; r++) {
-        double s = 0;
-        for (size_t j = 0; j < d; j++)
-            s += (double)x[r * d + j] * x[r * d + j];
-        float n = (float)sqrt(s), inv = n > TVT_EPS ? 1.0f / n : 0.0f;
-        for (size_t j = 0; j < d; j++)
-            x[r * d + j] *= inv;
+        float n = amem__l2_normalize_row(x + r * d, x + r * d, d, TVT_EPS);
         if (norms)
             norms[r] = n;
     }
@@ -89,11 +79,11 @@ void amem__tvt_forward(const amem_tvt *h, const float *Mk, const float *Mv,
         w->v[r] = c;
         for (size_t j = 0; j < d; j++)
             w->v[r] += u[j] * X[r * d + j];
-        float s = softplus(w->v[r]);
+        float s = amem__softplusf(w->v[r]);
         for (size_t i = 0; i < N; i++)
             w->W[r * N + i] = s * w->C[r * N + i];
     }
-    amem__kv_softmax_rows(w->W, R, N);
+    amem__softmax_rows(w->W, R, N, 1.0f);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)R, (int)h->m,
                 (int)N, 1.0f, w->W, (int)N, Mv, (int)h->m, 0.0f, Y,
                 (int)h->m);
@@ -111,13 +101,13 @@ static void weights_back(const amem_tvt *h, const float *theta,
         double wd = 0, ds = 0;
         for (size_t i = 0; i < N; i++)
             wd += (double)wr[i] * dz[i];
-        float s = softplus(w->v[r]);
+        float s = amem__softplusf(w->v[r]);
         for (size_t i = 0; i < N; i++) {
             dz[i] = wr[i] * (dz[i] - (float)wd);
             ds += (double)dz[i] * cr[i];
             dz[i] *= s; /* now d loss / d cos */
         }
-        float dv = (float)ds / (1.0f + expf(-w->v[r])); /* softplus' */
+        float dv = (float)ds * amem__sigmoidf(w->v[r]); /* softplus' */
         for (size_t j = 0; j < d; j++)
             gu[j] += dv * X[r * d + j];
         *gc += dv;
@@ -145,13 +135,8 @@ void amem__tvt_backward(const amem_tvt *h, const float *Mv,
                 (int)d);
     for (size_t r = 0; r < R; r++) {
         float *dk = w->dK + r * d;
-        const float *kh = w->Kq + r * d;
-        double kd = 0;
-        for (size_t j = 0; j < d; j++)
-            kd += (double)kh[j] * dk[j];
-        float inv = w->kn[r] > TVT_EPS ? 1.0f / w->kn[r] : 0.0f;
-        for (size_t j = 0; j < d; j++)
-            dk[j] = (dk[j] - kh[j] * (float)kd) * inv;
+        amem__l2_normalize_row_backward(w->Kq + r * d, w->kn[r], TVT_EPS, dk,
+                                        dk, d, 0);
     }
     /* k = A x + a: dA = dK^T X, da = sum_r dK_r */
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d, (int)d,

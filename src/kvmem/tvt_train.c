@@ -87,7 +87,7 @@ static void one_step(amem_tvt *h, tvt_trainer *tr, double *loss, double *acc,
             right += (double)tr->Y[k] * tr->task.targets[k] > 0;
         }
         for (size_t r = 0; r < R; r++)
-            s += tr->ws.v[r] > 20 ? tr->ws.v[r] : log1p(exp(tr->ws.v[r]));
+            s += amem__softplusf(tr->ws.v[r]);
         *loss += sq / (double)R / (double)B;
         *acc += right / (double)n / (double)B;
         *strength += s / (double)R / (double)B;

@@ -25,7 +25,7 @@ void amem__kv_write_keys(amem_kvmem *h, const amem__kv_rule *r,
     int need_post = r->a_gk != 0;
     if (need_post) { /* h_t from K_t, before any row changes */
         amem__kv_scores(h->K, h->N, h->d, x, r->beta, h->scores);
-        amem__kv_softmax(h->scores, h->N);
+        amem__softmax_row(h->scores, h->N, 1.0f, NULL);
     }
     for (size_t k = 0; k < h->n_gated; k++) {
         size_t i = h->gated[k];

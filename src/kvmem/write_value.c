@@ -30,12 +30,10 @@ static float shifted_scores(amem_kvmem *h, const amem__kv_rule *r,
                             const float *x)
 {
     amem__kv_scores(h->K, h->N, h->d, x, r->beta, h->scores);
-    float mx = h->scores[0], z = 0;
-    for (size_t i = 1; i < h->N; i++)
-        mx = h->scores[i] > mx ? h->scores[i] : mx;
+    float mx = amem__vec_max(h->scores, h->N), z = 0;
     for (size_t i = 0; i < h->N; i++) {
         h->scores[i] -= mx;
-        z += amem__kv_exp_shifted(h->scores[i]);
+        z += amem__exp_flush(h->scores[i]);
     }
     return 1.0f / z;
 }
@@ -56,7 +54,7 @@ static void write_rapid(amem_kvmem *h, const amem__kv_rule *r,
         size_t i = h->gated[k];
         if (r->meta && h->value_frozen[i])
             continue;
-        float hp = r->a_fv != 0 ? amem__kv_exp_shifted(h->scores[i]) * inv_z
+        float hp = r->a_fv != 0 ? amem__exp_flush(h->scores[i]) * inv_z
                                  : 0.0f;
         float coef = e * (r->a_fv * hp + r->b_fv);
         float *row = h->V + i * h->m;
@@ -78,7 +76,7 @@ static void write_passive(amem_kvmem *h, const amem__kv_rule *r,
     for (size_t i = 0; i < h->N; i++) {
         if (r->meta && h->value_frozen[i])
             continue;
-        float hp = r->a_fv != 0 ? amem__kv_exp_shifted(h->scores[i]) * inv_z
+        float hp = r->a_fv != 0 ? amem__exp_flush(h->scores[i]) * inv_z
                                  : 0.0f;
         float coef = e * (r->a_fv * hp + r->b_fv);
         float *row = h->V + i * h->m;

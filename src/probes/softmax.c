@@ -5,17 +5,17 @@
  *   dW = (P - Y)^T X / B + L2 W,   db = sum_rows (P - Y) / B
  * with Y the one-hot labels (both through cblas_sgemm).
  */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/blas.h"
 #include "core/check.h"
 #include "core/error.h"
+#include "core/numerics.h"
 #include "engine/optim.h"
 #include "probe_impl.h"
 
-/* logits = X W^T + b, then a max-shifted softmax per row. */
+/* logits = X W^T + b, then the shared row softmax. */
 static void forward(const float *w, const float *b, const float *x, size_t n,
                     size_t dim, size_t k, float *p)
 {
@@ -23,18 +23,7 @@ static void forward(const float *w, const float *b, const float *x, size_t n,
         memcpy(p + i * k, b, k * sizeof(float));
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)k,
                 (int)dim, 1.0f, x, (int)dim, w, (int)dim, 1.0f, p, (int)k);
-    for (size_t i = 0; i < n; i++) {
-        float *row = p + i * k, mx = row[0];
-        for (size_t c = 1; c < k; c++)
-            mx = row[c] > mx ? row[c] : mx;
-        double s = 0.0;
-        for (size_t c = 0; c < k; c++) {
-            row[c] = expf(row[c] - mx);
-            s += row[c];
-        }
-        for (size_t c = 0; c < k; c++)
-            row[c] = (float)(row[c] / s);
-    }
+    amem__softmax_rows(p, n, k, 1.0f);
 }
 
 typedef struct sm_work {
