@@ -4,6 +4,7 @@
 #   make demo       quickstart and consolidation examples (fetches data if missing)
 #   make deps       Debian packages the project needs (as root)
 #   make check-asan C suites under ASan+UBSan;  make check-valgrind
+#   make check-tsan threads under ThreadSanitizer;  make soak  long stress run
 #   make fuzz       libFuzzer targets;  make bench  benchmarks beside NumPy/PyTorch
 #   make install / uninstall   honour PREFIX, LIBDIR, INCLUDEDIR, DESTDIR
 
@@ -62,7 +63,7 @@ EXAMPLE_BINS := $(addprefix $(BUILD)/examples/,$(EXAMPLE_NAMES))
 EX_LIBS      := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
 
 .PHONY: ensure-deps all clean check check-c check-abi check-install check-python \
-        check-examples check-fuzz check-asan check-blis check-valgrind install uninstall deps data demo \
+        check-examples check-fuzz check-asan check-blis check-valgrind check-tsan soak install uninstall deps data demo \
         fuzz bench bench-deps update-symbols examples
 
 all: $(SOLIB) lib/$(SONAME) lib/libassocmem.so $(ALIB)
@@ -151,6 +152,26 @@ check-valgrind: $(TEST_BIN)
 	CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
 	    --error-exitcode=1 ./$(TEST_BIN)
 
+# Handles on separate threads (recall, training, inference, save/load at
+# once, the thread count changing meanwhile) and the jobs suite under
+# ThreadSanitizer; tests/tsan.supp says what is suppressed and why.
+TSAN_RUN := TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 second_deadlock_stack=1"
+check-tsan:
+	$(MAKE) BUILD=build-tsan CC=clang CFLAGS="-O1 -g -fsanitize=thread" \
+	    LDFLAGS="-fsanitize=thread" build-tsan/tests/check_all build-tsan/tests/stress
+	$(TSAN_RUN) CK_FORK=no CK_RUN_SUITE=jobs ./build-tsan/tests/check_all
+	$(TSAN_RUN) ./build-tsan/tests/stress --rounds $(TSAN_ROUNDS) --threads 3
+TSAN_ROUNDS ?= 3
+
+# Not in CI: the stress program for SOAK_SECONDS (600), printing RSS.
+SOAK_SECONDS ?= 600
+soak: $(BUILD)/tests/stress
+	./$(BUILD)/tests/stress --seconds $(SOAK_SECONDS)
+
+$(BUILD)/tests/stress: tests/stress/stress.c $(BLIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BLIB) $(LDFLAGS) $(DEP_LIBS)
+
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRCS))
 
@@ -216,4 +237,4 @@ bench: bench-deps $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do ./$$b || exit 1; done
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz build-blis build-clang lib/libassocmem* assocmem.pc
+	rm -rf $(BUILD) build-asan build-fuzz build-blis build-clang build-tsan lib/libassocmem* assocmem.pc
