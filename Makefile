@@ -148,9 +148,17 @@ check-blis:
 	$(MAKE) BLAS=blis BUILD=build-blis build-blis/tests/check_all
 	./build-blis/tests/check_all
 
+# Every suite under valgrind, one process per suite, two at a time (the
+# longest first), with AMEM_TEST_LIGHT=1: smaller problems where a size
+# adds time and no code path (tests/testutil.h). Zero errors and zero
+# definite leaks, or the target fails.
+VG_SUITES := hopfield vae ops_image data scenes $(filter-out hopfield vae ops_image data scenes,$(SUITES))
 check-valgrind: $(TEST_BIN)
-	CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
-	    --error-exitcode=1 ./$(TEST_BIN)
+	$(MAKE) -j2 $(addprefix valgrind-,$(VG_SUITES))
+
+valgrind-%: $(TEST_BIN)
+	CK_FORK=no CK_RUN_SUITE=$* AMEM_TEST_LIGHT=1 valgrind -q --leak-check=full \
+	    --errors-for-leak-kinds=definite --error-exitcode=1 ./$(TEST_BIN)
 
 # Handles on separate threads (recall, training, inference, save/load at
 # once, the thread count changing meanwhile) and the jobs suite under

@@ -408,10 +408,11 @@ START_TEST(test_modern_masked_retrieval)
             mask[i] = known ? 1.0f : 0.0f;
         }
     }
-    AMEM_ASSERT_OK(amem_hopfield_recall(h, cue, n, mask, out, NULL, NULL));
-    double err = sign_errors(out, p, n * d);
+    size_t nq = amem_test_size(n, 500); /* light: fewer of the cues */
+    AMEM_ASSERT_OK(amem_hopfield_recall(h, cue, nq, mask, out, NULL, NULL));
+    double err = sign_errors(out, p, nq * d);
     ck_assert_msg(err <= 1e-3, "bit error %.5f", err);
-    for (size_t i = 0; i < n * d; i++)
+    for (size_t i = 0; i < nq * d; i++)
         if (mask[i] != 0)
             ck_assert(out[i] == cue[i]);
     free(cue);
@@ -737,7 +738,8 @@ START_TEST(test_threaded_matches_naive)
     ck_assert_int_eq(amem__fused_jobs(30, 9000, 24, 2), 2);
     /* too little work for a thread */
     ck_assert_int_eq(amem__fused_jobs(10, 600, 300, 2), 1);
-    for (int threads = 1; threads <= 2; threads++) {
+    /* light: two threads only (one thread is test_fused_matches_naive) */
+    for (int threads = (int)amem_test_size(1, 2); threads <= 2; threads++) {
         AMEM_ASSERT_OK(amem_set_num_threads(threads));
         /* an outer window keeps BLAS on one thread for the unfused
          * weights too, so only the library's own threads run (this case
