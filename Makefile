@@ -1,12 +1,16 @@
 # libassocmem — build, test, install.
 #   make            shared + static library in lib/
-#   make check      C suites, ABI and install checks, Python tests, quick examples
+#   make check      C suites, ABI, API contract and install checks, Python tests,
+#                   quick examples
 #   make demo       quickstart and consolidation examples (fetches data if missing)
 #   make deps       Debian packages the project needs (as root)
+#   make            checks only for a C compiler, a CBLAS and zlib; each other
+#                   target checks what it uses (scripts/install-deps --check)
 #   make check-asan C suites under ASan+UBSan;  make check-valgrind
 #   make check-tsan threads under ThreadSanitizer;  make soak  long stress run
 #   make fuzz       libFuzzer targets;  make bench  benchmarks beside NumPy/PyTorch
-#   make install / uninstall   honour PREFIX, LIBDIR, INCLUDEDIR, DESTDIR
+#   make install / uninstall   honour PREFIX, LIBDIR, INCLUDEDIR, BINDIR,
+#                   PYTHON_SITEDIR (none: skip the Python package), DESTDIR
 
 HDR        := include/assocmem/common.h
 VER_MAJOR  := $(shell sed -n 's/^\#define AMEM_VERSION_MAJOR \([0-9]*\).*/\1/p' $(HDR))
@@ -39,11 +43,19 @@ CFLAGS     ?= -O2 -g
 ALL_CFLAGS := -std=c11 $(WARN) -fPIC -fvisibility=hidden -Iinclude -Isrc \
               $(BLAS_CFLAGS) $(CFLAGS)
 DEP_LIBS   := $(BLAS_LIBS) -lz -lm -lpthread
+# The library defines its experimental declarations (docs/api.md, C17).
+LIB_DEFS   := -DAMEM_EXPERIMENTAL_API
 BUILD      ?= build
 
 SRCS       := $(sort $(wildcard src/*/*.c))
 OBJS       := $(SRCS:%.c=$(BUILD)/%.o)
-SONAME     := libassocmem.so.$(VER_MAJOR)
+# docs/api.md (C18): from 1.0 the SONAME is .so.MAJOR; while MAJOR is 0 a
+# breaking change bumps MINOR, so the SONAME carries both.
+ifeq ($(VER_MAJOR),0)
+  SONAME   := libassocmem.so.0.$(VER_MINOR)
+else
+  SONAME   := libassocmem.so.$(VER_MAJOR)
+endif
 SOLIB      := lib/libassocmem.so.$(VERSION)
 ALIB       := lib/libassocmem.a
 # Tests, examples and benchmarks link a per-build archive, so a sanitizer
@@ -62,19 +74,16 @@ EXAMPLE_NAMES := $(patsubst examples/%.c,%,$(wildcard examples/*.c)) \
 EXAMPLE_BINS := $(addprefix $(BUILD)/examples/,$(EXAMPLE_NAMES))
 EX_LIBS      := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
 
-.PHONY: ensure-deps all clean check check-c check-abi check-install check-python \
-        check-examples check-fuzz check-asan check-blis check-valgrind check-tsan soak install uninstall deps data demo \
+.PHONY: ensure-deps all clean check check-c check-abi check-contract check-install check-python \
+        check-examples check-fuzz check-sweep check-sweep-listed check-asan check-blis check-valgrind \
+        check-tsan soak install uninstall deps data demo \
         fuzz bench bench-deps update-symbols examples
 
 all: $(SOLIB) lib/$(SONAME) lib/libassocmem.so $(ALIB)
 
-# Fresh machines: install missing Debian packages first (as root).
-ensure-deps:
-	@sh scripts/install-deps --if-missing
-
 $(BUILD)/%.o: %.c $(wildcard include/assocmem/*.h) $(wildcard src/*/*.h) | ensure-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(LIB_DEFS) -c $< -o $@
 
 $(SOLIB): $(OBJS) libassocmem.map
 	@mkdir -p lib
@@ -98,14 +107,42 @@ $(BUILD)/tests/suites.h: $(wildcard tests/check_*.c)
 	@mkdir -p $(dir $@)
 	printf '$(foreach s,$(SUITES),AMEM_SUITE($(s))\n)' > $@
 
-$(TEST_BIN): $(TEST_SRCS) $(wildcard tests/*.h) $(BLIB) $(BUILD)/tests/suites.h
+$(TEST_BIN): $(TEST_SRCS) $(wildcard tests/*.h) $(BLIB) $(BUILD)/tests/suites.h | need-test
 	$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests -Itests -o $@ $(TEST_SRCS) $(BLIB) \
 	    $(LDFLAGS) $(shell pkg-config --cflags --libs check) $(DEP_LIBS)
 
-check: all data check-c check-abi check-install check-python check-examples check-fuzz
+check: all data check-c check-sweep check-abi check-contract check-install check-python check-examples check-fuzz
 
 check-c: $(TEST_BIN)
 	./$(TEST_BIN)
+
+# The argument sweep: every public function with each bad argument in turn
+# (tests/sweep/); the callers are generated from the headers. The OOM test
+# fails the k-th allocation of a call for k = 1, 2, ... (tests/sweep/oom/).
+SWEEP_BIN  := $(BUILD)/tests/sweep
+SWEEP_SRCS := $(wildcard tests/sweep/*.c)
+
+$(BUILD)/tests/sweep_gen.c: scripts/gen-sweep scripts/gen-bindings tests/sweep/recipes.py \
+        tests/sweep/expected-failures.txt $(wildcard include/assocmem/*.h)
+	$(PYTHON) scripts/gen-sweep $@
+
+$(SWEEP_BIN): $(SWEEP_SRCS) tests/sweep/sweep.h $(BUILD)/tests/sweep_gen.c $(BLIB)
+	$(CC) $(ALL_CFLAGS) -Itests/sweep -o $@ $(SWEEP_SRCS) $(BUILD)/tests/sweep_gen.c \
+	    $(BLIB) $(LDFLAGS) $(DEP_LIBS)
+
+OOM_BIN    := $(BUILD)/tests/oom
+OOM_WRAP   := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
+
+$(OOM_BIN): tests/sweep/oom/oom.c tests/sweep/fixtures.c tests/sweep/sweep.h $(BLIB)
+	$(CC) $(ALL_CFLAGS) -Itests/sweep -o $@ tests/sweep/oom/oom.c tests/sweep/fixtures.c \
+	    $(BLIB) $(LDFLAGS) $(OOM_WRAP) $(DEP_LIBS)
+
+check-sweep: $(SWEEP_BIN) $(OOM_BIN)
+	./$(SWEEP_BIN)
+	./$(OOM_BIN)
+
+check-contract:
+	$(PYTHON) scripts/check-contract
 
 check-abi: all
 	sh tests/abi/check-symbols.sh lib/libassocmem.so tests/abi/symbols.txt
@@ -113,21 +150,22 @@ check-abi: all
 update-symbols: all
 	sh tests/abi/check-symbols.sh lib/libassocmem.so tests/abi/symbols.txt --update
 
-check-install: all
-	sh tests/install/run.sh
+check-install: all | need-test
+	PYTHON=$(PYTHON) sh tests/install/run.sh
+	PYTHON=$(PYTHON) sh tests/install/wheel.sh
 
-check-python: all
+check-python: all | need-test
 	ASSOCMEM_LIBRARY=$(CURDIR)/lib/libassocmem.so PYTHONPATH=$(CURDIR)/python \
 	    $(PYTHON) -m pytest -q tests/python
 
 examples: $(EXAMPLE_BINS)
 
 .SECONDEXPANSION:
-$(BUILD)/examples/%: $$(wildcard examples/$$*.c examples/$$*/*.c examples/$$*/*.h) $(EX_COMMON) $(wildcard examples/common/*.h) $(BLIB)
+$(BUILD)/examples/%: $$(wildcard examples/$$*.c examples/$$*/*.c examples/$$*/*.h) $(EX_COMMON) $(wildcard examples/common/*.h) $(BLIB) | need-examples
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iexamples -o $@ $(filter %.c,$^) $(BLIB) $(LDFLAGS) $(EX_LIBS) $(DEP_LIBS)
 
-check-examples: examples data
+check-examples: examples data | need-test
 	sh scripts/run-examples --quick
 
 demo: all examples
@@ -137,14 +175,28 @@ demo: all examples
 
 # ---- sanitizers and fuzzing -----------------------------------------------
 
-check-asan:
+check-asan: | need-asan
 	$(MAKE) BUILD=build-asan CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/check_all
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/check_all
+	$(MAKE) BUILD=build-asan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/sweep build-asan/tests/oom
+	ASAN_OPTIONS=allocator_may_return_null=1 ./build-asan/tests/sweep
+	ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/oom
+
+# Run the cases of tests/sweep/expected-failures.txt too and say which are
+# now right (under ASan, where reading past a buffer is caught).
+check-sweep-listed:
+	$(MAKE) BUILD=build-asan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" build-asan/tests/sweep
+	SWEEP_RUN_LISTED=1 SWEEP_TIMEOUT=20 ASAN_OPTIONS=allocator_may_return_null=1 \
+	    ./build-asan/tests/sweep
 
 # The same C suites against BLIS instead of OpenBLAS.
-check-blis:
+check-blis: | need-blis
 	$(MAKE) BLAS=blis BUILD=build-blis build-blis/tests/check_all
 	./build-blis/tests/check_all
 
@@ -153,7 +205,7 @@ check-blis:
 # adds time and no code path (tests/testutil.h). Zero errors and zero
 # definite leaks, or the target fails.
 VG_SUITES := hopfield vae ops_image data scenes $(filter-out hopfield vae ops_image data scenes,$(SUITES))
-check-valgrind: $(TEST_BIN)
+check-valgrind: $(TEST_BIN) | need-valgrind
 	$(MAKE) -j2 $(addprefix valgrind-,$(VG_SUITES))
 
 valgrind-%: $(TEST_BIN)
@@ -164,7 +216,7 @@ valgrind-%: $(TEST_BIN)
 # once, the thread count changing meanwhile) and the jobs suite under
 # ThreadSanitizer; tests/tsan.supp says what is suppressed and why.
 TSAN_RUN := TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 second_deadlock_stack=1"
-check-tsan:
+check-tsan: | need-asan
 	$(MAKE) BUILD=build-tsan CC=clang CFLAGS="-O1 -g -fsanitize=thread" \
 	    LDFLAGS="-fsanitize=thread" build-tsan/tests/check_all build-tsan/tests/stress
 	$(TSAN_RUN) CK_FORK=no CK_RUN_SUITE=jobs ./build-tsan/tests/check_all
@@ -183,9 +235,9 @@ $(BUILD)/tests/stress: tests/stress/stress.c $(BLIB)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRCS))
 
-build-fuzz/%: tests/fuzz/%.c $(SRCS)
+build-fuzz/%: tests/fuzz/%.c $(SRCS) | need-fuzz
 	@mkdir -p build-fuzz
-	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(LIB_DEFS) -Iinclude -Isrc \
 	    $(BLAS_CFLAGS) -o $@ $< $(SRCS) $(DEP_LIBS)
 
 fuzz: $(FUZZ_BINS)
@@ -203,19 +255,19 @@ check-fuzz: $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/replay_%,$(FUZZ_SRCS))
 
 # ---- install ----------------------------------------------------------------
 
-assocmem.pc: assocmem.pc.in $(HDR)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-	    -e 's|@LIBS_PRIVATE@|$(DEP_LIBS)|' $< > $@
-
-install: all assocmem.pc
+# The pkg-config file is written for the PREFIX/LIBDIR of each install.
+install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/assocmem
 	install -m 644 include/assocmem/*.h $(DESTDIR)$(INCLUDEDIR)/assocmem/
 	install -m 755 $(SOLIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(notdir $(SOLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libassocmem.so
 	install -m 644 $(ALIB) $(DESTDIR)$(LIBDIR)/
-	install -m 644 assocmem.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@LIBS_PRIVATE@|$(DEP_LIBS)|' assocmem.pc.in \
+	    > $(DESTDIR)$(LIBDIR)/pkgconfig/assocmem.pc
+	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/assocmem.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(SOLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME) \
@@ -226,10 +278,10 @@ uninstall:
 # ---- environment ------------------------------------------------------------
 
 deps:
-	sh scripts/install-deps
+	$(DEPS_ENV) sh scripts/install-deps
 
 bench-deps:
-	sh scripts/install-deps --bench
+	$(DEPS_ENV) sh scripts/install-deps bench
 
 data:
 	sh scripts/fetch-data
@@ -241,8 +293,93 @@ $(BUILD)/bench/%: bench/%.c $(BLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -O3 -o $@ $< $(BLIB) $(LDFLAGS) $(DEP_LIBS)
 
-bench: bench-deps $(BENCH_BINS)
+bench: $(BENCH_BINS) | need-bench
 	@for b in $(BENCH_BINS); do ./$$b || exit 1; done
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz build-blis build-clang build-tsan lib/libassocmem* assocmem.pc
+
+# ---- dependency checks ------------------------------------------------------
+# Building needs a C compiler, a CBLAS and zlib, checked once per build
+# folder; every other requirement is checked by the target that uses it
+# (need-test, need-asan, ...). A check never installs anything: it names what
+# is missing with its Debian package (`make deps` installs everything).
+
+DEPS_ENV := CC="$(CC)" CXX="$(CXX)" PYTHON="$(PYTHON)" BLAS="$(BLAS)" \
+            BLAS_CFLAGS="$(BLAS_CFLAGS)" BLAS_LIBS="$(BLAS_LIBS)"
+
+$(BUILD)/.build-deps:
+	@$(DEPS_ENV) sh scripts/install-deps --check build
+	@mkdir -p $(dir $@) && touch $@
+
+need-%:
+	@$(DEPS_ENV) sh scripts/install-deps --check $*
+
+# What every object file waits for.
+ensure-deps: $(BUILD)/.build-deps
+
+# ---- the amem command-line tool ---------------------------------------------
+# tools/amem/ sees only the public headers (no -Isrc) and links the archive,
+# so the installed binary runs whatever the library's install prefix.
+
+AMEM_SRCS := $(wildcard tools/amem/*.c)
+AMEM_BIN  := $(BUILD)/tools/amem
+AMEM_GEN  := $(BUILD)/tools/amem-gen
+BINDIR    ?= $(PREFIX)/bin
+
+.PHONY: check-amem install-amem uninstall-amem
+
+all: $(AMEM_BIN)
+
+# Setting names come from the headers' enums.
+$(AMEM_GEN)/setting_names.h: tools/amem/gen-setting-names $(wildcard include/assocmem/*.h)
+	@mkdir -p $(dir $@)
+	sh tools/amem/gen-setting-names $(wildcard include/assocmem/*.h) > $@
+
+$(AMEM_BIN): $(AMEM_SRCS) $(wildcard tools/amem/*.h) $(AMEM_GEN)/setting_names.h $(BLIB)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(WARN) -Iinclude -I$(AMEM_GEN) $(CFLAGS) -o $@ $(AMEM_SRCS) \
+	    $(BLIB) $(LDFLAGS) $(DEP_LIBS)
+
+check: check-amem
+
+check-amem: all | need-test
+	AMEM=$(CURDIR)/$(AMEM_BIN) ASSOCMEM_LIBRARY=$(CURDIR)/lib/libassocmem.so \
+	    PYTHONPATH=$(CURDIR)/python $(PYTHON) -m pytest -q tests/amem
+
+install: install-amem
+uninstall: uninstall-amem
+
+install-amem: $(AMEM_BIN)
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(AMEM_BIN) $(DESTDIR)$(BINDIR)/amem
+
+uninstall-amem:
+	rm -f $(DESTDIR)$(BINDIR)/amem
+
+# ---- the Python package -----------------------------------------------------
+# `make install` copies python/assocmem into PYTHON_SITEDIR (default: where
+# $(PYTHON) looks for packages under PREFIX; `none` skips it) with a note of
+# the installed library's path. `pip install .` builds a wheel instead
+# (pyproject.toml, python/assocmem_build.py); check-install tests both.
+
+PYTHON_SITEDIR ?= $(shell $(PYTHON) scripts/python-sitedir "$(PREFIX)" 2>/dev/null)
+PY_PKG_DIR      = $(DESTDIR)$(PYTHON_SITEDIR)/assocmem
+
+.PHONY: install-python uninstall-python
+
+install: install-python
+uninstall: uninstall-python
+
+install-python:
+	@if [ -z "$(PYTHON_SITEDIR)" ] || [ "$(PYTHON_SITEDIR)" = none ]; then \
+	    echo "install: Python package skipped (PYTHON_SITEDIR is '$(PYTHON_SITEDIR)')"; \
+	else \
+	    cd python && find assocmem -name '*.py' -exec install -D -m 644 {} $(DESTDIR)$(PYTHON_SITEDIR)/{} \; && \
+	    printf '"""Written by make install."""\nLIBRARY = "%s"\n' '$(LIBDIR)/$(SONAME)' \
+	        > $(PY_PKG_DIR)/_installed.py; \
+	fi
+
+uninstall-python:
+	@if [ -n "$(PYTHON_SITEDIR)" ] && [ "$(PYTHON_SITEDIR)" != none ]; then \
+	    rm -rf $(PY_PKG_DIR); fi

@@ -94,14 +94,14 @@ static void time_ours(const bench_case *c, ours *o)
         check(amem_dam_set(h, AMEM_DAM_TOLERANCE, 0), "tol");
         check(amem_dam_set(h, AMEM_DAM_MAX_STEPS, c->steps), "steps");
     }
-    check(amem_dam_set_data(h, x, c->b, NULL), "data");
+    check(amem_dam_set_data(h, x, NULL, c->b), "data");
     check(amem_dam_perturb(h, x, c->b, cue, clamp), "perturb");
     o->train = o->recall = o->train_cpu = o->recall_cpu = INFINITY;
     for (int r = 0; r <= REPEATS; r++) { /* first round warms up */
         double t0 = now(), c0 = cpu_now();
         check(amem_dam_train(h, 1, NULL, NULL), "train");
         double t1 = now(), c1 = cpu_now();
-        check(amem_dam_recall(h, cue, clamp, c->b, out, steps, NULL), "recall");
+        check(amem_dam_recall(h, cue, c->b, clamp, out, steps, NULL), "recall");
         double t2 = now(), c2 = cpu_now();
         if (r > 0) {
             o->train = fmin(o->train, t1 - t0);

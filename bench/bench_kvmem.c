@@ -125,9 +125,9 @@ static double time_meta(size_t steps)
     check(amem_kvmem_create(META_N, META_N, META_N, &h), "create");
     check(amem_kvmem_set(h, AMEM_KVMEM_VALUE_DECAY, AMEM_KVMEM_DECAY_PASSIVE),
           "set");
-    check(amem_kvmem_meta_train(h, 10, NULL, NULL, NULL), "warm-up");
+    check(amem_kvmem_train(h, 10, NULL, NULL, NULL), "warm-up");
     double t0 = now();
-    check(amem_kvmem_meta_train(h, steps, NULL, NULL, NULL), "meta_train");
+    check(amem_kvmem_train(h, steps, NULL, NULL, NULL), "meta_train");
     double t = (now() - t0) / (double)steps;
     amem_kvmem_free(h);
     return t;

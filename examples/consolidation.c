@@ -137,7 +137,7 @@ static int recall_panel(const ex_args *args, const char *file,
         rc = amem_hopfield_recall(teacher, s, n, NULL, t, NULL, NULL);
     for (size_t i = 0; rc == AMEM_OK && i < n * d; i++)
         t[i] = 0.5f * t[i] + 0.5f;
-    if (rc == AMEM_OK) rc = amem_vae_recall(student, cue, NULL, 0.0f, n, s);
+    if (rc == AMEM_OK) rc = amem_vae_recall(student, cue, n, NULL, 0.0f, s);
     int status = rc == AMEM_OK ? 0 : fail("recall", rc);
     if (status == 0) {
         size_t exact = 0;

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/modelfile.h"
 #include "core/rng.h"
+#include "core/settings.h"
 #include "testutil.h"
 
 START_TEST(strerror_names_every_code)
@@ -185,6 +186,43 @@ START_TEST(graph_records_first_error)
 }
 END_TEST
 
+/* Settings in model files: a list written before settings were appended
+ * loads with the new ones at their defaults; a longer list (a newer
+ * library's) or a refused value is a format error. */
+static int below_ten(const char *fn, int param, double value)
+{
+    (void)param;
+    return value < 10 ? AMEM_OK : amem__fail(AMEM_E_RANGE, fn, "too big");
+}
+
+START_TEST(settings_in_files_grow_at_the_end)
+{
+    double old[3] = {1, 2, 3}, now[5] = {7, 7, 7, 8, 9};
+    amem__wbuf w;
+    amem__wbuf_init(&w);
+    amem__settings_put(&w, old, 3);
+    amem__rbuf r = {w.data, w.len, 0, 0};
+    AMEM_ASSERT_OK(amem__settings_take("t", &r, now, 5, below_ten));
+    ck_assert(now[0] == 1 && now[1] == 2 && now[2] == 3);
+    ck_assert(now[3] == 8 && now[4] == 9); /* defaults kept */
+    amem__rbuf longer = {w.data, w.len, 0, 0};
+    AMEM_ASSERT_STATUS(amem__settings_take("t", &longer, now, 2, below_ten),
+                       AMEM_E_FORMAT);
+    amem__rbuf cut = {w.data, w.len - 1, 0, 0};
+    AMEM_ASSERT_STATUS(amem__settings_take("t", &cut, now, 5, below_ten),
+                       AMEM_E_FORMAT);
+    amem__wbuf_free(&w);
+    amem__wbuf_init(&w);
+    old[1] = 11;
+    amem__settings_put(&w, old, 3);
+    amem__rbuf bad = {w.data, w.len, 0, 0};
+    AMEM_ASSERT_STATUS(amem__settings_take("t", &bad, now, 5, below_ten),
+                       AMEM_E_FORMAT);
+    amem__wbuf_free(&w);
+}
+END_TEST
+
+
 Suite *amem_suite_core(void)
 {
     Suite *s = suite_create("core");
@@ -199,6 +237,7 @@ Suite *amem_suite_core(void)
     tcase_add_test(tc, save_to_unwritable_dir_fails_cleanly);
     tcase_add_test(tc, arena_reset_reuses_memory);
     tcase_add_test(tc, graph_records_first_error);
+    tcase_add_test(tc, settings_in_files_grow_at_the_end);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -72,7 +72,7 @@ static void small_set(amem_dam *h, size_t r, size_t e, int with_labels)
             x[i * d + j] = 0.8f * p[j] + 0.2f * x[i * d + j];
         lab[i] = i >= r;
     }
-    AMEM_ASSERT_OK(amem_dam_set_data(h, x, r + e, with_labels ? lab : NULL));
+    AMEM_ASSERT_OK(amem_dam_set_data(h, x, with_labels ? lab : NULL, r + e));
     free(proto);
     free(x);
     free(lab);
@@ -92,14 +92,14 @@ START_TEST(test_fixed_point_single_memory)
     AMEM_ASSERT_OK(amem_dam_get_weights(h, what, 1));
     cue[0] = 0.3f;
     int steps;
-    AMEM_ASSERT_OK(amem_dam_recall(h, cue, NULL, 1, out, &steps, &f));
+    AMEM_ASSERT_OK(amem_dam_recall(h, cue, 1, NULL, out, &steps, &f));
     ck_assert_int_le(steps, 1000);
     ck_assert_float_eq(f, 1.0f);
     for (size_t j = 0; j < N; j++)
         ck_assert_float_eq_tol(out[j], what[j], 1e-4);
     /* From the fixed point, one step changes nothing beyond the tolerance. */
     float again[8];
-    AMEM_ASSERT_OK(amem_dam_recall(h, out, NULL, 1, again, &steps, NULL));
+    AMEM_ASSERT_OK(amem_dam_recall(h, out, 1, NULL, again, &steps, NULL));
     ck_assert_int_le(steps, 30);
     amem_dam_free(h);
 }
@@ -117,7 +117,7 @@ START_TEST(test_fixed_point_completion)
     int steps[4];
     AMEM_ASSERT_OK(amem_dam_get_weights(h, what, 1));
     AMEM_ASSERT_OK(amem_dam_perturb(h, p, M, cue, clamp));
-    AMEM_ASSERT_OK(amem_dam_recall(h, cue, clamp, M, out, steps, hid));
+    AMEM_ASSERT_OK(amem_dam_recall(h, cue, M, clamp, out, steps, hid));
     for (size_t i = 0; i < M; i++) {
         ck_assert_int_le(steps[i], 1000);
         for (size_t j = 0; j < N; j++) {
@@ -150,7 +150,7 @@ START_TEST(test_energy_descent)
     AMEM_ASSERT_OK(amem_dam_energy(h, cue, 1, &prev));
     for (size_t k = 1; k <= K; k++) {
         AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_MAX_STEPS, (double)k));
-        AMEM_ASSERT_OK(amem_dam_recall(h, cue, NULL, 1, out, NULL, NULL));
+        AMEM_ASSERT_OK(amem_dam_recall(h, cue, 1, NULL, out, NULL, NULL));
         AMEM_ASSERT_OK(amem_dam_energy(h, out, 1, &e));
         ck_assert_msg(e <= prev + 1e-6, "step %zu: %g > %g", k, e, prev);
         prev = e;
@@ -172,10 +172,10 @@ START_TEST(test_convergence_and_batching)
         float out[9 * 20], one[20];
         int steps[9], s1;
         AMEM_ASSERT_OK(amem_dam_perturb(h, x, n, cue, clamp));
-        AMEM_ASSERT_OK(amem_dam_recall(h, cue, clamp, n, out, steps, NULL));
+        AMEM_ASSERT_OK(amem_dam_recall(h, cue, n, clamp, out, steps, NULL));
         for (size_t i = 0; i < n; i++) {
             ck_assert_int_le(steps[i], 1000);
-            AMEM_ASSERT_OK(amem_dam_recall(h, cue + i * N, clamp + i * N, 1,
+            AMEM_ASSERT_OK(amem_dam_recall(h, cue + i * N, 1, clamp + i * N,
                                            one, &s1, NULL));
             /* A batch of one may take a different sgemm kernel (BLIS does),
              * so on a slow tail the step at which the 1e-6 tolerance is
@@ -340,7 +340,7 @@ START_TEST(test_grad_vs_engine)
         grad_case c = make_case(N, M, b, h);
         float out[6 * 10], g1[50], g2[50];
         int steps[6];
-        AMEM_ASSERT_OK(amem_dam_recall(h, c.cue, c.clamp, b, out, steps, NULL));
+        AMEM_ASSERT_OK(amem_dam_recall(h, c.cue, b, c.clamp, out, steps, NULL));
         int distinct = 0;
         for (size_t i = 1; i < b; i++)
             distinct |= steps[i] != steps[0];
@@ -377,7 +377,7 @@ START_TEST(test_grad_gram_sides)
             memset(c.clamp, 0, (k == 2 ? 1 : b) * N * sizeof(float));
         float out[4 * 12], g1[60], g2[60];
         int steps[4];
-        AMEM_ASSERT_OK(amem_dam_recall(h, c.cue, c.clamp, b, out, steps, NULL));
+        AMEM_ASSERT_OK(amem_dam_recall(h, c.cue, b, c.clamp, out, steps, NULL));
         double l1, l2;
         AMEM_ASSERT_OK(amem__dam_loss_grad(h, c.cue, c.clamp, c.x, c.wt, b,
                                            &l1, g1));
@@ -551,10 +551,10 @@ START_TEST(test_training_reduces_loss)
     ck_assert_int_eq(ep, 15);
     ck_assert_int_eq(st, 15 * 2);
     float rec[14];
-    AMEM_ASSERT_OK(amem_dam_item_record(h, AMEM_DAM_RECORD_USES, rec));
+    AMEM_ASSERT_OK(amem_dam_get_item_record(h, AMEM_DAM_RECORD_USES, rec));
     for (size_t i = 0; i < 14; i++)
         ck_assert_float_eq(rec[i], 15.0f);
-    AMEM_ASSERT_OK(amem_dam_item_record(h, AMEM_DAM_RECORD_ENTROPY, rec));
+    AMEM_ASSERT_OK(amem_dam_get_item_record(h, AMEM_DAM_RECORD_ENTROPY, rec));
     for (size_t i = 0; i < 14; i++)
         ck_assert(rec[i] >= 0.0f && rec[i] <= logf(4.0f) + 1e-5f);
     amem_dam_free(h);
@@ -565,7 +565,7 @@ END_TEST
 START_TEST(test_signals_and_modes)
 {
     size_t N = 12, M = 3;
-    for (int sig = 0; sig < AMEM_DAM_SIGNAL_COUNT; sig++)
+    for (int sig = 0; sig <= AMEM_DAM_SIGNAL_NORM; sig++)
         for (int bal = 1; bal <= 2; bal++) {
             amem_dam *h = make(N, M, 10 + (uint64_t)sig);
             small_set(h, 9, 2, 1);
@@ -576,8 +576,8 @@ START_TEST(test_signals_and_modes)
             AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_GAMMA, 3.0));
             AMEM_ASSERT_OK(amem_dam_train(h, 2, NULL, NULL));
             float wgt[11], al[11];
-            AMEM_ASSERT_OK(amem_dam_item_record(h, AMEM_DAM_RECORD_WEIGHT, wgt));
-            AMEM_ASSERT_OK(amem_dam_item_record(h, AMEM_DAM_RECORD_ALPHA, al));
+            AMEM_ASSERT_OK(amem_dam_get_item_record(h, AMEM_DAM_RECORD_WEIGHT, wgt));
+            AMEM_ASSERT_OK(amem_dam_get_item_record(h, AMEM_DAM_RECORD_ALPHA, al));
             double s = 0.0;
             for (size_t i = 0; i < 11; i++) {
                 ck_assert(al[i] >= 0.0f && al[i] <= 1.0f);
@@ -681,35 +681,35 @@ START_TEST(test_bad_inputs)
     AMEM_ASSERT_STATUS(amem_dam_set(h, AMEM_DAM_SIGNAL, 6), AMEM_E_RANGE);
     AMEM_ASSERT_STATUS(amem_dam_set(h, AMEM_DAM_DT, 1.5), AMEM_E_RANGE);
     AMEM_ASSERT_STATUS(amem_dam_param_bounds(-1, NULL, NULL, NULL), AMEM_E_ARG);
-    AMEM_ASSERT_STATUS(amem_dam_recall(NULL, x, NULL, 2, out, NULL, NULL),
+    AMEM_ASSERT_STATUS(amem_dam_recall(NULL, x, 2, NULL, out, NULL, NULL),
                        AMEM_E_NULL);
-    AMEM_ASSERT_STATUS(amem_dam_recall(h, NULL, NULL, 2, out, NULL, NULL),
+    AMEM_ASSERT_STATUS(amem_dam_recall(h, NULL, 2, NULL, out, NULL, NULL),
                        AMEM_E_NULL);
-    AMEM_ASSERT_STATUS(amem_dam_recall(h, x, NULL, 0, out, NULL, NULL),
+    AMEM_ASSERT_STATUS(amem_dam_recall(h, x, 0, NULL, out, NULL, NULL),
                        AMEM_E_DIM);
-    AMEM_ASSERT_STATUS(amem_dam_recall(h, x, NULL, 2, x, NULL, NULL),
+    AMEM_ASSERT_STATUS(amem_dam_recall(h, x, 2, NULL, x, NULL, NULL),
                        AMEM_E_ARG);
     m[3] = 0.5f;
-    AMEM_ASSERT_STATUS(amem_dam_recall(h, x, m, 2, out, NULL, NULL),
+    AMEM_ASSERT_STATUS(amem_dam_recall(h, x, 2, m, out, NULL, NULL),
                        AMEM_E_ARG);
     x[2] = INFINITY;
-    AMEM_ASSERT_STATUS(amem_dam_recall(h, x, NULL, 2, out, NULL, NULL),
+    AMEM_ASSERT_STATUS(amem_dam_recall(h, x, 2, NULL, out, NULL, NULL),
                        AMEM_E_NONFINITE);
-    AMEM_ASSERT_STATUS(amem_dam_set_data(h, x, 2, NULL), AMEM_E_NONFINITE);
+    AMEM_ASSERT_STATUS(amem_dam_set_data(h, x, NULL, 2), AMEM_E_NONFINITE);
     x[2] = 0.0f;
     int32_t lab[2] = {0, 2};
-    AMEM_ASSERT_STATUS(amem_dam_set_data(h, x, 2, lab), AMEM_E_ARG);
-    AMEM_ASSERT_STATUS(amem_dam_set_data(h, x, 0, NULL), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_dam_set_data(h, x, lab, 2), AMEM_E_ARG);
+    AMEM_ASSERT_STATUS(amem_dam_set_data(h, x, NULL, 0), AMEM_E_DIM);
     AMEM_ASSERT_STATUS(amem_dam_evaluate(h, x, lab, 2, 0, NULL, NULL, NULL,
                                          NULL), AMEM_E_ARG);
     float zero[8] = {0};
     AMEM_ASSERT_STATUS(amem_dam_set_weights(h, zero), AMEM_E_ARG);
     AMEM_ASSERT_STATUS(amem_dam_get_weights(h, out, 2), AMEM_E_ARG);
     AMEM_ASSERT_STATUS(amem_dam_train(h, 1, NULL, NULL), AMEM_E_STATE);
-    AMEM_ASSERT_STATUS(amem_dam_item_record(h, 0, out), AMEM_E_STATE);
-    AMEM_ASSERT_STATUS(amem_dam_item_record(h, 42, out), AMEM_E_ARG);
+    AMEM_ASSERT_STATUS(amem_dam_get_item_record(h, 0, out), AMEM_E_STATE);
+    AMEM_ASSERT_STATUS(amem_dam_get_item_record(h, 42, out), AMEM_E_ARG);
     ck_assert(same_image(h, img, len)); /* nothing changed */
-    AMEM_ASSERT_OK(amem_dam_set_data(h, x, 2, NULL));
+    AMEM_ASSERT_OK(amem_dam_set_data(h, x, NULL, 2));
     AMEM_ASSERT_STATUS(amem_dam_train(h, 0, NULL, NULL), AMEM_E_RANGE);
     AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_BALANCE, AMEM_DAM_BALANCE_SAMPLE));
     AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_GAMMA, 1));

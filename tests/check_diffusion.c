@@ -92,7 +92,7 @@ START_TEST(test_create_and_settings)
     ck_assert_double_eq(v, 240.0);
     AMEM_ASSERT_OK(amem_diffusion_get(h, AMEM_DIFFUSION_STEPS, &v));
     ck_assert_double_eq(v, 300.0);
-    AMEM_ASSERT_STATUS(amem_diffusion_set(h, AMEM_DIFFUSION_PARAM_COUNT, 1),
+    AMEM_ASSERT_STATUS(amem_diffusion_set(h, 1000, 1),
                        AMEM_E_ARG);
     AMEM_ASSERT_STATUS(amem_diffusion_set(h, -1, 1), AMEM_E_ARG);
     AMEM_ASSERT_STATUS(amem_diffusion_set(h, AMEM_DIFFUSION_GAMMA, NAN),
@@ -772,7 +772,7 @@ START_TEST(test_bad_arguments)
     AMEM_ASSERT_STATUS(amem_diffusion_weights(h, q, 2, 0.5, out), AMEM_E_STATE);
     AMEM_ASSERT_STATUS(amem_diffusion_train(h, 5, NULL, NULL, NULL),
                        AMEM_E_STATE);
-    AMEM_ASSERT_STATUS(amem_diffusion_patterns(h, out), AMEM_E_STATE);
+    AMEM_ASSERT_STATUS(amem_diffusion_get_patterns(h, out), AMEM_E_STATE);
     AMEM_ASSERT_STATUS(amem_diffusion_store(h, NULL, 2), AMEM_E_NULL);
     AMEM_ASSERT_STATUS(amem_diffusion_store(h, p, 0), AMEM_E_DIM);
     AMEM_ASSERT_STATUS(amem_diffusion_store(h, bad, 2), AMEM_E_NONFINITE);

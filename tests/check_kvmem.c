@@ -1,4 +1,5 @@
 /* Check suite `kvmem`: the key-value memory's rules, meta-learning and API. */
+#define AMEM_EXPERIMENTAL_API /* the episode tape (docs/api.md, C17) */
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
@@ -91,11 +92,11 @@ START_TEST(test_simplified_write_by_hand)
         AMEM_ASSERT_OK(amem_kvmem_next_slot(h, &slot));
         ck_assert_uint_eq(slot, (size_t)(t % 2)); /* LRU cycling */
         AMEM_ASSERT_OK(amem_kvmem_write(h, x[t], y[t], 1.0));
-        AMEM_ASSERT_OK(amem_kvmem_last_gamma(h, gamma));
+        AMEM_ASSERT_OK(amem_kvmem_get_last_gamma(h, gamma));
         ck_assert(gamma[t % 2] == 1 && gamma[1 - t % 2] == 0);
     }
-    AMEM_ASSERT_OK(amem_kvmem_keys(h, K));
-    AMEM_ASSERT_OK(amem_kvmem_values(h, V));
+    AMEM_ASSERT_OK(amem_kvmem_get_keys(h, K));
+    AMEM_ASSERT_OK(amem_kvmem_get_values(h, V));
     /* slot 0 holds item 2 (overwritten), slot 1 item 1 */
     for (int j = 0; j < 3; j++) {
         ck_assert_float_eq(K[j], x[2][j]);
@@ -115,7 +116,7 @@ START_TEST(test_simplified_write_by_hand)
     /* q = 0: nothing changes, the pointer advances (Eq. 6 time step) */
     AMEM_ASSERT_OK(amem_kvmem_write(h, x[0], y[0], 0.0));
     float K2[6];
-    AMEM_ASSERT_OK(amem_kvmem_keys(h, K2));
+    AMEM_ASSERT_OK(amem_kvmem_get_keys(h, K2));
     ck_assert_mem_eq(K, K2, sizeof K);
     AMEM_ASSERT_OK(amem_kvmem_next_slot(h, &slot));
     ck_assert_uint_eq(slot, 0);
@@ -167,8 +168,8 @@ START_TEST(test_general_write_by_hand)
                                               (agv * ys[t][k] + bgv);
     }
     float K[6], V[6];
-    AMEM_ASSERT_OK(amem_kvmem_keys(h, K));
-    AMEM_ASSERT_OK(amem_kvmem_values(h, V));
+    AMEM_ASSERT_OK(amem_kvmem_get_keys(h, K));
+    AMEM_ASSERT_OK(amem_kvmem_get_values(h, V));
     for (size_t i = 0; i < N; i++)
         for (size_t k = 0; k < 2; k++) {
             ck_assert_double_eq_tol(K[i * d + k], Kr[i][k], 1e-5);
@@ -190,7 +191,7 @@ START_TEST(test_random_gamma_frequency)
     const int writes = 200;
     for (int t = 0; t < writes; t++) {
         AMEM_ASSERT_OK(amem_kvmem_write(h, x, NULL, 0.0));
-        AMEM_ASSERT_OK(amem_kvmem_last_gamma(h, gamma));
+        AMEM_ASSERT_OK(amem_kvmem_get_last_gamma(h, gamma));
         for (size_t i = 0; i < N; i++)
             total += gamma[i], per_slot[i] += gamma[i];
     }
@@ -207,12 +208,12 @@ START_TEST(test_random_gamma_frequency)
     ck_assert_double_eq_tol(lo / hi, 1.0, 0.06);
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_P, 1.0));
     AMEM_ASSERT_OK(amem_kvmem_write(h, x, NULL, 0.0));
-    AMEM_ASSERT_OK(amem_kvmem_last_gamma(h, gamma));
+    AMEM_ASSERT_OK(amem_kvmem_get_last_gamma(h, gamma));
     for (size_t i = 0; i < N; i++)
         ck_assert_float_eq(gamma[i], 1.0f);
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_P, 0.0));
     AMEM_ASSERT_OK(amem_kvmem_write(h, x, NULL, 1.0));
-    AMEM_ASSERT_OK(amem_kvmem_last_gamma(h, gamma));
+    AMEM_ASSERT_OK(amem_kvmem_get_last_gamma(h, gamma));
     for (size_t i = 0; i < N; i++)
         ck_assert_float_eq(gamma[i], 0.0f);
     free(gamma);
@@ -275,8 +276,8 @@ START_TEST(test_passive_equals_rapid_at_setting)
         AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_LAMBDA, 0));
         AMEM_ASSERT_OK(amem_kvmem_write_many(h, keys, vals, NULL, T));
     }
-    AMEM_ASSERT_OK(amem_kvmem_values(a, Va));
-    AMEM_ASSERT_OK(amem_kvmem_values(b, Vb));
+    AMEM_ASSERT_OK(amem_kvmem_get_values(a, Va));
+    AMEM_ASSERT_OK(amem_kvmem_get_values(b, Vb));
     for (int k = 0; k < 12; k++)
         ck_assert_float_eq_tol(Va[k], Vb[k], 1e-6);
     free(keys), free(vals);
@@ -315,7 +316,7 @@ START_TEST(test_recall_low_load)
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_SIGN_OUTPUT, 0));
     AMEM_ASSERT_OK(amem_kvmem_read(h, q, T, out, hid));
     float *V = malloc(N * d * sizeof(float));
-    AMEM_ASSERT_OK(amem_kvmem_values(h, V));
+    AMEM_ASSERT_OK(amem_kvmem_get_values(h, V));
     for (size_t t = 0; t < T; t++)
         for (size_t j = 0; j < d; j++) {
             double y = 0;
@@ -383,7 +384,7 @@ START_TEST(test_meta_plasticity_freezes)
         ck_assert_mem_eq(out, x + (T - 1) * d, sizeof out);
         if (meta) {
             float K[8 * 32];
-            AMEM_ASSERT_OK(amem_kvmem_keys(h, K));
+            AMEM_ASSERT_OK(amem_kvmem_get_keys(h, K));
             for (size_t j = 0; j < d; j++) /* flashbulb key = q x */
                 ck_assert_float_eq(K[2 * d + j], 10.0f * x[2 * d + j]);
         }
@@ -473,10 +474,10 @@ START_TEST(test_meta_training_lowers_loss)
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_ETA_K, 0.5));
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_ETA_V, 0.5));
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_LAMBDA, 0.5));
-    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_LR, 0.02));
-    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_BATCH, 4));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_LEARNING_RATE, 0.02));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_BATCH_SIZE, 4));
     float *hist = malloc(steps * AMEM_KVMEM_HISTORY_COLS * sizeof(float));
-    AMEM_ASSERT_OK(amem_kvmem_meta_train(h, steps, hist, NULL, NULL));
+    AMEM_ASSERT_OK(amem_kvmem_train(h, steps, hist, NULL, NULL));
     double first = 0, last = 0;
     for (size_t s = 0; s < 30; s++) {
         first += hist[s * AMEM_KVMEM_HISTORY_COLS + 1];
@@ -489,7 +490,7 @@ START_TEST(test_meta_training_lowers_loss)
     ck_assert_double_eq(eta, hist[(steps - 1) * AMEM_KVMEM_HISTORY_COLS + 3]);
     /* cancel through the callback */
     int calls = 0;
-    AMEM_ASSERT_STATUS(amem_kvmem_meta_train(h, 10, NULL, count_calls,
+    AMEM_ASSERT_STATUS(amem_kvmem_train(h, 10, NULL, count_calls,
                                              &calls),
                        AMEM_E_CANCELLED);
     ck_assert_int_eq(calls, 3);
@@ -507,7 +508,7 @@ START_TEST(test_save_load_roundtrip)
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_META_PLASTICITY, 1));
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_MIN_LEN, 2));
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_MAX_LEN, 4));
-    AMEM_ASSERT_OK(amem_kvmem_meta_train(h, 3, NULL, NULL, NULL));
+    AMEM_ASSERT_OK(amem_kvmem_train(h, 3, NULL, NULL, NULL));
     float *k = normals(4 * 6, 61), *v = normals(4 * 3, 62);
     float q[4] = {1, 20, 1, 1};
     AMEM_ASSERT_OK(amem_kvmem_write_many(h, k, v, q, 4));
@@ -577,21 +578,21 @@ START_TEST(test_bad_arguments)
                        AMEM_E_NONFINITE);
     AMEM_ASSERT_STATUS(amem_kvmem_read(h, x, 1, NULL, NULL), AMEM_E_NULL);
     AMEM_ASSERT_STATUS(amem_kvmem_set(h, -1, 0), AMEM_E_ARG);
-    AMEM_ASSERT_STATUS(amem_kvmem_set(h, AMEM_KVMEM_PARAM_COUNT, 0),
+    AMEM_ASSERT_STATUS(amem_kvmem_set(h, 1000, 0),
                        AMEM_E_ARG);
     AMEM_ASSERT_STATUS(amem_kvmem_set(h, AMEM_KVMEM_P, 1.5), AMEM_E_RANGE);
     AMEM_ASSERT_STATUS(amem_kvmem_set(h, AMEM_KVMEM_LAMBDA, NAN),
                        AMEM_E_NONFINITE);
-    AMEM_ASSERT_STATUS(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_BATCH, 1.5),
+    AMEM_ASSERT_STATUS(amem_kvmem_set(h, AMEM_KVMEM_BATCH_SIZE, 1.5),
                        AMEM_E_RANGE);
     AMEM_ASSERT_STATUS(amem_kvmem_set(h, AMEM_KVMEM_LOCAL_FACTOR, 2),
                        AMEM_E_RANGE);
     AMEM_ASSERT_STATUS(amem_kvmem_stability(h, NULL, NULL), AMEM_E_NULL);
-    AMEM_ASSERT_STATUS(amem_kvmem_meta_train(h, 0, NULL, NULL, NULL),
+    AMEM_ASSERT_STATUS(amem_kvmem_train(h, 0, NULL, NULL, NULL),
                        AMEM_E_DIM);
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_MIN_LEN, 9));
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_MAX_LEN, 4));
-    AMEM_ASSERT_STATUS(amem_kvmem_meta_train(h, 1, NULL, NULL, NULL),
+    AMEM_ASSERT_STATUS(amem_kvmem_train(h, 1, NULL, NULL, NULL),
                        AMEM_E_RANGE);
     AMEM_ASSERT_STATUS(amem_kvmem_episode(h, x, y, NULL, 0, x, y, 1, NULL,
                                           NULL, NULL, NULL),
@@ -1050,8 +1051,8 @@ START_TEST(test_tvt_training_and_persistence)
     for (size_t j = 0; j < d; j++)
         A[j * d + j] = 1;
     AMEM_ASSERT_OK(amem_tvt_set_read_params(h, A, a, u, &c));
-    AMEM_ASSERT_OK(amem_tvt_set(h, AMEM_TVT_TRAIN_LR, 0.05));
-    AMEM_ASSERT_OK(amem_tvt_set(h, AMEM_TVT_TRAIN_BATCH, 4));
+    AMEM_ASSERT_OK(amem_tvt_set(h, AMEM_TVT_LEARNING_RATE, 0.05));
+    AMEM_ASSERT_OK(amem_tvt_set(h, AMEM_TVT_BATCH_SIZE, 4));
     float *hist = malloc(steps * AMEM_TVT_HISTORY_COLS * sizeof(float));
     AMEM_ASSERT_OK(amem_tvt_train(h, steps, hist, NULL, NULL));
     double first = 0, last = 0;
@@ -1083,13 +1084,30 @@ START_TEST(test_tvt_training_and_persistence)
     ck_assert_ptr_null(g);
     for (size_t cut = 0; cut < len; cut += len / 11 + 1)
         AMEM_ASSERT_STATUS(amem_tvt_load_mem(img, cut, &g), AMEM_E_FORMAT);
+    /* A file from before TVT had its own kind (6) carries the key-value
+     * memory's kind (2) with the same payload: it still loads, and saves
+     * back under the TVT kind. */
+    unsigned char *old = malloc(len);
+    memcpy(old, img, len);
+    ck_assert_uint_eq(old[12], 6);
+    old[12] = 2;
+    uLong crc = crc32(0L, old, (uInt)(len - 4));
+    for (int b = 0; b < 4; b++)
+        old[len - 4 + b] = (unsigned char)(crc >> (8 * b));
+    AMEM_ASSERT_OK(amem_tvt_load_mem(old, len, &g));
+    amem_free(img2);
+    AMEM_ASSERT_OK(amem_tvt_save_mem(g, &img2, &len2));
+    ck_assert_mem_eq(img, img2, len);
+    amem_tvt_free(g);
+    g = NULL;
+    free(old);
     /* bad arguments leave the handle unchanged */
     float nan1[8] = {NAN};
     AMEM_ASSERT_STATUS(amem_tvt_write(h, nan1, NULL), AMEM_E_NONFINITE);
     AMEM_ASSERT_STATUS(amem_tvt_write_many(h, x, NULL, 0), AMEM_E_DIM);
     AMEM_ASSERT_STATUS(amem_tvt_read(h, x, 0, A, NULL), AMEM_E_DIM);
-    AMEM_ASSERT_STATUS(amem_tvt_set(h, AMEM_TVT_TRAIN_LR, 0), AMEM_E_RANGE);
-    AMEM_ASSERT_STATUS(amem_tvt_set(h, 7, 0), AMEM_E_ARG);
+    AMEM_ASSERT_STATUS(amem_tvt_set(h, AMEM_TVT_LEARNING_RATE, 0), AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(amem_tvt_set(h, 1000, 0), AMEM_E_ARG);
     AMEM_ASSERT_STATUS(amem_tvt_set_read_params(h, A, a, nan1, &c),
                        AMEM_E_NONFINITE);
     AMEM_ASSERT_STATUS(amem_tvt_train(h, 0, NULL, NULL, NULL), AMEM_E_DIM);

@@ -1,9 +1,11 @@
 /* Check suite `probes`: RBF SVC by SMO, softmax regression, exact t-SNE. */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "assocmem/hopfield.h"
 #include "assocmem/probes.h"
 #include "core/rng.h"
 #include "testutil.h"
@@ -171,6 +173,93 @@ START_TEST(test_tsne_keeps_clusters)
 }
 END_TEST
 
+/* Save -> load gives the same file image and the same scores, for every
+ * probe form; every truncation and another piece's file are refused. */
+static void round_trip(amem_probe *p, const float *x, size_t n, size_t dim)
+{
+    void *img = NULL, *img2 = NULL;
+    size_t len = 0, len2 = 0, classes = 0;
+    AMEM_ASSERT_OK(amem_probe_save_mem(p, &img, &len));
+    amem_probe *q = NULL;
+    AMEM_ASSERT_OK(amem_probe_load_mem(img, len, &q));
+    AMEM_ASSERT_OK(amem_probe_save_mem(q, &img2, &len2));
+    ck_assert_uint_eq(len, len2);
+    ck_assert(memcmp(img, img2, len) == 0);
+    AMEM_ASSERT_OK(amem_probe_classes(p, &classes));
+    if (classes > 0) {
+        float *s1 = malloc(n * classes * sizeof(float));
+        float *s2 = malloc(n * classes * sizeof(float));
+        AMEM_ASSERT_OK(amem_probe_scores(p, x, n, dim, s1));
+        AMEM_ASSERT_OK(amem_probe_scores(q, x, n, dim, s2));
+        ck_assert(memcmp(s1, s2, n * classes * sizeof(float)) == 0);
+        free(s1);
+        free(s2);
+    }
+    for (size_t cut = 0; cut < len; cut += 1 + cut / 8) {
+        amem_probe *bad = (amem_probe *)&bad;
+        AMEM_ASSERT_STATUS(amem_probe_load_mem(img, cut, &bad), AMEM_E_FORMAT);
+        ck_assert_ptr_null(bad);
+    }
+    amem_free(img);
+    amem_free(img2);
+    amem_probe_free(q);
+}
+
+START_TEST(test_save_load_every_form)
+{
+    enum { N = 60, D = 3 };
+    float x[N * D];
+    int32_t y[N];
+    blobs(N, D, 3, 5, x, y);
+    for (int form = 0; form < 4; form++) {
+        amem_probe *p = make(form == 3 ? AMEM_PROBE_SOFTMAX : AMEM_PROBE_SVC);
+        AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_MULTICLASS,
+                                      form == 2 ? AMEM_PROBE_OVR
+                                                : AMEM_PROBE_OVO));
+        AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_SEED, 7));
+        if (form > 0)
+            AMEM_ASSERT_OK(amem_probe_fit(p, x, y, N, D));
+        round_trip(p, x, N, D);
+        amem_probe_free(p);
+    }
+}
+END_TEST
+
+START_TEST(test_save_load_files_and_errors)
+{
+    char path[512];
+    amem_test_tmp_path(path, sizeof path, "probe");
+    amem_probe *p = make(AMEM_PROBE_SOFTMAX), *q = NULL;
+    AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_L2, 0.25));
+    AMEM_ASSERT_OK(amem_probe_save(p, path));
+    AMEM_ASSERT_OK(amem_probe_load(path, &q));
+    double l2 = 0;
+    AMEM_ASSERT_OK(amem_probe_get(q, AMEM_PROBE_L2, &l2));
+    ck_assert(l2 == 0.25);
+    amem_probe_free(q);
+    /* Another piece's file: refused, named by what it holds, path once. */
+    amem_hopfield *h = NULL;
+    float pat[4] = {1, -1, 1, -1};
+    AMEM_ASSERT_OK(amem_hopfield_create(AMEM_HOPFIELD_MODERN, 4, 0, &h));
+    AMEM_ASSERT_OK(amem_hopfield_store(h, pat, 1));
+    AMEM_ASSERT_OK(amem_hopfield_save(h, path));
+    AMEM_ASSERT_STATUS(amem_probe_load(path, &q), AMEM_E_FORMAT);
+    const char *msg = amem_last_error();
+    ck_assert_msg(strstr(msg, "a Hopfield store") && strstr(msg, "a probe"),
+                  "%s", msg);
+    ck_assert_msg(strstr(strstr(msg, path) + 1, path) == NULL, "%s", msg);
+    ck_assert_msg(strstr(msg + 1, "amem_probe_load") == NULL, "%s", msg);
+    AMEM_ASSERT_STATUS(amem_probe_save(NULL, path), AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_probe_save(p, NULL), AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_probe_load(path, NULL), AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_probe_load_mem(NULL, 4, &q), AMEM_E_NULL);
+    remove(path);
+    AMEM_ASSERT_STATUS(amem_probe_load(path, &q), AMEM_E_IO);
+    amem_hopfield_free(h);
+    amem_probe_free(p);
+}
+END_TEST
+
 static int cancel_now(void *user, const char *stage, long done, long total,
                       double metric)
 {
@@ -238,6 +327,8 @@ Suite *amem_suite_probes(void)
     tcase_add_test(t, test_multiclass_blobs);
     tcase_add_test(t, test_tsne_keeps_clusters);
     tcase_add_test(t, test_bad_arguments);
+    tcase_add_test(t, test_save_load_every_form);
+    tcase_add_test(t, test_save_load_files_and_errors);
     suite_add_tcase(s, t);
     return s;
 }

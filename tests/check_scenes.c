@@ -1,4 +1,5 @@
 /* Check suite `scenes`: the procedural Shapes3D-like and solids generators. */
+#define AMEM_EXPERIMENTAL_API /* the scene generators (docs/api.md, C17) */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>

@@ -304,7 +304,7 @@ START_TEST(test_inference_operations)
         mask[i] = (float)(i % 3 != 0);
         masked[i] = mask[i] != 0 ? x[i] : 0.25f;
     }
-    AMEM_ASSERT_OK(amem_vae_recall(v, x, mask, 0.25f, 3, q));
+    AMEM_ASSERT_OK(amem_vae_recall(v, x, 3, mask, 0.25f, q));
     AMEM_ASSERT_OK(amem_vae_reconstruct(v, masked, 3, r));
     ck_assert(memcmp(q, r, sizeof q) == 0);
     /* Interpolation ends at the reconstructions of its two items. */
@@ -642,8 +642,8 @@ START_TEST(test_bad_arguments)
     AMEM_ASSERT_STATUS(amem_vae_decode(v, NULL, 1, y), AMEM_E_NULL);
     float mask[64] = {0};
     mask[3] = 0.5f;
-    AMEM_ASSERT_STATUS(amem_vae_recall(v, x, mask, 0, 1, y), AMEM_E_ARG);
-    AMEM_ASSERT_STATUS(amem_vae_recall(v, x, NULL, NAN, 1, y), AMEM_E_ARG);
+    AMEM_ASSERT_STATUS(amem_vae_recall(v, x, 1, mask, 0, y), AMEM_E_ARG);
+    AMEM_ASSERT_STATUS(amem_vae_recall(v, x, 1, NULL, NAN, y), AMEM_E_ARG);
     AMEM_ASSERT_STATUS(amem_vae_interpolate(v, x, x, 1, y), AMEM_E_DIM);
     AMEM_ASSERT_STATUS(amem_vae_sample(v, 0, y, NULL), AMEM_E_DIM);
     size_t len_after;

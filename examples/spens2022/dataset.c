@@ -2,6 +2,7 @@
  * Spens & Burgess 2022 example: loading, generating and converting the
  * four data sets.
  */
+#define AMEM_EXPERIMENTAL_API /* the scene generators (docs/api.md, C17) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

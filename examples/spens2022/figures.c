@@ -71,11 +71,11 @@ int sb_recall_figure(const sb_config *cfg, const char *out_dir,
                                cfg->seed + 7, NULL);
     if (rc == AMEM_OK) rc = teacher_recall(teacher, partial, n, dim, out);
     if (rc == AMEM_OK)
-        rc = amem_vae_recall(student, partial, NULL, 0.0f, n, out + n * dim);
+        rc = amem_vae_recall(student, partial, n, NULL, 0.0f, out + n * dim);
     if (rc == AMEM_OK) /* intact items, for the blur of the VAE alone */
         rc = amem_vae_reconstruct(student, d->items, n, out + 3 * n * dim);
     if (rc == AMEM_OK && baseline)
-        rc = amem_vae_recall(baseline, partial, NULL, 0.0f, n,
+        rc = amem_vae_recall(baseline, partial, n, NULL, 0.0f,
                              out + 2 * n * dim);
     int status = rc == AMEM_OK ? 0 : sb_fail("recall from partial input", rc);
     if (status == 0) {

@@ -22,6 +22,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The episode tape is experimental (docs/api.md, C17): this program opts in. */
+#ifndef AMEM_EXPERIMENTAL_API
+#define AMEM_EXPERIMENTAL_API
+#endif
 #include <assocmem/kvmem.h>
 
 /* Sizes. */

@@ -88,7 +88,7 @@ int tf_tvt_train(size_t n, size_t steps, uint64_t seed, tf_tvt_read *out,
     if (st == 0)
         st = amem_tvt_train(h, steps, history, NULL, NULL);
     if (st == 0)
-        st = amem_tvt_read_params(h, out->A, out->a, out->u, out->c);
+        st = amem_tvt_get_read_params(h, out->A, out->a, out->u, out->c);
     amem_tvt_free(h);
     if (st != 0) {
         tf_tvt_read_free(out);

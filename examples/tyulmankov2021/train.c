@@ -1,4 +1,4 @@
-/* Meta-learning one plasticity rule with amem_kvmem_meta_train. */
+/* Meta-learning one plasticity rule with amem_kvmem_train. */
 #include <stdlib.h>
 
 #include "fail.h"
@@ -33,8 +33,8 @@ static int init_rule(amem_kvmem *h, const tf_config *cfg,
         {AMEM_KVMEM_KEY_POST_SLOPE, 1}, {AMEM_KVMEM_KEY_POST_OFFSET, 0},
         {AMEM_KVMEM_VALUE_PRE_SLOPE, 1}, {AMEM_KVMEM_VALUE_PRE_OFFSET, 0},
         {AMEM_KVMEM_VALUE_POST_SLOPE, 1}, {AMEM_KVMEM_VALUE_POST_OFFSET, 0},
-        {AMEM_KVMEM_TRAIN_LR, cfg->train_lr},
-        {AMEM_KVMEM_TRAIN_BATCH, (double)cfg->train_batch},
+        {AMEM_KVMEM_LEARNING_RATE, cfg->train_lr},
+        {AMEM_KVMEM_BATCH_SIZE, (double)cfg->train_batch},
         {AMEM_KVMEM_TRAIN_ZERO_FRACTION, cfg->zeroed},
     };
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
@@ -77,9 +77,9 @@ int tf_meta_train(const tf_config *cfg, const tf_train_spec *ts,
     int bad = init_rule(h, cfg, ts, seed);
     if (!bad) {
         size_t steps = ts->steps ? ts->steps : cfg->train_steps;
-        st = amem_kvmem_meta_train(h, steps, history,
+        st = amem_kvmem_train(h, steps, history,
                                    train_progress, (void *)ts->label);
-        bad = st != 0 ? tf_fail("amem_kvmem_meta_train", st) : 0;
+        bad = st != 0 ? tf_fail("amem_kvmem_train", st) : 0;
     }
     if (!bad)
         bad = read_rule(h, ts, rule);

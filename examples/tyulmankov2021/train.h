@@ -1,6 +1,6 @@
 /*
  * Meta-learning of the general plasticity rule (Section 3.2, Eq. 12-16)
- * with the library's trainer (amem_kvmem_meta_train): the rule parameters
+ * with the library's trainer (amem_kvmem_train): the rule parameters
  * eta_k, eta_v, lambda and the slopes/offsets of f_k, g_k, f_v, g_v are
  * trained by backpropagation through write-then-read episodes with Adam on
  * the paper's task (T uniform in [N/2, 2N], 60% of query entries zeroed).

@@ -43,7 +43,7 @@ static void fig2_table(FILE *f, const ty_sweep_result *sw)
                "the best γ of each seed, (regular / exception loss), and the "
                "best γ of each seed.\n\n| signal | loss reweighting (LR) | "
                "importance sampling (IS) |\n|---|---|---|\n", n);
-    for (int sig = 0; sig < AMEM_DAM_SIGNAL_COUNT; sig++) {
+    for (int sig = 0; sig < TY_SIGNALS; sig++) {
         fprintf(f, "| %s |", ty_signal_name(sig));
         for (int m = 0; m < TY_METHODS; m++)
             cell_entry(f, &sw->cell[sig][m], n);
@@ -64,7 +64,7 @@ static int count_beating(FILE *f, const ty_sweep_result *sw, int m)
 {
     double sd, base = seed_mean(sw->baseline[m], sw->n_seeds, PART_EVAL, &sd);
     int beating = 0;
-    for (int sig = 0; sig < AMEM_DAM_SIGNAL_COUNT; sig++) {
+    for (int sig = 0; sig < TY_SIGNALS; sig++) {
         double v = seed_mean(sw->cell[sig][m].best, sw->n_seeds, PART_EVAL, NULL);
         int beats = v < base - sd;
         beating += beats;
@@ -82,7 +82,7 @@ static void claim_every_signal(FILE *f, const ty_sweep_result *sw)
     int total = 0;
     for (int m = 0; m < TY_METHODS; m++)
         total += count_beating(f, sw, m);
-    int cells = AMEM_DAM_SIGNAL_COUNT * TY_METHODS;
+    int cells = TY_SIGNALS * TY_METHODS;
     fprintf(f, " %d of %d signal × method cells are below the baseline's mean "
                "− 1 std | %s |\n", total, cells, ty_verdict(total == cells));
 }
@@ -92,7 +92,7 @@ static int ground_truth_rank(const ty_sweep_result *sw, int m)
 {
     double gt = seed_mean(sw->cell[0][m].best, sw->n_seeds, PART_EVAL, NULL);
     int rank = 1;
-    for (int sig = 1; sig < AMEM_DAM_SIGNAL_COUNT; sig++)
+    for (int sig = 1; sig < TY_SIGNALS; sig++)
         rank += seed_mean(sw->cell[sig][m].best, sw->n_seeds, PART_EVAL, NULL) < gt;
     return rank;
 }
@@ -102,7 +102,7 @@ static void claim_ground_truth_best(FILE *f, const ty_sweep_result *sw)
     int lr = ground_truth_rank(sw, 0), is = ground_truth_rank(sw, 1);
     fprintf(f, "| Ground truth (GT) has the lowest evaluation loss. | GT ranks "
                "%d of %d with LR and %d of %d with IS | %s |\n", lr,
-            AMEM_DAM_SIGNAL_COUNT, is, AMEM_DAM_SIGNAL_COUNT,
+            TY_SIGNALS, is, TY_SIGNALS,
             ty_verdict(lr == 1 && is == 1));
 }
 

@@ -8,13 +8,13 @@
 #include "pool.h"
 #include "run.h"
 
-static const char *signal_names[AMEM_DAM_SIGNAL_COUNT] = {
+static const char *signal_names[TY_SIGNALS] = {
     "ground_truth", "loss", "neg_time", "neg_entropy", "max_hidden",
     "norm_hidden"};
 
 const char *ty_signal_name(int signal)
 {
-    return signal >= 0 && signal < AMEM_DAM_SIGNAL_COUNT ? signal_names[signal]
+    return signal >= 0 && signal < TY_SIGNALS ? signal_names[signal]
                                                          : "?";
 }
 
@@ -71,7 +71,7 @@ amem_dam *ty_run_create(const ty_config *cfg, const ty_dataset *ds,
         ty_fail("amem_dam_reset", st);
         goto fail;
     }
-    st = amem_dam_set_data(net, ds->items, ty_dataset_count(ds), labels);
+    st = amem_dam_set_data(net, ds->items, labels, ty_dataset_count(ds));
     if (st != AMEM_OK) {
         ty_fail("amem_dam_set_data", st);
         goto fail;

@@ -12,6 +12,9 @@
 #include "config.h"
 #include "dataset.h"
 
+/* Every exception signal (enum amem_dam_signal). */
+#define TY_SIGNALS (AMEM_DAM_SIGNAL_NORM + 1)
+
 typedef struct ty_run_spec {
     int signal;    /* AMEM_DAM_SIGNAL_* */
     int balance;   /* AMEM_DAM_BALANCE_* */

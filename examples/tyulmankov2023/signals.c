@@ -48,9 +48,9 @@ int ty_signals_measure(amem_dam *net, const ty_dataset *ds, float *buf,
                        ty_signal_stats *stats)
 {
     for (int k = 0; k < N_CANDIDATES; k++) {
-        int st = amem_dam_item_record(net, candidates[k].record, buf);
+        int st = amem_dam_get_item_record(net, candidates[k].record, buf);
         if (st != AMEM_OK)
-            return ty_fail("amem_dam_item_record", st);
+            return ty_fail("amem_dam_get_item_record", st);
         group_stats(buf, ds, 0, candidates[k].sign, &stats[k].regular_mean,
                     &stats[k].regular_std);
         group_stats(buf, ds, 1, candidates[k].sign, &stats[k].exception_mean,

@@ -22,7 +22,7 @@ typedef struct sweep_ctx {
 
 long ty_sweep_run_count(const ty_config *cfg)
 {
-    long per_seed = 1 + (long)AMEM_DAM_SIGNAL_COUNT * (long)(cfg->n_gammas - 1);
+    long per_seed = 1 + (long)TY_SIGNALS * (long)(cfg->n_gammas - 1);
     return TY_METHODS * per_seed * cfg->n_seeds;
 }
 
@@ -79,7 +79,7 @@ static size_t list_runs(const ty_config *cfg, const ty_sweep_result *res,
         for (int m = 0; m < TY_METHODS; m++) {
             specs[k++] = (ty_run_spec){AMEM_DAM_SIGNAL_GROUND_TRUTH,
                                        res->balance[m], 0.0, seed};
-            for (int sig = 0; sig < AMEM_DAM_SIGNAL_COUNT; sig++)
+            for (int sig = 0; sig < TY_SIGNALS; sig++)
                 for (size_t g = 1; g < cfg->n_gammas; g++)
                     specs[k++] = (ty_run_spec){sig, res->balance[m],
                                                cfg->gammas[g], seed};
@@ -95,7 +95,7 @@ static void choose_best(const sweep_ctx *c, size_t n, ty_sweep_result *res)
         int m = s->balance == res->balance[0] ? 0 : 1;
         if (s->gamma == 0.0) {
             res->baseline[m][s->seed] = c->evals[i];
-            for (int sig = 0; sig < AMEM_DAM_SIGNAL_COUNT; sig++) {
+            for (int sig = 0; sig < TY_SIGNALS; sig++) {
                 res->cell[sig][m].best[s->seed] = c->evals[i];
                 res->cell[sig][m].best_gamma[s->seed] = 0.0;
             }
@@ -116,7 +116,7 @@ static int write_best(const ty_config *cfg, const ty_sweep_result *res)
                           "exception_loss,eval_loss");
     if (!f)
         return -1;
-    for (int sig = 0; sig < AMEM_DAM_SIGNAL_COUNT; sig++)
+    for (int sig = 0; sig < TY_SIGNALS; sig++)
         for (int m = 0; m < TY_METHODS; m++)
             for (int s = 0; s < res->n_seeds; s++) {
                 const ty_cell *c = &res->cell[sig][m];

@@ -26,7 +26,7 @@ typedef struct ty_cell {
 typedef struct ty_sweep_result {
     int n_seeds;
     int balance[TY_METHODS];
-    ty_cell cell[AMEM_DAM_SIGNAL_COUNT][TY_METHODS];
+    ty_cell cell[TY_SIGNALS][TY_METHODS];
     ty_eval baseline[TY_METHODS][TY_MAX_SEEDS]; /* gamma = 0 */
     long runs;
     double seconds;

@@ -81,14 +81,15 @@ AMEM_API int amem_capacity_search(amem_error_fn error_of, void *user,
  * amem_bootstrap_mean: the mean of n values and a percentile bootstrap
  * interval for it (resamples draws of n values with replacement).
  *   values     n finite doubles, n >= 1
- *   resamples  >= 1 (1,000-10,000 is typical)
+ *   resamples  1 .. AMEM_MAX_STEPS_PER_CALL (1,000-10,000 is typical)
  *   level      central coverage in (0, 1), e.g. 0.95
  *   seed       seed of the xoshiro256** generator used for resampling
  *   mean, lo, hi  outputs (any may be NULL): the sample mean and the
  *              (1-level)/2 and (1+level)/2 quantiles of the resampled means
  *              (linear interpolation between order statistics)
- * Returns AMEM_OK, AMEM_E_NULL (values), AMEM_E_DIM (n = 0), AMEM_E_RANGE
- * (resamples, level), AMEM_E_NONFINITE, AMEM_E_NOMEM.
+ * Returns AMEM_OK, AMEM_E_NULL (values), AMEM_E_DIM (n = 0, or n doubles
+ * larger than the largest array, see common.h), AMEM_E_RANGE (resamples,
+ * level), AMEM_E_NONFINITE, AMEM_E_NOMEM.
  */
 AMEM_API int amem_bootstrap_mean(const double *values, size_t n,
                                  size_t resamples, double level, uint64_t seed,
@@ -108,9 +109,11 @@ AMEM_API int amem_bootstrap_mean(const double *values, size_t n,
  *              repetition indices with replacement and uses the same
  *              indices for every count (repetitions are resampled jointly)
  *   Any of capacity, lo, hi may be NULL.
- * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n_counts or reps = 0),
- * AMEM_E_ARG (counts not strictly increasing or < 1), AMEM_E_RANGE
- * (resamples, level), AMEM_E_NONFINITE, AMEM_E_NOMEM.
+ *   resamples  1 .. AMEM_MAX_STEPS_PER_CALL
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n_counts or reps = 0, or the
+ * grid larger than the largest array, see common.h), AMEM_E_ARG (counts
+ * not strictly increasing or < 1), AMEM_E_RANGE (resamples, level),
+ * AMEM_E_NONFINITE, AMEM_E_NOMEM.
  */
 AMEM_API int amem_capacity_bootstrap(const long *counts, size_t n_counts,
                                      const double *errors, size_t reps,

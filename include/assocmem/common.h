@@ -19,7 +19,7 @@ extern "C" {
 
 /* Version: the single source; the Makefile reads these three lines. */
 #define AMEM_VERSION_MAJOR 0
-#define AMEM_VERSION_MINOR 1
+#define AMEM_VERSION_MINOR 2
 #define AMEM_VERSION_PATCH 0
 #define AMEM_VERSION_NUMBER \
     (AMEM_VERSION_MAJOR * 10000 + AMEM_VERSION_MINOR * 100 + AMEM_VERSION_PATCH)
@@ -99,6 +99,20 @@ AMEM_API int amem_get_num_threads(void);
  * output of the *_save_mem functions). Accepts NULL.
  */
 AMEM_API void amem_free(void *p);
+
+/*
+ * Sizes. An array the library reads, writes or allocates holds at most
+ * 2^60 - 1 elements on a 64-bit target (PTRDIFF_MAX / 8: its byte size fits
+ * in ptrdiff_t for every element type); a larger count x dim is refused with
+ * AMEM_E_DIM before anything is read, written or allocated.
+ *
+ * AMEM_MAX_STEPS_PER_CALL: the most steps, iterations, epochs, resamples or
+ * interpolation points one call accepts (2^31 - 1). A count above it is
+ * refused with AMEM_E_RANGE. It bounds the rows a call writes into an
+ * output whose length the caller chose (a history of steps x COLS floats)
+ * and keeps the done/total of a progress callback exact in a 32-bit long.
+ */
+#define AMEM_MAX_STEPS_PER_CALL 2147483647L
 
 /*
  * Progress callback for long work (training, sweeps). Receives only plain

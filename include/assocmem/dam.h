@@ -120,8 +120,7 @@ enum amem_dam_param {
     AMEM_DAM_WEIGHT_NORM = 12,
     AMEM_DAM_ADAM_BETA1 = 13,
     AMEM_DAM_ADAM_BETA2 = 14,
-    AMEM_DAM_ADAM_EPS = 15,
-    AMEM_DAM_PARAM_COUNT = 16 /* number of settings, not a setting */
+    AMEM_DAM_ADAM_EPS = 15
 };
 
 /* Values of AMEM_DAM_DYNAMICS. */
@@ -144,8 +143,7 @@ enum amem_dam_signal {
     AMEM_DAM_SIGNAL_NEG_TIME = 2,
     AMEM_DAM_SIGNAL_NEG_ENTROPY = 3,
     AMEM_DAM_SIGNAL_MAX = 4,
-    AMEM_DAM_SIGNAL_NORM = 5,
-    AMEM_DAM_SIGNAL_COUNT = 6 /* number of signals, not a signal */
+    AMEM_DAM_SIGNAL_NORM = 5
 };
 
 /* Values of AMEM_DAM_WEIGHT_NORM (what the softmax of Eq. 8 runs over). */
@@ -155,7 +153,7 @@ enum amem_dam_weight_norm {
 };
 
 /*
- * Per-item records of the training set (amem_dam_item_record), each from
+ * Per-item records of the training set (amem_dam_get_item_record), each from
  * the item's most recent use in training (NaN before its first use):
  *   LOSS     l_i = ||x_i - v*_i||^2
  *   TIME     convergence time in steps (MAX_STEPS + 1: not converged)
@@ -178,8 +176,7 @@ enum amem_dam_record {
     AMEM_DAM_RECORD_SIGNAL = 5,
     AMEM_DAM_RECORD_ALPHA = 6,
     AMEM_DAM_RECORD_WEIGHT = 7,
-    AMEM_DAM_RECORD_USES = 8,
-    AMEM_DAM_RECORD_COUNT = 9 /* number of records, not a record */
+    AMEM_DAM_RECORD_USES = 8
 };
 
 /*
@@ -257,7 +254,7 @@ AMEM_API int amem_dam_get_weights(const amem_dam *h, float *w,
  * entry not 0/1), AMEM_E_NOMEM.
  */
 AMEM_API int amem_dam_recall(amem_dam *h, const float *cues,
-                             const float *clamp, size_t n, float *out,
+                             size_t n, const float *clamp, float *out,
                              int *steps, float *hidden);
 
 /*
@@ -310,14 +307,15 @@ AMEM_API int amem_dam_evaluate(amem_dam *h, const float *items,
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM, AMEM_E_NONFINITE, AMEM_E_ARG
  * (label not 0/1), AMEM_E_NOMEM.
  */
-AMEM_API int amem_dam_set_data(amem_dam *h, const float *items, size_t n,
-                               const int32_t *exceptions);
+AMEM_API int amem_dam_set_data(amem_dam *h, const float *items,
+                               const int32_t *exceptions, size_t n);
 
 /* amem_dam_data_count: number of training items (0 if none). */
 AMEM_API int amem_dam_data_count(const amem_dam *h, size_t *out);
 
 /*
- * amem_dam_train: train for `epochs` epochs on the stored training set.
+ * amem_dam_train: train for `epochs` epochs on the stored training set
+ * (1 .. INT_MAX, which is AMEM_MAX_STEPS_PER_CALL where int has 32 bits).
  *   progress  optional; called after every epoch with stage "epoch",
  *             done = epochs finished in this call, total = epochs, metric =
  *             the mean l of the items used in that epoch. A nonzero return
@@ -340,12 +338,12 @@ AMEM_API int amem_dam_train(amem_dam *h, int epochs,
 AMEM_API int amem_dam_progress(const amem_dam *h, long *epochs, long *steps);
 
 /*
- * amem_dam_item_record: one per-item record (enum amem_dam_record) of
+ * amem_dam_get_item_record: one per-item record (enum amem_dam_record) of
  * every training item into out (n floats, n = amem_dam_data_count).
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_ARG (unknown record), AMEM_E_STATE
  * (no training set).
  */
-AMEM_API int amem_dam_item_record(const amem_dam *h, int which, float *out);
+AMEM_API int amem_dam_get_item_record(const amem_dam *h, int which, float *out);
 
 /*
  * amem_dam_save: write dimensions, settings, RNG state, weights, trainer

@@ -117,6 +117,9 @@ typedef struct amem_diffusion amem_diffusion;
  *   SEED             RNG seed; setting it reseeds    0        [0, 2^53] int
  *                    the handle's xoshiro256** generator (network
  *                    initialisation, training noise, SDE noise, forward)
+ *   ADAM_BETA1       Adam beta1                      0.9      [0, 0.9999999]
+ *   ADAM_BETA2       Adam beta2                      0.999    [0, 0.9999999]
+ *   ADAM_EPS         Adam epsilon                    1e-8     [1e-30, 1]
  *
  * Changing a setting never changes what is stored or the trained network.
  */
@@ -136,7 +139,9 @@ enum amem_diffusion_param {
     AMEM_DIFFUSION_TRAIN_THETA_MIN = 12,
     AMEM_DIFFUSION_TRAIN_THETA_MAX = 13,
     AMEM_DIFFUSION_SEED = 14,
-    AMEM_DIFFUSION_PARAM_COUNT = 15 /* number of settings, not a setting */
+    AMEM_DIFFUSION_ADAM_BETA1 = 15,
+    AMEM_DIFFUSION_ADAM_BETA2 = 16,
+    AMEM_DIFFUSION_ADAM_EPS = 17
 };
 
 /* Values of AMEM_DIFFUSION_PROCESS. */
@@ -209,10 +214,10 @@ AMEM_API int amem_diffusion_clear(amem_diffusion *h);
 AMEM_API int amem_diffusion_count(const amem_diffusion *h, size_t *out);
 
 /*
- * amem_diffusion_patterns: copy the stored patterns (count x d) into out.
+ * amem_diffusion_get_patterns: copy the stored patterns (count x d) into out.
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_STATE (nothing stored).
  */
-AMEM_API int amem_diffusion_patterns(const amem_diffusion *h, float *out);
+AMEM_API int amem_diffusion_get_patterns(const amem_diffusion *h, float *out);
 
 /*
  * Schedule helpers (use the handle's PROCESS, GAMMA, ALPHA, SIGMA).
@@ -245,7 +250,7 @@ AMEM_API int amem_diffusion_forward(amem_diffusion *h, const float *x0,
  * If the handle has no network yet, a new one is made with the current
  * HIDDEN and HIDDEN_LAYERS and initialised from the RNG; otherwise training
  * continues from the current weights and Adam state.
- *   iterations  >= 1
+ *   iterations  1 .. AMEM_MAX_STEPS_PER_CALL
  *   progress    optional (NULL = none): called with stage "train" every 100
  *               iterations and after the last one, done = iterations so
  *               far in this call, total = iterations, metric = the loss of
@@ -254,9 +259,10 @@ AMEM_API int amem_diffusion_forward(amem_diffusion *h, const float *x0,
  *   loss        optional (NULL = none): the loss of the last iteration
  * Training works on a copy: on any failure, including cancellation, the
  * network, Adam state and RNG are as before the call.
- * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_RANGE (iterations < 1, TRAIN_THETA_MIN
- * > TRAIN_THETA_MAX), AMEM_E_STATE (nothing stored), AMEM_E_CANCELLED,
- * AMEM_E_NONFINITE (the loss became non-finite), AMEM_E_NOMEM.
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_RANGE (iterations outside
+ * [1, AMEM_MAX_STEPS_PER_CALL], TRAIN_THETA_MIN > TRAIN_THETA_MAX),
+ * AMEM_E_STATE (nothing stored), AMEM_E_CANCELLED, AMEM_E_NONFINITE (the
+ * loss became non-finite), AMEM_E_NOMEM.
  */
 AMEM_API int amem_diffusion_train(amem_diffusion *h, long iterations,
                                   amem_progress_fn progress, void *user,
@@ -274,9 +280,9 @@ AMEM_API int amem_diffusion_network_info(const amem_diffusion *h,
                                          size_t *hidden, size_t *layers,
                                          size_t *params, long *iterations);
 
-/* amem_diffusion_reset_network: drop the learned network (the next
+/* amem_diffusion_reset: drop the learned network (the next
  * amem_diffusion_train starts from a fresh one). AMEM_OK/E_NULL. */
-AMEM_API int amem_diffusion_reset_network(amem_diffusion *h);
+AMEM_API int amem_diffusion_reset(amem_diffusion *h);
 
 /*
  * amem_diffusion_score: grad_x log p_t(x) for n states (n x d) at time t,

@@ -115,14 +115,17 @@ typedef struct amem_kvmem amem_kvmem;
  *   SIGN_OUTPUT        0        0/1                read returns sign(y~)
  *   ADVANCE            EVERY_WRITE AMEM_KVMEM_ADVANCE_*  SEQUENTIAL pointer
  *   SEED               0        [0, 2^53] integer  reseeds the RNG
- *   TRAIN_LR           1e-3     [1e-8, 10]         Adam step size
- *   TRAIN_BATCH        1        [1, 1e6] integer   episodes per step
+ *   LEARNING_RATE      1e-3     [1e-8, 10]         Adam step size
+ *   BATCH_SIZE         1        [1, 1e6] integer   episodes per step
  *   TRAIN_MIN_LEN      0        [0, 1e9] integer   shortest T (0 = N/2)
  *   TRAIN_MAX_LEN      0        [0, 1e9] integer   longest T (0 = 2N)
  *   TRAIN_ZERO_FRACTION 0.6     [0, 1]             query entries zeroed
  *   TRAIN_P            0        0/1                also train p (RANDOM)
  *   TRAIN_MASK         2047     [0, 2047] integer  bit k set: train rule
  *                      parameter AMEM_KVMEM_ETA_K + k (11 bits)
+ *   ADAM_BETA1         0.9      [0, 0.9999999]     Adam beta1
+ *   ADAM_BETA2         0.999    [0, 0.9999999]     Adam beta2
+ *   ADAM_EPS           1e-8     [1e-30, 1]         Adam epsilon
  *
  * Changing a setting never changes what is stored; rule settings apply to
  * later writes. Setting META_PLASTICITY to 0 keeps the stability flags
@@ -151,14 +154,16 @@ enum amem_kvmem_param {
     AMEM_KVMEM_SIGN_OUTPUT = 17,
     AMEM_KVMEM_ADVANCE = 18,
     AMEM_KVMEM_SEED = 19,
-    AMEM_KVMEM_TRAIN_LR = 20,
-    AMEM_KVMEM_TRAIN_BATCH = 21,
+    AMEM_KVMEM_LEARNING_RATE = 20,
+    AMEM_KVMEM_BATCH_SIZE = 21,
     AMEM_KVMEM_TRAIN_MIN_LEN = 22,
     AMEM_KVMEM_TRAIN_MAX_LEN = 23,
     AMEM_KVMEM_TRAIN_ZERO_FRACTION = 24,
     AMEM_KVMEM_TRAIN_P = 25,
     AMEM_KVMEM_TRAIN_MASK = 26,
-    AMEM_KVMEM_PARAM_COUNT = 27 /* number of settings, not a setting */
+    AMEM_KVMEM_ADAM_BETA1 = 27,
+    AMEM_KVMEM_ADAM_BETA2 = 28,
+    AMEM_KVMEM_ADAM_EPS = 29
 };
 
 /* The trainable rule parameters are the settings RULE_FIRST .. +RULE_COUNT-1
@@ -186,7 +191,7 @@ enum amem_kvmem_advance {
 };
 
 /*
- * Columns of one meta-learning history row (amem_kvmem_meta_train):
+ * Columns of one meta-learning history row (amem_kvmem_train):
  * step (1-based), mean episode loss and accuracy of the step's batch
  * (before its update), then the rule parameters after the update in
  * setting order (ETA_K ... VALUE_POST_OFFSET), then p.
@@ -280,17 +285,17 @@ AMEM_API int amem_kvmem_count(const amem_kvmem *h, size_t *out);
 AMEM_API int amem_kvmem_next_slot(const amem_kvmem *h, size_t *out);
 
 /*
- * amem_kvmem_last_gamma: the local third factor gamma of the last write
+ * amem_kvmem_get_last_gamma: the local third factor gamma of the last write
  * (N floats, each 0 or 1; all 0 before the first write or after a clear).
  */
-AMEM_API int amem_kvmem_last_gamma(const amem_kvmem *h, float *gamma);
+AMEM_API int amem_kvmem_get_last_gamma(const amem_kvmem *h, float *gamma);
 
 /*
- * amem_kvmem_keys / amem_kvmem_values: copies of K (N x d) and of the slot
+ * amem_kvmem_get_keys / amem_kvmem_get_values: copies of K (N x d) and of the slot
  * values (N x m, row i = value of slot i = column i of the paper's V).
  */
-AMEM_API int amem_kvmem_keys(const amem_kvmem *h, float *keys);
-AMEM_API int amem_kvmem_values(const amem_kvmem *h, float *values);
+AMEM_API int amem_kvmem_get_keys(const amem_kvmem *h, float *keys);
+AMEM_API int amem_kvmem_get_values(const amem_kvmem *h, float *values);
 
 /*
  * amem_kvmem_stability: the meta-plasticity flags (N ints each, 1 = frozen)
@@ -323,6 +328,9 @@ AMEM_API int amem_kvmem_episode(amem_kvmem *h, const float *keys,
                                 float *outputs, double *loss,
                                 double *accuracy, double *grad);
 
+#ifdef AMEM_EXPERIMENTAL_API
+/* Experimental (docs/api.md, C17): may change in any release. Define
+ * AMEM_EXPERIMENTAL_API before including this header to use the tape. */
 /*
  * Episode tape: gradients through the memory for a network that drives it.
  *
@@ -460,14 +468,16 @@ AMEM_API int amem_kvmem_tape_backward(amem_kvmem_tape *tape,
                                       const float *d_out, float *d_keys,
                                       float *d_values, float *d_q,
                                       float *d_queries, double *rule_grad);
+#endif /* AMEM_EXPERIMENTAL_API */
 
 /*
- * amem_kvmem_meta_train: `steps` Adam steps on the task distribution above
+ * amem_kvmem_train: `steps` Adam steps on the task distribution above
  * (TRAIN_* settings), updating the rule parameters whose TRAIN_MASK bit is
  * set (and p when TRAIN_P = 1 and LOCAL_FACTOR = RANDOM). LAMBDA is kept in
  * [0, 1] and p in [1/N, 1] after each step. Adam state persists across
- * calls and in saved files (amem_kvmem_meta_reset clears it). The stored
+ * calls and in saved files (amem_kvmem_reset clears it). The stored
  * memory is untouched.
+ *   steps     1 .. AMEM_MAX_STEPS_PER_CALL
  *   history   optional steps x AMEM_KVMEM_HISTORY_COLS floats, one row per
  *             step (NULL = none); rows after a cancel are left as they were
  *   progress  optional callback, called after each step with stage
@@ -475,16 +485,17 @@ AMEM_API int amem_kvmem_tape_backward(amem_kvmem_tape *tape,
  *             a nonzero return stops with AMEM_E_CANCELLED, keeping the
  *             steps already taken (the handle stays consistent)
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (steps = 0), AMEM_E_RANGE
- * (TRAIN_MIN_LEN > TRAIN_MAX_LEN after defaults), AMEM_E_CANCELLED,
+ * (steps > AMEM_MAX_STEPS_PER_CALL, TRAIN_MIN_LEN > TRAIN_MAX_LEN after
+ * defaults), AMEM_E_CANCELLED,
  * AMEM_E_NONFINITE (a gradient overflowed; the steps before it are kept),
  * AMEM_E_NOMEM.
  */
-AMEM_API int amem_kvmem_meta_train(amem_kvmem *h, size_t steps,
+AMEM_API int amem_kvmem_train(amem_kvmem *h, size_t steps,
                                    float *history, amem_progress_fn progress,
                                    void *user);
 
-/* amem_kvmem_meta_reset: forget the Adam moments and step count. */
-AMEM_API int amem_kvmem_meta_reset(amem_kvmem *h);
+/* amem_kvmem_reset: forget the Adam moments and step count. */
+AMEM_API int amem_kvmem_reset(amem_kvmem *h);
 
 /*
  * amem_kvmem_save: settings (the learned rule included), RNG state, K, V,

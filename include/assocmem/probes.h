@@ -56,7 +56,7 @@ enum amem_probe_kind {
  *   C              SVC box constraint               1        [1e-6, 1e6]
  *   GAMMA          SVC RBF width; 0 = 'scale'       0        [0, 1e6]
  *   TOLERANCE      SVC stopping tolerance           1e-3     [1e-9, 1]
- *   MAX_ITER       SVC iterations per machine       1e6      [1, 1e9] integer
+ *   MAX_STEPS      SVC iterations per machine       1e6      [1, 1e9] integer
  *                  (stops without error when reached)
  *   MULTICLASS     AMEM_PROBE_OVO / AMEM_PROBE_OVR  OVO
  *   STANDARDIZE    0/1: standardise features        1        (both kinds)
@@ -65,12 +65,15 @@ enum amem_probe_kind {
  *   L2             SOFTMAX weight decay             0        [0, 1e6]
  *   BATCH_SIZE     SOFTMAX minibatch                32       [1, 65536] integer
  *   SEED           RNG seed (SOFTMAX shuffling)     0        [0, 2^53] integer
+ *   ADAM_BETA1     SOFTMAX Adam beta1               0.9      [0, 0.9999999]
+ *   ADAM_BETA2     SOFTMAX Adam beta2               0.999    [0, 0.9999999]
+ *   ADAM_EPS       SOFTMAX Adam epsilon             1e-8     [1e-30, 1]
  */
 enum amem_probe_param {
     AMEM_PROBE_C = 0,
     AMEM_PROBE_GAMMA = 1,
     AMEM_PROBE_TOLERANCE = 2,
-    AMEM_PROBE_MAX_ITER = 3,
+    AMEM_PROBE_MAX_STEPS = 3,
     AMEM_PROBE_MULTICLASS = 4,
     AMEM_PROBE_STANDARDIZE = 5,
     AMEM_PROBE_EPOCHS = 6,
@@ -78,7 +81,9 @@ enum amem_probe_param {
     AMEM_PROBE_L2 = 8,
     AMEM_PROBE_BATCH_SIZE = 9,
     AMEM_PROBE_SEED = 10,
-    AMEM_PROBE_PARAM_COUNT = 11 /* number of settings, not a setting */
+    AMEM_PROBE_ADAM_BETA1 = 11,
+    AMEM_PROBE_ADAM_BETA2 = 12,
+    AMEM_PROBE_ADAM_EPS = 13
 };
 
 /* Values of AMEM_PROBE_MULTICLASS. */
@@ -140,6 +145,14 @@ AMEM_API int amem_probe_accuracy(const amem_probe *p, const float *x,
                                  double *accuracy);
 
 /*
+ * amem_probe_kind: the probe kind (enum amem_probe_kind) into *out.
+ * amem_probe_dim: the feature count of the fit (0 before) into *out.
+ * Return AMEM_OK or AMEM_E_NULL.
+ */
+AMEM_API int amem_probe_kind(const amem_probe *p, int *out);
+AMEM_API int amem_probe_dim(const amem_probe *p, size_t *out);
+
+/*
  * amem_probe_classes: the class count of the fit (0 before).
  * amem_probe_support_count: SVC support vectors over all machines (items
  * with a_i > 0 counted once per machine); 0 for SOFTMAX.
@@ -147,6 +160,28 @@ AMEM_API int amem_probe_accuracy(const amem_probe *p, const float *x,
  */
 AMEM_API int amem_probe_classes(const amem_probe *p, size_t *out);
 AMEM_API int amem_probe_support_count(const amem_probe *p, size_t *out);
+
+/*
+ * amem_probe_save: write kind, settings, RNG state and the fit (if any) to
+ * path, atomically; a loaded probe predicts and scores bit for bit as the
+ * saved one. Returns AMEM_OK, AMEM_E_NULL, AMEM_E_IO, AMEM_E_NOMEM.
+ * amem_probe_save_mem: the same file image in a new buffer (*data, *len);
+ * release it with amem_free. Returns AMEM_OK, AMEM_E_NULL, AMEM_E_NOMEM.
+ */
+AMEM_API int amem_probe_save(const amem_probe *p, const char *path);
+AMEM_API int amem_probe_save_mem(const amem_probe *p, void **data,
+                                 size_t *len);
+
+/*
+ * amem_probe_load / _load_mem: a new probe from a file or a file image. The
+ * file is untrusted: every size and value is validated before use. *out is
+ * NULL on failure. Returns AMEM_OK, AMEM_E_NULL, AMEM_E_IO (cannot read
+ * path), AMEM_E_FORMAT (truncated, corrupted, another piece's file, invalid
+ * sizes, labels or settings), AMEM_E_NOMEM.
+ */
+AMEM_API int amem_probe_load(const char *path, amem_probe **out);
+AMEM_API int amem_probe_load_mem(const void *data, size_t len,
+                                 amem_probe **out);
 
 /*
  * amem_tsne: exact t-SNE (van der Maaten & Hinton 2008) of n points

@@ -11,6 +11,9 @@
  * NCHW layout amem_vae takes); greyscale images are H x W. Both generators
  * are deterministic: the same arguments give the same images (factors are
  * drawn from the library's seeded generator; no threads, no global state).
+ *
+ * Experimental: declared only when AMEM_EXPERIMENTAL_API is defined before
+ * this header is included; may change in any release.
  */
 #ifndef ASSOCMEM_SCENES_H
 #define ASSOCMEM_SCENES_H
@@ -20,6 +23,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#ifdef AMEM_EXPERIMENTAL_API
 
 /* ---- Shapes3D-like scenes -------------------------------------------------
  *
@@ -116,6 +120,8 @@ AMEM_API int amem_solids_render(const int32_t *labels, const float *rotations,
 AMEM_API int amem_solids_generate(size_t count, size_t size, uint64_t seed,
                                   float *images, int32_t *labels,
                                   float *rotations);
+
+#endif /* AMEM_EXPERIMENTAL_API */
 
 #ifdef __cplusplus
 }

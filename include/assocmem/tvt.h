@@ -9,7 +9,7 @@
  *     w_i = softmax_i(s * cos(key_i, k)) (cos = 0 for an all-zero row)
  *     y~ = sum_i w_i value_i             (sign(y~) when SIGN_OUTPUT = 1)
  * A, a, u, c are trained with Adam by backpropagation on the same episode
- * distribution as amem_kvmem_meta_train (T random +-1 keys stored from an
+ * distribution as amem_kvmem_train (T random +-1 keys stored from an
  * empty memory, T uniform in [TRAIN_MIN_LEN, TRAIN_MAX_LEN], default
  * N/2 .. 2N; values = keys when m = d, else independent +-1; every stored
  * key read once with TRAIN_ZERO_FRACTION of its entries zeroed; loss = sum
@@ -34,21 +34,26 @@ typedef struct amem_tvt amem_tvt;
  * Settings (double, pinned values):
  *   SEED                0     [0, 2^53] integer  reseeds the RNG
  *   SIGN_OUTPUT         0     0/1                read returns sign(y~)
- *   TRAIN_LR            1e-3  [1e-8, 10]         Adam step size
- *   TRAIN_BATCH         1     [1, 1e6] integer   episodes per step
+ *   LEARNING_RATE       1e-3  [1e-8, 10]         Adam step size
+ *   BATCH_SIZE          1     [1, 1e6] integer   episodes per step
  *   TRAIN_MIN_LEN       0     [0, 1e9] integer   shortest T (0 = N/2)
  *   TRAIN_MAX_LEN       0     [0, 1e9] integer   longest T (0 = 2N)
  *   TRAIN_ZERO_FRACTION 0.6   [0, 1]             query entries zeroed
+ *   ADAM_BETA1          0.9   [0, 0.9999999]     Adam beta1
+ *   ADAM_BETA2          0.999 [0, 0.9999999]     Adam beta2
+ *   ADAM_EPS            1e-8  [1e-30, 1]         Adam epsilon
  */
 enum amem_tvt_param {
     AMEM_TVT_SEED = 0,
     AMEM_TVT_SIGN_OUTPUT = 1,
-    AMEM_TVT_TRAIN_LR = 2,
-    AMEM_TVT_TRAIN_BATCH = 3,
+    AMEM_TVT_LEARNING_RATE = 2,
+    AMEM_TVT_BATCH_SIZE = 3,
     AMEM_TVT_TRAIN_MIN_LEN = 4,
     AMEM_TVT_TRAIN_MAX_LEN = 5,
     AMEM_TVT_TRAIN_ZERO_FRACTION = 6,
-    AMEM_TVT_PARAM_COUNT = 7 /* number of settings, not a setting */
+    AMEM_TVT_ADAM_BETA1 = 7,
+    AMEM_TVT_ADAM_BETA2 = 8,
+    AMEM_TVT_ADAM_EPS = 9
 };
 
 /* Columns of a training history row: step, loss, accuracy, mean strength. */
@@ -97,22 +102,23 @@ AMEM_API int amem_tvt_clear(amem_tvt *h);
 AMEM_API int amem_tvt_count(const amem_tvt *h, size_t *out);
 
 /*
- * amem_tvt_read_params / amem_tvt_set_read_params: the learned read
+ * amem_tvt_get_read_params / amem_tvt_set_read_params: the learned read
  * parameters A (d x d), a (d), u (d), c (1). Get: any pointer may be NULL.
  * Set: all four required and finite; resets the Adam state.
  */
-AMEM_API int amem_tvt_read_params(const amem_tvt *h, float *A, float *a,
+AMEM_API int amem_tvt_get_read_params(const amem_tvt *h, float *A, float *a,
                                   float *u, float *c);
 AMEM_API int amem_tvt_set_read_params(amem_tvt *h, const float *A,
                                       const float *a, const float *u,
                                       const float *c);
 
 /*
- * amem_tvt_train: `steps` Adam steps of the read parameters (see above);
- * history optional steps x AMEM_TVT_HISTORY_COLS; progress as in
- * amem_kvmem_meta_train (stage "tvt_train"). The stored rows are untouched.
- * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM, AMEM_E_RANGE, AMEM_E_CANCELLED,
- * AMEM_E_NOMEM.
+ * amem_tvt_train: `steps` Adam steps of the read parameters (see above),
+ * 1 .. AMEM_MAX_STEPS_PER_CALL; history optional steps x
+ * AMEM_TVT_HISTORY_COLS; progress as in amem_kvmem_train (stage
+ * "tvt_train"). The stored rows are untouched.
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (steps = 0), AMEM_E_RANGE (steps
+ * > AMEM_MAX_STEPS_PER_CALL, settings), AMEM_E_CANCELLED, AMEM_E_NOMEM.
  */
 AMEM_API int amem_tvt_train(amem_tvt *h, size_t steps, float *history,
                             amem_progress_fn progress, void *user);

@@ -130,6 +130,9 @@ enum amem_vae_preset {
  *   REPLAY_GAIN    a in target = a*teacher + b   0.5      [-1e6, 1e6]
  *   REPLAY_OFFSET  b (default maps [-1,1]        0.5      [-1e6, 1e6]
  *                  to [0,1], as the authors do)
+ *   ADAM_BETA1     Adam (and AMSGrad) beta1      0.9      [0, 0.9999999]
+ *   ADAM_BETA2     Adam (and AMSGrad) beta2      0.999    [0, 0.9999999]
+ *   ADAM_EPS       Adam (and AMSGrad) epsilon    1e-8     [1e-30, 1]
  */
 enum amem_vae_param {
     AMEM_VAE_LATENT = 0,
@@ -153,7 +156,9 @@ enum amem_vae_param {
     AMEM_VAE_REPLAY_FRESH = 18,
     AMEM_VAE_REPLAY_GAIN = 19,
     AMEM_VAE_REPLAY_OFFSET = 20,
-    AMEM_VAE_PARAM_COUNT = 21 /* number of settings, not a setting */
+    AMEM_VAE_ADAM_BETA1 = 21,
+    AMEM_VAE_ADAM_BETA2 = 22,
+    AMEM_VAE_ADAM_EPS = 23
 };
 
 /* Values of AMEM_VAE_POOL. */
@@ -345,7 +350,7 @@ AMEM_API int amem_vae_reconstruct(amem_vae *v, const float *images, size_t n,
  * AMEM_E_ARG for a mask entry other than 0 or 1 or a non-finite fill.
  */
 AMEM_API int amem_vae_recall(amem_vae *v, const float *images,
-                             const float *mask, float fill, size_t n,
+                             size_t n, const float *mask, float fill,
                              float *out);
 
 /*
@@ -359,8 +364,9 @@ AMEM_API int amem_vae_sample(amem_vae *v, size_t n, float *out, float *z);
  * amem_vae_interpolate: `steps` images (steps >= 2) on the line between the
  * latent means of images a and b (one image each): z_i = (1 - t_i) mu(a) +
  * t_i mu(b), t_i = i / (steps - 1), decoded into out (steps x C*H*W); the
- * first and last are the reconstructions of a and b. Returns as
- * amem_vae_encode (AMEM_E_DIM for steps < 2).
+ * first and last are the reconstructions of a and b.
+ * Returns as amem_vae_encode, plus AMEM_E_RANGE for steps >
+ * AMEM_MAX_STEPS_PER_CALL; steps < 2 is AMEM_E_DIM.
  */
 AMEM_API int amem_vae_interpolate(amem_vae *v, const float *a,
                                   const float *b, size_t steps, float *out);

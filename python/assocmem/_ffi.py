@@ -49,9 +49,10 @@ amem_error_fn = _c.CFUNCTYPE(_c.c_double, _c.c_void_p, _c.c_long)
 
 # ---- #define constants ----
 AMEM_VERSION_MAJOR = 0
-AMEM_VERSION_MINOR = 1
+AMEM_VERSION_MINOR = 2
 AMEM_VERSION_PATCH = 0
-AMEM_VERSION_NUMBER = 100
+AMEM_VERSION_NUMBER = 200
+AMEM_MAX_STEPS_PER_CALL = 2147483647
 AMEM_IDX_MAX_BYTES = 1073741824
 AMEM_KVMEM_RULE_FIRST = 3
 AMEM_KVMEM_RULE_COUNT = 11
@@ -99,7 +100,6 @@ AMEM_DAM_WEIGHT_NORM = 12
 AMEM_DAM_ADAM_BETA1 = 13
 AMEM_DAM_ADAM_BETA2 = 14
 AMEM_DAM_ADAM_EPS = 15
-AMEM_DAM_PARAM_COUNT = 16
 # enum amem_dam_dynamics (dam.h)
 AMEM_DAM_DYNAMICS_PAPER = 0
 AMEM_DAM_DYNAMICS_REFERENCE = 1
@@ -114,7 +114,6 @@ AMEM_DAM_SIGNAL_NEG_TIME = 2
 AMEM_DAM_SIGNAL_NEG_ENTROPY = 3
 AMEM_DAM_SIGNAL_MAX = 4
 AMEM_DAM_SIGNAL_NORM = 5
-AMEM_DAM_SIGNAL_COUNT = 6
 # enum amem_dam_weight_norm (dam.h)
 AMEM_DAM_WEIGHT_NORM_DATASET = 0
 AMEM_DAM_WEIGHT_NORM_BATCH = 1
@@ -128,7 +127,6 @@ AMEM_DAM_RECORD_SIGNAL = 5
 AMEM_DAM_RECORD_ALPHA = 6
 AMEM_DAM_RECORD_WEIGHT = 7
 AMEM_DAM_RECORD_USES = 8
-AMEM_DAM_RECORD_COUNT = 9
 # enum amem_diffusion_param (diffusion.h)
 AMEM_DIFFUSION_PROCESS = 0
 AMEM_DIFFUSION_GAMMA = 1
@@ -145,7 +143,9 @@ AMEM_DIFFUSION_LEARNING_RATE = 11
 AMEM_DIFFUSION_TRAIN_THETA_MIN = 12
 AMEM_DIFFUSION_TRAIN_THETA_MAX = 13
 AMEM_DIFFUSION_SEED = 14
-AMEM_DIFFUSION_PARAM_COUNT = 15
+AMEM_DIFFUSION_ADAM_BETA1 = 15
+AMEM_DIFFUSION_ADAM_BETA2 = 16
+AMEM_DIFFUSION_ADAM_EPS = 17
 # enum amem_diffusion_process (diffusion.h)
 AMEM_DIFFUSION_PROCESS_VP = 0
 AMEM_DIFFUSION_PROCESS_OU = 1
@@ -205,14 +205,16 @@ AMEM_KVMEM_STABILITY_THRESHOLD = 16
 AMEM_KVMEM_SIGN_OUTPUT = 17
 AMEM_KVMEM_ADVANCE = 18
 AMEM_KVMEM_SEED = 19
-AMEM_KVMEM_TRAIN_LR = 20
-AMEM_KVMEM_TRAIN_BATCH = 21
+AMEM_KVMEM_LEARNING_RATE = 20
+AMEM_KVMEM_BATCH_SIZE = 21
 AMEM_KVMEM_TRAIN_MIN_LEN = 22
 AMEM_KVMEM_TRAIN_MAX_LEN = 23
 AMEM_KVMEM_TRAIN_ZERO_FRACTION = 24
 AMEM_KVMEM_TRAIN_P = 25
 AMEM_KVMEM_TRAIN_MASK = 26
-AMEM_KVMEM_PARAM_COUNT = 27
+AMEM_KVMEM_ADAM_BETA1 = 27
+AMEM_KVMEM_ADAM_BETA2 = 28
+AMEM_KVMEM_ADAM_EPS = 29
 # enum amem_kvmem_local (kvmem.h)
 AMEM_KVMEM_LOCAL_SEQUENTIAL = 0
 AMEM_KVMEM_LOCAL_RANDOM = 1
@@ -229,7 +231,7 @@ AMEM_PROBE_SOFTMAX = 1
 AMEM_PROBE_C = 0
 AMEM_PROBE_GAMMA = 1
 AMEM_PROBE_TOLERANCE = 2
-AMEM_PROBE_MAX_ITER = 3
+AMEM_PROBE_MAX_STEPS = 3
 AMEM_PROBE_MULTICLASS = 4
 AMEM_PROBE_STANDARDIZE = 5
 AMEM_PROBE_EPOCHS = 6
@@ -237,7 +239,9 @@ AMEM_PROBE_LEARNING_RATE = 7
 AMEM_PROBE_L2 = 8
 AMEM_PROBE_BATCH_SIZE = 9
 AMEM_PROBE_SEED = 10
-AMEM_PROBE_PARAM_COUNT = 11
+AMEM_PROBE_ADAM_BETA1 = 11
+AMEM_PROBE_ADAM_BETA2 = 12
+AMEM_PROBE_ADAM_EPS = 13
 # enum amem_probe_multiclass (probes.h)
 AMEM_PROBE_OVO = 0
 AMEM_PROBE_OVR = 1
@@ -262,12 +266,14 @@ AMEM_SOLID_ICOSAHEDRON = 4
 # enum amem_tvt_param (tvt.h)
 AMEM_TVT_SEED = 0
 AMEM_TVT_SIGN_OUTPUT = 1
-AMEM_TVT_TRAIN_LR = 2
-AMEM_TVT_TRAIN_BATCH = 3
+AMEM_TVT_LEARNING_RATE = 2
+AMEM_TVT_BATCH_SIZE = 3
 AMEM_TVT_TRAIN_MIN_LEN = 4
 AMEM_TVT_TRAIN_MAX_LEN = 5
 AMEM_TVT_TRAIN_ZERO_FRACTION = 6
-AMEM_TVT_PARAM_COUNT = 7
+AMEM_TVT_ADAM_BETA1 = 7
+AMEM_TVT_ADAM_BETA2 = 8
+AMEM_TVT_ADAM_EPS = 9
 # enum amem_vae_preset (vae.h)
 AMEM_VAE_PRESET_SEED2022 = 0
 AMEM_VAE_PRESET_COLOR64 = 1
@@ -294,7 +300,9 @@ AMEM_VAE_REPLAY_NOISE = 17
 AMEM_VAE_REPLAY_FRESH = 18
 AMEM_VAE_REPLAY_GAIN = 19
 AMEM_VAE_REPLAY_OFFSET = 20
-AMEM_VAE_PARAM_COUNT = 21
+AMEM_VAE_ADAM_BETA1 = 21
+AMEM_VAE_ADAM_BETA2 = 22
+AMEM_VAE_ADAM_EPS = 23
 # enum amem_vae_pool (vae.h)
 AMEM_VAE_POOL_GLOBAL_AVG = 0
 AMEM_VAE_POOL_FLATTEN = 1
@@ -356,7 +364,6 @@ ENUMS = {
         'AMEM_DAM_ADAM_BETA1': 13,
         'AMEM_DAM_ADAM_BETA2': 14,
         'AMEM_DAM_ADAM_EPS': 15,
-        'AMEM_DAM_PARAM_COUNT': 16,
     },
     'amem_dam_dynamics': {
         'AMEM_DAM_DYNAMICS_PAPER': 0,
@@ -374,7 +381,6 @@ ENUMS = {
         'AMEM_DAM_SIGNAL_NEG_ENTROPY': 3,
         'AMEM_DAM_SIGNAL_MAX': 4,
         'AMEM_DAM_SIGNAL_NORM': 5,
-        'AMEM_DAM_SIGNAL_COUNT': 6,
     },
     'amem_dam_weight_norm': {
         'AMEM_DAM_WEIGHT_NORM_DATASET': 0,
@@ -390,7 +396,6 @@ ENUMS = {
         'AMEM_DAM_RECORD_ALPHA': 6,
         'AMEM_DAM_RECORD_WEIGHT': 7,
         'AMEM_DAM_RECORD_USES': 8,
-        'AMEM_DAM_RECORD_COUNT': 9,
     },
     'amem_diffusion_param': {
         'AMEM_DIFFUSION_PROCESS': 0,
@@ -408,7 +413,9 @@ ENUMS = {
         'AMEM_DIFFUSION_TRAIN_THETA_MIN': 12,
         'AMEM_DIFFUSION_TRAIN_THETA_MAX': 13,
         'AMEM_DIFFUSION_SEED': 14,
-        'AMEM_DIFFUSION_PARAM_COUNT': 15,
+        'AMEM_DIFFUSION_ADAM_BETA1': 15,
+        'AMEM_DIFFUSION_ADAM_BETA2': 16,
+        'AMEM_DIFFUSION_ADAM_EPS': 17,
     },
     'amem_diffusion_process': {
         'AMEM_DIFFUSION_PROCESS_VP': 0,
@@ -477,14 +484,16 @@ ENUMS = {
         'AMEM_KVMEM_SIGN_OUTPUT': 17,
         'AMEM_KVMEM_ADVANCE': 18,
         'AMEM_KVMEM_SEED': 19,
-        'AMEM_KVMEM_TRAIN_LR': 20,
-        'AMEM_KVMEM_TRAIN_BATCH': 21,
+        'AMEM_KVMEM_LEARNING_RATE': 20,
+        'AMEM_KVMEM_BATCH_SIZE': 21,
         'AMEM_KVMEM_TRAIN_MIN_LEN': 22,
         'AMEM_KVMEM_TRAIN_MAX_LEN': 23,
         'AMEM_KVMEM_TRAIN_ZERO_FRACTION': 24,
         'AMEM_KVMEM_TRAIN_P': 25,
         'AMEM_KVMEM_TRAIN_MASK': 26,
-        'AMEM_KVMEM_PARAM_COUNT': 27,
+        'AMEM_KVMEM_ADAM_BETA1': 27,
+        'AMEM_KVMEM_ADAM_BETA2': 28,
+        'AMEM_KVMEM_ADAM_EPS': 29,
     },
     'amem_kvmem_local': {
         'AMEM_KVMEM_LOCAL_SEQUENTIAL': 0,
@@ -506,7 +515,7 @@ ENUMS = {
         'AMEM_PROBE_C': 0,
         'AMEM_PROBE_GAMMA': 1,
         'AMEM_PROBE_TOLERANCE': 2,
-        'AMEM_PROBE_MAX_ITER': 3,
+        'AMEM_PROBE_MAX_STEPS': 3,
         'AMEM_PROBE_MULTICLASS': 4,
         'AMEM_PROBE_STANDARDIZE': 5,
         'AMEM_PROBE_EPOCHS': 6,
@@ -514,7 +523,9 @@ ENUMS = {
         'AMEM_PROBE_L2': 8,
         'AMEM_PROBE_BATCH_SIZE': 9,
         'AMEM_PROBE_SEED': 10,
-        'AMEM_PROBE_PARAM_COUNT': 11,
+        'AMEM_PROBE_ADAM_BETA1': 11,
+        'AMEM_PROBE_ADAM_BETA2': 12,
+        'AMEM_PROBE_ADAM_EPS': 13,
     },
     'amem_probe_multiclass': {
         'AMEM_PROBE_OVO': 0,
@@ -544,12 +555,14 @@ ENUMS = {
     'amem_tvt_param': {
         'AMEM_TVT_SEED': 0,
         'AMEM_TVT_SIGN_OUTPUT': 1,
-        'AMEM_TVT_TRAIN_LR': 2,
-        'AMEM_TVT_TRAIN_BATCH': 3,
+        'AMEM_TVT_LEARNING_RATE': 2,
+        'AMEM_TVT_BATCH_SIZE': 3,
         'AMEM_TVT_TRAIN_MIN_LEN': 4,
         'AMEM_TVT_TRAIN_MAX_LEN': 5,
         'AMEM_TVT_TRAIN_ZERO_FRACTION': 6,
-        'AMEM_TVT_PARAM_COUNT': 7,
+        'AMEM_TVT_ADAM_BETA1': 7,
+        'AMEM_TVT_ADAM_BETA2': 8,
+        'AMEM_TVT_ADAM_EPS': 9,
     },
     'amem_vae_preset': {
         'AMEM_VAE_PRESET_SEED2022': 0,
@@ -578,7 +591,9 @@ ENUMS = {
         'AMEM_VAE_REPLAY_FRESH': 18,
         'AMEM_VAE_REPLAY_GAIN': 19,
         'AMEM_VAE_REPLAY_OFFSET': 20,
-        'AMEM_VAE_PARAM_COUNT': 21,
+        'AMEM_VAE_ADAM_BETA1': 21,
+        'AMEM_VAE_ADAM_BETA2': 22,
+        'AMEM_VAE_ADAM_EPS': 23,
     },
     'amem_vae_pool': {
         'AMEM_VAE_POOL_GLOBAL_AVG': 0,
@@ -668,24 +683,24 @@ FUNCTIONS = {
     'amem_dam_set_weights': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float)], ('h', 'w',), 'dam.h'),
     # int amem_dam_get_weights(const amem_dam *h, float *w, int normalized)
     'amem_dam_get_weights': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float), _c.c_int], ('h', 'w', 'normalized',), 'dam.h'),
-    # int amem_dam_recall(amem_dam *h, const float *cues, const float *clamp, size_t n, float *out, int *steps, float *hidden)
-    'amem_dam_recall': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_int), _c.POINTER(_c.c_float)], ('h', 'cues', 'clamp', 'n', 'out', 'steps', 'hidden',), 'dam.h'),
+    # int amem_dam_recall(amem_dam *h, const float *cues, size_t n, const float *clamp, float *out, int *steps, float *hidden)
+    'amem_dam_recall': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int), _c.POINTER(_c.c_float)], ('h', 'cues', 'n', 'clamp', 'out', 'steps', 'hidden',), 'dam.h'),
     # int amem_dam_energy(const amem_dam *h, const float *states, size_t n, double *energies)
     'amem_dam_energy': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_double)], ('h', 'states', 'n', 'energies',), 'dam.h'),
     # int amem_dam_perturb(amem_dam *h, const float *items, size_t n, float *cues, float *clamp)
     'amem_dam_perturb': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('h', 'items', 'n', 'cues', 'clamp',), 'dam.h'),
     # int amem_dam_evaluate(amem_dam *h, const float *items, const int32_t *exceptions, size_t n, uint64_t seed, float *losses, double *regular, double *exception, double *eval)
     'amem_dam_evaluate': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int32), _c.c_size_t, _c.c_uint64, _c.POINTER(_c.c_float), _c.POINTER(_c.c_double), _c.POINTER(_c.c_double), _c.POINTER(_c.c_double)], ('h', 'items', 'exceptions', 'n', 'seed', 'losses', 'regular', 'exception', 'eval',), 'dam.h'),
-    # int amem_dam_set_data(amem_dam *h, const float *items, size_t n, const int32_t *exceptions)
-    'amem_dam_set_data': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_int32)], ('h', 'items', 'n', 'exceptions',), 'dam.h'),
+    # int amem_dam_set_data(amem_dam *h, const float *items, const int32_t *exceptions, size_t n)
+    'amem_dam_set_data': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int32), _c.c_size_t], ('h', 'items', 'exceptions', 'n',), 'dam.h'),
     # int amem_dam_data_count(const amem_dam *h, size_t *out)
     'amem_dam_data_count': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'dam.h'),
     # int amem_dam_train(amem_dam *h, int epochs, amem_progress_fn progress, void *user)
     'amem_dam_train': (_c.c_int, [_c.POINTER(amem_dam), _c.c_int, amem_progress_fn, _c.c_void_p], ('h', 'epochs', 'progress', 'user',), 'dam.h'),
     # int amem_dam_progress(const amem_dam *h, long *epochs, long *steps)
     'amem_dam_progress': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_long), _c.POINTER(_c.c_long)], ('h', 'epochs', 'steps',), 'dam.h'),
-    # int amem_dam_item_record(const amem_dam *h, int which, float *out)
-    'amem_dam_item_record': (_c.c_int, [_c.POINTER(amem_dam), _c.c_int, _c.POINTER(_c.c_float)], ('h', 'which', 'out',), 'dam.h'),
+    # int amem_dam_get_item_record(const amem_dam *h, int which, float *out)
+    'amem_dam_get_item_record': (_c.c_int, [_c.POINTER(amem_dam), _c.c_int, _c.POINTER(_c.c_float)], ('h', 'which', 'out',), 'dam.h'),
     # int amem_dam_save(const amem_dam *h, const char *path)
     'amem_dam_save': (_c.c_int, [_c.POINTER(amem_dam), _c.c_char_p], ('h', 'path',), 'dam.h'),
     # int amem_dam_save_mem(const amem_dam *h, void **data, size_t *len)
@@ -742,8 +757,8 @@ FUNCTIONS = {
     'amem_diffusion_clear': (_c.c_int, [_c.POINTER(amem_diffusion)], ('h',), 'diffusion.h'),
     # int amem_diffusion_count(const amem_diffusion *h, size_t *out)
     'amem_diffusion_count': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'diffusion.h'),
-    # int amem_diffusion_patterns(const amem_diffusion *h, float *out)
-    'amem_diffusion_patterns': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_float)], ('h', 'out',), 'diffusion.h'),
+    # int amem_diffusion_get_patterns(const amem_diffusion *h, float *out)
+    'amem_diffusion_get_patterns': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_float)], ('h', 'out',), 'diffusion.h'),
     # int amem_diffusion_theta(const amem_diffusion *h, double t, double *theta)
     'amem_diffusion_theta': (_c.c_int, [_c.POINTER(amem_diffusion), _c.c_double, _c.POINTER(_c.c_double)], ('h', 't', 'theta',), 'diffusion.h'),
     # int amem_diffusion_noise_std(const amem_diffusion *h, double t, double *std)
@@ -756,8 +771,8 @@ FUNCTIONS = {
     'amem_diffusion_train': (_c.c_int, [_c.POINTER(amem_diffusion), _c.c_long, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_double)], ('h', 'iterations', 'progress', 'user', 'loss',), 'diffusion.h'),
     # int amem_diffusion_network_info(const amem_diffusion *h, size_t *hidden, size_t *layers, size_t *params, long *iterations)
     'amem_diffusion_network_info': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_long)], ('h', 'hidden', 'layers', 'params', 'iterations',), 'diffusion.h'),
-    # int amem_diffusion_reset_network(amem_diffusion *h)
-    'amem_diffusion_reset_network': (_c.c_int, [_c.POINTER(amem_diffusion)], ('h',), 'diffusion.h'),
+    # int amem_diffusion_reset(amem_diffusion *h)
+    'amem_diffusion_reset': (_c.c_int, [_c.POINTER(amem_diffusion)], ('h',), 'diffusion.h'),
     # int amem_diffusion_score(amem_diffusion *h, const float *states, size_t n, double t, float *out)
     'amem_diffusion_score': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_double, _c.POINTER(_c.c_float)], ('h', 'states', 'n', 't', 'out',), 'diffusion.h'),
     # int amem_diffusion_weights(amem_diffusion *h, const float *states, size_t n, double t, float *weights)
@@ -842,12 +857,12 @@ FUNCTIONS = {
     'amem_kvmem_count': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'kvmem.h'),
     # int amem_kvmem_next_slot(const amem_kvmem *h, size_t *out)
     'amem_kvmem_next_slot': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'kvmem.h'),
-    # int amem_kvmem_last_gamma(const amem_kvmem *h, float *gamma)
-    'amem_kvmem_last_gamma': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_float)], ('h', 'gamma',), 'kvmem.h'),
-    # int amem_kvmem_keys(const amem_kvmem *h, float *keys)
-    'amem_kvmem_keys': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_float)], ('h', 'keys',), 'kvmem.h'),
-    # int amem_kvmem_values(const amem_kvmem *h, float *values)
-    'amem_kvmem_values': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_float)], ('h', 'values',), 'kvmem.h'),
+    # int amem_kvmem_get_last_gamma(const amem_kvmem *h, float *gamma)
+    'amem_kvmem_get_last_gamma': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_float)], ('h', 'gamma',), 'kvmem.h'),
+    # int amem_kvmem_get_keys(const amem_kvmem *h, float *keys)
+    'amem_kvmem_get_keys': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_float)], ('h', 'keys',), 'kvmem.h'),
+    # int amem_kvmem_get_values(const amem_kvmem *h, float *values)
+    'amem_kvmem_get_values': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_float)], ('h', 'values',), 'kvmem.h'),
     # int amem_kvmem_stability(const amem_kvmem *h, int *key_frozen, int *value_frozen)
     'amem_kvmem_stability': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_int), _c.POINTER(_c.c_int)], ('h', 'key_frozen', 'value_frozen',), 'kvmem.h'),
     # int amem_kvmem_episode(amem_kvmem *h, const float *keys, const float *values, const float *q, size_t T, const float *queries, const float *targets, size_t R, float *outputs, double *loss, double *accuracy, double *grad)
@@ -870,10 +885,10 @@ FUNCTIONS = {
     'amem_kvmem_tape_back_write': (_c.c_int, [_c.POINTER(amem_kvmem_tape), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_double), _c.POINTER(_c.c_double)], ('tape', 'd_key', 'd_value', 'd_q', 'rule_grad',), 'kvmem.h'),
     # int amem_kvmem_tape_backward(amem_kvmem_tape *tape, const float *d_out, float *d_keys, float *d_values, float *d_q, float *d_queries, double *rule_grad)
     'amem_kvmem_tape_backward': (_c.c_int, [_c.POINTER(amem_kvmem_tape), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_double)], ('tape', 'd_out', 'd_keys', 'd_values', 'd_q', 'd_queries', 'rule_grad',), 'kvmem.h'),
-    # int amem_kvmem_meta_train(amem_kvmem *h, size_t steps, float *history, amem_progress_fn progress, void *user)
-    'amem_kvmem_meta_train': (_c.c_int, [_c.POINTER(amem_kvmem), _c.c_size_t, _c.POINTER(_c.c_float), amem_progress_fn, _c.c_void_p], ('h', 'steps', 'history', 'progress', 'user',), 'kvmem.h'),
-    # int amem_kvmem_meta_reset(amem_kvmem *h)
-    'amem_kvmem_meta_reset': (_c.c_int, [_c.POINTER(amem_kvmem)], ('h',), 'kvmem.h'),
+    # int amem_kvmem_train(amem_kvmem *h, size_t steps, float *history, amem_progress_fn progress, void *user)
+    'amem_kvmem_train': (_c.c_int, [_c.POINTER(amem_kvmem), _c.c_size_t, _c.POINTER(_c.c_float), amem_progress_fn, _c.c_void_p], ('h', 'steps', 'history', 'progress', 'user',), 'kvmem.h'),
+    # int amem_kvmem_reset(amem_kvmem *h)
+    'amem_kvmem_reset': (_c.c_int, [_c.POINTER(amem_kvmem)], ('h',), 'kvmem.h'),
     # int amem_kvmem_save(const amem_kvmem *h, const char *path)
     'amem_kvmem_save': (_c.c_int, [_c.POINTER(amem_kvmem), _c.c_char_p], ('h', 'path',), 'kvmem.h'),
     # int amem_kvmem_save_mem(const amem_kvmem *h, void **data, size_t *len)
@@ -900,10 +915,22 @@ FUNCTIONS = {
     'amem_probe_scores': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.c_float)], ('p', 'x', 'n', 'dim', 'scores',), 'probes.h'),
     # int amem_probe_accuracy(const amem_probe *p, const float *x, const int32_t *labels, size_t n, size_t dim, double *accuracy)
     'amem_probe_accuracy': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int32), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.c_double)], ('p', 'x', 'labels', 'n', 'dim', 'accuracy',), 'probes.h'),
+    # int amem_probe_kind(const amem_probe *p, int *out)
+    'amem_probe_kind': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_int)], ('p', 'out',), 'probes.h'),
+    # int amem_probe_dim(const amem_probe *p, size_t *out)
+    'amem_probe_dim': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_size_t)], ('p', 'out',), 'probes.h'),
     # int amem_probe_classes(const amem_probe *p, size_t *out)
     'amem_probe_classes': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_size_t)], ('p', 'out',), 'probes.h'),
     # int amem_probe_support_count(const amem_probe *p, size_t *out)
     'amem_probe_support_count': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_size_t)], ('p', 'out',), 'probes.h'),
+    # int amem_probe_save(const amem_probe *p, const char *path)
+    'amem_probe_save': (_c.c_int, [_c.POINTER(amem_probe), _c.c_char_p], ('p', 'path',), 'probes.h'),
+    # int amem_probe_save_mem(const amem_probe *p, void **data, size_t *len)
+    'amem_probe_save_mem': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_void_p), _c.POINTER(_c.c_size_t)], ('p', 'data', 'len',), 'probes.h'),
+    # int amem_probe_load(const char *path, amem_probe **out)
+    'amem_probe_load': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(amem_probe))], ('path', 'out',), 'probes.h'),
+    # int amem_probe_load_mem(const void *data, size_t len, amem_probe **out)
+    'amem_probe_load_mem': (_c.c_int, [_c.c_void_p, _c.c_size_t, _c.POINTER(_c.POINTER(amem_probe))], ('data', 'len', 'out',), 'probes.h'),
     # int amem_tsne(const float *x, size_t n, size_t dim, size_t out_dim, double perplexity, size_t iterations, uint64_t seed, float *y, amem_progress_fn progress, void *user)
     'amem_tsne': (_c.c_int, [_c.POINTER(_c.c_float), _c.c_size_t, _c.c_size_t, _c.c_size_t, _c.c_double, _c.c_size_t, _c.c_uint64, _c.POINTER(_c.c_float), amem_progress_fn, _c.c_void_p], ('x', 'n', 'dim', 'out_dim', 'perplexity', 'iterations', 'seed', 'y', 'progress', 'user',), 'probes.h'),
     # int amem_shapes3d_levels(int factor, int *levels)
@@ -942,8 +969,8 @@ FUNCTIONS = {
     'amem_tvt_clear': (_c.c_int, [_c.POINTER(amem_tvt)], ('h',), 'tvt.h'),
     # int amem_tvt_count(const amem_tvt *h, size_t *out)
     'amem_tvt_count': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'tvt.h'),
-    # int amem_tvt_read_params(const amem_tvt *h, float *A, float *a, float *u, float *c)
-    'amem_tvt_read_params': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('h', 'A', 'a', 'u', 'c',), 'tvt.h'),
+    # int amem_tvt_get_read_params(const amem_tvt *h, float *A, float *a, float *u, float *c)
+    'amem_tvt_get_read_params': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('h', 'A', 'a', 'u', 'c',), 'tvt.h'),
     # int amem_tvt_set_read_params(amem_tvt *h, const float *A, const float *a, const float *u, const float *c)
     'amem_tvt_set_read_params': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('h', 'A', 'a', 'u', 'c',), 'tvt.h'),
     # int amem_tvt_train(amem_tvt *h, size_t steps, float *history, amem_progress_fn progress, void *user)
@@ -998,8 +1025,8 @@ FUNCTIONS = {
     'amem_vae_decode': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float)], ('v', 'z', 'n', 'images',), 'vae.h'),
     # int amem_vae_reconstruct(amem_vae *v, const float *images, size_t n, float *out)
     'amem_vae_reconstruct': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float)], ('v', 'images', 'n', 'out',), 'vae.h'),
-    # int amem_vae_recall(amem_vae *v, const float *images, const float *mask, float fill, size_t n, float *out)
-    'amem_vae_recall': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_float, _c.c_size_t, _c.POINTER(_c.c_float)], ('v', 'images', 'mask', 'fill', 'n', 'out',), 'vae.h'),
+    # int amem_vae_recall(amem_vae *v, const float *images, size_t n, const float *mask, float fill, float *out)
+    'amem_vae_recall': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.c_float, _c.POINTER(_c.c_float)], ('v', 'images', 'n', 'mask', 'fill', 'out',), 'vae.h'),
     # int amem_vae_sample(amem_vae *v, size_t n, float *out, float *z)
     'amem_vae_sample': (_c.c_int, [_c.POINTER(amem_vae), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('v', 'n', 'out', 'z',), 'vae.h'),
     # int amem_vae_interpolate(amem_vae *v, const float *a, const float *b, size_t steps, float *out)

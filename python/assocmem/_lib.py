@@ -1,8 +1,15 @@
 """Locating and loading libassocmem, and binding its functions.
 
-Lookup order: the ASSOCMEM_LIBRARY environment variable (a path), then the
-repository's lib/libassocmem.so next to this package (python/assocmem ->
-../../lib), then ctypes.util.find_library("assocmem") (an installed copy).
+Lookup order:
+  1. the package's own copy, assocmem/libassocmem.so (a wheel built by
+     `pip install .` carries one);
+  2. the ASSOCMEM_LIBRARY environment variable (a path);
+  3. the library installed with the package by `make install` (its path is
+     recorded in assocmem/_installed.py);
+  4. the checkout's lib/libassocmem.so when the package is used from the
+     source tree (python/assocmem -> ../../lib);
+  5. ctypes.util.find_library("assocmem"), an installed copy on the loader's
+     search path.
 """
 
 import ctypes
@@ -12,23 +19,43 @@ import os
 from . import _ffi
 
 _PKG_DIR = os.path.dirname(os.path.abspath(__file__))
-_REPO_LIB = os.path.normpath(
-    os.path.join(_PKG_DIR, os.pardir, os.pardir, "lib", "libassocmem.so"))
+_OWN_COPY = os.path.join(_PKG_DIR, "libassocmem.so")
+_CHECKOUT = os.path.normpath(os.path.join(_PKG_DIR, os.pardir, os.pardir))
+_CHECKOUT_LIB = os.path.join(_CHECKOUT, "lib", "libassocmem.so")
+
+
+def _installed_library():
+    try:
+        from . import _installed
+    except ImportError:
+        return None
+    return _installed.LIBRARY
+
+
+def _checkout_library():
+    # Only inside a source tree, never site-packages/../../lib.
+    if os.path.exists(os.path.join(_CHECKOUT, "libassocmem.map")):
+        return _CHECKOUT_LIB
+    return None
 
 
 def find_library():
     """Path (or soname) of the library that will be loaded."""
+    if os.path.exists(_OWN_COPY):
+        return _OWN_COPY
     env = os.environ.get("ASSOCMEM_LIBRARY")
-    if env:
+    if env:  # used as given: a wrong path is reported by the loader
         return env
-    if os.path.exists(_REPO_LIB):
-        return _REPO_LIB
+    for path in (_installed_library(), _checkout_library()):
+        if path and os.path.exists(path):
+            return path
     found = ctypes.util.find_library("assocmem")
     if found:
         return found
     raise ImportError(
-        "libassocmem not found: set ASSOCMEM_LIBRARY to the path of "
-        "libassocmem.so, run `make` in the repository, or install the library")
+        "libassocmem not found: install the package with `pip install .`, "
+        "set ASSOCMEM_LIBRARY to the path of libassocmem.so, run `make` in "
+        "the repository, or install the library (`make install`)")
 
 
 def _load():

@@ -31,21 +31,18 @@ _INT32_P = ctypes.POINTER(ctypes.c_int32)
 
 
 #: Settings (enum amem_dam_param).
-Param = int_enum("amem_dam_param", _PREFIX, "Param",
-                 exclude=(_PREFIX + "PARAM_COUNT",))
+Param = int_enum("amem_dam_param", _PREFIX, "Param")
 #: Values of DYNAMICS (PAPER, REFERENCE).
 Dynamics = int_enum("amem_dam_dynamics", _PREFIX + "DYNAMICS_", "Dynamics")
 #: Values of BALANCE (NONE, REWEIGHT, SAMPLE).
 Balance = int_enum("amem_dam_balance", _PREFIX + "BALANCE_", "Balance")
 #: Exception signals of Eq. 6 (GROUND_TRUTH, LOSS, NEG_TIME, ...).
-Signal = int_enum("amem_dam_signal", _PREFIX + "SIGNAL_", "Signal",
-                  exclude=(_PREFIX + "SIGNAL_COUNT",))
+Signal = int_enum("amem_dam_signal", _PREFIX + "SIGNAL_", "Signal")
 #: Values of WEIGHT_NORM (DATASET, BATCH).
 WeightNorm = int_enum("amem_dam_weight_norm", _PREFIX + "WEIGHT_NORM_",
                       "WeightNorm")
 #: Per-item training records (LOSS, TIME, ENTROPY, MAX, NORM, ...).
-Record = int_enum("amem_dam_record", _PREFIX + "RECORD_", "Record",
-                  exclude=(_PREFIX + "RECORD_COUNT",))
+Record = int_enum("amem_dam_record", _PREFIX + "RECORD_", "Record")
 
 _VALUE_ENUMS = {Param.DYNAMICS: Dynamics, Param.BALANCE: Balance,
                 Param.SIGNAL: Signal, Param.WEIGHT_NORM: WeightNorm}
@@ -162,7 +159,7 @@ class Dam(Settings, Persistent):
         out = np.empty_like(q)
         steps = np.empty(n, np.intc) if return_steps else None
         hid = np.empty((n, self._m), np.float32) if return_hidden else None
-        check(lib.amem_dam_recall(self._h(), fptr(q), fptr(c), n, fptr(out),
+        check(lib.amem_dam_recall(self._h(), fptr(q), n, fptr(c), fptr(out),
                                   iptr(steps), fptr(hid)))
         extras = [e for e in (steps, hid) if e is not None]
         if single:
@@ -206,7 +203,7 @@ class Dam(Settings, Persistent):
         """Copy the training set (n x N) and optional 0/1 exception labels."""
         x, _ = as_rows(items, "items", "Dam.set_data", self._n)
         lab = _labels(exceptions, x.shape[0], "Dam.set_data")
-        check(lib.amem_dam_set_data(self._h(), fptr(x), x.shape[0], _i32(lab)))
+        check(lib.amem_dam_set_data(self._h(), fptr(x), _i32(lab), x.shape[0]))
 
     @property
     def data_count(self):
@@ -237,7 +234,7 @@ class Dam(Settings, Persistent):
         """A per-item training record (Record member or name) as float32."""
         r = member(Record, which, "Dam.record")
         out = np.empty(self.data_count, np.float32)
-        check(lib.amem_dam_item_record(self._h(), int(r), fptr(out)))
+        check(lib.amem_dam_get_item_record(self._h(), int(r), fptr(out)))
         return out
 
 

@@ -25,8 +25,7 @@ _HANDLE_P = ctypes.POINTER(_ffi.amem_diffusion)
 
 
 #: Settings (enum amem_diffusion_param).
-Param = int_enum("amem_diffusion_param", _PREFIX, "Param",
-                 exclude=(_PREFIX + "PARAM_COUNT",))
+Param = int_enum("amem_diffusion_param", _PREFIX, "Param")
 #: Values of PROCESS (VP, OU).
 Process = int_enum("amem_diffusion_process", _PREFIX + "PROCESS_", "Process")
 #: Values of SCORE (EXACT, LEARNED).
@@ -137,7 +136,7 @@ class Diffusion(Settings, Persistent):
     def patterns(self):
         """The stored patterns (count x d)."""
         out = np.empty((self.count, self._dim), np.float32)
-        check(lib.amem_diffusion_patterns(self._h(), fptr(out)))
+        check(lib.amem_diffusion_get_patterns(self._h(), fptr(out)))
         return out
 
     def train(self, iterations=5000, progress=None):
@@ -169,9 +168,9 @@ class Diffusion(Settings, Persistent):
         return {"hidden": hid.value, "layers": lay.value,
                 "params": par.value, "iterations": it.value}
 
-    def reset_network(self):
+    def reset(self):
         """Drop the learned network."""
-        check(lib.amem_diffusion_reset_network(self._h()))
+        check(lib.amem_diffusion_reset(self._h()))
 
     # ---- evaluation -----------------------------------------------------------
 

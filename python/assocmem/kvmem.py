@@ -20,11 +20,9 @@ from .progress import progress_callback
 
 
 #: Settings of KVMemory (enum amem_kvmem_param).
-KVParam = int_enum("amem_kvmem_param", "AMEM_KVMEM_", "KVParam",
-                   ("AMEM_KVMEM_PARAM_COUNT",))
+KVParam = int_enum("amem_kvmem_param", "AMEM_KVMEM_", "KVParam")
 #: Settings of TVT (enum amem_tvt_param).
-TVTParam = int_enum("amem_tvt_param", "AMEM_TVT_", "TVTParam",
-                    ("AMEM_TVT_PARAM_COUNT",))
+TVTParam = int_enum("amem_tvt_param", "AMEM_TVT_", "TVTParam")
 #: Values of LOCAL_FACTOR (SEQUENTIAL, RANDOM).
 LocalFactor = int_enum("amem_kvmem_local", "AMEM_KVMEM_LOCAL_", "LocalFactor")
 #: Values of VALUE_DECAY (RAPID, PASSIVE).
@@ -35,7 +33,7 @@ Advance = int_enum("amem_kvmem_advance", "AMEM_KVMEM_ADVANCE_", "Advance")
 RULE_PARAMS = tuple(p.name.lower() for p in KVParam
                     if _ffi.AMEM_KVMEM_RULE_FIRST <= p <
                     _ffi.AMEM_KVMEM_RULE_FIRST + _ffi.AMEM_KVMEM_RULE_COUNT)
-#: Columns of KVMemory.meta_train()'s history.
+#: Columns of KVMemory.train()'s history.
 HISTORY_COLUMNS = ("step", "loss", "accuracy") + RULE_PARAMS + ("p",)
 
 class _Memory(Settings, Persistent):
@@ -143,14 +141,14 @@ class KVMemory(_Memory):
     def keys(self):
         """K (N x d)."""
         out = np.empty((self.slots, self.key_dim), np.float32)
-        check(lib.amem_kvmem_keys(self._h(), fptr(out)))
+        check(lib.amem_kvmem_get_keys(self._h(), fptr(out)))
         return out
 
     @property
     def values(self):
         """Slot values (N x m; row i = column i of the paper's V)."""
         out = np.empty((self.slots, self.value_dim), np.float32)
-        check(lib.amem_kvmem_values(self._h(), fptr(out)))
+        check(lib.amem_kvmem_get_values(self._h(), fptr(out)))
         return out
 
     @property
@@ -163,7 +161,7 @@ class KVMemory(_Memory):
     def last_gamma(self):
         """The local third factor of the last write (N floats, 0/1)."""
         out = np.empty(self.slots, np.float32)
-        check(lib.amem_kvmem_last_gamma(self._h(), fptr(out)))
+        check(lib.amem_kvmem_get_last_gamma(self._h(), fptr(out)))
         return out
 
     @property
@@ -205,14 +203,14 @@ class KVMemory(_Memory):
         res = (out, loss.value, acc.value)
         return res + (g,) if grad else res
 
-    def meta_train(self, steps, progress=None):
+    def train(self, steps, progress=None):
         """Meta-learn the rule for `steps` Adam steps; returns the history
         (steps x len(HISTORY_COLUMNS))."""
-        return self._train("meta_train", steps, progress)
+        return self._train("train", steps, progress)
 
-    def meta_reset(self):
+    def reset(self):
         """Forget the Adam state."""
-        check(lib.amem_kvmem_meta_reset(self._h()))
+        check(lib.amem_kvmem_reset(self._h()))
 
 
 class TVT(_Memory):
@@ -251,7 +249,7 @@ class TVT(_Memory):
         A = np.empty((d, d), np.float32)
         a, u = np.empty(d, np.float32), np.empty(d, np.float32)
         c = np.empty(1, np.float32)
-        check(lib.amem_tvt_read_params(self._h(), fptr(A), fptr(a), fptr(u),
+        check(lib.amem_tvt_get_read_params(self._h(), fptr(A), fptr(a), fptr(u),
                                        fptr(c)))
         return A, a, u, float(c[0])
 

@@ -13,7 +13,7 @@ import numpy as np
 from . import _ffi
 from ._arrays import as_rows, fail, fptr, size
 from ._lib import lib
-from ._piece import Settings, int_enum, member
+from ._piece import Persistent, Settings, int_enum, member
 from .errors import check
 from .progress import progress_callback
 
@@ -23,8 +23,7 @@ _I32_P = ctypes.POINTER(ctypes.c_int32)
 #: Probe kinds: SVC, SOFTMAX.
 Kind = int_enum("amem_probe_kind", _PREFIX, "Kind")
 #: Settings (enum amem_probe_param).
-Param = int_enum("amem_probe_param", _PREFIX, "Param",
-                  exclude=(_PREFIX + "PARAM_COUNT",))
+Param = int_enum("amem_probe_param", _PREFIX, "Param")
 #: Values of MULTICLASS: OVO, OVR.
 Multiclass = int_enum("amem_probe_multiclass", _PREFIX, "Multiclass")
 
@@ -40,9 +39,11 @@ def _iptr(a):
     return a.ctypes.data_as(_I32_P)
 
 
-class Probe(Settings):
+class Probe(Settings, Persistent):
     """Probe(kind="svc", **settings): fit(x, y), predict(x), scores(x),
-    accuracy(x, y). Settings by name (c=1.0, multiclass="ovr", epochs=...)."""
+    accuracy(x, y). Settings by name (c=1.0, multiclass="ovr", epochs=...).
+    A probe, fitted or not, saves and loads like every model (save(),
+    load(), pickle)."""
 
     _C = "amem_probe_"
     Param = Param
@@ -54,15 +55,29 @@ class Probe(Settings):
         check(lib.amem_probe_create(int(k), ctypes.byref(out)))
         self._adopt(out, lib.amem_probe_free)
         self.kind = k
-        self._dim = None
         self.set(**settings)
+
+    @classmethod
+    def _from_ptr(cls, ptr):
+        self = cls.__new__(cls)
+        self._adopt(ptr, lib.amem_probe_free)
+        k = ctypes.c_int()
+        check(lib.amem_probe_kind(ptr, ctypes.byref(k)))
+        self.kind = Kind(k.value)
+        return self
+
+    @property
+    def dim(self):
+        """Features per item of the fit (0 before fit())."""
+        n = ctypes.c_size_t()
+        check(lib.amem_probe_dim(self._h(), ctypes.byref(n)))
+        return n.value
 
     def fit(self, x, y):
         x, _ = as_rows(x, "x", "Probe.fit")
         y = _labels(y, x.shape[0], "Probe.fit")
         check(lib.amem_probe_fit(self._h(), fptr(x), _iptr(y), x.shape[0],
                                  x.shape[1]))
-        self._dim = x.shape[1]
         return self
 
     @property

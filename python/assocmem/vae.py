@@ -22,8 +22,7 @@ _PREFIX = "AMEM_VAE_"
 _HANDLE_P = ctypes.POINTER(_ffi.amem_vae)
 
 #: Settings (enum amem_vae_param).
-Param = int_enum("amem_vae_param", _PREFIX, "Param",
-                 exclude=(_PREFIX + "PARAM_COUNT",))
+Param = int_enum("amem_vae_param", _PREFIX, "Param")
 #: Presets (enum amem_vae_preset): SEED2022, COLOR64, DIGITS28.
 Preset = int_enum("amem_vae_preset", _PREFIX + "PRESET_", "Preset")
 Pool = int_enum("amem_vae_pool", _PREFIX + "POOL_", "Pool")
@@ -241,8 +240,8 @@ class Vae(Settings, Persistent):
         if m is not None and m.shape != x.shape:
             fail(_ffi.AMEM_E_DIM, "Vae.recall", "mask shape differs from images")
         out = self._images(x.shape[0])
-        check(lib.amem_vae_recall(self._h(), fptr(x), fptr(m), float(fill),
-                                  x.shape[0], fptr(out)))
+        check(lib.amem_vae_recall(self._h(), fptr(x), x.shape[0], fptr(m),
+                                  float(fill), fptr(out)))
         return out
 
     def sample(self, n, return_z=False):

@@ -1,16 +1,59 @@
-/* Overflow-checked sizes and finite-value checks. */
+/* The size rule (see check.h) and finite-value checks. */
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "check.h"
 #include "error.h"
 
 int amem__mul_size(size_t a, size_t b, size_t *out)
 {
-    if (a != 0 && b > SIZE_MAX / a)
+    if (a != 0 && b > AMEM__MAX_ELEMS / a)
         return -1;
     *out = a * b;
     return 0;
+}
+
+int amem__add_size(size_t a, size_t b, size_t *out)
+{
+    if (a > AMEM__MAX_ELEMS || b > AMEM__MAX_ELEMS - a)
+        return -1;
+    *out = a + b;
+    return 0;
+}
+
+/* count x dim x elem_size bytes under the rule; -1 when refused. */
+static int rule_bytes(size_t count, size_t dim, size_t elem_size,
+                      size_t *bytes)
+{
+    size_t elems;
+    if (amem__mul_size(count, dim, &elems) != 0 || elem_size == 0 ||
+        elems > (size_t)PTRDIFF_MAX / elem_size)
+        return -1;
+    *bytes = elems * elem_size;
+    return 0;
+}
+
+int amem__array_bytes(const char *fn, const char *name, size_t count,
+                      size_t dim, size_t elem_size, size_t *bytes)
+{
+    size_t n;
+    if (rule_bytes(count, dim, elem_size, &n) != 0)
+        return amem__fail(AMEM_E_DIM, fn,
+                          "%s of %zu x %zu elements is larger than the "
+                          "largest array (%zu elements of %zu bytes)",
+                          name, count, dim, AMEM__MAX_ELEMS, elem_size);
+    if (bytes)
+        *bytes = n;
+    return 0;
+}
+
+int amem__check_size(const char *fn, const char *name, const void *x,
+                     size_t count, size_t dim, size_t elem_size)
+{
+    if (x == NULL)
+        return amem__fail(AMEM_E_NULL, fn, "%s is NULL", name);
+    return amem__array_bytes(fn, name, count, dim, elem_size, NULL);
 }
 
 int amem__all_finite(const float *x, size_t n)
@@ -24,18 +67,41 @@ int amem__all_finite(const float *x, size_t n)
 int amem__check_array(const char *fn, const char *name, const float *x,
                       size_t rows, size_t cols)
 {
-    size_t n;
     if (x == NULL)
         return amem__fail(AMEM_E_NULL, fn, "%s is NULL", name);
     if (rows == 0 || cols == 0)
         return amem__fail(AMEM_E_DIM, fn, "%s has zero size (%zu x %zu)", name,
                           rows, cols);
-    if (amem__mul_size(rows, cols, &n) != 0)
-        return amem__fail(AMEM_E_DIM, fn, "%s size %zu x %zu overflows", name,
-                          rows, cols);
-    for (size_t i = 0; i < n; i++)
+    int rc = amem__array_bytes(fn, name, rows, cols, sizeof(float), NULL);
+    if (rc != AMEM_OK)
+        return rc;
+    for (size_t i = 0; i < rows * cols; i++)
         if (!isfinite(x[i]))
             return amem__fail(AMEM_E_NONFINITE, fn,
                               "%s[%zu] is not finite", name, i);
     return AMEM_OK;
+}
+
+void *amem__alloc(size_t count, size_t dim, size_t elem_size)
+{
+    size_t bytes;
+    if (rule_bytes(count, dim, elem_size, &bytes) != 0)
+        return NULL;
+    return malloc(bytes ? bytes : 1);
+}
+
+void *amem__zalloc(size_t count, size_t dim, size_t elem_size)
+{
+    size_t bytes;
+    if (rule_bytes(count, dim, elem_size, &bytes) != 0)
+        return NULL;
+    return calloc(bytes ? bytes : 1, 1);
+}
+
+void *amem__realloc(void *p, size_t count, size_t dim, size_t elem_size)
+{
+    size_t bytes;
+    if (rule_bytes(count, dim, elem_size, &bytes) != 0)
+        return NULL;
+    return realloc(p, bytes ? bytes : 1);
 }

@@ -237,6 +237,24 @@ int amem__model_save_file(const char *fn, const char *path, uint32_t kind,
     return rc;
 }
 
+const char *amem__kind_name(uint32_t kind)
+{
+    static const char *const names[] = {
+        "no known model", "a Hopfield store", "a key-value memory",
+        "a dense associative memory", "a VAE", "a diffusion model",
+        "a TVT memory", "a probe"};
+    return kind < sizeof names / sizeof names[0] ? names[kind]
+                                                 : names[0];
+}
+
+uint32_t amem__model_kind(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    if (p == NULL || len < AMEM__HEADER_SIZE || memcmp(p, magic, 8) != 0)
+        return 0;
+    return (uint32_t)load_le(p + 12, 4);
+}
+
 int amem__model_open_mem(const char *fn, const void *data, size_t len,
                          uint32_t kind, amem__rbuf *r)
 {
@@ -251,8 +269,9 @@ int amem__model_open_mem(const char *fn, const void *data, size_t len,
                           version, AMEM__FORMAT_VERSION);
     uint32_t file_kind = (uint32_t)load_le(p + 12, 4);
     if (file_kind != kind)
-        return amem__fail(AMEM_E_FORMAT, fn, "file holds model kind %u, expected %u",
-                          file_kind, kind);
+        return amem__fail(AMEM_E_FORMAT, fn, "the file holds %s (kind %u), not %s",
+                          amem__kind_name(file_kind), file_kind,
+                          amem__kind_name(kind));
     uint64_t plen = load_le(p + 16, 8);
     if (plen != (uint64_t)(len - AMEM__HEADER_SIZE - 4))
         return amem__fail(AMEM_E_FORMAT, fn, "payload length %llu does not match file length %zu",
@@ -307,4 +326,9 @@ int amem__read_whole_file(const char *fn, const char *path, unsigned char **data
     *data = buf;
     *len = used;
     return AMEM_OK;
+}
+
+int amem__bad_file(const char *fn, const char *what)
+{
+    return amem__fail(AMEM_E_FORMAT, fn, "invalid model file: %s", what);
 }

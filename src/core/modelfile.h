@@ -25,8 +25,15 @@ enum amem__kind {
     AMEM__KIND_KVMEM = 2,
     AMEM__KIND_DAM = 3,
     AMEM__KIND_VAE = 4,
-    AMEM__KIND_DIFFUSION = 5
+    AMEM__KIND_DIFFUSION = 5,
+    AMEM__KIND_TVT = 6, /* files before 0.2 hold TVT memories as KVMEM */
+    AMEM__KIND_PROBE = 7
 };
+
+/* What a kind holds, for messages: "a dense associative memory". */
+const char *amem__kind_name(uint32_t kind);
+/* The kind field of an image with a valid magic, else 0. */
+uint32_t amem__model_kind(const void *data, size_t len);
 
 #define AMEM__FORMAT_VERSION 1u
 #define AMEM__HEADER_SIZE 24u
@@ -77,27 +84,8 @@ int amem__model_save_mem(const char *fn, uint32_t kind,
  */
 int amem__model_open_mem(const char *fn, const void *data, size_t len,
                          uint32_t kind, amem__rbuf *r);
-/*
- * The public save/save_mem of a piece in one call each: check the caller's
- * pointers (E_NULL), serialise the handle with write(handle, w) and store the
- * image under kind. fn names the public function for error details.
- */
+/* Serialises a handle's payload (see core/piece.h). */
 typedef void (*amem__payload_writer)(const void *handle, amem__wbuf *w);
-int amem__save_handle(const char *fn, uint32_t kind,
-                      amem__payload_writer write, const void *handle,
-                      const char *path);
-int amem__save_handle_mem(const char *fn, uint32_t kind,
-                          amem__payload_writer write, const void *handle,
-                          void **data, size_t *len);
-
-/*
- * The public load(path) of a piece in one call: read the file and hand its
- * image to load_mem(data, len, out), where out is the caller's `amem_x **`
- * (already checked and set to NULL); errors are prefixed with the path.
- */
-typedef int (*amem__image_loader)(const void *data, size_t len, void *out);
-int amem__load_handle(const char *fn, const char *path,
-                      amem__image_loader load_mem, void *out);
 
 /* Record "invalid model file: what" against fn; returns AMEM_E_FORMAT. */
 int amem__bad_file(const char *fn, const char *what);

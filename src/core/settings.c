@@ -3,6 +3,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "core/modelfile.h"
 #include "core/settings.h"
 
 void amem__settings_defaults(const amem__settings *s, double *value)
@@ -55,5 +56,30 @@ int amem__settings_get(const amem__settings *s, const char *fn,
     if (!amem__settings_known(s, param))
         return amem__fail(AMEM_E_ARG, fn, "unknown setting %d", param);
     *out = values[param];
+    return AMEM_OK;
+}
+
+void amem__settings_put(amem__wbuf *w, const double *values, int count)
+{
+    amem__put_u32(w, (uint32_t)count);
+    for (int i = 0; i < count; i++)
+        amem__put_f64(w, values[i]);
+}
+
+int amem__settings_take(const char *fn, amem__rbuf *r, double *values,
+                        int count, amem__setting_check check)
+{
+    uint32_t stored = amem__get_u32(r);
+    if (r->failed || stored > (uint32_t)count)
+        return amem__bad_file(fn, "truncated header or more settings than "
+                                  "this library knows");
+    for (int i = 0; i < (int)stored; i++) {
+        double v = amem__get_f64(r);
+        if (r->failed)
+            return amem__bad_file(fn, "truncated settings");
+        if (check(fn, i, v) != AMEM_OK)
+            return amem__bad_file(fn, "setting out of range");
+        values[i] = v;
+    }
     return AMEM_OK;
 }

@@ -40,4 +40,21 @@ int amem__settings_bounds(const amem__settings *s, const char *fn, int param,
 int amem__settings_get(const amem__settings *s, const char *fn,
                        const double *values, int param, double *out);
 
+/*
+ * Model files: u32 count, then count f64 values.
+ * amem__settings_put writes values[0 .. count).
+ * amem__settings_take reads them back into values, which must already hold
+ * the defaults: a file written before a setting was added holds fewer (new
+ * settings are always appended) and the rest keep their defaults. More
+ * settings than count, a truncated list or a value that check refuses is
+ * AMEM_E_FORMAT, recorded against fn; values is then partly overwritten.
+ */
+struct amem__wbuf;
+struct amem__rbuf;
+typedef int (*amem__setting_check)(const char *fn, int param, double value);
+void amem__settings_put(struct amem__wbuf *w, const double *values,
+                        int count);
+int amem__settings_take(const char *fn, struct amem__rbuf *r, double *values,
+                        int count, amem__setting_check check);
+
 #endif

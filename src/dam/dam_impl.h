@@ -9,11 +9,17 @@
 #include <stdint.h>
 
 #include "assocmem/dam.h"
+
+/* The number of settings (the public enum has no count member). */
+#define AMEM__DAM_NPARAM (AMEM_DAM_ADAM_EPS + 1)
+/* The numbers of signals and per-item records, likewise. */
+#define AMEM__DAM_NSIGNAL (AMEM_DAM_SIGNAL_NORM + 1)
+#define AMEM__DAM_NRECORD (AMEM_DAM_RECORD_USES + 1)
 #include "engine/engine.h"
 #include "engine/optim.h"
 #include "core/rng.h"
 
-/* Raw per-item values kept for every training item (amem_dam_item_record). */
+/* Raw per-item values kept for every training item (amem_dam_get_item_record). */
 enum amem__dam_raw {
     AMEM__RAW_LOSS = 0,
     AMEM__RAW_TIME = 1,
@@ -26,14 +32,14 @@ enum amem__dam_raw {
 
 struct amem_dam {
     size_t n_vis, n_hid;                /* N, M */
-    double param[AMEM_DAM_PARAM_COUNT];
+    double param[AMEM__DAM_NPARAM];
     amem__rng rng;
     float *w;                           /* raw weights, M x N */
     amem__adam *adam;                   /* over the M*N weights */
     long epochs;                        /* epochs completed */
     /* Cumulative min/max of each signal over all of training (Eq. 7),
      * indexed by enum amem_dam_signal; min > max means none seen yet. */
-    double smin[AMEM_DAM_SIGNAL_COUNT], smax[AMEM_DAM_SIGNAL_COUNT];
+    double smin[AMEM__DAM_NSIGNAL], smax[AMEM__DAM_NSIGNAL];
     /* Training set. */
     size_t count;                       /* items (0 = none) */
     float *items;                       /* count x N */

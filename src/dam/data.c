@@ -7,28 +7,26 @@
 #include "core/error.h"
 #include "dam_impl.h"
 
-int amem_dam_set_data(amem_dam *h, const float *items, size_t n,
-                      const int32_t *exceptions)
+int amem_dam_set_data(amem_dam *h, const float *items,
+                      const int32_t *exceptions, size_t n)
 {
     static const char fn[] = "amem_dam_set_data";
     AMEM__CHECK_NULL(h, fn);
-    size_t len;
     if (n == 0)
         return amem__fail(AMEM_E_DIM, fn, "n is 0");
-    if (amem__mul_size(n, h->n_vis, &len) != 0 ||
-        amem__mul_size(n, AMEM__RAW_COUNT * sizeof(float), &len) != 0 ||
-        n > SIZE_MAX / sizeof(float) / h->n_vis)
-        return amem__fail(AMEM_E_DIM, fn, "n = %zu too large", n);
-    int rc = amem__check_array(fn, "items", items, n, h->n_vis);
+    int rc = amem__array_bytes(fn, "n", n, AMEM__RAW_COUNT, sizeof(float),
+                               NULL);
+    if (rc == AMEM_OK)
+        rc = amem__check_array(fn, "items", items, n, h->n_vis);
     if (rc != AMEM_OK)
         return rc;
     for (size_t i = 0; exceptions && i < n; i++)
         if (exceptions[i] != 0 && exceptions[i] != 1)
             return amem__fail(AMEM_E_ARG, fn, "label %zu is %d, need 0/1", i,
                               (int)exceptions[i]);
-    float *x = malloc(n * h->n_vis * sizeof(float));
-    float *raw = malloc(n * AMEM__RAW_COUNT * sizeof(float));
-    int32_t *lab = exceptions ? malloc(n * sizeof(int32_t)) : NULL;
+    float *x = amem__alloc(n, h->n_vis, sizeof(float));
+    float *raw = amem__alloc(n, AMEM__RAW_COUNT, sizeof(float));
+    int32_t *lab = exceptions ? amem__alloc(n, 1, sizeof(int32_t)) : NULL;
     if (!x || !raw || (exceptions && !lab)) {
         free(x);
         free(raw);
@@ -52,9 +50,9 @@ int amem_dam_set_data(amem_dam *h, const float *items, size_t n,
 /* The derived records (SIGNAL, ALPHA, WEIGHT) of every item. */
 static int derived_record(const amem_dam *h, int which, float *out)
 {
-    double *a = malloc(2 * h->count * sizeof(double));
+    double *a = amem__alloc(2, h->count, sizeof(double));
     if (a == NULL)
-        return amem__fail(AMEM_E_NOMEM, "amem_dam_item_record",
+        return amem__fail(AMEM_E_NOMEM, "amem_dam_get_item_record",
                           "cannot allocate %zu doubles", 2 * h->count);
     int sig = (int)AMEM__DP(h, SIGNAL);
     amem__dam_alphas(h, a);
@@ -75,16 +73,16 @@ static int derived_record(const amem_dam *h, int which, float *out)
     return AMEM_OK;
 }
 
-int amem_dam_item_record(const amem_dam *h, int which, float *out)
+int amem_dam_get_item_record(const amem_dam *h, int which, float *out)
 {
-    static const char fn[] = "amem_dam_item_record";
+    static const char fn[] = "amem_dam_get_item_record";
     AMEM__CHECK_NULL(h, fn);
     AMEM__CHECK_NULL(out, fn);
-    if (which < 0 || which >= AMEM_DAM_RECORD_COUNT)
+    if (which < 0 || which >= AMEM__DAM_NRECORD)
         return amem__fail(AMEM_E_ARG, fn, "unknown record %d", which);
     if (h->count == 0)
         return amem__fail(AMEM_E_STATE, fn, "no training set");
-    static const int raw_of[AMEM_DAM_RECORD_COUNT] = {
+    static const int raw_of[AMEM__DAM_NRECORD] = {
         AMEM__RAW_LOSS, AMEM__RAW_TIME, AMEM__RAW_ENTROPY, AMEM__RAW_MAX,
         AMEM__RAW_NORM, -1, -1, -1, AMEM__RAW_USES};
     if (raw_of[which] < 0)

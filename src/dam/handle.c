@@ -20,7 +20,7 @@ int amem__dam_alloc(const char *fn, size_t n_vis, size_t n_hid,
     h->n_hid = n_hid;
     amem__dam_default_params(h->param);
     amem__rng_seed(&h->rng, (uint64_t)AMEM__DP(h, SEED));
-    h->w = calloc(n_vis * n_hid, sizeof(float));
+    h->w = amem__zalloc(n_vis, n_hid, sizeof(float));
     if (h->w == NULL || amem__adam_create(n_vis * n_hid, 0, &h->adam)) {
         amem_dam_free(h);
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu x %zu weights",
@@ -45,7 +45,7 @@ void amem__dam_clear_trainer(amem_dam *h)
 {
     amem__adam_reset(h->adam);
     h->epochs = 0;
-    for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++) {
+    for (int s = 0; s < AMEM__DAM_NSIGNAL; s++) {
         h->smin[s] = INFINITY;
         h->smax[s] = -INFINITY;
     }

@@ -3,7 +3,7 @@
  * format (core/modelfile.h), piece kind AMEM__KIND_DAM. Payload, all
  * little-endian:
  *   u64 N, u64 M,
- *   u32 setting count (AMEM_DAM_PARAM_COUNT), f64 x count settings,
+ *   u32 setting count (AMEM__DAM_NPARAM), f64 x count settings,
  *   u64 x 4 RNG state,
  *   f32 weights M x N,
  *   u64 Adam step t, f32 Adam m (M x N), f32 Adam v (M x N),
@@ -20,6 +20,8 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
+#include "core/piece.h"
+#include "core/settings.h"
 #include "engine/optim.h"
 #include "dam_impl.h"
 
@@ -29,19 +31,17 @@ static void write_payload(const void *handle, amem__wbuf *w)
     size_t mn = h->n_vis * h->n_hid;
     amem__put_u64(w, h->n_vis);
     amem__put_u64(w, h->n_hid);
-    amem__put_u32(w, AMEM_DAM_PARAM_COUNT);
-    for (int i = 0; i < AMEM_DAM_PARAM_COUNT; i++)
-        amem__put_f64(w, h->param[i]);
+    amem__settings_put(w, h->param, AMEM__DAM_NPARAM);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, h->rng.s[i]);
     amem__put_f32s(w, h->w, mn);
     amem__put_u64(w, (uint64_t)h->adam->t);
     amem__adam_put_moments(w, h->adam);
     amem__put_u64(w, (uint64_t)h->epochs);
-    amem__put_u32(w, AMEM_DAM_SIGNAL_COUNT);
-    for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
+    amem__put_u32(w, AMEM__DAM_NSIGNAL);
+    for (int s = 0; s < AMEM__DAM_NSIGNAL; s++)
         amem__put_f64(w, h->smin[s]);
-    for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
+    for (int s = 0; s < AMEM__DAM_NSIGNAL; s++)
         amem__put_f64(w, h->smax[s]);
     amem__put_u64(w, h->count);
     amem__put_u32(w, h->labels != NULL);
@@ -49,19 +49,6 @@ static void write_payload(const void *handle, amem__wbuf *w)
     for (size_t i = 0; h->labels && i < h->count; i++)
         amem__put_u32(w, (uint32_t)h->labels[i]);
     amem__put_f32s(w, h->raw, h->count * AMEM__RAW_COUNT);
-}
-
-int amem_dam_save(const amem_dam *h, const char *path)
-{
-    static const char fn[] = "amem_dam_save";
-    return amem__save_handle(fn, AMEM__KIND_DAM, write_payload, h, path);
-}
-
-int amem_dam_save_mem(const amem_dam *h, void **data, size_t *len)
-{
-    static const char fn[] = "amem_dam_save_mem";
-    return amem__save_handle_mem(fn, AMEM__KIND_DAM, write_payload, h, data,
-                                 len);
 }
 
 /* Read n floats into dst (already allocated) after checking they exist. */
@@ -81,11 +68,11 @@ static int read_head(const char *fn, amem__rbuf *r, uint64_t *n, uint64_t *m,
 {
     *n = amem__get_u64(r);
     *m = amem__get_u64(r);
-    uint32_t np = amem__get_u32(r);
-    if (r->failed || np != AMEM_DAM_PARAM_COUNT)
-        return amem__bad_file(fn, "truncated header or wrong setting count");
-    for (int i = 0; i < AMEM_DAM_PARAM_COUNT; i++)
-        param[i] = amem__get_f64(r);
+    amem__dam_default_params(param);
+    int rc = amem__settings_take(fn, r, param, AMEM__DAM_NPARAM,
+                                 amem__dam_check_param);
+    if (rc != AMEM_OK)
+        return rc;
     for (int i = 0; i < 4; i++)
         rng[i] = amem__get_u64(r);
     if (r->failed)
@@ -96,9 +83,6 @@ static int read_head(const char *fn, amem__rbuf *r, uint64_t *n, uint64_t *m,
     if (amem__mul_size((size_t)*n, (size_t)*m, &mn) != 0 ||
         !amem__rbuf_has(r, mn, 12))
         return amem__bad_file(fn, "weights longer than the file");
-    for (int i = 0; i < AMEM_DAM_PARAM_COUNT; i++)
-        if (amem__dam_check_param(fn, i, param[i]) != AMEM_OK)
-            return amem__bad_file(fn, "setting out of range");
     return AMEM_OK;
 }
 
@@ -114,15 +98,15 @@ static int read_trainer(const char *fn, amem__rbuf *r, amem_dam *h)
     if (rc != AMEM_OK)
         return rc;
     if (r->failed || t > INT32_MAX || ep > INT32_MAX ||
-        ns != AMEM_DAM_SIGNAL_COUNT)
+        ns != AMEM__DAM_NSIGNAL)
         return amem__bad_file(fn, "trainer state");
     h->adam->t = (long)t;
     h->epochs = (long)ep;
-    for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
+    for (int s = 0; s < AMEM__DAM_NSIGNAL; s++)
         h->smin[s] = amem__get_f64(r);
-    for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
+    for (int s = 0; s < AMEM__DAM_NSIGNAL; s++)
         h->smax[s] = amem__get_f64(r);
-    for (int s = 0; s < AMEM_DAM_SIGNAL_COUNT; s++)
+    for (int s = 0; s < AMEM__DAM_NSIGNAL; s++)
         if (isnan(h->smin[s]) || isnan(h->smax[s]))
             return amem__bad_file(fn, "signal range");
     return r->failed ? amem__bad_file(fn, "truncated trainer state") : AMEM_OK;
@@ -141,9 +125,9 @@ static int read_data(const char *fn, amem__rbuf *r, amem_dam *h)
         !amem__rbuf_has(r, len, 4) ||
         !amem__rbuf_has(r, (size_t)n, AMEM__RAW_COUNT * 4))
         return amem__bad_file(fn, "data longer than the file");
-    h->items = malloc(len * sizeof(float));
-    h->raw = malloc((size_t)n * AMEM__RAW_COUNT * sizeof(float));
-    h->labels = has_labels ? malloc((size_t)n * sizeof(int32_t)) : NULL;
+    h->items = amem__alloc(len, 1, sizeof(float));
+    h->raw = amem__alloc((size_t)n, AMEM__RAW_COUNT, sizeof(float));
+    h->labels = has_labels ? amem__alloc((size_t)n, 1, sizeof(int32_t)) : NULL;
     if (!h->items || !h->raw || (has_labels && !h->labels))
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu items",
                           (size_t)n);
@@ -160,48 +144,26 @@ static int read_data(const char *fn, amem__rbuf *r, amem_dam *h)
     return rc;
 }
 
-int amem_dam_load_mem(const void *data, size_t len, amem_dam **out)
+static int read_payload(const char *fn, amem__rbuf *r, void **out)
 {
-    static const char fn[] = "amem_dam_load_mem";
-    AMEM__CHECK_NULL(out, fn);
-    *out = NULL;
-    AMEM__CHECK_NULL(data, fn);
-    amem__rbuf r;
     uint64_t n, m, rng[4];
-    double param[AMEM_DAM_PARAM_COUNT];
-    int rc = amem__model_open_mem(fn, data, len, AMEM__KIND_DAM, &r);
-    if (rc == AMEM_OK)
-        rc = read_head(fn, &r, &n, &m, param, rng);
+    double param[AMEM__DAM_NPARAM];
+    int rc = read_head(fn, r, &n, &m, param, rng);
     amem_dam *h = NULL;
     if (rc == AMEM_OK)
         rc = amem__dam_alloc(fn, (size_t)n, (size_t)m, &h);
+    *out = h;
     if (rc != AMEM_OK)
         return rc;
     memcpy(h->param, param, sizeof h->param);
     memcpy(h->rng.s, rng, sizeof h->rng.s);
-    rc = read_trainer(fn, &r, h);
-    if (rc == AMEM_OK)
-        rc = read_data(fn, &r, h);
-    if (rc == AMEM_OK && r.pos != r.len)
-        rc = amem__bad_file(fn, "trailing bytes after the payload");
-    if (rc != AMEM_OK) {
-        amem_dam_free(h);
-        return rc;
-    }
-    *out = h;
-    return AMEM_OK;
+    rc = read_trainer(fn, r, h);
+    return rc == AMEM_OK ? read_data(fn, r, h) : rc;
 }
 
-/* load_mem as an amem__image_loader. */
-static int load_image(const void *data, size_t len, void *out)
-{
-    return amem_dam_load_mem(data, len, out);
-}
+static void release(void *handle) { amem_dam_free(handle); }
 
-int amem_dam_load(const char *path, amem_dam **out)
-{
-    static const char fn[] = "amem_dam_load";
-    AMEM__CHECK_NULL(out, fn);
-    *out = NULL;
-    return amem__load_handle(fn, path, load_image, out);
-}
+static const amem__piece piece = {"amem_dam", AMEM__KIND_DAM, 0, write_payload,
+                                  read_payload, release};
+
+AMEM__PIECE_PERSISTENCE(amem_dam, piece)

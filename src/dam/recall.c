@@ -31,13 +31,10 @@ static int check_labels(const char *fn, const int32_t *lab, size_t n)
 
 static int check_rows(const char *fn, const amem_dam *h, size_t n)
 {
-    size_t len;
     if (n == 0)
         return amem__fail(AMEM_E_DIM, fn, "n is 0");
-    if (amem__mul_size(n, h->n_vis, &len) != 0 ||
-        len > SIZE_MAX / sizeof(float) / 4)
-        return amem__fail(AMEM_E_DIM, fn, "n = %zu too large", n);
-    return AMEM_OK;
+    /* n x N inputs, and up to four arrays of that size per call. */
+    return amem__array_bytes(fn, "n", n, 4 * h->n_vis, sizeof(float), NULL);
 }
 
 /* Workspace of recall: W_hat, norms and an arena for one chunk's run. */
@@ -51,8 +48,8 @@ static int ws_open(const char *fn, const amem_dam *h, recall_ws *ws)
 {
     amem__dam_cfg_from(h, &ws->cfg);
     size_t mn = h->n_vis * h->n_hid;
-    ws->what = malloc(mn * sizeof(float));
-    ws->norms = malloc(h->n_hid * sizeof(float));
+    ws->what = amem__alloc(mn, 1, sizeof(float));
+    ws->norms = amem__alloc(h->n_hid, 1, sizeof(float));
     ws->ar = amem__arena_create((size_t)1 << 20);
     if (!ws->what || !ws->norms || !ws->ar) {
         free(ws->what);
@@ -104,8 +101,8 @@ static int run_chunk(recall_ws *ws, const float *cues, const float *clamp,
     return AMEM_OK;
 }
 
-int amem_dam_recall(amem_dam *h, const float *cues, const float *clamp,
-                    size_t n, float *out, int *steps, float *hidden)
+int amem_dam_recall(amem_dam *h, const float *cues, size_t n,
+                    const float *clamp, float *out, int *steps, float *hidden)
 {
     static const char fn[] = "amem_dam_recall";
     AMEM__CHECK_NULL(h, fn);
@@ -113,6 +110,8 @@ int amem_dam_recall(amem_dam *h, const float *cues, const float *clamp,
     int rc = check_rows(fn, h, n);
     if (rc == AMEM_OK)
         rc = amem__check_array(fn, "cues", cues, n, h->n_vis);
+    if (rc == AMEM_OK && hidden)
+        rc = amem__array_bytes(fn, "hidden", n, h->n_hid, sizeof(float), NULL);
     if (rc == AMEM_OK && clamp)
         rc = check_mask(fn, clamp, n * h->n_vis);
     if (rc == AMEM_OK && out == cues)
@@ -209,7 +208,7 @@ int amem_dam_perturb(amem_dam *h, const float *items, size_t n, float *cues,
         rc = amem__check_array(fn, "items", items, n, h->n_vis);
     if (rc != AMEM_OK)
         return rc;
-    size_t *idx = malloc(h->n_vis * sizeof *idx);
+    size_t *idx = amem__alloc(h->n_vis, 1, sizeof *idx);
     if (idx == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu indices",
                           h->n_vis);
@@ -283,8 +282,8 @@ int amem_dam_evaluate(amem_dam *h, const float *items,
     if (rc != AMEM_OK)
         return rc;
     size_t N = h->n_vis;
-    float *buf = malloc((3 * CHUNK * N) * sizeof(float) + N * sizeof(size_t));
-    float *loss = malloc(n * sizeof(float));
+    float *buf = amem__alloc(3 * CHUNK + 2, N, sizeof(float)); /* + N size_t */
+    float *loss = amem__alloc(n, 1, sizeof(float));
     if (!buf || !loss) {
         free(buf);
         free(loss);

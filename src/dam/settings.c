@@ -4,7 +4,7 @@
 #include "dam_impl.h"
 
 /* Indexed by enum amem_dam_param; see the table in dam.h. */
-static const amem__setting table[AMEM_DAM_PARAM_COUNT] = {
+static const amem__setting table[AMEM__DAM_NPARAM] = {
     {"BETA", 1e-6, 1e6, 5.0, 0},
     {"DT", 1e-6, 1.0, 0.05, 0},
     {"TOLERANCE", 0.0, 1e6, 1e-6, 0},
@@ -15,7 +15,7 @@ static const amem__setting table[AMEM_DAM_PARAM_COUNT] = {
     {"BATCH_SIZE", 1, 1e6, 100, 1},
     {"MASK_FRACTION", 0.0, 1.0, 0.5, 0},
     {"BALANCE", 0, 2, AMEM_DAM_BALANCE_NONE, 1},
-    {"SIGNAL", 0, AMEM_DAM_SIGNAL_COUNT - 1, AMEM_DAM_SIGNAL_GROUND_TRUTH, 1},
+    {"SIGNAL", 0, AMEM__DAM_NSIGNAL - 1, AMEM_DAM_SIGNAL_GROUND_TRUTH, 1},
     {"GAMMA", 0.0, 1e3, 0.0, 0},
     {"WEIGHT_NORM", 0, 1, AMEM_DAM_WEIGHT_NORM_DATASET, 1},
     {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
@@ -23,7 +23,7 @@ static const amem__setting table[AMEM_DAM_PARAM_COUNT] = {
     {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
 };
 
-static const amem__settings settings = {table, AMEM_DAM_PARAM_COUNT};
+static const amem__settings settings = {table, AMEM__DAM_NPARAM};
 
 void amem__dam_default_params(double *param)
 {

@@ -50,7 +50,7 @@ double amem__dam_signal_of(int signal, const float *raw, int label)
 
 void amem__dam_track_minmax(amem_dam *h, const float *raw)
 {
-    for (int s = AMEM_DAM_SIGNAL_LOSS; s < AMEM_DAM_SIGNAL_COUNT; s++) {
+    for (int s = AMEM_DAM_SIGNAL_LOSS; s < AMEM__DAM_NSIGNAL; s++) {
         double v = amem__dam_signal_of(s, raw, 0);
         if (isnan(v))
             continue;

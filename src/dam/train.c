@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/check.h"
 #include "core/error.h"
 #include "dam_impl.h"
 #include "fb.h"
@@ -70,10 +71,8 @@ static int batch_weights(amem_dam *h, const size_t *idx, size_t b, float *wt)
 
 static int adam_update(amem_dam *h, const float *grad)
 {
-    h->adam->lr = AMEM__DP(h, LEARNING_RATE);
-    h->adam->beta1 = AMEM__DP(h, ADAM_BETA1);
-    h->adam->beta2 = AMEM__DP(h, ADAM_BETA2);
-    h->adam->eps = AMEM__DP(h, ADAM_EPS);
+    amem__adam_set(h->adam, AMEM__DP(h, LEARNING_RATE), AMEM__DP(h, ADAM_BETA1),
+                   AMEM__DP(h, ADAM_BETA2), AMEM__DP(h, ADAM_EPS));
     return amem__adam_step(h->adam, h->w, grad);
 }
 
@@ -179,13 +178,13 @@ typedef struct snapshot {
     float *w, *m, *v, *raw;
     long t, epochs;
     amem__rng rng;
-    double smin[AMEM_DAM_SIGNAL_COUNT], smax[AMEM_DAM_SIGNAL_COUNT];
+    double smin[AMEM__DAM_NSIGNAL], smax[AMEM__DAM_NSIGNAL];
 } snapshot;
 
 static int snap_take(const amem_dam *h, snapshot *s)
 {
     size_t mn = h->n_vis * h->n_hid, nr = h->count * AMEM__RAW_COUNT;
-    s->w = malloc(3 * mn * sizeof(float) + nr * sizeof(float));
+    s->w = amem__alloc(3 * mn + nr, 1, sizeof(float));
     if (s->w == NULL)
         return AMEM_E_NOMEM;
     s->m = s->w + mn;
@@ -236,9 +235,9 @@ static int check_train(const char *fn, amem_dam *h, int epochs)
 static int epoch_ws_open(const amem_dam *h, epoch_ws *ws)
 {
     size_t n = h->count, B = (size_t)AMEM__DP(h, BATCH_SIZE);
-    ws->order = malloc(n * sizeof(size_t));
-    ws->batch = malloc(B * sizeof(size_t));
-    ws->alpha = malloc(3 * n * sizeof(double));
+    ws->order = amem__alloc(n, 1, sizeof(size_t));
+    ws->batch = amem__alloc(B, 1, sizeof(size_t));
+    ws->alpha = amem__alloc(3, n, sizeof(double));
     ws->prob = ws->alpha ? ws->alpha + n : NULL;
     ws->cdf = ws->alpha ? ws->alpha + 2 * n : NULL;
     if (ws->order && ws->batch && ws->alpha)

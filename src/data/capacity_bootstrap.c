@@ -30,8 +30,10 @@ static double quantile_sorted(const double *x, size_t n, double p)
 
 static int check_boot(const char *fn, size_t resamples, double level)
 {
-    if (resamples < 1)
-        return amem__fail(AMEM_E_RANGE, fn, "resamples must be >= 1");
+    if (resamples < 1 || resamples > (size_t)AMEM_MAX_STEPS_PER_CALL)
+        return amem__fail(AMEM_E_RANGE, fn,
+                          "resamples %zu outside [1, %ld]",
+                          resamples, AMEM_MAX_STEPS_PER_CALL);
     if (!(level > 0 && level < 1))
         return amem__fail(AMEM_E_RANGE, fn, "level %g outside (0, 1)", level);
     return AMEM_OK;
@@ -61,15 +63,17 @@ int amem_bootstrap_mean(const double *values, size_t n, size_t resamples,
                         double *hi)
 {
     static const char fn[] = "amem_bootstrap_mean";
-    AMEM__CHECK_NULL(values, fn);
+    int rc = amem__check_size(fn, "values", values, n, 1, sizeof *values);
+    if (rc != AMEM_OK)
+        return rc;
     if (n == 0)
         return amem__fail(AMEM_E_DIM, fn, "no values (n = 0)");
-    int rc = check_boot(fn, resamples, level);
+    rc = check_boot(fn, resamples, level);
     if (rc != AMEM_OK)
         return rc;
     if (!all_finite_d(values, n))
         return amem__fail(AMEM_E_NONFINITE, fn, "non-finite value");
-    double *rep = malloc(resamples * sizeof *rep);
+    double *rep = amem__alloc(resamples, 1, sizeof *rep);
     if (rep == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu replicates",
                           resamples);
@@ -109,16 +113,19 @@ static double capacity_of(const long *counts, size_t nc, const double *err,
 static int check_grid(const char *fn, const long *counts, size_t nc,
                       const double *errors, size_t reps, double threshold)
 {
-    size_t len;
-    if (nc == 0 || reps == 0 || amem__mul_size(nc, reps, &len) != 0)
-        return amem__fail(AMEM_E_DIM, fn, "grid %zu x %zu is empty or too big",
-                          nc, reps);
+    if (nc == 0 || reps == 0)
+        return amem__fail(AMEM_E_DIM, fn, "grid %zu x %zu is empty", nc, reps);
+    int rc = amem__array_bytes(fn, "errors", nc, reps, sizeof *errors, NULL);
+    if (rc == AMEM_OK)
+        rc = amem__array_bytes(fn, "counts", nc, 1, sizeof *counts, NULL);
+    if (rc != AMEM_OK)
+        return rc;
     for (size_t i = 0; i < nc; i++)
         if (counts[i] < 1 || (i > 0 && counts[i] <= counts[i - 1]))
             return amem__fail(AMEM_E_ARG, fn,
                               "counts must be >= 1 and strictly increasing "
                               "(counts[%zu] = %ld)", i, counts[i]);
-    if (!isfinite(threshold) || !all_finite_d(errors, len))
+    if (!isfinite(threshold) || !all_finite_d(errors, nc * reps))
         return amem__fail(AMEM_E_NONFINITE, fn, "non-finite error or threshold");
     return AMEM_OK;
 }
@@ -137,8 +144,8 @@ int amem_capacity_bootstrap(const long *counts, size_t n_counts,
         rc = check_boot(fn, resamples, level);
     if (rc != AMEM_OK)
         return rc;
-    double *rep = malloc(resamples * sizeof *rep);
-    size_t *pick = malloc(reps * sizeof *pick);
+    double *rep = amem__alloc(resamples, 1, sizeof *rep);
+    size_t *pick = amem__alloc(reps, 1, sizeof *pick);
     if (rep == NULL || pick == NULL) {
         free(rep);
         free(pick);

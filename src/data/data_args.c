@@ -11,11 +11,10 @@ int amem__data_size(const char *fn, const char *name, size_t count, size_t dim,
     if (count == 0 || dim == 0)
         return amem__fail(AMEM_E_DIM, fn, "%s has zero size (%zu x %zu)", name,
                           count, dim);
-    if (amem__mul_size(count, dim, n) != 0 ||
-        amem__mul_size(*n, sizeof(float), &(size_t){0}) != 0)
-        return amem__fail(AMEM_E_DIM, fn, "%s size %zu x %zu overflows", name,
-                          count, dim);
-    return AMEM_OK;
+    int rc = amem__array_bytes(fn, name, count, dim, sizeof(float), NULL);
+    if (rc == AMEM_OK)
+        *n = count * dim;
+    return rc;
 }
 
 int amem__check_unit(const char *fn, const char *name, double value)

@@ -1,6 +1,7 @@
 /* amem_idx_read_images[_mem]: unsigned-byte image files as floats in [0, 1]. */
 #include <stdlib.h>
 
+#include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
 #include "idx.h"
@@ -35,7 +36,7 @@ static int images_from_view(const char *fn, const amem__idx_view *v,
     if (rc != AMEM_OK)
         return rc;
     /* elems*4 cannot overflow: elems <= AMEM_IDX_MAX_BYTES (parse checked). */
-    float *pixels = malloc(v->elems * sizeof *pixels);
+    float *pixels = amem__alloc(v->elems, 1, sizeof *pixels);
     if (pixels == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "out of memory for %zu pixels",
                           v->elems);

@@ -1,6 +1,7 @@
 /* amem_idx_read_labels[_mem]: one-dimensional integer label files as int32. */
 #include <stdlib.h>
 
+#include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
 #include "idx.h"
@@ -30,7 +31,7 @@ static int labels_from_view(const char *fn, const amem__idx_view *v,
     if (rc != AMEM_OK)
         return rc;
     /* elems*4 cannot overflow: elems <= AMEM_IDX_MAX_BYTES (parse checked). */
-    int32_t *out = malloc(v->elems * sizeof *out);
+    int32_t *out = amem__alloc(v->elems, 1, sizeof *out);
     if (out == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "out of memory for %zu labels",
                           v->elems);

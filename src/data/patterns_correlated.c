@@ -1,6 +1,7 @@
 /* amem_patterns_correlated: ±1 patterns around one random template. */
 #include <stdlib.h>
 
+#include "core/check.h"
 #include "core/error.h"
 #include "core/rng.h"
 #include "data_args.h"
@@ -37,7 +38,8 @@ AMEM_API int amem_patterns_correlated(float *out, size_t count, size_t dim,
         rc = amem__check_unit(fn, "redraw", redraw);
     if (rc != AMEM_OK)
         return rc;
-    float *tmpl = template_out ? template_out : malloc(dim * sizeof *tmpl);
+    float *tmpl =
+        template_out ? template_out : amem__alloc(dim, 1, sizeof *tmpl);
     if (tmpl == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "out of memory for the template");
     amem__rng rng;

@@ -8,6 +8,9 @@
 #include <stddef.h>
 
 #include "assocmem/diffusion.h"
+
+/* The number of settings (the public enum has no count member). */
+#define AMEM__DIFFUSION_NPARAM (AMEM_DIFFUSION_ADAM_EPS + 1)
 #include "engine/optim.h"
 #include "core/jobs.h"
 #include "core/rng.h"
@@ -28,7 +31,7 @@ typedef struct amem__dmlp {
 
 struct amem_diffusion {
     size_t dim;
-    double param[AMEM_DIFFUSION_PARAM_COUNT];
+    double param[AMEM__DIFFUSION_NPARAM];
     amem__rng rng;
     size_t count;       /* stored patterns */
     size_t capacity;    /* rows allocated in patterns */

@@ -56,18 +56,18 @@ int amem_diffusion_count(const amem_diffusion *h, size_t *out)
 /* Make room for `more` rows, keeping the stored ones (geometric growth). */
 static int reserve(const char *fn, amem_diffusion *h, size_t more)
 {
-    size_t need = h->count + more, floats;
-    if (need < h->count || amem__mul_size(need, h->dim, &floats) != 0 ||
-        floats > SIZE_MAX / sizeof(float) || need > (size_t)INT32_MAX)
+    size_t need, floats;
+    if (amem__add_size(h->count, more, &need) != 0 ||
+        amem__mul_size(need, h->dim, &floats) != 0 ||
+        need > (size_t)INT32_MAX)
         return amem__fail(AMEM_E_DIM, fn, "%zu + %zu patterns too many",
                           h->count, more);
     if (need <= h->capacity)
         return AMEM_OK;
     size_t cap = h->capacity * 2 > need ? h->capacity * 2 : need;
-    if (cap > (size_t)INT32_MAX || amem__mul_size(cap, h->dim, &floats) != 0 ||
-        floats > SIZE_MAX / sizeof(float))
+    if (cap > (size_t)INT32_MAX || amem__mul_size(cap, h->dim, &floats) != 0)
         cap = need;
-    float *p = realloc(h->patterns, cap * h->dim * sizeof(float));
+    float *p = amem__realloc(h->patterns, cap, h->dim, sizeof(float));
     if (p == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot grow to %zu patterns",
                           cap);
@@ -101,9 +101,9 @@ int amem_diffusion_clear(amem_diffusion *h)
     return AMEM_OK;
 }
 
-int amem_diffusion_patterns(const amem_diffusion *h, float *out)
+int amem_diffusion_get_patterns(const amem_diffusion *h, float *out)
 {
-    static const char fn[] = "amem_diffusion_patterns";
+    static const char fn[] = "amem_diffusion_get_patterns";
     AMEM__CHECK_NULL(h, fn);
     AMEM__CHECK_NULL(out, fn);
     if (h->count == 0)
@@ -129,9 +129,9 @@ int amem_diffusion_network_info(const amem_diffusion *h, size_t *hidden,
     return AMEM_OK;
 }
 
-int amem_diffusion_reset_network(amem_diffusion *h)
+int amem_diffusion_reset(amem_diffusion *h)
 {
-    AMEM__CHECK_NULL(h, "amem_diffusion_reset_network");
+    AMEM__CHECK_NULL(h, "amem_diffusion_reset");
     amem__dmlp_free(h->net);
     h->net = NULL;
     return AMEM_OK;

@@ -33,7 +33,7 @@ size_t amem__dmlp_param_count(size_t dim, size_t hidden, size_t layers)
             return 0;
         total += w; /* (n + 1) x m weights and m biases */
     }
-    return total <= SIZE_MAX / (3 * sizeof(float)) ? total : 0;
+    return total <= AMEM__MAX_ELEMS / 3 ? total : 0; /* params, m, v */
 }
 
 void amem__dmlp_layer(const amem__dmlp *m, size_t l, size_t *w_off,
@@ -66,7 +66,7 @@ int amem__dmlp_create(const char *fn, size_t dim, size_t hidden,
     m->hidden = hidden;
     m->layers = layers;
     m->n_params = count;
-    m->params = calloc(count, sizeof(float));
+    m->params = amem__zalloc(count, 1, sizeof(float));
     if (m->params == NULL || amem__adam_create(count, 0, &m->adam) != AMEM_OK) {
         amem__dmlp_free(m);
         return amem__fail(AMEM_E_NOMEM, fn,
@@ -107,6 +107,7 @@ int amem__dmlp_clone(const char *fn, const amem__dmlp *m, amem__dmlp **out)
     memcpy(c->adam->m, m->adam->m, m->n_params * sizeof(float));
     memcpy(c->adam->v, m->adam->v, m->n_params * sizeof(float));
     c->adam->t = m->adam->t;
-    c->adam->lr = m->adam->lr;
+    amem__adam_set(c->adam, m->adam->lr, m->adam->beta1, m->adam->beta2,
+                   m->adam->eps);
     return AMEM_OK;
 }

@@ -3,7 +3,7 @@
  * (core/modelfile.h), piece kind AMEM__KIND_DIFFUSION. Payload, all
  * little-endian:
  *   u64 dim,
- *   u32 setting count (AMEM_DIFFUSION_PARAM_COUNT), f64 x count settings,
+ *   u32 setting count (AMEM__DIFFUSION_NPARAM), f64 x count settings,
  *   u64 x 4 RNG state,
  *   u64 count, f32 patterns count x dim,
  *   u32 has_network (0/1); when 1:
@@ -19,6 +19,8 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
+#include "core/piece.h"
+#include "core/settings.h"
 #include "engine/optim.h"
 #include "diffusion_impl.h"
 
@@ -28,9 +30,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
 {
     const amem_diffusion *h = handle;
     amem__put_u64(w, h->dim);
-    amem__put_u32(w, AMEM_DIFFUSION_PARAM_COUNT);
-    for (int i = 0; i < AMEM_DIFFUSION_PARAM_COUNT; i++)
-        amem__put_f64(w, h->param[i]);
+    amem__settings_put(w, h->param, AMEM__DIFFUSION_NPARAM);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, h->rng.s[i]);
     amem__put_u64(w, h->count);
@@ -46,19 +46,6 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__adam_put_moments(w, m->adam);
 }
 
-int amem_diffusion_save(const amem_diffusion *h, const char *path)
-{
-    static const char fn[] = "amem_diffusion_save";
-    return amem__save_handle(fn, AMEM__KIND_DIFFUSION, write_payload, h, path);
-}
-
-int amem_diffusion_save_mem(const amem_diffusion *h, void **data, size_t *len)
-{
-    static const char fn[] = "amem_diffusion_save_mem";
-    return amem__save_handle_mem(fn, AMEM__KIND_DIFFUSION, write_payload, h,
-                                 data, len);
-}
-
 /* Read rows x cols finite floats into dst (allocated by the caller). */
 static int read_floats(const char *fn, amem__rbuf *r, float *dst, size_t n)
 {
@@ -71,20 +58,15 @@ static int read_floats(const char *fn, amem__rbuf *r, float *dst, size_t n)
 static int read_head(const char *fn, amem__rbuf *r, amem_diffusion **out)
 {
     uint64_t dim = amem__get_u64(r);
-    uint32_t nparam = amem__get_u32(r);
-    if (r->failed || nparam != AMEM_DIFFUSION_PARAM_COUNT)
-        return amem__bad_file(fn, "truncated header or wrong setting count");
-    if (dim == 0 || dim > MAX_FILE_DIM)
-        return amem__bad_file(fn, "dimension out of range");
-    double param[AMEM_DIFFUSION_PARAM_COUNT];
-    for (int i = 0; i < AMEM_DIFFUSION_PARAM_COUNT; i++)
-        param[i] = amem__get_f64(r);
-    if (r->failed)
-        return amem__bad_file(fn, "truncated settings");
-    for (int i = 0; i < AMEM_DIFFUSION_PARAM_COUNT; i++)
-        if (amem__diffusion_check_param(fn, i, param[i]) != AMEM_OK)
-            return amem__bad_file(fn, "setting out of range");
-    int rc = amem_diffusion_create((size_t)dim, out);
+    if (r->failed || dim == 0 || dim > MAX_FILE_DIM)
+        return amem__bad_file(fn, "truncated header or dimension out of range");
+    double param[AMEM__DIFFUSION_NPARAM];
+    amem__diffusion_default_params((size_t)dim, param);
+    int rc = amem__settings_take(fn, r, param, AMEM__DIFFUSION_NPARAM,
+                                 amem__diffusion_check_param);
+    if (rc != AMEM_OK)
+        return rc;
+    rc = amem_diffusion_create((size_t)dim, out);
     if (rc != AMEM_OK)
         return rc;
     memcpy((*out)->param, param, sizeof param);
@@ -103,7 +85,7 @@ static int read_patterns(const char *fn, amem__rbuf *r, amem_diffusion *h)
         return amem__bad_file(fn, "pattern array longer than the file");
     if (count == 0)
         return AMEM_OK;
-    h->patterns = malloc(n * sizeof(float));
+    h->patterns = amem__alloc(n, 1, sizeof(float));
     if (h->patterns == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats", n);
     h->count = h->capacity = (size_t)count;
@@ -136,41 +118,19 @@ static int read_network(const char *fn, amem__rbuf *r, amem_diffusion *h)
     return rc;
 }
 
-int amem_diffusion_load_mem(const void *data, size_t len, amem_diffusion **out)
+static int read_payload(const char *fn, amem__rbuf *r, void **out)
 {
-    static const char fn[] = "amem_diffusion_load_mem";
-    AMEM__CHECK_NULL(out, fn);
-    *out = NULL;
-    AMEM__CHECK_NULL(data, fn);
-    amem__rbuf r;
     amem_diffusion *h = NULL;
-    int rc = amem__model_open_mem(fn, data, len, AMEM__KIND_DIFFUSION, &r);
-    if (rc == AMEM_OK)
-        rc = read_head(fn, &r, &h);
-    if (rc == AMEM_OK)
-        rc = read_patterns(fn, &r, h);
-    if (rc == AMEM_OK)
-        rc = read_network(fn, &r, h);
-    if (rc == AMEM_OK && r.pos != r.len)
-        rc = amem__bad_file(fn, "trailing bytes after the payload");
-    if (rc != AMEM_OK) {
-        amem_diffusion_free(h);
-        return rc;
-    }
+    int rc = read_head(fn, r, &h);
     *out = h;
-    return AMEM_OK;
+    if (rc == AMEM_OK)
+        rc = read_patterns(fn, r, h);
+    return rc == AMEM_OK ? read_network(fn, r, h) : rc;
 }
 
-/* load_mem as an amem__image_loader. */
-static int load_image(const void *data, size_t len, void *out)
-{
-    return amem_diffusion_load_mem(data, len, out);
-}
+static void release(void *handle) { amem_diffusion_free(handle); }
 
-int amem_diffusion_load(const char *path, amem_diffusion **out)
-{
-    static const char fn[] = "amem_diffusion_load";
-    AMEM__CHECK_NULL(out, fn);
-    *out = NULL;
-    return amem__load_handle(fn, path, load_image, out);
-}
+static const amem__piece piece = {"amem_diffusion", AMEM__KIND_DIFFUSION, 0,
+                                  write_payload, read_payload, release};
+
+AMEM__PIECE_PERSISTENCE(amem_diffusion, piece)

@@ -72,7 +72,7 @@ static int check_recall(const char *fn, const amem_diffusion *h,
                         const float *queries, size_t n, const float *clamp,
                         const float *out, float *traj, double t0)
 {
-    size_t len, frames;
+    size_t len;
     if (n == 0)
         return amem__fail(AMEM_E_DIM, fn, "no queries (n = 0)");
     int rc = amem__check_array(fn, "queries", queries, n, h->dim);
@@ -83,10 +83,10 @@ static int check_recall(const char *fn, const amem_diffusion *h,
         return amem__fail(AMEM_E_ARG, fn, "out may not alias queries");
     if (clamp && (rc = check_mask(fn, clamp, len)) != AMEM_OK)
         return rc;
-    if (traj && (amem__mul_size((size_t)AMEM__DP(h, STEPS) + 1, len,
-                                &frames) != 0 ||
-                 frames > SIZE_MAX / sizeof(float)))
-        return amem__fail(AMEM_E_DIM, fn, "trajectory size overflows");
+    if (traj && (rc = amem__array_bytes(fn, "trajectory",
+                                        (size_t)AMEM__DP(h, STEPS) + 1, len,
+                                        sizeof(float), NULL)) != AMEM_OK)
+        return rc;
     if (!(AMEM__DP(h, T_END) < t0))
         return amem__fail(AMEM_E_RANGE, fn,
                           "T_END %g is not below t_start %g (START_THETA %g)",
@@ -128,7 +128,7 @@ int amem_diffusion_recall(amem_diffusion *h, const float *queries, size_t n,
     amem__score_ctx ctx;
     if (rc != AMEM_OK || (rc = amem__score_ctx_init(fn, h, n, &ctx)) != AMEM_OK)
         return rc;
-    float *sc = malloc(n * h->dim * sizeof(float));
+    float *sc = amem__alloc(n, h->dim, sizeof(float));
     if (sc == NULL) {
         amem__score_ctx_free(&ctx);
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the score");

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 
+#include "core/check.h"
 #include "core/error.h"
 #include "diffusion_impl.h"
 
@@ -39,7 +40,7 @@ int amem__score_ctx_init(const char *fn, const amem_diffusion *h, size_t n,
     }
     size_t len = c->learned ? amem__dmlp_ws_len(h->net, n, c->jobs)
                             : amem__exact_ws_len(n, h->count);
-    c->ws = malloc((len ? len : 1) * sizeof(float));
+    c->ws = amem__alloc(len ? len : 1, 1, sizeof(float));
     if (c->ws == NULL) {
         amem__score_ctx_free(c);
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats",

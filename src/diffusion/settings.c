@@ -4,7 +4,7 @@
 #include "diffusion_impl.h"
 
 /* Indexed by enum amem_diffusion_param; see the table in diffusion.h. */
-static const amem__setting table[AMEM_DIFFUSION_PARAM_COUNT] = {
+static const amem__setting table[AMEM__DIFFUSION_NPARAM] = {
     {"PROCESS", 0, 1, AMEM_DIFFUSION_PROCESS_VP, 1},
     {"GAMMA", 1e-6, 1e3, 0.8, 0},
     {"ALPHA", 1e-6, 1e3, 0.5, 0},
@@ -20,9 +20,12 @@ static const amem__setting table[AMEM_DIFFUSION_PARAM_COUNT] = {
     {"TRAIN_THETA_MIN", 1e-6, 1, 0.6, 0},
     {"TRAIN_THETA_MAX", 1e-6, 1, 1.0, 0},
     {"SEED", 0, 9007199254740992.0, 0, 1},
+    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
+    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
+    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
 };
 
-static const amem__settings settings = {table, AMEM_DIFFUSION_PARAM_COUNT};
+static const amem__settings settings = {table, AMEM__DIFFUSION_NPARAM};
 
 /* The hidden width default is 80 d, capped at the setting's maximum. */
 #define HIDDEN_PER_DIM 80

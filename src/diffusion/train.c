@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/check.h"
 #include "core/error.h"
 #include "diffusion_impl.h"
 #include "mlp_kernels.h"
@@ -42,7 +43,7 @@ static int batch_alloc(const char *fn, const amem__dmlp *m, size_t B,
     size_t d = m->dim, np = m->n_params;
     size_t total = 2 * B * d + B + (size_t)jobs * np +
                    amem__dmlp_split_ws_len(m, B, jobs);
-    bb->block = malloc(total * sizeof(float));
+    bb->block = amem__alloc(total, 1, sizeof(float));
     if (bb->block == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats",
                           total);
@@ -76,9 +77,10 @@ static void draw_batch(const amem_diffusion *h, amem__rng *rng, batch_buf *bb)
 static int check_train_args(const char *fn, const amem_diffusion *h,
                             long iterations)
 {
-    if (iterations < 1)
-        return amem__fail(AMEM_E_RANGE, fn, "iterations = %ld, need >= 1",
-                          iterations);
+    if (iterations < 1 || iterations > AMEM_MAX_STEPS_PER_CALL)
+        return amem__fail(AMEM_E_RANGE, fn,
+                          "iterations = %ld outside [1, %ld]", iterations,
+                          AMEM_MAX_STEPS_PER_CALL);
     if (h->count == 0)
         return amem__fail(AMEM_E_STATE, fn, "nothing stored to train on");
     if (AMEM__DP(h, TRAIN_THETA_MIN) > AMEM__DP(h, TRAIN_THETA_MAX))
@@ -155,7 +157,8 @@ int amem_diffusion_train(amem_diffusion *h, long iterations,
     rc = working_net(fn, h, &rng, &m);
     if (rc != AMEM_OK)
         return rc;
-    m->adam->lr = AMEM__DP(h, LEARNING_RATE);
+    amem__adam_set(m->adam, AMEM__DP(h, LEARNING_RATE), AMEM__DP(h, ADAM_BETA1),
+                   AMEM__DP(h, ADAM_BETA2), AMEM__DP(h, ADAM_EPS));
     double last = NAN;
     rc = run_iterations(fn, h, &rng, m, iterations, progress, user, &last);
     if (rc != AMEM_OK) {

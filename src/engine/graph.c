@@ -15,7 +15,7 @@ amem__graph *amem__graph_create(size_t arena_bytes)
         return NULL;
     g->arena = amem__arena_create(arena_bytes);
     g->cap_nodes = 256;
-    g->tape = malloc(g->cap_nodes * sizeof *g->tape);
+    g->tape = amem__alloc(g->cap_nodes, 1, sizeof *g->tape);
     if (g->arena == NULL || g->tape == NULL) {
         amem__graph_free(g);
         return NULL;
@@ -56,7 +56,7 @@ static int tape_push(amem__graph *g, amem__node *n)
 {
     if (g->n_nodes == g->cap_nodes) {
         size_t cap = g->cap_nodes * 2;
-        amem__node **grown = realloc(g->tape, cap * sizeof *grown);
+        amem__node **grown = amem__realloc(g->tape, cap, 1, sizeof *grown);
         if (grown == NULL)
             return -1;
         g->tape = grown;

@@ -41,6 +41,15 @@ int amem__adam_create(size_t n, int amsgrad, amem__adam **out)
     return AMEM_OK;
 }
 
+void amem__adam_set(amem__adam *opt, double lr, double beta1, double beta2,
+                    double eps)
+{
+    opt->lr = lr;
+    opt->beta1 = beta1;
+    opt->beta2 = beta2;
+    opt->eps = eps;
+}
+
 void amem__adam_free(amem__adam *opt) { free(opt); }
 
 void amem__adam_reset(amem__adam *opt)

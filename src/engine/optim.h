@@ -46,6 +46,11 @@ typedef struct amem__adam {
  */
 int amem__adam_create(size_t n, int amsgrad, amem__adam **out);
 
+/* Set lr, beta1, beta2 and eps from a piece's settings (checked there and
+ * again by step). */
+void amem__adam_set(amem__adam *opt, double lr, double beta1, double beta2,
+                    double eps);
+
 /* Frees the optimizer; NULL is a no-op. */
 void amem__adam_free(amem__adam *opt);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/blas.h"
+#include "core/check.h"
 #include "hopfield_impl.h"
 
 /* sign(field), ties keep the current value. */
@@ -158,9 +159,11 @@ int amem__classical_recall(amem_hopfield *h, float *x, size_t n,
     size_t d = h->dim;
     /* One block: H (n x d floats), diag (d), f (d doubles), order (d),
      * done/changed (2n bytes). */
-    size_t bytes = (n * d + d) * sizeof(float) + d * sizeof(double) +
-                   d * sizeof(size_t) + 2 * n;
-    unsigned char *ws = malloc(bytes);
+    size_t floats; /* in float-sized units, the 2n bytes rounded up */
+    if (amem__add_size(n * d, d * (1 + 2 * sizeof(double) / sizeof(float)) +
+                       n, &floats))
+        return AMEM_E_NOMEM;
+    unsigned char *ws = amem__alloc(floats, 1, sizeof(float));
     if (ws == NULL)
         return AMEM_E_NOMEM;
     double *f = (double *)ws;
@@ -194,7 +197,7 @@ int amem__bam_recall(amem_hopfield *h, float *x, size_t n,
     int d = (int)h->dim, m = (int)h->value_dim;
     int max_steps = (int)AMEM__HP(h, MAX_STEPS);
     size_t big = h->dim > h->value_dim ? h->dim : h->value_dim;
-    float *H = malloc(n * big * sizeof(float) + 2 * n);
+    float *H = amem__alloc(n, big + 1, sizeof(float)); /* + 2n bytes */
     if (H == NULL)
         return AMEM_E_NOMEM;
     unsigned char *done = (unsigned char *)(H + n * big);

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "core/check.h"
 #include "hopfield_impl.h"
 
 /* z^n for a whole n >= 1, by repeated squaring. */
@@ -98,7 +99,7 @@ static int dense_sweep(amem_hopfield *h, float *x, const float *clamp,
 int amem__dense_recall(amem_hopfield *h, float *x, size_t n,
                        const float *clamp, int *steps)
 {
-    double *ov = malloc(h->count * sizeof(double) + h->dim * sizeof(size_t));
+    double *ov = amem__alloc(h->count + h->dim, 1, sizeof(double));
     if (ov == NULL)
         return AMEM_E_NOMEM;
     size_t *order = (size_t *)(ov + h->count);
@@ -120,7 +121,7 @@ int amem__dense_recall(amem_hopfield *h, float *x, size_t n,
 int amem__dense_energy(const amem_hopfield *h, const float *s, size_t n,
                        double *e)
 {
-    double *ov = malloc(h->count * sizeof(double));
+    double *ov = amem__alloc(h->count, 1, sizeof(double));
     if (ov == NULL)
         return AMEM_E_NOMEM;
     int degree = (int)AMEM__HP(h, DEGREE);

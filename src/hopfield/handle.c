@@ -25,8 +25,7 @@ static int kind_known(int kind)
 static size_t weight_len(size_t dim, size_t value_dim)
 {
     size_t n;
-    if (amem__mul_size(value_dim ? value_dim : dim, dim, &n) != 0 ||
-        n > SIZE_MAX / sizeof(float))
+    if (amem__mul_size(value_dim ? value_dim : dim, dim, &n) != 0)
         return 0;
     return n;
 }
@@ -43,7 +42,7 @@ int amem__hopfield_alloc(const char *fn, int kind, size_t dim,
     amem__hopfield_default_params(kind, h->param);
     amem__rng_seed(&h->rng, (uint64_t)h->param[AMEM_HOPFIELD_SEED]);
     if (kind == AMEM_HOPFIELD_CLASSICAL) {
-        h->weights = calloc(weight_len(dim, value_dim), sizeof(float));
+        h->weights = amem__zalloc(weight_len(dim, value_dim), 1, sizeof(float));
         if (h->weights == NULL) {
             free(h);
             return amem__fail(AMEM_E_NOMEM, fn,
@@ -136,10 +135,7 @@ int amem_hopfield_clear(amem_hopfield *h)
 /* Grow one row array to cap rows of width w, keeping its contents. */
 static int grow_rows(float **rows, size_t cap, size_t w)
 {
-    size_t n;
-    if (amem__mul_size(cap, w, &n) != 0 || n > SIZE_MAX / sizeof(float))
-        return -1;
-    float *grown = realloc(*rows, n * sizeof(float));
+    float *grown = amem__realloc(*rows, cap, w, sizeof(float));
     if (grown == NULL)
         return -1;
     *rows = grown;
@@ -148,14 +144,14 @@ static int grow_rows(float **rows, size_t cap, size_t w)
 
 int amem__hopfield_reserve(const char *fn, amem_hopfield *h, size_t more)
 {
-    if (more > SIZE_MAX - h->count)
+    size_t need;
+    if (amem__add_size(h->count, more, &need) != 0)
         return amem__fail(AMEM_E_DIM, fn, "%zu more patterns overflow", more);
-    size_t need = h->count + more;
     if (need <= h->capacity)
         return AMEM_OK;
     size_t cap = h->capacity < 16 ? 16 : h->capacity;
     while (cap < need)
-        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+        cap = cap > AMEM__MAX_ELEMS / 2 ? need : cap * 2;
     /* Grow both arrays before recording the new capacity, so a failure
      * leaves the handle's contents and count as they were. */
     if (grow_rows(&h->keys, cap, h->dim) != 0 ||

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/blas.h"
+#include "core/check.h"
 #include "hopfield_impl.h"
 
 float amem__modern_scale(const amem_hopfield *h)
@@ -35,7 +36,10 @@ static int ws_alloc(const amem_hopfield *h, size_t n, int want_prev,
     size_t d = h->dim, m = h->value_dim;
     size_t floats = 2 * n * d + n * m + (want_prev ? n * d : 0) +
                     amem__fused_ws_len(n, d, d + m, w->threads);
-    w->block = malloc(n * sizeof(size_t) + floats * sizeof(float));
+    size_t units; /* n size_t then the floats, in float-sized units */
+    if (amem__add_size(floats, n * (sizeof(size_t) / sizeof(float)), &units))
+        return AMEM_E_NOMEM;
+    w->block = amem__alloc(units, 1, sizeof(float));
     if (w->block == NULL)
         return AMEM_E_NOMEM;
     w->active = w->block;
@@ -197,7 +201,7 @@ int amem__modern_energy(const amem_hopfield *h, const float *s, size_t n,
 {
     size_t N = h->count, d = h->dim;
     size_t tile = n < ENERGY_TILE ? n : ENERGY_TILE;
-    float *scores = malloc(tile * N * sizeof(float));
+    float *scores = amem__alloc(tile, N, sizeof(float));
     if (scores == NULL)
         return AMEM_E_NOMEM;
     double b = amem__modern_scale(h);

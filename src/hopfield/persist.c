@@ -16,6 +16,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
+#include "core/piece.h"
 #include "hopfield_impl.h"
 
 static void write_payload(const void *handle, amem__wbuf *w)
@@ -38,19 +39,6 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_f32s(w, h->keys, h->count * h->dim);
     if (h->value_dim > 0)
         amem__put_f32s(w, h->values, h->count * h->value_dim);
-}
-
-int amem_hopfield_save(const amem_hopfield *h, const char *path)
-{
-    static const char fn[] = "amem_hopfield_save";
-    return amem__save_handle(fn, AMEM__KIND_HOPFIELD, write_payload, h, path);
-}
-
-int amem_hopfield_save_mem(const amem_hopfield *h, void **data, size_t *len)
-{
-    static const char fn[] = "amem_hopfield_save_mem";
-    return amem__save_handle_mem(fn, AMEM__KIND_HOPFIELD, write_payload, h,
-                                 data, len);
 }
 
 /* The fixed-size head of the payload, validated. */
@@ -100,7 +88,7 @@ static int read_floats(const char *fn, amem__rbuf *r, size_t rows,
         return amem__bad_file(fn, "array longer than the file");
     if (n == 0)
         return AMEM_OK;
-    float *buf = malloc(n * sizeof(float));
+    float *buf = amem__alloc(n, 1, sizeof(float));
     if (buf == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats", n);
     amem__get_f32s(r, buf, n);
@@ -136,48 +124,27 @@ static int check_body_size(const char *fn, const amem__rbuf *r,
     return AMEM_OK;
 }
 
-int amem_hopfield_load_mem(const void *data, size_t len, amem_hopfield **out)
+static int read_payload(const char *fn, amem__rbuf *r, void **out)
 {
-    static const char fn[] = "amem_hopfield_load_mem";
-    AMEM__CHECK_NULL(out, fn);
-    *out = NULL;
-    AMEM__CHECK_NULL(data, fn);
-    amem__rbuf r;
     head hd;
-    int rc = amem__model_open_mem(fn, data, len, AMEM__KIND_HOPFIELD, &r);
+    int rc = read_head(fn, r, &hd);
     if (rc == AMEM_OK)
-        rc = read_head(fn, &r, &hd);
-    if (rc == AMEM_OK)
-        rc = check_body_size(fn, &r, &hd);
+        rc = check_body_size(fn, r, &hd);
     amem_hopfield *h = NULL;
     if (rc == AMEM_OK)
         rc = amem__hopfield_alloc(fn, (int)hd.kind, hd.dim, hd.value_dim, &h);
+    *out = h;
     if (rc != AMEM_OK)
         return rc;
     memcpy(h->param, hd.param, sizeof h->param);
     memcpy(h->rng.s, hd.rng, sizeof h->rng.s);
     h->count = hd.count;
-    rc = read_body(fn, &r, h);
-    if (rc == AMEM_OK && r.pos != r.len)
-        rc = amem__bad_file(fn, "trailing bytes after the payload");
-    if (rc != AMEM_OK) {
-        amem_hopfield_free(h);
-        return rc;
-    }
-    *out = h;
-    return AMEM_OK;
+    return read_body(fn, r, h);
 }
 
-/* load_mem as an amem__image_loader. */
-static int load_image(const void *data, size_t len, void *out)
-{
-    return amem_hopfield_load_mem(data, len, out);
-}
+static void release(void *handle) { amem_hopfield_free(handle); }
 
-int amem_hopfield_load(const char *path, amem_hopfield **out)
-{
-    static const char fn[] = "amem_hopfield_load";
-    AMEM__CHECK_NULL(out, fn);
-    *out = NULL;
-    return amem__load_handle(fn, path, load_image, out);
-}
+static const amem__piece piece = {"amem_hopfield", AMEM__KIND_HOPFIELD, 0,
+                                  write_payload, read_payload, release};
+
+AMEM__PIECE_PERSISTENCE(amem_hopfield, piece)

@@ -73,7 +73,7 @@ static int recall_into(const char *fn, amem_hopfield *h, const float *cues,
 {
     float *x = out;
     if (h->value_dim > 0) {
-        x = malloc(n * h->dim * sizeof(float));
+        x = amem__alloc(n, h->dim, sizeof(float));
         if (x == NULL)
             return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu states",
                               n);
@@ -122,7 +122,9 @@ int amem_hopfield_replay(amem_hopfield *h, size_t n, float *out, float *cues,
     if (rc != AMEM_OK)
         return rc;
     float *noise = cues;
-    if (noise == NULL && (noise = malloc(n * h->dim * sizeof(float))) == NULL)
+    if (noise == NULL)
+        noise = amem__alloc(n, h->dim, sizeof(float));
+    if (noise == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu cues", n);
     amem__rng saved = h->rng;
     draw_noise(h, noise, n * h->dim);

@@ -19,9 +19,9 @@ static int hebbian_write(const char *fn, amem_hopfield *h, const float *keys,
 {
     size_t rows = h->value_dim ? h->value_dim : h->dim;
     size_t len;
-    if (amem__mul_size(n, rows, &len) != 0 || len > SIZE_MAX / sizeof(float))
+    if (amem__mul_size(n, rows, &len) != 0)
         return amem__fail(AMEM_E_DIM, fn, "%zu patterns are too many", n);
-    float *scaled = malloc(len * sizeof(float));
+    float *scaled = amem__alloc(len, 1, sizeof(float));
     if (scaled == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats", len);
     double lambda = AMEM__HP(h, DECAY);

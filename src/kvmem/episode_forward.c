@@ -25,7 +25,7 @@ static size_t ws_floats(size_t d, size_t N, size_t m, size_t T, size_t R)
         amem__mul_size(R, 2 * (N + m), &c))
         return 0;
     total = a + b + c + nd + nm + 2 * N;
-    if (total < a || total > SIZE_MAX / sizeof(float) / 2)
+    if (total < a || total > AMEM__MAX_ELEMS)
         return 0;
     return total;
 }
@@ -39,9 +39,9 @@ int amem__kv_ep_alloc(const char *fn, kv_ep *e, size_t d, size_t N, size_t m,
     if (total == 0)
         return amem__fail(AMEM_E_DIM, fn, "episode of %zu writes too large",
                           T);
-    e->block = malloc(total * sizeof(float));
-    e->idx = malloc(N * sizeof(size_t));
-    e->Sk = calloc(2 * N, 1);
+    e->block = amem__alloc(total, 1, sizeof(float));
+    e->idx = amem__alloc(N, 1, sizeof(size_t));
+    e->Sk = amem__zalloc(2, N, 1);
     if (!e->block || !e->idx || !e->Sk) {
         amem__kv_ep_free(e);
         return amem__fail(AMEM_E_NOMEM, fn,

@@ -15,9 +15,7 @@ static int sizes_ok(size_t d, size_t N, size_t m)
     size_t a, b;
     return d >= 1 && N >= 1 && m >= 1 && d <= KV_MAX_SIZE &&
            N <= KV_MAX_SIZE && m <= KV_MAX_SIZE &&
-           amem__mul_size(N, d, &a) == 0 && a <= SIZE_MAX / sizeof(float) &&
-           amem__mul_size(N, m, &b) == 0 && b <= SIZE_MAX / sizeof(float) &&
-           N <= SIZE_MAX / sizeof(size_t);
+           amem__mul_size(N, d, &a) == 0 && amem__mul_size(N, m, &b) == 0;
 }
 
 void amem_kvmem_free(amem_kvmem *h)
@@ -51,13 +49,13 @@ int amem__kvmem_alloc(const char *fn, size_t d, size_t N, size_t m,
     h->m = m;
     amem__kvmem_default_params(h->param);
     amem__rng_seed(&h->rng, 0);
-    h->K = calloc(N * d, sizeof(float));
-    h->V = calloc(N * m, sizeof(float));
-    h->key_frozen = calloc(N, 1);
-    h->value_frozen = calloc(N, 1);
-    h->gated = calloc(N, sizeof(size_t));
-    h->scores = calloc(N, sizeof(float));
-    h->post = calloc(m, sizeof(float));
+    h->K = amem__zalloc(N, d, sizeof(float));
+    h->V = amem__zalloc(N, m, sizeof(float));
+    h->key_frozen = amem__zalloc(N, 1, 1);
+    h->value_frozen = amem__zalloc(N, 1, 1);
+    h->gated = amem__zalloc(N, 1, sizeof(size_t));
+    h->scores = amem__zalloc(N, 1, sizeof(float));
+    h->post = amem__zalloc(m, 1, sizeof(float));
     int rc = amem__adam_create(AMEM__KV_THETA, 0, &h->adam);
     if (rc != AMEM_OK || !h->K || !h->V || !h->key_frozen ||
         !h->value_frozen || !h->gated || !h->scores || !h->post) {
@@ -106,28 +104,28 @@ int amem_kvmem_clear(amem_kvmem *h)
     return AMEM_OK;
 }
 
-int amem_kvmem_last_gamma(const amem_kvmem *h, float *gamma)
+int amem_kvmem_get_last_gamma(const amem_kvmem *h, float *gamma)
 {
-    AMEM__CHECK_NULL(h, "amem_kvmem_last_gamma");
-    AMEM__CHECK_NULL(gamma, "amem_kvmem_last_gamma");
+    AMEM__CHECK_NULL(h, "amem_kvmem_get_last_gamma");
+    AMEM__CHECK_NULL(gamma, "amem_kvmem_get_last_gamma");
     memset(gamma, 0, h->N * sizeof(float));
     for (size_t k = 0; k < h->n_gated; k++)
         gamma[h->gated[k]] = 1.0f;
     return AMEM_OK;
 }
 
-int amem_kvmem_keys(const amem_kvmem *h, float *keys)
+int amem_kvmem_get_keys(const amem_kvmem *h, float *keys)
 {
-    AMEM__CHECK_NULL(h, "amem_kvmem_keys");
-    AMEM__CHECK_NULL(keys, "amem_kvmem_keys");
+    AMEM__CHECK_NULL(h, "amem_kvmem_get_keys");
+    AMEM__CHECK_NULL(keys, "amem_kvmem_get_keys");
     memcpy(keys, h->K, h->N * h->d * sizeof(float));
     return AMEM_OK;
 }
 
-int amem_kvmem_values(const amem_kvmem *h, float *values)
+int amem_kvmem_get_values(const amem_kvmem *h, float *values)
 {
-    AMEM__CHECK_NULL(h, "amem_kvmem_values");
-    AMEM__CHECK_NULL(values, "amem_kvmem_values");
+    AMEM__CHECK_NULL(h, "amem_kvmem_get_values");
+    AMEM__CHECK_NULL(values, "amem_kvmem_get_values");
     memcpy(values, h->V, h->N * h->m * sizeof(float));
     return AMEM_OK;
 }
@@ -148,9 +146,9 @@ int amem_kvmem_stability(const amem_kvmem *h, int *key_frozen,
     return AMEM_OK;
 }
 
-int amem_kvmem_meta_reset(amem_kvmem *h)
+int amem_kvmem_reset(amem_kvmem *h)
 {
-    AMEM__CHECK_NULL(h, "amem_kvmem_meta_reset");
+    AMEM__CHECK_NULL(h, "amem_kvmem_reset");
     amem__adam_reset(h->adam);
     return AMEM_OK;
 }

@@ -8,6 +8,9 @@
 #include <stddef.h>
 
 #include "assocmem/kvmem.h"
+
+/* The number of settings (the public enum has no count member). */
+#define AMEM__KVMEM_NPARAM (AMEM_KVMEM_ADAM_EPS + 1)
 #include "engine/optim.h"
 #include "core/rng.h"
 
@@ -16,7 +19,7 @@
 
 struct amem_kvmem {
     size_t d, N, m;         /* key dimension, slots, value dimension */
-    double param[AMEM_KVMEM_PARAM_COUNT];
+    double param[AMEM__KVMEM_NPARAM];
     amem__rng rng;
     float *K;               /* N x d, row i = key of slot i */
     float *V;               /* N x m, row i = value of slot i */

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/check.h"
 #include "core/error.h"
 #include "episode.h"
 
@@ -23,7 +24,7 @@ static void batch_gradient(trainer *tr, const amem__kv_rule *r, double *g,
                            double *loss, double *acc)
 {
     amem_kvmem *h = tr->h;
-    size_t B = (size_t)AMEM__KP(h, TRAIN_BATCH);
+    size_t B = (size_t)AMEM__KP(h, BATCH_SIZE);
     double one[AMEM__KV_THETA];
     memset(g, 0, AMEM__KV_THETA * sizeof(double));
     *loss = *acc = 0;
@@ -60,7 +61,8 @@ static int adam_update(trainer *tr, const double *g)
     theta[AMEM_KVMEM_RULE_COUNT] = (float)AMEM__KP(h, P);
     grad[AMEM_KVMEM_RULE_COUNT] =
         tr->train_p ? (float)g[AMEM_KVMEM_RULE_COUNT] : 0.0f;
-    h->adam->lr = AMEM__KP(h, TRAIN_LR);
+    amem__adam_set(h->adam, AMEM__KP(h, LEARNING_RATE), AMEM__KP(h, ADAM_BETA1),
+                   AMEM__KP(h, ADAM_BETA2), AMEM__KP(h, ADAM_EPS));
     int rc = amem__adam_step(h->adam, theta, grad);
     if (rc != AMEM_OK)
         return rc;
@@ -110,13 +112,21 @@ static int trainer_open(const char *fn, amem_kvmem *h, trainer *tr)
     return rc;
 }
 
-int amem_kvmem_meta_train(amem_kvmem *h, size_t steps, float *history,
+int amem_kvmem_train(amem_kvmem *h, size_t steps, float *history,
                           amem_progress_fn progress, void *user)
 {
-    static const char fn[] = "amem_kvmem_meta_train";
+    static const char fn[] = "amem_kvmem_train";
     AMEM__CHECK_NULL(h, fn);
     if (steps == 0)
         return amem__fail(AMEM_E_DIM, fn, "steps is 0");
+    if (steps > (size_t)AMEM_MAX_STEPS_PER_CALL)
+        return amem__fail(AMEM_E_RANGE, fn,
+                          "steps %zu above AMEM_MAX_STEPS_PER_CALL = %ld",
+                          steps, AMEM_MAX_STEPS_PER_CALL);
+    if (history != NULL &&
+        amem__array_bytes(fn, "history", steps, AMEM_KVMEM_HISTORY_COLS,
+                          sizeof *history, NULL) != AMEM_OK)
+        return AMEM_E_DIM;
     trainer tr;
     int rc = trainer_open(fn, h, &tr);
     if (rc != AMEM_OK)

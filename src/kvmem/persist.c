@@ -3,7 +3,7 @@
  * (core/modelfile.h), piece kind AMEM__KIND_KVMEM. Payload, little-endian:
  *   u32 variant (0 = kvmem; 1 = TVT, see tvt_persist.c),
  *   u64 d, u64 N, u64 m,
- *   u32 setting count (AMEM_KVMEM_PARAM_COUNT), f64 x count settings,
+ *   u32 setting count (AMEM__KVMEM_NPARAM), f64 x count settings,
  *   u64 x 4 RNG state, u64 pointer, u64 count,
  *   u64 n_gated, u64 x n_gated gated slots of the last write,
  *   f32 K (N x d), f32 V (N x m),
@@ -17,6 +17,8 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
+#include "core/piece.h"
+#include "core/settings.h"
 #include "engine/optim.h"
 #include "kvmem_impl.h"
 
@@ -29,9 +31,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_u64(w, h->d);
     amem__put_u64(w, h->N);
     amem__put_u64(w, h->m);
-    amem__put_u32(w, AMEM_KVMEM_PARAM_COUNT);
-    for (int i = 0; i < AMEM_KVMEM_PARAM_COUNT; i++)
-        amem__put_f64(w, h->param[i]);
+    amem__settings_put(w, h->param, AMEM__KVMEM_NPARAM);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, h->rng.s[i]);
     amem__put_u64(w, h->pointer);
@@ -48,20 +48,6 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__adam_put_moments(w, h->adam);
 }
 
-int amem_kvmem_save(const amem_kvmem *h, const char *path)
-{
-    static const char fn[] = "amem_kvmem_save";
-    return amem__save_handle(fn, AMEM__KIND_KVMEM, write_payload, h, path);
-}
-
-int amem_kvmem_save_mem(const amem_kvmem *h, void **data, size_t *len)
-{
-    static const char fn[] = "amem_kvmem_save_mem";
-    return amem__save_handle_mem(fn, AMEM__KIND_KVMEM, write_payload, h, data,
-                                 len);
-}
-
-/* Sizes and settings; allocates the handle once they are plausible. */
 static int read_head(const char *fn, amem__rbuf *r, amem_kvmem **out)
 {
     if (amem__get_u32(r) != KV_VARIANT || r->failed)
@@ -69,23 +55,19 @@ static int read_head(const char *fn, amem__rbuf *r, amem_kvmem **out)
             fn, "not a key-value memory (TVT or unknown variant)");
     uint64_t d = amem__get_u64(r), N = amem__get_u64(r);
     uint64_t m = amem__get_u64(r);
-    if (amem__get_u32(r) != AMEM_KVMEM_PARAM_COUNT || r->failed)
-        return amem__bad_file(fn, "truncated header or wrong setting count");
-    double param[AMEM_KVMEM_PARAM_COUNT];
-    for (int i = 0; i < AMEM_KVMEM_PARAM_COUNT; i++)
-        param[i] = amem__get_f64(r);
-    if (r->failed)
-        return amem__bad_file(fn, "truncated settings");
-    for (int i = 0; i < AMEM_KVMEM_PARAM_COUNT; i++)
-        if (amem__kvmem_check_param(fn, i, param[i]) != AMEM_OK)
-            return amem__bad_file(fn, "setting out of range");
+    double param[AMEM__KVMEM_NPARAM];
+    amem__kvmem_default_params(param);
+    int rc = amem__settings_take(fn, r, param, AMEM__KVMEM_NPARAM,
+                                 amem__kvmem_check_param);
+    if (rc != AMEM_OK)
+        return rc;
     size_t nd, nm;
     if (d == 0 || N == 0 || m == 0 || d > INT32_MAX || N > INT32_MAX ||
         m > INT32_MAX || amem__mul_size(N, d, &nd) ||
         amem__mul_size(N, m, &nm) || nd + nm < nd ||
         !amem__rbuf_has(r, nd + nm, 4))
         return amem__bad_file(fn, "sizes out of range or longer than the file");
-    int rc = amem__kvmem_alloc(fn, d, N, m, out);
+    rc = amem__kvmem_alloc(fn, d, N, m, out);
     if (rc == AMEM_OK)
         memcpy((*out)->param, param, sizeof param);
     return rc;
@@ -135,44 +117,24 @@ static int read_adam(const char *fn, amem__rbuf *r, amem_kvmem *h)
     if (rc != AMEM_OK)
         return rc;
     h->adam->t = (long)t;
-    if (r->pos != r->len)
-        return amem__bad_file(fn, "trailing bytes after the payload");
     return AMEM_OK;
 }
 
-int amem_kvmem_load_mem(const void *data, size_t len, amem_kvmem **out)
+static int read_payload(const char *fn, amem__rbuf *r, void **out)
 {
-    static const char fn[] = "amem_kvmem_load_mem";
-    AMEM__CHECK_NULL(out, fn);
-    *out = NULL;
-    AMEM__CHECK_NULL(data, fn);
-    amem__rbuf r;
     amem_kvmem *h = NULL;
-    int rc = amem__model_open_mem(fn, data, len, AMEM__KIND_KVMEM, &r);
-    if (rc == AMEM_OK)
-        rc = read_head(fn, &r, &h);
-    if (rc == AMEM_OK)
-        rc = read_state(fn, &r, h);
-    if (rc == AMEM_OK)
-        rc = read_adam(fn, &r, h);
-    if (rc != AMEM_OK) {
-        amem_kvmem_free(h);
-        return rc;
-    }
+    int rc = read_head(fn, r, &h);
     *out = h;
-    return AMEM_OK;
+    if (rc == AMEM_OK)
+        rc = read_state(fn, r, h);
+    if (rc == AMEM_OK)
+        rc = read_adam(fn, r, h);
+    return rc;
 }
 
-/* load_mem as an amem__image_loader. */
-static int load_image(const void *data, size_t len, void *out)
-{
-    return amem_kvmem_load_mem(data, len, out);
-}
+static void release(void *handle) { amem_kvmem_free(handle); }
 
-int amem_kvmem_load(const char *path, amem_kvmem **out)
-{
-    static const char fn[] = "amem_kvmem_load";
-    AMEM__CHECK_NULL(out, fn);
-    *out = NULL;
-    return amem__load_handle(fn, path, load_image, out);
-}
+static const amem__piece piece = {"amem_kvmem", AMEM__KIND_KVMEM, 0,
+                                  write_payload, read_payload, release};
+
+AMEM__PIECE_PERSISTENCE(amem_kvmem, piece)

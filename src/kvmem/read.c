@@ -96,12 +96,16 @@ int amem_kvmem_read(amem_kvmem *h, const float *queries, size_t n,
     if (n == 0)
         return amem__fail(AMEM_E_DIM, fn, "n is 0");
     int rc = amem__check_array(fn, "queries", queries, n, h->d);
+    if (rc == AMEM_OK)
+        rc = amem__array_bytes(fn, "out", n, h->m, sizeof(float), NULL);
+    if (rc == AMEM_OK && hidden)
+        rc = amem__array_bytes(fn, "hidden", n, h->N, sizeof(float), NULL);
     if (rc != AMEM_OK)
         return rc;
     size_t per = n < READ_BLOCK ? n : READ_BLOCK, len;
     if (amem__mul_size(per, h->N, &len) != 0)
         return amem__fail(AMEM_E_DIM, fn, "score block too large");
-    float *work = hidden ? NULL : malloc(len * sizeof(float));
+    float *work = hidden ? NULL : amem__alloc(len, 1, sizeof(float));
     if (hidden == NULL && work == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats", len);
     float beta = (float)AMEM__KP(h, BETA);

@@ -6,7 +6,7 @@
 #define RULE_MAX 1e6
 
 /* Indexed by enum amem_kvmem_param; see the table in kvmem.h. */
-static const amem__setting table[AMEM_KVMEM_PARAM_COUNT] = {
+static const amem__setting table[AMEM__KVMEM_NPARAM] = {
     {"LOCAL_FACTOR", 0, 1, AMEM_KVMEM_LOCAL_SEQUENTIAL, 1},
     {"P", 0, 1, 0.1, 0},
     {"VALUE_DECAY", 0, 1, AMEM_KVMEM_DECAY_RAPID, 1},
@@ -27,16 +27,19 @@ static const amem__setting table[AMEM_KVMEM_PARAM_COUNT] = {
     {"SIGN_OUTPUT", 0, 1, 0, 1},
     {"ADVANCE", 0, 1, AMEM_KVMEM_ADVANCE_EVERY_WRITE, 1},
     {"SEED", 0, 9007199254740992.0, 0, 1},
-    {"TRAIN_LR", 1e-8, 10, 1e-3, 0},
-    {"TRAIN_BATCH", 1, 1e6, 1, 1},
+    {"LEARNING_RATE", 1e-8, 10, 1e-3, 0},
+    {"BATCH_SIZE", 1, 1e6, 1, 1},
     {"TRAIN_MIN_LEN", 0, 1e9, 0, 1},
     {"TRAIN_MAX_LEN", 0, 1e9, 0, 1},
     {"TRAIN_ZERO_FRACTION", 0, 1, 0.6, 0},
     {"TRAIN_P", 0, 1, 0, 1},
     {"TRAIN_MASK", 0, 2047, 2047, 1},
+    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
+    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
+    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
 };
 
-static const amem__settings settings = {table, AMEM_KVMEM_PARAM_COUNT};
+static const amem__settings settings = {table, AMEM__KVMEM_NPARAM};
 
 void amem__kvmem_default_params(double *param)
 {

@@ -30,13 +30,13 @@ void amem_kvmem_tape_free(amem_kvmem_tape *t)
 /* Allocate the copies; sizes already checked against overflow. */
 static int alloc_copies(amem_kvmem_tape *t, size_t Td, size_t Tm, size_t Rd)
 {
-    t->X = malloc(Td * sizeof(float));
-    t->Y = malloc(Tm * sizeof(float));
-    t->Q = malloc(t->T_cap * sizeof(float));
-    t->Xq = malloc(Rd * sizeof(float));
-    t->call_time = malloc(t->R_cap * sizeof(size_t));
-    t->call_first = malloc(t->R_cap * sizeof(size_t));
-    t->call_n = malloc(t->R_cap * sizeof(size_t));
+    t->X = amem__alloc(Td, 1, sizeof(float));
+    t->Y = amem__alloc(Tm, 1, sizeof(float));
+    t->Q = amem__alloc(t->T_cap, 1, sizeof(float));
+    t->Xq = amem__alloc(Rd, 1, sizeof(float));
+    t->call_time = amem__alloc(t->R_cap, 1, sizeof(size_t));
+    t->call_first = amem__alloc(t->R_cap, 1, sizeof(size_t));
+    t->call_n = amem__alloc(t->R_cap, 1, sizeof(size_t));
     return t->X && t->Y && t->Q && t->Xq && t->call_time && t->call_first &&
            t->call_n;
 }
@@ -52,9 +52,7 @@ int amem_kvmem_tape_create(const amem_kvmem *h, size_t max_writes,
     if (max_writes == 0 || max_reads == 0 ||
         amem__mul_size(max_writes, h->d, &Td) ||
         amem__mul_size(max_writes, h->m, &Tm) ||
-        amem__mul_size(max_reads, h->d, &Rd) ||
-        max_reads > SIZE_MAX / sizeof(size_t) || Td > SIZE_MAX / 4 ||
-        Tm > SIZE_MAX / 4 || Rd > SIZE_MAX / 4)
+        amem__mul_size(max_reads, h->d, &Rd))
         return amem__fail(AMEM_E_DIM, fn,
                           "capacities max_writes = %zu, max_reads = %zu must "
                           "be >= 1 and addressable",

@@ -30,13 +30,12 @@ int amem__kv_task_alloc(const char *fn, size_t d, size_t m, size_t T_max,
 {
     memset(t, 0, sizeof *t);
     size_t a, b;
-    if (amem__mul_size(T_max, d, &a) || amem__mul_size(T_max, m, &b) ||
-        a > SIZE_MAX / 8 || b > SIZE_MAX / 8)
+    if (amem__mul_size(T_max, d, &a) || amem__mul_size(T_max, m, &b))
         return amem__fail(AMEM_E_DIM, fn, "episodes of %zu items too large",
                           T_max);
-    t->keys = malloc(a * sizeof(float));
-    t->queries = malloc(a * sizeof(float));
-    t->values = d == m ? t->keys : malloc(b * sizeof(float));
+    t->keys = amem__alloc(a, 1, sizeof(float));
+    t->queries = amem__alloc(a, 1, sizeof(float));
+    t->values = d == m ? t->keys : amem__alloc(b, 1, sizeof(float));
     t->targets = t->values;
     if (!t->keys || !t->queries || !t->values) {
         amem__kv_task_free(t);

@@ -9,17 +9,25 @@
 #include "core/settings.h"
 #include "tvt_impl.h"
 
-static const amem__setting table[AMEM_TVT_PARAM_COUNT] = {
+static const amem__setting table[AMEM__TVT_NPARAM] = {
     {"SEED", 0, 9007199254740992.0, 0, 1},
     {"SIGN_OUTPUT", 0, 1, 0, 1},
-    {"TRAIN_LR", 1e-8, 10, 1e-3, 0},
-    {"TRAIN_BATCH", 1, 1e6, 1, 1},
+    {"LEARNING_RATE", 1e-8, 10, 1e-3, 0},
+    {"BATCH_SIZE", 1, 1e6, 1, 1},
     {"TRAIN_MIN_LEN", 0, 1e9, 0, 1},
     {"TRAIN_MAX_LEN", 0, 1e9, 0, 1},
     {"TRAIN_ZERO_FRACTION", 0, 1, 0.6, 0},
+    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
+    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
+    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
 };
 
-static const amem__settings settings = {table, AMEM_TVT_PARAM_COUNT};
+static const amem__settings settings = {table, AMEM__TVT_NPARAM};
+
+void amem__tvt_default_params(double *param)
+{
+    amem__settings_defaults(&settings, param);
+}
 
 /* Initial read strength of a new handle (softplus(c) = 10). */
 #define TVT_INIT_STRENGTH 10.0
@@ -61,7 +69,7 @@ int amem__tvt_alloc(const char *fn, size_t d, size_t N, size_t m,
     size_t a, b, c;
     if (d == 0 || N == 0 || m == 0 || d > 46340 || N > INT32_MAX ||
         m > INT32_MAX || amem__mul_size(N, d, &a) ||
-        amem__mul_size(N, m, &b) || a > SIZE_MAX / 8 || b > SIZE_MAX / 8)
+        amem__mul_size(N, m, &b))
         return amem__fail(AMEM_E_DIM, fn,
                           "sizes d = %zu, N = %zu, m = %zu out of range", d,
                           N, m);
@@ -72,9 +80,9 @@ int amem__tvt_alloc(const char *fn, size_t d, size_t N, size_t m,
     h->d = d, h->N = N, h->m = m;
     amem__settings_defaults(&settings, h->param);
     amem__rng_seed(&h->rng, 0);
-    h->keys = calloc(a, sizeof(float));
-    h->values = calloc(b, sizeof(float));
-    h->theta = malloc(c * sizeof(float));
+    h->keys = amem__zalloc(a, 1, sizeof(float));
+    h->values = amem__zalloc(b, 1, sizeof(float));
+    h->theta = amem__alloc(c, 1, sizeof(float));
     if (!h->keys || !h->values || !h->theta ||
         amem__adam_create(c, 0, &h->adam) != AMEM_OK) {
         amem_tvt_free(h);
@@ -189,6 +197,8 @@ int amem_tvt_read(amem_tvt *h, const float *queries, size_t n, float *out,
     if (n == 0)
         return amem__fail(AMEM_E_DIM, fn, "n is 0");
     int rc = amem__check_array(fn, "queries", queries, n, h->d);
+    if (rc == AMEM_OK)
+        rc = amem__array_bytes(fn, "out", n, h->m, sizeof(float), NULL);
     tvt_ws w;
     if (rc == AMEM_OK)
         rc = amem__tvt_ws_alloc(fn, h, n, &w);
@@ -204,10 +214,10 @@ int amem_tvt_read(amem_tvt *h, const float *queries, size_t n, float *out,
     return AMEM_OK;
 }
 
-int amem_tvt_read_params(const amem_tvt *h, float *A, float *a, float *u,
+int amem_tvt_get_read_params(const amem_tvt *h, float *A, float *a, float *u,
                          float *c)
 {
-    AMEM__CHECK_NULL(h, "amem_tvt_read_params");
+    AMEM__CHECK_NULL(h, "amem_tvt_get_read_params");
     size_t d = h->d;
     if (A)
         memcpy(A, h->theta, d * d * sizeof(float));

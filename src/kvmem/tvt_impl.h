@@ -5,12 +5,15 @@
 #include <stddef.h>
 
 #include "assocmem/tvt.h"
+
+/* The number of settings (the public enum has no count member). */
+#define AMEM__TVT_NPARAM (AMEM_TVT_ADAM_EPS + 1)
 #include "engine/optim.h"
 #include "core/rng.h"
 
 struct amem_tvt {
     size_t d, N, m;
-    double param[AMEM_TVT_PARAM_COUNT];
+    double param[AMEM__TVT_NPARAM];
     amem__rng rng;
     float *keys;    /* N x d */
     float *values;  /* N x m */
@@ -23,6 +26,7 @@ struct amem_tvt {
 
 size_t amem__tvt_theta_len(size_t d);
 int amem__tvt_check_param(const char *fn, int param, double value);
+void amem__tvt_default_params(double *param);
 int amem__tvt_alloc(const char *fn, size_t d, size_t N, size_t m,
                     amem_tvt **out);
 void amem__tvt_init_theta(amem_tvt *h);

@@ -1,8 +1,9 @@
 /*
- * Save and load of the TVT memory. It shares the key-value memory's piece
- * kind (AMEM__KIND_KVMEM) with variant 1. Payload, little-endian:
+ * Save and load of the TVT memory, piece kind AMEM__KIND_TVT (files written
+ * before 0.2 carry the key-value memory's kind, AMEM__KIND_KVMEM, with the
+ * same payload, and still load). Payload, little-endian:
  *   u32 variant (1), u64 d, u64 N, u64 m,
- *   u32 setting count (AMEM_TVT_PARAM_COUNT), f64 x count,
+ *   u32 setting count (AMEM__TVT_NPARAM), f64 x count,
  *   u64 x 4 RNG state, u64 count,
  *   f32 keys (N x d), f32 values (N x m), f32 theta (d^2 + 2d + 1),
  *   u64 Adam step, f32 first moments, f32 second moments (theta length).
@@ -13,6 +14,8 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
+#include "core/piece.h"
+#include "core/settings.h"
 #include "engine/optim.h"
 #include "tvt_impl.h"
 
@@ -26,9 +29,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_u64(w, h->d);
     amem__put_u64(w, h->N);
     amem__put_u64(w, h->m);
-    amem__put_u32(w, AMEM_TVT_PARAM_COUNT);
-    for (int i = 0; i < AMEM_TVT_PARAM_COUNT; i++)
-        amem__put_f64(w, h->param[i]);
+    amem__settings_put(w, h->param, AMEM__TVT_NPARAM);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, h->rng.s[i]);
     amem__put_u64(w, h->count);
@@ -39,42 +40,25 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__adam_put_moments(w, h->adam);
 }
 
-int amem_tvt_save(const amem_tvt *h, const char *path)
-{
-    static const char fn[] = "amem_tvt_save";
-    return amem__save_handle(fn, AMEM__KIND_KVMEM, write_payload, h, path);
-}
-
-int amem_tvt_save_mem(const amem_tvt *h, void **data, size_t *len)
-{
-    static const char fn[] = "amem_tvt_save_mem";
-    return amem__save_handle_mem(fn, AMEM__KIND_KVMEM, write_payload, h, data,
-                                 len);
-}
-
 static int read_head(const char *fn, amem__rbuf *r, amem_tvt **out)
 {
     if (amem__get_u32(r) != TVT_VARIANT || r->failed)
         return amem__bad_file(fn, "not a TVT memory");
     uint64_t d = amem__get_u64(r), N = amem__get_u64(r);
     uint64_t m = amem__get_u64(r);
-    if (amem__get_u32(r) != AMEM_TVT_PARAM_COUNT || r->failed)
-        return amem__bad_file(fn, "truncated header or wrong setting count");
-    double param[AMEM_TVT_PARAM_COUNT];
-    for (int i = 0; i < AMEM_TVT_PARAM_COUNT; i++)
-        param[i] = amem__get_f64(r);
-    if (r->failed)
-        return amem__bad_file(fn, "truncated settings");
-    for (int i = 0; i < AMEM_TVT_PARAM_COUNT; i++)
-        if (amem__tvt_check_param(fn, i, param[i]) != AMEM_OK)
-            return amem__bad_file(fn, "setting out of range");
+    double param[AMEM__TVT_NPARAM];
+    amem__tvt_default_params(param);
+    int rc = amem__settings_take(fn, r, param, AMEM__TVT_NPARAM,
+                                 amem__tvt_check_param);
+    if (rc != AMEM_OK)
+        return rc;
     size_t nd, nm;
     if (d == 0 || N == 0 || m == 0 || d > 46340 || N > INT32_MAX ||
         m > INT32_MAX || amem__mul_size(N, d, &nd) ||
         amem__mul_size(N, m, &nm) || nd + nm < nd ||
         !amem__rbuf_has(r, nd + nm + 3 * amem__tvt_theta_len(d), 4))
         return amem__bad_file(fn, "sizes out of range or longer than the file");
-    int rc = amem__tvt_alloc(fn, d, N, m, out);
+    rc = amem__tvt_alloc(fn, d, N, m, out);
     if (rc == AMEM_OK)
         memcpy((*out)->param, param, sizeof param);
     return rc;
@@ -100,42 +84,20 @@ static int read_body(const char *fn, amem__rbuf *r, amem_tvt *h)
     if (rc != AMEM_OK)
         return rc;
     h->adam->t = (long)t;
-    if (r->pos != r->len)
-        return amem__bad_file(fn, "trailing bytes after the payload");
     return AMEM_OK;
 }
 
-int amem_tvt_load_mem(const void *data, size_t len, amem_tvt **out)
+static int read_payload(const char *fn, amem__rbuf *r, void **out)
 {
-    static const char fn[] = "amem_tvt_load_mem";
-    AMEM__CHECK_NULL(out, fn);
-    *out = NULL;
-    AMEM__CHECK_NULL(data, fn);
-    amem__rbuf r;
     amem_tvt *h = NULL;
-    int rc = amem__model_open_mem(fn, data, len, AMEM__KIND_KVMEM, &r);
-    if (rc == AMEM_OK)
-        rc = read_head(fn, &r, &h);
-    if (rc == AMEM_OK)
-        rc = read_body(fn, &r, h);
-    if (rc != AMEM_OK) {
-        amem_tvt_free(h);
-        return rc;
-    }
+    int rc = read_head(fn, r, &h);
     *out = h;
-    return AMEM_OK;
+    return rc == AMEM_OK ? read_body(fn, r, h) : rc;
 }
 
-/* load_mem as an amem__image_loader. */
-static int load_image(const void *data, size_t len, void *out)
-{
-    return amem_tvt_load_mem(data, len, out);
-}
+static void release(void *handle) { amem_tvt_free(handle); }
 
-int amem_tvt_load(const char *path, amem_tvt **out)
-{
-    static const char fn[] = "amem_tvt_load";
-    AMEM__CHECK_NULL(out, fn);
-    *out = NULL;
-    return amem__load_handle(fn, path, load_image, out);
-}
+static const amem__piece piece = {"amem_tvt", AMEM__KIND_TVT, AMEM__KIND_KVMEM,
+                                  write_payload, read_payload, release};
+
+AMEM__PIECE_PERSISTENCE(amem_tvt, piece)

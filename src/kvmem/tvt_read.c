@@ -19,17 +19,17 @@ int amem__tvt_ws_alloc(const char *fn, const amem_tvt *h, size_t R,
                        tvt_ws *w)
 {
     memset(w, 0, sizeof *w);
-    size_t nd, rn, total;
-    if (amem__mul_size(h->N, h->d, &nd) || amem__mul_size(R, h->N, &rn) ||
-        amem__mul_size(R, 2 * h->d + h->m + 2, &total) ||
-        total > SIZE_MAX / 8 - nd - 3 * rn)
+    size_t nd, rn3, rows, total;
+    if (amem__mul_size(h->N, h->d, &nd) || amem__mul_size(R, 3 * h->N, &rn3) ||
+        amem__mul_size(R, 2 * h->d + h->m + 2, &rows) ||
+        amem__add_size(rows, nd, &total) || amem__add_size(total, rn3, &total))
         return amem__fail(AMEM_E_DIM, fn, "%zu queries too many", R);
-    total += nd + 3 * rn;
-    w->block = malloc(total * sizeof(float));
+    w->block = amem__alloc(total, 1, sizeof(float));
     if (w->block == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats",
                           total);
     w->R = R;
+    size_t rn = R * h->N;
     float *p = w->block;
     w->Mhat = p, p += nd;
     w->C = p, p += rn;

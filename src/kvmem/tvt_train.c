@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/check.h"
 #include "core/error.h"
 #include "kvmem_impl.h"
 #include "tvt_impl.h"
@@ -40,8 +41,8 @@ static int trainer_open(const char *fn, const amem_tvt *h, tvt_trainer *tr)
         return rc;
     }
     size_t th = amem__tvt_theta_len(h->d);
-    tr->Mk = malloc((h->N * (h->d + h->m) + tr->hi * h->m + 2 * th) *
-                    sizeof(float));
+    tr->Mk = amem__alloc(h->N * (h->d + h->m) + tr->hi * h->m + 2 * th, 1,
+                         sizeof(float));
     if (tr->Mk == NULL) {
         trainer_free(tr);
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate training data");
@@ -69,7 +70,7 @@ static void fill_memory(const amem_tvt *h, tvt_trainer *tr)
 static void one_step(amem_tvt *h, tvt_trainer *tr, double *loss, double *acc,
                      double *strength)
 {
-    size_t B = (size_t)AMEM__TP(h, TRAIN_BATCH), th = amem__tvt_theta_len(h->d);
+    size_t B = (size_t)AMEM__TP(h, BATCH_SIZE), th = amem__tvt_theta_len(h->d);
     memset(tr->gsum, 0, th * sizeof(float));
     *loss = *acc = *strength = 0;
     for (size_t b = 0; b < B; b++) {
@@ -104,12 +105,21 @@ int amem_tvt_train(amem_tvt *h, size_t steps, float *history,
     AMEM__CHECK_NULL(h, fn);
     if (steps == 0)
         return amem__fail(AMEM_E_DIM, fn, "steps is 0");
+    if (steps > (size_t)AMEM_MAX_STEPS_PER_CALL)
+        return amem__fail(AMEM_E_RANGE, fn,
+                          "steps %zu above AMEM_MAX_STEPS_PER_CALL = %ld",
+                          steps, AMEM_MAX_STEPS_PER_CALL);
+    if (history != NULL &&
+        amem__array_bytes(fn, "history", steps, AMEM_TVT_HISTORY_COLS,
+                          sizeof *history, NULL) != AMEM_OK)
+        return AMEM_E_DIM;
     tvt_trainer tr;
     int rc = trainer_open(fn, h, &tr);
     for (size_t s = 0; s < steps && rc == AMEM_OK; s++) {
         double loss, acc, strength;
         one_step(h, &tr, &loss, &acc, &strength);
-        h->adam->lr = AMEM__TP(h, TRAIN_LR);
+        amem__adam_set(h->adam, AMEM__TP(h, LEARNING_RATE), AMEM__TP(h, ADAM_BETA1),
+                       AMEM__TP(h, ADAM_BETA2), AMEM__TP(h, ADAM_EPS));
         rc = amem__adam_step(h->adam, h->theta, tr.gsum);
         if (rc != AMEM_OK) {
             rc = amem__fail(rc, fn, "gradient not finite at step %zu", s + 1);

@@ -9,11 +9,11 @@
 #include "probe_impl.h"
 
 /* Indexed by enum amem_probe_param; see the table in probes.h. */
-static const amem__setting table[AMEM_PROBE_PARAM_COUNT] = {
+static const amem__setting table[AMEM__PROBE_NPARAM] = {
     {"C", 1e-6, 1e6, 1.0, 0},
     {"GAMMA", 0, 1e6, 0.0, 0},
     {"TOLERANCE", 1e-9, 1, 1e-3, 0},
-    {"MAX_ITER", 1, 1e9, 1e6, 1},
+    {"MAX_STEPS", 1, 1e9, 1e6, 1},
     {"MULTICLASS", 0, 1, AMEM_PROBE_OVO, 1},
     {"STANDARDIZE", 0, 1, 1, 1},
     {"EPOCHS", 1, 1e6, 200, 1},
@@ -21,9 +21,12 @@ static const amem__setting table[AMEM_PROBE_PARAM_COUNT] = {
     {"L2", 0, 1e6, 0, 0},
     {"BATCH_SIZE", 1, 65536, 32, 1},
     {"SEED", 0, 9007199254740992.0, 0, 1},
+    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
+    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
+    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
 };
 
-static const amem__settings settings = {table, AMEM_PROBE_PARAM_COUNT};
+static const amem__settings settings = {table, AMEM__PROBE_NPARAM};
 
 #define MAX_LABEL 65535
 
@@ -58,14 +61,14 @@ void amem__probe_fit_free(amem__probe_fit *f)
     memset(f, 0, sizeof *f);
 }
 
-static amem__probe_fit take_fit(amem_probe *p)
+amem__probe_fit amem__probe_take_fit(amem_probe *p)
 {
     amem__probe_fit f = {p->dim, p->classes, p->mean, p->scale, p->gamma,
                          p->n_svm, p->svm, p->weights, p->bias};
     return f;
 }
 
-static void put_fit(amem_probe *p, const amem__probe_fit *f)
+void amem__probe_put_fit(amem_probe *p, const amem__probe_fit *f)
 {
     p->dim = f->dim;
     p->classes = f->classes;
@@ -82,12 +85,12 @@ void amem_probe_free(amem_probe *p)
 {
     if (p == NULL)
         return;
-    amem__probe_fit f = take_fit(p);
+    amem__probe_fit f = amem__probe_take_fit(p);
     amem__probe_fit_free(&f);
     free(p);
 }
 
-static int check_param(const char *fn, int param, double value)
+int amem__probe_check_param(const char *fn, int param, double value)
 {
     return amem__settings_check(&settings, fn, param, value);
 }
@@ -96,7 +99,7 @@ int amem_probe_set(amem_probe *p, int param, double value)
 {
     static const char fn[] = "amem_probe_set";
     AMEM__CHECK_NULL(p, fn);
-    int rc = check_param(fn, param, value);
+    int rc = amem__probe_check_param(fn, param, value);
     if (rc != AMEM_OK)
         return rc;
     p->param[param] = value;
@@ -166,9 +169,25 @@ int amem_probe_fit(amem_probe *p, const float *x, const int32_t *labels,
         amem__probe_fit_free(&f);
         return rc;
     }
-    amem__probe_fit old = take_fit(p);
+    amem__probe_fit old = amem__probe_take_fit(p);
     amem__probe_fit_free(&old);
-    put_fit(p, &f);
+    amem__probe_put_fit(p, &f);
+    return AMEM_OK;
+}
+
+int amem_probe_kind(const amem_probe *p, int *out)
+{
+    AMEM__CHECK_NULL(p, "amem_probe_kind");
+    AMEM__CHECK_NULL(out, "amem_probe_kind");
+    *out = p->kind;
+    return AMEM_OK;
+}
+
+int amem_probe_dim(const amem_probe *p, size_t *out)
+{
+    AMEM__CHECK_NULL(p, "amem_probe_dim");
+    AMEM__CHECK_NULL(out, "amem_probe_dim");
+    *out = p->dim;
     return AMEM_OK;
 }
 
@@ -206,7 +225,7 @@ static float *prepare(const char *fn, const amem_probe *p, const float *x,
         *rc = amem__check_array(fn, "x", x, n, dim);
     if (*rc != AMEM_OK)
         return NULL;
-    float *xs = malloc(n * dim * sizeof(float));
+    float *xs = amem__alloc(n, dim, sizeof(float));
     if (xs == NULL) {
         *rc = amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu items", n);
         return NULL;
@@ -243,7 +262,7 @@ static int predict(const char *fn, const amem_probe *p, const float *x,
     float *xs = prepare(fn, p, x, n, dim, labels, &rc);
     if (xs == NULL)
         return rc;
-    float *s = malloc(n * p->classes * sizeof(float));
+    float *s = amem__alloc(n, p->classes, sizeof(float));
     if (s == NULL) {
         free(xs);
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate scores");
@@ -281,7 +300,7 @@ int amem_probe_accuracy(const amem_probe *p, const float *x,
     static const char fn[] = "amem_probe_accuracy";
     AMEM__CHECK_NULL(labels, fn);
     AMEM__CHECK_NULL(accuracy, fn);
-    int32_t *pred = malloc((n ? n : 1) * sizeof *pred);
+    int32_t *pred = amem__alloc(n ? n : 1, 1, sizeof *pred);
     if (pred == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate predictions");
     int rc = predict(fn, p, x, n, dim, pred);

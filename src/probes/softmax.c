@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/blas.h"
+#include "core/check.h"
 #include "core/error.h"
 #include "engine/optim.h"
 #include "probe_impl.h"
@@ -72,7 +73,8 @@ static int train(amem_probe *p, const float *xs, const int32_t *labels,
 {
     size_t bs = (size_t)AMEM__PP(p, BATCH_SIZE);
     long epochs = (long)AMEM__PP(p, EPOCHS);
-    opt->lr = AMEM__PP(p, LEARNING_RATE);
+    amem__adam_set(opt, AMEM__PP(p, LEARNING_RATE), AMEM__PP(p, ADAM_BETA1),
+                   AMEM__PP(p, ADAM_BETA2), AMEM__PP(p, ADAM_EPS));
     for (size_t i = 0; i < n; i++)
         w->order[i] = i;
     for (long e = 0; e < epochs; e++) {
@@ -99,10 +101,12 @@ int amem__softmax_fit(const char *fn, amem_probe *p, const float *xs,
     size_t k = f->classes, dim = f->dim, np = k * dim + k;
     size_t bs = (size_t)AMEM__PP(p, BATCH_SIZE);
     bs = bs < n ? bs : n;
-    sm_work w = {calloc(np, sizeof(float)), malloc(np * sizeof(float)),
-                 malloc(bs * dim * sizeof(float)),
-                 malloc(bs * k * sizeof(float)), malloc(bs * sizeof(int32_t)),
-                 malloc(n * sizeof(size_t))};
+    sm_work w = {amem__zalloc(np, 1, sizeof(float)),
+                 amem__alloc(np, 1, sizeof(float)),
+                 amem__alloc(bs, dim, sizeof(float)),
+                 amem__alloc(bs, k, sizeof(float)),
+                 amem__alloc(bs, 1, sizeof(int32_t)),
+                 amem__alloc(n, 1, sizeof(size_t))};
     amem__adam *opt = NULL;
     int rc = amem__adam_create(np, 0, &opt);
     if (rc != AMEM_OK || !w.theta || !w.grad || !w.xb || !w.pb || !w.yb ||
@@ -112,7 +116,7 @@ int amem__softmax_fit(const char *fn, amem_probe *p, const float *xs,
         rc = amem__fail(rc, fn, "training diverged (non-finite gradient)");
     if (rc == AMEM_OK) {
         f->weights = w.theta;
-        f->bias = malloc(k * sizeof(float));
+        f->bias = amem__alloc(k, 1, sizeof(float));
         if (f->bias == NULL)
             rc = amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the bias");
         else

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/check.h"
 #include "core/error.h"
 #include "probe_impl.h"
 
@@ -32,9 +33,9 @@ int amem__probe_standardize(const char *fn, const float *x, size_t n,
                             float **xs)
 {
     f->dim = dim;
-    f->mean = malloc(dim * sizeof(float));
-    f->scale = malloc(dim * sizeof(float));
-    *xs = malloc(n * dim * sizeof(float));
+    f->mean = amem__alloc(dim, 1, sizeof(float));
+    f->scale = amem__alloc(dim, 1, sizeof(float));
+    *xs = amem__alloc(n, dim, sizeof(float));
     if (f->mean == NULL || f->scale == NULL || *xs == NULL) {
         free(*xs);
         *xs = NULL;

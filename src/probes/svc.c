@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "core/check.h"
 #include "core/error.h"
 #include "probe_impl.h"
 
@@ -55,7 +56,7 @@ static int train_machine(const char *fn, const amem_probe *p, const float *xs,
     f->n_svm++;
     return amem__svm_train(fn, xs, f->dim, idx, y, m, AMEM__PP(p, C),
                            f->gamma, AMEM__PP(p, TOLERANCE),
-                           (long)AMEM__PP(p, MAX_ITER), s);
+                           (long)AMEM__PP(p, MAX_STEPS), s);
 }
 
 int amem__svc_fit(const char *fn, const amem_probe *p, const float *xs,
@@ -66,9 +67,9 @@ int amem__svc_fit(const char *fn, const amem_probe *p, const float *xs,
     size_t most = ovr ? k : k * (k - 1) / 2;
     f->gamma = AMEM__PP(p, GAMMA) > 0 ? AMEM__PP(p, GAMMA)
                                       : scale_gamma(xs, n, f->dim);
-    f->svm = calloc(most, sizeof *f->svm);
-    size_t *idx = malloc(n * sizeof *idx);
-    signed char *y = malloc(n);
+    f->svm = amem__zalloc(most, 1, sizeof *f->svm);
+    size_t *idx = amem__alloc(n, 1, sizeof *idx);
+    signed char *y = amem__alloc(n, 1, 1);
     int rc = AMEM_OK;
     if (f->svm == NULL || idx == NULL || y == NULL)
         rc = amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu machines", most);
@@ -112,7 +113,7 @@ int amem__svc_scores(const amem_probe *p, const float *xs, size_t n,
                      int votes_only, float *scores)
 {
     int ovr = p->n_svm > 0 && p->svm[0].neg < 0;
-    double *conf = malloc(p->classes * sizeof *conf);
+    double *conf = amem__alloc(p->classes, 1, sizeof *conf);
     if (conf == NULL)
         return AMEM_E_NOMEM;
     for (size_t i = 0; i < n; i++) {

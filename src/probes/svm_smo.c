@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/check.h"
 #include "core/error.h"
 #include "probe_impl.h"
 
@@ -142,8 +143,8 @@ static int keep_support(const char *fn, const smo *s, const float *xs,
     size_t n_sv = 0;
     for (size_t t = 0; t < s->m; t++)
         n_sv += s->a[t] > 0;
-    out->coef = malloc((n_sv ? n_sv : 1) * sizeof(float));
-    out->sv = malloc((n_sv ? n_sv : 1) * dim * sizeof(float));
+    out->coef = amem__alloc(n_sv ? n_sv : 1, 1, sizeof(float));
+    out->sv = amem__alloc(n_sv ? n_sv : 1, dim, sizeof(float));
     if (out->coef == NULL || out->sv == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot keep %zu vectors", n_sv);
     out->n_sv = 0;
@@ -164,8 +165,9 @@ int amem__svm_train(const char *fn, const float *xs, size_t dim,
                     double c, double gamma, double tol, long max_iter,
                     amem__svm *out)
 {
-    float *K = malloc(m * m * sizeof(float));
-    double *a = calloc(m, sizeof(double)), *G = malloc(m * sizeof(double));
+    float *K = amem__alloc(m, m, sizeof(float));
+    double *a = amem__zalloc(m, 1, sizeof(double));
+    double *G = amem__alloc(m, 1, sizeof(double));
     int rc = AMEM_OK;
     if (K == NULL || a == NULL || G == NULL) {
         rc = amem__fail(AMEM_E_NOMEM, fn, "cannot allocate a %zu x %zu kernel",

@@ -203,8 +203,9 @@ int amem_tsne(const float *x, size_t n, size_t dim, size_t out_dim,
     if (rc != AMEM_OK)
         return rc;
     size_t nn = n * n, nk = n * out_dim;
-    double *d = malloc(nn * sizeof(double)), *p = malloc(nn * sizeof(double));
-    double *buf = calloc(4 * nk, sizeof(double));
+    double *d = amem__alloc(nn, 1, sizeof(double));
+    double *p = amem__alloc(nn, 1, sizeof(double));
+    double *buf = amem__zalloc(4, nk, sizeof(double));
     if (d == NULL || p == NULL || buf == NULL) {
         free(d);
         free(p);

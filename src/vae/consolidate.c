@@ -60,8 +60,9 @@ static int check_args(const char *fn, const amem_vae *v,
         rc = check_teacher(fn, v, t);
     if (rc == AMEM_OK && n == 0)
         rc = amem__fail(AMEM_E_DIM, fn, "no replays requested (n = 0)");
-    if (rc == AMEM_OK && n > SIZE_MAX / sizeof(float) / amem__vae_dim(v))
-        rc = amem__fail(AMEM_E_DIM, fn, "%zu replays are too many", n);
+    if (rc == AMEM_OK)
+        rc = amem__array_bytes(fn, "n", n, amem__vae_dim(v), sizeof(float),
+                               NULL);
     return rc;
 }
 
@@ -73,7 +74,7 @@ int amem_vae_replays(amem_vae *v, amem_hopfield *teacher, size_t n,
     if (rc != AMEM_OK)
         return rc;
     AMEM__CHECK_NULL(out, fn);
-    float *cues = malloc(n * amem__vae_dim(v) * sizeof(float));
+    float *cues = amem__alloc(n, amem__vae_dim(v), sizeof(float));
     if (cues == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu cues", n);
     rc = make_replays(fn, v, teacher, n, out, cues);
@@ -122,8 +123,8 @@ int amem_vae_consolidate(amem_vae *v, amem_hopfield *teacher,
         return rc;
     size_t len = n_replays * amem__vae_dim(v);
     replay_source src = {fn, v, teacher, n_replays,
-                         malloc(len * sizeof(float)),
-                         malloc(len * sizeof(float)),
+                         amem__alloc(len, 1, sizeof(float)),
+                         amem__alloc(len, 1, sizeof(float)),
                          AMEM__VP(v, REPLAY_FRESH) != 0,
                          (long)AMEM__VP(v, EPOCHS), progress, user};
     amem__vae_fit fit = {NULL, 0, n_replays, next_replays, &src, progress,

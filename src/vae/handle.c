@@ -151,12 +151,18 @@ int amem_vae_build(amem_vae *v)
     static const char fn[] = "amem_vae_build";
     AMEM__CHECK_NULL(v, fn);
     int rc = check_unbuilt(fn, v);
-    if (rc == AMEM_OK)
-        rc = amem__vae_plan(fn, v);
-    if (rc == AMEM_OK)
-        rc = amem__vae_alloc(fn, v);
     if (rc != AMEM_OK)
         return rc;
+    /* The plan writes derived shapes into the handle; a failed build puts
+     * them back (nothing is allocated when it fails). */
+    amem_vae before = *v;
+    rc = amem__vae_plan(fn, v);
+    if (rc == AMEM_OK)
+        rc = amem__vae_alloc(fn, v);
+    if (rc != AMEM_OK) {
+        *v = before;
+        return rc;
+    }
     amem__vae_init_weights(v);
     v->built = 1;
     return AMEM_OK;

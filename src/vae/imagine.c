@@ -9,21 +9,22 @@
 #include "core/error.h"
 #include "vae_impl.h"
 
-static int check_model(const char *fn, const amem_vae *v, const void *out)
+/* A built model and an output of rows images within the size rule. */
+static int check_model(const char *fn, const amem_vae *v, const void *out,
+                       size_t rows)
 {
     AMEM__CHECK_NULL(v, fn);
     int rc = amem__vae_check_built(fn, v);
-    if (rc == AMEM_OK && out == NULL)
-        rc = amem__fail(AMEM_E_NULL, fn, "the output buffer is NULL");
+    if (rc == AMEM_OK)
+        rc = amem__check_size(fn, "out", out, rows, amem__vae_dim(v),
+                              sizeof(float));
     return rc;
 }
 
+/* rows x cols floats; the caller has checked the size. */
 static float *new_floats(const char *fn, size_t rows, size_t cols)
 {
-    size_t len;
-    float *p = NULL;
-    if (amem__mul_size(rows, cols, &len) == 0)
-        p = malloc(len * sizeof(float));
+    float *p = amem__alloc(rows, cols, sizeof(float));
     if (p == NULL)
         amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu x %zu floats",
                    rows, cols);
@@ -33,7 +34,9 @@ static float *new_floats(const char *fn, size_t rows, size_t cols)
 int amem_vae_sample(amem_vae *v, size_t n, float *out, float *z)
 {
     static const char fn[] = "amem_vae_sample";
-    int rc = check_model(fn, v, out);
+    int rc = check_model(fn, v, out, n);
+    if (rc == AMEM_OK)
+        rc = amem__array_bytes(fn, "z", n, v->latent, sizeof(float), NULL);
     if (rc != AMEM_OK)
         return rc;
     if (n == 0)
@@ -52,12 +55,20 @@ int amem_vae_interpolate(amem_vae *v, const float *a, const float *b,
                          size_t steps, float *out)
 {
     static const char fn[] = "amem_vae_interpolate";
-    int rc = check_model(fn, v, out);
+    AMEM__CHECK_NULL(v, fn);
+    if (steps < 2)
+        return amem__fail(AMEM_E_DIM, fn, "steps %zu, need at least 2", steps);
+    if (steps > (size_t)AMEM_MAX_STEPS_PER_CALL)
+        return amem__fail(AMEM_E_RANGE, fn,
+                          "steps %zu above AMEM_MAX_STEPS_PER_CALL = %ld",
+                          steps, AMEM_MAX_STEPS_PER_CALL);
+    int rc = check_model(fn, v, out, steps);
+    if (rc == AMEM_OK) /* steps + 2 latent rows: the line, then a and b */
+        rc = amem__array_bytes(fn, "steps", steps + 2, v->latent,
+                               sizeof(float), NULL);
     if (rc != AMEM_OK)
         return rc;
     size_t dim = amem__vae_dim(v), k = v->latent;
-    if (steps < 2)
-        return amem__fail(AMEM_E_DIM, fn, "steps %zu, need at least 2", steps);
     rc = amem__check_array(fn, "a", a, 1, dim);
     if (rc == AMEM_OK)
         rc = amem__check_array(fn, "b", b, 1, dim);
@@ -86,7 +97,10 @@ int amem_vae_arithmetic(amem_vae *v, const float *a, const float *b,
                         const float *c, size_t n, float *out)
 {
     static const char fn[] = "amem_vae_arithmetic";
-    int rc = check_model(fn, v, out);
+    int rc = check_model(fn, v, out, n);
+    if (rc == AMEM_OK) /* the latent means of a, b and c side by side */
+        rc = amem__array_bytes(fn, "n", n, 3 * v->latent, sizeof(float),
+                               NULL);
     if (rc != AMEM_OK)
         return rc;
     size_t dim = amem__vae_dim(v), k = v->latent;
@@ -97,7 +111,7 @@ int amem_vae_arithmetic(amem_vae *v, const float *a, const float *b,
         rc = amem__check_array(fn, "c", c, n, dim);
     if (rc != AMEM_OK)
         return rc;
-    float *z = new_floats(fn, 3 * n, k);
+    float *z = new_floats(fn, n, 3 * k);
     if (z == NULL)
         return AMEM_E_NOMEM;
     float *zb = z + n * k, *zc = zb + n * k;

@@ -132,6 +132,9 @@ int amem_vae_decode(amem_vae *v, const float *z, size_t n, float *images)
 {
     static const char fn[] = "amem_vae_decode";
     int rc = check_call(fn, v, z, "z", n, v ? v->latent : 1, images);
+    if (rc == AMEM_OK)
+        rc = amem__array_bytes(fn, "images", n, amem__vae_dim(v),
+                               sizeof(float), NULL);
     if (rc != AMEM_OK)
         return rc;
     return amem__vae_decode_rows(fn, v, z, n, images);
@@ -148,8 +151,8 @@ int amem_vae_reconstruct(amem_vae *v, const float *images, size_t n,
     return reconstruct_rows(fn, v, images, NULL, 0.0f, n, out);
 }
 
-int amem_vae_recall(amem_vae *v, const float *images, const float *mask,
-                    float fill, size_t n, float *out)
+int amem_vae_recall(amem_vae *v, const float *images, size_t n,
+                    const float *mask, float fill, float *out)
 {
     static const char fn[] = "amem_vae_recall";
     size_t dim = v ? amem__vae_dim(v) : 1;

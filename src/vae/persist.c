@@ -2,7 +2,7 @@
  * Save and load of the VAE in the shared model file format
  * (core/modelfile.h), piece kind AMEM__KIND_VAE. Payload, little-endian:
  *   u64 channels, height, width
- *   u32 setting count (AMEM_VAE_PARAM_COUNT), f64 x count settings
+ *   u32 setting count (AMEM__VAE_NPARAM), f64 x count settings
  *   u64 x 4 RNG state
  *   u32 built, u32 encoder layers, u32 decoder layers
  *   per layer (encoder then decoder): u32 filters, kernel, stride, padding,
@@ -22,6 +22,8 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
+#include "core/piece.h"
+#include "core/settings.h"
 #include "engine/optim.h"
 #include "vae_impl.h"
 
@@ -40,9 +42,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_u64(w, v->c);
     amem__put_u64(w, v->h);
     amem__put_u64(w, v->w);
-    amem__put_u32(w, AMEM_VAE_PARAM_COUNT);
-    for (int i = 0; i < AMEM_VAE_PARAM_COUNT; i++)
-        amem__put_f64(w, v->param[i]);
+    amem__settings_put(w, v->param, AMEM__VAE_NPARAM);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, v->rng.s[i]);
     amem__put_u32(w, (uint32_t)v->built);
@@ -67,28 +67,12 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__adam_put_moments(w, v->opt);
 }
 
-int amem_vae_save(const amem_vae *v, const char *path)
-{
-    static const char fn[] = "amem_vae_save";
-    return amem__save_handle(fn, AMEM__KIND_VAE, write_payload, v, path);
-}
-
-int amem_vae_save_mem(const amem_vae *v, void **data, size_t *len)
-{
-    static const char fn[] = "amem_vae_save_mem";
-    return amem__save_handle_mem(fn, AMEM__KIND_VAE, write_payload, v, data,
-                                 len);
-}
-
 static int read_settings(const char *fn, amem__rbuf *r, amem_vae *v)
 {
-    if (amem__get_u32(r) != AMEM_VAE_PARAM_COUNT || r->failed)
-        return amem__bad_file(fn, "wrong setting count");
-    for (int i = 0; i < AMEM_VAE_PARAM_COUNT; i++) {
-        v->param[i] = amem__get_f64(r);
-        if (r->failed || amem__vae_check_param(fn, i, v->param[i]) != AMEM_OK)
-            return amem__bad_file(fn, "truncated or out-of-range setting");
-    }
+    int rc = amem__settings_take(fn, r, v->param, AMEM__VAE_NPARAM,
+                                 amem__vae_check_param);
+    if (rc != AMEM_OK)
+        return rc;
     for (int i = 0; i < 4; i++)
         v->rng.s[i] = amem__get_u64(r);
     return r->failed ? amem__bad_file(fn, "truncated header") : AMEM_OK;
@@ -173,14 +157,18 @@ static int read_weights(const char *fn, amem__rbuf *r, amem_vae *v)
     return amem__adam_get_moments(fn, r, opt);
 }
 
-static int read_model(const char *fn, amem__rbuf *r, amem_vae **out)
+static int read_payload(const char *fn, amem__rbuf *r, void **out)
 {
     uint64_t c = amem__get_u64(r), h = amem__get_u64(r), w = amem__get_u64(r);
     amem_vae *v = NULL;
-    if (r->failed || amem_vae_create(c, h, w, &v) != AMEM_OK)
+    int rc = r->failed ? AMEM_E_FORMAT : amem_vae_create(c, h, w, &v);
+    if (rc == AMEM_E_NOMEM)
+        return amem__fail(rc, fn, "cannot allocate the model");
+    if (rc != AMEM_OK)
         return amem__bad_file(fn, "invalid image shape");
+    *out = v;
     uint32_t built = 0;
-    int rc = read_settings(fn, r, v);
+    rc = read_settings(fn, r, v);
     amem__rng saved = v->rng;
     if (rc == AMEM_OK)
         rc = read_architecture(fn, r, v, &built);
@@ -188,39 +176,12 @@ static int read_model(const char *fn, amem__rbuf *r, amem_vae **out)
         rc = read_weights(fn, r, v);
     v->built = (int)built;
     v->rng = saved;
-    if (rc == AMEM_OK && r->pos != r->len)
-        rc = amem__bad_file(fn, "trailing bytes after the payload");
-    if (rc != AMEM_OK) {
-        amem_vae_free(v);
-        return rc;
-    }
-    *out = v;
-    return AMEM_OK;
+    return rc;
 }
 
-int amem_vae_load_mem(const void *data, size_t len, amem_vae **out)
-{
-    static const char fn[] = "amem_vae_load_mem";
-    AMEM__CHECK_NULL(out, fn);
-    *out = NULL;
-    AMEM__CHECK_NULL(data, fn);
-    amem__rbuf r;
-    int rc = amem__model_open_mem(fn, data, len, AMEM__KIND_VAE, &r);
-    if (rc != AMEM_OK)
-        return rc;
-    return read_model(fn, &r, out);
-}
+static void release(void *handle) { amem_vae_free(handle); }
 
-/* load_mem as an amem__image_loader. */
-static int load_image(const void *data, size_t len, void *out)
-{
-    return amem_vae_load_mem(data, len, out);
-}
+static const amem__piece piece = {"amem_vae", AMEM__KIND_VAE, 0, write_payload,
+                                  read_payload, release};
 
-int amem_vae_load(const char *path, amem_vae **out)
-{
-    static const char fn[] = "amem_vae_load";
-    AMEM__CHECK_NULL(out, fn);
-    *out = NULL;
-    return amem__load_handle(fn, path, load_image, out);
-}
+AMEM__PIECE_PERSISTENCE(amem_vae, piece)

@@ -150,9 +150,9 @@ int amem__vae_plan(const char *fn, amem_vae *v)
 
 int amem__vae_alloc(const char *fn, amem_vae *v)
 {
-    float *params = calloc(v->n_params, sizeof(float));
-    float *grads = calloc(v->n_params, sizeof(float));
-    float *stats = calloc(v->n_stats ? v->n_stats : 1, sizeof(float));
+    float *params = amem__zalloc(v->n_params, 1, sizeof(float));
+    float *grads = amem__zalloc(v->n_params, 1, sizeof(float));
+    float *stats = amem__zalloc(v->n_stats, 1, sizeof(float));
     amem__graph *g = amem__graph_create((size_t)1 << 20);
     amem__adam *opt = NULL;
     int rc = amem__adam_create(v->n_params,

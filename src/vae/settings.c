@@ -4,7 +4,7 @@
 #include "vae_impl.h"
 
 /* Indexed by enum amem_vae_param; see the table in vae.h. */
-static const amem__setting table[AMEM_VAE_PARAM_COUNT] = {
+static const amem__setting table[AMEM__VAE_NPARAM] = {
     {"LATENT", 1, 4096, 20, 1},
     {"POOL", 0, 1, AMEM_VAE_POOL_GLOBAL_AVG, 1},
     {"ACTIVATION", 0, 3, AMEM_VAE_ACT_LEAKY_RELU, 1},
@@ -26,12 +26,15 @@ static const amem__setting table[AMEM_VAE_PARAM_COUNT] = {
     {"REPLAY_FRESH", 0, 1, 1, 1},
     {"REPLAY_GAIN", -1e6, 1e6, 0.5, 0},
     {"REPLAY_OFFSET", -1e6, 1e6, 0.5, 0},
+    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
+    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
+    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
 };
 
-static const amem__settings settings = {table, AMEM_VAE_PARAM_COUNT};
+static const amem__settings settings = {table, AMEM__VAE_NPARAM};
 
 /* Architecture settings: fixed once the model is built. */
-static const unsigned char is_arch[AMEM_VAE_PARAM_COUNT] = {
+static const unsigned char is_arch[AMEM__VAE_NPARAM] = {
     [AMEM_VAE_LATENT] = 1,     [AMEM_VAE_POOL] = 1,
     [AMEM_VAE_ACTIVATION] = 1, [AMEM_VAE_LEAKY_SLOPE] = 1,
     [AMEM_VAE_BATCH_NORM] = 1, [AMEM_VAE_OUTPUT] = 1,

@@ -50,7 +50,8 @@ int amem__vae_step(const char *fn, amem_vae *v, const float *x, size_t n,
     memset(v->grads, 0, v->n_params * sizeof(float));
     if (amem__backward(g, l, NULL) != AMEM_OK)
         return graph_error(fn, g);
-    v->opt->lr = AMEM__VP(v, LEARNING_RATE);
+    amem__adam_set(v->opt, AMEM__VP(v, LEARNING_RATE), AMEM__VP(v, ADAM_BETA1),
+                   AMEM__VP(v, ADAM_BETA2), AMEM__VP(v, ADAM_EPS));
     int rc = amem__adam_step(v->opt, v->params, v->grads);
     if (rc != AMEM_OK)
         return amem__fail(rc, fn, "optimizer step refused (%s)",
@@ -134,8 +135,8 @@ int amem__vae_fit_run(const char *fn, amem_vae *v, amem__vae_fit *fit)
         return rc;
     size_t dim = amem__vae_dim(v), bs = (size_t)AMEM__VP(v, BATCH_SIZE);
     size_t rows = bs < fit->max_n ? bs : fit->max_n;
-    size_t *order = malloc(fit->max_n * sizeof *order);
-    float *batch = malloc(rows * dim * sizeof *batch);
+    size_t *order = amem__alloc(fit->max_n, 1, sizeof *order);
+    float *batch = amem__alloc(rows, dim, sizeof *batch);
     if (order == NULL || batch == NULL)
         rc = amem__fail(AMEM_E_NOMEM, fn, "cannot allocate a batch");
     else

@@ -8,6 +8,9 @@
 #include <stddef.h>
 
 #include "assocmem/vae.h"
+
+/* The number of settings (the public enum has no count member). */
+#define AMEM__VAE_NPARAM (AMEM_VAE_ADAM_EPS + 1)
 #include "engine/engine.h"
 #include "engine/optim.h"
 #include "core/rng.h"
@@ -25,7 +28,7 @@ typedef struct amem__vae_layer {
 
 struct amem_vae {
     size_t c, h, w;               /* input image shape */
-    double param[AMEM_VAE_PARAM_COUNT];
+    double param[AMEM__VAE_NPARAM];
     amem__rng rng;
     int built;
     int n_enc, n_dec;

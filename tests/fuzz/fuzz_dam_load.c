@@ -23,7 +23,7 @@ static void use(amem_dam *h)
     if (cue && out) {
         cue[0] = 1.0f;
         amem_dam_set(h, AMEM_DAM_MAX_STEPS, 3);
-        amem_dam_recall(h, cue, NULL, 1, out, NULL, NULL);
+        amem_dam_recall(h, cue, 1, NULL, out, NULL, NULL);
     }
     free(cue);
     free(out);

@@ -42,7 +42,7 @@ int main(int argc, char **argv)
         amem_dam_set(h, AMEM_DAM_MAX_STEPS, 20);
         amem_dam_set(h, AMEM_DAM_BATCH_SIZE, 2);
         if (k > 0) {
-            amem_dam_set_data(h, items, 5, k == 1 ? labels : NULL);
+            amem_dam_set_data(h, items, k == 1 ? labels : NULL, 5);
             if (amem_dam_train(h, 1, NULL, NULL) != AMEM_OK)
                 return 1;
         }

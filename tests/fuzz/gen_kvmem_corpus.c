@@ -58,7 +58,7 @@ int main(int argc, char **argv)
         amem_kvmem_set(h, AMEM_KVMEM_META_PLASTICITY, 1);
         amem_kvmem_set(h, AMEM_KVMEM_TRAIN_MAX_LEN, 4);
         if (k == 2)
-            amem_kvmem_meta_train(h, 2, NULL, NULL, NULL);
+            amem_kvmem_train(h, 2, NULL, NULL, NULL);
         amem_kvmem_write_many(h, keys, k == 2 ? NULL : values, q, 6);
         if (amem_kvmem_save_mem(h, &img, &len) != AMEM_OK)
             return 1;

@@ -45,20 +45,20 @@ def test_flashbulb_freezes_slot():
         np.testing.assert_array_equal(kv.read(x[1]), x[1])
 
 
-def test_episode_gradient_and_meta_train():
+def test_episode_gradient_and_train():
     kv = am.KVMemory(8, 8, value_decay="passive", eta_k=0.5,
-                     train_lr=0.02, train_batch=4)
+                     learning_rate=0.02, batch_size=4)
     x = signs(6, 8, 5)
     out, loss, acc, g = kv.episode(x, x, x, grad=True)
     assert out.shape == (6, 8) and g.shape == (len(am.RULE_PARAMS) + 1,)
     assert np.isfinite(g).all() and loss >= 0 and 0 <= acc <= 1
-    hist = kv.meta_train(200)
+    hist = kv.train(200)
     assert hist.shape == (200, len(am.HISTORY_COLUMNS))
     assert hist[-30:, 1].mean() < hist[:30, 1].mean()
     assert kv.rule["eta_k"] == pytest.approx(hist[-1, 3])
     calls = []
     with pytest.raises(am.CancelledError):
-        kv.meta_train(5, progress=lambda *a: calls.append(a) or True)
+        kv.train(5, progress=lambda *a: calls.append(a) or True)
     assert len(calls) == 1
 
 
@@ -92,7 +92,7 @@ def test_bad_inputs():
 
 def test_tvt_write_read_train():
     x = signs(30, 16, 8)
-    with am.TVT(16, 16, sign_output=1, train_lr=0.01) as t:
+    with am.TVT(16, 16, sign_output=1, learning_rate=0.01) as t:
         t.write(x)
         y, w = t.read(x[-1], return_weights=True)
         np.testing.assert_array_equal(y, x[-1])

@@ -5,6 +5,7 @@ bounds, and persistence through the file image."""
 import copy
 import pickle
 
+import numpy as np
 import pytest
 
 import assocmem as am
@@ -73,11 +74,11 @@ def test_named_values_accept_names_members_and_ints():
         assert m.value_decay is am.kvmem.ValueDecay.PASSIVE
     with am.Probe("svc", multiclass="ovr") as p:
         assert p.multiclass is am.probes.Multiclass.OVR
-        assert p.standardize is True and isinstance(p.max_iter, int)
+        assert p.standardize is True and isinstance(p.max_steps, int)
 
 
 @pytest.mark.parametrize("name", ["Hopfield", "Diffusion", "Dam", "Vae",
-                                  "KVMemory", "TVT"])
+                                  "Probe", "KVMemory", "TVT"])
 def test_persistence_round_trips(name, tmp_path):
     with makers()[name]() as h:
         h.seed = 5
@@ -95,3 +96,52 @@ def test_persistence_round_trips(name, tmp_path):
             other.close()
         with pytest.raises(am.FormatError):
             cls.load_mem(image[:-1])
+
+
+def _trained(name, **adam):
+    """A tiny model of each trained piece after a little training with the
+    given Adam settings, saved with the settings put back to their defaults
+    (so that the image differs only by what training did)."""
+    rng = np.random.default_rng(0)
+    if name == "Dam":
+        h = am.Dam(12, 4, batch_size=4, **adam)
+        h.set_data(np.sign(rng.normal(size=(8, 12))).astype(np.float32))
+        h.train(1)
+    elif name == "Diffusion":
+        h = am.Diffusion(3, score="learned", hidden=8, **adam)
+        h.store(rng.normal(size=(4, 3)).astype(np.float32))
+        h.train(3)
+    elif name == "KVMemory":
+        h = am.KVMemory(4, 6, **adam)
+        h.train(2)
+    elif name == "TVT":
+        h = am.TVT(4, 6, **adam)
+        h.train(2)
+    elif name == "Vae":
+        h = am.Vae.preset("digits28", seed=1) if hasattr(am.Vae, "preset") else None
+        if h is None:
+            return None
+        h.set(epochs=1, batch_size=4, **adam)
+        h.train(rng.uniform(size=(4, 1, 28, 28)).astype(np.float32))
+    else:
+        h = am.Probe("softmax", epochs=2, **adam)
+        h.fit(rng.normal(size=(10, 3)).astype(np.float32), np.arange(10) % 2)
+    with h:
+        for key in adam:
+            h.set(key, {"adam_beta1": 0.9, "adam_beta2": 0.999,
+                        "adam_eps": 1e-8}[key])
+        return h.save_mem()
+
+
+@pytest.mark.parametrize("name", ["Dam", "Diffusion", "KVMemory", "TVT",
+                                  "Vae", "Probe"])
+def test_adam_settings_reach_the_optimizer(name):
+    """Every piece trained by Adam exposes beta1, beta2 and eps, and they
+    change what training does (and nothing else does)."""
+    base = _trained(name)
+    if base is None:
+        pytest.skip("no preset constructor")
+    assert _trained(name) == base  # deterministic
+    for key, value in (("adam_beta1", 0.5), ("adam_beta2", 0.9),
+                       ("adam_eps", 0.1)):
+        assert _trained(name, **{key: value}) != base, key

@@ -96,6 +96,9 @@ def test_probes_and_tsne():
             assert p.accuracy(x[100:], y[100:]) > 0.9
             assert p.predict(x[100:]).dtype == np.int32
             assert p.scores(x[:5]).shape == (5, 3)
+            q = pickle.loads(pickle.dumps(p))  # a fitted probe travels whole
+            assert q.kind == p.kind and q.dim == 4
+            np.testing.assert_array_equal(q.scores(x), p.scores(x))
     e = am.tsne(x[:60], perplexity=10, iterations=300, seed=2)
     assert e.shape == (60, 2) and np.isfinite(e).all()
 

@@ -33,11 +33,11 @@ export AssocMemError, version, version_number, set_num_threads,
        load_dam_mem,
        # diffusion.jl
        Diffusion, diffusion_param_bounds, stored_patterns, diffusion_theta, noise_std,
-       t_start, forward, network_info, reset_network!, score, log_density,
+       t_start, forward, network_info, score, log_density,
        load_diffusion, load_diffusion_mem,
        # kvmem.jl
        KVMemory, kvmem_param_bounds, write!, write_many!, next_slot, last_gamma,
-       memory_keys, memory_values, stability, episode, meta_train!, meta_reset!,
+       memory_keys, memory_values, stability, episode,
        load_kvmem, load_kvmem_mem,
        KVTape, tape_begin!, tape_write!, tape_read, tape_count, tape_back_read!,
        tape_back_write!, tape_backward!,
@@ -50,7 +50,7 @@ export AssocMemError, version, version_number, set_num_threads,
        consolidate!, load_vae, load_vae_mem,
        # probes.jl
        Probe, probe_param_bounds, fit!, predict, scores, accuracy, class_count,
-       support_count, tsne,
+       support_count, tsne, probe_kind, feature_count, load_probe, load_probe_mem,
        # scenes.jl
        shapes3d_levels, shapes3d_render, shapes3d_generate, solids_render,
        solids_generate,

@@ -123,7 +123,7 @@ function recall(d::Dam, cues::AbstractVecOrMat{<:Real}; clamp = nothing,
     out = Matrix{Float32}(undef, d.visible, n)
     st = steps ? Vector{Cint}(undef, n) : nothing
     hid = hidden ? Matrix{Float32}(undef, d.hidden, n) : nothing
-    check(amem_dam_recall(_ptr(d), q, _null(c), n, out, _null(st), _null(hid)))
+    check(amem_dam_recall(_ptr(d), q, n, _null(c), out, _null(st), _null(hid)))
     return _result(cues isa AbstractVector, out, st, hid)
 end
 
@@ -159,7 +159,7 @@ end
 "Copy the training set (N × n) and optional 0/1 exception labels."
 function set_data!(d::Dam, items::AbstractVecOrMat{<:Real}, exceptions = nothing)
     x, n = _columns(items, d.visible, "items")
-    check(amem_dam_set_data(_ptr(d), x, n, _null(_labels(exceptions, n))))
+    check(amem_dam_set_data(_ptr(d), x, _null(_labels(exceptions, n)), n))
     return d
 end
 
@@ -191,7 +191,7 @@ end
 function item_record(d::Dam, which)
     r = which isa Integer ? which : _constant("AMEM_DAM_RECORD_", which, "record")
     out = Vector{Float32}(undef, data_count(d))
-    check(amem_dam_item_record(_ptr(d), r, out))
+    check(amem_dam_get_item_record(_ptr(d), r, out))
     return out
 end
 

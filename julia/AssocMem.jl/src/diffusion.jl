@@ -109,7 +109,7 @@ end
 "The stored patterns as d × N."
 function stored_patterns(m::Diffusion)
     out = Matrix{Float32}(undef, m.dim, stored_count(m))
-    check(amem_diffusion_patterns(_ptr(m), out))
+    check(amem_diffusion_get_patterns(_ptr(m), out))
     return out
 end
 
@@ -168,7 +168,7 @@ function network_info(m::Diffusion)
 end
 
 "Drop the learned network; the next `train!` starts from a fresh one."
-reset_network!(m::Diffusion) = (check(amem_diffusion_reset_network(_ptr(m))); m)
+reset!(m::Diffusion) = (check(amem_diffusion_reset(_ptr(m))); m)
 
 "∇ₓ log p_t(x) of states (d × n) at time t > 0."
 function score(m::Diffusion, states::AbstractVecOrMat{<:Real}, t::Real)

@@ -23,9 +23,10 @@ const amem_error_fn = Ptr{Cvoid}
 
 # ---- #define constants ----
 const AMEM_VERSION_MAJOR = 0
-const AMEM_VERSION_MINOR = 1
+const AMEM_VERSION_MINOR = 2
 const AMEM_VERSION_PATCH = 0
-const AMEM_VERSION_NUMBER = 100
+const AMEM_VERSION_NUMBER = 200
+const AMEM_MAX_STEPS_PER_CALL = 2147483647
 const AMEM_IDX_MAX_BYTES = 1073741824
 const AMEM_KVMEM_RULE_FIRST = 3
 const AMEM_KVMEM_RULE_COUNT = 11
@@ -73,7 +74,6 @@ const AMEM_DAM_WEIGHT_NORM = 12
 const AMEM_DAM_ADAM_BETA1 = 13
 const AMEM_DAM_ADAM_BETA2 = 14
 const AMEM_DAM_ADAM_EPS = 15
-const AMEM_DAM_PARAM_COUNT = 16
 # enum amem_dam_dynamics (dam.h)
 const AMEM_DAM_DYNAMICS_PAPER = 0
 const AMEM_DAM_DYNAMICS_REFERENCE = 1
@@ -88,7 +88,6 @@ const AMEM_DAM_SIGNAL_NEG_TIME = 2
 const AMEM_DAM_SIGNAL_NEG_ENTROPY = 3
 const AMEM_DAM_SIGNAL_MAX = 4
 const AMEM_DAM_SIGNAL_NORM = 5
-const AMEM_DAM_SIGNAL_COUNT = 6
 # enum amem_dam_weight_norm (dam.h)
 const AMEM_DAM_WEIGHT_NORM_DATASET = 0
 const AMEM_DAM_WEIGHT_NORM_BATCH = 1
@@ -102,7 +101,6 @@ const AMEM_DAM_RECORD_SIGNAL = 5
 const AMEM_DAM_RECORD_ALPHA = 6
 const AMEM_DAM_RECORD_WEIGHT = 7
 const AMEM_DAM_RECORD_USES = 8
-const AMEM_DAM_RECORD_COUNT = 9
 # enum amem_diffusion_param (diffusion.h)
 const AMEM_DIFFUSION_PROCESS = 0
 const AMEM_DIFFUSION_GAMMA = 1
@@ -119,7 +117,9 @@ const AMEM_DIFFUSION_LEARNING_RATE = 11
 const AMEM_DIFFUSION_TRAIN_THETA_MIN = 12
 const AMEM_DIFFUSION_TRAIN_THETA_MAX = 13
 const AMEM_DIFFUSION_SEED = 14
-const AMEM_DIFFUSION_PARAM_COUNT = 15
+const AMEM_DIFFUSION_ADAM_BETA1 = 15
+const AMEM_DIFFUSION_ADAM_BETA2 = 16
+const AMEM_DIFFUSION_ADAM_EPS = 17
 # enum amem_diffusion_process (diffusion.h)
 const AMEM_DIFFUSION_PROCESS_VP = 0
 const AMEM_DIFFUSION_PROCESS_OU = 1
@@ -179,14 +179,16 @@ const AMEM_KVMEM_STABILITY_THRESHOLD = 16
 const AMEM_KVMEM_SIGN_OUTPUT = 17
 const AMEM_KVMEM_ADVANCE = 18
 const AMEM_KVMEM_SEED = 19
-const AMEM_KVMEM_TRAIN_LR = 20
-const AMEM_KVMEM_TRAIN_BATCH = 21
+const AMEM_KVMEM_LEARNING_RATE = 20
+const AMEM_KVMEM_BATCH_SIZE = 21
 const AMEM_KVMEM_TRAIN_MIN_LEN = 22
 const AMEM_KVMEM_TRAIN_MAX_LEN = 23
 const AMEM_KVMEM_TRAIN_ZERO_FRACTION = 24
 const AMEM_KVMEM_TRAIN_P = 25
 const AMEM_KVMEM_TRAIN_MASK = 26
-const AMEM_KVMEM_PARAM_COUNT = 27
+const AMEM_KVMEM_ADAM_BETA1 = 27
+const AMEM_KVMEM_ADAM_BETA2 = 28
+const AMEM_KVMEM_ADAM_EPS = 29
 # enum amem_kvmem_local (kvmem.h)
 const AMEM_KVMEM_LOCAL_SEQUENTIAL = 0
 const AMEM_KVMEM_LOCAL_RANDOM = 1
@@ -203,7 +205,7 @@ const AMEM_PROBE_SOFTMAX = 1
 const AMEM_PROBE_C = 0
 const AMEM_PROBE_GAMMA = 1
 const AMEM_PROBE_TOLERANCE = 2
-const AMEM_PROBE_MAX_ITER = 3
+const AMEM_PROBE_MAX_STEPS = 3
 const AMEM_PROBE_MULTICLASS = 4
 const AMEM_PROBE_STANDARDIZE = 5
 const AMEM_PROBE_EPOCHS = 6
@@ -211,7 +213,9 @@ const AMEM_PROBE_LEARNING_RATE = 7
 const AMEM_PROBE_L2 = 8
 const AMEM_PROBE_BATCH_SIZE = 9
 const AMEM_PROBE_SEED = 10
-const AMEM_PROBE_PARAM_COUNT = 11
+const AMEM_PROBE_ADAM_BETA1 = 11
+const AMEM_PROBE_ADAM_BETA2 = 12
+const AMEM_PROBE_ADAM_EPS = 13
 # enum amem_probe_multiclass (probes.h)
 const AMEM_PROBE_OVO = 0
 const AMEM_PROBE_OVR = 1
@@ -236,12 +240,14 @@ const AMEM_SOLID_ICOSAHEDRON = 4
 # enum amem_tvt_param (tvt.h)
 const AMEM_TVT_SEED = 0
 const AMEM_TVT_SIGN_OUTPUT = 1
-const AMEM_TVT_TRAIN_LR = 2
-const AMEM_TVT_TRAIN_BATCH = 3
+const AMEM_TVT_LEARNING_RATE = 2
+const AMEM_TVT_BATCH_SIZE = 3
 const AMEM_TVT_TRAIN_MIN_LEN = 4
 const AMEM_TVT_TRAIN_MAX_LEN = 5
 const AMEM_TVT_TRAIN_ZERO_FRACTION = 6
-const AMEM_TVT_PARAM_COUNT = 7
+const AMEM_TVT_ADAM_BETA1 = 7
+const AMEM_TVT_ADAM_BETA2 = 8
+const AMEM_TVT_ADAM_EPS = 9
 # enum amem_vae_preset (vae.h)
 const AMEM_VAE_PRESET_SEED2022 = 0
 const AMEM_VAE_PRESET_COLOR64 = 1
@@ -268,7 +274,9 @@ const AMEM_VAE_REPLAY_NOISE = 17
 const AMEM_VAE_REPLAY_FRESH = 18
 const AMEM_VAE_REPLAY_GAIN = 19
 const AMEM_VAE_REPLAY_OFFSET = 20
-const AMEM_VAE_PARAM_COUNT = 21
+const AMEM_VAE_ADAM_BETA1 = 21
+const AMEM_VAE_ADAM_BETA2 = 22
+const AMEM_VAE_ADAM_EPS = 23
 # enum amem_vae_pool (vae.h)
 const AMEM_VAE_POOL_GLOBAL_AVG = 0
 const AMEM_VAE_POOL_FLATTEN = 1
@@ -514,12 +522,12 @@ function amem_dam_get_weights(h, w, normalized)
 end
 
 """
-    amem_dam_recall(h, cues, clamp, n, out, steps, hidden)
+    amem_dam_recall(h, cues, n, clamp, out, steps, hidden)
 
-C: `int amem_dam_recall(amem_dam *h, const float *cues, const float *clamp, size_t n, float *out, int *steps, float *hidden)`
+C: `int amem_dam_recall(amem_dam *h, const float *cues, size_t n, const float *clamp, float *out, int *steps, float *hidden)`
 """
-function amem_dam_recall(h, cues, clamp, n, out, steps, hidden)
-    @ccall libassocmem.amem_dam_recall(h::Ptr{amem_dam}, cues::Ptr{Cfloat}, clamp::Ptr{Cfloat}, n::Csize_t, out::Ptr{Cfloat}, steps::Ptr{Cint}, hidden::Ptr{Cfloat})::Cint
+function amem_dam_recall(h, cues, n, clamp, out, steps, hidden)
+    @ccall libassocmem.amem_dam_recall(h::Ptr{amem_dam}, cues::Ptr{Cfloat}, n::Csize_t, clamp::Ptr{Cfloat}, out::Ptr{Cfloat}, steps::Ptr{Cint}, hidden::Ptr{Cfloat})::Cint
 end
 
 """
@@ -550,12 +558,12 @@ function amem_dam_evaluate(h, items, exceptions, n, seed, losses, regular, excep
 end
 
 """
-    amem_dam_set_data(h, items, n, exceptions)
+    amem_dam_set_data(h, items, exceptions, n)
 
-C: `int amem_dam_set_data(amem_dam *h, const float *items, size_t n, const int32_t *exceptions)`
+C: `int amem_dam_set_data(amem_dam *h, const float *items, const int32_t *exceptions, size_t n)`
 """
-function amem_dam_set_data(h, items, n, exceptions)
-    @ccall libassocmem.amem_dam_set_data(h::Ptr{amem_dam}, items::Ptr{Cfloat}, n::Csize_t, exceptions::Ptr{Int32})::Cint
+function amem_dam_set_data(h, items, exceptions, n)
+    @ccall libassocmem.amem_dam_set_data(h::Ptr{amem_dam}, items::Ptr{Cfloat}, exceptions::Ptr{Int32}, n::Csize_t)::Cint
 end
 
 """
@@ -586,12 +594,12 @@ function amem_dam_progress(h, epochs, steps)
 end
 
 """
-    amem_dam_item_record(h, which, out)
+    amem_dam_get_item_record(h, which, out)
 
-C: `int amem_dam_item_record(const amem_dam *h, int which, float *out)`
+C: `int amem_dam_get_item_record(const amem_dam *h, int which, float *out)`
 """
-function amem_dam_item_record(h, which, out)
-    @ccall libassocmem.amem_dam_item_record(h::Ptr{amem_dam}, which::Cint, out::Ptr{Cfloat})::Cint
+function amem_dam_get_item_record(h, which, out)
+    @ccall libassocmem.amem_dam_get_item_record(h::Ptr{amem_dam}, which::Cint, out::Ptr{Cfloat})::Cint
 end
 
 """
@@ -851,12 +859,12 @@ function amem_diffusion_count(h, out)
 end
 
 """
-    amem_diffusion_patterns(h, out)
+    amem_diffusion_get_patterns(h, out)
 
-C: `int amem_diffusion_patterns(const amem_diffusion *h, float *out)`
+C: `int amem_diffusion_get_patterns(const amem_diffusion *h, float *out)`
 """
-function amem_diffusion_patterns(h, out)
-    @ccall libassocmem.amem_diffusion_patterns(h::Ptr{amem_diffusion}, out::Ptr{Cfloat})::Cint
+function amem_diffusion_get_patterns(h, out)
+    @ccall libassocmem.amem_diffusion_get_patterns(h::Ptr{amem_diffusion}, out::Ptr{Cfloat})::Cint
 end
 
 """
@@ -914,12 +922,12 @@ function amem_diffusion_network_info(h, hidden, layers, params, iterations)
 end
 
 """
-    amem_diffusion_reset_network(h)
+    amem_diffusion_reset(h)
 
-C: `int amem_diffusion_reset_network(amem_diffusion *h)`
+C: `int amem_diffusion_reset(amem_diffusion *h)`
 """
-function amem_diffusion_reset_network(h)
-    @ccall libassocmem.amem_diffusion_reset_network(h::Ptr{amem_diffusion})::Cint
+function amem_diffusion_reset(h)
+    @ccall libassocmem.amem_diffusion_reset(h::Ptr{amem_diffusion})::Cint
 end
 
 """
@@ -1305,30 +1313,30 @@ function amem_kvmem_next_slot(h, out)
 end
 
 """
-    amem_kvmem_last_gamma(h, gamma)
+    amem_kvmem_get_last_gamma(h, gamma)
 
-C: `int amem_kvmem_last_gamma(const amem_kvmem *h, float *gamma)`
+C: `int amem_kvmem_get_last_gamma(const amem_kvmem *h, float *gamma)`
 """
-function amem_kvmem_last_gamma(h, gamma)
-    @ccall libassocmem.amem_kvmem_last_gamma(h::Ptr{amem_kvmem}, gamma::Ptr{Cfloat})::Cint
+function amem_kvmem_get_last_gamma(h, gamma)
+    @ccall libassocmem.amem_kvmem_get_last_gamma(h::Ptr{amem_kvmem}, gamma::Ptr{Cfloat})::Cint
 end
 
 """
-    amem_kvmem_keys(h, keys)
+    amem_kvmem_get_keys(h, keys)
 
-C: `int amem_kvmem_keys(const amem_kvmem *h, float *keys)`
+C: `int amem_kvmem_get_keys(const amem_kvmem *h, float *keys)`
 """
-function amem_kvmem_keys(h, keys)
-    @ccall libassocmem.amem_kvmem_keys(h::Ptr{amem_kvmem}, keys::Ptr{Cfloat})::Cint
+function amem_kvmem_get_keys(h, keys)
+    @ccall libassocmem.amem_kvmem_get_keys(h::Ptr{amem_kvmem}, keys::Ptr{Cfloat})::Cint
 end
 
 """
-    amem_kvmem_values(h, values)
+    amem_kvmem_get_values(h, values)
 
-C: `int amem_kvmem_values(const amem_kvmem *h, float *values)`
+C: `int amem_kvmem_get_values(const amem_kvmem *h, float *values)`
 """
-function amem_kvmem_values(h, values)
-    @ccall libassocmem.amem_kvmem_values(h::Ptr{amem_kvmem}, values::Ptr{Cfloat})::Cint
+function amem_kvmem_get_values(h, values)
+    @ccall libassocmem.amem_kvmem_get_values(h::Ptr{amem_kvmem}, values::Ptr{Cfloat})::Cint
 end
 
 """
@@ -1431,21 +1439,21 @@ function amem_kvmem_tape_backward(tape, d_out, d_keys, d_values, d_q, d_queries,
 end
 
 """
-    amem_kvmem_meta_train(h, steps, history, progress, user)
+    amem_kvmem_train(h, steps, history, progress, user)
 
-C: `int amem_kvmem_meta_train(amem_kvmem *h, size_t steps, float *history, amem_progress_fn progress, void *user)`
+C: `int amem_kvmem_train(amem_kvmem *h, size_t steps, float *history, amem_progress_fn progress, void *user)`
 """
-function amem_kvmem_meta_train(h, steps, history, progress, user)
-    @ccall libassocmem.amem_kvmem_meta_train(h::Ptr{amem_kvmem}, steps::Csize_t, history::Ptr{Cfloat}, progress::amem_progress_fn, user::Ptr{Cvoid})::Cint
+function amem_kvmem_train(h, steps, history, progress, user)
+    @ccall libassocmem.amem_kvmem_train(h::Ptr{amem_kvmem}, steps::Csize_t, history::Ptr{Cfloat}, progress::amem_progress_fn, user::Ptr{Cvoid})::Cint
 end
 
 """
-    amem_kvmem_meta_reset(h)
+    amem_kvmem_reset(h)
 
-C: `int amem_kvmem_meta_reset(amem_kvmem *h)`
+C: `int amem_kvmem_reset(amem_kvmem *h)`
 """
-function amem_kvmem_meta_reset(h)
-    @ccall libassocmem.amem_kvmem_meta_reset(h::Ptr{amem_kvmem})::Cint
+function amem_kvmem_reset(h)
+    @ccall libassocmem.amem_kvmem_reset(h::Ptr{amem_kvmem})::Cint
 end
 
 """
@@ -1568,6 +1576,24 @@ function amem_probe_accuracy(p, x, labels, n, dim, accuracy)
 end
 
 """
+    amem_probe_kind(p, out)
+
+C: `int amem_probe_kind(const amem_probe *p, int *out)`
+"""
+function amem_probe_kind(p, out)
+    @ccall libassocmem.amem_probe_kind(p::Ptr{amem_probe}, out::Ptr{Cint})::Cint
+end
+
+"""
+    amem_probe_dim(p, out)
+
+C: `int amem_probe_dim(const amem_probe *p, size_t *out)`
+"""
+function amem_probe_dim(p, out)
+    @ccall libassocmem.amem_probe_dim(p::Ptr{amem_probe}, out::Ptr{Csize_t})::Cint
+end
+
+"""
     amem_probe_classes(p, out)
 
 C: `int amem_probe_classes(const amem_probe *p, size_t *out)`
@@ -1583,6 +1609,42 @@ C: `int amem_probe_support_count(const amem_probe *p, size_t *out)`
 """
 function amem_probe_support_count(p, out)
     @ccall libassocmem.amem_probe_support_count(p::Ptr{amem_probe}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_probe_save(p, path)
+
+C: `int amem_probe_save(const amem_probe *p, const char *path)`
+"""
+function amem_probe_save(p, path)
+    @ccall libassocmem.amem_probe_save(p::Ptr{amem_probe}, path::Cstring)::Cint
+end
+
+"""
+    amem_probe_save_mem(p, data, len)
+
+C: `int amem_probe_save_mem(const amem_probe *p, void **data, size_t *len)`
+"""
+function amem_probe_save_mem(p, data, len)
+    @ccall libassocmem.amem_probe_save_mem(p::Ptr{amem_probe}, data::Ptr{Ptr{Cvoid}}, len::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_probe_load(path, out)
+
+C: `int amem_probe_load(const char *path, amem_probe **out)`
+"""
+function amem_probe_load(path, out)
+    @ccall libassocmem.amem_probe_load(path::Cstring, out::Ptr{Ptr{amem_probe}})::Cint
+end
+
+"""
+    amem_probe_load_mem(data, len, out)
+
+C: `int amem_probe_load_mem(const void *data, size_t len, amem_probe **out)`
+"""
+function amem_probe_load_mem(data, len, out)
+    @ccall libassocmem.amem_probe_load_mem(data::Ptr{Cvoid}, len::Csize_t, out::Ptr{Ptr{amem_probe}})::Cint
 end
 
 """
@@ -1761,12 +1823,12 @@ function amem_tvt_count(h, out)
 end
 
 """
-    amem_tvt_read_params(h, A, a, u, c)
+    amem_tvt_get_read_params(h, A, a, u, c)
 
-C: `int amem_tvt_read_params(const amem_tvt *h, float *A, float *a, float *u, float *c)`
+C: `int amem_tvt_get_read_params(const amem_tvt *h, float *A, float *a, float *u, float *c)`
 """
-function amem_tvt_read_params(h, A, a, u, c)
-    @ccall libassocmem.amem_tvt_read_params(h::Ptr{amem_tvt}, A::Ptr{Cfloat}, a::Ptr{Cfloat}, u::Ptr{Cfloat}, c::Ptr{Cfloat})::Cint
+function amem_tvt_get_read_params(h, A, a, u, c)
+    @ccall libassocmem.amem_tvt_get_read_params(h::Ptr{amem_tvt}, A::Ptr{Cfloat}, a::Ptr{Cfloat}, u::Ptr{Cfloat}, c::Ptr{Cfloat})::Cint
 end
 
 """
@@ -2015,12 +2077,12 @@ function amem_vae_reconstruct(v, images, n, out)
 end
 
 """
-    amem_vae_recall(v, images, mask, fill, n, out)
+    amem_vae_recall(v, images, n, mask, fill, out)
 
-C: `int amem_vae_recall(amem_vae *v, const float *images, const float *mask, float fill, size_t n, float *out)`
+C: `int amem_vae_recall(amem_vae *v, const float *images, size_t n, const float *mask, float fill, float *out)`
 """
-function amem_vae_recall(v, images, mask, fill, n, out)
-    @ccall libassocmem.amem_vae_recall(v::Ptr{amem_vae}, images::Ptr{Cfloat}, mask::Ptr{Cfloat}, fill::Cfloat, n::Csize_t, out::Ptr{Cfloat})::Cint
+function amem_vae_recall(v, images, n, mask, fill, out)
+    @ccall libassocmem.amem_vae_recall(v::Ptr{amem_vae}, images::Ptr{Cfloat}, n::Csize_t, mask::Ptr{Cfloat}, fill::Cfloat, out::Ptr{Cfloat})::Cint
 end
 
 """
@@ -2134,7 +2196,7 @@ const AMEM_FUNCTIONS = (
     :amem_dam_data_count,
     :amem_dam_train,
     :amem_dam_progress,
-    :amem_dam_item_record,
+    :amem_dam_get_item_record,
     :amem_dam_save,
     :amem_dam_save_mem,
     :amem_dam_load,
@@ -2163,14 +2225,14 @@ const AMEM_FUNCTIONS = (
     :amem_diffusion_store,
     :amem_diffusion_clear,
     :amem_diffusion_count,
-    :amem_diffusion_patterns,
+    :amem_diffusion_get_patterns,
     :amem_diffusion_theta,
     :amem_diffusion_noise_std,
     :amem_diffusion_t_start,
     :amem_diffusion_forward,
     :amem_diffusion_train,
     :amem_diffusion_network_info,
-    :amem_diffusion_reset_network,
+    :amem_diffusion_reset,
     :amem_diffusion_score,
     :amem_diffusion_weights,
     :amem_diffusion_log_density,
@@ -2213,9 +2275,9 @@ const AMEM_FUNCTIONS = (
     :amem_kvmem_clear,
     :amem_kvmem_count,
     :amem_kvmem_next_slot,
-    :amem_kvmem_last_gamma,
-    :amem_kvmem_keys,
-    :amem_kvmem_values,
+    :amem_kvmem_get_last_gamma,
+    :amem_kvmem_get_keys,
+    :amem_kvmem_get_values,
     :amem_kvmem_stability,
     :amem_kvmem_episode,
     :amem_kvmem_tape_create,
@@ -2227,8 +2289,8 @@ const AMEM_FUNCTIONS = (
     :amem_kvmem_tape_back_read,
     :amem_kvmem_tape_back_write,
     :amem_kvmem_tape_backward,
-    :amem_kvmem_meta_train,
-    :amem_kvmem_meta_reset,
+    :amem_kvmem_train,
+    :amem_kvmem_reset,
     :amem_kvmem_save,
     :amem_kvmem_save_mem,
     :amem_kvmem_load,
@@ -2242,8 +2304,14 @@ const AMEM_FUNCTIONS = (
     :amem_probe_predict,
     :amem_probe_scores,
     :amem_probe_accuracy,
+    :amem_probe_kind,
+    :amem_probe_dim,
     :amem_probe_classes,
     :amem_probe_support_count,
+    :amem_probe_save,
+    :amem_probe_save_mem,
+    :amem_probe_load,
+    :amem_probe_load_mem,
     :amem_tsne,
     :amem_shapes3d_levels,
     :amem_shapes3d_render,
@@ -2263,7 +2331,7 @@ const AMEM_FUNCTIONS = (
     :amem_tvt_read,
     :amem_tvt_clear,
     :amem_tvt_count,
-    :amem_tvt_read_params,
+    :amem_tvt_get_read_params,
     :amem_tvt_set_read_params,
     :amem_tvt_train,
     :amem_tvt_save,

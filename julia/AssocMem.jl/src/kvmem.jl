@@ -174,21 +174,21 @@ end
 "The local third factor γ (N values, 0 or 1) of the last write."
 function last_gamma(m::KVMemory)
     g = Vector{Float32}(undef, m.slots)
-    check(amem_kvmem_last_gamma(_ptr(m), g))
+    check(amem_kvmem_get_last_gamma(_ptr(m), g))
     return g
 end
 
 "The key matrix as d × N (column i = key row of slot i)."
 function memory_keys(m::KVMemory)
     k = Matrix{Float32}(undef, m.key_dim, m.slots)
-    check(amem_kvmem_keys(_ptr(m), k))
+    check(amem_kvmem_get_keys(_ptr(m), k))
     return k
 end
 
 "The slot values as m × N (column i = value of slot i)."
 function memory_values(m::KVMemory)
     v = Matrix{Float32}(undef, m.value_dim, m.slots)
-    check(amem_kvmem_values(_ptr(m), v))
+    check(amem_kvmem_get_values(_ptr(m), v))
     return v
 end
 
@@ -225,27 +225,27 @@ function episode(m::KVMemory, keys::AbstractVecOrMat{<:Real},
 end
 
 """
-    meta_train!(m, steps; progress = nothing) -> history
+    train!(m, steps; progress = nothing) -> history
 
 `steps` Adam steps of meta-learning of the rule. Returns the history as an
 `AMEM_KVMEM_HISTORY_COLS × steps` matrix (one column per step: step, loss,
 accuracy, rule parameters, p). `progress(stage, done, total, loss)`
 returning true cancels.
 """
-function meta_train!(m::KVMemory, steps::Integer; progress = nothing)
+function train!(m::KVMemory, steps::Integer; progress = nothing)
     steps >= 1 || _fail(AMEM_E_DIM, "steps must be >= 1, got $steps")
     hist = Matrix{Float32}(undef, AMEM_KVMEM_HISTORY_COLS, steps)
     if progress === nothing
-        check(amem_kvmem_meta_train(_ptr(m), steps, hist, C_NULL, C_NULL))
+        check(amem_kvmem_train(_ptr(m), steps, hist, C_NULL, C_NULL))
     else
         cf = progress_cfunction(progress)
-        GC.@preserve cf check(amem_kvmem_meta_train(_ptr(m), steps, hist, cf, C_NULL))
+        GC.@preserve cf check(amem_kvmem_train(_ptr(m), steps, hist, cf, C_NULL))
     end
     return hist
 end
 
 "Forget the meta-learning Adam moments and step count."
-meta_reset!(m::KVMemory) = (check(amem_kvmem_meta_reset(_ptr(m))); m)
+reset!(m::KVMemory) = (check(amem_kvmem_reset(_ptr(m))); m)
 
 save(m::KVMemory, path::AbstractString) = check(amem_kvmem_save(_ptr(m), String(path)))
 

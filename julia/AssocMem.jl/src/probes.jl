@@ -136,6 +136,46 @@ function class_count(p::Probe)
     return Int(n[])
 end
 
+"The probe kind (`AMEM_PROBE_SVC` or `AMEM_PROBE_SOFTMAX`)."
+function probe_kind(p::Probe)
+    k = Ref{Cint}(0)
+    check(amem_probe_kind(_ptr(p), k))
+    return Int(k[])
+end
+
+"Features per item of the fit (0 before `fit!`)."
+function feature_count(p::Probe)
+    n = Ref{Csize_t}(0)
+    check(amem_probe_dim(_ptr(p), n))
+    return Int(n[])
+end
+
+save(p::Probe, path::AbstractString) = check(amem_probe_save(_ptr(p), String(path)))
+
+function save_mem(p::Probe)
+    data, len = Ref{Ptr{Cvoid}}(C_NULL), Ref{Csize_t}(0)
+    check(amem_probe_save_mem(_ptr(p), data, len))
+    try
+        return copy(unsafe_wrap(Array, Ptr{UInt8}(data[]), Int(len[])))
+    finally
+        amem_free(data[])
+    end
+end
+
+"A probe (fitted or not) read from a file written by `save`."
+function load_probe(path::AbstractString)
+    out = Ref{Ptr{amem_probe}}(C_NULL)
+    check(amem_probe_load(String(path), out))
+    return Probe(out[])
+end
+
+function load_probe_mem(bytes::AbstractVector{UInt8})
+    buf = Vector{UInt8}(bytes)
+    out = Ref{Ptr{amem_probe}}(C_NULL)
+    check(amem_probe_load_mem(buf, length(buf), out))
+    return Probe(out[])
+end
+
 "SVC support vectors over all machines (0 for softmax)."
 function support_count(p::Probe)
     n = Ref{Csize_t}(0)

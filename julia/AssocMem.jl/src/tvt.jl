@@ -9,8 +9,8 @@
     TVT(f, key_dim, slots, value_dim = key_dim; ...)   # do-block
 
 A memory of `slots` rows written in turn (row count mod N) and read with
-learned parameters. Settings by name (`seed`, `sign_output`, `train_lr`,
-`train_batch`, ...). Freed by `close(m)` or the finalizer.
+learned parameters. Settings by name (`seed`, `sign_output`, `learning_rate`,
+`batch_size`, ...). Freed by `close(m)` or the finalizer.
 """
 mutable struct TVT
     ptr::Ptr{amem_tvt}
@@ -142,7 +142,7 @@ function read_params(m::TVT)
     d = m.key_dim
     at = Matrix{Float32}(undef, d, d)
     a, u, c = Vector{Float32}(undef, d), Vector{Float32}(undef, d), Ref{Cfloat}(0)
-    check(amem_tvt_read_params(_ptr(m), at, a, u, c))
+    check(amem_tvt_get_read_params(_ptr(m), at, a, u, c))
     return (permutedims(at), a, u, c[])
 end
 

@@ -243,7 +243,7 @@ function recall(v::Vae, images::AbstractArray{<:Real}; mask = nothing, fill::Rea
     x, n = _images(v, images)
     m = mask === nothing ? nothing : _same_size(reshape(_f32(mask), size(x, 1), :), x, "mask")
     out = Matrix{Float32}(undef, v.input_dim, n)
-    check(amem_vae_recall(_ptr(v), x, _null(m), fill, n, out))
+    check(amem_vae_recall(_ptr(v), x, n, _null(m), fill, out))
     return _one(images, out)
 end
 

@@ -1,0 +1,140 @@
+/* amem recall: run a Hopfield model's dynamics from cues. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <assocmem/assocmem.h>
+#include <assocmem/hopfield.h>
+
+#include "cli.h"
+#include "model.h"
+
+#define RECALL_MAX_SETTINGS 32
+
+static const char recall_usage[] =
+    "Usage: amem recall [options] MODEL CUES -o OUT\n\n"
+    "Recall from every row of CUES (.npy float32/float64, or IDX images) and\n"
+    "write the final states to OUT as .npy float32: n x d, or n x m for a\n"
+    "heteroassociative model (a 1-D CUES gives a 1-D OUT).\n\n"
+    "  -m, --mask FILE        clamp mask, same shape as CUES, of 0 and 1: entries\n"
+    "                         marked 1 keep their cue value (pattern completion)\n"
+    "  -s, --set NAME=VALUE   change a setting for this recall only (repeatable;\n"
+    "                         the model file is not changed)\n"
+    "      --steps FILE       also write the steps each cue took (.npy float32)\n"
+    "  -t, --threads N        threads for recall (default: the library's)\n"
+    "  -o, --output FILE      the recalled states (required)\n"
+    "  -h, --help             this text\n";
+
+typedef struct recall_request {
+    const char *model, *cues, *mask, *steps, *output;
+    const char *settings[RECALL_MAX_SETTINGS];
+    int setting_count;
+    size_t threads;
+} recall_request;
+
+static int parse_recall(int argc, char **argv, recall_request *r)
+{
+    static const struct option options[] = {
+        {"mask", required_argument, NULL, 'm'}, {"set", required_argument, NULL, 's'},
+        {"steps", required_argument, NULL, 'S'}, {"threads", required_argument, NULL, 't'},
+        {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "m:s:t:o:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'm': r->mask = optarg; break;
+        case 's':
+            if (r->setting_count == RECALL_MAX_SETTINGS)
+                return cli_usage("too many --set options");
+            r->settings[r->setting_count++] = optarg;
+            break;
+        case 'S': r->steps = optarg; break;
+        case 't':
+            if (cli_parse_size(optarg, &r->threads) != 0 || r->threads == 0)
+                return cli_usage("--threads: '%s' is not a positive count", optarg);
+            break;
+        case 'o': r->output = optarg; break;
+        case 'h': fputs(recall_usage, stdout); return -1;
+        default: return cli_try_help();
+        }
+    }
+    if (argc - optind != 2)
+        return cli_usage("expected MODEL and CUES, got %d arguments", argc - optind);
+    r->model = argv[optind];
+    r->cues = argv[optind + 1];
+    if (r->output == NULL)
+        return cli_usage("no output file (-o OUT)");
+    return 0;
+}
+
+static int write_steps(const char *path, const int *steps, size_t n)
+{
+    float *as_float = malloc(n * sizeof(float));
+    if (as_float == NULL)
+        return cli_fail("out of memory");
+    for (size_t i = 0; i < n; i++)
+        as_float[i] = (float)steps[i];
+    int rc = cli_save_array(path, as_float, n, 1, 2);
+    free(as_float);
+    return rc;
+}
+
+static int run_recall(const recall_request *r, model *m, const npy_array *cues,
+                      const npy_array *mask)
+{
+    size_t dim = 0, value_dim = 0;
+    amem_hopfield_dim(m->handle, &dim);
+    amem_hopfield_value_dim(m->handle, &value_dim);
+    if (cues->cols != dim)
+        return cli_fail("%s has %zu entries per row, the model's dimension is %zu",
+                        r->cues, cues->cols, dim);
+    if (mask->data != NULL && (mask->rows != cues->rows || mask->cols != cues->cols))
+        return cli_fail("the mask is %zu x %zu, the cues %zu x %zu", mask->rows,
+                        mask->cols, cues->rows, cues->cols);
+    size_t out_dim = value_dim > 0 ? value_dim : dim;
+    if (cues->rows > SIZE_MAX / sizeof(float) / out_dim)
+        return cli_fail("too many cues");
+    float *out = malloc(cues->rows * out_dim * sizeof(float));
+    int *steps = malloc(cues->rows * sizeof(int));
+    int rc = out && steps ? 0 : cli_fail("out of memory");
+    if (rc == 0) {
+        int status = amem_hopfield_recall(m->handle, cues->data, cues->rows,
+                                          mask->data, out, steps, NULL);
+        rc = status == AMEM_OK ? 0 : cli_lib_fail("recall", status);
+    }
+    if (rc == 0)
+        rc = cli_save_array(r->output, out, cues->rows, out_dim,
+                            cues->ndim == 1 ? 1 : 2);
+    if (rc == 0 && r->steps != NULL)
+        rc = write_steps(r->steps, steps, cues->rows);
+    free(out);
+    free(steps);
+    return rc;
+}
+
+int cmd_recall(int argc, char **argv)
+{
+    recall_request r;
+    memset(&r, 0, sizeof r);
+    int rc = parse_recall(argc, argv, &r);
+    if (rc != 0)
+        return rc < 0 ? AMEM_EXIT_OK : rc;
+    if (r.threads > 0 && amem_set_num_threads(r.threads > 4096 ? 4096 : (int)r.threads) != AMEM_OK)
+        return cli_lib_fail("--threads", AMEM_E_RANGE);
+    model m = {NULL, NULL};
+    npy_array cues = {0}, mask = {0};
+    rc = model_open_hopfield(r.model, &m);
+    for (int i = 0; rc == 0 && i < r.setting_count; i++)
+        rc = model_apply_setting(&m, r.settings[i]);
+    if (rc == 0)
+        rc = cli_load_array(r.cues, &cues);
+    if (rc == 0 && r.mask != NULL)
+        rc = cli_load_array(r.mask, &mask);
+    if (rc == 0)
+        rc = run_recall(&r, &m, &cues, &mask);
+    free(cues.data);
+    free(mask.data);
+    model_close(&m);
+    return rc;
+}
