@@ -139,11 +139,12 @@ START_TEST(count_set_during_a_concurrent_recall_is_kept)
     int saved = amem_get_num_threads();
     AMEM_ASSERT_OK(amem_set_num_threads(2));
     /* 600 x 2,000 x 64 multiply-adds per step: split over two jobs */
-    recaller r = make_recaller(64, 2000, 600, 40);
+    recaller r = make_recaller(64, 2000, 600, (int)amem_test_size(40, 4));
     pthread_t tid;
     ck_assert_int_eq(pthread_create(&tid, NULL, recall_loop, &r), 0);
     int mismatches = 0;
-    for (int i = 0; i < 4000; i++) {
+    int sets = (int)amem_test_size(4000, 400);
+    for (int i = 0; i < sets; i++) {
         int want = 1 + i % 3;
         AMEM_ASSERT_OK(amem_set_num_threads(want));
         mismatches += amem_get_num_threads() != want;
@@ -210,7 +211,8 @@ static void outer_job(void *ctx, int k)
 static void *nest_loop(void *arg)
 {
     int *bad = arg;
-    for (int i = 0; i < 300; i++) {
+    int rounds = (int)amem_test_size(300, 20); /* light: fewer repeats */
+    for (int i = 0; i < rounds; i++) {
         nest n;
         memset(&n, 0, sizeof n);
         amem__run_jobs(4, outer_job, &n);
