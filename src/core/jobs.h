@@ -27,9 +27,10 @@
 
 /*
  * Work (multiply-adds) below which a BLAS call gains nothing from a
- * second thread on this machine and can lose 2-14x when another process
- * keeps a core busy (measured by bench/bench_threads, docs/performance.md
- * "Threads"): such calls run inside a window.
+ * second thread on this machine, and loses when another process keeps a
+ * core busy (a 1,000 x 512 sgemv: 1.5x slower at the median, 90x at the
+ * 90th percentile; bench/bench_threads, docs/performance.md "Threads"):
+ * such calls run inside a window.
  */
 #define AMEM__SERIAL_WORK (1u << 21)
 
