@@ -7,6 +7,7 @@
 #   make            checks only for a C compiler, a CBLAS and zlib; each other
 #                   target checks what it uses (scripts/install-deps --check)
 #   make check-asan C suites under ASan+UBSan;  make check-valgrind
+#   make check-tsan threads under ThreadSanitizer;  make soak  long stress run
 #   make fuzz       libFuzzer targets;  make bench  benchmarks beside NumPy/PyTorch
 #   make install / uninstall   honour PREFIX, LIBDIR, INCLUDEDIR, BINDIR,
 #                   PYTHON_SITEDIR (none: skip the Python package), DESTDIR
@@ -74,7 +75,8 @@ EXAMPLE_BINS := $(addprefix $(BUILD)/examples/,$(EXAMPLE_NAMES))
 EX_LIBS      := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
 
 .PHONY: ensure-deps all clean check check-c check-abi check-contract check-install check-python \
-        check-examples check-fuzz check-sweep check-sweep-listed check-asan check-blis check-valgrind install uninstall deps data demo \
+        check-examples check-fuzz check-sweep check-sweep-listed check-asan check-blis check-valgrind \
+        check-tsan soak install uninstall deps data demo \
         fuzz bench bench-deps update-symbols examples
 
 all: $(SOLIB) lib/$(SONAME) lib/libassocmem.so $(ALIB)
@@ -198,9 +200,37 @@ check-blis: | need-blis
 	$(MAKE) BLAS=blis BUILD=build-blis build-blis/tests/check_all
 	./build-blis/tests/check_all
 
+# Every suite under valgrind, one process per suite, two at a time (the
+# longest first), with AMEM_TEST_LIGHT=1: smaller problems where a size
+# adds time and no code path (tests/testutil.h). Zero errors and zero
+# definite leaks, or the target fails.
+VG_SUITES := hopfield vae ops_image data scenes $(filter-out hopfield vae ops_image data scenes,$(SUITES))
 check-valgrind: $(TEST_BIN) | need-valgrind
-	CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
-	    --error-exitcode=1 ./$(TEST_BIN)
+	$(MAKE) -j2 $(addprefix valgrind-,$(VG_SUITES))
+
+valgrind-%: $(TEST_BIN)
+	CK_FORK=no CK_RUN_SUITE=$* AMEM_TEST_LIGHT=1 valgrind -q --leak-check=full \
+	    --errors-for-leak-kinds=definite --error-exitcode=1 ./$(TEST_BIN)
+
+# Handles on separate threads (recall, training, inference, save/load at
+# once, the thread count changing meanwhile) and the jobs suite under
+# ThreadSanitizer; tests/tsan.supp says what is suppressed and why.
+TSAN_RUN := TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 second_deadlock_stack=1"
+check-tsan: | need-asan
+	$(MAKE) BUILD=build-tsan CC=clang CFLAGS="-O1 -g -fsanitize=thread" \
+	    LDFLAGS="-fsanitize=thread" build-tsan/tests/check_all build-tsan/tests/stress
+	$(TSAN_RUN) CK_FORK=no CK_RUN_SUITE=jobs ./build-tsan/tests/check_all
+	$(TSAN_RUN) ./build-tsan/tests/stress --rounds $(TSAN_ROUNDS) --threads 3
+TSAN_ROUNDS ?= 3
+
+# Not in CI: the stress program for SOAK_SECONDS (600), printing RSS.
+SOAK_SECONDS ?= 600
+soak: $(BUILD)/tests/stress
+	./$(BUILD)/tests/stress --seconds $(SOAK_SECONDS)
+
+$(BUILD)/tests/stress: tests/stress/stress.c $(BLIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BLIB) $(LDFLAGS) $(DEP_LIBS)
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRCS))
@@ -270,7 +300,7 @@ bench: $(BENCH_BINS) | need-bench
 	@for b in $(BENCH_BINS); do ./$$b || exit 1; done
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz build-blis build-clang lib/libassocmem* assocmem.pc
+	rm -rf $(BUILD) build-asan build-fuzz build-blis build-clang build-tsan lib/libassocmem* assocmem.pc
 
 # ---- dependency checks ------------------------------------------------------
 # Building needs a C compiler, a CBLAS and zlib, checked once per build

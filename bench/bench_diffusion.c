@@ -17,6 +17,7 @@
  * the same process tree. Ratios are peer time / our time (> 1: faster).
  *
  * usage: build/bench/bench_diffusion [--no-peer] [--quick] [--only exact|d10|d16]
+ *                                    [--train-only] (no sampling figures)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -244,6 +245,8 @@ static void bench_floor(size_t d, size_t n, size_t b, int quick)
            quick ? 20 : STEPS, sample * (quick ? 20 : STEPS));
 }
 
+static int train_only;
+
 static void bench_learned(size_t d, size_t n, int quick, int peers)
 {
     amem_diffusion *h = make(d, n, quick ? 20 : STEPS);
@@ -259,6 +262,11 @@ static void bench_learned(size_t d, size_t n, int quick, int peers)
            te * 1e3, te / t);
     check(amem_diffusion_set(h, AMEM_DIFFUSION_SCORE, 1), "set");
     size_t b = quick ? 100 : 1000;
+    if (train_only) {
+        bench_floor(d, n, b, quick);
+        amem_diffusion_free(h);
+        return;
+    }
     t = best_recall(h, d, b);
     snprintf(tag, sizeof tag, "sample_ode d=%zu B=%zu steps=%d", d, b,
              quick ? 20 : STEPS);
@@ -279,6 +287,8 @@ int main(int argc, char **argv)
             peers = 0;
         else if (strcmp(argv[i], "--quick") == 0)
             quick = 1;
+        else if (strcmp(argv[i], "--train-only") == 0)
+            train_only = 1;
         else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
             only = argv[++i];
     }

@@ -26,6 +26,10 @@
  *
  * --only TEXT keeps the cases whose label contains TEXT (e.g. "N=10000").
  *
+ * Small recalls (one query, and a few) are timed call by call, median of
+ * many calls, once on the machine as it is and once with one busy
+ * background process (bench/load.h): the loaded-machine figure.
+ *
  * usage: build/bench/bench_hopfield [--no-peer] [--quick] [--repeats N]
  *                                   [--rounds R] [--only TEXT]
  */
@@ -37,6 +41,7 @@
 #include <time.h>
 
 #include "assocmem/hopfield.h"
+#include "load.h"
 
 enum { ITERS = 3, MAX_PEERS = 8 };
 static int repeats = 5;
@@ -155,6 +160,66 @@ static double time_ours(const bench_case *c)
     free(x);
     free(out);
     return best;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median seconds of `calls` recalls of a small case (one step each). */
+static double time_small(const bench_case *c, int calls)
+{
+    unsigned long long state = 43;
+    float *y = malloc(c->n * c->d * sizeof(float));
+    float *x = malloc(c->b * c->d * sizeof(float));
+    float *out = malloc(c->b * c->d * sizeof(float));
+    double *t = malloc((size_t)calls * sizeof(double));
+    if (!y || !x || !out || !t)
+        exit(1);
+    fill_normal(y, c->n * c->d, &state);
+    fill_normal(x, c->b * c->d, &state);
+    amem_hopfield *h = NULL;
+    check(amem_hopfield_create(AMEM_HOPFIELD_MODERN, c->d, 0, &h), "create");
+    check(amem_hopfield_store(h, y, c->n), "store");
+    check(amem_hopfield_set(h, AMEM_HOPFIELD_SCALE_SQRT_D, 1), "set");
+    check(amem_hopfield_set(h, AMEM_HOPFIELD_MAX_STEPS, 1), "set");
+    for (int r = -3; r < calls; r++) { /* three warm-up calls */
+        double t0 = now();
+        check(amem_hopfield_recall(h, x, c->b, NULL, out, NULL, NULL),
+              "recall");
+        if (r >= 0)
+            t[r] = now() - t0;
+    }
+    qsort(t, (size_t)calls, sizeof(double), cmp_double);
+    double median = t[calls / 2];
+    amem_hopfield_free(h);
+    free(y), free(x), free(out), free(t);
+    return median;
+}
+
+/* Small recalls, quiet and with a busy background process. */
+static void small_cases(int quick)
+{
+    static const bench_case small[] = {{64, 1000, 1, MODE_DOT},
+                                       {784, 1000, 4, MODE_DOT},
+                                       {784, 1000, 16, MODE_DOT}};
+    int calls = quick ? 50 : 400;
+    double quiet[3];
+    for (int i = 0; i < 3; i++)
+        quiet[i] = time_small(&small[i], calls);
+    pid_t spinner = load_start();
+    for (int i = 0; i < 3; i++) {
+        double loaded = time_small(&small[i], calls);
+        printf("hopfield_small_recall d=%zu N=%zu B=%zu one step ours: "
+               "%.1f us, with one busy process added %.1f us, "
+               "ratio %.2f\n",
+               small[i].d, small[i].n, small[i].b, quiet[i] * 1e6,
+               loaded * 1e6, loaded / quiet[i]);
+    }
+    load_stop(spinner);
+    fflush(stdout);
 }
 
 /* Run the peer script; fills names/times, returns how many peers ran.
@@ -346,5 +411,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < count; i++)
         print_case(&list[i], peers, &res[i]);
     print_relative(list, count, res);
+    small_cases(quick);
     return 0;
 }

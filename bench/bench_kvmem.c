@@ -14,7 +14,9 @@
  * are written, over the whole matrices, and a row-only variant that also
  * skips the untouched slots) and the episode in PyTorch autograd with 1
  * and 2 threads. Lines: "<case> <who>: <figure>", then speed ratios
- * (peer time / our time; > 1 means we are faster).
+ * (peer time / our time; > 1 means we are faster). For N = 1,000 the
+ * write and the single-query read are timed once more with one busy
+ * background process (bench/load.h): the loaded-machine figure.
  *
  * usage: build/bench/bench_kvmem [--no-peer] [--quick]
  */
@@ -26,6 +28,7 @@
 #include <time.h>
 
 #include "assocmem/kvmem.h"
+#include "load.h"
 
 enum { D = 512, BATCH = 256, META_N = 40, META_STEPS = 300 };
 
@@ -180,6 +183,21 @@ static void memory_case(size_t N, size_t writes, int with_peers)
     fflush(stdout);
 }
 
+/* The N = 1,000 write and read again, with one busy background process. */
+static void loaded_case(size_t N, size_t writes)
+{
+    pid_t spinner = load_start();
+    figures f = time_ours(N, writes);
+    load_stop(spinner);
+    printf("kvmem d=m=%d N=%zu write ours, one busy process added: "
+           "%.2f us/item\n",
+           D, N, f.write_s * 1e6);
+    printf("kvmem d=m=%d N=%zu read1 ours, one busy process added: "
+           "%.2f us/query\n",
+           D, N, f.read_s * 1e6);
+    fflush(stdout);
+}
+
 static void meta_case(size_t steps, int with_peers)
 {
     double t = time_meta(steps);
@@ -209,6 +227,7 @@ int main(int argc, char **argv)
     printf("# libassocmem %s, %d BLAS threads\n", amem_version_string(),
            amem_get_num_threads());
     memory_case(1000, 200, with_peers);
+    loaded_case(1000, 200);
     if (!quick)
         memory_case(100000, 40, with_peers);
     meta_case(quick ? 30 : META_STEPS, with_peers);

@@ -465,7 +465,8 @@ START_TEST(test_no_tape_matches_graph_presets)
         amem_vae *v = NULL;
         AMEM_ASSERT_OK(amem_vae_create_preset(presets[p], 2, &v));
         AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_BATCH_SIZE, 16));
-        compare_paths(v, 40);
+        /* light: 17 rows, still two jobs and a short last batch */
+        compare_paths(v, amem_test_size(40, 17));
         amem_vae_free(v);
     }
 }

@@ -80,11 +80,18 @@ AMEM_API const char *amem_version_string(void);
 
 /*
  * amem_set_num_threads: number of threads used by BLAS and by the library's
- * own parallel loops (n >= 1). Returns AMEM_OK or AMEM_E_RANGE.
+ * own parallel loops (n >= 1), for the whole process. Takes effect at once,
+ * also while other threads are inside a parallel call (those calls keep the
+ * split they started with; BLAS follows when the last of them ends).
+ * Returns AMEM_OK or AMEM_E_RANGE.
  */
 AMEM_API int amem_set_num_threads(int n);
 
-/* amem_get_num_threads: the current thread count (>= 1). */
+/*
+ * amem_get_num_threads: the thread count last set with
+ * amem_set_num_threads (before any, the BLAS library's count when first
+ * needed); >= 1. Not changed by parallel calls in other threads.
+ */
 AMEM_API int amem_get_num_threads(void);
 
 /*

@@ -317,8 +317,9 @@ AMEM_API int amem_hopfield_count(const amem_hopfield *h, size_t *out);
  * AMEM_E_STATE (nothing stored),
  * AMEM_E_UNSUPPORTED (weights for a non-MODERN kind), AMEM_E_NOMEM.
  * Recall changes no stored data; with ORDER_RANDOM it advances the RNG.
- * MODERN recall runs on amem_get_num_threads() threads of its own; BLAS is
- * held at one thread meanwhile and restored afterwards. The same inputs and
+ * MODERN recall runs as amem_get_num_threads() jobs on the library's worker
+ * pool (one job below about 4e6 multiply-adds per step); BLAS is held at
+ * one thread meanwhile and restored afterwards. The same inputs and
  * thread count give the same result on every run. With 256 or more queries
  * per thread the result does not depend on the thread count in practice;
  * with fewer, the stored patterns are split across threads and results

@@ -1,7 +1,8 @@
-/* Version queries and the thread-count setting. */
+/* Version queries, the thread-count setting and BLAS thread control. */
 #include "assocmem/common.h"
 #include "blas.h"
 #include "error.h"
+#include "jobs.h"
 
 #define AMEM_STR2(x) #x
 #define AMEM_STR(x) AMEM_STR2(x)
@@ -28,15 +29,22 @@ int amem_set_num_threads(int n)
     if (n < 1 || n > 1024)
         return amem__fail(AMEM_E_RANGE, "amem_set_num_threads",
                           "thread count %d outside [1, 1024]", n);
+    amem__threads_set(n);
+    return AMEM_OK;
+}
+
+int amem_get_num_threads(void) { return amem__threads_get(); }
+
+void amem__blas_set_threads(int n)
+{
 #if defined(AMEM_BLAS_BLIS)
     bli_thread_set_num_threads(n);
 #else
     openblas_set_num_threads(n);
 #endif
-    return AMEM_OK;
 }
 
-int amem_get_num_threads(void)
+int amem__blas_get_threads(void)
 {
 #if defined(AMEM_BLAS_BLIS)
     long n = bli_thread_get_num_threads();

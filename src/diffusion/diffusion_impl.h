@@ -125,7 +125,7 @@ double amem__dmlp_loss_grad_engine(const amem__dmlp *m, const float *x,
 typedef struct amem__score_ctx {
     const amem_diffusion *h;
     int learned;
-    int threads; /* serial-BLAS window held (> 1) or not */
+    int window;  /* serial-BLAS window held (1) or not */
     int jobs;    /* inference jobs of the learned score */
     float *ws;
 } amem__score_ctx;

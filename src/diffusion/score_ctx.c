@@ -29,14 +29,14 @@ int amem__score_ctx_init(const char *fn, const amem_diffusion *h, size_t n,
     c->h = h;
     c->learned = (int)AMEM__DP(h, SCORE) == AMEM_DIFFUSION_SCORE_LEARNED;
     c->ws = NULL;
-    c->threads = 1;
+    c->window = 0;
     c->jobs = 1;
     int rc = score_ready(fn, h, c->learned);
     if (rc != AMEM_OK)
         return rc;
-    if (c->learned && amem__dmlp_jobs(n, amem_get_num_threads()) > 1) {
-        c->threads = amem__blas_window_begin(AMEM__DJOBS_MAX);
-        c->jobs = amem__dmlp_jobs(n, c->threads);
+    if (c->learned) { /* jobs of single-threaded BLAS (core/jobs.h) */
+        c->window = 1;
+        c->jobs = amem__dmlp_jobs(n, amem__blas_window_begin(AMEM__DJOBS_MAX));
     }
     size_t len = c->learned ? amem__dmlp_ws_len(h->net, n, c->jobs)
                             : amem__exact_ws_len(n, h->count);
@@ -53,8 +53,9 @@ void amem__score_ctx_free(amem__score_ctx *c)
 {
     free(c->ws);
     c->ws = NULL;
-    amem__blas_window_end(c->threads);
-    c->threads = 1;
+    if (c->window)
+        amem__blas_window_end();
+    c->window = 0;
 }
 
 void amem__score_eval(amem__score_ctx *c, const float *x, size_t n, double t,

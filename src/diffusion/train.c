@@ -122,15 +122,14 @@ static int iterate(const char *fn, const amem_diffusion *h, amem__rng *rng,
     return AMEM_OK;
 }
 
-/* With two jobs BLAS runs single-threaded inside the jobs (core/jobs.h). */
+/* BLAS runs single-threaded inside the jobs, or for a batch too small to
+ * split (core/jobs.h). */
 static int run_iterations(const char *fn, const amem_diffusion *h,
                           amem__rng *rng, amem__dmlp *m, long iterations,
                           amem_progress_fn progress, void *user, double *loss)
 {
     batch_buf bb = {0};
-    int threads = 1, jobs = batch_jobs(h->count, amem_get_num_threads());
-    if (jobs > 1)
-        threads = amem__blas_window_begin(AMEM__DJOBS_MAX);
+    int threads = amem__blas_window_begin(AMEM__DJOBS_MAX);
     int rc = batch_alloc(fn, m, h->count, batch_jobs(h->count, threads), &bb);
     for (long it = 1; rc == AMEM_OK && it <= iterations; it++) {
         rc = iterate(fn, h, rng, m, &bb, it, loss);
@@ -141,7 +140,7 @@ static int run_iterations(const char *fn, const amem_diffusion *h,
                             "cancelled at iteration %ld", it);
     }
     free(bb.block);
-    amem__blas_window_end(threads);
+    amem__blas_window_end();
     return rc;
 }
 

@@ -123,14 +123,12 @@ static size_t modern_step(amem_hopfield *h, float *x, size_t b,
     return kept;
 }
 
-/* Jobs per fused step, inside a serial-BLAS window when above 1. */
+/* Jobs per fused step, inside a serial-BLAS window: a step too small to
+ * split runs on one thread. */
 static int open_threads(const amem_hopfield *h, size_t n)
 {
     int threads = amem__blas_window_begin(AMEM__MAX_JOBS);
-    int jobs = amem__fused_jobs(n, h->count, h->dim, threads);
-    if (jobs == 1)
-        amem__blas_window_end(threads);
-    return jobs;
+    return amem__fused_jobs(n, h->count, h->dim, threads);
 }
 
 int amem__modern_recall(amem_hopfield *h, float *x, size_t n,
@@ -140,7 +138,7 @@ int amem__modern_recall(amem_hopfield *h, float *x, size_t n,
     recall_ws w;
     w.threads = open_threads(h, n);
     if (ws_alloc(h, n, weights != NULL, &w) != AMEM_OK) {
-        amem__blas_window_end(w.threads);
+        amem__blas_window_end();
         return AMEM_E_NOMEM;
     }
     int max_steps = (int)AMEM__HP(h, MAX_STEPS);
@@ -151,7 +149,7 @@ int amem__modern_recall(amem_hopfield *h, float *x, size_t n,
         gather(x, h->dim, w.active, b, clamp, w.A, weights ? w.prev : NULL);
         b = modern_step(h, x, b, clamp, out, steps, t, &w, t == max_steps);
     }
-    amem__blas_window_end(w.threads);
+    amem__blas_window_end();
     int rc = AMEM_OK;
     if (weights != NULL)
         rc = amem__modern_weights(h, w.prev, n, clamp, weights);

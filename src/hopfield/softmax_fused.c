@@ -45,8 +45,9 @@
 #define NARROW_BLOCK AMEM_HOPFIELD_NARROW_BLOCK
 enum {
     QUERY_TILE = AMEM_HOPFIELD_QUERY_TILE, /* rows of X per tile */
-    /* Fewer multiply-adds (b N d) than this run on one thread: a thread
-     * start costs more than it saves. */
+    /* Fewer multiply-adds (b N d) than this run on one thread (BLAS too,
+     * core/jobs.h): the hand-off to the pool and a busy second core cost
+     * more than the split saves. */
     MIN_PARALLEL_WORK = 1 << 22,
     /* Query rows per job below which jobs split the patterns instead:
      * sgemm runs faster on full tiles (d = 64: 5 % from 128 to 256 rows)

@@ -8,6 +8,7 @@
 #include "core/blas.h"
 #include "core/check.h"
 #include "core/error.h"
+#include "core/jobs.h"
 #include "kvmem_impl.h"
 
 /* Queries per block, so the score block stays small for large n. */
@@ -111,10 +112,14 @@ int amem_kvmem_read(amem_kvmem *h, const float *queries, size_t n,
     for (size_t s = 0; s < n; s += per) {
         size_t b = n - s < per ? n - s : per;
         float *H = hidden ? hidden + s * h->N : work;
+        /* small blocks on one BLAS thread (core/jobs.h) */
+        int serial = amem__serial_begin((double)b * (double)h->N *
+                                        (double)(h->d + h->m));
         if (b == 1)
             read_one(h, beta, queries + s * h->d, out + s * h->m, H);
         else
             read_block(h, beta, queries + s * h->d, b, out + s * h->m, H);
+        amem__serial_end(serial);
     }
     free(work);
     if (AMEM__KP(h, SIGN_OUTPUT) != 0)
