@@ -11,6 +11,7 @@
 #include "assocmem/hopfield.h"
 #include "core/rng.h"
 #include "hopfield/hopfield_impl.h"
+#include "hopfield/hopfield_impl.h"
 #include "testutil.h"
 
 /* ---- helpers --------------------------------------------------------- */
@@ -154,7 +155,7 @@ START_TEST(test_settings)
     AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_BETA, 100.0));
     AMEM_ASSERT_OK(amem_hopfield_get(h, AMEM_HOPFIELD_BETA, &v));
     ck_assert(v == 100.0);
-    for (int p = 0; p < AMEM_HOPFIELD_PARAM_COUNT; p++) {
+    for (int p = 0; p < AMEM__HOPFIELD_NPARAM; p++) {
         AMEM_ASSERT_OK(amem_hopfield_param_bounds(p, &lo, &hi, &integer));
         ck_assert(lo <= hi);
         AMEM_ASSERT_OK(amem_hopfield_set(h, p, lo));
@@ -176,7 +177,7 @@ START_TEST(test_settings)
     AMEM_ASSERT_STATUS(amem_hopfield_param_bounds(-1, &lo, &hi, &integer),
                        AMEM_E_ARG);
     AMEM_ASSERT_STATUS(
-        amem_hopfield_param_bounds(AMEM_HOPFIELD_PARAM_COUNT, NULL, NULL, NULL),
+        amem_hopfield_param_bounds(AMEM__HOPFIELD_NPARAM, NULL, NULL, NULL),
         AMEM_E_ARG);
     AMEM_ASSERT_OK(amem_hopfield_param_bounds(0, NULL, NULL, NULL));
     AMEM_ASSERT_STATUS(amem_hopfield_set(h, 99, 1.0), AMEM_E_ARG);
@@ -931,7 +932,7 @@ START_TEST(test_load_rejects_bad_files)
     AMEM_ASSERT_STATUS(amem_hopfield_load_mem(bad, len, &g), AMEM_E_FORMAT);
     /* lying headers with valid checksums: kind, dims, count, a setting */
     const size_t offsets[] = {24, 28, 36, 44,
-                              48 + 8 * AMEM_HOPFIELD_PARAM_COUNT + 32};
+                              48 + 8 * AMEM__HOPFIELD_NPARAM + 32};
     for (int i = 0; i < 5; i++) {
         memcpy(bad, img, len);
         put_le32(bad + offsets[i], 0x7fffff00u);

@@ -178,8 +178,7 @@ enum amem_hopfield_param {
     AMEM_HOPFIELD_SEED = 10,
     AMEM_HOPFIELD_NOISE = 11,
     AMEM_HOPFIELD_SIMILARITY = 12,
-    AMEM_HOPFIELD_SEPARATION = 13,
-    AMEM_HOPFIELD_PARAM_COUNT = 14 /* number of settings, not a setting */
+    AMEM_HOPFIELD_SEPARATION = 13
 };
 
 /* Values of AMEM_HOPFIELD_UPDATE. */

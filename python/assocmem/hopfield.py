@@ -24,8 +24,7 @@ _HANDLE_P = ctypes.POINTER(_ffi.amem_hopfield)
 #: Network kinds (enum amem_hopfield_kind).
 Kind = int_enum("amem_hopfield_kind", _PREFIX, "Kind")
 #: Settings (enum amem_hopfield_param).
-Param = int_enum("amem_hopfield_param", _PREFIX, "Param",
-                 exclude=(_PREFIX + "PARAM_COUNT",))
+Param = int_enum("amem_hopfield_param", _PREFIX, "Param")
 
 
 #: Value prefixes that are not the setting's own name.

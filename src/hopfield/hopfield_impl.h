@@ -9,6 +9,9 @@
 #include <stdint.h>
 
 #include "assocmem/hopfield.h"
+
+/* The number of settings (the public enum has no count member). */
+#define AMEM__HOPFIELD_NPARAM (AMEM_HOPFIELD_SEPARATION + 1)
 #include "core/rng.h"
 #include "core/jobs.h"
 
@@ -16,7 +19,7 @@ struct amem_hopfield {
     int kind;              /* enum amem_hopfield_kind */
     size_t dim;            /* d: pattern / key dimension */
     size_t value_dim;      /* m: 0 = autoassociative */
-    double param[AMEM_HOPFIELD_PARAM_COUNT];
+    double param[AMEM__HOPFIELD_NPARAM];
     amem__rng rng;
     size_t count;          /* items stored (Hebbian writes for CLASSICAL) */
     float *weights;        /* CLASSICAL: d x d, BAM: m x d (value x key) */

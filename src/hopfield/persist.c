@@ -3,7 +3,7 @@
  * (core/modelfile.h), piece kind AMEM__KIND_HOPFIELD. Payload, all
  * little-endian:
  *   u32 kind, u64 dim, u64 value_dim,
- *   u32 setting count (AMEM_HOPFIELD_PARAM_COUNT), f64 x count settings
+ *   u32 setting count (AMEM__HOPFIELD_NPARAM), f64 x count settings
  *   (core/settings.h: files written before SIMILARITY and SEPARATION
  *   existed have 12; the missing settings load at their defaults),
  *   u64 x 4 RNG state, u64 count,
@@ -29,7 +29,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_u32(w, (uint32_t)h->kind);
     amem__put_u64(w, h->dim);
     amem__put_u64(w, h->value_dim);
-    amem__settings_put(w, h->param, AMEM_HOPFIELD_PARAM_COUNT);
+    amem__settings_put(w, h->param, AMEM__HOPFIELD_NPARAM);
     for (int i = 0; i < 4; i++)
         amem__put_u64(w, h->rng.s[i]);
     amem__put_u64(w, h->count);
@@ -47,7 +47,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
 typedef struct head {
     uint32_t kind;
     uint64_t dim, value_dim, count;
-    double param[AMEM_HOPFIELD_PARAM_COUNT];
+    double param[AMEM__HOPFIELD_NPARAM];
     uint64_t rng[4];
 } head;
 
@@ -57,7 +57,7 @@ static int read_head(const char *fn, amem__rbuf *r, head *hd)
     hd->dim = amem__get_u64(r);
     hd->value_dim = amem__get_u64(r);
     amem__hopfield_default_params((int)hd->kind, hd->param);
-    int rc = amem__settings_take(fn, r, hd->param, AMEM_HOPFIELD_PARAM_COUNT,
+    int rc = amem__settings_take(fn, r, hd->param, AMEM__HOPFIELD_NPARAM,
                                  amem__hopfield_check_param);
     if (rc != AMEM_OK)
         return rc;
@@ -75,7 +75,7 @@ static int read_head(const char *fn, amem__rbuf *r, head *hd)
         hd->kind != AMEM_HOPFIELD_MODERN)
         return amem__bad_file(fn,
                               "value dimension for an autoassociative kind");
-    for (int i = 0; i < AMEM_HOPFIELD_PARAM_COUNT; i++)
+    for (int i = 0; i < AMEM__HOPFIELD_NPARAM; i++)
         if (amem__hopfield_check_kind_param(fn, (int)hd->kind, i,
                                             hd->param[i]) != AMEM_OK)
             return amem__bad_file(fn, "setting the kind does not have");

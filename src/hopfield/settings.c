@@ -4,7 +4,7 @@
 #include "hopfield_impl.h"
 
 /* Indexed by enum amem_hopfield_param; see the table in hopfield.h. */
-static const amem__setting table[AMEM_HOPFIELD_PARAM_COUNT] = {
+static const amem__setting table[AMEM__HOPFIELD_NPARAM] = {
     {"BETA", 1e-6, 1e6, 1.0, 0},
     {"MAX_STEPS", 1, 1e6, 100, 1},
     {"TOLERANCE", 0, 1e6, 1e-6, 0},
@@ -21,7 +21,7 @@ static const amem__setting table[AMEM_HOPFIELD_PARAM_COUNT] = {
     {"SEPARATION", 0, 3, AMEM_HOPFIELD_SEP_SOFTMAX, 1},
 };
 
-static const amem__settings settings = {table, AMEM_HOPFIELD_PARAM_COUNT};
+static const amem__settings settings = {table, AMEM__HOPFIELD_NPARAM};
 
 #define MODERN_DEFAULT_STEPS 10
 
