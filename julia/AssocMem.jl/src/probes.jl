@@ -152,15 +152,7 @@ end
 
 save(p::Probe, path::AbstractString) = check(amem_probe_save(_ptr(p), String(path)))
 
-function save_mem(p::Probe)
-    data, len = Ref{Ptr{Cvoid}}(C_NULL), Ref{Csize_t}(0)
-    check(amem_probe_save_mem(_ptr(p), data, len))
-    try
-        return copy(unsafe_wrap(Array, Ptr{UInt8}(data[]), Int(len[])))
-    finally
-        amem_free(data[])
-    end
-end
+save_mem(p::Probe) = _take_bytes((d, n) -> amem_probe_save_mem(_ptr(p), d, n))
 
 "A probe (fitted or not) read from a file written by `save`."
 function load_probe(path::AbstractString)
