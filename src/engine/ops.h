@@ -147,5 +147,10 @@ int amem__inputs_ok(amem__graph *g, const char *op, int nin,
                     const amem__node *c);
 /* Number of rows (size / last extent) and the last extent of n. */
 void amem__rows_cols(const amem__node *n, size_t *rows, size_t *cols);
+/*
+ * For the backward of a one-input op along rows: its input when the input
+ * wants a gradient (else NULL), with the input's rows and columns.
+ */
+amem__node *amem__row_input(const amem__node *y, size_t *rows, size_t *cols);
 
 #endif
