@@ -10,9 +10,10 @@ int amem__corrupt_rows(const char *fn, const float *x, float *out,
                        const void *ctx)
 {
     size_t n;
-    AMEM__CHECK_NULL(x, fn);
-    int rc = amem__check_unit_rows(fn, x, out, count, dim, "fraction",
-                                   fraction, &n);
+    if (replace != NULL)
+        AMEM__CHECK_NULL(x, fn);
+    int rc = amem__check_unit_rows(fn, replace ? x : NULL, out, count, dim,
+                                   "fraction", fraction, &n);
     if (rc != AMEM_OK)
         return rc;
     size_t k = amem__fraction_count(fraction, dim);
@@ -23,7 +24,9 @@ int amem__corrupt_rows(const char *fn, const float *x, float *out,
         amem__select_init(&sel, dim, k);
         for (size_t j = i * dim; j < (i + 1) * dim; j++) {
             int hit = amem__select_next(&sel, &rng);
-            out[j] = hit ? replace(x[j], &rng, ctx) : x[j];
+            out[j] = replace == NULL ? (float)hit
+                     : hit          ? replace(x[j], &rng, ctx)
+                                    : x[j];
             if (mask != NULL)
                 mask[j] = hit ? 0.0f : 1.0f;
         }
