@@ -273,26 +273,19 @@ int amem_dam_train(amem_dam *h, size_t steps, amem_progress_fn progress,
 
 int amem_dam_steps_per_epoch(const amem_dam *h, size_t *out)
 {
-    static const char fn[] = "amem_dam_steps_per_epoch";
-    AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(out, fn);
-    if (h->count == 0)
-        return amem__fail(AMEM_E_STATE, fn, "no training set (set_data)");
-    size_t B = (size_t)AMEM__DP(h, BATCH_SIZE);
-    *out = (h->count + B - 1) / B;
-    return AMEM_OK;
+    AMEM__CHECK_NULL(h, "amem_dam_steps_per_epoch");
+    return amem__train_steps_per_epoch("amem_dam_steps_per_epoch", h->count,
+                                       (size_t)AMEM__DP(h, BATCH_SIZE), out);
 }
 
 int amem_dam_step_count(const amem_dam *h, size_t *out)
 {
     AMEM__CHECK_NULL(h, "amem_dam_step_count");
-    AMEM__CHECK_NULL(out, "amem_dam_step_count");
-    *out = (size_t)h->adam->t;
-    return AMEM_OK;
+    return amem__train_step_count("amem_dam_step_count", h->adam, out);
 }
 
 int amem_dam_set_data_parallel(amem_dam *h, const amem_data_parallel *dp)
 {
-    AMEM__CHECK_NULL(h, "amem_dam_set_data_parallel");
-    return amem__dp_set("amem_dam_set_data_parallel", &h->dp, dp);
+    return amem__dp_set("amem_dam_set_data_parallel", h ? &h->dp : NULL,
+                        dp);
 }

@@ -47,12 +47,7 @@ int amem_vae_data_count(const amem_vae *v, size_t *out)
 
 int amem_vae_steps_per_epoch(const amem_vae *v, size_t *out)
 {
-    static const char fn[] = "amem_vae_steps_per_epoch";
-    AMEM__CHECK_NULL(v, fn);
-    AMEM__CHECK_NULL(out, fn);
-    if (v->data_n == 0)
-        return amem__fail(AMEM_E_STATE, fn, "no training data (set_data)");
-    size_t bs = (size_t)AMEM__VP(v, BATCH_SIZE);
-    *out = (v->data_n + bs - 1) / bs;
-    return AMEM_OK;
+    AMEM__CHECK_NULL(v, "amem_vae_steps_per_epoch");
+    return amem__train_steps_per_epoch("amem_vae_steps_per_epoch", v->data_n,
+                                       (size_t)AMEM__VP(v, BATCH_SIZE), out);
 }

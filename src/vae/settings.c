@@ -17,7 +17,7 @@ static const amem__setting table[AMEM__VAE_NPARAM] = {
     {"OPTIMIZER", 0, 1, AMEM_VAE_OPT_AMSGRAD, 1},
     {"LEARNING_RATE", 1e-8, 10, 1e-3, 0},
     {"BATCH_SIZE", 1, 65536, 32, 1},
-    {"EPOCHS", 1, 1e6, 50, 1}, /* retired: kept for files only */
+    {"EPOCHS", 1, 0, 50, 1}, /* retired: an empty range (see settings.h) */
     {"PATIENCE", 0, 1e6, 3, 1},
     {"SEED", 0, 9007199254740992.0, 0, 1},
     {"BN_MOMENTUM", 0, 1, 0.99, 0},
@@ -32,19 +32,6 @@ static const amem__setting table[AMEM__VAE_NPARAM] = {
 };
 
 static const amem__settings settings = {table, AMEM__VAE_NPARAM};
-
-/* Setting 12 (EPOCHS) was retired in 0.2.0: files still hold a value in
- * its slot (read and ignored), the public calls refuse it. */
-#define RETIRED_EPOCHS 12
-
-static int refuse_retired(const char *fn, int param)
-{
-    if (param != RETIRED_EPOCHS)
-        return AMEM_OK;
-    return amem__fail(AMEM_E_ARG, fn,
-                      "setting 12 (EPOCHS) was removed in 0.2.0; pass the "
-                      "number of steps to amem_vae_train");
-}
 
 /* Architecture settings: fixed once the model is built. */
 static const unsigned char is_arch[AMEM__VAE_NPARAM] = {
@@ -68,10 +55,15 @@ int amem__vae_check_param(const char *fn, int param, double value)
     return amem__settings_check(&settings, fn, param, value);
 }
 
+int amem__vae_check_file_param(const char *fn, int param, double value)
+{
+    if (param == AMEM__VAE_RETIRED_EPOCHS)
+        return AMEM_OK; /* read and ignored */
+    return amem__vae_check_param(fn, param, value);
+}
+
 int amem_vae_param_bounds(int param, double *min, double *max, int *integer)
 {
-    if (param == RETIRED_EPOCHS)
-        return refuse_retired("amem_vae_param_bounds", param);
     return amem__settings_bounds(&settings, "amem_vae_param_bounds", param,
                                  min, max, integer);
 }
@@ -80,9 +72,7 @@ int amem_vae_set(amem_vae *v, int param, double value)
 {
     static const char fn[] = "amem_vae_set";
     AMEM__CHECK_NULL(v, fn);
-    int rc = refuse_retired(fn, param);
-    if (rc == AMEM_OK)
-        rc = amem__vae_check_param(fn, param, value);
+    int rc = amem__vae_check_param(fn, param, value);
     if (rc != AMEM_OK)
         return rc;
     if (v->built && is_arch[param])
@@ -99,7 +89,5 @@ int amem_vae_get(const amem_vae *v, int param, double *value)
 {
     static const char fn[] = "amem_vae_get";
     AMEM__CHECK_NULL(v, fn);
-    if (param == RETIRED_EPOCHS)
-        return refuse_retired(fn, param);
     return amem__settings_get(&settings, fn, v->param, param, value);
 }

@@ -214,13 +214,11 @@ int amem_vae_train(amem_vae *v, size_t steps, amem_progress_fn progress,
 int amem_vae_step_count(const amem_vae *v, size_t *out)
 {
     AMEM__CHECK_NULL(v, "amem_vae_step_count");
-    AMEM__CHECK_NULL(out, "amem_vae_step_count");
-    *out = v->opt ? (size_t)v->opt->t : 0;
-    return AMEM_OK;
+    return amem__train_step_count("amem_vae_step_count", v->opt, out);
 }
 
 int amem_vae_set_data_parallel(amem_vae *v, const amem_data_parallel *dp)
 {
-    AMEM__CHECK_NULL(v, "amem_vae_set_data_parallel");
-    return amem__dp_set("amem_vae_set_data_parallel", &v->dp, dp);
+    return amem__dp_set("amem_vae_set_data_parallel", v ? &v->dp : NULL,
+                        dp);
 }

@@ -61,6 +61,10 @@ struct amem_vae {
 
 /* Settings table (settings.c). */
 int amem__vae_check_param(const char *fn, int param, double value);
+/* Setting 12 (EPOCHS) was retired in 0.2.0: its slot stays in files, where
+ * its value is read and ignored; every public call refuses it. */
+#define AMEM__VAE_RETIRED_EPOCHS 12
+int amem__vae_check_file_param(const char *fn, int param, double value);
 int amem__vae_param_is_arch(int param);
 void amem__vae_default_params(double *param);
 
