@@ -10,6 +10,7 @@
 #include "assocmem/dam.h"
 #include "engine/engine.h"
 #include "engine/ops.h"
+#include "core/modelfile.h"
 #include "core/rng.h"
 #include "dam/dam_impl.h"
 #include "dam/gram.h"
@@ -755,6 +756,62 @@ START_TEST(test_two_workers_equal_one)
 }
 END_TEST
 
+/* The image of payload[0, len) with byte `poke` (if < len) xor-ed by 1. */
+static void *rewrap(const unsigned char *payload, size_t len, size_t poke,
+                    size_t *out_len)
+{
+    unsigned char *copy = malloc(len);
+    memcpy(copy, payload, len);
+    if (poke < len)
+        copy[poke] ^= 1;
+    amem__wbuf w = {copy, len, len, 0};
+    void *img = NULL;
+    AMEM_ASSERT_OK(amem__model_save_mem("t", AMEM__KIND_DAM, &w, &img,
+                                        out_len));
+    free(copy);
+    return img;
+}
+
+/* Files from before the epoch position load (and start a new epoch); a
+ * damaged epoch section is refused. */
+START_TEST(test_epoch_state_in_files)
+{
+    amem_dam *h = make(12, 4, 25);
+    small_set(h, 9, 2, 1);
+    AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_BATCH_SIZE, 4));
+    AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_MAX_STEPS, 40));
+    AMEM_ASSERT_OK(amem_dam_train(h, 1, NULL, NULL, NULL));
+    size_t len, old_len, bad_len;
+    unsigned char *img = image(h, &len);
+    amem__rbuf r;
+    AMEM_ASSERT_OK(amem__model_open_mem("t", img, len, AMEM__KIND_DAM, &r));
+    size_t payload = r.len - r.pos, epoch = 4 + 8 + 8 * 11;
+    const unsigned char *p = r.data + r.pos;
+    void *old = rewrap(p, payload - epoch, (size_t)-1, &old_len);
+    amem_dam *a = NULL;
+    AMEM_ASSERT_OK(amem_dam_load_mem(old, old_len, &a));
+    ck_assert_uint_eq(a->epoch_pos, 0);
+    ck_assert_mem_eq(a->w, h->w, 12 * 4 * sizeof(float));
+    AMEM_ASSERT_OK(amem_dam_train(a, 3, NULL, NULL, NULL));
+    amem_dam_free(a);
+    /* the version, the position's byte 3 (+2^24), the last order entry's
+     * top byte (+2^56): each out of range */
+    size_t pokes[3] = {payload - epoch, payload - epoch + 4 + 3,
+                       payload - 1};
+    for (int k = 0; k < 3; k++) {
+        void *bad = rewrap(p, payload, pokes[k], &bad_len);
+        a = NULL;
+        int rc = amem_dam_load_mem(bad, bad_len, &a);
+        amem_free(bad);
+        ck_assert_int_eq(rc, AMEM_E_FORMAT);
+        ck_assert_ptr_null(a);
+    }
+    amem_free(old);
+    amem_free(img);
+    amem_dam_free(h);
+}
+END_TEST
+
 /* ---- persistence ----------------------------------------------------- */
 
 START_TEST(test_save_load_resume)
@@ -887,6 +944,7 @@ Suite *amem_suite_dam(void)
     suite_add_tcase(s, tr);
     TCase *api = tcase_create("api");
     tcase_add_test(api, test_save_load_resume);
+    tcase_add_test(api, test_epoch_state_in_files);
     tcase_add_test(api, test_bad_inputs);
     suite_add_tcase(s, api);
     return s;
