@@ -76,7 +76,8 @@ typedef struct amem_vae amem_vae;
  *              average pooling; latent 20; decoder dense 4096 -> 4 x 4 x 256,
  *              3 x [upsample x2, conv k3 same, BN, LeakyReLU] with
  *              128/64/32, then upsample x2, conv k3 same 3 filters, sigmoid;
- *              AMSGrad lr 1e-3, batch 32, 50 epochs, patience 3.
+ *              AMSGrad lr 1e-3, batch 32, patience 3 (the authors
+ *              train at most 50 epochs).
  *   DIGITS28   a small model for 28 x 28 greyscale digits: 2 x [conv k3 s2
  *              pad 1, BN, LeakyReLU 0.3] with 32/64 (28->14->7), flattening,
  *              latent 10; decoder dense -> 7 x 7 x 64, upsample x2, conv k3
