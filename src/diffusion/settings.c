@@ -5,7 +5,7 @@
 
 /* Indexed by enum amem_diffusion_param; see the table in diffusion.h. */
 static const amem__setting table[AMEM__DIFFUSION_NPARAM] = {
-    {"PROCESS", 0, 1, AMEM_DIFFUSION_PROCESS_VP, 1},
+    {"PROCESS", 0, 2, AMEM_DIFFUSION_PROCESS_VP, 1},
     {"GAMMA", 1e-6, 1e3, 0.8, 0},
     {"ALPHA", 1e-6, 1e3, 0.5, 0},
     {"SIGMA", 1e-6, 1e3, 1.0, 0},
