@@ -32,7 +32,8 @@ static int graph_error(const char *fn, const amem__graph *g)
     return amem__fail(g->status, fn, "%s", g->error);
 }
 
-/* Advance the generator past k dropout draws (the other workers' rows). */
+/* Advance the generator past the dropout draws of `rows` rows (the rows
+ * of the other workers), one uniform per entry as the dropout op draws. */
 static void skip_dropout(amem_vae *v, size_t rows)
 {
     if (AMEM__VP(v, DROPOUT) == 0.0)
