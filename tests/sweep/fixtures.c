@@ -156,7 +156,8 @@ amem_tvt *sw_tvt(void)
     return h;
 }
 
-/* 1 x 4 x 4 images, latent 2, one encoder conv; built = 1 builds it. */
+/* 1 x 4 x 4 images, latent 2, one encoder conv; built = 1 builds it and
+ * attaches SW_N training images. */
 amem_vae *sw_vae(int built)
 {
     amem_vae *v = NULL;
