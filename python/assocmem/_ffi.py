@@ -946,8 +946,8 @@ FUNCTIONS = {
     'amem_probe_get': (_c.c_int, [_c.POINTER(amem_probe), _c.c_int, _c.POINTER(_c.c_double)], ('p', 'param', 'value',), 'probes.h'),
     # int amem_probe_param_bounds(int param, double *min, double *max, int *integer)
     'amem_probe_param_bounds': (_c.c_int, [_c.c_int, _c.POINTER(_c.c_double), _c.POINTER(_c.c_double), _c.POINTER(_c.c_int)], ('param', 'min', 'max', 'integer',), 'probes.h'),
-    # int amem_probe_fit(amem_probe *p, const float *x, const int32_t *labels, size_t n, size_t dim)
-    'amem_probe_fit': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int32), _c.c_size_t, _c.c_size_t], ('p', 'x', 'labels', 'n', 'dim',), 'probes.h'),
+    # int amem_probe_fit(amem_probe *p, const float *x, const int32_t *labels, size_t n, size_t dim, amem_progress_fn progress, void *user)
+    'amem_probe_fit': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int32), _c.c_size_t, _c.c_size_t, amem_progress_fn, _c.c_void_p], ('p', 'x', 'labels', 'n', 'dim', 'progress', 'user',), 'probes.h'),
     # int amem_probe_predict(const amem_probe *p, const float *x, size_t n, size_t dim, int32_t *labels)
     'amem_probe_predict': (_c.c_int, [_c.POINTER(amem_probe), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.c_int32)], ('p', 'x', 'n', 'dim', 'labels',), 'probes.h'),
     # int amem_probe_scores(const amem_probe *p, const float *x, size_t n, size_t dim, float *scores)

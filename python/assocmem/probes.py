@@ -77,7 +77,7 @@ class Probe(Settings, Persistent):
         x, _ = as_rows(x, "x", "Probe.fit")
         y = _labels(y, x.shape[0], "Probe.fit")
         check(lib.amem_probe_fit(self._h(), fptr(x), _iptr(y), x.shape[0],
-                                 x.shape[1]))
+                                 x.shape[1], _ffi.amem_progress_fn(), None))
         return self
 
     @property
