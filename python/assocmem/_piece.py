@@ -14,15 +14,16 @@ Param and the settings whose values are named in _VALUE_ENUMS.
 
 import ctypes
 import enum
+import keyword
 import operator
 import os
 import sys
 
 from . import _ffi
-from ._arrays import fail
+from ._arrays import fail, seed
 from ._handle import Handle
 from ._lib import lib
-from .errors import check
+from .errors import PYTHON_NAMES, check
 
 
 def int_enum(cname, prefix, clsname, exclude=()):
@@ -38,6 +39,8 @@ def member(cls, value, where):
     """An enum member from a member, an int or a name (any case, - for _)."""
     if isinstance(value, str):
         key = value.strip().upper().replace("-", "_")
+        if key not in cls.__members__:
+            key = key.rstrip("_")  # lambda_ for LAMBDA (a Python keyword)
         if key in cls.__members__:
             return cls[key]
         names = ", ".join(repr(n.lower()) for n in cls.__members__)
@@ -52,6 +55,11 @@ def member(cls, value, where):
 
 class _Piece(Handle):
     _C = None  # C prefix, e.g. "amem_dam_"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls._C:
+            PYTHON_NAMES.setdefault(cls._C, cls.__name__)
 
     @classmethod
     def _fn(cls, name):
@@ -72,8 +80,9 @@ class Settings(_Piece):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         for p in cls.Param or ():
-            if not hasattr(cls, p.name.lower()):
-                setattr(cls, p.name.lower(), _setting_property(cls, p))
+            name = _attribute_name(p)
+            if not hasattr(cls, name):
+                setattr(cls, name, _setting_property(cls, p))
 
     @classmethod
     def param_bounds(cls, param):
@@ -86,6 +95,8 @@ class Settings(_Piece):
         return lo.value, hi.value, bool(integer.value)
 
     def _to_double(self, p, value, where):
+        if p.name == "SEED":
+            return float(seed(value, where, 53))
         if p in self._VALUE_ENUMS:
             return float(member(self._VALUE_ENUMS[p], value, where))
         if isinstance(value, (str, bytes)):
@@ -137,8 +148,16 @@ class Settings(_Piece):
         return self._from_double(p, self._get_double(p))
 
     def settings(self):
-        """Every setting as a {name: value} dict."""
-        return {p.name.lower(): self.get(p) for p in self.Param}
+        """Every setting as a {name: value} dict (the property names:
+        lower case, lambda_ for a keyword)."""
+        return {_attribute_name(p): self.get(p) for p in self.Param}
+
+
+def _attribute_name(p):
+    """The Python name of a setting: lower case, keywords with a trailing
+    underscore (lambda_)."""
+    name = p.name.lower()
+    return name + "_" if keyword.iskeyword(name) else name
 
 
 def _setting_property(cls, p):

@@ -12,11 +12,12 @@ import ctypes
 import numpy as np
 
 from . import _ffi
+from ._arrays import seed as _seed
 from ._arrays import fail, fptr, size
 from ._lib import lib
 from ._piece import Persistent, Settings, int_enum, member
 from .errors import check
-from .progress import progress_callback
+from .progress import interruptible, progress_callback
 
 _PREFIX = "AMEM_VAE_"
 _HANDLE_P = ctypes.POINTER(_ffi.amem_vae)
@@ -80,11 +81,14 @@ class Vae(Settings, Persistent):
         return self
 
     @classmethod
-    def preset(cls, name, seed=0):
-        """A built preset model (Preset member, int or name)."""
+    def preset(cls, name, seed=None):
+        """A built preset model (Preset member, int or name); its initial
+        weights come from seed (an int below 2^53, a
+        numpy.random.Generator, or None for fresh randomness)."""
         p = member(Preset, name, "Vae.preset")
         out = _HANDLE_P()
-        check(lib.amem_vae_create_preset(int(p), int(seed), ctypes.byref(out)))
+        check(lib.amem_vae_create_preset(int(p), _seed(seed, "Vae.preset", 53),
+                                         ctypes.byref(out)))
         return cls._from_ptr(out)
 
     # ---- architecture ------------------------------------------------------
@@ -189,9 +193,18 @@ class Vae(Settings, Persistent):
 
     def consolidate(self, teacher, n_replays, progress=None):
         """Teacher-student consolidation: train only on the Hopfield
-        teacher's replays (see REPLAY_* settings). Returns (epochs, loss)."""
-        return self._run(lib.amem_vae_consolidate, progress, teacher._h(),
-                         size(n_replays, "n_replays", "Vae.consolidate"))
+        teacher's replays (see REPLAY_* settings). Returns (epochs, loss).
+
+        progress: None, True (a progress line) or fn(stage, done, total,
+        loss) -> bool; Ctrl-C raises KeyboardInterrupt and keeps the
+        finished epochs (the model stays usable)."""
+        n = size(n_replays, "n_replays", "Vae.consolidate")
+        epochs, loss = ctypes.c_size_t(), ctypes.c_double()
+        with interruptible(progress) as cb:
+            check(lib.amem_vae_consolidate(self._h(), teacher._h(), n, cb,
+                                           None, ctypes.byref(epochs),
+                                           ctypes.byref(loss)))
+        return epochs.value, loss.value
 
     def replays(self, teacher, n):
         """n replay targets from the teacher, as consolidation makes them."""
