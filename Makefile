@@ -378,7 +378,8 @@ install-python:
 	@if [ -z "$(PYTHON_SITEDIR)" ] || [ "$(PYTHON_SITEDIR)" = none ]; then \
 	    echo "install: Python package skipped (PYTHON_SITEDIR is '$(PYTHON_SITEDIR)')"; \
 	else \
-	    cd python && find assocmem -name '*.py' -exec install -D -m 644 {} $(DESTDIR)$(PYTHON_SITEDIR)/{} \; && \
+	    cd python && find assocmem \( -name '*.py' -o -name '*.pyi' -o -name py.typed \) \
+	        -exec install -D -m 644 {} $(DESTDIR)$(PYTHON_SITEDIR)/{} \; && \
 	    printf '"""Written by make install."""\nLIBRARY = "%s"\n' '$(LIBDIR)/$(SONAME)' \
 	        > $(PY_PKG_DIR)/_installed.py; \
 	fi

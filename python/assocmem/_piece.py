@@ -14,9 +14,12 @@ Param and the settings whose values are named in _VALUE_ENUMS.
 
 import ctypes
 import enum
+import inspect
+import textwrap
 import keyword
 import operator
 import os
+import re
 import sys
 
 from . import _ffi
@@ -32,7 +35,19 @@ def int_enum(cname, prefix, clsname, exclude=()):
     members = {k[len(prefix):]: v for k, v in _ffi.ENUMS[cname].items()
                if k not in exclude}
     module = sys._getframe(1).f_globals.get("__name__", __name__)
-    return enum.IntEnum(clsname, members, module=module)
+    cls = enum.IntEnum(clsname, members, module=module)
+    cls.__doc__ = "The values of C enum %s (%s), by name without %s." % (
+        cname, _header_of(cname), prefix)
+    return cls
+
+
+def _header_of(cname):
+    """The header that declares a C enum (from the function table)."""
+    piece = cname.split("_")[1] if cname.count("_") > 1 else ""
+    for name, entry in _ffi.FUNCTIONS.items():
+        if name.startswith("amem_%s_" % piece):
+            return entry[3]
+    return "common.h"
 
 
 def member(cls, value, where):
@@ -79,10 +94,13 @@ class Settings(_Piece):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        for p in cls.Param or ():
+        if cls.Param is None:
+            return
+        for p in cls.Param:
             name = _attribute_name(p)
             if not hasattr(cls, name):
                 setattr(cls, name, _setting_property(cls, p))
+        _document_settings(cls)
 
     @classmethod
     def param_bounds(cls, param):
@@ -160,14 +178,106 @@ def _attribute_name(p):
     return name + "_" if keyword.iskeyword(name) else name
 
 
+def _table(cls):
+    """The header's settings table of a class: {NAME: row}, header."""
+    enum_name = cls._C + "param"
+    return (_ffi.SETTINGS.get(enum_name, {}),
+            _ffi.SETTINGS_HEADERS.get(enum_name, "?"))
+
+
+def _choices(cls, p):
+    values = cls._VALUE_ENUMS.get(p)
+    return [m.name.lower() for m in values] if values else []
+
+
+def _setting_text(cls, p, row):
+    """One sentence per fact the header gives about a setting."""
+    meaning = row.get("meaning", "")
+    choices = _choices(cls, p)
+    if choices:
+        meaning = _strip_choices_ref(meaning)
+        default = row["default"].lower()
+        facts = ["One of %s" % ", ".join(repr(c) for c in choices),
+                 "default %r" % default]
+    else:
+        facts = ["Default %s" % row.get("default", "?")]
+        if row.get("range") == "0/1":
+            facts.append("a flag (0/1, False/True)")
+        elif row.get("range"):
+            facts.append("range %s" % row["range"])
+    if row.get("kinds"):
+        facts.append("used by %s" % row["kinds"])
+    text = (meaning.rstrip(".") + ". ") if meaning else ""
+    return text + "; ".join(facts) + "."
+
+
+def _strip_choices_ref(text):
+    """'AMEM_X_* (arch)' -> '(arch)': the Python names are listed instead."""
+    return re.sub(r"AMEM_\w+_\*\s*|AMEM_\w+ / AMEM_\w+\s*", "", text).strip()
+
+
 def _setting_property(cls, p):
     def getter(self):
         return self.get(p)
 
     def setter(self, value):
         self.set(p, value)
-    return property(getter, setter, doc="The %s setting (see %sh)."
-                    % (p.name, cls._C[len("amem_"):].rstrip("_") + "."))
+    rows, header = _table(cls)
+    row = rows.get(p.name, {})
+    doc = "%s (%s): %s" % (p.name, header, _setting_text(cls, p, row))
+    return property(getter, setter, doc=doc)
+
+
+class HeaderDefault:
+    """A default as the header words it (shown in signatures); leaving the
+    keyword out keeps the library's default."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return self.text
+
+
+def _python_default(cls, p, row):
+    text = row.get("default", "")
+    if _choices(cls, p):
+        return text.lower()
+    try:
+        value = float(text)
+    except ValueError:
+        return HeaderDefault(text or "library default")
+    if row.get("range") == "0/1":
+        return bool(value)
+    return int(value) if "int" in row.get("range", "") else value
+
+
+def _document_settings(cls):
+    """Append the header's settings table to the class docstring and give
+    the class a signature with one keyword per setting."""
+    rows, header = _table(cls)
+    lines = ["", "Settings (keywords of the constructor, properties, set() and "
+             "get(); from %s):" % header]
+    keywords = []
+    for p in cls.Param:
+        name, row = _attribute_name(p), rows.get(p.name, {})
+        lines += textwrap.wrap(_setting_text(cls, p, row), 78,
+                               initial_indent="    %-20s " % name,
+                               subsequent_indent=" " * 25)
+        keywords.append(inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY,
+            default=_python_default(cls, p, row)))
+    cls.__doc__ = (inspect.cleandoc(cls.__doc__ or "") + "\n" +
+                   "\n".join(lines))
+    try:
+        init = inspect.signature(cls.__init__)
+    except (TypeError, ValueError):
+        return
+    params = [q for q in list(init.parameters.values())[1:]
+              if q.kind != q.VAR_KEYWORD]
+    if len(params) + 1 == len(init.parameters):
+        return  # no **settings
+    cls.__signature__ = init.replace(parameters=params + keywords)
 
 
 def _load_image(cls, data):

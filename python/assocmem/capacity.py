@@ -26,6 +26,8 @@ Method = enum.IntEnum(
     "Method", {k[len("AMEM_CAPACITY_"):]: v
                for k, v in _ffi.ENUMS["amem_capacity_method"].items()},
     module=__name__)
+Method.__doc__ = ("Search strategies of capacity_search (enum "
+                  "amem_capacity_method): SCAN_UP, BISECT, SCAN_DOWN.")
 
 
 def _method(m):

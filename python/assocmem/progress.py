@@ -67,6 +67,9 @@ class ProgressCallback:
             self.exception = e
             return 1
 
+    def __repr__(self):
+        return "ProgressCallback(%r)" % (self.fn,)
+
     @property
     def _as_parameter_(self):
         return self._thunk
@@ -250,6 +253,10 @@ class interruptible:
     def report(self, stage, done, total, metric=float("nan")):
         """Progress from Python (between chunks); True means stop."""
         return bool(self._cb._call(None, stage.encode(), done, total, metric))
+
+    def __repr__(self):
+        return "<interruptible %s>" % (
+            "interrupted" if self.interrupted else "running")
 
     @property
     def _as_parameter_(self):
