@@ -10,7 +10,7 @@ from .progress import interruptible
 
 #: Wall time one chunk aims at (seconds): Ctrl-C is answered within about
 #: this long.
-CHUNK_SECONDS = 0.1
+CHUNK_SECONDS = 0.05
 
 
 def min_chunk_rows():
@@ -43,4 +43,4 @@ def run_in_chunks(n, call, progress, stage):
                                      % (stage, start, n))
             if took > 0:
                 rows = max(min_chunk_rows(),
-                           int(rows * min(4.0, CHUNK_SECONDS / took)))
+                           int(rows * min(2.0, CHUNK_SECONDS / took)))

@@ -200,7 +200,7 @@ class Hopfield(Settings, Persistent):
                       step (n x count; MODERN only)
         progress      None, True (show a progress line) or a callable
                       fn(stage, done, total, metric) -> bool; a large batch
-                      runs in chunks of about 0.1 s, and Ctrl-C between
+                      runs in chunks of about 0.05 s, and Ctrl-C between
                       chunks raises KeyboardInterrupt (the network is
                       unchanged and usable)
         Returns the final states (n x output_dim), or a tuple
