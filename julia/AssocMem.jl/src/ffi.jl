@@ -1589,12 +1589,12 @@ function amem_probe_param_bounds(param, min, max, integer)
 end
 
 """
-    amem_probe_fit(p, x, labels, n, dim)
+    amem_probe_fit(p, x, labels, n, dim, progress, user)
 
-C: `int amem_probe_fit(amem_probe *p, const float *x, const int32_t *labels, size_t n, size_t dim)`
+C: `int amem_probe_fit(amem_probe *p, const float *x, const int32_t *labels, size_t n, size_t dim, amem_progress_fn progress, void *user)`
 """
-function amem_probe_fit(p, x, labels, n, dim)
-    @ccall libassocmem.amem_probe_fit(p::Ptr{amem_probe}, x::Ptr{Cfloat}, labels::Ptr{Int32}, n::Csize_t, dim::Csize_t)::Cint
+function amem_probe_fit(p, x, labels, n, dim, progress, user)
+    @ccall libassocmem.amem_probe_fit(p::Ptr{amem_probe}, x::Ptr{Cfloat}, labels::Ptr{Int32}, n::Csize_t, dim::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid})::Cint
 end
 
 """
