@@ -5,13 +5,20 @@ declares, with the number of arguments ffi.jl declares; the calls that the
 `@handle` macro generates are checked for every handle kind it declares;
 every library function is reachable from Julia; callbacks go through the
 exception-safe entry points of callbacks.jl; no exported name collides with
-StatsBase, StatsAPI, FileIO or Flux; blocks balance."""
+StatsBase, StatsAPI, FileIO or Flux; blocks balance; and where the
+tree-sitter Julia grammar is installed (cd julia/tools && npm ci), every
+file parses."""
 
 import os
 import re
+import shutil
+import subprocess
+
+import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PKG = os.path.join(ROOT, "julia", "AssocMem.jl")
+TOOLS = os.path.join(ROOT, "julia", "tools")
 
 # Calls written against C signatures that the headers do not declare yet: the
 # trainer contract of docs/api.md (C13, C14). name -> argument count. Such a
@@ -309,3 +316,13 @@ def _check_balanced(name, code):
                 continue
             stack.append("block")
     assert stack == [], name
+
+
+@pytest.mark.skipif(shutil.which("node") is None
+                    or not os.path.isdir(os.path.join(TOOLS, "node_modules", "web-tree-sitter")),
+                    reason="Julia grammar not installed: (cd julia/tools && npm ci)")
+def test_julia_grammar_parses_every_file():
+    """A real parser: the tree-sitter Julia grammar finds no syntax error."""
+    run = subprocess.run(["node", os.path.join(TOOLS, "parse-check.mjs")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
