@@ -11,7 +11,7 @@
 
 /* The number of settings (the public enum has no count member). */
 #define AMEM__DIFFUSION_NPARAM (AMEM_DIFFUSION_ADAM_EPS + 1)
-#include "engine/optim.h"
+#include "core/optim.h"
 #include "core/jobs.h"
 #include "core/rng.h"
 
