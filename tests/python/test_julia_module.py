@@ -33,7 +33,16 @@ PENDING = {
     "amem_vae_set_data": 3,
     "amem_dam_steps_per_epoch": 2,
     "amem_vae_steps_per_epoch": 2,
+    "amem_dam_step_count": 2,
+    "amem_diffusion_step_count": 2,
+    "amem_kvmem_step_count": 2,
+    "amem_tvt_step_count": 2,
+    "amem_vae_step_count": 2,
 }
+
+# Library functions the module leaves to the raw ffi.jl wrappers: the
+# experimental data-parallel hook (a C reduction callback per step).
+UNWRAPPED = re.compile(r"_set_data_parallel$")
 
 # Helpers that take a C function as their first argument, and how many
 # arguments they call it with (common.jl, data.jl, diffusion.jl).
@@ -186,13 +195,14 @@ def test_module_uses_only_generated_constants():
 def test_every_library_function_is_reachable():
     functions, _, _ = ffi()
     reached = {fn for fn, _, _ in c_calls()}
-    assert set(functions) - reached == set()
+    assert {fn for fn in functions if not UNWRAPPED.search(fn)} - reached == set()
 
 
 def test_trained_kinds_bind_the_trainer():
     code = strip_code("\n".join(module_sources().values()))
     for kind in TRAINED:
         assert re.search(r"^_ctrain\(\w+::%s," % kind, code, flags=re.M), kind
+        assert re.search(r"^step_count\(\w+::%s\)" % kind, code, flags=re.M), kind
     assert "train!(" not in code.replace("train_steps!(", "")
 
 

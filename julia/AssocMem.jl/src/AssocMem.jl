@@ -27,7 +27,7 @@ export AssocMemError, version, version_number, set_num_threads,
        get_num_threads, last_error, strerror,
        # handles.jl: every handle kind
        setting, setting!, param_bounds, savemodel, loadmodel, save_mem, load_mem,
-       train_steps!, steps_per_epoch,
+       train_steps!, step_count, steps_per_epoch,
        # hopfield.jl
        Hopfield, store!, store_pairs!, clear!, stored_count, recall, recall_bam,
        replay, energy, softmax_weights,

@@ -33,6 +33,8 @@ end
 
 _ctrain(d::Dam, steps, fn, user, loss) = amem_dam_train(_ptr(d), steps, fn, user, loss)
 
+step_count(d::Dam) = _query(amem_dam_step_count, d)
+
 steps_per_epoch(d::Dam) = _query(amem_dam_steps_per_epoch, d)
 
 "Redraw the weights from the RNG and clear the trainer state (C `amem_dam_reset`)."

@@ -22,6 +22,8 @@ Diffusion(dim::Integer; settings...) =
 _ctrain(m::Diffusion, steps, fn, user, loss) =
     amem_diffusion_train(_ptr(m), steps, fn, user, loss)
 
+step_count(m::Diffusion) = _query(amem_diffusion_step_count, m)
+
 "Drop the learned network; the next `train_steps!` starts from a fresh one."
 reinit!(m::Diffusion) = (check(amem_diffusion_reset(_ptr(m))); m)
 

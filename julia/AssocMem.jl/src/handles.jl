@@ -180,25 +180,32 @@ _query(f, h::Handle, ::Type{T} = Csize_t) where {T} = _query(f, _ptr(h), T)
 # ---- training (docs/api.md, C13-C15) -----------------------------------------------
 
 """
-    train_steps!(h, steps; progress = nothing) -> loss
+    train_steps!(h, steps; progress = nothing) -> (steps, loss, step_count)
 
 Train a `Dam`, `Vae`, `Diffusion`, `KVMemory` or `TVT` for `steps`
-optimizer steps (one update on one minibatch each) on the data it holds
-(`set_data!` for `Dam` and `Vae`); returns the mean loss of the last step.
-`progress(stage, done, total, loss)` is called with `done`/`total` in steps
-and returns `true` to cancel; cancelling (or an exception thrown by
-`progress`, which is rethrown) keeps the finished steps and leaves the
-handle usable. For epochs, use `steps = epochs * steps_per_epoch(h)`.
+optimizer steps (one update on one minibatch each, 1 ≤ steps ≤
+`AMEM_MAX_STEPS_PER_CALL`) on the data it holds (`set_data!` for `Dam` and
+`Vae`). Returns the steps finished in this call, the mean loss of the last
+finished step (NaN if none) and `step_count(h)`, the steps since creation or
+the last `reinit!`. `progress(stage, done, total, loss)` is called with
+`done`/`total` in steps and returns `true` to cancel; cancelling (or an
+exception thrown by `progress`, which is rethrown) keeps the finished steps
+and leaves the handle usable. For epochs, `steps = epochs * steps_per_epoch(h)`.
 """
 function train_steps!(h::Handle, steps::Integer; progress = nothing)
-    steps >= 0 || _fail(AMEM_E_RANGE, "steps must be >= 0, got $steps")
+    steps >= 1 || _fail(AMEM_E_RANGE, "steps must be >= 1, got $steps")
+    before = step_count(h)
     loss = Ref{Cdouble}(NaN)
     _with_progress((fn, user) -> _ctrain(h, steps, fn, user, loss), progress)
-    return loss[]
+    after = step_count(h)
+    return (steps = after - before, loss = loss[], step_count = after)
 end
 
-_ctrain(h::Handle, steps, fn, user, loss) =
-    throw(ArgumentError("$(nameof(typeof(h))) has no trainer"))
+_not_trained(h) = throw(ArgumentError("$(nameof(typeof(h))) has no trainer"))
+_ctrain(h::Handle, steps, fn, user, loss) = _not_trained(h)
+
+"Optimizer steps since creation or the last `reinit!` (saved with the handle)."
+step_count(h::Handle) = _not_trained(h)
 
 "Optimizer steps in one pass over the attached data (`Dam`, `Vae`)."
 steps_per_epoch(h::Handle) = throw(ArgumentError("$(nameof(typeof(h))) does not train in epochs"))

@@ -32,6 +32,8 @@ _value_prefix(::Type{KVMemory}, param) = uppercase(string(param)) == "VALUE_DECA
 _ctrain(m::KVMemory, steps, fn, user, loss) =
     amem_kvmem_train(_ptr(m), steps, fn, user, loss)
 
+step_count(m::KVMemory) = _query(amem_kvmem_step_count, m)
+
 "Forget the meta-learning Adam moments and step count (C `amem_kvmem_reset`)."
 reinit!(m::KVMemory) = (check(amem_kvmem_reset(_ptr(m))); m)
 

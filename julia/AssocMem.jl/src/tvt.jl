@@ -26,6 +26,8 @@ TVT(key_dim::Integer, slots::Integer, value_dim::Integer = key_dim; settings...)
 
 _ctrain(m::TVT, steps, fn, user, loss) = amem_tvt_train(_ptr(m), steps, fn, user, loss)
 
+step_count(m::TVT) = _query(amem_tvt_step_count, m)
+
 "Store (key, value) in the next row; `value = nothing` stores the key (m = d)."
 function write!(m::TVT, key::AbstractVector{<:Real}, value = nothing)
     k, _ = _columns(key, m.key_dim, "key")

@@ -37,6 +37,8 @@ end
 
 _ctrain(v::Vae, steps, fn, user, loss) = amem_vae_train(_ptr(v), steps, fn, user, loss)
 
+step_count(v::Vae) = _query(amem_vae_step_count, v)
+
 steps_per_epoch(v::Vae) = _query(amem_vae_steps_per_epoch, v)
 
 "Append an encoder convolution (before `build!`)."
