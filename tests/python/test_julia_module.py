@@ -3,6 +3,8 @@
 Every C call in the module names a function that the generated ffi.jl
 declares, with the number of arguments ffi.jl declares; the calls that the
 `@handle` macro generates are checked for every handle kind it declares;
+every call of a function the module defines passes a number of positional
+arguments one of its methods accepts;
 every library function is reachable from Julia; callbacks go through the
 exception-safe entry points of callbacks.jl; no exported name collides with
 StatsBase, StatsAPI, FileIO or Flux; blocks balance; and where the
@@ -230,6 +232,72 @@ def test_callbacks_never_unwind_through_c():
                 args = call_args(code, m.end() - 1)
                 assert "fn" in args or any(PAIR_SPLATS.match(a) for a in args), (
                     name, m.group(1), args)
+
+
+def _close_paren(code, open_paren):
+    depth = 0
+    for i in range(open_paren, len(code)):
+        if code[i] in "([{":
+            depth += 1
+        elif code[i] in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i
+    raise AssertionError("unclosed call at offset %d" % open_paren)
+
+
+def _is_keyword(arg):
+    return re.match(r"^\w+\s*=[^=]", arg) is not None
+
+
+def julia_methods(code):
+    """{name: [(least, most) positional arguments]} of the module's methods."""
+    methods = {}
+    for m in re.finditer(r"^\s*(function\s+)?(?:Base\.)?([A-Za-z_]\w*!?)\(", code, flags=re.M):
+        end = _close_paren(code, m.end() - 1)
+        after = code[end + 1:end + 120]
+        if not m.group(1) and not re.match(r"\s*(where\s*\{[^}]*\}\s*)?=(?!=)", after):
+            continue  # a call, not a definition
+        positional = code[m.end():end].split(";")[0]
+        args = call_args("(" + positional + ")", 0) if positional.strip() else []
+        least = len([a for a in args if "=" not in a and not a.endswith("...")])
+        most = 10 ** 6 if any(a.endswith("...") for a in args) else len(args)
+        methods.setdefault(m.group(2), []).append((least, most))
+    # constructors the code does not spell as methods
+    for kind in re.findall(r"^@handle\s+(\w+)", code, flags=re.M):
+        methods.setdefault(kind, []).append((1, 1))
+    for struct, n in (("AssocMemError", 3), ("_Callback", 2), ("KVTape", 3)):
+        methods.setdefault(struct, []).append((n, n))
+    return methods
+
+
+def test_calls_of_module_functions_match_a_method():
+    """Every call of a function the module defines passes a number of
+    positional arguments that one of its methods accepts (a do-block adds
+    one)."""
+    code = strip_code("\n".join(module_sources().values()))
+    methods = julia_methods(code)
+    checked = 0
+    for m in re.finditer(r"(?<![\w.:])([A-Za-z_]\w*!?)\(", code):
+        if m.group(1) not in methods:
+            continue
+        positional = []
+        for a in call_args(code, m.end() - 1):
+            head, semicolon, _ = a.partition(";")
+            head = head.strip()
+            if head and not _is_keyword(head):
+                positional.append(head)
+            if semicolon:
+                break
+        if any(a.endswith("...") for a in positional):
+            continue
+        n = len(positional)
+        if re.match(r"[ \t]*do\b", code[_close_paren(code, m.end() - 1) + 1:]):
+            n += 1
+        assert any(lo <= n <= hi for lo, hi in methods[m.group(1)]), (
+            m.group(1), n, code[m.start():m.start() + 80])
+        checked += 1
+    assert checked > 300
 
 
 # Names exported by StatsBase (which re-exports StatsAPI's), FileIO and Flux
