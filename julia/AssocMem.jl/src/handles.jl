@@ -104,12 +104,14 @@ function (::Type{T})(f::Function, args...; kwargs...) where {T<:Handle}
     end
 end
 
+"`Dam(visible=10, hidden=5)`: the kind and its cached dimensions, or `Dam(closed)`."
 function Base.show(io::IO, h::T) where {T<:Handle}
+    cached = fieldnames(T)[2:end]
     print(io, nameof(T), "(")
-    if h.ptr == C_NULL
-        print(io, "closed")
+    if h.ptr == C_NULL || isempty(cached)
+        print(io, h.ptr == C_NULL ? "closed" : "open")
     else
-        join(io, ("$f=$(getfield(h, f))" for f in fieldnames(T)[2:end]), ", ")
+        join(io, ("$f=$(getfield(h, f))" for f in cached), ", ")
     end
     print(io, ")")
 end
