@@ -4,12 +4,11 @@ Every C call in the module names a function that the generated ffi.jl
 declares, with the number of arguments ffi.jl declares; the calls that the
 `@handle` macro generates are checked for every handle kind it declares;
 every call of a function the module defines passes a number of positional
-arguments one of its methods accepts;
-every library function is reachable from Julia; callbacks go through the
-exception-safe entry points of callbacks.jl; no exported name collides with
-StatsBase, StatsAPI, FileIO or Flux; blocks balance; and where the
-tree-sitter Julia grammar is installed (cd julia/tools && npm ci), every
-file parses."""
+arguments one of its methods accepts; every library function is reachable
+from Julia; callbacks go through the exception-safe entry points of
+callbacks.jl; no exported name collides with StatsBase, StatsAPI, FileIO or
+Flux; blocks balance; and where the tree-sitter Julia grammar is installed
+(cd julia/tools && npm ci), every file parses."""
 
 import os
 import re
