@@ -153,6 +153,7 @@ AMEM_DIFFUSION_ADAM_EPS = 17
 # enum amem_diffusion_process (diffusion.h)
 AMEM_DIFFUSION_PROCESS_VP = 0
 AMEM_DIFFUSION_PROCESS_OU = 1
+AMEM_DIFFUSION_PROCESS_VE = 2
 # enum amem_diffusion_score_kind (diffusion.h)
 AMEM_DIFFUSION_SCORE_EXACT = 0
 AMEM_DIFFUSION_SCORE_LEARNED = 1
@@ -438,6 +439,7 @@ ENUMS = {
     'amem_diffusion_process': {
         'AMEM_DIFFUSION_PROCESS_VP': 0,
         'AMEM_DIFFUSION_PROCESS_OU': 1,
+        'AMEM_DIFFUSION_PROCESS_VE': 2,
     },
     'amem_diffusion_score_kind': {
         'AMEM_DIFFUSION_SCORE_EXACT': 0,

@@ -127,6 +127,7 @@ const AMEM_DIFFUSION_ADAM_EPS = 17
 # enum amem_diffusion_process (diffusion.h)
 const AMEM_DIFFUSION_PROCESS_VP = 0
 const AMEM_DIFFUSION_PROCESS_OU = 1
+const AMEM_DIFFUSION_PROCESS_VE = 2
 # enum amem_diffusion_score_kind (diffusion.h)
 const AMEM_DIFFUSION_SCORE_EXACT = 0
 const AMEM_DIFFUSION_SCORE_LEARNED = 1
