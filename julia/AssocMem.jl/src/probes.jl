@@ -34,10 +34,14 @@ function _probe_labels(labels, n)
     return l
 end
 
-"Fit on items (dim × n) with n labels, replacing an earlier fit."
-function fit_probe!(p::Probe, x::AbstractVecOrMat{<:Real}, labels::AbstractVector{<:Integer})
+"Fit on items (dim × n) with n labels, replacing an earlier fit; `progress(stage, done, total, metric)` may return true to cancel."
+function fit_probe!(p::Probe, x::AbstractVecOrMat{<:Real}, labels::AbstractVector{<:Integer};
+                    progress = nothing)
     a, dim, n = _items(x)
-    check(amem_probe_fit(_ptr(p), a, _probe_labels(labels, n), n, dim, C_NULL, C_NULL))
+    ys = _probe_labels(labels, n)
+    _with_progress(progress) do fn, user
+        amem_probe_fit(_ptr(p), a, ys, n, dim, fn, user)
+    end
     return p
 end
 
