@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "common/args.h"
+#include "common/provenance.h"
 #include "config.h"
 #include "figures.h"
 #include "log.h"
@@ -22,6 +23,7 @@
 
 int main(int argc, char **argv)
 {
+    ex_provenance_start(argc, argv);
     ex_args args;
     int parsed = ex_args_parse(&args, "tyulmankov2021", argc, argv);
     if (parsed != 0)
