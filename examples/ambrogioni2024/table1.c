@@ -14,6 +14,7 @@
 
 #include <assocmem/data.h>
 
+#include "common/provenance.h"
 #include "paper.h"
 #include "recall.h"
 #include "results.h"
@@ -110,6 +111,7 @@ static int write_csv(const char *out_dir, const amb_results *res)
         perror(path);
         return -1;
     }
+    ex_provenance_csv(f);
     fprintf(f, "task,patterns,diffusion,classical,truth,classical_zero_diag,"
                "sd_diffusion,sd_classical,sd_truth,sd_classical_zero_diag,"
                "paper_diffusion,paper_classical,paper_truth\n");
@@ -125,7 +127,7 @@ static int write_csv(const char *out_dir, const amb_results *res)
             fprintf(f, ",%.3f", amb_paper_table1[i][c]);
         fprintf(f, "\n");
     }
-    return fclose(f) == 0 ? 0 : -1;
+    return ex_csv_finish(f);
 }
 
 int amb_table1(const amb_config *cfg, const char *out_dir, amb_results *res)

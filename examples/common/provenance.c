@@ -131,9 +131,18 @@ void ex_provenance_csv(FILE *f)
     machine(mach, sizeof mach);
     fprintf(f,
             "# command: %s\n# commit: %s (libassocmem %s)\n"
-            "# started: %s\n# written after: %.1f s wall\n# machine: %s\n",
+            "# started: %s\n# opened after: %.1f s wall\n# machine: %s\n",
             prov.command, prov.commit, amem_version_string(), prov.date,
             ex_provenance_seconds(), mach);
+}
+
+int ex_csv_finish(FILE *f)
+{
+    if (!f)
+        return 0;
+    fprintf(f, "# finished after: %.1f s wall\n", ex_provenance_seconds());
+    int bad = ferror(f);
+    return fclose(f) != 0 || bad ? -1 : 0;
 }
 
 FILE *ex_csv_create(const char *dir, const char *file, const char *header)

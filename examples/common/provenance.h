@@ -28,12 +28,18 @@ double ex_provenance_seconds(void);
  */
 void ex_provenance_markdown(FILE *f);
 
-/* The same as "# key: value" comment lines, for the top of a CSV file. */
+/* The same as "# key: value" comment lines, for the top of a CSV file
+ * (the run time there is the time at which the file was opened). */
 void ex_provenance_csv(FILE *f);
+
+/* Append "# finished after: S s wall" and close f (NULL is fine). 0, or
+ * -1 when a write or the close failed. */
+int ex_csv_finish(FILE *f);
 
 /*
  * Open dir/file for writing, write the provenance comment lines and then
  * the header line (no newline needed). NULL on failure (reason printed).
+ * Close it with ex_csv_finish. Readers skip lines starting with '#'.
  */
 FILE *ex_csv_create(const char *dir, const char *file, const char *header);
 

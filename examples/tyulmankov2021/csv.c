@@ -13,8 +13,7 @@ int tf_csv_close(FILE *f, const char *name)
 {
     if (!f)
         return 0;
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
+    if (ex_csv_finish(f) != 0) {
         fprintf(stderr, "tyulmankov2021: error writing %s\n", name);
         return -1;
     }

@@ -42,5 +42,10 @@ int ty_report_write(const ty_report *rep)
     ty_report_fig2(f, rep);
     ty_report_appendix(f, rep);
     ty_report_differences(f, rep);
-    return ty_csv_close(f, "report.md");
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        fprintf(stderr, "tyulmankov2023: error writing %s\n", path);
+        return -1;
+    }
+    return 0;
 }
