@@ -128,8 +128,7 @@ typedef struct amem_kvmem amem_kvmem;
  *   ADAM_BETA1         0.9      [0, 0.9999999]     Adam beta1
  *   ADAM_BETA2         0.999    [0, 0.9999999]     Adam beta2
  *   ADAM_EPS           1e-8     [1e-30, 1]         Adam epsilon
- *   WRITE_MODE         LINEAR   AMEM_KVMEM_WRITE_*  write strength at rates
- *                                                  above 1 (see below)
+ *   WRITE_MODE         LINEAR   AMEM_KVMEM_WRITE_*  write at rates above 1
  *
  * Changing a setting never changes what is stored; rule settings apply to
  * later writes. Setting META_PLASTICITY to 0 keeps the stability flags

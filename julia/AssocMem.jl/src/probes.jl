@@ -101,7 +101,7 @@ end
 "Fit on items (dim × n) with n labels, replacing an earlier fit."
 function fit!(p::Probe, x::AbstractVecOrMat{<:Real}, labels::AbstractVector{<:Integer})
     a, dim, n = _items(x)
-    check(amem_probe_fit(_ptr(p), a, _probe_labels(labels, n), n, dim))
+    check(amem_probe_fit(_ptr(p), a, _probe_labels(labels, n), n, dim, C_NULL, C_NULL))
     return p
 end
 
