@@ -16,6 +16,7 @@ TVTParam: Any
 LocalFactor: Any
 ValueDecay: Any
 Advance: Any
+WriteMode: Any
 RULE_PARAMS: Any
 HISTORY_COLUMNS: Any
 
