@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/provenance.h"
 #include "common/args.h"
 #include "config.h"
 #include "common/plot.h"
@@ -153,6 +154,7 @@ int main(int argc, char **argv)
     ex_args args;
     static amb_config cfg;
     static amb_results res;
+    ex_provenance_start(argc, argv);
     record_command(argc, argv, &res);
     int n = take_extra_options(argc, argv, &opts);
     if (n < 0) {

@@ -24,7 +24,8 @@ def read_rows(out, name):
     if not os.path.exists(path):
         return []
     with open(path, newline="") as f:
-        return list(csv.DictReader(f))
+        # skip the provenance comment lines
+        return list(csv.DictReader(ln for ln in f if not ln.startswith("#")))
 
 
 def save(fig, out, name):

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "common/provenance.h"
 #include "paper.h"
 #include "recall.h"
 #include "results.h"
@@ -17,9 +18,10 @@ static void header(FILE *f, const amb_config *cfg, const amb_results *res)
                "Generative Diffusion Models Are Associative Memory "
                "Networks*, Entropy 26:381 (2024), Section 7 and Appendix "
                "A.\n\n");
-    fprintf(f, "Run: `%s` (%s mode, seed %llu). Wall time:",
-            res->command, cfg->quick ? "quick" : "full",
+    fprintf(f, "Run (%s mode, seed %llu):\n\n", cfg->quick ? "quick" : "full",
             (unsigned long long)cfg->seed);
+    ex_provenance_markdown(f);
+    fprintf(f, "Wall time by part:");
     const int done[5] = {res->t1_done, res->err_done, res->cap_done,
                          res->trained_done, res->f2_done};
     static const char *const part[5] = {"Table 1", "Fig. 3a",
@@ -28,7 +30,7 @@ static void header(FILE *f, const amb_config *cfg, const amb_results *res)
     for (int p = 0; p < 5; p++)
         if (done[p])
             fprintf(f, " %s %.0f s;", part[p], res->seconds[p]);
-    fprintf(f, " on 2 shared cores.\n\n");
+    fprintf(f, "\n\n");
     fprintf(f, "Shared settings (Appendix A): random ±1 patterns; cues "
                "θ·y + √(1−θ²)·ε with θ = %.2f; modern Hopfield β = %g, %d "
                "iterations; exact-score diffusion: variance-preserving SDE "

@@ -11,6 +11,7 @@
 #include <assocmem/data.h>
 #include <assocmem/probes.h>
 
+#include "common/provenance.h"
 #include "common/png_grid.h"
 #include "parts.h"
 
@@ -213,11 +214,12 @@ static int tsne_csv(const sb_config *cfg, const char *out_dir,
              sb_dataset_name[d->which]);
     FILE *f = rc == AMEM_OK ? fopen(path, "w") : NULL;
     if (f) {
+        ex_provenance_csv(f);
         fprintf(f, "x,y,label\n");
         for (size_t i = 0; i < n; i++)
             fprintf(f, "%.5g,%.5g,%d\n", y[2 * i], y[2 * i + 1],
                     (int)d->test_labels[i]);
-        fclose(f);
+        ex_csv_finish(f);
     }
     free(mu);
     free(y);
@@ -253,9 +255,10 @@ int sb_write_curves(const char *out_dir, const sb_data *d,
         fprintf(stderr, "spens2022: cannot write %s\n", path);
         return -1;
     }
+    ex_provenance_csv(f);
     fprintf(f, "model,epoch,accuracy,recon,loss\n");
     curve_rows(f, "student", &res->student);
     curve_rows(f, "baseline", &res->baseline);
-    fclose(f);
+    ex_csv_finish(f);
     return 0;
 }

@@ -237,12 +237,16 @@ AMEM_KVMEM_TRAIN_MASK = 26
 AMEM_KVMEM_ADAM_BETA1 = 27
 AMEM_KVMEM_ADAM_BETA2 = 28
 AMEM_KVMEM_ADAM_EPS = 29
+AMEM_KVMEM_WRITE_MODE = 30
 # enum amem_kvmem_local (kvmem.h)
 AMEM_KVMEM_LOCAL_SEQUENTIAL = 0
 AMEM_KVMEM_LOCAL_RANDOM = 1
 # enum amem_kvmem_decay (kvmem.h)
 AMEM_KVMEM_DECAY_RAPID = 0
 AMEM_KVMEM_DECAY_PASSIVE = 1
+# enum amem_kvmem_write (kvmem.h)
+AMEM_KVMEM_WRITE_LINEAR = 0
+AMEM_KVMEM_WRITE_SATURATING = 1
 # enum amem_kvmem_advance (kvmem.h)
 AMEM_KVMEM_ADVANCE_EVERY_WRITE = 0
 AMEM_KVMEM_ADVANCE_WHEN_STORED = 1
@@ -537,6 +541,7 @@ ENUMS = {
         'AMEM_KVMEM_ADAM_BETA1': 27,
         'AMEM_KVMEM_ADAM_BETA2': 28,
         'AMEM_KVMEM_ADAM_EPS': 29,
+        'AMEM_KVMEM_WRITE_MODE': 30,
     },
     'amem_kvmem_local': {
         'AMEM_KVMEM_LOCAL_SEQUENTIAL': 0,
@@ -545,6 +550,10 @@ ENUMS = {
     'amem_kvmem_decay': {
         'AMEM_KVMEM_DECAY_RAPID': 0,
         'AMEM_KVMEM_DECAY_PASSIVE': 1,
+    },
+    'amem_kvmem_write': {
+        'AMEM_KVMEM_WRITE_LINEAR': 0,
+        'AMEM_KVMEM_WRITE_SATURATING': 1,
     },
     'amem_kvmem_advance': {
         'AMEM_KVMEM_ADVANCE_EVERY_WRITE': 0,
@@ -1244,6 +1253,13 @@ SETTINGS = {
             'range': '[1e-30, 1]',
             'kinds': '',
             'choices': '',
+        },
+        'WRITE_MODE': {
+            'meaning': 'AMEM_KVMEM_WRITE_* write at rates above 1',
+            'default': 'LINEAR',
+            'range': '',
+            'kinds': '',
+            'choices': 'AMEM_KVMEM_WRITE_*',
         },
     },
     'amem_probe_param': {

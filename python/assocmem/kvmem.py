@@ -29,6 +29,8 @@ LocalFactor = int_enum("amem_kvmem_local", "AMEM_KVMEM_LOCAL_", "LocalFactor")
 ValueDecay = int_enum("amem_kvmem_decay", "AMEM_KVMEM_DECAY_", "ValueDecay")
 #: Values of ADVANCE (EVERY_WRITE, WHEN_STORED).
 Advance = int_enum("amem_kvmem_advance", "AMEM_KVMEM_ADVANCE_", "Advance")
+#: Values of WRITE_MODE (LINEAR, SATURATING).
+WriteMode = int_enum("amem_kvmem_write", "AMEM_KVMEM_WRITE_", "WriteMode")
 #: Names of the trainable rule parameters, in gradient/history order.
 RULE_PARAMS = tuple(p.name.lower() for p in KVParam
                     if _ffi.AMEM_KVMEM_RULE_FIRST <= p <
@@ -116,7 +118,8 @@ class KVMemory(_Memory):
     _C = "amem_kvmem_"
     Param = KVParam
     _VALUE_ENUMS = {KVParam.LOCAL_FACTOR: LocalFactor,
-                    KVParam.VALUE_DECAY: ValueDecay, KVParam.ADVANCE: Advance}
+                    KVParam.VALUE_DECAY: ValueDecay, KVParam.ADVANCE: Advance,
+                    KVParam.WRITE_MODE: WriteMode}
     _HISTORY = _ffi.AMEM_KVMEM_HISTORY_COLS
 
     def write(self, keys, values=None, q=None):

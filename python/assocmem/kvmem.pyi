@@ -16,6 +16,7 @@ TVTParam: Any
 LocalFactor: Any
 ValueDecay: Any
 Advance: Any
+WriteMode: Any
 RULE_PARAMS: Any
 HISTORY_COLUMNS: Any
 
@@ -29,7 +30,7 @@ class _Memory(Settings, Persistent):
 
 
 class KVMemory(_Memory):
-    def __init__(self, key_dim, slots, value_dim=..., *, local_factor: Union[str, int] = ..., p: float = ..., value_decay: Union[str, int] = ..., eta_k: float = ..., eta_v: float = ..., lambda_: float = ..., key_pre_slope: float = ..., key_pre_offset: float = ..., key_post_slope: float = ..., key_post_offset: float = ..., value_pre_slope: float = ..., value_pre_offset: float = ..., value_post_slope: float = ..., value_post_offset: float = ..., beta: float = ..., meta_plasticity: bool = ..., stability_threshold: float = ..., sign_output: bool = ..., advance: Union[str, int] = ..., seed: int = ..., learning_rate: float = ..., batch_size: int = ..., train_min_len: int = ..., train_max_len: int = ..., train_zero_fraction: float = ..., train_p: bool = ..., train_mask: int = ..., adam_beta1: float = ..., adam_beta2: float = ..., adam_eps: float = ...) -> None: ...
+    def __init__(self, key_dim, slots, value_dim=..., *, local_factor: Union[str, int] = ..., p: float = ..., value_decay: Union[str, int] = ..., eta_k: float = ..., eta_v: float = ..., lambda_: float = ..., key_pre_slope: float = ..., key_pre_offset: float = ..., key_post_slope: float = ..., key_post_offset: float = ..., value_pre_slope: float = ..., value_pre_offset: float = ..., value_post_slope: float = ..., value_post_offset: float = ..., beta: float = ..., meta_plasticity: bool = ..., stability_threshold: float = ..., sign_output: bool = ..., advance: Union[str, int] = ..., seed: int = ..., learning_rate: float = ..., batch_size: int = ..., train_min_len: int = ..., train_max_len: int = ..., train_zero_fraction: float = ..., train_p: bool = ..., train_mask: int = ..., adam_beta1: float = ..., adam_beta2: float = ..., adam_eps: float = ..., write_mode: Union[str, int] = ...) -> None: ...
     local_factor: Union[str, int]
     'AMEM_KVMEM_LOCAL_* gamma_t (Eq. 6 / 7). Default SEQUENTIAL.'
     p: float
@@ -90,6 +91,8 @@ class KVMemory(_Memory):
     'Adam beta2. Default 0.999; range [0, 0.9999999].'
     adam_eps: float
     'Adam epsilon. Default 1e-8; range [1e-30, 1].'
+    write_mode: Union[str, int]
+    'AMEM_KVMEM_WRITE_* write at rates above 1. Default LINEAR.'
     Param: Any
     def write(self, keys, values=..., q=...) -> Any: ...
     def read(self, queries, return_hidden=...) -> Any: ...

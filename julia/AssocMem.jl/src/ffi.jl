@@ -211,12 +211,16 @@ const AMEM_KVMEM_TRAIN_MASK = 26
 const AMEM_KVMEM_ADAM_BETA1 = 27
 const AMEM_KVMEM_ADAM_BETA2 = 28
 const AMEM_KVMEM_ADAM_EPS = 29
+const AMEM_KVMEM_WRITE_MODE = 30
 # enum amem_kvmem_local (kvmem.h)
 const AMEM_KVMEM_LOCAL_SEQUENTIAL = 0
 const AMEM_KVMEM_LOCAL_RANDOM = 1
 # enum amem_kvmem_decay (kvmem.h)
 const AMEM_KVMEM_DECAY_RAPID = 0
 const AMEM_KVMEM_DECAY_PASSIVE = 1
+# enum amem_kvmem_write (kvmem.h)
+const AMEM_KVMEM_WRITE_LINEAR = 0
+const AMEM_KVMEM_WRITE_SATURATING = 1
 # enum amem_kvmem_advance (kvmem.h)
 const AMEM_KVMEM_ADVANCE_EVERY_WRITE = 0
 const AMEM_KVMEM_ADVANCE_WHEN_STORED = 1
