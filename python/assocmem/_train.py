@@ -3,10 +3,9 @@
 import ctypes
 from typing import NamedTuple
 
-from . import _ffi
 from ._arrays import size
 from .errors import check
-from .progress import progress_callback
+from .progress import interruptible
 
 
 class TrainResult(NamedTuple):
@@ -25,16 +24,13 @@ class TrainResult(NamedTuple):
 def run_train(cfunc, args, steps, progress, step_count, where):
     """Call cfunc(*args, steps, progress, user, &loss), the C train shape
     (docs/api.md C14), and return its TrainResult; step_count() reads the
-    handle's counter. A cancelled call raises (its finished steps kept)."""
+    handle's counter. progress as interruptible() takes it; a cancelled or
+    interrupted call raises (its finished steps kept)."""
     steps = size(steps, "steps", where)
-    cb = progress_callback(progress)
     loss = ctypes.c_double()
     before = step_count()
-    if cb is None:
-        check(cfunc(*args, steps, _ffi.amem_progress_fn(), None,
-                    ctypes.byref(loss)))
-    else:
-        check(cb.run(cfunc, *args, steps, cb, None, ctypes.byref(loss)))
+    with interruptible(progress) as cb:
+        check(cfunc(*args, steps, cb, None, ctypes.byref(loss)))
     after = step_count()
     return TrainResult(after - before if after >= before else after,
                        loss.value, after)
