@@ -317,7 +317,6 @@ AMEM_VAE_KL_WEIGHT = 8
 AMEM_VAE_OPTIMIZER = 9
 AMEM_VAE_LEARNING_RATE = 10
 AMEM_VAE_BATCH_SIZE = 11
-AMEM_VAE_EPOCHS = 12
 AMEM_VAE_PATIENCE = 13
 AMEM_VAE_SEED = 14
 AMEM_VAE_BN_MOMENTUM = 15
@@ -634,7 +633,6 @@ ENUMS = {
         'AMEM_VAE_OPTIMIZER': 9,
         'AMEM_VAE_LEARNING_RATE': 10,
         'AMEM_VAE_BATCH_SIZE': 11,
-        'AMEM_VAE_EPOCHS': 12,
         'AMEM_VAE_PATIENCE': 13,
         'AMEM_VAE_SEED': 14,
         'AMEM_VAE_BN_MOMENTUM': 15,
@@ -1519,15 +1517,8 @@ SETTINGS = {
             'kinds': '',
             'choices': '',
         },
-        'EPOCHS': {
-            'meaning': 'most epochs per training call',
-            'default': '50',
-            'range': '[1, 1e6] integer',
-            'kinds': '',
-            'choices': '',
-        },
         'PATIENCE': {
-            'meaning': 'early stopping: stop after this many epochs without a lower mean training loss (0 = never stop early)',
+            'meaning': 'early stopping: end the train call after this many epochs of that call in a row without a lower mean step loss (0 = never stop early)',
             'default': '3',
             'range': '[0, 1e6] integer',
             'kinds': '',
@@ -1688,10 +1679,14 @@ FUNCTIONS = {
     'amem_dam_set_data': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int32), _c.c_size_t], ('h', 'items', 'exceptions', 'n',), 'dam.h'),
     # int amem_dam_data_count(const amem_dam *h, size_t *out)
     'amem_dam_data_count': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'dam.h'),
-    # int amem_dam_train(amem_dam *h, int epochs, amem_progress_fn progress, void *user)
-    'amem_dam_train': (_c.c_int, [_c.POINTER(amem_dam), _c.c_int, amem_progress_fn, _c.c_void_p], ('h', 'epochs', 'progress', 'user',), 'dam.h'),
-    # int amem_dam_progress(const amem_dam *h, long *epochs, long *steps)
-    'amem_dam_progress': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_long), _c.POINTER(_c.c_long)], ('h', 'epochs', 'steps',), 'dam.h'),
+    # int amem_dam_train(amem_dam *h, size_t steps, amem_progress_fn progress, void *user, double *loss)
+    'amem_dam_train': (_c.c_int, [_c.POINTER(amem_dam), _c.c_size_t, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_double)], ('h', 'steps', 'progress', 'user', 'loss',), 'dam.h'),
+    # int amem_dam_steps_per_epoch(const amem_dam *h, size_t *out)
+    'amem_dam_steps_per_epoch': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'dam.h'),
+    # int amem_dam_step_count(const amem_dam *h, size_t *out)
+    'amem_dam_step_count': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'dam.h'),
+    # int amem_dam_set_data_parallel(amem_dam *h, const amem_data_parallel *dp)
+    'amem_dam_set_data_parallel': (_c.c_int, [_c.POINTER(amem_dam), _c.c_void_p], ('h', 'dp',), 'dam.h'),
     # int amem_dam_get_item_record(const amem_dam *h, int which, float *out)
     'amem_dam_get_item_record': (_c.c_int, [_c.POINTER(amem_dam), _c.c_int, _c.POINTER(_c.c_float)], ('h', 'which', 'out',), 'dam.h'),
     # int amem_dam_save(const amem_dam *h, const char *path)
@@ -2014,8 +2009,18 @@ FUNCTIONS = {
     'amem_vae_get': (_c.c_int, [_c.POINTER(amem_vae), _c.c_int, _c.POINTER(_c.c_double)], ('v', 'param', 'value',), 'vae.h'),
     # int amem_vae_param_bounds(int param, double *min, double *max, int *integer)
     'amem_vae_param_bounds': (_c.c_int, [_c.c_int, _c.POINTER(_c.c_double), _c.POINTER(_c.c_double), _c.POINTER(_c.c_int)], ('param', 'min', 'max', 'integer',), 'vae.h'),
-    # int amem_vae_train(amem_vae *v, const float *images, size_t n, amem_progress_fn progress, void *user, size_t *epochs_run, double *final_loss)
-    'amem_vae_train': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.c_size_t, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_double)], ('v', 'images', 'n', 'progress', 'user', 'epochs_run', 'final_loss',), 'vae.h'),
+    # int amem_vae_set_data(amem_vae *v, const float *images, size_t n)
+    'amem_vae_set_data': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.c_size_t], ('v', 'images', 'n',), 'vae.h'),
+    # int amem_vae_data_count(const amem_vae *v, size_t *out)
+    'amem_vae_data_count': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_size_t)], ('v', 'out',), 'vae.h'),
+    # int amem_vae_train(amem_vae *v, size_t steps, amem_progress_fn progress, void *user, double *loss)
+    'amem_vae_train': (_c.c_int, [_c.POINTER(amem_vae), _c.c_size_t, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_double)], ('v', 'steps', 'progress', 'user', 'loss',), 'vae.h'),
+    # int amem_vae_steps_per_epoch(const amem_vae *v, size_t *out)
+    'amem_vae_steps_per_epoch': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_size_t)], ('v', 'out',), 'vae.h'),
+    # int amem_vae_step_count(const amem_vae *v, size_t *out)
+    'amem_vae_step_count': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_size_t)], ('v', 'out',), 'vae.h'),
+    # int amem_vae_set_data_parallel(amem_vae *v, const amem_data_parallel *dp)
+    'amem_vae_set_data_parallel': (_c.c_int, [_c.POINTER(amem_vae), _c.c_void_p], ('v', 'dp',), 'vae.h'),
     # int amem_vae_loss(amem_vae *v, const float *images, size_t n, double *recon, double *kl)
     'amem_vae_loss': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_double), _c.POINTER(_c.c_double)], ('v', 'images', 'n', 'recon', 'kl',), 'vae.h'),
     # int amem_vae_encode(amem_vae *v, const float *images, size_t n, float *mu, float *logvar)
@@ -2034,8 +2039,8 @@ FUNCTIONS = {
     'amem_vae_arithmetic': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float)], ('v', 'a', 'b', 'c', 'n', 'out',), 'vae.h'),
     # int amem_vae_replays(amem_vae *v, amem_hopfield *teacher, size_t n, float *out)
     'amem_vae_replays': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(amem_hopfield), _c.c_size_t, _c.POINTER(_c.c_float)], ('v', 'teacher', 'n', 'out',), 'vae.h'),
-    # int amem_vae_consolidate(amem_vae *v, amem_hopfield *teacher, size_t n_replays, amem_progress_fn progress, void *user, size_t *epochs_run, double *final_loss)
-    'amem_vae_consolidate': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(amem_hopfield), _c.c_size_t, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_double)], ('v', 'teacher', 'n_replays', 'progress', 'user', 'epochs_run', 'final_loss',), 'vae.h'),
+    # int amem_vae_consolidate(amem_vae *v, amem_hopfield *teacher, size_t n_replays, size_t steps, amem_progress_fn progress, void *user, double *loss)
+    'amem_vae_consolidate': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(amem_hopfield), _c.c_size_t, _c.c_size_t, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_double)], ('v', 'teacher', 'n_replays', 'steps', 'progress', 'user', 'loss',), 'vae.h'),
     # int amem_vae_save(const amem_vae *v, const char *path)
     'amem_vae_save': (_c.c_int, [_c.POINTER(amem_vae), _c.c_char_p], ('v', 'path',), 'vae.h'),
     # int amem_vae_save_mem(const amem_vae *v, void **data, size_t *len)

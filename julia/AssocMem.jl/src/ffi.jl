@@ -291,7 +291,6 @@ const AMEM_VAE_KL_WEIGHT = 8
 const AMEM_VAE_OPTIMIZER = 9
 const AMEM_VAE_LEARNING_RATE = 10
 const AMEM_VAE_BATCH_SIZE = 11
-const AMEM_VAE_EPOCHS = 12
 const AMEM_VAE_PATIENCE = 13
 const AMEM_VAE_SEED = 14
 const AMEM_VAE_BN_MOMENTUM = 15
@@ -602,21 +601,39 @@ function amem_dam_data_count(h, out)
 end
 
 """
-    amem_dam_train(h, epochs, progress, user)
+    amem_dam_train(h, steps, progress, user, loss)
 
-C: `int amem_dam_train(amem_dam *h, int epochs, amem_progress_fn progress, void *user)`
+C: `int amem_dam_train(amem_dam *h, size_t steps, amem_progress_fn progress, void *user, double *loss)`
 """
-function amem_dam_train(h, epochs, progress, user)
-    @ccall libassocmem.amem_dam_train(h::Ptr{amem_dam}, epochs::Cint, progress::amem_progress_fn, user::Ptr{Cvoid})::Cint
+function amem_dam_train(h, steps, progress, user, loss)
+    @ccall libassocmem.amem_dam_train(h::Ptr{amem_dam}, steps::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid}, loss::Ptr{Cdouble})::Cint
 end
 
 """
-    amem_dam_progress(h, epochs, steps)
+    amem_dam_steps_per_epoch(h, out)
 
-C: `int amem_dam_progress(const amem_dam *h, long *epochs, long *steps)`
+C: `int amem_dam_steps_per_epoch(const amem_dam *h, size_t *out)`
 """
-function amem_dam_progress(h, epochs, steps)
-    @ccall libassocmem.amem_dam_progress(h::Ptr{amem_dam}, epochs::Ptr{Clong}, steps::Ptr{Clong})::Cint
+function amem_dam_steps_per_epoch(h, out)
+    @ccall libassocmem.amem_dam_steps_per_epoch(h::Ptr{amem_dam}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_dam_step_count(h, out)
+
+C: `int amem_dam_step_count(const amem_dam *h, size_t *out)`
+"""
+function amem_dam_step_count(h, out)
+    @ccall libassocmem.amem_dam_step_count(h::Ptr{amem_dam}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_dam_set_data_parallel(h, dp)
+
+C: `int amem_dam_set_data_parallel(amem_dam *h, const amem_data_parallel *dp)`
+"""
+function amem_dam_set_data_parallel(h, dp)
+    @ccall libassocmem.amem_dam_set_data_parallel(h::Ptr{amem_dam}, dp::Ptr{Cvoid})::Cint
 end
 
 """
@@ -2085,12 +2102,57 @@ function amem_vae_param_bounds(param, min, max, integer)
 end
 
 """
-    amem_vae_train(v, images, n, progress, user, epochs_run, final_loss)
+    amem_vae_set_data(v, images, n)
 
-C: `int amem_vae_train(amem_vae *v, const float *images, size_t n, amem_progress_fn progress, void *user, size_t *epochs_run, double *final_loss)`
+C: `int amem_vae_set_data(amem_vae *v, const float *images, size_t n)`
 """
-function amem_vae_train(v, images, n, progress, user, epochs_run, final_loss)
-    @ccall libassocmem.amem_vae_train(v::Ptr{amem_vae}, images::Ptr{Cfloat}, n::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid}, epochs_run::Ptr{Csize_t}, final_loss::Ptr{Cdouble})::Cint
+function amem_vae_set_data(v, images, n)
+    @ccall libassocmem.amem_vae_set_data(v::Ptr{amem_vae}, images::Ptr{Cfloat}, n::Csize_t)::Cint
+end
+
+"""
+    amem_vae_data_count(v, out)
+
+C: `int amem_vae_data_count(const amem_vae *v, size_t *out)`
+"""
+function amem_vae_data_count(v, out)
+    @ccall libassocmem.amem_vae_data_count(v::Ptr{amem_vae}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_vae_train(v, steps, progress, user, loss)
+
+C: `int amem_vae_train(amem_vae *v, size_t steps, amem_progress_fn progress, void *user, double *loss)`
+"""
+function amem_vae_train(v, steps, progress, user, loss)
+    @ccall libassocmem.amem_vae_train(v::Ptr{amem_vae}, steps::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid}, loss::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_vae_steps_per_epoch(v, out)
+
+C: `int amem_vae_steps_per_epoch(const amem_vae *v, size_t *out)`
+"""
+function amem_vae_steps_per_epoch(v, out)
+    @ccall libassocmem.amem_vae_steps_per_epoch(v::Ptr{amem_vae}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_vae_step_count(v, out)
+
+C: `int amem_vae_step_count(const amem_vae *v, size_t *out)`
+"""
+function amem_vae_step_count(v, out)
+    @ccall libassocmem.amem_vae_step_count(v::Ptr{amem_vae}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_vae_set_data_parallel(v, dp)
+
+C: `int amem_vae_set_data_parallel(amem_vae *v, const amem_data_parallel *dp)`
+"""
+function amem_vae_set_data_parallel(v, dp)
+    @ccall libassocmem.amem_vae_set_data_parallel(v::Ptr{amem_vae}, dp::Ptr{Cvoid})::Cint
 end
 
 """
@@ -2175,12 +2237,12 @@ function amem_vae_replays(v, teacher, n, out)
 end
 
 """
-    amem_vae_consolidate(v, teacher, n_replays, progress, user, epochs_run, final_loss)
+    amem_vae_consolidate(v, teacher, n_replays, steps, progress, user, loss)
 
-C: `int amem_vae_consolidate(amem_vae *v, amem_hopfield *teacher, size_t n_replays, amem_progress_fn progress, void *user, size_t *epochs_run, double *final_loss)`
+C: `int amem_vae_consolidate(amem_vae *v, amem_hopfield *teacher, size_t n_replays, size_t steps, amem_progress_fn progress, void *user, double *loss)`
 """
-function amem_vae_consolidate(v, teacher, n_replays, progress, user, epochs_run, final_loss)
-    @ccall libassocmem.amem_vae_consolidate(v::Ptr{amem_vae}, teacher::Ptr{amem_hopfield}, n_replays::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid}, epochs_run::Ptr{Csize_t}, final_loss::Ptr{Cdouble})::Cint
+function amem_vae_consolidate(v, teacher, n_replays, steps, progress, user, loss)
+    @ccall libassocmem.amem_vae_consolidate(v::Ptr{amem_vae}, teacher::Ptr{amem_hopfield}, n_replays::Csize_t, steps::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid}, loss::Ptr{Cdouble})::Cint
 end
 
 """
@@ -2248,7 +2310,9 @@ const AMEM_FUNCTIONS = (
     :amem_dam_set_data,
     :amem_dam_data_count,
     :amem_dam_train,
-    :amem_dam_progress,
+    :amem_dam_steps_per_epoch,
+    :amem_dam_step_count,
+    :amem_dam_set_data_parallel,
     :amem_dam_get_item_record,
     :amem_dam_save,
     :amem_dam_save_mem,
@@ -2410,7 +2474,12 @@ const AMEM_FUNCTIONS = (
     :amem_vae_set,
     :amem_vae_get,
     :amem_vae_param_bounds,
+    :amem_vae_set_data,
+    :amem_vae_data_count,
     :amem_vae_train,
+    :amem_vae_steps_per_epoch,
+    :amem_vae_step_count,
+    :amem_vae_set_data_parallel,
     :amem_vae_loss,
     :amem_vae_encode,
     :amem_vae_decode,
