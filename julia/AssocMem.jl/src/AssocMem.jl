@@ -39,7 +39,7 @@ export AssocMemError, version, version_number, set_num_threads,
        pearson_overall,
        # dam.jl
        Dam, reinit!, dam_weights, set_weights!, perturb, evaluate,
-       set_data!, data_count, training_progress, item_record,
+       set_data!, data_count, item_record,
        # diffusion.jl
        Diffusion, stored_patterns, diffusion_theta, noise_std, t_start, forward,
        network_info, diffusion_score, log_density,
