@@ -19,6 +19,7 @@ static const amem__setting table[AMEM__HOPFIELD_NPARAM] = {
     {"NOISE", 0, 1, AMEM_HOPFIELD_NOISE_UNIFORM, 1},
     {"SIMILARITY", 0, 3, AMEM_HOPFIELD_SIM_DOT, 1},
     {"SEPARATION", 0, 3, AMEM_HOPFIELD_SEP_SOFTMAX, 1},
+    {"DTYPE", 0, 2, AMEM_HOPFIELD_DTYPE_F32, 1},
 };
 
 static const amem__settings settings = {table, AMEM__HOPFIELD_NPARAM};
@@ -41,7 +42,8 @@ int amem__hopfield_check_kind_param(const char *fn, int kind, int param,
                                     double value)
 {
     int framework = param == AMEM_HOPFIELD_SIMILARITY ||
-                    param == AMEM_HOPFIELD_SEPARATION;
+                    param == AMEM_HOPFIELD_SEPARATION ||
+                    param == AMEM_HOPFIELD_DTYPE;
     if (!framework || kind == AMEM_HOPFIELD_MODERN ||
         value == table[param].def)
         return AMEM_OK;
@@ -57,6 +59,20 @@ int amem_hopfield_param_bounds(int param, double *min, double *max,
                                  min, max, integer);
 }
 
+/* The key encoding is fixed while rows are stored (or mapped). */
+static int check_dtype_change(const char *fn, const amem_hopfield *h,
+                              double value)
+{
+    if (value == AMEM__HP(h, DTYPE))
+        return AMEM_OK;
+    int rc = amem__hopfield_check_writable(fn, h);
+    if (rc == AMEM_OK && h->count > 0)
+        rc = amem__fail(AMEM_E_STATE, fn,
+                        "DTYPE is fixed while %zu patterns are stored; "
+                        "clear the store first", h->count);
+    return rc;
+}
+
 int amem_hopfield_set(amem_hopfield *h, int param, double value)
 {
     static const char fn[] = "amem_hopfield_set";
@@ -64,8 +80,12 @@ int amem_hopfield_set(amem_hopfield *h, int param, double value)
     int rc = amem__hopfield_check_param(fn, param, value);
     if (rc == AMEM_OK)
         rc = amem__hopfield_check_kind_param(fn, h->kind, param, value);
+    if (rc == AMEM_OK && param == AMEM_HOPFIELD_DTYPE)
+        rc = check_dtype_change(fn, h, value);
     if (rc != AMEM_OK)
         return rc;
+    if (param == AMEM_HOPFIELD_DTYPE && value != AMEM__HP(h, DTYPE))
+        amem__hopfield_drop_rows(h); /* empty: storage of the old dtype */
     h->param[param] = value;
     if (param == AMEM_HOPFIELD_SEED)
         amem__rng_seed(&h->rng, (uint64_t)value);
