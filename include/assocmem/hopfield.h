@@ -512,14 +512,14 @@ AMEM_API int amem_hopfield_get_patterns(const amem_hopfield *h,
                                         float *keys_out, float *values_out);
 
 /*
- * amem_hopfield_get_ids: the ids of rows first .. first+n-1 (storage
- * order) into out[n]. Lets a caller that holds rows elsewhere (a shard,
+ * amem_hopfield_get_ids: the ids of rows first .. first+count-1 (storage
+ * order) into out[count]. Lets a caller that holds rows elsewhere (a shard,
  * a file) map row numbers to ids.
- * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0, or first + n above the
- * count), AMEM_E_UNSUPPORTED (CLASSICAL).
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (count = 0, or first + count
+ * above the number stored), AMEM_E_UNSUPPORTED (CLASSICAL).
  */
 AMEM_API int amem_hopfield_get_ids(const amem_hopfield *h, size_t first,
-                                   size_t n, uint64_t *out);
+                                   size_t count, uint64_t *out);
 
 /*
  * amem_hopfield_recall_topk: one step of MODERN recall from n queries,
@@ -553,7 +553,8 @@ AMEM_API int amem_hopfield_recall_topk(amem_hopfield *h,
  * store_pairs and clear return AMEM_E_STATE (read-only); save writes a
  * normal file. Non-finite keys are refused on open, as by amem_hopfield_load.
  *   path  the file
- *   out   receives the handle (NULL on failure); amem_hopfield_free unmaps
+ *   out   receives the handle, set to NULL when the call fails;
+ *         amem_hopfield_free unmaps the file
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_IO (cannot open or map path),
  * AMEM_E_FORMAT (truncated, corrupted, sizes not matching the length),
  * AMEM_E_UNSUPPORTED (not a MODERN store, or no mmap on this platform),

@@ -154,8 +154,8 @@ int amem_hopfield_get_patterns(const amem_hopfield *h, const uint64_t *ids,
     return AMEM_OK;
 }
 
-int amem_hopfield_get_ids(const amem_hopfield *h, size_t first, size_t n,
-                          uint64_t *out)
+int amem_hopfield_get_ids(const amem_hopfield *h, size_t first,
+                          size_t count, uint64_t *out)
 {
     static const char fn[] = "amem_hopfield_get_ids";
     AMEM__CHECK_NULL(h, fn);
@@ -163,9 +163,9 @@ int amem_hopfield_get_ids(const amem_hopfield *h, size_t first, size_t n,
     int rc = check_pattern_kind(fn, h);
     if (rc != AMEM_OK)
         return rc;
-    if (n == 0 || first > h->count || n > h->count - first)
-        return amem__fail(AMEM_E_DIM, fn, "rows %zu + %zu of %zu", first, n,
-                          h->count);
-    memcpy(out, h->ids + first, n * sizeof *out);
+    if (count == 0 || first > h->count || count > h->count - first)
+        return amem__fail(AMEM_E_DIM, fn, "rows %zu + %zu of %zu", first,
+                          count, h->count);
+    memcpy(out, h->ids + first, count * sizeof *out);
     return AMEM_OK;
 }
