@@ -84,8 +84,8 @@ class Hopfield(Settings, Persistent):
                  before the first store) keeps the keys compressed.
 
     Every pattern of a dense or modern store has a 64-bit id: append()
-    takes them (or assigns them), remove() deletes by id, get() returns
-    patterns by id, recall_topk() returns the ids of the best matches.
+    takes them (or assigns them), remove() deletes by id, get_patterns() returns
+    patterns by id (get_patterns), recall_topk() returns the ids of the best matches.
     Hopfield.load(path, mapped=True) maps a saved modern store read-only.
 
     Free the C handle with close() or a `with` block; otherwise the
@@ -246,11 +246,11 @@ class Hopfield(Settings, Persistent):
         u = _ids(ids, None, "Hopfield.remove")
         check(lib.amem_hopfield_remove(self._h(), _uptr(u), u.shape[0]))
 
-    def get(self, ids):
+    def get_patterns(self, ids):
         """The keys (n x d; compressed keys dequantised) of the patterns
         with these ids, and (heteroassociative) their values: (keys,
         values)."""
-        u = _ids(ids, None, "Hopfield.get")
+        u = _ids(ids, None, "Hopfield.get_patterns")
         keys = np.empty((u.shape[0], self._dim), np.float32)
         values = (np.empty((u.shape[0], self._vdim), np.float32)
                   if self._vdim else None)

@@ -16,7 +16,7 @@ def test_append_remove_get_by_id():
     with am.Hopfield("modern", 8) as net:
         assert list(net.append(x[:2])) == [0, 1]
         assert list(net.append(x[2:5], ids=[40, 7, 9])) == [40, 7, 9]
-        np.testing.assert_array_equal(net.get([7, 0]), x[[3, 0]])
+        np.testing.assert_array_equal(net.get_patterns([7, 0]), x[[3, 0]])
         net.remove([0])
         assert list(net.ids) == [9, 1, 40, 7]
         with pytest.raises(am.AssocMemError) as err:
@@ -32,7 +32,7 @@ def test_hetero_append_keeps_values():
     with am.Hopfield("modern", 6, value_dim=3) as net:
         net.append(k, v, ids=[5, 6, 7, 8])
         net.remove([5])
-        keys, values = net.get([8, 6])
+        keys, values = net.get_patterns([8, 6])
         np.testing.assert_array_equal(keys, k[[3, 1]])
         np.testing.assert_array_equal(values, v[[3, 1]])
 

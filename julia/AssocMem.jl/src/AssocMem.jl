@@ -24,6 +24,8 @@ export AssocMemError, version, version_number, set_num_threads,
        replay,
        energy, softmax_weights, setting, setting!, param_bounds,
        save, save_mem, load_hopfield, load_hopfield_mem,
+       append_patterns!, remove_patterns!, get_patterns, pattern_ids,
+       recall_topk, load_hopfield_mapped, is_mapped,
        read_idx_images, read_idx_labels, set_idx_gzip_cap, get_idx_gzip_cap,
        random_patterns, correlated_patterns,
        mask_bernoulli, mask_fraction, corrupt_zero, corrupt_gaussian,
@@ -448,6 +450,68 @@ function load_hopfield_mem(bytes::AbstractVector{UInt8})
     out = Ref{Ptr{amem_hopfield}}(C_NULL)
     check(amem_hopfield_load_mem(buf, length(buf), out))
     return Hopfield(out[])
+end
+
+"A modern store whose saved file is mapped read-only (not read into memory)."
+function load_hopfield_mapped(path::AbstractString)
+    out = Ref{Ptr{amem_hopfield}}(C_NULL)
+    check(amem_hopfield_load_mapped(String(path), out))
+    return Hopfield(out[])
+end
+
+"True for a store opened with `load_hopfield_mapped`."
+function is_mapped(h::Hopfield)
+    out = Ref{Cint}(0)
+    check(amem_hopfield_is_mapped(_ptr(h), out))
+    return out[] != 0
+end
+
+"""
+Add patterns (columns of `keys`; `values` for a heteroassociative store)
+with the given `ids` (unique, not stored yet) or assigned ones; returns
+the ids of the new patterns.
+"""
+function append_patterns!(h::Hopfield, keys::AbstractVecOrMat{<:Real};
+                          values = nothing, ids = nothing)
+    k, n = _columns(keys, h.dim, "keys")
+    v = values === nothing ? C_NULL : first(_columns(values, h.value_dim, "values"))
+    given = ids === nothing ? C_NULL : Vector{UInt64}(ids)
+    out = Vector{UInt64}(undef, n)
+    check(amem_hopfield_append(_ptr(h), k, v, given, n, out))
+    return out
+end
+
+"Delete the patterns with these ids (the last ones move into their rows)."
+function remove_patterns!(h::Hopfield, ids)
+    u = Vector{UInt64}(ids)
+    check(amem_hopfield_remove(_ptr(h), u, length(u)))
+    return h
+end
+
+"The keys (columns) of the patterns with these ids; with values: (keys, values)."
+function get_patterns(h::Hopfield, ids)
+    u = Vector{UInt64}(ids)
+    keys = Matrix{Float32}(undef, h.dim, length(u))
+    values = h.value_dim > 0 ? Matrix{Float32}(undef, h.value_dim, length(u)) : C_NULL
+    check(amem_hopfield_get_patterns(_ptr(h), u, length(u), keys, values))
+    return values === C_NULL ? keys : (keys, values)
+end
+
+"The ids of the stored patterns in storage order."
+function pattern_ids(h::Hopfield)
+    n = stored_count(h)
+    out = Vector{UInt64}(undef, n)
+    n > 0 && check(amem_hopfield_get_ids(_ptr(h), 0, n, out))
+    return out
+end
+
+"The k best ids and separation weights of each query (k x n each)."
+function recall_topk(h::Hopfield, queries::AbstractVecOrMat{<:Real}, k::Integer)
+    q, n = _columns(queries, h.dim, "queries")
+    ids = Matrix{UInt64}(undef, k, n)
+    w = Matrix{Float32}(undef, k, n)
+    check(amem_hopfield_recall_topk(_ptr(h), q, n, k, ids, w))
+    return ids, w
 end
 
 # ---- data: IDX files --------------------------------------------------------------
