@@ -142,16 +142,16 @@ double amem__quant_norm_sq(const amem__qrows *q, size_t j)
     return s * s * sum;
 }
 
-static void decode_scalar(const amem__qrows *q, size_t j0, size_t rows,
-                          float *dst)
+void amem__quant_decode_scalar(const amem__qrows *q, size_t j0,
+                               size_t rows, float *dst)
 {
     for (size_t r = 0; r < rows; r++)
         for (size_t k = 0; k < q->d; k++)
             dst[r * q->d + k] = entry(q, j0 + r, k);
 }
 
-static void dots_scalar(const amem__qrows *q, size_t j0, size_t cols,
-                        const float *x, float *s)
+void amem__quant_dots_scalar(const amem__qrows *q, size_t j0,
+                             size_t cols, const float *x, float *s)
 {
     for (size_t c = 0; c < cols; c++) {
         float sum = 0.0f;
@@ -161,8 +161,8 @@ static void dots_scalar(const amem__qrows *q, size_t j0, size_t cols,
     }
 }
 
-static void axpy_scalar(const amem__qrows *q, size_t j0, size_t cols,
-                        const float *p, float *acc)
+void amem__quant_axpy_scalar(const amem__qrows *q, size_t j0,
+                             size_t cols, const float *p, float *acc)
 {
     for (size_t c = 0; c < cols; c++) {
         float w = p[c] * row_scale(q, j0 + c);
@@ -186,7 +186,7 @@ void amem__quant_decode(const amem__qrows *q, size_t j0, size_t rows,
         return;
     }
 #endif
-    decode_scalar(q, j0, rows, dst);
+    amem__quant_decode_scalar(q, j0, rows, dst);
 }
 
 void amem__quant_dots(const amem__qrows *q, size_t j0, size_t cols,
@@ -198,7 +198,7 @@ void amem__quant_dots(const amem__qrows *q, size_t j0, size_t cols,
         return;
     }
 #endif
-    dots_scalar(q, j0, cols, x, s);
+    amem__quant_dots_scalar(q, j0, cols, x, s);
 }
 
 void amem__quant_axpy(const amem__qrows *q, size_t j0, size_t cols,
@@ -210,5 +210,5 @@ void amem__quant_axpy(const amem__qrows *q, size_t j0, size_t cols,
         return;
     }
 #endif
-    axpy_scalar(q, j0, cols, p, acc);
+    amem__quant_axpy_scalar(q, j0, cols, p, acc);
 }

@@ -44,4 +44,12 @@ void amem__quant_dots(const amem__qrows *q, size_t j0, size_t cols,
 void amem__quant_axpy(const amem__qrows *q, size_t j0, size_t cols,
                       const float *p, float *acc);
 
+/* The portable forms the kernels above fall back to (tests compare). */
+void amem__quant_decode_scalar(const amem__qrows *q, size_t j0,
+                               size_t rows, float *dst);
+void amem__quant_dots_scalar(const amem__qrows *q, size_t j0,
+                             size_t cols, const float *x, float *s);
+void amem__quant_axpy_scalar(const amem__qrows *q, size_t j0,
+                             size_t cols, const float *p, float *acc);
+
 #endif
