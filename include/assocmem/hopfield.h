@@ -291,10 +291,12 @@ AMEM_API int amem_hopfield_param_bounds(int param, double *min, double *max,
 /*
  * amem_hopfield_store: store n patterns (n x d, finite) one-shot; appends to
  * what is stored. CLASSICAL applies the Hebbian rule per pattern in order;
- * dense and MODERN kinds copy the patterns. Autoassociative handles only.
+ * dense and MODERN kinds copy the patterns (in the DTYPE encoding) and
+ * assign them ids (see "Stable ids" below). Autoassociative handles only.
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0 or too large),
- * AMEM_E_NONFINITE, AMEM_E_UNSUPPORTED (heteroassociative handle: use
- * amem_hopfield_store_pairs), AMEM_E_NOMEM.
+ * AMEM_E_NONFINITE, AMEM_E_RANGE (a key the DTYPE cannot hold),
+ * AMEM_E_STATE (read-only mapped store), AMEM_E_UNSUPPORTED
+ * (heteroassociative handle: use amem_hopfield_store_pairs), AMEM_E_NOMEM.
  */
 AMEM_API int amem_hopfield_store(amem_hopfield *h, const float *patterns,
                                  size_t n);
@@ -308,7 +310,9 @@ AMEM_API int amem_hopfield_store(amem_hopfield *h, const float *patterns,
 AMEM_API int amem_hopfield_store_pairs(amem_hopfield *h, const float *keys,
                                        const float *values, size_t n);
 
-/* amem_hopfield_clear: forget everything stored (settings are kept). */
+/* amem_hopfield_clear: forget everything stored (settings are kept; ids
+ * are assigned from 0 again). AMEM_OK, AMEM_E_NULL, AMEM_E_STATE (a
+ * read-only mapped store). */
 AMEM_API int amem_hopfield_clear(amem_hopfield *h);
 
 /*
