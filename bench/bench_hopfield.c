@@ -464,10 +464,11 @@ static void dtype_cases(int quick)
                "%zu queries\n",
                dtype_names[k], n, d, amem_get_num_threads(), 1e3 * t[k],
                calls, t[0] / t[k], same, nq, truth, nq, l1, nl1);
+    }
+    for (int k = 0; k < DTYPES; k++) {
+        amem_hopfield_free(h[k]);
         free(top[k]);
     }
-    for (int k = 0; k < DTYPES; k++)
-        amem_hopfield_free(h[k]);
     free(q);
 }
 
