@@ -52,13 +52,6 @@ int amem__hopfield_check_kind_param(const char *fn, int kind, int param,
                       "%s", table[param].name, amem__hopfield_kind_name(kind));
 }
 
-int amem_hopfield_param_bounds(int param, double *min, double *max,
-                               int *integer)
-{
-    return amem__settings_bounds(&settings, "amem_hopfield_param_bounds", param,
-                                 min, max, integer);
-}
-
 /* The key encoding is fixed while rows are stored (or mapped). */
 static int check_dtype_change(const char *fn, const amem_hopfield *h,
                               double value)
@@ -73,28 +66,19 @@ static int check_dtype_change(const char *fn, const amem_hopfield *h,
     return rc;
 }
 
-int amem_hopfield_set(amem_hopfield *h, int param, double value)
+/* A setting the handle's kind does not use is refused (C6); a DTYPE
+ * change needs an empty store, whose rows of the old encoding are then
+ * released (nothing stored changes). */
+static int admit(const char *fn, amem_hopfield *h, int param, double value)
 {
-    static const char fn[] = "amem_hopfield_set";
-    AMEM__CHECK_NULL(h, fn);
-    int rc = amem__hopfield_check_param(fn, param, value);
-    if (rc == AMEM_OK)
-        rc = amem__hopfield_check_kind_param(fn, h->kind, param, value);
-    if (rc == AMEM_OK && param == AMEM_HOPFIELD_DTYPE)
-        rc = check_dtype_change(fn, h, value);
-    if (rc != AMEM_OK)
+    int rc = amem__hopfield_check_kind_param(fn, h->kind, param, value);
+    if (rc != AMEM_OK || param != AMEM_HOPFIELD_DTYPE)
         return rc;
-    if (param == AMEM_HOPFIELD_DTYPE && value != AMEM__HP(h, DTYPE))
-        amem__hopfield_drop_rows(h); /* empty: storage of the old dtype */
-    h->param[param] = value;
-    if (param == AMEM_HOPFIELD_SEED)
-        amem__rng_seed(&h->rng, (uint64_t)value);
-    return AMEM_OK;
+    rc = check_dtype_change(fn, h, value);
+    if (rc == AMEM_OK && value != AMEM__HP(h, DTYPE))
+        amem__hopfield_drop_rows(h);
+    return rc;
 }
 
-int amem_hopfield_get(const amem_hopfield *h, int param, double *value)
-{
-    static const char fn[] = "amem_hopfield_get";
-    AMEM__CHECK_NULL(h, fn);
-    return amem__settings_get(&settings, fn, h->param, param, value);
-}
+AMEM__PIECE_SETTINGS(amem_hopfield, settings, AMEM_HOPFIELD_SEED, admit)
+
