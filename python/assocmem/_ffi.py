@@ -184,6 +184,7 @@ AMEM_HOPFIELD_SEED = 10
 AMEM_HOPFIELD_NOISE = 11
 AMEM_HOPFIELD_SIMILARITY = 12
 AMEM_HOPFIELD_SEPARATION = 13
+AMEM_HOPFIELD_DTYPE = 14
 # enum amem_hopfield_update (hopfield.h)
 AMEM_HOPFIELD_UPDATE_SYNC = 0
 AMEM_HOPFIELD_UPDATE_ASYNC = 1
@@ -203,6 +204,10 @@ AMEM_HOPFIELD_SEP_SOFTMAX = 0
 AMEM_HOPFIELD_SEP_ARGMAX = 1
 AMEM_HOPFIELD_SEP_POLY = 2
 AMEM_HOPFIELD_SEP_IDENTITY = 3
+# enum amem_hopfield_dtype (hopfield.h)
+AMEM_HOPFIELD_DTYPE_F32 = 0
+AMEM_HOPFIELD_DTYPE_BF16 = 1
+AMEM_HOPFIELD_DTYPE_INT8 = 2
 # enum amem_hopfield_direction (hopfield.h)
 AMEM_HOPFIELD_KEY_TO_VALUE = 0
 AMEM_HOPFIELD_VALUE_TO_KEY = 1
@@ -480,6 +485,7 @@ ENUMS = {
         'AMEM_HOPFIELD_NOISE': 11,
         'AMEM_HOPFIELD_SIMILARITY': 12,
         'AMEM_HOPFIELD_SEPARATION': 13,
+        'AMEM_HOPFIELD_DTYPE': 14,
     },
     'amem_hopfield_update': {
         'AMEM_HOPFIELD_UPDATE_SYNC': 0,
@@ -504,6 +510,11 @@ ENUMS = {
         'AMEM_HOPFIELD_SEP_ARGMAX': 1,
         'AMEM_HOPFIELD_SEP_POLY': 2,
         'AMEM_HOPFIELD_SEP_IDENTITY': 3,
+    },
+    'amem_hopfield_dtype': {
+        'AMEM_HOPFIELD_DTYPE_F32': 0,
+        'AMEM_HOPFIELD_DTYPE_BF16': 1,
+        'AMEM_HOPFIELD_DTYPE_INT8': 2,
     },
     'amem_hopfield_direction': {
         'AMEM_HOPFIELD_KEY_TO_VALUE': 0,
@@ -1039,6 +1050,13 @@ SETTINGS = {
             'range': '',
             'kinds': 'MODERN',
             'choices': 'AMEM_HOPFIELD_SEP_*',
+        },
+        'DTYPE': {
+            'meaning': 'AMEM_HOPFIELD_DTYPE_* (how the keys are kept; fixed while anything is stored: setting another value then returns AMEM_E_STATE, after amem_hopfield_clear it may change again)',
+            'default': 'F32',
+            'range': '',
+            'kinds': 'MODERN',
+            'choices': 'AMEM_HOPFIELD_DTYPE_*',
         },
     },
     'amem_kvmem_param': {
@@ -1823,6 +1841,20 @@ FUNCTIONS = {
     'amem_hopfield_load': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(amem_hopfield))], ('path', 'out',), 'hopfield.h'),
     # int amem_hopfield_load_mem(const void *data, size_t len, amem_hopfield **out)
     'amem_hopfield_load_mem': (_c.c_int, [_c.c_void_p, _c.c_size_t, _c.POINTER(_c.POINTER(amem_hopfield))], ('data', 'len', 'out',), 'hopfield.h'),
+    # int amem_hopfield_append(amem_hopfield *h, const float *keys, const float *values, const uint64_t *ids, size_t n, uint64_t *ids_out)
+    'amem_hopfield_append': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_uint64), _c.c_size_t, _c.POINTER(_c.c_uint64)], ('h', 'keys', 'values', 'ids', 'n', 'ids_out',), 'hopfield.h'),
+    # int amem_hopfield_remove(amem_hopfield *h, const uint64_t *ids, size_t n)
+    'amem_hopfield_remove': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_uint64), _c.c_size_t], ('h', 'ids', 'n',), 'hopfield.h'),
+    # int amem_hopfield_get_patterns(const amem_hopfield *h, const uint64_t *ids, size_t n, float *keys_out, float *values_out)
+    'amem_hopfield_get_patterns': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_uint64), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('h', 'ids', 'n', 'keys_out', 'values_out',), 'hopfield.h'),
+    # int amem_hopfield_get_ids(const amem_hopfield *h, size_t first, size_t count, uint64_t *out)
+    'amem_hopfield_get_ids': (_c.c_int, [_c.POINTER(amem_hopfield), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.c_uint64)], ('h', 'first', 'count', 'out',), 'hopfield.h'),
+    # int amem_hopfield_recall_topk(amem_hopfield *h, const float *queries, size_t n, size_t k, uint64_t *ids_out, float *weights_out)
+    'amem_hopfield_recall_topk': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.c_uint64), _c.POINTER(_c.c_float)], ('h', 'queries', 'n', 'k', 'ids_out', 'weights_out',), 'hopfield.h'),
+    # int amem_hopfield_load_mapped(const char *path, amem_hopfield **out)
+    'amem_hopfield_load_mapped': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(amem_hopfield))], ('path', 'out',), 'hopfield.h'),
+    # int amem_hopfield_is_mapped(const amem_hopfield *h, int *out)
+    'amem_hopfield_is_mapped': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_int)], ('h', 'out',), 'hopfield.h'),
     # int amem_kvmem_create(size_t key_dim, size_t slots, size_t value_dim, amem_kvmem **out)
     'amem_kvmem_create': (_c.c_int, [_c.c_size_t, _c.c_size_t, _c.c_size_t, _c.POINTER(_c.POINTER(amem_kvmem))], ('key_dim', 'slots', 'value_dim', 'out',), 'kvmem.h'),
     # void amem_kvmem_free(amem_kvmem *h)

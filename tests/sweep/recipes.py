@@ -223,6 +223,16 @@ FUNCTIONS.update(piece("hopfield", {
                    "_required": ["cues"]},
     "replay": {},
     "energy": {}, "weights": {},
+    "append": {"keys": "sw_pm(0)", "values": "NULL",
+               "ids": "(const uint64_t[]){10, 11}",
+               # NULL for autoassociative stores (values are then unread)
+               "_optional": ["values"], "_nan_ok": ["values"]},
+    "remove": {"ids": "(const uint64_t[]){0, 1}"},
+    "get_patterns": {"ids": "(const uint64_t[]){0, 1}"},
+    "get_ids": {"first": "0", "_zero_ok": ["first"]},
+    "recall_topk": {"queries": "sw_pm(0)", "k": "2"},
+    "load_mapped": {"path": 'sw_path("hopfield")'},
+    "is_mapped": {},
 }))
 FUNCTIONS.update(piece("hopfield", settings("hopfield",
                                             "AMEM_HOPFIELD_MAX_STEPS", "5")))

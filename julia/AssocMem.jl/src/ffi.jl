@@ -158,6 +158,7 @@ const AMEM_HOPFIELD_SEED = 10
 const AMEM_HOPFIELD_NOISE = 11
 const AMEM_HOPFIELD_SIMILARITY = 12
 const AMEM_HOPFIELD_SEPARATION = 13
+const AMEM_HOPFIELD_DTYPE = 14
 # enum amem_hopfield_update (hopfield.h)
 const AMEM_HOPFIELD_UPDATE_SYNC = 0
 const AMEM_HOPFIELD_UPDATE_ASYNC = 1
@@ -177,6 +178,10 @@ const AMEM_HOPFIELD_SEP_SOFTMAX = 0
 const AMEM_HOPFIELD_SEP_ARGMAX = 1
 const AMEM_HOPFIELD_SEP_POLY = 2
 const AMEM_HOPFIELD_SEP_IDENTITY = 3
+# enum amem_hopfield_dtype (hopfield.h)
+const AMEM_HOPFIELD_DTYPE_F32 = 0
+const AMEM_HOPFIELD_DTYPE_BF16 = 1
+const AMEM_HOPFIELD_DTYPE_INT8 = 2
 # enum amem_hopfield_direction (hopfield.h)
 const AMEM_HOPFIELD_KEY_TO_VALUE = 0
 const AMEM_HOPFIELD_VALUE_TO_KEY = 1
@@ -1252,6 +1257,69 @@ C: `int amem_hopfield_load_mem(const void *data, size_t len, amem_hopfield **out
 """
 function amem_hopfield_load_mem(data, len, out)
     @ccall libassocmem.amem_hopfield_load_mem(data::Ptr{Cvoid}, len::Csize_t, out::Ptr{Ptr{amem_hopfield}})::Cint
+end
+
+"""
+    amem_hopfield_append(h, keys, values, ids, n, ids_out)
+
+C: `int amem_hopfield_append(amem_hopfield *h, const float *keys, const float *values, const uint64_t *ids, size_t n, uint64_t *ids_out)`
+"""
+function amem_hopfield_append(h, keys, values, ids, n, ids_out)
+    @ccall libassocmem.amem_hopfield_append(h::Ptr{amem_hopfield}, keys::Ptr{Cfloat}, values::Ptr{Cfloat}, ids::Ptr{UInt64}, n::Csize_t, ids_out::Ptr{UInt64})::Cint
+end
+
+"""
+    amem_hopfield_remove(h, ids, n)
+
+C: `int amem_hopfield_remove(amem_hopfield *h, const uint64_t *ids, size_t n)`
+"""
+function amem_hopfield_remove(h, ids, n)
+    @ccall libassocmem.amem_hopfield_remove(h::Ptr{amem_hopfield}, ids::Ptr{UInt64}, n::Csize_t)::Cint
+end
+
+"""
+    amem_hopfield_get_patterns(h, ids, n, keys_out, values_out)
+
+C: `int amem_hopfield_get_patterns(const amem_hopfield *h, const uint64_t *ids, size_t n, float *keys_out, float *values_out)`
+"""
+function amem_hopfield_get_patterns(h, ids, n, keys_out, values_out)
+    @ccall libassocmem.amem_hopfield_get_patterns(h::Ptr{amem_hopfield}, ids::Ptr{UInt64}, n::Csize_t, keys_out::Ptr{Cfloat}, values_out::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_hopfield_get_ids(h, first, count, out)
+
+C: `int amem_hopfield_get_ids(const amem_hopfield *h, size_t first, size_t count, uint64_t *out)`
+"""
+function amem_hopfield_get_ids(h, first, count, out)
+    @ccall libassocmem.amem_hopfield_get_ids(h::Ptr{amem_hopfield}, first::Csize_t, count::Csize_t, out::Ptr{UInt64})::Cint
+end
+
+"""
+    amem_hopfield_recall_topk(h, queries, n, k, ids_out, weights_out)
+
+C: `int amem_hopfield_recall_topk(amem_hopfield *h, const float *queries, size_t n, size_t k, uint64_t *ids_out, float *weights_out)`
+"""
+function amem_hopfield_recall_topk(h, queries, n, k, ids_out, weights_out)
+    @ccall libassocmem.amem_hopfield_recall_topk(h::Ptr{amem_hopfield}, queries::Ptr{Cfloat}, n::Csize_t, k::Csize_t, ids_out::Ptr{UInt64}, weights_out::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_hopfield_load_mapped(path, out)
+
+C: `int amem_hopfield_load_mapped(const char *path, amem_hopfield **out)`
+"""
+function amem_hopfield_load_mapped(path, out)
+    @ccall libassocmem.amem_hopfield_load_mapped(path::Cstring, out::Ptr{Ptr{amem_hopfield}})::Cint
+end
+
+"""
+    amem_hopfield_is_mapped(h, out)
+
+C: `int amem_hopfield_is_mapped(const amem_hopfield *h, int *out)`
+"""
+function amem_hopfield_is_mapped(h, out)
+    @ccall libassocmem.amem_hopfield_is_mapped(h::Ptr{amem_hopfield}, out::Ptr{Cint})::Cint
 end
 
 # kvmem.h
@@ -2381,6 +2449,13 @@ const AMEM_FUNCTIONS = (
     :amem_hopfield_save_mem,
     :amem_hopfield_load,
     :amem_hopfield_load_mem,
+    :amem_hopfield_append,
+    :amem_hopfield_remove,
+    :amem_hopfield_get_patterns,
+    :amem_hopfield_get_ids,
+    :amem_hopfield_recall_topk,
+    :amem_hopfield_load_mapped,
+    :amem_hopfield_is_mapped,
     :amem_kvmem_create,
     :amem_kvmem_free,
     :amem_kvmem_key_dim,
