@@ -113,6 +113,11 @@ AMEM_API int amem_mpi_hopfield_set_merge(amem_mpi_hopfield *h, int merge);
 AMEM_API int amem_mpi_hopfield_count(const amem_mpi_hopfield *h,
                                      size_t *global, size_t *local);
 
+/* amem_mpi_hopfield_dim / _value_dim: d and m. Local. AMEM_OK/E_NULL. */
+AMEM_API int amem_mpi_hopfield_dim(const amem_mpi_hopfield *h, size_t *out);
+AMEM_API int amem_mpi_hopfield_value_dim(const amem_mpi_hopfield *h,
+                                         size_t *out);
+
 /*
  * amem_mpi_hopfield_store: append patterns, routed to their owners. Each
  * rank passes its own n rows (n may differ between ranks, 0 included).
@@ -144,8 +149,9 @@ AMEM_API int amem_mpi_hopfield_store(amem_mpi_hopfield *h, const float *keys,
  *   steps    optional n ints (NULL = none): steps each query took
  * Iterates until max|dx| <= TOLERANCE or MAX_STEPS (masked recall: one
  * step), exactly as the single-process store.
- * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0 or too large, or ranks
- * that disagree on n), AMEM_E_NONFINITE, AMEM_E_ARG (bad mask), AMEM_E_STATE
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0 or too large),
+ * AMEM_E_NONFINITE, AMEM_E_ARG (bad mask, ranks that disagree on n or on
+ * whether clamp is given), AMEM_E_STATE
  * (nothing stored on any rank), AMEM_E_NOMEM.
  */
 AMEM_API int amem_mpi_hopfield_recall(amem_mpi_hopfield *h,
@@ -199,7 +205,8 @@ AMEM_API int amem_mpi_hopfield_save(const amem_mpi_hopfield *h,
  * amem_mpi_hopfield_load: a store from a saved directory, on any number of
  * ranks (rows re-sharded by id mod P). Settings and merge mode come from
  * the save. *out is NULL on failure.
- * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_ARG (comm), AMEM_E_IO,
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_ARG (comm, or dir differs between
+ * ranks), AMEM_E_IO,
  * AMEM_E_FORMAT (a missing, truncated or altered file, ids that do not
  * match the manifest), AMEM_E_NOMEM.
  */

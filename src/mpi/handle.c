@@ -121,6 +121,22 @@ int amem_mpi_hopfield_count(const amem_mpi_hopfield *h, size_t *global,
     return AMEM_OK;
 }
 
+int amem_mpi_hopfield_dim(const amem_mpi_hopfield *h, size_t *out)
+{
+    if (h == NULL || out == NULL)
+        return amem_mpi__fail(AMEM_E_NULL, "amem_mpi_hopfield_dim",
+                              "%s is NULL", h == NULL ? "h" : "out");
+    return amem_hopfield_dim(h->local, out);
+}
+
+int amem_mpi_hopfield_value_dim(const amem_mpi_hopfield *h, size_t *out)
+{
+    if (h == NULL || out == NULL)
+        return amem_mpi__fail(AMEM_E_NULL, "amem_mpi_hopfield_value_dim",
+                              "%s is NULL", h == NULL ? "h" : "out");
+    return amem_hopfield_value_dim(h->local, out);
+}
+
 /* Room for `more` ids after the shard's current rows. */
 static int reserve_ids(amem_mpi_hopfield *h, size_t have, size_t more)
 {

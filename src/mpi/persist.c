@@ -12,7 +12,8 @@
  *     count N
  *     next_id I
  *     merge X
- *     shard r n crc32(.amem) crc32(.ids)      (one line per shard)
+ *     shard r n crc(.amem) crc(.ids)      (one line per shard; crc: the
+ *                                          CRC-32 of all but the last 4 bytes)
  * A save writes generation G + 1 beside the files of G, then the manifest,
  * then removes the files of G: a crash before the manifest's rename leaves
  * G loadable. A load on P' ranks reads on rank r' the shards s with
@@ -37,6 +38,14 @@ typedef struct manifest {
     uint32_t *crc_model;    /* ranks entries */
     uint32_t *crc_ids;      /* ranks entries */
 } manifest;
+
+/* A file's fingerprint for the manifest: the CRC-32 of all but its last 4
+ * bytes (both kinds of file end with the CRC-32 of what precedes it, and
+ * the CRC of data followed by its own CRC is the same for every file). */
+static uint32_t fingerprint(const unsigned char *data, size_t len)
+{
+    return len < 4 ? 0 : amem_mpi__crc(data, len - 4);
+}
 
 static int shard_path(char *buf, const char *dir, uint64_t gen, uint64_t r,
                       uint64_t P, const char *ext)
@@ -138,7 +147,7 @@ static int save_shard(const char *fn, const amem_mpi_hopfield *h,
     int rc = amem_hopfield_save_mem(h->local, &img, &len);
     if (rc != AMEM_OK)
         return amem_mpi__core_fail(rc, fn);
-    crc[0] = amem_mpi__crc(img, len);
+    crc[0] = fingerprint(img, len);
     rc = shard_path(path, dir, gen, (uint64_t)h->rank, (uint64_t)h->size,
                     "amem");
     rc = rc != AMEM_OK ? amem_mpi__fail(rc, fn, "path too long")
@@ -149,7 +158,7 @@ static int save_shard(const char *fn, const amem_mpi_hopfield *h,
     unsigned char *ids = amem_mpi__ids_image(h->ids, n, &len);
     if (ids == NULL)
         return amem_mpi__fail(AMEM_E_NOMEM, fn, "ids of %zu rows", n);
-    crc[1] = amem_mpi__crc(ids, len);
+    crc[1] = fingerprint(ids, len);
     shard_path(path, dir, gen, (uint64_t)h->rank, (uint64_t)h->size, "ids");
     rc = amem_mpi__write_atomic(fn, path, ids, len);
     free(ids);
@@ -305,7 +314,7 @@ static int take_rows(const char *fn, amem_mpi_hopfield *h, const char *dir,
                  : AMEM_E_NOMEM;
     if (rc == AMEM_OK)
         rc = amem_mpi__read_file(fn, path, &img, &len);
-    if (rc == AMEM_OK && amem_mpi__crc(img, len) != mf->crc_model[s])
+    if (rc == AMEM_OK && fingerprint(img, len) != mf->crc_model[s])
         rc = amem_mpi__fail(AMEM_E_FORMAT, fn, "%s does not match the "
                             "manifest", path);
     if (rc == AMEM_OK)
@@ -318,7 +327,7 @@ static int take_rows(const char *fn, amem_mpi_hopfield *h, const char *dir,
         shard_path(path, dir, mf->generation, s, mf->ranks, "ids");
         rc = amem_mpi__read_file(fn, path, &idimg, &idlen);
     }
-    if (rc == AMEM_OK && amem_mpi__crc(idimg, idlen) != mf->crc_ids[s])
+    if (rc == AMEM_OK && fingerprint(idimg, idlen) != mf->crc_ids[s])
         rc = amem_mpi__fail(AMEM_E_FORMAT, fn, "%s does not match the "
                             "manifest", path);
     if (rc == AMEM_OK)
