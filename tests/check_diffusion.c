@@ -154,6 +154,66 @@ START_TEST(test_schedule)
 }
 END_TEST
 
+/* VE (Eq. 6): theta_t = 1, s_t^2 = sigma^2 t; a cue at level theta starts
+ * where s^2 equals its noise-to-signal ratio (1 - theta^2) / theta^2. */
+START_TEST(test_ve_schedule)
+{
+    amem_diffusion *h = NULL;
+    AMEM_ASSERT_OK(amem_diffusion_create(2, &h));
+    AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_PROCESS,
+                                      AMEM_DIFFUSION_PROCESS_VE));
+    AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_SIGMA, 1.5));
+    double t, theta, s;
+    AMEM_ASSERT_OK(amem_diffusion_theta(h, 0.8, &theta));
+    ck_assert_double_eq(theta, 1.0);
+    AMEM_ASSERT_OK(amem_diffusion_noise_std(h, 0.8, &s));
+    ck_assert_double_eq_tol(s * s, 2.25 * 0.8, 1e-12);
+    AMEM_ASSERT_OK(amem_diffusion_t_start(h, 0.68, &t));
+    ck_assert_double_eq_tol(t, (1 - 0.68 * 0.68) / (0.68 * 0.68 * 2.25),
+                            1e-12);
+    AMEM_ASSERT_OK(amem_diffusion_noise_std(h, t, &s));
+    ck_assert_double_eq_tol(s, sqrt(1 - 0.68 * 0.68) / 0.68, 1e-12);
+    AMEM_ASSERT_STATUS(amem_diffusion_set(h, AMEM_DIFFUSION_PROCESS, 3),
+                       AMEM_E_RANGE);
+    amem_diffusion_free(h);
+}
+END_TEST
+
+/* The appendix's claim: VE and VP recall land on the same memories. From
+ * the same theta = 0.68 cues, VE returns the signs of the stored pattern
+ * each cue came from (within 0.2: 300 Euler steps stop at T_END, as VP
+ * does), and the VE and VP outputs agree within 0.05. */
+START_TEST(test_ve_recall_matches_vp)
+{
+    const size_t d = 64, N = 6;
+    float *p = random_signs(N, d, 41), *noise = random_normals(N, d, 42);
+    amem_diffusion *h = make_stored(d, p, N);
+    float q[384], vp[384], ve[384];
+    for (size_t i = 0; i < N * d; i++)
+        q[i] = 0.68f * p[i] + 0.7332f * noise[i];
+    AMEM_ASSERT_OK(amem_diffusion_recall(h, q, N, NULL, vp, NULL));
+    AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_PROCESS,
+                                      AMEM_DIFFUSION_PROCESS_VE));
+    AMEM_ASSERT_OK(amem_diffusion_recall(h, q, N, NULL, ve, NULL));
+    for (size_t i = 0; i < N * d; i++) {
+        ck_assert_msg(fabsf(ve[i] - p[i]) < 0.2f, "VE entry %zu: %g vs %g", i,
+                      (double)ve[i], (double)p[i]);
+        ck_assert_msg(fabsf(ve[i] - vp[i]) < 0.05f, "entry %zu: VE %g, VP %g",
+                      i, (double)ve[i], (double)vp[i]);
+    }
+    /* The learned score has no VE form: refused, outputs untouched. */
+    AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_SCORE,
+                                      AMEM_DIFFUSION_SCORE_LEARNED));
+    memcpy(vp, ve, sizeof vp);
+    AMEM_ASSERT_STATUS(amem_diffusion_recall(h, q, N, NULL, ve, NULL),
+                       AMEM_E_UNSUPPORTED);
+    ck_assert_mem_eq(vp, ve, sizeof vp);
+    free(p);
+    free(noise);
+    amem_diffusion_free(h);
+}
+END_TEST
+
 START_TEST(test_forward_moments)
 {
     /* x_t = theta x0 + s eps: check the sample mean and variance. */
@@ -186,13 +246,13 @@ END_TEST
 /* ---- exact score ---------------------------------------------------- */
 
 /* The exact score equals central differences of log p_t (Gaussian
- * patterns, so the |y|^2 term of the weights matters), VP and OU. */
+ * patterns, so the |y|^2 term of the weights matters), VP, OU and VE. */
 START_TEST(test_exact_score_is_gradient_of_log_density)
 {
     const size_t d = 5, N = 7, n = 3;
     float *p = random_normals(N, d, 3), *x = random_normals(n, d, 4);
     amem_diffusion *h = make_stored(d, p, N);
-    for (int process = 0; process < 2; process++) {
+    for (int process = 0; process < 3; process++) {
         AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_PROCESS, process));
         AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_SIGMA, 1.3));
         const double t = 0.7, step = 1e-2;
@@ -835,6 +895,8 @@ Suite *amem_suite_diffusion(void)
     TCase *api = tcase_create("api");
     tcase_add_test(api, test_create_and_settings);
     tcase_add_test(api, test_schedule);
+    tcase_add_test(api, test_ve_schedule);
+    tcase_add_test(api, test_ve_recall_matches_vp);
     tcase_add_test(api, test_forward_moments);
     tcase_add_test(api, test_bad_arguments);
     tcase_add_test(api, test_save_load_roundtrip);

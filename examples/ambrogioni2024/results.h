@@ -11,9 +11,11 @@
 
 #include "config.h"
 
-/* Table 1 columns: correlation of the modern Hopfield output with ... */
+/* Table 1 columns: correlation of the modern Hopfield output with ...;
+ * then the appendix's comparison: the exact VP diffusion output with the
+ * exact VE one, and the VE output with the true patterns. */
 enum { AMB_T1_DIFFUSION, AMB_T1_CLASSICAL, AMB_T1_TRUTH,
-       AMB_T1_CLASSICAL_ZD, AMB_T1_COLUMNS };
+       AMB_T1_CLASSICAL_ZD, AMB_T1_VP_VE, AMB_T1_VE_TRUTH, AMB_T1_COLUMNS };
 
 typedef struct amb_table1_row {
     int completion;          /* 0 denoising, 1 completion */

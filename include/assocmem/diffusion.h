@@ -18,7 +18,17 @@
  *   PROCESS = AMEM_DIFFUSION_PROCESS_OU: a = alpha, b = sigma, the paper's
  *     discretisation x(t - dt) = (1 - alpha dt) x + sigma sqrt(dt) delta
  *     (alpha = 0.5, sigma = 1 for the learned models; that pair is the VP
- *     process with gamma = 1).
+ *     process with gamma = 1);
+ *   PROCESS = AMEM_DIFFUSION_PROCESS_VE: a = 0, b = sigma, the
+ *     variance-exploding process of the paper's main text (Eq. 6,
+ *     x(t - dt) = x(t) + sigma sqrt(dt) delta): theta_t = 1, s_t^2 =
+ *     sigma^2 t, the a -> 0 limit of the formulas below. A query is read as
+ *     a variance-preserving cue theta y + sqrt(1 - theta^2) eps (as made by
+ *     amem_corrupt_mix) and mapped to the same signal-to-noise ratio:
+ *     recall starts from x = query / START_THETA at
+ *     t_start = (1 - theta^2) / (theta^2 sigma^2). The exact score only:
+ *     the learned network takes theta_t as its time input, which is 1
+ *     throughout a VE process (SCORE = LEARNED is AMEM_E_UNSUPPORTED).
  * Marginal given a stored pattern y:  x_t = theta_t y + s_t eps, with
  *     theta_t = exp(-a t),   s_t^2 = b^2 (1 - theta_t^2) / (2 a)
  * (for VP: theta_t = exp(-gamma t / 2), s_t^2 = 1 - theta_t^2). A query
@@ -147,7 +157,8 @@ enum amem_diffusion_param {
 /* Values of AMEM_DIFFUSION_PROCESS. */
 enum amem_diffusion_process {
     AMEM_DIFFUSION_PROCESS_VP = 0, /* a = gamma / 2, b^2 = gamma */
-    AMEM_DIFFUSION_PROCESS_OU = 1  /* a = alpha, b = sigma */
+    AMEM_DIFFUSION_PROCESS_OU = 1, /* a = alpha, b = sigma */
+    AMEM_DIFFUSION_PROCESS_VE = 2  /* a = 0, b = sigma (exact score only) */
 };
 
 /* Values of AMEM_DIFFUSION_SCORE. */

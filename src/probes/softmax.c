@@ -12,7 +12,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/numerics.h"
-#include "engine/optim.h"
+#include "core/optim.h"
 #include "probe_impl.h"
 
 /* logits = X W^T + b, then the shared row softmax. */
