@@ -412,7 +412,7 @@ mpi-deps:
 
 $(BUILD)/mpi/%.o: %.c include/assocmem/mpi.h $(wildcard src/mpi/*.h) src/hopfield/lse_merge.h | need-mpi
 	@mkdir -p $(dir $@)
-	$(MPICC) $(ALL_CFLAGS) -c $< -o $@
+	$(MPICC) $(ALL_CFLAGS) $(LIB_DEFS) -c $< -o $@
 
 $(MPI_SOLIB): $(MPI_OBJS) lib/libassocmem.so
 	$(MPICC) -shared -o $@ $(MPI_OBJS) -Wl,-soname,$(MPI_SONAME) -Wl,--no-undefined \

@@ -213,6 +213,29 @@ AMEM_API int amem_mpi_hopfield_save(const amem_mpi_hopfield *h,
 AMEM_API int amem_mpi_hopfield_load(MPI_Fint comm, const char *dir,
                                     amem_mpi_hopfield **out);
 
+#ifdef AMEM_EXPERIMENTAL_API
+/*
+ * Data-parallel training (experimental, as amem_data_parallel in
+ * common.h): amem_mpi_data_parallel_create fills a description for the
+ * ranks of comm (rank, size) whose reduce replaces the gradient (n floats)
+ * and the loss by their sums over the ranks, with one MPI_Allreduce of the
+ * gradient vector (in pieces past 2^28 floats) and one of the loss. Give it
+ * to a trained piece's amem_<piece>_set_data_parallel on every rank (the
+ * same global batch, seed and data everywhere); every rank then applies the
+ * same optimizer step. Collective; the description keeps its own duplicate
+ * of comm.
+ *   comm  the communicator (MPI_Fint)
+ *   out   receives the description (NULL on failure), released with
+ *         amem_mpi_data_parallel_free once no handle uses it
+ * Returns AMEM_OK, AMEM_E_NULL (out), AMEM_E_ARG (comm is MPI_COMM_NULL),
+ * AMEM_E_NOMEM.
+ */
+AMEM_API int amem_mpi_data_parallel_create(MPI_Fint comm,
+                                           amem_data_parallel **out);
+/* Release a description (collective: frees the duplicate). Accepts NULL. */
+AMEM_API void amem_mpi_data_parallel_free(amem_data_parallel *dp);
+#endif /* AMEM_EXPERIMENTAL_API */
+
 #ifdef __cplusplus
 }
 #endif

@@ -50,6 +50,10 @@ else
 fi
 run store-tcp 3 "$TCP" "$build/mpi/tests/test_store"
 
+for np in 1 2 4; do
+    run data-parallel "$np" "$SHM" "$build/mpi/tests/test_data_parallel"
+done
+
 run save 4 "$SHM" "$build/mpi/tests/test_persist" save "$tmp/store"
 run load 2 "$SHM" "$build/mpi/tests/test_persist" load "$tmp/store"
 run load 3 "$SHM" "$build/mpi/tests/test_persist" load "$tmp/store"
