@@ -131,8 +131,10 @@ AMEM_API int amem_mpi_hopfield_value_dim(const amem_mpi_hopfield *h,
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (too many rows),
  * AMEM_E_NONFINITE, AMEM_E_ARG (ids on some ranks only, an id in use or
  * repeated), AMEM_E_UNSUPPORTED (values on an autoassociative store or
- * none on a heteroassociative one), AMEM_E_NOMEM. Nothing is stored
- * unless every rank succeeds.
+ * none on a heteroassociative one), AMEM_E_NOMEM. Every check (ids
+ * included) is agreed before any rank appends, so a refused call stores
+ * nothing; only running out of memory in the final append can leave the
+ * rows on the ranks that had room (the handle should then be freed).
  */
 AMEM_API int amem_mpi_hopfield_store(amem_mpi_hopfield *h, const float *keys,
                                      const float *values, size_t n,
