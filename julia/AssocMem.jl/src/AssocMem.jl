@@ -21,6 +21,7 @@ module AssocMem
 export AssocMemError, version, version_number, set_num_threads,
        get_num_threads, last_error, strerror,
        Hopfield, store!, store_pairs!, clear!, stored_count, recall, recall_bam,
+       recall_partial,
        replay,
        energy, softmax_weights, setting, setting!, param_bounds,
        save, save_mem, load_hopfield, load_hopfield_mem,
@@ -341,6 +342,28 @@ function recall(h::Hopfield, queries::AbstractVecOrMat{<:Real};
     w = weights ? Matrix{Float32}(undef, stored_count(h), n) : nothing
     check(amem_hopfield_recall(_ptr(h), q, n, _null(c), out, _null(st), _null(w)))
     return _result(queries isa AbstractVector, out, st, w)
+end
+
+"""
+    recall_partial(h, queries; clamp = nothing) -> (row_max, row_sum, keys, values)
+
+The unnormalised parts of one softmax step of a `:modern` network (softmax
+separation): per query (column) the maximum score, the sum of
+e^(s - max), and the weighted sums of the stored keys (d × n) and, for a
+heteroassociative network, of the values (m × n; `nothing` otherwise).
+Parts of stores split in two merge by log-sum-exp, and `keys ./ row_sum'`
+is one recall step (hopfield.h, amem_hopfield_recall_partial).
+"""
+function recall_partial(h::Hopfield, queries::AbstractVecOrMat{<:Real};
+                        clamp = nothing)
+    q, n = _columns(queries, h.dim, "queries")
+    c = clamp === nothing ? nothing : _same_size(clamp, q, "clamp")
+    mx, sm = Vector{Float32}(undef, n), Vector{Float32}(undef, n)
+    wk = Matrix{Float32}(undef, h.dim, n)
+    wv = h.value_dim > 0 ? Matrix{Float32}(undef, h.value_dim, n) : nothing
+    check(amem_hopfield_recall_partial(_ptr(h), q, n, _null(c), mx, sm, wk,
+                                       _null(wv)))
+    return (mx, sm, wk, wv)
 end
 
 """
