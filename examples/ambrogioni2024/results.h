@@ -53,9 +53,10 @@ typedef struct amb_results {
     int f2_agree[4];         /* cues whose sign output matches exact ODE */
     double f2_loss;
     int f2_done;
+    int f1_done;             /* Figure 1 landscapes written */
     double err_at[AMB_MAX_LIST][AMB_MAX_LIST]; /* fig 3a medians */
     int err_done;
-    double seconds[6];       /* wall time per part */
+    double seconds[8];       /* wall time per part */
     char command[512];       /* the command line of the run */
 } amb_results;
 
@@ -74,6 +75,8 @@ int amb_trained_capacity(const amb_config *cfg, const char *out_dir,
                          amb_results *res);
 int amb_trajectories(const amb_config *cfg, const char *out_dir,
                      amb_results *res);
+int amb_landscape(const amb_config *cfg, const char *out_dir,
+                  amb_results *res);
 
 /* The Markdown report (report.md) beside the paper's numbers. */
 int amb_report(const amb_config *cfg, const char *out_dir,

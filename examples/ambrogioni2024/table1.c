@@ -14,6 +14,7 @@
 
 #include <assocmem/data.h>
 
+#include "common/provenance.h"
 #include "paper.h"
 #include "recall.h"
 #include "results.h"
@@ -113,6 +114,7 @@ static int write_csv(const char *out_dir, const amb_results *res)
         perror(path);
         return -1;
     }
+    ex_provenance_csv(f);
     fprintf(f, "task,patterns,diffusion,classical,truth,classical_zero_diag,"
                "vp_vs_ve,ve_truth,sd_diffusion,sd_classical,sd_truth,"
                "sd_classical_zero_diag,sd_vp_vs_ve,sd_ve_truth,"
@@ -129,7 +131,7 @@ static int write_csv(const char *out_dir, const amb_results *res)
             fprintf(f, ",%.3f", amb_paper_table1[i][c]);
         fprintf(f, "\n");
     }
-    return fclose(f) == 0 ? 0 : -1;
+    return ex_csv_finish(f);
 }
 
 static void free_buffers(t1_buffers *b)

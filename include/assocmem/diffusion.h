@@ -130,6 +130,13 @@ typedef struct amem_diffusion amem_diffusion;
  *   ADAM_BETA1       Adam beta1                      0.9      [0, 0.9999999]
  *   ADAM_BETA2       Adam beta2                      0.999    [0, 0.9999999]
  *   ADAM_EPS         Adam epsilon                    1e-8     [1e-30, 1]
+ *   EXTENT           radius r of each memory: the    0        [0, 1e3]
+ *                    exact score treats memory mu as N(y_mu, r^2 I), an
+ *                    extended memory (Eq. 23); 0 = points
+ *   SEMANTIC_WEIGHT  weight lambda of a continuous   0        [0, 1 - 1e-9]
+ *                    "semantic" density N(0, SEMANTIC_VAR I) beside the
+ *                    memories in the exact score (Eqs. 24-25)
+ *   SEMANTIC_VAR     its variance c per dimension    1        [1e-9, 1e6]
  *
  * Changing a setting never changes what is stored or the trained network.
  */
@@ -151,7 +158,10 @@ enum amem_diffusion_param {
     AMEM_DIFFUSION_SEED = 14,
     AMEM_DIFFUSION_ADAM_BETA1 = 15,
     AMEM_DIFFUSION_ADAM_BETA2 = 16,
-    AMEM_DIFFUSION_ADAM_EPS = 17
+    AMEM_DIFFUSION_ADAM_EPS = 17,
+    AMEM_DIFFUSION_EXTENT = 18,
+    AMEM_DIFFUSION_SEMANTIC_WEIGHT = 19,
+    AMEM_DIFFUSION_SEMANTIC_VAR = 20
 };
 
 /* Values of AMEM_DIFFUSION_PROCESS. */

@@ -10,7 +10,7 @@
 #include "assocmem/diffusion.h"
 
 /* The number of settings (the public enum has no count member). */
-#define AMEM__DIFFUSION_NPARAM (AMEM_DIFFUSION_ADAM_EPS + 1)
+#define AMEM__DIFFUSION_NPARAM (AMEM_DIFFUSION_SEMANTIC_VAR + 1)
 #include "core/optim.h"
 #include "core/jobs.h"
 #include "core/rng.h"

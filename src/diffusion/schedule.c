@@ -78,30 +78,29 @@ static int check_time(const char *fn, double t)
     return AMEM_OK;
 }
 
-int amem_diffusion_theta(const amem_diffusion *h, double t, double *theta)
+/* theta_t (want_std = 0) or s_t (1) into *out, arguments checked for fn. */
+static int marginal_query(const char *fn, const amem_diffusion *h, double t,
+                          int want_std, double *out)
 {
-    static const char fn[] = "amem_diffusion_theta";
     AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(theta, fn);
+    AMEM__CHECK_NULL(out, fn);
     int rc = check_time(fn, t);
     if (rc != AMEM_OK)
         return rc;
-    double s;
-    amem__diffusion_marginal(h, t, theta, &s);
+    double theta, s;
+    amem__diffusion_marginal(h, t, &theta, &s);
+    *out = want_std ? s : theta;
     return AMEM_OK;
+}
+
+int amem_diffusion_theta(const amem_diffusion *h, double t, double *theta)
+{
+    return marginal_query("amem_diffusion_theta", h, t, 0, theta);
 }
 
 int amem_diffusion_noise_std(const amem_diffusion *h, double t, double *std)
 {
-    static const char fn[] = "amem_diffusion_noise_std";
-    AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(std, fn);
-    int rc = check_time(fn, t);
-    if (rc != AMEM_OK)
-        return rc;
-    double theta;
-    amem__diffusion_marginal(h, t, &theta, std);
-    return AMEM_OK;
+    return marginal_query("amem_diffusion_noise_std", h, t, 1, std);
 }
 
 int amem_diffusion_t_start(const amem_diffusion *h, double theta, double *t)
