@@ -47,7 +47,8 @@ DEP_LIBS   := $(BLAS_LIBS) -lsvm -lz -lm -lpthread
 LIB_DEFS   := -DAMEM_EXPERIMENTAL_API
 BUILD      ?= build
 
-SRCS       := $(sort $(wildcard src/*/*.c))
+# src/mpi/ is libassocmem-mpi (its own rules below): the core has no MPI.
+SRCS       := $(sort $(filter-out src/mpi/%,$(wildcard src/*/*.c)))
 OBJS       := $(SRCS:%.c=$(BUILD)/%.o)
 # docs/api.md (C18): from 1.0 the SONAME is .so.MAJOR; while MAJOR is 0 a
 # breaking change bumps MINOR, so the SONAME carries both.
@@ -70,7 +71,7 @@ TEST_BIN   := $(BUILD)/tests/check_all
 # helpers in examples/common/ are linked into every one.
 EX_COMMON    := $(wildcard examples/common/*.c)
 EXAMPLE_NAMES := $(patsubst examples/%.c,%,$(wildcard examples/*.c)) \
-                 $(filter-out common,$(patsubst examples/%/,%,$(wildcard examples/*/)))
+                 $(filter-out common distributed,$(patsubst examples/%/,%,$(wildcard examples/*/)))
 EXAMPLE_BINS := $(addprefix $(BUILD)/examples/,$(EXAMPLE_NAMES))
 EX_LIBS      := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
 
@@ -261,7 +262,7 @@ check-fuzz: $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/replay_%,$(FUZZ_SRCS))
 # The pkg-config file is written for the PREFIX/LIBDIR of each install.
 install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/assocmem
-	install -m 644 include/assocmem/*.h $(DESTDIR)$(INCLUDEDIR)/assocmem/
+	install -m 644 $(filter-out %/mpi.h,$(wildcard include/assocmem/*.h)) $(DESTDIR)$(INCLUDEDIR)/assocmem/
 	install -m 755 $(SOLIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(notdir $(SOLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libassocmem.so
@@ -300,7 +301,7 @@ bench: $(BENCH_BINS) | need-bench
 	@for b in $(BENCH_BINS); do ./$$b || exit 1; done
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz build-blis build-clang build-tsan lib/libassocmem* assocmem.pc
+	rm -rf $(BUILD) build-asan build-fuzz build-blis build-clang build-tsan lib/libassocmem* assocmem.pc lib/assocmem-mpi.pc
 
 # ---- dependency checks ------------------------------------------------------
 # Building needs a C compiler, a CBLAS, LIBSVM and zlib, checked once per build
@@ -387,3 +388,77 @@ install-python:
 uninstall-python:
 	@if [ -n "$(PYTHON_SITEDIR)" ] && [ "$(PYTHON_SITEDIR)" != none ]; then \
 	    rm -rf $(PY_PKG_DIR); fi
+
+# ---- libassocmem-mpi: the store sharded over MPI ranks -----------------------
+# Its own shared object, header (include/assocmem/mpi.h) and pkg-config file,
+# built with MPICC (Open MPI by default; MPICC=mpicc.mpich for MPICH, see
+# docs/distributed.md). `make check-mpi` runs tests/mpi/ under mpirun.
+
+MPICC       ?= mpicc
+MPIRUN      ?= mpirun
+MPI_SRCS    := $(wildcard src/mpi/*.c)
+MPI_OBJS    := $(MPI_SRCS:%.c=$(BUILD)/mpi/%.o)
+MPI_SONAME  := $(subst libassocmem,libassocmem-mpi,$(SONAME))
+MPI_SOLIB   := lib/libassocmem-mpi.so.$(VERSION)
+MPI_LINK    := -Llib -lassocmem -Wl,-rpath,'$$ORIGIN'
+MPI_TESTS   := $(patsubst tests/mpi/%.c,$(BUILD)/mpi/tests/%,$(filter-out tests/mpi/mpitest.c,$(wildcard tests/mpi/*.c)))
+MPI_EXAMPLES := $(BUILD)/mpi/examples/sharded_store
+
+.PHONY: mpi check-mpi install-mpi uninstall-mpi mpi-deps
+
+mpi: $(MPI_SOLIB) lib/$(MPI_SONAME) lib/libassocmem-mpi.so lib/assocmem-mpi.pc
+
+mpi-deps:
+	$(DEPS_ENV) sh scripts/install-deps mpi
+
+$(BUILD)/mpi/%.o: %.c include/assocmem/mpi.h $(wildcard src/mpi/*.h) src/hopfield/lse_merge.h | need-mpi
+	@mkdir -p $(dir $@)
+	$(MPICC) $(ALL_CFLAGS) $(LIB_DEFS) -c $< -o $@
+
+$(MPI_SOLIB): $(MPI_OBJS) lib/libassocmem.so
+	$(MPICC) -shared -o $@ $(MPI_OBJS) -Wl,-soname,$(MPI_SONAME) -Wl,--no-undefined \
+	    $(LDFLAGS) $(MPI_LINK) -lz -lm
+
+lib/$(MPI_SONAME): $(MPI_SOLIB)
+	ln -sf $(notdir $(MPI_SOLIB)) $@
+
+lib/libassocmem-mpi.so: lib/$(MPI_SONAME)
+	ln -sf $(MPI_SONAME) $@
+
+# The in-tree pkg-config file (for lib/); install-mpi writes one for LIBDIR.
+lib/assocmem-mpi.pc: assocmem-mpi.pc.in $(HDR)
+	sed -e 's|@PREFIX@|$(CURDIR)|' -e 's|@LIBDIR@|$(CURDIR)/lib|' \
+	    -e 's|@INCLUDEDIR@|$(CURDIR)/include|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@MPI_CFLAGS@|$(shell $(MPICC) --showme:compile 2>/dev/null || $(MPICC) -compile-info 2>/dev/null | cut -d" " -f2-)|' \
+	    -e 's|@MPI_LIBS@|$(shell $(MPICC) --showme:link 2>/dev/null || $(MPICC) -link-info 2>/dev/null | cut -d" " -f2-)|' \
+	    $< > $@
+
+$(BUILD)/mpi/tests/%: tests/mpi/%.c tests/mpi/mpitest.c tests/mpi/mpitest.h mpi
+	@mkdir -p $(dir $@)
+	$(MPICC) -std=c11 $(WARN) $(CFLAGS) -Iinclude -Itests/mpi -o $@ $< tests/mpi/mpitest.c \
+	    -Llib -lassocmem-mpi -lassocmem -Wl,-rpath,$(CURDIR)/lib -lm
+
+$(BUILD)/mpi/examples/%: examples/distributed/%.c mpi
+	@mkdir -p $(dir $@)
+	$(MPICC) -std=c11 $(WARN) $(CFLAGS) -Iinclude -o $@ $< \
+	    -Llib -lassocmem-mpi -lassocmem -Wl,-rpath,$(CURDIR)/lib -lm
+
+check-mpi: all mpi $(MPI_TESTS) $(MPI_EXAMPLES) | need-mpi
+	MPIRUN="$(MPIRUN)" BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/mpi/run.sh
+
+install-mpi: mpi
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/assocmem
+	install -m 644 include/assocmem/mpi.h $(DESTDIR)$(INCLUDEDIR)/assocmem/
+	install -m 755 $(MPI_SOLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(MPI_SOLIB)) $(DESTDIR)$(LIBDIR)/$(MPI_SONAME)
+	ln -sf $(MPI_SONAME) $(DESTDIR)$(LIBDIR)/libassocmem-mpi.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@MPI_CFLAGS@|$(shell $(MPICC) --showme:compile 2>/dev/null)|' \
+	    -e 's|@MPI_LIBS@|$(shell $(MPICC) --showme:link 2>/dev/null)|' \
+	    assocmem-mpi.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/assocmem-mpi.pc
+
+uninstall-mpi:
+	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(MPI_SOLIB)) $(DESTDIR)$(LIBDIR)/$(MPI_SONAME) \
+	      $(DESTDIR)$(LIBDIR)/libassocmem-mpi.so $(DESTDIR)$(LIBDIR)/pkgconfig/assocmem-mpi.pc \
+	      $(DESTDIR)$(INCLUDEDIR)/assocmem/mpi.h

@@ -359,6 +359,41 @@ AMEM_API int amem_hopfield_recall(amem_hopfield *h, const float *queries,
                                   int *steps, float *weights);
 
 /*
+ * amem_hopfield_recall_partial: the parts of one softmax recall step that
+ * merge across stores split into pieces (the shards of libassocmem-mpi).
+ * MODERN kind with SEPARATION = SOFTMAX only. For each query x (row q) and
+ * the N stored patterns, with s_mu = b sim(xi_mu, x) (b, similarity and
+ * mask as in amem_hopfield_recall):
+ *   queries          n x d states (finite)
+ *   n                number of queries, >= 1
+ *   clamp            optional n x d 0/1 mask (NULL = none): similarities
+ *                    over the known (1) entries only, every row needs one
+ *   row_max          n floats: M = max_mu s_mu
+ *   row_sum          n floats: L = sum_mu e^(s_mu - M)
+ *   weighted_keys    optional n x d (NULL = none): sum_mu e^(s_mu - M) xi_mu
+ *   weighted_values  optional n x m (NULL = none; heteroassociative
+ *                    handles only): sum_mu e^(s_mu - M) v_mu
+ * All outputs are caller-allocated and may not alias queries. With nothing
+ * stored every row is the empty part: M = -INFINITY, L = 0, weighted rows
+ * 0. Parts A and B of one store merge exactly by log-sum-exp:
+ *   M = max(M_A, M_B), w_X = e^(M_X - M) (0 for an empty part),
+ *   L = w_A L_A + w_B L_B, weighted = w_A weighted_A + w_B weighted_B,
+ * and weighted / L is one step of amem_hopfield_recall (its output for
+ * MAX_STEPS = 1), to float rounding.
+ * Returns AMEM_OK, AMEM_E_NULL (h, queries, row_max, row_sum), AMEM_E_DIM
+ * (n = 0 or too large), AMEM_E_NONFINITE, AMEM_E_ARG (mask entry not 0/1,
+ * a mask row with no 1), AMEM_E_UNSUPPORTED (not MODERN, separation not
+ * SOFTMAX, weighted_values on an autoassociative handle), AMEM_E_NOMEM.
+ * Changes nothing in the handle; threads as amem_hopfield_recall.
+ */
+AMEM_API int amem_hopfield_recall_partial(const amem_hopfield *h,
+                                          const float *queries, size_t n,
+                                          const float *clamp, float *row_max,
+                                          float *row_sum,
+                                          float *weighted_keys,
+                                          float *weighted_values);
+
+/*
  * amem_hopfield_replay: recall from n random cues drawn from the handle's
  * RNG (AMEM_HOPFIELD_NOISE picks uniform(-1,1) or +-1). Same seed and same
  * call sequence give the same output.

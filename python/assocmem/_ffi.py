@@ -1825,6 +1825,8 @@ FUNCTIONS = {
     'amem_hopfield_count': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'hopfield.h'),
     # int amem_hopfield_recall(amem_hopfield *h, const float *queries, size_t n, const float *clamp, float *out, int *steps, float *weights)
     'amem_hopfield_recall': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int), _c.POINTER(_c.c_float)], ('h', 'queries', 'n', 'clamp', 'out', 'steps', 'weights',), 'hopfield.h'),
+    # int amem_hopfield_recall_partial(const amem_hopfield *h, const float *queries, size_t n, const float *clamp, float *row_max, float *row_sum, float *weighted_keys, float *weighted_values)
+    'amem_hopfield_recall_partial': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('h', 'queries', 'n', 'clamp', 'row_max', 'row_sum', 'weighted_keys', 'weighted_values',), 'hopfield.h'),
     # int amem_hopfield_replay(amem_hopfield *h, size_t n, float *out, float *cues, int *steps)
     'amem_hopfield_replay': (_c.c_int, [_c.POINTER(amem_hopfield), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int)], ('h', 'n', 'out', 'cues', 'steps',), 'hopfield.h'),
     # int amem_hopfield_recall_bam(amem_hopfield *h, const float *cues, size_t n, int direction, const float *clamp, float *keys_out, float *values_out, int *steps)

@@ -392,6 +392,24 @@ class Hopfield(Settings, Persistent):
                                         fptr(w)))
         return w[0] if single else w
 
+    def recall_partial(self, queries, clamp=None):
+        """The unnormalised parts of one softmax step (MODERN, SOFTMAX):
+        (row_max, row_sum, weighted_keys, weighted_values), the values
+        None for an autoassociative network. weighted / row_sum[:, None]
+        is one recall step; the parts of a store split in two merge by
+        log-sum-exp (see amem_hopfield_recall_partial in hopfield.h)."""
+        where = "Hopfield.recall_partial"
+        q, _ = as_rows(queries, "queries", where, self._dim)
+        c = None if clamp is None else like_rows(clamp, q, "clamp", where)
+        n = q.shape[0]
+        mx, sm = np.empty(n, np.float32), np.empty(n, np.float32)
+        wk = np.empty((n, self._dim), np.float32)
+        wv = np.empty((n, self._vdim), np.float32) if self._vdim else None
+        check(lib.amem_hopfield_recall_partial(self._h(), fptr(q), n, fptr(c),
+                                               fptr(mx), fptr(sm), fptr(wk),
+                                               fptr(wv)))
+        return mx, sm, wk, wv
+
 
 param_bounds = Hopfield.param_bounds
 

@@ -143,6 +143,10 @@ void amem__hopfield_finish_steps(int *steps, const unsigned char *done,
 /* Validate a 0/1 clamp mask of len entries (recall.c). */
 int amem__hopfield_check_clamp(const char *fn, const float *clamp,
                                size_t len);
+/* MODERN compares the known entries only: each of the n rows of the d-wide
+ * mask needs one (AMEM_E_ARG otherwise). */
+int amem__hopfield_check_known_rows(const char *fn, const float *clamp,
+                                    size_t n, size_t d);
 
 /* Energies of n states (validated) into e[n]. */
 int amem__classical_energy(const amem_hopfield *h, const float *s, size_t n,
@@ -193,6 +197,11 @@ typedef struct amem__fused_args {
     const float *V2; /* N x m2, or NULL */
     size_t m2;
     float *out2;
+    /* b each, or NULL. When set (SOFTMAX only), the step stops before the
+     * normalisation: out1/out2 keep the accumulators and each row's
+     * maximum and sum go here (lse_merge.h). V1 may then be NULL (m1 0:
+     * no accumulator). */
+    float *part_max, *part_sum;
 } amem__fused_args;
 
 /* The step's arguments for h's settings over its stored patterns, without

@@ -17,9 +17,8 @@ int amem__hopfield_check_clamp(const char *fn, const float *clamp,
     return AMEM_OK;
 }
 
-/* MODERN compares the known entries only: each row needs one. */
-static int check_known_rows(const char *fn, const float *clamp, size_t n,
-                            size_t d)
+int amem__hopfield_check_known_rows(const char *fn, const float *clamp,
+                                    size_t n, size_t d)
 {
     for (size_t q = 0; q < n; q++) {
         size_t i = 0;
@@ -62,7 +61,7 @@ static int check_recall_args(const char *fn, const amem_hopfield *h,
         (rc = amem__hopfield_check_clamp(fn, clamp, n * h->dim)) != AMEM_OK)
         return rc;
     if (clamp != NULL && h->kind == AMEM_HOPFIELD_MODERN &&
-        (rc = check_known_rows(fn, clamp, n, h->dim)) != AMEM_OK)
+        (rc = amem__hopfield_check_known_rows(fn, clamp, n, h->dim)) != AMEM_OK)
         return rc;
     if (weights != NULL && h->kind != AMEM_HOPFIELD_MODERN)
         return amem__fail(AMEM_E_UNSUPPORTED, fn,

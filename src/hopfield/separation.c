@@ -19,6 +19,7 @@
 
 #include "core/numerics.h"
 #include "hopfield_impl.h"
+#include "lse_merge.h"
 
 /* z^n in float, through the one integer power of core/numerics.h. */
 static float powi(float z, int n) { return (float)amem__powi(z, n); }
@@ -63,7 +64,7 @@ static float block_row(const amem__fused_args *a, float *s, size_t cols,
     if (a->separation == AMEM_HOPFIELD_SEP_SOFTMAX) {
         top = amem__vec_max(s, cols);
         if (top > *M) {
-            rescale = expf(*M - top); /* e^-inf = 0 on the first block */
+            rescale = amem__lse_weight(*M, top); /* 0 on the first block */
             *L *= rescale;
             *M = top;
         }
@@ -153,7 +154,7 @@ float amem__sep_job_weight(const amem__fused_args *a, float job_max,
                            float top)
 {
     if (a->separation == AMEM_HOPFIELD_SEP_SOFTMAX)
-        return expf(job_max - top);
+        return amem__lse_weight(job_max, top);
     if (a->separation == AMEM_HOPFIELD_SEP_POLY)
         return job_max > 0.0f ? powi(job_max / top, a->degree) : 0.0f;
     return 1.0f;

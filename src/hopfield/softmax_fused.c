@@ -19,7 +19,9 @@
  * there are enough queries (each row then sees exactly the serial
  * computation), else by stored patterns, each job keeping its own M, L and
  * acc for every row, merged at the end (softmax by log-sum-exp):
- *     M = max_k M_k,  out = sum_k e^(M_k - M) acc_k / sum_k e^(M_k - M) L_k.
+ *     M = max_k M_k,  out = sum_k e^(M_k - M) acc_k / sum_k e^(M_k - M) L_k
+ * (lse_merge.h). A partial step (part_max set) stops before the division
+ * and hands M, L and the accumulators to the caller.
  */
 #include <math.h>
 #include <stddef.h>
@@ -27,6 +29,7 @@
 
 #include "core/blas.h"
 #include "hopfield_impl.h"
+#include "lse_merge.h"
 #include "quant.h"
 
 /* Tile sizes (overridable at build time for tuning). */
@@ -186,7 +189,9 @@ static void fused_tile(const amem__fused_args *a, const fused_job *job,
                              row_arg, rescale))
             continue;
         int first = j0 == job->j0;
-        if (a->V1 == NULL && direct)
+        if (a->m1 == 0)
+            ; /* a partial step that wants no weighted keys */
+        else if (a->V1 == NULL && direct)
             direct_accumulate(a, job->S, rows, j0, cols, acc1, rescale, first);
         else
             accumulate(job->S, rows, cols,
@@ -237,6 +242,11 @@ static void run_job(void *arg, int k)
     if (c->plan.by_patterns)
         return; /* merged by the caller */
     size_t r0 = job->r0;
+    if (a->part_max != NULL) {
+        memcpy(a->part_max + r0, job->row_max + r0, job->rows * sizeof(float));
+        memcpy(a->part_sum + r0, job->row_sum + r0, job->rows * sizeof(float));
+        return;
+    }
     amem__sep_finish(a->separation, job->rows, job->row_max + r0,
                      job->row_sum + r0, job->row_arg + r0,
                      job->acc1 + r0 * a->m1, a->V1, a->m1);
@@ -315,8 +325,15 @@ static void merge_row(const fused_ctx *c, size_t r, float *o, const float *V,
         w[k] = amem__sep_job_weight(a, c->job[k].row_max[r], top->row_max[r]);
         sum += w[k] * c->job[k].row_sum[r];
     }
+    if (a->part_max != NULL) { /* partial: no division */
+        a->part_max[r] = top->row_max[r];
+        a->part_sum[r] = sum;
+        sum = 1.0f;
+    }
     for (int k = 0; k < c->plan.jobs; k++)
         w[k] /= a->separation == AMEM_HOPFIELD_SEP_IDENTITY ? 1.0f : sum;
+    if (o == NULL)
+        return;
     for (size_t j = 0; j < m; j++)
         o[j] *= w[0];
     for (int k = 1; k < c->plan.jobs; k++) {
@@ -330,7 +347,7 @@ static void merge_jobs(const fused_ctx *c, float *out, const float *V,
                        size_t m, int second)
 {
     for (size_t r = 0; r < c->a->b; r++)
-        merge_row(c, r, out + r * m, V, m, second);
+        merge_row(c, r, out ? out + r * m : NULL, V, m, second);
 }
 
 void amem__fused_step(const amem__fused_args *a, float *ws, int threads)

@@ -216,6 +216,8 @@ FUNCTIONS.update(piece("hopfield", {
     "store_pairs": {"h": "sw_hopfield(AMEM_HOPFIELD_MODERN, SW_M, 0)"},
     "clear": {}, "count": {},
     "recall": {"queries": "sw_pm(0)"},
+    "recall_partial": {"h": "sw_hopfield(AMEM_HOPFIELD_MODERN, SW_M, 1)",
+                       "queries": "sw_pm(0)"},
     "recall_bam": {"h": "sw_hopfield(AMEM_HOPFIELD_CLASSICAL, SW_M, 1)",
                    "cues": "sw_pm(0)",
                    "direction": "AMEM_HOPFIELD_KEY_TO_VALUE",

@@ -30,7 +30,7 @@ export AssocMemError, version, version_number, set_num_threads,
        train_steps!, step_count, steps_per_epoch,
        # hopfield.jl
        Hopfield, store!, store_pairs!, clear!, stored_count, recall, recall_bam,
-       replay, energy, softmax_weights,
+       recall_partial, replay, energy, softmax_weights,
        append_patterns!, remove_patterns!, get_patterns, pattern_ids,
        recall_topk, load_hopfield_mapped, is_mapped,
        # data.jl

@@ -1188,6 +1188,15 @@ function amem_hopfield_recall(h, queries, n, clamp, out, steps, weights)
 end
 
 """
+    amem_hopfield_recall_partial(h, queries, n, clamp, row_max, row_sum, weighted_keys, weighted_values)
+
+C: `int amem_hopfield_recall_partial(const amem_hopfield *h, const float *queries, size_t n, const float *clamp, float *row_max, float *row_sum, float *weighted_keys, float *weighted_values)`
+"""
+function amem_hopfield_recall_partial(h, queries, n, clamp, row_max, row_sum, weighted_keys, weighted_values)
+    @ccall libassocmem.amem_hopfield_recall_partial(h::Ptr{amem_hopfield}, queries::Ptr{Cfloat}, n::Csize_t, clamp::Ptr{Cfloat}, row_max::Ptr{Cfloat}, row_sum::Ptr{Cfloat}, weighted_keys::Ptr{Cfloat}, weighted_values::Ptr{Cfloat})::Cint
+end
+
+"""
     amem_hopfield_replay(h, n, out, cues, steps)
 
 C: `int amem_hopfield_replay(amem_hopfield *h, size_t n, float *out, float *cues, int *steps)`
@@ -2441,6 +2450,7 @@ const AMEM_FUNCTIONS = (
     :amem_hopfield_clear,
     :amem_hopfield_count,
     :amem_hopfield_recall,
+    :amem_hopfield_recall_partial,
     :amem_hopfield_replay,
     :amem_hopfield_recall_bam,
     :amem_hopfield_energy,

@@ -86,6 +86,28 @@ function recall(h::Hopfield, queries::AbstractVecOrMat{<:Real};
 end
 
 """
+    recall_partial(h, queries; clamp = nothing) -> (row_max, row_sum, keys, values)
+
+The unnormalised parts of one softmax step of a `:modern` network (softmax
+separation): per query (column) the maximum score, the sum of
+e^(s - max), and the weighted sums of the stored keys (d × n) and, for a
+heteroassociative network, of the values (m × n; `nothing` otherwise).
+Parts of stores split in two merge by log-sum-exp, and `keys ./ row_sum'`
+is one recall step (hopfield.h, amem_hopfield_recall_partial).
+"""
+function recall_partial(h::Hopfield, queries::AbstractVecOrMat{<:Real};
+                        clamp = nothing)
+    q, n = _columns(queries, h.dim, "queries")
+    c = _mask(clamp, q)
+    mx, sm = Vector{Float32}(undef, n), Vector{Float32}(undef, n)
+    wk = Matrix{Float32}(undef, h.dim, n)
+    wv = h.value_dim > 0 ? Matrix{Float32}(undef, h.value_dim, n) : nothing
+    check(amem_hopfield_recall_partial(_ptr(h), q, n, _null(c), mx, sm, wk,
+                                       _null(wv)))
+    return (mx, sm, wk, wv)
+end
+
+"""
     recall_bam(h, cues; direction = :key_to_value, clamp = nothing, steps = false)
 
 Bidirectional recall on a BAM (`:classical` with `value_dim > 0`). `cues`
