@@ -14,6 +14,7 @@
 #include "core/numerics.h"
 #include "core/rng.h"
 #include "core/optim.h"
+#include "core/trainer.h"
 
 /* Trainable vector: the 11 rule parameters, then p. */
 #define AMEM__KV_THETA (AMEM_KVMEM_RULE_COUNT + 1)
@@ -33,6 +34,9 @@ struct amem_kvmem {
     float *scores;          /* N scratch: scores / hidden activity */
     float *post;            /* m scratch: g_v(y) */
     amem__adam *adam;       /* AMEM__KV_THETA parameters */
+    amem__data_parallel dp; /* size <= 1: local training */
+    float last_step[AMEM_KVMEM_HISTORY_COLS]; /* record of the last step */
+    int has_last_step;      /* last_step holds one (not saved) */
 };
 
 #define AMEM__KP(h, p) ((h)->param[AMEM_KVMEM_##p])
