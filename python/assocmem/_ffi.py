@@ -44,6 +44,8 @@ class amem_vae(_c.Structure):
 # ---- callback types ----
 # int (*amem_progress_fn)(void *user, const char *stage, long done, long total, double metric)
 amem_progress_fn = _c.CFUNCTYPE(_c.c_int, _c.c_void_p, _c.c_char_p, _c.c_long, _c.c_long, _c.c_double)
+# int (*amem_reduce_fn)(void *ctx, float *grad, size_t n, double *loss)
+amem_reduce_fn = _c.CFUNCTYPE(_c.c_int, _c.c_void_p, _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_double))
 # double (*amem_error_fn)(void *user, long n_patterns)
 amem_error_fn = _c.CFUNCTYPE(_c.c_double, _c.c_void_p, _c.c_long)
 

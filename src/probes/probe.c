@@ -95,31 +95,7 @@ int amem__probe_check_param(const char *fn, int param, double value)
     return amem__settings_check(&settings, fn, param, value);
 }
 
-int amem_probe_set(amem_probe *p, int param, double value)
-{
-    static const char fn[] = "amem_probe_set";
-    AMEM__CHECK_NULL(p, fn);
-    int rc = amem__probe_check_param(fn, param, value);
-    if (rc != AMEM_OK)
-        return rc;
-    p->param[param] = value;
-    if (param == AMEM_PROBE_SEED)
-        amem__rng_seed(&p->rng, (uint64_t)value);
-    return AMEM_OK;
-}
-
-int amem_probe_get(const amem_probe *p, int param, double *value)
-{
-    static const char fn[] = "amem_probe_get";
-    AMEM__CHECK_NULL(p, fn);
-    return amem__settings_get(&settings, fn, p->param, param, value);
-}
-
-int amem_probe_param_bounds(int param, double *min, double *max, int *integer)
-{
-    return amem__settings_bounds(&settings, "amem_probe_param_bounds", param,
-                                 min, max, integer);
-}
+AMEM__PIECE_SETTINGS(amem_probe, settings, AMEM_PROBE_SEED, amem__settings_admit_any)
 
 /* Labels in range and at least two distinct ones; the class count. */
 static int check_labels(const char *fn, const int32_t *labels, size_t n,

@@ -244,7 +244,7 @@ def test_tricky_constants(tricky):
     assert status["AMEM_E_NONFINITE"] == -5 and "AMEM_STATUS_MIN_" not in status
     assert tricky.status_messages[-5] == "non-finite value in input"
     assert tricky.handles == ["amem_gizmo"]
-    assert [cb.name for cb in tricky.callbacks] == ["amem_progress_fn"]
+    assert [cb.name for cb in tricky.callbacks] == ["amem_progress_fn", "amem_reduce_fn"]
 
 
 def test_tricky_python_rendering_is_valid_ctypes(tricky):

@@ -18,6 +18,8 @@ mutable struct amem_vae end
 # ---- callback types: pass a @cfunction pointer ----
 # int (*amem_progress_fn)(void *user, const char *stage, long done, long total, double metric)
 const amem_progress_fn = Ptr{Cvoid}
+# int (*amem_reduce_fn)(void *ctx, float *grad, size_t n, double *loss)
+const amem_reduce_fn = Ptr{Cvoid}
 # double (*amem_error_fn)(void *user, long n_patterns)
 const amem_error_fn = Ptr{Cvoid}
 
