@@ -39,10 +39,9 @@ static int batch_jobs(size_t rows, int threads)
     return rows >= 2 * MIN_JOB_ROWS ? jobs : 1;
 }
 
-static int dtrain_open(const char *fn, amem_diffusion *h, int threads,
-                       dtrain *t)
+static int dtrain_open(const char *fn, amem_diffusion *h,
+                       const amem__dmlp *m, int threads, dtrain *t)
 {
-    const amem__dmlp *m = h->net;
     size_t B = h->count, d = m->dim, np = m->n_params;
     memset(t, 0, sizeof *t);
     t->h = h;
@@ -116,19 +115,37 @@ static int check_train_args(const char *fn, const amem_diffusion *h,
     return AMEM_OK;
 }
 
-/* Without a network, a new one with the current shape, from the RNG. */
-static int ensure_net(const char *fn, amem_diffusion *h)
+/* The network to train: the handle's, or (*fresh) a new one with the
+ * current shape initialised from *rng, a copy of the handle's RNG; both
+ * are installed once the call's scratch is allocated. */
+static int network(const char *fn, const amem_diffusion *h, amem__rng *rng,
+                   amem__dmlp **fresh)
 {
+    *fresh = NULL;
     if (h->net)
         return AMEM_OK;
     int rc = amem__dmlp_create(fn, h->dim, (size_t)AMEM__DP(h, HIDDEN),
-                               (size_t)AMEM__DP(h, HIDDEN_LAYERS), &h->net);
+                               (size_t)AMEM__DP(h, HIDDEN_LAYERS), fresh);
     if (rc == AMEM_OK)
-        amem__dmlp_init(h->net, &h->rng);
+        amem__dmlp_init(*fresh, rng);
     return rc;
 }
 
 static const amem__train_ops DIFFUSION_OPS = {"train", gradient, NULL};
+
+/* Scratch for the call: the batch and jobs (t) and the gradient. */
+static int scratch(const char *fn, amem_diffusion *h, const amem__dmlp *m,
+                   int threads, dtrain *t, float **grad)
+{
+    *grad = NULL;
+    int rc = dtrain_open(fn, h, m, threads, t);
+    if (rc != AMEM_OK)
+        return rc;
+    *grad = amem__alloc(m->n_params, 1, sizeof(float));
+    if (*grad == NULL)
+        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the gradient");
+    return AMEM_OK;
+}
 
 /* BLAS runs single-threaded inside the jobs, or for a batch too small to
  * split (core/jobs.h). */
@@ -139,23 +156,28 @@ int amem_diffusion_train(amem_diffusion *h, size_t steps,
     if (loss)
         *loss = NAN;
     AMEM__CHECK_NULL(h, fn);
+    amem__rng rng = h->rng;
+    amem__dmlp *fresh = NULL;
     int rc = check_train_args(fn, h, steps);
     if (rc == AMEM_OK)
-        rc = ensure_net(fn, h);
+        rc = network(fn, h, &rng, &fresh);
     if (rc != AMEM_OK)
         return rc;
-    amem__dmlp *m = h->net;
-    amem__adam_set(m->adam, AMEM__DP(h, LEARNING_RATE),
-                   AMEM__DP(h, ADAM_BETA1), AMEM__DP(h, ADAM_BETA2),
-                   AMEM__DP(h, ADAM_EPS));
-    dtrain t;
+    amem__dmlp *m = fresh ? fresh : h->net;
+    dtrain t = {0};
+    float *grad = NULL;
     int threads = amem__blas_window_begin(AMEM__DJOBS_MAX);
-    rc = dtrain_open(fn, h, threads, &t);
-    float *grad = rc == AMEM_OK ? amem__alloc(m->n_params, 1, sizeof(float))
-                                : NULL;
-    if (rc == AMEM_OK && grad == NULL)
-        rc = amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the gradient");
+    rc = scratch(fn, h, m, threads, &t, &grad);
+    if (rc == AMEM_OK && fresh) {
+        h->net = fresh;
+        h->rng = rng;
+    } else if (fresh) {
+        amem__dmlp_free(fresh);
+    }
     if (rc == AMEM_OK) {
+        amem__adam_set(m->adam, AMEM__DP(h, LEARNING_RATE),
+                       AMEM__DP(h, ADAM_BETA1), AMEM__DP(h, ADAM_BETA2),
+                       AMEM__DP(h, ADAM_EPS));
         amem__trainer tr = {&t, &DIFFUSION_OPS, m->params, grad, m->n_params,
                             m->adam, &h->dp};
         rc = amem__train_run(fn, &tr, steps, progress, user, loss, NULL);
