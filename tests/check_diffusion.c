@@ -437,43 +437,6 @@ START_TEST(test_mlp_gradient)
 }
 END_TEST
 
-/* The fused Adam update rounds exactly as the core optimizer does, and
- * stops on a non-finite gradient without counting the step. */
-START_TEST(test_fused_adam_matches_core)
-{
-    /* two threads' worth, not a multiple of the vector width */
-    const size_t n = ((size_t)1 << 17) + 45;
-    amem__adam *core = NULL, *fused = NULL;
-    AMEM_ASSERT_OK(amem__adam_create(n, 0, &core));
-    AMEM_ASSERT_OK(amem__adam_create(n, 0, &fused));
-    core->lr = fused->lr = 3e-3;
-    float *p = random_normals(n, 1, 41), *q = malloc(n * sizeof(float));
-    memcpy(q, p, n * sizeof(float));
-    for (int step = 0; step < 5; step++) {
-        float *g = random_normals(n, 1, 50 + (uint64_t)step);
-        AMEM_ASSERT_OK(amem__adam_step(core, p, g));
-        ck_assert_int_eq(amem__dk_adam(fused, q, g, NULL, 1 + step % 2), 0);
-        free(g);
-    }
-    ck_assert_int_eq(fused->t, 5);
-    ck_assert_mem_eq(p, q, n * sizeof(float));
-    ck_assert_mem_eq(core->m, fused->m, n * sizeof(float));
-    ck_assert_mem_eq(core->v, fused->v, n * sizeof(float));
-    float *g = random_normals(n, 1, 60);
-    g[n - 1] = NAN;
-    ck_assert_int_eq(amem__dk_adam(fused, q, g, NULL, 2), -1);
-    g[n - 1] = 0.0f;
-    g[3] = INFINITY;
-    ck_assert_int_eq(amem__dk_adam(fused, q, g, NULL, 2), -1);
-    ck_assert_int_eq(fused->t, 5);
-    free(g);
-    free(p);
-    free(q);
-    amem__adam_free(core);
-    amem__adam_free(fused);
-}
-END_TEST
-
 /* eps(x, theta) for one row in double precision, straight from the
  * definition: layer l maps [a ; theta] through W_l and b_l. */
 static void reference_eps(const amem__dmlp *m, const float *x, double theta,
@@ -903,7 +866,6 @@ Suite *amem_suite_diffusion(void)
     tcase_add_test(math, test_trajectory_and_clamp);
     tcase_add_test(math, test_sde_same_seed_same_output);
     tcase_add_test(math, test_mlp_gradient);
-    tcase_add_test(math, test_fused_adam_matches_core);
     tcase_add_test(math, test_mlp_predict_matches_definition);
     tcase_add_test(math, test_learned_recall_matches_definition);
     tcase_add_test(math, test_training_reduces_loss);

@@ -67,6 +67,11 @@ int amem__kvmem_alloc(const char *fn, size_t d, size_t N, size_t m,
 size_t amem__kv_sequential_gate(size_t pointer, size_t *idx);
 size_t amem__kv_random_gate(amem__rng *rng, double p, size_t N, size_t *idx);
 
+/* The argument checks of a batched read (kvmem and TVT, read.c): out not
+ * NULL, n >= 1, queries n x d finite, n x m outputs addressable. */
+int amem__kv_check_read(const char *fn, const float *queries, size_t n,
+                        size_t d, size_t m, const float *out);
+
 /* scores <- beta * K x (N entries) through sgemv (scores.c). */
 void amem__kv_scores(const float *K, size_t N, size_t d, const float *x,
                      float beta, float *scores);

@@ -35,9 +35,22 @@ void amem__kv_sampler_batch(amem__kv_sampler *s, amem__rng *rng, size_t batch,
                             void (*skip)(void *ctx, const amem__kv_task *t),
                             void *ctx);
 
-/* Copy a piece's last step record (cols floats; the caller checked the
- * handle): AMEM_OK, AMEM_E_NULL (out), AMEM_E_STATE (no step recorded). */
-int amem__kv_get_record(const char *fn, const float *record, int has_record,
-                        size_t cols, float *out);
+/* What the two pieces' step getters share; h is the handle (NULL is
+ * refused), the other arguments its fields (read only when h is not NULL). */
+typedef struct amem__kv_trained {
+    const void *h;
+    const float *record;   /* the last step's record, cols floats */
+    int has_record;
+    size_t cols;
+    const amem__adam *opt; /* its optimizer (the step count) */
+} amem__kv_trained;
+
+/* Copy the last step's record: AMEM_OK, AMEM_E_NULL, AMEM_E_STATE (none). */
+int amem__kv_get_record(const char *fn, amem__kv_trained t, float *out);
+/* The optimizer's step count: AMEM_OK, AMEM_E_NULL. */
+int amem__kv_step_count(const char *fn, amem__kv_trained t, size_t *out);
+/* Store a data-parallel description: AMEM_OK, AMEM_E_NULL, AMEM_E_RANGE. */
+int amem__kv_set_dp(const char *fn, const void *h, amem__data_parallel *dst,
+                    const amem_data_parallel *dp);
 
 #endif

@@ -151,26 +151,30 @@ int amem_tvt_train(amem_tvt *h, size_t steps, amem_progress_fn progress,
     return rc;
 }
 
+/* The handle's training state for the shared getters (h may be NULL). */
+static amem__kv_trained trained(const amem_tvt *h)
+{
+    amem__kv_trained t = {h, NULL, 0, AMEM_TVT_HISTORY_COLS, NULL};
+    if (h) {
+        t.record = h->last_step;
+        t.has_record = h->has_last_step;
+        t.opt = h->adam;
+    }
+    return t;
+}
+
 int amem_tvt_get_last_step(const amem_tvt *h, float *out)
 {
-    static const char fn[] = "amem_tvt_get_last_step";
-    AMEM__CHECK_NULL(h, fn);
-    return amem__kv_get_record(fn, h->last_step, h->has_last_step,
-                               AMEM_TVT_HISTORY_COLS, out);
+    return amem__kv_get_record("amem_tvt_get_last_step", trained(h), out);
 }
 
 int amem_tvt_step_count(const amem_tvt *h, size_t *out)
 {
-    static const char fn[] = "amem_tvt_step_count";
-    AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(out, fn);
-    *out = (size_t)h->adam->t;
-    return AMEM_OK;
+    return amem__kv_step_count("amem_tvt_step_count", trained(h), out);
 }
 
 int amem_tvt_set_data_parallel(amem_tvt *h, const amem_data_parallel *dp)
 {
-    static const char fn[] = "amem_tvt_set_data_parallel";
-    AMEM__CHECK_NULL(h, fn);
-    return amem__dp_set(fn, &h->dp, dp);
+    return amem__kv_set_dp("amem_tvt_set_data_parallel", h, h ? &h->dp : NULL,
+                           dp);
 }
