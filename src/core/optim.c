@@ -84,14 +84,19 @@ static void amsgrad_max(float *restrict vmax, const float *restrict v, size_t n)
 
 int amem__adam_step(amem__adam *opt, float *param, const float *grad)
 {
+    if (opt != NULL && grad != NULL && !amem__all_finite(grad, opt->n))
+        return amem__fail(AMEM_E_NONFINITE, FN, "gradient holds NaN or inf");
+    return amem__adam_step_finite(opt, param, grad);
+}
+
+int amem__adam_step_finite(amem__adam *opt, float *param, const float *grad)
+{
     if (opt == NULL || param == NULL || grad == NULL)
         return amem__fail(AMEM_E_NULL, FN, "%s is NULL",
                           opt == NULL ? "optimizer" : param == NULL ? "param" : "grad");
     int rc = settings_ok(opt);
     if (rc != AMEM_OK)
         return rc;
-    if (!amem__all_finite(grad, opt->n))
-        return amem__fail(AMEM_E_NONFINITE, FN, "gradient holds NaN or inf");
     long t = opt->t + 1;
     if (opt->vmax == NULL) {
         amem__adam_fused(opt, param, grad, t);

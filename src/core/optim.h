@@ -65,6 +65,11 @@ void amem__adam_reset(amem__adam *opt);
  */
 int amem__adam_step(amem__adam *opt, float *param, const float *grad);
 
+/* The same for a gradient the caller has checked to be finite (the trainer
+ * loop): the one pass over it that amem__adam_step spends on the check is
+ * skipped. Returns AMEM_OK, AMEM_E_NULL or AMEM_E_RANGE. */
+int amem__adam_step_finite(amem__adam *opt, float *param, const float *grad);
+
 /* The update of step t without AMSGrad on a finite gradient, fused and on
  * the worker pool (adam_kernel.c); used by amem__adam_step. */
 void amem__adam_fused(amem__adam *opt, float *param, const float *grad,

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/blas.h"
 #include "core/check.h"
 #include "core/error.h"
 #include "diffusion_impl.h"
@@ -80,7 +79,23 @@ static void draw_batch(amem_diffusion *h, dtrain *t)
     }
 }
 
-/* The trainer's gradient: a fresh batch, this worker's rows. */
+/* grad += grad2 over the two jobs' halves of the vector. */
+typedef struct add_job {
+    float *grad;
+    const float *grad2;
+    size_t n;
+} add_job;
+
+static void add_half(void *ctx, int k)
+{
+    add_job *a = ctx;
+    size_t i0 = k == 0 ? 0 : a->n / 2, i1 = k == 0 ? a->n / 2 : a->n;
+    for (size_t i = i0; i < i1; i++)
+        a->grad[i] += a->grad2[i];
+}
+
+/* The trainer's gradient: a fresh batch, this worker's rows (the first
+ * job's products overwrite grad, the second job's are added). */
 static int gradient(void *piece, float *grad, double *loss)
 {
     dtrain *t = piece;
@@ -94,8 +109,10 @@ static int gradient(void *piece, float *grad, double *loss)
     *loss = amem__dmlp_loss_grad_split(
         m, t->x + t->lo * d, t->theta + t->lo, t->target + t->lo * d, rows,
         t->h->count, grads, t->ws, t->jobs);
-    if (t->jobs > 1)
-        cblas_saxpy((int)m->n_params, 1.0f, t->grad2, 1, grad, 1);
+    if (t->jobs > 1) {
+        add_job a = {grad, t->grad2, m->n_params};
+        amem__run_jobs(2, add_half, &a);
+    }
     return AMEM_OK;
 }
 
