@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/blas.h"
 #include "core/check.h"
 #include "core/error.h"
 #include "diffusion_impl.h"
@@ -29,6 +30,7 @@ typedef struct dtrain {
     size_t lo, hi;       /* this worker's rows of the batch */
     int jobs;
     float *x, *theta, *target, *grad2, *ws;
+    float *grad;         /* the trainer's gradient, during a step */
     float *block;
 } dtrain;
 
@@ -79,19 +81,13 @@ static void draw_batch(amem_diffusion *h, dtrain *t)
     }
 }
 
-/* grad += grad2 over the two jobs' halves of the vector. */
-typedef struct add_job {
-    float *grad;
-    const float *grad2;
-    size_t n;
-} add_job;
-
+/* grad += grad2, one half of the vector per pool job. */
 static void add_half(void *ctx, int k)
 {
-    add_job *a = ctx;
-    size_t i0 = k == 0 ? 0 : a->n / 2, i1 = k == 0 ? a->n / 2 : a->n;
-    for (size_t i = i0; i < i1; i++)
-        a->grad[i] += a->grad2[i];
+    dtrain *t = ctx;
+    size_t n = t->h->net->n_params, half = n / 2, first = k ? half : 0;
+    cblas_saxpy((int)(k ? n - half : half), 1.0f, t->grad2 + first, 1,
+                t->grad + first, 1);
 }
 
 /* The trainer's gradient: a fresh batch, this worker's rows (the first
@@ -110,8 +106,8 @@ static int gradient(void *piece, float *grad, double *loss)
         m, t->x + t->lo * d, t->theta + t->lo, t->target + t->lo * d, rows,
         t->h->count, grads, t->ws, t->jobs);
     if (t->jobs > 1) {
-        add_job a = {grad, t->grad2, m->n_params};
-        amem__run_jobs(2, add_half, &a);
+        t->grad = grad;
+        amem__run_jobs(2, add_half, t);
     }
     return AMEM_OK;
 }

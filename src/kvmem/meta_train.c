@@ -178,30 +178,4 @@ int amem_kvmem_train(amem_kvmem *h, size_t steps, amem_progress_fn progress,
     return rc;
 }
 
-/* The handle's training state for the shared getters (h may be NULL). */
-static amem__kv_trained trained(const amem_kvmem *h)
-{
-    amem__kv_trained t = {h, NULL, 0, AMEM_KVMEM_HISTORY_COLS, NULL};
-    if (h) {
-        t.record = h->last_step;
-        t.has_record = h->has_last_step;
-        t.opt = h->adam;
-    }
-    return t;
-}
-
-int amem_kvmem_get_last_step(const amem_kvmem *h, float *out)
-{
-    return amem__kv_get_record("amem_kvmem_get_last_step", trained(h), out);
-}
-
-int amem_kvmem_step_count(const amem_kvmem *h, size_t *out)
-{
-    return amem__kv_step_count("amem_kvmem_step_count", trained(h), out);
-}
-
-int amem_kvmem_set_data_parallel(amem_kvmem *h, const amem_data_parallel *dp)
-{
-    return amem__kv_set_dp("amem_kvmem_set_data_parallel", h, h ? &h->dp : NULL,
-                           dp);
-}
+AMEM__KV_TRAINED_API(amem_kvmem, AMEM_KVMEM_HISTORY_COLS)

@@ -37,30 +37,13 @@ void amem__kv_sampler_batch(amem__kv_sampler *s, amem__rng *rng, size_t batch,
     }
 }
 
-int amem__kv_get_record(const char *fn, amem__kv_trained t, float *out)
+int amem__kv_get_record(const char *fn, const float *record, int has_record,
+                        size_t cols, float *out)
 {
-    if (t.h == NULL)
-        return amem__fail(AMEM_E_NULL, fn, "h is NULL");
     AMEM__CHECK_NULL(out, fn);
-    if (!t.has_record)
+    if (!has_record)
         return amem__fail(AMEM_E_STATE, fn,
                           "no training step since creation, load or reset");
-    memcpy(out, t.record, t.cols * sizeof *out);
+    memcpy(out, record, cols * sizeof *out);
     return AMEM_OK;
-}
-
-int amem__kv_step_count(const char *fn, amem__kv_trained t, size_t *out)
-{
-    if (t.h == NULL)
-        return amem__fail(AMEM_E_NULL, fn, "h is NULL");
-    AMEM__CHECK_NULL(out, fn);
-    *out = (size_t)t.opt->t;
-    return AMEM_OK;
-}
-
-int amem__kv_set_dp(const char *fn, const void *h, amem__data_parallel *dst,
-                    const amem_data_parallel *dp)
-{
-    AMEM__CHECK_NULL(h, fn);
-    return amem__dp_set(fn, dst, dp);
 }

@@ -35,22 +35,34 @@ void amem__kv_sampler_batch(amem__kv_sampler *s, amem__rng *rng, size_t batch,
                             void (*skip)(void *ctx, const amem__kv_task *t),
                             void *ctx);
 
-/* What the two pieces' step getters share; h is the handle (NULL is
- * refused), the other arguments its fields (read only when h is not NULL). */
-typedef struct amem__kv_trained {
-    const void *h;
-    const float *record;   /* the last step's record, cols floats */
-    int has_record;
-    size_t cols;
-    const amem__adam *opt; /* its optimizer (the step count) */
-} amem__kv_trained;
+/* Copy a last-step record (cols floats): AMEM_OK, AMEM_E_NULL (out),
+ * AMEM_E_STATE (no step recorded). */
+int amem__kv_get_record(const char *fn, const float *record, int has_record,
+                        size_t cols, float *out);
 
-/* Copy the last step's record: AMEM_OK, AMEM_E_NULL, AMEM_E_STATE (none). */
-int amem__kv_get_record(const char *fn, amem__kv_trained t, float *out);
-/* The optimizer's step count: AMEM_OK, AMEM_E_NULL. */
-int amem__kv_step_count(const char *fn, amem__kv_trained t, size_t *out);
-/* Store a data-parallel description: AMEM_OK, AMEM_E_NULL, AMEM_E_RANGE. */
-int amem__kv_set_dp(const char *fn, const void *h, amem__data_parallel *dst,
-                    const amem_data_parallel *dp);
+/*
+ * The public step getters and data-parallel setter of a trained handle type
+ * T with fields adam, dp, last_step (COLS floats) and has_last_step:
+ * T_get_last_step, T_step_count, T_set_data_parallel (docs/api.md C14, C16).
+ */
+#define AMEM__KV_TRAINED_API(T, COLS)                                        \
+    int T##_get_last_step(const T *h, float *out)                            \
+    {                                                                        \
+        AMEM__CHECK_NULL(h, #T "_get_last_step");                            \
+        return amem__kv_get_record(#T "_get_last_step", h->last_step,        \
+                                   h->has_last_step, COLS, out);             \
+    }                                                                        \
+    int T##_step_count(const T *h, size_t *out)                              \
+    {                                                                        \
+        AMEM__CHECK_NULL(h, #T "_step_count");                               \
+        AMEM__CHECK_NULL(out, #T "_step_count");                             \
+        *out = (size_t)h->adam->t;                                           \
+        return AMEM_OK;                                                      \
+    }                                                                        \
+    int T##_set_data_parallel(T *h, const amem_data_parallel *dp)            \
+    {                                                                        \
+        AMEM__CHECK_NULL(h, #T "_set_data_parallel");                        \
+        return amem__dp_set(#T "_set_data_parallel", &h->dp, dp);            \
+    }
 
 #endif

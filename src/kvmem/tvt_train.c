@@ -151,30 +151,4 @@ int amem_tvt_train(amem_tvt *h, size_t steps, amem_progress_fn progress,
     return rc;
 }
 
-/* The handle's training state for the shared getters (h may be NULL). */
-static amem__kv_trained trained(const amem_tvt *h)
-{
-    amem__kv_trained t = {h, NULL, 0, AMEM_TVT_HISTORY_COLS, NULL};
-    if (h) {
-        t.record = h->last_step;
-        t.has_record = h->has_last_step;
-        t.opt = h->adam;
-    }
-    return t;
-}
-
-int amem_tvt_get_last_step(const amem_tvt *h, float *out)
-{
-    return amem__kv_get_record("amem_tvt_get_last_step", trained(h), out);
-}
-
-int amem_tvt_step_count(const amem_tvt *h, size_t *out)
-{
-    return amem__kv_step_count("amem_tvt_step_count", trained(h), out);
-}
-
-int amem_tvt_set_data_parallel(amem_tvt *h, const amem_data_parallel *dp)
-{
-    return amem__kv_set_dp("amem_tvt_set_data_parallel", h, h ? &h->dp : NULL,
-                           dp);
-}
+AMEM__KV_TRAINED_API(amem_tvt, AMEM_TVT_HISTORY_COLS)
