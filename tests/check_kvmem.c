@@ -227,12 +227,14 @@ END_TEST
  * The fast write path (gated rows only) equals the general dense episode,
  * for the simplified rule and for a general one, sequential and random.
  */
-static void compare_paths(int general, int random, int passive)
+static void compare_paths(int general, int random, int passive,
+                          int saturate)
 {
     const size_t d = 6, N = 5, m = 4, T = 9, R = 4;
     amem_kvmem *h = make(d, N, m);
     if (general)
         set_general_rule(h);
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_WRITE_MODE, saturate));
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_LOCAL_FACTOR, random));
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_P, 0.4));
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_VALUE_DECAY, passive));
@@ -257,7 +259,8 @@ START_TEST(test_fast_path_equals_general_rule)
     for (int general = 0; general < 2; general++)
         for (int random = 0; random < 2; random++)
             for (int passive = 0; passive < 2; passive++)
-                compare_paths(general, random, passive);
+                for (int saturate = 0; saturate < 2; saturate++)
+                    compare_paths(general, random, passive, saturate);
 }
 END_TEST
 
@@ -398,6 +401,47 @@ START_TEST(test_meta_plasticity_freezes)
 }
 END_TEST
 
+/*
+ * SATURATING write (the paper's flashbulb write, Section 3.3): a rate of 10
+ * overwrites the slot with x at unit strength and freezes it; LINEAR writes
+ * 10 x. Both agree on every other slot (rates <= 1).
+ */
+START_TEST(test_saturating_write_freezes_at_unit_strength)
+{
+    const size_t d = 32, N = 8, T = 30;
+    float *x = signs(T * d, 43), q[30];
+    for (size_t t = 0; t < T; t++)
+        q[t] = t == 3 ? 10.0f : 1.0f;
+    float K[2][8 * 32], V[2][8 * 32];
+    for (int sat = 0; sat < 2; sat++) {
+        amem_kvmem *h = make(d, N, d);
+        AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_META_PLASTICITY, 1));
+        AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_WRITE_MODE, sat));
+        AMEM_ASSERT_OK(amem_kvmem_write_many(h, x, NULL, q, T));
+        int kf[8], vf[8];
+        AMEM_ASSERT_OK(amem_kvmem_stability(h, kf, vf));
+        ck_assert(kf[3] && vf[3] && !kf[2] && !vf[2]);
+        AMEM_ASSERT_OK(amem_kvmem_get_keys(h, K[sat]));
+        AMEM_ASSERT_OK(amem_kvmem_get_values(h, V[sat]));
+        for (size_t j = 0; j < d; j++)
+            ck_assert_float_eq(K[sat][3 * d + j],
+                               (sat ? 1.0f : 10.0f) * x[3 * d + j]);
+        amem_kvmem_free(h);
+    }
+    for (size_t i = 0; i < N; i++) /* keys are pre-only: 10x apart at 3 */
+        for (size_t j = 0; j < d; j++)
+            ck_assert_float_eq_tol(K[0][i * d + j],
+                                   (i == 3 ? 10.0f : 1.0f) * K[1][i * d + j],
+                                   1e-5f);
+    for (size_t j = 0; j < d; j++) { /* value: h'_3 x, h'_3 in (0.9, 1] */
+        float v = V[1][3 * d + j] * x[3 * d + j];
+        ck_assert(v > 0.9f && v <= 1.0f);
+        ck_assert(V[0][3 * d + j] * x[3 * d + j] > 9.0f);
+    }
+    free(x);
+}
+END_TEST
+
 /* ---- meta-learning ---------------------------------------------------- */
 
 static double episode_loss(amem_kvmem *h, const float *k, const float *v,
@@ -411,17 +455,20 @@ static double episode_loss(amem_kvmem *h, const float *k, const float *v,
     return loss;
 }
 
-static void gradient_check(int random, int passive)
+static void gradient_check(int random, int passive, int saturate)
 {
     const size_t d = 5, N = 4, m = 3, T = 7, R = 4;
     amem_kvmem *h = make(d, N, m);
     set_general_rule(h);
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_WRITE_MODE, saturate));
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_LOCAL_FACTOR, random));
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_P, 0.5));
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_VALUE_DECAY, passive));
     float *k = normals(T * d, 51), *v = normals(T * m, 52);
     float *qr = normals(R * d, 53), *tg = normals(R * m, 54);
-    float q[7] = {1, 0.6f, 1, 1, 0.8f, 1, 1};
+    /* saturating: q = 1.6 gives rates 1.12 (key) and 1.28 (value), where
+     * the write gain is clamped to 1 */
+    float q[7] = {1, 0.6f, 1, 1, saturate ? 1.6f : 0.8f, 1, 1};
     double g[AMEM_KVMEM_RULE_COUNT + 1];
     episode_loss(h, k, v, q, T, qr, tg, R, g);
     double norm = 0;
@@ -439,9 +486,9 @@ static void gradient_check(int random, int passive)
         AMEM_ASSERT_OK(amem_kvmem_set(h, param, base));
         double fd = (up - dn) / (2 * step);
         ck_assert_msg(fabs(fd - g[p]) <= 2e-3 + 2e-2 * fabs(fd),
-                      "random %d passive %d param %d: analytic %g, finite "
-                      "difference %g",
-                      random, passive, param, g[p], fd);
+                      "random %d passive %d saturate %d param %d: "
+                      "analytic %g, finite difference %g",
+                      random, passive, saturate, param, g[p], fd);
     }
     if (!random)
         ck_assert(g[AMEM_KVMEM_RULE_COUNT] == 0);
@@ -453,7 +500,63 @@ START_TEST(test_meta_gradient_finite_differences)
 {
     for (int random = 0; random < 2; random++)
         for (int passive = 0; passive < 2; passive++)
-            gradient_check(random, passive);
+            for (int saturate = 0; saturate < 2; saturate++)
+                gradient_check(random, passive, saturate);
+}
+END_TEST
+
+/*
+ * The meta-loss gradient at a trained point: the sequential rule that
+ * 10000 Adam steps reached in docs/reproductions/tyulmankov2021.md (passive
+ * value decay, d = N = 40, T = 60 items, 60% of each query zeroed), on two
+ * fixed episodes. The key post slope a^{gk} (-0.34 there, ~0 in the paper)
+ * is the parameter whose gradient decides whether that point is a minimum.
+ */
+static const double trained_seq_rule[AMEM_KVMEM_RULE_COUNT] = {
+    0.643, 0.768, 0.984, 1.222, 0.006, -0.338, 0.655,
+    1.300, -0.006, 1.270, -0.002};
+
+static double trained_loss(amem_kvmem *h, const float *k, const float *qr,
+                           size_t T, double *grad)
+{
+    double loss;
+    AMEM_ASSERT_OK(amem_kvmem_episode(h, k, NULL, NULL, T, qr, k, T, NULL,
+                                      &loss, NULL, grad));
+    return loss;
+}
+
+START_TEST(test_meta_gradient_at_trained_point)
+{
+    const size_t d = 40, N = 40, T = 60;
+    amem_kvmem *h = make(d, N, d);
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_VALUE_DECAY,
+                                  AMEM_KVMEM_DECAY_PASSIVE));
+    for (int k = 0; k < AMEM_KVMEM_RULE_COUNT; k++)
+        AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_RULE_FIRST + k,
+                                      trained_seq_rule[k]));
+    for (uint64_t ep = 0; ep < 2; ep++) {
+        float *k = signs(T * d, 900 + ep);
+        float *qr = zeroed(k, T * d, 0.6, 950 + ep);
+        double g[AMEM_KVMEM_RULE_COUNT + 1];
+        trained_loss(h, k, qr, T, g);
+        for (int p = 0; p < AMEM_KVMEM_RULE_COUNT; p++) {
+            int param = AMEM_KVMEM_RULE_FIRST + p;
+            double at = trained_seq_rule[p];
+            double step = 1e-3; /* lambda's curvature (lambda^T) is large */
+            AMEM_ASSERT_OK(amem_kvmem_set(h, param, at + step));
+            double up = trained_loss(h, k, qr, T, NULL);
+            AMEM_ASSERT_OK(amem_kvmem_set(h, param, at - step));
+            double dn = trained_loss(h, k, qr, T, NULL);
+            AMEM_ASSERT_OK(amem_kvmem_set(h, param, at));
+            double fd = (up - dn) / (2 * step);
+            ck_assert_msg(fabs(fd - g[p]) <= 2e-2 + 2e-2 * fabs(fd),
+                          "episode %d param %d: analytic %g, finite "
+                          "difference %g",
+                          (int)ep, param, g[p], fd);
+        }
+        free(k), free(qr);
+    }
+    amem_kvmem_free(h);
 }
 END_TEST
 
@@ -1272,10 +1375,12 @@ Suite *amem_suite_kvmem(void)
     tcase_add_test(rules, test_recall_low_load);
     tcase_add_test(rules, test_sequential_overwrites_oldest);
     tcase_add_test(rules, test_meta_plasticity_freezes);
+    tcase_add_test(rules, test_saturating_write_freezes_at_unit_strength);
     suite_add_tcase(s, rules);
     TCase *meta = tcase_create("meta");
     tcase_set_timeout(meta, 60);
     tcase_add_test(meta, test_meta_gradient_finite_differences);
+    tcase_add_test(meta, test_meta_gradient_at_trained_point);
     tcase_add_test(meta, test_meta_training_lowers_loss);
     tcase_add_test(meta, test_kv_two_workers_equal_one);
     suite_add_tcase(s, meta);

@@ -19,6 +19,7 @@
 
 #include <assocmem/capacity.h>
 
+#include "common/provenance.h"
 #include "common/progress.h"
 #include "results.h"
 #include "stats.h"
@@ -156,6 +157,7 @@ static int write_csv(const amb_config *cfg, const char *out_dir,
         perror(path);
         return -1;
     }
+    ex_provenance_csv(f);
     fprintf(f, "model,dim,capacity,lower,upper,smooth,smooth_lower,"
                "smooth_upper\n");
     for (int m = 0; m < AMB_CAP_MODELS; m++) {
@@ -166,7 +168,7 @@ static int write_csv(const amb_config *cfg, const char *out_dir,
                     c->raw[k], c->lower[k], c->upper[k], c->smooth[k],
                     c->smooth_lower[k], c->smooth_upper[k]);
     }
-    return fclose(f) == 0 ? 0 : -1;
+    return ex_csv_finish(f);
 }
 
 int amb_capacity(const amb_config *cfg, const char *out_dir,

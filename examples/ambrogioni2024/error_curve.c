@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/provenance.h"
 #include "results.h"
 #include "stats.h"
 #include "trial.h"
@@ -42,8 +43,10 @@ int amb_error_curve(const amb_config *cfg, const char *out_dir,
     FILE *f = fopen(path, "w");
     double *rep_err = malloc((size_t)cfg->err_reps * sizeof *rep_err);
     int rc = f && rep_err ? 0 : -1;
-    if (f)
+    if (f) {
+        ex_provenance_csv(f);
         fprintf(f, "patterns,dim,median,q25,q75,mean\n");
+    }
     for (size_t c = 0; c < cfg->n_err_counts && rc == 0; c++) {
         for (size_t k = 0; k < cfg->n_err_dims && rc == 0; k++) {
             size_t n = cfg->err_counts[c], d = cfg->err_dims[k];
@@ -56,7 +59,7 @@ int amb_error_curve(const amb_config *cfg, const char *out_dir,
             }
         }
     }
-    if (f && fclose(f) != 0)
+    if (ex_csv_finish(f) != 0)
         rc = -1;
     if (!f)
         perror(path);

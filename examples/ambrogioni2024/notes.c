@@ -45,12 +45,16 @@ static void table1_notes(FILE *f, const amb_config *cfg,
         "masked cue has integer dot products with the ±1 patterns, so two "
         "patterns often tie exactly; which one wins is then decided by "
         "rounding, independently in the two methods. The library computes "
-        "in float32. A float64 NumPy re-implementation of the same "
-        "protocol (`examples/ambrogioni2024/reference.py`) gives 0.996 / "
-        "0.992 / 0.986 for the completion diffusion column and 0.984 / "
-        "0.982 / 0.980 when run in float32, so the paper (0.996 / 0.991 / "
-        "0.989) most likely computed in float64; denoising cues have no "
-        "ties and agree with the paper either way.\n");
+        "in float32. A NumPy re-implementation of the same protocol "
+        "(`examples/ambrogioni2024/reference.py`, its own random draws; "
+        "outputs committed as `reference_table1_float64.txt` and "
+        "`reference_table1_float32.txt` beside this report) gives 0.996 / "
+        "0.992 / 0.986 for the completion diffusion column in float64 and "
+        "0.986 / 0.982 / 0.980 in float32, against the paper's 0.996 / "
+        "0.991 / 0.989: the paper most likely computed in float64. The "
+        "library has no float64 recall, so our own column stays the "
+        "float32 one; denoising cues have no ties and agree with the paper "
+        "either way.\n");
     fprintf(f,
         "- **Correlation estimator.** \"Pearson correlation\" is taken over "
         "all entries of a repetition's outputs and averaged over the 100 "

@@ -14,6 +14,7 @@
 #include <assocmem/capacity.h>
 #include <assocmem/data.h>
 
+#include "common/provenance.h"
 #include "learned.h"
 #include "results.h"
 #include "trial.h"
@@ -136,11 +137,12 @@ int amb_trained_capacity(const amb_config *cfg, const char *out_dir,
         perror(path);
         return -1;
     }
+    ex_provenance_csv(f);
     fprintf(f, "dim,repeat,capacity,start\n");
     int rc = 0;
     for (size_t k = 0; k < cfg->n_tr_dims && rc == 0; k++)
         rc = one_dimension(cfg, k, res, f);
-    if (fclose(f) != 0)
+    if (ex_csv_finish(f) != 0)
         rc = -1;
     res->trained_done = rc == 0;
     return rc;

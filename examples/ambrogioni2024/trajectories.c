@@ -16,6 +16,7 @@
 #include <assocmem/diffusion.h>
 #include <assocmem/hopfield.h>
 
+#include "common/provenance.h"
 #include "learned.h"
 #include "recall.h"
 #include "results.h"
@@ -133,6 +134,7 @@ static int write_csvs(const char *out_dir, const f2_data *fd)
     FILE *p = fopen(path, "w");
     int rc = f && p ? 0 : -1;
     if (rc == 0) {
+        ex_provenance_csv(f), ex_provenance_csv(p);
         fprintf(f, "method,cue,step,progress");
         fprintf(p, "pattern");
         for (size_t j = 0; j < fd->d; j++)
@@ -147,9 +149,9 @@ static int write_csvs(const char *out_dir, const f2_data *fd)
             fprintf(p, "\n");
         }
     }
-    if (f && fclose(f) != 0)
+    if (ex_csv_finish(f) != 0)
         rc = -1;
-    if (p && fclose(p) != 0)
+    if (ex_csv_finish(p) != 0)
         rc = -1;
     return rc;
 }

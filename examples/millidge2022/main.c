@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/provenance.h"
 #include "common/plot.h"
 #include "uhn.h"
 
@@ -28,17 +29,6 @@ static double now_seconds(void)
 }
 
 /* The command line as given, for the report. */
-static void command_line(int argc, char **argv, char *buf, size_t size)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int i = 0; i < argc && used + 1 < size; i++) {
-        int n = snprintf(buf + used, size - used, "%s%s", i ? " " : "",
-                         argv[i]);
-        used += n > 0 ? (size_t)n : 0;
-    }
-}
-
 static int run_datasets(const ex_args *args, const uhn_config *cfg,
                         FILE *csv, uhn_results *res)
 {
@@ -62,8 +52,7 @@ static int run_datasets(const ex_args *args, const uhn_config *cfg,
 
 int main(int argc, char **argv)
 {
-    char command[1024], path[1200];
-    command_line(argc, argv, command, sizeof command);
+    ex_provenance_start(argc, argv);
     uhn_config cfg, opts; /* opts: only what --runs/--sigma/--beta set */
     memset(&opts, 0, sizeof opts);
     argc = uhn_take_options(&opts, argc, argv);
@@ -80,23 +69,22 @@ int main(int argc, char **argv)
     if (opts.sigma > 0) cfg.sigma = opts.sigma;
     if (opts.beta > 0) cfg.beta = opts.beta;
     uhn_results *res = calloc(1, sizeof *res);
-    FILE *csv = fopen(ex_out_path(&args, "capacity.csv", path, sizeof path),
-                      "w");
+    FILE *csv = ex_csv_create(args.out_dir, "capacity.csv",
+                              "dataset,cue,similarity,separation,stored,run,"
+                              "correct,queries,accuracy");
     if (res == NULL || csv == NULL) {
-        fprintf(stderr, "millidge2022: cannot start (%s)\n", path);
+        fprintf(stderr, "millidge2022: cannot start\n");
         free(res);
         if (csv) fclose(csv);
         return EXIT_FAILURE;
     }
-    fprintf(csv, "dataset,cue,similarity,separation,stored,run,correct,"
-                 "queries,accuracy\n");
     double t0 = now_seconds();
     int status = run_datasets(&args, &cfg, csv, res);
-    fclose(csv);
+    ex_csv_finish(csv);
     res->total_seconds = now_seconds() - t0;
     if (status == 0) {
         ex_run_plots("millidge2022", argv[0], args.out_dir);
-        status = uhn_report(&args, &cfg, res, command);
+        status = uhn_report(&args, &cfg, res, ex_provenance_command());
     }
     if (status == 0)
         printf("wrote capacity.csv, the figures and report.md in %s\n",

@@ -29,7 +29,7 @@ def read(out):
     path = os.path.join(out, "capacity.csv")
     acc = defaultdict(lambda: defaultdict(list))
     with open(path, newline="") as f:
-        for r in csv.DictReader(f):
+        for r in csv.DictReader(ln for ln in f if not ln.startswith("#")):
             key = (r["dataset"], r["cue"], r["similarity"], r["separation"])
             acc[key][int(r["stored"])].append(float(r["accuracy"]))
     return acc

@@ -2,57 +2,24 @@
  * report.md: how the run was made, a verdict table (the paper's reported
  * orderings beside ours), the curves as tables, and the differences.
  */
-#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "common/provenance.h"
 #include "uhn.h"
 
 static const char *const dataset_title[UHN_DATASETS] = {"MNIST",
                                                        "Fashion-MNIST"};
 
-/* git's short commit of the working directory, or "unknown". */
-static void commit_of_tree(char *buf, size_t size)
+static void header(FILE *f, const uhn_config *cfg)
 {
-    snprintf(buf, size, "unknown");
-    FILE *p = popen("git rev-parse --short HEAD 2>/dev/null", "r");
-    if (p == NULL)
-        return;
-    if (fgets(buf, (int)size, p) != NULL)
-        buf[strcspn(buf, "\n")] = '\0';
-    else
-        snprintf(buf, size, "unknown");
-    pclose(p);
-}
-
-static void header(FILE *f, const uhn_config *cfg, const uhn_results *res,
-                   const char *command)
-{
-    char commit[64], date[64];
-    struct utsname u;
-    time_t now = time(NULL);
-    strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime(&now));
-    commit_of_tree(commit, sizeof commit);
-    if (uname(&u) != 0)
-        snprintf(u.machine, sizeof u.machine, "?");
-#ifdef AMEM_BLAS_BLIS
-    const char *blas = "BLIS";
-#else
-    const char *blas = "OpenBLAS";
-#endif
     fprintf(f, "# Millidge et al. 2022 — Universal Hopfield Networks: "
                "reproduction\n\nPaper: B. Millidge, T. Salvatori, Y. Song, "
                "T. Lukasiewicz, R. Bogacz, *Universal Hopfield Networks: A "
                "General Framework for Single-Shot Associative Memory "
-               "Models*, ICML 2022, PMLR 162:15561–15583.\n\n");
-    fprintf(f, "Run: `%s` (%s mode) at commit `%s`, %s, on %ld cores (%s, "
-               "%s), BLAS: %s with %d library threads; wall time %.0f s.\n\n",
-            command, cfg->quick ? "quick" : "full", commit, date,
-            sysconf(_SC_NPROCESSORS_ONLN), u.sysname, u.machine, blas,
-            amem_get_num_threads(), res->total_seconds);
+               "Models*, ICML 2022, PMLR 162:15561–15583.\n\n"
+               "Run (%s mode):\n\n", cfg->quick ? "quick" : "full");
+    ex_provenance_markdown(f);
 }
 
 /* Accuracy at the largest N of one similarity under one separation. */
@@ -237,7 +204,7 @@ int uhn_report(const ex_args *args, const uhn_config *cfg,
         fprintf(stderr, "millidge2022: cannot write %s\n", path);
         return -1;
     }
-    header(f, cfg, res, command);
+    header(f, cfg);
     verdicts(f, cfg, res, command);
     protocol(f, cfg);
     fprintf(f, "![capacity curves](millidge2022/capacity_mnist.png)\n\n"

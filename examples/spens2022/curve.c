@@ -14,6 +14,7 @@
 #include <assocmem/assocmem.h>
 #include <assocmem/probes.h>
 
+#include "common/provenance.h"
 #include "cnn.h"
 #include "parts.h"
 
@@ -48,7 +49,7 @@ static double latent_accuracy(const float *mu, const int32_t *labels,
         y[i] = labels[idx[i]];
     }
     if (rc == AMEM_OK) rc = amem_probe_set(p, AMEM_PROBE_SEED, (double)seed);
-    if (rc == AMEM_OK) rc = amem_probe_fit(p, x, y, m, k);
+    if (rc == AMEM_OK) rc = amem_probe_fit(p, x, y, m, k, NULL, NULL);
     if (rc == AMEM_OK)
         rc = amem_probe_accuracy(p, test_mu, test_lab, n_test, k, &acc);
     if (rc != AMEM_OK)
@@ -145,6 +146,7 @@ int sb_size_curve(const sb_config *cfg, const char *out_dir,
         free(mu);
         return rc != AMEM_OK ? sb_fail("encoding", rc) : -1;
     }
+    ex_provenance_csv(csv);
     fprintf(csv, "size,repeat,latent,cnn\n");
     res->n_sizes = 0;
     for (size_t si = 0; si < cfg->n_curve_sizes; si++) {
@@ -153,7 +155,7 @@ int sb_size_curve(const sb_config *cfg, const char *out_dir,
         one_size(cfg, d, si, mu, k, res, csv);
         res->n_sizes = si + 1;
     }
-    fclose(csv);
+    ex_csv_finish(csv);
     free(mu);
     res->curve_seconds = sb_now() - t0;
     return 0;

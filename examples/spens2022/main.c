@@ -23,6 +23,7 @@
 
 #include <assocmem/assocmem.h>
 
+#include "common/provenance.h"
 #include "common/args.h"
 #include "common/plot.h"
 #include "parts.h"
@@ -147,6 +148,7 @@ int main(int argc, char **argv)
     static sb_config cfg;
     static sb_results res;
     ex_args args;
+    ex_provenance_start(argc, argv);
     sb_config_init(&cfg, quick_flag(argc, argv));
     sb_config_command(&cfg, argc, argv);
     int n = sb_config_options(&cfg, argc, argv);

@@ -7,6 +7,7 @@
 
 #include <assocmem/assocmem.h>
 
+#include "common/provenance.h"
 #include "parts.h"
 
 static const sb_curve *last_curve(const sb_result *r, int baseline)
@@ -46,11 +47,10 @@ static void header(FILE *f, const sb_config *cfg, const sb_results *res)
                "Paper: E. Spens and N. Burgess, *Constructing memory: "
                "consolidation as teacher–student training of a generative "
                "model*, NeurIPS 2022 workshop (Figures 3–6).\n\n");
-    int threads = amem_get_num_threads();
-    fprintf(f, "Run: `%s` (%s mode, seed %llu, %d thread%s), %.0f s wall "
-               "time.\n\n", cfg->command, cfg->quick ? "quick" : "full",
-            (unsigned long long)cfg->seed, threads, threads == 1 ? "" : "s",
+    fprintf(f, "Run (%s mode, seed %llu; the experiments took %.0f s):\n\n",
+            cfg->quick ? "quick" : "full", (unsigned long long)cfg->seed,
             res->seconds);
+    ex_provenance_markdown(f);
     fprintf(f, "**Stand-ins.** Shapes3D and Symmetric Solids cannot be "
                "fetched here. \"Shapes3D-like\" and \"solids-like\" are the "
                "library's procedural generators (`assocmem/scenes.h`): "

@@ -12,12 +12,12 @@ typedef struct probe_ctx {
     const tf_episode_spec *es;
     uint64_t seed;
     long probes;
+    size_t episodes;
 } probe_ctx;
 
-/* Error of one fresh episode with n items; NaN cancels the search. */
-static double probe_error(void *user, long n)
+/* Error of one fresh episode with n items; NaN on failure. */
+static double episode_error(probe_ctx *ctx, long n)
 {
-    probe_ctx *ctx = user;
     tf_episode ep;
     double acc = 0.0;
     uint64_t seed = ctx->seed + 104729u * (uint64_t)ctx->probes++;
@@ -29,10 +29,22 @@ static double probe_error(void *user, long n)
     return bad ? NAN : 1.0 - acc;
 }
 
-int tf_capacity_once(const tf_model_spec *spec, const tf_episode_spec *es,
-                     long max_items, uint64_t seed, long *capacity)
+/* Mean error of ctx->episodes fresh episodes with n items; NaN cancels the
+ * search. */
+static double probe_error(void *user, long n)
 {
-    probe_ctx ctx = {spec, es, seed, 0};
+    probe_ctx *ctx = user;
+    double sum = 0.0;
+    for (size_t e = 0; e < ctx->episodes; e++)
+        sum += episode_error(ctx, n);
+    return sum / (double)ctx->episodes;
+}
+
+int tf_capacity_once(const tf_model_spec *spec, const tf_episode_spec *es,
+                     long max_items, size_t episodes, uint64_t seed,
+                     long *capacity)
+{
+    probe_ctx ctx = {spec, es, seed, 0, episodes ? episodes : 1};
     int st = amem_capacity_search(probe_error, &ctx, 1, max_items,
                                   1.0 - TF_CAPACITY_THRESHOLD,
                                   AMEM_CAPACITY_BISECT, capacity, NULL, NULL,
@@ -41,13 +53,14 @@ int tf_capacity_once(const tf_model_spec *spec, const tf_episode_spec *es,
 }
 
 int tf_capacity_mean(const tf_model_spec *spec, const tf_episode_spec *es,
-                     long max_items, size_t reps, uint64_t seed,
-                     double *mean, double *sd)
+                     long max_items, size_t episodes, size_t reps,
+                     uint64_t seed, double *mean, double *sd)
 {
     double sum = 0.0, sum2 = 0.0;
     for (size_t r = 0; r < reps; r++) {
         long c = 0;
-        if (tf_capacity_once(spec, es, max_items, seed + 31337u * r, &c))
+        if (tf_capacity_once(spec, es, max_items, episodes,
+                             seed + 31337u * r, &c))
             return -1;
         sum += (double)c;
         sum2 += (double)c * (double)c;

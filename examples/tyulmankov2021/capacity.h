@@ -17,14 +17,17 @@
 
 #define TF_CAPACITY_THRESHOLD 0.98
 
-/* One capacity measurement of spec at key dimension es->d. 0 or -1. */
+/* One capacity measurement of spec at key dimension es->d; each probe's
+ * accuracy is the mean of `episodes` fresh episodes (1: the reference
+ * code's protocol). 0 or -1. */
 int tf_capacity_once(const tf_model_spec *spec, const tf_episode_spec *es,
-                     long max_items, uint64_t seed, long *capacity);
+                     long max_items, size_t episodes, uint64_t seed,
+                     long *capacity);
 
 /* Mean and standard deviation of reps capacity measurements. 0 or -1. */
 int tf_capacity_mean(const tf_model_spec *spec, const tf_episode_spec *es,
-                     long max_items, size_t reps, uint64_t seed,
-                     double *mean, double *sd);
+                     long max_items, size_t episodes, size_t reps,
+                     uint64_t seed, double *mean, double *sd);
 
 /* Least-squares line y = slope x + offset through n points (n >= 2). */
 void tf_fit_line(const double *x, const double *y, size_t n, double *slope,

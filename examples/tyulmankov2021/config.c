@@ -30,6 +30,9 @@ static void full(tf_config *c)
     memcpy(c->trained_sizes, trained, sizeof trained);
     c->n_trained_sizes = sizeof trained / sizeof trained[0];
     c->capacity_reps = 50;
+    c->probe_episodes = 8;
+    c->rule_seeds = 4;
+    c->rule_segments = 2;
     c->train_steps = 10000;
     c->train_full_max_n = 80;
     c->train_large_steps = 600;
@@ -61,6 +64,9 @@ static void quick(tf_config *c)
     memcpy(c->trained_sizes, trained, sizeof trained);
     c->n_trained_sizes = sizeof trained / sizeof trained[0];
     c->capacity_reps = 3;
+    c->probe_episodes = 2;
+    c->rule_seeds = 2;
+    c->rule_segments = 2;
     c->train_steps = 150;
     c->train_full_max_n = 40;
     c->train_large_steps = 20;

@@ -23,6 +23,10 @@ typedef struct tf_config {
     size_t sizes[TF_MAX_SIZES], n_sizes;
     size_t trained_sizes[TF_MAX_SIZES], n_trained_sizes;
     size_t capacity_reps;
+    size_t rule_seeds, rule_segments; /* Fig. 3d spread: seeds, segments of
+                                         train_steps each (<= 8, <= 4) */
+    size_t probe_episodes; /* Fig. 3b: episodes averaged per probe in the
+                              second capacity measure */
     /* meta-learning (Fig. 3) and TVT training */
     size_t train_steps, train_batch, tvt_steps;
     size_t train_full_max_n;  /* Fig. 3b: larger N are warm-started from

@@ -6,8 +6,8 @@
 
 #include "common/args.h"
 
-/* Open <out>/<name> for writing and put the header line; NULL on error
- * (reason printed). */
+/* Open <out>/<name> for writing and put the provenance comment lines and
+ * the header line; NULL on error (reason printed). */
 FILE *tf_csv_open(const ex_args *args, const char *name, const char *header);
 
 /* Close f (NULL is fine); 0, or -1 when a write failed (reason printed). */

@@ -52,7 +52,7 @@ static int panel_b_size(const tf_config *cfg, FILE *csv, size_t n,
     int bad = 0;
     for (int k = 0; k < TF_FIG2_MODELS && !bad; k++) {
         double sd = 0;
-        bad = tf_capacity_mean(&specs[k], &es, 4 * (long)n,
+        bad = tf_capacity_mean(&specs[k], &es, 4 * (long)n, 1,
                                cfg->capacity_reps, cfg->seed + 100 * n + k,
                                &caps[k], &sd);
         if (!bad)

@@ -148,68 +148,82 @@ static int train_size(const tf_config *cfg, FILE *rules_csv, size_t n,
     return 0;
 }
 
-/* Capacity (csv) and accuracy at T = N/4 (load_csv) of model k at size n. */
-static int measure(const tf_config *cfg, FILE *csv, FILE *load_csv,
-                   const tf_model_spec *spec, size_t n, int k, double *cap,
-                   double *load)
+/* The CSV files of panel b. */
+typedef struct fig3b_files {
+    FILE *cap, *cap_avg, *load, *fit, *rules;
+} fig3b_files;
+
+/* Capacity with one and with cfg->probe_episodes episodes per probe, and
+ * the accuracy at T = N/4, of model k at size n (out: cap, cap_avg, load). */
+static int measure(const tf_config *cfg, const fig3b_files *fs,
+                   const tf_model_spec *spec, size_t n, int k, double out[3])
 {
     tf_episode_spec es = {.d = n, .zeroed = cfg->zeroed};
     size_t T = n / 4 > 0 ? n / 4 : 1;
-    double sd = 0, lsd = 0;
-    if (tf_capacity_mean(spec, &es, 4 * (long)n, cfg->capacity_reps,
-                         cfg->seed + 600 + 11 * n + k, cap, &sd) ||
+    uint64_t seed = cfg->seed + 600 + 11 * n + k;
+    double sd = 0, sd_avg = 0, lsd = 0;
+    if (tf_capacity_mean(spec, &es, 4 * (long)n, 1, cfg->capacity_reps,
+                         seed, &out[0], &sd) ||
+        tf_capacity_mean(spec, &es, 4 * (long)n, cfg->probe_episodes,
+                         cfg->capacity_reps, seed, &out[1], &sd_avg) ||
         tf_recall_accuracy(spec, &es, T, cfg->curve_reps,
-                           cfg->seed + 650 + 11 * n + k, load, &lsd))
+                           cfg->seed + 650 + 11 * n + k, &out[2], &lsd))
         return -1;
-    fprintf(csv, "%s,%zu,%.4f,%.4f\n", cap_labels[k], n, *cap, sd);
-    fprintf(load_csv, "%s,%zu,%zu,%.4f,%.4f\n", cap_labels[k], n, T, *load,
-            lsd);
+    fprintf(fs->cap, "%s,%zu,%.4f,%.4f\n", cap_labels[k], n, out[0], sd);
+    fprintf(fs->cap_avg, "%s,%zu,%zu,%.4f,%.4f\n", cap_labels[k], n,
+            cfg->probe_episodes, out[1], sd_avg);
+    fprintf(fs->load, "%s,%zu,%zu,%.4f,%.4f\n", cap_labels[k], n, T,
+            out[2], lsd);
     return 0;
 }
 
-static int capacity_size(const tf_config *cfg, FILE *csv, FILE *load_csv,
-                         FILE *rules_csv, size_t n, const tf_fig3_result *res,
-                         double *caps, double *loads)
+static int capacity_size(const tf_config *cfg, const fig3b_files *fs,
+                         size_t n, size_t s, tf_fig3_result *res)
 {
     tf_rule rules[3];
-    if (train_size(cfg, rules_csv, n, res, rules) != 0)
+    if (train_size(cfg, fs->rules, n, res, rules) != 0)
         return -1;
     tf_model_spec specs[TF_FIG3B_MODELS];
     for (int k = 0; k < 3; k++)
         specs[k] = tf_spec_trained(n, &rules[k], cap_labels[k]);
     specs[3] = tf_spec_random(n, 4.0 / (double)n, cap_labels[3]);
     specs[4] = tf_spec_random(n, 0.1, cap_labels[4]);
-    for (int k = 0; k < TF_FIG3B_MODELS; k++)
-        if (measure(cfg, csv, load_csv, &specs[k], n, k, &caps[k],
-                    &loads[k]) != 0)
+    for (int k = 0; k < TF_FIG3B_MODELS; k++) {
+        double out[3];
+        if (measure(cfg, fs, &specs[k], n, k, out) != 0)
             return -1;
-    tf_log("fig3b: N=%zu capacities %.1f %.1f %.1f %.1f %.1f", n, caps[0],
-           caps[1], caps[2], caps[3], caps[4]);
+        res->cap[k][s] = out[0];
+        res->cap_avg[k][s] = out[1];
+        res->load[k][s] = out[2];
+    }
+    tf_log("fig3b: N=%zu capacities %.1f %.1f %.1f %.1f %.1f", n,
+           res->cap[0][s], res->cap[1][s], res->cap[2][s], res->cap[3][s],
+           res->cap[4][s]);
+    fflush(fs->cap);
+    fflush(fs->cap_avg);
     return 0;
 }
 
-static int panel_b(const tf_config *cfg, FILE *csv, FILE *load_csv,
-                   FILE *fit, FILE *rules_csv, tf_fig3_result *res)
+static int panel_b(const tf_config *cfg, const fig3b_files *fs,
+                   tf_fig3_result *res)
 {
     double x[TF_MAX_SIZES];
     for (size_t s = 0; s < cfg->n_trained_sizes; s++) {
-        double caps[TF_FIG3B_MODELS], loads[TF_FIG3B_MODELS];
         size_t n = cfg->trained_sizes[s];
-        if (capacity_size(cfg, csv, load_csv, rules_csv, n, res, caps,
-                          loads) != 0)
+        if (capacity_size(cfg, fs, n, s, res) != 0)
             return -1;
         x[s] = (double)n;
-        for (int k = 0; k < TF_FIG3B_MODELS; k++) {
-            res->cap[k][s] = caps[k];
-            res->load[k][s] = loads[k];
-        }
     }
     for (int k = 0; k < TF_FIG3B_MODELS; k++) {
         res->cap_labels[k] = cap_labels[k];
         tf_fit_line(x, res->cap[k], cfg->n_trained_sizes, &res->slope[k],
                     &res->offset[k]);
-        fprintf(fit, "%s,%.4f,%.4f\n", cap_labels[k], res->slope[k],
+        tf_fit_line(x, res->cap_avg[k], cfg->n_trained_sizes,
+                    &res->slope_avg[k], &res->offset_avg[k]);
+        fprintf(fs->fit, "%s,1,%.4f,%.4f\n", cap_labels[k], res->slope[k],
                 res->offset[k]);
+        fprintf(fs->fit, "%s,%zu,%.4f,%.4f\n", cap_labels[k],
+                cfg->probe_episodes, res->slope_avg[k], res->offset_avg[k]);
     }
     return 0;
 }
@@ -218,24 +232,27 @@ int tf_fig3(const tf_config *cfg, const ex_args *args, tf_fig3_result *res)
 {
     if (panel_a(cfg, args, res) != 0)
         return -1;
-    FILE *c = tf_csv_open(args, "fig3b_capacity.csv",
-                          "model,size,capacity,sd");
-    FILE *fit = tf_csv_open(args, "fig3b_fit.csv", "model,slope,offset");
-    FILE *load = tf_csv_open(args, "fig3b_load.csv",
-                             "model,size,items,accuracy,sd");
-    FILE *r = tf_csv_open(args, "fig3_rules.csv",
-                          "run,size,random,p_times_n,eta_k,eta_v,lambda,"
-                          "key_pre_slope,key_pre_offset,key_post_slope,"
-                          "key_post_offset,value_pre_slope,value_pre_offset,"
-                          "value_post_slope,value_post_offset");
-    int bad = !c || !fit || !r || !load;
-    for (int k = 0; k < TF_FIG3_RUNS && r; k++)
-        write_rule(r, run_labels[k], cfg->n, &res->rules[k]);
+    fig3b_files fs = {
+        tf_csv_open(args, "fig3b_capacity.csv", "model,size,capacity,sd"),
+        tf_csv_open(args, "fig3b_capacity_avg.csv",
+                    "model,size,episodes_per_probe,capacity,sd"),
+        tf_csv_open(args, "fig3b_load.csv", "model,size,items,accuracy,sd"),
+        tf_csv_open(args, "fig3b_fit.csv",
+                    "model,episodes_per_probe,slope,offset"),
+        tf_csv_open(args, "fig3_rules.csv",
+                    "run,size,random,p_times_n,eta_k,eta_v,lambda,"
+                    "key_pre_slope,key_pre_offset,key_post_slope,"
+                    "key_post_offset,value_pre_slope,value_pre_offset,"
+                    "value_post_slope,value_post_offset")};
+    int bad = !fs.cap || !fs.cap_avg || !fs.load || !fs.fit || !fs.rules;
+    for (int k = 0; k < TF_FIG3_RUNS && fs.rules; k++)
+        write_rule(fs.rules, run_labels[k], cfg->n, &res->rules[k]);
     if (!bad)
-        bad = panel_b(cfg, c, load, fit, r, res);
-    bad |= tf_csv_close(c, "fig3b_capacity.csv");
-    bad |= tf_csv_close(fit, "fig3b_fit.csv");
-    bad |= tf_csv_close(load, "fig3b_load.csv");
-    bad |= tf_csv_close(r, "fig3_rules.csv");
+        bad = panel_b(cfg, &fs, res);
+    bad |= tf_csv_close(fs.cap, "fig3b_capacity.csv");
+    bad |= tf_csv_close(fs.cap_avg, "fig3b_capacity_avg.csv");
+    bad |= tf_csv_close(fs.load, "fig3b_load.csv");
+    bad |= tf_csv_close(fs.fit, "fig3b_fit.csv");
+    bad |= tf_csv_close(fs.rules, "fig3_rules.csv");
     return bad ? -1 : 0;
 }

@@ -1,11 +1,19 @@
 /*
  * Figure 4a-b: continual recall (accuracy against the delay R between
  * storage and recall) and flashbulb memories (five salient items stored
- * with a larger global factor under meta-plasticity, Eq. 17: q = 10 as in
- * the paper, and q = 1.001, which freezes the slot without scaling its
- * weights; Hopfield with flashbulb write strengths 10, 50, 1e3, 1e6). Hopfield has decay 0.95 at every step
- * (footnote 4); in the flashbulb task it runs 3 synchronous steps, as in
- * the reference code.
+ * with a larger global factor under meta-plasticity, Eq. 17). Key-value
+ * variants of panel b:
+ *   paper      q = 10, threshold 1, saturating write (the slot is
+ *              overwritten with the item at unit strength, then frozen);
+ *   reference  the authors' code: store signal x15, threshold 10,
+ *              saturating write (their clamp(rate) * prepost);
+ *   linear     q = 10, threshold 1, linear write (the row becomes 10 x);
+ *   q=1.001    linear write at q = 1.001: freezes at unit strength; a
+ *              variant, not the paper's setting;
+ *   no-meta    q = 10, linear write, no freezing.
+ * Hopfield with flashbulb write strengths 10, 50, 1e3, 1e6 has decay 0.95
+ * at every step (footnote 4) and runs 3 synchronous steps, as in the
+ * reference code.
  */
 #include <math.h>
 
@@ -16,17 +24,29 @@
 #include "specs.h"
 
 #define TF_SALIENT_ITEMS 5
+#define TF_KV_FLASH 9
 
 static const double hop_strengths[4] = {10, 50, 1e3, 1e6};
 static const char *flash_labels[TF_FIG4B_MODELS] = {
-    "sequential meta q=10", "sequential meta q=1.001",
-    "sequential no-meta q=10", "random meta q=10", "random meta q=1.001",
+    "sequential paper saturating q=10",
+    "sequential reference saturating q=15 thr=10",
+    "sequential linear q=10", "sequential linear q=1.001 (variant)",
+    "sequential no-meta q=10",
+    "random paper saturating q=10",
+    "random reference saturating q=15 thr=10",
+    "random linear q=10", "random linear q=1.001 (variant)",
     "Hopfield q=10", "Hopfield q=50", "Hopfield q=1e3", "Hopfield q=1e6"};
-/* Key-value models of panel b: local factor, meta-plasticity, salient q.
- * q = 1.001 crosses the freezing threshold 1 while writing at unit
- * strength (the row becomes 1.001 x instead of 10 x). */
-static const struct { int random, meta; double q; } kv_flash[5] = {
-    {0, 1, 10.0}, {0, 1, 1.001}, {0, 0, 10.0}, {1, 1, 10.0}, {1, 1, 1.001}};
+/* Key-value models of panel b: local factor, freezing threshold (0: no
+ * meta-plasticity), saturating write, salient q. */
+static const struct {
+    int random;
+    double threshold;
+    int saturating;
+    double q;
+} kv_flash[TF_KV_FLASH] = {
+    {0, 1, 1, 10.0}, {0, 10, 1, 15.0}, {0, 1, 0, 10.0}, {0, 1, 0, 1.001},
+    {0, 0, 0, 10.0}, {1, 1, 1, 10.0}, {1, 10, 1, 15.0}, {1, 1, 0, 10.0},
+    {1, 1, 0, 1.001}};
 
 /* Mean regular and salient accuracy of one model at delay R. */
 static int run_delay(const tf_config *cfg, const tf_model_spec *spec,
@@ -81,14 +101,15 @@ static int panel_a(const tf_config *cfg, FILE *csv, const tf_rule *trained,
 static tf_model_spec flash_model(const tf_config *cfg, int k, double *q)
 {
     tf_model_spec spec;
-    if (k < 5) {
+    if (k < TF_KV_FLASH) {
         spec = kv_flash[k].random ? tf_spec_random(cfg->n, 0.1, NULL)
                                   : tf_spec_sequential(cfg->n);
-        spec.meta_threshold = kv_flash[k].meta ? 1.0 : 0.0;
+        spec.meta_threshold = kv_flash[k].threshold;
+        spec.saturating = kv_flash[k].saturating;
         *q = kv_flash[k].q;
     } else {
         spec = tf_spec_hopfield(0.95, 3, NULL);
-        *q = hop_strengths[k - 5];
+        *q = hop_strengths[k - TF_KV_FLASH];
     }
     spec.label = flash_labels[k];
     return spec;

@@ -9,6 +9,10 @@
 
 int tf_fig2(const tf_config *cfg, const ex_args *args, tf_fig2_result *res);
 int tf_fig3(const tf_config *cfg, const ex_args *args, tf_fig3_result *res);
+/* Fig. 3d over cfg->rule_seeds seeds and cfg->rule_segments segments. */
+int tf_fig3d_seeds(const tf_config *cfg, const ex_args *args,
+                   tf_seed_result *res);
+
 /* Fig. 4a-b; trained: the meta-learned random rule (p = 4/N) of Fig. 3. */
 int tf_fig4_continual(const tf_config *cfg, const ex_args *args,
                       const tf_rule *trained, tf_fig4_result *res);

@@ -45,6 +45,8 @@ typedef struct tf_model_spec {
     int recall_steps;     /* Hopfield synchronous step bound (<= 0: 100) */
     double meta_threshold; /* > 0: meta-plasticity (Eq. 17), synapses
                               freeze once their rate exceeds it */
+    int saturating;       /* key-value: AMEM_KVMEM_WRITE_SATURATING (a rate
+                             above 1 writes at unit strength) */
     const tf_rule *rule;  /* TF_KV_TRAINED: the learned rule */
     const tf_tvt_read *tvt; /* TF_TVT: trained read parameters (NULL:
                              the library's untrained start) */

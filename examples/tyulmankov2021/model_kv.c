@@ -55,6 +55,9 @@ static int apply_spec(amem_kvmem *h, const tf_model_spec *spec,
                                       ? AMEM_KVMEM_LOCAL_RANDOM
                                       : AMEM_KVMEM_LOCAL_SEQUENTIAL},
         {AMEM_KVMEM_P, random_p(spec)},
+        {AMEM_KVMEM_WRITE_MODE, spec->saturating
+                                    ? AMEM_KVMEM_WRITE_SATURATING
+                                    : AMEM_KVMEM_WRITE_LINEAR},
     };
     if (apply(h, base, sizeof base / sizeof base[0]) != 0)
         return -1;

@@ -29,8 +29,8 @@ def rows(out, name):
     path = os.path.join(out, name)
     if not os.path.exists(path):
         return []
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
+    with open(path, newline="") as f:  # skip the provenance comments
+        return list(csv.DictReader(ln for ln in f if not ln.startswith("#")))
 
 
 def series(data, key, x, y, **match):
@@ -57,7 +57,8 @@ def curves(ax, data, panel, title, styles=None):
 
 
 def capacity(ax, cap, fit, title):
-    fits = {r["model"]: (float(r["slope"]), float(r["offset"])) for r in fit}
+    fits = {r["model"]: (float(r["slope"]), float(r["offset"])) for r in fit
+            if r.get("episodes_per_probe", "1") == "1"}
     for label, (xs, ys) in series(cap, "model", "size", "capacity").items():
         line = ax.plot(xs, ys, "o", ms=3)[0]
         s, o = fits.get(label, (0.0, 0.0))
@@ -163,9 +164,14 @@ def fig4(out):
     fig, ax = plt.subplots(1, 5, figsize=(22, 4))
     by_delay(ax[0], cont, "accuracy", {r["model"] for r in cont},
              "(a) continual recall")
-    groups = [["sequential meta q=10", "sequential meta q=1.001",
+    groups = [["sequential paper saturating q=10",
+               "sequential reference saturating q=15 thr=10",
+               "sequential linear q=10",
+               "sequential linear q=1.001 (variant)",
                "sequential no-meta q=10"],
-              ["random meta q=10", "random meta q=1.001"],
+              ["random paper saturating q=10",
+               "random reference saturating q=15 thr=10",
+               "random linear q=10", "random linear q=1.001 (variant)"],
               ["Hopfield q=10", "Hopfield q=50", "Hopfield q=1e3",
                "Hopfield q=1e6"]]
     titles = ["(b) flashbulb: sequential", "(b) flashbulb: random",

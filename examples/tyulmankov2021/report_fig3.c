@@ -57,6 +57,30 @@ static void size_table(FILE *f, const tf_config *cfg, const tf_fig3_result *r)
     }
 }
 
+/* Panel b with each probe's accuracy averaged over several episodes. */
+static void avg_table(FILE *f, const tf_config *cfg, const tf_fig3_result *r)
+{
+    fprintf(f, "\nThe same capacity search with each probe's accuracy "
+               "averaged over %zu fresh episodes (instead of the reference "
+               "code's single episode), %zu searches per size:\n\n"
+               "| model | slope | offset |",
+            cfg->probe_episodes, cfg->capacity_reps);
+    for (size_t s = 0; s < cfg->n_trained_sizes; s++)
+        fprintf(f, " N = %zu |", cfg->trained_sizes[s]);
+    fprintf(f, "\n|---|---|---|");
+    for (size_t s = 0; s < cfg->n_trained_sizes; s++)
+        fprintf(f, "---|");
+    fputc('\n', f);
+    for (int k = 0; k < TF_FIG3B_MODELS; k++) {
+        fprintf(f, "| %s | %s | %s |",
+                r->cap_labels[k] ? r->cap_labels[k] : "?",
+                TF_NUM(r->slope_avg[k], 3), TF_NUM(r->offset_avg[k], 2));
+        for (size_t s = 0; s < cfg->n_trained_sizes; s++)
+            fprintf(f, " %s |", TF_NUM(r->cap_avg[k][s], 1));
+        fputc('\n', f);
+    }
+}
+
 void tf_report_fig3(FILE *f, const tf_config *cfg, const tf_fig3_result *r)
 {
     fprintf(f,
@@ -84,6 +108,7 @@ void tf_report_fig3(FILE *f, const tf_config *cfg, const tf_fig3_result *r)
                 r->cap_labels[k] ? r->cap_labels[k] : "?",
                 TF_NUM(r->slope[k], 3), TF_NUM(r->offset[k], 2));
     size_table(f, cfg, r);
+    avg_table(f, cfg, r);
     fprintf(f, "\nThe paper gives no numbers for panel b; it states the "
                "ordering (p = 4/N above fixed p = 0.1). Capacity here is "
                "the paper's measure: the largest T whose single fresh "

@@ -80,10 +80,16 @@ void tf_report_fig4(FILE *f, const tf_config *cfg, const tf_fig4_result *r)
         "Hopfield network, storing them as large updates, trades regular "
         "recall for flashbulb recall as the write strength grows (10, 50, "
         "10³, 10⁶).\n\n**Ours (b)**, %zu streams of %zu steps per delay, "
-        "five salient "
-        "items (key-value networks: q = 10 as printed, or q = 1.001, "
-        "freezing threshold 1):"
-        "\n", cfg->stream_reps, cfg->flashbulb_len);
+        "five salient items, simplified rules (η̃ = 1) with "
+        "meta-plasticity. *Paper*: q = 10, a synapse whose rate exceeds 1 "
+        "is frozen, and the write saturates (`AMEM_KVMEM_WRITE_SATURATING`:"
+        " the slot is overwritten with the item at unit strength). "
+        "*Reference*: the authors' code, store signal ×15, freezing at a "
+        "rate of 10, saturating write. *Linear*: the write is not clamped, "
+        "so q = 10 writes the key row as 10·x (the earlier version of this "
+        "example); *q = 1.001* is a labelled variant that freezes while "
+        "writing at unit strength with the linear write.\n",
+        cfg->stream_reps, cfg->flashbulb_len);
     flashbulb_table(f, cfg, r);
     fprintf(f,
         "\n**Paper (c, C5).** With correlated patterns (c = 0.6) the "

@@ -28,13 +28,27 @@ typedef struct tf_fig3_result {
     const char *cap_labels[TF_FIG3B_MODELS];
     double slope[TF_FIG3B_MODELS], offset[TF_FIG3B_MODELS];
     double cap[TF_FIG3B_MODELS][TF_MAX_SIZES];  /* capacity by size */
+    /* the same with each probe's accuracy averaged over probe_episodes */
+    double cap_avg[TF_FIG3B_MODELS][TF_MAX_SIZES];
+    double slope_avg[TF_FIG3B_MODELS], offset_avg[TF_FIG3B_MODELS];
     double load[TF_FIG3B_MODELS][TF_MAX_SIZES]; /* accuracy at T = N/4 */
     int have_rules; /* 1 once rules[] hold trained rules */
 } tf_fig3_result;
 
+#define TF_SEED_RUNS 2      /* Fig. 3d over seeds: sequential, p = 4/N */
+#define TF_MAX_SEEDS 8
+#define TF_MAX_SEGMENTS 4
+
+typedef struct tf_fig3_seeds {
+    const char *labels[TF_SEED_RUNS];
+    size_t seeds, segments, steps; /* steps per segment */
+    tf_rule rules[TF_SEED_RUNS][TF_MAX_SEEDS][TF_MAX_SEGMENTS];
+    double acc_n[TF_SEED_RUNS][TF_MAX_SEEDS][TF_MAX_SEGMENTS]; /* T = N */
+} tf_seed_result;
+
 #define TF_FIG4A_MODELS 4 /* sequential, random p = 0.1, trained, Hopfield */
-#define TF_FIG4B_MODELS 9 /* 5 key-value variants, Hopfield with 4
-                             flashbulb write strengths */
+#define TF_FIG4B_MODELS 13 /* 9 key-value variants, Hopfield with 4
+                              flashbulb write strengths */
 
 typedef struct tf_fig4_result {
     size_t delays[TF_MAX_DELAYS], n_delays;
@@ -69,9 +83,11 @@ typedef struct tf_fig5_result {
 typedef struct tf_results {
     tf_fig2_result fig2;
     tf_fig3_result fig3;
+    tf_seed_result fig3_seeds;
     tf_fig4_result fig4;
     tf_fig5_result fig5;
-    double seconds[5]; /* wall time of figures 2-5 and the whole run */
+    double seconds[6]; /* wall time of figures 2-5, the whole run, and the
+                          Fig. 3d seed runs (inside Figure 3's time) */
 } tf_results;
 
 /* Zero the structs (the figure functions fill what they measure). */

@@ -19,7 +19,12 @@ int tf_run_all(const tf_config *cfg, const ex_args *args, tf_results *res)
     tf_log("figure 3: meta-learned rules");
     if (tf_fig3(cfg, args, &res->fig3) != 0)
         return -1;
+    double ts = tf_elapsed();
+    tf_log("figure 3d: rules over seeds");
+    if (tf_fig3d_seeds(cfg, args, &res->fig3_seeds) != 0)
+        return -1;
     double t2 = tf_elapsed();
+    res->seconds[5] = t2 - ts;
     const tf_rule *trained = &res->fig3.rules[3]; /* random p = 4/N */
     tf_log("figure 4: continual, flashbulb, correlated");
     if (tf_fig4_continual(cfg, args, trained, &res->fig4) != 0 ||

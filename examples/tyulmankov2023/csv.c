@@ -1,33 +1,19 @@
 /* Opening and closing the CSV files. */
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
 
+#include "common/provenance.h"
 #include "csv.h"
 
 FILE *ty_csv_open(const ex_args *args, const char *name, const char *header)
 {
-    char path[1200];
-    if (!ex_out_path(args, name, path, sizeof path)) {
-        fprintf(stderr, "tyulmankov2023: output path too long\n");
-        return NULL;
-    }
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "tyulmankov2023: cannot write %s: %s\n", path,
-                strerror(errno));
-        return NULL;
-    }
-    fprintf(f, "%s\n", header);
-    return f;
+    return ex_csv_create(args->out_dir, name, header);
 }
 
 int ty_csv_close(FILE *f, const char *name)
 {
     if (!f)
         return 0;
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
+    if (ex_csv_finish(f) != 0) {
         fprintf(stderr, "tyulmankov2023: error writing %s\n", name);
         return -1;
     }

@@ -19,6 +19,7 @@
 
 #include <assocmem/assocmem.h>
 
+#include "common/provenance.h"
 #include "config.h"
 #include "dataset.h"
 #include "common/plot.h"
@@ -67,6 +68,7 @@ static int prepare(ty_config *cfg, ty_dataset *ds, int argc, char **argv)
 int main(int argc, char **argv)
 {
     double t0 = ty_now();
+    ex_provenance_start(argc, argv);
     static ty_config cfg;
     static ty_dataset ds;
     static ty_track_result track;

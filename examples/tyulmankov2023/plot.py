@@ -30,7 +30,8 @@ REG, EXC = "tab:blue", "tab:red"
 
 def read_rows(out_dir, name):
     with open(os.path.join(out_dir, name), newline="") as f:
-        return list(csv.DictReader(f))
+        # skip the provenance comment lines
+        return list(csv.DictReader(ln for ln in f if not ln.startswith("#")))
 
 
 def plot_fig1(out_dir):

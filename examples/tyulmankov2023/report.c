@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "common/provenance.h"
 #include "csv.h"
 #include "report_parts.h"
 
@@ -22,6 +23,7 @@ static void header(FILE *f, const ty_report *rep)
             rep->cfg->args.quick ? " in **--quick mode (toy scale, numbers "
                                    "are not meaningful)**" : "",
             rep->seconds);
+    ex_provenance_markdown(f);
 }
 
 int ty_report_write(const ty_report *rep)
@@ -40,5 +42,10 @@ int ty_report_write(const ty_report *rep)
     ty_report_fig2(f, rep);
     ty_report_appendix(f, rep);
     ty_report_differences(f, rep);
-    return ty_csv_close(f, "report.md");
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        fprintf(stderr, "tyulmankov2023: error writing %s\n", path);
+        return -1;
+    }
+    return 0;
 }

@@ -49,8 +49,9 @@ static void weight_row(FILE *f, const ty_track_result *t, int r,
                        const ty_dataset *ds)
 {
     const ty_weight_summary *w = &t->weights[r];
-    fprintf(f, "| %s | %zu of %zu |", t->name[r], w->nearest_exception,
-            w->n_memories);
+    fprintf(f, "| %s | %zu of %zu | %zu | %zu |", t->name[r],
+            w->nearest_exception, w->n_memories, w->resembles_exception[0],
+            w->resembles_exception[1]);
     for (size_t e = 0; e < ds->n_exception && e < TY_MAX_EXCEPTIONS; e++)
         fprintf(f, "%s%.3f", e ? ", " : " ", w->exception_match[e]);
     fprintf(f, " | %.3f |\n", w->regular_match_mean);
@@ -64,18 +65,26 @@ static void figure_a2(FILE *f, const ty_report *rep)
                "(right), 10 × 10 grid of 28 × 28 rows of Ŵ:\n\n"
                "![uniform](weights_uniform.png) "
                "![reweighted](weights_reweight.png)\n\n"
-               "| run | memories nearest to a one | best cosine of a memory "
+               "| run | memories nearest to a one | cos ≥ %.1f with a one | "
+               "cos ≥ %.1f with a one | best cosine of a memory "
                "with each one | mean best cosine over the zeros |\n"
-               "|---|---|---|---|\n");
+               "|---|---|---|---|---|---|\n",
+            ty_cos_thresholds[0], ty_cos_thresholds[1]);
     for (int r = 0; r < TY_TRACKED; r++)
         weight_row(f, t, r, rep->ds);
-    size_t uni = t->weights[0].nearest_exception;
-    size_t rew = t->weights[1].nearest_exception;
-    fprintf(f, "\n| paper | here | |\n|---|---|---|\n"
+    size_t uni = t->weights[0].resembles_exception[1];
+    size_t rew = t->weights[1].resembles_exception[1];
+    double c = ty_cos_thresholds[1];
+    fprintf(f, "\n\"Nearest to a one\": the data item with the highest "
+               "cosine is one of the ones, however low that cosine; the "
+               "threshold columns count the memories whose cosine with some "
+               "one is at least the stated value (all vectors unit "
+               "norm).\n\n| paper | here | |\n|---|---|---|\n"
                "| Uniform: all memories resemble 0s, none a 1. | %zu memories "
-               "nearest to a one | %s |\n| Reweighted: the network also "
-               "stores the exceptions. | %zu memories nearest to a one | %s "
-               "|\n\n", uni, ty_verdict(uni == 0), rew, ty_verdict(rew > 0));
+               "with cos ≥ %.1f to a one | %s |\n| Reweighted: the network "
+               "also stores the exceptions. | %zu memories with cos ≥ %.1f "
+               "to a one | %s |\n\n", uni, c, ty_verdict(uni == 0), rew, c,
+            ty_verdict(rew > 0));
 }
 
 void ty_report_appendix(FILE *f, const ty_report *rep)

@@ -24,10 +24,11 @@ static void uniform_claim(FILE *f, const ty_track_result *t)
     int agrees = u->exception > 2.0 * u->regular;
     fprintf(f, "| Uniform training learns the regular items but fails to store "
                "the exceptions (dashed curves). | exception loss %.4f vs "
-               "regular %.4f (%.1f×); %zu of %zu memories are nearest to a one "
-               "| %s |\n", u->exception, u->regular,
-            u->exception / u->regular, t->weights[0].nearest_exception,
-            t->weights[0].n_memories, ty_verdict(agrees));
+               "regular %.4f (%.1f×); %zu of %zu memories have cosine ≥ %.1f "
+               "with a one | %s |\n", u->exception, u->regular,
+            u->exception / u->regular, t->weights[0].resembles_exception[1],
+            t->weights[0].n_memories, ty_cos_thresholds[1],
+            ty_verdict(agrees));
 }
 
 /* Ground-truth run r: exceptions learnt, regulars not degraded. */

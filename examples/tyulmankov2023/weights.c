@@ -10,6 +10,8 @@
 #include "run.h"
 #include "weights.h"
 
+const double ty_cos_thresholds[TY_N_COS] = {0.8, 0.9};
+
 /* Cosine of a unit memory with a unit item. */
 static double dot(const float *a, const float *b, size_t n)
 {
@@ -35,7 +37,8 @@ static size_t nearest_item(const ty_dataset *ds, const float *xi,
     return arg;
 }
 
-/* Best cosine between item x and any of the m memories. */
+/* Best cosine between x and any of the m unit rows of w (memories, or
+ * items). */
 static double best_memory(const float *w, size_t m, size_t dim,
                           const float *x)
 {
@@ -56,6 +59,14 @@ static void summarise(const float *w, size_t m, const ty_dataset *ds,
     for (size_t mu = 0; mu < m; mu++)
         sum->nearest_exception +=
             ds->is_exception[nearest_item(ds, w + mu * ds->dim, &cos)];
+    for (int k = 0; k < TY_N_COS; k++)
+        sum->resembles_exception[k] = 0;
+    for (size_t mu = 0; mu < m; mu++) {
+        double best = best_memory(ds->items + ds->n_regular * ds->dim,
+                                  ds->n_exception, ds->dim, w + mu * ds->dim);
+        for (int k = 0; k < TY_N_COS; k++)
+            sum->resembles_exception[k] += best >= ty_cos_thresholds[k];
+    }
     for (size_t e = 0; e < ds->n_exception && e < TY_MAX_EXCEPTIONS; e++)
         sum->exception_match[e] = best_memory(
             w, m, ds->dim, ds->items + (ds->n_regular + e) * ds->dim);

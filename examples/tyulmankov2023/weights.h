@@ -10,10 +10,15 @@
 #include "dataset.h"
 
 #define TY_MAX_EXCEPTIONS 8
+/* Cosine thresholds for "a memory resembles a one" (TY_COS_THRESHOLDS). */
+#define TY_N_COS 2
+extern const double ty_cos_thresholds[TY_N_COS];
 
 typedef struct ty_weight_summary {
     size_t n_memories;          /* M */
     size_t nearest_exception;   /* memories whose nearest item is a one */
+    /* memories whose cosine with some one is >= ty_cos_thresholds[k] */
+    size_t resembles_exception[TY_N_COS];
     /* best cosine between any memory and each exception */
     double exception_match[TY_MAX_EXCEPTIONS];
     double regular_match_mean;  /* mean over zeros of their best cosine */

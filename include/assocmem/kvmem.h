@@ -26,7 +26,9 @@
  *     b^{g_k}. Defaults (f_k = x, g_k = 1, etak~ = 1) give the paper's
  *     pre-only rule with rapid decay, K_{t+1} = (1-eta) K_t + eta 1 x_t^T
  *     (Eq. 9). The clamp makes the decay factor stay in [0, 1] when
- *     eta > 1 (flashbulb items: the row becomes eta * x_t).
+ *     eta > 1 (flashbulb items: the row becomes eta * x_t with the default
+ *     LINEAR write, x_t with WRITE_MODE = SATURATING, which also clamps
+ *     the eta_k[i] and eta_v[i] that multiply the new terms below).
  *   intermediate hidden state (Eq. 10): h'_t = softmax(beta K_{t+1} x_t).
  *   value rule, AMEM_KVMEM_VALUE_DECAY selects:
  *     RAPID    (Eq. 11 with the rates of Eq. 12; the simplified rule):
@@ -126,6 +128,7 @@ typedef struct amem_kvmem amem_kvmem;
  *   ADAM_BETA1         0.9      [0, 0.9999999]     Adam beta1
  *   ADAM_BETA2         0.999    [0, 0.9999999]     Adam beta2
  *   ADAM_EPS           1e-8     [1e-30, 1]         Adam epsilon
+ *   WRITE_MODE         LINEAR   AMEM_KVMEM_WRITE_*  write at rates above 1
  *
  * Changing a setting never changes what is stored; rule settings apply to
  * later writes. Setting META_PLASTICITY to 0 keeps the stability flags
@@ -163,7 +166,8 @@ enum amem_kvmem_param {
     AMEM_KVMEM_TRAIN_MASK = 26,
     AMEM_KVMEM_ADAM_BETA1 = 27,
     AMEM_KVMEM_ADAM_BETA2 = 28,
-    AMEM_KVMEM_ADAM_EPS = 29
+    AMEM_KVMEM_ADAM_EPS = 29,
+    AMEM_KVMEM_WRITE_MODE = 30
 };
 
 /* The trainable rule parameters are the settings RULE_FIRST .. +RULE_COUNT-1
@@ -181,6 +185,26 @@ enum amem_kvmem_local {
 enum amem_kvmem_decay {
     AMEM_KVMEM_DECAY_RAPID = 0,  /* gated by gamma, Eq. 11 */
     AMEM_KVMEM_DECAY_PASSIVE = 1 /* lambda~ per stored item, Eq. 13/16 */
+};
+
+/*
+ * Values of AMEM_KVMEM_WRITE_MODE: how a write scales with its rate e (the
+ * eta_k[i] or eta_v[i] above; q * etav~ for PASSIVE values).
+ *   LINEAR      the new term is e * g * f, so a rate e > 1 writes the
+ *               row as e times the rule's target (the decay factor is
+ *               clamped, the write is not);
+ *   SATURATING  the new term is clamp(e, 0, 1) * g * f: a rate >= 1
+ *               overwrites the synapse with the rule's target at unit
+ *               strength (the paper's flashbulb write, Section 3.3, and the
+ *               reference code's write when stability is on). With
+ *               META_PLASTICITY = 1 and a rate above STABILITY_THRESHOLD the
+ *               synapse is then frozen.
+ * The two agree whenever every rate is in [0, 1]. Episodes, tapes and
+ * meta-learning follow the setting, with d clamp / d e = 0 outside (0, 1).
+ */
+enum amem_kvmem_write {
+    AMEM_KVMEM_WRITE_LINEAR = 0,
+    AMEM_KVMEM_WRITE_SATURATING = 1
 };
 
 /* Values of AMEM_KVMEM_ADVANCE: when the SEQUENTIAL pointer moves on. */

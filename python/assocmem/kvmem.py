@@ -30,6 +30,8 @@ LocalFactor = int_enum("amem_kvmem_local", "AMEM_KVMEM_LOCAL_", "LocalFactor")
 ValueDecay = int_enum("amem_kvmem_decay", "AMEM_KVMEM_DECAY_", "ValueDecay")
 #: Values of ADVANCE (EVERY_WRITE, WHEN_STORED).
 Advance = int_enum("amem_kvmem_advance", "AMEM_KVMEM_ADVANCE_", "Advance")
+#: Values of WRITE_MODE (LINEAR, SATURATING).
+WriteMode = int_enum("amem_kvmem_write", "AMEM_KVMEM_WRITE_", "WriteMode")
 #: Names of the trainable rule parameters, in gradient/history order.
 RULE_PARAMS = tuple(p.name.lower() for p in KVParam
                     if _ffi.AMEM_KVMEM_RULE_FIRST <= p <
@@ -76,6 +78,13 @@ class _Memory(Settings, Persistent):
         self = cls.__new__(cls)
         self._own(ptr)
         return self
+
+    def __repr__(self):
+        name = type(self).__name__
+        if self.closed:
+            return "<%s (closed)>" % name
+        return "%s(key_dim=%d, slots=%d, value_dim=%d) with %d writes" % (
+            name, self.key_dim, self.slots, self.value_dim, self.count)
 
     @property
     def count(self):
@@ -134,7 +143,8 @@ class KVMemory(_Memory):
     _C = "amem_kvmem_"
     Param = KVParam
     _VALUE_ENUMS = {KVParam.LOCAL_FACTOR: LocalFactor,
-                    KVParam.VALUE_DECAY: ValueDecay, KVParam.ADVANCE: Advance}
+                    KVParam.VALUE_DECAY: ValueDecay, KVParam.ADVANCE: Advance,
+                    KVParam.WRITE_MODE: WriteMode}
     _HISTORY = _ffi.AMEM_KVMEM_HISTORY_COLS
 
     def write(self, keys, values=None, q=None):
@@ -178,6 +188,7 @@ class KVMemory(_Memory):
 
     @property
     def next_slot(self):
+        """The slot the next write goes to (ADVANCE / LOCAL_FACTOR rules)."""
         v = ctypes.c_size_t()
         check(lib.amem_kvmem_next_slot(self._h(), ctypes.byref(v)))
         return v.value
@@ -315,6 +326,12 @@ class KVTape(Handle):
         self._adopt(out, lib.amem_kvmem_tape_free)
         self.key_dim, self.slots, self.value_dim = (
             memory.key_dim, memory.slots, memory.value_dim)
+
+    def __repr__(self):
+        if self.closed:
+            return "<KVTape (closed)>"
+        return "KVTape(key_dim=%d, slots=%d, value_dim=%d)" % (
+            self.key_dim, self.slots, self.value_dim)
 
     def begin(self, memory):
         """Start a new episode with memory's current rule (RANDOM draws

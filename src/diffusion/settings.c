@@ -5,7 +5,7 @@
 
 /* Indexed by enum amem_diffusion_param; see the table in diffusion.h. */
 static const amem__setting table[AMEM__DIFFUSION_NPARAM] = {
-    {"PROCESS", 0, 1, AMEM_DIFFUSION_PROCESS_VP, 1},
+    {"PROCESS", 0, 2, AMEM_DIFFUSION_PROCESS_VP, 1},
     {"GAMMA", 1e-6, 1e3, 0.8, 0},
     {"ALPHA", 1e-6, 1e3, 0.5, 0},
     {"SIGMA", 1e-6, 1e3, 1.0, 0},
@@ -23,6 +23,9 @@ static const amem__setting table[AMEM__DIFFUSION_NPARAM] = {
     {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
     {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
     {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
+    {"EXTENT", 0, 1e3, 0, 0},
+    {"SEMANTIC_WEIGHT", 0, 1 - 1e-9, 0, 0},
+    {"SEMANTIC_VAR", 1e-9, 1e6, 1, 0},
 };
 
 static const amem__settings settings = {table, AMEM__DIFFUSION_NPARAM};

@@ -30,6 +30,12 @@ static int clamp_slope(float e, float eta)
     return e != 0 ? (e > 0 && e < 1) : (eta > 0);
 }
 
+/* d w(e) / d e of the write gain (kvmem_impl.h): 1 (LINEAR) or clamp'. */
+static int gain_slope(const amem__kv_rule *r, float e, float eta)
+{
+    return r->saturate ? clamp_slope(e, eta) : 1;
+}
+
 static double dot(const float *a, const float *b, size_t n)
 {
     double s = 0;
@@ -109,8 +115,8 @@ void amem__kv_ep_read_back(kv_ep *e, size_t t, size_t first, size_t n,
 
 /*
  * PASSIVE value rule, plastic slot i (Eq. 13, 16), r = dL/dV1_i:
- *   V1_i = lam V0_i + c fv_i gv,  lam = 1 - q + q lam~,  c = q etav~
- *   dq += (lam~ - 1) <r, V0_i> + etav~ fv_i <r, gv>,  dfv_i = c <r, gv>,
+ *   V1_i = lam V0_i + c fv_i gv,  lam = 1 - q + q lam~,  c = w(q etav~)
+ *   dq += (lam~ - 1) <r, V0_i> + w' etav~ fv_i <r, gv>,  dfv_i = c <r, gv>,
  *   dy += c fv_i a_gv r.
  */
 static void passive_slot(kv_ep *e, size_t t, size_t i, const float *y,
@@ -121,12 +127,14 @@ static void passive_slot(kv_ep *e, size_t t, size_t i, const float *y,
     float *rr = e->dV + i * m;
     const float *V0 = e->Vs + (t * e->N + i) * m;
     float fv = r->a_fv * e->Hp[t * e->N + i] + r->b_fv;
-    float lam = (1.0f - q) + q * r->lambda, c = q * r->eta_v;
+    float lam = (1.0f - q) + q * r->lambda, e_v = q * r->eta_v;
+    float c = amem__kv_write_gain(r, e_v);
+    double dc = gain_slope(r, e_v, r->eta_v);
     double ry = dot(rr, y, m), rs = sum(rr, m);
     double rg = r->a_gv * ry + r->b_gv * rs, rV = dot(rr, V0, m);
     g[G_LAMBDA] += q * rV;
-    g[G_ETA_V] += q * fv * rg;
-    wg->dq += (r->lambda - 1.0) * rV + r->eta_v * fv * rg;
+    g[G_ETA_V] += dc * q * fv * rg;
+    wg->dq += (r->lambda - 1.0) * rV + dc * r->eta_v * fv * rg;
     e->vN[i] = (float)(c * rg);
     g[G_A_GV] += c * fv * ry;
     g[G_B_GV] += c * fv * rs;
@@ -150,20 +158,21 @@ static void rapid_slot(kv_ep *e, size_t t, size_t i, const float *y,
     const float *V0 = e->Vs + (t * e->N + i) * m;
     float gam = e->gam[t * e->N + i];
     float fv = r->a_fv * e->Hp[t * e->N + i] + r->b_fv;
-    float ev = q * gam * r->eta_v;
+    float ev = q * gam * r->eta_v, w = amem__kv_write_gain(r, ev);
     double ry = dot(rr, y, m), rs = sum(rr, m);
     double rg = r->a_gv * ry + r->b_gv * rs, rV = dot(rr, V0, m);
-    double de = -(double)clamp_slope(ev, r->eta_v) * rV + fv * rg;
+    double de = -(double)clamp_slope(ev, r->eta_v) * rV +
+                gain_slope(r, ev, r->eta_v) * fv * rg;
     g[G_P] += de * q * r->eta_v; /* d e_i / d gamma_i */
     wg->dq += de * gam * r->eta_v;
     if (ev == 0)
         return;
     g[G_ETA_V] += de * q * gam;
-    e->vN[i] = (float)(ev * rg);
-    g[G_A_GV] += ev * fv * ry;
-    g[G_B_GV] += ev * fv * rs;
+    e->vN[i] = (float)(w * rg);
+    g[G_A_GV] += w * fv * ry;
+    g[G_B_GV] += w * fv * rs;
     if (wg->dy)
-        axpy(wg->dy, ev * fv * r->a_gv, rr, m);
+        axpy(wg->dy, w * fv * r->a_gv, rr, m);
     scale(rr, m, 1.0f - clamp01(ev));
 }
 
@@ -198,9 +207,10 @@ static void hidden_prime_back(kv_ep *e, size_t t, const float *x,
 
 /*
  * Key rule at step t, row i with rate e_i = q gamma_i etak~ (Eq. 12, 15):
- *   K1_i = (1 - clamp(e_i)) K0_i + e_i gk_i fk,  fk = a x + b,
- *   de_i = -clamp'(e_i) <r, K0_i> + gk_i <r, fk>,  dgk_i = e_i <r, fk>,
- *   dq += de_i gamma_i etak~,  dx += e_i gk_i a r.
+ *   K1_i = (1 - clamp(e_i)) K0_i + w_i gk_i fk,  fk = a x + b,
+ *   w_i = w(e_i) (write gain),  de_i = -clamp'(e_i) <r, K0_i>
+ *   + w'(e_i) gk_i <r, fk>,  dgk_i = w_i <r, fk>,
+ *   dq += de_i gamma_i etak~,  dx += w_i gk_i a r.
  * Leaves dgk in e->vN2 and turns dK into dL/dK_t (before h_t's share).
  */
 static void key_back(kv_ep *e, size_t t, const float *x, float q,
@@ -218,18 +228,19 @@ static void key_back(kv_ep *e, size_t t, const float *x, float q,
         float gk = r->b_gk + r->a_gk * hk[i];
         double rx = dot(rr, x, d), rs = sum(rr, d);
         double rf = r->a_fk * rx + r->b_fk * rs, rK = dot(rr, K0 + i * d, d);
-        float ek = q * gam[i] * r->eta_k;
-        double de = -(double)clamp_slope(ek, r->eta_k) * rK + gk * rf;
+        float ek = q * gam[i] * r->eta_k, w = amem__kv_write_gain(r, ek);
+        double de = -(double)clamp_slope(ek, r->eta_k) * rK +
+                    gain_slope(r, ek, r->eta_k) * gk * rf;
         g[G_P] += de * q * r->eta_k;
         wg->dq += de * gam[i] * r->eta_k;
         if (ek == 0)
             continue;
         g[G_ETA_K] += de * q * gam[i];
-        e->vN2[i] = (float)(ek * rf);
-        g[G_A_FK] += ek * gk * rx;
-        g[G_B_FK] += ek * gk * rs;
+        e->vN2[i] = (float)(w * rf);
+        g[G_A_FK] += w * gk * rx;
+        g[G_B_FK] += w * gk * rs;
         if (wg->dx)
-            axpy(wg->dx, ek * gk * r->a_fk, rr, d);
+            axpy(wg->dx, w * gk * r->a_fk, rr, d);
         scale(rr, d, 1.0f - clamp01(ek));
     }
 }

@@ -109,7 +109,7 @@ static void key_step(kv_ep *e, size_t t, const float *x, float q)
         if (ek == 0)
             continue;
         float keep = 1.0f - clamp01(ek);
-        float coef = ek * (r->b_gk + r->a_gk * hk[i]);
+        float coef = amem__kv_write_gain(r, ek) * (r->b_gk + r->a_gk * hk[i]);
         float *row = K1 + i * d;
         for (size_t j = 0; j < d; j++)
             row[j] = keep * row[j] + coef * (r->a_fk * x[j] + r->b_fk);
@@ -146,7 +146,7 @@ static void value_step(kv_ep *e, size_t t, const float *x, const float *y,
                 continue;
             keep = 1.0f - clamp01(ev);
         }
-        float coef = ev * (r->a_fv * hp[i] + r->b_fv);
+        float coef = amem__kv_write_gain(r, ev) * (r->a_fv * hp[i] + r->b_fv);
         float *row = V1 + i * m;
         for (size_t k = 0; k < m; k++)
             row[k] = keep * row[k] + coef * (r->a_gv * y[k] + r->b_gv);

@@ -10,7 +10,7 @@
 #include "assocmem/kvmem.h"
 
 /* The number of settings (the public enum has no count member). */
-#define AMEM__KVMEM_NPARAM (AMEM_KVMEM_ADAM_EPS + 1)
+#define AMEM__KVMEM_NPARAM (AMEM_KVMEM_WRITE_MODE + 1)
 #include "core/numerics.h"
 #include "core/rng.h"
 #include "core/optim.h"
@@ -46,8 +46,16 @@ typedef struct amem__kv_rule {
     float eta_k, eta_v, lambda;
     float a_fk, b_fk, a_gk, b_gk, a_fv, b_fv, a_gv, b_gv;
     float beta, threshold, p;
-    int random, passive, meta;
+    int random, passive, meta, saturate;
 } amem__kv_rule;
+
+/* The factor a write of rate e puts on its new term (WRITE_MODE). */
+static inline float amem__kv_write_gain(const amem__kv_rule *r, float e)
+{
+    if (!r->saturate)
+        return e;
+    return e < 0 ? 0.0f : (e > 1 ? 1.0f : e);
+}
 
 void amem__kv_rule_from(const amem_kvmem *h, amem__kv_rule *r);
 

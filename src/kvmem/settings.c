@@ -37,6 +37,7 @@ static const amem__setting table[AMEM__KVMEM_NPARAM] = {
     {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
     {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
     {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
+    {"WRITE_MODE", 0, 1, AMEM_KVMEM_WRITE_LINEAR, 1},
 };
 
 static const amem__settings settings = {table, AMEM__KVMEM_NPARAM};
@@ -72,4 +73,5 @@ void amem__kv_rule_from(const amem_kvmem *h, amem__kv_rule *r)
     r->random = AMEM__KP(h, LOCAL_FACTOR) == AMEM_KVMEM_LOCAL_RANDOM;
     r->passive = AMEM__KP(h, VALUE_DECAY) == AMEM_KVMEM_DECAY_PASSIVE;
     r->meta = AMEM__KP(h, META_PLASTICITY) != 0;
+    r->saturate = AMEM__KP(h, WRITE_MODE) == AMEM_KVMEM_WRITE_SATURATING;
 }

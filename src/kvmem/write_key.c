@@ -10,11 +10,12 @@ static float clamp01(float e)
     return e < 0 ? 0 : (e > 1 ? 1 : e);
 }
 
-/* K[i] <- (1 - clamp(e)) K[i] + e g f_k(x), f_k(x)_j = a x_j + b. */
+/* K[i] <- (1 - clamp(e)) K[i] + w(e) g f_k(x), f_k(x)_j = a x_j + b, with
+ * w(e) = e (LINEAR) or clamp(e) (SATURATING). */
 static void update_row(float *row, const float *x, size_t d, float e,
-                       float g, float a, float b)
+                       float w, float g, float a, float b)
 {
-    float keep = 1.0f - clamp01(e), coef = e * g;
+    float keep = 1.0f - clamp01(e), coef = w * g;
     for (size_t j = 0; j < d; j++)
         row[j] = keep * row[j] + coef * (a * x[j] + b);
 }
@@ -35,7 +36,8 @@ void amem__kv_write_keys(amem_kvmem *h, const amem__kv_rule *r,
         if (e == 0)
             continue;
         float g = r->b_gk + (need_post ? r->a_gk * h->scores[i] : 0.0f);
-        update_row(h->K + i * h->d, x, h->d, e, g, r->a_fk, r->b_fk);
+        update_row(h->K + i * h->d, x, h->d, e, amem__kv_write_gain(r, e), g,
+                   r->a_fk, r->b_fk);
         if (r->meta && e > r->threshold)
             h->key_frozen[i] = 1;
     }

@@ -49,14 +49,14 @@ static void write_rapid(amem_kvmem *h, const amem__kv_rule *r,
         return;
     float inv_z = r->a_fv != 0 ? shifted_scores(h, r, x) : 0.0f;
     post_factor(r, y, h->m, h->post);
-    float keep = 1.0f - clamp01(e);
+    float keep = 1.0f - clamp01(e), w = amem__kv_write_gain(r, e);
     for (size_t k = 0; k < h->n_gated; k++) {
         size_t i = h->gated[k];
         if (r->meta && h->value_frozen[i])
             continue;
         float hp = r->a_fv != 0 ? amem__exp_flush(h->scores[i]) * inv_z
                                  : 0.0f;
-        float coef = e * (r->a_fv * hp + r->b_fv);
+        float coef = w * (r->a_fv * hp + r->b_fv);
         float *row = h->V + i * h->m;
         for (size_t c = 0; c < h->m; c++)
             row[c] = keep * row[c] + coef * h->post[c];
@@ -71,6 +71,7 @@ static void write_passive(amem_kvmem *h, const amem__kv_rule *r,
     if (q == 0)
         return; /* Eq. 13: lambda_t = 1 and no update */
     float lam = (1.0f - q) + q * r->lambda, e = q * r->eta_v;
+    float w = amem__kv_write_gain(r, e);
     float inv_z = r->a_fv != 0 ? shifted_scores(h, r, x) : 0.0f;
     post_factor(r, y, h->m, h->post);
     for (size_t i = 0; i < h->N; i++) {
@@ -78,7 +79,7 @@ static void write_passive(amem_kvmem *h, const amem__kv_rule *r,
             continue;
         float hp = r->a_fv != 0 ? amem__exp_flush(h->scores[i]) * inv_z
                                  : 0.0f;
-        float coef = e * (r->a_fv * hp + r->b_fv);
+        float coef = w * (r->a_fv * hp + r->b_fv);
         float *row = h->V + i * h->m;
         for (size_t c = 0; c < h->m; c++)
             row[c] = lam * row[c] + coef * h->post[c];

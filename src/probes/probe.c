@@ -118,8 +118,19 @@ static int check_labels(const char *fn, const int32_t *labels, size_t n,
     return AMEM_OK;
 }
 
+int amem__probe_report(const char *fn, const amem__probe_progress *pr,
+                       const char *stage, long done, long total,
+                       double metric)
+{
+    if (pr->fn == NULL || pr->fn(pr->user, stage, done, total, metric) == 0)
+        return AMEM_OK;
+    return amem__fail(AMEM_E_CANCELLED, fn, "cancelled at %s step %ld of %ld",
+                      stage, done, total);
+}
+
 int amem_probe_fit(amem_probe *p, const float *x, const int32_t *labels,
-                   size_t n, size_t dim)
+                   size_t n, size_t dim, amem_progress_fn progress,
+                   void *user)
 {
     static const char fn[] = "amem_probe_fit";
     AMEM__CHECK_NULL(p, fn);
@@ -134,14 +145,17 @@ int amem_probe_fit(amem_probe *p, const float *x, const int32_t *labels,
     if (rc != AMEM_OK)
         return rc;
     float *xs = NULL;
+    amem__probe_progress pr = {progress, user};
+    amem__rng rng_before = p->rng; /* a failed fit leaves the handle as is */
     rc = amem__probe_standardize(fn, x, n, dim,
                                  AMEM__PP(p, STANDARDIZE) != 0, &f, &xs);
     if (rc == AMEM_OK)
         rc = p->kind == AMEM_PROBE_SVC
-                 ? amem__svc_fit(fn, p, xs, labels, n, &f)
-                 : amem__softmax_fit(fn, p, xs, labels, n, &f);
+                 ? amem__svc_fit(fn, p, xs, labels, n, &pr, &f)
+                 : amem__softmax_fit(fn, p, xs, labels, n, &pr, &f);
     free(xs);
     if (rc != AMEM_OK) {
+        p->rng = rng_before;
         amem__probe_fit_free(&f);
         return rc;
     }

@@ -124,9 +124,13 @@ const AMEM_DIFFUSION_SEED = 14
 const AMEM_DIFFUSION_ADAM_BETA1 = 15
 const AMEM_DIFFUSION_ADAM_BETA2 = 16
 const AMEM_DIFFUSION_ADAM_EPS = 17
+const AMEM_DIFFUSION_EXTENT = 18
+const AMEM_DIFFUSION_SEMANTIC_WEIGHT = 19
+const AMEM_DIFFUSION_SEMANTIC_VAR = 20
 # enum amem_diffusion_process (diffusion.h)
 const AMEM_DIFFUSION_PROCESS_VP = 0
 const AMEM_DIFFUSION_PROCESS_OU = 1
+const AMEM_DIFFUSION_PROCESS_VE = 2
 # enum amem_diffusion_score_kind (diffusion.h)
 const AMEM_DIFFUSION_SCORE_EXACT = 0
 const AMEM_DIFFUSION_SCORE_LEARNED = 1
@@ -207,12 +211,16 @@ const AMEM_KVMEM_TRAIN_MASK = 26
 const AMEM_KVMEM_ADAM_BETA1 = 27
 const AMEM_KVMEM_ADAM_BETA2 = 28
 const AMEM_KVMEM_ADAM_EPS = 29
+const AMEM_KVMEM_WRITE_MODE = 30
 # enum amem_kvmem_local (kvmem.h)
 const AMEM_KVMEM_LOCAL_SEQUENTIAL = 0
 const AMEM_KVMEM_LOCAL_RANDOM = 1
 # enum amem_kvmem_decay (kvmem.h)
 const AMEM_KVMEM_DECAY_RAPID = 0
 const AMEM_KVMEM_DECAY_PASSIVE = 1
+# enum amem_kvmem_write (kvmem.h)
+const AMEM_KVMEM_WRITE_LINEAR = 0
+const AMEM_KVMEM_WRITE_SATURATING = 1
 # enum amem_kvmem_advance (kvmem.h)
 const AMEM_KVMEM_ADVANCE_EVERY_WRITE = 0
 const AMEM_KVMEM_ADVANCE_WHEN_STORED = 1
@@ -1630,12 +1638,12 @@ function amem_probe_param_bounds(param, min, max, integer)
 end
 
 """
-    amem_probe_fit(p, x, labels, n, dim)
+    amem_probe_fit(p, x, labels, n, dim, progress, user)
 
-C: `int amem_probe_fit(amem_probe *p, const float *x, const int32_t *labels, size_t n, size_t dim)`
+C: `int amem_probe_fit(amem_probe *p, const float *x, const int32_t *labels, size_t n, size_t dim, amem_progress_fn progress, void *user)`
 """
-function amem_probe_fit(p, x, labels, n, dim)
-    @ccall libassocmem.amem_probe_fit(p::Ptr{amem_probe}, x::Ptr{Cfloat}, labels::Ptr{Int32}, n::Csize_t, dim::Csize_t)::Cint
+function amem_probe_fit(p, x, labels, n, dim, progress, user)
+    @ccall libassocmem.amem_probe_fit(p::Ptr{amem_probe}, x::Ptr{Cfloat}, labels::Ptr{Int32}, n::Csize_t, dim::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid})::Cint
 end
 
 """
