@@ -57,22 +57,50 @@ int amem__check_size(const char *fn, const char *name, const void *x,
     return amem__array_bytes(fn, name, count, dim, elem_size, NULL);
 }
 
-/* Branch-free over blocks (the compiler vectorises the inner loop): a
- * float is NaN or infinite exactly when its exponent bits are all set. */
+/* A float is NaN or infinite exactly when its exponent bits are all set.
+ * Branch-free over blocks of 1,024, eight lanes at a time with GCC or
+ * Clang vectors (SSE2 at the x86-64 baseline), a scalar tail. */
+#if defined(__GNUC__) || defined(__clang__)
+typedef uint32_t vu8 __attribute__((vector_size(32)));
+typedef int32_t vi8 __attribute__((vector_size(32)));
+
+static int block_bad(const float *x, size_t n)
+{
+    const vu8 expo = {0x7f800000u, 0x7f800000u, 0x7f800000u, 0x7f800000u,
+                      0x7f800000u, 0x7f800000u, 0x7f800000u, 0x7f800000u};
+    vi8 acc = {0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        vu8 u;
+        memcpy(&u, x + i, sizeof u);
+        acc |= (u & expo) == expo;
+    }
+    uint32_t bad = 0;
+    for (int k = 0; k < 8; k++)
+        bad |= (uint32_t)acc[k];
+    for (; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, x + i, sizeof u);
+        bad |= (u & 0x7f800000u) == 0x7f800000u;
+    }
+    return bad != 0;
+}
+#else
+static int block_bad(const float *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            return 1;
+    return 0;
+}
+#endif
+
 int amem__all_finite(const float *x, size_t n)
 {
     enum { BLOCK = 1024 };
-    for (size_t i0 = 0; i0 < n; i0 += BLOCK) {
-        size_t i1 = n - i0 < BLOCK ? n : i0 + BLOCK;
-        uint32_t bad = 0;
-        for (size_t i = i0; i < i1; i++) {
-            uint32_t u;
-            memcpy(&u, x + i, sizeof u);
-            bad |= (u & 0x7f800000u) == 0x7f800000u;
-        }
-        if (bad)
+    for (size_t i0 = 0; i0 < n; i0 += BLOCK)
+        if (block_bad(x + i0, n - i0 < BLOCK ? n - i0 : BLOCK))
             return 0;
-    }
     return 1;
 }
 
