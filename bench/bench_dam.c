@@ -99,7 +99,7 @@ static void time_ours(const bench_case *c, ours *o)
     o->train = o->recall = o->train_cpu = o->recall_cpu = INFINITY;
     for (int r = 0; r <= REPEATS; r++) { /* first round warms up */
         double t0 = now(), c0 = cpu_now();
-        check(amem_dam_train(h, 1, NULL, NULL), "train");
+        check(amem_dam_train(h, 1, NULL, NULL, NULL), "train"); /* 1 epoch */
         double t1 = now(), c1 = cpu_now();
         check(amem_dam_recall(h, cue, c->b, clamp, out, steps, NULL), "recall");
         double t2 = now(), c2 = cpu_now();

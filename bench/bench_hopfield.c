@@ -30,11 +30,22 @@
  * many calls, once on the machine as it is and once with one busy
  * background process (bench/load.h): the loaded-machine figure.
  *
+ * Compressed keys (AMEM_HOPFIELD_DTYPE): one store of N = 10^6 patterns,
+ * d = 256 (N = 10^5 with --quick), standard normal entries, kept as
+ * float32, bfloat16 and int8; queries are stored patterns plus standard
+ * normal noise; b = 1/sqrt(d), one softmax step. For each encoding: the
+ * single-query recall time (median of the calls; every call reads every
+ * row), its speed-up over float32, the share of queries whose top-1
+ * pattern (amem_hopfield_recall_topk, k = 1) is float32's, and the
+ * largest L1 distance between its softmax weights and float32's over the
+ * queries checked (amem_hopfield_weights). --only dtype runs these alone.
+ *
  * usage: build/bench/bench_hopfield [--no-peer] [--quick] [--repeats N]
  *                                   [--rounds R] [--only TEXT]
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -354,6 +365,113 @@ static void print_relative(const bench_case *list, size_t count,
     }
 }
 
+/* ---- compressed keys ------------------------------------------------ */
+enum { DTYPES = 3 };
+static const char *const dtype_names[DTYPES] = {"float32", "bfloat16",
+                                                "int8"};
+
+static amem_hopfield *dtype_store(const float *y, size_t n, size_t d,
+                                  int dtype)
+{
+    amem_hopfield *h = NULL;
+    check(amem_hopfield_create(AMEM_HOPFIELD_MODERN, d, 0, &h), "create");
+    check(amem_hopfield_set(h, AMEM_HOPFIELD_DTYPE, dtype), "set dtype");
+    check(amem_hopfield_set(h, AMEM_HOPFIELD_SCALE_SQRT_D, 1), "set");
+    check(amem_hopfield_set(h, AMEM_HOPFIELD_MAX_STEPS, 1), "set");
+    check(amem_hopfield_store(h, y, n), "store");
+    return h;
+}
+
+/* Median seconds of one single-query recall of each store, the stores
+ * taking turns call by call (a busy spell hits all of them alike). */
+static void time_single(amem_hopfield *const *h, const float *q, size_t d,
+                        int calls, double *median)
+{
+    double t[DTYPES][64];
+    float *out = malloc(d * sizeof(float));
+    for (int k = 0; k < DTYPES; k++) /* warm-up */
+        check(amem_hopfield_recall(h[k], q, 1, NULL, out, NULL, NULL),
+              "recall");
+    for (int i = 0; i < calls; i++)
+        for (int k = 0; k < DTYPES; k++) {
+            double t0 = now();
+            check(amem_hopfield_recall(h[k], q + (size_t)i * d, 1, NULL, out,
+                                       NULL, NULL),
+                  "recall");
+            t[k][i] = now() - t0;
+        }
+    free(out);
+    for (int k = 0; k < DTYPES; k++) {
+        qsort(t[k], (size_t)calls, sizeof t[k][0], cmp_double);
+        median[k] = t[k][calls / 2];
+    }
+}
+
+/* Largest L1 distance of h's softmax weights from ref's over nq queries. */
+static double weights_l1(amem_hopfield *h, amem_hopfield *ref,
+                         const float *q, size_t nq, size_t n, size_t d)
+{
+    float *a = malloc(n * sizeof(float)), *b = malloc(n * sizeof(float));
+    double worst = 0;
+    for (size_t i = 0; i < nq; i++) {
+        check(amem_hopfield_weights(h, q + i * d, 1, a), "weights");
+        check(amem_hopfield_weights(ref, q + i * d, 1, b), "weights");
+        double l1 = 0;
+        for (size_t j = 0; j < n; j++)
+            l1 += fabs((double)a[j] - b[j]);
+        worst = l1 > worst ? l1 : worst;
+    }
+    free(a), free(b);
+    return worst;
+}
+
+static void dtype_cases(int quick)
+{
+    size_t n = quick ? 100000 : 1000000, d = 256;
+    size_t nq = quick ? 200 : 1000, nl1 = quick ? 5 : 20;
+    int calls = quick ? 9 : 21;
+    unsigned long long state = 7;
+    float *y = malloc(n * d * sizeof(float));
+    float *q = malloc(nq * d * sizeof(float));
+    uint64_t *top[DTYPES];
+    if (y == NULL || q == NULL)
+        exit(1);
+    fill_normal(y, n * d, &state);
+    fill_normal(q, nq * d, &state);
+    for (size_t i = 0; i < nq; i++) /* pattern (7919 i mod n) + noise */
+        for (size_t k = 0; k < d; k++)
+            q[i * d + k] += y[(i * 7919 % n) * d + k];
+    amem_hopfield *h[DTYPES];
+    double t[DTYPES];
+    for (int k = 0; k < DTYPES; k++) {
+        h[k] = dtype_store(y, n, d, k);
+        top[k] = malloc(nq * sizeof(uint64_t));
+        check(amem_hopfield_recall_topk(h[k], q, nq, 1, top[k], NULL),
+              "topk");
+    }
+    free(y);
+    time_single(h, q, d, calls, t);
+    for (int k = 0; k < DTYPES; k++) {
+        size_t same = 0, truth = 0;
+        for (size_t i = 0; i < nq; i++) {
+            same += top[k][i] == top[0][i];
+            truth += top[k][i] == i * 7919 % n;
+        }
+        double l1 = k ? weights_l1(h[k], h[0], q, nl1, n, d) : 0.0;
+        printf("recall dtype=%s N=%zu d=%zu B=1 threads=%d: %.2f ms "
+               "(median of %d), %.2fx float32 speed, top-1 = float32's "
+               "%zu/%zu (the cued pattern %zu/%zu), max L1(weights) %.2e over "
+               "%zu queries\n",
+               dtype_names[k], n, d, amem_get_num_threads(), 1e3 * t[k],
+               calls, t[0] / t[k], same, nq, truth, nq, l1, nl1);
+    }
+    for (int k = 0; k < DTYPES; k++) {
+        amem_hopfield_free(h[k]);
+        free(top[k]);
+    }
+    free(q);
+}
+
 int main(int argc, char **argv)
 {
     int peers = 1, quick = 0, rounds = 1;
@@ -383,6 +501,10 @@ int main(int argc, char **argv)
                                 {784, 1000, 20, MODE_MANHATTAN}};
     size_t count = quick ? sizeof small / sizeof small[0]
                          : sizeof cases / sizeof cases[0];
+    if (only != NULL && strcmp(only, "dtype") == 0) {
+        dtype_cases(quick);
+        return 0;
+    }
     const char *core = getenv("OPENBLAS_CORETYPE");
     const char *l2 = getenv("OPENBLAS_L2_SIZE");
     printf("# libassocmem %s, %d threads, OPENBLAS_CORETYPE %s, "
@@ -412,5 +534,7 @@ int main(int argc, char **argv)
         print_case(&list[i], peers, &res[i]);
     print_relative(list, count, res);
     small_cases(quick);
+    if (only == NULL)
+        dtype_cases(quick);
     return 0;
 }

@@ -50,11 +50,15 @@ static void check(int rc, const char *what)
     }
 }
 
+/* op 0 trains one epoch on the attached n images (x). */
 static void run_op(amem_vae *v, int op, const float *x, const float *z,
                    float *buf, size_t n)
 {
-    if (op == 0)
-        check(amem_vae_train(v, x, n, NULL, NULL, NULL, NULL), "train");
+    size_t steps = 0;
+    if (op == 0) {
+        check(amem_vae_steps_per_epoch(v, &steps), "steps per epoch");
+        check(amem_vae_train(v, steps, NULL, NULL, NULL), "train");
+    }
     else if (op == 1)
         check(amem_vae_encode(v, x, n, buf, NULL), "encode");
     else
@@ -65,7 +69,6 @@ static void bench_model(int m, int repeats)
 {
     amem_vae *v = NULL;
     check(amem_vae_create_preset(models[m].preset, 0, &v), "preset");
-    check(amem_vae_set(v, AMEM_VAE_EPOCHS, 1), "set");
     size_t dim, k, n = models[m].n;
     check(amem_vae_input_dim(v, &dim), "dim");
     check(amem_vae_latent_dim(v, &k), "latent");
@@ -78,6 +81,7 @@ static void bench_model(int m, int repeats)
     }
     for (size_t i = 0; i < n * k; i++)
         z[i] = x[i] * 2.0f - 1.0f;
+    check(amem_vae_set_data(v, x, n), "set_data");
     for (int threads = 1; threads <= 2; threads++) {
         amem_set_num_threads(threads);
         for (int op = 0; op < 3; op++) {

@@ -95,12 +95,18 @@ static int replay_panel(const ex_args *args, amem_hopfield *teacher)
                 "Teacher replays from noise (modern Hopfield)", labels);
 }
 
+/* Prints each epoch's mean step loss (user: the steps of an epoch). */
 static int progress(void *user, const char *stage, long done, long total,
                     double metric)
 {
-    (void)user;
-    if (strcmp(stage, "epoch") == 0)
-        printf("   epoch %ld/%ld  loss %.1f\n", done, total, metric);
+    static double sum;
+    long per_epoch = *(const long *)user;
+    sum += metric;
+    if (done % per_epoch == 0) {
+        printf("   epoch %ld/%ld  loss %.1f\n", done / per_epoch,
+               total / per_epoch, sum / (double)per_epoch);
+        sum = 0.0;
+    }
     return ex_progress(NULL, stage, done, total, metric);
 }
 
@@ -109,8 +115,9 @@ static int make_student(const ex_args *args, amem_hopfield *teacher,
                         size_t n, amem_vae **out)
 {
     int rc = amem_vae_create_preset(AMEM_VAE_PRESET_DIGITS28, 1, out);
-    if (rc == AMEM_OK)
-        rc = amem_vae_set(*out, AMEM_VAE_EPOCHS, args->quick ? 1 : 25);
+    long epochs = args->quick ? 1 : 25, batch = 0;
+    double b = 0.0;
+    if (rc == AMEM_OK) rc = amem_vae_get(*out, AMEM_VAE_BATCH_SIZE, &b);
     if (rc == AMEM_OK) rc = amem_vae_set(*out, AMEM_VAE_PATIENCE, 0);
     if (rc == AMEM_OK)
         rc = amem_vae_set(*out, AMEM_VAE_REPLAY_NOISE, AMEM_VAE_NOISE_SIGNS);
@@ -118,7 +125,10 @@ static int make_student(const ex_args *args, amem_hopfield *teacher,
         return fail("building the student", rc);
     printf("2. the student (a VAE) learns from %zu fresh replays per epoch, "
            "never from the images themselves\n", n);
-    rc = amem_vae_consolidate(*out, teacher, n, progress, NULL, NULL, NULL);
+    batch = (long)b;
+    long per_epoch = ((long)n + batch - 1) / batch;
+    rc = amem_vae_consolidate(*out, teacher, n, (size_t)(epochs * per_epoch),
+                              progress, &per_epoch, NULL);
     return rc == AMEM_OK ? 0 : fail("consolidation", rc);
 }
 

@@ -1,4 +1,5 @@
 /* Check suite `dam`: dynamics, gradients, trainer and API of amem_dam. */
+#define AMEM_EXPERIMENTAL_API
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
@@ -9,6 +10,7 @@
 #include "assocmem/dam.h"
 #include "engine/engine.h"
 #include "engine/ops.h"
+#include "core/modelfile.h"
 #include "core/rng.h"
 #include "dam/dam_impl.h"
 #include "dam/gram.h"
@@ -41,6 +43,15 @@ static float *unit_items(size_t n, size_t d, uint64_t seed)
             x[i * d + j] = (float)(x[i * d + j] / sqrt(s));
     }
     return x;
+}
+
+/* Train whole epochs (steps_per_epoch steps each). */
+static int train_epochs(amem_dam *h, size_t epochs)
+{
+    size_t spe = 0;
+    int rc = amem_dam_steps_per_epoch(h, &spe);
+    return rc == AMEM_OK ? amem_dam_train(h, epochs * spe, NULL, NULL, NULL)
+                         : rc;
 }
 
 static unsigned char *image(const amem_dam *h, size_t *len)
@@ -496,7 +507,7 @@ START_TEST(test_gamma_zero_training_equals_uniform)
             AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_SIGNAL,
                                         AMEM_DAM_SIGNAL_LOSS));
         }
-        AMEM_ASSERT_OK(amem_dam_train(h, 2, NULL, NULL));
+        AMEM_ASSERT_OK(train_epochs(h, 2));
         AMEM_ASSERT_OK(amem_dam_get_weights(h, run ? w2 : w1, 0));
         amem_dam_free(h);
     }
@@ -541,15 +552,16 @@ START_TEST(test_training_reduces_loss)
     double before, after, reg, exc;
     AMEM_ASSERT_OK(amem_dam_evaluate(h, x, lab, 14, 1, NULL, NULL, NULL,
                                      &before));
-    AMEM_ASSERT_OK(amem_dam_train(h, 15, NULL, NULL));
+    AMEM_ASSERT_OK(train_epochs(h, 15));
     AMEM_ASSERT_OK(amem_dam_evaluate(h, x, lab, 14, 1, NULL, &reg, &exc,
                                      &after));
     ck_assert_double_eq_tol(after, 0.5 * (reg + exc), 1e-12);
     ck_assert_msg(after < 0.5 * before, "eval loss %g -> %g", before, after);
-    long ep, st;
-    AMEM_ASSERT_OK(amem_dam_progress(h, &ep, &st));
-    ck_assert_int_eq(ep, 15);
-    ck_assert_int_eq(st, 15 * 2);
+    size_t spe, st;
+    AMEM_ASSERT_OK(amem_dam_steps_per_epoch(h, &spe));
+    AMEM_ASSERT_OK(amem_dam_step_count(h, &st));
+    ck_assert_uint_eq(spe, 2);
+    ck_assert_uint_eq(st, 15 * 2);
     float rec[14];
     AMEM_ASSERT_OK(amem_dam_get_item_record(h, AMEM_DAM_RECORD_USES, rec));
     for (size_t i = 0; i < 14; i++)
@@ -574,7 +586,7 @@ START_TEST(test_signals_and_modes)
             AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_SIGNAL, sig));
             AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_BALANCE, bal));
             AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_GAMMA, 3.0));
-            AMEM_ASSERT_OK(amem_dam_train(h, 2, NULL, NULL));
+            AMEM_ASSERT_OK(train_epochs(h, 2));
             float wgt[11], al[11];
             AMEM_ASSERT_OK(amem_dam_get_item_record(h, AMEM_DAM_RECORD_WEIGHT, wgt));
             AMEM_ASSERT_OK(amem_dam_get_item_record(h, AMEM_DAM_RECORD_ALPHA, al));
@@ -606,15 +618,196 @@ START_TEST(test_cancel_leaves_usable)
     amem_dam *h = make(10, 3, 12);
     small_set(h, 6, 1, 1);
     AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_MAX_STEPS, 30));
-    long seen = 0, ep;
-    AMEM_ASSERT_STATUS(amem_dam_train(h, 5, cancel_after_one, &seen),
+    long seen = 0;
+    size_t st;
+    double loss = 0.0;
+    AMEM_ASSERT_STATUS(amem_dam_train(h, 5, cancel_after_one, &seen, &loss),
                        AMEM_E_CANCELLED);
     ck_assert_int_eq(seen, 1);
-    AMEM_ASSERT_OK(amem_dam_progress(h, &ep, NULL));
-    ck_assert_int_eq(ep, 1);
-    AMEM_ASSERT_OK(amem_dam_train(h, 1, NULL, NULL));
-    AMEM_ASSERT_OK(amem_dam_progress(h, &ep, NULL));
-    ck_assert_int_eq(ep, 2);
+    ck_assert(isfinite(loss));
+    AMEM_ASSERT_OK(amem_dam_step_count(h, &st));
+    ck_assert_uint_eq(st, 1);
+    AMEM_ASSERT_OK(amem_dam_train(h, 1, NULL, NULL, NULL));
+    AMEM_ASSERT_OK(amem_dam_step_count(h, &st));
+    ck_assert_uint_eq(st, 2);
+    amem_dam_free(h);
+}
+END_TEST
+
+/* A call may end inside an epoch: 3 steps at once = 1 + 2 steps, and a
+ * save/load between them; the epoch position is saved. */
+START_TEST(test_resume_inside_epoch)
+{
+    size_t len1, len2;
+    amem_dam *h[3];
+    for (int k = 0; k < 3; k++) {
+        h[k] = make(12, 4, 21);
+        small_set(h[k], 9, 2, 1); /* 11 items, batch 4: 3 steps an epoch */
+        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_BATCH_SIZE, 4));
+        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_MAX_STEPS, 40));
+    }
+    AMEM_ASSERT_OK(amem_dam_train(h[0], 5, NULL, NULL, NULL));
+    AMEM_ASSERT_OK(amem_dam_train(h[1], 1, NULL, NULL, NULL));
+    AMEM_ASSERT_OK(amem_dam_train(h[1], 4, NULL, NULL, NULL));
+    AMEM_ASSERT_OK(amem_dam_train(h[2], 2, NULL, NULL, NULL));
+    unsigned char *mid = image(h[2], &len1);
+    amem_dam *loaded = NULL;
+    AMEM_ASSERT_OK(amem_dam_load_mem(mid, len1, &loaded));
+    ck_assert_uint_eq(loaded->epoch_pos, 8);
+    AMEM_ASSERT_OK(amem_dam_train(loaded, 3, NULL, NULL, NULL));
+    unsigned char *ref = image(h[0], &len2);
+    ck_assert(same_image(h[1], ref, len2));
+    ck_assert(same_image(loaded, ref, len2));
+    float uses[11];
+    AMEM_ASSERT_OK(amem_dam_get_item_record(loaded, AMEM_DAM_RECORD_USES,
+                                            uses));
+    size_t twice = 0; /* 5 steps: one epoch of 11 items, then 8 more */
+    for (size_t i = 0; i < 11; i++) {
+        ck_assert(uses[i] == 1.0f || uses[i] == 2.0f);
+        twice += uses[i] == 2.0f;
+    }
+    ck_assert_uint_eq(twice, 8);
+    amem_free(mid);
+    amem_free(ref);
+    amem_dam_free(loaded);
+    for (int k = 0; k < 3; k++)
+        amem_dam_free(h[k]);
+}
+END_TEST
+
+/* Two workers in one process: worker 0's reduce runs worker 1's step
+ * (on worker 1's handle, at the same parameters), whose own reduce adds
+ * worker 0's gradient; both then apply the summed gradient. */
+typedef struct dam_pair {
+    amem_dam *other;
+    const float *mine; /* worker 0's gradient during its reduce */
+    double my_loss;
+    float *theirs;     /* worker 1's gradient, kept by its reduce */
+    double their_loss;
+} dam_pair;
+
+static int worker1_reduce(void *ctx, float *grad, size_t n, double *loss)
+{
+    dam_pair *p = ctx;
+    memcpy(p->theirs, grad, n * sizeof(float));
+    p->their_loss = *loss;
+    for (size_t k = 0; k < n; k++)
+        grad[k] = p->mine[k] + grad[k];
+    *loss = p->my_loss + *loss;
+    return 0;
+}
+
+static int worker0_reduce(void *ctx, float *grad, size_t n, double *loss)
+{
+    dam_pair *p = ctx;
+    p->mine = grad;
+    p->my_loss = *loss;
+    if (amem_dam_train(p->other, 1, NULL, NULL, NULL) != AMEM_OK)
+        return 1;
+    for (size_t k = 0; k < n; k++)
+        grad[k] = grad[k] + p->theirs[k];
+    *loss = *loss + p->their_loss;
+    return 0;
+}
+
+START_TEST(test_two_workers_equal_one)
+{
+    size_t N = 12, M = 4, steps = 7;
+    amem_dam *h[3];
+    for (int k = 0; k < 3; k++) {
+        h[k] = make(N, M, 23);
+        small_set(h[k], 9, 2, 1);
+        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_BATCH_SIZE, 5));
+        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_MAX_STEPS, 60));
+        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_LEARNING_RATE, 0.01));
+        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_BALANCE,
+                                    AMEM_DAM_BALANCE_REWEIGHT));
+        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_GAMMA, 2));
+    }
+    float theirs[48], w[3][48];
+    dam_pair pair = {h[2], NULL, 0.0, theirs, 0.0};
+    amem_data_parallel dp0 = {worker0_reduce, &pair, 0, 2};
+    amem_data_parallel dp1 = {worker1_reduce, &pair, 1, 2};
+    AMEM_ASSERT_OK(amem_dam_set_data_parallel(h[1], &dp0));
+    AMEM_ASSERT_OK(amem_dam_set_data_parallel(h[2], &dp1));
+    AMEM_ASSERT_OK(amem_dam_train(h[0], steps, NULL, NULL, NULL));
+    double loss0, loss1;
+    AMEM_ASSERT_OK(amem_dam_train(h[0], 1, NULL, NULL, &loss0));
+    for (size_t s = 0; s < steps; s++)
+        AMEM_ASSERT_OK(amem_dam_train(h[1], 1, NULL, NULL, NULL));
+    AMEM_ASSERT_OK(amem_dam_train(h[1], 1, NULL, NULL, &loss1));
+    for (int k = 0; k < 3; k++)
+        AMEM_ASSERT_OK(amem_dam_get_weights(h[k], w[k], 0));
+    ck_assert_mem_eq(w[1], w[2], sizeof w[1]); /* the workers agree */
+    for (size_t i = 0; i < N * M; i++)
+        ck_assert_msg(fabsf(w[0][i] - w[1][i]) <= 1e-5f,
+                      "w[%zu] %g vs %g", i, w[0][i], w[1][i]);
+    ck_assert_double_eq_tol(loss0, loss1, 1e-5 * fabs(loss0));
+    /* A learned signal would need every item's record on every worker. */
+    AMEM_ASSERT_OK(amem_dam_set(h[1], AMEM_DAM_SIGNAL, AMEM_DAM_SIGNAL_LOSS));
+    AMEM_ASSERT_STATUS(amem_dam_train(h[1], 1, NULL, NULL, NULL),
+                       AMEM_E_UNSUPPORTED);
+    amem_data_parallel bad = {NULL, NULL, 0, 2};
+    AMEM_ASSERT_STATUS(amem_dam_set_data_parallel(h[1], &bad), AMEM_E_NULL);
+    AMEM_ASSERT_OK(amem_dam_set_data_parallel(h[1], NULL));
+    AMEM_ASSERT_OK(amem_dam_train(h[1], 1, NULL, NULL, NULL));
+    for (int k = 0; k < 3; k++)
+        amem_dam_free(h[k]);
+}
+END_TEST
+
+/* The image of payload[0, len) with byte `poke` (if < len) xor-ed by 1. */
+static void *rewrap(const unsigned char *payload, size_t len, size_t poke,
+                    size_t *out_len)
+{
+    unsigned char *copy = malloc(len);
+    memcpy(copy, payload, len);
+    if (poke < len)
+        copy[poke] ^= 1;
+    amem__wbuf w = {copy, len, len, 0};
+    void *img = NULL;
+    AMEM_ASSERT_OK(amem__model_save_mem("t", AMEM__KIND_DAM, &w, &img,
+                                        out_len));
+    free(copy);
+    return img;
+}
+
+/* Files from before the epoch position load (and start a new epoch); a
+ * damaged epoch section is refused. */
+START_TEST(test_epoch_state_in_files)
+{
+    amem_dam *h = make(12, 4, 25);
+    small_set(h, 9, 2, 1);
+    AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_BATCH_SIZE, 4));
+    AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_MAX_STEPS, 40));
+    AMEM_ASSERT_OK(amem_dam_train(h, 1, NULL, NULL, NULL));
+    size_t len, old_len, bad_len;
+    unsigned char *img = image(h, &len);
+    amem__rbuf r;
+    AMEM_ASSERT_OK(amem__model_open_mem("t", img, len, AMEM__KIND_DAM, &r));
+    size_t payload = r.len - r.pos, epoch = 4 + 8 + 8 * 11;
+    const unsigned char *p = r.data + r.pos;
+    void *old = rewrap(p, payload - epoch, (size_t)-1, &old_len);
+    amem_dam *a = NULL;
+    AMEM_ASSERT_OK(amem_dam_load_mem(old, old_len, &a));
+    ck_assert_uint_eq(a->epoch_pos, 0);
+    ck_assert_mem_eq(a->w, h->w, 12 * 4 * sizeof(float));
+    AMEM_ASSERT_OK(amem_dam_train(a, 3, NULL, NULL, NULL));
+    amem_dam_free(a);
+    /* the version, the position's byte 3 (+2^24), the last order entry's
+     * top byte (+2^56): each out of range */
+    size_t pokes[3] = {payload - epoch, payload - epoch + 4 + 3,
+                       payload - 1};
+    for (int k = 0; k < 3; k++) {
+        void *bad = rewrap(p, payload, pokes[k], &bad_len);
+        a = NULL;
+        int rc = amem_dam_load_mem(bad, bad_len, &a);
+        amem_free(bad);
+        ck_assert_int_eq(rc, AMEM_E_FORMAT);
+        ck_assert_ptr_null(a);
+    }
+    amem_free(old);
+    amem_free(img);
     amem_dam_free(h);
 }
 END_TEST
@@ -629,7 +822,7 @@ START_TEST(test_save_load_resume)
     AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_BALANCE, AMEM_DAM_BALANCE_SAMPLE));
     AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_SIGNAL, AMEM_DAM_SIGNAL_NEG_ENTROPY));
     AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_GAMMA, 2));
-    AMEM_ASSERT_OK(amem_dam_train(h, 1, NULL, NULL));
+    AMEM_ASSERT_OK(train_epochs(h, 1));
     size_t len, len2;
     unsigned char *img = image(h, &len);
     char path[256];
@@ -642,8 +835,8 @@ START_TEST(test_save_load_resume)
     ck_assert(same_image(b, img, len));
     amem_dam_free(b);
     /* Training resumes exactly. */
-    AMEM_ASSERT_OK(amem_dam_train(h, 1, NULL, NULL));
-    AMEM_ASSERT_OK(amem_dam_train(a, 1, NULL, NULL));
+    AMEM_ASSERT_OK(train_epochs(h, 1));
+    AMEM_ASSERT_OK(train_epochs(a, 1));
     unsigned char *img2 = image(h, &len2);
     ck_assert(same_image(a, img2, len2));
     /* Corruption is caught. */
@@ -705,15 +898,15 @@ START_TEST(test_bad_inputs)
     float zero[8] = {0};
     AMEM_ASSERT_STATUS(amem_dam_set_weights(h, zero), AMEM_E_ARG);
     AMEM_ASSERT_STATUS(amem_dam_get_weights(h, out, 2), AMEM_E_ARG);
-    AMEM_ASSERT_STATUS(amem_dam_train(h, 1, NULL, NULL), AMEM_E_STATE);
+    AMEM_ASSERT_STATUS(train_epochs(h, 1), AMEM_E_STATE);
     AMEM_ASSERT_STATUS(amem_dam_get_item_record(h, 0, out), AMEM_E_STATE);
     AMEM_ASSERT_STATUS(amem_dam_get_item_record(h, 42, out), AMEM_E_ARG);
     ck_assert(same_image(h, img, len)); /* nothing changed */
     AMEM_ASSERT_OK(amem_dam_set_data(h, x, NULL, 2));
-    AMEM_ASSERT_STATUS(amem_dam_train(h, 0, NULL, NULL), AMEM_E_RANGE);
+    AMEM_ASSERT_STATUS(train_epochs(h, 0), AMEM_E_RANGE);
     AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_BALANCE, AMEM_DAM_BALANCE_SAMPLE));
     AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_GAMMA, 1));
-    AMEM_ASSERT_STATUS(amem_dam_train(h, 1, NULL, NULL), AMEM_E_STATE);
+    AMEM_ASSERT_STATUS(train_epochs(h, 1), AMEM_E_STATE);
     amem_dam *other = h;
     AMEM_ASSERT_STATUS(amem_dam_load_mem(img, 10, &other), AMEM_E_FORMAT);
     ck_assert_ptr_null(other);
@@ -745,10 +938,13 @@ Suite *amem_suite_dam(void)
     tcase_add_test(tr, test_training_reduces_loss);
     tcase_add_test(tr, test_signals_and_modes);
     tcase_add_test(tr, test_cancel_leaves_usable);
+    tcase_add_test(tr, test_resume_inside_epoch);
+    tcase_add_test(tr, test_two_workers_equal_one);
     tcase_set_timeout(tr, 30);
     suite_add_tcase(s, tr);
     TCase *api = tcase_create("api");
     tcase_add_test(api, test_save_load_resume);
+    tcase_add_test(api, test_epoch_state_in_files);
     tcase_add_test(api, test_bad_inputs);
     suite_add_tcase(s, api);
     return s;

@@ -1536,6 +1536,32 @@ START_TEST(test_poly_without_positive_scores)
 }
 END_TEST
 
+/*
+ * The image of img's store in the layout written before DTYPE and ids
+ * existed: 12 settings, then the float32 keys and values (n x d, n x m).
+ */
+static unsigned char *old_image(const unsigned char *img, const float *k,
+                                const float *v, size_t n, size_t d, size_t m,
+                                size_t *old_len)
+{
+    size_t cut = 48 + 8 * 12, head = 48 + 8 * AMEM__HOPFIELD_NPARAM + 40;
+    size_t rows = (n * d + n * m) * sizeof(float);
+    *old_len = cut + (head - 48 - 8 * AMEM__HOPFIELD_NPARAM) + rows + 4;
+    unsigned char *old = malloc(*old_len), *at = old;
+    memcpy(at, img, cut);
+    at += cut;
+    memcpy(at, img + 48 + 8 * AMEM__HOPFIELD_NPARAM, 40); /* rng, count */
+    at += 40;
+    memcpy(at, k, n * d * sizeof(float));
+    memcpy(at + n * d * sizeof(float), v, n * m * sizeof(float));
+    put_le32(old + 44, 12);
+    uint64_t payload = *old_len - 24 - 4;
+    for (int i = 0; i < 8; i++)
+        old[16 + i] = (unsigned char)(payload >> (8 * i));
+    fix_crc(old, *old_len);
+    return old;
+}
+
 START_TEST(test_framework_save_load)
 {
     size_t d = 9, n = 7, m = 3;
@@ -1561,17 +1587,10 @@ START_TEST(test_framework_save_load)
     AMEM_ASSERT_OK(amem_hopfield_recall(h, k, n, NULL, a, NULL, NULL));
     AMEM_ASSERT_OK(amem_hopfield_recall(g, k, n, NULL, b, NULL, NULL));
     ck_assert(memcmp(a, b, sizeof a) == 0);
-    /* the same image as written before the two settings existed (12
-     * settings) loads with both at their defaults */
-    size_t cut = 48 + 8 * 12, old_len = len - 16;
-    unsigned char *old = malloc(len);
-    memcpy(old, img, cut);
-    memcpy(old + cut, img + cut + 16, len - cut - 16);
-    put_le32(old + 44, 12);
-    uint64_t payload = old_len - 24 - 4;
-    for (int i = 0; i < 8; i++)
-        old[16 + i] = (unsigned char)(payload >> (8 * i));
-    fix_crc(old, old_len);
+    /* the same store as written before the two settings existed (12
+     * settings, float32 rows, no ids) loads with both at their defaults */
+    size_t old_len;
+    unsigned char *old = old_image(img, k, v, n, d, m, &old_len);
     amem_hopfield *f = NULL;
     AMEM_ASSERT_OK(amem_hopfield_load_mem(old, old_len, &f));
     AMEM_ASSERT_OK(amem_hopfield_get(f, AMEM_HOPFIELD_SIMILARITY, &sim));

@@ -1,4 +1,5 @@
 /* Check suite `vae`: the convolutional VAE, its training and consolidation. */
+#define AMEM_EXPERIMENTAL_API
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -29,6 +30,29 @@ static amem_vae *tiny(int pool, int act, int loss, uint64_t seed)
     AMEM_ASSERT_OK(amem_vae_add_decoder_conv(v, 2, 1, 3, 1, 1));
     AMEM_ASSERT_OK(amem_vae_build(v));
     return v;
+}
+
+/* Attach x (n images) and train whole epochs; *loss: the mean step loss
+ * of the last epoch (may be NULL). Returns the status of the train call. */
+static int train_epochs(amem_vae *v, const float *x, size_t n, size_t epochs,
+                        double *loss)
+{
+    size_t spe = 0;
+    int rc = amem_vae_set_data(v, x, n);
+    if (rc == AMEM_OK)
+        rc = amem_vae_steps_per_epoch(v, &spe);
+    if (rc != AMEM_OK)
+        return rc;
+    for (size_t e = 0; e < epochs && rc == AMEM_OK; e++) {
+        double sum = 0.0, last;
+        for (size_t s = 0; s < spe && rc == AMEM_OK; s++) {
+            rc = amem_vae_train(v, 1, NULL, NULL, &last);
+            sum += last;
+        }
+        if (loss)
+            *loss = sum / (double)spe;
+    }
+    return rc;
 }
 
 /* n images of bars: image i has a bright row (i % 8) and column (i / 8 % 8). */
@@ -141,16 +165,17 @@ START_TEST(test_training_lowers_loss)
     amem_vae *v = tiny(AMEM_VAE_POOL_FLATTEN, AMEM_VAE_ACT_LEAKY_RELU,
                        AMEM_VAE_LOSS_L1, 5);
     AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_BATCH_SIZE, 8));
-    AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_EPOCHS, 60));
     AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_PATIENCE, 0));
     AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_LEARNING_RATE, 1e-2));
     float *x = bars(16);
     double before, after, kl;
     AMEM_ASSERT_OK(amem_vae_loss(v, x, 16, &before, &kl));
-    size_t epochs = 0;
+    size_t steps = 0;
     double last = 0;
-    AMEM_ASSERT_OK(amem_vae_train(v, x, 16, NULL, NULL, &epochs, &last));
-    ck_assert_uint_eq(epochs, 60);
+    AMEM_ASSERT_OK(amem_vae_set_data(v, x, 16));
+    AMEM_ASSERT_OK(amem_vae_train(v, 120, NULL, NULL, &last));
+    AMEM_ASSERT_OK(amem_vae_step_count(v, &steps));
+    ck_assert_uint_eq(steps, 120);
     AMEM_ASSERT_OK(amem_vae_loss(v, x, 16, &after, &kl));
     ck_assert_msg(after < 0.6 * before, "loss %g -> %g", before, after);
     ck_assert(isfinite(last));
@@ -223,10 +248,9 @@ START_TEST(test_save_load_bit_for_bit)
 {
     amem_vae *v = tiny(AMEM_VAE_POOL_GLOBAL_AVG, AMEM_VAE_ACT_LEAKY_RELU,
                        AMEM_VAE_LOSS_L1, 11);
-    AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_EPOCHS, 2));
     AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_DROPOUT, 0.1));
     float *x = bars(12);
-    AMEM_ASSERT_OK(amem_vae_train(v, x, 12, NULL, NULL, NULL, NULL));
+    AMEM_ASSERT_OK(train_epochs(v, x, 12, 2, NULL));
     size_t len, len2;
     unsigned char *img = image(v, &len);
     char path[256];
@@ -242,8 +266,8 @@ START_TEST(test_save_load_bit_for_bit)
     AMEM_ASSERT_OK(amem_vae_reconstruct(w, x, 12, b));
     ck_assert(memcmp(a, b, sizeof a) == 0);
     /* Training continues identically (optimizer state, RNG, BN stats). */
-    AMEM_ASSERT_OK(amem_vae_train(v, x, 12, NULL, NULL, NULL, NULL));
-    AMEM_ASSERT_OK(amem_vae_train(w, x, 12, NULL, NULL, NULL, NULL));
+    AMEM_ASSERT_OK(train_epochs(v, x, 12, 2, NULL));
+    AMEM_ASSERT_OK(train_epochs(w, x, 12, 2, NULL));
     amem_free(img);
     amem_free(img2);
     img = image(v, &len);
@@ -400,8 +424,7 @@ static void compare_paths(amem_vae *v, size_t n)
     amem__rng_seed(&rng, 11);
     for (size_t i = 0; i < n * dim; i++)
         x[i] = (float)amem__rng_uniform(&rng);
-    AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_EPOCHS, 1));
-    AMEM_ASSERT_OK(amem_vae_train(v, x, n, NULL, NULL, NULL, NULL));
+    AMEM_ASSERT_OK(train_epochs(v, x, n, 1, NULL));
     AMEM_ASSERT_OK(amem_set_num_threads(1));
     taped_encode(v, x, n, mu, lv);
     taped_decode(v, mu, n, y);
@@ -488,19 +511,18 @@ static amem_hopfield *teacher_of(const float *x, size_t n, size_t d)
 }
 
 typedef struct counts {
-    long replays, epochs;
+    long steps, other;
 } counts;
 
 static int count_progress(void *user, const char *stage, long done,
                           long total, double metric)
 {
     counts *c = user;
-    (void)total;
-    (void)metric;
-    if (strcmp(stage, "replay") == 0)
-        c->replays = done;
-    else if (strcmp(stage, "epoch") == 0)
-        c->epochs = done;
+    ck_assert(isfinite(metric) && total == 9);
+    if (strcmp(stage, "train") == 0)
+        c->steps = done;
+    else
+        c->other++;
     return 0;
 }
 
@@ -517,10 +539,10 @@ START_TEST(test_consolidation_trains_on_replays_only)
     for (int i = 0; i < 2; i++) {
         amem_vae *v = i ? b : a;
         AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_REPLAY_FRESH, 0));
-        AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_EPOCHS, 3));
         AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_PATIENCE, 0));
     }
-    AMEM_ASSERT_OK(amem_vae_consolidate(a, t, 20, NULL, NULL, NULL, NULL));
+    /* 20 replays, batch 32: one step an epoch */
+    AMEM_ASSERT_OK(amem_vae_consolidate(a, t, 20, 3, NULL, NULL, NULL));
     float replays[20 * 64];
     AMEM_ASSERT_OK(amem_vae_replays(b, t, 20, replays));
     /* Every replay is (close to) one of the stored images. */
@@ -534,23 +556,35 @@ START_TEST(test_consolidation_trains_on_replays_only)
         }
         ck_assert_msg(best < 0.05, "replay %d is %g from every item", r, best);
     }
-    AMEM_ASSERT_OK(amem_vae_train(b, replays, 20, NULL, NULL, NULL, NULL));
+    AMEM_ASSERT_OK(train_epochs(b, replays, 20, 3, NULL));
     size_t la, lb;
     unsigned char *ia = image(a, &la), *ib = image(b, &lb);
     ck_assert(la == lb && memcmp(ia, ib, la) == 0);
     amem_free(ia);
     amem_free(ib);
-    /* Fresh replays: n per epoch, counted through the progress callback. */
-    counts c = {0, 0};
+    /* Fresh replays: a new set every epoch = three fixed-set calls of one
+     * epoch each. The replays stay attached. */
     AMEM_ASSERT_OK(amem_vae_set(a, AMEM_VAE_REPLAY_FRESH, 1));
-    AMEM_ASSERT_OK(amem_vae_set(a, AMEM_VAE_REPLAY_NOISE,
-                                AMEM_VAE_NOISE_SIGNS));
-    size_t epochs;
-    AMEM_ASSERT_OK(amem_vae_consolidate(a, t, 10, count_progress, &c, &epochs,
-                                        NULL));
-    ck_assert_uint_eq(epochs, 3);
-    ck_assert_int_eq(c.epochs, 3);
-    ck_assert_int_eq(c.replays, 20); /* replays made before the 3rd epoch */
+    AMEM_ASSERT_OK(amem_vae_set(b, AMEM_VAE_REPLAY_FRESH, 0));
+    AMEM_ASSERT_OK(amem_vae_set(a, AMEM_VAE_BATCH_SIZE, 4));
+    AMEM_ASSERT_OK(amem_vae_set(b, AMEM_VAE_BATCH_SIZE, 4));
+    counts c = {0, 0};
+    double la_loss, lb_loss;
+    AMEM_ASSERT_OK(amem_vae_consolidate(a, t, 10, 9, count_progress, &c,
+                                        &la_loss));
+    for (int e = 0; e < 3; e++)
+        AMEM_ASSERT_OK(amem_vae_consolidate(b, t, 10, 3, NULL, NULL,
+                                            &lb_loss));
+    ck_assert_int_eq(c.steps, 9);
+    ck_assert_int_eq(c.other, 0);
+    ck_assert_double_eq(la_loss, lb_loss);
+    /* (the images differ in the REPLAY_FRESH setting only) */
+    ck_assert_mem_eq(a->params, b->params, a->n_params * sizeof(float));
+    ck_assert_mem_eq(a->stats, b->stats, a->n_stats * sizeof(float));
+    ck_assert_mem_eq(&a->rng, &b->rng, sizeof a->rng);
+    size_t n_data;
+    AMEM_ASSERT_OK(amem_vae_data_count(a, &n_data));
+    ck_assert_uint_eq(n_data, 10);
     free(x);
     amem_hopfield_free(t);
     amem_vae_free(a);
@@ -564,7 +598,7 @@ static int cancel_at_two(void *user, const char *stage, long done,
     (void)user;
     (void)total;
     (void)metric;
-    return strcmp(stage, "epoch") == 0 && done == 2;
+    return strcmp(stage, "train") == 0 && done == 2;
 }
 
 START_TEST(test_cancel_and_early_stopping)
@@ -572,21 +606,155 @@ START_TEST(test_cancel_and_early_stopping)
     amem_vae *v = tiny(AMEM_VAE_POOL_FLATTEN, AMEM_VAE_ACT_LEAKY_RELU,
                        AMEM_VAE_LOSS_L1, 1);
     float *x = bars(8), r[8 * 64];
-    size_t epochs = 0;
-    AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_EPOCHS, 10));
-    AMEM_ASSERT_STATUS(amem_vae_train(v, x, 8, cancel_at_two, NULL, &epochs,
-                                      NULL), AMEM_E_CANCELLED);
-    ck_assert_uint_eq(epochs, 2);
+    size_t steps = 0;
+    double loss = 0;
+    AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_BATCH_SIZE, 4));
+    AMEM_ASSERT_OK(amem_vae_set_data(v, x, 8));
+    AMEM_ASSERT_STATUS(amem_vae_train(v, 10, cancel_at_two, NULL, &loss),
+                       AMEM_E_CANCELLED);
+    AMEM_ASSERT_OK(amem_vae_step_count(v, &steps));
+    ck_assert_uint_eq(steps, 2);
+    ck_assert(isfinite(loss));
     AMEM_ASSERT_OK(amem_vae_reconstruct(v, x, 8, r)); /* still usable */
-    /* A learning rate too small to help: the loss stalls, training stops. */
+    /* A learning rate too small to help: the loss stalls, the call ends
+     * early with AMEM_OK at an epoch end (2 steps an epoch). */
     AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_LEARNING_RATE, 1e-8));
-    AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_EPOCHS, 200));
     AMEM_ASSERT_OK(amem_vae_set(v, AMEM_VAE_PATIENCE, 2));
-    AMEM_ASSERT_OK(amem_vae_train(v, x, 8, NULL, NULL, &epochs, NULL));
-    ck_assert_uint_lt(epochs, 200);
-    ck_assert_uint_ge(epochs, 3);
+    AMEM_ASSERT_OK(amem_vae_train(v, 400, NULL, NULL, NULL));
+    AMEM_ASSERT_OK(amem_vae_step_count(v, &steps));
+    ck_assert_uint_lt(steps, 2 + 400);
+    ck_assert_uint_ge(steps, 2 + 3 * 2);
+    ck_assert_uint_eq(steps % 2, 0);
     free(x);
     amem_vae_free(v);
+}
+END_TEST
+
+/* A call may end inside an epoch: 5 steps = 2 + 3 steps. */
+START_TEST(test_resume_inside_epoch)
+{
+    amem_vae *v[2];
+    float *x = bars(10);
+    for (int k = 0; k < 2; k++) {
+        v[k] = tiny(AMEM_VAE_POOL_FLATTEN, AMEM_VAE_ACT_LEAKY_RELU,
+                    AMEM_VAE_LOSS_L1, 4);
+        AMEM_ASSERT_OK(amem_vae_set(v[k], AMEM_VAE_BATCH_SIZE, 4));
+        AMEM_ASSERT_OK(amem_vae_set(v[k], AMEM_VAE_DROPOUT, 0.1));
+        AMEM_ASSERT_OK(amem_vae_set_data(v[k], x, 10));
+    }
+    size_t spe;
+    AMEM_ASSERT_OK(amem_vae_steps_per_epoch(v[0], &spe));
+    ck_assert_uint_eq(spe, 3);
+    AMEM_ASSERT_OK(amem_vae_train(v[0], 5, NULL, NULL, NULL));
+    AMEM_ASSERT_OK(amem_vae_train(v[1], 2, NULL, NULL, NULL));
+    AMEM_ASSERT_OK(amem_vae_train(v[1], 3, NULL, NULL, NULL));
+    size_t la, lb;
+    unsigned char *ia = image(v[0], &la), *ib = image(v[1], &lb);
+    ck_assert(la == lb && memcmp(ia, ib, la) == 0);
+    amem_free(ia);
+    amem_free(ib);
+    free(x);
+    amem_vae_free(v[0]);
+    amem_vae_free(v[1]);
+}
+END_TEST
+
+/* Two workers in one process (see check_dam.c): worker 0's reduce runs
+ * worker 1's step, whose reduce adds worker 0's gradient. */
+typedef struct vae_pair {
+    amem_vae *other;
+    const float *mine;
+    double my_loss;
+    float *theirs;
+    double their_loss;
+} vae_pair;
+
+static int worker1_reduce(void *ctx, float *grad, size_t n, double *loss)
+{
+    vae_pair *p = ctx;
+    memcpy(p->theirs, grad, n * sizeof(float));
+    p->their_loss = *loss;
+    for (size_t k = 0; k < n; k++)
+        grad[k] = p->mine[k] + grad[k];
+    *loss = p->my_loss + *loss;
+    return 0;
+}
+
+static int worker0_reduce(void *ctx, float *grad, size_t n, double *loss)
+{
+    vae_pair *p = ctx;
+    p->mine = grad;
+    p->my_loss = *loss;
+    if (amem_vae_train(p->other, 1, NULL, NULL, NULL) != AMEM_OK)
+        return 1;
+    for (size_t k = 0; k < n; k++)
+        grad[k] = grad[k] + p->theirs[k];
+    *loss = *loss + p->their_loss;
+    return 0;
+}
+
+/* Parameters of three handles after `steps` steps: one local, two workers. */
+static void three_runs(int batch_norm, size_t steps, float **param,
+                       size_t *np)
+{
+    float *x = bars(10);
+    amem_vae *v[3];
+    for (int k = 0; k < 3; k++) {
+        AMEM_ASSERT_OK(amem_vae_create(1, 8, 8, &v[k]));
+        AMEM_ASSERT_OK(amem_vae_set(v[k], AMEM_VAE_LATENT, 3));
+        AMEM_ASSERT_OK(amem_vae_set(v[k], AMEM_VAE_BATCH_NORM, batch_norm));
+        AMEM_ASSERT_OK(amem_vae_set(v[k], AMEM_VAE_SEED, 6));
+        AMEM_ASSERT_OK(amem_vae_set(v[k], AMEM_VAE_DROPOUT, 0.2));
+        AMEM_ASSERT_OK(amem_vae_set(v[k], AMEM_VAE_BATCH_SIZE, 4));
+        AMEM_ASSERT_OK(amem_vae_set(v[k], AMEM_VAE_PATIENCE, 0));
+        AMEM_ASSERT_OK(amem_vae_set(v[k], AMEM_VAE_LEARNING_RATE, 1e-2));
+        AMEM_ASSERT_OK(amem_vae_add_encoder_conv(v[k], 4, 3, 2, 1));
+        AMEM_ASSERT_OK(amem_vae_add_encoder_conv(v[k], 6, 3, 2, 1));
+        AMEM_ASSERT_OK(amem_vae_add_decoder_conv(v[k], 2, 4, 3, 1, 1));
+        AMEM_ASSERT_OK(amem_vae_add_decoder_conv(v[k], 2, 1, 3, 1, 1));
+        AMEM_ASSERT_OK(amem_vae_build(v[k]));
+        AMEM_ASSERT_OK(amem_vae_set_data(v[k], x, 10));
+    }
+    AMEM_ASSERT_OK(amem_vae_param_count(v[0], np));
+    float *theirs = malloc(*np * sizeof(float));
+    vae_pair pair = {v[2], NULL, 0.0, theirs, 0.0};
+    amem_data_parallel dp0 = {worker0_reduce, &pair, 0, 2};
+    amem_data_parallel dp1 = {worker1_reduce, &pair, 1, 2};
+    AMEM_ASSERT_OK(amem_vae_set_data_parallel(v[1], &dp0));
+    AMEM_ASSERT_OK(amem_vae_set_data_parallel(v[2], &dp1));
+    AMEM_ASSERT_OK(amem_vae_train(v[0], steps, NULL, NULL, NULL));
+    for (size_t s = 0; s < steps; s++)
+        AMEM_ASSERT_OK(amem_vae_train(v[1], 1, NULL, NULL, NULL));
+    for (int k = 0; k < 3; k++) {
+        param[k] = malloc(*np * sizeof(float));
+        memcpy(param[k], v[k]->params, *np * sizeof(float));
+        amem_vae_free(v[k]);
+    }
+    free(theirs);
+    free(x);
+}
+
+/* Without batch norm the slices' gradients sum to the batch's: two workers
+ * train as one (to float rounding). With it, each slice is normalised by
+ * its own statistics: the workers still agree with each other exactly, but
+ * not with one worker. */
+START_TEST(test_two_workers_equal_one)
+{
+    for (int bn = 0; bn <= 1; bn++) {
+        float *p[3];
+        size_t np;
+        three_runs(bn, 7, p, &np); /* 3 steps an epoch, the last of 2 */
+        ck_assert_mem_eq(p[1], p[2], np * sizeof(float));
+        double diff = 0.0;
+        for (size_t i = 0; i < np; i++)
+            diff = fmax(diff, fabs((double)p[0][i] - p[1][i]));
+        if (bn)
+            ck_assert_msg(diff > 1e-4, "batch norm: max difference %g", diff);
+        else
+            ck_assert_msg(diff < 1e-5, "max difference %g", diff);
+        for (int k = 0; k < 3; k++)
+            free(p[k]);
+    }
 }
 END_TEST
 
@@ -603,8 +771,7 @@ START_TEST(test_bad_arguments)
     float x[64] = {0}, y[64], z[20];
     /* Not built yet. */
     AMEM_ASSERT_STATUS(amem_vae_encode(v, x, 1, z, NULL), AMEM_E_STATE);
-    AMEM_ASSERT_STATUS(amem_vae_train(v, x, 1, NULL, NULL, NULL, NULL),
-                       AMEM_E_STATE);
+    AMEM_ASSERT_STATUS(amem_vae_train(v, 1, NULL, NULL, NULL), AMEM_E_STATE);
     /* Layers. */
     AMEM_ASSERT_STATUS(amem_vae_add_encoder_conv(v, 0, 3, 1, 1), AMEM_E_RANGE);
     AMEM_ASSERT_STATUS(amem_vae_add_encoder_conv(v, 4, 3, 0, 1), AMEM_E_RANGE);
@@ -623,26 +790,32 @@ START_TEST(test_bad_arguments)
     amem_vae_free(v);
     /* Settings. */
     v = tiny(AMEM_VAE_POOL_FLATTEN, AMEM_VAE_ACT_RELU, AMEM_VAE_LOSS_MSE, 0);
+    double lo, hi;
     AMEM_ASSERT_STATUS(amem_vae_set(v, 99, 1), AMEM_E_ARG);
     AMEM_ASSERT_STATUS(amem_vae_set(v, AMEM_VAE_LATENT, 4), AMEM_E_STATE);
     AMEM_ASSERT_STATUS(amem_vae_set(v, AMEM_VAE_BATCH_SIZE, 0), AMEM_E_RANGE);
-    AMEM_ASSERT_STATUS(amem_vae_set(v, AMEM_VAE_EPOCHS, 2.5), AMEM_E_RANGE);
+    /* 12 (EPOCHS) is retired. */
+    AMEM_ASSERT_STATUS(amem_vae_set(v, 12, 5), AMEM_E_ARG);
+    AMEM_ASSERT_STATUS(amem_vae_get(v, 12, &lo), AMEM_E_ARG);
+    AMEM_ASSERT_STATUS(amem_vae_param_bounds(12, NULL, NULL, NULL),
+                       AMEM_E_ARG);
     AMEM_ASSERT_STATUS(amem_vae_set(v, AMEM_VAE_KL_WEIGHT, NAN),
                        AMEM_E_NONFINITE);
     AMEM_ASSERT_STATUS(amem_vae_add_encoder_conv(v, 4, 3, 1, 1), AMEM_E_STATE);
     AMEM_ASSERT_STATUS(amem_vae_build(v), AMEM_E_STATE);
-    double lo, hi;
     int integer;
     AMEM_ASSERT_OK(amem_vae_param_bounds(AMEM_VAE_DROPOUT, &lo, &hi, &integer));
     ck_assert(lo == 0 && hi == 0.95 && integer == 0);
     /* Data. */
-    size_t len;
+    size_t len, n_data = 7;
+    AMEM_ASSERT_OK(amem_vae_data_count(v, &n_data));
+    ck_assert_uint_eq(n_data, 0);
     unsigned char *before = image(v, &len);
-    AMEM_ASSERT_STATUS(amem_vae_train(v, x, 0, NULL, NULL, NULL, NULL),
-                       AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_vae_train(v, 1, NULL, NULL, NULL), AMEM_E_STATE);
+    AMEM_ASSERT_STATUS(amem_vae_steps_per_epoch(v, &len), AMEM_E_STATE);
+    AMEM_ASSERT_STATUS(amem_vae_set_data(v, x, 0), AMEM_E_DIM);
     x[5] = INFINITY;
-    AMEM_ASSERT_STATUS(amem_vae_train(v, x, 1, NULL, NULL, NULL, NULL),
-                       AMEM_E_NONFINITE);
+    AMEM_ASSERT_STATUS(amem_vae_set_data(v, x, 1), AMEM_E_NONFINITE);
     AMEM_ASSERT_STATUS(amem_vae_encode(v, x, 1, z, NULL), AMEM_E_NONFINITE);
     x[5] = 0;
     AMEM_ASSERT_STATUS(amem_vae_encode(v, x, 1, NULL, NULL), AMEM_E_NULL);
@@ -661,17 +834,19 @@ START_TEST(test_bad_arguments)
     /* Teachers. */
     amem_hopfield *t = NULL;
     AMEM_ASSERT_OK(amem_hopfield_create(AMEM_HOPFIELD_MODERN, 63, 0, &t));
-    AMEM_ASSERT_STATUS(amem_vae_consolidate(v, t, 4, NULL, NULL, NULL, NULL),
+    AMEM_ASSERT_STATUS(amem_vae_consolidate(v, t, 4, 1, NULL, NULL, NULL),
                        AMEM_E_DIM);
     amem_hopfield_free(t);
     AMEM_ASSERT_OK(amem_hopfield_create(AMEM_HOPFIELD_MODERN, 64, 0, &t));
-    AMEM_ASSERT_STATUS(amem_vae_consolidate(v, t, 4, NULL, NULL, NULL, NULL),
+    AMEM_ASSERT_STATUS(amem_vae_consolidate(v, t, 4, 1, NULL, NULL, NULL),
                        AMEM_E_STATE);
-    AMEM_ASSERT_STATUS(amem_vae_consolidate(v, NULL, 4, NULL, NULL, NULL,
-                                            NULL), AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_vae_consolidate(v, NULL, 4, 1, NULL, NULL, NULL),
+                       AMEM_E_NULL);
     AMEM_ASSERT_OK(amem_hopfield_store(t, x, 1));
-    AMEM_ASSERT_STATUS(amem_vae_consolidate(v, t, 0, NULL, NULL, NULL, NULL),
+    AMEM_ASSERT_STATUS(amem_vae_consolidate(v, t, 0, 1, NULL, NULL, NULL),
                        AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_vae_consolidate(v, t, 4, 0, NULL, NULL, NULL),
+                       AMEM_E_RANGE);
     amem_hopfield_free(t);
     AMEM_ASSERT_OK(amem_hopfield_create(AMEM_HOPFIELD_MODERN, 64, 2, &t));
     AMEM_ASSERT_STATUS(amem_vae_replays(v, t, 4, y), AMEM_E_UNSUPPORTED);
@@ -692,6 +867,8 @@ Suite *amem_suite_vae(void)
     TCase *model = tcase_create("model");
     tcase_set_timeout(model, 60);
     tcase_add_test(model, test_training_lowers_loss);
+    tcase_add_test(model, test_resume_inside_epoch);
+    tcase_add_test(model, test_two_workers_equal_one);
     tcase_add_test(model, test_preset_shapes);
     tcase_add_test(model, test_save_load_bit_for_bit);
     tcase_add_test(model, test_load_rejects_bad_files);

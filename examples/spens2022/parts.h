@@ -34,7 +34,7 @@ int sb_teacher(const sb_config *cfg, const char *out_dir, const sb_data *d,
 int sb_replay_stats(amem_hopfield *teacher, const sb_data *d,
                     const float *replays, size_t n, sb_result *res);
 
-/* A built, untrained student for the data set (EPOCHS 1, PATIENCE 0). */
+/* A built, untrained student for the data set (PATIENCE 0). */
 int sb_student_create(const sb_config *cfg, const sb_data *d, uint64_t seed,
                       amem_vae **out);
 

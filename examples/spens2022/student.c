@@ -52,7 +52,6 @@ int sb_student_create(const sb_config *cfg, const sb_data *d, uint64_t seed,
         rc = amem_vae_create_preset(AMEM_VAE_PRESET_COLOR64, seed, out);
     else
         rc = grey64(seed, out);
-    if (rc == AMEM_OK) rc = amem_vae_set(*out, AMEM_VAE_EPOCHS, 1);
     if (rc == AMEM_OK) rc = amem_vae_set(*out, AMEM_VAE_PATIENCE, 0);
     if (rc == AMEM_OK)
         rc = amem_vae_set(*out, AMEM_VAE_REPLAY_NOISE,
@@ -123,6 +122,27 @@ void sb_curve_free(sb_curve *c)
     c->points = 0;
 }
 
+/* Sums the step losses of one train call (their mean is the epoch's). */
+static int sum_losses(void *user, const char *stage, long done, long total,
+                      double metric)
+{
+    (void)stage, (void)done, (void)total;
+    *(double *)user += metric;
+    return 0;
+}
+
+/* One epoch on the attached images; *loss: the mean of its step losses. */
+static int train_epoch(amem_vae *v, double *loss)
+{
+    size_t steps = 0;
+    double sum = 0.0;
+    int rc = amem_vae_steps_per_epoch(v, &steps);
+    if (rc == AMEM_OK)
+        rc = amem_vae_train(v, steps, sum_losses, &sum, NULL);
+    *loss = sum / (double)steps;
+    return rc;
+}
+
 int sb_train_tracked(const sb_config *cfg, amem_vae *v, const sb_data *d,
                      const float *images, size_t n, sb_curve *curve)
 {
@@ -134,11 +154,13 @@ int sb_train_tracked(const sb_config *cfg, amem_vae *v, const sb_data *d,
         free(mu);
         return sb_fail("allocating curves", AMEM_E_NOMEM);
     }
-    int status = 0;
+    int status = 0, rc = amem_vae_set_data(v, images, n);
+    if (rc != AMEM_OK)
+        status = sb_fail("attaching the training images", rc);
     for (size_t e = 0; e <= epochs && status == 0; e++) {
         double loss = NAN;
         if (e > 0) {
-            int rc = amem_vae_train(v, images, n, NULL, NULL, NULL, &loss);
+            rc = train_epoch(v, &loss);
             if (rc != AMEM_OK) {
                 status = sb_fail("training", rc);
                 break;

@@ -82,8 +82,8 @@ fail:
     return NULL;
 }
 
-/* Progress adapter: the library reports epochs, ex_progress draws them. */
-static int epoch_progress(void *user, const char *stage, long done,
+/* Progress adapter: the library reports steps, ex_progress draws them. */
+static int step_progress(void *user, const char *stage, long done,
                           long total, double metric)
 {
     (void)stage;
@@ -95,7 +95,12 @@ static int epoch_progress(void *user, const char *stage, long done,
 
 int ty_run_train(amem_dam *net, int epochs, const char *stage)
 {
-    int st = amem_dam_train(net, epochs, epoch_progress, (void *)stage);
+    size_t per_epoch = 0;
+    int st = amem_dam_steps_per_epoch(net, &per_epoch);
+    if (st != AMEM_OK)
+        return ty_fail("amem_dam_steps_per_epoch", st);
+    st = amem_dam_train(net, (size_t)epochs * per_epoch, step_progress,
+                        (void *)stage, NULL);
     return st == AMEM_OK ? 0 : ty_fail("amem_dam_train", st);
 }
 

@@ -59,12 +59,13 @@
  *   NORM          ||f*||
  * Each item's signal is the one from its most recent use in training. When
  * a learned signal with gamma > 0 needs the signals of unseen items
- * (SAMPLE, or REWEIGHT with WEIGHT_NORM = DATASET), training starts with one
- * forward pass over the data set (perturbed, no update) to record them.
+ * (SAMPLE, or REWEIGHT with WEIGHT_NORM = DATASET), every amem_dam_train
+ * call starts with one forward pass over the items not used yet (perturbed,
+ * no update) to record them.
  *
  * Conventions (see common.h): every function returns AMEM_OK or a negative
  * AMEM_E_* status with a detail in amem_last_error(); a failed call leaves
- * the handle unchanged (a cancelled training keeps the epochs it finished).
+ * the handle unchanged (training keeps the steps it finished, C15).
  * Arrays are row-major float32; the library copies what it keeps and writes
  * results into caller buffers. One handle is used by one thread at a time.
  */
@@ -217,8 +218,8 @@ AMEM_API int amem_dam_param_bounds(int param, double *min, double *max,
 
 /*
  * amem_dam_reset: redraw the weights uniform(-1/sqrt(N), 1/sqrt(N)) from the
- * handle's generator and clear the trainer state (Adam moments and step,
- * epoch count, cumulative signal min/max, per-item records). The training
+ * handle's generator and clear the trainer state (Adam moments and step
+ * count, epoch position, cumulative signal min/max, per-item records). The training
  * set and the settings are kept. Returns AMEM_OK or AMEM_E_NULL.
  */
 AMEM_API int amem_dam_reset(amem_dam *h);
@@ -299,8 +300,8 @@ AMEM_API int amem_dam_evaluate(amem_dam *h, const float *items,
 
 /*
  * amem_dam_set_data: copy the training set into the handle, replacing any
- * earlier one and clearing the per-item records (weights, Adam state and
- * the cumulative min/max are kept).
+ * earlier one, clearing the per-item records and starting a new epoch at
+ * the next step (weights, Adam state and the cumulative min/max are kept).
  *   items       n x N (finite), n >= 1
  *   exceptions  optional n int32 of 0/1: the ground-truth labels, read only
  *               by AMEM_DAM_SIGNAL_GROUND_TRUTH
@@ -314,28 +315,59 @@ AMEM_API int amem_dam_set_data(amem_dam *h, const float *items,
 AMEM_API int amem_dam_data_count(const amem_dam *h, size_t *out);
 
 /*
- * amem_dam_train: train for `epochs` epochs on the stored training set
- * (1 .. INT_MAX, which is AMEM_MAX_STEPS_PER_CALL where int has 32 bits).
- *   progress  optional; called after every epoch with stage "epoch",
- *             done = epochs finished in this call, total = epochs, metric =
- *             the mean l of the items used in that epoch. A nonzero return
- *             stops training: AMEM_E_CANCELLED, the finished epochs kept.
- * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_RANGE (epochs < 1), AMEM_E_STATE (no
- * training set, or GROUND_TRUTH signal with gamma > 0 and no labels),
- * AMEM_E_CANCELLED, AMEM_E_NONFINITE (a gradient became non-finite),
- * AMEM_E_NOMEM. On an error other than cancellation the handle is as
- * before the call.
+ * amem_dam_train: `steps` optimizer steps (1 .. AMEM_MAX_STEPS_PER_CALL) on
+ * the stored training set (docs/api.md C14, C15). A step is one Adam update
+ * on one minibatch of BATCH_SIZE items; an epoch is
+ * amem_dam_steps_per_epoch steps: one pass over the items in a fresh
+ * shuffled order (BALANCE_SAMPLE: ceil(n / BATCH_SIZE) sampled batches). A
+ * call may end inside an epoch; the next call continues it.
+ *   progress  optional; called after every step with stage "train",
+ *             done = steps finished in this call, total = steps, metric =
+ *             the step's loss (sum_b w_b l_b). The callback may call any
+ *             get function of h (amem_dam_get_item_record included). A
+ *             nonzero return stops after that step: AMEM_E_CANCELLED, the
+ *             finished steps kept.
+ *   loss      optional: the last finished step's loss (NaN if none)
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_RANGE (steps out of range),
+ * AMEM_E_STATE (no training set, or GROUND_TRUTH signal with gamma > 0 and
+ * no labels), AMEM_E_CANCELLED, AMEM_E_NONFINITE (a step whose loss or
+ * gradient is not finite: not applied, the steps before it kept),
+ * AMEM_E_NOMEM, AMEM_E_UNSUPPORTED and AMEM_E_IO (data-parallel only, see
+ * amem_dam_set_data_parallel). After any outcome the handle is consistent
+ * and holds every finished step.
  */
-AMEM_API int amem_dam_train(amem_dam *h, int epochs,
-                            amem_progress_fn progress, void *user);
+AMEM_API int amem_dam_train(amem_dam *h, size_t steps,
+                            amem_progress_fn progress, void *user,
+                            double *loss);
 
 /*
- * amem_dam_progress: training done so far (since creation or reset).
- * Any output may be NULL.
- *   epochs  epochs completed;  steps  Adam updates made
- * Returns AMEM_OK or AMEM_E_NULL.
+ * amem_dam_steps_per_epoch: ceil(n / BATCH_SIZE) for the stored training
+ * set. Returns AMEM_OK, AMEM_E_NULL, AMEM_E_STATE (no training set).
  */
-AMEM_API int amem_dam_progress(const amem_dam *h, long *epochs, long *steps);
+AMEM_API int amem_dam_steps_per_epoch(const amem_dam *h, size_t *out);
+
+/*
+ * amem_dam_step_count: optimizer steps since creation, amem_dam_reset or
+ * amem_dam_set_weights (saved with the handle). AMEM_OK or AMEM_E_NULL.
+ */
+AMEM_API int amem_dam_step_count(const amem_dam *h, size_t *out);
+
+#ifdef AMEM_EXPERIMENTAL_API
+/*
+ * amem_dam_set_data_parallel: train as worker dp->rank of dp->size (see
+ * amem_data_parallel in common.h); NULL trains locally again. Every worker
+ * holds the same training set, settings and state; each step every worker
+ * draws the whole minibatch and its perturbations, runs the dynamics and
+ * the backward on its slice of the batch only (updating only those items'
+ * records) and the reduction sums the slices' gradients. Training with a
+ * learned signal and gamma > 0 (whose weights need every item's record)
+ * is refused with AMEM_E_UNSUPPORTED while size > 1. Not saved. Returns
+ * AMEM_OK, AMEM_E_NULL (h, or reduce with size > 1), AMEM_E_RANGE (rank or
+ * size).
+ */
+AMEM_API int amem_dam_set_data_parallel(amem_dam *h,
+                                        const amem_data_parallel *dp);
+#endif
 
 /*
  * amem_dam_get_item_record: one per-item record (enum amem_dam_record) of
@@ -347,7 +379,8 @@ AMEM_API int amem_dam_get_item_record(const amem_dam *h, int which, float *out);
 
 /*
  * amem_dam_save: write dimensions, settings, RNG state, weights, trainer
- * state (Adam moments, counters, cumulative min/max) and the training set
+ * state (Adam moments, step count, epoch position, cumulative min/max) and
+ * the training set
  * with its labels and records to path (atomically). Everything round-trips
  * bit for bit, so training resumes exactly. Returns AMEM_OK, AMEM_E_NULL,
  * AMEM_E_IO, AMEM_E_NOMEM.

@@ -158,6 +158,24 @@ enum amem_hopfield_kind {
  *   NOISE          AMEM_HOPFIELD_NOISE_*    UNIFORM        replay
  *   SIMILARITY     AMEM_HOPFIELD_SIM_*      DOT            MODERN
  *   SEPARATION     AMEM_HOPFIELD_SEP_*      SOFTMAX        MODERN
+ *   DTYPE          AMEM_HOPFIELD_DTYPE_*    F32            MODERN
+ *                  (how the keys are kept; fixed while anything is
+ *                  stored: setting another value then returns AMEM_E_STATE,
+ *                  after amem_hopfield_clear it may change again)
+ *
+ * DTYPE (MODERN keys only; values of a heteroassociative store and the
+ * query arithmetic stay float32):
+ *   F32   4 bytes per entry, exact.
+ *   BF16  2 bytes: the float32 rounded to nearest-even in its top 16 bits
+ *         (relative error <= 2^-9); a value beyond the largest bfloat16
+ *         (about 3.39e38) is refused with AMEM_E_RANGE.
+ *   INT8  1 byte plus one float32 scale s per row: q = round(x / s),
+ *         s = max|x| / 127, so |x - s q| <= s / 2. A row whose scale is
+ *         not a normal float (max|x| below 127 * FLT_MIN, but not 0) is
+ *         refused with AMEM_E_RANGE; an all-zero row has s = 0.
+ * Recall reads the compressed rows and dequantises them block by block
+ * (AVX2 when the CPU has it, a scalar loop otherwise, equal to within
+ * float rounding); scores, softmax and outputs are computed in float32.
  *
  * Changing a setting never changes what is stored (DECAY and WRITE_STRENGTH
  * apply to later stores). SIMILARITY and SEPARATION exist for the MODERN
@@ -178,7 +196,8 @@ enum amem_hopfield_param {
     AMEM_HOPFIELD_SEED = 10,
     AMEM_HOPFIELD_NOISE = 11,
     AMEM_HOPFIELD_SIMILARITY = 12,
-    AMEM_HOPFIELD_SEPARATION = 13
+    AMEM_HOPFIELD_SEPARATION = 13,
+    AMEM_HOPFIELD_DTYPE = 14
 };
 
 /* Values of AMEM_HOPFIELD_UPDATE. */
@@ -213,6 +232,13 @@ enum amem_hopfield_separation {
     AMEM_HOPFIELD_SEP_ARGMAX = 1,   /* nearest memory, ties: lowest index */
     AMEM_HOPFIELD_SEP_POLY = 2,     /* max(s, 0)^n normalised to sum 1 */
     AMEM_HOPFIELD_SEP_IDENTITY = 3  /* s itself, not normalised */
+};
+
+/* Values of AMEM_HOPFIELD_DTYPE (MODERN; see above). */
+enum amem_hopfield_dtype {
+    AMEM_HOPFIELD_DTYPE_F32 = 0,  /* float32 keys (the default) */
+    AMEM_HOPFIELD_DTYPE_BF16 = 1, /* bfloat16 keys */
+    AMEM_HOPFIELD_DTYPE_INT8 = 2  /* int8 keys with a float32 scale per row */
 };
 
 /*
@@ -265,10 +291,12 @@ AMEM_API int amem_hopfield_param_bounds(int param, double *min, double *max,
 /*
  * amem_hopfield_store: store n patterns (n x d, finite) one-shot; appends to
  * what is stored. CLASSICAL applies the Hebbian rule per pattern in order;
- * dense and MODERN kinds copy the patterns. Autoassociative handles only.
+ * dense and MODERN kinds copy the patterns (in the DTYPE encoding) and
+ * assign them ids (see "Stable ids" below). Autoassociative handles only.
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0 or too large),
- * AMEM_E_NONFINITE, AMEM_E_UNSUPPORTED (heteroassociative handle: use
- * amem_hopfield_store_pairs), AMEM_E_NOMEM.
+ * AMEM_E_NONFINITE, AMEM_E_RANGE (a key the DTYPE cannot hold),
+ * AMEM_E_STATE (read-only mapped store), AMEM_E_UNSUPPORTED
+ * (heteroassociative handle: use amem_hopfield_store_pairs), AMEM_E_NOMEM.
  */
 AMEM_API int amem_hopfield_store(amem_hopfield *h, const float *patterns,
                                  size_t n);
@@ -282,7 +310,9 @@ AMEM_API int amem_hopfield_store(amem_hopfield *h, const float *patterns,
 AMEM_API int amem_hopfield_store_pairs(amem_hopfield *h, const float *keys,
                                        const float *values, size_t n);
 
-/* amem_hopfield_clear: forget everything stored (settings are kept). */
+/* amem_hopfield_clear: forget everything stored (settings are kept; ids
+ * are assigned from 0 again). AMEM_OK, AMEM_E_NULL, AMEM_E_STATE (a
+ * read-only mapped store). */
 AMEM_API int amem_hopfield_clear(amem_hopfield *h);
 
 /*
@@ -424,6 +454,123 @@ AMEM_API int amem_hopfield_save_mem(const amem_hopfield *h, void **data,
 AMEM_API int amem_hopfield_load(const char *path, amem_hopfield **out);
 AMEM_API int amem_hopfield_load_mem(const void *data, size_t len,
                                     amem_hopfield **out);
+
+/*
+ * Stable ids. Every pattern (row) a dense or MODERN store keeps has a
+ * 64-bit id, unique within the store: given by the caller
+ * (amem_hopfield_append) or assigned (amem_hopfield_store,
+ * amem_hopfield_store_pairs, append without ids). Assigned ids count up
+ * from one more than the largest id the store has ever held (0 for a new
+ * store), so a removed id is not handed out again until a clear. Ids are
+ * saved and loaded with the store; files written before ids existed load
+ * with ids 0 .. N-1. Row order is storage order: removing a row moves the
+ * last row into its place. CLASSICAL networks keep no patterns and no
+ * ids: the calls below return AMEM_E_UNSUPPORTED for them.
+ */
+
+/*
+ * amem_hopfield_append: add n patterns (autoassociative: keys only;
+ * heteroassociative: keys and values) with optional ids.
+ *   keys    n x d, finite
+ *   values  n x m, finite, for a heteroassociative store; NULL for an
+ *           autoassociative one
+ *   ids     optional n ids (NULL = none: assign them); each must differ
+ *           from every stored id and from the others
+ *   n       >= 1
+ *   ids_out optional n entries (NULL = none): the ids of the new rows
+ * Amortised O(d + m) per pattern. Returns AMEM_OK, AMEM_E_NULL,
+ * AMEM_E_DIM (n = 0 or too large), AMEM_E_NONFINITE, AMEM_E_RANGE (a key
+ * BF16 or INT8 cannot hold, see DTYPE), AMEM_E_ARG (values given to an
+ * autoassociative store or missing for a heteroassociative one; an id
+ * already stored or repeated in ids), AMEM_E_STATE (read-only mapped
+ * store), AMEM_E_UNSUPPORTED (CLASSICAL), AMEM_E_NOMEM. On failure
+ * nothing is added.
+ */
+AMEM_API int amem_hopfield_append(amem_hopfield *h, const float *keys,
+                                  const float *values, const uint64_t *ids,
+                                  size_t n, uint64_t *ids_out);
+
+/*
+ * amem_hopfield_remove: delete the n patterns with the given ids, each in
+ * O(d + m): the last row moves into the freed row.
+ *   ids  n ids, each stored and none repeated
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0), AMEM_E_ARG (an id not
+ * stored, or repeated; nothing is removed), AMEM_E_STATE (read-only mapped
+ * store), AMEM_E_UNSUPPORTED (CLASSICAL).
+ */
+AMEM_API int amem_hopfield_remove(amem_hopfield *h, const uint64_t *ids,
+                                  size_t n);
+
+/*
+ * amem_hopfield_get_patterns: copy the patterns with the given ids out, as
+ * stored (BF16 and INT8 keys dequantised to float32).
+ *   ids         n ids, each stored
+ *   keys_out    n x d
+ *   values_out  n x m for a heteroassociative store (NULL = none)
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0), AMEM_E_ARG (an id not
+ * stored), AMEM_E_UNSUPPORTED (CLASSICAL), AMEM_E_NOMEM (the id index of a
+ * mapped store is built on its first use).
+ */
+AMEM_API int amem_hopfield_get_patterns(const amem_hopfield *h,
+                                        const uint64_t *ids, size_t n,
+                                        float *keys_out, float *values_out);
+
+/*
+ * amem_hopfield_get_ids: the ids of rows first .. first+count-1 (storage
+ * order) into out[count]. Lets a caller that holds rows elsewhere (a shard,
+ * a file) map row numbers to ids.
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (count = 0, or first + count
+ * above the number stored), AMEM_E_UNSUPPORTED (CLASSICAL).
+ */
+AMEM_API int amem_hopfield_get_ids(const amem_hopfield *h, size_t first,
+                                   size_t count, uint64_t *out);
+
+/*
+ * amem_hopfield_recall_topk: one step of MODERN recall from n queries,
+ * reporting the k stored patterns of largest separation weight:
+ * p = sep(sim(Y, x)) as in amem_hopfield_weights, never formed whole (the
+ * scores are streamed; a mapped store is read in place).
+ *   queries     n x d, finite (all entries compared)
+ *   k           1 .. count
+ *   ids_out     n x k ids, largest weight first (ties: lower row first)
+ *   weights_out n x k weights p of those patterns (NULL = none)
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0 or too large, k = 0 or
+ * above the count), AMEM_E_NONFINITE, AMEM_E_STATE (nothing stored),
+ * AMEM_E_UNSUPPORTED (not MODERN), AMEM_E_NOMEM.
+ * Works in memory proportional to n k and the block size, not to N.
+ */
+AMEM_API int amem_hopfield_recall_topk(amem_hopfield *h,
+                                       const float *queries, size_t n,
+                                       size_t k, uint64_t *ids_out,
+                                       float *weights_out);
+
+/*
+ * amem_hopfield_load_mapped: open a MODERN store saved by
+ * amem_hopfield_save with its pattern block mapped read-only from the file
+ * instead of read into memory (POSIX mmap; the file must not change while
+ * the handle lives). Before mapping, the header's sizes are checked
+ * against the file length; on open the whole file's CRC-32 and every size
+ * are verified (the open reads the file once, sequentially) and the
+ * per-row norms are computed (4 bytes per row on the heap). Recall,
+ * top-k recall, get and settings work as on a loaded store; recall
+ * allocates nothing proportional to the count. append, remove, store,
+ * store_pairs and clear return AMEM_E_STATE (read-only); save writes a
+ * normal file. Non-finite keys are refused on open, as by amem_hopfield_load.
+ *   path  the file
+ *   out   receives the handle, set to NULL when the call fails;
+ *         amem_hopfield_free unmaps the file
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_IO (cannot open or map path),
+ * AMEM_E_FORMAT (truncated, corrupted, sizes not matching the length),
+ * AMEM_E_UNSUPPORTED (not a MODERN store, or no mmap on this platform),
+ * AMEM_E_NOMEM.
+ */
+AMEM_API int amem_hopfield_load_mapped(const char *path, amem_hopfield **out);
+
+/*
+ * amem_hopfield_is_mapped: *out = 1 for a handle from
+ * amem_hopfield_load_mapped (read-only), else 0. AMEM_OK or AMEM_E_NULL.
+ */
+AMEM_API int amem_hopfield_is_mapped(const amem_hopfield *h, int *out);
 
 #ifdef __cplusplus
 }

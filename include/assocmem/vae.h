@@ -41,7 +41,7 @@
  * Conventions (see common.h): every function returns AMEM_OK or a negative
  * AMEM_E_* status with a detail in amem_last_error(); a failed call leaves
  * the handle unchanged, except that cancelled or failed training keeps the
- * epochs completed before it stopped. Arrays are row-major float32; the
+ * steps completed before it stopped (docs/api.md C15). Arrays are row-major float32; the
  * library copies what it keeps and writes results into caller buffers.
  * A handle is used by one thread at a time.
  */
@@ -76,7 +76,8 @@ typedef struct amem_vae amem_vae;
  *              average pooling; latent 20; decoder dense 4096 -> 4 x 4 x 256,
  *              3 x [upsample x2, conv k3 same, BN, LeakyReLU] with
  *              128/64/32, then upsample x2, conv k3 same 3 filters, sigmoid;
- *              AMSGrad lr 1e-3, batch 32, 50 epochs, patience 3.
+ *              AMSGrad lr 1e-3, batch 32, patience 3 (the authors
+ *              train at most 50 epochs).
  *   DIGITS28   a small model for 28 x 28 greyscale digits: 2 x [conv k3 s2
  *              pad 1, BN, LeakyReLU 0.3] with 32/64 (28->14->7), flattening,
  *              latent 10; decoder dense -> 7 x 7 x 64, upsample x2, conv k3
@@ -111,10 +112,12 @@ enum amem_vae_preset {
  *                  resets the optimizer state at the next training call)
  *   LEARNING_RATE  Adam step size                1e-3     [1e-8, 10]
  *   BATCH_SIZE     minibatch size                32       [1, 65536] integer
- *   EPOCHS         most epochs per training call 50       [1, 1e6] integer
- *   PATIENCE       early stopping: stop after    3        [0, 1e6] integer
- *                  this many epochs without a
- *                  lower mean training loss
+ *   (12)           retired in 0.2.0 (EPOCHS; the steps argument of
+ *                  amem_vae_train replaces it): set/get/bounds refuse it
+ *   PATIENCE       early stopping: end the train 3        [0, 1e6] integer
+ *                  call after this many epochs
+ *                  of that call in a row without
+ *                  a lower mean step loss
  *                  (0 = never stop early)
  *   SEED           RNG seed (initial weights,    0        [0, 2^53] integer
  *                  shuffling, dropout, eps,
@@ -147,7 +150,7 @@ enum amem_vae_param {
     AMEM_VAE_OPTIMIZER = 9,
     AMEM_VAE_LEARNING_RATE = 10,
     AMEM_VAE_BATCH_SIZE = 11,
-    AMEM_VAE_EPOCHS = 12,
+    /* 12 retired (EPOCHS) */
     AMEM_VAE_PATIENCE = 13,
     AMEM_VAE_SEED = 14,
     AMEM_VAE_BN_MOMENTUM = 15,
@@ -294,25 +297,73 @@ AMEM_API int amem_vae_param_bounds(int param, double *min, double *max,
                                    int *integer);
 
 /*
- * amem_vae_train: minibatch training on n images (n x C*H*W, finite):
- * each epoch shuffles the images, takes minibatches of BATCH_SIZE (the last
- * one smaller), draws eps and dropout masks from the handle's RNG and steps
- * Adam/AMSGrad. Runs at most EPOCHS epochs; with PATIENCE p > 0 it stops
- * once p epochs in a row did not lower the best mean loss (Keras
- * EarlyStopping on the training loss). The optimizer state persists across
- * calls. After each epoch progress (may be NULL) is called with stage
- * "epoch", done = epochs finished, total = EPOCHS, metric = the epoch's mean
- * batch loss; a nonzero return stops with AMEM_E_CANCELLED, keeping the
- * epochs done. epochs_run and final_loss (either may be NULL) receive the
- * epochs completed and the last epoch's mean loss.
- * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_STATE (not built), AMEM_E_DIM
- * (n = 0), AMEM_E_NONFINITE (images, or a non-finite loss/gradient during
- * training: the step is skipped and training stops), AMEM_E_CANCELLED,
+ * amem_vae_set_data: copy n training images (n x C*H*W, finite, n >= 1)
+ * into the handle, replacing any earlier ones; the next training step
+ * starts a new epoch. The data are not saved with the handle. Returns
+ * AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0 or too large), AMEM_E_NONFINITE,
  * AMEM_E_NOMEM.
  */
-AMEM_API int amem_vae_train(amem_vae *v, const float *images, size_t n,
+AMEM_API int amem_vae_set_data(amem_vae *v, const float *images, size_t n);
+
+/* amem_vae_data_count: number of attached training images (0 if none).
+ * Returns AMEM_OK or AMEM_E_NULL. */
+AMEM_API int amem_vae_data_count(const amem_vae *v, size_t *out);
+
+/*
+ * amem_vae_train: `steps` optimizer steps (1 .. AMEM_MAX_STEPS_PER_CALL) on
+ * the attached data (docs/api.md C14, C15). A step draws eps and dropout
+ * masks from the handle's RNG for one minibatch of BATCH_SIZE images and
+ * takes one Adam/AMSGrad step on its mean loss (R + KL_WEIGHT * KL); an
+ * epoch (amem_vae_steps_per_epoch steps) passes once over the images in a
+ * fresh shuffled order, its last minibatch smaller. A call may end inside
+ * an epoch; the next call continues it. With PATIENCE p > 0 the call ends
+ * early with AMEM_OK once p of its epochs in a row did not lower the best
+ * epoch mean of the step losses (Keras EarlyStopping on the training loss,
+ * counted within the call). The optimizer state persists across calls.
+ *   progress  optional; called after every step with stage "train",
+ *             done = steps finished in this call, total = steps, metric =
+ *             the step's loss; a nonzero return stops after that step with
+ *             AMEM_E_CANCELLED, the finished steps kept
+ *   loss      optional: the last finished step's loss (NaN if none)
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_RANGE (steps), AMEM_E_STATE (not
+ * built, or no data attached), AMEM_E_NONFINITE (a step whose loss or
+ * gradient is not finite: not applied, the steps before it kept),
+ * AMEM_E_CANCELLED, AMEM_E_NOMEM, AMEM_E_IO (data-parallel reduction).
+ */
+AMEM_API int amem_vae_train(amem_vae *v, size_t steps,
                             amem_progress_fn progress, void *user,
-                            size_t *epochs_run, double *final_loss);
+                            double *loss);
+
+/*
+ * amem_vae_steps_per_epoch: ceil(n / BATCH_SIZE) for the attached data.
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_STATE (no data attached).
+ */
+AMEM_API int amem_vae_steps_per_epoch(const amem_vae *v, size_t *out);
+
+/*
+ * amem_vae_step_count: optimizer steps since the model was built or the
+ * OPTIMIZER setting last changed (which restarts the optimizer); saved with
+ * the handle. Returns AMEM_OK or AMEM_E_NULL.
+ */
+AMEM_API int amem_vae_step_count(const amem_vae *v, size_t *out);
+
+#ifdef AMEM_EXPERIMENTAL_API
+/*
+ * amem_vae_set_data_parallel: train as worker dp->rank of dp->size (see
+ * amem_data_parallel in common.h); NULL trains locally again. Every worker
+ * holds the same data, settings and state and draws the whole minibatch's
+ * order, eps and dropout masks; it runs forward and backward on its slice
+ * of the minibatch only, weighting its mean loss by slice / batch size, so
+ * that the reduction sums to the minibatch's gradient. With BATCH_NORM = 1
+ * that holds only approximately: batch normalisation uses the statistics
+ * of each worker's slice (as data-parallel training without synchronised
+ * batch norm does), and each worker's running statistics follow its own
+ * slices. Not saved. Returns AMEM_OK, AMEM_E_NULL (v, or reduce with
+ * size > 1), AMEM_E_RANGE (rank or size).
+ */
+AMEM_API int amem_vae_set_data_parallel(amem_vae *v,
+                                        const amem_data_parallel *dp);
+#endif
 
 /*
  * amem_vae_loss: the loss of n images in inference mode (z = mu, running
@@ -397,27 +448,27 @@ AMEM_API int amem_vae_replays(amem_vae *v, amem_hopfield *teacher, size_t n,
 /*
  * amem_vae_consolidate: teacher-student consolidation (Spens & Burgess
  * 2022): train the VAE only on the teacher's replays (amem_vae_replays),
- * never on the stored images themselves. With REPLAY_FRESH = 1, every epoch
- * draws n_replays new replays and trains one epoch on them; with 0, one
- * replay set of n_replays is drawn first and training runs on it as
- * amem_vae_train does. Epochs, early stopping, progress ("replay" before
- * each set of replays, done = replays made so far, total = replays planned
- * at most; then "epoch" as in amem_vae_train), cancellation and the outputs
- * epochs_run / final_loss behave as in amem_vae_train. The teacher's state
- * may change only as its recall changes it (RNG for random unit order).
- * Returns as amem_vae_train and amem_vae_replays.
+ * never on the stored images themselves. The call draws n_replays replays,
+ * attaches them as the training data (as amem_vae_set_data would, so a new
+ * epoch starts) and trains `steps` steps as amem_vae_train does; with
+ * REPLAY_FRESH = 1 every later epoch of the call first replaces them by
+ * n_replays new replays, with 0 the call trains on the one set. Progress,
+ * early stopping, cancellation and *loss behave as in amem_vae_train. The
+ * teacher's state may change only as its recall changes it (RNG for random
+ * unit order). Returns as amem_vae_train and amem_vae_replays.
  */
 AMEM_API int amem_vae_consolidate(amem_vae *v, amem_hopfield *teacher,
-                                  size_t n_replays, amem_progress_fn progress,
-                                  void *user, size_t *epochs_run,
-                                  double *final_loss);
+                                  size_t n_replays, size_t steps,
+                                  amem_progress_fn progress, void *user,
+                                  double *loss);
 
 /*
  * amem_vae_save: write architecture, settings, RNG state, parameters,
  * batch-norm running statistics and optimizer state to path (atomically).
  * Everything round-trips bit for bit, so a loaded model gives identical
- * outputs and continues training identically. An unbuilt model saves its
- * architecture only. Returns AMEM_OK, AMEM_E_NULL, AMEM_E_IO, AMEM_E_NOMEM.
+ * outputs and, with the same data attached, continues training identically
+ * from the start of an epoch (the data and epoch position are not saved).
+ * An unbuilt model saves its architecture only. Returns AMEM_OK, AMEM_E_NULL, AMEM_E_IO, AMEM_E_NOMEM.
  */
 AMEM_API int amem_vae_save(const amem_vae *v, const char *path);
 

@@ -184,6 +184,7 @@ AMEM_HOPFIELD_SEED = 10
 AMEM_HOPFIELD_NOISE = 11
 AMEM_HOPFIELD_SIMILARITY = 12
 AMEM_HOPFIELD_SEPARATION = 13
+AMEM_HOPFIELD_DTYPE = 14
 # enum amem_hopfield_update (hopfield.h)
 AMEM_HOPFIELD_UPDATE_SYNC = 0
 AMEM_HOPFIELD_UPDATE_ASYNC = 1
@@ -203,6 +204,10 @@ AMEM_HOPFIELD_SEP_SOFTMAX = 0
 AMEM_HOPFIELD_SEP_ARGMAX = 1
 AMEM_HOPFIELD_SEP_POLY = 2
 AMEM_HOPFIELD_SEP_IDENTITY = 3
+# enum amem_hopfield_dtype (hopfield.h)
+AMEM_HOPFIELD_DTYPE_F32 = 0
+AMEM_HOPFIELD_DTYPE_BF16 = 1
+AMEM_HOPFIELD_DTYPE_INT8 = 2
 # enum amem_hopfield_direction (hopfield.h)
 AMEM_HOPFIELD_KEY_TO_VALUE = 0
 AMEM_HOPFIELD_VALUE_TO_KEY = 1
@@ -317,7 +322,6 @@ AMEM_VAE_KL_WEIGHT = 8
 AMEM_VAE_OPTIMIZER = 9
 AMEM_VAE_LEARNING_RATE = 10
 AMEM_VAE_BATCH_SIZE = 11
-AMEM_VAE_EPOCHS = 12
 AMEM_VAE_PATIENCE = 13
 AMEM_VAE_SEED = 14
 AMEM_VAE_BN_MOMENTUM = 15
@@ -481,6 +485,7 @@ ENUMS = {
         'AMEM_HOPFIELD_NOISE': 11,
         'AMEM_HOPFIELD_SIMILARITY': 12,
         'AMEM_HOPFIELD_SEPARATION': 13,
+        'AMEM_HOPFIELD_DTYPE': 14,
     },
     'amem_hopfield_update': {
         'AMEM_HOPFIELD_UPDATE_SYNC': 0,
@@ -505,6 +510,11 @@ ENUMS = {
         'AMEM_HOPFIELD_SEP_ARGMAX': 1,
         'AMEM_HOPFIELD_SEP_POLY': 2,
         'AMEM_HOPFIELD_SEP_IDENTITY': 3,
+    },
+    'amem_hopfield_dtype': {
+        'AMEM_HOPFIELD_DTYPE_F32': 0,
+        'AMEM_HOPFIELD_DTYPE_BF16': 1,
+        'AMEM_HOPFIELD_DTYPE_INT8': 2,
     },
     'amem_hopfield_direction': {
         'AMEM_HOPFIELD_KEY_TO_VALUE': 0,
@@ -634,7 +644,6 @@ ENUMS = {
         'AMEM_VAE_OPTIMIZER': 9,
         'AMEM_VAE_LEARNING_RATE': 10,
         'AMEM_VAE_BATCH_SIZE': 11,
-        'AMEM_VAE_EPOCHS': 12,
         'AMEM_VAE_PATIENCE': 13,
         'AMEM_VAE_SEED': 14,
         'AMEM_VAE_BN_MOMENTUM': 15,
@@ -1041,6 +1050,13 @@ SETTINGS = {
             'range': '',
             'kinds': 'MODERN',
             'choices': 'AMEM_HOPFIELD_SEP_*',
+        },
+        'DTYPE': {
+            'meaning': 'AMEM_HOPFIELD_DTYPE_* (how the keys are kept; fixed while anything is stored: setting another value then returns AMEM_E_STATE, after amem_hopfield_clear it may change again)',
+            'default': 'F32',
+            'range': '',
+            'kinds': 'MODERN',
+            'choices': 'AMEM_HOPFIELD_DTYPE_*',
         },
     },
     'amem_kvmem_param': {
@@ -1519,15 +1535,8 @@ SETTINGS = {
             'kinds': '',
             'choices': '',
         },
-        'EPOCHS': {
-            'meaning': 'most epochs per training call',
-            'default': '50',
-            'range': '[1, 1e6] integer',
-            'kinds': '',
-            'choices': '',
-        },
         'PATIENCE': {
-            'meaning': 'early stopping: stop after this many epochs without a lower mean training loss (0 = never stop early)',
+            'meaning': 'early stopping: end the train call after this many epochs of that call in a row without a lower mean step loss (0 = never stop early)',
             'default': '3',
             'range': '[0, 1e6] integer',
             'kinds': '',
@@ -1688,10 +1697,14 @@ FUNCTIONS = {
     'amem_dam_set_data': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_float), _c.POINTER(_c.c_int32), _c.c_size_t], ('h', 'items', 'exceptions', 'n',), 'dam.h'),
     # int amem_dam_data_count(const amem_dam *h, size_t *out)
     'amem_dam_data_count': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'dam.h'),
-    # int amem_dam_train(amem_dam *h, int epochs, amem_progress_fn progress, void *user)
-    'amem_dam_train': (_c.c_int, [_c.POINTER(amem_dam), _c.c_int, amem_progress_fn, _c.c_void_p], ('h', 'epochs', 'progress', 'user',), 'dam.h'),
-    # int amem_dam_progress(const amem_dam *h, long *epochs, long *steps)
-    'amem_dam_progress': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_long), _c.POINTER(_c.c_long)], ('h', 'epochs', 'steps',), 'dam.h'),
+    # int amem_dam_train(amem_dam *h, size_t steps, amem_progress_fn progress, void *user, double *loss)
+    'amem_dam_train': (_c.c_int, [_c.POINTER(amem_dam), _c.c_size_t, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_double)], ('h', 'steps', 'progress', 'user', 'loss',), 'dam.h'),
+    # int amem_dam_steps_per_epoch(const amem_dam *h, size_t *out)
+    'amem_dam_steps_per_epoch': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'dam.h'),
+    # int amem_dam_step_count(const amem_dam *h, size_t *out)
+    'amem_dam_step_count': (_c.c_int, [_c.POINTER(amem_dam), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'dam.h'),
+    # int amem_dam_set_data_parallel(amem_dam *h, const amem_data_parallel *dp)
+    'amem_dam_set_data_parallel': (_c.c_int, [_c.POINTER(amem_dam), _c.c_void_p], ('h', 'dp',), 'dam.h'),
     # int amem_dam_get_item_record(const amem_dam *h, int which, float *out)
     'amem_dam_get_item_record': (_c.c_int, [_c.POINTER(amem_dam), _c.c_int, _c.POINTER(_c.c_float)], ('h', 'which', 'out',), 'dam.h'),
     # int amem_dam_save(const amem_dam *h, const char *path)
@@ -1832,6 +1845,20 @@ FUNCTIONS = {
     'amem_hopfield_load': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(amem_hopfield))], ('path', 'out',), 'hopfield.h'),
     # int amem_hopfield_load_mem(const void *data, size_t len, amem_hopfield **out)
     'amem_hopfield_load_mem': (_c.c_int, [_c.c_void_p, _c.c_size_t, _c.POINTER(_c.POINTER(amem_hopfield))], ('data', 'len', 'out',), 'hopfield.h'),
+    # int amem_hopfield_append(amem_hopfield *h, const float *keys, const float *values, const uint64_t *ids, size_t n, uint64_t *ids_out)
+    'amem_hopfield_append': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_uint64), _c.c_size_t, _c.POINTER(_c.c_uint64)], ('h', 'keys', 'values', 'ids', 'n', 'ids_out',), 'hopfield.h'),
+    # int amem_hopfield_remove(amem_hopfield *h, const uint64_t *ids, size_t n)
+    'amem_hopfield_remove': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_uint64), _c.c_size_t], ('h', 'ids', 'n',), 'hopfield.h'),
+    # int amem_hopfield_get_patterns(const amem_hopfield *h, const uint64_t *ids, size_t n, float *keys_out, float *values_out)
+    'amem_hopfield_get_patterns': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_uint64), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('h', 'ids', 'n', 'keys_out', 'values_out',), 'hopfield.h'),
+    # int amem_hopfield_get_ids(const amem_hopfield *h, size_t first, size_t count, uint64_t *out)
+    'amem_hopfield_get_ids': (_c.c_int, [_c.POINTER(amem_hopfield), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.c_uint64)], ('h', 'first', 'count', 'out',), 'hopfield.h'),
+    # int amem_hopfield_recall_topk(amem_hopfield *h, const float *queries, size_t n, size_t k, uint64_t *ids_out, float *weights_out)
+    'amem_hopfield_recall_topk': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_size_t, _c.POINTER(_c.c_uint64), _c.POINTER(_c.c_float)], ('h', 'queries', 'n', 'k', 'ids_out', 'weights_out',), 'hopfield.h'),
+    # int amem_hopfield_load_mapped(const char *path, amem_hopfield **out)
+    'amem_hopfield_load_mapped': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(amem_hopfield))], ('path', 'out',), 'hopfield.h'),
+    # int amem_hopfield_is_mapped(const amem_hopfield *h, int *out)
+    'amem_hopfield_is_mapped': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_int)], ('h', 'out',), 'hopfield.h'),
     # int amem_kvmem_create(size_t key_dim, size_t slots, size_t value_dim, amem_kvmem **out)
     'amem_kvmem_create': (_c.c_int, [_c.c_size_t, _c.c_size_t, _c.c_size_t, _c.POINTER(_c.POINTER(amem_kvmem))], ('key_dim', 'slots', 'value_dim', 'out',), 'kvmem.h'),
     # void amem_kvmem_free(amem_kvmem *h)
@@ -2030,8 +2057,18 @@ FUNCTIONS = {
     'amem_vae_get': (_c.c_int, [_c.POINTER(amem_vae), _c.c_int, _c.POINTER(_c.c_double)], ('v', 'param', 'value',), 'vae.h'),
     # int amem_vae_param_bounds(int param, double *min, double *max, int *integer)
     'amem_vae_param_bounds': (_c.c_int, [_c.c_int, _c.POINTER(_c.c_double), _c.POINTER(_c.c_double), _c.POINTER(_c.c_int)], ('param', 'min', 'max', 'integer',), 'vae.h'),
-    # int amem_vae_train(amem_vae *v, const float *images, size_t n, amem_progress_fn progress, void *user, size_t *epochs_run, double *final_loss)
-    'amem_vae_train': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.c_size_t, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_double)], ('v', 'images', 'n', 'progress', 'user', 'epochs_run', 'final_loss',), 'vae.h'),
+    # int amem_vae_set_data(amem_vae *v, const float *images, size_t n)
+    'amem_vae_set_data': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.c_size_t], ('v', 'images', 'n',), 'vae.h'),
+    # int amem_vae_data_count(const amem_vae *v, size_t *out)
+    'amem_vae_data_count': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_size_t)], ('v', 'out',), 'vae.h'),
+    # int amem_vae_train(amem_vae *v, size_t steps, amem_progress_fn progress, void *user, double *loss)
+    'amem_vae_train': (_c.c_int, [_c.POINTER(amem_vae), _c.c_size_t, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_double)], ('v', 'steps', 'progress', 'user', 'loss',), 'vae.h'),
+    # int amem_vae_steps_per_epoch(const amem_vae *v, size_t *out)
+    'amem_vae_steps_per_epoch': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_size_t)], ('v', 'out',), 'vae.h'),
+    # int amem_vae_step_count(const amem_vae *v, size_t *out)
+    'amem_vae_step_count': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_size_t)], ('v', 'out',), 'vae.h'),
+    # int amem_vae_set_data_parallel(amem_vae *v, const amem_data_parallel *dp)
+    'amem_vae_set_data_parallel': (_c.c_int, [_c.POINTER(amem_vae), _c.c_void_p], ('v', 'dp',), 'vae.h'),
     # int amem_vae_loss(amem_vae *v, const float *images, size_t n, double *recon, double *kl)
     'amem_vae_loss': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_double), _c.POINTER(_c.c_double)], ('v', 'images', 'n', 'recon', 'kl',), 'vae.h'),
     # int amem_vae_encode(amem_vae *v, const float *images, size_t n, float *mu, float *logvar)
@@ -2050,8 +2087,8 @@ FUNCTIONS = {
     'amem_vae_arithmetic': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float)], ('v', 'a', 'b', 'c', 'n', 'out',), 'vae.h'),
     # int amem_vae_replays(amem_vae *v, amem_hopfield *teacher, size_t n, float *out)
     'amem_vae_replays': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(amem_hopfield), _c.c_size_t, _c.POINTER(_c.c_float)], ('v', 'teacher', 'n', 'out',), 'vae.h'),
-    # int amem_vae_consolidate(amem_vae *v, amem_hopfield *teacher, size_t n_replays, amem_progress_fn progress, void *user, size_t *epochs_run, double *final_loss)
-    'amem_vae_consolidate': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(amem_hopfield), _c.c_size_t, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_double)], ('v', 'teacher', 'n_replays', 'progress', 'user', 'epochs_run', 'final_loss',), 'vae.h'),
+    # int amem_vae_consolidate(amem_vae *v, amem_hopfield *teacher, size_t n_replays, size_t steps, amem_progress_fn progress, void *user, double *loss)
+    'amem_vae_consolidate': (_c.c_int, [_c.POINTER(amem_vae), _c.POINTER(amem_hopfield), _c.c_size_t, _c.c_size_t, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_double)], ('v', 'teacher', 'n_replays', 'steps', 'progress', 'user', 'loss',), 'vae.h'),
     # int amem_vae_save(const amem_vae *v, const char *path)
     'amem_vae_save': (_c.c_int, [_c.POINTER(amem_vae), _c.c_char_p], ('v', 'path',), 'vae.h'),
     # int amem_vae_save_mem(const amem_vae *v, void **data, size_t *len)

@@ -8,12 +8,12 @@ and every setting with its range.
     net = Dam(784, 100, beta=5, seed=1)
     net.set_data(items, exceptions=labels)        # labels only for GT
     net.set(balance="reweight", signal="neg_entropy", gamma=5)
-    net.train(10, progress=lambda stage, done, total, loss: False)
+    net.train(10 * net.steps_per_epoch,
+              progress=lambda stage, done, total, loss: False)
     regular, exception, ev = net.evaluate(items, labels, seed=0)
 """
 
 import ctypes
-import operator
 
 import numpy as np
 
@@ -22,8 +22,8 @@ from ._arrays import as_rows, dptr, fail, fptr, iptr, like_rows, size
 from ._arrays import seed as _seed
 from ._lib import lib
 from ._piece import Persistent, Settings, int_enum, member
+from ._train import run_train
 from .errors import check
-from .progress import progress_callback
 
 _PREFIX = "AMEM_DAM_"
 _HANDLE_P = ctypes.POINTER(_ffi.amem_dam)
@@ -116,8 +116,8 @@ class Dam(Settings, Persistent):
     def __repr__(self):
         if self.closed:
             return "<Dam (closed)>"
-        return "Dam(visible=%d, hidden=%d), %d epochs" % (
-            self._n, self._m, self.progress()[0])
+        return "Dam(visible=%d, hidden=%d), %d steps" % (
+            self._n, self._m, self.step_count)
 
     # ---- settings ----------------------------------------------------------
 
@@ -213,23 +213,27 @@ class Dam(Settings, Persistent):
         check(lib.amem_dam_data_count(self._h(), ctypes.byref(n)))
         return n.value
 
-    def train(self, epochs, progress=None):
-        """Train for `epochs` epochs. progress(stage, done, total, loss)
-        returning True cancels (CancelledError; finished epochs kept)."""
-        e = operator.index(epochs)
-        cb = progress_callback(progress)
-        if cb is None:
-            check(lib.amem_dam_train(self._h(), e, _ffi.amem_progress_fn(),
-                                     None))
-        else:
-            check(cb.run(lib.amem_dam_train, self._h(), e, cb, None))
+    def train(self, steps, progress=None):
+        """`steps` optimizer steps on the stored training set (a call may
+        end inside an epoch; the next continues it); returns a TrainResult.
+        progress(stage, done, total, loss) returning True cancels
+        (CancelledError; finished steps kept)."""
+        return run_train(lib.amem_dam_train, (self._h(),), steps, progress,
+                         lambda: self.step_count, "Dam.train")
 
-    def progress(self):
-        """(epochs completed, Adam steps taken)."""
-        ep, st = ctypes.c_long(), ctypes.c_long()
-        check(lib.amem_dam_progress(self._h(), ctypes.byref(ep),
-                                    ctypes.byref(st)))
-        return ep.value, st.value
+    @property
+    def steps_per_epoch(self):
+        """Steps of one epoch over the training set: ceil(n / batch_size)."""
+        n = ctypes.c_size_t()
+        check(lib.amem_dam_steps_per_epoch(self._h(), ctypes.byref(n)))
+        return n.value
+
+    @property
+    def step_count(self):
+        """Optimizer steps since creation, reset() or set_weights()."""
+        n = ctypes.c_size_t()
+        check(lib.amem_dam_step_count(self._h(), ctypes.byref(n)))
+        return n.value
 
     def record(self, which):
         """A per-item training record (Record member or name) as float32."""

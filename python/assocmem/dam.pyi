@@ -3,15 +3,14 @@
 from typing import Any, Union
 
 import ctypes
-import operator
 import numpy as np
 from . import _ffi
 from ._arrays import as_rows, dptr, fail, fptr, iptr, like_rows, size
 from ._arrays import seed as _seed
 from ._lib import lib
 from ._piece import Persistent, Settings, int_enum, member
+from ._train import run_train
 from .errors import check
-from .progress import progress_callback
 Param: Any
 Dynamics: Any
 Balance: Any
@@ -70,7 +69,10 @@ class Dam(Settings, Persistent):
     def set_data(self, items, exceptions=...) -> Any: ...
     @property
     def data_count(self) -> Any: ...
-    def train(self, epochs, progress=...) -> Any: ...
-    def progress(self) -> Any: ...
+    def train(self, steps, progress=...) -> Any: ...
+    @property
+    def steps_per_epoch(self) -> Any: ...
+    @property
+    def step_count(self) -> Any: ...
     def record(self, which) -> Any: ...
 param_bounds: Any

@@ -8,6 +8,7 @@ the dynamics, energies, settings and their ranges.
 
 import ctypes
 import operator
+import os
 
 import numpy as np
 
@@ -55,6 +56,10 @@ Noise = _VALUE_ENUMS[Param.NOISE]
 Similarity = _VALUE_ENUMS[Param.SIMILARITY]
 #: Values of the SEPARATION setting (SOFTMAX, ARGMAX, POLY, IDENTITY).
 Separation = _VALUE_ENUMS[Param.SEPARATION]
+#: Values of the DTYPE setting (F32, BF16, INT8): how MODERN keys are kept.
+Dtype = _VALUE_ENUMS[Param.DTYPE]
+#: Other names DTYPE accepts.
+_DTYPE_ALIAS = {"float32": "F32", "bfloat16": "BF16", "int8": "INT8"}
 #: Directions of Hopfield.recall_bam (KEY_TO_VALUE, VALUE_TO_KEY).
 Direction = int_enum("amem_hopfield_direction", _PREFIX, "Direction")
 
@@ -76,6 +81,13 @@ class Hopfield(Settings, Persistent):
                  and separation="softmax" | "argmax" | "poly" |
                  "identity", e.g.
                  Hopfield("modern", 784, similarity="euclidean").
+                 dtype="float32" | "bfloat16" | "int8" (modern only, set
+                 before the first store) keeps the keys compressed.
+
+    Every pattern of a dense or modern store has a 64-bit id: append()
+    takes them (or assigns them), remove() deletes by id, get_patterns() returns
+    patterns by id (get_patterns), recall_topk() returns the ids of the best matches.
+    Hopfield.load(path, mapped=True) maps a saved modern store read-only.
 
     Free the C handle with close() or a `with` block; otherwise the
     garbage collector frees it. One thread at a time per object.
@@ -101,6 +113,33 @@ class Hopfield(Settings, Persistent):
             except BaseException:
                 self.close()
                 raise
+
+    def _to_double(self, p, value, where):
+        if p == Param.DTYPE:
+            if isinstance(value, np.dtype) or isinstance(value, type):
+                value = np.dtype(value).name
+            if isinstance(value, str):
+                value = _DTYPE_ALIAS.get(value.strip().lower(), value)
+        return super()._to_double(p, value, where)
+
+    @classmethod
+    def load(cls, path, mapped=False):
+        """A network read from a file written by save(). mapped=True maps
+        a modern store's file read-only instead of reading it (recall
+        then reads the file in place; append/remove/clear are refused)."""
+        if not mapped:
+            return super().load(path)
+        out = _HANDLE_P()
+        check(lib.amem_hopfield_load_mapped(os.fsencode(path),
+                                            ctypes.byref(out)))
+        return cls._from_ptr(out)
+
+    @property
+    def mapped(self):
+        """True for a store opened with load(path, mapped=True)."""
+        out = ctypes.c_int()
+        check(lib.amem_hopfield_is_mapped(self._h(), ctypes.byref(out)))
+        return bool(out.value)
 
     def _own(self, ptr):
         self._adopt(ptr, lib.amem_hopfield_free)
@@ -181,6 +220,67 @@ class Hopfield(Settings, Persistent):
                  % (k.shape[0], v.shape[0]))
         check(lib.amem_hopfield_store_pairs(self._h(), fptr(k), fptr(v),
                                             k.shape[0]))
+
+    def append(self, keys, values=None, ids=None):
+        """Add patterns (n x d keys, and n x m values for a
+        heteroassociative store) with the given ids (n unsigned 64-bit
+        integers, unique, not stored yet) or assigned ones. Returns the
+        ids of the new rows (uint64 array)."""
+        where = "Hopfield.append"
+        k, _ = as_rows(keys, "keys", where, self._dim)
+        n = k.shape[0]
+        v = None
+        if values is not None:
+            v, _ = as_rows(values, "values", where, self._vdim or None)
+            if v.shape[0] != n:
+                fail(_ffi.AMEM_E_DIM, where, "%d keys but %d values"
+                     % (n, v.shape[0]))
+        given = None if ids is None else _ids(ids, n, where)
+        out = np.empty(n, np.uint64)
+        check(lib.amem_hopfield_append(self._h(), fptr(k), fptr(v),
+                                       _uptr(given), n, _uptr(out)))
+        return out
+
+    def remove(self, ids):
+        """Delete the patterns with these ids (each stored, none twice);
+        the last rows move into the freed ones."""
+        u = _ids(ids, None, "Hopfield.remove")
+        check(lib.amem_hopfield_remove(self._h(), _uptr(u), u.shape[0]))
+
+    def get_patterns(self, ids):
+        """The keys (n x d; compressed keys dequantised) of the patterns
+        with these ids, and (heteroassociative) their values: (keys,
+        values)."""
+        u = _ids(ids, None, "Hopfield.get_patterns")
+        keys = np.empty((u.shape[0], self._dim), np.float32)
+        values = (np.empty((u.shape[0], self._vdim), np.float32)
+                  if self._vdim else None)
+        check(lib.amem_hopfield_get_patterns(self._h(), _uptr(u), u.shape[0],
+                                             fptr(keys), fptr(values)))
+        return keys if values is None else (keys, values)
+
+    @property
+    def ids(self):
+        """The ids of the stored rows, in storage order (uint64 array)."""
+        n = self.count
+        out = np.empty(n, np.uint64)
+        if n:
+            check(lib.amem_hopfield_get_ids(self._h(), 0, n, _uptr(out)))
+        return out
+
+    def recall_topk(self, queries, k=1):
+        """One step's k largest separation weights of each query (n x d,
+        or one d-vector) and the ids of their patterns: (ids n x k uint64,
+        weights n x k), best first; MODERN only."""
+        where = "Hopfield.recall_topk"
+        q, single = as_rows(queries, "queries", where, self._dim)
+        kk = size(k, "k", where)
+        n = q.shape[0]
+        ids = np.empty((n, kk), np.uint64)
+        w = np.empty((n, kk), np.float32)
+        check(lib.amem_hopfield_recall_topk(self._h(), fptr(q), n, kk,
+                                            _uptr(ids), fptr(w)))
+        return (ids[0], w[0]) if single else (ids, w)
 
     def clear(self):
         """Forget everything stored; settings are kept."""
@@ -294,6 +394,27 @@ class Hopfield(Settings, Persistent):
 
 
 param_bounds = Hopfield.param_bounds
+
+
+def _ids(ids, n, where):
+    """ids as a contiguous uint64 vector (of n entries when n is given)."""
+    a = np.asarray(ids)
+    if a.ndim == 0:
+        a = a.reshape(1)
+    if a.ndim != 1 or (a.size and not np.issubdtype(a.dtype, np.integer)):
+        fail(_ffi.AMEM_E_ARG, where, "ids must be a vector of integers")
+    if a.size and a.min() < 0:
+        fail(_ffi.AMEM_E_ARG, where, "ids must not be negative")
+    if n is not None and a.shape[0] != n:
+        fail(_ffi.AMEM_E_DIM, where, "%d ids for %d patterns" % (a.shape[0], n))
+    return np.ascontiguousarray(a, np.uint64)
+
+
+def _uptr(a):
+    """A uint64_t * to a's data, or None."""
+    if a is None:
+        return None
+    return a.ctypes.data_as(ctypes.POINTER(ctypes.c_uint64))
 
 
 def _result(single, out, *extras):

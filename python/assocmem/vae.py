@@ -16,8 +16,8 @@ from ._arrays import seed as _seed
 from ._arrays import fail, fptr, size
 from ._lib import lib
 from ._piece import Persistent, Settings, int_enum, member
+from ._train import run_train
 from .errors import check
-from .progress import interruptible, progress_callback
 
 _PREFIX = "AMEM_VAE_"
 _HANDLE_P = ctypes.POINTER(_ffi.amem_vae)
@@ -45,7 +45,7 @@ class Vae(Settings, Persistent):
     layers with add_encoder_conv / set_decoder_input / add_decoder_conv,
     then build(). Vae.preset("color64", seed=0) gives a built preset
     ("seed2022", "color64", "digits28"). Settings by name: latent=20,
-    loss="l1", epochs=10, ...; also as properties (v.kl_weight = 0.5).
+    loss="l1", patience=3, ...; also as properties (v.kl_weight = 0.5).
     """
 
     _C = "amem_vae_"
@@ -201,37 +201,52 @@ class Vae(Settings, Persistent):
 
     # ---- training ----------------------------------------------------------
 
-    def _run(self, cfunc, progress, *args):
-        cb = progress_callback(progress)
-        epochs, loss = ctypes.c_size_t(), ctypes.c_double()
-        tail = (ctypes.byref(epochs), ctypes.byref(loss))
-        if cb is None:
-            check(cfunc(self._h(), *args, _ffi.amem_progress_fn(), None,
-                        *tail))
-        else:
-            check(cb.run(cfunc, self._h(), *args, cb, None, *tail))
-        return epochs.value, loss.value
+    def set_data(self, images):
+        """Copy the training images (n x C x H x W or n x C*H*W); the next
+        step starts a new epoch. Not saved with the model."""
+        x = self._rows(images, "images", "Vae.set_data")
+        check(lib.amem_vae_set_data(self._h(), fptr(x), x.shape[0]))
 
-    def train(self, images, progress=None):
-        """Train on images; returns (epochs run, last epoch's mean loss).
-        progress(stage, done, total, metric) -> truthy cancels."""
-        x = self._rows(images, "images", "Vae.train")
-        return self._run(lib.amem_vae_train, progress, fptr(x), x.shape[0])
+    def _count(self, cfunc):
+        n = ctypes.c_size_t()
+        check(cfunc(self._h(), ctypes.byref(n)))
+        return n.value
 
-    def consolidate(self, teacher, n_replays, progress=None):
-        """Teacher-student consolidation: train only on the Hopfield
-        teacher's replays (see REPLAY_* settings). Returns (epochs, loss).
+    @property
+    def data_count(self):
+        """Number of attached training images (0 if none)."""
+        return self._count(lib.amem_vae_data_count)
+
+    @property
+    def steps_per_epoch(self):
+        """Steps of one epoch over the attached images."""
+        return self._count(lib.amem_vae_steps_per_epoch)
+
+    @property
+    def step_count(self):
+        """Optimizer steps since build (or the last optimizer change)."""
+        return self._count(lib.amem_vae_step_count)
+
+    def train(self, steps, progress=None):
+        """`steps` optimizer steps on the attached images (set_data); a
+        call may end inside an epoch and the next continues it. Early
+        stopping (patience) may end it sooner. Returns a TrainResult.
 
         progress: None, True (a progress line) or fn(stage, done, total,
         loss) -> bool; Ctrl-C raises KeyboardInterrupt and keeps the
-        finished epochs (the model stays usable)."""
+        finished steps (the model stays usable)."""
+        return run_train(lib.amem_vae_train, (self._h(),), steps, progress,
+                         lambda: self.step_count, "Vae.train")
+
+    def consolidate(self, teacher, n_replays, steps, progress=None):
+        """Teacher-student consolidation: draw n_replays replays of the
+        Hopfield teacher, attach them and train `steps` steps on them (new
+        replays every epoch with replay_fresh). Returns a TrainResult;
+        progress as for train."""
         n = size(n_replays, "n_replays", "Vae.consolidate")
-        epochs, loss = ctypes.c_size_t(), ctypes.c_double()
-        with interruptible(progress) as cb:
-            check(lib.amem_vae_consolidate(self._h(), teacher._h(), n, cb,
-                                           None, ctypes.byref(epochs),
-                                           ctypes.byref(loss)))
-        return epochs.value, loss.value
+        return run_train(lib.amem_vae_consolidate, (self._h(), teacher._h(), n),
+                         steps, progress, lambda: self.step_count,
+                         "Vae.consolidate")
 
     def replays(self, teacher, n):
         """n replay targets from the teacher, as consolidation makes them."""

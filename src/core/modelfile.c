@@ -50,6 +50,11 @@ static void put_bytes(amem__wbuf *w, const void *src, size_t n)
     w->len += n;
 }
 
+void amem__put_raw(amem__wbuf *w, const void *src, size_t n)
+{
+    put_bytes(w, src, n);
+}
+
 static void store_le(unsigned char *dst, uint64_t v, int bytes)
 {
     for (int i = 0; i < bytes; i++)
@@ -112,6 +117,8 @@ static const unsigned char *take(amem__rbuf *r, size_t n)
     r->pos += n;
     return p;
 }
+
+const void *amem__get_raw(amem__rbuf *r, size_t n) { return take(r, n); }
 
 uint32_t amem__get_u32(amem__rbuf *r)
 {

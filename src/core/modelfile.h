@@ -52,6 +52,8 @@ void amem__put_u32(amem__wbuf *w, uint32_t v);
 void amem__put_u64(amem__wbuf *w, uint64_t v);
 void amem__put_f64(amem__wbuf *w, double v);
 void amem__put_f32s(amem__wbuf *w, const float *v, size_t n);
+/* n bytes as they are in memory (arrays a reader maps in place). */
+void amem__put_raw(amem__wbuf *w, const void *src, size_t n);
 
 typedef struct amem__rbuf {
     const unsigned char *data;
@@ -64,6 +66,9 @@ uint64_t amem__get_u64(amem__rbuf *r);
 double amem__get_f64(amem__rbuf *r);
 /* Reads n floats; fails (and leaves dst untouched) when fewer remain. */
 void amem__get_f32s(amem__rbuf *r, float *dst, size_t n);
+/* Points at the next n bytes and skips them; NULL (and fails) when fewer
+ * remain. */
+const void *amem__get_raw(amem__rbuf *r, size_t n);
 /* 1 when at least count*elem bytes remain unread (overflow-safe). */
 int amem__rbuf_has(const amem__rbuf *r, size_t count, size_t elem);
 

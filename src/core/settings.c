@@ -14,7 +14,8 @@ void amem__settings_defaults(const amem__settings *s, double *value)
 
 int amem__settings_known(const amem__settings *s, int param)
 {
-    return param >= 0 && param < s->count;
+    return param >= 0 && param < s->count &&
+           s->table[param].min <= s->table[param].max;
 }
 
 int amem__settings_check(const amem__settings *s, const char *fn, int param,

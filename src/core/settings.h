@@ -28,7 +28,10 @@ typedef struct amem__settings {
 /* Copy every default into value[0 .. count). */
 void amem__settings_defaults(const amem__settings *s, double *value);
 
-/* 1 when param indexes the table. */
+/* 1 when param indexes the table and is not retired. A retired setting
+ * keeps its row with an empty range (min > max): its slot and default stay
+ * for model files (the piece's file check may accept it), and every
+ * look-up here refuses it as unknown. */
 int amem__settings_known(const amem__settings *s, int param);
 
 /* AMEM_OK, or E_ARG (unknown param), E_NONFINITE, E_RANGE (outside the

@@ -20,6 +20,24 @@ int amem__train_check_steps(const char *fn, size_t steps)
     return AMEM_OK;
 }
 
+int amem__train_steps_per_epoch(const char *fn, size_t n, size_t batch,
+                                size_t *out)
+{
+    AMEM__CHECK_NULL(out, fn);
+    if (n == 0)
+        return amem__fail(AMEM_E_STATE, fn, "no training data (set_data)");
+    *out = n / batch + (n % batch != 0);
+    return AMEM_OK;
+}
+
+int amem__train_step_count(const char *fn, const amem__adam *opt,
+                           size_t *out)
+{
+    AMEM__CHECK_NULL(out, fn);
+    *out = opt ? (size_t)opt->t : 0;
+    return AMEM_OK;
+}
+
 void amem__dp_slice(const amem__data_parallel *dp, size_t batch, size_t *lo,
                     size_t *hi)
 {
@@ -37,6 +55,7 @@ void amem__dp_slice(const amem__data_parallel *dp, size_t batch, size_t *lo,
 int amem__dp_set(const char *fn, amem__data_parallel *dst,
                  const amem_data_parallel *src)
 {
+    AMEM__CHECK_NULL(dst, fn); /* the handle's, NULL for a NULL handle */
     if (src == NULL) {
         memset(dst, 0, sizeof *dst);
         dst->size = 1;

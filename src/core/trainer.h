@@ -42,7 +42,8 @@ typedef struct amem__data_parallel {
 void amem__dp_slice(const amem__data_parallel *dp, size_t batch, size_t *lo,
                     size_t *hi);
 
-/* Validates and stores a data-parallel description (NULL = local). */
+/* Validates and stores a data-parallel description (NULL = local) in dst
+ * (a handle's; NULL, for a NULL handle, is AMEM_E_NULL). */
 int amem__dp_set(const char *fn, amem__data_parallel *dst,
                  const struct amem_data_parallel *src);
 
@@ -93,5 +94,15 @@ int amem__train_run(const char *fn, const amem__trainer *t, size_t steps,
 
 /* The common argument check of amem_<piece>_train: steps in range. */
 int amem__train_check_steps(const char *fn, size_t steps);
+
+/* amem_<piece>_steps_per_epoch: ceil(n / batch) into *out; AMEM_E_NULL
+ * (out), AMEM_E_STATE (n = 0: no data attached). */
+int amem__train_steps_per_epoch(const char *fn, size_t n, size_t batch,
+                                size_t *out);
+
+/* amem_<piece>_step_count: the optimizer's step count (0 when opt is NULL)
+ * into *out; AMEM_E_NULL (out). */
+int amem__train_step_count(const char *fn, const amem__adam *opt,
+                           size_t *out);
 
 #endif

@@ -19,6 +19,7 @@
 #include "core/rng.h"
 #include "engine/engine.h"
 #include "core/optim.h"
+#include "core/trainer.h"
 
 /* Raw per-item values kept for every training item (amem_dam_get_item_record). */
 enum amem__dam_raw {
@@ -37,7 +38,7 @@ struct amem_dam {
     amem__rng rng;
     float *w;                           /* raw weights, M x N */
     amem__adam *adam;                   /* over the M*N weights */
-    long epochs;                        /* epochs completed */
+    long epochs;                        /* epochs completed (saved) */
     /* Cumulative min/max of each signal over all of training (Eq. 7),
      * indexed by enum amem_dam_signal; min > max means none seen yet. */
     double smin[AMEM__DAM_NSIGNAL], smax[AMEM__DAM_NSIGNAL];
@@ -46,6 +47,12 @@ struct amem_dam {
     float *items;                       /* count x N */
     int32_t *labels;                    /* count, or NULL */
     float *raw;                         /* count x AMEM__RAW_COUNT */
+    /* Epoch position (saved): the current epoch's order of the training
+     * rows and how many of its items the finished steps used (0: the next
+     * step starts a new epoch, with a fresh order). */
+    size_t *order;                      /* count */
+    size_t epoch_pos;
+    amem__data_parallel dp;             /* size 1: local training */
     amem__arena *arena;                 /* training workspace (lazy) */
 };
 
@@ -203,11 +210,5 @@ void amem__dam_batch_weights(const double *alpha, size_t n, const size_t *idx,
 int amem__dam_loss_grad(const amem_dam *h, const float *cues,
                         const float *clamp, const float *targets,
                         const float *wt, size_t b, double *loss, float *grad);
-/* One training step on training rows idx[0..b) (perturb, forward, records,
- * weights, backward, Adam). Adds the sum of the batch's losses to *loss_sum.
- * The handle's arena must exist. Returns AMEM_OK, AMEM_E_NOMEM,
- * AMEM_E_NONFINITE. */
-int amem__dam_train_batch(amem_dam *h, const size_t *idx, size_t b,
-                          double *loss_sum);
 
 #endif

@@ -27,10 +27,12 @@ int amem_dam_set_data(amem_dam *h, const float *items,
     float *x = amem__alloc(n, h->n_vis, sizeof(float));
     float *raw = amem__alloc(n, AMEM__RAW_COUNT, sizeof(float));
     int32_t *lab = exceptions ? amem__alloc(n, 1, sizeof(int32_t)) : NULL;
-    if (!x || !raw || (exceptions && !lab)) {
+    size_t *order = amem__zalloc(n, 1, sizeof(size_t));
+    if (!x || !raw || !order || (exceptions && !lab)) {
         free(x);
         free(raw);
         free(lab);
+        free(order);
         return amem__fail(AMEM_E_NOMEM, fn, "cannot copy %zu items", n);
     }
     memcpy(x, items, n * h->n_vis * sizeof(float));
@@ -39,7 +41,10 @@ int amem_dam_set_data(amem_dam *h, const float *items,
     free(h->items);
     free(h->raw);
     free(h->labels);
+    free(h->order);
     h->items = x;
+    h->order = order;
+    h->epoch_pos = 0;
     h->raw = raw;
     h->labels = lab;
     h->count = n;

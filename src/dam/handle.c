@@ -20,6 +20,7 @@ int amem__dam_alloc(const char *fn, size_t n_vis, size_t n_hid,
     h->n_hid = n_hid;
     amem__dam_default_params(h->param);
     amem__rng_seed(&h->rng, (uint64_t)AMEM__DP(h, SEED));
+    amem__dp_set("amem__dam_alloc", &h->dp, NULL);
     h->w = amem__zalloc(n_vis, n_hid, sizeof(float));
     if (h->w == NULL || amem__adam_create(n_vis * n_hid, 0, &h->adam)) {
         amem_dam_free(h);
@@ -45,6 +46,7 @@ void amem__dam_clear_trainer(amem_dam *h)
 {
     amem__adam_reset(h->adam);
     h->epochs = 0;
+    h->epoch_pos = 0;
     for (int s = 0; s < AMEM__DAM_NSIGNAL; s++) {
         h->smin[s] = INFINITY;
         h->smax[s] = -INFINITY;
@@ -87,6 +89,7 @@ void amem_dam_free(amem_dam *h)
     free(h->items);
     free(h->labels);
     free(h->raw);
+    free(h->order);
     amem__arena_free(h->arena);
     free(h);
 }
@@ -144,16 +147,6 @@ int amem_dam_get_weights(const amem_dam *h, float *w, int normalized)
     for (size_t r = 0; r < h->n_hid; r++)
         amem__l2_normalize_row(h->w + r * h->n_vis, w + r * h->n_vis,
                                h->n_vis, AMEM__DAM_EPS);
-    return AMEM_OK;
-}
-
-int amem_dam_progress(const amem_dam *h, long *epochs, long *steps)
-{
-    AMEM__CHECK_NULL(h, "amem_dam_progress");
-    if (epochs)
-        *epochs = h->epochs;
-    if (steps)
-        *steps = h->adam->t;
     return AMEM_OK;
 }
 

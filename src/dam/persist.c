@@ -10,7 +10,10 @@
  *   u64 epochs, u32 signal count, f64 x count minima, f64 x count maxima,
  *   u64 n (training items, 0 = none), u32 has_labels,
  *   f32 items n x N, u32 x n labels (if has_labels),
- *   f32 records n x AMEM__RAW_COUNT.
+ *   f32 records n x AMEM__RAW_COUNT,
+ * then (since 0.2.0; files without it load with a new epoch next):
+ *   u32 2 (epoch-state version), u64 epoch position p,
+ *   u64 x n the epoch's order of the rows (only when p > 0).
  * Every size is checked against what remains before anything is allocated.
  */
 #include <math.h>
@@ -24,6 +27,8 @@
 #include "core/settings.h"
 #include "core/optim.h"
 #include "dam_impl.h"
+
+#define EPOCH_STATE_VERSION 2u
 
 static void write_payload(const void *handle, amem__wbuf *w)
 {
@@ -49,6 +54,10 @@ static void write_payload(const void *handle, amem__wbuf *w)
     for (size_t i = 0; h->labels && i < h->count; i++)
         amem__put_u32(w, (uint32_t)h->labels[i]);
     amem__put_f32s(w, h->raw, h->count * AMEM__RAW_COUNT);
+    amem__put_u32(w, EPOCH_STATE_VERSION);
+    amem__put_u64(w, h->epoch_pos);
+    for (size_t i = 0; h->epoch_pos > 0 && i < h->count; i++)
+        amem__put_u64(w, h->order[i]);
 }
 
 /* Read n floats into dst (already allocated) after checking they exist. */
@@ -128,7 +137,8 @@ static int read_data(const char *fn, amem__rbuf *r, amem_dam *h)
     h->items = amem__alloc(len, 1, sizeof(float));
     h->raw = amem__alloc((size_t)n, AMEM__RAW_COUNT, sizeof(float));
     h->labels = has_labels ? amem__alloc((size_t)n, 1, sizeof(int32_t)) : NULL;
-    if (!h->items || !h->raw || (has_labels && !h->labels))
+    h->order = amem__zalloc((size_t)n, 1, sizeof(size_t));
+    if (!h->items || !h->raw || !h->order || (has_labels && !h->labels))
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu items",
                           (size_t)n);
     h->count = (size_t)n;
@@ -142,6 +152,27 @@ static int read_data(const char *fn, amem__rbuf *r, amem_dam *h)
     if (rc == AMEM_OK)
         rc = read_floats(fn, r, h->raw, (size_t)n * AMEM__RAW_COUNT, 0);
     return rc;
+}
+
+/* The epoch position, absent from files written before 0.2.0. */
+static int read_epoch_state(const char *fn, amem__rbuf *r, amem_dam *h)
+{
+    if (r->pos == r->len)
+        return AMEM_OK;
+    uint32_t version = amem__get_u32(r);
+    uint64_t pos = amem__get_u64(r);
+    if (r->failed || version != EPOCH_STATE_VERSION ||
+        (pos > 0 && pos >= h->count) ||
+        (pos > 0 && !amem__rbuf_has(r, h->count, 8)))
+        return amem__bad_file(fn, "epoch state");
+    h->epoch_pos = (size_t)pos;
+    for (size_t i = 0; pos > 0 && i < h->count; i++) {
+        uint64_t row = amem__get_u64(r);
+        if (row >= h->count)
+            return amem__bad_file(fn, "epoch order");
+        h->order[i] = (size_t)row;
+    }
+    return r->failed ? amem__bad_file(fn, "truncated epoch state") : AMEM_OK;
 }
 
 static int read_payload(const char *fn, amem__rbuf *r, void **out)
@@ -158,7 +189,9 @@ static int read_payload(const char *fn, amem__rbuf *r, void **out)
     memcpy(h->param, param, sizeof h->param);
     memcpy(h->rng.s, rng, sizeof h->rng.s);
     rc = read_trainer(fn, r, h);
-    return rc == AMEM_OK ? read_data(fn, r, h) : rc;
+    if (rc == AMEM_OK)
+        rc = read_data(fn, r, h);
+    return rc == AMEM_OK ? read_epoch_state(fn, r, h) : rc;
 }
 
 static void release(void *handle) { amem_dam_free(handle); }

@@ -1,7 +1,10 @@
 /*
  * The trainer: minibatches (uniform without replacement, or importance
  * sampling with replacement, Eq. 4), a fresh 50% zero-mask per use, BPTT
- * through the unrolled dynamics, loss reweighting (Eq. 5) and Adam.
+ * through the unrolled dynamics and loss reweighting (Eq. 5), run by the
+ * one trainer loop of core/trainer.h (which owns Adam, progress and the
+ * cancellation rule). The epoch position lives in the handle, so a call may
+ * end inside an epoch and the next call continues it.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -9,12 +12,15 @@
 
 #include "core/check.h"
 #include "core/error.h"
+#include "core/trainer.h"
 #include "dam_impl.h"
 #include "fb.h"
 
+static const char train_fn[] = "amem_dam_train";
+
 /* Record the raw values of a batch and widen the cumulative min/max. */
 static void record_batch(amem_dam *h, const size_t *idx, size_t b,
-                         const amem__dam_fb *c, double *loss_sum)
+                         const amem__dam_fb *c)
 {
     size_t N = h->n_vis, M = h->n_hid;
     for (size_t k = 0; k < b; k++) {
@@ -24,8 +30,6 @@ static void record_batch(amem_dam *h, const size_t *idx, size_t b,
                               c->hidden + k * M, N, M, c->time[k], raw);
         raw[AMEM__RAW_USES] = uses + 1.0f;
         amem__dam_track_minmax(h, raw);
-        if (loss_sum)
-            *loss_sum += raw[AMEM__RAW_LOSS];
     }
 }
 
@@ -58,7 +62,7 @@ static int batch_weights(amem_dam *h, const size_t *idx, size_t b, float *wt)
         return AMEM_OK;
     }
     double *alpha = amem__arena_alloc(h->arena, h->count * sizeof(double));
-    double *e = amem__arena_alloc(h->arena, b * sizeof(double));
+    double *e = amem__arena_alloc(h->arena, h->count * sizeof(double));
     if (!alpha || !e)
         return AMEM_E_NOMEM;
     amem__dam_alphas(h, alpha);
@@ -69,33 +73,36 @@ static int batch_weights(amem_dam *h, const size_t *idx, size_t b, float *wt)
     return AMEM_OK;
 }
 
-static int adam_update(amem_dam *h, const float *grad)
+/*
+ * The gradient of one batch (training rows idx[0..b)) into grad: every
+ * worker perturbs the whole batch (the same draws everywhere), then runs
+ * forward, records and backward on its slice only; the weights are those
+ * of the whole batch, so the slices' gradients and losses sum to the
+ * batch's. An empty slice leaves grad zero and *loss 0.
+ */
+static int batch_gradient(amem_dam *h, const size_t *idx, size_t b,
+                          float *grad, double *loss)
 {
-    amem__adam_set(h->adam, AMEM__DP(h, LEARNING_RATE), AMEM__DP(h, ADAM_BETA1),
-                   AMEM__DP(h, ADAM_BETA2), AMEM__DP(h, ADAM_EPS));
-    return amem__adam_step(h->adam, h->w, grad);
-}
-
-int amem__dam_train_batch(amem_dam *h, const size_t *idx, size_t b,
-                          double *loss_sum)
-{
+    size_t N = h->n_vis, lo, hi;
     float *cues, *clamp, *targets;
     amem__arena_reset(h->arena);
     int rc = perturb_batch(h, idx, b, &cues, &clamp, &targets);
+    amem__dp_slice(&h->dp, b, &lo, &hi);
     amem__dam_fb c;
-    if (rc == AMEM_OK)
-        rc = amem__dam_fb_forward(h, h->arena, cues, clamp, b, &c);
+    *loss = 0.0;
+    if (rc == AMEM_OK && hi > lo)
+        rc = amem__dam_fb_forward(h, h->arena, cues + lo * N, clamp + lo * N,
+                                  hi - lo, &c);
     if (rc != AMEM_OK)
         return rc;
-    record_batch(h, idx, b, &c, loss_sum);
+    if (hi > lo)
+        record_batch(h, idx + lo, hi - lo, &c);
     float *wt = amem__arena_alloc(h->arena, b * sizeof(float));
-    float *grad = amem__arena_alloc(h->arena,
-                                    h->n_vis * h->n_hid * sizeof(float));
-    if (!wt || !grad || batch_weights(h, idx, b, wt) != AMEM_OK)
+    if (!wt || batch_weights(h, idx, b, wt) != AMEM_OK)
         return AMEM_E_NOMEM;
-    if (isnan(amem__dam_fb_backward(h, &c, targets, wt, grad)))
-        return AMEM_E_NOMEM;
-    return adam_update(h, grad);
+    if (hi > lo)
+        *loss = amem__dam_fb_backward(h, &c, targets + lo * N, wt + lo, grad);
+    return isnan(*loss) ? AMEM_E_NOMEM : AMEM_OK;
 }
 
 /* Forward only (records, no update) over items never used yet. */
@@ -116,110 +123,94 @@ static int record_unseen(amem_dam *h, size_t *buf)
                 rc = amem__dam_fb_forward(h, h->arena, cues, clamp, k, &c);
             if (rc != AMEM_OK)
                 return rc;
-            record_batch(h, buf, k, &c, NULL);
+            record_batch(h, buf, k, &c);
             k = 0;
         }
     }
     return AMEM_OK;
 }
 
+/* 1 when a learned signal with gamma > 0 steers the batches. */
+static int uses_learned_signal(const amem_dam *h)
+{
+    return AMEM__DP(h, GAMMA) > 0.0 &&
+           AMEM__DP(h, SIGNAL) != AMEM_DAM_SIGNAL_GROUND_TRUTH &&
+           AMEM__DP(h, BALANCE) != AMEM_DAM_BALANCE_NONE;
+}
+
 /* 1 when the weights need every item's signal before the first batch. */
 static int needs_all_signals(const amem_dam *h)
 {
     int bal = (int)AMEM__DP(h, BALANCE);
-    return AMEM__DP(h, GAMMA) > 0.0 &&
-           AMEM__DP(h, SIGNAL) != AMEM_DAM_SIGNAL_GROUND_TRUTH &&
+    return uses_learned_signal(h) &&
            (bal == AMEM_DAM_BALANCE_SAMPLE ||
-            (bal == AMEM_DAM_BALANCE_REWEIGHT &&
-             AMEM__DP(h, WEIGHT_NORM) == AMEM_DAM_WEIGHT_NORM_DATASET));
+            AMEM__DP(h, WEIGHT_NORM) == AMEM_DAM_WEIGHT_NORM_DATASET);
 }
 
-/* Buffers of one train call (malloc'd once). */
-typedef struct epoch_ws {
-    size_t *order, *batch;
-    double *alpha, *prob, *cdf;
-} epoch_ws;
+/* What the hooks share during one call (malloc'd once per call). */
+typedef struct train_ctx {
+    amem_dam *h;
+    size_t *batch;             /* BATCH_SIZE indices (importance sampling) */
+    double *alpha, *prob, *cdf; /* n doubles each */
+    size_t last_b;             /* items of the step being taken */
+} train_ctx;
 
-/* One epoch; the mean item loss into *mean. */
-static int run_epoch(amem_dam *h, epoch_ws *ws, double *mean)
+/* The next batch of the epoch: its rows into *idx, its size returned. */
+static size_t next_batch(train_ctx *c, const size_t **idx)
 {
+    amem_dam *h = c->h;
     size_t n = h->count, B = (size_t)AMEM__DP(h, BATCH_SIZE);
-    size_t nb = (n + B - 1) / B, used = 0;
-    int sample = AMEM__DP(h, BALANCE) == AMEM_DAM_BALANCE_SAMPLE;
-    double loss = 0.0;
-    if (!sample) {
+    if (AMEM__DP(h, BALANCE) == AMEM_DAM_BALANCE_SAMPLE) {
+        amem__dam_alphas(h, c->alpha);
+        for (size_t i = 0; i < n; i++) /* unseen: only when gamma = 0 */
+            c->alpha[i] = isnan(c->alpha[i]) ? 1.0 : c->alpha[i];
+        amem__dam_softmax_weights(c->alpha, n, AMEM__DP(h, GAMMA), c->prob);
+        amem__dam_sample(&h->rng, c->prob, n, B, c->batch, c->cdf);
+        *idx = c->batch;
+        return B;
+    }
+    if (h->epoch_pos == 0) { /* a new epoch: a fresh order */
         for (size_t i = 0; i < n; i++)
-            ws->order[i] = i;
-        amem__rng_shuffle(&h->rng, ws->order, n);
+            h->order[i] = i;
+        amem__rng_shuffle(&h->rng, h->order, n);
     }
-    for (size_t k = 0; k < nb; k++) {
-        size_t b = sample ? B : (n - k * B < B ? n - k * B : B);
-        const size_t *idx = ws->order + k * B;
-        if (sample) {
-            amem__dam_alphas(h, ws->alpha);
-            for (size_t i = 0; i < n; i++) /* unseen: only when gamma = 0 */
-                ws->alpha[i] = isnan(ws->alpha[i]) ? 1.0 : ws->alpha[i];
-            amem__dam_softmax_weights(ws->alpha, n, AMEM__DP(h, GAMMA),
-                                      ws->prob);
-            amem__dam_sample(&h->rng, ws->prob, n, b, ws->batch, ws->cdf);
-            idx = ws->batch;
-        }
-        int rc = amem__dam_train_batch(h, idx, b, &loss);
-        if (rc != AMEM_OK)
-            return rc;
-        used += b;
-    }
-    *mean = loss / (double)used;
+    *idx = h->order + h->epoch_pos;
+    return n - h->epoch_pos < B ? n - h->epoch_pos : B;
+}
+
+static int dam_gradient(void *piece, float *grad, double *loss)
+{
+    train_ctx *c = piece;
+    const size_t *idx;
+    c->last_b = next_batch(c, &idx);
+    int rc = batch_gradient(c->h, idx, c->last_b, grad, loss);
+    if (rc != AMEM_OK)
+        return amem__fail(rc, train_fn, "out of memory during training");
     return AMEM_OK;
 }
 
-/* What a failed training call must put back. */
-typedef struct snapshot {
-    float *w, *m, *v, *raw;
-    long t, epochs;
-    amem__rng rng;
-    double smin[AMEM__DAM_NSIGNAL], smax[AMEM__DAM_NSIGNAL];
-} snapshot;
-
-static int snap_take(const amem_dam *h, snapshot *s)
+/* Advance the epoch position past the step just taken. */
+static int dam_after_step(void *piece, double loss)
 {
-    size_t mn = h->n_vis * h->n_hid, nr = h->count * AMEM__RAW_COUNT;
-    s->w = amem__alloc(3 * mn + nr, 1, sizeof(float));
-    if (s->w == NULL)
-        return AMEM_E_NOMEM;
-    s->m = s->w + mn;
-    s->v = s->m + mn;
-    s->raw = s->v + mn;
-    memcpy(s->w, h->w, mn * sizeof(float));
-    memcpy(s->m, h->adam->m, mn * sizeof(float));
-    memcpy(s->v, h->adam->v, mn * sizeof(float));
-    memcpy(s->raw, h->raw, nr * sizeof(float));
-    s->t = h->adam->t;
-    s->epochs = h->epochs;
-    s->rng = h->rng;
-    memcpy(s->smin, h->smin, sizeof s->smin);
-    memcpy(s->smax, h->smax, sizeof s->smax);
+    (void)loss;
+    train_ctx *c = piece;
+    amem_dam *h = c->h;
+    h->epoch_pos += c->last_b;
+    if (h->epoch_pos >= h->count) {
+        h->epoch_pos = 0;
+        h->epochs++;
+    }
     return AMEM_OK;
 }
 
-static void snap_restore(amem_dam *h, const snapshot *s)
-{
-    size_t mn = h->n_vis * h->n_hid, nr = h->count * AMEM__RAW_COUNT;
-    memcpy(h->w, s->w, mn * sizeof(float));
-    memcpy(h->adam->m, s->m, mn * sizeof(float));
-    memcpy(h->adam->v, s->v, mn * sizeof(float));
-    memcpy(h->raw, s->raw, nr * sizeof(float));
-    h->adam->t = s->t;
-    h->epochs = s->epochs;
-    h->rng = s->rng;
-    memcpy(h->smin, s->smin, sizeof s->smin);
-    memcpy(h->smax, s->smax, sizeof s->smax);
-}
+static const amem__train_ops dam_ops = {"train", dam_gradient,
+                                        dam_after_step};
 
-static int check_train(const char *fn, amem_dam *h, int epochs)
+static int check_train(const char *fn, amem_dam *h, size_t steps)
 {
-    if (epochs < 1)
-        return amem__fail(AMEM_E_RANGE, fn, "epochs = %d, need >= 1", epochs);
+    int rc = amem__train_check_steps(fn, steps);
+    if (rc != AMEM_OK)
+        return rc;
     if (h->count == 0)
         return amem__fail(AMEM_E_STATE, fn, "no training set (set_data)");
     if (AMEM__DP(h, SIGNAL) == AMEM_DAM_SIGNAL_GROUND_TRUTH &&
@@ -227,73 +218,74 @@ static int check_train(const char *fn, amem_dam *h, int epochs)
         AMEM__DP(h, BALANCE) != AMEM_DAM_BALANCE_NONE && h->labels == NULL)
         return amem__fail(AMEM_E_STATE, fn,
                           "GROUND_TRUTH signal with gamma > 0 needs labels");
+    if (h->dp.size > 1 && uses_learned_signal(h))
+        return amem__fail(AMEM_E_UNSUPPORTED, fn,
+                          "data-parallel training with a learned signal and "
+                          "gamma > 0 (each worker records only its slice)");
     if (h->arena == NULL && (h->arena = amem__arena_create(1 << 20)) == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the workspace");
     return AMEM_OK;
 }
 
-static int epoch_ws_open(const amem_dam *h, epoch_ws *ws)
+static int ctx_open(amem_dam *h, train_ctx *c, float **grad)
 {
     size_t n = h->count, B = (size_t)AMEM__DP(h, BATCH_SIZE);
-    ws->order = amem__alloc(n, 1, sizeof(size_t));
-    ws->batch = amem__alloc(B, 1, sizeof(size_t));
-    ws->alpha = amem__alloc(3, n, sizeof(double));
-    ws->prob = ws->alpha ? ws->alpha + n : NULL;
-    ws->cdf = ws->alpha ? ws->alpha + 2 * n : NULL;
-    if (ws->order && ws->batch && ws->alpha)
+    c->h = h;
+    c->batch = amem__alloc(B, 1, sizeof(size_t));
+    c->alpha = amem__alloc(3, n, sizeof(double));
+    c->prob = c->alpha ? c->alpha + n : NULL;
+    c->cdf = c->alpha ? c->alpha + 2 * n : NULL;
+    *grad = amem__alloc(h->n_vis, h->n_hid, sizeof(float));
+    if (c->batch && c->alpha && *grad)
         return AMEM_OK;
-    free(ws->order);
-    free(ws->batch);
-    free(ws->alpha);
-    return AMEM_E_NOMEM;
+    free(c->batch);
+    free(c->alpha);
+    free(*grad);
+    return amem__fail(AMEM_E_NOMEM, train_fn, "cannot allocate the workspace");
 }
 
-static int train_epochs(amem_dam *h, int epochs, amem_progress_fn progress,
-                        void *user, epoch_ws *ws)
+int amem_dam_train(amem_dam *h, size_t steps, amem_progress_fn progress,
+                   void *user, double *loss)
 {
-    int rc = AMEM_OK;
-    if (needs_all_signals(h))
-        rc = record_unseen(h, ws->batch);
-    for (int e = 0; e < epochs && rc == AMEM_OK; e++) {
-        double mean = NAN;
-        rc = run_epoch(h, ws, &mean);
-        if (rc != AMEM_OK)
-            break;
-        h->epochs++;
-        if (progress && progress(user, "epoch", e + 1, epochs, mean) != 0)
-            return AMEM_E_CANCELLED;
-    }
+    if (loss)
+        *loss = NAN;
+    AMEM__CHECK_NULL(h, train_fn);
+    train_ctx c;
+    float *grad;
+    int rc = check_train(train_fn, h, steps);
+    if (rc == AMEM_OK)
+        rc = ctx_open(h, &c, &grad);
+    if (rc != AMEM_OK)
+        return rc;
+    if (needs_all_signals(h) && record_unseen(h, c.batch) != AMEM_OK)
+        rc = amem__fail(AMEM_E_NOMEM, train_fn, "out of memory");
+    amem__adam_set(h->adam, AMEM__DP(h, LEARNING_RATE), AMEM__DP(h, ADAM_BETA1),
+                   AMEM__DP(h, ADAM_BETA2), AMEM__DP(h, ADAM_EPS));
+    amem__trainer t = {&c, &dam_ops, h->w, grad, h->n_vis * h->n_hid,
+                       h->adam, &h->dp};
+    if (rc == AMEM_OK)
+        rc = amem__train_run(train_fn, &t, steps, progress, user, loss, NULL);
+    free(c.batch);
+    free(c.alpha);
+    free(grad);
     return rc;
 }
 
-int amem_dam_train(amem_dam *h, int epochs, amem_progress_fn progress,
-                   void *user)
+int amem_dam_steps_per_epoch(const amem_dam *h, size_t *out)
 {
-    static const char fn[] = "amem_dam_train";
-    AMEM__CHECK_NULL(h, fn);
-    int rc = check_train(fn, h, epochs);
-    if (rc != AMEM_OK)
-        return rc;
-    snapshot snap;
-    epoch_ws ws;
-    if (snap_take(h, &snap) != AMEM_OK)
-        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate a snapshot");
-    if (epoch_ws_open(h, &ws) != AMEM_OK) {
-        free(snap.w);
-        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the workspace");
-    }
-    rc = train_epochs(h, epochs, progress, user, &ws);
-    if (rc != AMEM_OK && rc != AMEM_E_CANCELLED)
-        snap_restore(h, &snap);
-    free(snap.w);
-    free(ws.order);
-    free(ws.batch);
-    free(ws.alpha);
-    if (rc == AMEM_E_CANCELLED)
-        return amem__fail(rc, fn, "cancelled after %ld epochs", h->epochs);
-    if (rc == AMEM_E_NONFINITE)
-        return amem__fail(rc, fn, "a gradient became non-finite");
-    if (rc != AMEM_OK)
-        return amem__fail(rc, fn, "out of memory during training");
-    return AMEM_OK;
+    AMEM__CHECK_NULL(h, "amem_dam_steps_per_epoch");
+    return amem__train_steps_per_epoch("amem_dam_steps_per_epoch", h->count,
+                                       (size_t)AMEM__DP(h, BATCH_SIZE), out);
+}
+
+int amem_dam_step_count(const amem_dam *h, size_t *out)
+{
+    AMEM__CHECK_NULL(h, "amem_dam_step_count");
+    return amem__train_step_count("amem_dam_step_count", h->adam, out);
+}
+
+int amem_dam_set_data_parallel(amem_dam *h, const amem_data_parallel *dp)
+{
+    return amem__dp_set("amem_dam_set_data_parallel", h ? &h->dp : NULL,
+                        dp);
 }

@@ -5,6 +5,8 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "hopfield_impl.h"
+#include "mapped.h"
+#include "quant.h"
 
 int amem__hopfield_keeps_patterns(int kind)
 {
@@ -37,6 +39,7 @@ int amem__hopfield_alloc(const char *fn, int kind, size_t dim,
     if (h == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the handle");
     h->kind = kind;
+    h->idmap_ready = 1;
     h->dim = dim;
     h->value_dim = value_dim;
     amem__hopfield_default_params(kind, h->param);
@@ -76,15 +79,34 @@ int amem_hopfield_create(int kind, size_t dim, size_t value_dim,
     return amem__hopfield_alloc(fn, kind, dim, value_dim, out);
 }
 
+/* Free the row arrays the handle owns (a mapped store's point into the
+ * mapping, which is released instead). */
+static void free_rows(amem_hopfield *h)
+{
+    if (h->map != NULL) {
+        amem__hopfield_unmap(h);
+    } else {
+        free(h->keys);
+        free(h->qkeys);
+        free(h->qscale);
+        free(h->values);
+        free(h->ids);
+    }
+    free(h->key_norm_sq);
+    h->keys = h->values = h->qscale = h->key_norm_sq = NULL;
+    h->qkeys = NULL;
+    h->ids = NULL;
+    amem__idmap_clear(&h->idmap);
+    h->idmap_ready = 1;
+}
+
 void amem_hopfield_free(amem_hopfield *h)
 {
     if (h == NULL)
         return;
     free(h->weights);
-    free(h->keys);
-    free(h->values);
-    free(h->keys_sq);
-    free(h->key_norm_sq);
+    free_rows(h);
+    amem__idmap_free(&h->idmap);
     free(h);
 }
 
@@ -120,30 +142,87 @@ int amem_hopfield_count(const amem_hopfield *h, size_t *out)
     return AMEM_OK;
 }
 
+void amem__hopfield_drop_rows(amem_hopfield *h)
+{
+    free_rows(h);
+    h->capacity = 0;
+}
+
 int amem_hopfield_clear(amem_hopfield *h)
 {
     AMEM__CHECK_NULL(h, "amem_hopfield_clear");
+    int rc = amem__hopfield_check_writable("amem_hopfield_clear", h);
+    if (rc != AMEM_OK)
+        return rc;
     if (h->weights)
         memset(h->weights, 0,
                weight_len(h->dim, h->value_dim) * sizeof(float));
-    free(h->keys);
-    free(h->values);
-    free(h->keys_sq);
-    free(h->key_norm_sq);
-    h->keys = h->values = h->keys_sq = h->key_norm_sq = NULL;
+    free_rows(h);
     h->capacity = 0;
     h->count = 0;
+    h->next_id = 0;
     return AMEM_OK;
 }
 
-/* Grow one row array to cap rows of width w, keeping its contents. */
-static int grow_rows(float **rows, size_t cap, size_t w)
+int amem__hopfield_check_writable(const char *fn, const amem_hopfield *h)
 {
-    float *grown = amem__realloc(*rows, cap, w, sizeof(float));
+    if (h->map == NULL)
+        return AMEM_OK;
+    return amem__fail(AMEM_E_STATE, fn,
+                      "the store is mapped read-only from its file; load "
+                      "it with amem_hopfield_load to change it");
+}
+
+int amem_hopfield_is_mapped(const amem_hopfield *h, int *out)
+{
+    AMEM__CHECK_NULL(h, "amem_hopfield_is_mapped");
+    AMEM__CHECK_NULL(out, "amem_hopfield_is_mapped");
+    *out = h->map != NULL;
+    return AMEM_OK;
+}
+
+int amem__hopfield_dtype(const amem_hopfield *h)
+{
+    return (int)AMEM__HP(h, DTYPE);
+}
+
+const float *amem__hopfield_key_rows(const amem_hopfield *h, size_t j0,
+                                     size_t rows, float *scratch)
+{
+    if (h->keys != NULL)
+        return h->keys + j0 * h->dim;
+    amem__qrows q = {h->qkeys, h->qscale, amem__hopfield_dtype(h), h->dim};
+    amem__quant_decode(&q, j0, rows, scratch);
+    return scratch;
+}
+
+/* Grow one row array to cap rows of width w (elements of elem bytes),
+ * keeping its contents. */
+static int grow(void *rows, size_t cap, size_t w, size_t elem)
+{
+    void **p = rows;
+    void *grown = amem__realloc(*p, cap, w, elem);
     if (grown == NULL)
         return -1;
-    *rows = grown;
+    *p = grown;
     return 0;
+}
+
+static int grow_rows(float **rows, size_t cap, size_t w)
+{
+    return grow(rows, cap, w, sizeof(float));
+}
+
+/* Grow the key storage of the store's dtype. */
+static int grow_keys(amem_hopfield *h, size_t cap)
+{
+    int dtype = amem__hopfield_dtype(h);
+    if (dtype == AMEM_HOPFIELD_DTYPE_F32)
+        return grow_rows(&h->keys, cap, h->dim);
+    if (grow(&h->qkeys, cap, h->dim, amem__dtype_size(dtype)) != 0)
+        return -1;
+    return dtype == AMEM_HOPFIELD_DTYPE_INT8 ? grow_rows(&h->qscale, cap, 1)
+                                             : 0;
 }
 
 int amem__hopfield_reserve(const char *fn, amem_hopfield *h, size_t more)
@@ -159,11 +238,12 @@ int amem__hopfield_reserve(const char *fn, amem_hopfield *h, size_t more)
     /* Grow both arrays before recording the new capacity, so a failure
      * leaves the handle's contents and count as they were. */
     int modern = h->kind == AMEM_HOPFIELD_MODERN;
-    if (grow_rows(&h->keys, cap, h->dim) != 0 ||
+    if (grow_keys(h, cap) != 0 ||
+        grow(&h->ids, cap, 1, sizeof(uint64_t)) != 0 ||
+        amem__idmap_reserve(&h->idmap, cap) != 0 ||
         (modern && h->value_dim > 0 &&
          grow_rows(&h->values, cap, h->value_dim) != 0) ||
-        (modern && (grow_rows(&h->keys_sq, cap, h->dim) != 0 ||
-                    grow_rows(&h->key_norm_sq, cap, 1) != 0)))
+        (modern && grow_rows(&h->key_norm_sq, cap, 1) != 0))
         return amem__fail(AMEM_E_NOMEM, fn,
                           "cannot grow storage to %zu patterns", cap);
     h->capacity = cap;
@@ -174,17 +254,10 @@ void amem__hopfield_square_keys(amem_hopfield *h, size_t from)
 {
     if (h->kind != AMEM_HOPFIELD_MODERN)
         return;
-    size_t d = h->dim;
-    for (size_t mu = from; mu < h->count; mu++) {
-        const float *xi = h->keys + mu * d;
-        float *sq = h->keys_sq + mu * d;
-        double norm = 0;
-        for (size_t j = 0; j < d; j++) {
-            sq[j] = xi[j] * xi[j];
-            norm += (double)xi[j] * xi[j];
-        }
-        h->key_norm_sq[mu] = (float)norm;
-    }
+    amem__qrows q = {h->keys ? (const void *)h->keys : h->qkeys, h->qscale,
+                     amem__hopfield_dtype(h), h->dim};
+    for (size_t mu = from; mu < h->count; mu++)
+        h->key_norm_sq[mu] = (float)amem__quant_norm_sq(&q, mu);
 }
 
 const char *amem__hopfield_kind_name(int kind)

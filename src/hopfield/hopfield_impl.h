@@ -11,9 +11,10 @@
 #include "assocmem/hopfield.h"
 
 /* The number of settings (the public enum has no count member). */
-#define AMEM__HOPFIELD_NPARAM (AMEM_HOPFIELD_SEPARATION + 1)
+#define AMEM__HOPFIELD_NPARAM (AMEM_HOPFIELD_DTYPE + 1)
 #include "core/rng.h"
 #include "core/jobs.h"
+#include "idmap.h"
 
 struct amem_hopfield {
     int kind;              /* enum amem_hopfield_kind */
@@ -23,12 +24,38 @@ struct amem_hopfield {
     amem__rng rng;
     size_t count;          /* items stored (Hebbian writes for CLASSICAL) */
     float *weights;        /* CLASSICAL: d x d, BAM: m x d (value x key) */
-    float *keys;           /* dense/MODERN: count x d, capacity rows */
+    float *keys;           /* dense/MODERN F32: count x d, capacity rows
+                            * (NULL for BF16/INT8) */
+    void *qkeys;           /* MODERN BF16/INT8: count x d codes */
+    float *qscale;         /* MODERN INT8: one scale per row */
     float *values;         /* hetero MODERN: count x m, capacity rows */
-    float *keys_sq;        /* MODERN: xi o xi, count x d, capacity rows */
     float *key_norm_sq;    /* MODERN: |xi|^2, count, capacity entries */
-    size_t capacity;       /* rows allocated in keys/values */
+    uint64_t *ids;         /* dense/MODERN: count ids, capacity entries */
+    size_t capacity;       /* rows allocated in the row arrays */
+    uint64_t next_id;      /* the next id to assign */
+    amem__idmap idmap;     /* id -> row (built lazily when mapped) */
+    int idmap_ready;       /* 1 when idmap holds every row */
+    void *map;             /* read-only mapping of the file, or NULL */
+    size_t map_len;
 };
+
+/* The store's key encoding (AMEM_HOPFIELD_DTYPE; F32 for other kinds). */
+int amem__hopfield_dtype(const amem_hopfield *h);
+/* Rows j0 .. j0+rows-1 of the keys as float32: the stored rows themselves
+ * (F32) or dequantised into scratch (rows x d floats). */
+const float *amem__hopfield_key_rows(const amem_hopfield *h, size_t j0,
+                                     size_t rows, float *scratch);
+/* AMEM_E_STATE (recorded against fn) when h is a read-only mapped store. */
+int amem__hopfield_check_writable(const char *fn, const amem_hopfield *h);
+/* Free the (empty) store's row arrays; capacity becomes 0. */
+void amem__hopfield_drop_rows(amem_hopfield *h);
+/* Build the id index of a store whose rows hold ids (idempotent). */
+int amem__hopfield_index_ids(amem_hopfield *h);
+/* Store n rows (validated keys/values, ids given or NULL) at the end. */
+int amem__hopfield_append_rows(const char *fn, amem_hopfield *h,
+                               const float *keys, const float *values,
+                               const uint64_t *ids, size_t n,
+                               uint64_t *ids_out);
 
 /* Shorthands for settings. */
 #define AMEM__HP(h, p) ((h)->param[AMEM_HOPFIELD_##p])
@@ -51,7 +78,7 @@ int amem__hopfield_alloc(const char *fn, int kind, size_t dim,
                          size_t value_dim, amem_hopfield **out);
 /* Make room for `more` extra pattern rows (keys/values), keeping contents. */
 int amem__hopfield_reserve(const char *fn, amem_hopfield *h, size_t more);
-/* MODERN: fill keys_sq and key_norm_sq of rows [from, count). */
+/* MODERN: fill key_norm_sq of rows [from, count). */
 void amem__hopfield_square_keys(amem_hopfield *h, size_t from);
 /* Name of a kind, for messages. */
 const char *amem__hopfield_kind_name(int kind);
@@ -150,15 +177,17 @@ typedef struct amem__fused_args {
     const float *mask;   /* b x d known-entry mask (0/1), or NULL */
     const float *row_sq; /* b: |m o x|^2 (EUCLIDEAN, COSINE), else NULL */
     size_t b, d;
-    const float *Y;      /* N x d keys */
-    const float *Ysq;    /* N x d squared keys */
+    const float *Y;      /* N x d float32 keys, or NULL: */
+    const void *Yq;      /* N x d BF16/INT8 key codes (dtype) */
+    const float *Yscale; /* INT8: N row scales */
+    int dtype;           /* enum amem_hopfield_dtype */
     const float *Ynorm;  /* N squared key norms */
     size_t N;
     int similarity;      /* enum amem_hopfield_similarity */
     int separation;      /* enum amem_hopfield_separation */
     int degree;          /* n of POLY */
     float scale;         /* b for SOFTMAX (applied to the scores), else 1 */
-    const float *V1; /* N x m1 */
+    const float *V1; /* N x m1, or NULL: the keys (m1 = d) */
     size_t m1;
     float *out1;
     const float *V2; /* N x m2, or NULL */
@@ -181,10 +210,29 @@ void amem__fused_step(const amem__fused_args *a, float *ws, int threads);
 /*
  * Scores of query rows r0 .. r0+rows-1 against patterns j0 .. j0+cols-1
  * (similarity.c): S (rows x cols, leading dimension cols) = scale * sim.
- * tmp holds rows x cols floats (masked COSINE only).
+ * Y holds those patterns' keys (cols x d float32), Ysq their squares
+ * (masked EUCLIDEAN and COSINE only). tmp holds rows x cols floats (masked
+ * COSINE only).
  */
-void amem__score_block(const amem__fused_args *a, size_t r0, size_t rows,
-                       size_t j0, size_t cols, float *S, float *tmp);
+void amem__score_block(const amem__fused_args *a, const float *Y,
+                       const float *Ysq, size_t r0, size_t rows, size_t j0,
+                       size_t cols, float *S, float *tmp);
+/*
+ * The scores of a block whatever the key encoding (block_scores.c): as
+ * amem__score_block, the keys dequantised into deq (cols x d) when
+ * compressed, squared into sq (cols x d) when a mask needs them. Returns
+ * the float32 key rows used, or NULL when the codes were read directly
+ * (few unmasked queries on compressed keys).
+ */
+const float *amem__block_scores(const amem__fused_args *a, float *deq,
+                                float *sq, size_t r0, size_t rows, size_t j0,
+                                size_t cols, float *S, float *tmp);
+/* Patterns per score block for dimension d (softmax_fused.c). */
+size_t amem__pattern_block(size_t d);
+/* The same scores from S = the plain dot products x . xi (unmasked,
+ * not MANHATTAN), in place. */
+void amem__scores_from_dots(const amem__fused_args *a, size_t r0,
+                            size_t rows, size_t j0, size_t cols, float *S);
 
 /* S (rows x cols) = -scale * sum_k m_k |x_k - y_k| (manhattan.c), x rows
  * already masked; mask NULL = every entry. */
@@ -215,6 +263,10 @@ void amem__sep_finish(int separation, size_t rows, const float *row_max,
                       float *acc, const float *V, size_t m);
 void amem__sep_rows(const amem__fused_args *a, float *S, size_t rows,
                     size_t cols);
+/* The final weight of the pattern at row with score s, from a row's
+ * streamed maximum, sum and arg-max (after every block). */
+float amem__sep_weight(const amem__fused_args *a, float s, size_t row,
+                       float row_max, float row_sum, int32_t row_arg);
 float amem__sep_job_weight(const amem__fused_args *a, float job_max,
                            float top);
 

@@ -9,6 +9,7 @@
 #include "core/blas.h"
 #include "core/check.h"
 #include "hopfield_impl.h"
+#include "quant.h"
 
 float amem__modern_scale(const amem_hopfield *h)
 {
@@ -157,7 +158,37 @@ int amem__modern_recall(amem_hopfield *h, float *x, size_t n,
     return rc;
 }
 
-enum { WEIGHT_TILE = 64 };
+enum { WEIGHT_TILE = 64, KEY_BLOCK = 256 };
+
+/* 1 when masked scores need the squared keys. */
+static int needs_key_sq(const amem__fused_args *a)
+{
+    return a->mask != NULL && (a->similarity == AMEM_HOPFIELD_SIM_EUCLIDEAN ||
+                               a->similarity == AMEM_HOPFIELD_SIM_COSINE);
+}
+
+/* Scores of a's rows (rows of them) into W (rows x N), block by block of
+ * patterns when the keys are compressed or their squares are needed;
+ * blk holds 2 KEY_BLOCK x d + rows x KEY_BLOCK floats, tmp rows x N. */
+static void score_rows(const amem_hopfield *h, const amem__fused_args *a,
+                       size_t rows, float *W, float *blk, float *tmp)
+{
+    size_t N = h->count, d = h->dim;
+    if (h->keys != NULL && !needs_key_sq(a)) {
+        amem__score_block(a, h->keys, NULL, 0, rows, 0, N, W, tmp);
+        return;
+    }
+    float *sq = blk + KEY_BLOCK * d, *S = sq + KEY_BLOCK * d;
+    for (size_t j0 = 0; j0 < N; j0 += KEY_BLOCK) {
+        size_t cols = N - j0 < KEY_BLOCK ? N - j0 : KEY_BLOCK;
+        const float *Y = amem__hopfield_key_rows(h, j0, cols, blk);
+        for (size_t i = 0; needs_key_sq(a) && i < cols * d; i++)
+            sq[i] = Y[i] * Y[i];
+        amem__score_block(a, Y, sq, 0, rows, j0, cols, S, tmp);
+        for (size_t r = 0; r < rows; r++)
+            memcpy(W + r * N + j0, S + r * cols, cols * sizeof(float));
+    }
+}
 
 /* Unfused path: scores straight into the caller's n x N buffer, in tiles
  * of rows, then the separation over whole rows. */
@@ -169,11 +200,14 @@ int amem__modern_weights(const amem_hopfield *h, const float *x, size_t n,
     int cosine = (int)AMEM__HP(h, SIMILARITY) == AMEM_HOPFIELD_SIM_COSINE;
     size_t tmp_rows = mask != NULL && cosine ? tile : 0, len;
     if (amem__mul_size(tmp_rows, N, &len) != 0 ||
-        amem__add_size(len, tile * d + tile, &len) != 0)
+        amem__add_size(len, tile * d + tile + 2 * KEY_BLOCK * d +
+                                tile * KEY_BLOCK, &len) != 0)
         return AMEM_E_NOMEM;
     float *X = amem__alloc(len, 1, sizeof(float));
     if (X == NULL)
         return AMEM_E_NOMEM;
+    float *blk = X + tile * d + tile, *tmp = blk + 2 * KEY_BLOCK * d +
+                                             tile * KEY_BLOCK;
     amem__fused_args a = amem__modern_args(h);
     a.X = X;
     a.row_sq = X + tile * d;
@@ -184,8 +218,7 @@ int amem__modern_weights(const amem_hopfield *h, const float *x, size_t n,
             X[i] *= mask[q0 * d + i];
         a.mask = mask ? mask + q0 * d : NULL;
         amem__row_sq(&a, X, rows, X + tile * d);
-        amem__score_block(&a, 0, rows, 0, N, weights + q0 * N,
-                          X + tile * d + tile);
+        score_rows(h, &a, rows, weights + q0 * N, blk, tmp);
         amem__sep_rows(&a, weights + q0 * N, rows, N);
     }
     free(X);
@@ -195,16 +228,30 @@ int amem__modern_weights(const amem_hopfield *h, const float *x, size_t n,
 /* M^2 = max_mu |xi_mu|^2. */
 static double max_norm_sq(const amem_hopfield *h)
 {
+    amem__qrows q = {h->keys ? (const void *)h->keys : h->qkeys, h->qscale,
+                     amem__hopfield_dtype(h), h->dim};
     double best = 0;
     for (size_t mu = 0; mu < h->count; mu++) {
-        double s = 0;
-        for (size_t j = 0; j < h->dim; j++) {
-            double v = h->keys[mu * h->dim + j];
-            s += v * v;
-        }
+        double s = amem__quant_norm_sq(&q, mu);
         best = s > best ? s : best;
     }
     return best;
+}
+
+/* scores (rows x N) = states . keys, block by block for compressed keys
+ * (blk: KEY_BLOCK x d floats). */
+static void energy_scores(const amem_hopfield *h, const float *s,
+                          size_t rows, float *scores, float *blk)
+{
+    size_t N = h->count, d = h->dim;
+    size_t block = h->keys != NULL ? N : KEY_BLOCK;
+    for (size_t j0 = 0; j0 < N; j0 += block) {
+        size_t cols = N - j0 < block ? N - j0 : block;
+        const float *Y = amem__hopfield_key_rows(h, j0, cols, blk);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows,
+                    (int)cols, (int)d, 1.0f, s, (int)d, Y, (int)d, 0.0f,
+                    scores + j0, (int)N);
+    }
 }
 
 /* (1/b) log sum_mu exp(b s_mu), max-shifted, in double. */
@@ -291,19 +338,19 @@ int amem__modern_energy(const amem_hopfield *h, const float *s, size_t n,
     size_t N = h->count, d = h->dim;
     size_t tile = n < ENERGY_TILE ? n : ENERGY_TILE;
     float *scores = amem__alloc(tile, N, sizeof(float));
+    float *blk = amem__alloc(KEY_BLOCK, d, sizeof(float));
     double *row = amem__alloc(N, 1, sizeof(double));
-    if (scores == NULL || row == NULL) {
+    if (scores == NULL || row == NULL || blk == NULL) {
         free(scores);
         free(row);
+        free(blk);
         return AMEM_E_NOMEM;
     }
     double b = amem__modern_scale(h), M2 = max_norm_sq(h);
     int id = energy_id(h);
     for (size_t q0 = 0; q0 < n; q0 += tile) {
         size_t rows = n - q0 < tile ? n - q0 : tile;
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows,
-                    (int)N, (int)d, 1.0f, s + q0 * d, (int)d, h->keys,
-                    (int)d, 0.0f, scores, (int)N);
+        energy_scores(h, s + q0 * d, rows, scores, blk);
         for (size_t r = 0; r < rows; r++) {
             const float *x = s + (q0 + r) * d;
             double xx = 0;
@@ -316,5 +363,6 @@ int amem__modern_energy(const amem_hopfield *h, const float *s, size_t n,
     }
     free(scores);
     free(row);
+    free(blk);
     return AMEM_OK;
 }

@@ -113,7 +113,8 @@ void amem__sep_finish(int separation, size_t rows, const float *row_max,
     for (size_t r = 0; r < rows; r++) {
         float *o = acc + r * m;
         if (amem__sep_takes_arg(separation, row_max[r])) {
-            memcpy(o, V + (size_t)row_arg[r] * m, m * sizeof(float));
+            if (V != NULL) /* NULL: compressed keys, copied by the caller */
+                memcpy(o, V + (size_t)row_arg[r] * m, m * sizeof(float));
             continue;
         }
         float inv = 1.0f / row_sum[r];
@@ -156,4 +157,16 @@ float amem__sep_job_weight(const amem__fused_args *a, float job_max,
     if (a->separation == AMEM_HOPFIELD_SEP_POLY)
         return job_max > 0.0f ? powi(job_max / top, a->degree) : 0.0f;
     return 1.0f;
+}
+
+float amem__sep_weight(const amem__fused_args *a, float s, size_t row,
+                       float row_max, float row_sum, int32_t row_arg)
+{
+    if (a->separation == AMEM_HOPFIELD_SEP_IDENTITY)
+        return s;
+    if (amem__sep_takes_arg(a->separation, row_max))
+        return row == (size_t)row_arg ? 1.0f : 0.0f;
+    if (a->separation == AMEM_HOPFIELD_SEP_SOFTMAX)
+        return expf(s - row_max) / row_sum;
+    return s > 0.0f ? powi(s / row_max, a->degree) / row_sum : 0.0f;
 }

@@ -19,6 +19,7 @@ static const amem__setting table[AMEM__HOPFIELD_NPARAM] = {
     {"NOISE", 0, 1, AMEM_HOPFIELD_NOISE_UNIFORM, 1},
     {"SIMILARITY", 0, 3, AMEM_HOPFIELD_SIM_DOT, 1},
     {"SEPARATION", 0, 3, AMEM_HOPFIELD_SEP_SOFTMAX, 1},
+    {"DTYPE", 0, 2, AMEM_HOPFIELD_DTYPE_F32, 1},
 };
 
 static const amem__settings settings = {table, AMEM__HOPFIELD_NPARAM};
@@ -41,7 +42,8 @@ int amem__hopfield_check_kind_param(const char *fn, int kind, int param,
                                     double value)
 {
     int framework = param == AMEM_HOPFIELD_SIMILARITY ||
-                    param == AMEM_HOPFIELD_SEPARATION;
+                    param == AMEM_HOPFIELD_SEPARATION ||
+                    param == AMEM_HOPFIELD_DTYPE;
     if (!framework || kind == AMEM_HOPFIELD_MODERN ||
         value == table[param].def)
         return AMEM_OK;
@@ -50,11 +52,32 @@ int amem__hopfield_check_kind_param(const char *fn, int kind, int param,
                       "%s", table[param].name, amem__hopfield_kind_name(kind));
 }
 
-/* A setting the handle's kind does not use is refused (C6). */
-static int admit(const char *fn, const amem_hopfield *h, int param,
-                 double value)
+/* The key encoding is fixed while rows are stored (or mapped). */
+static int check_dtype_change(const char *fn, const amem_hopfield *h,
+                              double value)
 {
-    return amem__hopfield_check_kind_param(fn, h->kind, param, value);
+    if (value == AMEM__HP(h, DTYPE))
+        return AMEM_OK;
+    int rc = amem__hopfield_check_writable(fn, h);
+    if (rc == AMEM_OK && h->count > 0)
+        rc = amem__fail(AMEM_E_STATE, fn,
+                        "DTYPE is fixed while %zu patterns are stored; "
+                        "clear the store first", h->count);
+    return rc;
+}
+
+/* A setting the handle's kind does not use is refused (C6); a DTYPE
+ * change needs an empty store, whose rows of the old encoding are then
+ * released (nothing stored changes). */
+static int admit(const char *fn, amem_hopfield *h, int param, double value)
+{
+    int rc = amem__hopfield_check_kind_param(fn, h->kind, param, value);
+    if (rc != AMEM_OK || param != AMEM_HOPFIELD_DTYPE)
+        return rc;
+    rc = check_dtype_change(fn, h, value);
+    if (rc == AMEM_OK && value != AMEM__HP(h, DTYPE))
+        amem__hopfield_drop_rows(h);
+    return rc;
 }
 
 AMEM__PIECE_SETTINGS(amem_hopfield, settings, AMEM_HOPFIELD_SEED, admit)

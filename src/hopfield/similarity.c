@@ -26,7 +26,9 @@ amem__fused_args amem__modern_args(const amem_hopfield *h)
     amem__fused_args a = {0};
     a.d = h->dim;
     a.Y = h->keys;
-    a.Ysq = h->keys_sq;
+    a.Yq = h->qkeys;
+    a.Yscale = h->qscale;
+    a.dtype = amem__hopfield_dtype(h);
     a.Ynorm = h->key_norm_sq;
     a.N = h->count;
     a.similarity = (int)AMEM__HP(h, SIMILARITY);
@@ -99,12 +101,27 @@ static void finish_cosine(const amem__fused_args *a, size_t r0, size_t rows,
     }
 }
 
-void amem__score_block(const amem__fused_args *a, size_t r0, size_t rows,
-                       size_t j0, size_t cols, float *S, float *tmp)
+void amem__scores_from_dots(const amem__fused_args *a, size_t r0,
+                            size_t rows, size_t j0, size_t cols, float *S)
 {
-    const float *X = a->X + r0 * a->d, *Y = a->Y + j0 * a->d;
+    float mult = a->similarity == AMEM_HOPFIELD_SIM_EUCLIDEAN ? 2.0f * a->scale
+                 : a->similarity == AMEM_HOPFIELD_SIM_COSINE  ? 1.0f
+                                                              : a->scale;
+    if (mult != 1.0f)
+        for (size_t i = 0; i < rows * cols; i++)
+            S[i] *= mult;
+    if (a->similarity == AMEM_HOPFIELD_SIM_EUCLIDEAN)
+        finish_euclidean(a, r0, rows, j0, cols, S);
+    else if (a->similarity == AMEM_HOPFIELD_SIM_COSINE)
+        finish_cosine(a, r0, rows, j0, cols, S, NULL);
+}
+
+void amem__score_block(const amem__fused_args *a, const float *Y,
+                       const float *Ysq, size_t r0, size_t rows, size_t j0,
+                       size_t cols, float *S, float *tmp)
+{
+    const float *X = a->X + r0 * a->d;
     const float *M = a->mask ? a->mask + r0 * a->d : NULL;
-    const float *Ysq = a->Ysq + j0 * a->d;
     switch (a->similarity) {
     case AMEM_HOPFIELD_SIM_EUCLIDEAN:
         scores_sgemm(a, X, rows, Y, cols, 2.0f * a->scale, 0.0f, S);

@@ -27,6 +27,7 @@
 
 #include "core/blas.h"
 #include "hopfield_impl.h"
+#include "quant.h"
 
 /* Tile sizes (overridable at build time for tuning). */
 #ifndef AMEM_HOPFIELD_QUERY_TILE
@@ -55,7 +56,7 @@ enum {
     MIN_JOB_ROWS = QUERY_TILE
 };
 
-static size_t pattern_block(size_t d)
+size_t amem__pattern_block(size_t d)
 {
     return d < 256 ? NARROW_BLOCK : AMEM_HOPFIELD_PATTERN_BLOCK;
 }
@@ -100,11 +101,13 @@ static size_t merge_rows(size_t b, int jobs)
     return b < most ? b : most;
 }
 
-/* Floats of one job's buffers: scores and scratch blocks, M, L, index. */
+/* Floats of one job's buffers: scores and scratch blocks, M, L, index,
+ * and two pattern blocks (dequantised keys, squared keys). */
 static size_t job_len(size_t b, size_t d)
 {
     size_t rows = b < QUERY_TILE ? b : QUERY_TILE;
-    return 2 * rows * pattern_block(d) + 3 * b;
+    size_t block = amem__pattern_block(d);
+    return 2 * rows * block + 3 * b + 2 * block * d;
 }
 
 size_t amem__fused_ws_len(size_t b, size_t d, size_t m, int threads)
@@ -123,6 +126,8 @@ typedef struct fused_job {
     int32_t *row_arg;
     float *S;   /* QUERY_TILE x block scores */
     float *tmp; /* as large, similarity scratch */
+    float *deq; /* block x d dequantised keys */
+    float *sq;  /* block x d squared keys (masked EUCLIDEAN, COSINE) */
 } fused_job;
 
 static void scale_rows(float *a, size_t rows, size_t m, const float *c)
@@ -147,11 +152,25 @@ static void accumulate(const float *P, size_t rows, size_t cols,
                 acc, (int)m);
 }
 
+/* acc (rows x d) = acc * rescale + P keys_blk, reading the codes. */
+static void direct_accumulate(const amem__fused_args *a, const float *P,
+                              size_t rows, size_t j0, size_t cols, float *acc,
+                              const float *rescale, int first)
+{
+    amem__qrows q = {a->Yq, a->Yscale, a->dtype, a->d};
+    if (first)
+        memset(acc, 0, rows * a->d * sizeof(float));
+    else
+        scale_rows(acc, rows, a->d, rescale);
+    for (size_t r = 0; r < rows; r++)
+        amem__quant_axpy(&q, j0, cols, P + r * cols, acc + r * a->d);
+}
+
 /* Rows r0 .. r0+rows-1 over the job's patterns; leaves acc unnormalised. */
 static void fused_tile(const amem__fused_args *a, const fused_job *job,
                        size_t r0, size_t rows)
 {
-    size_t block = pattern_block(a->d), end = job->j0 + job->cols;
+    size_t block = amem__pattern_block(a->d), end = job->j0 + job->cols;
     float rescale[QUERY_TILE];
     float *row_max = job->row_max + r0, *row_sum = job->row_sum + r0;
     int32_t *row_arg = job->row_arg + r0;
@@ -160,17 +179,44 @@ static void fused_tile(const amem__fused_args *a, const fused_job *job,
     amem__sep_init(rows, row_max, row_sum, row_arg);
     for (size_t j0 = job->j0; j0 < end; j0 += block) {
         size_t cols = end - j0 < block ? end - j0 : block;
-        amem__score_block(a, r0, rows, j0, cols, job->S, job->tmp);
+        const float *Y = amem__block_scores(a, job->deq, job->sq, r0, rows,
+                                            j0, cols, job->S, job->tmp);
+        int direct = Y == NULL;
         if (!amem__sep_block(a, job->S, rows, cols, j0, row_max, row_sum,
                              row_arg, rescale))
             continue;
         int first = j0 == job->j0;
-        accumulate(job->S, rows, cols, a->V1 + j0 * a->m1, a->m1, acc1,
-                   rescale, first);
+        if (a->V1 == NULL && direct)
+            direct_accumulate(a, job->S, rows, j0, cols, acc1, rescale, first);
+        else
+            accumulate(job->S, rows, cols,
+                       a->V1 ? a->V1 + j0 * a->m1 : Y, a->m1, acc1, rescale,
+                       first);
         if (a->V2 != NULL)
             accumulate(job->S, rows, cols, a->V2 + j0 * a->m2, a->m2, acc2,
                        rescale, first);
     }
+}
+
+/* dst (m) = row arg of V, or of the keys when V is NULL (compressed). */
+static void arg_row(const amem__fused_args *a, const float *V, size_t m,
+                    size_t arg, float *dst)
+{
+    if (V != NULL) {
+        memcpy(dst, V + arg * m, m * sizeof(float));
+        return;
+    }
+    amem__qrows q = {a->Yq, a->Yscale, a->dtype, a->d};
+    amem__quant_decode(&q, arg, 1, dst);
+}
+
+/* Compressed keys as V1: the arg-max rows sep_finish left to us. */
+static void fill_arg_rows(const amem__fused_args *a, const fused_job *job)
+{
+    for (size_t r = job->r0; a->V1 == NULL && r < job->r0 + job->rows; r++)
+        if (amem__sep_takes_arg(a->separation, job->row_max[r]))
+            arg_row(a, NULL, a->d, (size_t)job->row_arg[r],
+                    job->acc1 + r * a->m1);
 }
 
 typedef struct fused_ctx {
@@ -194,6 +240,7 @@ static void run_job(void *arg, int k)
     amem__sep_finish(a->separation, job->rows, job->row_max + r0,
                      job->row_sum + r0, job->row_arg + r0,
                      job->acc1 + r0 * a->m1, a->V1, a->m1);
+    fill_arg_rows(a, job);
     if (job->acc2 != NULL)
         amem__sep_finish(a->separation, job->rows, job->row_max + r0,
                          job->row_sum + r0, job->row_arg + r0,
@@ -210,12 +257,14 @@ static void lay_out_jobs(fused_ctx *c, float *ws)
     for (size_t k = 0; k < jobs; k++) {
         fused_job *job = &c->job[k];
         job->S = ws + k * len;
-        job->tmp = job->S + rows * pattern_block(a->d);
-        job->row_max = job->tmp + rows * pattern_block(a->d);
+        job->tmp = job->S + rows * amem__pattern_block(a->d);
+        job->row_max = job->tmp + rows * amem__pattern_block(a->d);
         job->row_sum = job->row_max + a->b;
         /* the index array lives in float-sized slots, only ever accessed
          * as int32_t */
         job->row_arg = (int32_t *)(void *)(job->row_sum + a->b);
+        job->deq = job->row_sum + 2 * a->b;
+        job->sq = job->deq + amem__pattern_block(a->d) * a->d;
         job->acc1 = a->out1;
         job->acc2 = a->out2;
         if (!c->plan.by_patterns) {
@@ -258,7 +307,7 @@ static void merge_row(const fused_ctx *c, size_t r, float *o, const float *V,
     const amem__fused_args *a = c->a;
     const fused_job *top = &c->job[best_job(c, r)];
     if (amem__sep_takes_arg(a->separation, top->row_max[r])) {
-        memcpy(o, V + (size_t)top->row_arg[r] * m, m * sizeof(float));
+        arg_row(a, V, m, (size_t)top->row_arg[r], o);
         return;
     }
     float w[AMEM__HOPFIELD_MAX_JOBS], sum = 0.0f;

@@ -39,20 +39,6 @@ static int hebbian_write(const char *fn, amem_hopfield *h, const float *keys,
     return AMEM_OK;
 }
 
-/* Append n rows to the pattern arrays. */
-static int copy_patterns(const char *fn, amem_hopfield *h, const float *keys,
-                         const float *values, size_t n)
-{
-    int rc = amem__hopfield_reserve(fn, h, n);
-    if (rc != AMEM_OK)
-        return rc;
-    memcpy(h->keys + h->count * h->dim, keys, n * h->dim * sizeof(float));
-    if (values != NULL)
-        memcpy(h->values + h->count * h->value_dim, values,
-               n * h->value_dim * sizeof(float));
-    return AMEM_OK;
-}
-
 /* BLAS takes int sizes; refuse anything that would not fit. */
 static int check_blas_size(const char *fn, const amem_hopfield *h, size_t n)
 {
@@ -63,19 +49,18 @@ static int check_blas_size(const char *fn, const amem_hopfield *h, size_t n)
     return AMEM_OK;
 }
 
+/* Pattern-keeping kinds append rows with assigned ids (append.c). */
 static int store_common(const char *fn, amem_hopfield *h, const float *keys,
                         const float *values, size_t n)
 {
+    if (h->kind != AMEM_HOPFIELD_CLASSICAL)
+        return amem__hopfield_append_rows(fn, h, keys, values, NULL, n, NULL);
     int rc = check_blas_size(fn, h, n);
-    if (rc == AMEM_OK && h->kind == AMEM_HOPFIELD_CLASSICAL)
+    if (rc == AMEM_OK)
         rc = hebbian_write(fn, h, keys, values ? values : keys, n);
-    else if (rc == AMEM_OK)
-        rc = copy_patterns(fn, h, keys, values, n);
-    if (rc != AMEM_OK)
-        return rc;
-    h->count += n;
-    amem__hopfield_square_keys(h, h->count - n);
-    return AMEM_OK;
+    if (rc == AMEM_OK)
+        h->count += n;
+    return rc;
 }
 
 int amem_hopfield_store(amem_hopfield *h, const float *patterns, size_t n)

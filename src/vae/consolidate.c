@@ -82,63 +82,51 @@ int amem_vae_replays(amem_vae *v, amem_hopfield *teacher, size_t n,
     return rc;
 }
 
-/* Per-epoch data source of the fresh-replay mode. */
+/* Fresh replays into the attached data at every later epoch start. */
 typedef struct replay_source {
     const char *fn;
     amem_vae *v;
     amem_hopfield *teacher;
-    size_t n;
-    float *data, *cues;
-    int fresh;
-    long total_epochs;
-    amem_progress_fn progress;
-    void *user;
+    float *cues;
 } replay_source;
 
-static int next_replays(void *ctx, long epoch, const float **x, size_t *n)
+static int next_replays(void *ctx)
 {
     replay_source *s = ctx;
-    if (!s->fresh && epoch > 1)
-        return AMEM_OK;
-    long total = s->fresh ? (long)s->n * s->total_epochs : (long)s->n;
-    if (s->progress != NULL &&
-        s->progress(s->user, "replay", (long)s->n * (epoch - 1), total,
-                    (double)NAN) != 0)
-        return amem__fail(AMEM_E_CANCELLED, s->fn,
-                          "cancelled by the progress callback before "
-                          "replays for epoch %ld", epoch);
-    int rc = make_replays(s->fn, s->v, s->teacher, s->n, s->data, s->cues);
-    *x = s->data;
-    *n = s->n;
-    return rc;
+    return make_replays(s->fn, s->v, s->teacher, s->v->data_n, s->v->data,
+                        s->cues);
 }
 
 int amem_vae_consolidate(amem_vae *v, amem_hopfield *teacher,
-                         size_t n_replays, amem_progress_fn progress,
-                         void *user, size_t *epochs_run, double *final_loss)
+                         size_t n_replays, size_t steps,
+                         amem_progress_fn progress, void *user, double *loss)
 {
     static const char fn[] = "amem_vae_consolidate";
+    if (loss)
+        *loss = NAN;
     int rc = check_args(fn, v, teacher, n_replays);
+    if (rc == AMEM_OK)
+        rc = amem__train_check_steps(fn, steps);
     if (rc != AMEM_OK)
         return rc;
     size_t len = n_replays * amem__vae_dim(v);
-    replay_source src = {fn, v, teacher, n_replays,
-                         amem__alloc(len, 1, sizeof(float)),
-                         amem__alloc(len, 1, sizeof(float)),
-                         AMEM__VP(v, REPLAY_FRESH) != 0,
-                         (long)AMEM__VP(v, EPOCHS), progress, user};
-    amem__vae_fit fit = {NULL, 0, n_replays, next_replays, &src, progress,
-                         user, 0, NAN};
-    if (src.data == NULL || src.cues == NULL)
-        rc = amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu replays",
-                        n_replays);
+    replay_source src = {fn, v, teacher, amem__alloc(len, 1, sizeof(float))};
+    float *data = amem__alloc(len, 1, sizeof(float));
+    if (src.cues == NULL || data == NULL) {
+        free(src.cues);
+        free(data);
+        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu replays",
+                          n_replays);
+    }
+    rc = make_replays(fn, v, teacher, n_replays, data, src.cues);
+    if (rc == AMEM_OK)
+        rc = amem__vae_attach(fn, v, data, n_replays);
     else
-        rc = amem__vae_fit_run(fn, v, &fit);
-    free(src.data);
+        free(data);
+    if (rc == AMEM_OK)
+        rc = amem__vae_fit(fn, v, steps,
+                           AMEM__VP(v, REPLAY_FRESH) != 0 ? next_replays : NULL,
+                           &src, progress, user, loss);
     free(src.cues);
-    if (epochs_run)
-        *epochs_run = fit.epochs_run;
-    if (final_loss)
-        *final_loss = fit.final_loss;
     return rc;
 }

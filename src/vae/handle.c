@@ -19,6 +19,7 @@ int amem__vae_new(const char *fn, size_t c, size_t h, size_t w,
     v->w = w;
     amem__vae_default_params(v->param);
     amem__rng_seed(&v->rng, (uint64_t)AMEM__VP(v, SEED));
+    amem__dp_set(fn, &v->dp, NULL);
     *out = v;
     return AMEM_OK;
 }
@@ -47,6 +48,8 @@ void amem_vae_free(amem_vae *v)
     free(v->stats);
     amem__adam_free(v->opt);
     amem__graph_free(v->graph);
+    free(v->data);
+    free(v->order);
     free(v);
 }
 

@@ -17,7 +17,7 @@ static const amem__setting table[AMEM__VAE_NPARAM] = {
     {"OPTIMIZER", 0, 1, AMEM_VAE_OPT_AMSGRAD, 1},
     {"LEARNING_RATE", 1e-8, 10, 1e-3, 0},
     {"BATCH_SIZE", 1, 65536, 32, 1},
-    {"EPOCHS", 1, 1e6, 50, 1},
+    {"EPOCHS", 1, 0, 50, 1}, /* retired: an empty range (see settings.h) */
     {"PATIENCE", 0, 1e6, 3, 1},
     {"SEED", 0, 9007199254740992.0, 0, 1},
     {"BN_MOMENTUM", 0, 1, 0.99, 0},
@@ -53,6 +53,13 @@ int amem__vae_param_is_arch(int param)
 int amem__vae_check_param(const char *fn, int param, double value)
 {
     return amem__settings_check(&settings, fn, param, value);
+}
+
+int amem__vae_check_file_param(const char *fn, int param, double value)
+{
+    if (param == AMEM__VAE_RETIRED_EPOCHS)
+        return AMEM_OK; /* read and ignored */
+    return amem__vae_check_param(fn, param, value);
 }
 
 /* Architecture settings are fixed once the model is built. */

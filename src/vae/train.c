@@ -1,7 +1,10 @@
 /*
- * Training: minibatch steps with Adam/AMSGrad, epochs over shuffled data,
- * Keras-style early stopping on the mean training loss, and the public
- * amem_vae_train / amem_vae_loss.
+ * Training on the attached data (amem_vae_set_data): minibatch gradients
+ * through the engine graph, epochs over shuffled data and Keras-style early
+ * stopping on the epoch's mean training loss, run by the one trainer loop
+ * of core/trainer.h (which owns Adam/AMSGrad, progress and cancellation).
+ * The epoch position lives in the handle: a call may end inside an epoch
+ * and the next continues it.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -29,120 +32,157 @@ static int graph_error(const char *fn, const amem__graph *g)
     return amem__fail(g->status, fn, "%s", g->error);
 }
 
-int amem__vae_step(const char *fn, amem_vae *v, const float *x, size_t n,
-                   double *loss)
+/* Advance the generator past the dropout draws of `rows` rows (the rows
+ * of the other workers), one uniform per entry as the dropout op draws. */
+static void skip_dropout(amem_vae *v, size_t rows)
+{
+    if (AMEM__VP(v, DROPOUT) == 0.0)
+        return;
+    for (size_t k = 0; k < rows * amem__vae_dim(v); k++)
+        (void)amem__rng_uniform(&v->rng);
+}
+
+/*
+ * The gradient of rows [lo, hi) of a minibatch of m rows (x holds those
+ * rows, eps the whole batch's m x K normals) into v->grads, scaled so that
+ * the slices of all workers sum to the batch's mean-loss gradient; *loss
+ * likewise. Dropout draws follow the whole batch on every worker.
+ */
+static int slice_gradient(const char *fn, amem_vae *v, const float *x,
+                          const float *eps, size_t lo, size_t hi, size_t m,
+                          double *loss)
 {
     amem__graph *g = v->graph;
-    amem__graph_reset(g);
-    g->training = 1;
-    size_t ne = n * v->latent;
-    float *eps = amem__arena_alloc(g->arena, ne * sizeof(float));
-    if (eps == NULL)
-        return amem__fail(AMEM_E_NOMEM, fn, "graph arena exhausted");
-    amem__rng_normals(&v->rng, eps, ne);
-    amem__vae_pass pass = {1, 1};
-    amem__node *l = amem__vae_loss_graph(v, g, x, n, eps, &pass, NULL, NULL);
-    if (l == NULL || g->status != AMEM_OK)
-        return graph_error(fn, g);
-    *loss = l->val[0];
-    if (!isfinite(*loss))
-        return amem__fail(AMEM_E_NONFINITE, fn, "the loss is not finite");
-    memset(v->grads, 0, v->n_params * sizeof(float));
-    if (amem__backward(g, l, NULL) != AMEM_OK)
-        return graph_error(fn, g);
-    amem__adam_set(v->opt, AMEM__VP(v, LEARNING_RATE), AMEM__VP(v, ADAM_BETA1),
-                   AMEM__VP(v, ADAM_BETA2), AMEM__VP(v, ADAM_EPS));
-    int rc = amem__adam_step(v->opt, v->params, v->grads);
-    if (rc != AMEM_OK)
-        return amem__fail(rc, fn, "optimizer step refused (%s)",
-                          amem_strerror(rc));
+    *loss = 0.0;
+    skip_dropout(v, lo);
+    if (hi > lo) {
+        amem__vae_pass pass = {1, 1};
+        amem__node *l = amem__vae_loss_graph(v, g, x, hi - lo,
+                                             eps + lo * v->latent, &pass,
+                                             NULL, NULL);
+        if (l == NULL || g->status != AMEM_OK)
+            return graph_error(fn, g);
+        *loss = l->val[0];
+        if (isfinite(*loss) && amem__backward(g, l, NULL) != AMEM_OK)
+            return graph_error(fn, g);
+    }
+    skip_dropout(v, m - hi);
+    if (hi - lo != m) { /* a slice: mean over hi - lo rows -> share of m */
+        float share = (float)((double)(hi - lo) / (double)m);
+        for (size_t k = 0; k < v->n_params; k++)
+            v->grads[k] *= share;
+        *loss *= share;
+    }
     return AMEM_OK;
 }
 
-/* One pass over the data in a fresh random order; mean batch loss. */
-static int run_epoch(const char *fn, amem_vae *v, const float *x, size_t n,
-                     size_t *order, float *batch, double *mean)
+/* What the hooks share during one call. */
+typedef struct fit_ctx {
+    const char *fn;
+    amem_vae *v;
+    float *batch;             /* BATCH_SIZE rows */
+    size_t last_m;            /* rows of the step being taken */
+    amem__vae_epoch_fn next_data; /* called at later epoch starts, or NULL */
+    void *data_ctx;
+    int epochs_started;       /* in this call */
+    double best;              /* early stopping (within one call) */
+    long wait;
+} fit_ctx;
+
+/* A new epoch: fresh data (consolidation), then a fresh order. */
+static int start_epoch(fit_ctx *c)
 {
-    size_t dim = amem__vae_dim(v), bs = (size_t)AMEM__VP(v, BATCH_SIZE);
-    for (size_t i = 0; i < n; i++)
-        order[i] = i;
-    amem__rng_shuffle(&v->rng, order, n);
-    double sum = 0.0;
-    size_t batches = 0;
-    for (size_t start = 0; start < n; start += bs) {
-        size_t m = n - start < bs ? n - start : bs;
-        for (size_t r = 0; r < m; r++)
-            memcpy(batch + r * dim, x + order[start + r] * dim,
-                   dim * sizeof(float));
-        double loss;
-        int rc = amem__vae_step(fn, v, batch, m, &loss);
+    amem_vae *v = c->v;
+    if (c->next_data != NULL && c->epochs_started > 0) {
+        int rc = c->next_data(c->data_ctx);
         if (rc != AMEM_OK)
             return rc;
-        sum += loss;
-        batches++;
     }
-    *mean = sum / (double)batches;
+    c->epochs_started++;
+    for (size_t i = 0; i < v->data_n; i++)
+        v->order[i] = i;
+    amem__rng_shuffle(&v->rng, v->order, v->data_n);
+    v->epoch_loss = 0.0;
+    v->epoch_steps = 0;
     return AMEM_OK;
+}
+
+static int vae_gradient(void *piece, float *grad, double *loss)
+{
+    fit_ctx *c = piece;
+    amem_vae *v = c->v;
+    (void)grad; /* = v->grads, which the graph's parameters accumulate into */
+    int rc = v->epoch_pos == 0 ? start_epoch(c) : AMEM_OK;
+    if (rc != AMEM_OK)
+        return rc;
+    size_t dim = amem__vae_dim(v), bs = (size_t)AMEM__VP(v, BATCH_SIZE);
+    size_t left = v->data_n - v->epoch_pos, m = left < bs ? left : bs, lo, hi;
+    amem__dp_slice(&v->dp, m, &lo, &hi);
+    const size_t *rows = v->order + v->epoch_pos;
+    for (size_t r = lo; r < hi; r++)
+        memcpy(c->batch + (r - lo) * dim, v->data + rows[r] * dim,
+               dim * sizeof(float));
+    amem__graph_reset(v->graph);
+    v->graph->training = 1;
+    float *eps = amem__arena_alloc(v->graph->arena,
+                                   m * v->latent * sizeof(float));
+    if (eps == NULL)
+        return amem__fail(AMEM_E_NOMEM, c->fn, "graph arena exhausted");
+    amem__rng_normals(&v->rng, eps, m * v->latent);
+    c->last_m = m;
+    return slice_gradient(c->fn, v, c->batch, eps, lo, hi, m, loss);
 }
 
 /* Keras EarlyStopping(monitor='loss', patience=p, min_delta=0). */
-typedef struct stopper {
-    double best;
-    long wait, patience;
-} stopper;
-
-static int should_stop(stopper *s, double loss)
+static int should_stop(fit_ctx *c, double mean)
 {
-    if (loss < s->best) {
-        s->best = loss;
-        s->wait = 0;
+    if (mean < c->best) {
+        c->best = mean;
+        c->wait = 0;
         return 0;
     }
-    return s->patience > 0 && ++s->wait >= s->patience;
+    long patience = (long)AMEM__VP(c->v, PATIENCE);
+    return patience > 0 && ++c->wait >= patience;
 }
 
-static int fit_epochs(const char *fn, amem_vae *v, amem__vae_fit *fit,
-                      size_t *order, float *batch)
+/* Advance the epoch; at its end, early stopping on the mean step loss. */
+static int vae_after_step(void *piece, double loss)
 {
-    long epochs = (long)AMEM__VP(v, EPOCHS);
-    stopper stop = {INFINITY, 0, (long)AMEM__VP(v, PATIENCE)};
-    for (long e = 1; e <= epochs; e++) {
-        int rc = AMEM_OK;
-        if (fit->next_data != NULL)
-            rc = fit->next_data(fit->ctx, e, &fit->x, &fit->n);
-        double mean = 0.0;
-        if (rc == AMEM_OK)
-            rc = run_epoch(fn, v, fit->x, fit->n, order, batch, &mean);
-        if (rc != AMEM_OK)
-            return rc;
-        fit->epochs_run = (size_t)e;
-        fit->final_loss = mean;
-        if (fit->progress != NULL &&
-            fit->progress(fit->user, "epoch", e, epochs, mean) != 0)
-            return amem__fail(AMEM_E_CANCELLED, fn,
-                              "cancelled by the progress callback after "
-                              "epoch %ld", e);
-        if (should_stop(&stop, mean))
-            break;
-    }
-    return AMEM_OK;
+    fit_ctx *c = piece;
+    amem_vae *v = c->v;
+    v->epoch_pos += c->last_m;
+    v->epoch_loss += loss;
+    v->epoch_steps++;
+    if (v->epoch_pos < v->data_n)
+        return AMEM_OK;
+    v->epoch_pos = 0;
+    return should_stop(c, v->epoch_loss / (double)v->epoch_steps)
+               ? AMEM__TRAIN_STOP
+               : AMEM_OK;
 }
 
-int amem__vae_fit_run(const char *fn, amem_vae *v, amem__vae_fit *fit)
+static const amem__train_ops vae_ops = {"train", vae_gradient,
+                                        vae_after_step};
+
+int amem__vae_fit(const char *fn, amem_vae *v, size_t steps,
+                  amem__vae_epoch_fn next_data, void *data_ctx,
+                  amem_progress_fn progress, void *user, double *loss)
 {
     int rc = amem__vae_ensure_optimizer(fn, v);
     if (rc != AMEM_OK)
         return rc;
-    size_t dim = amem__vae_dim(v), bs = (size_t)AMEM__VP(v, BATCH_SIZE);
-    size_t rows = bs < fit->max_n ? bs : fit->max_n;
-    size_t *order = amem__alloc(fit->max_n, 1, sizeof *order);
-    float *batch = amem__alloc(rows, dim, sizeof *batch);
-    if (order == NULL || batch == NULL)
-        rc = amem__fail(AMEM_E_NOMEM, fn, "cannot allocate a batch");
-    else
-        rc = fit_epochs(fn, v, fit, order, batch);
-    free(order);
-    free(batch);
+    size_t bs = (size_t)AMEM__VP(v, BATCH_SIZE);
+    fit_ctx c = {fn, v, NULL, 0, next_data, data_ctx, 0, INFINITY, 0};
+    c.batch = amem__alloc(bs < v->data_n ? bs : v->data_n, amem__vae_dim(v),
+                          sizeof(float));
+    if (c.batch == NULL)
+        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate a batch");
+    amem__adam_set(v->opt, AMEM__VP(v, LEARNING_RATE), AMEM__VP(v, ADAM_BETA1),
+                   AMEM__VP(v, ADAM_BETA2), AMEM__VP(v, ADAM_EPS));
+    amem__trainer t = {&c, &vae_ops, v->params, v->grads, v->n_params,
+                       v->opt, &v->dp};
+    rc = amem__train_run(fn, &t, steps, progress, user, loss, NULL);
+    free(c.batch);
     v->graph->training = 0;
     return rc;
 }
@@ -155,22 +195,31 @@ int amem__vae_check_built(const char *fn, const amem_vae *v)
     return AMEM_OK;
 }
 
-int amem_vae_train(amem_vae *v, const float *images, size_t n,
-                   amem_progress_fn progress, void *user, size_t *epochs_run,
-                   double *final_loss)
+int amem_vae_train(amem_vae *v, size_t steps, amem_progress_fn progress,
+                   void *user, double *loss)
 {
     static const char fn[] = "amem_vae_train";
+    if (loss)
+        *loss = NAN;
     AMEM__CHECK_NULL(v, fn);
-    int rc = amem__vae_check_built(fn, v);
+    int rc = amem__train_check_steps(fn, steps);
     if (rc == AMEM_OK)
-        rc = amem__check_array(fn, "images", images, n, amem__vae_dim(v));
+        rc = amem__vae_check_built(fn, v);
+    if (rc == AMEM_OK && v->data_n == 0)
+        rc = amem__fail(AMEM_E_STATE, fn, "no training data (set_data)");
     if (rc != AMEM_OK)
         return rc;
-    amem__vae_fit fit = {images, n, n, NULL, NULL, progress, user, 0, NAN};
-    rc = amem__vae_fit_run(fn, v, &fit);
-    if (epochs_run)
-        *epochs_run = fit.epochs_run;
-    if (final_loss)
-        *final_loss = fit.final_loss;
-    return rc;
+    return amem__vae_fit(fn, v, steps, NULL, NULL, progress, user, loss);
+}
+
+int amem_vae_step_count(const amem_vae *v, size_t *out)
+{
+    AMEM__CHECK_NULL(v, "amem_vae_step_count");
+    return amem__train_step_count("amem_vae_step_count", v->opt, out);
+}
+
+int amem_vae_set_data_parallel(amem_vae *v, const amem_data_parallel *dp)
+{
+    return amem__dp_set("amem_vae_set_data_parallel", v ? &v->dp : NULL,
+                        dp);
 }

@@ -13,6 +13,7 @@
 #define AMEM__VAE_NPARAM (AMEM_VAE_ADAM_EPS + 1)
 #include "engine/engine.h"
 #include "core/optim.h"
+#include "core/trainer.h"
 #include "core/rng.h"
 
 /* One conv layer: its arguments, its shapes and where its numbers live. */
@@ -45,12 +46,25 @@ struct amem_vae {
     float *params, *grads, *stats;
     amem__adam *opt;
     amem__graph *graph;
+    /* Training data (amem_vae_set_data; not saved) and the epoch position:
+     * the current epoch's order of the rows, the rows its finished steps
+     * used (0: the next step starts a new epoch) and their losses. */
+    float *data;                  /* data_n x C*H*W */
+    size_t data_n;
+    size_t *order;                /* data_n */
+    size_t epoch_pos, epoch_steps;
+    double epoch_loss;            /* sum of the epoch's step losses */
+    amem__data_parallel dp;       /* size 1: local training */
 };
 
 #define AMEM__VP(v, p) ((v)->param[AMEM_VAE_##p])
 
 /* Settings table (settings.c). */
 int amem__vae_check_param(const char *fn, int param, double value);
+/* Setting 12 (EPOCHS) was retired in 0.2.0: its slot stays in files, where
+ * its value is read and ignored; every public call refuses it. */
+#define AMEM__VAE_RETIRED_EPOCHS 12
+int amem__vae_check_file_param(const char *fn, int param, double value);
 int amem__vae_param_is_arch(int param);
 void amem__vae_default_params(double *param);
 
@@ -96,34 +110,20 @@ amem__node *amem__vae_loss_graph(amem_vae *v, amem__graph *g,
                                  const amem__vae_pass *pass, double *recon,
                                  double *kl);
 
-/*
- * One training step on a batch: zero grads, forward, backward, optimizer
- * step. *loss receives the batch loss. AMEM_OK, E_NONFINITE, E_NOMEM, ...
- */
-int amem__vae_step(const char *fn, amem_vae *v, const float *x, size_t n,
-                   double *loss);
+/* Replace the training data by data (n rows, malloc'd; taken over, freed
+ * on failure) and start a new epoch at the next step (data.c). */
+int amem__vae_attach(const char *fn, amem_vae *v, float *data, size_t n);
 
 /*
- * The training loop shared by amem_vae_train and amem_vae_consolidate.
- * Before each epoch next_data (when not NULL) may replace the data set;
- * it returns a status. Epochs, early stopping and progress as in vae.h.
+ * The training run shared by amem_vae_train and amem_vae_consolidate
+ * (train.c): `steps` steps on the attached data, early stopping within the
+ * call. next_data (may be NULL) runs at every epoch start of the call but
+ * the first, and may replace the attached data's rows in place.
  */
-typedef int (*amem__vae_data_fn)(void *ctx, long epoch, const float **x,
-                                 size_t *n);
-typedef struct amem__vae_fit {
-    const float *x;          /* current data set (rows) */
-    size_t n;                /* its row count; the largest over epochs is
-                                max_n */
-    size_t max_n;
-    amem__vae_data_fn next_data;
-    void *ctx;
-    amem_progress_fn progress;
-    void *user;
-    size_t epochs_run;
-    double final_loss;
-} amem__vae_fit;
-
-int amem__vae_fit_run(const char *fn, amem_vae *v, amem__vae_fit *fit);
+typedef int (*amem__vae_epoch_fn)(void *ctx);
+int amem__vae_fit(const char *fn, amem_vae *v, size_t steps,
+                  amem__vae_epoch_fn next_data, void *data_ctx,
+                  amem_progress_fn progress, void *user, double *loss);
 
 /* Run f over rows in chunks through the inference graph (infer.c). */
 int amem__vae_encode_rows(const char *fn, amem_vae *v, const float *x,

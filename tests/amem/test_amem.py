@@ -46,7 +46,8 @@ def model(tmp_path, patterns):
 
 # ---- help and version ------------------------------------------------------
 
-COMMANDS = ["info", "store", "recall", "energy", "convert", "bench"]
+COMMANDS = ["info", "store", "recall", "remove", "energy", "convert",
+            "bench"]
 
 
 def test_top_level_help_lists_every_command():
@@ -303,3 +304,34 @@ def test_bad_input_fails_with_a_message(tmp_path, patterns, model):
             assert result.stderr.startswith("amem"), (shown, result.stderr)
     assert not (tmp_path / "x.amem").exists()
     assert not (tmp_path / "out.npy").exists()
+
+
+# ---- ids, compressed keys, mapped models -------------------------------------
+
+
+def test_ids_remove_and_mapped_topk(tmp_path, patterns):
+    mem, cut = tmp_path / "ids.amem", tmp_path / "cut.amem"
+    ok("store", "--dtype", "int8", "--first-id", "100", tmp_path / "p.npy",
+       "-o", mem)
+    net = am.Hopfield.load(str(mem))
+    assert net.dtype == am.hopfield.Dtype.INT8
+    assert list(net.ids) == list(range(100, 140))
+    ok("remove", mem, "--ids", "100,105", "-o", cut)
+    assert am.Hopfield.load(str(cut)).count == 38
+    np.save(tmp_path / "q.npy", patterns[1:4])
+    ok("recall", "--mapped", "--topk", "2", "--top-ids", tmp_path / "i.npy",
+       cut, tmp_path / "q.npy", "-o", tmp_path / "w.npy")
+    ids, w = np.load(tmp_path / "i.npy"), np.load(tmp_path / "w.npy")
+    assert list(ids[:, 0]) == [101, 102, 103]
+    want_ids, want_w = am.Hopfield.load(str(cut)).recall_topk(patterns[1:4], 2)
+    np.testing.assert_array_equal(ids, want_ids.astype(np.float64))
+    np.testing.assert_array_equal(w, want_w)
+
+
+def test_remove_refuses_unknown_ids_and_changes_nothing(tmp_path, model):
+    before = model.read_bytes()
+    result = run("remove", model, "--ids", "3,999", "-o", model)
+    assert result.returncode == 1
+    assert "999" in result.stderr and "not stored" in result.stderr
+    assert model.read_bytes() == before
+    assert run("store", "--dtype", "int4", model, "-o", model).returncode == 2

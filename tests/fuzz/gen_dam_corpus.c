@@ -43,7 +43,8 @@ int main(int argc, char **argv)
         amem_dam_set(h, AMEM_DAM_BATCH_SIZE, 2);
         if (k > 0) {
             amem_dam_set_data(h, items, k == 1 ? labels : NULL, 5);
-            if (amem_dam_train(h, 1, NULL, NULL) != AMEM_OK)
+            /* 2 steps of batch 2 on 5 items: inside the first epoch */
+            if (amem_dam_train(h, 2, NULL, NULL, NULL) != AMEM_OK)
                 return 1;
         }
         if (amem_dam_save_mem(h, &img, &len) != AMEM_OK)

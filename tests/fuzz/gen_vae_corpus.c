@@ -38,9 +38,8 @@ static amem_vae *model(int variant)
     amem_vae_add_decoder_conv(v, 2, 1, 3, 1, 1);
     if (variant == 3)
         return v; /* unbuilt */
-    amem_vae_set(v, AMEM_VAE_EPOCHS, 1);
-    if (amem_vae_build(v) != AMEM_OK ||
-        amem_vae_train(v, x, 4, NULL, NULL, NULL, NULL) != AMEM_OK) {
+    if (amem_vae_build(v) != AMEM_OK || amem_vae_set_data(v, x, 4) != AMEM_OK ||
+        amem_vae_train(v, 1, NULL, NULL, NULL) != AMEM_OK) {
         fprintf(stderr, "gen_vae_corpus: %s\n", amem_last_error());
         exit(1);
     }

@@ -58,11 +58,13 @@ def test_train_evaluate_records_and_cancel():
     with small_net(learning_rate=0.03) as net:
         net.set_data(x, exceptions=lab)
         before = net.evaluate(x, lab, seed=1)[2]
-        net.train(10)
+        assert net.steps_per_epoch == 3  # 10 items, batch 4
+        r = net.train(10 * net.steps_per_epoch)
+        assert isinstance(r, am.TrainResult)
+        assert r.steps == 30 and r.step_count == 30 and np.isfinite(r.loss)
         reg, exc, ev = net.evaluate(x, lab, seed=1)
         assert ev == pytest.approx(0.5 * (reg + exc))
         assert ev < before
-        assert net.progress()[0] == 10
         assert np.all(net.record(Record.USES) == 10)
         assert np.all(np.isfinite(net.record("entropy")))
         seen = []
@@ -72,7 +74,7 @@ def test_train_evaluate_records_and_cancel():
             return True
         with pytest.raises(am.CancelledError):
             net.train(3, progress=stop)
-        assert seen == [("epoch", 1, 3)] and net.progress()[0] == 11
+        assert seen == [("train", 1, 3)] and net.step_count == 31
 
 
 def test_gamma_zero_is_uniform_and_weights_sum_to_one():
@@ -81,12 +83,12 @@ def test_gamma_zero_is_uniform_and_weights_sum_to_one():
     for bal in ("none", "reweight"):
         with small_net(balance=bal, signal="loss", gamma=0) as net:
             net.set_data(x, lab)
-            net.train(2)
+            net.train(2 * net.steps_per_epoch)
             ws.append(net.weights(normalized=False))
     np.testing.assert_array_equal(ws[0], ws[1])
     with small_net(balance="sample", signal="ground_truth", gamma=3) as net:
         net.set_data(x, lab)
-        net.train(1)
+        net.train(net.steps_per_epoch)
         p = net.record("weight")
         assert p.sum() == pytest.approx(1.0, abs=1e-5)
         assert p[-1] > p[0]

@@ -319,7 +319,7 @@ def test_every_setting_of_every_header_has_meaning_default_and_range():
     assert kv["ADVANCE"]["default"] == "EVERY_WRITE"
     assert kv["TRAIN_MASK"]["meaning"].endswith("AMEM_KVMEM_ETA_K + k (11 bits)")
     vae = api.settings["amem_vae_param"]
-    assert vae["EPOCHS"]["default"] == "50"
+    assert vae["PATIENCE"]["default"] == "3" and "EPOCHS" not in vae
     assert "[-1,1] to [0,1]" in vae["REPLAY_OFFSET"]["meaning"]
 
 

@@ -122,8 +122,9 @@ def _trained(name, **adam):
         h = am.Vae.preset("digits28", seed=1) if hasattr(am.Vae, "preset") else None
         if h is None:
             return None
-        h.set(epochs=1, batch_size=4, **adam)
-        h.train(rng.uniform(size=(4, 1, 28, 28)).astype(np.float32))
+        h.set(batch_size=4, **adam)
+        h.set_data(rng.uniform(size=(4, 1, 28, 28)).astype(np.float32))
+        h.train(1)
     else:
         h = am.Probe("softmax", epochs=2, **adam)
         h.fit(rng.normal(size=(10, 3)).astype(np.float32), np.arange(10) % 2)

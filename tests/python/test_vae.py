@@ -26,12 +26,16 @@ def bars(n):
 
 def test_train_encode_decode_and_pickle():
     x = bars(16)
-    with tiny(epochs=40, batch_size=8, patience=0, learning_rate=1e-2) as v:
+    with tiny(batch_size=8, patience=0, learning_rate=1e-2) as v:
         assert v.built and v.latent_dim == 3 and v.layer_count == (2, 2)
         before = sum(v.loss(x))
         seen = []
-        epochs, loss = v.train(x, progress=lambda s, d, t, m: seen.append(d))
-        assert epochs == 40 and seen == list(range(1, 41))
+        v.set_data(x)
+        assert v.data_count == 16 and v.steps_per_epoch == 2
+        r = v.train(80, progress=lambda s, d, t, m: seen.append(d))
+        assert isinstance(r, am.TrainResult)
+        assert r.steps == 80 and r.step_count == 80 and np.isfinite(r.loss)
+        assert seen == list(range(1, 81))
         assert sum(v.loss(x)) < 0.7 * before
         mu, lv = v.encode(x, return_logvar=True)
         assert mu.shape == (16, 3) and lv.shape == (16, 3)
@@ -69,21 +73,22 @@ def test_preset_and_cancel():
     v = am.Vae.preset("digits28", seed=3)
     assert v.input_shape == (1, 28, 28) and v.latent_dim == 10
     x = np.random.default_rng(0).random((8, 1, 28, 28), dtype=np.float32)
-    v.epochs = 5
+    v.set_data(x)
     with pytest.raises(am.CancelledError):
-        v.train(x, progress=lambda s, d, t, m: d >= 1)
+        v.train(5, progress=lambda s, d, t, m: d >= 1)
+    assert v.step_count == 1
 
 
 def test_consolidation_from_hopfield_teacher():
     x = bars(6).reshape(6, 64)
-    with am.Hopfield("modern", 64, beta=20.0) as t, tiny(epochs=2) as v:
+    with am.Hopfield("modern", 64, beta=20.0) as t, tiny() as v:
         t.store(2 * x - 1)
         r = v.replays(t, 10)
         assert r.shape == (10, 1, 8, 8)
         dist = np.abs(r.reshape(10, 1, 64) - x[None]).max(axis=2).min(axis=1)
         assert (dist < 0.05).all()
-        epochs, loss = v.consolidate(t, 12)
-        assert epochs == 2 and np.isfinite(loss)
+        r = v.consolidate(t, 12, 2)
+        assert r.steps == 2 and np.isfinite(r.loss) and v.data_count == 12
 
 
 def test_probes_and_tsne():

@@ -213,8 +213,6 @@ static amem_vae *make_vae(uint64_t seed)
     if (rc == AMEM_OK)
         rc = amem_vae_set(v, AMEM_VAE_SEED, (double)seed);
     if (rc == AMEM_OK)
-        rc = amem_vae_set(v, AMEM_VAE_EPOCHS, 1);
-    if (rc == AMEM_OK)
         rc = amem_vae_add_encoder_conv(v, 4, 3, 2, 1);
     if (rc == AMEM_OK)
         rc = amem_vae_add_encoder_conv(v, 6, 3, 2, 1);
@@ -237,7 +235,10 @@ static int vae_round(worker *w, amem_vae *v, float *buf)
 {
     float *x = buf, *mu = x + VN * 64, *lv = mu + VN * 3, *y = lv + VN * 3;
     fill(x, VN * 64, &w->rng, 0, 1);
-    OK(w, amem_vae_train(v, x, VN, NULL, NULL, NULL, NULL));
+    size_t steps = 0;
+    OK(w, amem_vae_set_data(v, x, VN));
+    OK(w, amem_vae_steps_per_epoch(v, &steps));
+    OK(w, amem_vae_train(v, steps, NULL, NULL, NULL));
     OK(w, amem_vae_encode(v, x, VN, mu, lv));
     OK(w, amem_vae_decode(v, mu, VN, y));
     if (!all_finite(y, VN * 64) || !all_finite(mu, VN * 3))

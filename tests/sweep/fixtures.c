@@ -170,18 +170,19 @@ amem_tvt *sw_tvt_trained(void)
     return h;
 }
 
-/* 1 x 4 x 4 images, latent 2, one encoder conv; built = 1 builds it. */
+/* 1 x 4 x 4 images, latent 2, one encoder conv; built = 1 builds it and
+ * attaches SW_N training images. */
 amem_vae *sw_vae(int built)
 {
     amem_vae *v = NULL;
     need(amem_vae_create(1, 4, 4, &v), "vae_create");
     need(amem_vae_set(v, AMEM_VAE_LATENT, 2), "vae_set latent");
-    need(amem_vae_set(v, AMEM_VAE_EPOCHS, 1), "vae_set epochs");
     need(amem_vae_set(v, AMEM_VAE_BATCH_SIZE, 2), "vae_set batch");
     if (!built)
         return v;
     need(amem_vae_add_encoder_conv(v, 2, 3, 1, 1), "vae_add_encoder_conv");
     need(amem_vae_build(v), "vae_build");
+    need(amem_vae_set_data(v, sw_unit(0), SW_N), "vae_set_data");
     return v;
 }
 

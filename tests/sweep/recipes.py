@@ -146,8 +146,10 @@ FUNCTIONS.update(piece("dam", {
     "evaluate": {"items": "sw_pm(0)"},
     "set_data": {"items": "sw_pm(0)", "n": "3"},
     "data_count": {},
-    "train": {"epochs": "1", "_range": {"epochs": (1, None)}},
-    "progress": {},
+    "train": {"steps": "1"},
+    "steps_per_epoch": {}, "step_count": {},
+    # NULL (local training) is the documented valid value.
+    "set_data_parallel": {"dp": "NULL", "_optional": ["dp"]},
     "get_item_record": {"which": "AMEM_DAM_RECORD_LOSS",
                     "_enum": {"which": "amem_dam_record"}},
 }))
@@ -224,6 +226,16 @@ FUNCTIONS.update(piece("hopfield", {
                    "_required": ["cues"]},
     "replay": {},
     "energy": {}, "weights": {},
+    "append": {"keys": "sw_pm(0)", "values": "NULL",
+               "ids": "(const uint64_t[]){10, 11}",
+               # NULL for autoassociative stores (values are then unread)
+               "_optional": ["values"], "_nan_ok": ["values"]},
+    "remove": {"ids": "(const uint64_t[]){0, 1}"},
+    "get_patterns": {"ids": "(const uint64_t[]){0, 1}"},
+    "get_ids": {"first": "0", "_zero_ok": ["first"]},
+    "recall_topk": {"queries": "sw_pm(0)", "k": "2"},
+    "load_mapped": {"path": 'sw_path("hopfield")'},
+    "is_mapped": {},
 }))
 FUNCTIONS.update(piece("hopfield", settings("hopfield",
                                             "AMEM_HOPFIELD_MAX_STEPS", "5")))
@@ -332,7 +344,10 @@ FUNCTIONS.update(piece("vae", {
     "build": {"v": _UNBUILT},
     "is_built": {}, "input_shape": {}, "input_dim": {}, "latent_dim": {},
     "param_count": {}, "layer_count": {},
-    "train": {},
+    "set_data": {"images": "sw_unit(0)"},
+    "data_count": {}, "steps_per_epoch": {}, "step_count": {},
+    "train": {"steps": "1"},
+    "set_data_parallel": {"dp": "NULL", "_optional": ["dp"]},
     "loss": {}, "encode": {},
     "decode": {"z": "sw_pm(0)"},
     "reconstruct": {},
@@ -341,10 +356,10 @@ FUNCTIONS.update(piece("vae", {
     "interpolate": {"a": "sw_unit(0)", "b": "sw_unit(1)", "steps": "3"},
     "arithmetic": {"a": "sw_unit(0)", "b": "sw_unit(1)", "c": "sw_unit(2)"},
     "replays": {"teacher": "sw_teacher()"},
-    # "progress ... epochs_run / final_loss behave as in amem_vae_train",
-    # where each may be NULL.
+    # "Progress ... and *loss behave as in amem_vae_train", where each may
+    # be NULL.
     "consolidate": {"teacher": "sw_teacher()", "n_replays": "2",
-                    "_optional": ["progress", "epochs_run", "final_loss"]},
+                    "steps": "1", "_optional": ["progress", "loss"]},
 }))
 FUNCTIONS.update(piece("vae", settings("vae", "AMEM_VAE_KL_WEIGHT", "0.5")))
 FUNCTIONS.update(piece("vae", persistence("vae")))

@@ -61,6 +61,10 @@ int cli_save_array(const char *path, const float *values, size_t rows,
 /* Commands: argc/argv start at the command name. */
 int cmd_info(int argc, char **argv);
 int cmd_store(int argc, char **argv);
+int cmd_remove(int argc, char **argv);
+/* Parse "3,5,7" into at most max ids; returns the count, or -1 (usage
+ * message given). */
+long cli_parse_ids(const char *text, uint64_t *ids, size_t max);
 int cmd_recall(int argc, char **argv);
 int cmd_energy(int argc, char **argv);
 int cmd_convert(int argc, char **argv);

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "model.h"
+#include "npy.h"
 
 #define RECALL_MAX_SETTINGS 32
 
@@ -23,11 +24,19 @@ static const char recall_usage[] =
     "                         the model file is not changed)\n"
     "      --steps FILE       also write the steps each cue took (.npy float32)\n"
     "  -t, --threads N        threads for recall (default: the library's)\n"
+    "      --mapped           map the model file read-only instead of reading\n"
+    "                         it (modern stores; recall reads it in place)\n"
+    "      --topk K           instead of the states, write the K largest softmax\n"
+    "                         weights of one step per cue to OUT (n x K)...\n"
+    "      --top-ids FILE     ...and the ids of their patterns here (.npy float64,\n"
+    "                         exact below 2^53; needs --topk)\n"
     "  -o, --output FILE      the recalled states (required)\n"
     "  -h, --help             this text\n";
 
 typedef struct recall_request {
-    const char *model, *cues, *mask, *steps, *output;
+    const char *model, *cues, *mask, *steps, *output, *top_ids;
+    int mapped;
+    size_t topk;
     const char *settings[RECALL_MAX_SETTINGS];
     int setting_count;
     size_t threads;
@@ -39,7 +48,8 @@ static int parse_recall(int argc, char **argv, recall_request *r)
         {"mask", required_argument, NULL, 'm'}, {"set", required_argument, NULL, 's'},
         {"steps", required_argument, NULL, 'S'}, {"threads", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"mapped", no_argument, NULL, 'M'}, {"topk", required_argument, NULL, 'K'},
+        {"top-ids", required_argument, NULL, 'I'}, {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "m:s:t:o:h", options, NULL)) != -1) {
         switch (c) {
@@ -55,6 +65,12 @@ static int parse_recall(int argc, char **argv, recall_request *r)
                 return cli_usage("--threads: '%s' is not a positive count", optarg);
             break;
         case 'o': r->output = optarg; break;
+        case 'M': r->mapped = 1; break;
+        case 'K':
+            if (cli_parse_size(optarg, &r->topk) != 0 || r->topk == 0)
+                return cli_usage("--topk: '%s' is not a positive count", optarg);
+            break;
+        case 'I': r->top_ids = optarg; break;
         case 'h': fputs(recall_usage, stdout); return -1;
         default: return cli_try_help();
         }
@@ -65,6 +81,50 @@ static int parse_recall(int argc, char **argv, recall_request *r)
     r->cues = argv[optind + 1];
     if (r->output == NULL)
         return cli_usage("no output file (-o OUT)");
+    if (r->top_ids != NULL && r->topk == 0)
+        return cli_usage("--top-ids needs --topk");
+    if (r->topk > 0 && (r->mask != NULL || r->steps != NULL))
+        return cli_usage("--topk takes no --mask or --steps");
+    return 0;
+}
+
+/* --topk: the K best weights into OUT, their ids into --top-ids. */
+static int run_topk(const recall_request *r, model *m, const npy_array *cues)
+{
+    size_t n = cues->rows, k = r->topk;
+    if (n > SIZE_MAX / sizeof(double) / k)
+        return cli_fail("too many cues");
+    float *w = malloc(n * k * sizeof(float));
+    uint64_t *ids = malloc(n * k * sizeof(uint64_t));
+    double *as_double = malloc(n * k * sizeof(double));
+    int rc = w && ids && as_double ? 0 : cli_fail("out of memory");
+    if (rc == 0) {
+        int status = amem_hopfield_recall_topk(m->handle, cues->data, n, k, ids, w);
+        rc = status == AMEM_OK ? 0 : cli_lib_fail("top-k recall", status);
+    }
+    if (rc == 0)
+        rc = cli_save_array(r->output, w, n, k, 2);
+    for (size_t i = 0; rc == 0 && r->top_ids != NULL && i < n * k; i++)
+        as_double[i] = (double)ids[i];
+    char err[256];
+    if (rc == 0 && r->top_ids != NULL &&
+        npy_write(r->top_ids, NULL, as_double, n, k, 2, err, sizeof err) != 0)
+        rc = cli_fail("%s", err);
+    free(w);
+    free(ids);
+    free(as_double);
+    return rc;
+}
+
+/* --mapped: the model file mapped read-only. */
+static int open_mapped(const char *path, model *m)
+{
+    amem_hopfield *h = NULL;
+    int status = amem_hopfield_load_mapped(path, &h);
+    if (status != AMEM_OK)
+        return cli_lib_fail(path, status);
+    m->piece = &model_hopfield_piece;
+    m->handle = h;
     return 0;
 }
 
@@ -89,6 +149,8 @@ static int run_recall(const recall_request *r, model *m, const npy_array *cues,
     if (cues->cols != dim)
         return cli_fail("%s has %zu entries per row, the model's dimension is %zu",
                         r->cues, cues->cols, dim);
+    if (r->topk > 0)
+        return run_topk(r, m, cues);
     if (mask->data != NULL && (mask->rows != cues->rows || mask->cols != cues->cols))
         return cli_fail("the mask is %zu x %zu, the cues %zu x %zu", mask->rows,
                         mask->cols, cues->rows, cues->cols);
@@ -124,7 +186,7 @@ int cmd_recall(int argc, char **argv)
         return cli_lib_fail("--threads", AMEM_E_RANGE);
     model m = {NULL, NULL};
     npy_array cues = {0}, mask = {0};
-    rc = model_open_hopfield(r.model, &m);
+    rc = r.mapped ? open_mapped(r.model, &m) : model_open_hopfield(r.model, &m);
     for (int i = 0; rc == 0 && i < r.setting_count; i++)
         rc = model_apply_setting(&m, r.settings[i]);
     if (rc == 0)

@@ -25,6 +25,10 @@ static const char store_usage[] =
     "                         (repeatable; applied in order before storing)\n"
     "  -V, --values FILE      heteroassociative: the value of each pattern, one\n"
     "                         row per pattern (modern, or classical = BAM)\n"
+    "      --dtype TYPE       float32 (default), bfloat16 or int8: how a modern\n"
+    "                         store keeps its keys (a new model only)\n"
+    "      --first-id N       give the patterns ids N, N+1, ... (default: the\n"
+    "                         next free ids; see amem remove)\n"
     "  -a, --append MODEL     add to this existing Hopfield model instead of\n"
     "                         creating one (its kind and settings are kept)\n"
     "      --bipolar          map every entry x to 2x - 1 ([0, 1] -> [-1, 1])\n"
@@ -36,9 +40,24 @@ typedef struct store_request {
     const char *kind, *output, *values, *append, *patterns;
     char settings[STORE_MAX_SETTINGS][96];
     int setting_count;
-    size_t limit;
-    int bipolar;
+    size_t limit, first_id;
+    int bipolar, has_first_id;
 } store_request;
+
+static int add_setting(store_request *r, const char *name, const char *value);
+
+/* --dtype NAME as the DTYPE setting's number. */
+static int add_dtype(store_request *r, const char *name)
+{
+    static const char *const names[] = {"float32", "bfloat16", "int8"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, names[i]) == 0) {
+            char value[4];
+            snprintf(value, sizeof value, "%d", i);
+            return add_setting(r, "dtype", value);
+        }
+    return cli_usage("--dtype: '%s' is not float32, bfloat16 or int8", name);
+}
 
 static int add_setting(store_request *r, const char *name, const char *value)
 {
@@ -60,6 +79,7 @@ static int parse_store(int argc, char **argv, store_request *r)
         {"values", required_argument, NULL, 'V'}, {"append", required_argument, NULL, 'a'},
         {"bipolar", no_argument, NULL, 'B'}, {"limit", required_argument, NULL, 'L'},
         {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
+        {"dtype", required_argument, NULL, 'D'}, {"first-id", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0}};
     int c, rc = 0;
     while (rc == 0 && (c = getopt_long(argc, argv, "k:b:n:s:V:a:o:h", options, NULL)) != -1) {
@@ -76,6 +96,12 @@ static int parse_store(int argc, char **argv, store_request *r)
                 rc = cli_usage("--limit: '%s' is not a positive count", optarg);
             break;
         case 'o': r->output = optarg; break;
+        case 'D': rc = add_dtype(r, optarg); break;
+        case 'F':
+            if (cli_parse_size(optarg, &r->first_id) != 0)
+                rc = cli_usage("--first-id: '%s' is not a count", optarg);
+            r->has_first_id = 1;
+            break;
         case 'h': fputs(store_usage, stdout); return -1;
         default: return cli_try_help();
         }
@@ -110,7 +136,24 @@ static int open_target(const store_request *r, size_t dim, size_t value_dim, mod
     return 0;
 }
 
-static int store_rows(model *m, const npy_array *patterns, const npy_array *values)
+/* Append with ids first_id, first_id + 1, ... */
+static int append_with_ids(model *m, const npy_array *patterns, const npy_array *values,
+                           size_t first_id)
+{
+    uint64_t *ids = malloc(patterns->rows * sizeof *ids);
+    if (ids == NULL)
+        return cli_fail("out of memory");
+    for (size_t i = 0; i < patterns->rows; i++)
+        ids[i] = (uint64_t)first_id + i;
+    int status = amem_hopfield_append(m->handle, patterns->data,
+                                      values ? values->data : NULL, ids,
+                                      patterns->rows, NULL);
+    free(ids);
+    return status == AMEM_OK ? 0 : cli_lib_fail("storing", status);
+}
+
+static int store_rows(model *m, const npy_array *patterns, const npy_array *values,
+                      const store_request *r)
 {
     size_t dim = 0, value_dim = 0;
     amem_hopfield_dim(m->handle, &dim);
@@ -122,6 +165,11 @@ static int store_rows(model *m, const npy_array *patterns, const npy_array *valu
         return cli_fail(value_dim > 0 ? "this network is heteroassociative: give "
                         "--values" : "--values needs a heteroassociative network");
     int status;
+    if (values != NULL && (values->rows != patterns->rows || values->cols != value_dim))
+        return cli_fail("values are %zu x %zu, expected %zu x %zu", values->rows,
+                        values->cols, patterns->rows, value_dim);
+    if (r->has_first_id)
+        return append_with_ids(m, patterns, values, r->first_id);
     if (values != NULL) {
         if (values->rows != patterns->rows || values->cols != value_dim)
             return cli_fail("values are %zu x %zu, expected %zu x %zu", values->rows,
@@ -141,7 +189,7 @@ static int store_into(const store_request *r, npy_array *patterns, npy_array *va
     for (int i = 0; rc == 0 && i < r->setting_count; i++)
         rc = model_apply_setting(&m, r->settings[i]);
     if (rc == 0)
-        rc = store_rows(&m, patterns, values);
+        rc = store_rows(&m, patterns, values, r);
     if (rc == 0) {
         int status = amem_hopfield_save(m.handle, r->output);
         size_t count = 0;

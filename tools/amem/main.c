@@ -25,6 +25,7 @@ static const command commands[] = {
     {"info", cmd_info, "show what a model file (or an array file) holds"},
     {"store", cmd_store, "store patterns (IDX or .npy) in a new Hopfield model"},
     {"recall", cmd_recall, "recall from cues (.npy or IDX) with a Hopfield model"},
+    {"remove", cmd_remove, "delete patterns by id from a Hopfield model"},
     {"energy", cmd_energy, "energies of states under a Hopfield model"},
     {"convert", cmd_convert, "rewrite a model file in the current format version"},
     {"bench", cmd_bench, "time recall on this machine"},

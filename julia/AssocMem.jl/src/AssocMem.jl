@@ -31,6 +31,8 @@ export AssocMemError, version, version_number, set_num_threads,
        # hopfield.jl
        Hopfield, store!, store_pairs!, clear!, stored_count, recall, recall_bam,
        replay, energy, softmax_weights,
+       append_patterns!, remove_patterns!, get_patterns, pattern_ids,
+       recall_topk, load_hopfield_mapped, is_mapped,
        # data.jl
        read_idx_images, read_idx_labels, set_idx_gzip_cap, get_idx_gzip_cap,
        random_patterns, correlated_patterns,
@@ -39,7 +41,7 @@ export AssocMemError, version, version_number, set_num_threads,
        pearson_overall,
        # dam.jl
        Dam, reinit!, dam_weights, set_weights!, perturb, evaluate,
-       set_data!, data_count, training_progress, item_record,
+       set_data!, data_count, item_record,
        # diffusion.jl
        Diffusion, stored_patterns, diffusion_theta, noise_std, t_start, forward,
        network_info, diffusion_score, log_density,

@@ -114,13 +114,6 @@ end
 
 data_count(d::Dam) = _query(amem_dam_data_count, d)
 
-"(epochs, Adam steps) done so far."
-function training_progress(d::Dam)
-    e, s = Ref{Clong}(0), Ref{Clong}(0)
-    check(amem_dam_progress(_ptr(d), e, s))
-    return (Int(e[]), Int(s[]))
-end
-
 "A per-item record (`:loss`, `:time`, `:entropy`, `:max`, `:norm`, `:signal`, `:alpha`, `:weight`, `:uses`)."
 function item_record(d::Dam, which)
     r = _named("AMEM_DAM_RECORD_", which, "record")

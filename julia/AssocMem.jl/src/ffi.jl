@@ -158,6 +158,7 @@ const AMEM_HOPFIELD_SEED = 10
 const AMEM_HOPFIELD_NOISE = 11
 const AMEM_HOPFIELD_SIMILARITY = 12
 const AMEM_HOPFIELD_SEPARATION = 13
+const AMEM_HOPFIELD_DTYPE = 14
 # enum amem_hopfield_update (hopfield.h)
 const AMEM_HOPFIELD_UPDATE_SYNC = 0
 const AMEM_HOPFIELD_UPDATE_ASYNC = 1
@@ -177,6 +178,10 @@ const AMEM_HOPFIELD_SEP_SOFTMAX = 0
 const AMEM_HOPFIELD_SEP_ARGMAX = 1
 const AMEM_HOPFIELD_SEP_POLY = 2
 const AMEM_HOPFIELD_SEP_IDENTITY = 3
+# enum amem_hopfield_dtype (hopfield.h)
+const AMEM_HOPFIELD_DTYPE_F32 = 0
+const AMEM_HOPFIELD_DTYPE_BF16 = 1
+const AMEM_HOPFIELD_DTYPE_INT8 = 2
 # enum amem_hopfield_direction (hopfield.h)
 const AMEM_HOPFIELD_KEY_TO_VALUE = 0
 const AMEM_HOPFIELD_VALUE_TO_KEY = 1
@@ -291,7 +296,6 @@ const AMEM_VAE_KL_WEIGHT = 8
 const AMEM_VAE_OPTIMIZER = 9
 const AMEM_VAE_LEARNING_RATE = 10
 const AMEM_VAE_BATCH_SIZE = 11
-const AMEM_VAE_EPOCHS = 12
 const AMEM_VAE_PATIENCE = 13
 const AMEM_VAE_SEED = 14
 const AMEM_VAE_BN_MOMENTUM = 15
@@ -602,21 +606,39 @@ function amem_dam_data_count(h, out)
 end
 
 """
-    amem_dam_train(h, epochs, progress, user)
+    amem_dam_train(h, steps, progress, user, loss)
 
-C: `int amem_dam_train(amem_dam *h, int epochs, amem_progress_fn progress, void *user)`
+C: `int amem_dam_train(amem_dam *h, size_t steps, amem_progress_fn progress, void *user, double *loss)`
 """
-function amem_dam_train(h, epochs, progress, user)
-    @ccall libassocmem.amem_dam_train(h::Ptr{amem_dam}, epochs::Cint, progress::amem_progress_fn, user::Ptr{Cvoid})::Cint
+function amem_dam_train(h, steps, progress, user, loss)
+    @ccall libassocmem.amem_dam_train(h::Ptr{amem_dam}, steps::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid}, loss::Ptr{Cdouble})::Cint
 end
 
 """
-    amem_dam_progress(h, epochs, steps)
+    amem_dam_steps_per_epoch(h, out)
 
-C: `int amem_dam_progress(const amem_dam *h, long *epochs, long *steps)`
+C: `int amem_dam_steps_per_epoch(const amem_dam *h, size_t *out)`
 """
-function amem_dam_progress(h, epochs, steps)
-    @ccall libassocmem.amem_dam_progress(h::Ptr{amem_dam}, epochs::Ptr{Clong}, steps::Ptr{Clong})::Cint
+function amem_dam_steps_per_epoch(h, out)
+    @ccall libassocmem.amem_dam_steps_per_epoch(h::Ptr{amem_dam}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_dam_step_count(h, out)
+
+C: `int amem_dam_step_count(const amem_dam *h, size_t *out)`
+"""
+function amem_dam_step_count(h, out)
+    @ccall libassocmem.amem_dam_step_count(h::Ptr{amem_dam}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_dam_set_data_parallel(h, dp)
+
+C: `int amem_dam_set_data_parallel(amem_dam *h, const amem_data_parallel *dp)`
+"""
+function amem_dam_set_data_parallel(h, dp)
+    @ccall libassocmem.amem_dam_set_data_parallel(h::Ptr{amem_dam}, dp::Ptr{Cvoid})::Cint
 end
 
 """
@@ -1253,6 +1275,69 @@ C: `int amem_hopfield_load_mem(const void *data, size_t len, amem_hopfield **out
 """
 function amem_hopfield_load_mem(data, len, out)
     @ccall libassocmem.amem_hopfield_load_mem(data::Ptr{Cvoid}, len::Csize_t, out::Ptr{Ptr{amem_hopfield}})::Cint
+end
+
+"""
+    amem_hopfield_append(h, keys, values, ids, n, ids_out)
+
+C: `int amem_hopfield_append(amem_hopfield *h, const float *keys, const float *values, const uint64_t *ids, size_t n, uint64_t *ids_out)`
+"""
+function amem_hopfield_append(h, keys, values, ids, n, ids_out)
+    @ccall libassocmem.amem_hopfield_append(h::Ptr{amem_hopfield}, keys::Ptr{Cfloat}, values::Ptr{Cfloat}, ids::Ptr{UInt64}, n::Csize_t, ids_out::Ptr{UInt64})::Cint
+end
+
+"""
+    amem_hopfield_remove(h, ids, n)
+
+C: `int amem_hopfield_remove(amem_hopfield *h, const uint64_t *ids, size_t n)`
+"""
+function amem_hopfield_remove(h, ids, n)
+    @ccall libassocmem.amem_hopfield_remove(h::Ptr{amem_hopfield}, ids::Ptr{UInt64}, n::Csize_t)::Cint
+end
+
+"""
+    amem_hopfield_get_patterns(h, ids, n, keys_out, values_out)
+
+C: `int amem_hopfield_get_patterns(const amem_hopfield *h, const uint64_t *ids, size_t n, float *keys_out, float *values_out)`
+"""
+function amem_hopfield_get_patterns(h, ids, n, keys_out, values_out)
+    @ccall libassocmem.amem_hopfield_get_patterns(h::Ptr{amem_hopfield}, ids::Ptr{UInt64}, n::Csize_t, keys_out::Ptr{Cfloat}, values_out::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_hopfield_get_ids(h, first, count, out)
+
+C: `int amem_hopfield_get_ids(const amem_hopfield *h, size_t first, size_t count, uint64_t *out)`
+"""
+function amem_hopfield_get_ids(h, first, count, out)
+    @ccall libassocmem.amem_hopfield_get_ids(h::Ptr{amem_hopfield}, first::Csize_t, count::Csize_t, out::Ptr{UInt64})::Cint
+end
+
+"""
+    amem_hopfield_recall_topk(h, queries, n, k, ids_out, weights_out)
+
+C: `int amem_hopfield_recall_topk(amem_hopfield *h, const float *queries, size_t n, size_t k, uint64_t *ids_out, float *weights_out)`
+"""
+function amem_hopfield_recall_topk(h, queries, n, k, ids_out, weights_out)
+    @ccall libassocmem.amem_hopfield_recall_topk(h::Ptr{amem_hopfield}, queries::Ptr{Cfloat}, n::Csize_t, k::Csize_t, ids_out::Ptr{UInt64}, weights_out::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_hopfield_load_mapped(path, out)
+
+C: `int amem_hopfield_load_mapped(const char *path, amem_hopfield **out)`
+"""
+function amem_hopfield_load_mapped(path, out)
+    @ccall libassocmem.amem_hopfield_load_mapped(path::Cstring, out::Ptr{Ptr{amem_hopfield}})::Cint
+end
+
+"""
+    amem_hopfield_is_mapped(h, out)
+
+C: `int amem_hopfield_is_mapped(const amem_hopfield *h, int *out)`
+"""
+function amem_hopfield_is_mapped(h, out)
+    @ccall libassocmem.amem_hopfield_is_mapped(h::Ptr{amem_hopfield}, out::Ptr{Cint})::Cint
 end
 
 # kvmem.h
@@ -2157,12 +2242,57 @@ function amem_vae_param_bounds(param, min, max, integer)
 end
 
 """
-    amem_vae_train(v, images, n, progress, user, epochs_run, final_loss)
+    amem_vae_set_data(v, images, n)
 
-C: `int amem_vae_train(amem_vae *v, const float *images, size_t n, amem_progress_fn progress, void *user, size_t *epochs_run, double *final_loss)`
+C: `int amem_vae_set_data(amem_vae *v, const float *images, size_t n)`
 """
-function amem_vae_train(v, images, n, progress, user, epochs_run, final_loss)
-    @ccall libassocmem.amem_vae_train(v::Ptr{amem_vae}, images::Ptr{Cfloat}, n::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid}, epochs_run::Ptr{Csize_t}, final_loss::Ptr{Cdouble})::Cint
+function amem_vae_set_data(v, images, n)
+    @ccall libassocmem.amem_vae_set_data(v::Ptr{amem_vae}, images::Ptr{Cfloat}, n::Csize_t)::Cint
+end
+
+"""
+    amem_vae_data_count(v, out)
+
+C: `int amem_vae_data_count(const amem_vae *v, size_t *out)`
+"""
+function amem_vae_data_count(v, out)
+    @ccall libassocmem.amem_vae_data_count(v::Ptr{amem_vae}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_vae_train(v, steps, progress, user, loss)
+
+C: `int amem_vae_train(amem_vae *v, size_t steps, amem_progress_fn progress, void *user, double *loss)`
+"""
+function amem_vae_train(v, steps, progress, user, loss)
+    @ccall libassocmem.amem_vae_train(v::Ptr{amem_vae}, steps::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid}, loss::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_vae_steps_per_epoch(v, out)
+
+C: `int amem_vae_steps_per_epoch(const amem_vae *v, size_t *out)`
+"""
+function amem_vae_steps_per_epoch(v, out)
+    @ccall libassocmem.amem_vae_steps_per_epoch(v::Ptr{amem_vae}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_vae_step_count(v, out)
+
+C: `int amem_vae_step_count(const amem_vae *v, size_t *out)`
+"""
+function amem_vae_step_count(v, out)
+    @ccall libassocmem.amem_vae_step_count(v::Ptr{amem_vae}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_vae_set_data_parallel(v, dp)
+
+C: `int amem_vae_set_data_parallel(amem_vae *v, const amem_data_parallel *dp)`
+"""
+function amem_vae_set_data_parallel(v, dp)
+    @ccall libassocmem.amem_vae_set_data_parallel(v::Ptr{amem_vae}, dp::Ptr{Cvoid})::Cint
 end
 
 """
@@ -2247,12 +2377,12 @@ function amem_vae_replays(v, teacher, n, out)
 end
 
 """
-    amem_vae_consolidate(v, teacher, n_replays, progress, user, epochs_run, final_loss)
+    amem_vae_consolidate(v, teacher, n_replays, steps, progress, user, loss)
 
-C: `int amem_vae_consolidate(amem_vae *v, amem_hopfield *teacher, size_t n_replays, amem_progress_fn progress, void *user, size_t *epochs_run, double *final_loss)`
+C: `int amem_vae_consolidate(amem_vae *v, amem_hopfield *teacher, size_t n_replays, size_t steps, amem_progress_fn progress, void *user, double *loss)`
 """
-function amem_vae_consolidate(v, teacher, n_replays, progress, user, epochs_run, final_loss)
-    @ccall libassocmem.amem_vae_consolidate(v::Ptr{amem_vae}, teacher::Ptr{amem_hopfield}, n_replays::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid}, epochs_run::Ptr{Csize_t}, final_loss::Ptr{Cdouble})::Cint
+function amem_vae_consolidate(v, teacher, n_replays, steps, progress, user, loss)
+    @ccall libassocmem.amem_vae_consolidate(v::Ptr{amem_vae}, teacher::Ptr{amem_hopfield}, n_replays::Csize_t, steps::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid}, loss::Ptr{Cdouble})::Cint
 end
 
 """
@@ -2320,7 +2450,9 @@ const AMEM_FUNCTIONS = (
     :amem_dam_set_data,
     :amem_dam_data_count,
     :amem_dam_train,
-    :amem_dam_progress,
+    :amem_dam_steps_per_epoch,
+    :amem_dam_step_count,
+    :amem_dam_set_data_parallel,
     :amem_dam_get_item_record,
     :amem_dam_save,
     :amem_dam_save_mem,
@@ -2391,6 +2523,13 @@ const AMEM_FUNCTIONS = (
     :amem_hopfield_save_mem,
     :amem_hopfield_load,
     :amem_hopfield_load_mem,
+    :amem_hopfield_append,
+    :amem_hopfield_remove,
+    :amem_hopfield_get_patterns,
+    :amem_hopfield_get_ids,
+    :amem_hopfield_recall_topk,
+    :amem_hopfield_load_mapped,
+    :amem_hopfield_is_mapped,
     :amem_kvmem_create,
     :amem_kvmem_free,
     :amem_kvmem_key_dim,
@@ -2490,7 +2629,12 @@ const AMEM_FUNCTIONS = (
     :amem_vae_set,
     :amem_vae_get,
     :amem_vae_param_bounds,
+    :amem_vae_set_data,
+    :amem_vae_data_count,
     :amem_vae_train,
+    :amem_vae_steps_per_epoch,
+    :amem_vae_step_count,
+    :amem_vae_set_data_parallel,
     :amem_vae_loss,
     :amem_vae_encode,
     :amem_vae_decode,

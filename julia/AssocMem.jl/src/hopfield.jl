@@ -147,3 +147,62 @@ function softmax_weights(h::Hopfield, states::AbstractVecOrMat{<:Real})
     check(amem_hopfield_weights(_ptr(h), s, n, w))
     return states isa AbstractVector ? w[:, 1] : w
 end
+
+# ---- ids, compressed keys, mapped stores --------------------------------------------
+
+"A modern store whose saved file is mapped read-only (not read into memory)."
+load_hopfield_mapped(path::AbstractString) =
+    _create(out -> amem_hopfield_load_mapped(String(path), out), Hopfield)
+
+"True for a store opened with `load_hopfield_mapped`."
+is_mapped(h::Hopfield) = _query(amem_hopfield_is_mapped, h, Cint) != 0
+
+"""
+    append_patterns!(h, keys; values = nothing, ids = nothing)
+
+Add patterns (columns of `keys`; `values` for a heteroassociative store)
+with the given `ids` (unique, not stored yet) or assigned ones; returns the
+ids of the new patterns.
+"""
+function append_patterns!(h::Hopfield, keys::AbstractVecOrMat{<:Real};
+                          values = nothing, ids = nothing)
+    k, n = _columns(keys, h.dim, "keys")
+    v = values === nothing ? C_NULL : first(_columns(values, h.value_dim, "values"))
+    given = ids === nothing ? C_NULL : Vector{UInt64}(ids)
+    out = Vector{UInt64}(undef, n)
+    check(amem_hopfield_append(_ptr(h), k, v, given, n, out))
+    return out
+end
+
+"Delete the patterns with these ids (the last ones move into their rows)."
+function remove_patterns!(h::Hopfield, ids)
+    u = Vector{UInt64}(ids)
+    check(amem_hopfield_remove(_ptr(h), u, length(u)))
+    return h
+end
+
+"The keys (columns) of the patterns with these ids; with values: (keys, values)."
+function get_patterns(h::Hopfield, ids)
+    u = Vector{UInt64}(ids)
+    keys = Matrix{Float32}(undef, h.dim, length(u))
+    values = h.value_dim > 0 ? Matrix{Float32}(undef, h.value_dim, length(u)) : nothing
+    check(amem_hopfield_get_patterns(_ptr(h), u, length(u), keys, _null(values)))
+    return values === nothing ? keys : (keys, values)
+end
+
+"The ids of the stored patterns in storage order."
+function pattern_ids(h::Hopfield)
+    n = stored_count(h)
+    out = Vector{UInt64}(undef, n)
+    n > 0 && check(amem_hopfield_get_ids(_ptr(h), 0, n, out))
+    return out
+end
+
+"The k best ids and separation weights of each query (k x n each)."
+function recall_topk(h::Hopfield, queries::AbstractVecOrMat{<:Real}, k::Integer)
+    q, n = _columns(queries, h.dim, "queries")
+    ids = Matrix{UInt64}(undef, k, n)
+    w = Matrix{Float32}(undef, k, n)
+    check(amem_hopfield_recall_topk(_ptr(h), q, n, k, ids, w))
+    return ids, w
+end

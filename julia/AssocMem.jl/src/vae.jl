@@ -194,15 +194,23 @@ function replays(v::Vae, teacher::Hopfield, n::Integer)
 end
 
 """
-    consolidate!(v, teacher::Hopfield, n_replays; progress = nothing)
-        -> (epochs_run, final_loss)
+    consolidate!(v, teacher::Hopfield, n_replays, steps; progress = nothing)
+        -> (steps, loss, step_count)
 
-Teacher–student consolidation: train only on the teacher's replays.
+Teacher–student consolidation: `steps` optimizer steps on the teacher's
+replays only (the same result as `train_steps!`).
 """
-function consolidate!(v::Vae, teacher::Hopfield, n_replays::Integer; progress = nothing)
-    ep, loss = Ref{Csize_t}(0), Ref{Cdouble}(0)
+function consolidate!(v::Vae, teacher::Hopfield, n_replays::Integer, steps::Integer;
+                      progress = nothing)
+    _count(steps)
+    before = step_count(v)
+    loss = Ref{Cdouble}(NaN)
     _with_progress(progress) do fn, user
-        amem_vae_consolidate(_ptr(v), _ptr(teacher), n_replays, fn, user, ep, loss)
+        amem_vae_consolidate(_ptr(v), _ptr(teacher), n_replays, steps, fn, user, loss)
     end
-    return (Int(ep[]), loss[])
+    after = step_count(v)
+    return (after - before, loss[], after)
 end
+
+"Number of attached training images."
+data_count(v::Vae) = _query(amem_vae_data_count, v)

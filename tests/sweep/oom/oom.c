@@ -181,7 +181,7 @@ static int dam_create(void *h, void **made)
 static int dam_data(void *h, void **m) { (void)m; return amem_dam_set_data(h, sw_pm(1), NULL, 3); }
 static int dam_recall(void *h, void **m)
 { (void)m; return amem_dam_recall(h, sw_pm(0), SW_N, NULL, SW_OUT(float, 0), NULL, SW_OUT(float, 1)); }
-static int dam_train(void *h, void **m) { (void)m; return amem_dam_train(h, 1, NULL, NULL); }
+static int dam_train(void *h, void **m) { (void)m; return amem_dam_train(h, 1, NULL, NULL, NULL); }
 static int dam_save(void *h, void **m) { size_t n; return amem_dam_save_mem(h, m, &n); }
 static int dam_load(void *img, void **made)
 { return amem_dam_load_mem(img, image_len, (amem_dam **)made); }
@@ -194,7 +194,7 @@ static int vae_create(void *h, void **made)
 { (void)h; return amem_vae_create(1, 4, 4, (amem_vae **)made); }
 static int vae_build(void *h, void **m) { (void)m; return amem_vae_build(h); }
 static int vae_train(void *h, void **m)
-{ (void)m; return amem_vae_train(h, sw_unit(0), SW_N, NULL, NULL, NULL, NULL); }
+{ (void)m; return amem_vae_train(h, 1, NULL, NULL, NULL); }
 static int vae_encode(void *h, void **m)
 { (void)m; return amem_vae_encode(h, sw_unit(0), SW_N, SW_OUT(float, 0), SW_OUT(float, 1)); }
 static int vae_save(void *h, void **m) { size_t n; return amem_vae_save_mem(h, m, &n); }
