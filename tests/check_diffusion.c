@@ -1,4 +1,5 @@
 /* Check suite `diffusion`: the math and the API of amem_diffusion. */
+#define AMEM_EXPERIMENTAL_API /* data-parallel training (C17) */
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include "diffusion/diffusion_impl.h"
 #include "diffusion/mlp_kernels.h"
 #include "testutil.h"
+#include "testutil_dp.h"
 
 /* ---- helpers --------------------------------------------------------- */
 
@@ -500,8 +502,8 @@ static void check_mlp_gradient(size_t d, size_t hidden, size_t B)
     float *gs[2] = {malloc(m->n_params * sizeof(float)),
                     malloc(m->n_params * sizeof(float))};
     float *ws2 = malloc(amem__dmlp_split_ws_len(m, B, 2) * sizeof(float));
-    double loss_s = amem__dmlp_loss_grad_split(m, x, theta, target, B, gs,
-                                               ws2, 2);
+    double loss_s = amem__dmlp_loss_grad_split(m, x, theta, target, B, B,
+                                               gs, ws2, 2);
     ck_assert_double_eq_tol(loss, loss_s, 1e-6 * loss);
     for (size_t i = 0; i < m->n_params; i++)
         ck_assert_msg(fabsf(gs[0][i] + gs[1][i] - g[i]) <=
@@ -541,43 +543,6 @@ START_TEST(test_mlp_gradient)
 {
     check_mlp_gradient(3, 5, 4);
     check_mlp_gradient(5, 11, 7);
-}
-END_TEST
-
-/* The fused Adam update rounds exactly as the core optimizer does, and
- * stops on a non-finite gradient without counting the step. */
-START_TEST(test_fused_adam_matches_core)
-{
-    /* two threads' worth, not a multiple of the vector width */
-    const size_t n = ((size_t)1 << 17) + 45;
-    amem__adam *core = NULL, *fused = NULL;
-    AMEM_ASSERT_OK(amem__adam_create(n, 0, &core));
-    AMEM_ASSERT_OK(amem__adam_create(n, 0, &fused));
-    core->lr = fused->lr = 3e-3;
-    float *p = random_normals(n, 1, 41), *q = malloc(n * sizeof(float));
-    memcpy(q, p, n * sizeof(float));
-    for (int step = 0; step < 5; step++) {
-        float *g = random_normals(n, 1, 50 + (uint64_t)step);
-        AMEM_ASSERT_OK(amem__adam_step(core, p, g));
-        ck_assert_int_eq(amem__dk_adam(fused, q, g, NULL, 1 + step % 2), 0);
-        free(g);
-    }
-    ck_assert_int_eq(fused->t, 5);
-    ck_assert_mem_eq(p, q, n * sizeof(float));
-    ck_assert_mem_eq(core->m, fused->m, n * sizeof(float));
-    ck_assert_mem_eq(core->v, fused->v, n * sizeof(float));
-    float *g = random_normals(n, 1, 60);
-    g[n - 1] = NAN;
-    ck_assert_int_eq(amem__dk_adam(fused, q, g, NULL, 2), -1);
-    g[n - 1] = 0.0f;
-    g[3] = INFINITY;
-    ck_assert_int_eq(amem__dk_adam(fused, q, g, NULL, 2), -1);
-    ck_assert_int_eq(fused->t, 5);
-    free(g);
-    free(p);
-    free(q);
-    amem__adam_free(core);
-    amem__adam_free(fused);
 }
 END_TEST
 
@@ -721,11 +686,10 @@ START_TEST(test_training_reduces_loss)
     AMEM_ASSERT_OK(amem_diffusion_train(h, 600, NULL, NULL, NULL));
     double after = eval_loss(h);
     ck_assert_msg(after < 0.6 * before, "loss %g -> %g", before, after);
-    long iters = 0;
-    size_t hidden = 0, layers = 0, params = 0;
-    AMEM_ASSERT_OK(amem_diffusion_network_info(h, &hidden, &layers, &params,
-                                               &iters));
-    ck_assert_int_eq(iters, 601);
+    size_t iters = 0, hidden = 0, layers = 0, params = 0;
+    AMEM_ASSERT_OK(amem_diffusion_network_info(h, &hidden, &layers, &params));
+    AMEM_ASSERT_OK(amem_diffusion_step_count(h, &iters));
+    ck_assert_uint_eq(iters, 601);
     ck_assert_uint_eq(hidden, 24);
     ck_assert_uint_eq(layers, 2);
     ck_assert_uint_eq(params, amem__dmlp_param_count(4, 24, 2));
@@ -789,18 +753,71 @@ START_TEST(test_progress_and_cancel)
     calls c = {0, 0, 0, 0};
     double loss = 0;
     AMEM_ASSERT_OK(amem_diffusion_train(h, 250, on_progress, &c, &loss));
-    ck_assert_int_eq(c.count, 3); /* 100, 200, 250 */
+    ck_assert_int_eq(c.count, 250); /* after every step */
     ck_assert_int_eq(c.last_done, 250);
     ck_assert_double_eq(c.last_metric, loss);
-    size_t len;
-    unsigned char *ref = image(h, &len);
+    /* A cancel after the second step keeps both: the handle is the one
+     * that trained two more steps. */
+    amem_diffusion *twin = make_trained(5);
+    AMEM_ASSERT_OK(amem_diffusion_train(twin, 250, NULL, NULL, NULL));
+    AMEM_ASSERT_OK(amem_diffusion_train(twin, 2, NULL, NULL, NULL));
+    size_t len, count;
+    unsigned char *ref = image(twin, &len);
     calls stop = {0, 0, 0, 2};
-    AMEM_ASSERT_STATUS(amem_diffusion_train(h, 250, on_progress, &stop, NULL),
+    AMEM_ASSERT_STATUS(amem_diffusion_train(h, 250, on_progress, &stop, &loss),
                        AMEM_E_CANCELLED);
+    ck_assert_double_eq(stop.last_metric, loss);
+    AMEM_ASSERT_OK(amem_diffusion_step_count(h, &count));
+    ck_assert_uint_eq(count, 5 + 250 + 2);
     ck_assert(same_image(h, ref, len));
     AMEM_ASSERT_OK(amem_diffusion_train(h, 10, NULL, NULL, NULL));
     amem_free(ref);
+    amem_diffusion_free(twin);
     amem_diffusion_free(h);
+}
+END_TEST
+
+/* ---- data-parallel training (docs/api.md C16) ------------------------ */
+
+static int diffusion_step(void *h)
+{
+    return amem_diffusion_train(h, 1, NULL, NULL, NULL);
+}
+
+/* Two workers (11 rows: slices of 6 and 5, each split over two jobs) end
+ * where one worker does, to float rounding; both workers stay equal. */
+START_TEST(test_two_workers_equal_one)
+{
+    float *p = random_signs(22, 4, 19);
+    amem_diffusion *h[3];
+    for (int k = 0; k < 3; k++) {
+        h[k] = make_stored(4, p, 22);
+        AMEM_ASSERT_OK(amem_diffusion_set(h[k], AMEM_DIFFUSION_HIDDEN, 24));
+        AMEM_ASSERT_OK(amem_diffusion_set(h[k], AMEM_DIFFUSION_SEED, 3));
+    }
+    dp_pair pair = {diffusion_step, h[2], NULL, 0};
+    amem_data_parallel d0 = {dp_pair_outer, &pair, 0, 2};
+    amem_data_parallel d1 = {dp_pair_inner, &pair, 1, 2};
+    AMEM_ASSERT_OK(amem_diffusion_set_data_parallel(h[1], &d0));
+    AMEM_ASSERT_OK(amem_diffusion_set_data_parallel(h[2], &d1));
+    double one, two;
+    AMEM_ASSERT_OK(amem_diffusion_train(h[0], 5, NULL, NULL, &one));
+    for (int s = 0; s < 5; s++)
+        AMEM_ASSERT_OK(amem_diffusion_train(h[1], 1, NULL, NULL, &two));
+    ck_assert_double_eq_tol(one, two, 1e-5 * one);
+    const amem__dmlp *m[3] = {h[0]->net, h[1]->net, h[2]->net};
+    for (size_t i = 0; i < m[0]->n_params; i++) {
+        ck_assert_float_eq(m[1]->params[i], m[2]->params[i]);
+        ck_assert_msg(fabsf(m[0]->params[i] - m[1]->params[i]) < 1e-5f,
+                      "param %zu: %g vs %g", i, (double)m[0]->params[i],
+                      (double)m[1]->params[i]);
+    }
+    amem_data_parallel bad = {dp_pair_outer, &pair, 2, 2};
+    AMEM_ASSERT_STATUS(amem_diffusion_set_data_parallel(h[1], &bad),
+                       AMEM_E_RANGE);
+    for (int k = 0; k < 3; k++)
+        amem_diffusion_free(h[k]);
+    free(p);
 }
 END_TEST
 
@@ -961,12 +978,12 @@ Suite *amem_suite_diffusion(void)
     tcase_add_test(math, test_trajectory_and_clamp);
     tcase_add_test(math, test_sde_same_seed_same_output);
     tcase_add_test(math, test_mlp_gradient);
-    tcase_add_test(math, test_fused_adam_matches_core);
     tcase_add_test(math, test_mlp_predict_matches_definition);
     tcase_add_test(math, test_learned_recall_matches_definition);
     tcase_add_test(math, test_training_reduces_loss);
     tcase_add_test(math, test_training_threads_agree);
     tcase_add_test(math, test_progress_and_cancel);
+    tcase_add_test(math, test_two_workers_equal_one);
     suite_add_tcase(s, math);
     return s;
 }

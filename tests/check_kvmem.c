@@ -13,6 +13,7 @@
 #include "kvmem/tvt_impl.h"
 #include "core/rng.h"
 #include "testutil.h"
+#include "testutil_dp.h"
 
 /* ---- helpers --------------------------------------------------------- */
 
@@ -568,6 +569,24 @@ static int count_calls(void *user, const char *stage, long done, long total,
     return done >= 3; /* cancel after the third step */
 }
 
+/* A progress callback that keeps every step's record (C14). */
+typedef struct kv_hist {
+    const amem_kvmem *h;
+    float *rows;
+} kv_hist;
+
+static int keep_kv_record(void *user, const char *stage, long done,
+                          long total, double metric)
+{
+    kv_hist *k = user;
+    float *row = k->rows + (size_t)(done - 1) * AMEM_KVMEM_HISTORY_COLS;
+    (void)total;
+    ck_assert_str_eq(stage, "train");
+    AMEM_ASSERT_OK(amem_kvmem_get_last_step(k->h, row));
+    ck_assert_double_eq_tol(row[1], metric, 1e-6 * fabs(metric) + 1e-30);
+    return 0;
+}
+
 START_TEST(test_meta_training_lowers_loss)
 {
     const size_t N = 8, steps = 300;
@@ -580,7 +599,16 @@ START_TEST(test_meta_training_lowers_loss)
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_LEARNING_RATE, 0.02));
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_BATCH_SIZE, 4));
     float *hist = malloc(steps * AMEM_KVMEM_HISTORY_COLS * sizeof(float));
-    AMEM_ASSERT_OK(amem_kvmem_train(h, steps, hist, NULL, NULL));
+    float none[AMEM_KVMEM_HISTORY_COLS];
+    AMEM_ASSERT_STATUS(amem_kvmem_get_last_step(h, none), AMEM_E_STATE);
+    kv_hist k = {h, hist};
+    double loss;
+    AMEM_ASSERT_OK(amem_kvmem_train(h, steps, keep_kv_record, &k, &loss));
+    ck_assert_double_eq_tol(loss, hist[(steps - 1) * AMEM_KVMEM_HISTORY_COLS + 1],
+                            1e-6 * loss);
+    size_t count;
+    AMEM_ASSERT_OK(amem_kvmem_step_count(h, &count));
+    ck_assert_uint_eq(count, steps);
     double first = 0, last = 0;
     for (size_t s = 0; s < 30; s++) {
         first += hist[s * AMEM_KVMEM_HISTORY_COLS + 1];
@@ -593,10 +621,14 @@ START_TEST(test_meta_training_lowers_loss)
     ck_assert_double_eq(eta, hist[(steps - 1) * AMEM_KVMEM_HISTORY_COLS + 3]);
     /* cancel through the callback */
     int calls = 0;
-    AMEM_ASSERT_STATUS(amem_kvmem_train(h, 10, NULL, count_calls,
-                                             &calls),
+    AMEM_ASSERT_STATUS(amem_kvmem_train(h, 10, count_calls, &calls, &loss),
                        AMEM_E_CANCELLED);
     ck_assert_int_eq(calls, 3);
+    ck_assert(isfinite(loss));
+    AMEM_ASSERT_OK(amem_kvmem_step_count(h, &count));
+    ck_assert_uint_eq(count, steps + 3); /* finished steps are kept */
+    AMEM_ASSERT_OK(amem_kvmem_reset(h));
+    AMEM_ASSERT_STATUS(amem_kvmem_get_last_step(h, none), AMEM_E_STATE);
     free(hist);
     amem_kvmem_free(h);
 }
@@ -692,7 +724,7 @@ START_TEST(test_bad_arguments)
                        AMEM_E_RANGE);
     AMEM_ASSERT_STATUS(amem_kvmem_stability(h, NULL, NULL), AMEM_E_NULL);
     AMEM_ASSERT_STATUS(amem_kvmem_train(h, 0, NULL, NULL, NULL),
-                       AMEM_E_DIM);
+                       AMEM_E_RANGE);
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_MIN_LEN, 9));
     AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_MAX_LEN, 4));
     AMEM_ASSERT_STATUS(amem_kvmem_train(h, 1, NULL, NULL, NULL),
@@ -1157,7 +1189,11 @@ START_TEST(test_tvt_training_and_persistence)
     AMEM_ASSERT_OK(amem_tvt_set(h, AMEM_TVT_LEARNING_RATE, 0.05));
     AMEM_ASSERT_OK(amem_tvt_set(h, AMEM_TVT_BATCH_SIZE, 4));
     float *hist = malloc(steps * AMEM_TVT_HISTORY_COLS * sizeof(float));
-    AMEM_ASSERT_OK(amem_tvt_train(h, steps, hist, NULL, NULL));
+    for (size_t s = 0; s < steps; s++) {
+        AMEM_ASSERT_OK(amem_tvt_train(h, 1, NULL, NULL, NULL));
+        AMEM_ASSERT_OK(amem_tvt_get_last_step(h, hist + s * AMEM_TVT_HISTORY_COLS));
+        ck_assert_float_eq(hist[s * AMEM_TVT_HISTORY_COLS], (float)(s + 1));
+    }
     double first = 0, last = 0;
     for (size_t s = 0; s < 20; s++) {
         first += hist[s * AMEM_TVT_HISTORY_COLS + 1];
@@ -1213,7 +1249,7 @@ START_TEST(test_tvt_training_and_persistence)
     AMEM_ASSERT_STATUS(amem_tvt_set(h, 1000, 0), AMEM_E_ARG);
     AMEM_ASSERT_STATUS(amem_tvt_set_read_params(h, A, a, nan1, &c),
                        AMEM_E_NONFINITE);
-    AMEM_ASSERT_STATUS(amem_tvt_train(h, 0, NULL, NULL, NULL), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_tvt_train(h, 0, NULL, NULL, NULL), AMEM_E_RANGE);
     AMEM_ASSERT_STATUS(amem_tvt_create(0, 1, 1, &g), AMEM_E_DIM);
     amem_free(img2);
     AMEM_ASSERT_OK(amem_tvt_save_mem(h, &img2, &len2));
@@ -1223,6 +1259,107 @@ START_TEST(test_tvt_training_and_persistence)
     amem_kvmem_free(k2);
     amem_tvt_free(g);
     amem_tvt_free(h);
+}
+END_TEST
+
+/* ---- data-parallel training (C16) -------------------------------------- */
+
+static amem_kvmem *dp_kv(void)
+{
+    amem_kvmem *h = make(6, 6, 6);
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_SEED, 17));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_LOCAL_FACTOR,
+                                  AMEM_KVMEM_LOCAL_RANDOM));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_P, 0.4));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_TRAIN_P, 1));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_BATCH_SIZE, 5));
+    AMEM_ASSERT_OK(amem_kvmem_set(h, AMEM_KVMEM_LEARNING_RATE, 0.01));
+    return h;
+}
+
+static int kv_step(void *h) { return amem_kvmem_train(h, 1, NULL, NULL, NULL); }
+
+/* Two workers with the RANDOM gate (the skipped episodes' draws) end where
+ * one worker does. */
+START_TEST(test_kv_two_workers_equal_one)
+{
+    amem_kvmem *one = dp_kv(), *w0 = dp_kv(), *w1 = dp_kv();
+    dp_pair p = {kv_step, w1, NULL, 0};
+    amem_data_parallel d0 = {dp_pair_outer, &p, 0, 2};
+    amem_data_parallel d1 = {dp_pair_inner, &p, 1, 2};
+    AMEM_ASSERT_OK(amem_kvmem_set_data_parallel(w0, &d0));
+    AMEM_ASSERT_OK(amem_kvmem_set_data_parallel(w1, &d1));
+    const size_t steps = 4;
+    double l_one, l_w0;
+    AMEM_ASSERT_OK(amem_kvmem_train(one, steps, NULL, NULL, &l_one));
+    for (size_t s = 0; s < steps; s++)
+        AMEM_ASSERT_OK(amem_kvmem_train(w0, 1, NULL, NULL, &l_w0));
+    ck_assert_double_eq_tol(l_one, l_w0, 1e-5 * fabs(l_one));
+    for (int k = AMEM_KVMEM_RULE_FIRST;
+         k < AMEM_KVMEM_RULE_FIRST + AMEM_KVMEM_RULE_COUNT; k++) {
+        double a, b, c;
+        AMEM_ASSERT_OK(amem_kvmem_get(one, k, &a));
+        AMEM_ASSERT_OK(amem_kvmem_get(w0, k, &b));
+        AMEM_ASSERT_OK(amem_kvmem_get(w1, k, &c));
+        ck_assert_double_eq(b, c);
+        ck_assert_msg(fabs(a - b) < 1e-5, "rule %d: %g vs %g", k, a, b);
+    }
+    double pa, pb;
+    AMEM_ASSERT_OK(amem_kvmem_get(one, AMEM_KVMEM_P, &pa));
+    AMEM_ASSERT_OK(amem_kvmem_get(w0, AMEM_KVMEM_P, &pb));
+    ck_assert(pa != 0.4);
+    ck_assert_msg(fabs(pa - pb) < 1e-5, "p %g vs %g", pa, pb);
+    amem_data_parallel bad = {NULL, NULL, 0, 2};
+    AMEM_ASSERT_STATUS(amem_kvmem_set_data_parallel(w0, &bad), AMEM_E_NULL);
+    AMEM_ASSERT_OK(amem_kvmem_set_data_parallel(w0, NULL));
+    amem_kvmem_free(one), amem_kvmem_free(w0), amem_kvmem_free(w1);
+}
+END_TEST
+
+static amem_tvt *dp_tvt(void)
+{
+    amem_tvt *h = NULL;
+    AMEM_ASSERT_OK(amem_tvt_create(6, 6, 6, &h));
+    AMEM_ASSERT_OK(amem_tvt_set(h, AMEM_TVT_SEED, 5));
+    AMEM_ASSERT_OK(amem_tvt_set(h, AMEM_TVT_BATCH_SIZE, 3));
+    AMEM_ASSERT_OK(amem_tvt_set(h, AMEM_TVT_LEARNING_RATE, 0.01));
+    return h;
+}
+
+static int tvt_step(void *h) { return amem_tvt_train(h, 1, NULL, NULL, NULL); }
+
+START_TEST(test_tvt_two_workers_equal_one)
+{
+    amem_tvt *one = dp_tvt(), *w0 = dp_tvt(), *w1 = dp_tvt();
+    dp_pair p = {tvt_step, w1, NULL, 0};
+    amem_data_parallel d0 = {dp_pair_outer, &p, 0, 2};
+    amem_data_parallel d1 = {dp_pair_inner, &p, 1, 2};
+    AMEM_ASSERT_OK(amem_tvt_set_data_parallel(w0, &d0));
+    AMEM_ASSERT_OK(amem_tvt_set_data_parallel(w1, &d1));
+    const size_t steps = 4, d = 6, len = d * d + 2 * d + 1;
+    AMEM_ASSERT_OK(amem_tvt_train(one, steps, NULL, NULL, NULL));
+    for (size_t s = 0; s < steps; s++)
+        AMEM_ASSERT_OK(amem_tvt_train(w0, 1, NULL, NULL, NULL));
+    float th[3][6 * 6 + 2 * 6 + 1], th0[6 * 6 + 2 * 6 + 1];
+    amem_tvt *hs[3] = {one, w0, w1};
+    for (int i = 0; i < 3; i++)
+        AMEM_ASSERT_OK(amem_tvt_get_read_params(hs[i], th[i], th[i] + d * d,
+                                                th[i] + d * d + d,
+                                                th[i] + d * d + 2 * d));
+    amem_tvt *fresh = dp_tvt();
+    AMEM_ASSERT_OK(amem_tvt_get_read_params(fresh, th0, th0 + d * d,
+                                            th0 + d * d + d,
+                                            th0 + d * d + 2 * d));
+    double moved = 0;
+    for (size_t k = 0; k < len; k++) {
+        ck_assert_float_eq(th[1][k], th[2][k]);
+        ck_assert_msg(fabsf(th[0][k] - th[1][k]) < 1e-5f, "theta[%zu] %g vs %g",
+                      k, th[0][k], th[1][k]);
+        moved += fabsf(th[0][k] - th0[k]);
+    }
+    ck_assert(moved > 1e-3);
+    amem_tvt_free(fresh);
+    amem_tvt_free(one), amem_tvt_free(w0), amem_tvt_free(w1);
 }
 END_TEST
 
@@ -1245,6 +1382,7 @@ Suite *amem_suite_kvmem(void)
     tcase_add_test(meta, test_meta_gradient_finite_differences);
     tcase_add_test(meta, test_meta_gradient_at_trained_point);
     tcase_add_test(meta, test_meta_training_lowers_loss);
+    tcase_add_test(meta, test_kv_two_workers_equal_one);
     suite_add_tcase(s, meta);
     TCase *tape = tcase_create("tape");
     tcase_set_timeout(tape, 60);
@@ -1263,6 +1401,7 @@ Suite *amem_suite_kvmem(void)
     tcase_add_test(tvt, test_tvt_recall_and_order);
     tcase_add_test(tvt, test_tvt_gradient_finite_differences);
     tcase_add_test(tvt, test_tvt_training_and_persistence);
+    tcase_add_test(tvt, test_tvt_two_workers_equal_one);
     suite_add_tcase(s, tvt);
     return s;
 }

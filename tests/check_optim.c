@@ -225,6 +225,55 @@ START_TEST(moments_round_trip_and_are_validated)
 }
 END_TEST
 
+/* The fused update of a long vector (vector path, pool jobs, scalar tail)
+ * rounds exactly as the scalar formula, on one thread or two. */
+static void reference_step(float *p, float *m, float *v, const float *g,
+                           size_t n, double lr, long t)
+{
+    float b1 = 0.9f, c1 = (float)(1.0 - 0.9), b2 = 0.999f;
+    float c2 = (float)(1.0 - 0.999), eps = 1e-8f;
+    float step = (float)(lr / (1.0 - pow(0.9, (double)t)));
+    float bc = (float)sqrt(1.0 - pow(0.999, (double)t));
+    for (size_t i = 0; i < n; i++) {
+        m[i] = b1 * m[i] + c1 * g[i];
+        v[i] = b2 * v[i] + c2 * g[i] * g[i];
+        p[i] -= step * (m[i] / (sqrtf(v[i]) / bc + eps));
+    }
+}
+
+START_TEST(long_vectors_round_as_the_scalar_formula)
+{
+    const size_t n = ((size_t)1 << 17) + 45;
+    float *buf = calloc(6 * n, sizeof(float));
+    float *p = buf, *q = buf + n, *m = q + n, *v = m + n, *g = v + n;
+    unsigned long long s = 7;
+    for (size_t i = 0; i < n; i++) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        p[i] = q[i] = (float)((double)(s >> 11) / 9007199254740992.0 - 0.5);
+    }
+    int threads = amem_get_num_threads();
+    amem__adam *opt = NULL;
+    AMEM_ASSERT_OK(amem__adam_create(n, 0, &opt));
+    opt->lr = 3e-3;
+    for (long t = 1; t <= 4; t++) {
+        for (size_t i = 0; i < n; i++) {
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            g[i] = (float)((double)(s >> 11) / 4503599627370496.0 - 1.0);
+        }
+        AMEM_ASSERT_OK(amem_set_num_threads(1 + (int)(t % 2)));
+        AMEM_ASSERT_OK(amem__adam_step(opt, q, g));
+        reference_step(p, m, v, g, n, 3e-3, t);
+    }
+    AMEM_ASSERT_OK(amem_set_num_threads(threads));
+    ck_assert_int_eq(opt->t, 4);
+    ck_assert_mem_eq(p, q, n * sizeof(float));
+    ck_assert_mem_eq(m, opt->m, n * sizeof(float));
+    ck_assert_mem_eq(v, opt->v, n * sizeof(float));
+    amem__adam_free(opt);
+    free(buf);
+}
+END_TEST
+
 Suite *amem_suite_optim(void)
 {
     Suite *s = suite_create("optim");
@@ -237,6 +286,7 @@ Suite *amem_suite_optim(void)
     tcase_add_test(tc, reset_restarts_the_schedule);
     tcase_add_test(tc, bad_arguments_leave_state_unchanged);
     tcase_add_test(tc, moments_round_trip_and_are_validated);
+    tcase_add_test(tc, long_vectors_round_as_the_scalar_formula);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -76,6 +76,23 @@ static int alloc_read(tf_tvt_read *r, size_t d)
     return tf_nomem();
 }
 
+/* A handle in training and its history (steps x AMEM_TVT_HISTORY_COLS). */
+typedef struct tvt_run {
+    const amem_tvt *h;
+    float *history;
+} tvt_run;
+
+/* Progress callback: keeps each step's record in the history. */
+static int keep_record(void *user, const char *stage, long done, long total,
+                       double metric)
+{
+    const tvt_run *run = user;
+    (void)stage, (void)total, (void)metric;
+    return amem_tvt_get_last_step(run->h, run->history +
+                                              (size_t)(done - 1) *
+                                                  AMEM_TVT_HISTORY_COLS) != 0;
+}
+
 int tf_tvt_train(size_t n, size_t steps, uint64_t seed, tf_tvt_read *out,
                  float *history)
 {
@@ -85,8 +102,10 @@ int tf_tvt_train(size_t n, size_t steps, uint64_t seed, tf_tvt_read *out,
     int st = amem_tvt_create(n, n, n, &h);
     if (st == 0)
         st = amem_tvt_set(h, AMEM_TVT_SEED, (double)(seed & 0xffffffffu));
+    tvt_run run = {h, history};
     if (st == 0)
-        st = amem_tvt_train(h, steps, history, NULL, NULL);
+        st = amem_tvt_train(h, steps, history ? keep_record : NULL, &run,
+                            NULL);
     if (st == 0)
         st = amem_tvt_get_read_params(h, out->A, out->a, out->u, out->c);
     amem_tvt_free(h);

@@ -5,15 +5,27 @@
 #include "log.h"
 #include "train.h"
 
-/* Progress on stderr at every tenth of the steps. */
+/* The training run being reported: its label, handle and history. */
+typedef struct train_run {
+    const char *label;
+    const amem_kvmem *h;
+    float *history; /* NULL or steps x AMEM_KVMEM_HISTORY_COLS */
+} train_run;
+
+/* Keeps each step's record in the history; progress on stderr at every
+ * tenth of the steps. */
 static int train_progress(void *user, const char *stage, long done,
                           long total, double metric)
 {
-    const char *label = user;
+    const train_run *run = user;
     long tenth = total >= 10 ? total / 10 : 1;
+    if (run->history &&
+        amem_kvmem_get_last_step(run->h, run->history + (size_t)(done - 1) *
+                                                            AMEM_KVMEM_HISTORY_COLS) != 0)
+        return 1;
     if (done % tenth == 0 || done == total)
-        tf_log("%s %s: step %ld/%ld loss %.3f", stage, label, done, total,
-               metric);
+        tf_log("%s %s: step %ld/%ld loss %.3f", stage, run->label, done,
+               total, metric);
     return 0;
 }
 
@@ -77,8 +89,8 @@ int tf_meta_train(const tf_config *cfg, const tf_train_spec *ts,
     int bad = init_rule(h, cfg, ts, seed);
     if (!bad) {
         size_t steps = ts->steps ? ts->steps : cfg->train_steps;
-        st = amem_kvmem_train(h, steps, history,
-                                   train_progress, (void *)ts->label);
+        train_run run = {ts->label, h, history};
+        st = amem_kvmem_train(h, steps, train_progress, &run, NULL);
         bad = st != 0 ? tf_fail("amem_kvmem_train", st) : 0;
     }
     if (!bad)

@@ -127,7 +127,20 @@ AMEM_API void amem_free(void *p);
 typedef int (*amem_progress_fn)(void *user, const char *stage, long done,
                                 long total, double metric);
 
-#ifdef AMEM_EXPERIMENTAL_API
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ASSOCMEM_COMMON_H */
+
+/* The experimental part has its own guard, so a file that includes this
+ * header first without AMEM_EXPERIMENTAL_API and again with it (through a
+ * piece's header) still gets it. */
+#if defined(AMEM_EXPERIMENTAL_API) && !defined(ASSOCMEM_COMMON_EXPERIMENTAL_H)
+#define ASSOCMEM_COMMON_EXPERIMENTAL_H
+#ifdef __cplusplus
+extern "C" {
+#endif
 /*
  * Data-parallel training (experimental; the MPI companion library sets it).
  * With a description set on a trained handle (amem_<piece>_set_data_parallel),
@@ -149,9 +162,8 @@ typedef struct amem_data_parallel {
     int rank;              /* 0 .. size - 1 */
     int size;              /* workers, >= 1 */
 } amem_data_parallel;
-#endif /* AMEM_EXPERIMENTAL_API */
 
 #ifdef __cplusplus
 }
 #endif
-#endif /* ASSOCMEM_COMMON_H */
+#endif /* AMEM_EXPERIMENTAL_API */

@@ -83,7 +83,8 @@
  *
  * Conventions (see common.h): every function returns AMEM_OK or a negative
  * AMEM_E_* status with a detail in amem_last_error(); a failed call leaves
- * the handle unchanged (including its RNG state and trained network).
+ * the handle unchanged (including its RNG state and trained network),
+ * except that training keeps the steps it finished.
  * Arrays are row-major float32; the library copies what it keeps and writes
  * results into caller buffers. A handle is used by one thread at a time.
  */
@@ -266,40 +267,59 @@ AMEM_API int amem_diffusion_forward(amem_diffusion *h, const float *x0,
                                     size_t n, double t, float *out);
 
 /*
- * amem_diffusion_train: train the learned score network on all stored
- * patterns for `iterations` Adam steps (the paper uses 5,000).
+ * amem_diffusion_train: `steps` Adam steps of the learned score network
+ * (the paper uses 5,000), each on one batch of all stored patterns with
+ * fresh theta and delta per pattern (docs/api.md C13-C15).
  * If the handle has no network yet, a new one is made with the current
  * HIDDEN and HIDDEN_LAYERS and initialised from the RNG; otherwise training
  * continues from the current weights and Adam state.
- *   iterations  1 .. AMEM_MAX_STEPS_PER_CALL
- *   progress    optional (NULL = none): called with stage "train" every 100
- *               iterations and after the last one, done = iterations so
- *               far in this call, total = iterations, metric = the loss of
- *               the latest iteration; a nonzero return cancels
- *   user        passed to progress untouched
- *   loss        optional (NULL = none): the loss of the last iteration
- * Training works on a copy: on any failure, including cancellation, the
- * network, Adam state and RNG are as before the call.
- * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_RANGE (iterations outside
+ *   steps     1 .. AMEM_MAX_STEPS_PER_CALL
+ *   progress  optional (NULL = none): called after every step with stage
+ *             "train", done = steps finished in this call, total = steps,
+ *             metric = that step's loss; a nonzero return cancels
+ *   user      passed to progress untouched
+ *   loss      optional (NULL = none): the loss of the last finished step
+ *             (NaN if none finished)
+ * Finished steps are kept: after AMEM_E_CANCELLED or AMEM_E_NONFINITE the
+ * network, Adam state and RNG are those after the last finished step (a
+ * step whose loss or gradient is not finite is not applied).
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_RANGE (steps outside
  * [1, AMEM_MAX_STEPS_PER_CALL], TRAIN_THETA_MIN > TRAIN_THETA_MAX),
- * AMEM_E_STATE (nothing stored), AMEM_E_CANCELLED, AMEM_E_NONFINITE (the
- * loss became non-finite), AMEM_E_NOMEM.
+ * AMEM_E_STATE (nothing stored), AMEM_E_CANCELLED, AMEM_E_NONFINITE,
+ * AMEM_E_NOMEM, AMEM_E_IO (data-parallel reduction failed).
  */
-AMEM_API int amem_diffusion_train(amem_diffusion *h, long iterations,
+AMEM_API int amem_diffusion_train(amem_diffusion *h, size_t steps,
                                   amem_progress_fn progress, void *user,
                                   double *loss);
 
 /*
- * amem_diffusion_network_info: the learned network's shape and training.
+ * amem_diffusion_step_count: Adam steps taken by the learned network since
+ * it was made (0 without one), saved with the handle. AMEM_OK/E_NULL.
+ */
+AMEM_API int amem_diffusion_step_count(const amem_diffusion *h, size_t *out);
+
+#ifdef AMEM_EXPERIMENTAL_API
+/*
+ * amem_diffusion_set_data_parallel: train as worker dp->rank of dp->size
+ * (common.h): every worker draws the whole batch from the same RNG state
+ * and computes its slice of the rows; dp is copied; NULL = local training.
+ * Returns AMEM_OK, AMEM_E_NULL (h NULL, or reduce NULL with size > 1),
+ * AMEM_E_RANGE (rank or size out of range).
+ */
+AMEM_API int amem_diffusion_set_data_parallel(amem_diffusion *h,
+                                              const amem_data_parallel *dp);
+#endif
+
+/*
+ * amem_diffusion_network_info: the learned network's shape.
  * Any output may be NULL. Without a network all outputs are 0.
  *   hidden, layers  its hidden width and number of hidden layers
  *   params          number of trainable parameters
- *   iterations      Adam steps taken so far
  * Returns AMEM_OK or AMEM_E_NULL.
  */
 AMEM_API int amem_diffusion_network_info(const amem_diffusion *h,
                                          size_t *hidden, size_t *layers,
-                                         size_t *params, long *iterations);
+                                         size_t *params);
 
 /* amem_diffusion_reset: drop the learned network (the next
  * amem_diffusion_train starts from a fresh one). AMEM_OK/E_NULL. */

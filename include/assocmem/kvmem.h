@@ -215,10 +215,11 @@ enum amem_kvmem_advance {
 };
 
 /*
- * Columns of one meta-learning history row (amem_kvmem_train):
- * step (1-based), mean episode loss and accuracy of the step's batch
- * (before its update), then the rule parameters after the update in
- * setting order (ETA_K ... VALUE_POST_OFFSET), then p.
+ * Columns of the record of one meta-learning step
+ * (amem_kvmem_get_last_step; a history is one record per step): the step
+ * count after it (amem_kvmem_step_count), mean episode loss and accuracy
+ * of the step's batch (before its update), then the rule parameters after
+ * the update in setting order (ETA_K ... VALUE_POST_OFFSET), then p.
  */
 #define AMEM_KVMEM_HISTORY_COLS 15
 
@@ -496,29 +497,57 @@ AMEM_API int amem_kvmem_tape_backward(amem_kvmem_tape *tape,
 
 /*
  * amem_kvmem_train: `steps` Adam steps on the task distribution above
- * (TRAIN_* settings), updating the rule parameters whose TRAIN_MASK bit is
- * set (and p when TRAIN_P = 1 and LOCAL_FACTOR = RANDOM). LAMBDA is kept in
- * [0, 1] and p in [1/N, 1] after each step. Adam state persists across
- * calls and in saved files (amem_kvmem_reset clears it). The stored
- * memory is untouched.
+ * (TRAIN_* settings; BATCH_SIZE episodes per step), updating the rule
+ * parameters whose TRAIN_MASK bit is set (and p when TRAIN_P = 1 and
+ * LOCAL_FACTOR = RANDOM). LAMBDA is kept in [0, 1] and p in [1/N, 1] after
+ * each step. Adam state persists across calls and in saved files
+ * (amem_kvmem_reset clears it). The stored memory is untouched.
  *   steps     1 .. AMEM_MAX_STEPS_PER_CALL
- *   history   optional steps x AMEM_KVMEM_HISTORY_COLS floats, one row per
- *             step (NULL = none); rows after a cancel are left as they were
- *   progress  optional callback, called after each step with stage
- *             "meta_train", done, total = steps and the step's mean loss;
- *             a nonzero return stops with AMEM_E_CANCELLED, keeping the
- *             steps already taken (the handle stays consistent)
- * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (steps = 0), AMEM_E_RANGE
- * (steps > AMEM_MAX_STEPS_PER_CALL, TRAIN_MIN_LEN > TRAIN_MAX_LEN after
- * defaults), AMEM_E_CANCELLED,
- * AMEM_E_NONFINITE (a gradient overflowed; the steps before it are kept),
- * AMEM_E_NOMEM.
+ *   progress  optional (NULL = none): called after each step with stage
+ *             "train", done = steps finished in this call, total = steps
+ *             and the step's mean episode loss; it may read the step's
+ *             record with amem_kvmem_get_last_step; a nonzero return stops
+ *             with AMEM_E_CANCELLED, keeping the steps already taken
+ *   user      passed to progress untouched
+ *   loss      optional (NULL = none): the mean loss of the last finished
+ *             step (NaN if none)
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_RANGE (steps outside
+ * [1, AMEM_MAX_STEPS_PER_CALL], TRAIN_MIN_LEN > TRAIN_MAX_LEN after
+ * defaults), AMEM_E_CANCELLED, AMEM_E_NONFINITE (a loss or gradient
+ * overflowed; that step is not applied, the steps before it are kept),
+ * AMEM_E_NOMEM, AMEM_E_IO (data-parallel reduction failed).
  */
 AMEM_API int amem_kvmem_train(amem_kvmem *h, size_t steps,
-                                   float *history, amem_progress_fn progress,
-                                   void *user);
+                              amem_progress_fn progress, void *user,
+                              double *loss);
 
-/* amem_kvmem_reset: forget the Adam moments and step count. */
+/*
+ * amem_kvmem_get_last_step: the record of the last finished training step
+ * (AMEM_KVMEM_HISTORY_COLS floats into out; a history is one per step).
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_STATE (no step since creation, load
+ * or reset; the record is not saved).
+ */
+AMEM_API int amem_kvmem_get_last_step(const amem_kvmem *h, float *out);
+
+/* amem_kvmem_step_count: Adam steps since creation or the last reset,
+ * saved with the handle. AMEM_OK/E_NULL. */
+AMEM_API int amem_kvmem_step_count(const amem_kvmem *h, size_t *out);
+
+#ifdef AMEM_EXPERIMENTAL_API
+/*
+ * amem_kvmem_set_data_parallel: train as worker dp->rank of dp->size
+ * (common.h): every worker draws every episode of a step (and its random
+ * gates) from the same RNG state and computes the episodes of its slice;
+ * the record's accuracy is then this worker's share of the batch mean.
+ * dp is copied; NULL = local training. Returns AMEM_OK, AMEM_E_NULL (h
+ * NULL, or reduce NULL with size > 1), AMEM_E_RANGE (rank or size).
+ */
+AMEM_API int amem_kvmem_set_data_parallel(amem_kvmem *h,
+                                          const amem_data_parallel *dp);
+#endif
+
+/* amem_kvmem_reset: forget the Adam moments, step count and last step
+ * record. */
 AMEM_API int amem_kvmem_reset(amem_kvmem *h);
 
 /*

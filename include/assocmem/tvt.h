@@ -56,7 +56,8 @@ enum amem_tvt_param {
     AMEM_TVT_ADAM_EPS = 9
 };
 
-/* Columns of a training history row: step, loss, accuracy, mean strength. */
+/* Columns of the record of one training step (amem_tvt_get_last_step):
+ * step count after it, loss, accuracy, mean read strength. */
 #define AMEM_TVT_HISTORY_COLS 4
 
 /*
@@ -114,14 +115,39 @@ AMEM_API int amem_tvt_set_read_params(amem_tvt *h, const float *A,
 
 /*
  * amem_tvt_train: `steps` Adam steps of the read parameters (see above),
- * 1 .. AMEM_MAX_STEPS_PER_CALL; history optional steps x
- * AMEM_TVT_HISTORY_COLS; progress as in amem_kvmem_train (stage
- * "tvt_train"). The stored rows are untouched.
- * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (steps = 0), AMEM_E_RANGE (steps
- * > AMEM_MAX_STEPS_PER_CALL, settings), AMEM_E_CANCELLED, AMEM_E_NOMEM.
+ * BATCH_SIZE episodes per step; steps, progress (stage "train"; it may
+ * call amem_tvt_get_last_step), user and loss as in amem_kvmem_train.
+ * The stored rows are untouched.
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_RANGE (steps outside
+ * [1, AMEM_MAX_STEPS_PER_CALL], settings), AMEM_E_CANCELLED,
+ * AMEM_E_NONFINITE (that step not applied, the ones before kept),
+ * AMEM_E_NOMEM, AMEM_E_IO (data-parallel reduction failed).
  */
-AMEM_API int amem_tvt_train(amem_tvt *h, size_t steps, float *history,
-                            amem_progress_fn progress, void *user);
+AMEM_API int amem_tvt_train(amem_tvt *h, size_t steps,
+                            amem_progress_fn progress, void *user,
+                            double *loss);
+
+/*
+ * amem_tvt_get_last_step: the record of the last finished training step
+ * (AMEM_TVT_HISTORY_COLS floats into out). Returns AMEM_OK, AMEM_E_NULL,
+ * AMEM_E_STATE (no step since creation or load; not saved).
+ */
+AMEM_API int amem_tvt_get_last_step(const amem_tvt *h, float *out);
+
+/* amem_tvt_step_count: Adam steps since creation or the last
+ * amem_tvt_set_read_params, saved with the handle. AMEM_OK/E_NULL. */
+AMEM_API int amem_tvt_step_count(const amem_tvt *h, size_t *out);
+
+#ifdef AMEM_EXPERIMENTAL_API
+/*
+ * amem_tvt_set_data_parallel: as amem_kvmem_set_data_parallel (every
+ * worker draws every episode, computes its slice; the record's accuracy
+ * and strength are then this worker's share). Returns AMEM_OK,
+ * AMEM_E_NULL, AMEM_E_RANGE.
+ */
+AMEM_API int amem_tvt_set_data_parallel(amem_tvt *h,
+                                        const amem_data_parallel *dp);
+#endif
 
 /*
  * Persistence, as amem_kvmem_save/_save_mem/_load/_load_mem (the file holds

@@ -38,7 +38,7 @@ from . import capacity, diffusion
 from .capacity import bootstrap_mean, capacity_bootstrap, capacity_search
 from .diffusion import Diffusion
 from .kvmem import (HISTORY_COLUMNS, KVMemory, KVParam, KVTape, RULE_PARAMS,
-                    TVT, TVTParam)
+                    TVT, TVT_HISTORY_COLUMNS, TVTParam)
 from .probes import Probe, tsne
 from .progress import ProgressCallback, progress_callback
 from ._train import TrainResult
@@ -55,7 +55,7 @@ __all__ = [
     "Diffusion", "diffusion", "capacity", "capacity_search", "bootstrap_mean",
     "capacity_bootstrap",
     "KVMemory", "KVTape", "TVT", "KVParam", "TVTParam", "RULE_PARAMS",
-    "HISTORY_COLUMNS",
+    "HISTORY_COLUMNS", "TVT_HISTORY_COLUMNS",
     "ProgressCallback", "progress_callback",
     "Vae", "Probe", "tsne", "probes", "scenes",
     "AssocMemError", "NullArgumentError", "ArgumentError", "DimensionError",

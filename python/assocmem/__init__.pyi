@@ -12,9 +12,9 @@ from .hopfield import Direction, Hopfield, Kind, Noise, Order, Param, Separation
 from . import capacity, diffusion
 from .capacity import bootstrap_mean, capacity_bootstrap, capacity_search
 from .diffusion import Diffusion
-from .kvmem import HISTORY_COLUMNS, KVMemory, KVParam, KVTape, RULE_PARAMS, TVT, TVTParam
+from .kvmem import HISTORY_COLUMNS, KVMemory, KVParam, KVTape, RULE_PARAMS, TVT, TVT_HISTORY_COLUMNS, TVTParam
 from .probes import Probe, tsne
 from .progress import ProgressCallback, progress_callback
 from ._train import TrainResult
 from .vae import Vae
-__all__ = ['TrainResult', '__version__', 'version', 'version_info', 'library_path', 'set_num_threads', 'get_num_threads', 'strerror', 'last_error', 'ENUMS', 'STATUS_MESSAGES', 'data', 'Dam', 'Hopfield', 'Kind', 'Param', 'Update', 'Order', 'Noise', 'Similarity', 'Separation', 'Direction', 'param_bounds', 'Diffusion', 'diffusion', 'capacity', 'capacity_search', 'bootstrap_mean', 'capacity_bootstrap', 'KVMemory', 'KVTape', 'TVT', 'KVParam', 'TVTParam', 'RULE_PARAMS', 'HISTORY_COLUMNS', 'ProgressCallback', 'progress_callback', 'Vae', 'Probe', 'tsne', 'probes', 'scenes', 'AssocMemError', 'NullArgumentError', 'ArgumentError', 'DimensionError', 'RangeError', 'NonFiniteError', 'OutOfMemoryError', 'InputOutputError', 'FormatError', 'CancelledError', 'StateError', 'UnsupportedError', 'InternalError'] + data.__all__
+__all__ = ['TrainResult', '__version__', 'version', 'version_info', 'library_path', 'set_num_threads', 'get_num_threads', 'strerror', 'last_error', 'ENUMS', 'STATUS_MESSAGES', 'data', 'Dam', 'Hopfield', 'Kind', 'Param', 'Update', 'Order', 'Noise', 'Similarity', 'Separation', 'Direction', 'param_bounds', 'Diffusion', 'diffusion', 'capacity', 'capacity_search', 'bootstrap_mean', 'capacity_bootstrap', 'KVMemory', 'KVTape', 'TVT', 'KVParam', 'TVTParam', 'RULE_PARAMS', 'HISTORY_COLUMNS', 'TVT_HISTORY_COLUMNS', 'ProgressCallback', 'progress_callback', 'Vae', 'Probe', 'tsne', 'probes', 'scenes', 'AssocMemError', 'NullArgumentError', 'ArgumentError', 'DimensionError', 'RangeError', 'NonFiniteError', 'OutOfMemoryError', 'InputOutputError', 'FormatError', 'CancelledError', 'StateError', 'UnsupportedError', 'InternalError'] + data.__all__

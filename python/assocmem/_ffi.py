@@ -1777,10 +1777,14 @@ FUNCTIONS = {
     'amem_diffusion_t_start': (_c.c_int, [_c.POINTER(amem_diffusion), _c.c_double, _c.POINTER(_c.c_double)], ('h', 'theta', 't',), 'diffusion.h'),
     # int amem_diffusion_forward(amem_diffusion *h, const float *x0, size_t n, double t, float *out)
     'amem_diffusion_forward': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_float), _c.c_size_t, _c.c_double, _c.POINTER(_c.c_float)], ('h', 'x0', 'n', 't', 'out',), 'diffusion.h'),
-    # int amem_diffusion_train(amem_diffusion *h, long iterations, amem_progress_fn progress, void *user, double *loss)
-    'amem_diffusion_train': (_c.c_int, [_c.POINTER(amem_diffusion), _c.c_long, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_double)], ('h', 'iterations', 'progress', 'user', 'loss',), 'diffusion.h'),
-    # int amem_diffusion_network_info(const amem_diffusion *h, size_t *hidden, size_t *layers, size_t *params, long *iterations)
-    'amem_diffusion_network_info': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_long)], ('h', 'hidden', 'layers', 'params', 'iterations',), 'diffusion.h'),
+    # int amem_diffusion_train(amem_diffusion *h, size_t steps, amem_progress_fn progress, void *user, double *loss)
+    'amem_diffusion_train': (_c.c_int, [_c.POINTER(amem_diffusion), _c.c_size_t, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_double)], ('h', 'steps', 'progress', 'user', 'loss',), 'diffusion.h'),
+    # int amem_diffusion_step_count(const amem_diffusion *h, size_t *out)
+    'amem_diffusion_step_count': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'diffusion.h'),
+    # int amem_diffusion_set_data_parallel(amem_diffusion *h, const amem_data_parallel *dp)
+    'amem_diffusion_set_data_parallel': (_c.c_int, [_c.POINTER(amem_diffusion), _c.c_void_p], ('h', 'dp',), 'diffusion.h'),
+    # int amem_diffusion_network_info(const amem_diffusion *h, size_t *hidden, size_t *layers, size_t *params)
+    'amem_diffusion_network_info': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t)], ('h', 'hidden', 'layers', 'params',), 'diffusion.h'),
     # int amem_diffusion_reset(amem_diffusion *h)
     'amem_diffusion_reset': (_c.c_int, [_c.POINTER(amem_diffusion)], ('h',), 'diffusion.h'),
     # int amem_diffusion_score(amem_diffusion *h, const float *states, size_t n, double t, float *out)
@@ -1913,8 +1917,14 @@ FUNCTIONS = {
     'amem_kvmem_tape_back_write': (_c.c_int, [_c.POINTER(amem_kvmem_tape), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_double), _c.POINTER(_c.c_double)], ('tape', 'd_key', 'd_value', 'd_q', 'rule_grad',), 'kvmem.h'),
     # int amem_kvmem_tape_backward(amem_kvmem_tape *tape, const float *d_out, float *d_keys, float *d_values, float *d_q, float *d_queries, double *rule_grad)
     'amem_kvmem_tape_backward': (_c.c_int, [_c.POINTER(amem_kvmem_tape), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_double)], ('tape', 'd_out', 'd_keys', 'd_values', 'd_q', 'd_queries', 'rule_grad',), 'kvmem.h'),
-    # int amem_kvmem_train(amem_kvmem *h, size_t steps, float *history, amem_progress_fn progress, void *user)
-    'amem_kvmem_train': (_c.c_int, [_c.POINTER(amem_kvmem), _c.c_size_t, _c.POINTER(_c.c_float), amem_progress_fn, _c.c_void_p], ('h', 'steps', 'history', 'progress', 'user',), 'kvmem.h'),
+    # int amem_kvmem_train(amem_kvmem *h, size_t steps, amem_progress_fn progress, void *user, double *loss)
+    'amem_kvmem_train': (_c.c_int, [_c.POINTER(amem_kvmem), _c.c_size_t, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_double)], ('h', 'steps', 'progress', 'user', 'loss',), 'kvmem.h'),
+    # int amem_kvmem_get_last_step(const amem_kvmem *h, float *out)
+    'amem_kvmem_get_last_step': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_float)], ('h', 'out',), 'kvmem.h'),
+    # int amem_kvmem_step_count(const amem_kvmem *h, size_t *out)
+    'amem_kvmem_step_count': (_c.c_int, [_c.POINTER(amem_kvmem), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'kvmem.h'),
+    # int amem_kvmem_set_data_parallel(amem_kvmem *h, const amem_data_parallel *dp)
+    'amem_kvmem_set_data_parallel': (_c.c_int, [_c.POINTER(amem_kvmem), _c.c_void_p], ('h', 'dp',), 'kvmem.h'),
     # int amem_kvmem_reset(amem_kvmem *h)
     'amem_kvmem_reset': (_c.c_int, [_c.POINTER(amem_kvmem)], ('h',), 'kvmem.h'),
     # int amem_kvmem_save(const amem_kvmem *h, const char *path)
@@ -2001,8 +2011,14 @@ FUNCTIONS = {
     'amem_tvt_get_read_params': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('h', 'A', 'a', 'u', 'c',), 'tvt.h'),
     # int amem_tvt_set_read_params(amem_tvt *h, const float *A, const float *a, const float *u, const float *c)
     'amem_tvt_set_read_params': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float)], ('h', 'A', 'a', 'u', 'c',), 'tvt.h'),
-    # int amem_tvt_train(amem_tvt *h, size_t steps, float *history, amem_progress_fn progress, void *user)
-    'amem_tvt_train': (_c.c_int, [_c.POINTER(amem_tvt), _c.c_size_t, _c.POINTER(_c.c_float), amem_progress_fn, _c.c_void_p], ('h', 'steps', 'history', 'progress', 'user',), 'tvt.h'),
+    # int amem_tvt_train(amem_tvt *h, size_t steps, amem_progress_fn progress, void *user, double *loss)
+    'amem_tvt_train': (_c.c_int, [_c.POINTER(amem_tvt), _c.c_size_t, amem_progress_fn, _c.c_void_p, _c.POINTER(_c.c_double)], ('h', 'steps', 'progress', 'user', 'loss',), 'tvt.h'),
+    # int amem_tvt_get_last_step(const amem_tvt *h, float *out)
+    'amem_tvt_get_last_step': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_float)], ('h', 'out',), 'tvt.h'),
+    # int amem_tvt_step_count(const amem_tvt *h, size_t *out)
+    'amem_tvt_step_count': (_c.c_int, [_c.POINTER(amem_tvt), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'tvt.h'),
+    # int amem_tvt_set_data_parallel(amem_tvt *h, const amem_data_parallel *dp)
+    'amem_tvt_set_data_parallel': (_c.c_int, [_c.POINTER(amem_tvt), _c.c_void_p], ('h', 'dp',), 'tvt.h'),
     # int amem_tvt_save(const amem_tvt *h, const char *path)
     'amem_tvt_save': (_c.c_int, [_c.POINTER(amem_tvt), _c.c_char_p], ('h', 'path',), 'tvt.h'),
     # int amem_tvt_save_mem(const amem_tvt *h, void **data, size_t *len)

@@ -17,6 +17,7 @@ from . import _ffi
 from ._arrays import as_rows, dptr, fptr, like_rows, size
 from ._lib import lib
 from ._piece import Persistent, Settings, int_enum
+from ._train import TrainResult
 from .errors import check
 from .progress import progress_callback
 
@@ -139,34 +140,43 @@ class Diffusion(Settings, Persistent):
         check(lib.amem_diffusion_get_patterns(self._h(), fptr(out)))
         return out
 
-    def train(self, iterations=5000, progress=None):
-        """Train the learned noise predictor for `iterations` Adam steps on
-        all stored patterns; returns the last iteration's loss.
+    def train(self, steps=5000, progress=None):
+        """Train the learned noise predictor for `steps` Adam steps, each on
+        all stored patterns; returns a TrainResult(steps, loss, step_count).
 
-        progress: optional fn(stage, done, total, loss) -> bool (true
-        cancels; the network is then as before the call).
+        progress: optional fn(stage, done, total, loss) -> bool, called after
+        every step (true cancels; the finished steps are kept).
         """
         cb = progress_callback(progress)
         loss = ctypes.c_double()
-        args = (self._h(), operator.index(iterations),
+        before = self.step_count
+        args = (self._h(), operator.index(steps),
                 cb if cb is not None else _ffi.amem_progress_fn(), None,
                 ctypes.byref(loss))
         if cb is None:
-            check(lib.amem_diffusion_train(*args))
+            status = lib.amem_diffusion_train(*args)
         else:
-            check(cb.run(lib.amem_diffusion_train, *args))
-        return loss.value
+            status = cb.run(lib.amem_diffusion_train, *args)
+        after = self.step_count
+        check(status)
+        return TrainResult(after - before, loss.value, after)
+
+    @property
+    def step_count(self):
+        """Adam steps the learned network has taken (0 without one)."""
+        v = ctypes.c_size_t()
+        check(lib.amem_diffusion_step_count(self._h(), ctypes.byref(v)))
+        return v.value
 
     def network_info(self):
-        """{hidden, layers, params, iterations} of the learned network
-        (all 0 without one)."""
+        """{hidden, layers, params} of the learned network (all 0 without
+        one)."""
         hid, lay, par = (ctypes.c_size_t() for _ in range(3))
-        it = ctypes.c_long()
         check(lib.amem_diffusion_network_info(
             self._h(), ctypes.byref(hid), ctypes.byref(lay),
-            ctypes.byref(par), ctypes.byref(it)))
+            ctypes.byref(par)))
         return {"hidden": hid.value, "layers": lay.value,
-                "params": par.value, "iterations": it.value}
+                "params": par.value}
 
     def reset(self):
         """Drop the learned network."""

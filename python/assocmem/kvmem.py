@@ -15,6 +15,7 @@ from ._arrays import as_rows, dptr, fail, fptr, iptr, size
 from ._handle import Handle
 from ._lib import lib
 from ._piece import Persistent, Settings, int_enum
+from ._train import TrainResult
 from .errors import check
 from .progress import progress_callback
 
@@ -35,13 +36,18 @@ WriteMode = int_enum("amem_kvmem_write", "AMEM_KVMEM_WRITE_", "WriteMode")
 RULE_PARAMS = tuple(p.name.lower() for p in KVParam
                     if _ffi.AMEM_KVMEM_RULE_FIRST <= p <
                     _ffi.AMEM_KVMEM_RULE_FIRST + _ffi.AMEM_KVMEM_RULE_COUNT)
-#: Columns of KVMemory.train()'s history.
+#: Columns of KVMemory.history, the records of the last train() call's
+#: steps ("step" is the step count after the step).
 HISTORY_COLUMNS = ("step", "loss", "accuracy") + RULE_PARAMS + ("p",)
+#: Columns of TVT.history.
+TVT_HISTORY_COLUMNS = ("step", "loss", "accuracy", "strength")
 
 class _Memory(Settings, Persistent):
     """Shared plumbing of the two handle classes."""
 
     _HISTORY = 0
+    #: Records of the last train() call's finished steps (rows x columns).
+    history = None
 
     def __init__(self, key_dim, slots, value_dim=None, **settings):
         where = type(self).__name__
@@ -101,15 +107,34 @@ class _Memory(Settings, Persistent):
                  % (k.shape[0], v.shape[0]))
         return k, v
 
-    def _train(self, name, steps, progress):
-        steps = size(steps, "steps", type(self).__name__ + "." + name)
-        hist = np.empty((steps, self._HISTORY), np.float32)
-        cb = progress_callback(progress)
-        args = (self._h(), steps, fptr(hist),
-                cb if cb else _ffi.amem_progress_fn(), None)
-        status = cb.run(self._fn(name), *args) if cb else self._fn(name)(*args)
+    @property
+    def step_count(self):
+        """Adam steps since creation or the last reset (saved with it)."""
+        v = ctypes.c_size_t()
+        check(self._fn("step_count")(self._h(), ctypes.byref(v)))
+        return v.value
+
+    def _train(self, steps, progress):
+        """Train through the C trainer; each step's record is read from the
+        progress callback (amem_*_get_last_step) into self.history."""
+        where = type(self).__name__ + ".train"
+        steps = size(steps, "steps", where)
+        hist = np.full((steps, self._HISTORY), np.nan, np.float32)
+        user = progress_callback(progress)
+        done = [0]
+
+        def on_step(stage, d, total, metric):
+            check(self._fn("get_last_step")(self._h(), fptr(hist[d - 1])))
+            done[0] = d
+            return user is not None and user.fn(stage, d, total, metric)
+
+        cb = progress_callback(on_step)
+        loss = ctypes.c_double()
+        status = cb.run(self._fn("train"), self._h(), steps, cb, None,
+                        ctypes.byref(loss))
+        self.history = hist[:done[0]]
         check(status)
-        return hist
+        return TrainResult(done[0], loss.value, self.step_count)
 
 class KVMemory(_Memory):
     """Key-value slot memory: KVMemory(key_dim, slots, value_dim=key_dim,
@@ -215,9 +240,13 @@ class KVMemory(_Memory):
         return res + (g,) if grad else res
 
     def train(self, steps, progress=None):
-        """Meta-learn the rule for `steps` Adam steps; returns the history
-        (steps x len(HISTORY_COLUMNS))."""
-        return self._train("train", steps, progress)
+        """Meta-learn the rule for `steps` Adam steps; returns a
+        TrainResult(steps, loss, step_count). The steps' records are kept in
+        self.history (one row per finished step, columns HISTORY_COLUMNS).
+
+        progress: optional fn(stage, done, total, loss) -> bool (true
+        cancels; the finished steps are kept)."""
+        return self._train(steps, progress)
 
     def reset(self):
         """Forget the Adam state."""
@@ -249,9 +278,10 @@ class TVT(_Memory):
         return (out, w) if return_weights else out
 
     def train(self, steps, progress=None):
-        """Train the read parameters; returns the history (steps x 4:
-        step, loss, accuracy, mean strength)."""
-        return self._train("train", steps, progress)
+        """Train the read parameters; returns a TrainResult(steps, loss,
+        step_count). The steps' records are kept in self.history (one row
+        per finished step, columns TVT_HISTORY_COLUMNS)."""
+        return self._train(steps, progress)
 
     @property
     def read_params(self):

@@ -9,6 +9,7 @@ from ._arrays import as_rows, dptr, fail, fptr, iptr, size
 from ._handle import Handle
 from ._lib import lib
 from ._piece import Persistent, Settings, int_enum
+from ._train import TrainResult
 from .errors import check
 from .progress import progress_callback
 KVParam: Any
@@ -19,14 +20,18 @@ Advance: Any
 WriteMode: Any
 RULE_PARAMS: Any
 HISTORY_COLUMNS: Any
+TVT_HISTORY_COLUMNS: Any
 
 
 class _Memory(Settings, Persistent):
+    history: Any
     def __init__(self, key_dim, slots, value_dim=..., **settings) -> None: ...
     def __repr__(self) -> Any: ...
     @property
     def count(self) -> Any: ...
     def clear(self) -> Any: ...
+    @property
+    def step_count(self) -> Any: ...
 
 
 class KVMemory(_Memory):

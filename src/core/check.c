@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "error.h"
@@ -56,10 +57,46 @@ int amem__check_size(const char *fn, const char *name, const void *x,
     return amem__array_bytes(fn, name, count, dim, elem_size, NULL);
 }
 
-int amem__all_finite(const float *x, size_t n)
+/* A float is NaN or infinite exactly when its exponent bits are all set.
+ * Branch-free over blocks of 1,024, four lanes at a time with GCC or Clang
+ * vectors (SSE2 at the x86-64 baseline: pand, pcmpeqd, por), a scalar
+ * tail. */
+#if defined(__GNUC__) || defined(__clang__)
+typedef int32_t vi4 __attribute__((vector_size(16)));
+
+static int block_bad(const float *x, size_t n)
+{
+    const vi4 expo = {0x7f800000, 0x7f800000, 0x7f800000, 0x7f800000};
+    vi4 acc = {0};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        vi4 u;
+        memcpy(&u, x + i, sizeof u);
+        acc |= (u & expo) == expo;
+    }
+    int32_t bad = acc[0] | acc[1] | acc[2] | acc[3];
+    for (; i < n; i++) {
+        int32_t u;
+        memcpy(&u, x + i, sizeof u);
+        bad |= (u & 0x7f800000) == 0x7f800000;
+    }
+    return bad != 0;
+}
+#else
+static int block_bad(const float *x, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (!isfinite(x[i]))
+            return 1;
+    return 0;
+}
+#endif
+
+int amem__all_finite(const float *x, size_t n)
+{
+    enum { BLOCK = 1024 };
+    for (size_t i0 = 0; i0 < n; i0 += BLOCK)
+        if (block_bad(x + i0, n - i0 < BLOCK ? n - i0 : BLOCK))
             return 0;
     return 1;
 }

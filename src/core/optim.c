@@ -84,15 +84,25 @@ static void amsgrad_max(float *restrict vmax, const float *restrict v, size_t n)
 
 int amem__adam_step(amem__adam *opt, float *param, const float *grad)
 {
+    if (opt != NULL && grad != NULL && !amem__all_finite(grad, opt->n))
+        return amem__fail(AMEM_E_NONFINITE, FN, "gradient holds NaN or inf");
+    return amem__adam_step_finite(opt, param, grad);
+}
+
+int amem__adam_step_finite(amem__adam *opt, float *param, const float *grad)
+{
     if (opt == NULL || param == NULL || grad == NULL)
         return amem__fail(AMEM_E_NULL, FN, "%s is NULL",
                           opt == NULL ? "optimizer" : param == NULL ? "param" : "grad");
     int rc = settings_ok(opt);
     if (rc != AMEM_OK)
         return rc;
-    if (!amem__all_finite(grad, opt->n))
-        return amem__fail(AMEM_E_NONFINITE, FN, "gradient holds NaN or inf");
     long t = opt->t + 1;
+    if (opt->vmax == NULL) {
+        amem__adam_fused(opt, param, grad, t);
+        opt->t = t;
+        return AMEM_OK;
+    }
     float b1 = (float)opt->beta1, c1 = (float)(1.0 - opt->beta1);
     float b2 = (float)opt->beta2, c2 = (float)(1.0 - opt->beta2);
     float eps = (float)opt->eps;
@@ -104,11 +114,8 @@ int amem__adam_step(amem__adam *opt, float *param, const float *grad)
         m[i] = b1 * m[i] + c1 * grad[i];
         v[i] = b2 * v[i] + c2 * grad[i] * grad[i];
     }
-    const float *second = v;
-    if (opt->vmax) {
-        amsgrad_max(opt->vmax, v, n);
-        second = opt->vmax;
-    }
+    amsgrad_max(opt->vmax, v, n);
+    const float *second = opt->vmax;
     for (size_t i = 0; i < n; i++)
         param[i] -= step * (m[i] / (sqrtf(second[i]) / sqrt_bc2 + eps));
     opt->t = t;

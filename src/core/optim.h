@@ -65,6 +65,16 @@ void amem__adam_reset(amem__adam *opt);
  */
 int amem__adam_step(amem__adam *opt, float *param, const float *grad);
 
+/* The same for a gradient the caller has checked to be finite (the trainer
+ * loop): the one pass over it that amem__adam_step spends on the check is
+ * skipped. Returns AMEM_OK, AMEM_E_NULL or AMEM_E_RANGE. */
+int amem__adam_step_finite(amem__adam *opt, float *param, const float *grad);
+
+/* The update of step t without AMSGrad on a finite gradient, fused and on
+ * the worker pool (adam_kernel.c); used by amem__adam_step. */
+void amem__adam_fused(amem__adam *opt, float *param, const float *grad,
+                      long t);
+
 /*
  * Model files: the moments m, v and (AMSGrad) vmax, n floats each, in that
  * order; the step count t is written by the piece where its format has it.
@@ -76,5 +86,9 @@ struct amem__rbuf;
 void amem__adam_put_moments(struct amem__wbuf *w, const amem__adam *opt);
 int amem__adam_get_moments(const char *fn, struct amem__rbuf *r,
                            amem__adam *opt);
+/* The step count t (u64, at most INT32_MAX), then the moments. */
+void amem__adam_put_state(struct amem__wbuf *w, const amem__adam *opt);
+int amem__adam_get_state(const char *fn, struct amem__rbuf *r,
+                         amem__adam *opt);
 
 #endif

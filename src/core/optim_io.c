@@ -1,4 +1,6 @@
-/* The optimizer's moments in model files (the step count is the caller's). */
+/* The optimizer's moments (and step count) in model files. */
+#include <stdint.h>
+
 #include "core/check.h"
 #include "core/error.h"
 #include "core/modelfile.h"
@@ -34,5 +36,22 @@ int amem__adam_get_moments(const char *fn, amem__rbuf *r, amem__adam *opt)
         rc = get_moment(fn, r, opt->v, opt->n, 1);
     if (rc == AMEM_OK && opt->vmax != NULL)
         rc = get_moment(fn, r, opt->vmax, opt->n, 1);
+    return rc;
+}
+
+void amem__adam_put_state(amem__wbuf *w, const amem__adam *opt)
+{
+    amem__put_u64(w, (uint64_t)opt->t);
+    amem__adam_put_moments(w, opt);
+}
+
+int amem__adam_get_state(const char *fn, amem__rbuf *r, amem__adam *opt)
+{
+    uint64_t t = amem__get_u64(r);
+    if (r->failed || t > INT32_MAX)
+        return amem__bad_file(fn, "truncated or invalid optimizer state");
+    int rc = amem__adam_get_moments(fn, r, opt);
+    if (rc == AMEM_OK)
+        opt->t = (long)t;
     return rc;
 }

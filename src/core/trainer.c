@@ -101,7 +101,7 @@ static int one_step(const char *fn, const amem__trainer *t, size_t s,
                           "loss or gradient not finite at step %zu (not "
                           "applied; the %zu steps before it are kept)",
                           s + 1, s);
-    rc = amem__adam_step(t->opt, t->param, t->grad);
+    rc = amem__adam_step_finite(t->opt, t->param, t->grad);
     if (rc != AMEM_OK)
         return rc;
     return t->ops->after_step ? t->ops->after_step(t->piece, *loss)

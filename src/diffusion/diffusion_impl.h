@@ -12,6 +12,7 @@
 /* The number of settings (the public enum has no count member). */
 #define AMEM__DIFFUSION_NPARAM (AMEM_DIFFUSION_SEMANTIC_VAR + 1)
 #include "core/optim.h"
+#include "core/trainer.h"
 #include "core/jobs.h"
 #include "core/rng.h"
 
@@ -37,6 +38,7 @@ struct amem_diffusion {
     size_t capacity;    /* rows allocated in patterns */
     float *patterns;    /* count x dim */
     amem__dmlp *net;    /* NULL until trained */
+    amem__data_parallel dp; /* size 1 = local training */
 };
 
 #define AMEM__DP(h, p) ((h)->param[AMEM_DIFFUSION_##p])
@@ -82,8 +84,6 @@ int amem__dmlp_create(const char *fn, size_t dim, size_t hidden,
 void amem__dmlp_free(amem__dmlp *m);
 /* Uniform(+-1/sqrt(fan_in)) initialisation, fan_in = n_l + 1. */
 void amem__dmlp_init(amem__dmlp *m, amem__rng *rng);
-/* A deep copy (params, Adam moments and step). */
-int amem__dmlp_clone(const char *fn, const amem__dmlp *m, amem__dmlp **out);
 
 /* ---- inference (mlp_predict.c; threads: core/jobs.h) ---- */
 #define AMEM__DJOBS_MAX 16
@@ -109,16 +109,19 @@ double amem__dmlp_loss_grad(const amem__dmlp *m, const float *x,
                             size_t batch, float *grad, float *ws);
 
 /*
- * The same loss with the batch cut into `jobs` (<= batch) blocks of rows,
- * one per thread (jobs > 1 only inside amem__blas_window_begin/end): block k
- * writes its part of the gradient into grads[k]; the gradient is the sum
- * of the grads[k]. ws holds amem__dmlp_split_ws_len floats.
+ * The same loss for `batch` rows that are part of a minibatch of `total`
+ * rows (data-parallel training computes a slice; both divide by total),
+ * with the rows cut into `jobs` (<= batch) blocks, one per thread (jobs > 1
+ * only inside amem__blas_window_begin/end): block k writes its part of the
+ * gradient into grads[k]; the gradient is the sum of the grads[k]. Returns
+ * the rows' squared error divided by total x d. ws holds
+ * amem__dmlp_split_ws_len floats.
  */
 size_t amem__dmlp_split_ws_len(const amem__dmlp *m, size_t batch, int jobs);
 double amem__dmlp_loss_grad_split(const amem__dmlp *m, const float *x,
                                   const float *theta, const float *target,
-                                  size_t batch, float *const *grads,
-                                  float *ws, int jobs);
+                                  size_t batch, size_t total,
+                                  float *const *grads, float *ws, int jobs);
 
 /* ---- the engine path (mlp_graph.c), for checks and comparison ---- */
 double amem__dmlp_loss_grad_engine(const amem__dmlp *m, const float *x,

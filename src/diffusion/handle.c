@@ -113,8 +113,7 @@ int amem_diffusion_get_patterns(const amem_diffusion *h, float *out)
 }
 
 int amem_diffusion_network_info(const amem_diffusion *h, size_t *hidden,
-                                size_t *layers, size_t *params,
-                                long *iterations)
+                                size_t *layers, size_t *params)
 {
     AMEM__CHECK_NULL(h, "amem_diffusion_network_info");
     const amem__dmlp *m = h->net;
@@ -124,8 +123,6 @@ int amem_diffusion_network_info(const amem_diffusion *h, size_t *hidden,
         *layers = m ? m->layers : 0;
     if (params)
         *params = m ? m->n_params : 0;
-    if (iterations)
-        *iterations = m ? m->adam->t : 0;
     return AMEM_OK;
 }
 

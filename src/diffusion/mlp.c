@@ -96,18 +96,3 @@ void amem__dmlp_init(amem__dmlp *m, amem__rng *rng)
                 (float)(bound * (2.0 * amem__rng_uniform(rng) - 1.0));
     }
 }
-
-int amem__dmlp_clone(const char *fn, const amem__dmlp *m, amem__dmlp **out)
-{
-    int rc = amem__dmlp_create(fn, m->dim, m->hidden, m->layers, out);
-    if (rc != AMEM_OK)
-        return rc;
-    amem__dmlp *c = *out;
-    memcpy(c->params, m->params, m->n_params * sizeof(float));
-    memcpy(c->adam->m, m->adam->m, m->n_params * sizeof(float));
-    memcpy(c->adam->v, m->adam->v, m->n_params * sizeof(float));
-    c->adam->t = m->adam->t;
-    amem__adam_set(c->adam, m->adam->lr, m->adam->beta1, m->adam->beta2,
-                   m->adam->eps);
-    return AMEM_OK;
-}

@@ -1,14 +1,12 @@
 /*
  * Private: the elementwise kernels of the learned noise predictor (bias and
  * ReLU after each layer's sgemm, the ReLU mask of the backward pass, bias
- * gradients and the Adam update), each one branch-free pass over memory.
+ * gradients), each one branch-free pass over memory.
  */
 #ifndef AMEM_DIFFUSION_MLP_KERNELS_H
 #define AMEM_DIFFUSION_MLP_KERNELS_H
 
 #include <stddef.h>
-
-#include "core/optim.h"
 
 /*
  * For each of `rows` rows of z (stride ld >= o + 1 when theta is not NULL,
@@ -26,17 +24,5 @@ void amem__dk_relu_mask(float *g, const float *a, size_t rows, size_t n,
 
 /* db[j] = sum over rows of G[i, j] (G contiguous, rows x o). */
 void amem__dk_col_sums(const float *G, size_t rows, size_t o, float *db);
-
-/*
- * One Adam step (no AMSGrad: opt->vmax must be NULL) with the formula and
- * rounding of amem__adam_step (core/optim.h) on the gradient grad, or
- * grad + grad2 when grad2 is not NULL (two halves of a batch), fused with
- * the finiteness check into one pass, on up to `jobs` threads (elements
- * are independent, so the result does not depend on jobs). Returns 0, or
- * -1 when the gradient holds NaN or inf: then param and the moments are
- * partly updated (the caller discards them) and opt->t is unchanged.
- */
-int amem__dk_adam(amem__adam *opt, float *param, const float *grad,
-                  const float *grad2, int jobs);
 
 #endif

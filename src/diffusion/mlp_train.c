@@ -126,7 +126,7 @@ typedef struct split {
     const float *x, *theta, *target;
     float *const *grads;
     float *ws;
-    size_t batch, ws_len;
+    size_t batch, total, ws_len;
     int jobs;
     double sum[AMEM__DJOBS_MAX];
 } split;
@@ -139,7 +139,7 @@ static void split_job(void *ctx, int k)
     size_t r1 = s->batch * (size_t)(k + 1) / (size_t)s->jobs;
     s->sum[k] = loss_grad_rows(s->m, s->x + r0 * d, s->theta + r0,
                                s->target + r0 * d, r1 - r0,
-                               2.0f / (float)(s->batch * d), s->grads[k],
+                               2.0f / (float)(s->total * d), s->grads[k],
                                s->ws + (size_t)k * s->ws_len);
 }
 
@@ -151,11 +151,11 @@ size_t amem__dmlp_split_ws_len(const amem__dmlp *m, size_t batch, int jobs)
 
 double amem__dmlp_loss_grad_split(const amem__dmlp *m, const float *x,
                                   const float *theta, const float *target,
-                                  size_t batch, float *const *grads,
-                                  float *ws, int jobs)
+                                  size_t batch, size_t total,
+                                  float *const *grads, float *ws, int jobs)
 {
     size_t rows = (batch + (size_t)jobs - 1) / (size_t)jobs;
-    split s = {m, x, theta, target, grads, ws, batch,
+    split s = {m, x, theta, target, grads, ws, batch, total,
                amem__dmlp_train_ws_len(m, rows), jobs, {0}};
     if (jobs == 1)
         split_job(&s, 0);
@@ -164,5 +164,5 @@ double amem__dmlp_loss_grad_split(const amem__dmlp *m, const float *x,
     double sum = 0.0;
     for (int k = 0; k < jobs; k++)
         sum += s.sum[k];
-    return sum / (double)(batch * m->dim);
+    return sum / (double)(total * m->dim);
 }

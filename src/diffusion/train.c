@@ -1,86 +1,123 @@
 /*
  * Training of the learned noise predictor with the denoising loss
- * (Ambrogioni 2024, Eq. 9 / 27): every iteration takes all stored patterns
+ * (Ambrogioni 2024, Eq. 9 / 27): every step takes all stored patterns
  * y_i, draws theta_i ~ U(TRAIN_THETA_MIN, TRAIN_THETA_MAX) and
  * delta_i ~ N(0, I), forms x_i = theta_i y_i + s(theta_i) delta_i and takes
- * one Adam step on mean (eps(x_i, theta_i) - delta_i)^2.
- * The work is done on a copy of the network and of the RNG, committed only
- * when every iteration succeeded, so a failed or cancelled call changes
- * nothing.
+ * one Adam step on mean (eps(x_i, theta_i) - delta_i)^2, through the one
+ * trainer loop (core/trainer.h): finished steps are kept.
+ *
+ * Data-parallel training: every worker draws the whole batch (the same
+ * random numbers on every worker) and computes the loss and gradient of
+ * its slice of the rows only, divided by the whole batch's size.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/blas.h"
 #include "core/check.h"
 #include "core/error.h"
 #include "diffusion_impl.h"
-#include "mlp_kernels.h"
-
-#define PROGRESS_EVERY 100
-
-/* Scratch of one training call, one allocation: the batch, one gradient
- * per job (the batch is split over at most two threads, whose gradients
- * the Adam pass adds) and the jobs' workspace. */
-typedef struct batch_buf {
-    float *x, *theta, *target, *grad[2], *ws;
-    float *block;
-    int jobs;
-} batch_buf;
 
 /* Fewest rows per training job. */
 #define MIN_JOB_ROWS 4
 
-static int batch_jobs(size_t B, int threads)
+/* Scratch of one training call, one allocation: the batch, the second
+ * job's gradient (the slice is split over at most two threads; the first
+ * writes into the trainer's gradient) and the jobs' workspace. */
+typedef struct dtrain {
+    amem_diffusion *h;
+    size_t lo, hi;       /* this worker's rows of the batch */
+    int jobs;
+    float *x, *theta, *target, *grad2, *ws;
+    float *grad;         /* the trainer's gradient, during a step */
+    float *block;
+} dtrain;
+
+static int batch_jobs(size_t rows, int threads)
 {
     int jobs = threads < 2 ? 1 : 2;
-    return B >= 2 * MIN_JOB_ROWS ? jobs : 1;
+    return rows >= 2 * MIN_JOB_ROWS ? jobs : 1;
 }
 
-static int batch_alloc(const char *fn, const amem__dmlp *m, size_t B,
-                       int jobs, batch_buf *bb)
+static int dtrain_open(const char *fn, amem_diffusion *h,
+                       const amem__dmlp *m, int threads, dtrain *t)
 {
-    size_t d = m->dim, np = m->n_params;
-    size_t total = 2 * B * d + B + (size_t)jobs * np +
-                   amem__dmlp_split_ws_len(m, B, jobs);
-    bb->block = amem__alloc(total, 1, sizeof(float));
-    if (bb->block == NULL)
+    size_t B = h->count, d = m->dim, np = m->n_params;
+    memset(t, 0, sizeof *t);
+    t->h = h;
+    amem__dp_slice(&h->dp, B, &t->lo, &t->hi);
+    t->jobs = batch_jobs(t->hi - t->lo, threads);
+    size_t rows = t->hi > t->lo ? t->hi - t->lo : 1;
+    size_t total = 2 * B * d + B + (t->jobs > 1 ? np : 0) +
+                   amem__dmlp_split_ws_len(m, rows, t->jobs);
+    t->block = amem__alloc(total, 1, sizeof(float));
+    if (t->block == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu floats",
                           total);
-    bb->jobs = jobs;
-    bb->x = bb->block;
-    bb->target = bb->x + B * d;
-    bb->theta = bb->target + B * d;
-    bb->grad[0] = bb->theta + B;
-    bb->grad[1] = jobs > 1 ? bb->grad[0] + np : NULL;
-    bb->ws = bb->grad[0] + (size_t)jobs * np;
+    t->x = t->block;
+    t->target = t->x + B * d;
+    t->theta = t->target + B * d;
+    t->grad2 = t->jobs > 1 ? t->theta + B : NULL;
+    t->ws = t->theta + B + (t->jobs > 1 ? np : 0);
     return AMEM_OK;
 }
 
-/* Draw theta_i and delta_i, form the noisy inputs x_i. */
-static void draw_batch(const amem_diffusion *h, amem__rng *rng, batch_buf *bb)
+/* Draw theta_i and delta_i for every row of the batch (every worker draws
+ * them all), form the noisy inputs x_i. */
+static void draw_batch(amem_diffusion *h, dtrain *t)
 {
     const double lo = AMEM__DP(h, TRAIN_THETA_MIN);
     const double hi = AMEM__DP(h, TRAIN_THETA_MAX);
     const size_t d = h->dim;
     for (size_t i = 0; i < h->count; i++) {
-        double theta = lo + (hi - lo) * amem__rng_uniform(rng);
+        double theta = lo + (hi - lo) * amem__rng_uniform(&h->rng);
         double s = amem__diffusion_std_of_theta(h, theta);
-        bb->theta[i] = (float)theta;
-        amem__rng_normals(rng, bb->target + i * d, d);
+        t->theta[i] = (float)theta;
+        amem__rng_normals(&h->rng, t->target + i * d, d);
         for (size_t j = 0; j < d; j++)
-            bb->x[i * d + j] = (float)(theta * h->patterns[i * d + j] +
-                                       s * bb->target[i * d + j]);
+            t->x[i * d + j] = (float)(theta * h->patterns[i * d + j] +
+                                      s * t->target[i * d + j]);
     }
 }
 
-static int check_train_args(const char *fn, const amem_diffusion *h,
-                            long iterations)
+/* grad += grad2, one half of the vector per pool job. */
+static void add_half(void *ctx, int k)
 {
-    if (iterations < 1 || iterations > AMEM_MAX_STEPS_PER_CALL)
-        return amem__fail(AMEM_E_RANGE, fn,
-                          "iterations = %ld outside [1, %ld]", iterations,
-                          AMEM_MAX_STEPS_PER_CALL);
+    dtrain *t = ctx;
+    size_t n = t->h->net->n_params, half = n / 2, first = k ? half : 0;
+    cblas_saxpy((int)(k ? n - half : half), 1.0f, t->grad2 + first, 1,
+                t->grad + first, 1);
+}
+
+/* The trainer's gradient: a fresh batch, this worker's rows (the first
+ * job's products overwrite grad, the second job's are added). */
+static int gradient(void *piece, float *grad, double *loss)
+{
+    dtrain *t = piece;
+    const amem__dmlp *m = t->h->net;
+    const size_t d = m->dim, rows = t->hi - t->lo;
+    draw_batch(t->h, t);
+    *loss = 0.0;
+    if (rows == 0)
+        return AMEM_OK;
+    float *grads[2] = {grad, t->grad2};
+    *loss = amem__dmlp_loss_grad_split(
+        m, t->x + t->lo * d, t->theta + t->lo, t->target + t->lo * d, rows,
+        t->h->count, grads, t->ws, t->jobs);
+    if (t->jobs > 1) {
+        t->grad = grad;
+        amem__run_jobs(2, add_half, t);
+    }
+    return AMEM_OK;
+}
+
+static int check_train_args(const char *fn, const amem_diffusion *h,
+                            size_t steps)
+{
+    int rc = amem__train_check_steps(fn, steps);
+    if (rc != AMEM_OK)
+        return rc;
     if (h->count == 0)
         return amem__fail(AMEM_E_STATE, fn, "nothing stored to train on");
     if (AMEM__DP(h, TRAIN_THETA_MIN) > AMEM__DP(h, TRAIN_THETA_MAX))
@@ -91,84 +128,92 @@ static int check_train_args(const char *fn, const amem_diffusion *h,
     return AMEM_OK;
 }
 
-/* The network to train: a clone of the current one, or a fresh one. */
-static int working_net(const char *fn, const amem_diffusion *h,
-                       amem__rng *rng, amem__dmlp **out)
+/* The network to train: the handle's, or (*fresh) a new one with the
+ * current shape initialised from *rng, a copy of the handle's RNG; both
+ * are installed once the call's scratch is allocated. */
+static int network(const char *fn, const amem_diffusion *h, amem__rng *rng,
+                   amem__dmlp **fresh)
 {
+    *fresh = NULL;
     if (h->net)
-        return amem__dmlp_clone(fn, h->net, out);
+        return AMEM_OK;
     int rc = amem__dmlp_create(fn, h->dim, (size_t)AMEM__DP(h, HIDDEN),
-                               (size_t)AMEM__DP(h, HIDDEN_LAYERS), out);
+                               (size_t)AMEM__DP(h, HIDDEN_LAYERS), fresh);
     if (rc == AMEM_OK)
-        amem__dmlp_init(*out, rng);
+        amem__dmlp_init(*fresh, rng);
     return rc;
 }
 
-/* One iteration: a fresh batch, the loss and gradient over the jobs, the
- * Adam step on the summed gradient. */
-static int iterate(const char *fn, const amem_diffusion *h, amem__rng *rng,
-                   amem__dmlp *m, batch_buf *bb, long it, double *loss)
+static const amem__train_ops DIFFUSION_OPS = {"train", gradient, NULL};
+
+/* Scratch for the call: the batch and jobs (t) and the gradient. */
+static int scratch(const char *fn, amem_diffusion *h, const amem__dmlp *m,
+                   int threads, dtrain *t, float **grad)
 {
-    draw_batch(h, rng, bb);
-    *loss = amem__dmlp_loss_grad_split(m, bb->x, bb->theta, bb->target,
-                                       h->count, bb->grad, bb->ws, bb->jobs);
-    if (!isfinite(*loss))
-        return amem__fail(AMEM_E_NONFINITE, fn,
-                          "loss became non-finite at iteration %ld", it);
-    if (amem__dk_adam(m->adam, m->params, bb->grad[0], bb->grad[1],
-                      bb->jobs) != 0)
-        return amem__fail(AMEM_E_NONFINITE, fn,
-                          "gradient became non-finite at iteration %ld", it);
+    *grad = NULL;
+    int rc = dtrain_open(fn, h, m, threads, t);
+    if (rc != AMEM_OK)
+        return rc;
+    *grad = amem__alloc(m->n_params, 1, sizeof(float));
+    if (*grad == NULL)
+        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the gradient");
     return AMEM_OK;
 }
 
 /* BLAS runs single-threaded inside the jobs, or for a batch too small to
  * split (core/jobs.h). */
-static int run_iterations(const char *fn, const amem_diffusion *h,
-                          amem__rng *rng, amem__dmlp *m, long iterations,
-                          amem_progress_fn progress, void *user, double *loss)
+int amem_diffusion_train(amem_diffusion *h, size_t steps,
+                         amem_progress_fn progress, void *user, double *loss)
 {
-    batch_buf bb = {0};
+    static const char fn[] = "amem_diffusion_train";
+    if (loss)
+        *loss = NAN;
+    AMEM__CHECK_NULL(h, fn);
+    amem__rng rng = h->rng;
+    amem__dmlp *fresh = NULL;
+    int rc = check_train_args(fn, h, steps);
+    if (rc == AMEM_OK)
+        rc = network(fn, h, &rng, &fresh);
+    if (rc != AMEM_OK)
+        return rc;
+    amem__dmlp *m = fresh ? fresh : h->net;
+    dtrain t = {0};
+    float *grad = NULL;
     int threads = amem__blas_window_begin(AMEM__DJOBS_MAX);
-    int rc = batch_alloc(fn, m, h->count, batch_jobs(h->count, threads), &bb);
-    for (long it = 1; rc == AMEM_OK && it <= iterations; it++) {
-        rc = iterate(fn, h, rng, m, &bb, it, loss);
-        if (rc == AMEM_OK && progress &&
-            (it % PROGRESS_EVERY == 0 || it == iterations) &&
-            progress(user, "train", it, iterations, *loss) != 0)
-            rc = amem__fail(AMEM_E_CANCELLED, fn,
-                            "cancelled at iteration %ld", it);
+    rc = scratch(fn, h, m, threads, &t, &grad);
+    if (rc == AMEM_OK && fresh) {
+        h->net = fresh;
+        h->rng = rng;
+    } else if (fresh) {
+        amem__dmlp_free(fresh);
     }
-    free(bb.block);
+    if (rc == AMEM_OK) {
+        amem__adam_set(m->adam, AMEM__DP(h, LEARNING_RATE),
+                       AMEM__DP(h, ADAM_BETA1), AMEM__DP(h, ADAM_BETA2),
+                       AMEM__DP(h, ADAM_EPS));
+        amem__trainer tr = {&t, &DIFFUSION_OPS, m->params, grad, m->n_params,
+                            m->adam, &h->dp};
+        rc = amem__train_run(fn, &tr, steps, progress, user, loss, NULL);
+    }
+    free(grad);
+    free(t.block);
     amem__blas_window_end();
     return rc;
 }
 
-int amem_diffusion_train(amem_diffusion *h, long iterations,
-                         amem_progress_fn progress, void *user, double *loss)
+int amem_diffusion_step_count(const amem_diffusion *h, size_t *out)
 {
-    static const char fn[] = "amem_diffusion_train";
+    static const char fn[] = "amem_diffusion_step_count";
     AMEM__CHECK_NULL(h, fn);
-    int rc = check_train_args(fn, h, iterations);
-    if (rc != AMEM_OK)
-        return rc;
-    amem__rng rng = h->rng;
-    amem__dmlp *m = NULL;
-    rc = working_net(fn, h, &rng, &m);
-    if (rc != AMEM_OK)
-        return rc;
-    amem__adam_set(m->adam, AMEM__DP(h, LEARNING_RATE), AMEM__DP(h, ADAM_BETA1),
-                   AMEM__DP(h, ADAM_BETA2), AMEM__DP(h, ADAM_EPS));
-    double last = NAN;
-    rc = run_iterations(fn, h, &rng, m, iterations, progress, user, &last);
-    if (rc != AMEM_OK) {
-        amem__dmlp_free(m);
-        return rc;
-    }
-    amem__dmlp_free(h->net);
-    h->net = m;
-    h->rng = rng;
-    if (loss)
-        *loss = last;
+    AMEM__CHECK_NULL(out, fn);
+    *out = h->net ? (size_t)h->net->adam->t : 0;
     return AMEM_OK;
+}
+
+int amem_diffusion_set_data_parallel(amem_diffusion *h,
+                                     const amem_data_parallel *dp)
+{
+    static const char fn[] = "amem_diffusion_set_data_parallel";
+    AMEM__CHECK_NULL(h, fn);
+    return amem__dp_set(fn, &h->dp, dp);
 }

@@ -60,6 +60,10 @@ void amem__kv_ep_read(kv_ep *e, size_t n);
 
 /* Forward writes and queries (all after the writes); needs e->r, e->in. */
 void amem__kv_ep_forward(kv_ep *e, amem__rng *rng, int advance_every);
+/* Advance rng exactly as amem__kv_ep_forward would over e->T writes with
+ * rule e->r (the RANDOM gate's draws), computing nothing else: a
+ * data-parallel worker skips another worker's episode with it. */
+void amem__kv_ep_skip(kv_ep *e, amem__rng *rng);
 /* Loss, accuracy and (grad != NULL) the gradient of the loss. */
 void amem__kv_ep_loss(const kv_ep *e, double *loss, double *accuracy);
 void amem__kv_ep_backward(kv_ep *e, double *grad);

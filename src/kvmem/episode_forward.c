@@ -206,6 +206,14 @@ void amem__kv_ep_forward(kv_ep *e, amem__rng *rng, int advance_every)
     amem__kv_ep_read(e, R);
 }
 
+void amem__kv_ep_skip(kv_ep *e, amem__rng *rng)
+{
+    if (!e->r->random)
+        return;
+    for (size_t t = 0; t < e->T; t++)
+        amem__kv_random_gate(rng, e->r->p, e->N, e->idx);
+}
+
 void amem__kv_ep_loss(const kv_ep *e, double *loss, double *accuracy)
 {
     double sq = 0;

@@ -150,5 +150,6 @@ int amem_kvmem_reset(amem_kvmem *h)
 {
     AMEM__CHECK_NULL(h, "amem_kvmem_reset");
     amem__adam_reset(h->adam);
+    h->has_last_step = 0;
     return AMEM_OK;
 }

@@ -14,6 +14,7 @@
 #include "core/numerics.h"
 #include "core/rng.h"
 #include "core/optim.h"
+#include "core/trainer.h"
 
 /* Trainable vector: the 11 rule parameters, then p. */
 #define AMEM__KV_THETA (AMEM_KVMEM_RULE_COUNT + 1)
@@ -33,6 +34,9 @@ struct amem_kvmem {
     float *scores;          /* N scratch: scores / hidden activity */
     float *post;            /* m scratch: g_v(y) */
     amem__adam *adam;       /* AMEM__KV_THETA parameters */
+    amem__data_parallel dp; /* size <= 1: local training */
+    float last_step[AMEM_KVMEM_HISTORY_COLS]; /* record of the last step */
+    int has_last_step;      /* last_step holds one (not saved) */
 };
 
 #define AMEM__KP(h, p) ((h)->param[AMEM_KVMEM_##p])
@@ -70,6 +74,11 @@ int amem__kvmem_alloc(const char *fn, size_t d, size_t N, size_t m,
  */
 size_t amem__kv_sequential_gate(size_t pointer, size_t *idx);
 size_t amem__kv_random_gate(amem__rng *rng, double p, size_t N, size_t *idx);
+
+/* The argument checks of a batched read (kvmem and TVT, read.c): out not
+ * NULL, n >= 1, queries n x d finite, n x m outputs addressable. */
+int amem__kv_check_read(const char *fn, const float *queries, size_t n,
+                        size_t d, size_t m, const float *out);
 
 /* scores <- beta * K x (N entries) through sgemv (scores.c). */
 void amem__kv_scores(const float *K, size_t N, size_t d, const float *x,

@@ -1,7 +1,10 @@
 /*
  * Meta-learning of the plasticity rule (Section 3.2): Adam on the rule
- * parameters, with gradients from whole write-then-read episodes of the
- * task distribution (task.c) through the fused backward pass.
+ * parameters through the one trainer loop (core/trainer.h), with gradients
+ * from whole write-then-read episodes of the task distribution (task.c)
+ * through the fused backward pass. The trainer's parameter vector is the
+ * rule in float, then p; after each step LAMBDA is clamped to [0, 1] and p
+ * to [1/N, 1] and the values are written back as settings.
  */
 #include <math.h>
 #include <string.h>
@@ -9,147 +12,170 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "episode.h"
+#include "train_batch.h"
 
-typedef struct trainer {
+typedef struct kv_trainer {
     amem_kvmem *h;
-    amem__kv_task task;
+    amem__kv_sampler s;
     kv_ep ep;
-    size_t lo, hi;
-    double zero_fraction;
+    amem__kv_rule rule;
+    double g[AMEM__KV_THETA], loss, acc; /* of this worker's episodes */
+    float theta[AMEM__KV_THETA];         /* the trainer's parameters */
+    float grad[AMEM__KV_THETA];          /* and their gradient */
+    size_t batch;
     int mask, train_p, advance_every;
-} trainer;
+} kv_trainer;
 
-/* Mean loss, accuracy and gradient over one batch of episodes. */
-static void batch_gradient(trainer *tr, const amem__kv_rule *r, double *g,
-                           double *loss, double *acc)
+/* Point the episode workspace at one sampled task. */
+static void ep_bind(kv_trainer *tr, const amem__kv_task *t,
+                    amem__kv_episode_in *in)
 {
-    amem_kvmem *h = tr->h;
-    size_t B = (size_t)AMEM__KP(h, BATCH_SIZE);
-    double one[AMEM__KV_THETA];
-    memset(g, 0, AMEM__KV_THETA * sizeof(double));
-    *loss = *acc = 0;
-    for (size_t b = 0; b < B; b++) {
-        amem__kv_task_sample(&h->rng, h->d, h->m, tr->lo, tr->hi,
-                             tr->zero_fraction, &tr->task);
-        amem__kv_episode_in in = {tr->task.keys, tr->task.values, NULL,
-                                  tr->task.T, tr->task.queries,
-                                  tr->task.targets, tr->task.R};
-        double l, a;
-        tr->ep.T = in.T;
-        tr->ep.R = in.R;
-        tr->ep.r = r;
-        tr->ep.in = &in;
-        amem__kv_ep_forward(&tr->ep, &h->rng, tr->advance_every);
-        amem__kv_ep_loss(&tr->ep, &l, &a);
-        amem__kv_ep_backward(&tr->ep, one);
-        for (int k = 0; k < AMEM__KV_THETA; k++)
-            g[k] += one[k] / (double)B;
-        *loss += l / (double)B;
-        *acc += a / (double)B;
-    }
+    *in = (amem__kv_episode_in){t->keys, t->values, NULL, t->T, t->queries,
+                                t->targets, t->R};
+    tr->ep.T = in->T;
+    tr->ep.R = in->R;
+    tr->ep.r = &tr->rule;
+    tr->ep.in = in;
 }
 
-/* One Adam step on the masked parameters; writes them back as settings. */
-static int adam_update(trainer *tr, const double *g)
+/* One episode of this worker's slice: forward, loss, backward; adds its
+ * share (1 / batch) to the step's gradient, loss and accuracy. */
+static void run_episode(void *ctx, const amem__kv_task *t)
 {
+    kv_trainer *tr = ctx;
+    amem__kv_episode_in in;
+    double one[AMEM__KV_THETA], l, a, B = (double)tr->batch;
+    ep_bind(tr, t, &in);
+    amem__kv_ep_forward(&tr->ep, &tr->h->rng, tr->advance_every);
+    amem__kv_ep_loss(&tr->ep, &l, &a);
+    amem__kv_ep_backward(&tr->ep, one);
+    for (int k = 0; k < AMEM__KV_THETA; k++)
+        tr->g[k] += one[k] / B;
+    tr->loss += l / B;
+    tr->acc += a / B;
+}
+
+/* Another worker's episode: only its random draws. */
+static void skip_episode(void *ctx, const amem__kv_task *t)
+{
+    kv_trainer *tr = ctx;
+    amem__kv_episode_in in;
+    ep_bind(tr, t, &in);
+    amem__kv_ep_skip(&tr->ep, &tr->h->rng);
+}
+
+/* The trainer's gradient: one batch of episodes, the untrained
+ * parameters' entries zero. */
+static int gradient(void *piece, float *grad, double *loss)
+{
+    kv_trainer *tr = piece;
     amem_kvmem *h = tr->h;
-    float theta[AMEM__KV_THETA], grad[AMEM__KV_THETA];
-    for (int k = 0; k < AMEM_KVMEM_RULE_COUNT; k++) {
-        theta[k] = (float)h->param[AMEM_KVMEM_RULE_FIRST + k];
-        grad[k] = (tr->mask >> k) & 1 ? (float)g[k] : 0.0f;
-    }
-    theta[AMEM_KVMEM_RULE_COUNT] = (float)AMEM__KP(h, P);
+    memset(tr->g, 0, sizeof tr->g);
+    tr->loss = tr->acc = 0;
+    amem__kv_rule_from(h, &tr->rule);
+    amem__kv_sampler_batch(&tr->s, &h->rng, tr->batch, &h->dp, run_episode,
+                           skip_episode, tr);
+    for (int k = 0; k < AMEM_KVMEM_RULE_COUNT; k++)
+        grad[k] = (tr->mask >> k) & 1 ? (float)tr->g[k] : 0.0f;
     grad[AMEM_KVMEM_RULE_COUNT] =
-        tr->train_p ? (float)g[AMEM_KVMEM_RULE_COUNT] : 0.0f;
-    amem__adam_set(h->adam, AMEM__KP(h, LEARNING_RATE), AMEM__KP(h, ADAM_BETA1),
-                   AMEM__KP(h, ADAM_BETA2), AMEM__KP(h, ADAM_EPS));
-    int rc = amem__adam_step(h->adam, theta, grad);
-    if (rc != AMEM_OK)
-        return rc;
-    for (int k = 0; k < AMEM_KVMEM_RULE_COUNT; k++) {
-        double lim = k == AMEM_KVMEM_LAMBDA - AMEM_KVMEM_RULE_FIRST ? 1 : 1e6;
-        double lo = k == AMEM_KVMEM_LAMBDA - AMEM_KVMEM_RULE_FIRST ? 0 : -1e6;
-        double v = theta[k];
-        h->param[AMEM_KVMEM_RULE_FIRST + k] = v < lo ? lo : (v > lim ? lim : v);
-    }
-    double p = theta[AMEM_KVMEM_RULE_COUNT], pmin = 1.0 / (double)h->N;
-    if (tr->train_p)
-        AMEM__KP(h, P) = p < pmin ? pmin : (p > 1 ? 1 : p);
+        tr->train_p ? (float)tr->g[AMEM_KVMEM_RULE_COUNT] : 0.0f;
+    *loss = tr->loss;
     return AMEM_OK;
 }
 
-static void history_row(const amem_kvmem *h, size_t step, double loss,
-                        double acc, float *row)
+static double clamp(double v, double lo, double hi)
 {
-    row[0] = (float)step;
-    row[1] = (float)loss;
-    row[2] = (float)acc;
-    for (int k = 0; k < AMEM_KVMEM_RULE_COUNT; k++)
-        row[3 + k] = (float)h->param[AMEM_KVMEM_RULE_FIRST + k];
-    row[3 + AMEM_KVMEM_RULE_COUNT] = (float)AMEM__KP(h, P);
+    return v < lo ? lo : (v > hi ? hi : v);
 }
 
-static int trainer_open(const char *fn, amem_kvmem *h, trainer *tr)
+/* The trainer vector from the settings (the rule in float, then p). */
+static void load_theta(kv_trainer *tr)
+{
+    const amem_kvmem *h = tr->h;
+    for (int k = 0; k < AMEM_KVMEM_RULE_COUNT; k++)
+        tr->theta[k] = (float)h->param[AMEM_KVMEM_RULE_FIRST + k];
+    tr->theta[AMEM_KVMEM_RULE_COUNT] = (float)AMEM__KP(h, P);
+}
+
+/* Projections after the step: LAMBDA in [0, 1], the others in
+ * [-1e6, 1e6], p in [1/N, 1]; written back as settings; then the step's
+ * record (AMEM_KVMEM_HISTORY_COLS). */
+static int after_step(void *piece, double loss)
+{
+    kv_trainer *tr = piece;
+    amem_kvmem *h = tr->h;
+    const int lambda = AMEM_KVMEM_LAMBDA - AMEM_KVMEM_RULE_FIRST;
+    for (int k = 0; k < AMEM_KVMEM_RULE_COUNT; k++)
+        h->param[AMEM_KVMEM_RULE_FIRST + k] =
+            k == lambda ? clamp(tr->theta[k], 0, 1)
+                        : clamp(tr->theta[k], -1e6, 1e6);
+    if (tr->train_p)
+        AMEM__KP(h, P) = clamp(tr->theta[AMEM_KVMEM_RULE_COUNT],
+                               1.0 / (double)h->N, 1);
+    load_theta(tr);
+    float *row = h->last_step;
+    row[0] = (float)h->adam->t;
+    row[1] = (float)loss;
+    row[2] = (float)tr->acc;
+    for (int k = 0; k < AMEM__KV_THETA; k++)
+        row[3 + k] = tr->theta[k];
+    h->has_last_step = 1;
+    return AMEM_OK;
+}
+
+static void trainer_close(kv_trainer *tr)
+{
+    amem__kv_ep_free(&tr->ep);
+    amem__kv_task_free(&tr->s.task);
+}
+
+static int trainer_open(const char *fn, amem_kvmem *h, kv_trainer *tr)
 {
     memset(tr, 0, sizeof *tr);
     tr->h = h;
-    int rc = amem__kv_task_lengths(fn, AMEM__KP(h, TRAIN_MIN_LEN),
-                                   AMEM__KP(h, TRAIN_MAX_LEN), h->N, &tr->lo,
-                                   &tr->hi);
+    int rc = amem__kv_sampler_open(
+        fn, AMEM__KP(h, TRAIN_MIN_LEN), AMEM__KP(h, TRAIN_MAX_LEN),
+        AMEM__KP(h, TRAIN_ZERO_FRACTION), h->d, h->N, h->m, &tr->s);
     if (rc == AMEM_OK)
-        rc = amem__kv_task_alloc(fn, h->d, h->m, tr->hi, &tr->task);
-    if (rc == AMEM_OK) {
-        rc = amem__kv_ep_alloc(fn, &tr->ep, h->d, h->N, h->m, tr->hi, tr->hi);
-        if (rc != AMEM_OK)
-            amem__kv_task_free(&tr->task);
+        rc = amem__kv_ep_alloc(fn, &tr->ep, h->d, h->N, h->m, tr->s.hi,
+                               tr->s.hi);
+    if (rc != AMEM_OK) {
+        trainer_close(tr);
+        return rc;
     }
-    tr->zero_fraction = AMEM__KP(h, TRAIN_ZERO_FRACTION);
+    tr->batch = (size_t)AMEM__KP(h, BATCH_SIZE);
     tr->mask = (int)AMEM__KP(h, TRAIN_MASK);
     tr->train_p = AMEM__KP(h, TRAIN_P) != 0 &&
                   AMEM__KP(h, LOCAL_FACTOR) == AMEM_KVMEM_LOCAL_RANDOM;
     tr->advance_every =
         AMEM__KP(h, ADVANCE) == AMEM_KVMEM_ADVANCE_EVERY_WRITE;
+    load_theta(tr);
+    amem__adam_set(h->adam, AMEM__KP(h, LEARNING_RATE),
+                   AMEM__KP(h, ADAM_BETA1), AMEM__KP(h, ADAM_BETA2),
+                   AMEM__KP(h, ADAM_EPS));
+    return AMEM_OK;
+}
+
+static const amem__train_ops KV_OPS = {"train", gradient, after_step};
+
+int amem_kvmem_train(amem_kvmem *h, size_t steps, amem_progress_fn progress,
+                     void *user, double *loss)
+{
+    static const char fn[] = "amem_kvmem_train";
+    if (loss)
+        *loss = NAN;
+    AMEM__CHECK_NULL(h, fn);
+    kv_trainer tr;
+    int rc = amem__train_check_steps(fn, steps);
+    if (rc == AMEM_OK)
+        rc = trainer_open(fn, h, &tr);
+    if (rc != AMEM_OK)
+        return rc;
+    amem__trainer t = {&tr, &KV_OPS, tr.theta, tr.grad,
+                       AMEM__KV_THETA, h->adam, &h->dp};
+    rc = amem__train_run(fn, &t, steps, progress, user, loss, NULL);
+    trainer_close(&tr);
     return rc;
 }
 
-int amem_kvmem_train(amem_kvmem *h, size_t steps, float *history,
-                          amem_progress_fn progress, void *user)
-{
-    static const char fn[] = "amem_kvmem_train";
-    AMEM__CHECK_NULL(h, fn);
-    if (steps == 0)
-        return amem__fail(AMEM_E_DIM, fn, "steps is 0");
-    if (steps > (size_t)AMEM_MAX_STEPS_PER_CALL)
-        return amem__fail(AMEM_E_RANGE, fn,
-                          "steps %zu above AMEM_MAX_STEPS_PER_CALL = %ld",
-                          steps, AMEM_MAX_STEPS_PER_CALL);
-    if (history != NULL &&
-        amem__array_bytes(fn, "history", steps, AMEM_KVMEM_HISTORY_COLS,
-                          sizeof *history, NULL) != AMEM_OK)
-        return AMEM_E_DIM;
-    trainer tr;
-    int rc = trainer_open(fn, h, &tr);
-    if (rc != AMEM_OK)
-        return rc;
-    for (size_t s = 0; s < steps && rc == AMEM_OK; s++) {
-        amem__kv_rule r;
-        double g[AMEM__KV_THETA], loss, acc;
-        amem__kv_rule_from(h, &r);
-        batch_gradient(&tr, &r, g, &loss, &acc);
-        rc = adam_update(&tr, g);
-        if (rc != AMEM_OK) {
-            rc = amem__fail(rc, fn, "gradient not finite at step %zu", s + 1);
-            break;
-        }
-        if (history)
-            history_row(h, s + 1, loss, acc,
-                        history + s * AMEM_KVMEM_HISTORY_COLS);
-        if (progress && progress(user, "meta_train", (long)(s + 1),
-                                 (long)steps, loss) != 0)
-            rc = amem__fail(AMEM_E_CANCELLED, fn, "cancelled after step %zu",
-                            s + 1);
-    }
-    amem__kv_ep_free(&tr.ep);
-    amem__kv_task_free(&tr.task);
-    return rc;
-}
+AMEM__KV_TRAINED_API(amem_kvmem, AMEM_KVMEM_HISTORY_COLS)

@@ -44,8 +44,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     for (size_t i = 0; i < h->N; i++)
         amem__put_u32(w, (uint32_t)(h->key_frozen[i] |
                                     (h->value_frozen[i] << 1)));
-    amem__put_u64(w, (uint64_t)h->adam->t);
-    amem__adam_put_moments(w, h->adam);
+    amem__adam_put_state(w, h->adam);
 }
 
 static int read_head(const char *fn, amem__rbuf *r, amem_kvmem **out)
@@ -108,18 +107,6 @@ static int read_state(const char *fn, amem__rbuf *r, amem_kvmem *h)
     return AMEM_OK;
 }
 
-static int read_adam(const char *fn, amem__rbuf *r, amem_kvmem *h)
-{
-    uint64_t t = amem__get_u64(r);
-    if (r->failed || t > INT32_MAX)
-        return amem__bad_file(fn, "truncated or invalid optimizer state");
-    int rc = amem__adam_get_moments(fn, r, h->adam);
-    if (rc != AMEM_OK)
-        return rc;
-    h->adam->t = (long)t;
-    return AMEM_OK;
-}
-
 static int read_payload(const char *fn, amem__rbuf *r, void **out)
 {
     amem_kvmem *h = NULL;
@@ -128,7 +115,7 @@ static int read_payload(const char *fn, amem__rbuf *r, void **out)
     if (rc == AMEM_OK)
         rc = read_state(fn, r, h);
     if (rc == AMEM_OK)
-        rc = read_adam(fn, r, h);
+        rc = amem__adam_get_state(fn, r, h->adam);
     return rc;
 }
 

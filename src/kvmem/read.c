@@ -87,17 +87,24 @@ static void sign_in_place(float *y, size_t n)
         y[i] = y[i] > 0 ? 1.0f : (y[i] < 0 ? -1.0f : 0.0f);
 }
 
+int amem__kv_check_read(const char *fn, const float *queries, size_t n,
+                        size_t d, size_t m, const float *out)
+{
+    AMEM__CHECK_NULL(out, fn);
+    if (n == 0)
+        return amem__fail(AMEM_E_DIM, fn, "n is 0");
+    int rc = amem__check_array(fn, "queries", queries, n, d);
+    if (rc == AMEM_OK)
+        rc = amem__array_bytes(fn, "out", n, m, sizeof(float), NULL);
+    return rc;
+}
+
 int amem_kvmem_read(amem_kvmem *h, const float *queries, size_t n,
                     float *out, float *hidden)
 {
     static const char fn[] = "amem_kvmem_read";
     AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(out, fn);
-    if (n == 0)
-        return amem__fail(AMEM_E_DIM, fn, "n is 0");
-    int rc = amem__check_array(fn, "queries", queries, n, h->d);
-    if (rc == AMEM_OK)
-        rc = amem__array_bytes(fn, "out", n, h->m, sizeof(float), NULL);
+    int rc = amem__kv_check_read(fn, queries, n, h->d, h->m, out);
     if (rc == AMEM_OK && hidden)
         rc = amem__array_bytes(fn, "hidden", n, h->N, sizeof(float), NULL);
     if (rc != AMEM_OK)

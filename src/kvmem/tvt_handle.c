@@ -7,6 +7,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/settings.h"
+#include "kvmem_impl.h"
 #include "tvt_impl.h"
 
 static const amem__setting table[AMEM__TVT_NPARAM] = {
@@ -170,12 +171,7 @@ int amem_tvt_read(amem_tvt *h, const float *queries, size_t n, float *out,
 {
     static const char fn[] = "amem_tvt_read";
     AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(out, fn);
-    if (n == 0)
-        return amem__fail(AMEM_E_DIM, fn, "n is 0");
-    int rc = amem__check_array(fn, "queries", queries, n, h->d);
-    if (rc == AMEM_OK)
-        rc = amem__array_bytes(fn, "out", n, h->m, sizeof(float), NULL);
+    int rc = amem__kv_check_read(fn, queries, n, h->d, h->m, out);
     tvt_ws w;
     if (rc == AMEM_OK)
         rc = amem__tvt_ws_alloc(fn, h, n, &w);

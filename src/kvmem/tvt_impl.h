@@ -9,6 +9,7 @@
 /* The number of settings (the public enum has no count member). */
 #define AMEM__TVT_NPARAM (AMEM_TVT_ADAM_EPS + 1)
 #include "core/optim.h"
+#include "core/trainer.h"
 #include "core/rng.h"
 
 struct amem_tvt {
@@ -20,6 +21,9 @@ struct amem_tvt {
     size_t count;   /* writes since creation / clear */
     float *theta;   /* A (d x d), a (d), u (d), c (1) */
     amem__adam *adam;
+    amem__data_parallel dp; /* size <= 1: local training */
+    float last_step[AMEM_TVT_HISTORY_COLS]; /* record of the last step */
+    int has_last_step;      /* last_step holds one (not saved) */
 };
 
 #define AMEM__TP(h, p) ((h)->param[AMEM_TVT_##p])

@@ -36,8 +36,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_f32s(w, h->keys, h->N * h->d);
     amem__put_f32s(w, h->values, h->N * h->m);
     amem__put_f32s(w, h->theta, th);
-    amem__put_u64(w, (uint64_t)h->adam->t);
-    amem__adam_put_moments(w, h->adam);
+    amem__adam_put_state(w, h->adam);
 }
 
 static int read_head(const char *fn, amem__rbuf *r, amem_tvt **out)
@@ -73,18 +72,13 @@ static int read_body(const char *fn, amem__rbuf *r, amem_tvt *h)
     amem__get_f32s(r, h->keys, h->N * h->d);
     amem__get_f32s(r, h->values, h->N * h->m);
     amem__get_f32s(r, h->theta, th);
-    uint64_t t = amem__get_u64(r);
-    if (r->failed || t > INT32_MAX)
+    if (r->failed)
         return amem__bad_file(fn, "truncated body");
     if (!amem__all_finite(h->keys, h->N * h->d) ||
         !amem__all_finite(h->values, h->N * h->m) ||
         !amem__all_finite(h->theta, th))
         return amem__bad_file(fn, "non-finite values");
-    int rc = amem__adam_get_moments(fn, r, h->adam);
-    if (rc != AMEM_OK)
-        return rc;
-    h->adam->t = (long)t;
-    return AMEM_OK;
+    return amem__adam_get_state(fn, r, h->adam);
 }
 
 static int read_payload(const char *fn, amem__rbuf *r, void **out)

@@ -52,14 +52,21 @@ def test_episode_gradient_and_train():
     out, loss, acc, g = kv.episode(x, x, x, grad=True)
     assert out.shape == (6, 8) and g.shape == (len(am.RULE_PARAMS) + 1,)
     assert np.isfinite(g).all() and loss >= 0 and 0 <= acc <= 1
-    hist = kv.train(200)
+    res = kv.train(200)
+    assert res == (200, pytest.approx(kv.history[-1, 1]), 200)
+    hist = kv.history
     assert hist.shape == (200, len(am.HISTORY_COLUMNS))
+    np.testing.assert_array_equal(hist[:, 0], np.arange(1, 201))
     assert hist[-30:, 1].mean() < hist[:30, 1].mean()
     assert kv.rule["eta_k"] == pytest.approx(hist[-1, 3])
     calls = []
     with pytest.raises(am.CancelledError):
         kv.train(5, progress=lambda *a: calls.append(a) or True)
-    assert len(calls) == 1
+    assert len(calls) == 1 and calls[0][0] == "train"
+    assert kv.history.shape == (1, len(am.HISTORY_COLUMNS))
+    assert kv.step_count == 201      # the finished step is kept
+    kv.reset()
+    assert kv.step_count == 0
 
 
 def test_save_load_pickle_roundtrip(tmp_path):
@@ -99,8 +106,10 @@ def test_tvt_write_read_train():
         assert w.argmax() == (30 - 1) % 16
         A, a, u, c = t.read_params
         np.testing.assert_array_equal(A, np.eye(16, dtype=np.float32))
-        hist = t.train(5)
-        assert hist.shape == (5, 4)
+        res = t.train(5)
+        assert res.steps == 5 and res.step_count == 5
+        assert t.history.shape == (5, len(am.TVT_HISTORY_COLUMNS))
+        assert res.loss == pytest.approx(t.history[-1, 1])
         t.read_params = (A, a, u, 0.5)
         assert t.read_params[3] == 0.5
         assert am.TVT.load_mem(t.save_mem()).save_mem() == t.save_mem()

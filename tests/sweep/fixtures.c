@@ -127,6 +127,13 @@ amem_kvmem *sw_kvmem(void)
     return h;
 }
 
+amem_kvmem *sw_kvmem_trained(void)
+{
+    amem_kvmem *h = sw_kvmem();
+    need(amem_kvmem_train(h, 1, NULL, NULL, NULL), "kvmem_train");
+    return h;
+}
+
 amem_kvmem_tape *sw_tape(int state)
 {
     amem_kvmem *h = sw_kvmem();
@@ -153,6 +160,13 @@ amem_tvt *sw_tvt(void)
     amem_tvt *h = NULL;
     need(amem_tvt_create(SW_D, SW_SLOTS, SW_D, &h), "tvt_create");
     need(amem_tvt_write_many(h, sw_pm(0), NULL, 2), "tvt_write_many");
+    return h;
+}
+
+amem_tvt *sw_tvt_trained(void)
+{
+    amem_tvt *h = sw_tvt();
+    need(amem_tvt_train(h, 1, NULL, NULL, NULL), "tvt_train");
     return h;
 }
 

@@ -194,7 +194,10 @@ FUNCTIONS.update(piece("diffusion", {
     "theta": {"t": "0.5"}, "noise_std": {"t": "0.5"},
     "t_start": {"theta": "0.5"},
     "forward": {"t": "0.5"},
-    "train": {"iterations": "2", "_range": {"iterations": (1, None)}},
+    "train": {"steps": "2"},
+    "step_count": {},
+    # NULL (local training) is the documented valid value.
+    "set_data_parallel": {"dp": "NULL", "_optional": ["dp"]},
     "network_info": {}, "reset": {},
     "score": {"t": "0.5"}, "weights": {"t": "0.5"},
     "log_density": {"t": "0.5"},
@@ -263,6 +266,8 @@ FUNCTIONS.update(piece("kvmem", {
     "tape_back_write": {"tape": "sw_tape(3)"},
     "tape_backward": {"d_out": "sw_pm(0)"},
     "train": {"steps": "1"},
+    "step_count": {}, "get_last_step": {"h": "sw_kvmem_trained()"},
+    "set_data_parallel": {"dp": "NULL", "_optional": ["dp"]},
     "reset": {},
 }))
 FUNCTIONS.update(piece("kvmem", settings("kvmem", "AMEM_KVMEM_BETA", "2")))
@@ -312,12 +317,14 @@ FUNCTIONS.update(piece("tvt", {
     "set_read_params": {"A": "sw_pm(0)", "a": "sw_pm(0)", "u": "sw_pm(0)",
                         "c": "sw_pm(0)"},
     "train": {"steps": "1"},
+    "step_count": {}, "get_last_step": {"h": "sw_tvt_trained()"},
+    "set_data_parallel": {"dp": "NULL", "_optional": ["dp"]},
 }))
 FUNCTIONS.update(piece("tvt", settings("tvt", "AMEM_TVT_LEARNING_RATE", "0.01")))
 # "Settings: as amem_kvmem_set/get/param_bounds": any pointer may be NULL.
 FUNCTIONS["amem_tvt_param_bounds"]["_optional"] = ["min", "max", "integer"]
-# "progress as in amem_kvmem_train", where it is optional.
-FUNCTIONS["amem_tvt_train"]["_optional"] = ["progress"]
+# "progress, user and loss as in amem_kvmem_train", where they are optional.
+FUNCTIONS["amem_tvt_train"]["_optional"] = ["progress", "loss"]
 FUNCTIONS.update(piece("tvt", persistence("tvt")))
 
 # ---- vae.h -----------------------------------------------------------------------------------

@@ -73,9 +73,11 @@ extern const size_t sw_case_count;
 amem_hopfield *sw_hopfield(int kind, size_t value_dim, int stored);
 amem_dam *sw_dam(int with_data);
 amem_kvmem *sw_kvmem(void);
+amem_kvmem *sw_kvmem_trained(void); /* one training step taken */
 /* state 0 created, 1 begun, 2 begun + write + read, 3 begun + read + write */
 amem_kvmem_tape *sw_tape(int state);
 amem_tvt *sw_tvt(void);
+amem_tvt *sw_tvt_trained(void);     /* one training step taken */
 amem_vae *sw_vae(int built);
 amem_diffusion *sw_diffusion(int stored);
 amem_probe *sw_probe(int fitted);

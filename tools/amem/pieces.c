@@ -140,14 +140,14 @@ static void vae_describe(const void *h, FILE *out)
 
 static void diffusion_describe(const void *h, FILE *out)
 {
-    size_t dim = 0, count = 0, hidden = 0, layers = 0, params = 0;
-    long iterations = 0;
+    size_t dim = 0, count = 0, hidden = 0, layers = 0, params = 0, steps = 0;
     amem_diffusion_dim(h, &dim);
     amem_diffusion_count(h, &count);
-    amem_diffusion_network_info(h, &hidden, &layers, &params, &iterations);
+    amem_diffusion_network_info(h, &hidden, &layers, &params);
+    amem_diffusion_step_count(h, &steps);
     fprintf(out, "dim         %zu\nstored      %zu\n", dim, count);
-    fprintf(out, "network     %zu hidden x %zu layers, %zu parameters, %ld steps\n",
-            hidden, layers, params, iterations);
+    fprintf(out, "network     %zu hidden x %zu layers, %zu parameters, %zu steps\n",
+            hidden, layers, params, steps);
 }
 
 static void probe_describe(const void *h, FILE *out)

@@ -970,21 +970,39 @@ function amem_diffusion_forward(h, x0, n, t, out)
 end
 
 """
-    amem_diffusion_train(h, iterations, progress, user, loss)
+    amem_diffusion_train(h, steps, progress, user, loss)
 
-C: `int amem_diffusion_train(amem_diffusion *h, long iterations, amem_progress_fn progress, void *user, double *loss)`
+C: `int amem_diffusion_train(amem_diffusion *h, size_t steps, amem_progress_fn progress, void *user, double *loss)`
 """
-function amem_diffusion_train(h, iterations, progress, user, loss)
-    @ccall libassocmem.amem_diffusion_train(h::Ptr{amem_diffusion}, iterations::Clong, progress::amem_progress_fn, user::Ptr{Cvoid}, loss::Ptr{Cdouble})::Cint
+function amem_diffusion_train(h, steps, progress, user, loss)
+    @ccall libassocmem.amem_diffusion_train(h::Ptr{amem_diffusion}, steps::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid}, loss::Ptr{Cdouble})::Cint
 end
 
 """
-    amem_diffusion_network_info(h, hidden, layers, params, iterations)
+    amem_diffusion_step_count(h, out)
 
-C: `int amem_diffusion_network_info(const amem_diffusion *h, size_t *hidden, size_t *layers, size_t *params, long *iterations)`
+C: `int amem_diffusion_step_count(const amem_diffusion *h, size_t *out)`
 """
-function amem_diffusion_network_info(h, hidden, layers, params, iterations)
-    @ccall libassocmem.amem_diffusion_network_info(h::Ptr{amem_diffusion}, hidden::Ptr{Csize_t}, layers::Ptr{Csize_t}, params::Ptr{Csize_t}, iterations::Ptr{Clong})::Cint
+function amem_diffusion_step_count(h, out)
+    @ccall libassocmem.amem_diffusion_step_count(h::Ptr{amem_diffusion}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_diffusion_set_data_parallel(h, dp)
+
+C: `int amem_diffusion_set_data_parallel(amem_diffusion *h, const amem_data_parallel *dp)`
+"""
+function amem_diffusion_set_data_parallel(h, dp)
+    @ccall libassocmem.amem_diffusion_set_data_parallel(h::Ptr{amem_diffusion}, dp::Ptr{Cvoid})::Cint
+end
+
+"""
+    amem_diffusion_network_info(h, hidden, layers, params)
+
+C: `int amem_diffusion_network_info(const amem_diffusion *h, size_t *hidden, size_t *layers, size_t *params)`
+"""
+function amem_diffusion_network_info(h, hidden, layers, params)
+    @ccall libassocmem.amem_diffusion_network_info(h::Ptr{amem_diffusion}, hidden::Ptr{Csize_t}, layers::Ptr{Csize_t}, params::Ptr{Csize_t})::Cint
 end
 
 """
@@ -1586,12 +1604,39 @@ function amem_kvmem_tape_backward(tape, d_out, d_keys, d_values, d_q, d_queries,
 end
 
 """
-    amem_kvmem_train(h, steps, history, progress, user)
+    amem_kvmem_train(h, steps, progress, user, loss)
 
-C: `int amem_kvmem_train(amem_kvmem *h, size_t steps, float *history, amem_progress_fn progress, void *user)`
+C: `int amem_kvmem_train(amem_kvmem *h, size_t steps, amem_progress_fn progress, void *user, double *loss)`
 """
-function amem_kvmem_train(h, steps, history, progress, user)
-    @ccall libassocmem.amem_kvmem_train(h::Ptr{amem_kvmem}, steps::Csize_t, history::Ptr{Cfloat}, progress::amem_progress_fn, user::Ptr{Cvoid})::Cint
+function amem_kvmem_train(h, steps, progress, user, loss)
+    @ccall libassocmem.amem_kvmem_train(h::Ptr{amem_kvmem}, steps::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid}, loss::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_kvmem_get_last_step(h, out)
+
+C: `int amem_kvmem_get_last_step(const amem_kvmem *h, float *out)`
+"""
+function amem_kvmem_get_last_step(h, out)
+    @ccall libassocmem.amem_kvmem_get_last_step(h::Ptr{amem_kvmem}, out::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_kvmem_step_count(h, out)
+
+C: `int amem_kvmem_step_count(const amem_kvmem *h, size_t *out)`
+"""
+function amem_kvmem_step_count(h, out)
+    @ccall libassocmem.amem_kvmem_step_count(h::Ptr{amem_kvmem}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_kvmem_set_data_parallel(h, dp)
+
+C: `int amem_kvmem_set_data_parallel(amem_kvmem *h, const amem_data_parallel *dp)`
+"""
+function amem_kvmem_set_data_parallel(h, dp)
+    @ccall libassocmem.amem_kvmem_set_data_parallel(h::Ptr{amem_kvmem}, dp::Ptr{Cvoid})::Cint
 end
 
 """
@@ -1988,12 +2033,39 @@ function amem_tvt_set_read_params(h, A, a, u, c)
 end
 
 """
-    amem_tvt_train(h, steps, history, progress, user)
+    amem_tvt_train(h, steps, progress, user, loss)
 
-C: `int amem_tvt_train(amem_tvt *h, size_t steps, float *history, amem_progress_fn progress, void *user)`
+C: `int amem_tvt_train(amem_tvt *h, size_t steps, amem_progress_fn progress, void *user, double *loss)`
 """
-function amem_tvt_train(h, steps, history, progress, user)
-    @ccall libassocmem.amem_tvt_train(h::Ptr{amem_tvt}, steps::Csize_t, history::Ptr{Cfloat}, progress::amem_progress_fn, user::Ptr{Cvoid})::Cint
+function amem_tvt_train(h, steps, progress, user, loss)
+    @ccall libassocmem.amem_tvt_train(h::Ptr{amem_tvt}, steps::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid}, loss::Ptr{Cdouble})::Cint
+end
+
+"""
+    amem_tvt_get_last_step(h, out)
+
+C: `int amem_tvt_get_last_step(const amem_tvt *h, float *out)`
+"""
+function amem_tvt_get_last_step(h, out)
+    @ccall libassocmem.amem_tvt_get_last_step(h::Ptr{amem_tvt}, out::Ptr{Cfloat})::Cint
+end
+
+"""
+    amem_tvt_step_count(h, out)
+
+C: `int amem_tvt_step_count(const amem_tvt *h, size_t *out)`
+"""
+function amem_tvt_step_count(h, out)
+    @ccall libassocmem.amem_tvt_step_count(h::Ptr{amem_tvt}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_tvt_set_data_parallel(h, dp)
+
+C: `int amem_tvt_set_data_parallel(amem_tvt *h, const amem_data_parallel *dp)`
+"""
+function amem_tvt_set_data_parallel(h, dp)
+    @ccall libassocmem.amem_tvt_set_data_parallel(h::Ptr{amem_tvt}, dp::Ptr{Cvoid})::Cint
 end
 
 """
@@ -2427,6 +2499,8 @@ const AMEM_FUNCTIONS = (
     :amem_diffusion_t_start,
     :amem_diffusion_forward,
     :amem_diffusion_train,
+    :amem_diffusion_step_count,
+    :amem_diffusion_set_data_parallel,
     :amem_diffusion_network_info,
     :amem_diffusion_reset,
     :amem_diffusion_score,
@@ -2495,6 +2569,9 @@ const AMEM_FUNCTIONS = (
     :amem_kvmem_tape_back_write,
     :amem_kvmem_tape_backward,
     :amem_kvmem_train,
+    :amem_kvmem_get_last_step,
+    :amem_kvmem_step_count,
+    :amem_kvmem_set_data_parallel,
     :amem_kvmem_reset,
     :amem_kvmem_save,
     :amem_kvmem_save_mem,
@@ -2539,6 +2616,9 @@ const AMEM_FUNCTIONS = (
     :amem_tvt_get_read_params,
     :amem_tvt_set_read_params,
     :amem_tvt_train,
+    :amem_tvt_get_last_step,
+    :amem_tvt_step_count,
+    :amem_tvt_set_data_parallel,
     :amem_tvt_save,
     :amem_tvt_save_mem,
     :amem_tvt_load,
