@@ -85,6 +85,7 @@ void amem_hopfield_free(amem_hopfield *h)
     free(h->values);
     free(h->keys_sq);
     free(h->key_norm_sq);
+    amem__ivf_drop(h);
     free(h);
 }
 
@@ -133,6 +134,7 @@ int amem_hopfield_clear(amem_hopfield *h)
     h->keys = h->values = h->keys_sq = h->key_norm_sq = NULL;
     h->capacity = 0;
     h->count = 0;
+    amem__ivf_drop(h);
     return AMEM_OK;
 }
 

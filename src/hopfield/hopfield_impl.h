@@ -11,7 +11,7 @@
 #include "assocmem/hopfield.h"
 
 /* The number of settings (the public enum has no count member). */
-#define AMEM__HOPFIELD_NPARAM (AMEM_HOPFIELD_SEPARATION + 1)
+#define AMEM__HOPFIELD_NPARAM (AMEM_HOPFIELD_KMEANS_SAMPLE + 1)
 #include "core/rng.h"
 #include "core/jobs.h"
 
@@ -28,7 +28,11 @@ struct amem_hopfield {
     float *keys_sq;        /* MODERN: xi o xi, count x d, capacity rows */
     float *key_norm_sq;    /* MODERN: |xi|^2, count, capacity entries */
     size_t capacity;       /* rows allocated in keys/values */
+    struct amem__ivf *ivf; /* MODERN: pruned-recall index, or NULL */
 };
+
+/* Free the IVF index (ivf_build.c); every store and clear calls it. */
+void amem__ivf_drop(amem_hopfield *h);
 
 /* Shorthands for settings. */
 #define AMEM__HP(h, p) ((h)->param[AMEM_HOPFIELD_##p])

@@ -75,6 +75,7 @@ static int store_common(const char *fn, amem_hopfield *h, const float *keys,
         return rc;
     h->count += n;
     amem__hopfield_square_keys(h, h->count - n);
+    amem__ivf_drop(h);
     return AMEM_OK;
 }
 
