@@ -152,6 +152,9 @@ const AMEM_HOPFIELD_SEED = 10
 const AMEM_HOPFIELD_NOISE = 11
 const AMEM_HOPFIELD_SIMILARITY = 12
 const AMEM_HOPFIELD_SEPARATION = 13
+const AMEM_HOPFIELD_NPROBE = 20
+const AMEM_HOPFIELD_KMEANS_STEPS = 21
+const AMEM_HOPFIELD_KMEANS_SAMPLE = 22
 # enum amem_hopfield_update (hopfield.h)
 const AMEM_HOPFIELD_UPDATE_SYNC = 0
 const AMEM_HOPFIELD_UPDATE_ASYNC = 1
@@ -1225,6 +1228,42 @@ C: `int amem_hopfield_load_mem(const void *data, size_t len, amem_hopfield **out
 """
 function amem_hopfield_load_mem(data, len, out)
     @ccall libassocmem.amem_hopfield_load_mem(data::Ptr{Cvoid}, len::Csize_t, out::Ptr{Ptr{amem_hopfield}})::Cint
+end
+
+"""
+    amem_hopfield_build_index(h, nlist, progress, user)
+
+C: `int amem_hopfield_build_index(amem_hopfield *h, size_t nlist, amem_progress_fn progress, void *user)`
+"""
+function amem_hopfield_build_index(h, nlist, progress, user)
+    @ccall libassocmem.amem_hopfield_build_index(h::Ptr{amem_hopfield}, nlist::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid})::Cint
+end
+
+"""
+    amem_hopfield_drop_index(h)
+
+C: `int amem_hopfield_drop_index(amem_hopfield *h)`
+"""
+function amem_hopfield_drop_index(h)
+    @ccall libassocmem.amem_hopfield_drop_index(h::Ptr{amem_hopfield})::Cint
+end
+
+"""
+    amem_hopfield_index_lists(h, out)
+
+C: `int amem_hopfield_index_lists(const amem_hopfield *h, size_t *out)`
+"""
+function amem_hopfield_index_lists(h, out)
+    @ccall libassocmem.amem_hopfield_index_lists(h::Ptr{amem_hopfield}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_hopfield_recall_pruned(h, queries, n, out, steps, top, scored, bound)
+
+C: `int amem_hopfield_recall_pruned(amem_hopfield *h, const float *queries, size_t n, float *out, int *steps, size_t *top, size_t *scored, double *bound)`
+"""
+function amem_hopfield_recall_pruned(h, queries, n, out, steps, top, scored, bound)
+    @ccall libassocmem.amem_hopfield_recall_pruned(h::Ptr{amem_hopfield}, queries::Ptr{Cfloat}, n::Csize_t, out::Ptr{Cfloat}, steps::Ptr{Cint}, top::Ptr{Csize_t}, scored::Ptr{Csize_t}, bound::Ptr{Cdouble})::Cint
 end
 
 # kvmem.h
@@ -2307,6 +2346,10 @@ const AMEM_FUNCTIONS = (
     :amem_hopfield_save_mem,
     :amem_hopfield_load,
     :amem_hopfield_load_mem,
+    :amem_hopfield_build_index,
+    :amem_hopfield_drop_index,
+    :amem_hopfield_index_lists,
+    :amem_hopfield_recall_pruned,
     :amem_kvmem_create,
     :amem_kvmem_free,
     :amem_kvmem_key_dim,
