@@ -221,6 +221,9 @@ FUNCTIONS.update(piece("hopfield", {
                    "_required": ["cues"]},
     "replay": {},
     "energy": {}, "weights": {},
+    "build_index": {"nlist": "2"},
+    "drop_index": {}, "index_lists": {},
+    "recall_pruned": {"h": "sw_hopfield_indexed()", "queries": "sw_pm(0)"},
 }))
 FUNCTIONS.update(piece("hopfield", settings("hopfield",
                                             "AMEM_HOPFIELD_MAX_STEPS", "5")))
