@@ -1,5 +1,6 @@
 /* amem recall: run a Hopfield model's dynamics from cues. */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,14 +24,21 @@ static const char recall_usage[] =
     "                         the model file is not changed)\n"
     "      --steps FILE       also write the steps each cue took (.npy float32)\n"
     "  -t, --threads N        threads for recall (default: the library's)\n"
+    "      --nprobe N         pruned recall (MODERN): build an IVF index of the\n"
+    "                         stored patterns for this run and score only the N\n"
+    "                         best lists per cue (no --mask)\n"
+    "      --nlist L          lists of that index (default: about sqrt(count))\n"
+    "      --scored FILE      with --nprobe: patterns scored per cue (.npy float32)\n"
+    "      --bound FILE       with --nprobe: bound on the softmax weight left out\n"
+    "                         per cue (.npy float32; NaN where none holds)\n"
     "  -o, --output FILE      the recalled states (required)\n"
     "  -h, --help             this text\n";
 
 typedef struct recall_request {
-    const char *model, *cues, *mask, *steps, *output;
+    const char *model, *cues, *mask, *steps, *output, *scored, *bound;
     const char *settings[RECALL_MAX_SETTINGS];
     int setting_count;
-    size_t threads;
+    size_t threads, nprobe, nlist;
 } recall_request;
 
 static int parse_recall(int argc, char **argv, recall_request *r)
@@ -39,6 +47,8 @@ static int parse_recall(int argc, char **argv, recall_request *r)
         {"mask", required_argument, NULL, 'm'}, {"set", required_argument, NULL, 's'},
         {"steps", required_argument, NULL, 'S'}, {"threads", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
+        {"nprobe", required_argument, NULL, 'P'}, {"nlist", required_argument, NULL, 'L'},
+        {"scored", required_argument, NULL, 'C'}, {"bound", required_argument, NULL, 'B'},
         {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "m:s:t:o:h", options, NULL)) != -1) {
@@ -55,6 +65,16 @@ static int parse_recall(int argc, char **argv, recall_request *r)
                 return cli_usage("--threads: '%s' is not a positive count", optarg);
             break;
         case 'o': r->output = optarg; break;
+        case 'P':
+            if (cli_parse_size(optarg, &r->nprobe) != 0 || r->nprobe == 0)
+                return cli_usage("--nprobe: '%s' is not a positive count", optarg);
+            break;
+        case 'L':
+            if (cli_parse_size(optarg, &r->nlist) != 0 || r->nlist == 0)
+                return cli_usage("--nlist: '%s' is not a positive count", optarg);
+            break;
+        case 'C': r->scored = optarg; break;
+        case 'B': r->bound = optarg; break;
         case 'h': fputs(recall_usage, stdout); return -1;
         default: return cli_try_help();
         }
@@ -65,7 +85,55 @@ static int parse_recall(int argc, char **argv, recall_request *r)
     r->cues = argv[optind + 1];
     if (r->output == NULL)
         return cli_usage("no output file (-o OUT)");
+    if (r->nprobe == 0 && (r->nlist || r->scored || r->bound))
+        return cli_usage("--nlist, --scored and --bound need --nprobe");
+    if (r->nprobe > 0 && r->mask != NULL)
+        return cli_usage("--nprobe takes no --mask (pruned recall compares whole cues)");
     return 0;
+}
+
+/* Write n per-cue figures as an .npy float32 vector. */
+static int write_figures(const char *path, const size_t *counts, const double *values,
+                         size_t n)
+{
+    float *as_float = malloc(n * sizeof(float));
+    if (as_float == NULL)
+        return cli_fail("out of memory");
+    for (size_t i = 0; i < n; i++)
+        as_float[i] = counts ? (float)counts[i] : (float)values[i];
+    int rc = cli_save_array(path, as_float, n, 1, 2);
+    free(as_float);
+    return rc;
+}
+
+/* Pruned recall: build the index, set NPROBE, recall, write the extras. */
+static int run_pruned(const recall_request *r, model *m, const npy_array *cues, float *out,
+                      int *steps)
+{
+    size_t count = 0, n = cues->rows;
+    amem_hopfield_count(m->handle, &count);
+    size_t nlist = r->nlist ? r->nlist : (size_t)llround(sqrt((double)count));
+    int status = amem_hopfield_build_index(m->handle, nlist ? nlist : 1, NULL, NULL);
+    if (status != AMEM_OK)
+        return cli_lib_fail("index", status);
+    status = amem_hopfield_set(m->handle, AMEM_HOPFIELD_NPROBE, (double)r->nprobe);
+    if (status != AMEM_OK)
+        return cli_lib_fail("--nprobe", status);
+    size_t *scored = malloc(n * sizeof(size_t));
+    double *bound = malloc(n * sizeof(double));
+    int rc = scored && bound ? 0 : cli_fail("out of memory");
+    if (rc == 0) {
+        status = amem_hopfield_recall_pruned(m->handle, cues->data, n, out, steps, NULL,
+                                             scored, bound);
+        rc = status == AMEM_OK ? 0 : cli_lib_fail("recall", status);
+    }
+    if (rc == 0 && r->scored != NULL)
+        rc = write_figures(r->scored, scored, NULL, n);
+    if (rc == 0 && r->bound != NULL)
+        rc = write_figures(r->bound, NULL, bound, n);
+    free(scored);
+    free(bound);
+    return rc;
 }
 
 static int write_steps(const char *path, const int *steps, size_t n)
@@ -98,7 +166,9 @@ static int run_recall(const recall_request *r, model *m, const npy_array *cues,
     float *out = malloc(cues->rows * out_dim * sizeof(float));
     int *steps = malloc(cues->rows * sizeof(int));
     int rc = out && steps ? 0 : cli_fail("out of memory");
-    if (rc == 0) {
+    if (rc == 0 && r->nprobe > 0) {
+        rc = run_pruned(r, m, cues, out, steps);
+    } else if (rc == 0) {
         int status = amem_hopfield_recall(m->handle, cues->data, cues->rows,
                                           mask->data, out, steps, NULL);
         rc = status == AMEM_OK ? 0 : cli_lib_fail("recall", status);
