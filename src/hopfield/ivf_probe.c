@@ -128,8 +128,13 @@ static void accumulate(const float *P, size_t q, size_t cols, const float *V,
         if (rescale[i] != 1.0f)
             for (size_t j = 0; j < m; j++)
                 acc[i * m + j] *= rescale[i];
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)q, (int)m,
-                (int)cols, 1.0f, P, (int)cols, V, (int)m, 1.0f, acc, (int)m);
+    if (q == 1) /* as in similarity.c: no packing copy for one row */
+        cblas_sgemv(CblasRowMajor, CblasTrans, (int)cols, (int)m, 1.0f, V,
+                    (int)m, P, 1, 1.0f, acc, 1);
+    else
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)q,
+                    (int)m, (int)cols, 1.0f, P, (int)cols, V, (int)m, 1.0f,
+                    acc, (int)m);
 }
 
 /* Stream list l's rows through the separation for its q members. */
