@@ -23,6 +23,7 @@ export AssocMemError, version, version_number, set_num_threads,
        Hopfield, store!, store_pairs!, clear!, stored_count, recall, recall_bam,
        replay,
        energy, softmax_weights, setting, setting!, param_bounds,
+       build_index!, drop_index!, index_lists, recall_pruned,
        save, save_mem, load_hopfield, load_hopfield_mem,
        read_idx_images, read_idx_labels, set_idx_gzip_cap, get_idx_gzip_cap,
        random_patterns, correlated_patterns,
@@ -405,6 +406,50 @@ function softmax_weights(h::Hopfield, states::AbstractVecOrMat{<:Real})
     w = Matrix{Float32}(undef, stored_count(h), n)
     check(amem_hopfield_weights(_ptr(h), s, n, w))
     return states isa AbstractVector ? w[:, 1] : w
+end
+
+"""
+    build_index!(h, nlist; progress = nothing)
+
+Build the IVF index of pruned recall (:modern only; see `docs/hopfield.md`):
+`nlist` k-means lists (settings :kmeans_steps, :kmeans_sample, :seed).
+`progress(stage, done, total, objective)` returning true cancels. A later
+store or clear drops the index; it is not saved.
+"""
+function build_index!(h::Hopfield, nlist::Integer; progress = nothing)
+    nlist >= 1 || _fail(AMEM_E_DIM, "nlist must be >= 1, got $nlist")
+    pf = progress === nothing ? nothing : progress_cfunction(progress)
+    check(GC.@preserve pf amem_hopfield_build_index(_ptr(h), nlist, _null(pf), C_NULL))
+    return h
+end
+
+"Free the index of pruned recall (none: nothing happens)."
+drop_index!(h::Hopfield) = (check(amem_hopfield_drop_index(_ptr(h))); h)
+
+"Lists of the current index; 0 when there is none."
+function index_lists(h::Hopfield)
+    n = Ref{Csize_t}(0)
+    check(amem_hopfield_index_lists(_ptr(h), n))
+    return Int(n[])
+end
+
+"""
+    recall_pruned(h, queries) -> (states, top, scored, bound)
+
+Recall through the index: each step scores the patterns of the :nprobe
+best lists only. Returns the states (d × n or m × n), the stored position
+(1-based) of each query's best-scoring pattern, the patterns scored and the
+bound on the softmax weight left out (NaN for the identity separation).
+"""
+function recall_pruned(h::Hopfield, queries::AbstractVecOrMat{<:Real})
+    q, n = _columns(queries, h.dim, "queries")
+    out = Matrix{Float32}(undef, _output_dim(h), n)
+    top, scored = Vector{Csize_t}(undef, n), Vector{Csize_t}(undef, n)
+    bound = Vector{Float64}(undef, n)
+    check(amem_hopfield_recall_pruned(_ptr(h), q, n, out, C_NULL, top, scored, bound))
+    single = queries isa AbstractVector
+    t, s = Int.(top) .+ 1, Int.(scored)
+    return single ? (out[:, 1], t[1], s[1], bound[1]) : (out, t, s, bound)
 end
 
 "Write the network to a file (atomically)."
