@@ -449,8 +449,10 @@ AMEM_API int amem_hopfield_load_mem(const void *data, size_t len,
  * 0 or when N is smaller) with a generator seeded by SEED (the handle's own
  * generator is not advanced), then KMEANS_STEPS Lloyd iterations on that
  * sample (a list left empty is re-seeded with a random sample pattern).
- * Every stored pattern is then listed under its nearest centroid and the
- * lists are copied contiguously (keys, values), with each list's radii
+ * Every stored pattern is then listed under its nearest centroid (for
+ * SIMILARITY = DOT at build time: the centroid of largest xi.c, the order
+ * in which recall ranks the lists) and the lists are copied contiguously
+ * (keys, values), with each list's radii
  * r_l = max |xi - c_l| (Euclidean) and max |xi - c_l|_1 (Manhattan).
  *
  * amem_hopfield_recall_pruned runs the MODERN dynamics of

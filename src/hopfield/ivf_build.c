@@ -168,8 +168,12 @@ static void fill_lists(amem__ivf *ivf, const amem_hopfield *h, const float *Y)
     }
 }
 
+/* Lists by nearest centroid; for the dot similarity by largest x.c, the
+ * order in which recall ranks the lists (any partition keeps the bound
+ * and the exact full probe; this one keeps a pattern in the list its own
+ * query probes first). */
 static int assign_all(const char *fn, const float *Y, amem__ivf *ivf,
-                      amem_progress_fn progress, void *user)
+                      int by_dot, amem_progress_fn progress, void *user)
 {
     int32_t *assign = amem__alloc(ivf->N, 1, sizeof(int32_t));
     size_t *end = amem__alloc(ivf->nlist, 1, sizeof(size_t));
@@ -177,7 +181,8 @@ static int assign_all(const char *fn, const float *Y, amem__ivf *ivf,
     amem__row_norms_sq(ivf->centroids, ivf->nlist, ivf->d, ivf->cent_norm_sq);
     if (assign == NULL || end == NULL ||
         amem__kmeans_assign(Y, ivf->N, ivf->d, ivf->centroids,
-                            ivf->cent_norm_sq, ivf->nlist, assign, &J)) {
+                            ivf->cent_norm_sq, ivf->nlist, by_dot, assign,
+                            &J)) {
         free(assign);
         free(end);
         return amem__fail(AMEM_E_NOMEM, fn, "cannot assign the patterns");
@@ -222,7 +227,9 @@ int amem_hopfield_build_index(amem_hopfield *h, size_t nlist,
                           "%zu patterns", h->count);
     rc = train(fn, h, Y, ivf, progress, user);
     if (rc == AMEM_OK)
-        rc = assign_all(fn, Y, ivf, progress, user);
+        rc = assign_all(fn, Y, ivf,
+                        AMEM__HP(h, SIMILARITY) == AMEM_HOPFIELD_SIM_DOT,
+                        progress, user);
     if (rc != AMEM_OK) {
         ivf_free(ivf);
         return rc;

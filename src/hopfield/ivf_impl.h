@@ -33,13 +33,14 @@ const float *amem__ivf_rows(const char *fn, const amem_hopfield *h, int *rc);
 
 /*
  * Nearest of k centroids C (k x d, squared norms Cn) for each of the n rows
- * of X (n x d), through sgemm on blocks of rows: assign[i] (may be NULL)
- * and the sum of squared distances into *objective (may be NULL).
+ * of X (n x d), through sgemm on blocks of rows (by_dot: the centroid of
+ * largest x.c instead): assign[i] (may be NULL) and the sum of squared
+ * distances to the chosen centroids into *objective (may be NULL).
  * Returns AMEM_OK or AMEM_E_NOMEM.
  */
 int amem__kmeans_assign(const float *X, size_t n, size_t d, const float *C,
-                        const float *Cn, size_t k, int32_t *assign,
-                        double *objective);
+                        const float *Cn, size_t k, int by_dot,
+                        int32_t *assign, double *objective);
 
 /* k-means training: see ivf_kmeans.c. */
 typedef struct amem__kmeans_args {

@@ -39,25 +39,23 @@ static size_t block_rows(size_t k)
     return rows > MAX_BLOCK_ROWS ? MAX_BLOCK_ROWS : rows;
 }
 
-/* First index of the smallest |c|^2 - 2 x.c in row s; its value. */
-static size_t nearest(const float *s, const float *Cn, size_t k, float *best)
+/* First index of the smallest |c|^2 - 2 x.c in row s (by_dot: of the
+ * largest x.c); its |c|^2 - 2 x.c. */
+static size_t nearest(const float *s, const float *Cn, size_t k, int by_dot,
+                      float *best)
 {
     size_t at = 0;
-    float top = Cn[0] - 2.0f * s[0];
-    for (size_t l = 1; l < k; l++) {
-        float v = Cn[l] - 2.0f * s[l];
-        if (v < top) {
-            top = v;
+    for (size_t l = 1; l < k; l++)
+        if (by_dot ? s[l] > s[at]
+                   : Cn[l] - 2.0f * s[l] < Cn[at] - 2.0f * s[at])
             at = l;
-        }
-    }
-    *best = top;
+    *best = Cn[at] - 2.0f * s[at];
     return at;
 }
 
 int amem__kmeans_assign(const float *X, size_t n, size_t d, const float *C,
-                        const float *Cn, size_t k, int32_t *assign,
-                        double *objective)
+                        const float *Cn, size_t k, int by_dot,
+                        int32_t *assign, double *objective)
 {
     size_t rows = block_rows(k);
     float *S = amem__alloc(rows, k, sizeof(float));
@@ -71,7 +69,7 @@ int amem__kmeans_assign(const float *X, size_t n, size_t d, const float *C,
                     (int)k);
         for (size_t r = 0; r < b; r++) {
             float part;
-            size_t at = nearest(S + r * k, Cn, k, &part);
+            size_t at = nearest(S + r * k, Cn, k, by_dot, &part);
             if (assign)
                 assign[i0 + r] = (int32_t)at;
             double xx = 0.0;
@@ -136,7 +134,8 @@ static int lloyd(const amem__kmeans_args *a, float *C, float *Cn,
     for (int t = 1; t <= a->steps; t++) {
         double J;
         amem__row_norms_sq(C, a->k, a->d, Cn);
-        if (amem__kmeans_assign(a->X, a->n, a->d, C, Cn, a->k, assign, &J))
+        if (amem__kmeans_assign(a->X, a->n, a->d, C, Cn, a->k, 0, assign,
+                                &J))
             return amem__fail(AMEM_E_NOMEM, a->fn, "out of memory in k-means");
         update(a, assign, sum, count, C);
         if (a->progress && a->progress(a->user, "kmeans", t, a->steps,
