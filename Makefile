@@ -4,7 +4,7 @@
 #                   quick examples
 #   make demo       quickstart and consolidation examples (fetches data if missing)
 #   make deps       Debian packages the project needs (as root)
-#   make            checks only for a C compiler, a CBLAS and zlib; each other
+#   make            checks only for a C compiler, a CBLAS, LIBSVM and zlib; each other
 #                   target checks what it uses (scripts/install-deps --check)
 #   make check-asan C suites under ASan+UBSan;  make check-valgrind
 #   make check-tsan threads under ThreadSanitizer;  make soak  long stress run
@@ -42,7 +42,7 @@ WARN       := -Wall -Wextra -Wpedantic -Werror
 CFLAGS     ?= -O2 -g
 ALL_CFLAGS := -std=c11 $(WARN) -fPIC -fvisibility=hidden -Iinclude -Isrc \
               $(BLAS_CFLAGS) $(CFLAGS)
-DEP_LIBS   := $(BLAS_LIBS) -lz -lm -lpthread
+DEP_LIBS   := $(BLAS_LIBS) -lsvm -lz -lm -lpthread
 # The library defines its experimental declarations (docs/api.md, C17).
 LIB_DEFS   := -DAMEM_EXPERIMENTAL_API
 BUILD      ?= build
@@ -303,7 +303,7 @@ clean:
 	rm -rf $(BUILD) build-asan build-fuzz build-blis build-clang build-tsan lib/libassocmem* assocmem.pc
 
 # ---- dependency checks ------------------------------------------------------
-# Building needs a C compiler, a CBLAS and zlib, checked once per build
+# Building needs a C compiler, a CBLAS, LIBSVM and zlib, checked once per build
 # folder; every other requirement is checked by the target that uses it
 # (need-test, need-asan, ...). A check never installs anything: it names what
 # is missing with its Debian package (`make deps` installs everything).
@@ -378,7 +378,8 @@ install-python:
 	@if [ -z "$(PYTHON_SITEDIR)" ] || [ "$(PYTHON_SITEDIR)" = none ]; then \
 	    echo "install: Python package skipped (PYTHON_SITEDIR is '$(PYTHON_SITEDIR)')"; \
 	else \
-	    cd python && find assocmem -name '*.py' -exec install -D -m 644 {} $(DESTDIR)$(PYTHON_SITEDIR)/{} \; && \
+	    cd python && find assocmem \( -name '*.py' -o -name '*.pyi' -o -name py.typed \) \
+	        -exec install -D -m 644 {} $(DESTDIR)$(PYTHON_SITEDIR)/{} \; && \
 	    printf '"""Written by make install."""\nLIBRARY = "%s"\n' '$(LIBDIR)/$(SONAME)' \
 	        > $(PY_PKG_DIR)/_installed.py; \
 	fi

@@ -50,11 +50,12 @@ static double mean_abs_error(const float *a, const float *b, size_t len)
 }
 
 static int grid(const ex_args *args, const char *file, const float *images,
-                size_t rows)
+                size_t rows, const char *title, const char *const *labels)
 {
     char path[1200];
-    return ex_png_grid_gray(ex_out_path(args, file, path, sizeof path), images,
-                            rows * SHOW, rows, SHOW, 28, 28, 0.0f, 1.0f);
+    ex_grid_style style = {title, labels, 0};
+    return ex_png_grid(ex_out_path(args, file, path, sizeof path), images,
+                       rows * SHOW, rows, SHOW, 1, 28, 28, 0.0f, 1.0f, &style);
 }
 
 /* The teacher: patterns stored one-shot on the [-1, 1] scale; one step
@@ -89,7 +90,9 @@ static int replay_panel(const ex_args *args, amem_hopfield *teacher)
         buf[i] = 0.5f * buf[i] + 0.5f;
     printf("1. the teacher replays its memories from pure noise "
            "(replay.png)\n");
-    return grid(args, "replay.png", buf, 2);
+    static const char *const labels[] = {"noise cue", "replay"};
+    return grid(args, "replay.png", buf, 2,
+                "Teacher replays from noise (modern Hopfield)", labels);
 }
 
 static int progress(void *user, const char *stage, long done, long total,
@@ -206,7 +209,13 @@ static int recall_panel(const ex_args *args, const char *file,
         const float *src[4] = {cue, t, s, images};
         for (int r = 0; r < 4; r++)
             memcpy(rows + r * SHOW * d, src[r], SHOW * d * sizeof(float));
-        status = grid(args, file, rows, 4);
+        static const char *const labels[] = {"cue", "teacher", "student",
+                                             "original"};
+        char heading[64];
+        int len = snprintf(heading, sizeof heading, "Recall of %s", title);
+        while (len > 0 && heading[len - 1] == ' ')
+            heading[--len] = '\0';
+        status = grid(args, file, rows, 4, heading, labels);
     }
     free(cue);
     free(t);
@@ -224,7 +233,8 @@ static int imagination_panel(const ex_args *args, amem_vae *student)
         return fail("sampling", rc);
     printf("4. imagination: the student decodes random latent vectors "
            "(imagination.png)\n");
-    return grid(args, "imagination.png", buf, 2);
+    return grid(args, "imagination.png", buf, 2,
+                "Student imagination: decoded random latents", NULL);
 }
 
 static int story(const ex_args *args, const float *images, size_t n)

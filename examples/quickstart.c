@@ -149,8 +149,11 @@ static int masked_recall(const ex_args *args, amem_hopfield *net,
            "%.4f\n", mean_abs_error(b->cues, images, n * d),
            mean_abs_error(b->recalled, images, n * d));
     stack_rows(b->grid, d, b->cues, b->recalled, images);
-    return ex_png_grid_gray(ex_out_path(args, "masked.png", path, sizeof path),
-                            b->grid, 3 * SHOW, 3, SHOW, h, w, -1.0f, 1.0f);
+    static const char *const labels[] = {"cue", "recall", "original"};
+    ex_grid_style style = {"Masked cues: half the pixels hidden", labels, 0};
+    return ex_png_grid(ex_out_path(args, "masked.png", path, sizeof path),
+                       b->grid, 3 * SHOW, 3, SHOW, 1, h, w, -1.0f, 1.0f,
+                       &style);
 }
 
 /* Replay: pure uniform(-1, 1) noise in, stored memories out. */
@@ -171,8 +174,11 @@ static int noise_replay(const ex_args *args, amem_hopfield *net,
     printf("noise cues: %d replays, mean |pixel error| to the nearest stored image %.4f\n",
            SHOW, error);
     stack_rows(b->grid, d, b->cues, b->recalled, NULL);
-    return ex_png_grid_gray(ex_out_path(args, "noise.png", path, sizeof path),
-                            b->grid, 2 * SHOW, 2, SHOW, h, w, -1.0f, 1.0f);
+    static const char *const labels[] = {"noise cue", "recall"};
+    ex_grid_style style = {"Replay from uniform noise", labels, 0};
+    return ex_png_grid(ex_out_path(args, "noise.png", path, sizeof path),
+                       b->grid, 2 * SHOW, 2, SHOW, 1, h, w, -1.0f, 1.0f,
+                       &style);
 }
 
 /* Buffers for n stored images; weights for one chunk of queries. */

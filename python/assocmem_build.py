@@ -5,7 +5,7 @@ pyproject.toml names this module (backend-path = ["python"]), so `pip install
 network. build_wheel runs `make` in the source tree (the library and the
 `amem` tool), then writes a wheel by hand:
 
-    assocmem/*.py                       the ctypes package (python/assocmem)
+    assocmem/*.py, *.pyi, py.typed      the ctypes package (python/assocmem)
     assocmem/libassocmem.so             the library, loaded before any other
     assocmem-V.data/scripts/amem        the command-line tool
     assocmem-V.dist-info/{METADATA,WHEEL,RECORD,top_level.txt}
@@ -109,7 +109,8 @@ def _package_files():
     for folder, dirs, files in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
-            if name.endswith(".py") and name != "_installed.py":
+            if (name.endswith((".py", ".pyi")) or name == "py.typed") \
+                    and name != "_installed.py":
                 path = os.path.join(folder, name)
                 yield os.path.relpath(path, os.path.join(ROOT, "python")), path
 

@@ -154,6 +154,109 @@ START_TEST(test_schedule)
 }
 END_TEST
 
+/* VE (Eq. 6): theta_t = 1, s_t^2 = sigma^2 t; a cue at level theta starts
+ * where s^2 equals its noise-to-signal ratio (1 - theta^2) / theta^2. */
+START_TEST(test_ve_schedule)
+{
+    amem_diffusion *h = NULL;
+    AMEM_ASSERT_OK(amem_diffusion_create(2, &h));
+    AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_PROCESS,
+                                      AMEM_DIFFUSION_PROCESS_VE));
+    AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_SIGMA, 1.5));
+    double t, theta, s;
+    AMEM_ASSERT_OK(amem_diffusion_theta(h, 0.8, &theta));
+    ck_assert_double_eq(theta, 1.0);
+    AMEM_ASSERT_OK(amem_diffusion_noise_std(h, 0.8, &s));
+    ck_assert_double_eq_tol(s * s, 2.25 * 0.8, 1e-12);
+    AMEM_ASSERT_OK(amem_diffusion_t_start(h, 0.68, &t));
+    ck_assert_double_eq_tol(t, (1 - 0.68 * 0.68) / (0.68 * 0.68 * 2.25),
+                            1e-12);
+    AMEM_ASSERT_OK(amem_diffusion_noise_std(h, t, &s));
+    ck_assert_double_eq_tol(s, sqrt(1 - 0.68 * 0.68) / 0.68, 1e-12);
+    AMEM_ASSERT_STATUS(amem_diffusion_set(h, AMEM_DIFFUSION_PROCESS, 3),
+                       AMEM_E_RANGE);
+    amem_diffusion_free(h);
+}
+END_TEST
+
+/* The appendix's claim: VE and VP recall land on the same memories. From
+ * the same theta = 0.68 cues, VE returns the signs of the stored pattern
+ * each cue came from (within 0.2: 300 Euler steps stop at T_END, as VP
+ * does), and the VE and VP outputs agree within 0.05. */
+START_TEST(test_ve_recall_matches_vp)
+{
+    const size_t d = 64, N = 6;
+    float *p = random_signs(N, d, 41), *noise = random_normals(N, d, 42);
+    amem_diffusion *h = make_stored(d, p, N);
+    float q[384], vp[384], ve[384];
+    for (size_t i = 0; i < N * d; i++)
+        q[i] = 0.68f * p[i] + 0.7332f * noise[i];
+    AMEM_ASSERT_OK(amem_diffusion_recall(h, q, N, NULL, vp, NULL));
+    AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_PROCESS,
+                                      AMEM_DIFFUSION_PROCESS_VE));
+    AMEM_ASSERT_OK(amem_diffusion_recall(h, q, N, NULL, ve, NULL));
+    for (size_t i = 0; i < N * d; i++) {
+        ck_assert_msg(fabsf(ve[i] - p[i]) < 0.2f, "VE entry %zu: %g vs %g", i,
+                      (double)ve[i], (double)p[i]);
+        ck_assert_msg(fabsf(ve[i] - vp[i]) < 0.05f, "entry %zu: VE %g, VP %g",
+                      i, (double)ve[i], (double)vp[i]);
+    }
+    /* The learned score has no VE form: refused, outputs untouched. */
+    AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_SCORE,
+                                      AMEM_DIFFUSION_SCORE_LEARNED));
+    memcpy(vp, ve, sizeof vp);
+    AMEM_ASSERT_STATUS(amem_diffusion_recall(h, q, N, NULL, ve, NULL),
+                       AMEM_E_UNSUPPORTED);
+    ck_assert_mem_eq(vp, ve, sizeof vp);
+    free(p);
+    free(noise);
+    amem_diffusion_free(h);
+}
+END_TEST
+
+/* Extended memories and a semantic density (Eqs. 23-25): log p_t is the
+ * Gaussian mixture (1 - l)/N sum N(theta y, v_p) + l N(0, v_s), computed
+ * here in double from its definition. */
+START_TEST(test_extended_semantic_density)
+{
+    const size_t d = 3, N = 2;
+    const double r = 0.5, lam = 0.3, c = 2.0, t = 0.4;
+    float *p = random_normals(N, d, 51), *x = random_normals(2, d, 52);
+    amem_diffusion *h = make_stored(d, p, N);
+    AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_EXTENT, r));
+    AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_SEMANTIC_WEIGHT, lam));
+    AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_SEMANTIC_VAR, c));
+    double theta, s, logp[2];
+    AMEM_ASSERT_OK(amem_diffusion_theta(h, t, &theta));
+    AMEM_ASSERT_OK(amem_diffusion_noise_std(h, t, &s));
+    AMEM_ASSERT_OK(amem_diffusion_log_density(h, x, 2, t, logp));
+    double vp = theta * theta * r * r + s * s, vs = theta * theta * c + s * s;
+    for (size_t i = 0; i < 2; i++) {
+        double mix = 0, x2 = 0;
+        for (size_t mu = 0; mu < N; mu++) {
+            double e = 0;
+            for (size_t j = 0; j < d; j++) {
+                double u = x[i * d + j] - theta * p[mu * d + j];
+                e += u * u;
+            }
+            mix += (1 - lam) / N * exp(-e / (2 * vp)) / pow(2 * 3.141592653589793 * vp, 1.5);
+        }
+        for (size_t j = 0; j < d; j++)
+            x2 += (double)x[i * d + j] * x[i * d + j];
+        mix += lam * exp(-x2 / (2 * vs)) / pow(2 * 3.141592653589793 * vs, 1.5);
+        ck_assert_msg(fabs(logp[i] - log(mix)) < 1e-4,
+                      "row %zu: log p %g, mixture %g", i, logp[i], log(mix));
+    }
+    /* The memories' weights leave the semantic component its share. */
+    float w[4];
+    AMEM_ASSERT_OK(amem_diffusion_weights(h, x, 2, t, w));
+    ck_assert(w[0] + w[1] < 1.0f && w[2] + w[3] < 1.0f);
+    free(p);
+    free(x);
+    amem_diffusion_free(h);
+}
+END_TEST
+
 START_TEST(test_forward_moments)
 {
     /* x_t = theta x0 + s eps: check the sample mean and variance. */
@@ -186,14 +289,20 @@ END_TEST
 /* ---- exact score ---------------------------------------------------- */
 
 /* The exact score equals central differences of log p_t (Gaussian
- * patterns, so the |y|^2 term of the weights matters), VP and OU. */
+ * patterns, so the |y|^2 term of the weights matters), VP, OU and VE. */
 START_TEST(test_exact_score_is_gradient_of_log_density)
 {
     const size_t d = 5, N = 7, n = 3;
     float *p = random_normals(N, d, 3), *x = random_normals(n, d, 4);
     amem_diffusion *h = make_stored(d, p, N);
-    for (int process = 0; process < 2; process++) {
-        AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_PROCESS, process));
+    for (int process = 0; process < 4; process++) {
+        /* 3: VP with extended memories and a semantic density */
+        AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_PROCESS,
+                                          process % 3));
+        AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_EXTENT,
+                                          process == 3 ? 0.5 : 0));
+        AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_SEMANTIC_WEIGHT,
+                                          process == 3 ? 0.3 : 0));
         AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_SIGMA, 1.3));
         const double t = 0.7, step = 1e-2;
         float score[15];
@@ -835,6 +944,9 @@ Suite *amem_suite_diffusion(void)
     TCase *api = tcase_create("api");
     tcase_add_test(api, test_create_and_settings);
     tcase_add_test(api, test_schedule);
+    tcase_add_test(api, test_ve_schedule);
+    tcase_add_test(api, test_extended_semantic_density);
+    tcase_add_test(api, test_ve_recall_matches_vp);
     tcase_add_test(api, test_forward_moments);
     tcase_add_test(api, test_bad_arguments);
     tcase_add_test(api, test_save_load_roundtrip);

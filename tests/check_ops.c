@@ -17,10 +17,9 @@
 /* ---- gradient-check plumbing ---------------------------------------------- */
 
 enum kind {
-    K_MATMUL, K_ADD, K_SUB, K_MUL, K_SCALE, K_ADD_CONST, K_SUM, K_MEAN,
-    K_ROW_SUM, K_ROW_MEAN, K_EXP, K_LOG, K_RELU, K_LEAKY, K_SIGMOID, K_TANH,
-    K_SOFTPLUS, K_SOFTMAX, K_LSE, K_L2N, K_CONCAT, K_RESHAPE, K_BLEND, K_MSE,
-    K_L1, K_BCE, K_BCE_LOGITS, K_KL
+    K_MATMUL, K_ADD, K_SUB, K_MUL, K_SCALE, K_SUM, K_ROW_SUM, K_EXP, K_RELU,
+    K_LEAKY, K_SIGMOID, K_TANH, K_SOFTMAX, K_L2N, K_CONCAT, K_RESHAPE,
+    K_BLEND, K_MSE, K_L1, K_BCE_LOGITS, K_KL
 };
 
 typedef struct opcase {
@@ -41,20 +40,14 @@ static amem__node *build_case(amem__graph *g, amem__node **in, void *ctx)
     case K_SUB: return amem__sub(g, in[0], in[1]);
     case K_MUL: return amem__mul(g, in[0], in[1]);
     case K_SCALE: return amem__scale(g, in[0], c->arg);
-    case K_ADD_CONST: return amem__add_const(g, in[0], c->arg);
     case K_SUM: return amem__sum(g, in[0]);
-    case K_MEAN: return amem__mean(g, in[0]);
     case K_ROW_SUM: return amem__row_sum(g, in[0]);
-    case K_ROW_MEAN: return amem__row_mean(g, in[0]);
     case K_EXP: return amem__exp(g, in[0]);
-    case K_LOG: return amem__log(g, in[0]);
     case K_RELU: return amem__relu(g, in[0]);
     case K_LEAKY: return amem__leaky_relu(g, in[0], c->arg);
     case K_SIGMOID: return amem__sigmoid(g, in[0]);
     case K_TANH: return amem__tanh(g, in[0]);
-    case K_SOFTPLUS: return amem__softplus(g, in[0], c->arg);
     case K_SOFTMAX: return amem__softmax(g, in[0], c->arg);
-    case K_LSE: return amem__logsumexp(g, in[0], c->arg);
     case K_L2N: return amem__l2_normalize(g, in[0], c->arg);
     case K_CONCAT: return amem__concat(g, in[0], in[1], c->i0);
     case K_RESHAPE: return amem__reshape(g, in[0], c->ndim, c->shape);
@@ -63,7 +56,6 @@ static amem__node *build_case(amem__graph *g, amem__node **in, void *ctx)
                            in[0], in[1]);
     case K_MSE: return amem__mse(g, in[0], in[1], c->i0);
     case K_L1: return amem__l1(g, in[0], in[1], c->i0);
-    case K_BCE: return amem__bce(g, in[0], in[1], c->i0);
     case K_BCE_LOGITS: return amem__bce_logits(g, in[0], in[1], c->i0);
     case K_KL: return amem__gauss_kl(g, in[0], in[1]);
     }
@@ -249,7 +241,6 @@ START_TEST(broadcast_forward_values)
     assert_shape(amem__mul(g, col, row), 2, S(2, 3));
     assert_shape(amem__add(g, row, m), 2, S(2, 3));
     assert_vals(amem__scale(g, m, -0.5f), F(-0.5f, -1, -1.5f, -2, -2.5f, -3), 6, 0);
-    assert_vals(amem__add_const(g, row, 1), F(11, 21, 31), 3, 0);
     ck_assert_int_eq(g->status, AMEM_OK);
     amem__graph_free(g);
 }
@@ -275,10 +266,9 @@ START_TEST(broadcast_gradients)
 }
 END_TEST
 
-START_TEST(scale_and_shift_gradients)
+START_TEST(scale_gradients)
 {
     grad1((opcase){.kind = K_SCALE, .arg = -1.5f}, 2, S(2, 3), -1, 1, 1e-2);
-    grad1((opcase){.kind = K_ADD_CONST, .arg = 3.0f}, 2, S(2, 3), -1, 1, 1e-2);
 }
 END_TEST
 
@@ -310,10 +300,6 @@ START_TEST(arith_errors)
     ck_assert_ptr_null(amem__scale(g, a, NAN));
     ck_assert_int_eq(g->status, AMEM_E_ARG);
     amem__graph_reset(g);
-    a = var(g, F(1, 2, 3, 4, 5, 6), 2, S(2, 3));
-    ck_assert_ptr_null(amem__add_const(g, a, INFINITY));
-    ck_assert_int_eq(g->status, AMEM_E_ARG);
-    amem__graph_reset(g);
     ck_assert_ptr_null(amem__mul(g, NULL, a));
     ck_assert_int_eq(g->status, AMEM_E_NULL);
     amem__graph_free(g);
@@ -327,11 +313,9 @@ START_TEST(reduction_forward_values)
     amem__graph *g = graph();
     amem__node *m = var(g, F(1, 2, 3, 4, 5, 6), 2, S(2, 3));
     assert_vals(amem__sum(g, m), F(21), 1, 0);
-    assert_vals(amem__mean(g, m), F(3.5f), 1, 0);
     amem__node *rs = amem__row_sum(g, m);
     assert_vals(rs, F(6, 15), 2, 0);
     assert_shape(rs, 2, S(2, 1));
-    assert_vals(amem__row_mean(g, m), F(2, 5), 2, 0);
     amem__node *v = var(g, F(1, 2, 3), 1, S(3));
     amem__node *vs = amem__row_sum(g, v);
     assert_shape(vs, 1, S(1));
@@ -343,8 +327,8 @@ END_TEST
 
 START_TEST(reduction_gradients)
 {
-    enum kind kinds[4] = {K_SUM, K_MEAN, K_ROW_SUM, K_ROW_MEAN};
-    for (int k = 0; k < 4; k++) {
+    enum kind kinds[2] = {K_SUM, K_ROW_SUM};
+    for (int k = 0; k < 2; k++) {
         grad1((opcase){.kind = kinds[k]}, 2, S(3, 4), -1, 1, 1e-2);
         grad1((opcase){.kind = kinds[k]}, 3, S(2, 3, 2), -1, 1, 1e-2);
     }
@@ -362,11 +346,6 @@ START_TEST(unary_forward_values)
     assert_vals(amem__leaky_relu(g, x, 0.1f), F(-0.2f, 0, 1.5f), 3, 1e-7);
     assert_vals(amem__sigmoid(g, x), F(0.11920292f, 0.5f, 0.81757448f), 3, 1e-7);
     assert_vals(amem__tanh(g, x), F(-0.96402758f, 0, 0.90514825f), 3, 1e-7);
-    assert_vals(amem__softplus(g, x, 1), F(0.12692801f, 0.69314718f, 1.70141328f), 3, 1e-6);
-    /* softplus_10(0) = log(2)/10 */
-    assert_vals(amem__softplus(g, x, 10), F(2.0611537e-10f, 0.069314718f, 1.5f), 3, 1e-7);
-    amem__node *p = var(g, F(1, 2.718281828f, 0.5f), 1, S(3));
-    assert_vals(amem__log(g, p), F(0, 1, -0.69314718f), 3, 1e-6);
     ck_assert_int_eq(g->status, AMEM_OK);
     amem__graph_free(g);
 }
@@ -376,16 +355,13 @@ START_TEST(unary_stable_at_extremes)
 {
     amem__graph *g = graph();
     amem__node *x = var(g, F(-100, 100, -1000, 1000), 1, S(4));
-    amem__node *sp = amem__softplus(g, x, 1);
-    ck_assert(sp->val[0] >= 0.0f && sp->val[0] < 1e-40f);
-    ck_assert(sp->val[1] == 100.0f && sp->val[3] == 1000.0f && sp->val[2] == 0.0f);
     amem__node *sg = amem__sigmoid(g, x);
     ck_assert(sg->val[0] >= 0.0f && sg->val[0] < 1e-40f);
     ck_assert(sg->val[1] == 1.0f && sg->val[2] == 0.0f && sg->val[3] == 1.0f);
-    AMEM_ASSERT_OK(amem__backward(g, amem__sum(g, sp), NULL));
-    /* d softplus/dx = σ(x): finite and in [0, 1] everywhere */
-    ck_assert(x->grad[0] >= 0.0f && x->grad[0] < 1e-40f && x->grad[1] == 1.0f);
-    ck_assert(x->grad[2] == 0.0f && x->grad[3] == 1.0f);
+    AMEM_ASSERT_OK(amem__backward(g, amem__sum(g, sg), NULL));
+    /* dσ/dx = σ(1 − σ): finite, zero where σ saturates */
+    for (int i = 0; i < 4; i++)
+        ck_assert(isfinite(x->grad[i]) && x->grad[i] >= 0.0f && x->grad[i] < 1e-40f);
     amem__graph_free(g);
 }
 END_TEST
@@ -394,13 +370,10 @@ START_TEST(unary_gradients)
 {
     int shape[2] = {3, 4};
     grad1((opcase){.kind = K_EXP}, 2, shape, -2, 2, 1e-3);
-    grad1((opcase){.kind = K_LOG}, 2, shape, 0.5f, 3, 1e-3);
     grad1((opcase){.kind = K_RELU}, 2, shape, -1, 1, 1e-2);
     grad1((opcase){.kind = K_LEAKY, .arg = 0.2f}, 2, shape, -1, 1, 1e-2);
     grad1((opcase){.kind = K_SIGMOID}, 2, shape, -4, 4, 1e-2);
     grad1((opcase){.kind = K_TANH}, 2, shape, -2, 2, 1e-2);
-    grad1((opcase){.kind = K_SOFTPLUS, .arg = 1}, 2, shape, -4, 4, 1e-2);
-    grad1((opcase){.kind = K_SOFTPLUS, .arg = 10}, 2, shape, -0.5f, 0.5f, 1e-3);
 }
 END_TEST
 
@@ -411,21 +384,13 @@ START_TEST(unary_argument_errors)
     ck_assert_ptr_null(amem__leaky_relu(g, x, NAN));
     ck_assert_int_eq(g->status, AMEM_E_ARG);
     amem__graph_reset(g);
-    x = var(g, F(1, 2), 1, S(2));
-    ck_assert_ptr_null(amem__softplus(g, x, 0));
-    ck_assert_int_eq(g->status, AMEM_E_ARG);
-    amem__graph_reset(g);
-    x = var(g, F(1, 2), 1, S(2));
-    ck_assert_ptr_null(amem__softplus(g, x, -1));
-    ck_assert_int_eq(g->status, AMEM_E_ARG);
-    amem__graph_reset(g);
     ck_assert_ptr_null(amem__tanh(g, NULL));
     ck_assert_int_eq(g->status, AMEM_E_NULL);
     amem__graph_free(g);
 }
 END_TEST
 
-/* ---- softmax and log-sum-exp ------------------------------------------------ */
+/* ---- softmax ------------------------------------------------------------------ */
 
 START_TEST(softmax_forward_values)
 {
@@ -435,13 +400,6 @@ START_TEST(softmax_forward_values)
     assert_vals(amem__softmax(g, x, 1), F(0.25f, 0.75f, 0.5f, 0.5f, 0.5f, 0.5f), 6, 1e-6);
     /* β = 2: [0, log 3] -> [1/10, 9/10] */
     assert_vals(amem__softmax(g, x, 2), F(0.1f, 0.9f, 0.5f, 0.5f, 0.5f, 0.5f), 6, 1e-6);
-    amem__node *l = amem__logsumexp(g, x, 1);
-    assert_shape(l, 2, S(3, 1));
-    assert_vals(l, F(1.3862944f, 1000.6931472f, -4.3068528f), 3, 1e-4);
-    /* (1/β)·log Σ e^(βx) with β = 2 on [0, log 3]: log(10)/2 */
-    assert_vals(amem__logsumexp(g, x, 2), F(1.1512925f, 1000.3465736f, -4.6534264f), 3, 1e-4);
-    /* β < 0 acts as a soft minimum: −log(e^0 + e^−log 3) on the first row */
-    assert_vals(amem__logsumexp(g, x, -1), F(-0.28768207f, 999.30685282f, -5.6931472f), 3, 1e-4);
     ck_assert_int_eq(g->status, AMEM_OK);
     amem__graph_free(g);
 }
@@ -452,10 +410,8 @@ START_TEST(softmax_gradients)
     float betas[3] = {1.0f, 2.5f, -0.7f};
     for (int b = 0; b < 3; b++) {
         grad1((opcase){.kind = K_SOFTMAX, .arg = betas[b]}, 2, S(3, 5), -2, 2, 1e-3);
-        grad1((opcase){.kind = K_LSE, .arg = betas[b]}, 2, S(3, 5), -2, 2, 1e-3);
     }
     grad1((opcase){.kind = K_SOFTMAX, .arg = 1}, 3, S(2, 2, 3), -2, 2, 1e-3);
-    grad1((opcase){.kind = K_LSE, .arg = 1}, 1, S(4), -2, 2, 1e-3);
 }
 END_TEST
 
@@ -464,10 +420,6 @@ START_TEST(softmax_argument_errors)
     amem__graph *g = graph();
     amem__node *x = var(g, F(1, 2), 1, S(2));
     ck_assert_ptr_null(amem__softmax(g, x, INFINITY));
-    ck_assert_int_eq(g->status, AMEM_E_ARG);
-    amem__graph_reset(g);
-    x = var(g, F(1, 2), 1, S(2));
-    ck_assert_ptr_null(amem__logsumexp(g, x, 0));
     ck_assert_int_eq(g->status, AMEM_E_ARG);
     amem__graph_free(g);
 }
@@ -636,12 +588,7 @@ START_TEST(loss_forward_values)
     assert_vals(amem__l1(g, p, t, AMEM__REDUCE_MEAN), F(1), 1, 0);
     assert_vals(amem__l1(g, p, t, AMEM__REDUCE_SUM), F(4), 1, 0);
 
-    amem__node *q = var(g, F(0.5f, 0.9f, 0, 1), 1, S(4));
     amem__node *y = var(g, F(1, 0, 1, 1), 1, S(4));
-    /* log 2, −log 0.1, −log ε (clamped), 0 */
-    float bce_sum = 0.69314718f + 2.30258509f + 16.11809565f;
-    assert_vals(amem__bce(g, q, y, AMEM__REDUCE_SUM), F(bce_sum), 1, 1e-4);
-    assert_vals(amem__bce(g, q, y, AMEM__REDUCE_MEAN), F(bce_sum / 4), 1, 1e-5);
 
     amem__node *z = var(g, F(0, 2, -100, 100), 1, S(4));
     /* log 2, log(1+e²) − 0 (t=0), 100 (t=1, z=−100), 0 (t=1, z=100) */
@@ -657,18 +604,6 @@ START_TEST(loss_forward_values)
 }
 END_TEST
 
-START_TEST(bce_clamped_gradient_is_finite)
-{
-    amem__graph *g = graph();
-    amem__node *q = var(g, F(0, 1, 0.5f), 1, S(3));
-    amem__node *y = amem__constant(g, F(1, 0, 1), 1, S(3));
-    AMEM_ASSERT_OK(amem__backward(g, amem__bce(g, q, y, AMEM__REDUCE_SUM), NULL));
-    ck_assert(q->grad[0] == 0.0f && q->grad[1] == 0.0f);
-    ck_assert(fabsf(q->grad[2] + 2.0f) < 1e-6f);
-    amem__graph_free(g);
-}
-END_TEST
-
 START_TEST(loss_gradients)
 {
     for (int red = 0; red < 2; red++) {
@@ -677,9 +612,6 @@ START_TEST(loss_gradients)
         amem_test_input in[2] = {input(2, S(3, 4), -1, 1, 31), input(2, S(3, 4), -1, 1, 32)};
         keep_away(in[1].values, in[0].values, 12);
         assert_grad((opcase){.kind = K_L1, .i0 = red}, 2, in, 1e-2);
-        amem_test_input pq[2] = {input(2, S(3, 4), 0.1f, 0.9f, 41),
-                                 input(2, S(3, 4), 0, 1, 42)};
-        assert_grad((opcase){.kind = K_BCE, .i0 = red}, 2, pq, 1e-3);
     }
     grad2((opcase){.kind = K_KL}, 2, S(3, 4), 2, S(3, 4), -1, 1, 1e-2);
     grad2((opcase){.kind = K_KL}, 1, S(5), 1, S(5), -1, 1, 1e-2);
@@ -703,7 +635,7 @@ START_TEST(loss_errors)
     ck_assert_ptr_null(amem__gauss_kl(g, p, t));
     ck_assert_int_eq(g->status, AMEM_E_DIM);
     amem__graph_reset(g);
-    ck_assert_ptr_null(amem__bce(g, p = var(g, F(1), 1, S(1)), NULL, AMEM__REDUCE_SUM));
+    ck_assert_ptr_null(amem__bce_logits(g, p = var(g, F(1), 1, S(1)), NULL, AMEM__REDUCE_SUM));
     ck_assert_int_eq(g->status, AMEM_E_NULL);
     amem__graph_free(g);
 }
@@ -720,7 +652,7 @@ Suite *amem_suite_ops(void)
     tcase_add_test(tc, matmul_shape_errors);
     tcase_add_test(tc, broadcast_forward_values);
     tcase_add_test(tc, broadcast_gradients);
-    tcase_add_test(tc, scale_and_shift_gradients);
+    tcase_add_test(tc, scale_gradients);
     tcase_add_test(tc, shared_input_accumulates);
     tcase_add_test(tc, arith_errors);
     tcase_add_test(tc, reduction_forward_values);
@@ -742,7 +674,6 @@ Suite *amem_suite_ops(void)
     tcase_add_test(tc, blend_gradients);
     tcase_add_test(tc, blend_errors);
     tcase_add_test(tc, loss_forward_values);
-    tcase_add_test(tc, bce_clamped_gradient_is_finite);
     tcase_add_test(tc, loss_gradients);
     tcase_add_test(tc, loss_errors);
     suite_add_tcase(s, tc);

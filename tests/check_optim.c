@@ -5,7 +5,7 @@
 
 #include "assocmem/common.h"
 #include "core/modelfile.h"
-#include "engine/optim.h"
+#include "core/optim.h"
 #include "testutil.h"
 #include "testutil_grad.h"
 

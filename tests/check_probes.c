@@ -1,4 +1,4 @@
-/* Check suite `probes`: RBF SVC by SMO, softmax regression, exact t-SNE. */
+/* Check suite `probes`: RBF SVC by LIBSVM, softmax regression, exact t-SNE. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -54,8 +54,8 @@ START_TEST(test_svc_separates_rings)
     rings(200, 1, x, y);
     rings(400, 2, xt, yt);
     amem_probe *svc = make(AMEM_PROBE_SVC), *lin = make(AMEM_PROBE_SOFTMAX);
-    AMEM_ASSERT_OK(amem_probe_fit(svc, x, y, 200, 2));
-    AMEM_ASSERT_OK(amem_probe_fit(lin, x, y, 200, 2));
+    AMEM_ASSERT_OK(amem_probe_fit(svc, x, y, 200, 2, NULL, NULL));
+    AMEM_ASSERT_OK(amem_probe_fit(lin, x, y, 200, 2, NULL, NULL));
     double acc_svc, acc_lin;
     AMEM_ASSERT_OK(amem_probe_accuracy(svc, xt, yt, 400, 2, &acc_svc));
     AMEM_ASSERT_OK(amem_probe_accuracy(lin, xt, yt, 400, 2, &acc_lin));
@@ -80,7 +80,7 @@ START_TEST(test_svc_two_point_solution)
     AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_STANDARDIZE, 0));
     AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_GAMMA, 0.5));
     AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_C, 100));
-    AMEM_ASSERT_OK(amem_probe_fit(p, x, y, 2, 1));
+    AMEM_ASSERT_OK(amem_probe_fit(p, x, y, 2, 1, NULL, NULL));
     float s[4], q[2] = {-1.0f, 0.0f};
     AMEM_ASSERT_OK(amem_probe_scores(p, q, 2, 1, s));
     /* OVO: votes + d / (3 (|d| + 1)) with d = +1 at -1. */
@@ -89,16 +89,91 @@ START_TEST(test_svc_two_point_solution)
     /* At the midpoint d = 0: one vote in all, no confidence either way. */
     ck_assert_float_eq_tol(s[2] + s[3], 1.0f, 1e-4f);
     AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_MULTICLASS, AMEM_PROBE_OVR));
-    AMEM_ASSERT_OK(amem_probe_fit(p, x, y, 2, 1));
+    AMEM_ASSERT_OK(amem_probe_fit(p, x, y, 2, 1, NULL, NULL));
     AMEM_ASSERT_OK(amem_probe_scores(p, q, 1, 1, s));
     ck_assert_float_eq_tol(s[0], 1.0f, 1e-4f);
     ck_assert_float_eq_tol(s[1], -1.0f, 1e-4f);
     /* A soft margin C < alpha caps the coefficients: |d| < 1. */
     AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_C, 0.5));
-    AMEM_ASSERT_OK(amem_probe_fit(p, x, y, 2, 1));
+    AMEM_ASSERT_OK(amem_probe_fit(p, x, y, 2, 1, NULL, NULL));
     AMEM_ASSERT_OK(amem_probe_scores(p, q, 1, 1, s));
     ck_assert_float_eq_tol(s[0], 0.5f * (1.0f - expf(-2.0f)), 1e-4f);
     amem_probe_free(p);
+}
+END_TEST
+
+/* XOR on the corners of [-1, 1]^2, hard margin: by symmetry every corner
+ * is a free support vector with alpha (1 - 2 e^{-4g} + e^{-8g}) = 1 and
+ * rho = 0, so the decision is +-1 at the corners and 0 at the centre. */
+START_TEST(test_svc_xor_solution)
+{
+    float x[8] = {-1, -1, 1, 1, -1, 1, 1, -1};
+    int32_t y[4] = {0, 0, 1, 1};
+    amem_probe *p = make(AMEM_PROBE_SVC);
+    AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_STANDARDIZE, 0));
+    AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_GAMMA, 0.5));
+    AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_C, 100));
+    AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_TOLERANCE, 1e-6));
+    AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_MULTICLASS, AMEM_PROBE_OVR));
+    AMEM_ASSERT_OK(amem_probe_fit(p, x, y, 4, 2, NULL, NULL));
+    float q[6] = {1, 1, 0, 0, 0.5f, 0.5f}, s[6];
+    AMEM_ASSERT_OK(amem_probe_scores(p, q, 3, 2, s));
+    double g = 0.5, alpha = 1.0 / pow(1.0 - exp(-4 * g), 2);
+    /* at (0.5, 0.5): distances^2 to the corners 4.5, 0.5 (class 0) and
+     * 2.5, 2.5 (class 1) */
+    double d_half = alpha * (exp(-g * 4.5) + exp(-g * 0.5) - 2 * exp(-g * 2.5));
+    ck_assert_float_eq_tol(s[0], 1.0f, 1e-4f);
+    ck_assert_float_eq_tol(s[1], -1.0f, 1e-4f);
+    ck_assert_float_eq_tol(s[2], 0.0f, 1e-4f);
+    ck_assert_float_eq_tol(s[4], (float)d_half, 1e-4f);
+    size_t sv;
+    AMEM_ASSERT_OK(amem_probe_support_count(p, &sv));
+    ck_assert_uint_eq(sv, 8); /* 4 per one-vs-rest machine */
+    amem_probe_free(p);
+}
+END_TEST
+
+typedef struct fit_calls { long calls, stop_at, last_done, last_total; } fit_calls;
+
+static int count_and_stop(void *user, const char *stage, long done,
+                          long total, double metric)
+{
+    fit_calls *c = user;
+    (void)stage;
+    ck_assert(isfinite(metric) && done >= 1 && done <= total);
+    c->calls++;
+    c->last_done = done;
+    c->last_total = total;
+    return c->calls == c->stop_at;
+}
+
+/* Progress counts machines (SVC) or epochs (SOFTMAX); a cancel keeps the
+ * earlier fit, and the same fit redone runs to the same result. */
+START_TEST(test_fit_progress_and_cancel)
+{
+    enum { N = 120, D = 5 };
+    static float x[N * D];
+    static int32_t y[N];
+    blobs(N, D, 4, 7, x, y);
+    int kinds[2] = {AMEM_PROBE_SVC, AMEM_PROBE_SOFTMAX};
+    long totals[2] = {6, 20};
+    for (int k = 0; k < 2; k++) {
+        amem_probe *p = make(kinds[k]);
+        AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_EPOCHS, 20));
+        fit_calls all = {0, -1, 0, 0};
+        AMEM_ASSERT_OK(amem_probe_fit(p, x, y, N, D, count_and_stop, &all));
+        ck_assert_int_eq(all.calls, totals[k]);
+        ck_assert_int_eq(all.last_done, totals[k]);
+        int32_t before[N], after[N];
+        AMEM_ASSERT_OK(amem_probe_predict(p, x, N, D, before));
+        fit_calls stop = {0, 2, 0, 0};
+        AMEM_ASSERT_STATUS(amem_probe_fit(p, x, y, N / 2, D, count_and_stop,
+                                          &stop), AMEM_E_CANCELLED);
+        ck_assert_int_eq(stop.calls, 2);
+        AMEM_ASSERT_OK(amem_probe_predict(p, x, N, D, after));
+        ck_assert_mem_eq(before, after, sizeof before);
+        amem_probe_free(p);
+    }
 }
 END_TEST
 
@@ -115,7 +190,7 @@ START_TEST(test_multiclass_blobs)
     for (int k = 0; k < 3; k++) {
         amem_probe *p = make(kinds[k][0]);
         AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_MULTICLASS, kinds[k][1]));
-        AMEM_ASSERT_OK(amem_probe_fit(p, x, y, N, D));
+        AMEM_ASSERT_OK(amem_probe_fit(p, x, y, N, D, NULL, NULL));
         double acc;
         AMEM_ASSERT_OK(amem_probe_accuracy(p, xt, yt, T, D, &acc));
         ck_assert_msg(acc > 0.95, "kind %d accuracy %g", k, acc);
@@ -218,7 +293,7 @@ START_TEST(test_save_load_every_form)
                                                 : AMEM_PROBE_OVO));
         AMEM_ASSERT_OK(amem_probe_set(p, AMEM_PROBE_SEED, 7));
         if (form > 0)
-            AMEM_ASSERT_OK(amem_probe_fit(p, x, y, N, D));
+            AMEM_ASSERT_OK(amem_probe_fit(p, x, y, N, D, NULL, NULL));
         round_trip(p, x, N, D);
         amem_probe_free(p);
     }
@@ -279,20 +354,20 @@ START_TEST(test_bad_arguments)
     float x[8] = {0, 1, 2, 3, 4, 5, 6, 7}, s[8];
     int32_t y[4] = {0, 1, 0, 1}, same[4] = {2, 2, 2, 2}, neg[4] = {0, -1, 0, 1};
     AMEM_ASSERT_STATUS(amem_probe_predict(p, x, 4, 2, y), AMEM_E_STATE);
-    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, same, 4, 2), AMEM_E_ARG);
-    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, neg, 4, 2), AMEM_E_ARG);
-    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, NULL, 4, 2), AMEM_E_NULL);
-    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, y, 1, 2), AMEM_E_DIM);
-    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, y, 4, 0), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, same, 4, 2, NULL, NULL), AMEM_E_ARG);
+    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, neg, 4, 2, NULL, NULL), AMEM_E_ARG);
+    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, NULL, 4, 2, NULL, NULL), AMEM_E_NULL);
+    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, y, 1, 2, NULL, NULL), AMEM_E_DIM);
+    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, y, 4, 0, NULL, NULL), AMEM_E_DIM);
     AMEM_ASSERT_STATUS(amem_probe_set(p, AMEM_PROBE_C, 0), AMEM_E_RANGE);
     AMEM_ASSERT_STATUS(amem_probe_set(p, AMEM_PROBE_EPOCHS, 1.5), AMEM_E_RANGE);
     AMEM_ASSERT_STATUS(amem_probe_set(p, 42, 1), AMEM_E_ARG);
     AMEM_ASSERT_STATUS(amem_probe_set(p, AMEM_PROBE_GAMMA, INFINITY),
                        AMEM_E_NONFINITE);
     x[3] = NAN;
-    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, y, 4, 2), AMEM_E_NONFINITE);
+    AMEM_ASSERT_STATUS(amem_probe_fit(p, x, y, 4, 2, NULL, NULL), AMEM_E_NONFINITE);
     x[3] = 3;
-    AMEM_ASSERT_OK(amem_probe_fit(p, x, y, 4, 2));
+    AMEM_ASSERT_OK(amem_probe_fit(p, x, y, 4, 2, NULL, NULL));
     AMEM_ASSERT_STATUS(amem_probe_predict(p, x, 2, 4, y), AMEM_E_DIM);
     AMEM_ASSERT_STATUS(amem_probe_scores(p, x, 4, 2, NULL), AMEM_E_NULL);
     AMEM_ASSERT_STATUS(amem_probe_scores(p, x, 0, 2, s), AMEM_E_DIM);
@@ -324,6 +399,8 @@ Suite *amem_suite_probes(void)
     tcase_set_timeout(t, 60);
     tcase_add_test(t, test_svc_separates_rings);
     tcase_add_test(t, test_svc_two_point_solution);
+    tcase_add_test(t, test_svc_xor_solution);
+    tcase_add_test(t, test_fit_progress_and_cancel);
     tcase_add_test(t, test_multiclass_blobs);
     tcase_add_test(t, test_tsne_keeps_clusters);
     tcase_add_test(t, test_bad_arguments);

@@ -197,13 +197,13 @@ START_TEST(probe_fit_refuses_huge_dim)
     AMEM_ASSERT_OK(amem_probe_create(AMEM_PROBE_SOFTMAX, &p));
     float x[4] = {-1.0f, -0.5f, 0.5f, 1.0f};
     int32_t y[4] = {0, 0, 1, 1};
-    AMEM_ASSERT_OK(amem_probe_fit(p, x, y, 4, 1));
+    AMEM_ASSERT_OK(amem_probe_fit(p, x, y, 4, 1, NULL, NULL));
     float q[2] = {-1.0f, 1.0f}, before[4], after[4];
     AMEM_ASSERT_OK(amem_probe_scores(p, q, 2, 1, before));
     for (size_t i = 0; i < N_HUGE; i++) {
-        AMEM_ASSERT_STATUS(amem_probe_fit(p, x, y, 2, huge[i]), AMEM_E_DIM);
+        AMEM_ASSERT_STATUS(amem_probe_fit(p, x, y, 2, huge[i], NULL, NULL), AMEM_E_DIM);
         assert_detail("amem_probe_fit", "x");
-        AMEM_ASSERT_STATUS(amem_probe_fit(p, x, y, huge[i], 1), AMEM_E_DIM);
+        AMEM_ASSERT_STATUS(amem_probe_fit(p, x, y, huge[i], 1, NULL, NULL), AMEM_E_DIM);
     }
     size_t classes = 0;
     AMEM_ASSERT_OK(amem_probe_classes(p, &classes));

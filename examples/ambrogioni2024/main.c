@@ -4,7 +4,7 @@
  * and Appendix A, with the paper's numbers beside ours.
  *
  *   build/examples/ambrogioni2024 [--quick] [--out DIR]
- *       [--only table1,fig3a,fig3b,trained,fig2]
+ *       [--only table1,fig3a,fig3b,trained,fig2,fig1]
  *       [--trained-repeats N] [--trained-iterations N]
  *       [--trained-dims d1,d2,...]
  *
@@ -24,14 +24,14 @@
 #include "common/plot.h"
 #include "results.h"
 
-#define PARTS 5
+#define PARTS 6
 static const char *const part_name[PARTS] = {"table1", "fig3a", "fig3b",
-                                             "trained", "fig2"};
+                                             "trained", "fig2", "fig1"};
 
 typedef int (*part_fn)(const amb_config *, const char *, amb_results *);
 static const part_fn part_run[PARTS] = {amb_table1, amb_error_curve,
                                         amb_capacity, amb_trained_capacity,
-                                        amb_trajectories};
+                                        amb_trajectories, amb_landscape};
 
 typedef struct extra_opts {
     int run[PARTS];
@@ -149,7 +149,7 @@ static int run_parts(const amb_config *cfg, const extra_opts *o,
 
 int main(int argc, char **argv)
 {
-    extra_opts opts = {{1, 1, 1, 1, 1}, 0, 0, {0}, 0};
+    extra_opts opts = {{1, 1, 1, 1, 1, 1}, 0, 0, {0}, 0};
     ex_args args;
     static amb_config cfg;
     static amb_results res;
@@ -161,7 +161,8 @@ int main(int argc, char **argv)
     }
     int rc = ex_args_parse(&args, "ambrogioni2024", n, argv);
     if (rc > 0)
-        printf("  --only LIST  parts to run: table1,fig3a,fig3b,trained,fig2\n"
+        printf("  --only LIST  parts to run: table1,fig3a,fig3b,trained,fig2,"
+               "fig1\n"
                "  --trained-repeats N, --trained-iterations N\n"
                "              scale the trained-model capacity search\n");
     if (rc != 0)

@@ -179,12 +179,36 @@ def plot_trajectories(out):
     save(fig, out, "fig2_trajectories.png")
 
 
+def plot_landscape(out):
+    rows = read_rows(out, "fig1_landscape.csv")
+    if not rows:
+        return
+    import numpy as np
+    titles = {"points": "(a) point memories",
+              "extended": "(b) extended memories (EXTENT 0.35)",
+              "semantic": "(c) points + semantic density (weight 0.5)"}
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.6))
+    for ax, case in zip(axes, ["points", "extended", "semantic"]):
+        sub = [r for r in rows if r["case"] == case]
+        n = int(round(len(sub) ** 0.5))
+        grid = lambda key: np.array([float(r[key]) for r in sub]).reshape(n, n)
+        x, y = grid("x"), grid("y")
+        im = ax.contourf(x, y, grid("logp"), levels=30, cmap="viridis")
+        ax.streamplot(x, y, grid("score_x"), grid("score_y"), color="w",
+                      density=1.0, linewidth=0.6, arrowsize=0.7)
+        ax.set_title(titles[case])
+        ax.set_aspect("equal")
+        fig.colorbar(im, ax=ax, shrink=0.8, label="log p_t")
+    save(fig, out, "fig1_landscape.png")
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "out/ambrogioni2024"
     plot_table1(out)
     plot_error(out)
     plot_capacity(out)
     plot_trajectories(out)
+    plot_landscape(out)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ const char *amb_method_name(amb_method m)
 {
     static const char *const names[AMB_METHOD_COUNT] = {
         "exact_dm", "modern_hopfield", "classical_hopfield",
-        "classical_hopfield_zero_diag"};
+        "classical_hopfield_zero_diag", "exact_dm_ve"};
     return m < AMB_METHOD_COUNT ? names[m] : "?";
 }
 
@@ -66,13 +66,16 @@ static int recall_hopfield(amb_method m, const amb_config *cfg,
 }
 
 /* Appendix A: VP SDE with gamma = 0.8, 300 Euler steps of the ODE (A2)
- * from t_start = -2 log(theta) / gamma, exact score (A3)-(A4). */
-static int recall_exact_dm(const amb_config *cfg, const float *patterns,
-                           size_t n, size_t d, const float *cues, size_t q,
-                           float *out)
+ * from t_start = -2 log(theta) / gamma, exact score (A3)-(A4); or the
+ * VE process of the main text (sigma = 1) from the same cues. */
+static int recall_exact_dm(const amb_config *cfg, int process,
+                           const float *patterns, size_t n, size_t d,
+                           const float *cues, size_t q, float *out)
 {
     amem_diffusion *h = NULL;
     int st = amem_diffusion_create(d, &h);
+    if (st == AMEM_OK)
+        st = amem_diffusion_set(h, AMEM_DIFFUSION_PROCESS, process);
     if (st == AMEM_OK)
         st = amem_diffusion_set(h, AMEM_DIFFUSION_GAMMA, cfg->gamma);
     if (st == AMEM_OK)
@@ -90,9 +93,14 @@ static int recall_exact_dm(const amb_config *cfg, const float *patterns,
 int amb_recall(amb_method m, const amb_config *cfg, const float *patterns,
                size_t n, size_t d, const float *cues, size_t q, float *out)
 {
-    int rc = m == AMB_EXACT_DM
-                 ? recall_exact_dm(cfg, patterns, n, d, cues, q, out)
-                 : recall_hopfield(m, cfg, patterns, n, d, cues, q, out);
+    int rc;
+    if (m == AMB_EXACT_DM || m == AMB_EXACT_VE)
+        rc = recall_exact_dm(cfg,
+                             m == AMB_EXACT_VE ? AMEM_DIFFUSION_PROCESS_VE
+                                               : AMEM_DIFFUSION_PROCESS_VP,
+                             patterns, n, d, cues, q, out);
+    else
+        rc = recall_hopfield(m, cfg, patterns, n, d, cues, q, out);
     if (rc == 0)
         amb_binarise(out, q * d);
     return rc;

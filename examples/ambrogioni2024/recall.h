@@ -17,6 +17,8 @@ typedef enum amb_method {
     AMB_CLASSICAL,       /* Hebbian W = sum y y^T / d with its diagonal
                             (Eq. 3), synchronous sign updates (Eq. 1) */
     AMB_CLASSICAL_ZD,    /* the same with the diagonal of W set to zero */
+    AMB_EXACT_VE,        /* exact-score diffusion on the variance-exploding
+                            process (Eq. 6), same cues and ODE steps */
     AMB_METHOD_COUNT
 } amb_method;
 

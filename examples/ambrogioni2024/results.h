@@ -11,9 +11,11 @@
 
 #include "config.h"
 
-/* Table 1 columns: correlation of the modern Hopfield output with ... */
+/* Table 1 columns: correlation of the modern Hopfield output with ...;
+ * then the appendix's comparison: the exact VP diffusion output with the
+ * exact VE one, and the VE output with the true patterns. */
 enum { AMB_T1_DIFFUSION, AMB_T1_CLASSICAL, AMB_T1_TRUTH,
-       AMB_T1_CLASSICAL_ZD, AMB_T1_COLUMNS };
+       AMB_T1_CLASSICAL_ZD, AMB_T1_VP_VE, AMB_T1_VE_TRUTH, AMB_T1_COLUMNS };
 
 typedef struct amb_table1_row {
     int completion;          /* 0 denoising, 1 completion */
@@ -51,9 +53,10 @@ typedef struct amb_results {
     int f2_agree[4];         /* cues whose sign output matches exact ODE */
     double f2_loss;
     int f2_done;
+    int f1_done;             /* Figure 1 landscapes written */
     double err_at[AMB_MAX_LIST][AMB_MAX_LIST]; /* fig 3a medians */
     int err_done;
-    double seconds[6];       /* wall time per part */
+    double seconds[8];       /* wall time per part */
     char command[512];       /* the command line of the run */
 } amb_results;
 
@@ -72,6 +75,8 @@ int amb_trained_capacity(const amb_config *cfg, const char *out_dir,
                          amb_results *res);
 int amb_trajectories(const amb_config *cfg, const char *out_dir,
                      amb_results *res);
+int amb_landscape(const amb_config *cfg, const char *out_dir,
+                  amb_results *res);
 
 /* The Markdown report (report.md) beside the paper's numbers. */
 int amb_report(const amb_config *cfg, const char *out_dir,

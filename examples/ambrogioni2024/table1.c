@@ -18,9 +18,16 @@
 #include "recall.h"
 #include "results.h"
 
+/* The outputs of every method of one repetition, by amb_method. */
 typedef struct t1_buffers {
-    float *patterns, *cues, *mask, *modern, *other;
+    float *patterns, *cues, *mask, *out[AMB_METHOD_COUNT];
 } t1_buffers;
+
+/* Table 1's columns as pairs of outputs (AMB_METHOD_COUNT: the patterns). */
+static const amb_method column_pair[AMB_T1_COLUMNS][2] = {
+    {AMB_MODERN, AMB_EXACT_DM},     {AMB_MODERN, AMB_CLASSICAL},
+    {AMB_MODERN, AMB_METHOD_COUNT}, {AMB_MODERN, AMB_CLASSICAL_ZD},
+    {AMB_EXACT_DM, AMB_EXACT_VE},   {AMB_EXACT_VE, AMB_METHOD_COUNT}};
 
 /* Corrupted cues: θ-mix noise, or entries zeroed where a Bernoulli(p)
  * mask is 0 (the mask keeps an entry with probability p). */
@@ -47,28 +54,24 @@ static int overall_pearson(const float *a, const float *b, size_t n,
     return st == AMEM_OK ? 0 : amb_fail("pearson", st);
 }
 
-/* One repetition: the four correlations of Table 1's columns. */
+/* One repetition: every method recalls the same cues once, then the
+ * correlations of Table 1's column pairs. */
 static int one_repetition(const amb_config *cfg, int completion, size_t n,
                           uint64_t seed, t1_buffers *b,
                           double corr[AMB_T1_COLUMNS])
 {
-    static const amb_method other[AMB_T1_COLUMNS] = {
-        AMB_EXACT_DM, AMB_CLASSICAL, AMB_METHOD_COUNT, AMB_CLASSICAL_ZD};
     size_t d = cfg->t1_dim;
     if (amem_patterns_random(b->patterns, n, d, seed) != AMEM_OK ||
-        make_cues(cfg, completion, b, n, d, seed + 1) != 0 ||
-        amb_recall(AMB_MODERN, cfg, b->patterns, n, d, b->cues, n,
-                   b->modern) != 0)
+        make_cues(cfg, completion, b, n, d, seed + 1) != 0)
         return -1;
+    for (int m = 0; m < AMB_METHOD_COUNT; m++)
+        if (amb_recall((amb_method)m, cfg, b->patterns, n, d, b->cues, n,
+                       b->out[m]) != 0)
+            return -1;
     for (int c = 0; c < AMB_T1_COLUMNS; c++) {
-        const float *y = b->patterns;
-        if (other[c] != AMB_METHOD_COUNT) {
-            if (amb_recall(other[c], cfg, b->patterns, n, d, b->cues, n,
-                           b->other) != 0)
-                return -1;
-            y = b->other;
-        }
-        if (overall_pearson(b->modern, y, n, d, &corr[c]) != 0)
+        amb_method x = column_pair[c][0], y = column_pair[c][1];
+        const float *other = y == AMB_METHOD_COUNT ? b->patterns : b->out[y];
+        if (overall_pearson(b->out[x], other, n, d, &corr[c]) != 0)
             return -1;
     }
     return 0;
@@ -111,7 +114,8 @@ static int write_csv(const char *out_dir, const amb_results *res)
         return -1;
     }
     fprintf(f, "task,patterns,diffusion,classical,truth,classical_zero_diag,"
-               "sd_diffusion,sd_classical,sd_truth,sd_classical_zero_diag,"
+               "vp_vs_ve,ve_truth,sd_diffusion,sd_classical,sd_truth,"
+               "sd_classical_zero_diag,sd_vp_vs_ve,sd_ve_truth,"
                "paper_diffusion,paper_classical,paper_truth\n");
     for (int i = 0; i < 6; i++) {
         const amb_table1_row *r = &res->t1[i];
@@ -128,13 +132,21 @@ static int write_csv(const char *out_dir, const amb_results *res)
     return fclose(f) == 0 ? 0 : -1;
 }
 
+static void free_buffers(t1_buffers *b)
+{
+    free(b->patterns), free(b->cues), free(b->mask);
+    for (int m = 0; m < AMB_METHOD_COUNT; m++)
+        free(b->out[m]);
+}
+
 int amb_table1(const amb_config *cfg, const char *out_dir, amb_results *res)
 {
-    size_t max_n = cfg->t1_counts[2], len = max_n * cfg->t1_dim;
-    t1_buffers b = {malloc(len * sizeof(float)), malloc(len * sizeof(float)),
-                    malloc(len * sizeof(float)), malloc(len * sizeof(float)),
-                    malloc(len * sizeof(float))};
-    int rc = b.patterns && b.cues && b.mask && b.modern && b.other ? 0 : -1;
+    size_t max_n = cfg->t1_counts[2], bytes = max_n * cfg->t1_dim * 4;
+    t1_buffers b = {malloc(bytes), malloc(bytes), malloc(bytes), {NULL}};
+    int rc = b.patterns && b.cues && b.mask ? 0 : -1;
+    for (int m = 0; m < AMB_METHOD_COUNT; m++)
+        if ((b.out[m] = malloc(bytes)) == NULL)
+            rc = -1;
     for (int i = 0; i < 6 && rc == 0; i++) {
         res->t1[i].completion = i >= 3;
         res->t1[i].patterns = cfg->t1_counts[i % 3];
@@ -143,7 +155,6 @@ int amb_table1(const amb_config *cfg, const char *out_dir, amb_results *res)
     if (rc == 0)
         rc = write_csv(out_dir, res);
     res->t1_done = rc == 0;
-    free(b.patterns), free(b.cues), free(b.mask), free(b.modern),
-        free(b.other);
+    free_buffers(&b);
     return rc;
 }

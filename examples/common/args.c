@@ -12,10 +12,11 @@ static void usage(const char *name)
 {
     printf("usage: %s [--quick] [--out DIR] [--data DIR]\n"
            "  --quick     small, fast run\n"
-           "  --out DIR   output folder (default out/%s)\n"
+           "  --out DIR   output folder (default out/%s, with --quick\n"
+           "              build/out/%s-quick)\n"
            "  --data DIR  data folder (default $AMEM_DATA_DIR or data;\n"
            "              `make data` fills it)\n",
-           name, name);
+           name, name, name);
 }
 
 static int copy_arg(char *dst, size_t size, const char *src, const char *what)
@@ -73,10 +74,10 @@ int ex_args_parse(ex_args *args, const char *name, int argc, char **argv)
 {
     const char *env_data = getenv("AMEM_DATA_DIR");
     args->quick = 0;
-    snprintf(args->out_dir, sizeof args->out_dir, "out/%s", name);
     if (copy_arg(args->data_dir, sizeof args->data_dir,
                  env_data && *env_data ? env_data : "data", "data") != 0)
         return -1;
+    args->out_dir[0] = '\0';
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(name);
@@ -85,6 +86,10 @@ int ex_args_parse(ex_args *args, const char *name, int argc, char **argv)
         if (parse_one(args, argc, argv, &i) != 0)
             return -1;
     }
+    /* A quick run never overwrites the output of a full one. */
+    if (args->out_dir[0] == '\0')
+        snprintf(args->out_dir, sizeof args->out_dir,
+                 args->quick ? "build/out/%s-quick" : "out/%s", name);
     return ex_mkdir_p(args->out_dir);
 }
 

@@ -3,7 +3,10 @@
  * folder.
  *
  *   --quick      a small, fast run (used by `make check`)
- *   --out DIR    output folder (default out/<name>), created like mkdir -p
+ *   --out DIR    output folder (default out/<name>; with --quick
+ *                build/out/<name>-quick, so that make check never
+ *                overwrites a demo's or a full run's output), created
+ *                like mkdir -p
  *   --data DIR   data folder (default $AMEM_DATA_DIR, else data)
  *   --help       usage
  */

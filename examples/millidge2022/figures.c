@@ -67,9 +67,18 @@ int uhn_examples_png(const ex_args *args, const uhn_config *cfg,
     char file[64], path[1200];
     snprintf(file, sizeof file, "examples_%s.png", d->name);
     if (status == 0)
-        status = ex_png_grid_gray(ex_out_path(args, file, path, sizeof path),
-                                  grid, ROWS * SHOW, ROWS, SHOW, d->height,
-                                  d->width, 0.0f, 1.0f);
+    {
+        static const char *const labels[ROWS] = {
+            "original", "half cue", "dot", "euclidean", "manhattan",
+            "masked dot", "noise cue", "noise dot", "noise eucl."};
+        char title[96];
+        snprintf(title, sizeof title, "Single-shot recall, %s (100 stored)",
+                 d->name);
+        ex_grid_style style = {title, labels, 0};
+        status = ex_png_grid(ex_out_path(args, file, path, sizeof path), grid,
+                             ROWS * SHOW, ROWS, SHOW, 1, d->height, d->width,
+                             0.0f, 1.0f, &style);
+    }
     amem_hopfield_free(h);
     free(cues);
     free(known);

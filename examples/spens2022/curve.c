@@ -48,7 +48,7 @@ static double latent_accuracy(const float *mu, const int32_t *labels,
         y[i] = labels[idx[i]];
     }
     if (rc == AMEM_OK) rc = amem_probe_set(p, AMEM_PROBE_SEED, (double)seed);
-    if (rc == AMEM_OK) rc = amem_probe_fit(p, x, y, m, k);
+    if (rc == AMEM_OK) rc = amem_probe_fit(p, x, y, m, k, NULL, NULL);
     if (rc == AMEM_OK)
         rc = amem_probe_accuracy(p, test_mu, test_lab, n_test, k, &acc);
     if (rc != AMEM_OK)

@@ -18,16 +18,18 @@
 #define INTERP_STEPS 10
 
 int sb_grid(const char *out_dir, const char *prefix, const sb_data *d,
-            const float *images, size_t n, size_t rows)
+            const float *images, size_t n, size_t rows, const char *title,
+            const char *const *labels)
 {
+    char heading[160];
+    snprintf(heading, sizeof heading, "%s (%s)", title ? title : "",
+             sb_dataset_name[d->which]);
+    ex_grid_style style = {title ? heading : NULL, labels, 0};
     char path[1400];
     snprintf(path, sizeof path, "%s/%s_%s.png", out_dir, prefix,
              sb_dataset_name[d->which]);
-    return d->channels == 3
-               ? ex_png_grid_rgb(path, images, n, rows, SB_SHOW, d->height,
-                                 d->width, 0.0f, 1.0f)
-               : ex_png_grid_gray(path, images, n, rows, SB_SHOW, d->height,
-                                  d->width, 0.0f, 1.0f);
+    return ex_png_grid(path, images, n, rows, SB_SHOW, d->channels,
+                       d->height, d->width, 0.0f, 1.0f, &style);
 }
 
 static double mean_abs(const float *a, const float *b, size_t len)
@@ -146,7 +148,13 @@ int sb_recall_figure(const sb_config *cfg, const char *out_dir,
             memcpy(grid + k++ * SB_SHOW * dim, row[r],
                    SB_SHOW * dim * sizeof(float));
         }
-        status = sb_grid(out_dir, "fig4_recall", d, grid, rows * SB_SHOW, rows);
+        static const char *const with_base[] = {"cue", "teacher", "student",
+                                                "baseline", "original"};
+        static const char *const no_base[] = {"cue", "teacher", "student",
+                                              "original"};
+        status = sb_grid(out_dir, "fig4_recall", d, grid, rows * SB_SHOW, rows,
+                         "Recall from partial input",
+                         baseline ? with_base : no_base);
     }
     free(partial);
     free(known);
@@ -168,7 +176,8 @@ static int interpolation(const char *out_dir, const sb_data *d, amem_vae *v)
     }
     int status = rc == AMEM_OK
                      ? sb_grid(out_dir, "fig6_interpolation", d, grid, n,
-                               INTERP_ROWS)
+                               INTERP_ROWS,
+                               "Latent interpolation between item pairs", NULL)
                      : sb_fail("interpolation", rc);
     free(grid);
     return status;
@@ -180,7 +189,9 @@ static int samples(const char *out_dir, const sb_data *d, amem_vae *v)
     size_t n = 2 * SB_SHOW;
     float *grid = malloc(n * d->dim * sizeof(float));
     int rc = grid ? amem_vae_sample(v, n, grid, NULL) : AMEM_E_NOMEM;
-    int status = rc == AMEM_OK ? sb_grid(out_dir, "samples", d, grid, n, 2)
+    int status = rc == AMEM_OK ? sb_grid(out_dir, "samples", d, grid, n, 2,
+                                         "Student samples from the prior",
+                                         NULL)
                                : sb_fail("sampling", rc);
     free(grid);
     return status;

@@ -19,9 +19,11 @@
 int sb_fail(const char *what, int status);
 
 /* Write n images of the data set's shape as a rows x SB_SHOW grid PNG
- * named <prefix>_<data set>.png in out_dir. 0 or -1. */
+ * named <prefix>_<data set>.png in out_dir, with a title and one label per
+ * row (labels may be NULL). 0 or -1. */
 int sb_grid(const char *out_dir, const char *prefix, const sb_data *d,
-            const float *images, size_t n, size_t rows);
+            const float *images, size_t n, size_t rows, const char *title,
+            const char *const *labels);
 
 /* Figure 3: store the items one-shot in a modern Hopfield teacher, draw the
  * noise -> retrieved grid. *teacher receives the handle. */

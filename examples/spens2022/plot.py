@@ -13,6 +13,17 @@ import matplotlib.pyplot as plt  # noqa: E402
 SETS = [("mnist", "MNIST"), ("fashion", "Fashion-MNIST"),
         ("shapes", "Shapes3D-like"), ("solids", "solids-like")]
 
+# Legend names of the t-SNE classes (label -> name); others "class k".
+CLASS_NAMES = {
+    "mnist": {k: str(k) for k in range(10)},
+    "fashion": dict(enumerate(["T-shirt/top", "trouser", "pullover", "dress",
+                               "coat", "sandal", "shirt", "sneaker", "bag",
+                               "ankle boot"])),
+    "shapes": dict(enumerate(["cube", "cylinder", "sphere", "capsule"])),
+    "solids": dict(enumerate(["tetrahedron", "cube", "octahedron",
+                              "dodecahedron", "icosahedron"])),
+}
+
 
 def read_rows(out, name):
     path = os.path.join(out, name)
@@ -67,17 +78,23 @@ def plot_tsne(out):
     sets = present(out, "tsne")
     if not sets:
         return
-    fig, axes = plt.subplots(1, len(sets), figsize=(3.2 * len(sets), 3.2),
+    fig, axes = plt.subplots(1, len(sets), figsize=(4.4 * len(sets), 3.2),
                              squeeze=False)
+    colours = plt.get_cmap("tab10")
     for ax, (key, title) in zip(axes[0], sets):
         rows = read_rows(out, f"tsne_{key}.csv")
-        ax.scatter([float(r["x"]) for r in rows],
-                   [float(r["y"]) for r in rows],
-                   c=[int(r["label"]) for r in rows], cmap="tab10", s=4,
-                   vmin=0, vmax=9)
+        names = CLASS_NAMES.get(key, {})
+        for label in sorted({int(r["label"]) for r in rows}):
+            mine = [r for r in rows if int(r["label"]) == label]
+            ax.scatter([float(r["x"]) for r in mine],
+                       [float(r["y"]) for r in mine], s=4,
+                       color=colours(label % 10),
+                       label=names.get(label, f"class {label}"))
         ax.set_title(title)
         ax.set_xticks([])
         ax.set_yticks([])
+        ax.legend(fontsize=5, markerscale=2, loc="center left",
+                  bbox_to_anchor=(1.0, 0.5), frameon=False)
     save(fig, out, "fig5_tsne.png")
 
 

@@ -76,7 +76,7 @@ double sb_decoding_accuracy(const float *features, const int32_t *labels,
     double acc = -1.0;
     int rc = amem_probe_create(AMEM_PROBE_SVC, &p);
     if (rc == AMEM_OK)
-        rc = amem_probe_fit(p, features, labels, fit, dim);
+        rc = amem_probe_fit(p, features, labels, fit, dim, NULL, NULL);
     if (rc == AMEM_OK)
         rc = amem_probe_accuracy(p, features + half * dim, labels + half,
                                  n - half, dim, &acc);

@@ -61,7 +61,9 @@ static int noise_grid(const char *out_dir, const sb_data *d,
     }
     for (size_t i = 0; i < 2 * n * dim; i++)
         grid[i] = 0.5f * grid[i] + 0.5f;
-    int status = sb_grid(out_dir, "fig3_noise_replay", d, grid, 2 * n, 2);
+    static const char *const labels[] = {"noise cue", "replay"};
+    int status = sb_grid(out_dir, "fig3_noise_replay", d, grid, 2 * n, 2,
+                         "Teacher replay from noise", labels);
     free(grid);
     return status;
 }

@@ -127,6 +127,30 @@ AMEM_API void amem_free(void *p);
 typedef int (*amem_progress_fn)(void *user, const char *stage, long done,
                                 long total, double metric);
 
+#ifdef AMEM_EXPERIMENTAL_API
+/*
+ * Data-parallel training (experimental; the MPI companion library sets it).
+ * With a description set on a trained handle (amem_<piece>_set_data_parallel),
+ * its train call computes on worker `rank` of `size` only that worker's
+ * slice of each global minibatch (the same shuffled order and random draws
+ * on every worker, from the shared seed), with the gradient already divided
+ * by the global batch size, then calls reduce once per optimizer step:
+ *   reduce(ctx, grad, n, loss) must replace grad (n floats) and *loss by
+ *   their sums over all workers, identically on every worker, and return 0;
+ *   a nonzero return stops training with AMEM_E_IO.
+ * Every worker then applies the same optimizer step, so parameters stay equal
+ * across workers when they start equal.
+ */
+typedef int (*amem_reduce_fn)(void *ctx, float *grad, size_t n,
+                              double *loss);
+typedef struct amem_data_parallel {
+    amem_reduce_fn reduce; /* NULL only with size = 1 */
+    void *ctx;             /* passed to reduce untouched */
+    int rank;              /* 0 .. size - 1 */
+    int size;              /* workers, >= 1 */
+} amem_data_parallel;
+#endif /* AMEM_EXPERIMENTAL_API */
+
 #ifdef __cplusplus
 }
 #endif

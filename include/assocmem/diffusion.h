@@ -18,7 +18,17 @@
  *   PROCESS = AMEM_DIFFUSION_PROCESS_OU: a = alpha, b = sigma, the paper's
  *     discretisation x(t - dt) = (1 - alpha dt) x + sigma sqrt(dt) delta
  *     (alpha = 0.5, sigma = 1 for the learned models; that pair is the VP
- *     process with gamma = 1).
+ *     process with gamma = 1);
+ *   PROCESS = AMEM_DIFFUSION_PROCESS_VE: a = 0, b = sigma, the
+ *     variance-exploding process of the paper's main text (Eq. 6,
+ *     x(t - dt) = x(t) + sigma sqrt(dt) delta): theta_t = 1, s_t^2 =
+ *     sigma^2 t, the a -> 0 limit of the formulas below. A query is read as
+ *     a variance-preserving cue theta y + sqrt(1 - theta^2) eps (as made by
+ *     amem_corrupt_mix) and mapped to the same signal-to-noise ratio:
+ *     recall starts from x = query / START_THETA at
+ *     t_start = (1 - theta^2) / (theta^2 sigma^2). The exact score only:
+ *     the learned network takes theta_t as its time input, which is 1
+ *     throughout a VE process (SCORE = LEARNED is AMEM_E_UNSUPPORTED).
  * Marginal given a stored pattern y:  x_t = theta_t y + s_t eps, with
  *     theta_t = exp(-a t),   s_t^2 = b^2 (1 - theta_t^2) / (2 a)
  * (for VP: theta_t = exp(-gamma t / 2), s_t^2 = 1 - theta_t^2). A query
@@ -120,6 +130,13 @@ typedef struct amem_diffusion amem_diffusion;
  *   ADAM_BETA1       Adam beta1                      0.9      [0, 0.9999999]
  *   ADAM_BETA2       Adam beta2                      0.999    [0, 0.9999999]
  *   ADAM_EPS         Adam epsilon                    1e-8     [1e-30, 1]
+ *   EXTENT           radius r of each memory: the    0        [0, 1e3]
+ *                    exact score treats memory mu as N(y_mu, r^2 I), an
+ *                    extended memory (Eq. 23); 0 = points
+ *   SEMANTIC_WEIGHT  weight lambda of a continuous   0        [0, 1 - 1e-9]
+ *                    "semantic" density N(0, SEMANTIC_VAR I) beside the
+ *                    memories in the exact score (Eqs. 24-25)
+ *   SEMANTIC_VAR     its variance c per dimension    1        [1e-9, 1e6]
  *
  * Changing a setting never changes what is stored or the trained network.
  */
@@ -141,13 +158,17 @@ enum amem_diffusion_param {
     AMEM_DIFFUSION_SEED = 14,
     AMEM_DIFFUSION_ADAM_BETA1 = 15,
     AMEM_DIFFUSION_ADAM_BETA2 = 16,
-    AMEM_DIFFUSION_ADAM_EPS = 17
+    AMEM_DIFFUSION_ADAM_EPS = 17,
+    AMEM_DIFFUSION_EXTENT = 18,
+    AMEM_DIFFUSION_SEMANTIC_WEIGHT = 19,
+    AMEM_DIFFUSION_SEMANTIC_VAR = 20
 };
 
 /* Values of AMEM_DIFFUSION_PROCESS. */
 enum amem_diffusion_process {
     AMEM_DIFFUSION_PROCESS_VP = 0, /* a = gamma / 2, b^2 = gamma */
-    AMEM_DIFFUSION_PROCESS_OU = 1  /* a = alpha, b = sigma */
+    AMEM_DIFFUSION_PROCESS_OU = 1, /* a = alpha, b = sigma */
+    AMEM_DIFFUSION_PROCESS_VE = 2  /* a = 0, b = sigma (exact score only) */
 };
 
 /* Values of AMEM_DIFFUSION_SCORE. */

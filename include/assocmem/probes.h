@@ -6,17 +6,19 @@
  * One opaque handle, amem_probe, covers two classifiers:
  *
  *   AMEM_PROBE_SVC      support vector classifier with the RBF kernel
- *       k(x, y) = exp(-gamma |x - y|^2), trained by sequential minimal
- *       optimisation (Platt 1998 with the second-order working-set choice
- *       of Fan, Chen & Lin 2005, as in LIBSVM) on the dual
+ *       k(x, y) = exp(-gamma |x - y|^2): binary C-SVMs trained by LIBSVM
+ *       (Chang & Lin 2011; the solver scikit-learn's SVC wraps, linked as
+ *       -lsvm) on the dual
  *           min_a 1/2 a^T Q a - 1^T a,  0 <= a_i <= C,  y^T a = 0,
  *           Q_ij = y_i y_j k(x_i, x_j),
  *       until the maximal KKT violation is <= TOLERANCE. The authors'
- *       protocol (sklearn's SVC defaults after StandardScaler) is the
- *       default here: features standardised with the training mean and
- *       (biased) standard deviation, C = 1, gamma = 1 / (dim * var) with var
- *       the variance of all standardised training entries (sklearn's
- *       gamma = 'scale'; 1 / dim when no feature is constant).
+ *       protocol (sklearn's SVC() after StandardScaler) is the default
+ *       here: features standardised with the training mean and (biased)
+ *       standard deviation, C = 1, gamma = 1 / (dim * var) with var the
+ *       variance of all standardised training entries (sklearn's
+ *       gamma = 'scale'; 1 / dim when no feature is constant), tolerance
+ *       1e-3, shrinking on, a 200 MB kernel cache (memory does not grow with
+ *       the square of the item count).
  *       Multi-class: MULTICLASS = OVO (default, as sklearn/LIBSVM) trains
  *       one binary machine per pair of classes and predicts by majority
  *       vote, ties going to the lower class index; OVR trains one machine
@@ -56,8 +58,8 @@ enum amem_probe_kind {
  *   C              SVC box constraint               1        [1e-6, 1e6]
  *   GAMMA          SVC RBF width; 0 = 'scale'       0        [0, 1e6]
  *   TOLERANCE      SVC stopping tolerance           1e-3     [1e-9, 1]
- *   MAX_STEPS      SVC iterations per machine       1e6      [1, 1e9] integer
- *                  (stops without error when reached)
+ *   MAX_STEPS      unused (kept so that its value  1e6      [1, 1e9] integer
+ *                  and older files stay valid; LIBSVM picks its own limit)
  *   MULTICLASS     AMEM_PROBE_OVO / AMEM_PROBE_OVR  OVO
  *   STANDARDIZE    0/1: standardise features        1        (both kinds)
  *   EPOCHS         SOFTMAX epochs                   200      [1, 1e6] integer
@@ -111,12 +113,22 @@ AMEM_API int amem_probe_param_bounds(int param, double *min, double *max,
 
 /*
  * amem_probe_fit: fit on n items x (n x dim, finite) with labels[n],
- * replacing an earlier fit. Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM
- * (n < 2 or dim = 0), AMEM_E_NONFINITE, AMEM_E_ARG (a label outside
- * [0, 65535], or fewer than two distinct labels), AMEM_E_NOMEM.
+ * replacing an earlier fit.
+ *   progress  may be NULL (user is passed to it): SVC calls it after each
+ *             binary machine with stage "svc", done = machines trained,
+ *             total = machines, metric = the support vectors of that
+ *             machine; SOFTMAX after each epoch with stage "softmax",
+ *             done/total in epochs, metric = the epoch's mean cross-entropy.
+ *             A nonzero return cancels: AMEM_E_CANCELLED and the probe keeps
+ *             its earlier fit (and RNG state).
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n < 2 or dim = 0),
+ * AMEM_E_NONFINITE (non-finite x, or SOFTMAX training diverged), AMEM_E_ARG
+ * (a label outside [0, 65535], or fewer than two distinct labels),
+ * AMEM_E_CANCELLED, AMEM_E_NOMEM.
  */
 AMEM_API int amem_probe_fit(amem_probe *p, const float *x,
-                            const int32_t *labels, size_t n, size_t dim);
+                            const int32_t *labels, size_t n, size_t dim,
+                            amem_progress_fn progress, void *user);
 
 /*
  * amem_probe_predict: the predicted class of n items (n x dim) into
@@ -196,7 +208,7 @@ AMEM_API int amem_probe_load_mem(const void *data, size_t len,
  *   out_dim    1 .. 3
  *   perplexity in [1, (n - 1) / 3]
  *   iterations 250 .. 100000 (1000 is usual)
- *   progress   may be NULL: called every 50 iterations with stage "tsne",
+ *   progress   may be NULL: called every 10 iterations with stage "tsne",
  *              done = iterations so far, total = iterations, metric = the
  *              KL divergence; nonzero cancels (AMEM_E_CANCELLED, y holds the
  *              current embedding).

@@ -41,9 +41,11 @@ from .kvmem import (HISTORY_COLUMNS, KVMemory, KVParam, KVTape, RULE_PARAMS,
                     TVT, TVTParam)
 from .probes import Probe, tsne
 from .progress import ProgressCallback, progress_callback
+from ._train import TrainResult
 from .vae import Vae
 
 __all__ = [
+    "TrainResult",
     "__version__", "version", "version_info", "library_path",
     "set_num_threads", "get_num_threads", "strerror", "last_error",
     "ENUMS", "STATUS_MESSAGES", "data",

@@ -2,6 +2,7 @@
 
 import ctypes
 import operator
+import os
 
 import numpy as np
 
@@ -62,14 +63,27 @@ def size(n, name, where):
     return v
 
 
-def seed(s, where):
-    """A seed as an unsigned 64-bit integer."""
+def seed(s, where, bits=64):
+    """A seed as an unsigned integer below 2**bits.
+
+    None draws a fresh one from the operating system (os.urandom), a
+    numpy.random.Generator (or RandomState) draws one from that generator,
+    and an integer is used as given (checked against the range).
+    """
+    if s is None:
+        return int.from_bytes(os.urandom(8), "little") >> (64 - bits)
+    if isinstance(s, np.random.Generator):
+        return int(s.integers(0, 2 ** bits, dtype=np.uint64))
+    if isinstance(s, np.random.RandomState):
+        return int(s.randint(0, 2 ** 63, dtype=np.int64)) >> max(0, 63 - bits)
     try:
         v = operator.index(s)
     except TypeError:
-        raise TypeError("%s: seed must be an integer, got %r" % (where, s))
-    if not 0 <= v < 2 ** 64:
-        fail(_ffi.AMEM_E_RANGE, where, "seed %d is outside [0, 2^64)" % v)
+        raise TypeError("%s: seed must be None, an integer or a "
+                        "numpy.random.Generator, got %r" % (where, s))
+    if not 0 <= v < 2 ** bits:
+        fail(_ffi.AMEM_E_RANGE, where, "seed %d is outside [0, 2^%d)"
+             % (v, bits))
     return v
 
 

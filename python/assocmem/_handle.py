@@ -27,6 +27,7 @@ class Handle:
 
     @property
     def closed(self):
+        """True once close() ran (or the `with` block ended)."""
         return self._ptr is None
 
     def _h(self):

@@ -14,15 +14,19 @@ Param and the settings whose values are named in _VALUE_ENUMS.
 
 import ctypes
 import enum
+import inspect
+import textwrap
+import keyword
 import operator
 import os
+import re
 import sys
 
 from . import _ffi
-from ._arrays import fail
+from ._arrays import fail, seed
 from ._handle import Handle
 from ._lib import lib
-from .errors import check
+from .errors import PYTHON_NAMES, check
 
 
 def int_enum(cname, prefix, clsname, exclude=()):
@@ -31,13 +35,27 @@ def int_enum(cname, prefix, clsname, exclude=()):
     members = {k[len(prefix):]: v for k, v in _ffi.ENUMS[cname].items()
                if k not in exclude}
     module = sys._getframe(1).f_globals.get("__name__", __name__)
-    return enum.IntEnum(clsname, members, module=module)
+    cls = enum.IntEnum(clsname, members, module=module)
+    cls.__doc__ = "The values of C enum %s (%s), by name without %s." % (
+        cname, _header_of(cname), prefix)
+    return cls
+
+
+def _header_of(cname):
+    """The header that declares a C enum (from the function table)."""
+    piece = cname.split("_")[1] if cname.count("_") > 1 else ""
+    for name, entry in _ffi.FUNCTIONS.items():
+        if name.startswith("amem_%s_" % piece):
+            return entry[3]
+    return "common.h"
 
 
 def member(cls, value, where):
     """An enum member from a member, an int or a name (any case, - for _)."""
     if isinstance(value, str):
         key = value.strip().upper().replace("-", "_")
+        if key not in cls.__members__:
+            key = key.rstrip("_")  # lambda_ for LAMBDA (a Python keyword)
         if key in cls.__members__:
             return cls[key]
         names = ", ".join(repr(n.lower()) for n in cls.__members__)
@@ -52,6 +70,11 @@ def member(cls, value, where):
 
 class _Piece(Handle):
     _C = None  # C prefix, e.g. "amem_dam_"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls._C:
+            PYTHON_NAMES.setdefault(cls._C, cls.__name__)
 
     @classmethod
     def _fn(cls, name):
@@ -71,9 +94,13 @@ class Settings(_Piece):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        for p in cls.Param or ():
-            if not hasattr(cls, p.name.lower()):
-                setattr(cls, p.name.lower(), _setting_property(cls, p))
+        if cls.Param is None:
+            return
+        for p in cls.Param:
+            name = _attribute_name(p)
+            if not hasattr(cls, name):
+                setattr(cls, name, _setting_property(cls, p))
+        _document_settings(cls)
 
     @classmethod
     def param_bounds(cls, param):
@@ -86,6 +113,8 @@ class Settings(_Piece):
         return lo.value, hi.value, bool(integer.value)
 
     def _to_double(self, p, value, where):
+        if p.name == "SEED":
+            return float(seed(value, where, 53))
         if p in self._VALUE_ENUMS:
             return float(member(self._VALUE_ENUMS[p], value, where))
         if isinstance(value, (str, bytes)):
@@ -137,8 +166,54 @@ class Settings(_Piece):
         return self._from_double(p, self._get_double(p))
 
     def settings(self):
-        """Every setting as a {name: value} dict."""
-        return {p.name.lower(): self.get(p) for p in self.Param}
+        """Every setting as a {name: value} dict (the property names:
+        lower case, lambda_ for a keyword)."""
+        return {_attribute_name(p): self.get(p) for p in self.Param}
+
+
+def _attribute_name(p):
+    """The Python name of a setting: lower case, keywords with a trailing
+    underscore (lambda_)."""
+    name = p.name.lower()
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def _table(cls):
+    """The header's settings table of a class: {NAME: row}, header."""
+    enum_name = cls._C + "param"
+    return (_ffi.SETTINGS.get(enum_name, {}),
+            _ffi.SETTINGS_HEADERS.get(enum_name, "?"))
+
+
+def _choices(cls, p):
+    values = cls._VALUE_ENUMS.get(p)
+    return [m.name.lower() for m in values] if values else []
+
+
+def _setting_text(cls, p, row):
+    """One sentence per fact the header gives about a setting."""
+    meaning = row.get("meaning", "")
+    choices = _choices(cls, p)
+    if choices:
+        meaning = _strip_choices_ref(meaning)
+        default = row["default"].lower()
+        facts = ["One of %s" % ", ".join(repr(c) for c in choices),
+                 "default %r" % default]
+    else:
+        facts = ["Default %s" % row.get("default", "?")]
+        if row.get("range") == "0/1":
+            facts.append("a flag (0/1, False/True)")
+        elif row.get("range"):
+            facts.append("range %s" % row["range"])
+    if row.get("kinds"):
+        facts.append("used by %s" % row["kinds"])
+    text = (meaning.rstrip(".") + ". ") if meaning else ""
+    return text + "; ".join(facts) + "."
+
+
+def _strip_choices_ref(text):
+    """'AMEM_X_* (arch)' -> '(arch)': the Python names are listed instead."""
+    return re.sub(r"AMEM_\w+_\*\s*|AMEM_\w+ / AMEM_\w+\s*", "", text).strip()
 
 
 def _setting_property(cls, p):
@@ -147,8 +222,62 @@ def _setting_property(cls, p):
 
     def setter(self, value):
         self.set(p, value)
-    return property(getter, setter, doc="The %s setting (see %sh)."
-                    % (p.name, cls._C[len("amem_"):].rstrip("_") + "."))
+    rows, header = _table(cls)
+    row = rows.get(p.name, {})
+    doc = "%s (%s): %s" % (p.name, header, _setting_text(cls, p, row))
+    return property(getter, setter, doc=doc)
+
+
+class HeaderDefault:
+    """A default as the header words it (shown in signatures); leaving the
+    keyword out keeps the library's default."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return self.text
+
+
+def _python_default(cls, p, row):
+    text = row.get("default", "")
+    if _choices(cls, p):
+        return text.lower()
+    try:
+        value = float(text)
+    except ValueError:
+        return HeaderDefault(text or "library default")
+    if row.get("range") == "0/1":
+        return bool(value)
+    return int(value) if "int" in row.get("range", "") else value
+
+
+def _document_settings(cls):
+    """Append the header's settings table to the class docstring and give
+    the class a signature with one keyword per setting."""
+    rows, header = _table(cls)
+    lines = ["", "Settings (keywords of the constructor, properties, set() and "
+             "get(); from %s):" % header]
+    keywords = []
+    for p in cls.Param:
+        name, row = _attribute_name(p), rows.get(p.name, {})
+        lines += textwrap.wrap(_setting_text(cls, p, row), 78,
+                               initial_indent="    %-20s " % name,
+                               subsequent_indent=" " * 25)
+        keywords.append(inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY,
+            default=_python_default(cls, p, row)))
+    cls.__doc__ = (inspect.cleandoc(cls.__doc__ or "") + "\n" +
+                   "\n".join(lines))
+    try:
+        init = inspect.signature(cls.__init__)
+    except (TypeError, ValueError):
+        return
+    params = [q for q in list(init.parameters.values())[1:]
+              if q.kind != q.VAR_KEYWORD]
+    if len(params) + 1 == len(init.parameters):
+        return  # no **settings
+    cls.__signature__ = init.replace(parameters=params + keywords)
 
 
 def _load_image(cls, data):

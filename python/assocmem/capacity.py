@@ -19,13 +19,15 @@ from . import _ffi
 from ._arrays import dptr, fail, seed as _seed
 from ._lib import lib
 from .errors import check
-from .progress import progress_callback
+from .progress import interruptible
 
 #: Search strategies (enum amem_capacity_method).
 Method = enum.IntEnum(
     "Method", {k[len("AMEM_CAPACITY_"):]: v
                for k, v in _ffi.ENUMS["amem_capacity_method"].items()},
     module=__name__)
+Method.__doc__ = ("Search strategies of capacity_search (enum "
+                  "amem_capacity_method): SCAN_UP, BISECT, SCAN_DOWN.")
 
 
 def _method(m):
@@ -44,6 +46,9 @@ def capacity_search(error_of, n_min, n_max, threshold=0.03, method="bisect",
     method: "scan_up", "bisect" (monotone errors; logarithmic number of
     evaluations) or "scan_down" (from n_max downwards). Returns
     (capacity, evaluations); capacity is n_min - 1 when nothing passes.
+    progress: None, True (a progress line) or fn(stage, done, total,
+    metric) -> bool; Ctrl-C (also during error_of) raises
+    KeyboardInterrupt.
     """
     raised = []
 
@@ -55,21 +60,19 @@ def capacity_search(error_of, n_min, n_max, threshold=0.03, method="bisect",
             return float("nan")
 
     cfn = _ffi.amem_error_fn(thunk)
-    cb = progress_callback(progress)
-    pfn = cb if cb is not None else _ffi.amem_progress_fn()
     cap, evals = ctypes.c_long(), ctypes.c_long()
-    args = (cfn, None, operator.index(n_min), operator.index(n_max),
+    with interruptible(progress) as cb:
+        status = lib.amem_capacity_search(
+            cfn, None, operator.index(n_min), operator.index(n_max),
             float(threshold), int(_method(method)), ctypes.byref(cap),
-            ctypes.byref(evals), pfn, None)
-    status = (cb.run(lib.amem_capacity_search, *args) if cb is not None
-              else lib.amem_capacity_search(*args))
-    if raised:
-        raise raised[0]
-    check(status)
+            ctypes.byref(evals), cb, None)
+        if raised:
+            raise raised[0]
+        check(status)
     return cap.value, evals.value
 
 
-def bootstrap_mean(values, resamples=1000, level=0.95, seed=0):
+def bootstrap_mean(values, resamples=1000, level=0.95, seed=None):
     """(mean, lo, hi): the mean of values and its percentile bootstrap
     interval at the given level."""
     v = np.ascontiguousarray(values, dtype=np.float64).ravel()
@@ -82,7 +85,7 @@ def bootstrap_mean(values, resamples=1000, level=0.95, seed=0):
 
 
 def capacity_bootstrap(counts, errors, threshold=0.03, resamples=1000,
-                       level=0.95, seed=0):
+                       level=0.95, seed=None):
     """(capacity, lo, hi) from a grid of errors (len(counts) x reps):
     capacity is the largest count whose mean error is <= threshold; the
     interval resamples the repetitions jointly across counts."""

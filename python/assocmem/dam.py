@@ -182,9 +182,10 @@ class Dam(Settings, Persistent):
                                    fptr(clamp)))
         return cues, clamp
 
-    def evaluate(self, items, exceptions=None, seed=0, return_losses=False):
+    def evaluate(self, items, exceptions=None, seed=None, return_losses=False):
         """Evaluation loss of Eq. 2: (regular, exception, eval), plus the
-        per-item losses when return_losses. Masks come from `seed`."""
+        per-item losses when return_losses. Masks come from `seed` (an
+        int, a numpy.random.Generator, or None for fresh randomness)."""
         where = "Dam.evaluate"
         x, _ = as_rows(items, "items", where, self._n)
         lab = _labels(exceptions, x.shape[0], where)

@@ -1,7 +1,9 @@
 """Data helpers: IDX files, pattern generators, corruption and metrics.
 
-Every random function takes an explicit seed (an unsigned 64-bit integer):
-the same arguments and seed give bit-identical arrays on every platform.
+Every random function takes a seed: an unsigned 64-bit integer (the same
+arguments and seed give bit-identical arrays on every platform), a
+numpy.random.Generator (a seed is drawn from it) or None (the default:
+fresh randomness from the operating system).
 Arrays are float32 with one pattern per row; a 1-D input is one row and
 gives 1-D outputs. See include/assocmem/data.h for the exact definitions.
 """
@@ -100,7 +102,7 @@ def _sizes(count, dim, where):
     return size(count, "count", where), size(dim, "dim", where)
 
 
-def random_patterns(count, dim, seed=0):
+def random_patterns(count, dim, seed=None):
     """count x dim i.i.d. +-1 patterns."""
     c, d = _sizes(count, dim, "random_patterns")
     out = np.empty((c, d), np.float32)
@@ -109,7 +111,7 @@ def random_patterns(count, dim, seed=0):
     return out
 
 
-def correlated_patterns(count, dim, redraw, seed=0, return_template=False):
+def correlated_patterns(count, dim, redraw, seed=None, return_template=False):
     """count x dim +-1 patterns around one random template: each entry is
     redrawn with probability redraw, else copied from the template.
     Returns the patterns, or (patterns, template) with return_template."""
@@ -122,7 +124,7 @@ def correlated_patterns(count, dim, redraw, seed=0, return_template=False):
     return (out, tmpl) if return_template else out
 
 
-def mask_bernoulli(count, dim, p, seed=0):
+def mask_bernoulli(count, dim, p, seed=None):
     """count x dim mask of i.i.d. entries: 1 with probability p, else 0."""
     c, d = _sizes(count, dim, "mask_bernoulli")
     out = np.empty((c, d), np.float32)
@@ -131,7 +133,7 @@ def mask_bernoulli(count, dim, p, seed=0):
     return out
 
 
-def mask_fraction(count, dim, fraction, seed=0):
+def mask_fraction(count, dim, fraction, seed=None):
     """count x dim mask with exactly round(fraction * dim) ones per row."""
     c, d = _sizes(count, dim, "mask_fraction")
     out = np.empty((c, d), np.float32)
@@ -155,14 +157,14 @@ def _corrupt(fn, where, x, args, with_mask=True):
     return (out, mask) if with_mask else out
 
 
-def corrupt_zero(x, fraction, seed=0):
+def corrupt_zero(x, fraction, seed=None):
     """Zero round(fraction * dim) random entries per row.
     Returns (corrupted, mask) with mask 1 where the entry is intact."""
     return _corrupt(lib.amem_corrupt_zero, "corrupt_zero", x,
                     (float(fraction), _seed(seed, "corrupt_zero")))
 
 
-def corrupt_gaussian(x, fraction, mean=0.0, sd=1.0, seed=0):
+def corrupt_gaussian(x, fraction, mean=0.0, sd=1.0, seed=None):
     """Replace round(fraction * dim) entries per row by N(mean, sd^2)
     draws (no clipping). Returns (corrupted, mask)."""
     return _corrupt(lib.amem_corrupt_gaussian, "corrupt_gaussian", x,
@@ -170,14 +172,14 @@ def corrupt_gaussian(x, fraction, mean=0.0, sd=1.0, seed=0):
                      _seed(seed, "corrupt_gaussian")))
 
 
-def corrupt_flip(x, fraction, seed=0):
+def corrupt_flip(x, fraction, seed=None):
     """Negate round(fraction * dim) entries per row. Returns
     (corrupted, mask)."""
     return _corrupt(lib.amem_corrupt_flip, "corrupt_flip", x,
                     (float(fraction), _seed(seed, "corrupt_flip")))
 
 
-def corrupt_mix(x, theta, seed=0):
+def corrupt_mix(x, theta, seed=None):
     """theta * x + sqrt(1 - theta^2) * N(0, 1) noise on every entry."""
     return _corrupt(lib.amem_corrupt_mix, "corrupt_mix", x,
                     (float(theta), _seed(seed, "corrupt_mix")),

@@ -26,7 +26,7 @@ _HANDLE_P = ctypes.POINTER(_ffi.amem_diffusion)
 
 #: Settings (enum amem_diffusion_param).
 Param = int_enum("amem_diffusion_param", _PREFIX, "Param")
-#: Values of PROCESS (VP, OU).
+#: Values of PROCESS (VP, OU, VE).
 Process = int_enum("amem_diffusion_process", _PREFIX + "PROCESS_", "Process")
 #: Values of SCORE (EXACT, LEARNED).
 Score = int_enum("amem_diffusion_score_kind", _PREFIX + "SCORE_", "Score")

@@ -10,6 +10,8 @@ Each subclass also derives from the matching built-in exception, so
 `except ValueError` catches bad arguments and data.
 """
 
+import re
+
 from . import _ffi
 from ._lib import lib
 
@@ -105,10 +107,26 @@ def last_error():
     return lib.amem_last_error().decode("utf-8", "replace")
 
 
+#: C prefixes of the classes ("amem_dam_" -> "Dam"), registered by the
+#: classes themselves, so that messages name the Python call.
+PYTHON_NAMES = {}
+_C_NAME = re.compile(r"\bamem_([a-z0-9]+)_([a-z0-9_]+)\b")
+
+
+def python_names(text):
+    """text with the C functions it names replaced by the Python methods
+    ("amem_dam_load_mem: ..." -> "Dam.load_mem: ...")."""
+    def repl(m):
+        cls = PYTHON_NAMES.get("amem_%s_" % m.group(1))
+        return "%s.%s" % (cls, m.group(2)) if cls else m.group(0)
+    return _C_NAME.sub(repl, text)
+
+
 def check(status):
-    """Raise the exception for a nonzero status, with amem_last_error()."""
+    """Raise the exception for a nonzero status, with amem_last_error()
+    (its C function names turned into the Python ones)."""
     if status != _ffi.AMEM_OK:
-        raise error(status, last_error())
+        raise error(status, python_names(last_error()))
     return status
 
 

@@ -12,6 +12,7 @@ import operator
 import numpy as np
 
 from . import _ffi
+from ._chunks import run_in_chunks
 from ._arrays import as_rows, dptr, fail, fptr, iptr, like_rows, size
 from ._lib import lib
 from ._piece import Persistent, Settings, int_enum, member
@@ -189,8 +190,8 @@ class Hopfield(Settings, Persistent):
     # ---- dynamics ----------------------------------------------------------
 
     def recall(self, queries, clamp=None, return_steps=False,
-               return_weights=False, nprobe=None, return_scored=False,
-               return_bound=False):
+               return_weights=False, progress=None, nprobe=None,
+               return_scored=False, return_bound=False):
         """Run the dynamics from queries (n x d, or one d-vector).
 
         clamp         optional 0/1 mask of the queries' shape (or one
@@ -199,15 +200,21 @@ class Hopfield(Settings, Persistent):
         return_steps  also return the steps each query took (int array)
         return_weights  also return the separation weights of the last
                       step (n x count; MODERN only)
+        progress      None, True (show a progress line) or a callable
+                      fn(stage, done, total, metric) -> bool; a large batch
+                      runs in chunks of about 0.05 s, and Ctrl-C between
+                      chunks raises KeyboardInterrupt (the network is
+                      unchanged and usable)
         Returns the final states (n x output_dim), or a tuple
         (states, [steps], [weights]) when extras are requested.
         nprobe        pruned recall through the index (build_index): the
                       same as recall_pruned(queries, nprobe, ...), with
-                      return_scored / return_bound; no clamp or weights
+                      return_scored / return_bound; no clamp, weights or
+                      progress
         """
         where = "Hopfield.recall"
         if nprobe is not None:
-            if clamp is not None or return_weights:
+            if clamp is not None or return_weights or progress is not None:
                 fail(_ffi.AMEM_E_ARG, where,
                      "pruned recall (nprobe) takes no clamp or weights")
             return self.recall_pruned(queries, nprobe, return_steps,
@@ -219,8 +226,17 @@ class Hopfield(Settings, Persistent):
         steps = np.empty(n, np.intc) if return_steps else None
         weights = (np.empty((n, self.count), np.float32)
                    if return_weights else None)
-        check(lib.amem_hopfield_recall(self._h(), fptr(q), n, fptr(c),
-                                       fptr(out), iptr(steps), fptr(weights)))
+        h = self._h()
+
+        def rows(a, lo, hi):
+            return None if a is None else a[lo:hi]
+
+        def call(lo, hi):
+            check(lib.amem_hopfield_recall(
+                h, fptr(q[lo:hi]), hi - lo, fptr(rows(c, lo, hi)),
+                fptr(out[lo:hi]), iptr(rows(steps, lo, hi)),
+                fptr(rows(weights, lo, hi))))
+        run_in_chunks(n, call, progress, "recall")
         return _result(single, out, steps, weights)
 
     def recall_bam(self, cues, direction="key_to_value", clamp=None,

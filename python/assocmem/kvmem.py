@@ -71,6 +71,13 @@ class _Memory(Settings, Persistent):
         self._own(ptr)
         return self
 
+    def __repr__(self):
+        name = type(self).__name__
+        if self.closed:
+            return "<%s (closed)>" % name
+        return "%s(key_dim=%d, slots=%d, value_dim=%d) with %d writes" % (
+            name, self.key_dim, self.slots, self.value_dim, self.count)
+
     @property
     def count(self):
         """Writes so far (KVMemory: writes with q > 0)."""
@@ -153,6 +160,7 @@ class KVMemory(_Memory):
 
     @property
     def next_slot(self):
+        """The slot the next write goes to (ADVANCE / LOCAL_FACTOR rules)."""
         v = ctypes.c_size_t()
         check(lib.amem_kvmem_next_slot(self._h(), ctypes.byref(v)))
         return v.value
@@ -285,6 +293,12 @@ class KVTape(Handle):
         self._adopt(out, lib.amem_kvmem_tape_free)
         self.key_dim, self.slots, self.value_dim = (
             memory.key_dim, memory.slots, memory.value_dim)
+
+    def __repr__(self):
+        if self.closed:
+            return "<KVTape (closed)>"
+        return "KVTape(key_dim=%d, slots=%d, value_dim=%d)" % (
+            self.key_dim, self.slots, self.value_dim)
 
     def begin(self, memory):
         """Start a new episode with memory's current rule (RANDOM draws

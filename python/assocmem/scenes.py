@@ -10,7 +10,7 @@ import ctypes
 import numpy as np
 
 from . import _ffi
-from ._arrays import fail, fptr, size
+from ._arrays import fail, fptr, seed as _seed, size
 from ._lib import lib
 from .errors import check
 
@@ -35,12 +35,12 @@ def shapes3d_levels():
     return tuple(out)
 
 
-def shapes3d(count, seed=0):
+def shapes3d(count, seed=None):
     """count random scenes: (images (count, 3, 64, 64), factors (count, 6))."""
     n = size(count, "count", "shapes3d")
     img = np.empty((n, 3, _S, _S), np.float32)
     f = np.empty((n, 6), np.int32)
-    check(lib.amem_shapes3d_generate(n, int(seed), fptr(img),
+    check(lib.amem_shapes3d_generate(n, _seed(seed, "shapes3d"), fptr(img),
                                      f.ctypes.data_as(_I32_P)))
     return img, f
 
@@ -56,14 +56,14 @@ def shapes3d_render(factors):
     return img
 
 
-def solids(count, image_size=64, seed=0):
+def solids(count, image_size=64, seed=None):
     """count renderings: (images (count, S, S), labels, rotations (count,3,3))."""
     n = size(count, "count", "solids")
     s = size(image_size, "image_size", "solids")
     img = np.empty((n, s, s), np.float32)
     lab = np.empty(n, np.int32)
     rot = np.empty((n, 3, 3), np.float32)
-    check(lib.amem_solids_generate(n, s, int(seed), fptr(img),
+    check(lib.amem_solids_generate(n, s, _seed(seed, "solids"), fptr(img),
                                    lab.ctypes.data_as(_I32_P), fptr(rot)))
     return img, lab, rot
 

@@ -12,11 +12,12 @@ import ctypes
 import numpy as np
 
 from . import _ffi
+from ._arrays import seed as _seed
 from ._arrays import fail, fptr, size
 from ._lib import lib
 from ._piece import Persistent, Settings, int_enum, member
 from .errors import check
-from .progress import progress_callback
+from .progress import interruptible, progress_callback
 
 _PREFIX = "AMEM_VAE_"
 _HANDLE_P = ctypes.POINTER(_ffi.amem_vae)
@@ -80,26 +81,39 @@ class Vae(Settings, Persistent):
         return self
 
     @classmethod
-    def preset(cls, name, seed=0):
-        """A built preset model (Preset member, int or name)."""
+    def preset(cls, name, seed=None):
+        """A built preset model (Preset member, int or name); its initial
+        weights come from seed (an int below 2^53, a
+        numpy.random.Generator, or None for fresh randomness)."""
         p = member(Preset, name, "Vae.preset")
         out = _HANDLE_P()
-        check(lib.amem_vae_create_preset(int(p), int(seed), ctypes.byref(out)))
+        check(lib.amem_vae_create_preset(int(p), _seed(seed, "Vae.preset", 53),
+                                         ctypes.byref(out)))
         return cls._from_ptr(out)
 
     # ---- architecture ------------------------------------------------------
 
     def add_encoder_conv(self, filters, kernel, stride=1, padding=0):
+        """Append an encoder convolution: `filters` output channels, a
+        kernel x kernel window, stride, zero padding on every side (Keras
+        'valid' = 0; 'same' at stride 1 and an odd kernel = kernel // 2).
+        Before build() only. Returns self."""
         check(lib.amem_vae_add_encoder_conv(self._h(), filters, kernel,
                                             stride, padding))
         return self
 
     def set_decoder_input(self, channels, height, width):
+        """The shape (channels x height x width) the decoder's dense layer
+        makes from z. Default: the image's shape without decoder convs,
+        else the last encoder feature map's. Returns self."""
         check(lib.amem_vae_set_decoder_input(self._h(), channels, height,
                                              width))
         return self
 
     def add_decoder_conv(self, upsample, filters, kernel, stride=1, padding=0):
+        """Append a decoder layer: nearest upsampling by `upsample` (1 =
+        none), then a convolution as add_encoder_conv. The last one must
+        produce the image's shape (checked by build()). Returns self."""
         check(lib.amem_vae_add_decoder_conv(self._h(), upsample, filters,
                                             kernel, stride, padding))
         return self
@@ -121,18 +135,22 @@ class Vae(Settings, Persistent):
 
     @property
     def input_dim(self):
+        """Values per image: channels x height x width."""
         return self._dim
 
     @property
     def latent_dim(self):
+        """Latent size K (the LATENT setting)."""
         return self._size_query(lib.amem_vae_latent_dim)
 
     @property
     def param_count(self):
+        """Trainable parameters (after build())."""
         return self._size_query(lib.amem_vae_param_count)
 
     @property
     def built(self):
+        """Whether build() ran (the architecture is then fixed)."""
         b = ctypes.c_int()
         check(lib.amem_vae_is_built(self._h(), ctypes.byref(b)))
         return bool(b.value)
@@ -158,12 +176,25 @@ class Vae(Settings, Persistent):
     # ---- arrays ------------------------------------------------------------
 
     def _rows(self, x, name, where, cols=None):
-        cols = self._dim if cols is None else cols
+        """x as float32 rows: images (n, C, H, W) or (n, C*H*W), one image
+        (C, H, W) or (C*H*W,); with cols, vectors (n, cols) or (cols,).
+        Any other shape is refused, naming the accepted ones."""
         a = np.ascontiguousarray(x, dtype=np.float32)
-        if a.size == 0 or a.size % cols != 0:
-            fail(_ffi.AMEM_E_DIM, where, "%s of shape %s does not hold rows "
-                 "of %d values" % (name, np.shape(x), cols))
-        return a.reshape(-1, cols)
+        if cols is not None:
+            ok = a.ndim in (1, 2) and a.shape[-1] == cols and a.size > 0
+            accepted = "(n, %d) or (%d,)" % (cols, cols)
+        else:
+            c, h, w = self._shape
+            ok = a.size > 0 and (a.shape[1:] == (c, h, w) or a.shape == (c, h, w)
+                                 or (a.ndim in (1, 2) and a.shape[-1] == self._dim))
+            accepted = "(n, %d, %d, %d) images or (n, %d) rows" % (
+                c, h, w, self._dim)
+            if not ok and a.ndim == 4 and a.shape[1:] == (h, w, c):
+                accepted += " (channels first: x.transpose(0, 3, 1, 2))"
+        if not ok:
+            fail(_ffi.AMEM_E_DIM, where, "%s has shape %s; expected %s"
+                 % (name, np.shape(x), accepted))
+        return a.reshape(-1, cols or self._dim)
 
     def _images(self, n):
         return np.empty((n, *self._shape), np.float32)
@@ -189,9 +220,18 @@ class Vae(Settings, Persistent):
 
     def consolidate(self, teacher, n_replays, progress=None):
         """Teacher-student consolidation: train only on the Hopfield
-        teacher's replays (see REPLAY_* settings). Returns (epochs, loss)."""
-        return self._run(lib.amem_vae_consolidate, progress, teacher._h(),
-                         size(n_replays, "n_replays", "Vae.consolidate"))
+        teacher's replays (see REPLAY_* settings). Returns (epochs, loss).
+
+        progress: None, True (a progress line) or fn(stage, done, total,
+        loss) -> bool; Ctrl-C raises KeyboardInterrupt and keeps the
+        finished epochs (the model stays usable)."""
+        n = size(n_replays, "n_replays", "Vae.consolidate")
+        epochs, loss = ctypes.c_size_t(), ctypes.c_double()
+        with interruptible(progress) as cb:
+            check(lib.amem_vae_consolidate(self._h(), teacher._h(), n, cb,
+                                           None, ctypes.byref(epochs),
+                                           ctypes.byref(loss)))
+        return epochs.value, loss.value
 
     def replays(self, teacher, n):
         """n replay targets from the teacher, as consolidation makes them."""
@@ -221,12 +261,14 @@ class Vae(Settings, Persistent):
         return (mu, lv) if return_logvar else mu
 
     def decode(self, z):
+        """Images (n, C, H, W) decoded from latents z (n x K or one K)."""
         z = self._rows(z, "z", "Vae.decode", self.latent_dim)
         out = self._images(z.shape[0])
         check(lib.amem_vae_decode(self._h(), fptr(z), z.shape[0], fptr(out)))
         return out
 
     def reconstruct(self, images):
+        """decode(encode(images)): the reconstructions (n, C, H, W)."""
         x = self._rows(images, "images", "Vae.reconstruct")
         out = self._images(x.shape[0])
         check(lib.amem_vae_reconstruct(self._h(), fptr(x), x.shape[0],

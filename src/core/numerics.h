@@ -42,6 +42,19 @@ static inline float amem__exp_flush(float t)
 }
 
 /* sigma(z) = 1 / (1 + e^-z) without overflow: e = e^-|z| <= 1. */
+/* z^n for a whole n >= 0, by repeated squaring (z^0 = 1). */
+static inline double amem__powi(double z, int n)
+{
+    double r = 1.0;
+    while (n > 0) {
+        if (n & 1)
+            r *= z;
+        z *= z;
+        n >>= 1;
+    }
+    return r;
+}
+
 static inline float amem__sigmoidf(float z)
 {
     float e = expf(-fabsf(z));

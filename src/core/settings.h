@@ -8,6 +8,11 @@
 #ifndef AMEM_CORE_SETTINGS_H
 #define AMEM_CORE_SETTINGS_H
 
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/rng.h"
+
 typedef struct amem__setting {
     const char *name; /* enum name without the piece prefix, for errors */
     double min, max;  /* inclusive bounds */
@@ -56,5 +61,49 @@ void amem__settings_put(struct amem__wbuf *w, const double *values,
                         int count);
 int amem__settings_take(const char *fn, struct amem__rbuf *r, double *values,
                         int count, amem__setting_check check);
+
+/* An admit hook that admits every checked value (AMEM__PIECE_SETTINGS). */
+static inline int amem__settings_admit_any(const char *fn, const void *h,
+                                           int param, double value)
+{
+    (void)fn, (void)h, (void)param, (void)value;
+    return AMEM_OK;
+}
+
+/*
+ * The public set, get and param_bounds of a piece (docs/api.md C6), written
+ * once: AMEM__PIECE_SETTINGS(amem_dam, settings, AMEM_DAM_SEED, admit)
+ * defines amem_dam_set, amem_dam_get and amem_dam_param_bounds over the
+ * settings table S, for a handle type T with fields `param` (the values,
+ * indexed by the enum) and `rng` (reseeded when SEED is set).
+ * admit(fn, h, param, value) runs after the table's check and refuses what
+ * the handle's kind or state does not allow (AMEM_E_UNSUPPORTED naming the
+ * kind, AMEM_E_STATE); amem__settings_admit_any admits everything.
+ */
+#define AMEM__PIECE_SETTINGS(T, S, SEED, admit)                              \
+    int T##_param_bounds(int param, double *min, double *max, int *integer)  \
+    {                                                                        \
+        return amem__settings_bounds(&(S), #T "_param_bounds", param, min,   \
+                                     max, integer);                          \
+    }                                                                        \
+    int T##_set(T *h, int param, double value)                               \
+    {                                                                        \
+        static const char fn[] = #T "_set";                                  \
+        AMEM__CHECK_NULL(h, fn);                                             \
+        int rc = amem__settings_check(&(S), fn, param, value);               \
+        if (rc == AMEM_OK)                                                   \
+            rc = admit(fn, h, param, value);                                 \
+        if (rc != AMEM_OK)                                                   \
+            return rc;                                                       \
+        h->param[param] = value;                                             \
+        if (param == (SEED))                                                 \
+            amem__rng_seed(&h->rng, (uint64_t)value);                        \
+        return AMEM_OK;                                                      \
+    }                                                                        \
+    int T##_get(const T *h, int param, double *value)                        \
+    {                                                                        \
+        AMEM__CHECK_NULL(h, #T "_get");                                      \
+        return amem__settings_get(&(S), #T "_get", h->param, param, value);  \
+    }
 
 #endif

@@ -52,9 +52,9 @@ static const amem__vexp_kernels scalar_kernels = {max_scalar, exp_sum_scalar,
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define AMEM_HAVE_X86_KERNELS 1
-#include <immintrin.h>
+#include "core/avx2.h"
 
-#define AVX2 __attribute__((target("avx2,fma")))
+#define AVX2 AMEM__AVX2
 #define AVX512 __attribute__((target("avx2,fma,avx512f")))
 
 /* Constants of the vector exp (see the file comment). */
@@ -200,23 +200,6 @@ static inline AVX2 __m256 exp8(__m256 t, int general)
     return _mm256_andnot_ps(drop, p);
 }
 
-/* Lanes 0 .. count-1 set (all 8 when count >= 8). */
-static inline AVX2 __m256i tail_mask8(size_t count)
-{
-    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    int c = count >= 8 ? 8 : (int)count;
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32(c), lane);
-}
-
-static AVX2 float hsum8(__m256 v)
-{
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v),
-                          _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 static AVX2 float max_avx2(const float *x, size_t n)
 {
     __m256 m0 = _mm256_set1_ps(-INFINITY), m1 = m0;
@@ -247,19 +230,19 @@ static AVX2 float exp_sum_avx2(float *x, size_t n, float shift)
         a1 = _mm256_add_ps(a1, e1);
     }
     for (; i < n; i += 8) {
-        __m256i k = tail_mask8(n - i);
+        __m256i k = amem__tail_mask8(n - i);
         __m256 e = exp8(_mm256_sub_ps(_mm256_maskload_ps(x + i, k), s), 0);
         e = _mm256_and_ps(e, _mm256_castsi256_ps(k));
         _mm256_maskstore_ps(x + i, k, e);
         a0 = _mm256_add_ps(a0, e);
     }
-    return hsum8(_mm256_add_ps(a0, a1));
+    return amem__hsum8(_mm256_add_ps(a0, a1));
 }
 
 static AVX2 void exp_avx2(const float *x, float *y, size_t n)
 {
     for (size_t i = 0; i < n; i += 8) {
-        __m256i k = tail_mask8(n - i);
+        __m256i k = amem__tail_mask8(n - i);
         _mm256_maskstore_ps(y + i, k, exp8(_mm256_maskload_ps(x + i, k), 1));
     }
 }

@@ -18,7 +18,7 @@
 #include "core/numerics.h"
 #include "core/rng.h"
 #include "engine/engine.h"
-#include "engine/optim.h"
+#include "core/optim.h"
 
 /* Raw per-item values kept for every training item (amem_dam_get_item_record). */
 enum amem__dam_raw {

@@ -22,7 +22,7 @@
 #include "core/modelfile.h"
 #include "core/piece.h"
 #include "core/settings.h"
-#include "engine/optim.h"
+#include "core/optim.h"
 #include "dam_impl.h"
 
 static void write_payload(const void *handle, amem__wbuf *w)

@@ -35,28 +35,5 @@ int amem__dam_check_param(const char *fn, int param, double value)
     return amem__settings_check(&settings, fn, param, value);
 }
 
-int amem_dam_param_bounds(int param, double *min, double *max, int *integer)
-{
-    return amem__settings_bounds(&settings, "amem_dam_param_bounds", param,
-                                 min, max, integer);
-}
+AMEM__PIECE_SETTINGS(amem_dam, settings, AMEM_DAM_SEED, amem__settings_admit_any)
 
-int amem_dam_set(amem_dam *h, int param, double value)
-{
-    static const char fn[] = "amem_dam_set";
-    AMEM__CHECK_NULL(h, fn);
-    int rc = amem__dam_check_param(fn, param, value);
-    if (rc != AMEM_OK)
-        return rc;
-    h->param[param] = value;
-    if (param == AMEM_DAM_SEED)
-        amem__rng_seed(&h->rng, (uint64_t)value);
-    return AMEM_OK;
-}
-
-int amem_dam_get(const amem_dam *h, int param, double *value)
-{
-    static const char fn[] = "amem_dam_get";
-    AMEM__CHECK_NULL(h, fn);
-    return amem__settings_get(&settings, fn, h->param, param, value);
-}

@@ -14,7 +14,8 @@ typedef float (*amem__replace_fn)(float old, amem__rng *rng, const void *ctx);
  * Validate (x, out, sizes, fraction), then per row choose exactly
  * floor(fraction*dim + 0.5) entries by selection sampling and write
  * replace(old) there, the old value elsewhere; mask (optional) gets 1 for
- * kept entries and 0 for replaced ones.
+ * kept entries and 0 for replaced ones. With replace NULL there is no x:
+ * out gets 1 for the chosen entries and 0 elsewhere (amem_mask_fraction).
  */
 int amem__corrupt_rows(const char *fn, const float *x, float *out,
                        size_t count, size_t dim, double fraction,

@@ -15,12 +15,7 @@ AMEM_API int amem_corrupt_mix(const float *x, float *out, size_t count,
     static const char fn[] = "amem_corrupt_mix";
     size_t n;
     AMEM__CHECK_NULL(x, fn);
-    AMEM__CHECK_NULL(out, fn);
-    int rc = amem__data_size(fn, "x", count, dim, &n);
-    if (rc == AMEM_OK)
-        rc = amem__check_unit(fn, "theta", theta);
-    if (rc == AMEM_OK)
-        rc = amem__check_array(fn, "x", x, count, dim);
+    int rc = amem__check_unit_rows(fn, x, out, count, dim, "theta", theta, &n);
     if (rc != AMEM_OK)
         return rc;
     double noise_scale = sqrt(1.0 - theta * theta);

@@ -4,26 +4,16 @@
 #include "corrupt.h"
 #include "data_args.h"
 
-static int check_corrupt_args(const char *fn, const float *x, const float *out,
-                              size_t count, size_t dim, double fraction)
-{
-    size_t n;
-    AMEM__CHECK_NULL(x, fn);
-    AMEM__CHECK_NULL(out, fn);
-    int rc = amem__data_size(fn, "x", count, dim, &n);
-    if (rc == AMEM_OK)
-        rc = amem__check_unit(fn, "fraction", fraction);
-    if (rc == AMEM_OK)
-        rc = amem__check_array(fn, "x", x, count, dim);
-    return rc;
-}
-
 int amem__corrupt_rows(const char *fn, const float *x, float *out,
                        size_t count, size_t dim, double fraction,
                        uint64_t seed, float *mask, amem__replace_fn replace,
                        const void *ctx)
 {
-    int rc = check_corrupt_args(fn, x, out, count, dim, fraction);
+    size_t n;
+    if (replace != NULL)
+        AMEM__CHECK_NULL(x, fn);
+    int rc = amem__check_unit_rows(fn, replace ? x : NULL, out, count, dim,
+                                   "fraction", fraction, &n);
     if (rc != AMEM_OK)
         return rc;
     size_t k = amem__fraction_count(fraction, dim);
@@ -34,7 +24,9 @@ int amem__corrupt_rows(const char *fn, const float *x, float *out,
         amem__select_init(&sel, dim, k);
         for (size_t j = i * dim; j < (i + 1) * dim; j++) {
             int hit = amem__select_next(&sel, &rng);
-            out[j] = hit ? replace(x[j], &rng, ctx) : x[j];
+            out[j] = replace == NULL ? (float)hit
+                     : hit          ? replace(x[j], &rng, ctx)
+                                    : x[j];
             if (mask != NULL)
                 mask[j] = hit ? 0.0f : 1.0f;
         }

@@ -25,6 +25,19 @@ int amem__check_unit(const char *fn, const char *name, double value)
     return AMEM_OK;
 }
 
+int amem__check_unit_rows(const char *fn, const float *x, const float *out,
+                          size_t count, size_t dim, const char *name,
+                          double value, size_t *n)
+{
+    AMEM__CHECK_NULL(out, fn);
+    int rc = amem__data_size(fn, x ? "x" : "out", count, dim, n);
+    if (rc == AMEM_OK)
+        rc = amem__check_unit(fn, name, value);
+    if (rc == AMEM_OK && x != NULL)
+        rc = amem__check_array(fn, "x", x, count, dim);
+    return rc;
+}
+
 size_t amem__fraction_count(double fraction, size_t dim)
 {
     double k = floor(fraction * (double)dim + 0.5);

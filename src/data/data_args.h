@@ -13,6 +13,16 @@ int amem__data_size(const char *fn, const char *name, size_t count, size_t dim,
 /* AMEM_E_RANGE unless 0 <= value <= 1 (NaN fails). */
 int amem__check_unit(const char *fn, const char *name, double value);
 
+/*
+ * The checks every generator, mask and corruption starts with: out not NULL,
+ * count x dim a valid size (*n receives it), value (named name) in [0, 1],
+ * then x finite when x is not NULL (a corruption checks x for NULL itself,
+ * first). AMEM_OK or the failing status for fn.
+ */
+int amem__check_unit_rows(const char *fn, const float *x, const float *out,
+                          size_t count, size_t dim, const char *name,
+                          double value, size_t *n);
+
 /* Entries chosen per row for a fraction: floor(fraction*dim + 0.5). */
 size_t amem__fraction_count(double fraction, size_t dim);
 

@@ -62,4 +62,24 @@ int amem__idx_open_mem(const char *fn, const void *data, size_t len,
 int amem__idx_expect(const char *fn, const amem__idx_view *view,
                      unsigned ndim, const unsigned *types);
 
+/*
+ * amem__idx_expect, then an array of view->elems elements of elem_size
+ * bytes for the converted values (what names them in the out-of-memory
+ * message); the caller owns *out. AMEM_OK, AMEM_E_FORMAT or AMEM_E_NOMEM.
+ */
+int amem__idx_expect_alloc(const char *fn, const amem__idx_view *view,
+                           unsigned ndim, const unsigned *types,
+                           size_t elem_size, const char *what, void **out);
+
+/* Converts a validated view into a reader's outputs (out is its own). */
+typedef int (*amem__idx_convert)(const char *fn, const amem__idx_view *view,
+                                 void *out);
+
+/*
+ * The IDX file at path, or when path is NULL the bytes data[0, len) (plain
+ * or gzip), parsed and handed to convert. AMEM_OK or the failing status.
+ */
+int amem__idx_read(const char *fn, const char *path, const void *data,
+                   size_t len, amem__idx_convert convert, void *out);
+
 #endif

@@ -100,3 +100,19 @@ int amem__idx_expect(const char *fn, const amem__idx_view *view,
     return amem__fail(AMEM_E_FORMAT, fn, "type code 0x%02x not accepted here",
                       view->type);
 }
+
+int amem__idx_expect_alloc(const char *fn, const amem__idx_view *view,
+                           unsigned ndim, const unsigned *types,
+                           size_t elem_size, const char *what, void **out)
+{
+    int rc = amem__idx_expect(fn, view, ndim, types);
+    if (rc != AMEM_OK)
+        return rc;
+    /* elems*elem_size cannot overflow: elems <= AMEM_IDX_MAX_BYTES (parse
+     * checked) and elem_size <= 8. */
+    *out = amem__alloc(view->elems, 1, elem_size);
+    if (*out == NULL)
+        return amem__fail(AMEM_E_NOMEM, fn, "out of memory for %zu %s",
+                          view->elems, what);
+    return AMEM_OK;
+}

@@ -10,10 +10,7 @@ AMEM_API int amem_mask_bernoulli(float *out, size_t count, size_t dim,
 {
     static const char fn[] = "amem_mask_bernoulli";
     size_t n;
-    AMEM__CHECK_NULL(out, fn);
-    int rc = amem__data_size(fn, "out", count, dim, &n);
-    if (rc == AMEM_OK)
-        rc = amem__check_unit(fn, "p", p);
+    int rc = amem__check_unit_rows(fn, NULL, out, count, dim, "p", p, &n);
     if (rc != AMEM_OK)
         return rc;
     amem__rng rng;

@@ -1,29 +1,11 @@
 /* amem_mask_fraction: exactly k ones per row, chosen without replacement. */
-#include "core/error.h"
-#include "core/rng.h"
-#include "data_args.h"
+#include "corrupt.h"
 
 #include "assocmem/data.h"
 
 AMEM_API int amem_mask_fraction(float *out, size_t count, size_t dim,
                                 double fraction, uint64_t seed)
 {
-    static const char fn[] = "amem_mask_fraction";
-    size_t n;
-    AMEM__CHECK_NULL(out, fn);
-    int rc = amem__data_size(fn, "out", count, dim, &n);
-    if (rc == AMEM_OK)
-        rc = amem__check_unit(fn, "fraction", fraction);
-    if (rc != AMEM_OK)
-        return rc;
-    size_t k = amem__fraction_count(fraction, dim);
-    amem__rng rng;
-    amem__rng_seed(&rng, seed);
-    for (size_t i = 0; i < count; i++) {
-        amem__selector sel;
-        amem__select_init(&sel, dim, k);
-        for (size_t j = 0; j < dim; j++)
-            out[i * dim + j] = amem__select_next(&sel, &rng) ? 1.0f : 0.0f;
-    }
-    return AMEM_OK;
+    return amem__corrupt_rows("amem_mask_fraction", NULL, out, count, dim,
+                              fraction, seed, NULL, NULL, NULL);
 }

@@ -40,18 +40,9 @@ AMEM_API int amem_metric_pearson(const float *a, const float *b, size_t count,
     if (per_row == NULL && mean == NULL && overall == NULL)
         return amem__fail(AMEM_E_NULL, fn,
                           "per_row, mean and overall are all NULL");
-    int rc = amem__check_pair(fn, a, b, count, dim);
+    int rc = amem__metric_rows(fn, a, b, count, dim, pearson, per_row, mean);
     if (rc != AMEM_OK)
         return rc;
-    double total = 0.0;
-    for (size_t i = 0; i < count && (per_row != NULL || mean != NULL); i++) {
-        double r = pearson(a + i * dim, b + i * dim, dim);
-        if (per_row != NULL)
-            per_row[i] = (float)r;
-        total += r;
-    }
-    if (mean != NULL)
-        *mean = total / (double)count;
     if (overall != NULL)
         *overall = pearson(a, b, count * dim);
     return AMEM_OK;

@@ -32,10 +32,7 @@ AMEM_API int amem_patterns_correlated(float *out, size_t count, size_t dim,
 {
     static const char fn[] = "amem_patterns_correlated";
     size_t n;
-    AMEM__CHECK_NULL(out, fn);
-    int rc = amem__data_size(fn, "out", count, dim, &n);
-    if (rc == AMEM_OK)
-        rc = amem__check_unit(fn, "redraw", redraw);
+    int rc = amem__check_unit_rows(fn, NULL, out, count, dim, "redraw", redraw, &n);
     if (rc != AMEM_OK)
         return rc;
     float *tmpl =

@@ -10,8 +10,8 @@
 #include "assocmem/diffusion.h"
 
 /* The number of settings (the public enum has no count member). */
-#define AMEM__DIFFUSION_NPARAM (AMEM_DIFFUSION_ADAM_EPS + 1)
-#include "engine/optim.h"
+#define AMEM__DIFFUSION_NPARAM (AMEM_DIFFUSION_SEMANTIC_VAR + 1)
+#include "core/optim.h"
 #include "core/jobs.h"
 #include "core/rng.h"
 
@@ -53,6 +53,11 @@ void amem__diffusion_marginal(const amem_diffusion *h, double t,
                               double *theta, double *s);
 /* s for a given theta (used by training, which samples theta). */
 double amem__diffusion_std_of_theta(const amem_diffusion *h, double theta);
+/* The time at which a cue corrupted to level theta starts recall: -log(theta)
+ * / a, or for VE (a = 0) the time of the same signal-to-noise ratio. */
+double amem__diffusion_time_of_theta(const amem_diffusion *h, double theta);
+/* AMEM_E_UNSUPPORTED when the handle's process has no learned score (VE). */
+int amem__diffusion_check_learned(const char *fn, const amem_diffusion *h);
 
 /* ---- exact score (exact.c) ---- */
 /* Rows of queries processed at once; ws holds chunk x N floats + N. */

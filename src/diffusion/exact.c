@@ -1,11 +1,23 @@
 /*
- * The exact score of the stored pattern set (derived from the marginal
- * p_t(x) = (1/N) sum_mu N(x; theta y_mu, s^2 I); the paper's Eq. A3-A4 with
- * the theta scaling restored and the sign fixed):
- *   logits_mu = (theta / s^2) x.y_mu - theta^2 |y_mu|^2 / (2 s^2)
- *   h = softmax(logits),   score = (theta Y^T h - x) / s^2
- *   log p_t(x) = logsumexp(logits) - |x|^2 / (2 s^2) - log N
- *                - (d / 2) log(2 pi s^2).
+ * The exact score of the stored memories (derived from the marginal; the
+ * paper's Eq. A3-A4 with the theta scaling restored and the sign fixed),
+ * extended by two settings to the memories of the paper's Section 6:
+ *   EXTENT r: each memory is the blob N(y_mu, r^2 I), an "extended
+ *     localized memory" (Eq. 23, Fig. 1b); r = 0 gives the points of Fig. 1a;
+ *   SEMANTIC_WEIGHT lambda, SEMANTIC_VAR c: a continuous "semantic" density
+ *     N(0, c I) of weight lambda beside the episodic memories (Eqs. 24-25,
+ *     Fig. 1c): p_0 = (1 - lambda)/N sum_mu N(y_mu, r^2) + lambda N(0, c).
+ * Every component stays Gaussian under the forward process, so with
+ *   v_p = theta^2 r^2 + s^2,   v_s = theta^2 c + s^2,
+ *   logit_mu = (theta / v_p) x.y_mu - theta^2 |y_mu|^2 / (2 v_p)
+ *              + log((1 - lambda) / N),
+ *   logit_sem = log lambda - |x|^2 (1/(2 v_s) - 1/(2 v_p))
+ *               - (d/2) log(v_s / v_p),
+ *   h = softmax(logits over the N memories and the semantic component),
+ *   score = (theta Y^T h_mem - (sum h_mem) x) / v_p - h_sem x / v_s,
+ *   log p_t(x) = logsumexp(logits) - |x|^2 / (2 v_p) - (d/2) log(2 pi v_p).
+ * With r = 0 and lambda = 0 this is the finite pattern set:
+ * v_p = s^2 and score = (theta Y^T h - x) / s^2.
  * Queries are processed in chunks: one sgemm for the logits of a chunk, a
  * max-shifted softmax per row, one sgemm for Y^T h.
  */
@@ -31,22 +43,39 @@ size_t amem__exact_chunk(size_t n, size_t count)
     return c < n ? c : n;
 }
 
+/* Room for the N memories and the semantic component. */
 size_t amem__exact_ws_len(size_t n, size_t count)
 {
-    return amem__exact_chunk(n, count) * count + count;
+    return amem__exact_chunk(n, count + 1) * (count + 1) + count + 1;
 }
 
-/* bias_mu = -theta^2 |y_mu|^2 / (2 s^2). */
-static void pattern_bias(const amem_diffusion *h, double theta, double s2,
-                         float *bias)
+typedef struct terms {
+    double theta, vp, vs, lam;
+    size_t cols; /* N, or N + 1 with the semantic component */
+} terms;
+
+static terms make_terms(const amem_diffusion *h, double theta, double s)
+{
+    double r = AMEM__DP(h, EXTENT), s2 = s * s;
+    terms e = {theta, theta * theta * r * r + s2,
+               theta * theta * AMEM__DP(h, SEMANTIC_VAR) + s2,
+               AMEM__DP(h, SEMANTIC_WEIGHT), h->count};
+    e.cols += e.lam > 0.0;
+    return e;
+}
+
+/* bias_mu = -theta^2 |y_mu|^2 / (2 v_p) + log((1 - lambda) / N). */
+static void pattern_bias(const amem_diffusion *h, const terms *e, float *bias)
 {
     const size_t d = h->dim;
+    const double log_w = log((1.0 - e->lam) / (double)h->count);
     for (size_t mu = 0; mu < h->count; mu++) {
         const float *y = h->patterns + mu * d;
         double norm2 = 0.0;
         for (size_t j = 0; j < d; j++)
             norm2 += (double)y[j] * y[j];
-        bias[mu] = (float)(-theta * theta * norm2 / (2.0 * s2));
+        bias[mu] = (float)(-e->theta * e->theta * norm2 / (2.0 * e->vp) +
+                           log_w);
     }
 }
 
@@ -58,32 +87,49 @@ static double squared_norm(const float *x, size_t d)
     return acc;
 }
 
-/* Softmax of each row of L (rows x N) in place; log p per row if wanted. */
-static void softmax_rows(const amem_diffusion *h, float *L, const float *x,
-                         size_t rows, const float *bias, double s2,
+/* Softmax of each row of L (rows x cols) in place, the semantic logit in
+ * the last column when there is one; log p per row if wanted. */
+static void softmax_rows(const amem_diffusion *h, const terms *e, float *L,
+                         const float *x, size_t rows, const float *bias,
                          double *logp)
 {
     const size_t N = h->count, d = h->dim;
-    const double log_norm = log((double)N) +
-                            0.5 * (double)d * log(TWO_PI * s2);
+    const double log_norm = 0.5 * (double)d * log(TWO_PI * e->vp);
     for (size_t i = 0; i < rows; i++) {
-        float *row = L + i * N;
-        double lse;
+        float *row = L + i * e->cols;
+        double lse, x2 = squared_norm(x + i * d, d);
         for (size_t mu = 0; mu < N; mu++)
             row[mu] += bias[mu];
-        amem__softmax_row(row, N, 1.0f, &lse);
+        if (e->cols > N)
+            row[N] = (float)(log(e->lam) -
+                             x2 * (0.5 / e->vs - 0.5 / e->vp) -
+                             0.5 * (double)d * log(e->vs / e->vp));
+        amem__softmax_row(row, e->cols, 1.0f, &lse);
         if (logp)
-            logp[i] = lse - squared_norm(x + i * d, d) / (2.0 * s2) - log_norm;
+            logp[i] = lse - x2 / (2.0 * e->vp) - log_norm;
     }
 }
 
-/* score = (theta M - x) / s^2 where M = H Y (rows x d) is in score. */
-static void finish_score(const float *x, float *score, size_t len,
-                         double theta, double s2)
+/* score = (theta M - (sum h_mem) x) / v_p - h_sem x / v_s, M = H_mem Y
+ * (rows x d) already in score. */
+static void finish_score(const terms *e, const float *x, const float *L,
+                         size_t N, float *score, size_t rows, size_t d)
 {
-    const float a = (float)(theta / s2), b = (float)(1.0 / s2);
-    for (size_t i = 0; i < len; i++)
-        score[i] = a * score[i] - b * x[i];
+    const float a = (float)(e->theta / e->vp), b = (float)(1.0 / e->vp);
+    const float c = (float)(1.0 / e->vs);
+    for (size_t i = 0; i < rows; i++) {
+        float h_sem = e->cols > N ? L[i * e->cols + N] : 0.0f;
+        float keep = b * (1.0f - h_sem) + c * h_sem;
+        for (size_t j = i * d; j < (i + 1) * d; j++)
+            score[j] = a * score[j] - keep * x[j];
+    }
+}
+
+static void copy_weights(const float *L, size_t rows, size_t cols, size_t N,
+                         float *weights)
+{
+    for (size_t i = 0; i < rows; i++)
+        memcpy(weights + i * N, L + i * cols, N * sizeof(float));
 }
 
 void amem__exact_eval(const amem_diffusion *h, const float *x, size_t n,
@@ -91,25 +137,25 @@ void amem__exact_eval(const amem_diffusion *h, const float *x, size_t n,
                       double *logp, float *ws)
 {
     const size_t N = h->count, d = h->dim;
-    const size_t chunk = amem__exact_chunk(n, N);
-    const double s2 = s * s;
-    float *L = ws, *bias = ws + chunk * N;
-    pattern_bias(h, theta, s2, bias);
+    const terms e = make_terms(h, theta, s);
+    const size_t chunk = amem__exact_chunk(n, N + 1);
+    float *L = ws, *bias = ws + chunk * e.cols;
+    pattern_bias(h, &e, bias);
     for (size_t r0 = 0; r0 < n; r0 += chunk) {
         size_t rows = n - r0 < chunk ? n - r0 : chunk;
         const float *xc = x + r0 * d;
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows,
-                    (int)N, (int)d, (float)(theta / s2), xc, (int)d,
-                    h->patterns, (int)d, 0.0f, L, (int)N);
-        softmax_rows(h, L, xc, rows, bias, s2, logp ? logp + r0 : NULL);
+                    (int)N, (int)d, (float)(theta / e.vp), xc, (int)d,
+                    h->patterns, (int)d, 0.0f, L, (int)e.cols);
+        softmax_rows(h, &e, L, xc, rows, bias, logp ? logp + r0 : NULL);
         if (weights)
-            memcpy(weights + r0 * N, L, rows * N * sizeof(float));
+            copy_weights(L, rows, e.cols, N, weights + r0 * N);
         if (score) {
             float *sc = score + r0 * d;
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows,
-                        (int)d, (int)N, 1.0f, L, (int)N, h->patterns, (int)d,
-                        0.0f, sc, (int)d);
-            finish_score(xc, sc, rows * d, theta, s2);
+                        (int)d, (int)N, 1.0f, L, (int)e.cols, h->patterns,
+                        (int)d, 0.0f, sc, (int)d);
+            finish_score(&e, xc, L, N, sc, rows, d);
         }
     }
 }

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "engine/optim.h"
+#include "core/optim.h"
 
 /*
  * For each of `rows` rows of z (stride ld >= o + 1 when theta is not NULL,

@@ -21,7 +21,7 @@
 #include "core/modelfile.h"
 #include "core/piece.h"
 #include "core/settings.h"
-#include "engine/optim.h"
+#include "core/optim.h"
 #include "diffusion_impl.h"
 
 #define MAX_FILE_DIM ((uint64_t)1 << 24)

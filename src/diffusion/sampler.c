@@ -123,7 +123,8 @@ int amem_diffusion_recall(amem_diffusion *h, const float *queries, size_t n,
     run r = {h, queries, clamp, n,
              (int)AMEM__DP(h, SAMPLER) == AMEM_DIFFUSION_SAMPLER_SDE, 0, 0};
     amem__diffusion_ab(h, &r.a, &r.b2);
-    double t0 = -log(AMEM__DP(h, START_THETA)) / r.a;
+    double theta0 = AMEM__DP(h, START_THETA);
+    double t0 = amem__diffusion_time_of_theta(h, theta0);
     int rc = check_recall(fn, h, queries, n, clamp, out, trajectory, t0);
     amem__score_ctx ctx;
     if (rc != AMEM_OK || (rc = amem__score_ctx_init(fn, h, n, &ctx)) != AMEM_OK)
@@ -133,7 +134,10 @@ int amem_diffusion_recall(amem_diffusion *h, const float *queries, size_t n,
         amem__score_ctx_free(&ctx);
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the score");
     }
-    memcpy(out, queries, n * h->dim * sizeof(float));
+    /* VE: the cue theta y + sqrt(1 - theta^2) eps at the same SNR */
+    float scale = r.a == 0.0 ? (float)(1.0 / theta0) : 1.0f;
+    for (size_t i = 0; i < n * h->dim; i++)
+        out[i] = scale * queries[i];
     integrate(&r, &ctx, out, sc, trajectory, t0, AMEM__DP(h, T_END));
     free(sc);
     amem__score_ctx_free(&ctx);

@@ -26,14 +26,25 @@ static int check_eval(const char *fn, const amem_diffusion *h,
     return AMEM_OK;
 }
 
+/* The pointer checks every evaluation starts with. */
+static int check_pointers(const char *fn, const amem_diffusion *h,
+                          const float *states, const char *out_name,
+                          const void *out)
+{
+    AMEM__CHECK_NULL(h, fn);
+    AMEM__CHECK_NULL(states, fn);
+    if (out == NULL)
+        return amem__fail(AMEM_E_NULL, fn, "%s is NULL", out_name);
+    return AMEM_OK;
+}
+
 int amem_diffusion_score(amem_diffusion *h, const float *states, size_t n,
                          double t, float *out)
 {
     static const char fn[] = "amem_diffusion_score";
-    AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(states, fn);
-    AMEM__CHECK_NULL(out, fn);
-    int rc = check_eval(fn, h, states, n, t);
+    int rc = check_pointers(fn, h, states, "out", out);
+    if (rc == AMEM_OK)
+        rc = check_eval(fn, h, states, n, t);
     amem__score_ctx ctx;
     if (rc != AMEM_OK || (rc = amem__score_ctx_init(fn, h, n, &ctx)) != AMEM_OK)
         return rc;
@@ -42,11 +53,16 @@ int amem_diffusion_score(amem_diffusion *h, const float *states, size_t n,
     return AMEM_OK;
 }
 
-/* Shared body of the exact-only evaluations. */
+/* Shared body of the exact-only evaluations: weights or logp, the one
+ * output the caller wants (named out_name in messages). */
 static int exact_eval(const char *fn, amem_diffusion *h, const float *states,
-                      size_t n, double t, float *weights, double *logp)
+                      size_t n, double t, const char *out_name,
+                      float *weights, double *logp)
 {
-    int rc = check_eval(fn, h, states, n, t);
+    const void *out = logp ? (const void *)logp : (const void *)weights;
+    int rc = check_pointers(fn, h, states, out_name, out);
+    if (rc == AMEM_OK)
+        rc = check_eval(fn, h, states, n, t);
     if (rc != AMEM_OK)
         return rc;
     size_t wlen;
@@ -68,19 +84,13 @@ static int exact_eval(const char *fn, amem_diffusion *h, const float *states,
 int amem_diffusion_weights(amem_diffusion *h, const float *states, size_t n,
                            double t, float *weights)
 {
-    static const char fn[] = "amem_diffusion_weights";
-    AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(states, fn);
-    AMEM__CHECK_NULL(weights, fn);
-    return exact_eval(fn, h, states, n, t, weights, NULL);
+    return exact_eval("amem_diffusion_weights", h, states, n, t, "weights",
+                      weights, NULL);
 }
 
 int amem_diffusion_log_density(amem_diffusion *h, const float *states,
                                size_t n, double t, double *out)
 {
-    static const char fn[] = "amem_diffusion_log_density";
-    AMEM__CHECK_NULL(h, fn);
-    AMEM__CHECK_NULL(states, fn);
-    AMEM__CHECK_NULL(out, fn);
-    return exact_eval(fn, h, states, n, t, NULL, out);
+    return exact_eval("amem_diffusion_log_density", h, states, n, t, "out",
+                      NULL, out);
 }

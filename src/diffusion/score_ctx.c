@@ -14,6 +14,8 @@
 /* The state a score needs: patterns for EXACT, a network for LEARNED. */
 static int score_ready(const char *fn, const amem_diffusion *h, int learned)
 {
+    if (learned && amem__diffusion_check_learned(fn, h) != AMEM_OK)
+        return AMEM_E_UNSUPPORTED;
     if (learned && h->net == NULL)
         return amem__fail(AMEM_E_STATE, fn,
                           "SCORE is LEARNED but no network is trained");

@@ -5,7 +5,7 @@
 
 /* Indexed by enum amem_diffusion_param; see the table in diffusion.h. */
 static const amem__setting table[AMEM__DIFFUSION_NPARAM] = {
-    {"PROCESS", 0, 1, AMEM_DIFFUSION_PROCESS_VP, 1},
+    {"PROCESS", 0, 2, AMEM_DIFFUSION_PROCESS_VP, 1},
     {"GAMMA", 1e-6, 1e3, 0.8, 0},
     {"ALPHA", 1e-6, 1e3, 0.5, 0},
     {"SIGMA", 1e-6, 1e3, 1.0, 0},
@@ -23,6 +23,9 @@ static const amem__setting table[AMEM__DIFFUSION_NPARAM] = {
     {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
     {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
     {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
+    {"EXTENT", 0, 1e3, 0, 0},
+    {"SEMANTIC_WEIGHT", 0, 1 - 1e-9, 0, 0},
+    {"SEMANTIC_VAR", 1e-9, 1e6, 1, 0},
 };
 
 static const amem__settings settings = {table, AMEM__DIFFUSION_NPARAM};
@@ -45,29 +48,5 @@ int amem__diffusion_check_param(const char *fn, int param, double value)
     return amem__settings_check(&settings, fn, param, value);
 }
 
-int amem_diffusion_param_bounds(int param, double *min, double *max,
-                                int *integer)
-{
-    return amem__settings_bounds(&settings, "amem_diffusion_param_bounds",
-                                 param, min, max, integer);
-}
+AMEM__PIECE_SETTINGS(amem_diffusion, settings, AMEM_DIFFUSION_SEED, amem__settings_admit_any)
 
-int amem_diffusion_set(amem_diffusion *h, int param, double value)
-{
-    static const char fn[] = "amem_diffusion_set";
-    AMEM__CHECK_NULL(h, fn);
-    int rc = amem__diffusion_check_param(fn, param, value);
-    if (rc != AMEM_OK)
-        return rc;
-    h->param[param] = value;
-    if (param == AMEM_DIFFUSION_SEED)
-        amem__rng_seed(&h->rng, (uint64_t)value);
-    return AMEM_OK;
-}
-
-int amem_diffusion_get(const amem_diffusion *h, int param, double *value)
-{
-    static const char fn[] = "amem_diffusion_get";
-    AMEM__CHECK_NULL(h, fn);
-    return amem__settings_get(&settings, fn, h->param, param, value);
-}

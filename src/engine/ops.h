@@ -52,35 +52,24 @@ amem__node *amem__matmul(amem__graph *g, amem__node *a, amem__node *b,
 amem__node *amem__add(amem__graph *g, amem__node *a, amem__node *b);
 amem__node *amem__sub(amem__graph *g, amem__node *a, amem__node *b);
 amem__node *amem__mul(amem__graph *g, amem__node *a, amem__node *b);
-/* c·x and x + c for a finite constant c (else AMEM_E_ARG). */
+/* c·x for a finite constant c (else AMEM_E_ARG). */
 amem__node *amem__scale(amem__graph *g, amem__node *x, float c);
-amem__node *amem__add_const(amem__graph *g, amem__node *x, float c);
 
 /* ---- reductions (ops_reduce.c) --------------------------------------------- */
 
-/* Σ x and mean x over all elements, shape [1]. */
+/* Σ x over all elements, shape [1]. */
 amem__node *amem__sum(amem__graph *g, amem__node *x);
-amem__node *amem__mean(amem__graph *g, amem__node *x);
-/* Σ and mean along the last axis, keepdims: [..., n] -> [..., 1]. */
+/* Σ along the last axis, keepdims: [..., n] -> [..., 1]. */
 amem__node *amem__row_sum(amem__graph *g, amem__node *x);
-amem__node *amem__row_mean(amem__graph *g, amem__node *x);
 
 /* ---- elementwise functions (ops_unary.c) ----------------------------------- */
 
 amem__node *amem__exp(amem__graph *g, amem__node *x);
-/* Natural log; no clamping: x ≤ 0 gives −inf or NaN. */
-amem__node *amem__log(amem__graph *g, amem__node *x);
 amem__node *amem__relu(amem__graph *g, amem__node *x);
 /* x for x > 0, slope·x otherwise; slope finite (else AMEM_E_ARG). */
 amem__node *amem__leaky_relu(amem__graph *g, amem__node *x, float slope);
 amem__node *amem__sigmoid(amem__graph *g, amem__node *x);
 amem__node *amem__tanh(amem__graph *g, amem__node *x);
-/*
- * softplus_β(x) = (1/β)·log(1 + exp(βx)), evaluated stably as
- * (max(βx,0) + log1p(exp(−|βx|)))/β. β = 1 is the usual softplus; β must be
- * finite and > 0 (else AMEM_E_ARG).
- */
-amem__node *amem__softplus(amem__graph *g, amem__node *x, float beta);
 
 /* ---- row softmax family (ops_softmax.c) ------------------------------------ */
 
@@ -89,12 +78,6 @@ amem__node *amem__softplus(amem__graph *g, amem__node *x, float beta);
  * β finite (else AMEM_E_ARG); β = 1 is the plain softmax.
  */
 amem__node *amem__softmax(amem__graph *g, amem__node *x, float beta);
-/*
- * (1/β)·log Σ exp(β·x) along the last axis, keepdims ([..., n] -> [..., 1]),
- * max-shifted. β finite and nonzero (else AMEM_E_ARG); β = 1 is the plain
- * log-sum-exp; β > 0 gives the lse(β, ·) of Ramsauer et al. (2020).
- */
-amem__node *amem__logsumexp(amem__graph *g, amem__node *x, float beta);
 
 /* ---- row L2 normalisation (ops_normalize.c) -------------------------------- */
 
@@ -136,18 +119,9 @@ amem__node *amem__mse(amem__graph *g, amem__node *p, amem__node *t,
 /* Σ |p − t| reduced by reduce; the gradient at p = t is 0. */
 amem__node *amem__l1(amem__graph *g, amem__node *p, amem__node *t, int reduce);
 
-/* Clamp of the log arguments in amem__bce. */
-#define AMEM__BCE_EPS 1e-7f
 /*
- * Binary cross-entropy on probabilities p against targets t:
- * −Σ [t·log(max(p, ε)) + (1−t)·log(max(1−p, ε))], ε = AMEM__BCE_EPS, reduced
- * by reduce. Where a log argument is clamped its gradient is 0.
- */
-amem__node *amem__bce(amem__graph *g, amem__node *p, amem__node *t,
-                      int reduce);
-/*
- * The same loss on logits z (p = σ(z)), stable for any z:
- * Σ [max(z,0) − z·t + log1p(exp(−|z|))], reduced by reduce.
+ * Binary cross-entropy on logits z (p = σ(z)) against targets t, stable for
+ * any z: Σ [max(z,0) − z·t + log1p(exp(−|z|))], reduced by reduce.
  */
 amem__node *amem__bce_logits(amem__graph *g, amem__node *z, amem__node *t,
                              int reduce);
@@ -173,5 +147,10 @@ int amem__inputs_ok(amem__graph *g, const char *op, int nin,
                     const amem__node *c);
 /* Number of rows (size / last extent) and the last extent of n. */
 void amem__rows_cols(const amem__node *n, size_t *rows, size_t *cols);
+/*
+ * For the backward of a one-input op along rows: its input when the input
+ * wants a gradient (else NULL), with the input's rows and columns.
+ */
+amem__node *amem__row_input(const amem__node *y, size_t *rows, size_t *cols);
 
 #endif

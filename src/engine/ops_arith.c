@@ -215,19 +215,7 @@ static void scale_backward(amem__graph *g, amem__node *y)
         gx[i] += c * y->grad[i];
 }
 
-/* y = x + c;  dx += dy */
-static void add_const_backward(amem__graph *g, amem__node *y)
-{
-    (void)g;
-    float *gx = y->in[0]->grad;
-    if (gx == NULL)
-        return;
-    for (size_t i = 0; i < y->size; i++)
-        gx[i] += y->grad[i];
-}
-
 static const amem__op scale_op = {"scale", scale_backward};
-static const amem__op add_const_op = {"add_const", add_const_backward};
 
 static amem__node *const_build(amem__graph *g, const amem__op *op,
                                amem__node *x, float c)
@@ -254,11 +242,3 @@ amem__node *amem__scale(amem__graph *g, amem__node *x, float c)
     return y;
 }
 
-amem__node *amem__add_const(amem__graph *g, amem__node *x, float c)
-{
-    amem__node *y = const_build(g, &add_const_op, x, c);
-    if (y != NULL)
-        for (size_t i = 0; i < y->size; i++)
-            y->val[i] = x->val[i] + c;
-    return y;
-}

@@ -23,6 +23,15 @@ void amem__rows_cols(const amem__node *n, size_t *rows, size_t *cols)
     *rows = n->size / *cols;
 }
 
+amem__node *amem__row_input(const amem__node *y, size_t *rows, size_t *cols)
+{
+    amem__node *x = y->in[0];
+    if (x->grad == NULL)
+        return NULL;
+    amem__rows_cols(x, rows, cols);
+    return x;
+}
+
 int amem__inputs_ok(amem__graph *g, const char *op, int nin,
                     const amem__node *a, const amem__node *b,
                     const amem__node *c)

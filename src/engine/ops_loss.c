@@ -1,4 +1,4 @@
-/* Losses: MSE, L1, BCE on probabilities and on logits, Gaussian KL; see ops.h. */
+/* Losses: MSE, L1, BCE on logits, Gaussian KL; see ops.h. */
 #include <math.h>
 
 #include "assocmem/common.h"
@@ -83,43 +83,6 @@ amem__node *amem__l1(amem__graph *g, amem__node *p, amem__node *t, int reduce)
     for (size_t i = 0; i < p->size; i++)
         s += fabsf(p->val[i] - t->val[i]);
     y->val[0] = (float)(y->farg[0] * s);
-    return y;
-}
-
-/*
- * y = −f·Σ [t·log max(p,ε) + (1−t)·log max(1−p,ε)];
- * dp += −f·dy·(t/p·[p>ε] − (1−t)/(1−p)·[1−p>ε]),  dt += −f·dy·(log max(p,ε) − log max(1−p,ε))
- */
-static void bce_backward(amem__graph *g, amem__node *y)
-{
-    (void)g;
-    amem__node *p = y->in[0], *t = y->in[1];
-    const float eps = AMEM__BCE_EPS;
-    float k = -y->farg[0] * y->grad[0];
-    for (size_t i = 0; i < p->size; i++) {
-        float pi = p->val[i], qi = 1.0f - pi, ti = t->val[i];
-        if (p->grad)
-            p->grad[i] += k * ((pi > eps ? ti / pi : 0.0f) -
-                               (qi > eps ? (1.0f - ti) / qi : 0.0f));
-        if (t->grad)
-            t->grad[i] += k * (logf(fmaxf(pi, eps)) - logf(fmaxf(qi, eps)));
-    }
-}
-
-static const amem__op bce_op = {"bce", bce_backward};
-
-amem__node *amem__bce(amem__graph *g, amem__node *p, amem__node *t, int reduce)
-{
-    amem__node *y = loss_make(g, &bce_op, p, t, reduce);
-    if (y == NULL)
-        return NULL;
-    const float eps = AMEM__BCE_EPS;
-    double s = 0.0;
-    for (size_t i = 0; i < p->size; i++) {
-        float pi = p->val[i], ti = t->val[i];
-        s += ti * logf(fmaxf(pi, eps)) + (1.0f - ti) * logf(fmaxf(1.0f - pi, eps));
-    }
-    y->val[0] = (float)(-y->farg[0] * s);
     return y;
 }
 

@@ -15,11 +15,10 @@
 static void softmax_backward(amem__graph *g, amem__node *y)
 {
     (void)g;
-    amem__node *x = y->in[0];
-    if (x->grad == NULL)
-        return;
     size_t rows, cols;
-    amem__rows_cols(y, &rows, &cols);
+    amem__node *x = amem__row_input(y, &rows, &cols);
+    if (x == NULL)
+        return;
     float beta = y->farg[0];
     for (size_t r = 0; r < rows; r++) {
         const float *yr = y->val + r * cols, *dy = y->grad + r * cols;
@@ -52,46 +51,3 @@ amem__node *amem__softmax(amem__graph *g, amem__node *x, float beta)
     return y;
 }
 
-/* y = (1/β)·log Σ_j e^(βx_j) per row;  dx_j += dy·softmax(βx)_j = dy·e^(β(x_j − y)) */
-static void lse_backward(amem__graph *g, amem__node *y)
-{
-    (void)g;
-    amem__node *x = y->in[0];
-    if (x->grad == NULL)
-        return;
-    size_t rows, cols;
-    amem__rows_cols(x, &rows, &cols);
-    float beta = y->farg[0];
-    for (size_t r = 0; r < rows; r++) {
-        const float *xr = x->val + r * cols;
-        float *dx = x->grad + r * cols, by = beta * y->val[r], d = y->grad[r];
-        for (size_t j = 0; j < cols; j++)
-            dx[j] += d * amem__exp_flush(beta * xr[j] - by);
-    }
-}
-
-static const amem__op lse_op = {"logsumexp", lse_backward};
-
-amem__node *amem__logsumexp(amem__graph *g, amem__node *x, float beta)
-{
-    if (!amem__inputs_ok(g, "logsumexp", 1, x, NULL, NULL))
-        return NULL;
-    if (!isfinite(beta) || beta == 0.0f) {
-        amem__graph_fail(g, AMEM_E_ARG, "logsumexp: beta %g must be finite and nonzero",
-                         (double)beta);
-        return NULL;
-    }
-    int shape[AMEM__MAX_DIMS];
-    for (int d = 0; d < x->ndim; d++)
-        shape[d] = x->shape[d];
-    shape[x->ndim - 1] = 1;
-    amem__node *y = amem__node_make(g, &lse_op, x->ndim, shape, 1, x, NULL, NULL);
-    if (y == NULL)
-        return NULL;
-    y->farg[0] = beta;
-    size_t rows, cols;
-    amem__rows_cols(x, &rows, &cols);
-    for (size_t r = 0; r < rows; r++)
-        y->val[r] = (float)amem__logsumexp_row(x->val + r * cols, cols, beta);
-    return y;
-}

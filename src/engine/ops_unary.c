@@ -46,28 +46,6 @@ amem__node *amem__exp(amem__graph *g, amem__node *x)
     return y;
 }
 
-/* y = log x;  dx += dy / x */
-static void log_backward(amem__graph *g, amem__node *y)
-{
-    (void)g;
-    amem__node *x = y->in[0];
-    if (x->grad == NULL)
-        return;
-    for (size_t i = 0; i < y->size; i++)
-        x->grad[i] += y->grad[i] / x->val[i];
-}
-
-static const amem__op log_op = {"log", log_backward};
-
-amem__node *amem__log(amem__graph *g, amem__node *x)
-{
-    amem__node *y = unary_make(g, &log_op, x, 0.0f);
-    if (y != NULL)
-        for (size_t i = 0; i < y->size; i++)
-            y->val[i] = logf(x->val[i]);
-    return y;
-}
-
 /* y = x if x > 0 else s·x (relu: s = 0);  dx += dy·(x > 0 ? 1 : s) */
 static void leaky_backward(amem__graph *g, amem__node *y)
 {
@@ -150,34 +128,3 @@ amem__node *amem__tanh(amem__graph *g, amem__node *x)
     return y;
 }
 
-/* y = (max(βx,0) + log1p(e^−|βx|))/β;  dx += dy·σ(βx) */
-static void softplus_backward(amem__graph *g, amem__node *y)
-{
-    (void)g;
-    amem__node *x = y->in[0];
-    if (x->grad == NULL)
-        return;
-    float beta = y->farg[0];
-    for (size_t i = 0; i < y->size; i++)
-        x->grad[i] += y->grad[i] * amem__sigmoidf(beta * x->val[i]);
-}
-
-static const amem__op softplus_op = {"softplus", softplus_backward};
-
-amem__node *amem__softplus(amem__graph *g, amem__node *x, float beta)
-{
-    if (g->status == AMEM_OK && !(isfinite(beta) && beta > 0.0f)) {
-        amem__graph_fail(g, AMEM_E_ARG, "softplus: beta %g must be finite and > 0",
-                         (double)beta);
-        return NULL;
-    }
-    amem__node *y = unary_make(g, &softplus_op, x, beta);
-    if (y == NULL)
-        return NULL;
-    float inv = 1.0f / beta;
-    for (size_t i = 0; i < y->size; i++) {
-        float z = beta * x->val[i];
-        y->val[i] = inv * amem__softplusf(z);
-    }
-    return y;
-}

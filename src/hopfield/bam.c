@@ -56,10 +56,7 @@ int amem__bam_recall(amem_hopfield *h, float *cue, float *other, size_t n,
         bam_fields(h, other, n, !from_keys, H);
         size_t moved = amem__hopfield_apply_signs(cue, H, n, cue_len, clamp,
                                                   NULL, done, changed);
-        for (size_t q = 0; q < n; q++)
-            if (!done[q] && !changed[q])
-                amem__hopfield_mark_settled(steps, done, q, t);
-        if (moved == 0)
+        if (amem__hopfield_settle_step(steps, done, changed, n, t, moved))
             break;
     }
     amem__hopfield_finish_steps(steps, done, n, max_steps);

@@ -22,6 +22,16 @@ void amem__hopfield_mark_settled(int *steps, unsigned char *done, size_t q,
     done[q] = 1;
 }
 
+int amem__hopfield_settle_step(int *steps, unsigned char *done,
+                               const unsigned char *changed, size_t n, int t,
+                               size_t moved)
+{
+    for (size_t q = 0; q < n; q++)
+        if (!done[q] && !changed[q])
+            amem__hopfield_mark_settled(steps, done, q, t);
+    return moved == 0;
+}
+
 void amem__hopfield_finish_steps(int *steps, const unsigned char *done,
                                  size_t n, int max_steps)
 {
@@ -67,10 +77,7 @@ static int classical_sync(amem_hopfield *h, float *x, size_t n,
                     1.0f, x, d, h->weights, d, 0.0f, H, d);
         size_t moved = amem__hopfield_apply_signs(x, H, n, h->dim, clamp,
                                                   diag, done, changed);
-        for (size_t q = 0; q < n; q++)
-            if (!done[q] && !changed[q])
-                amem__hopfield_mark_settled(steps, done, q, t);
-        if (moved == 0)
+        if (amem__hopfield_settle_step(steps, done, changed, n, t, moved))
             break;
     }
     amem__hopfield_finish_steps(steps, done, n, max_steps);

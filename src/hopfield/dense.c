@@ -9,27 +9,15 @@
 #include <stdlib.h>
 
 #include "core/check.h"
+#include "core/numerics.h"
 #include "hopfield_impl.h"
-
-/* z^n for a whole n >= 1, by repeated squaring. */
-static double ipow(double z, int n)
-{
-    double r = 1.0;
-    while (n > 0) {
-        if (n & 1)
-            r *= z;
-        z *= z;
-        n >>= 1;
-    }
-    return r;
-}
 
 /* F(z) for the polynomial kinds. */
 static double interaction(int kind, int degree, double z)
 {
     if (kind == AMEM_HOPFIELD_DENSE_RECT && z < 0)
         return 0.0;
-    return ipow(z, degree);
+    return amem__powi(z, degree);
 }
 
 /*

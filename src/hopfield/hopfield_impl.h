@@ -106,6 +106,14 @@ size_t amem__hopfield_apply_signs(float *X, const float *H, size_t rows,
 /* steps[q] = t for a query first settling at step t (done[q] marks it). */
 void amem__hopfield_mark_settled(int *steps, unsigned char *done, size_t q,
                                  int t);
+/*
+ * After synchronous step t in which `moved` rows changed: every row not yet
+ * done whose changed[q] is 0 settles at t. Returns 1 when no row moved (the
+ * iteration stops), else 0.
+ */
+int amem__hopfield_settle_step(int *steps, unsigned char *done,
+                               const unsigned char *changed, size_t n, int t,
+                               size_t moved);
 /* Queries still not settled report max_steps. */
 void amem__hopfield_finish_steps(int *steps, const unsigned char *done,
                                  size_t n, int max_steps);

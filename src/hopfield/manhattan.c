@@ -38,29 +38,12 @@ static void l1_scalar(const float *X, const float *M, size_t rows,
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define AMEM_HAVE_X86_L1 1
-#include <immintrin.h>
+#include "core/avx2.h"
 
-#define AVX2 __attribute__((target("avx2,fma")))
-#define AVX2_INLINE \
-    static inline __attribute__((always_inline, target("avx2,fma")))
+#define AVX2 AMEM__AVX2
+#define AVX2_INLINE AMEM__AVX2_INLINE
 
 enum { TILE_ROWS = 4, TILE_COLS = 2 };
-
-static AVX2 float hsum8(__m256 v)
-{
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v),
-                          _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
-/* Lanes 0 .. count-1 set (count <= 8). */
-AVX2_INLINE __m256i tail_mask(size_t count)
-{
-    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)count), lane);
-}
 
 /* acc += m |x - y|; mask NULL: acc += |x - y|. */
 AVX2_INLINE __m256 l1_step(__m256 acc, __m256 x, __m256 y, const float *m,
@@ -95,7 +78,7 @@ AVX2_INLINE void l1_tile(const float *X, const float *M, const float *Y,
         }
     }
     if (k < d) {
-        __m256i tail = tail_mask(d - k);
+        __m256i tail = amem__tail_mask8(d - k);
         __m256 y0 = _mm256_maskload_ps(Y + k, tail);
         __m256 y1 = _mm256_maskload_ps(Y + d + k, tail);
         for (int r = 0; r < TILE_ROWS; r++) {
@@ -107,7 +90,7 @@ AVX2_INLINE void l1_tile(const float *X, const float *M, const float *Y,
     }
     for (int r = 0; r < TILE_ROWS; r++)
         for (int c = 0; c < TILE_COLS; c++)
-            S[r * ldS + c] = -scale * hsum8(acc[r][c]);
+            S[r * ldS + c] = -scale * amem__hsum8(acc[r][c]);
 }
 
 /* One query against one pattern (the edges of the block). */
@@ -120,11 +103,11 @@ AVX2_INLINE float l1_one(const float *x, const float *m, const float *y,
         acc = l1_step(acc, _mm256_loadu_ps(x + k), _mm256_loadu_ps(y + k), m,
                       k, NULL, masked);
     if (k < d) {
-        __m256i tail = tail_mask(d - k);
+        __m256i tail = amem__tail_mask8(d - k);
         acc = l1_step(acc, _mm256_maskload_ps(x + k, tail),
                       _mm256_maskload_ps(y + k, tail), m, k, &tail, masked);
     }
-    return hsum8(acc);
+    return amem__hsum8(acc);
 }
 
 AVX2_INLINE void l1_avx2_body(const float *X, const float *M, size_t rows,

@@ -17,20 +17,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/numerics.h"
 #include "hopfield_impl.h"
 
-/* z^n for a whole n >= 1, by repeated squaring. */
-static float powi(float z, int n)
-{
-    float r = 1.0f;
-    while (n > 0) {
-        if (n & 1)
-            r *= z;
-        z *= z;
-        n >>= 1;
-    }
-    return r;
-}
+/* z^n in float, through the one integer power of core/numerics.h. */
+static float powi(float z, int n) { return (float)amem__powi(z, n); }
 
 void amem__sep_init(size_t rows, float *row_max, float *row_sum,
                     int32_t *row_arg)

@@ -45,7 +45,7 @@ void amem__hopfield_default_params(int kind, double *param)
  * file holds it as 0. */
 static int reserved(int param)
 {
-    return amem__settings_known(&settings, param) &&
+    return param >= 0 && param < AMEM__HOPFIELD_NPARAM &&
            table[param].name == NULL;
 }
 
@@ -82,37 +82,12 @@ int amem__hopfield_check_kind_param(const char *fn, int kind, int param,
                       "%s", table[param].name, amem__hopfield_kind_name(kind));
 }
 
-int amem_hopfield_param_bounds(int param, double *min, double *max,
-                               int *integer)
+/* A setting the handle's kind does not use is refused (C6). */
+static int admit(const char *fn, const amem_hopfield *h, int param,
+                 double value)
 {
-    static const char fn[] = "amem_hopfield_param_bounds";
-    if (reserved(param))
-        return refuse_reserved(fn, param);
-    return amem__settings_bounds(&settings, fn, param, min, max, integer);
+    return amem__hopfield_check_kind_param(fn, h->kind, param, value);
 }
 
-int amem_hopfield_set(amem_hopfield *h, int param, double value)
-{
-    static const char fn[] = "amem_hopfield_set";
-    AMEM__CHECK_NULL(h, fn);
-    if (reserved(param))
-        return refuse_reserved(fn, param);
-    int rc = amem__hopfield_check_param(fn, param, value);
-    if (rc == AMEM_OK)
-        rc = amem__hopfield_check_kind_param(fn, h->kind, param, value);
-    if (rc != AMEM_OK)
-        return rc;
-    h->param[param] = value;
-    if (param == AMEM_HOPFIELD_SEED)
-        amem__rng_seed(&h->rng, (uint64_t)value);
-    return AMEM_OK;
-}
+AMEM__PIECE_SETTINGS(amem_hopfield, settings, AMEM_HOPFIELD_SEED, admit)
 
-int amem_hopfield_get(const amem_hopfield *h, int param, double *value)
-{
-    static const char fn[] = "amem_hopfield_get";
-    AMEM__CHECK_NULL(h, fn);
-    if (reserved(param))
-        return refuse_reserved(fn, param);
-    return amem__settings_get(&settings, fn, h->param, param, value);
-}

@@ -13,7 +13,7 @@
 #define AMEM__KVMEM_NPARAM (AMEM_KVMEM_ADAM_EPS + 1)
 #include "core/numerics.h"
 #include "core/rng.h"
-#include "engine/optim.h"
+#include "core/optim.h"
 
 /* Trainable vector: the 11 rule parameters, then p. */
 #define AMEM__KV_THETA (AMEM_KVMEM_RULE_COUNT + 1)

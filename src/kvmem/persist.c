@@ -19,7 +19,7 @@
 #include "core/modelfile.h"
 #include "core/piece.h"
 #include "core/settings.h"
-#include "engine/optim.h"
+#include "core/optim.h"
 #include "kvmem_impl.h"
 
 #define KV_VARIANT 0u

@@ -51,31 +51,7 @@ int amem__kvmem_check_param(const char *fn, int param, double value)
     return amem__settings_check(&settings, fn, param, value);
 }
 
-int amem_kvmem_param_bounds(int param, double *min, double *max, int *integer)
-{
-    return amem__settings_bounds(&settings, "amem_kvmem_param_bounds", param,
-                                 min, max, integer);
-}
-
-int amem_kvmem_set(amem_kvmem *h, int param, double value)
-{
-    static const char fn[] = "amem_kvmem_set";
-    AMEM__CHECK_NULL(h, fn);
-    int rc = amem__kvmem_check_param(fn, param, value);
-    if (rc != AMEM_OK)
-        return rc;
-    h->param[param] = value;
-    if (param == AMEM_KVMEM_SEED)
-        amem__rng_seed(&h->rng, (uint64_t)value);
-    return AMEM_OK;
-}
-
-int amem_kvmem_get(const amem_kvmem *h, int param, double *value)
-{
-    static const char fn[] = "amem_kvmem_get";
-    AMEM__CHECK_NULL(h, fn);
-    return amem__settings_get(&settings, fn, h->param, param, value);
-}
+AMEM__PIECE_SETTINGS(amem_kvmem, settings, AMEM_KVMEM_SEED, amem__settings_admit_any)
 
 void amem__kv_rule_from(const amem_kvmem *h, amem__kv_rule *r)
 {

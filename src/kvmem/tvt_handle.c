@@ -115,30 +115,7 @@ TVT_SIZE_GETTER(slots, N)
 TVT_SIZE_GETTER(value_dim, m)
 TVT_SIZE_GETTER(count, count)
 
-int amem_tvt_param_bounds(int param, double *min, double *max, int *integer)
-{
-    return amem__settings_bounds(&settings, "amem_tvt_param_bounds", param,
-                                 min, max, integer);
-}
-
-int amem_tvt_set(amem_tvt *h, int param, double value)
-{
-    AMEM__CHECK_NULL(h, "amem_tvt_set");
-    int rc = amem__tvt_check_param("amem_tvt_set", param, value);
-    if (rc != AMEM_OK)
-        return rc;
-    h->param[param] = value;
-    if (param == AMEM_TVT_SEED)
-        amem__rng_seed(&h->rng, (uint64_t)value);
-    return AMEM_OK;
-}
-
-int amem_tvt_get(const amem_tvt *h, int param, double *value)
-{
-    AMEM__CHECK_NULL(h, "amem_tvt_get");
-    return amem__settings_get(&settings, "amem_tvt_get", h->param, param,
-                              value);
-}
+AMEM__PIECE_SETTINGS(amem_tvt, settings, AMEM_TVT_SEED, amem__settings_admit_any)
 
 static int check_items(const char *fn, const amem_tvt *h, const float *keys,
                        const float *values, size_t n)

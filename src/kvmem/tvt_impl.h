@@ -8,7 +8,7 @@
 
 /* The number of settings (the public enum has no count member). */
 #define AMEM__TVT_NPARAM (AMEM_TVT_ADAM_EPS + 1)
-#include "engine/optim.h"
+#include "core/optim.h"
 #include "core/rng.h"
 
 struct amem_tvt {

@@ -16,7 +16,7 @@
 #include "core/modelfile.h"
 #include "core/piece.h"
 #include "core/settings.h"
-#include "engine/optim.h"
+#include "core/optim.h"
 #include "tvt_impl.h"
 
 #define TVT_VARIANT 1u

@@ -95,31 +95,7 @@ int amem__probe_check_param(const char *fn, int param, double value)
     return amem__settings_check(&settings, fn, param, value);
 }
 
-int amem_probe_set(amem_probe *p, int param, double value)
-{
-    static const char fn[] = "amem_probe_set";
-    AMEM__CHECK_NULL(p, fn);
-    int rc = amem__probe_check_param(fn, param, value);
-    if (rc != AMEM_OK)
-        return rc;
-    p->param[param] = value;
-    if (param == AMEM_PROBE_SEED)
-        amem__rng_seed(&p->rng, (uint64_t)value);
-    return AMEM_OK;
-}
-
-int amem_probe_get(const amem_probe *p, int param, double *value)
-{
-    static const char fn[] = "amem_probe_get";
-    AMEM__CHECK_NULL(p, fn);
-    return amem__settings_get(&settings, fn, p->param, param, value);
-}
-
-int amem_probe_param_bounds(int param, double *min, double *max, int *integer)
-{
-    return amem__settings_bounds(&settings, "amem_probe_param_bounds", param,
-                                 min, max, integer);
-}
+AMEM__PIECE_SETTINGS(amem_probe, settings, AMEM_PROBE_SEED, amem__settings_admit_any)
 
 /* Labels in range and at least two distinct ones; the class count. */
 static int check_labels(const char *fn, const int32_t *labels, size_t n,
@@ -142,8 +118,19 @@ static int check_labels(const char *fn, const int32_t *labels, size_t n,
     return AMEM_OK;
 }
 
+int amem__probe_report(const char *fn, const amem__probe_progress *pr,
+                       const char *stage, long done, long total,
+                       double metric)
+{
+    if (pr->fn == NULL || pr->fn(pr->user, stage, done, total, metric) == 0)
+        return AMEM_OK;
+    return amem__fail(AMEM_E_CANCELLED, fn, "cancelled at %s step %ld of %ld",
+                      stage, done, total);
+}
+
 int amem_probe_fit(amem_probe *p, const float *x, const int32_t *labels,
-                   size_t n, size_t dim)
+                   size_t n, size_t dim, amem_progress_fn progress,
+                   void *user)
 {
     static const char fn[] = "amem_probe_fit";
     AMEM__CHECK_NULL(p, fn);
@@ -158,14 +145,17 @@ int amem_probe_fit(amem_probe *p, const float *x, const int32_t *labels,
     if (rc != AMEM_OK)
         return rc;
     float *xs = NULL;
+    amem__probe_progress pr = {progress, user};
+    amem__rng rng_before = p->rng; /* a failed fit leaves the handle as is */
     rc = amem__probe_standardize(fn, x, n, dim,
                                  AMEM__PP(p, STANDARDIZE) != 0, &f, &xs);
     if (rc == AMEM_OK)
         rc = p->kind == AMEM_PROBE_SVC
-                 ? amem__svc_fit(fn, p, xs, labels, n, &f)
-                 : amem__softmax_fit(fn, p, xs, labels, n, &f);
+                 ? amem__svc_fit(fn, p, xs, labels, n, &pr, &f)
+                 : amem__softmax_fit(fn, p, xs, labels, n, &pr, &f);
     free(xs);
     if (rc != AMEM_OK) {
+        p->rng = rng_before;
         amem__probe_fit_free(&f);
         return rc;
     }

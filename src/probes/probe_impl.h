@@ -65,26 +65,44 @@ void amem__probe_apply_scale(const amem__probe_fit *f, const float *x,
                              size_t n, float *out);
 
 /*
- * Binary SMO on rows idx[0..m) of the standardised data xs with labels
- * y in {-1, +1}: fills *out (coef, sv, rho). C, gamma, tol, max_iter as
- * the settings. Returns AMEM_OK or AMEM_E_NOMEM.
+ * A binary RBF C-SVM by LIBSVM on rows idx[0..m) of the standardised data
+ * xs with labels y in {-1, +1}: fills *out (coef, sv, rho; f > 0 for +1).
+ * C, gamma, tol as the settings. Returns AMEM_OK, AMEM_E_DIM (sizes beyond
+ * LIBSVM's int), AMEM_E_NOMEM.
  */
 int amem__svm_train(const char *fn, const float *xs, size_t dim,
                     const size_t *idx, const signed char *y, size_t m,
-                    double c, double gamma, double tol, long max_iter,
-                    amem__svm *out);
+                    double c, double gamma, double tol, amem__svm *out);
 double amem__svm_decision(const amem__svm *s, size_t dim, double gamma,
                           const float *x);
 
+/* Progress of a fit: the caller's callback (may be NULL). */
+typedef struct amem__probe_progress {
+    amem_progress_fn fn;
+    void *user;
+} amem__probe_progress;
+
+/* Report done / total; AMEM_E_CANCELLED (with the message) when the
+ * callback asks to stop, else AMEM_OK. */
+int amem__probe_report(const char *fn, const amem__probe_progress *pr,
+                       const char *stage, long done, long total,
+                       double metric);
+
+/* One binary machine per pair of classes (OVO) or per class (OVR); the
+ * progress counts machines. */
 int amem__svc_fit(const char *fn, const amem_probe *p, const float *xs,
-                  const int32_t *labels, size_t n, amem__probe_fit *f);
+                  const int32_t *labels, size_t n,
+                  const amem__probe_progress *pr, amem__probe_fit *f);
 /* Scores (n x classes) of standardised rows; see amem_probe_scores. With
  * votes_only, OVO scores are the bare vote counts (prediction). */
 int amem__svc_scores(const amem_probe *p, const float *xs, size_t n,
                      int votes_only, float *scores);
 
+/* Minibatch Adam; the progress counts epochs, metric = the epoch's mean
+ * cross-entropy. */
 int amem__softmax_fit(const char *fn, amem_probe *p, const float *xs,
-                      const int32_t *labels, size_t n, amem__probe_fit *f);
+                      const int32_t *labels, size_t n,
+                      const amem__probe_progress *pr, amem__probe_fit *f);
 void amem__softmax_scores(const amem_probe *p, const float *xs, size_t n,
                           float *scores);
 

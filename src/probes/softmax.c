@@ -5,6 +5,7 @@
  *   dW = (P - Y)^T X / B + L2 W,   db = sum_rows (P - Y) / B
  * with Y the one-hot labels (both through cblas_sgemm).
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "core/numerics.h"
-#include "engine/optim.h"
+#include "core/optim.h"
 #include "probe_impl.h"
 
 /* logits = X W^T + b, then the shared row softmax. */
@@ -33,14 +34,18 @@ typedef struct sm_work {
     size_t *order;
 } sm_work;
 
-static void batch_grad(const amem_probe *p, sm_work *w, size_t m, size_t dim,
-                       size_t k)
+/* Fills the gradient of one batch; returns its summed cross-entropy. */
+static double batch_grad(const amem_probe *p, sm_work *w, size_t m,
+                         size_t dim, size_t k)
 {
     float *W = w->theta, *b = w->theta + k * dim;
     float *gW = w->grad, *gb = w->grad + k * dim;
+    double loss = 0.0;
     forward(W, b, w->xb, m, dim, k, w->pb);
     for (size_t i = 0; i < m; i++) {
-        w->pb[i * k + (size_t)w->yb[i]] -= 1.0f;
+        float *py = &w->pb[i * k + (size_t)w->yb[i]];
+        loss -= log(fmax((double)*py, 1e-30));
+        *py -= 1.0f;
         for (size_t c = 0; c < k; c++)
             w->pb[i * k + c] /= (float)m;
     }
@@ -55,10 +60,12 @@ static void batch_grad(const amem_probe *p, sm_work *w, size_t m, size_t dim,
         for (size_t i = 0; i < m; i++)
             gb[c] += w->pb[i * k + c];
     }
+    return loss;
 }
 
 static int train(amem_probe *p, const float *xs, const int32_t *labels,
-                 size_t n, size_t dim, size_t k, sm_work *w, amem__adam *opt)
+                 size_t n, size_t dim, size_t k, sm_work *w, amem__adam *opt,
+                 const amem__probe_progress *pr)
 {
     size_t bs = (size_t)AMEM__PP(p, BATCH_SIZE);
     long epochs = (long)AMEM__PP(p, EPOCHS);
@@ -67,6 +74,7 @@ static int train(amem_probe *p, const float *xs, const int32_t *labels,
     for (size_t i = 0; i < n; i++)
         w->order[i] = i;
     for (long e = 0; e < epochs; e++) {
+        double loss = 0.0;
         amem__rng_shuffle(&p->rng, w->order, n);
         for (size_t s = 0; s < n; s += bs) {
             size_t m = n - s < bs ? n - s : bs;
@@ -75,17 +83,22 @@ static int train(amem_probe *p, const float *xs, const int32_t *labels,
                        dim * sizeof(float));
                 w->yb[r] = labels[w->order[s + r]];
             }
-            batch_grad(p, w, m, dim, k);
-            int rc = amem__adam_step(opt, w->theta, w->grad);
-            if (rc != AMEM_OK)
-                return rc;
+            loss += batch_grad(p, w, m, dim, k);
+            if (amem__adam_step(opt, w->theta, w->grad) != AMEM_OK)
+                return amem__fail(AMEM_E_NONFINITE, "amem_probe_fit",
+                                  "training diverged (non-finite gradient)");
         }
+        int rc = amem__probe_report("amem_probe_fit", pr, "softmax", e + 1,
+                                    epochs, loss / (double)n);
+        if (rc != AMEM_OK)
+            return rc;
     }
     return AMEM_OK;
 }
 
 int amem__softmax_fit(const char *fn, amem_probe *p, const float *xs,
-                      const int32_t *labels, size_t n, amem__probe_fit *f)
+                      const int32_t *labels, size_t n,
+                      const amem__probe_progress *pr, amem__probe_fit *f)
 {
     size_t k = f->classes, dim = f->dim, np = k * dim + k;
     size_t bs = (size_t)AMEM__PP(p, BATCH_SIZE);
@@ -101,8 +114,8 @@ int amem__softmax_fit(const char *fn, amem_probe *p, const float *xs,
     if (rc != AMEM_OK || !w.theta || !w.grad || !w.xb || !w.pb || !w.yb ||
         !w.order)
         rc = amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the regression");
-    else if ((rc = train(p, xs, labels, n, dim, k, &w, opt)) != AMEM_OK)
-        rc = amem__fail(rc, fn, "training diverged (non-finite gradient)");
+    else
+        rc = train(p, xs, labels, n, dim, k, &w, opt, pr);
     if (rc == AMEM_OK) {
         f->weights = w.theta;
         f->bias = amem__alloc(k, 1, sizeof(float));

@@ -1,5 +1,6 @@
 /*
- * The multi-class RBF support vector classifier over binary SMO machines:
+ * The multi-class RBF support vector classifier over binary LIBSVM machines
+ * (svm_binary.c):
  * one-vs-one (as LIBSVM and sklearn's SVC: a machine per pair of classes,
  * majority vote) or one-vs-rest (a machine per class, largest decision).
  * gamma = 0 means sklearn's 'scale': 1 / (dim * var(all training entries)).
@@ -55,12 +56,22 @@ static int train_machine(const char *fn, const amem_probe *p, const float *xs,
     size_t m = gather(labels, n, pos, neg, idx, y);
     f->n_svm++;
     return amem__svm_train(fn, xs, f->dim, idx, y, m, AMEM__PP(p, C),
-                           f->gamma, AMEM__PP(p, TOLERANCE),
-                           (long)AMEM__PP(p, MAX_STEPS), s);
+                           f->gamma, AMEM__PP(p, TOLERANCE), s);
+}
+
+/* Machines the fit trains: one per present class (OVR) or pair (OVO). */
+static size_t machine_count(const int32_t *labels, size_t n, size_t k,
+                            int ovr)
+{
+    size_t present_k = 0;
+    for (size_t c = 0; c < k; c++)
+        present_k += present(labels, n, (int)c);
+    return ovr ? present_k : present_k * (present_k - 1) / 2;
 }
 
 int amem__svc_fit(const char *fn, const amem_probe *p, const float *xs,
-                  const int32_t *labels, size_t n, amem__probe_fit *f)
+                  const int32_t *labels, size_t n,
+                  const amem__probe_progress *pr, amem__probe_fit *f)
 {
     size_t k = f->classes;
     int ovr = AMEM__PP(p, MULTICLASS) == AMEM_PROBE_OVR;
@@ -70,19 +81,23 @@ int amem__svc_fit(const char *fn, const amem_probe *p, const float *xs,
     f->svm = amem__zalloc(most, 1, sizeof *f->svm);
     size_t *idx = amem__alloc(n, 1, sizeof *idx);
     signed char *y = amem__alloc(n, 1, 1);
+    long total = (long)machine_count(labels, n, k, ovr);
     int rc = AMEM_OK;
     if (f->svm == NULL || idx == NULL || y == NULL)
         rc = amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu machines", most);
     for (int a = 0; rc == AMEM_OK && a < (int)k; a++) {
         if (!present(labels, n, a))
             continue; /* an absent class never wins */
-        if (ovr) {
-            rc = train_machine(fn, p, xs, labels, n, f, a, -1, idx, y);
-            continue;
+        for (int b = ovr ? -1 : a + 1; rc == AMEM_OK && b < (int)k; b++) {
+            if (b >= 0 && !present(labels, n, b))
+                continue;
+            rc = train_machine(fn, p, xs, labels, n, f, a, b, idx, y);
+            if (rc == AMEM_OK)
+                rc = amem__probe_report(fn, pr, "svc", (long)f->n_svm, total,
+                                        (double)f->svm[f->n_svm - 1].n_sv);
+            if (ovr)
+                break;
         }
-        for (int b = a + 1; rc == AMEM_OK && b < (int)k; b++)
-            if (present(labels, n, b))
-                rc = train_machine(fn, p, xs, labels, n, f, a, b, idx, y);
     }
     free(idx);
     free(y);

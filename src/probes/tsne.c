@@ -182,7 +182,7 @@ static int optimise(embed *e, size_t iterations, float *y_out,
         int early = it < EXAG_ITERS;
         double kl = gradient(e, early ? EXAGGERATION : 1.0);
         step(e, early ? 0.5 : 0.8, lr);
-        if (progress != NULL && (it + 1) % 50 == 0 &&
+        if (progress != NULL && (it + 1) % 10 == 0 &&
             progress(user, "tsne", (long)(it + 1), (long)iterations, kl)) {
             rc = amem__fail(AMEM_E_CANCELLED, "amem_tsne",
                             "cancelled after %zu iterations", it + 1);

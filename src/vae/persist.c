@@ -24,7 +24,7 @@
 #include "core/modelfile.h"
 #include "core/piece.h"
 #include "core/settings.h"
-#include "engine/optim.h"
+#include "core/optim.h"
 #include "vae_impl.h"
 
 static void put_layer(amem__wbuf *w, const amem__vae_layer *l)

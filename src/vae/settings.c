@@ -55,32 +55,16 @@ int amem__vae_check_param(const char *fn, int param, double value)
     return amem__settings_check(&settings, fn, param, value);
 }
 
-int amem_vae_param_bounds(int param, double *min, double *max, int *integer)
+/* Architecture settings are fixed once the model is built. */
+static int admit(const char *fn, const amem_vae *v, int param, double value)
 {
-    return amem__settings_bounds(&settings, "amem_vae_param_bounds", param,
-                                 min, max, integer);
-}
-
-int amem_vae_set(amem_vae *v, int param, double value)
-{
-    static const char fn[] = "amem_vae_set";
-    AMEM__CHECK_NULL(v, fn);
-    int rc = amem__vae_check_param(fn, param, value);
-    if (rc != AMEM_OK)
-        return rc;
+    (void)value;
     if (v->built && is_arch[param])
         return amem__fail(AMEM_E_STATE, fn,
                           "%s is an architecture setting and the model is "
                           "already built", table[param].name);
-    v->param[param] = value;
-    if (param == AMEM_VAE_SEED)
-        amem__rng_seed(&v->rng, (uint64_t)value);
     return AMEM_OK;
 }
 
-int amem_vae_get(const amem_vae *v, int param, double *value)
-{
-    static const char fn[] = "amem_vae_get";
-    AMEM__CHECK_NULL(v, fn);
-    return amem__settings_get(&settings, fn, v->param, param, value);
-}
+AMEM__PIECE_SETTINGS(amem_vae, settings, AMEM_VAE_SEED, admit)
+

@@ -12,7 +12,7 @@
 /* The number of settings (the public enum has no count member). */
 #define AMEM__VAE_NPARAM (AMEM_VAE_ADAM_EPS + 1)
 #include "engine/engine.h"
-#include "engine/optim.h"
+#include "core/optim.h"
 #include "core/rng.h"
 
 /* One conv layer: its arguments, its shapes and where its numbers live. */

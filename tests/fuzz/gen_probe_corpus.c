@@ -42,7 +42,7 @@ int main(int argc, char **argv)
             return 1;
         amem_probe_set(p, AMEM_PROBE_MULTICLASS, k == 2);
         amem_probe_set(p, AMEM_PROBE_EPOCHS, 2);
-        if (k > 0 && amem_probe_fit(p, x, labels, 9, 3) != AMEM_OK)
+        if (k > 0 && amem_probe_fit(p, x, labels, 9, 3, NULL, NULL) != AMEM_OK)
             return 1;
         if (amem_probe_save_mem(p, &img, &len) != AMEM_OK)
             return 1;

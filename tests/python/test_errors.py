@@ -44,19 +44,19 @@ def test_nan_store_is_nonfinite_with_library_detail(net):
     err = info.value
     assert err.status == am.ENUMS["amem_status"]["AMEM_E_NONFINITE"]
     assert err.name == "AMEM_E_NONFINITE"
-    assert err.detail.startswith("amem_hopfield_store")
+    assert err.detail.startswith("Hopfield.store")
     assert net.count == 10  # unchanged
 
 
 def test_infinite_query_is_nonfinite(net):
     q = np.ones(D, np.float32)
     q[0] = np.inf
-    with pytest.raises(am.NonFiniteError, match="amem_hopfield_recall"):
+    with pytest.raises(am.NonFiniteError, match="Hopfield.recall"):
         net.recall(q)
 
 
 def test_clamp_must_be_zero_or_one(net):
-    with pytest.raises(am.ArgumentError, match="amem_hopfield_recall"):
+    with pytest.raises(am.ArgumentError, match="Hopfield.recall"):
         net.recall(np.ones(D), clamp=np.full(D, 0.5))
 
 
@@ -82,14 +82,14 @@ def test_unknown_names(net):
 def test_kind_does_not_support_operation():
     with am.Hopfield("classical", D) as h:
         h.store(am.random_patterns(2, D, seed=1))
-        with pytest.raises(am.UnsupportedError, match="amem_hopfield_weights"):
+        with pytest.raises(am.UnsupportedError, match="Hopfield.weights"):
             h.weights(np.ones(D))
         with pytest.raises(am.UnsupportedError):
             h.recall(np.ones(D), return_weights=True)
-    with pytest.raises(am.UnsupportedError, match="amem_hopfield_create"):
+    with pytest.raises(am.UnsupportedError, match="Hopfield.create"):
         am.Hopfield("dense_exp", D, value_dim=4)
     with am.Hopfield("modern", D, value_dim=4) as h:
-        with pytest.raises(am.UnsupportedError, match="amem_hopfield_store"):
+        with pytest.raises(am.UnsupportedError, match="Hopfield.store"):
             h.store(np.ones(D))
     with am.Hopfield("modern", D) as h:
         with pytest.raises(am.UnsupportedError):
@@ -98,7 +98,7 @@ def test_kind_does_not_support_operation():
 
 def test_nothing_stored_is_a_state_error():
     with am.Hopfield("modern", D) as h:
-        with pytest.raises(am.StateError, match="amem_hopfield_recall"):
+        with pytest.raises(am.StateError, match="Hopfield.recall"):
             h.recall(np.ones(D))
         with pytest.raises(am.StateError):
             h.energy(np.ones(D))

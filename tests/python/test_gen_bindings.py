@@ -244,7 +244,7 @@ def test_tricky_constants(tricky):
     assert status["AMEM_E_NONFINITE"] == -5 and "AMEM_STATUS_MIN_" not in status
     assert tricky.status_messages[-5] == "non-finite value in input"
     assert tricky.handles == ["amem_gizmo"]
-    assert [cb.name for cb in tricky.callbacks] == ["amem_progress_fn"]
+    assert [cb.name for cb in tricky.callbacks] == ["amem_progress_fn", "amem_reduce_fn"]
 
 
 def test_tricky_python_rendering_is_valid_ctypes(tricky):
@@ -295,3 +295,50 @@ def test_reserved_julia_names_are_renamed(tmp_path):
     text = gen.render_julia(gen.parse_headers(str(inc)))
     assert "function amem_r(end_, function_)" in text
     assert "end_::Cint, function_::Cdouble" in text
+
+
+# ---- settings tables ------------------------------------------------------------
+
+def test_every_setting_of_every_header_has_meaning_default_and_range():
+    api = gen.parse_headers(HEADERS)
+    enums = {name: members for name, members, _ in api.enums}
+    assert set(api.settings) == {n for n in enums if n.endswith("_param")}
+    for enum, rows in api.settings.items():
+        assert len(rows) == len(enums[enum])
+        for name, row in rows.items():
+            assert row["default"], (enum, name)
+            assert row["range"] or row["choices"] or enum == "amem_probe_param" \
+                and name == "MULTICLASS", (enum, name)
+    hop = api.settings["amem_hopfield_param"]
+    assert hop["BETA"] == {"meaning": "inverse temp.", "default": "1",
+                           "range": "[1e-6, 1e6]", "kinds": "MODERN",
+                           "choices": ""}
+    assert hop["DEGREE"]["kinds"] == "DENSE_POLY/RECT, MODERN with POLY"
+    assert hop["UPDATE"]["choices"] == "AMEM_HOPFIELD_UPDATE_*"
+    kv = api.settings["amem_kvmem_param"]
+    assert kv["ADVANCE"]["default"] == "EVERY_WRITE"
+    assert kv["TRAIN_MASK"]["meaning"].endswith("AMEM_KVMEM_ETA_K + k (11 bits)")
+    vae = api.settings["amem_vae_param"]
+    assert vae["EPOCHS"]["default"] == "50"
+    assert "[-1,1] to [0,1]" in vae["REPLAY_OFFSET"]["meaning"]
+
+
+def test_a_setting_without_a_row_is_an_error(scratch):
+    path = scratch / "include" / "assocmem" / "probes.h"
+    text = path.read_text()
+    path.write_text(text.replace(" *   L2             SOFTMAX weight decay", " *"))
+    result = run_in(scratch, "--check")
+    assert result.returncode == 2 and "no row for L2" in result.stderr
+
+
+def test_stubs_are_fresh_and_give_settings_as_typed_keywords():
+    outputs = gen.generate(ROOT)[1]
+    stubs = {k: v for k, v in outputs.items() if k.endswith(".pyi")}
+    assert "python/assocmem/hopfield.pyi" in stubs
+    for rel, text in stubs.items():
+        with open(os.path.join(ROOT, rel)) as f:
+            assert f.read() == text, "%s is stale: run scripts/gen-bindings" % rel
+    hop = stubs["python/assocmem/hopfield.pyi"]
+    assert "beta: float = ..." in hop and "max_steps: int = ..." in hop
+    assert "update: Union[str, int] = ..." in hop
+    assert "lambda_: float = ..." in stubs["python/assocmem/kvmem.pyi"]

@@ -238,7 +238,7 @@ def test_failed_set_restores_the_whole_call():
     with am.Hopfield("modern", D) as net:
         with pytest.raises(am.RangeError) as info:
             net.set(beta=2.0, max_steps=0)
-        assert "amem_hopfield_set" in info.value.detail
+        assert "Hopfield.set" in info.value.detail
         assert net.beta == 1.0 and net.max_steps == 10
 
 

@@ -94,7 +94,7 @@ def test_probes_and_tsne():
         with am.Probe(kind) as p:
             p.fit(x[:100], y[:100])
             assert p.accuracy(x[100:], y[100:]) > 0.9
-            assert p.predict(x[100:]).dtype == np.int32
+            assert p.predict(x[100:]).dtype == p.classes_.dtype
             assert p.scores(x[:5]).shape == (5, 3)
             q = pickle.loads(pickle.dumps(p))  # a fitted probe travels whole
             assert q.kind == p.kind and q.dim == 4

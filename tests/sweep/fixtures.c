@@ -196,7 +196,7 @@ amem_probe *sw_probe(int fitted)
     amem_probe *p = NULL;
     need(amem_probe_create(AMEM_PROBE_SVC, &p), "probe_create");
     if (fitted)
-        need(amem_probe_fit(p, sw_pm(0), sw_labels(), 4, SW_D), "probe_fit");
+        need(amem_probe_fit(p, sw_pm(0), sw_labels(), 4, SW_D, NULL, NULL), "probe_fit");
     return p;
 }
 

@@ -1,27 +1,6 @@
 # ---- Capacity search and bootstrap intervals (include/assocmem/capacity.h) ----------
-#
-# Included by AssocMem.jl; uses its helpers (_constant, _fail, check,
-# progress_cfunction).
 
-_capacity_method(m::Integer) = m
-_capacity_method(m) = _constant("AMEM_CAPACITY_", m, "capacity method")
-
-"""
-Wrap `error_of(n::Int) -> Real` as an `amem_error_fn`. An exception inside
-`error_of` is kept in `failure[]` and reported to the library as NaN, which
-cancels the search; the caller rethrows it.
-"""
-function _error_cfunction(error_of, failure::Ref{Any})
-    function thunk(user::Ptr{Cvoid}, n::Clong)::Cdouble
-        try
-            return Float64(error_of(Int(n)))
-        catch e
-            failure[] = e
-            return NaN
-        end
-    end
-    return @cfunction($thunk, Cdouble, (Ptr{Cvoid}, Clong))
-end
+_capacity_method(m) = _named("AMEM_CAPACITY_", m, "capacity method")
 
 """
     capacity_search(error_of, n_min, n_max, threshold; method = :bisect,
@@ -30,17 +9,17 @@ end
 The largest n in `n_min:n_max` with `error_of(n) <= threshold`; `method` is
 `:scan_up`, `:bisect` or `:scan_down` (`AMEM_CAPACITY_*`). `error_of`
 returning NaN or a negative value cancels. `progress(stage, done, total,
-error)` returning true cancels.
+error)` returning true cancels. An exception thrown by `error_of` or
+`progress` cancels the search and is rethrown when it has stopped.
 """
 function capacity_search(error_of, n_min::Integer, n_max::Integer, threshold::Real;
                          method = :bisect, progress = nothing)
     cap, evals = Ref{Clong}(0), Ref{Clong}(0)
-    failure = Ref{Any}(nothing)
-    ef = _error_cfunction(error_of, failure)
-    pf = progress === nothing ? nothing : progress_cfunction(progress)
-    status = GC.@preserve ef pf amem_capacity_search(ef, C_NULL, n_min, n_max,
-        threshold, _capacity_method(method), cap, evals, _null(pf), C_NULL)
-    failure[] === nothing || throw(failure[])
+    ecb, pcb = _Callback(error_of), _callback(progress)
+    status = GC.@preserve ecb pcb amem_capacity_search(_error_args(ecb)..., n_min, n_max,
+        threshold, _capacity_method(method), cap, evals, _progress_args(pcb)...)
+    _rethrow_failure(ecb)
+    _rethrow_failure(pcb)
     check(status)
     return (Int(cap[]), Int(evals[]))
 end

@@ -1,8 +1,7 @@
 # ---- Dense associative memory (include/assocmem/dam.h) ---------------------------
 #
-# Included by AssocMem.jl after the Hopfield section; uses its helpers
-# (_f32, _columns, _same_size, _null, _fail, _constant, check). Items are
-# columns: an N × n matrix holds n items.
+# Items are columns: an N × n matrix holds n items. Lifecycle, settings,
+# persistence and `train_steps!` come from handles.jl.
 
 """
     Dam(visible, hidden; settings...)
@@ -11,88 +10,35 @@
 Dense associative memory of Tyulmankov et al. (2023) with N = `visible`
 and M = `hidden` units. Settings by name, e.g. `beta = 5, seed = 1,
 balance = :sample, signal = :neg_entropy, gamma = 5`; giving `seed` redraws
-the initial weights from it. Freed by `close(net)` or the finalizer.
+the initial weights from it. Train with `set_data!` then `train_steps!`.
 """
-mutable struct Dam
-    ptr::Ptr{amem_dam}
-    visible::Int
-    hidden::Int
+@handle Dam amem_dam "AMEM_DAM_" visible::Int hidden::Int
 
-    function Dam(ptr::Ptr{amem_dam})
-        d = new(ptr, 0, 0)
-        finalizer(close, d)
-        n, m = Ref{Csize_t}(0), Ref{Csize_t}(0)
-        check(amem_dam_visible(ptr, n))
-        check(amem_dam_hidden(ptr, m))
-        d.visible, d.hidden = n[], m[]
-        return d
-    end
+function _init!(d::Dam)
+    d.visible = _query(amem_dam_visible, d.ptr)
+    d.hidden = _query(amem_dam_hidden, d.ptr)
+    return d
 end
 
-_dam_param(p::Integer) = p
-_dam_param(p) = _constant("AMEM_DAM_", p, "setting")
-
 function Dam(visible::Integer, hidden::Integer; settings...)
-    out = Ref{Ptr{amem_dam}}(C_NULL)
-    check(amem_dam_create(visible, hidden, out))
-    d = Dam(out[])
+    d = _configured(_create(out -> amem_dam_create(visible, hidden, out), Dam), settings)
+    haskey(settings, :seed) || return d
     try
-        for (name, value) in settings
-            setting!(d, name, value)
-        end
-        haskey(settings, :seed) && reset!(d)
+        return reinit!(d)
     catch
         close(d)
         rethrow()
     end
-    return d
 end
 
-function Dam(f::Function, visible::Integer, hidden::Integer; kwargs...)
-    d = Dam(visible, hidden; kwargs...)
-    try
-        return f(d)
-    finally
-        close(d)
-    end
-end
+_ctrain(d::Dam, steps, fn, user, loss) = amem_dam_train(_ptr(d), steps, fn, user, loss)
 
-function Base.close(d::Dam)
-    if d.ptr != C_NULL
-        amem_dam_free(d.ptr)
-        d.ptr = C_NULL
-    end
-    return nothing
-end
+step_count(d::Dam) = _query(amem_dam_step_count, d)
 
-_ptr(d::Dam) = d.ptr == C_NULL ? throw(ArgumentError("Dam is closed")) : d.ptr
+steps_per_epoch(d::Dam) = _query(amem_dam_steps_per_epoch, d)
 
-function setting!(d::Dam, param, value)
-    v = if value isa Union{Symbol,AbstractString}
-        _constant(string("AMEM_DAM_", uppercase(string(param)), "_"), value,
-                  "value of $param")
-    else
-        value
-    end
-    check(amem_dam_set(_ptr(d), _dam_param(param), Float64(v)))
-    return d
-end
-
-function setting(d::Dam, param)
-    v = Ref{Cdouble}(0)
-    check(amem_dam_get(_ptr(d), _dam_param(param), v))
-    return v[]
-end
-
-"(min, max, integer) of a Dam setting."
-function dam_param_bounds(param)
-    lo, hi, int = Ref{Cdouble}(0), Ref{Cdouble}(0), Ref{Cint}(0)
-    check(amem_dam_param_bounds(_dam_param(param), lo, hi, int))
-    return (lo[], hi[], int[] != 0)
-end
-
-"Redraw the weights from the RNG and clear the trainer state."
-reset!(d::Dam) = (check(amem_dam_reset(_ptr(d))); d)
+"Redraw the weights from the RNG and clear the trainer state (C `amem_dam_reset`)."
+reinit!(d::Dam) = (check(amem_dam_reset(_ptr(d))); d)
 
 "The weights as N × M (column μ = ξ_μ; unit columns unless normalized = false)."
 function dam_weights(d::Dam; normalized::Bool = true)
@@ -119,7 +65,7 @@ activations (M × n).
 function recall(d::Dam, cues::AbstractVecOrMat{<:Real}; clamp = nothing,
                 steps::Bool = false, hidden::Bool = false)
     q, n = _columns(cues, d.visible, "cues")
-    c = clamp === nothing ? nothing : _same_size(clamp, q, "clamp")
+    c = _mask(clamp, q)
     out = Matrix{Float32}(undef, d.visible, n)
     st = steps ? Vector{Cint}(undef, n) : nothing
     hid = hidden ? Matrix{Float32}(undef, d.hidden, n) : nothing
@@ -143,8 +89,11 @@ function perturb(d::Dam, items::AbstractVecOrMat{<:Real})
     return cues, clamp
 end
 
-_labels(l, n) = l === nothing ? nothing :
-    (length(l) == n ? Vector{Int32}(l) : _fail(AMEM_E_DIM, "exceptions has $(length(l)) entries, expected $n"))
+function _labels(l, n)
+    l === nothing && return nothing
+    length(l) == n || _fail(AMEM_E_DIM, "exceptions has $(length(l)) entries, expected $n")
+    return Vector{Int32}(l)
+end
 
 "Evaluation loss of Eq. 2: (regular, exception, eval)."
 function evaluate(d::Dam, items::AbstractVecOrMat{<:Real}, exceptions = nothing;
@@ -156,29 +105,14 @@ function evaluate(d::Dam, items::AbstractVecOrMat{<:Real}, exceptions = nothing;
     return (r[], e[], ev[])
 end
 
-"Copy the training set (N × n) and optional 0/1 exception labels."
+"Copy the training set (N × n) and optional 0/1 exception labels into the handle."
 function set_data!(d::Dam, items::AbstractVecOrMat{<:Real}, exceptions = nothing)
     x, n = _columns(items, d.visible, "items")
     check(amem_dam_set_data(_ptr(d), x, _null(_labels(exceptions, n)), n))
     return d
 end
 
-function data_count(d::Dam)
-    n = Ref{Csize_t}(0)
-    check(amem_dam_data_count(_ptr(d), n))
-    return Int(n[])
-end
-
-"Train for `epochs` epochs; `progress(stage, done, total, loss)` returning true cancels."
-function train!(d::Dam, epochs::Integer; progress = nothing)
-    if progress === nothing
-        check(amem_dam_train(_ptr(d), epochs, C_NULL, C_NULL))
-    else
-        cf = progress_cfunction(progress)
-        GC.@preserve cf check(amem_dam_train(_ptr(d), epochs, cf, C_NULL))
-    end
-    return d
-end
+data_count(d::Dam) = _query(amem_dam_data_count, d)
 
 "(epochs, Adam steps) done so far."
 function training_progress(d::Dam)
@@ -189,33 +123,8 @@ end
 
 "A per-item record (`:loss`, `:time`, `:entropy`, `:max`, `:norm`, `:signal`, `:alpha`, `:weight`, `:uses`)."
 function item_record(d::Dam, which)
-    r = which isa Integer ? which : _constant("AMEM_DAM_RECORD_", which, "record")
+    r = _named("AMEM_DAM_RECORD_", which, "record")
     out = Vector{Float32}(undef, data_count(d))
     check(amem_dam_get_item_record(_ptr(d), r, out))
     return out
-end
-
-save(d::Dam, path::AbstractString) = check(amem_dam_save(_ptr(d), String(path)))
-
-function save_mem(d::Dam)
-    data, len = Ref{Ptr{Cvoid}}(C_NULL), Ref{Csize_t}(0)
-    check(amem_dam_save_mem(_ptr(d), data, len))
-    try
-        return copy(unsafe_wrap(Array, Ptr{UInt8}(data[]), Int(len[])))
-    finally
-        amem_free(data[])
-    end
-end
-
-function load_dam(path::AbstractString)
-    out = Ref{Ptr{amem_dam}}(C_NULL)
-    check(amem_dam_load(String(path), out))
-    return Dam(out[])
-end
-
-function load_dam_mem(bytes::AbstractVector{UInt8})
-    buf = Vector{UInt8}(bytes)
-    out = Ref{Ptr{amem_dam}}(C_NULL)
-    check(amem_dam_load_mem(buf, length(buf), out))
-    return Dam(out[])
 end

@@ -1,94 +1,31 @@
 # ---- Diffusion associative memory (include/assocmem/diffusion.h) ------------------
 #
-# Included by AssocMem.jl after the Hopfield section; uses its helpers
-# (_f32, _columns, _same_size, _null, _fail, _constant, _take_bytes, check).
-# States are columns: a d × n matrix holds n states.
+# States are columns: a d × n matrix holds n states. Lifecycle, settings,
+# persistence and `train_steps!` come from handles.jl.
 
 """
     Diffusion(dim; settings...)
     Diffusion(f, dim; ...)               # do-block: closed afterwards
 
 A diffusion model over stored d-dimensional patterns (exact score) or a
-learned score network. Settings by name, e.g. `process = :vp, gamma = 0.8,
-sampler = :sde, steps = 300, seed = 1` (values resolve to
-`AMEM_DIFFUSION_<SETTING>_<VALUE>`). Freed by `close(m)` or the finalizer.
+learned score network, trained by `train_steps!` on the stored patterns.
+Settings by name, e.g. `process = :vp, gamma = 0.8, sampler = :sde,
+steps = 300, seed = 1` (values resolve to `AMEM_DIFFUSION_<SETTING>_<VALUE>`).
 """
-mutable struct Diffusion
-    ptr::Ptr{amem_diffusion}
-    dim::Int
+@handle Diffusion amem_diffusion "AMEM_DIFFUSION_" dim::Int
 
-    function Diffusion(ptr::Ptr{amem_diffusion})
-        m = new(ptr, 0)
-        finalizer(close, m)
-        d = Ref{Csize_t}(0)
-        check(amem_diffusion_dim(ptr, d))
-        m.dim = d[]
-        return m
-    end
-end
+_init!(m::Diffusion) = (m.dim = _query(amem_diffusion_dim, m.ptr); m)
 
-_diffusion_param(p::Integer) = p
-_diffusion_param(p) = _constant("AMEM_DIFFUSION_", p, "setting")
+Diffusion(dim::Integer; settings...) =
+    _configured(_create(out -> amem_diffusion_create(dim, out), Diffusion), settings)
 
-function Diffusion(dim::Integer; settings...)
-    out = Ref{Ptr{amem_diffusion}}(C_NULL)
-    check(amem_diffusion_create(dim, out))
-    m = Diffusion(out[])
-    try
-        for (name, value) in settings
-            setting!(m, name, value)
-        end
-    catch
-        close(m)
-        rethrow()
-    end
-    return m
-end
+_ctrain(m::Diffusion, steps, fn, user, loss) =
+    amem_diffusion_train(_ptr(m), steps, fn, user, loss)
 
-function Diffusion(f::Function, dim::Integer; kwargs...)
-    m = Diffusion(dim; kwargs...)
-    try
-        return f(m)
-    finally
-        close(m)
-    end
-end
+step_count(m::Diffusion) = _query(amem_diffusion_step_count, m)
 
-function Base.close(m::Diffusion)
-    if m.ptr != C_NULL
-        amem_diffusion_free(m.ptr)
-        m.ptr = C_NULL
-    end
-    return nothing
-end
-
-_ptr(m::Diffusion) = m.ptr == C_NULL ? throw(ArgumentError("Diffusion is closed")) : m.ptr
-
-function Base.show(io::IO, m::Diffusion)
-    m.ptr == C_NULL ? print(io, "Diffusion(closed)") :
-        print(io, "Diffusion(dim=", m.dim, ", stored=", stored_count(m), ")")
-end
-
-function setting!(m::Diffusion, param, value)
-    v = value isa Union{Symbol,AbstractString} ?
-        _constant(string("AMEM_DIFFUSION_", uppercase(string(param)), "_"), value,
-                  "value of $param") : value
-    check(amem_diffusion_set(_ptr(m), _diffusion_param(param), Float64(v)))
-    return m
-end
-
-function setting(m::Diffusion, param)
-    v = Ref{Cdouble}(0)
-    check(amem_diffusion_get(_ptr(m), _diffusion_param(param), v))
-    return v[]
-end
-
-"(min, max, integer) of a Diffusion setting."
-function diffusion_param_bounds(param)
-    lo, hi, int = Ref{Cdouble}(0), Ref{Cdouble}(0), Ref{Cint}(0)
-    check(amem_diffusion_param_bounds(_diffusion_param(param), lo, hi, int))
-    return (lo[], hi[], int[] != 0)
-end
+"Drop the learned network; the next `train_steps!` starts from a fresh one."
+reinit!(m::Diffusion) = (check(amem_diffusion_reset(_ptr(m))); m)
 
 "Append patterns (d × N, or one d-vector) to the stored set."
 function store!(m::Diffusion, patterns::AbstractVecOrMat{<:Real})
@@ -100,11 +37,7 @@ end
 "Forget the stored patterns (settings and a trained network are kept)."
 clear!(m::Diffusion) = (check(amem_diffusion_clear(_ptr(m))); m)
 
-function stored_count(m::Diffusion)
-    n = Ref{Csize_t}(0)
-    check(amem_diffusion_count(_ptr(m), n))
-    return Int(n[])
-end
+stored_count(m::Diffusion) = _query(amem_diffusion_count, m)
 
 "The stored patterns as d × N."
 function stored_patterns(m::Diffusion)
@@ -113,26 +46,21 @@ function stored_patterns(m::Diffusion)
     return out
 end
 
-"θ_t = exp(-a t) of the handle's process."
-function diffusion_theta(m::Diffusion, t::Real)
+"Call `f(ptr, x, out)` (a schedule query at one time or level) and return the value."
+function _schedule(f, m::Diffusion, x::Real)
     v = Ref{Cdouble}(0)
-    check(amem_diffusion_theta(_ptr(m), t, v))
+    check(f(_ptr(m), x, v))
     return v[]
 end
+
+"θ_t = exp(-a t) of the handle's process."
+diffusion_theta(m::Diffusion, t::Real) = _schedule(amem_diffusion_theta, m, t)
 
 "Noise standard deviation s_t of the forward process at time t."
-function noise_std(m::Diffusion, t::Real)
-    v = Ref{Cdouble}(0)
-    check(amem_diffusion_noise_std(_ptr(m), t, v))
-    return v[]
-end
+noise_std(m::Diffusion, t::Real) = _schedule(amem_diffusion_noise_std, m, t)
 
 "The time t with θ_t = theta."
-function t_start(m::Diffusion, theta::Real)
-    v = Ref{Cdouble}(0)
-    check(amem_diffusion_t_start(_ptr(m), theta, v))
-    return v[]
-end
+t_start(m::Diffusion, theta::Real) = _schedule(amem_diffusion_t_start, m, theta)
 
 "θ_t x0 + s_t ε for clean states x0 (d × n), ε from the handle's RNG."
 function forward(m::Diffusion, x0::AbstractVecOrMat{<:Real}, t::Real)
@@ -140,23 +68,6 @@ function forward(m::Diffusion, x0::AbstractVecOrMat{<:Real}, t::Real)
     out = Matrix{Float32}(undef, m.dim, n)
     check(amem_diffusion_forward(_ptr(m), x, n, t, out))
     return x0 isa AbstractVector ? out[:, 1] : out
-end
-
-"""
-    train!(m::Diffusion, iterations; progress = nothing) -> loss
-
-Train the learned score network for `iterations` Adam steps; returns the
-last loss. `progress(stage, done, total, loss)` returning true cancels.
-"""
-function train!(m::Diffusion, iterations::Integer; progress = nothing)
-    loss = Ref{Cdouble}(0)
-    if progress === nothing
-        check(amem_diffusion_train(_ptr(m), iterations, C_NULL, C_NULL, loss))
-    else
-        cf = progress_cfunction(progress)
-        GC.@preserve cf check(amem_diffusion_train(_ptr(m), iterations, cf, C_NULL, loss))
-    end
-    return loss[]
 end
 
 "(hidden, layers, params, iterations) of the learned network (zeros without one)."
@@ -167,11 +78,8 @@ function network_info(m::Diffusion)
     return (Int(h[]), Int(l[]), Int(p[]), Int(it[]))
 end
 
-"Drop the learned network; the next `train!` starts from a fresh one."
-reset!(m::Diffusion) = (check(amem_diffusion_reset(_ptr(m))); m)
-
-"∇ₓ log p_t(x) of states (d × n) at time t > 0."
-function score(m::Diffusion, states::AbstractVecOrMat{<:Real}, t::Real)
+"The score ∇ₓ log p_t(x) of states (d × n) at time t > 0."
+function diffusion_score(m::Diffusion, states::AbstractVecOrMat{<:Real}, t::Real)
     s, n = _columns(states, m.dim, "states")
     out = Matrix{Float32}(undef, m.dim, n)
     check(amem_diffusion_score(_ptr(m), s, n, t, out))
@@ -204,7 +112,7 @@ d × n × (STEPS + 1) array of states.
 function recall(m::Diffusion, queries::AbstractVecOrMat{<:Real};
                 clamp = nothing, trajectory::Bool = false)
     q, n = _columns(queries, m.dim, "queries")
-    c = clamp === nothing ? nothing : _same_size(clamp, q, "clamp")
+    c = _mask(clamp, q)
     out = Matrix{Float32}(undef, m.dim, n)
     tr = trajectory ?
         Array{Float32}(undef, m.dim, n, Int(setting(m, :steps)) + 1) : nothing
@@ -213,21 +121,4 @@ function recall(m::Diffusion, queries::AbstractVecOrMat{<:Real};
     res = single ? out[:, 1] : out
     tr === nothing && return res
     return res, (single ? tr[:, 1, :] : tr)
-end
-
-save(m::Diffusion, path::AbstractString) = check(amem_diffusion_save(_ptr(m), String(path)))
-
-save_mem(m::Diffusion) = _take_bytes((d, l) -> amem_diffusion_save_mem(_ptr(m), d, l))
-
-function load_diffusion(path::AbstractString)
-    out = Ref{Ptr{amem_diffusion}}(C_NULL)
-    check(amem_diffusion_load(String(path), out))
-    return Diffusion(out[])
-end
-
-function load_diffusion_mem(bytes::AbstractVector{UInt8})
-    buf = Vector{UInt8}(bytes)
-    out = Ref{Ptr{amem_diffusion}}(C_NULL)
-    check(amem_diffusion_load_mem(buf, length(buf), out))
-    return Diffusion(out[])
 end

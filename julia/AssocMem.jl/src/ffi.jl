@@ -18,6 +18,8 @@ mutable struct amem_vae end
 # ---- callback types: pass a @cfunction pointer ----
 # int (*amem_progress_fn)(void *user, const char *stage, long done, long total, double metric)
 const amem_progress_fn = Ptr{Cvoid}
+# int (*amem_reduce_fn)(void *ctx, float *grad, size_t n, double *loss)
+const amem_reduce_fn = Ptr{Cvoid}
 # double (*amem_error_fn)(void *user, long n_patterns)
 const amem_error_fn = Ptr{Cvoid}
 
@@ -122,9 +124,13 @@ const AMEM_DIFFUSION_SEED = 14
 const AMEM_DIFFUSION_ADAM_BETA1 = 15
 const AMEM_DIFFUSION_ADAM_BETA2 = 16
 const AMEM_DIFFUSION_ADAM_EPS = 17
+const AMEM_DIFFUSION_EXTENT = 18
+const AMEM_DIFFUSION_SEMANTIC_WEIGHT = 19
+const AMEM_DIFFUSION_SEMANTIC_VAR = 20
 # enum amem_diffusion_process (diffusion.h)
 const AMEM_DIFFUSION_PROCESS_VP = 0
 const AMEM_DIFFUSION_PROCESS_OU = 1
+const AMEM_DIFFUSION_PROCESS_VE = 2
 # enum amem_diffusion_score_kind (diffusion.h)
 const AMEM_DIFFUSION_SCORE_EXACT = 0
 const AMEM_DIFFUSION_SCORE_LEARNED = 1
@@ -1622,12 +1628,12 @@ function amem_probe_param_bounds(param, min, max, integer)
 end
 
 """
-    amem_probe_fit(p, x, labels, n, dim)
+    amem_probe_fit(p, x, labels, n, dim, progress, user)
 
-C: `int amem_probe_fit(amem_probe *p, const float *x, const int32_t *labels, size_t n, size_t dim)`
+C: `int amem_probe_fit(amem_probe *p, const float *x, const int32_t *labels, size_t n, size_t dim, amem_progress_fn progress, void *user)`
 """
-function amem_probe_fit(p, x, labels, n, dim)
-    @ccall libassocmem.amem_probe_fit(p::Ptr{amem_probe}, x::Ptr{Cfloat}, labels::Ptr{Int32}, n::Csize_t, dim::Csize_t)::Cint
+function amem_probe_fit(p, x, labels, n, dim, progress, user)
+    @ccall libassocmem.amem_probe_fit(p::Ptr{amem_probe}, x::Ptr{Cfloat}, labels::Ptr{Int32}, n::Csize_t, dim::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid})::Cint
 end
 
 """

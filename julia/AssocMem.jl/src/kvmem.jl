@@ -1,8 +1,7 @@
 # ---- Key-value memory with local third factors (include/assocmem/kvmem.h) ----------
 #
-# Included by AssocMem.jl; uses its helpers (_f32, _columns, _null, _fail,
-# _constant, _take_bytes, check, progress_cfunction). Items are columns:
-# keys d × n, values m × n, hidden activations N × n.
+# Items are columns: keys d × n, values m × n, hidden activations N × n.
+# Lifecycle, settings, persistence and `train_steps!` come from handles.jl.
 
 """
     KVMemory(key_dim, slots, value_dim = key_dim; settings...)
@@ -11,94 +10,32 @@
 Key-value memory with `slots` hidden units. Settings by name, e.g.
 `local_factor = :random, p = 0.2, value_decay = :passive, beta = 10`
 (values resolve to `AMEM_KVMEM_<SETTING>_<VALUE>`, or for `value_decay`
-to `AMEM_KVMEM_DECAY_<VALUE>`). Freed by `close(m)` or the finalizer.
+to `AMEM_KVMEM_DECAY_<VALUE>`). `train_steps!` meta-learns the plasticity
+rule on episodes drawn from the handle's generator.
 """
-mutable struct KVMemory
-    ptr::Ptr{amem_kvmem}
-    key_dim::Int
-    slots::Int
-    value_dim::Int
+@handle KVMemory amem_kvmem "AMEM_KVMEM_" key_dim::Int slots::Int value_dim::Int
 
-    function KVMemory(ptr::Ptr{amem_kvmem})
-        m = new(ptr, 0, 0, 0)
-        finalizer(close, m)
-        d, n, v = Ref{Csize_t}(0), Ref{Csize_t}(0), Ref{Csize_t}(0)
-        check(amem_kvmem_key_dim(ptr, d))
-        check(amem_kvmem_slots(ptr, n))
-        check(amem_kvmem_value_dim(ptr, v))
-        m.key_dim, m.slots, m.value_dim = d[], n[], v[]
-        return m
-    end
-end
-
-_kvmem_param(p::Integer) = p
-_kvmem_param(p) = _constant("AMEM_KVMEM_", p, "setting")
-
-function KVMemory(key_dim::Integer, slots::Integer, value_dim::Integer = key_dim; settings...)
-    out = Ref{Ptr{amem_kvmem}}(C_NULL)
-    check(amem_kvmem_create(key_dim, slots, value_dim, out))
-    m = KVMemory(out[])
-    try
-        for (name, value) in settings
-            setting!(m, name, value)
-        end
-    catch
-        close(m)
-        rethrow()
-    end
+function _init!(m::KVMemory)
+    m.key_dim = _query(amem_kvmem_key_dim, m.ptr)
+    m.slots = _query(amem_kvmem_slots, m.ptr)
+    m.value_dim = _query(amem_kvmem_value_dim, m.ptr)
     return m
 end
 
-function KVMemory(f::Function, key_dim::Integer, slots::Integer,
-                  value_dim::Integer = key_dim; kwargs...)
-    m = KVMemory(key_dim, slots, value_dim; kwargs...)
-    try
-        return f(m)
-    finally
-        close(m)
-    end
-end
+KVMemory(key_dim::Integer, slots::Integer, value_dim::Integer = key_dim; settings...) =
+    _configured(_create(out -> amem_kvmem_create(key_dim, slots, value_dim, out), KVMemory),
+                settings)
 
-function Base.close(m::KVMemory)
-    if m.ptr != C_NULL
-        amem_kvmem_free(m.ptr)
-        m.ptr = C_NULL
-    end
-    return nothing
-end
+_value_prefix(::Type{KVMemory}, param) = uppercase(string(param)) == "VALUE_DECAY" ?
+    "AMEM_KVMEM_DECAY_" : string("AMEM_KVMEM_", uppercase(string(param)), "_")
 
-_ptr(m::KVMemory) = m.ptr == C_NULL ? throw(ArgumentError("KVMemory is closed")) : m.ptr
+_ctrain(m::KVMemory, steps, fn, user, loss) =
+    amem_kvmem_train(_ptr(m), steps, fn, user, loss)
 
-function Base.show(io::IO, m::KVMemory)
-    m.ptr == C_NULL ? print(io, "KVMemory(closed)") :
-        print(io, "KVMemory(key_dim=", m.key_dim, ", slots=", m.slots,
-              ", value_dim=", m.value_dim, ", stored=", stored_count(m), ")")
-end
+step_count(m::KVMemory) = _query(amem_kvmem_step_count, m)
 
-function _kvmem_value(param, value)
-    value isa Union{Symbol,AbstractString} || return value
-    p = uppercase(string(param))
-    prefix = p == "VALUE_DECAY" ? "AMEM_KVMEM_DECAY_" : string("AMEM_KVMEM_", p, "_")
-    return _constant(prefix, value, "value of $param")
-end
-
-function setting!(m::KVMemory, param, value)
-    check(amem_kvmem_set(_ptr(m), _kvmem_param(param), Float64(_kvmem_value(param, value))))
-    return m
-end
-
-function setting(m::KVMemory, param)
-    v = Ref{Cdouble}(0)
-    check(amem_kvmem_get(_ptr(m), _kvmem_param(param), v))
-    return v[]
-end
-
-"(min, max, integer) of a KVMemory setting."
-function kvmem_param_bounds(param)
-    lo, hi, int = Ref{Cdouble}(0), Ref{Cdouble}(0), Ref{Cint}(0)
-    check(amem_kvmem_param_bounds(_kvmem_param(param), lo, hi, int))
-    return (lo[], hi[], int[] != 0)
-end
+"Forget the meta-learning Adam moments and step count (C `amem_kvmem_reset`)."
+reinit!(m::KVMemory) = (check(amem_kvmem_reset(_ptr(m))); m)
 
 "Optional value matrix (m × n) or nothing for autoassociative use."
 _kv_values(m::KVMemory, values, n) = values === nothing ? nothing :
@@ -158,18 +95,10 @@ end
 clear!(m::KVMemory) = (check(amem_kvmem_clear(_ptr(m))); m)
 
 "Write calls with q > 0 since creation or the last clear."
-function stored_count(m::KVMemory)
-    n = Ref{Csize_t}(0)
-    check(amem_kvmem_count(_ptr(m), n))
-    return Int(n[])
-end
+stored_count(m::KVMemory) = _query(amem_kvmem_count, m)
 
 "The slot (1-based) the next SEQUENTIAL write will use."
-function next_slot(m::KVMemory)
-    n = Ref{Csize_t}(0)
-    check(amem_kvmem_next_slot(_ptr(m), n))
-    return Int(n[]) + 1
-end
+next_slot(m::KVMemory) = _query(amem_kvmem_next_slot, m) + 1
 
 "The local third factor γ (N values, 0 or 1) of the last write."
 function last_gamma(m::KVMemory)
@@ -224,46 +153,6 @@ function episode(m::KVMemory, keys::AbstractVecOrMat{<:Real},
     return (out, loss[], acc[], grad)
 end
 
-"""
-    train!(m, steps; progress = nothing) -> history
-
-`steps` Adam steps of meta-learning of the rule. Returns the history as an
-`AMEM_KVMEM_HISTORY_COLS × steps` matrix (one column per step: step, loss,
-accuracy, rule parameters, p). `progress(stage, done, total, loss)`
-returning true cancels.
-"""
-function train!(m::KVMemory, steps::Integer; progress = nothing)
-    steps >= 1 || _fail(AMEM_E_DIM, "steps must be >= 1, got $steps")
-    hist = Matrix{Float32}(undef, AMEM_KVMEM_HISTORY_COLS, steps)
-    if progress === nothing
-        check(amem_kvmem_train(_ptr(m), steps, hist, C_NULL, C_NULL))
-    else
-        cf = progress_cfunction(progress)
-        GC.@preserve cf check(amem_kvmem_train(_ptr(m), steps, hist, cf, C_NULL))
-    end
-    return hist
-end
-
-"Forget the meta-learning Adam moments and step count."
-reset!(m::KVMemory) = (check(amem_kvmem_reset(_ptr(m))); m)
-
-save(m::KVMemory, path::AbstractString) = check(amem_kvmem_save(_ptr(m), String(path)))
-
-save_mem(m::KVMemory) = _take_bytes((d, l) -> amem_kvmem_save_mem(_ptr(m), d, l))
-
-function load_kvmem(path::AbstractString)
-    out = Ref{Ptr{amem_kvmem}}(C_NULL)
-    check(amem_kvmem_load(String(path), out))
-    return KVMemory(out[])
-end
-
-function load_kvmem_mem(bytes::AbstractVector{UInt8})
-    buf = Vector{UInt8}(bytes)
-    out = Ref{Ptr{amem_kvmem}}(C_NULL)
-    check(amem_kvmem_load_mem(buf, length(buf), out))
-    return KVMemory(out[])
-end
-
 # ---- Episode tape: gradients through the memory for a controller -------------
 
 """
@@ -275,9 +164,9 @@ with respect to every key, value, q and query, and the rule parameters.
 Per episode: `tape_begin!(tape, m)`, `tape_write!`/`tape_read`, then either
 `tape_backward!(tape, d_out)` or, last operation first,
 `tape_back_read!`/`tape_back_write!` (recurrent controllers). Freed by
-`close(tape)` or the finalizer.
+`close(tape)` or the finalizer. Experimental in C (`AMEM_EXPERIMENTAL_API`).
 """
-mutable struct KVTape
+mutable struct KVTape <: Handle
     ptr::Ptr{amem_kvmem_tape}
     key_dim::Int
     slots::Int
@@ -292,15 +181,7 @@ mutable struct KVTape
     end
 end
 
-function Base.close(t::KVTape)
-    if t.ptr != C_NULL
-        amem_kvmem_tape_free(t.ptr)
-        t.ptr = C_NULL
-    end
-    return nothing
-end
-
-_ptr(t::KVTape) = t.ptr == C_NULL ? throw(ArgumentError("KVTape is closed")) : t.ptr
+_cfree(t::KVTape) = amem_kvmem_tape_free(t.ptr)
 
 "Start a new episode with `m`'s current rule (RANDOM draws seeded from `m`)."
 tape_begin!(t::KVTape, m::KVMemory) = (check(amem_kvmem_tape_begin(_ptr(t), _ptr(m))); t)

@@ -1,21 +1,16 @@
 # ---- Synthetic scenes: Shapes3D-like and symmetric solids (include/assocmem/scenes.h)
 #
-# Included by AssocMem.jl; uses its helpers (_fail, _constant, check).
+# Experimental in C (`AMEM_EXPERIMENTAL_API`): may change in any release.
 # Images come back in the C layout read column-major: Shapes3D scenes as a
 # 64 × 64 × 3 × count array (x, y, channel, scene), solids as
 # size × size × count. Factor rows are columns (6 × count Int32).
 # Rotations are 3 × 3 × count with rotations[:, :, i] the matrix R_i
 # (each is transposed to the C row-major layout on the way).
 
-_shapes3d_factor(f::Integer) = f
-_shapes3d_factor(f) = _constant("AMEM_SHAPES3D_", f, "Shapes3D factor")
+_shapes3d_factor(f) = _named("AMEM_SHAPES3D_", f, "Shapes3D factor")
 
 "Number of levels of a Shapes3D factor (`:floor_hue`, ..., `:orientation`)."
-function shapes3d_levels(factor)
-    n = Ref{Cint}(0)
-    check(amem_shapes3d_levels(_shapes3d_factor(factor), n))
-    return Int(n[])
-end
+shapes3d_levels(factor) = _query(amem_shapes3d_levels, _shapes3d_factor(factor), Cint)
 
 "Render scenes from factor levels (6 × count, one column per scene)."
 function shapes3d_render(factors::AbstractVecOrMat{<:Integer})

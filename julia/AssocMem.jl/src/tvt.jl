@@ -1,96 +1,32 @@
 # ---- TVT-style slot memory with a learned read (include/assocmem/tvt.h) -------------
 #
-# Included by AssocMem.jl; uses its helpers (_columns, _null, _fail,
-# _constant, _result, _take_bytes, check, progress_cfunction). Items are
-# columns: keys d × n, values m × n, read weights N × n.
+# Items are columns: keys d × n, values m × n, read weights N × n.
+# Lifecycle, settings, persistence and `train_steps!` come from handles.jl.
 
 """
     TVT(key_dim, slots, value_dim = key_dim; settings...)
     TVT(f, key_dim, slots, value_dim = key_dim; ...)   # do-block
 
 A memory of `slots` rows written in turn (row count mod N) and read with
-learned parameters. Settings by name (`seed`, `sign_output`, `learning_rate`,
-`batch_size`, ...). Freed by `close(m)` or the finalizer.
+learned parameters, trained by `train_steps!` on episodes from the handle's
+generator. Settings by name (`seed`, `sign_output`, `learning_rate`,
+`batch_size`, ...).
 """
-mutable struct TVT
-    ptr::Ptr{amem_tvt}
-    key_dim::Int
-    slots::Int
-    value_dim::Int
+@handle TVT amem_tvt "AMEM_TVT_" key_dim::Int slots::Int value_dim::Int
 
-    function TVT(ptr::Ptr{amem_tvt})
-        m = new(ptr, 0, 0, 0)
-        finalizer(close, m)
-        d, n, v = Ref{Csize_t}(0), Ref{Csize_t}(0), Ref{Csize_t}(0)
-        check(amem_tvt_key_dim(ptr, d))
-        check(amem_tvt_slots(ptr, n))
-        check(amem_tvt_value_dim(ptr, v))
-        m.key_dim, m.slots, m.value_dim = d[], n[], v[]
-        return m
-    end
-end
-
-_tvt_param(p::Integer) = p
-_tvt_param(p) = _constant("AMEM_TVT_", p, "setting")
-
-function TVT(key_dim::Integer, slots::Integer, value_dim::Integer = key_dim; settings...)
-    out = Ref{Ptr{amem_tvt}}(C_NULL)
-    check(amem_tvt_create(key_dim, slots, value_dim, out))
-    m = TVT(out[])
-    try
-        for (name, value) in settings
-            setting!(m, name, value)
-        end
-    catch
-        close(m)
-        rethrow()
-    end
+function _init!(m::TVT)
+    m.key_dim = _query(amem_tvt_key_dim, m.ptr)
+    m.slots = _query(amem_tvt_slots, m.ptr)
+    m.value_dim = _query(amem_tvt_value_dim, m.ptr)
     return m
 end
 
-function TVT(f::Function, key_dim::Integer, slots::Integer,
-             value_dim::Integer = key_dim; kwargs...)
-    m = TVT(key_dim, slots, value_dim; kwargs...)
-    try
-        return f(m)
-    finally
-        close(m)
-    end
-end
+TVT(key_dim::Integer, slots::Integer, value_dim::Integer = key_dim; settings...) =
+    _configured(_create(out -> amem_tvt_create(key_dim, slots, value_dim, out), TVT), settings)
 
-function Base.close(m::TVT)
-    if m.ptr != C_NULL
-        amem_tvt_free(m.ptr)
-        m.ptr = C_NULL
-    end
-    return nothing
-end
+_ctrain(m::TVT, steps, fn, user, loss) = amem_tvt_train(_ptr(m), steps, fn, user, loss)
 
-_ptr(m::TVT) = m.ptr == C_NULL ? throw(ArgumentError("TVT is closed")) : m.ptr
-
-function Base.show(io::IO, m::TVT)
-    m.ptr == C_NULL ? print(io, "TVT(closed)") :
-        print(io, "TVT(key_dim=", m.key_dim, ", slots=", m.slots,
-              ", value_dim=", m.value_dim, ", stored=", stored_count(m), ")")
-end
-
-function setting!(m::TVT, param, value::Real)
-    check(amem_tvt_set(_ptr(m), _tvt_param(param), Float64(value)))
-    return m
-end
-
-function setting(m::TVT, param)
-    v = Ref{Cdouble}(0)
-    check(amem_tvt_get(_ptr(m), _tvt_param(param), v))
-    return v[]
-end
-
-"(min, max, integer) of a TVT setting."
-function tvt_param_bounds(param)
-    lo, hi, int = Ref{Cdouble}(0), Ref{Cdouble}(0), Ref{Cint}(0)
-    check(amem_tvt_param_bounds(_tvt_param(param), lo, hi, int))
-    return (lo[], hi[], int[] != 0)
-end
+step_count(m::TVT) = _query(amem_tvt_step_count, m)
 
 "Store (key, value) in the next row; `value = nothing` stores the key (m = d)."
 function write!(m::TVT, key::AbstractVector{<:Real}, value = nothing)
@@ -125,11 +61,7 @@ end
 clear!(m::TVT) = (check(amem_tvt_clear(_ptr(m))); m)
 
 "Writes since creation or the last clear."
-function stored_count(m::TVT)
-    n = Ref{Csize_t}(0)
-    check(amem_tvt_count(_ptr(m), n))
-    return Int(n[])
-end
+stored_count(m::TVT) = _query(amem_tvt_count, m)
 
 """
     read_params(m::TVT) -> (A, a, u, c)
@@ -156,39 +88,4 @@ function set_read_params!(m::TVT, A::AbstractMatrix{<:Real}, a::AbstractVector{<
     check(amem_tvt_set_read_params(_ptr(m), at, Vector{Float32}(a), Vector{Float32}(u),
                                    Ref{Cfloat}(c)))
     return m
-end
-
-"""
-    train!(m::TVT, steps; progress = nothing) -> history
-
-`steps` Adam steps of the read parameters; the history is an
-`AMEM_TVT_HISTORY_COLS × steps` matrix (step, loss, accuracy, mean strength).
-"""
-function train!(m::TVT, steps::Integer; progress = nothing)
-    steps >= 1 || _fail(AMEM_E_DIM, "steps must be >= 1, got $steps")
-    hist = Matrix{Float32}(undef, AMEM_TVT_HISTORY_COLS, steps)
-    if progress === nothing
-        check(amem_tvt_train(_ptr(m), steps, hist, C_NULL, C_NULL))
-    else
-        cf = progress_cfunction(progress)
-        GC.@preserve cf check(amem_tvt_train(_ptr(m), steps, hist, cf, C_NULL))
-    end
-    return hist
-end
-
-save(m::TVT, path::AbstractString) = check(amem_tvt_save(_ptr(m), String(path)))
-
-save_mem(m::TVT) = _take_bytes((d, l) -> amem_tvt_save_mem(_ptr(m), d, l))
-
-function load_tvt(path::AbstractString)
-    out = Ref{Ptr{amem_tvt}}(C_NULL)
-    check(amem_tvt_load(String(path), out))
-    return TVT(out[])
-end
-
-function load_tvt_mem(bytes::AbstractVector{UInt8})
-    buf = Vector{UInt8}(bytes)
-    out = Ref{Ptr{amem_tvt}}(C_NULL)
-    check(amem_tvt_load_mem(buf, length(buf), out))
-    return TVT(out[])
 end

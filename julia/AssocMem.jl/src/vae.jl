@@ -1,10 +1,8 @@
 # ---- Convolutional VAE and consolidation (include/assocmem/vae.h) --------------------
 #
-# Included by AssocMem.jl after the Hopfield section; uses its helpers
-# (_f32, _columns, _null, _fail, _constant, _result, _take_bytes, check,
-# progress_cfunction). Images are columns of a D × n matrix, D = C·H·W; a
-# W × H × C × n array (the C n × C × H × W layout) is accepted and reshaped.
-# Latent vectors are K × n.
+# Images are columns of a D × n matrix, D = C·H·W; a W × H × C × n array (the
+# C n × C × H × W layout) is accepted and reshaped. Latent vectors are K × n.
+# Lifecycle, settings, persistence and `train_steps!` come from handles.jl.
 
 """
     Vae(channels, height, width; settings...)     # unbuilt: add layers, build!
@@ -12,101 +10,36 @@
     Vae(f, args...; ...)                           # do-block: closed afterwards
 
 A convolutional variational autoencoder. Settings by name, e.g.
-`latent = 20, activation = :leaky_relu, loss = :bce, epochs = 10`.
-Freed by `close(v)` or the finalizer.
+`latent = 20, activation = :leaky_relu, loss = :bce`. Train with
+`set_data!` then `train_steps!` (`steps_per_epoch` converts epochs).
 """
-mutable struct Vae
-    ptr::Ptr{amem_vae}
-    input_dim::Int
+@handle Vae amem_vae "AMEM_VAE_" input_dim::Int
 
-    function Vae(ptr::Ptr{amem_vae})
-        v = new(ptr, 0)
-        finalizer(close, v)
-        d = Ref{Csize_t}(0)
-        check(amem_vae_input_dim(ptr, d))
-        v.input_dim = d[]
-        return v
-    end
-end
-
-_vae_param(p::Integer) = p
-_vae_param(p) = _constant("AMEM_VAE_", p, "setting")
+_init!(v::Vae) = (v.input_dim = _query(amem_vae_input_dim, v.ptr); v)
 
 "Constant prefix of the named values of a setting."
 const _VAE_VALUE_PREFIX = Dict("ACTIVATION" => "AMEM_VAE_ACT_",
                                "OPTIMIZER" => "AMEM_VAE_OPT_",
                                "REPLAY_NOISE" => "AMEM_VAE_NOISE_")
 
-function Vae(channels::Integer, height::Integer, width::Integer; settings...)
-    out = Ref{Ptr{amem_vae}}(C_NULL)
-    check(amem_vae_create(channels, height, width, out))
-    v = Vae(out[])
-    try
-        for (name, value) in settings
-            setting!(v, name, value)
-        end
-    catch
-        close(v)
-        rethrow()
-    end
-    return v
+function _value_prefix(::Type{Vae}, param)
+    p = uppercase(string(param))
+    return get(_VAE_VALUE_PREFIX, p, string("AMEM_VAE_", p, "_"))
 end
 
-function Vae(preset; seed::Integer = 0)
-    p = preset isa Integer ? preset : _constant("AMEM_VAE_PRESET_", preset, "preset")
-    out = Ref{Ptr{amem_vae}}(C_NULL)
-    check(amem_vae_create_preset(p, UInt64(seed), out))
-    return Vae(out[])
+Vae(channels::Integer, height::Integer, width::Integer; settings...) =
+    _configured(_create(out -> amem_vae_create(channels, height, width, out), Vae), settings)
+
+function Vae(preset::_Name; seed::Integer = 0)
+    p = _named("AMEM_VAE_PRESET_", preset, "preset")
+    return _create(out -> amem_vae_create_preset(p, UInt64(seed), out), Vae)
 end
 
-function Vae(f::Function, args...; kwargs...)
-    v = Vae(args...; kwargs...)
-    try
-        return f(v)
-    finally
-        close(v)
-    end
-end
+_ctrain(v::Vae, steps, fn, user, loss) = amem_vae_train(_ptr(v), steps, fn, user, loss)
 
-function Base.close(v::Vae)
-    if v.ptr != C_NULL
-        amem_vae_free(v.ptr)
-        v.ptr = C_NULL
-    end
-    return nothing
-end
+step_count(v::Vae) = _query(amem_vae_step_count, v)
 
-_ptr(v::Vae) = v.ptr == C_NULL ? throw(ArgumentError("Vae is closed")) : v.ptr
-
-function Base.show(io::IO, v::Vae)
-    v.ptr == C_NULL ? print(io, "Vae(closed)") :
-        print(io, "Vae(input=", input_shape(v), ", latent=", latent_dim(v),
-              ", built=", is_built(v), ")")
-end
-
-function setting!(v::Vae, param, value)
-    x = value
-    if value isa Union{Symbol,AbstractString}
-        p = uppercase(string(param))
-        x = _constant(get(_VAE_VALUE_PREFIX, p, string("AMEM_VAE_", p, "_")), value,
-                      "value of $param")
-    end
-    check(amem_vae_set(_ptr(v), _vae_param(param), Float64(x)))
-    return v
-end
-
-function setting(v::Vae, param)
-    x = Ref{Cdouble}(0)
-    check(amem_vae_get(_ptr(v), _vae_param(param), x))
-    return x[]
-end
-
-"(min, max, integer) of a Vae setting."
-function vae_param_bounds(param)
-    lo, hi, int = Ref{Cdouble}(0), Ref{Cdouble}(0), Ref{Cint}(0)
-    check(amem_vae_param_bounds(_vae_param(param), lo, hi, int))
-    return (lo[], hi[], int[] != 0)
-end
+steps_per_epoch(v::Vae) = _query(amem_vae_steps_per_epoch, v)
 
 "Append an encoder convolution (before `build!`)."
 function add_encoder_conv!(v::Vae, filters::Integer, kernel::Integer;
@@ -131,11 +64,7 @@ end
 "Check the architecture, allocate and initialise the parameters from :seed."
 build!(v::Vae) = (check(amem_vae_build(_ptr(v))); v)
 
-function is_built(v::Vae)
-    b = Ref{Cint}(0)
-    check(amem_vae_is_built(_ptr(v), b))
-    return b[] != 0
-end
+is_built(v::Vae) = _query(amem_vae_is_built, v, Cint) != 0
 
 "(channels, height, width) of the images."
 function input_shape(v::Vae)
@@ -145,25 +74,13 @@ function input_shape(v::Vae)
 end
 
 "D = C·H·W."
-function input_dim(v::Vae)
-    d = Ref{Csize_t}(0)
-    check(amem_vae_input_dim(_ptr(v), d))
-    return Int(d[])
-end
+input_dim(v::Vae) = _query(amem_vae_input_dim, v)
 
 "K, the latent dimension."
-function latent_dim(v::Vae)
-    k = Ref{Csize_t}(0)
-    check(amem_vae_latent_dim(_ptr(v), k))
-    return Int(k[])
-end
+latent_dim(v::Vae) = _query(amem_vae_latent_dim, v)
 
 "Trainable parameters (0 before build)."
-function param_count(v::Vae)
-    n = Ref{Csize_t}(0)
-    check(amem_vae_param_count(_ptr(v), n))
-    return Int(n[])
-end
+param_count(v::Vae) = _query(amem_vae_param_count, v)
 
 "(encoder, decoder) conv layers added."
 function layer_count(v::Vae)
@@ -181,26 +98,15 @@ end
 
 _one(x, out) = x isa AbstractVector ? out[:, 1] : out
 
-"""
-    train!(v::Vae, images; progress = nothing) -> (epochs_run, final_loss)
-
-Minibatch training on images (D × n). `progress(stage, done, total, loss)`
-returning true cancels (the epochs done are kept).
-"""
-function train!(v::Vae, images::AbstractArray{<:Real}; progress = nothing)
+"Copy the training images (D × n) into the handle (C `amem_vae_set_data`)."
+function set_data!(v::Vae, images::AbstractArray{<:Real})
     x, n = _images(v, images)
-    ep, loss = Ref{Csize_t}(0), Ref{Cdouble}(0)
-    if progress === nothing
-        check(amem_vae_train(_ptr(v), x, n, C_NULL, C_NULL, ep, loss))
-    else
-        cf = progress_cfunction(progress)
-        GC.@preserve cf check(amem_vae_train(_ptr(v), x, n, cf, C_NULL, ep, loss))
-    end
-    return (Int(ep[]), loss[])
+    check(amem_vae_set_data(_ptr(v), x, n))
+    return v
 end
 
 "(recon, kl) of images in inference mode; the total is recon + kl_weight·kl."
-function loss(v::Vae, images::AbstractArray{<:Real})
+function loss_terms(v::Vae, images::AbstractArray{<:Real})
     x, n = _images(v, images)
     r, k = Ref{Cdouble}(0), Ref{Cdouble}(0)
     check(amem_vae_loss(_ptr(v), x, n, r, k))
@@ -241,15 +147,15 @@ to `fill` before encoding; `mask = nothing` takes the images as partial.
 """
 function recall(v::Vae, images::AbstractArray{<:Real}; mask = nothing, fill::Real = 0)
     x, n = _images(v, images)
-    m = mask === nothing ? nothing : _same_size(reshape(_f32(mask), size(x, 1), :), x, "mask")
+    m = mask === nothing ? nothing : _mask(reshape(_f32(mask), size(x, 1), :), x, "mask")
     out = Matrix{Float32}(undef, v.input_dim, n)
     check(amem_vae_recall(_ptr(v), x, n, _null(m), fill, out))
     return _one(images, out)
 end
 
 "`n` images decoded from z ~ N(0, I); `z = true` also returns the z (K × n)."
-function sample(v::Vae, n::Integer; z::Bool = false)
-    n >= 1 || _fail(AMEM_E_DIM, "n must be >= 1, got $n")
+function sample_images(v::Vae, n::Integer; z::Bool = false)
+    _count(n)
     out = Matrix{Float32}(undef, v.input_dim, n)
     zz = z ? Matrix{Float32}(undef, latent_dim(v), n) : nothing
     check(amem_vae_sample(_ptr(v), n, out, _null(zz)))
@@ -281,7 +187,7 @@ end
 
 "`n` replay targets (D × n) from a Hopfield teacher, as consolidation makes them."
 function replays(v::Vae, teacher::Hopfield, n::Integer)
-    n >= 1 || _fail(AMEM_E_DIM, "n must be >= 1, got $n")
+    _count(n)
     out = Matrix{Float32}(undef, v.input_dim, n)
     check(amem_vae_replays(_ptr(v), _ptr(teacher), n, out))
     return out
@@ -295,30 +201,8 @@ Teacher–student consolidation: train only on the teacher's replays.
 """
 function consolidate!(v::Vae, teacher::Hopfield, n_replays::Integer; progress = nothing)
     ep, loss = Ref{Csize_t}(0), Ref{Cdouble}(0)
-    if progress === nothing
-        check(amem_vae_consolidate(_ptr(v), _ptr(teacher), n_replays, C_NULL, C_NULL,
-                                   ep, loss))
-    else
-        cf = progress_cfunction(progress)
-        GC.@preserve cf check(amem_vae_consolidate(_ptr(v), _ptr(teacher), n_replays,
-                                                   cf, C_NULL, ep, loss))
+    _with_progress(progress) do fn, user
+        amem_vae_consolidate(_ptr(v), _ptr(teacher), n_replays, fn, user, ep, loss)
     end
     return (Int(ep[]), loss[])
-end
-
-save(v::Vae, path::AbstractString) = check(amem_vae_save(_ptr(v), String(path)))
-
-save_mem(v::Vae) = _take_bytes((d, l) -> amem_vae_save_mem(_ptr(v), d, l))
-
-function load_vae(path::AbstractString)
-    out = Ref{Ptr{amem_vae}}(C_NULL)
-    check(amem_vae_load(String(path), out))
-    return Vae(out[])
-end
-
-function load_vae_mem(bytes::AbstractVector{UInt8})
-    buf = Vector{UInt8}(bytes)
-    out = Ref{Ptr{amem_vae}}(C_NULL)
-    check(amem_vae_load_mem(buf, length(buf), out))
-    return Vae(out[])
 end

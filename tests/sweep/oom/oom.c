@@ -221,7 +221,7 @@ static void *probe_fitted(void) { return sw_probe(1); }
 static int probe_create(void *h, void **made)
 { (void)h; return amem_probe_create(AMEM_PROBE_SVC, (amem_probe **)made); }
 static int probe_fit(void *h, void **m)
-{ (void)m; return amem_probe_fit(h, sw_pm(0), sw_labels(), 4, SW_D); }
+{ (void)m; return amem_probe_fit(h, sw_pm(0), sw_labels(), 4, SW_D, NULL, NULL); }
 static int probe_predict(void *h, void **m)
 { (void)m; return amem_probe_predict(h, sw_pm(0), SW_N, SW_D, SW_OUT(int32_t, 0)); }
 
