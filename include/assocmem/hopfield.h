@@ -158,14 +158,11 @@ enum amem_hopfield_kind {
  *   NOISE          AMEM_HOPFIELD_NOISE_*    UNIFORM        replay
  *   SIMILARITY     AMEM_HOPFIELD_SIM_*      DOT            MODERN
  *   SEPARATION     AMEM_HOPFIELD_SEP_*      SOFTMAX        MODERN
- *   NPROBE         lists searched by amem_hopfield_recall_pruned
- *                                  8      [1, 2^31] integer MODERN (more
- *                  than the index has lists: AMEM_E_RANGE at recall)
- *   KMEANS_STEPS   Lloyd iterations of amem_hopfield_build_index
- *                                  10     [0, 1000] integer MODERN
- *   KMEANS_SAMPLE  patterns per list the k-means trains on (a sample
- *                  drawn with SEED; 0 = every pattern)
- *                                  256    [0, 2^31] integer MODERN
+ *   NPROBE         lists searched  8      [1, 2^31] integer MODERN (pruned
+ *                  recall; more than the index has: AMEM_E_RANGE there)
+ *   KMEANS_STEPS   Lloyd steps     10     [0, 1000] integer MODERN
+ *   KMEANS_SAMPLE  k-means sample  256    [0, 2^31] integer MODERN (index:
+ *                  patterns per list drawn with SEED; 0 = every pattern)
  *
  * Changing a setting never changes what is stored (DECAY and WRITE_STRENGTH
  * apply to later stores). SIMILARITY and SEPARATION exist for the MODERN

@@ -23,7 +23,7 @@ Direction: Any
 
 
 class Hopfield(Settings, Persistent):
-    def __init__(self, kind, dim, value_dim=..., *, beta: float = ..., max_steps: int = ..., tolerance: float = ..., scale_sqrt_d: bool = ..., update: Union[str, int] = ..., order: Union[str, int] = ..., zero_diagonal: bool = ..., decay: float = ..., write_strength: float = ..., degree: int = ..., seed: int = ..., noise: Union[str, int] = ..., similarity: Union[str, int] = ..., separation: Union[str, int] = ..., nprobe: float = ..., kmeans_steps: float = ..., kmeans_sample: float = ...) -> None: ...
+    def __init__(self, kind, dim, value_dim=..., *, beta: float = ..., max_steps: int = ..., tolerance: float = ..., scale_sqrt_d: bool = ..., update: Union[str, int] = ..., order: Union[str, int] = ..., zero_diagonal: bool = ..., decay: float = ..., write_strength: float = ..., degree: int = ..., seed: int = ..., noise: Union[str, int] = ..., similarity: Union[str, int] = ..., separation: Union[str, int] = ..., nprobe: int = ..., kmeans_steps: int = ..., kmeans_sample: int = ...) -> None: ...
     beta: float
     'inverse temp. Default 1; range [1e-6, 1e6]; used by MODERN.'
     max_steps: int
@@ -52,12 +52,12 @@ class Hopfield(Settings, Persistent):
     'AMEM_HOPFIELD_SIM_*. Default DOT; used by MODERN.'
     separation: Union[str, int]
     'AMEM_HOPFIELD_SEP_*. Default SOFTMAX; used by MODERN.'
-    nprobe: float
-    'lists searched by amem_hopfield_recall_pruned 8 [1, 2^31] integer MODERN (more than the index has lists: AMEM_E_RANGE at recall). Default .'
-    kmeans_steps: float
-    'Lloyd iterations of amem_hopfield_build_index 10 [0, 1000] integer MODERN. Default .'
-    kmeans_sample: float
-    'patterns per list the k-means trains on (a sample drawn with SEED; 0 = every pattern) 256 [0, 2^31] integer MODERN. Default .'
+    nprobe: int
+    'lists searched (pruned recall; more than the index has: AMEM_E_RANGE there). Default 8; range [1, 2^31] integer; used by MODERN.'
+    kmeans_steps: int
+    'Lloyd steps. Default 10; range [0, 1000] integer; used by MODERN.'
+    kmeans_sample: int
+    'k-means sample (index: patterns per list drawn with SEED; 0 = every pattern). Default 256; range [0, 2^31] integer; used by MODERN.'
     Param: Any
     @property
     def kind(self) -> Any: ...
