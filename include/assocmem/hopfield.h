@@ -176,6 +176,11 @@ enum amem_hopfield_kind {
  * Recall reads the compressed rows and dequantises them block by block
  * (AVX2 when the CPU has it, a scalar loop otherwise, equal to within
  * float rounding); scores, softmax and outputs are computed in float32.
+ *   NPROBE         lists searched  8      [1, 2^31] integer MODERN (pruned
+ *                  recall; more than the index has: AMEM_E_RANGE there)
+ *   KMEANS_STEPS   Lloyd steps     10     [0, 1000] integer MODERN
+ *   KMEANS_SAMPLE  k-means sample  256    [0, 2^31] integer MODERN (index:
+ *                  patterns per list drawn with SEED; 0 = every pattern)
  *
  * Changing a setting never changes what is stored (DECAY and WRITE_STRENGTH
  * apply to later stores). SIMILARITY and SEPARATION exist for the MODERN
@@ -197,7 +202,11 @@ enum amem_hopfield_param {
     AMEM_HOPFIELD_NOISE = 11,
     AMEM_HOPFIELD_SIMILARITY = 12,
     AMEM_HOPFIELD_SEPARATION = 13,
-    AMEM_HOPFIELD_DTYPE = 14
+    AMEM_HOPFIELD_DTYPE = 14,
+    /* 15 .. 19 are kept for the store's settings. */
+    AMEM_HOPFIELD_NPROBE = 20,
+    AMEM_HOPFIELD_KMEANS_STEPS = 21,
+    AMEM_HOPFIELD_KMEANS_SAMPLE = 22
 };
 
 /* Values of AMEM_HOPFIELD_UPDATE. */
@@ -272,7 +281,9 @@ AMEM_API int amem_hopfield_value_dim(const amem_hopfield *h, size_t *out);
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_ARG (unknown param), AMEM_E_NONFINITE,
  * AMEM_E_RANGE (outside the bounds, or not a whole number where one is
  * required), AMEM_E_UNSUPPORTED (SIMILARITY or SEPARATION other than the
- * default on a kind other than MODERN).
+ * default on a kind other than MODERN; also NPROBE, KMEANS_STEPS and
+ * KMEANS_SAMPLE other than the default). Setting NPROBE, KMEANS_* or any
+ * other setting keeps a built index.
  */
 AMEM_API int amem_hopfield_set(amem_hopfield *h, int param, double value);
 
@@ -606,6 +617,114 @@ AMEM_API int amem_hopfield_load_mapped(const char *path, amem_hopfield **out);
  * amem_hopfield_load_mapped (read-only), else 0. AMEM_OK or AMEM_E_NULL.
  */
 AMEM_API int amem_hopfield_is_mapped(const amem_hopfield *h, int *out);
+
+/*
+ * Pruned recall: an inverted-file index (IVF-Flat) on a MODERN store.
+ *
+ * amem_hopfield_build_index clusters the stored keys with k-means (Lloyd's
+ * algorithm on squared Euclidean distance, every distance block one sgemm)
+ * into nlist coarse centroids c_l: the initial centroids are nlist distinct
+ * patterns drawn from a sample of KMEANS_SAMPLE x nlist patterns (all when
+ * 0 or when N is smaller) with a generator seeded by SEED (the handle's own
+ * generator is not advanced), then KMEANS_STEPS Lloyd iterations on that
+ * sample (a list left empty is re-seeded with a random sample pattern).
+ * Every stored pattern is then listed under its nearest centroid (for
+ * SIMILARITY = DOT at build time: the centroid of largest xi.c, the order
+ * in which recall ranks the lists) and the lists are copied contiguously
+ * (keys, values), with each list's radii
+ * r_l = max |xi - c_l| (Euclidean) and max |xi - c_l|_1 (Manhattan).
+ *
+ * amem_hopfield_recall_pruned runs the MODERN dynamics of
+ * amem_hopfield_recall (no clamp), but each step scores a query x only
+ * against the patterns of the NPROBE lists whose centroids score best under
+ * the current SIMILARITY (sim(x, c_l)), with the same streaming separation
+ * over them. For every unsearched list it takes the best score any pattern
+ * of the list can have:
+ *   DOT        x.c_l + |x| r_l                        (Cauchy-Schwarz)
+ *   EUCLIDEAN  -max(0, |x - c_l| - r_l)^2             (triangle inequality)
+ *   MANHATTAN  -max(0, |x - c_l|_1 - r1_l)            (triangle inequality)
+ *   COSINE     cos(max(0, angle(x, c_l) - asin(r_l / |c_l|))), or 1 when
+ *              r_l >= |c_l| (every x' in the ball around c_l lies within
+ *              that angle of c_l)
+ * (each widened by a relative 1e-5 for float rounding), and from these
+ * U_l, with n_l patterns per list, an upper bound on the weight the step's
+ * separation gives the unscored patterns (Z = what the scored patterns sum
+ * to, M their largest score, b the softmax scale):
+ *   SOFTMAX    R / (Z + R), R = sum_l n_l exp(b U_l)  (the true left-out
+ *              mass is Z_out / (Z + Z_out) with Z_out <= R)
+ *   POLY       the same with max(U_l, 0)^n; when no scored s is > 0 the
+ *              output is the arg-max one: bound 1 if some U_l >= M else 0
+ *   ARGMAX     1 if some U_l >= M (the arg-max may be unscored), else 0
+ *   IDENTITY   NaN: the weights are not normalised and no bound holds;
+ *              use amem_hopfield_recall, the exact fallback
+ * With NPROBE equal to the number of lists every pattern is scored, the
+ * bound is 0 and the result is amem_hopfield_recall's up to float rounding
+ * (the patterns are summed in list order). When a bound is not small
+ * enough, amem_hopfield_recall gives the exact result.
+ *
+ * The index is dropped by every later store, store_pairs or clear (and by
+ * amem_hopfield_drop_index); pruned recall then returns AMEM_E_STATE until
+ * it is built again. Changing settings (SIMILARITY included) keeps it: the
+ * lists serve every similarity. The index is not saved with the handle
+ * (amem_hopfield_save/load): build it again after loading.
+ */
+
+/*
+ * amem_hopfield_build_index: build (or rebuild) the IVF index of a MODERN
+ * handle's stored keys into nlist lists (see above).
+ *   nlist     number of lists, 1 <= nlist <= stored count
+ *   progress  optional callback (NULL = none), called after each Lloyd
+ *             iteration with stage "kmeans", done = iterations so far,
+ *             total = KMEANS_STEPS and metric = the k-means objective
+ *             (mean squared distance of the sample to its nearest centroid
+ *             before that iteration's update), and once with stage
+ *             "assign" (done = total = 1, metric = the objective over every
+ *             pattern) when the lists are filled
+ *   user      passed back to progress untouched (NULL = none)
+ * On failure or cancellation the previous index, if any, is kept.
+ * Returns AMEM_OK, AMEM_E_NULL (h), AMEM_E_UNSUPPORTED (not MODERN, or keys
+ * not held as float32), AMEM_E_STATE (nothing stored), AMEM_E_DIM (nlist 0,
+ * or more lists than stored patterns), AMEM_E_CANCELLED (progress returned
+ * nonzero), AMEM_E_NOMEM.
+ */
+AMEM_API int amem_hopfield_build_index(amem_hopfield *h, size_t nlist,
+                                       amem_progress_fn progress, void *user);
+
+/* amem_hopfield_drop_index: free the index (none: no-op). AMEM_OK/E_NULL. */
+AMEM_API int amem_hopfield_drop_index(amem_hopfield *h);
+
+/*
+ * amem_hopfield_index_lists: the number of lists of the current index into
+ * *out, 0 when there is none (never built, dropped, or a store or clear
+ * since). Returns AMEM_OK or AMEM_E_NULL.
+ */
+AMEM_API int amem_hopfield_index_lists(const amem_hopfield *h, size_t *out);
+
+/*
+ * amem_hopfield_recall_pruned: recall through the index (see above).
+ *   queries  n x d cues (finite)
+ *   n        number of queries, >= 1
+ *   out      n x d (autoassociative) or n x m (heteroassociative) results,
+ *            caller-allocated; may not alias queries
+ *   steps    optional n ints (NULL = none), as in amem_hopfield_recall
+ *   top      optional n entries (NULL = none): the stored position (0 ..
+ *            N-1, order of storing) of the scored pattern with the largest
+ *            score in each query's last step (ties: the first in list order)
+ *   scored   optional n entries (NULL = none): patterns scored in each
+ *            query's last step (the centroids not counted)
+ *   bound    optional n doubles (NULL = none): the bound on the weight left
+ *            out in each query's last step (0 .. 1, NaN for IDENTITY)
+ * Runs as amem_get_num_threads() jobs over the queries; the result does not
+ * depend on the thread count. Changes nothing stored.
+ * Returns AMEM_OK, AMEM_E_NULL (h, queries, out), AMEM_E_DIM (n = 0 or too
+ * large), AMEM_E_NONFINITE, AMEM_E_UNSUPPORTED (not MODERN),
+ * AMEM_E_STATE (no index: never built, or a store or clear since),
+ * AMEM_E_RANGE (NPROBE above the index's list count), AMEM_E_NOMEM.
+ */
+AMEM_API int amem_hopfield_recall_pruned(amem_hopfield *h,
+                                         const float *queries, size_t n,
+                                         float *out, int *steps, size_t *top,
+                                         size_t *scored, double *bound);
 
 #ifdef __cplusplus
 }

@@ -185,6 +185,9 @@ AMEM_HOPFIELD_NOISE = 11
 AMEM_HOPFIELD_SIMILARITY = 12
 AMEM_HOPFIELD_SEPARATION = 13
 AMEM_HOPFIELD_DTYPE = 14
+AMEM_HOPFIELD_NPROBE = 20
+AMEM_HOPFIELD_KMEANS_STEPS = 21
+AMEM_HOPFIELD_KMEANS_SAMPLE = 22
 # enum amem_hopfield_update (hopfield.h)
 AMEM_HOPFIELD_UPDATE_SYNC = 0
 AMEM_HOPFIELD_UPDATE_ASYNC = 1
@@ -486,6 +489,9 @@ ENUMS = {
         'AMEM_HOPFIELD_SIMILARITY': 12,
         'AMEM_HOPFIELD_SEPARATION': 13,
         'AMEM_HOPFIELD_DTYPE': 14,
+        'AMEM_HOPFIELD_NPROBE': 20,
+        'AMEM_HOPFIELD_KMEANS_STEPS': 21,
+        'AMEM_HOPFIELD_KMEANS_SAMPLE': 22,
     },
     'amem_hopfield_update': {
         'AMEM_HOPFIELD_UPDATE_SYNC': 0,
@@ -1057,6 +1063,27 @@ SETTINGS = {
             'range': '',
             'kinds': 'MODERN',
             'choices': 'AMEM_HOPFIELD_DTYPE_*',
+        },
+        'NPROBE': {
+            'meaning': 'lists searched (pruned recall; more than the index has: AMEM_E_RANGE there)',
+            'default': '8',
+            'range': '[1, 2^31] integer',
+            'kinds': 'MODERN',
+            'choices': '',
+        },
+        'KMEANS_STEPS': {
+            'meaning': 'Lloyd steps',
+            'default': '10',
+            'range': '[0, 1000] integer',
+            'kinds': 'MODERN',
+            'choices': '',
+        },
+        'KMEANS_SAMPLE': {
+            'meaning': 'k-means sample (index: patterns per list drawn with SEED; 0 = every pattern)',
+            'default': '256',
+            'range': '[0, 2^31] integer',
+            'kinds': 'MODERN',
+            'choices': '',
         },
     },
     'amem_kvmem_param': {
@@ -1861,6 +1888,14 @@ FUNCTIONS = {
     'amem_hopfield_load_mapped': (_c.c_int, [_c.c_char_p, _c.POINTER(_c.POINTER(amem_hopfield))], ('path', 'out',), 'hopfield.h'),
     # int amem_hopfield_is_mapped(const amem_hopfield *h, int *out)
     'amem_hopfield_is_mapped': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_int)], ('h', 'out',), 'hopfield.h'),
+    # int amem_hopfield_build_index(amem_hopfield *h, size_t nlist, amem_progress_fn progress, void *user)
+    'amem_hopfield_build_index': (_c.c_int, [_c.POINTER(amem_hopfield), _c.c_size_t, amem_progress_fn, _c.c_void_p], ('h', 'nlist', 'progress', 'user',), 'hopfield.h'),
+    # int amem_hopfield_drop_index(amem_hopfield *h)
+    'amem_hopfield_drop_index': (_c.c_int, [_c.POINTER(amem_hopfield)], ('h',), 'hopfield.h'),
+    # int amem_hopfield_index_lists(const amem_hopfield *h, size_t *out)
+    'amem_hopfield_index_lists': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'hopfield.h'),
+    # int amem_hopfield_recall_pruned(amem_hopfield *h, const float *queries, size_t n, float *out, int *steps, size_t *top, size_t *scored, double *bound)
+    'amem_hopfield_recall_pruned': (_c.c_int, [_c.POINTER(amem_hopfield), _c.POINTER(_c.c_float), _c.c_size_t, _c.POINTER(_c.c_float), _c.POINTER(_c.c_int), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_size_t), _c.POINTER(_c.c_double)], ('h', 'queries', 'n', 'out', 'steps', 'top', 'scored', 'bound',), 'hopfield.h'),
     # int amem_kvmem_create(size_t key_dim, size_t slots, size_t value_dim, amem_kvmem **out)
     'amem_kvmem_create': (_c.c_int, [_c.c_size_t, _c.c_size_t, _c.c_size_t, _c.POINTER(_c.POINTER(amem_kvmem))], ('key_dim', 'slots', 'value_dim', 'out',), 'kvmem.h'),
     # void amem_kvmem_free(amem_kvmem *h)

@@ -18,6 +18,7 @@ from ._arrays import as_rows, dptr, fail, fptr, iptr, like_rows, size
 from ._lib import lib
 from ._piece import Persistent, Settings, int_enum, member
 from .errors import check
+from .progress import progress_callback
 
 _PREFIX = "AMEM_HOPFIELD_"
 _HANDLE_P = ctypes.POINTER(_ffi.amem_hopfield)
@@ -289,7 +290,8 @@ class Hopfield(Settings, Persistent):
     # ---- dynamics ----------------------------------------------------------
 
     def recall(self, queries, clamp=None, return_steps=False,
-               return_weights=False, progress=None):
+               return_weights=False, progress=None, nprobe=None,
+               return_scored=False, return_bound=False):
         """Run the dynamics from queries (n x d, or one d-vector).
 
         clamp         optional 0/1 mask of the queries' shape (or one
@@ -305,8 +307,18 @@ class Hopfield(Settings, Persistent):
                       unchanged and usable)
         Returns the final states (n x output_dim), or a tuple
         (states, [steps], [weights]) when extras are requested.
+        nprobe        pruned recall through the index (build_index): the
+                      same as recall_pruned(queries, nprobe, ...), with
+                      return_scored / return_bound; no clamp, weights or
+                      progress
         """
         where = "Hopfield.recall"
+        if nprobe is not None:
+            if clamp is not None or return_weights or progress is not None:
+                fail(_ffi.AMEM_E_ARG, where,
+                     "pruned recall (nprobe) takes no clamp or weights")
+            return self.recall_pruned(queries, nprobe, return_steps,
+                                      False, return_scored, return_bound)
         q, single = as_rows(queries, "queries", where, self._dim)
         c = None if clamp is None else like_rows(clamp, q, "clamp", where)
         n = q.shape[0]
@@ -410,6 +422,83 @@ class Hopfield(Settings, Persistent):
                                                fptr(wv)))
         return mx, sm, wk, wv
 
+    # ---- pruned recall (IVF index) -------------------------------------------
+
+    def build_index(self, kind="ivf", nlist=None, seed=None, nprobe=None,
+                    progress=None):
+        """Build the inverted-file index of pruned recall (MODERN only).
+
+        kind      "ivf" (the only index)
+        nlist     number of lists, 1 <= nlist <= count (default: about
+                  sqrt(count))
+        seed      k-means seed (sets the SEED setting; None keeps it)
+        nprobe    lists searched per query (sets NPROBE; None keeps it)
+        progress  optional fn(stage, done, total, metric) -> bool, called
+                  per k-means iteration ("kmeans", metric = objective) and
+                  once after assigning ("assign"); a true value cancels
+        The index is dropped by a later store or clear; it is not saved.
+        """
+        where = "Hopfield.build_index"
+        if str(kind).lower() != "ivf":
+            fail(_ffi.AMEM_E_ARG, where, "unknown index %r (use 'ivf')" % (kind,))
+        if nlist is None:
+            nlist = max(1, int(round(self.count ** 0.5)))
+        n = size(nlist, "nlist", where)
+        if seed is not None:
+            self.set(seed=seed)
+        cb = progress_callback(progress)
+        pfn = cb if cb is not None else _ffi.amem_progress_fn()
+        args = (self._h(), n, pfn, None)
+        status = (cb.run(lib.amem_hopfield_build_index, *args)
+                  if cb is not None else lib.amem_hopfield_build_index(*args))
+        check(status)
+        if nprobe is not None:
+            self.set(nprobe=nprobe)
+
+    def drop_index(self):
+        """Free the index (none: nothing happens)."""
+        check(lib.amem_hopfield_drop_index(self._h()))
+
+    @property
+    def index_lists(self):
+        """Lists of the current index; 0 when there is none."""
+        out = ctypes.c_size_t()
+        check(lib.amem_hopfield_index_lists(self._h(), ctypes.byref(out)))
+        return out.value
+
+    def recall_pruned(self, queries, nprobe=None, return_steps=False,
+                      return_top=False, return_scored=False,
+                      return_bound=False):
+        """Recall through the index (see build_index): each step scores
+        only the patterns of the nprobe best lists.
+
+        nprobe        lists searched (sets the NPROBE setting; None keeps it)
+        return_steps  also return the steps each query took
+        return_top    also return the stored position of each query's
+                      best-scoring pattern (int64)
+        return_scored also return the patterns scored per query (int64)
+        return_bound  also return the bound on the softmax weight left out
+                      (float64; NaN for the identity separation)
+        Returns the states (n x output_dim), or a tuple (states, [steps],
+        [top], [scored], [bound]) when extras are requested.
+        """
+        where = "Hopfield.recall_pruned"
+        q, single = as_rows(queries, "queries", where, self._dim)
+        if nprobe is not None:
+            self.set(nprobe=nprobe)
+        n = q.shape[0]
+        out = np.empty((n, self.output_dim), np.float32)
+        steps = np.empty(n, np.intc) if return_steps else None
+        top = np.empty(n, np.uintp) if return_top else None
+        scored = np.empty(n, np.uintp) if return_scored else None
+        bound = np.empty(n, np.float64) if return_bound else None
+        check(lib.amem_hopfield_recall_pruned(
+            self._h(), fptr(q), n, fptr(out), iptr(steps), _zptr(top),
+            _zptr(scored), dptr(bound)))
+        top = None if top is None else top.astype(np.int64)
+        scored = None if scored is None else scored.astype(np.int64)
+        return _result(single, out, steps, top, scored, bound)
+
 
 param_bounds = Hopfield.param_bounds
 
@@ -433,6 +522,12 @@ def _uptr(a):
     if a is None:
         return None
     return a.ctypes.data_as(ctypes.POINTER(ctypes.c_uint64))
+
+def _zptr(a):
+    """A size_t pointer to a uintp array, or None."""
+    if a is None:
+        return None
+    return a.ctypes.data_as(ctypes.POINTER(ctypes.c_size_t))
 
 
 def _result(single, out, *extras):

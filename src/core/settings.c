@@ -12,9 +12,10 @@ void amem__settings_defaults(const amem__settings *s, double *value)
         value[i] = s->table[i].def;
 }
 
+/* An entry without a name is a slot kept for a later setting. */
 int amem__settings_known(const amem__settings *s, int param)
 {
-    return param >= 0 && param < s->count &&
+    return param >= 0 && param < s->count && s->table[param].name != NULL &&
            s->table[param].min <= s->table[param].max;
 }
 

@@ -113,6 +113,7 @@ int amem__hopfield_append_rows(const char *fn, amem_hopfield *h,
     amem__hopfield_square_keys(h, h->count - n);
     for (size_t i = 0; ids_out != NULL && i < n; i++)
         ids_out[i] = h->ids[h->count - n + i];
+    amem__ivf_drop(h); /* a stale index would miss the new rows */
     return AMEM_OK;
 }
 

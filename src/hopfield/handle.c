@@ -107,6 +107,7 @@ void amem_hopfield_free(amem_hopfield *h)
     free(h->weights);
     free_rows(h);
     amem__idmap_free(&h->idmap);
+    amem__ivf_drop(h);
     free(h);
 }
 
@@ -161,6 +162,7 @@ int amem_hopfield_clear(amem_hopfield *h)
     h->capacity = 0;
     h->count = 0;
     h->next_id = 0;
+    amem__ivf_drop(h);
     return AMEM_OK;
 }
 

@@ -11,7 +11,7 @@
 #include "assocmem/hopfield.h"
 
 /* The number of settings (the public enum has no count member). */
-#define AMEM__HOPFIELD_NPARAM (AMEM_HOPFIELD_DTYPE + 1)
+#define AMEM__HOPFIELD_NPARAM (AMEM_HOPFIELD_KMEANS_SAMPLE + 1)
 #include "core/rng.h"
 #include "core/jobs.h"
 #include "idmap.h"
@@ -37,6 +37,7 @@ struct amem_hopfield {
     int idmap_ready;       /* 1 when idmap holds every row */
     void *map;             /* read-only mapping of the file, or NULL */
     size_t map_len;
+    struct amem__ivf *ivf; /* MODERN: pruned-recall index, or NULL */
 };
 
 /* The store's key encoding (AMEM_HOPFIELD_DTYPE; F32 for other kinds). */
@@ -56,6 +57,9 @@ int amem__hopfield_append_rows(const char *fn, amem_hopfield *h,
                                const float *keys, const float *values,
                                const uint64_t *ids, size_t n,
                                uint64_t *ids_out);
+
+/* Free the IVF index (ivf_build.c); every change of the rows calls it. */
+void amem__ivf_drop(amem_hopfield *h);
 
 /* Shorthands for settings. */
 #define AMEM__HP(h, p) ((h)->param[AMEM_HOPFIELD_##p])

@@ -124,6 +124,7 @@ int amem_hopfield_remove(amem_hopfield *h, const uint64_t *ids, size_t n)
             move_row(h, h->count - 1, row);
         h->count--;
     }
+    amem__ivf_drop(h); /* the index lists rows that moved */
     return AMEM_OK;
 }
 

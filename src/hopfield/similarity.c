@@ -58,11 +58,18 @@ void amem__row_sq(const amem__fused_args *a, const float *X, size_t b,
     }
 }
 
-/* S = alpha * X_rows Y_blk^T (+ beta S). */
+/* S = alpha * X_rows Y_blk^T (+ beta S). One row is a matrix-vector
+ * product: sgemv streams Y without sgemm's packing copy (pruned recall
+ * scores most list blocks for a single query). */
 static void scores_sgemm(const amem__fused_args *a, const float *X,
                          size_t rows, const float *Y, size_t cols,
                          float alpha, float beta, float *S)
 {
+    if (rows == 1) {
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)cols, (int)a->d, alpha,
+                    Y, (int)a->d, X, 1, beta, S, 1);
+        return;
+    }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)cols,
                 (int)a->d, alpha, X, (int)a->d, Y, (int)a->d, beta, S,
                 (int)cols);

@@ -96,6 +96,39 @@ def test_recall_settings_apply_to_the_run_only(tmp_path, patterns, model):
                                   net.recall(patterns[:3]))
 
 
+def test_pruned_recall_with_every_list_is_the_exact_recall(tmp_path, patterns, model):
+    np.save(tmp_path / "c.npy", patterns[:6])
+    ok("recall", model, tmp_path / "c.npy", "--set", "max_steps=1",
+       "--nprobe", "5", "--nlist", "5", "--scored", tmp_path / "n.npy",
+       "--bound", tmp_path / "b.npy", "-o", tmp_path / "out.npy")
+    net = am.Hopfield.load(str(model))
+    net.max_steps = 1
+    np.testing.assert_allclose(np.load(tmp_path / "out.npy"),
+                               net.recall(patterns[:6]), atol=1e-5)
+    assert (np.load(tmp_path / "n.npy") == len(patterns)).all()
+    assert (np.load(tmp_path / "b.npy") == 0).all()
+
+
+def test_pruned_recall_scores_fewer_and_refuses_bad_options(tmp_path, patterns, model):
+    np.save(tmp_path / "c.npy", patterns[:6])
+    ok("recall", model, tmp_path / "c.npy", "--nprobe", "1", "--nlist", "8",
+       "--scored", tmp_path / "n.npy", "--bound", tmp_path / "b.npy",
+       "-o", tmp_path / "out.npy")
+    scored = np.load(tmp_path / "n.npy")
+    bound = np.load(tmp_path / "b.npy")
+    assert (scored < len(patterns)).all()
+    assert ((bound >= 0) & (bound <= 1)).all()
+    bad = run("recall", model, tmp_path / "c.npy", "--nprobe", "9",
+              "--nlist", "8", "-o", tmp_path / "x.npy")
+    assert bad.returncode != 0 and "NPROBE" in bad.stderr
+    bad = run("recall", model, tmp_path / "c.npy", "--nlist", "8",
+              "-o", tmp_path / "x.npy")
+    assert bad.returncode != 0
+    bad = run("recall", model, tmp_path / "c.npy", "--nprobe", "2",
+              "--nlist", "41", "-o", tmp_path / "x.npy")
+    assert bad.returncode != 0
+
+
 def test_one_dimensional_cue_gives_one_dimensional_output(tmp_path, patterns, model):
     np.save(tmp_path / "c.npy", patterns[5])
     ok("recall", model, tmp_path / "c.npy", "-o", tmp_path / "out.npy")

@@ -100,6 +100,15 @@ amem_hopfield *sw_hopfield(int kind, size_t value_dim, int stored)
     return h;
 }
 
+/* A stored MODERN handle with a two-list index, one list probed. */
+amem_hopfield *sw_hopfield_indexed(void)
+{
+    amem_hopfield *h = sw_hopfield(AMEM_HOPFIELD_MODERN, 0, 1);
+    need(amem_hopfield_build_index(h, 2, NULL, NULL), "hopfield_build_index");
+    need(amem_hopfield_set(h, AMEM_HOPFIELD_NPROBE, 1), "hopfield_set");
+    return h;
+}
+
 amem_hopfield *sw_teacher(void)
 {
     amem_hopfield *h = NULL;

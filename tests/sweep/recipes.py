@@ -238,6 +238,9 @@ FUNCTIONS.update(piece("hopfield", {
     "recall_topk": {"queries": "sw_pm(0)", "k": "2"},
     "load_mapped": {"path": 'sw_path("hopfield")'},
     "is_mapped": {},
+    "build_index": {"nlist": "2"},
+    "drop_index": {}, "index_lists": {},
+    "recall_pruned": {"h": "sw_hopfield_indexed()", "queries": "sw_pm(0)"},
 }))
 FUNCTIONS.update(piece("hopfield", settings("hopfield",
                                             "AMEM_HOPFIELD_MAX_STEPS", "5")))

@@ -71,6 +71,7 @@ extern const size_t sw_case_count;
 /* ---- fixtures (fixtures.c): valid handles and buffers ------------------ */
 
 amem_hopfield *sw_hopfield(int kind, size_t value_dim, int stored);
+amem_hopfield *sw_hopfield_indexed(void);
 amem_dam *sw_dam(int with_data);
 amem_kvmem *sw_kvmem(void);
 amem_kvmem *sw_kvmem_trained(void); /* one training step taken */

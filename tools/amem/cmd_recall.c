@@ -1,5 +1,6 @@
 /* amem recall: run a Hopfield model's dynamics from cues. */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,16 +31,24 @@ static const char recall_usage[] =
     "                         weights of one step per cue to OUT (n x K)...\n"
     "      --top-ids FILE     ...and the ids of their patterns here (.npy float64,\n"
     "                         exact below 2^53; needs --topk)\n"
+    "      --nprobe N         pruned recall (MODERN): build an IVF index of the\n"
+    "                         stored patterns for this run and score only the N\n"
+    "                         best lists per cue (no --mask)\n"
+    "      --nlist L          lists of that index (default: about sqrt(count))\n"
+    "      --scored FILE      with --nprobe: patterns scored per cue (.npy float32)\n"
+    "      --bound FILE       with --nprobe: bound on the softmax weight left out\n"
+    "                         per cue (.npy float32; NaN where none holds)\n"
     "  -o, --output FILE      the recalled states (required)\n"
     "  -h, --help             this text\n";
 
 typedef struct recall_request {
-    const char *model, *cues, *mask, *steps, *output, *top_ids;
+    const char *model, *cues, *mask, *steps, *output, *top_ids, *scored,
+        *bound;
     int mapped;
     size_t topk;
     const char *settings[RECALL_MAX_SETTINGS];
     int setting_count;
-    size_t threads;
+    size_t threads, nprobe, nlist;
 } recall_request;
 
 static int parse_recall(int argc, char **argv, recall_request *r)
@@ -49,7 +58,10 @@ static int parse_recall(int argc, char **argv, recall_request *r)
         {"steps", required_argument, NULL, 'S'}, {"threads", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
         {"mapped", no_argument, NULL, 'M'}, {"topk", required_argument, NULL, 'K'},
-        {"top-ids", required_argument, NULL, 'I'}, {NULL, 0, NULL, 0}};
+        {"top-ids", required_argument, NULL, 'I'},
+        {"nprobe", required_argument, NULL, 'P'}, {"nlist", required_argument, NULL, 'L'},
+        {"scored", required_argument, NULL, 'C'}, {"bound", required_argument, NULL, 'B'},
+        {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "m:s:t:o:h", options, NULL)) != -1) {
         switch (c) {
@@ -71,6 +83,16 @@ static int parse_recall(int argc, char **argv, recall_request *r)
                 return cli_usage("--topk: '%s' is not a positive count", optarg);
             break;
         case 'I': r->top_ids = optarg; break;
+        case 'P':
+            if (cli_parse_size(optarg, &r->nprobe) != 0 || r->nprobe == 0)
+                return cli_usage("--nprobe: '%s' is not a positive count", optarg);
+            break;
+        case 'L':
+            if (cli_parse_size(optarg, &r->nlist) != 0 || r->nlist == 0)
+                return cli_usage("--nlist: '%s' is not a positive count", optarg);
+            break;
+        case 'C': r->scored = optarg; break;
+        case 'B': r->bound = optarg; break;
         case 'h': fputs(recall_usage, stdout); return -1;
         default: return cli_try_help();
         }
@@ -85,6 +107,12 @@ static int parse_recall(int argc, char **argv, recall_request *r)
         return cli_usage("--top-ids needs --topk");
     if (r->topk > 0 && (r->mask != NULL || r->steps != NULL))
         return cli_usage("--topk takes no --mask or --steps");
+    if (r->nprobe == 0 && (r->nlist || r->scored || r->bound))
+        return cli_usage("--nlist, --scored and --bound need --nprobe");
+    if (r->nprobe > 0 && r->mask != NULL)
+        return cli_usage("--nprobe takes no --mask (pruned recall compares whole cues)");
+    if (r->topk > 0 && r->nprobe > 0)
+        return cli_usage("--topk takes no --nprobe");
     return 0;
 }
 
@@ -128,6 +156,50 @@ static int open_mapped(const char *path, model *m)
     return 0;
 }
 
+/* Write n per-cue figures as an .npy float32 vector. */
+static int write_figures(const char *path, const size_t *counts, const double *values,
+                         size_t n)
+{
+    float *as_float = malloc(n * sizeof(float));
+    if (as_float == NULL)
+        return cli_fail("out of memory");
+    for (size_t i = 0; i < n; i++)
+        as_float[i] = counts ? (float)counts[i] : (float)values[i];
+    int rc = cli_save_array(path, as_float, n, 1, 2);
+    free(as_float);
+    return rc;
+}
+
+/* Pruned recall: build the index, set NPROBE, recall, write the extras. */
+static int run_pruned(const recall_request *r, model *m, const npy_array *cues, float *out,
+                      int *steps)
+{
+    size_t count = 0, n = cues->rows;
+    amem_hopfield_count(m->handle, &count);
+    size_t nlist = r->nlist ? r->nlist : (size_t)llround(sqrt((double)count));
+    int status = amem_hopfield_build_index(m->handle, nlist ? nlist : 1, NULL, NULL);
+    if (status != AMEM_OK)
+        return cli_lib_fail("index", status);
+    status = amem_hopfield_set(m->handle, AMEM_HOPFIELD_NPROBE, (double)r->nprobe);
+    if (status != AMEM_OK)
+        return cli_lib_fail("--nprobe", status);
+    size_t *scored = malloc(n * sizeof(size_t));
+    double *bound = malloc(n * sizeof(double));
+    int rc = scored && bound ? 0 : cli_fail("out of memory");
+    if (rc == 0) {
+        status = amem_hopfield_recall_pruned(m->handle, cues->data, n, out, steps, NULL,
+                                             scored, bound);
+        rc = status == AMEM_OK ? 0 : cli_lib_fail("recall", status);
+    }
+    if (rc == 0 && r->scored != NULL)
+        rc = write_figures(r->scored, scored, NULL, n);
+    if (rc == 0 && r->bound != NULL)
+        rc = write_figures(r->bound, NULL, bound, n);
+    free(scored);
+    free(bound);
+    return rc;
+}
+
 static int write_steps(const char *path, const int *steps, size_t n)
 {
     float *as_float = malloc(n * sizeof(float));
@@ -160,7 +232,9 @@ static int run_recall(const recall_request *r, model *m, const npy_array *cues,
     float *out = malloc(cues->rows * out_dim * sizeof(float));
     int *steps = malloc(cues->rows * sizeof(int));
     int rc = out && steps ? 0 : cli_fail("out of memory");
-    if (rc == 0) {
+    if (rc == 0 && r->nprobe > 0) {
+        rc = run_pruned(r, m, cues, out, steps);
+    } else if (rc == 0) {
         int status = amem_hopfield_recall(m->handle, cues->data, cues->rows,
                                           mask->data, out, steps, NULL);
         rc = status == AMEM_OK ? 0 : cli_lib_fail("recall", status);

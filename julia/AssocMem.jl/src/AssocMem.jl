@@ -33,6 +33,7 @@ export AssocMemError, version, version_number, set_num_threads,
        recall_partial, replay, energy, softmax_weights,
        append_patterns!, remove_patterns!, get_patterns, pattern_ids,
        recall_topk, load_hopfield_mapped, is_mapped,
+       build_index!, drop_index!, index_lists, recall_pruned,
        # data.jl
        read_idx_images, read_idx_labels, set_idx_gzip_cap, get_idx_gzip_cap,
        random_patterns, correlated_patterns,

@@ -159,6 +159,9 @@ const AMEM_HOPFIELD_NOISE = 11
 const AMEM_HOPFIELD_SIMILARITY = 12
 const AMEM_HOPFIELD_SEPARATION = 13
 const AMEM_HOPFIELD_DTYPE = 14
+const AMEM_HOPFIELD_NPROBE = 20
+const AMEM_HOPFIELD_KMEANS_STEPS = 21
+const AMEM_HOPFIELD_KMEANS_SAMPLE = 22
 # enum amem_hopfield_update (hopfield.h)
 const AMEM_HOPFIELD_UPDATE_SYNC = 0
 const AMEM_HOPFIELD_UPDATE_ASYNC = 1
@@ -1347,6 +1350,42 @@ C: `int amem_hopfield_is_mapped(const amem_hopfield *h, int *out)`
 """
 function amem_hopfield_is_mapped(h, out)
     @ccall libassocmem.amem_hopfield_is_mapped(h::Ptr{amem_hopfield}, out::Ptr{Cint})::Cint
+end
+
+"""
+    amem_hopfield_build_index(h, nlist, progress, user)
+
+C: `int amem_hopfield_build_index(amem_hopfield *h, size_t nlist, amem_progress_fn progress, void *user)`
+"""
+function amem_hopfield_build_index(h, nlist, progress, user)
+    @ccall libassocmem.amem_hopfield_build_index(h::Ptr{amem_hopfield}, nlist::Csize_t, progress::amem_progress_fn, user::Ptr{Cvoid})::Cint
+end
+
+"""
+    amem_hopfield_drop_index(h)
+
+C: `int amem_hopfield_drop_index(amem_hopfield *h)`
+"""
+function amem_hopfield_drop_index(h)
+    @ccall libassocmem.amem_hopfield_drop_index(h::Ptr{amem_hopfield})::Cint
+end
+
+"""
+    amem_hopfield_index_lists(h, out)
+
+C: `int amem_hopfield_index_lists(const amem_hopfield *h, size_t *out)`
+"""
+function amem_hopfield_index_lists(h, out)
+    @ccall libassocmem.amem_hopfield_index_lists(h::Ptr{amem_hopfield}, out::Ptr{Csize_t})::Cint
+end
+
+"""
+    amem_hopfield_recall_pruned(h, queries, n, out, steps, top, scored, bound)
+
+C: `int amem_hopfield_recall_pruned(amem_hopfield *h, const float *queries, size_t n, float *out, int *steps, size_t *top, size_t *scored, double *bound)`
+"""
+function amem_hopfield_recall_pruned(h, queries, n, out, steps, top, scored, bound)
+    @ccall libassocmem.amem_hopfield_recall_pruned(h::Ptr{amem_hopfield}, queries::Ptr{Cfloat}, n::Csize_t, out::Ptr{Cfloat}, steps::Ptr{Cint}, top::Ptr{Csize_t}, scored::Ptr{Csize_t}, bound::Ptr{Cdouble})::Cint
 end
 
 # kvmem.h
@@ -2540,6 +2579,10 @@ const AMEM_FUNCTIONS = (
     :amem_hopfield_recall_topk,
     :amem_hopfield_load_mapped,
     :amem_hopfield_is_mapped,
+    :amem_hopfield_build_index,
+    :amem_hopfield_drop_index,
+    :amem_hopfield_index_lists,
+    :amem_hopfield_recall_pruned,
     :amem_kvmem_create,
     :amem_kvmem_free,
     :amem_kvmem_key_dim,

@@ -228,3 +228,47 @@ function recall_topk(h::Hopfield, queries::AbstractVecOrMat{<:Real}, k::Integer)
     check(amem_hopfield_recall_topk(_ptr(h), q, n, k, ids, w))
     return ids, w
 end
+
+"""
+    build_index!(h, nlist; progress = nothing)
+
+Build the IVF index of pruned recall (:modern only; see `docs/hopfield.md`):
+`nlist` k-means lists (settings :kmeans_steps, :kmeans_sample, :seed).
+`progress(stage, done, total, objective)` returning true cancels. A later
+store or clear drops the index; it is not saved.
+"""
+function build_index!(h::Hopfield, nlist::Integer; progress = nothing)
+    nlist >= 1 || _fail(AMEM_E_DIM, "nlist must be >= 1, got $nlist")
+    _with_progress((fn, user) -> amem_hopfield_build_index(_ptr(h), nlist, fn, user),
+                   progress)
+    return h
+end
+
+"Free the index of pruned recall (none: nothing happens)."
+drop_index!(h::Hopfield) = (check(amem_hopfield_drop_index(_ptr(h))); h)
+
+"Lists of the current index; 0 when there is none."
+function index_lists(h::Hopfield)
+    n = Ref{Csize_t}(0)
+    check(amem_hopfield_index_lists(_ptr(h), n))
+    return Int(n[])
+end
+
+"""
+    recall_pruned(h, queries) -> (states, top, scored, bound)
+
+Recall through the index: each step scores the patterns of the :nprobe
+best lists only. Returns the states (d × n or m × n), the stored position
+(1-based) of each query's best-scoring pattern, the patterns scored and the
+bound on the softmax weight left out (NaN for the identity separation).
+"""
+function recall_pruned(h::Hopfield, queries::AbstractVecOrMat{<:Real})
+    q, n = _columns(queries, h.dim, "queries")
+    out = Matrix{Float32}(undef, _output_dim(h), n)
+    top, scored = Vector{Csize_t}(undef, n), Vector{Csize_t}(undef, n)
+    bound = Vector{Float64}(undef, n)
+    check(amem_hopfield_recall_pruned(_ptr(h), q, n, out, C_NULL, top, scored, bound))
+    t, s = Int.(top) .+ 1, Int.(scored)
+    queries isa AbstractVector && return (out[:, 1], t[1], s[1], bound[1])
+    return (out, t, s, bound)
+end
