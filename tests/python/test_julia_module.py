@@ -25,21 +25,7 @@ TOOLS = os.path.join(ROOT, "julia", "tools")
 # trainer contract of docs/api.md (C13, C14). name -> argument count. Such a
 # call is checked against this count instead of ffi.jl's; delete an entry
 # once the regenerated ffi.jl declares the function with this count.
-PENDING = {
-    "amem_dam_train": 5,
-    "amem_diffusion_train": 5,
-    "amem_kvmem_train": 5,
-    "amem_tvt_train": 5,
-    "amem_vae_train": 5,
-    "amem_vae_set_data": 3,
-    "amem_dam_steps_per_epoch": 2,
-    "amem_vae_steps_per_epoch": 2,
-    "amem_dam_step_count": 2,
-    "amem_diffusion_step_count": 2,
-    "amem_kvmem_step_count": 2,
-    "amem_tvt_step_count": 2,
-    "amem_vae_step_count": 2,
-}
+PENDING = {}
 
 # Library functions the module leaves to the raw ffi.jl wrappers: the
 # experimental data-parallel hook (a C reduction callback per step).

@@ -52,7 +52,7 @@ export AssocMemError, version, version_number, set_num_threads,
        KVTape, tape_begin!, tape_write!, tape_read, tape_count, tape_back_read!,
        tape_back_write!, tape_backward!,
        # tvt.jl
-       TVT, read_params, set_read_params!,
+       TVT, read_params, set_read_params!, last_step,
        # vae.jl
        Vae, add_encoder_conv!, set_decoder_input!, add_decoder_conv!,
        build!, is_built, input_shape, input_dim, latent_dim, param_count, layer_count,

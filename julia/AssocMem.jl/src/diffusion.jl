@@ -70,12 +70,11 @@ function forward(m::Diffusion, x0::AbstractVecOrMat{<:Real}, t::Real)
     return x0 isa AbstractVector ? out[:, 1] : out
 end
 
-"(hidden, layers, params, iterations) of the learned network (zeros without one)."
+"(hidden, layers, params) of the learned network (zeros without one); training steps: `step_count`."
 function network_info(m::Diffusion)
     h, l, p = Ref{Csize_t}(0), Ref{Csize_t}(0), Ref{Csize_t}(0)
-    it = Ref{Clong}(0)
-    check(amem_diffusion_network_info(_ptr(m), h, l, p, it))
-    return (Int(h[]), Int(l[]), Int(p[]), Int(it[]))
+    check(amem_diffusion_network_info(_ptr(m), h, l, p))
+    return (Int(h[]), Int(l[]), Int(p[]))
 end
 
 "The score ∇ₓ log p_t(x) of states (d × n) at time t > 0."

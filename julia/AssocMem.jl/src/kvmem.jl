@@ -246,3 +246,10 @@ function tape_backward!(t::KVTape, d_out::AbstractVecOrMat{<:Real})
     check(amem_kvmem_tape_backward(_ptr(t), g, dk, dv, dq, dx, rg))
     return (dk, dv, dq, dx, rg)
 end
+
+"The record of the last training step (`AMEM_KVMEM_HISTORY_COLS` floats; callable from a progress function)."
+function last_step(m::KVMemory)
+    out = Vector{Float32}(undef, AMEM_KVMEM_HISTORY_COLS)
+    check(amem_kvmem_get_last_step(_ptr(m), out))
+    return out
+end

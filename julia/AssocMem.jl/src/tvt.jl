@@ -89,3 +89,10 @@ function set_read_params!(m::TVT, A::AbstractMatrix{<:Real}, a::AbstractVector{<
                                    Ref{Cfloat}(c)))
     return m
 end
+
+"The record of the last training step (`AMEM_TVT_HISTORY_COLS` floats; callable from a progress function)."
+function last_step(m::TVT)
+    out = Vector{Float32}(undef, AMEM_TVT_HISTORY_COLS)
+    check(amem_tvt_get_last_step(_ptr(m), out))
+    return out
+end
