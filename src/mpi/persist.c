@@ -339,7 +339,7 @@ static int take_rows(const char *fn, amem_mpi_hopfield *h, const char *dir,
                 rc = amem_mpi__append(fn, h, rows.keys + i * rows.d,
                                       rows.values + i * rows.m, ids + i, 1);
     }
-    amem_hopfield_free(rows.shard);
+    amem_mpi__shard_rows_free(&rows);
     free(img);
     free(idimg);
     free(ids);

@@ -137,6 +137,26 @@ int amem_mpi__ids_parse(const char *fn, const unsigned char *buf, size_t len,
     return AMEM_OK;
 }
 
+/* The shard's rows in storage order through the public calls (the file
+ * layout is the core's business): its ids, then the patterns by id. */
+static int copy_rows(const char *fn, shard_rows *out)
+{
+    size_t n = out->n;
+    uint64_t *ids = malloc((n ? n : 1) * sizeof *ids);
+    float *keys = malloc((n ? n * out->d : 1) * sizeof *keys);
+    float *values = malloc((n && out->m ? n * out->m : 1) * sizeof *values);
+    int rc = ids && keys && values ? AMEM_OK : AMEM_E_NOMEM;
+    if (rc == AMEM_OK && n > 0)
+        rc = amem_hopfield_get_ids(out->shard, 0, n, ids);
+    if (rc == AMEM_OK && n > 0)
+        rc = amem_hopfield_get_patterns(out->shard, ids, n, keys,
+                                        out->m ? values : NULL);
+    free(ids);
+    out->keys = keys;
+    out->values = values;
+    return rc == AMEM_OK ? AMEM_OK : amem_mpi__core_fail(rc, fn);
+}
+
 int amem_mpi__shard_rows(const char *fn, const unsigned char *img, size_t len,
                          shard_rows *out)
 {
@@ -150,15 +170,16 @@ int amem_mpi__shard_rows(const char *fn, const unsigned char *img, size_t len,
     amem_hopfield_value_dim(h, &out->m);
     amem_hopfield_count(h, &out->n);
     out->shard = h;
-    size_t at = 24 + 4 + 8 + 8;
-    size_t nparam = len >= at + 4 ? get_u32(img + at) : 0;
-    at += 4 + 8 * nparam + 32 + 8;
-    size_t body = 4 * out->n * (out->d + out->m);
-    if (kind != AMEM_HOPFIELD_MODERN || at + body + 4 != len)
+    if (kind != AMEM_HOPFIELD_MODERN)
         return amem_mpi__fail(AMEM_E_FORMAT, fn,
                               "not a modern Hopfield shard of %zu rows",
                               out->n);
-    out->keys = (const float *)(const void *)(img + at);
-    out->values = out->keys + out->n * out->d;
-    return AMEM_OK;
+    return copy_rows(fn, out);
+}
+
+void amem_mpi__shard_rows_free(shard_rows *rows)
+{
+    amem_hopfield_free(rows->shard);
+    free(rows->keys);
+    free(rows->values);
 }

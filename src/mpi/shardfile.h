@@ -17,15 +17,17 @@ unsigned char *amem_mpi__ids_image(const uint64_t *ids, size_t n, size_t *len);
 int amem_mpi__ids_parse(const char *fn, const unsigned char *buf, size_t len,
                         size_t n, uint64_t *ids);
 
-/* The rows of a shard's model-file image (pointers into the image, whose
- * floats are little-endian, as on every platform the library builds on). */
+/* The rows of a shard's model-file image, loaded by the core and copied out
+ * in storage order through its public calls. */
 typedef struct shard_rows {
-    amem_hopfield *shard; /* the loaded shard (settings), freed by caller */
+    amem_hopfield *shard; /* the loaded shard (settings) */
     size_t n, d, m;
-    const float *keys, *values;
+    float *keys, *values; /* n x d and n x m, owned */
 } shard_rows;
 
 int amem_mpi__shard_rows(const char *fn, const unsigned char *img, size_t len,
                          shard_rows *out);
+/* Frees what amem_mpi__shard_rows made (also after a failure). */
+void amem_mpi__shard_rows_free(shard_rows *rows);
 
 #endif
