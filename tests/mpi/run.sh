@@ -52,6 +52,7 @@ run store-tcp 3 "$TCP" "$build/mpi/tests/test_store"
 
 for np in 1 2 4; do
     run data-parallel "$np" "$SHM" "$build/mpi/tests/test_data_parallel"
+    run train-data-parallel "$np" "$SHM" "$build/mpi/tests/test_train_dp"
 done
 
 run save 4 "$SHM" "$build/mpi/tests/test_persist" save "$tmp/store"

@@ -1,7 +1,6 @@
 /*
- * The data-parallel reduce hook (amem_mpi_data_parallel_create). No trained
- * piece takes a description yet (amem_<piece>_set_data_parallel), so the
- * hook is tested on its own and inside a small trainer written the way
+ * The data-parallel reduce hook (amem_mpi_data_parallel_create), on its own
+ * and inside a small trainer written the way
  * core/trainer.h runs one: linear least squares, every rank the slice of
  * each global minibatch that amem__dp_slice gives it (contiguous, sizes
  * differing by at most one), its gradient divided by the global batch
