@@ -38,6 +38,22 @@ static float shifted_scores(amem_kvmem *h, const amem__kv_rule *r,
     return 1.0f / z;
 }
 
+/* Row i of V <- keep * row + w (a_fv h_i + b_fv) post (unless frozen),
+ * h_i the row's softmax share; freezes it when e passes the threshold. */
+static void update_row(amem_kvmem *h, const amem__kv_rule *r, size_t i,
+                       float keep, float w, float e, float inv_z)
+{
+    if (r->meta && h->value_frozen[i])
+        return;
+    float hp = r->a_fv != 0 ? amem__exp_flush(h->scores[i]) * inv_z : 0.0f;
+    float coef = w * (r->a_fv * hp + r->b_fv);
+    float *row = h->V + i * h->m;
+    for (size_t c = 0; c < h->m; c++)
+        row[c] = keep * row[c] + coef * h->post[c];
+    if (r->meta && e > r->threshold)
+        h->value_frozen[i] = 1;
+}
+
 static void write_rapid(amem_kvmem *h, const amem__kv_rule *r,
                         const float *x, const float *y, float q)
 {
@@ -50,19 +66,8 @@ static void write_rapid(amem_kvmem *h, const amem__kv_rule *r,
     float inv_z = r->a_fv != 0 ? shifted_scores(h, r, x) : 0.0f;
     post_factor(r, y, h->m, h->post);
     float keep = 1.0f - clamp01(e), w = amem__kv_write_gain(r, e);
-    for (size_t k = 0; k < h->n_gated; k++) {
-        size_t i = h->gated[k];
-        if (r->meta && h->value_frozen[i])
-            continue;
-        float hp = r->a_fv != 0 ? amem__exp_flush(h->scores[i]) * inv_z
-                                 : 0.0f;
-        float coef = w * (r->a_fv * hp + r->b_fv);
-        float *row = h->V + i * h->m;
-        for (size_t c = 0; c < h->m; c++)
-            row[c] = keep * row[c] + coef * h->post[c];
-        if (r->meta && e > r->threshold)
-            h->value_frozen[i] = 1;
-    }
+    for (size_t k = 0; k < h->n_gated; k++)
+        update_row(h, r, h->gated[k], keep, w, e, inv_z);
 }
 
 static void write_passive(amem_kvmem *h, const amem__kv_rule *r,
@@ -74,18 +79,8 @@ static void write_passive(amem_kvmem *h, const amem__kv_rule *r,
     float w = amem__kv_write_gain(r, e);
     float inv_z = r->a_fv != 0 ? shifted_scores(h, r, x) : 0.0f;
     post_factor(r, y, h->m, h->post);
-    for (size_t i = 0; i < h->N; i++) {
-        if (r->meta && h->value_frozen[i])
-            continue;
-        float hp = r->a_fv != 0 ? amem__exp_flush(h->scores[i]) * inv_z
-                                 : 0.0f;
-        float coef = w * (r->a_fv * hp + r->b_fv);
-        float *row = h->V + i * h->m;
-        for (size_t c = 0; c < h->m; c++)
-            row[c] = lam * row[c] + coef * h->post[c];
-        if (r->meta && e > r->threshold)
-            h->value_frozen[i] = 1;
-    }
+    for (size_t i = 0; i < h->N; i++)
+        update_row(h, r, i, lam, w, e, inv_z);
 }
 
 void amem__kv_write_values(amem_kvmem *h, const amem__kv_rule *r,
