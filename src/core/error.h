@@ -24,4 +24,19 @@ void amem__clear_error(void);
             return amem__fail(AMEM_E_NULL, (fn), "%s is NULL", #ptr);      \
     } while (0)
 
+/*
+ * A public scalar query: AMEM__GETTER(amem_dam, visible, size_t, h, h->N)
+ * defines int amem_dam_visible(const amem_dam *h, size_t *out), which
+ * refuses a NULL handle (named as in the header) or out and writes the
+ * expression.
+ */
+#define AMEM__GETTER(T, name, type, var, expr)                             \
+    int T##_##name(const T *var, type *out)                                \
+    {                                                                      \
+        AMEM__CHECK_NULL(var, #T "_" #name);                               \
+        AMEM__CHECK_NULL(out, #T "_" #name);                               \
+        *out = (expr);                                                     \
+        return AMEM_OK;                                                    \
+    }
+
 #endif

@@ -94,21 +94,9 @@ void amem_dam_free(amem_dam *h)
     free(h);
 }
 
-int amem_dam_visible(const amem_dam *h, size_t *out)
-{
-    AMEM__CHECK_NULL(h, "amem_dam_visible");
-    AMEM__CHECK_NULL(out, "amem_dam_visible");
-    *out = h->n_vis;
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_dam, visible, size_t, h, h->n_vis)
 
-int amem_dam_hidden(const amem_dam *h, size_t *out)
-{
-    AMEM__CHECK_NULL(h, "amem_dam_hidden");
-    AMEM__CHECK_NULL(out, "amem_dam_hidden");
-    *out = h->n_hid;
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_dam, hidden, size_t, h, h->n_hid)
 
 int amem_dam_reset(amem_dam *h)
 {
@@ -150,10 +138,4 @@ int amem_dam_get_weights(const amem_dam *h, float *w, int normalized)
     return AMEM_OK;
 }
 
-int amem_dam_data_count(const amem_dam *h, size_t *out)
-{
-    AMEM__CHECK_NULL(h, "amem_dam_data_count");
-    AMEM__CHECK_NULL(out, "amem_dam_data_count");
-    *out = h->count;
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_dam, data_count, size_t, h, h->count)

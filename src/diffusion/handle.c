@@ -37,21 +37,9 @@ void amem_diffusion_free(amem_diffusion *h)
     free(h);
 }
 
-int amem_diffusion_dim(const amem_diffusion *h, size_t *out)
-{
-    AMEM__CHECK_NULL(h, "amem_diffusion_dim");
-    AMEM__CHECK_NULL(out, "amem_diffusion_dim");
-    *out = h->dim;
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_diffusion, dim, size_t, h, h->dim)
 
-int amem_diffusion_count(const amem_diffusion *h, size_t *out)
-{
-    AMEM__CHECK_NULL(h, "amem_diffusion_count");
-    AMEM__CHECK_NULL(out, "amem_diffusion_count");
-    *out = h->count;
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_diffusion, count, size_t, h, h->count)
 
 /* Make room for `more` rows, keeping the stored ones (geometric growth). */
 static int reserve(const char *fn, amem_diffusion *h, size_t more)

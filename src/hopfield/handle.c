@@ -111,37 +111,13 @@ void amem_hopfield_free(amem_hopfield *h)
     free(h);
 }
 
-int amem_hopfield_kind(const amem_hopfield *h, int *out)
-{
-    AMEM__CHECK_NULL(h, "amem_hopfield_kind");
-    AMEM__CHECK_NULL(out, "amem_hopfield_kind");
-    *out = h->kind;
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_hopfield, kind, int, h, h->kind)
 
-int amem_hopfield_dim(const amem_hopfield *h, size_t *out)
-{
-    AMEM__CHECK_NULL(h, "amem_hopfield_dim");
-    AMEM__CHECK_NULL(out, "amem_hopfield_dim");
-    *out = h->dim;
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_hopfield, dim, size_t, h, h->dim)
 
-int amem_hopfield_value_dim(const amem_hopfield *h, size_t *out)
-{
-    AMEM__CHECK_NULL(h, "amem_hopfield_value_dim");
-    AMEM__CHECK_NULL(out, "amem_hopfield_value_dim");
-    *out = h->value_dim;
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_hopfield, value_dim, size_t, h, h->value_dim)
 
-int amem_hopfield_count(const amem_hopfield *h, size_t *out)
-{
-    AMEM__CHECK_NULL(h, "amem_hopfield_count");
-    AMEM__CHECK_NULL(out, "amem_hopfield_count");
-    *out = h->count;
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_hopfield, count, size_t, h, h->count)
 
 void amem__hopfield_drop_rows(amem_hopfield *h)
 {
@@ -175,13 +151,7 @@ int amem__hopfield_check_writable(const char *fn, const amem_hopfield *h)
                       "it with amem_hopfield_load to change it");
 }
 
-int amem_hopfield_is_mapped(const amem_hopfield *h, int *out)
-{
-    AMEM__CHECK_NULL(h, "amem_hopfield_is_mapped");
-    AMEM__CHECK_NULL(out, "amem_hopfield_is_mapped");
-    *out = h->map != NULL;
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_hopfield, is_mapped, int, h, h->map != NULL)
 
 int amem__hopfield_dtype(const amem_hopfield *h)
 {

@@ -252,10 +252,4 @@ int amem_hopfield_drop_index(amem_hopfield *h)
     return AMEM_OK;
 }
 
-int amem_hopfield_index_lists(const amem_hopfield *h, size_t *out)
-{
-    AMEM__CHECK_NULL(h, "amem_hopfield_index_lists");
-    AMEM__CHECK_NULL(out, "amem_hopfield_index_lists");
-    *out = h->ivf ? h->ivf->nlist : 0;
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_hopfield, index_lists, size_t, h, h->ivf ? h->ivf->nlist : 0)

@@ -76,20 +76,11 @@ int amem_kvmem_create(size_t key_dim, size_t slots, size_t value_dim,
     return amem__kvmem_alloc(fn, key_dim, slots, value_dim, out);
 }
 
-#define SIZE_GETTER(name, field)                                           \
-    int amem_kvmem_##name(const amem_kvmem *h, size_t *out)                \
-    {                                                                      \
-        AMEM__CHECK_NULL(h, "amem_kvmem_" #name);                          \
-        AMEM__CHECK_NULL(out, "amem_kvmem_" #name);                        \
-        *out = h->field;                                                   \
-        return AMEM_OK;                                                    \
-    }
-
-SIZE_GETTER(key_dim, d)
-SIZE_GETTER(slots, N)
-SIZE_GETTER(value_dim, m)
-SIZE_GETTER(count, count)
-SIZE_GETTER(next_slot, pointer)
+AMEM__GETTER(amem_kvmem, key_dim, size_t, h, h->d)
+AMEM__GETTER(amem_kvmem, slots, size_t, h, h->N)
+AMEM__GETTER(amem_kvmem, value_dim, size_t, h, h->m)
+AMEM__GETTER(amem_kvmem, count, size_t, h, h->count)
+AMEM__GETTER(amem_kvmem, next_slot, size_t, h, h->pointer)
 
 int amem_kvmem_clear(amem_kvmem *h)
 {

@@ -102,19 +102,10 @@ int amem_tvt_create(size_t key_dim, size_t slots, size_t value_dim,
     return amem__tvt_alloc("amem_tvt_create", key_dim, slots, value_dim, out);
 }
 
-#define TVT_SIZE_GETTER(name, field)                                       \
-    int amem_tvt_##name(const amem_tvt *h, size_t *out)                    \
-    {                                                                      \
-        AMEM__CHECK_NULL(h, "amem_tvt_" #name);                            \
-        AMEM__CHECK_NULL(out, "amem_tvt_" #name);                          \
-        *out = h->field;                                                   \
-        return AMEM_OK;                                                    \
-    }
-
-TVT_SIZE_GETTER(key_dim, d)
-TVT_SIZE_GETTER(slots, N)
-TVT_SIZE_GETTER(value_dim, m)
-TVT_SIZE_GETTER(count, count)
+AMEM__GETTER(amem_tvt, key_dim, size_t, h, h->d)
+AMEM__GETTER(amem_tvt, slots, size_t, h, h->N)
+AMEM__GETTER(amem_tvt, value_dim, size_t, h, h->m)
+AMEM__GETTER(amem_tvt, count, size_t, h, h->count)
 
 AMEM__PIECE_SETTINGS(amem_tvt, settings, AMEM_TVT_SEED, amem__settings_admit_any)
 

@@ -165,29 +165,11 @@ int amem_probe_fit(amem_probe *p, const float *x, const int32_t *labels,
     return AMEM_OK;
 }
 
-int amem_probe_kind(const amem_probe *p, int *out)
-{
-    AMEM__CHECK_NULL(p, "amem_probe_kind");
-    AMEM__CHECK_NULL(out, "amem_probe_kind");
-    *out = p->kind;
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_probe, kind, int, p, p->kind)
 
-int amem_probe_dim(const amem_probe *p, size_t *out)
-{
-    AMEM__CHECK_NULL(p, "amem_probe_dim");
-    AMEM__CHECK_NULL(out, "amem_probe_dim");
-    *out = p->dim;
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_probe, dim, size_t, p, p->dim)
 
-int amem_probe_classes(const amem_probe *p, size_t *out)
-{
-    AMEM__CHECK_NULL(p, "amem_probe_classes");
-    AMEM__CHECK_NULL(out, "amem_probe_classes");
-    *out = p->classes;
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_probe, classes, size_t, p, p->classes)
 
 int amem_probe_support_count(const amem_probe *p, size_t *out)
 {

@@ -37,13 +37,7 @@ int amem_vae_set_data(amem_vae *v, const float *images, size_t n)
     return amem__vae_attach(fn, v, copy, n);
 }
 
-int amem_vae_data_count(const amem_vae *v, size_t *out)
-{
-    AMEM__CHECK_NULL(v, "amem_vae_data_count");
-    AMEM__CHECK_NULL(out, "amem_vae_data_count");
-    *out = v->data_n;
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_vae, data_count, size_t, v, v->data_n)
 
 int amem_vae_steps_per_epoch(const amem_vae *v, size_t *out)
 {

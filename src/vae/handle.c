@@ -175,13 +175,7 @@ int amem_vae_build(amem_vae *v)
 
 size_t amem__vae_dim(const amem_vae *v) { return v->c * v->h * v->w; }
 
-int amem_vae_is_built(const amem_vae *v, int *out)
-{
-    AMEM__CHECK_NULL(v, "amem_vae_is_built");
-    AMEM__CHECK_NULL(out, "amem_vae_is_built");
-    *out = v->built;
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_vae, is_built, int, v, v->built)
 
 int amem_vae_input_shape(const amem_vae *v, size_t *channels, size_t *height,
                          size_t *width)
@@ -197,29 +191,11 @@ int amem_vae_input_shape(const amem_vae *v, size_t *channels, size_t *height,
     return AMEM_OK;
 }
 
-int amem_vae_input_dim(const amem_vae *v, size_t *out)
-{
-    AMEM__CHECK_NULL(v, "amem_vae_input_dim");
-    AMEM__CHECK_NULL(out, "amem_vae_input_dim");
-    *out = amem__vae_dim(v);
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_vae, input_dim, size_t, v, amem__vae_dim(v))
 
-int amem_vae_latent_dim(const amem_vae *v, size_t *out)
-{
-    AMEM__CHECK_NULL(v, "amem_vae_latent_dim");
-    AMEM__CHECK_NULL(out, "amem_vae_latent_dim");
-    *out = (size_t)AMEM__VP(v, LATENT);
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_vae, latent_dim, size_t, v, (size_t)AMEM__VP(v, LATENT))
 
-int amem_vae_param_count(const amem_vae *v, size_t *out)
-{
-    AMEM__CHECK_NULL(v, "amem_vae_param_count");
-    AMEM__CHECK_NULL(out, "amem_vae_param_count");
-    *out = v->built ? v->n_params : 0;
-    return AMEM_OK;
-}
+AMEM__GETTER(amem_vae, param_count, size_t, v, v->built ? v->n_params : 0)
 
 int amem_vae_layer_count(const amem_vae *v, size_t *encoder, size_t *decoder)
 {
