@@ -402,7 +402,7 @@ MPI_SONAME  := $(subst libassocmem,libassocmem-mpi,$(SONAME))
 MPI_SOLIB   := lib/libassocmem-mpi.so.$(VERSION)
 MPI_LINK    := -Llib -lassocmem -Wl,-rpath,'$$ORIGIN'
 MPI_TESTS   := $(patsubst tests/mpi/%.c,$(BUILD)/mpi/tests/%,$(filter-out tests/mpi/mpitest.c,$(wildcard tests/mpi/*.c)))
-MPI_EXAMPLES := $(BUILD)/mpi/examples/sharded_store
+MPI_EXAMPLES := $(BUILD)/mpi/examples/sharded_store $(BUILD)/mpi/examples/train_dam
 
 .PHONY: mpi check-mpi install-mpi uninstall-mpi mpi-deps
 

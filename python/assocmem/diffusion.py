@@ -9,7 +9,6 @@ include/assocmem/diffusion.h for the equations, settings and ranges.
 """
 
 import ctypes
-import operator
 
 import numpy as np
 
@@ -17,9 +16,8 @@ from . import _ffi
 from ._arrays import as_rows, dptr, fptr, like_rows, size
 from ._lib import lib
 from ._piece import Persistent, Settings, int_enum
-from ._train import TrainResult
+from ._train import run_train
 from .errors import check
-from .progress import progress_callback
 
 _PREFIX = "AMEM_DIFFUSION_"
 _HANDLE_P = ctypes.POINTER(_ffi.amem_diffusion)
@@ -147,19 +145,8 @@ class Diffusion(Settings, Persistent):
         progress: optional fn(stage, done, total, loss) -> bool, called after
         every step (true cancels; the finished steps are kept).
         """
-        cb = progress_callback(progress)
-        loss = ctypes.c_double()
-        before = self.step_count
-        args = (self._h(), operator.index(steps),
-                cb if cb is not None else _ffi.amem_progress_fn(), None,
-                ctypes.byref(loss))
-        if cb is None:
-            status = lib.amem_diffusion_train(*args)
-        else:
-            status = cb.run(lib.amem_diffusion_train, *args)
-        after = self.step_count
-        check(status)
-        return TrainResult(after - before, loss.value, after)
+        return run_train(lib.amem_diffusion_train, (self._h(),), steps,
+                         progress, lambda: self.step_count, "Diffusion.train")
 
     @property
     def step_count(self):

@@ -18,7 +18,7 @@ from ._arrays import as_rows, dptr, fail, fptr, iptr, like_rows, size
 from ._lib import lib
 from ._piece import Persistent, Settings, int_enum, member
 from .errors import check
-from .progress import progress_callback
+from .progress import interruptible
 
 _PREFIX = "AMEM_HOPFIELD_"
 _HANDLE_P = ctypes.POINTER(_ffi.amem_hopfield)
@@ -446,12 +446,8 @@ class Hopfield(Settings, Persistent):
         n = size(nlist, "nlist", where)
         if seed is not None:
             self.set(seed=seed)
-        cb = progress_callback(progress)
-        pfn = cb if cb is not None else _ffi.amem_progress_fn()
-        args = (self._h(), n, pfn, None)
-        status = (cb.run(lib.amem_hopfield_build_index, *args)
-                  if cb is not None else lib.amem_hopfield_build_index(*args))
-        check(status)
+        with interruptible(progress) as cb:
+            check(lib.amem_hopfield_build_index(self._h(), n, cb, None))
         if nprobe is not None:
             self.set(nprobe=nprobe)
 

@@ -17,7 +17,7 @@ from ._lib import lib
 from ._piece import Persistent, Settings, int_enum
 from ._train import TrainResult
 from .errors import check
-from .progress import progress_callback
+from .progress import interruptible
 
 
 #: Settings of KVMemory (enum amem_kvmem_param).
@@ -120,20 +120,19 @@ class _Memory(Settings, Persistent):
         where = type(self).__name__ + ".train"
         steps = size(steps, "steps", where)
         hist = np.full((steps, self._HISTORY), np.nan, np.float32)
-        user = progress_callback(progress)
         done = [0]
 
         def on_step(stage, d, total, metric):
             check(self._fn("get_last_step")(self._h(), fptr(hist[d - 1])))
             done[0] = d
-            return user is not None and user.fn(stage, d, total, metric)
 
-        cb = progress_callback(on_step)
         loss = ctypes.c_double()
-        status = cb.run(self._fn("train"), self._h(), steps, cb, None,
-                        ctypes.byref(loss))
-        self.history = hist[:done[0]]
-        check(status)
+        try:
+            with interruptible(progress, observe=on_step) as cb:
+                check(self._fn("train")(self._h(), steps, cb, None,
+                                        ctypes.byref(loss)))
+        finally:
+            self.history = hist[:done[0]]
         return TrainResult(done[0], loss.value, self.step_count)
 
 class KVMemory(_Memory):

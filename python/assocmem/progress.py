@@ -232,13 +232,18 @@ class interruptible:
     handler is installed; elsewhere Ctrl-C behaves as it did before.
     """
 
-    def __init__(self, progress=None):
+    def __init__(self, progress=None, observe=None):
+        """observe: optional fn(stage, done, total, metric) called first at
+        every report (a train method reads the step's record there)."""
         self.interrupted = False
         self._fn, self._display = _reporter(progress)
+        self._observe = observe
         self._cb = ProgressCallback(self._step)
         self._trapped = False
 
     def _step(self, stage, done, total, metric):
+        if self._observe is not None:
+            self._observe(stage, done, total, metric)
         if self.interrupted:
             return True
         if self._fn is not None and self._fn(stage, done, total, metric):

@@ -73,15 +73,17 @@ else
     failed=$((failed + 1))
 fi
 
-# The example, quick: two rank counts.
-for np in 1 2; do
-    if timeout -k 10 120 "$mpirun" --oversubscribe -np "$np" $SHM \
-        "$build/mpi/examples/sharded_store" --quick >"$tmp/ex" 2>&1; then
-        echo "check-mpi: example sharded_store -np $np: ok"; passed=$((passed + 1))
-    else
-        cat "$tmp/ex" >&2; echo "check-mpi: example sharded_store -np $np: FAILED"
-        failed=$((failed + 1))
-    fi
+# The examples, quick: two rank counts.
+for example in sharded_store train_dam; do
+    for np in 1 2; do
+        if timeout -k 10 120 "$mpirun" --oversubscribe -np "$np" $SHM \
+            "$build/mpi/examples/$example" --quick >"$tmp/ex" 2>&1; then
+            echo "check-mpi: example $example -np $np: ok"; passed=$((passed + 1))
+        else
+            cat "$tmp/ex" >&2; echo "check-mpi: example $example -np $np: FAILED"
+            failed=$((failed + 1))
+        fi
+    done
 done
 
 echo "check-mpi: $passed passed, $failed failed"
