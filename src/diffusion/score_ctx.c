@@ -36,7 +36,9 @@ int amem__score_ctx_init(const char *fn, const amem_diffusion *h, size_t n,
     int rc = score_ready(fn, h, c->learned);
     if (rc != AMEM_OK)
         return rc;
-    if (c->learned) { /* jobs of single-threaded BLAS (core/jobs.h) */
+    /* Rows enough for several jobs: jobs of single-threaded BLAS
+     * (core/jobs.h); one job keeps BLAS's own threads for its products. */
+    if (c->learned && amem__dmlp_jobs(n, amem_get_num_threads()) > 1) {
         c->window = 1;
         c->jobs = amem__dmlp_jobs(n, amem__blas_window_begin(AMEM__DJOBS_MAX));
     }
