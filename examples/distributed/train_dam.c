@@ -12,12 +12,14 @@
  *   a cluster:    mpirun --hostfile hosts -np 64 build/mpi/examples/train_dam
  *                 --items 60000 --visible 784 --hidden 1000 --batch 6400
  *
- * The items are random ±1 patterns from a shared seed (every rank makes
+ * The items are random ±1/√D patterns (unit norm) from a shared seed (every rank makes
  * the same ones; a real run reads its data set on every rank). Rank 0
  * prints the loss and the time per step every tenth of the run, then the
  * evaluation loss of Eq. 2 and whether all ranks hold the same weights.
  */
+#define _POSIX_C_SOURCE 200809L
 #define AMEM_EXPERIMENTAL_API
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +110,8 @@ static int run(const opts *o, int rank, float *items)
     amem_dam *h = NULL;
     amem_data_parallel *dp = NULL;
     int st = amem_patterns_random(items, o->items, o->visible, 2023);
+    for (size_t i = 0; st == AMEM_OK && i < o->items * o->visible; i++)
+        items[i] /= sqrtf((float)o->visible); /* unit-norm items (Eq. 2) */
     if (st == AMEM_OK)
         st = amem_dam_create(o->visible, o->hidden, &h);
     if (st == AMEM_OK)
