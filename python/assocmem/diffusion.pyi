@@ -3,15 +3,13 @@
 from typing import Any, Union
 
 import ctypes
-import operator
 import numpy as np
 from . import _ffi
 from ._arrays import as_rows, dptr, fptr, like_rows, size
 from ._lib import lib
 from ._piece import Persistent, Settings, int_enum
-from ._train import TrainResult
+from ._train import run_train
 from .errors import check
-from .progress import progress_callback
 Param: Any
 Process: Any
 Score: Any

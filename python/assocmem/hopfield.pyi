@@ -12,7 +12,7 @@ from ._arrays import as_rows, dptr, fail, fptr, iptr, like_rows, size
 from ._lib import lib
 from ._piece import Persistent, Settings, int_enum, member
 from .errors import check
-from .progress import progress_callback
+from .progress import interruptible
 Kind: Any
 Param: Any
 Update: Any

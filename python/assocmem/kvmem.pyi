@@ -11,7 +11,7 @@ from ._lib import lib
 from ._piece import Persistent, Settings, int_enum
 from ._train import TrainResult
 from .errors import check
-from .progress import progress_callback
+from .progress import interruptible
 KVParam: Any
 TVTParam: Any
 LocalFactor: Any
