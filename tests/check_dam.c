@@ -15,6 +15,7 @@
 #include "dam/dam_impl.h"
 #include "dam/gram.h"
 #include "testutil.h"
+#include "testutil_dp.h"
 
 /* ---- helpers --------------------------------------------------------- */
 
@@ -675,39 +676,10 @@ START_TEST(test_resume_inside_epoch)
 }
 END_TEST
 
-/* Two workers in one process: worker 0's reduce runs worker 1's step
- * (on worker 1's handle, at the same parameters), whose own reduce adds
- * worker 0's gradient; both then apply the summed gradient. */
-typedef struct dam_pair {
-    amem_dam *other;
-    const float *mine; /* worker 0's gradient during its reduce */
-    double my_loss;
-    float *theirs;     /* worker 1's gradient, kept by its reduce */
-    double their_loss;
-} dam_pair;
-
-static int worker1_reduce(void *ctx, float *grad, size_t n, double *loss)
+/* One training step of worker 1 (tests/testutil_dp.h). */
+static int dam_step(void *h1)
 {
-    dam_pair *p = ctx;
-    memcpy(p->theirs, grad, n * sizeof(float));
-    p->their_loss = *loss;
-    for (size_t k = 0; k < n; k++)
-        grad[k] = p->mine[k] + grad[k];
-    *loss = p->my_loss + *loss;
-    return 0;
-}
-
-static int worker0_reduce(void *ctx, float *grad, size_t n, double *loss)
-{
-    dam_pair *p = ctx;
-    p->mine = grad;
-    p->my_loss = *loss;
-    if (amem_dam_train(p->other, 1, NULL, NULL, NULL) != AMEM_OK)
-        return 1;
-    for (size_t k = 0; k < n; k++)
-        grad[k] = grad[k] + p->theirs[k];
-    *loss = *loss + p->their_loss;
-    return 0;
+    return amem_dam_train(h1, 1, NULL, NULL, NULL) != AMEM_OK;
 }
 
 START_TEST(test_two_workers_equal_one)
@@ -724,10 +696,10 @@ START_TEST(test_two_workers_equal_one)
                                     AMEM_DAM_BALANCE_REWEIGHT));
         AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_GAMMA, 2));
     }
-    float theirs[48], w[3][48];
-    dam_pair pair = {h[2], NULL, 0.0, theirs, 0.0};
-    amem_data_parallel dp0 = {worker0_reduce, &pair, 0, 2};
-    amem_data_parallel dp1 = {worker1_reduce, &pair, 1, 2};
+    float w[3][48];
+    dp_pair pair = {dam_step, h[2], NULL, 0.0};
+    amem_data_parallel dp0 = {dp_pair_outer, &pair, 0, 2};
+    amem_data_parallel dp1 = {dp_pair_inner, &pair, 1, 2};
     AMEM_ASSERT_OK(amem_dam_set_data_parallel(h[1], &dp0));
     AMEM_ASSERT_OK(amem_dam_set_data_parallel(h[2], &dp1));
     AMEM_ASSERT_OK(amem_dam_train(h[0], steps, NULL, NULL, NULL));

@@ -9,6 +9,7 @@
 #include "assocmem/vae.h"
 #include "core/rng.h"
 #include "testutil.h"
+#include "testutil_dp.h"
 #include "vae/vae_impl.h"
 
 /* ---- helpers --------------------------------------------------------- */
@@ -659,38 +660,10 @@ START_TEST(test_resume_inside_epoch)
 }
 END_TEST
 
-/* Two workers in one process (see check_dam.c): worker 0's reduce runs
- * worker 1's step, whose reduce adds worker 0's gradient. */
-typedef struct vae_pair {
-    amem_vae *other;
-    const float *mine;
-    double my_loss;
-    float *theirs;
-    double their_loss;
-} vae_pair;
-
-static int worker1_reduce(void *ctx, float *grad, size_t n, double *loss)
+/* One training step of worker 1 (tests/testutil_dp.h). */
+static int vae_step(void *v1)
 {
-    vae_pair *p = ctx;
-    memcpy(p->theirs, grad, n * sizeof(float));
-    p->their_loss = *loss;
-    for (size_t k = 0; k < n; k++)
-        grad[k] = p->mine[k] + grad[k];
-    *loss = p->my_loss + *loss;
-    return 0;
-}
-
-static int worker0_reduce(void *ctx, float *grad, size_t n, double *loss)
-{
-    vae_pair *p = ctx;
-    p->mine = grad;
-    p->my_loss = *loss;
-    if (amem_vae_train(p->other, 1, NULL, NULL, NULL) != AMEM_OK)
-        return 1;
-    for (size_t k = 0; k < n; k++)
-        grad[k] = grad[k] + p->theirs[k];
-    *loss = *loss + p->their_loss;
-    return 0;
+    return amem_vae_train(v1, 1, NULL, NULL, NULL) != AMEM_OK;
 }
 
 /* Parameters of three handles after `steps` steps: one local, two workers. */
@@ -716,10 +689,9 @@ static void three_runs(int batch_norm, size_t steps, float **param,
         AMEM_ASSERT_OK(amem_vae_set_data(v[k], x, 10));
     }
     AMEM_ASSERT_OK(amem_vae_param_count(v[0], np));
-    float *theirs = malloc(*np * sizeof(float));
-    vae_pair pair = {v[2], NULL, 0.0, theirs, 0.0};
-    amem_data_parallel dp0 = {worker0_reduce, &pair, 0, 2};
-    amem_data_parallel dp1 = {worker1_reduce, &pair, 1, 2};
+    dp_pair pair = {vae_step, v[2], NULL, 0.0};
+    amem_data_parallel dp0 = {dp_pair_outer, &pair, 0, 2};
+    amem_data_parallel dp1 = {dp_pair_inner, &pair, 1, 2};
     AMEM_ASSERT_OK(amem_vae_set_data_parallel(v[1], &dp0));
     AMEM_ASSERT_OK(amem_vae_set_data_parallel(v[2], &dp1));
     AMEM_ASSERT_OK(amem_vae_train(v[0], steps, NULL, NULL, NULL));
@@ -730,7 +702,6 @@ static void three_runs(int batch_norm, size_t steps, float **param,
         memcpy(param[k], v[k]->params, *np * sizeof(float));
         amem_vae_free(v[k]);
     }
-    free(theirs);
     free(x);
 }
 
