@@ -540,8 +540,8 @@ AMEM_API int amem_hopfield_append(amem_hopfield *h, const float *keys,
  * amem_hopfield_remove: delete the n patterns with the given ids, each in
  * O(d + m): the last row moves into the freed row.
  *   ids  n ids, each stored and none repeated
- * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0), AMEM_E_ARG (an id not
- * stored, or repeated; nothing is removed), AMEM_E_STATE (read-only mapped
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0 or too large), AMEM_E_ARG
+ * (an id not stored, or repeated; nothing is removed), AMEM_E_STATE (read-only mapped
  * store), AMEM_E_UNSUPPORTED (CLASSICAL).
  */
 AMEM_API int amem_hopfield_remove(amem_hopfield *h, const uint64_t *ids,
@@ -553,8 +553,8 @@ AMEM_API int amem_hopfield_remove(amem_hopfield *h, const uint64_t *ids,
  *   ids         n ids, each stored
  *   keys_out    n x d
  *   values_out  n x m for a heteroassociative store (NULL = none)
- * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0), AMEM_E_ARG (an id not
- * stored), AMEM_E_UNSUPPORTED (CLASSICAL), AMEM_E_NOMEM (the id index of a
+ * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0 or too large), AMEM_E_ARG
+ * (an id not stored), AMEM_E_UNSUPPORTED (CLASSICAL), AMEM_E_NOMEM (the id index of a
  * mapped store is built on its first use).
  */
 AMEM_API int amem_hopfield_get_patterns(const amem_hopfield *h,

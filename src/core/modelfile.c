@@ -28,7 +28,7 @@ void amem__wbuf_free(amem__wbuf *w)
 
 static void put_bytes(amem__wbuf *w, const void *src, size_t n)
 {
-    if (w->failed)
+    if (w->failed || n == 0) /* an empty array may come as NULL */
         return;
     if (n > SIZE_MAX / 2 - w->len) {
         w->failed = 1;

@@ -72,7 +72,9 @@ static int check_ids(const char *fn, amem_hopfield *h, const uint64_t *ids,
     AMEM__CHECK_NULL(ids, fn);
     if (n == 0)
         return amem__fail(AMEM_E_DIM, fn, "n is 0");
-    int rc = amem__hopfield_index_ids(h);
+    int rc = amem__array_bytes(fn, "ids", n, 1, sizeof *ids, NULL);
+    if (rc == AMEM_OK)
+        rc = amem__hopfield_index_ids(h);
     size_t row;
     for (size_t i = 0; rc == AMEM_OK && i < n; i++)
         if (!amem__idmap_find(&h->idmap, ids[i], &row))
@@ -139,6 +141,8 @@ int amem_hopfield_get_patterns(const amem_hopfield *h, const uint64_t *ids,
     int rc = check_pattern_kind(fn, h);
     if (rc == AMEM_OK)
         rc = check_ids(fn, cache, ids, n, 0);
+    if (rc == AMEM_OK)
+        rc = amem__array_bytes(fn, "keys_out", n, h->dim, sizeof(float), NULL);
     if (rc != AMEM_OK)
         return rc;
     size_t d = h->dim, m = h->value_dim, row;
