@@ -12,6 +12,7 @@
 #include "core/rng.h"
 #include "hopfield/hopfield_impl.h"
 #include "hopfield/hopfield_impl.h"
+#include "hopfield_image.h"
 #include "testutil.h"
 
 /* ---- helpers --------------------------------------------------------- */
@@ -39,24 +40,6 @@ static amem_hopfield *make_stored(int kind, size_t d, const float *p,
     amem_hopfield *h = make(kind, d, 0);
     AMEM_ASSERT_OK(amem_hopfield_store(h, p, n));
     return h;
-}
-
-/* The whole saved image, for "unchanged" and bit-for-bit comparisons. */
-static unsigned char *image(const amem_hopfield *h, size_t *len)
-{
-    void *data = NULL;
-    AMEM_ASSERT_OK(amem_hopfield_save_mem(h, &data, len));
-    return data;
-}
-
-static int same_image(const amem_hopfield *h, const unsigned char *ref,
-                      size_t ref_len)
-{
-    size_t len;
-    unsigned char *now = image(h, &len);
-    int same = len == ref_len && memcmp(now, ref, len) == 0;
-    amem_free(now);
-    return same;
 }
 
 static double sign_errors(const float *a, const float *b, size_t n)

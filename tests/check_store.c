@@ -12,6 +12,7 @@
 #include "hopfield/hopfield_impl.h"
 #include "hopfield/idmap.h"
 #include "hopfield/quant.h"
+#include "hopfield_image.h"
 #include "testutil.h"
 
 /* ---- heap counting: a malloc hook (glibc, not under a sanitizer) ------ */
@@ -86,23 +87,6 @@ static amem_hopfield *modern(size_t d, size_t m, int dtype)
     AMEM_ASSERT_OK(amem_hopfield_create(AMEM_HOPFIELD_MODERN, d, m, &h));
     AMEM_ASSERT_OK(amem_hopfield_set(h, AMEM_HOPFIELD_DTYPE, dtype));
     return h;
-}
-
-static unsigned char *image(const amem_hopfield *h, size_t *len)
-{
-    void *data = NULL;
-    AMEM_ASSERT_OK(amem_hopfield_save_mem(h, &data, len));
-    return data;
-}
-
-static int same_image(const amem_hopfield *h, const unsigned char *ref,
-                      size_t len)
-{
-    size_t now_len;
-    unsigned char *now = image(h, &now_len);
-    int same = now_len == len && memcmp(now, ref, len) == 0;
-    amem_free(now);
-    return same;
 }
 
 static size_t count_of(const amem_hopfield *h)
