@@ -5,6 +5,7 @@
  * up to cfg->copy_test_max (beyond those seen in training).
  */
 #include <math.h>
+#include <string.h>
 
 #include "copy_train.h"
 #include "csv.h"
@@ -13,6 +14,15 @@
 
 static const char *copy_labels[TF_COPY_MODELS] = {"sequential",
                                                   "random p=4/N"};
+static const char *copy_names[TF_COPY_MODELS] = {"sequential", "random"};
+
+int tf_copy_model_index(const char *name)
+{
+    for (int k = 0; k < TF_COPY_MODELS; k++)
+        if (strcmp(name, copy_names[k]) == 0)
+            return k;
+    return -1;
+}
 
 static int run_model(const tf_config *cfg, FILE *train_csv, FILE *test_csv,
                      int k, tf_fig5_result *res)
@@ -33,6 +43,9 @@ static int run_model(const tf_config *cfg, FILE *train_csv, FILE *test_csv,
            cfg->copy_train_max, res->copy_acc[k][cfg->copy_test_max],
            cfg->copy_test_max);
     tf_copy_net_free(&net);
+    /* each finished controller is on disk before the next one starts */
+    fflush(train_csv);
+    fflush(test_csv);
     return bad;
 }
 
@@ -48,7 +61,10 @@ int tf_fig5_copy(const tf_config *cfg, const ex_args *args,
     int bad = !tr || !te;
     for (int k = 0; k < TF_COPY_MODELS && !bad; k++) {
         res->copy_labels[k] = copy_labels[k];
-        bad = run_model(cfg, tr, te, k, res);
+        for (size_t n = 0; n <= TF_COPY_MAX_LEN; n++)
+            res->copy_acc[k][n] = NAN;
+        if (cfg->copy_models & (1u << k))
+            bad = run_model(cfg, tr, te, k, res);
     }
     bad |= tf_csv_close(tr, "fig5c_copy_training.csv");
     bad |= tf_csv_close(te, "fig5c_copy.csv");

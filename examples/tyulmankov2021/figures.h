@@ -20,9 +20,13 @@ int tf_fig4_continual(const tf_config *cfg, const ex_args *args,
 int tf_fig4_correlated(const tf_config *cfg, const ex_args *args,
                        const tf_rule *trained, tf_fig4_result *res);
 int tf_fig5(const tf_config *cfg, const ex_args *args, tf_fig5_result *res);
-/* Fig. 5c: the copy-paste task with a trained controller. */
+/* Fig. 5c: the copy-paste task with a trained controller, for each
+ * memory in cfg->copy_models. */
 int tf_fig5_copy(const tf_config *cfg, const ex_args *args,
                  tf_fig5_result *res);
+/* The index of a copy controller's short name ("sequential", "random",
+ * "bam", "trained"), or -1. */
+int tf_copy_model_index(const char *name);
 
 /* Every figure in turn, timing each into res->seconds. */
 int tf_run_all(const tf_config *cfg, const ex_args *args, tf_results *res);

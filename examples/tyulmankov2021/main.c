@@ -4,12 +4,15 @@
  * libassocmem's key-value memory (amem_kvmem), TVT (amem_tvt) and Hopfield
  * baselines (amem_hopfield).
  *
- *   build/examples/tyulmankov2021 [--quick] [--out DIR]
+ *   build/examples/tyulmankov2021 [--quick] [--out DIR] [--only fig5c]
  *                                 [--copy-steps N] [--copy-lr X]
+ *                                 [--copy-models sequential,random,bam,trained]
  *
  * Writes CSV files, PNG figures (plot.py, matplotlib) and report.md into
  * out/tyulmankov2021/. Progress goes to stderr. --quick runs every part at
- * a small size in seconds.
+ * a small size in seconds. --only fig5c runs the copy-paste task alone
+ * (its CSVs, figure and report section); --copy-models picks which of its
+ * controllers are trained (default all four).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,44 +26,107 @@
 #include "common/plot.h"
 #include "report.h"
 
-/* Fig. 5c options (the reference trains 600000 steps at lr 1e-3):
- * --copy-steps N and --copy-lr X, removed from argv; 0 (or < 0 on a bad
- * value) and *argc updated. steps / lr stay 0 when not given. */
-static int take_copy_options(int *argc, char **argv, size_t *steps,
-                             double *lr)
+/* Options of this example, removed from argv before the shared ones. */
+typedef struct tf_options {
+    size_t copy_steps; /* 0: not given */
+    double copy_lr;    /* 0: not given */
+    unsigned copy_models;
+    int only_fig5c;
+} tf_options;
+
+/* A number in (0, max]; whole when whole is set. 0 or -1. */
+static int parse_number(const char *text, double max, int whole, double *v)
 {
+    char *end;
+    *v = strtod(text, &end);
+    if (*end || !(*v > 0) || *v > max || (whole && *v != (size_t)*v))
+        return -1;
+    return 0;
+}
+
+/* Comma-separated copy controller names into a bit set. 0 or -1. */
+static int parse_models(const char *text, unsigned *mask)
+{
+    char buf[128];
+    if (strlen(text) >= sizeof buf)
+        return -1;
+    strcpy(buf, text);
+    *mask = 0;
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        int k = tf_copy_model_index(tok);
+        if (k < 0)
+            return -1;
+        *mask |= 1u << k;
+    }
+    return *mask ? 0 : -1;
+}
+
+/* One option with its value; 0 or -1 on a bad value. */
+static int take_one(const char *name, const char *value, tf_options *o)
+{
+    double v;
+    if (strcmp(name, "--only") == 0) {
+        o->only_fig5c = 1;
+        return strcmp(value, "fig5c") == 0 ? 0 : -1;
+    }
+    if (strcmp(name, "--copy-models") == 0)
+        return parse_models(value, &o->copy_models);
+    if (strcmp(name, "--copy-steps") == 0) {
+        if (parse_number(value, 1e8, 1, &v) != 0)
+            return -1;
+        o->copy_steps = (size_t)v;
+        return 0;
+    }
+    if (parse_number(value, 1.0, 0, &v) != 0) /* --copy-lr */
+        return -1;
+    o->copy_lr = v;
+    return 0;
+}
+
+/* --copy-steps N, --copy-lr X (the reference trains 600000 steps at lr
+ * 1e-3), --copy-models LIST and --only fig5c, removed from argv; 0 (or -1
+ * on a bad value) and *argc updated. */
+static int take_options(int *argc, char **argv, tf_options *o)
+{
+    static const char *names[] = {"--copy-steps", "--copy-lr",
+                                  "--copy-models", "--only"};
     int out = 1;
     for (int i = 1; i < *argc; i++) {
-        int is_steps = strcmp(argv[i], "--copy-steps") == 0;
-        int is_lr = strcmp(argv[i], "--copy-lr") == 0;
-        if (!is_steps && !is_lr) {
+        int known = 0;
+        for (size_t j = 0; j < sizeof names / sizeof names[0]; j++)
+            known |= strcmp(argv[i], names[j]) == 0;
+        if (!known) {
             argv[out++] = argv[i];
             continue;
         }
-        if (i + 1 >= *argc)
+        if (i + 1 >= *argc || take_one(argv[i], argv[i + 1], o) != 0)
             return -1;
-        char *end;
-        double v = strtod(argv[++i], &end);
-        if (*end || !(v > 0) || (is_steps && (v > 1e8 || v != (size_t)v)) ||
-            (is_lr && v > 1))
-            return -1;
-        if (is_steps)
-            *steps = (size_t)v;
-        else
-            *lr = v;
+        i++;
     }
     *argc = out;
     return 0;
 }
 
+static void apply_options(const tf_options *o, tf_config *cfg)
+{
+    if (o->copy_steps)
+        cfg->copy_steps = o->copy_steps;
+    if (o->copy_lr > 0)
+        cfg->copy_lr = o->copy_lr;
+    if (o->copy_models)
+        cfg->copy_models = o->copy_models;
+    cfg->only_fig5c = o->only_fig5c;
+}
+
 int main(int argc, char **argv)
 {
     ex_provenance_start(argc, argv);
-    size_t copy_steps = 0;
-    double copy_lr = 0;
-    if (take_copy_options(&argc, argv, &copy_steps, &copy_lr) != 0) {
+    tf_options opt = {0};
+    if (take_options(&argc, argv, &opt) != 0) {
         fprintf(stderr, "tyulmankov2021: --copy-steps takes a whole number "
-                        "of steps, --copy-lr a rate in (0, 1]\n");
+                        "of steps, --copy-lr a rate in (0, 1], "
+                        "--copy-models a list of sequential, random, bam, "
+                        "trained, --only the part fig5c\n");
         return 2;
     }
     ex_args args;
@@ -69,10 +135,7 @@ int main(int argc, char **argv)
         return parsed > 0 ? 0 : 2;
     tf_config cfg;
     tf_config_init(&cfg, args.quick);
-    if (copy_steps)
-        cfg.copy_steps = copy_steps;
-    if (copy_lr > 0)
-        cfg.copy_lr = copy_lr;
+    apply_options(&opt, &cfg);
     tf_results res;
     tf_results_init(&res);
     tf_log("%s run into %s", cfg.quick ? "quick" : "full", args.out_dir);

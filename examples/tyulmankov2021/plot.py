@@ -4,7 +4,7 @@
 usage: plot.py OUT_DIR
 
 Reads the CSV files the example wrote into OUT_DIR and draws fig2.png,
-fig3.png, figC4.png, fig4.png, figC5.png and fig5.png beside them. Uses
+fig3.png, figC4.png, fig4.png, figC5.png, fig5.png and fig5c.png beside them. Uses
 only the csv module and matplotlib (Agg backend). A missing CSV skips its
 panel.
 """
@@ -189,8 +189,33 @@ def fig4(out):
     save(fig, out, "figC5.png")
 
 
+def copy_panels(ax_acc, ax_train, out, copy):
+    for label, (xs, ys) in series(copy, "model", "length",
+                                  "accuracy").items():
+        ax_acc.plot(xs, ys, label=label)
+    ax_acc.axvline(10.5, ls="--", color="k", lw=0.8)
+    ax_acc.set_xlabel("sequence length (dashed: longest trained)")
+    ax_acc.set_ylabel("paste accuracy")
+    ax_acc.set_ylim(0.45, 1.02)
+    ax_acc.set_title("(c) copy-paste", fontsize=9)
+    ax_acc.legend(fontsize=6)
+    for label, (xs, ys) in series(rows(out, "fig5c_copy_training.csv"),
+                                  "model", "step", "accuracy").items():
+        ax_train.plot(xs, ys, label=label, lw=0.8)
+    ax_train.set_xlabel("training step")
+    ax_train.set_ylabel("training accuracy")
+    ax_train.set_title("(c) controller training", fontsize=9)
+    ax_train.legend(fontsize=6)
+
+
 def fig5(out):
     copy = rows(out, "fig5c_copy.csv")
+    if copy:
+        fig, ax = plt.subplots(1, 2, figsize=(10, 4))
+        copy_panels(ax[0], ax[1], out, copy)
+        save(fig, out, "fig5c.png")
+    if not rows(out, "fig5a_hetero.csv"):
+        return
     fig, ax = plt.subplots(1, 4 if copy else 2,
                            figsize=(20 if copy else 10, 4))
     curves(ax[0], rows(out, "fig5a_hetero.csv"), "fig5a",
@@ -204,22 +229,7 @@ def fig5(out):
     ax[1].set_title("(b) sequence recall, x(t+1) = y(t)", fontsize=9)
     ax[1].legend(fontsize=6)
     if copy:
-        for label, (xs, ys) in series(copy, "model", "length",
-                                      "accuracy").items():
-            ax[2].plot(xs, ys, label=label)
-        ax[2].axvline(10.5, ls="--", color="k", lw=0.8)
-        ax[2].set_xlabel("sequence length (dashed: longest trained)")
-        ax[2].set_ylabel("paste accuracy")
-        ax[2].set_ylim(0.45, 1.02)
-        ax[2].set_title("(c) copy-paste", fontsize=9)
-        ax[2].legend(fontsize=6)
-        for label, (xs, ys) in series(rows(out, "fig5c_copy_training.csv"),
-                                      "model", "step", "accuracy").items():
-            ax[3].plot(xs, ys, label=label, lw=0.8)
-        ax[3].set_xlabel("training step")
-        ax[3].set_ylabel("training accuracy")
-        ax[3].set_title("(c) controller training", fontsize=9)
-        ax[3].legend(fontsize=6)
+        copy_panels(ax[2], ax[3], out, copy)
     save(fig, out, "fig5.png")
 
 
@@ -233,8 +243,12 @@ def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     out = sys.argv[1]
-    for draw in (fig2, fig3, fig4, fig5):
-        draw(out)
+    # each figure needs its first CSV (--only fig5c writes Fig. 5c alone)
+    for draw, first in ((fig2, "fig2a_accuracy.csv"),
+                        (fig3, "fig3a_accuracy.csv"),
+                        (fig4, "fig4a_continual.csv"), (fig5, None)):
+        if first is None or rows(out, first):
+            draw(out)
 
 
 if __name__ == "__main__":

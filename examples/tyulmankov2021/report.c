@@ -23,8 +23,9 @@ static void header(FILE *f, const tf_config *cfg, const tf_results *res)
         "measured in that run; the CSV files beside this report hold every "
         "plotted point (each opens with the same provenance lines), and "
         "`examples/tyulmankov2021/plot.py` draws the figures from them. "
-        "Figures 2-5 took %.0f s of that time.\n\n",
-        cfg->quick ? "quick" : "full", res->seconds[4]);
+        "%s took %.0f s of that time.\n\n",
+        cfg->quick ? "quick" : "full",
+        cfg->only_fig5c ? "Figure 5c" : "Figures 2-5", res->seconds[4]);
     ex_provenance_markdown(f);
     if (cfg->quick)
         fprintf(f, "> **Quick mode**: sizes, repetitions and training steps "
@@ -76,6 +77,17 @@ static void timing(FILE *f, const tf_results *res)
         res->seconds[4], res->seconds[5]);
 }
 
+static void sections(FILE *f, const tf_config *cfg, const tf_results *res)
+{
+    tf_report_fig2(f, cfg, &res->fig2);
+    tf_report_fig3(f, cfg, &res->fig3);
+    tf_report_fig3_seeds(f, &res->fig3_seeds);
+    tf_report_fig4(f, cfg, &res->fig4);
+    tf_report_fig5(f, cfg, &res->fig5);
+    tf_report_differences(f, cfg);
+    timing(f, res);
+}
+
 int tf_report_write(const tf_config *cfg, const ex_args *args,
                     const tf_results *res)
 {
@@ -90,14 +102,15 @@ int tf_report_write(const tf_config *cfg, const ex_args *args,
         return -1;
     }
     header(f, cfg, res);
-    setup(f, cfg);
-    tf_report_fig2(f, cfg, &res->fig2);
-    tf_report_fig3(f, cfg, &res->fig3);
-    tf_report_fig3_seeds(f, &res->fig3_seeds);
-    tf_report_fig4(f, cfg, &res->fig4);
-    tf_report_fig5(f, cfg, &res->fig5);
-    tf_report_differences(f, cfg);
-    timing(f, res);
+    if (cfg->only_fig5c) {
+        fprintf(f, "## Figure 5c — copy-paste (run alone, `--only "
+                   "fig5c`)\n\n![Figure 5c](fig5c.png)\n");
+        tf_report_fig5c(f, cfg, &res->fig5);
+        fprintf(f, "\nRun time: %.1f s.\n", res->seconds[4]);
+    } else {
+        setup(f, cfg);
+        sections(f, cfg, res);
+    }
     int bad = ferror(f);
     if (fclose(f) != 0 || bad) {
         fprintf(stderr, "tyulmankov2021: error writing %s\n", path);

@@ -23,6 +23,9 @@ void tf_report_fig3(FILE *f, const tf_config *cfg, const tf_fig3_result *r);
 void tf_report_fig3_seeds(FILE *f, const tf_seed_result *r);
 void tf_report_fig4(FILE *f, const tf_config *cfg, const tf_fig4_result *r);
 void tf_report_fig5(FILE *f, const tf_config *cfg, const tf_fig5_result *r);
+/* Fig. 5c alone (part of tf_report_fig5; the whole report of --only). */
+void tf_report_fig5c(FILE *f, const tf_config *cfg,
+                     const tf_fig5_result *r);
 void tf_report_differences(FILE *f, const tf_config *cfg);
 
 /* A number with `digits` decimals into buf, or "–" for NaN. Returns buf. */

@@ -24,7 +24,8 @@ static void sequence_table(FILE *f, const tf_fig5_result *r)
                 TF_NUM(r->seq_at_2n[k], 3));
 }
 
-static void copy_table(FILE *f, const tf_fig5_result *r)
+static void copy_table(FILE *f, const tf_config *cfg,
+                       const tf_fig5_result *r)
 {
     static const size_t lengths[] = {1, 5, 10, 12, 14, 16, 20, 24, 32};
     fprintf(f, "\n| model |");
@@ -38,6 +39,8 @@ static void copy_table(FILE *f, const tf_fig5_result *r)
             fprintf(f, "---|");
     fputc('\n', f);
     for (int k = 0; k < TF_COPY_MODELS; k++) {
+        if (!(cfg->copy_models & (1u << k)))
+            continue;
         fprintf(f, "| %s |", r->copy_labels[k] ? r->copy_labels[k] : "?");
         for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; i++)
             if (lengths[i] <= r->copy_test_max)
@@ -46,8 +49,8 @@ static void copy_table(FILE *f, const tf_fig5_result *r)
     }
 }
 
-static void report_copy(FILE *f, const tf_config *cfg,
-                        const tf_fig5_result *r)
+void tf_report_fig5c(FILE *f, const tf_config *cfg,
+                     const tf_fig5_result *r)
 {
     fprintf(f,
         "\n**Paper (c).** With a trained controller generating keys, values "
@@ -63,7 +66,7 @@ static void report_copy(FILE *f, const tf_config *cfg,
         "sequences per length:\n",
         cfg->copy_dim, cfg->copy_steps, cfg->copy_lr, TF_CTRL_CLIP_NORM,
         cfg->copy_train_max, cfg->copy_tests);
-    copy_table(f, r);
+    copy_table(f, cfg, r);
     fprintf(f, "\nEach episode is recorded on the library's episode tape "
                "(`amem_kvmem_tape_read`, `_write`: the simplified rule of "
                "`amem_kvmem`, the memory's rule and local factor), which "
@@ -92,6 +95,6 @@ void tf_report_fig5(FILE *f, const tf_config *cfg, const tf_fig5_result *r)
         "sequence.\n\n**Ours (b)** (d = N = m = %zu; accuracy over the "
         "recalled remainder of the sequence):\n", cfg->n);
     sequence_table(f, r);
-    report_copy(f, cfg, r);
+    tf_report_fig5c(f, cfg, r);
     fputc('\n', f);
 }

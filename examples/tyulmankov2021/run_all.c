@@ -9,8 +9,22 @@ void tf_results_init(tf_results *res)
     memset(res, 0, sizeof *res);
 }
 
+/* --only fig5c: the copy-paste task alone. */
+static int run_fig5c(const tf_config *cfg, const ex_args *args,
+                     tf_results *res)
+{
+    double t0 = tf_elapsed();
+    tf_log("figure 5c: copy-paste with a trained controller");
+    if (tf_fig5_copy(cfg, args, &res->fig5) != 0)
+        return -1;
+    res->seconds[3] = res->seconds[4] = tf_elapsed() - t0;
+    return 0;
+}
+
 int tf_run_all(const tf_config *cfg, const ex_args *args, tf_results *res)
 {
+    if (cfg->only_fig5c)
+        return run_fig5c(cfg, args, res);
     double t0 = tf_elapsed();
     tf_log("figure 2: simplified rules, Hopfield, TVT");
     if (tf_fig2(cfg, args, &res->fig2) != 0)
