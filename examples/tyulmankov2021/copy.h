@@ -8,11 +8,10 @@
  * with o the memory output, as in the reference controller:
  *     k = sqrt(d) tanh(W_k u + b_k) / |tanh(...)|   (same for v, sqrt(m))
  *     g = sigmoid(w_g . u + c_g),   y = tanh(W_r o + b_r)   (P outputs)
- * The memory is amem_kvmem with the simplified rule (rapid decay,
- * sequential or random local factor, q_t = g_t). Each episode is recorded
- * on the library's episode tape (amem_kvmem_tape_read, _write), which also
- * gives the gradient through the memory's reads and writes when the
- * episode is walked back (amem_kvmem_tape_back_write, _back_read). Loss:
+ * The memory (copy_mem.h, q_t = g_t) is amem_kvmem, recorded on the
+ * library's episode tape (amem_kvmem_tape_read, _write), which also gives
+ * the gradient through the memory's reads and writes when the episode is
+ * walked back (amem_kvmem_tape_back_write, _back_read), or BAM. Loss:
  * squared error of y on the paste steps, summed over entries and averaged
  * over steps.
  */
@@ -22,11 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The episode tape is experimental (docs/api.md, C17): this program opts in. */
-#ifndef AMEM_EXPERIMENTAL_API
-#define AMEM_EXPERIMENTAL_API
-#endif
-#include <assocmem/kvmem.h>
+#include "copy_mem.h"
 
 /* Sizes. */
 typedef struct tf_copy_dims {
@@ -46,16 +41,22 @@ int tf_copy_episode_make(tf_copy_episode *ep, const tf_copy_dims *dims,
 void tf_copy_episode_free(tf_copy_episode *ep);
 
 /* Controller parameters in one vector (with their gradient and Adam
- * moments), and views of the blocks. */
+ * moments), and views of the blocks; a trained memory's rule parameters
+ * are a last block, learned with the controller. */
 typedef struct tf_ctrl {
     tf_copy_dims dims;
     size_t U, count;           /* input size, number of parameters */
     float *theta, *grad, *m1, *m2;
     float *Wk, *bk, *Wv, *bv, *wg, *cg, *Wr, *br; /* views into theta */
+    float *rule;               /* rule_count memory rule parameters */
+    size_t rule_count;
     long adam_t;
 } tf_ctrl;
 
-int tf_ctrl_create(tf_ctrl *c, const tf_copy_dims *dims, uint64_t seed);
+/* rule_count: 0, or AMEM_KVMEM_RULE_COUNT for a TRAINED memory (the
+ * block starts at tf_copy_mem_rule_start). 0 or -1. */
+int tf_ctrl_create(tf_ctrl *c, const tf_copy_dims *dims, size_t rule_count,
+                   uint64_t seed);
 void tf_ctrl_free(tf_ctrl *c);
 /* Gradients longer than this are scaled down to it before each step. */
 #define TF_CTRL_CLIP_NORM 1.0
@@ -75,16 +76,15 @@ int tf_copy_trace_alloc(tf_copy_trace *tr, const tf_copy_dims *dims,
                         size_t steps);
 void tf_copy_trace_free(tf_copy_trace *tr);
 
-/* Forward pass of one episode, recorded on tape from an empty memory with
- * mem's rule; fills the trace, returns the loss and the paste accuracy.
- * 0 or -1. */
-int tf_copy_forward(tf_ctrl *c, amem_kvmem *mem, amem_kvmem_tape *tape,
-                    const tf_copy_episode *ep, tf_copy_trace *tr,
-                    double *loss, double *accuracy);
+/* Forward pass of one episode from an empty memory (for a TRAINED one,
+ * with the rule last given to tf_copy_mem_set_rule); fills the trace,
+ * returns the loss and the paste accuracy. 0 or -1. */
+int tf_copy_forward(tf_ctrl *c, tf_copy_mem *mem, const tf_copy_episode *ep,
+                    tf_copy_trace *tr, double *loss, double *accuracy);
 
-/* Walk the recorded episode back, adding the loss gradient to c->grad.
- * 0 or -1. */
-int tf_copy_backward(tf_ctrl *c, amem_kvmem_tape *tape,
-                     const tf_copy_episode *ep, const tf_copy_trace *tr);
+/* Walk the recorded episode back, adding the loss gradient to c->grad
+ * (and a TRAINED memory's rule gradient to its block). 0 or -1. */
+int tf_copy_backward(tf_ctrl *c, tf_copy_mem *mem, const tf_copy_episode *ep,
+                     const tf_copy_trace *tr);
 
 #endif

@@ -1,5 +1,5 @@
-/* Backward pass of the copy task: read-out, memory (walked back on the
- * library's episode tape), controller, in reverse time order. */
+/* Backward pass of the copy task: read-out, memory (walked back through
+ * copy_mem.h), controller, in reverse time order. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,12 +8,11 @@
 #include "fail.h"
 
 /* Gradient buffers carried from step t + 1 back to step t (the gradient
- * with respect to the memory itself is carried by the tape). */
+ * with respect to the memory itself is carried by its record). */
 typedef struct back_state {
     float *dk, *dv, *d_o;   /* d each */
     float *dk_in, *do_in;   /* d each: from u_{t+1} */
     float *da_k, *da_v;     /* d each */
-    float *dk_mem;          /* d: the memory's share of dk */
     float dg, dg_in;
 } back_state;
 
@@ -90,23 +89,7 @@ static void controller_back(tf_ctrl *c, const tf_copy_trace *tr, size_t t,
     s->dg_in = du[P + 1 + 2 * d];
 }
 
-/* The memory at step t, last operation first: the write (k, v, q = g),
- * then the read with k. */
-static int memory_back(amem_kvmem_tape *tape, back_state *s, size_t d)
-{
-    double dq = 0.0;
-    int st = amem_kvmem_tape_back_write(tape, s->dk_mem, s->dv, &dq, NULL);
-    for (size_t i = 0; st == 0 && i < d; i++)
-        s->dk[i] += s->dk_mem[i];
-    s->dg += (float)dq;
-    if (st == 0)
-        st = amem_kvmem_tape_back_read(tape, s->d_o, s->dk_mem);
-    for (size_t i = 0; st == 0 && i < d; i++)
-        s->dk[i] += s->dk_mem[i];
-    return st == 0 ? 0 : tf_fail("copy task memory backward", st);
-}
-
-static int back_step(tf_ctrl *c, amem_kvmem_tape *tape,
+static int back_step(tf_ctrl *c, tf_copy_mem *mem,
                      const tf_copy_episode *ep, const tf_copy_trace *tr,
                      size_t t, back_state *s, float *du)
 {
@@ -117,27 +100,38 @@ static int back_step(tf_ctrl *c, amem_kvmem_tape *tape,
                      1.0 / (double)n, s->d_o);
     memcpy(s->dk, s->dk_in, d * sizeof *s->dk);
     s->dg = s->dg_in;
-    if (memory_back(tape, s, d) != 0)
+    double dq = 0.0; /* the memory: its write, then its read */
+    if (tf_copy_mem_back(mem, s->d_o, s->dk, s->dv, &dq) != 0)
         return -1;
+    s->dg += (float)dq;
     controller_back(c, tr, t, s, du);
     return 0;
 }
 
-int tf_copy_backward(tf_ctrl *c, amem_kvmem_tape *tape,
-                     const tf_copy_episode *ep, const tf_copy_trace *tr)
+/* A TRAINED memory's rule gradient into the controller's rule block. */
+static void rule_back(tf_ctrl *c, const tf_copy_mem *mem)
+{
+    float *g = c->grad + (c->rule - c->theta);
+    for (size_t k = 0; k < c->rule_count; k++)
+        g[k] += (float)mem->rule_grad[k];
+}
+
+int tf_copy_backward(tf_ctrl *c, tf_copy_mem *mem, const tf_copy_episode *ep,
+                     const tf_copy_trace *tr)
 {
     size_t d = c->dims.d;
-    float *p = calloc(8 * d + c->U, sizeof *p);
+    float *p = calloc(7 * d + c->U, sizeof *p);
     if (!p)
         return tf_nomem();
     back_state s = {0};
     s.dk = p; s.dv = p + d; s.d_o = p + 2 * d; s.dk_in = p + 3 * d;
     s.do_in = p + 4 * d; s.da_k = p + 5 * d; s.da_v = p + 6 * d;
-    s.dk_mem = p + 7 * d;
-    float *du = p + 8 * d;
+    float *du = p + 7 * d;
     int bad = 0;
     for (size_t t = ep->steps; t-- > 0 && !bad;)
-        bad = back_step(c, tape, ep, tr, t, &s, du);
+        bad = back_step(c, mem, ep, tr, t, &s, du);
     free(p);
+    if (!bad && c->rule_count)
+        rule_back(c, mem);
     return bad;
 }

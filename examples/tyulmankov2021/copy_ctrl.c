@@ -20,7 +20,8 @@ static void layout(tf_ctrl *c)
     c->wg = p; p += U;
     c->cg = p; p += 1;
     c->Wr = p; p += P * d;
-    c->br = p;
+    c->br = p; p += P;
+    c->rule = c->rule_count ? p : NULL;
 }
 
 /* Uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) weights, zero biases. */
@@ -39,13 +40,16 @@ static void init(tf_ctrl *c, uint64_t seed)
         c->Wr[i] = (float)(sd * (2 * tf_rng_uniform(&rng) - 1));
 }
 
-int tf_ctrl_create(tf_ctrl *c, const tf_copy_dims *dims, uint64_t seed)
+int tf_ctrl_create(tf_ctrl *c, const tf_copy_dims *dims, size_t rule_count,
+                   uint64_t seed)
 {
     memset(c, 0, sizeof *c);
     c->dims = *dims;
     c->U = dims->P + 1 + 2 * dims->d + 1;
+    c->rule_count = rule_count;
     size_t d = dims->d;
-    c->count = 2 * (d * c->U + d) + c->U + 1 + dims->P * d + dims->P;
+    c->count = 2 * (d * c->U + d) + c->U + 1 + dims->P * d + dims->P +
+               rule_count;
     c->theta = calloc(c->count, sizeof *c->theta);
     c->grad = calloc(c->count, sizeof *c->grad);
     c->m1 = calloc(c->count, sizeof *c->m1);
@@ -56,6 +60,8 @@ int tf_ctrl_create(tf_ctrl *c, const tf_copy_dims *dims, uint64_t seed)
     }
     layout(c);
     init(c, seed);
+    if (rule_count)
+        tf_copy_mem_rule_start(c->rule);
     return 0;
 }
 

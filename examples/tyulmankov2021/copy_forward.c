@@ -1,5 +1,5 @@
-/* Forward pass of the copy task: controller, memory (recorded on the
- * amem_kvmem episode tape), read-out. */
+/* Forward pass of the copy task: controller, memory (copy_mem.h),
+ * read-out. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,18 +85,6 @@ static void controller_step(const tf_ctrl *c, tf_copy_trace *tr, size_t t)
     tr->g[t] = (float)(1.0 / (1.0 + exp(-a)));
 }
 
-/* Read with k, then write (k, v) with q = g, both recorded on the tape. */
-static int memory_step(amem_kvmem_tape *tape, tf_copy_trace *tr, size_t t,
-                       size_t d)
-{
-    int st = amem_kvmem_tape_read(tape, tr->k + t * d, 1, tr->o + t * d,
-                                  NULL);
-    if (st == 0)
-        st = amem_kvmem_tape_write(tape, tr->k + t * d, tr->v + t * d,
-                                   tr->g[t]);
-    return st == 0 ? 0 : tf_fail("copy task memory step", st);
-}
-
 /* y = tanh(W_r o + b_r); returns the squared error against target. */
 static double readout(const tf_ctrl *c, const float *o, float *y,
                       const float *target, size_t *right)
@@ -116,19 +104,19 @@ static double readout(const tf_ctrl *c, const float *o, float *y,
     return err;
 }
 
-int tf_copy_forward(tf_ctrl *c, amem_kvmem *mem, amem_kvmem_tape *tape,
-                    const tf_copy_episode *ep, tf_copy_trace *tr,
-                    double *loss, double *accuracy)
+int tf_copy_forward(tf_ctrl *c, tf_copy_mem *mem, const tf_copy_episode *ep,
+                    tf_copy_trace *tr, double *loss, double *accuracy)
 {
     size_t d = c->dims.d, P = c->dims.P, n = ep->n, right = 0;
     double err = 0.0;
-    int st = amem_kvmem_tape_begin(tape, mem);
-    if (st != 0)
-        return tf_fail("amem_kvmem_tape_begin", st);
+    if (tf_copy_mem_begin(mem) != 0)
+        return -1;
     for (size_t t = 0; t < ep->steps; t++) {
         build_input(c, ep, tr, t, tr->u + t * c->U);
         controller_step(c, tr, t);
-        if (memory_step(tape, tr, t, d) != 0)
+        /* read with k, then write (k, v) with q = g */
+        if (tf_copy_mem_step(mem, tr->k + t * d, tr->v + t * d, tr->g[t],
+                             tr->o + t * d) != 0)
             return -1;
         const float *target = t > n ? ep->target + (t - n - 1) * P : NULL;
         err += readout(c, tr->o + t * d, tr->y + t * P, target, &right);

@@ -6,43 +6,39 @@
 #include "log.h"
 #include "rng.h"
 
-int tf_copy_net_create(tf_copy_net *net, const tf_config *cfg, int random,
+int tf_copy_net_create(tf_copy_net *net, const tf_config *cfg, int kind,
                        const char *label, uint64_t seed)
 {
     net->dims = (tf_copy_dims){cfg->copy_dim, cfg->n};
     net->label = label;
-    net->mem = NULL;
-    net->tape = NULL;
-    if (tf_ctrl_create(&net->ctrl, &net->dims, seed) != 0)
+    size_t rules = kind == TF_COPY_TRAINED ? AMEM_KVMEM_RULE_COUNT : 0;
+    if (tf_ctrl_create(&net->ctrl, &net->dims, rules, seed) != 0)
         return -1;
-    int st = amem_kvmem_create(cfg->n, cfg->n, cfg->n, &net->mem);
-    if (st == 0)
-        st = amem_kvmem_set(net->mem, AMEM_KVMEM_LOCAL_FACTOR,
-                            random ? AMEM_KVMEM_LOCAL_RANDOM
-                                   : AMEM_KVMEM_LOCAL_SEQUENTIAL);
-    if (st == 0)
-        st = amem_kvmem_set(net->mem, AMEM_KVMEM_P, 4.0 / (double)cfg->n);
-    if (st == 0)
-        st = amem_kvmem_set(net->mem, AMEM_KVMEM_SEED, (double)(seed % 1000));
     size_t steps = 2 * cfg->copy_test_max + 1;
-    if (st == 0) /* each step reads once and writes once */
-        st = amem_kvmem_tape_create(net->mem, steps, steps, &net->tape);
-    int bad = st != 0 ? tf_fail("copy task memory", st) : 0;
+    int bad = tf_copy_mem_create(&net->mem, kind, cfg->n, steps, seed);
     if (!bad)
         bad = tf_copy_trace_alloc(&net->trace, &net->dims, steps);
-    if (bad)
-        tf_copy_net_free(net);
+    if (bad) {
+        tf_ctrl_free(&net->ctrl);
+        tf_copy_mem_free(&net->mem);
+    }
     return bad;
 }
 
 void tf_copy_net_free(tf_copy_net *net)
 {
     tf_ctrl_free(&net->ctrl);
-    amem_kvmem_tape_free(net->tape);
-    net->tape = NULL;
-    amem_kvmem_free(net->mem);
-    net->mem = NULL;
+    tf_copy_mem_free(&net->mem);
     tf_copy_trace_free(&net->trace);
+}
+
+/* A TRAINED memory takes the controller's rule block (clamped into the
+ * settings' bounds) for the next episodes. */
+static int sync_rule(tf_copy_net *net)
+{
+    if (!net->ctrl.rule_count)
+        return 0;
+    return tf_copy_mem_set_rule(&net->mem, net->ctrl.rule);
 }
 
 /* One training step on a fresh episode of length n. */
@@ -52,13 +48,15 @@ static int train_step(tf_copy_net *net, size_t n, uint64_t seed, double lr,
     tf_copy_episode ep;
     if (tf_copy_episode_make(&ep, &net->dims, n, seed) != 0)
         return -1;
-    int bad = tf_copy_forward(&net->ctrl, net->mem, net->tape, &ep,
-                              &net->trace, loss, acc);
+    int bad = tf_copy_forward(&net->ctrl, &net->mem, &ep, &net->trace,
+                              loss, acc);
     if (!bad)
-        bad = tf_copy_backward(&net->ctrl, net->tape, &ep, &net->trace);
+        bad = tf_copy_backward(&net->ctrl, &net->mem, &ep, &net->trace);
     tf_copy_episode_free(&ep);
-    if (!bad)
+    if (!bad) {
         tf_ctrl_adam(&net->ctrl, lr);
+        bad = sync_rule(net);
+    }
     return bad;
 }
 
@@ -97,8 +95,8 @@ int tf_copy_eval(tf_copy_net *net, size_t n, size_t tests, uint64_t seed,
         double loss = 0, acc = 0;
         if (tf_copy_episode_make(&ep, &net->dims, n, seed + 31u * i) != 0)
             return -1;
-        int bad = tf_copy_forward(&net->ctrl, net->mem, net->tape, &ep,
-                                  &net->trace, &loss, &acc);
+        int bad = tf_copy_forward(&net->ctrl, &net->mem, &ep, &net->trace,
+                                  &loss, &acc);
         tf_copy_episode_free(&ep);
         if (bad)
             return -1;

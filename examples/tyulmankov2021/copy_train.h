@@ -11,14 +11,13 @@
 typedef struct tf_copy_net {
     tf_copy_dims dims;
     tf_ctrl ctrl;
-    amem_kvmem *mem;       /* the memory's rule and RNG */
-    amem_kvmem_tape *tape; /* records each episode, gives its gradient */
+    tf_copy_mem mem;
     tf_copy_trace trace;   /* sized for the longest test episode */
     const char *label;
 } tf_copy_net;
 
-/* random: random local factor p = 4/N instead of sequential. 0 or -1. */
-int tf_copy_net_create(tf_copy_net *net, const tf_config *cfg, int random,
+/* kind: enum tf_copy_kind (copy_mem.h). 0 or -1. */
+int tf_copy_net_create(tf_copy_net *net, const tf_config *cfg, int kind,
                        const char *label, uint64_t seed);
 void tf_copy_net_free(tf_copy_net *net);
 
@@ -31,5 +30,12 @@ int tf_copy_train(tf_copy_net *net, const tf_config *cfg, FILE *csv,
 /* Mean paste accuracy over `tests` fresh episodes of length n. */
 int tf_copy_eval(tf_copy_net *net, size_t n, size_t tests, uint64_t seed,
                  double *accuracy);
+
+/* Finite-difference check of the controller's gradient (and a TRAINED
+ * memory's rule gradient) through a memory of this kind, on one short
+ * episode: *worst receives the largest relative error over the checked
+ * parameters. 0 or -1. */
+int tf_copy_gradient_check(const tf_config *cfg, int kind, uint64_t seed,
+                           double *worst);
 
 #endif

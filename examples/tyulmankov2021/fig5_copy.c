@@ -1,8 +1,10 @@
 /*
  * Figure 5c: the copy-paste task. A controller (copy.h) is trained with
- * the memory using sequential, then random (p = 4/N) local third factors,
- * on sequences of 1..cfg->copy_train_max patterns, and tested on lengths
- * up to cfg->copy_test_max (beyond those seen in training).
+ * each memory of copy_mem.h in turn (sequential, random p = 4/N, BAM, the
+ * trained rule), on sequences of 1..cfg->copy_train_max patterns, and
+ * tested on lengths up to cfg->copy_test_max (beyond those seen in
+ * training). Before training, the gradient through each memory is checked
+ * against finite differences (copy_check.c).
  */
 #include <math.h>
 #include <string.h>
@@ -12,9 +14,11 @@
 #include "figures.h"
 #include "log.h"
 
-static const char *copy_labels[TF_COPY_MODELS] = {"sequential",
-                                                  "random p=4/N"};
-static const char *copy_names[TF_COPY_MODELS] = {"sequential", "random"};
+/* Indexed by enum tf_copy_kind (copy_mem.h). */
+static const char *copy_labels[TF_COPY_MODELS] = {
+    "sequential", "random p=4/N", "BAM", "trained (random p=4/N)"};
+static const char *copy_names[TF_COPY_MODELS] = {"sequential", "random",
+                                                 "bam", "trained"};
 
 int tf_copy_model_index(const char *name)
 {
@@ -24,12 +28,30 @@ int tf_copy_model_index(const char *name)
     return -1;
 }
 
+/* The gradient through this memory against finite differences. */
+static int check_gradient(const tf_config *cfg, int k, tf_fig5_result *res)
+{
+    double worst = NAN;
+    if (tf_copy_gradient_check(cfg, k, cfg->seed + 5900 + k, &worst) != 0)
+        return -1;
+    res->copy_check[k] = worst;
+    tf_log("fig5c %s: gradient against finite differences, worst "
+           "relative error %.2e", copy_labels[k], worst);
+    if (worst <= TF_COPY_CHECK_TOL)
+        return 0;
+    fprintf(stderr, "tyulmankov2021: the copy task's gradient through the "
+                    "%s memory disagrees with finite differences\n",
+            copy_labels[k]);
+    return -1;
+}
+
 static int run_model(const tf_config *cfg, FILE *train_csv, FILE *test_csv,
                      int k, tf_fig5_result *res)
 {
     tf_copy_net net;
     uint64_t seed = cfg->seed + 5000 + 10 * k;
-    if (tf_copy_net_create(&net, cfg, k == 1, copy_labels[k], seed) != 0)
+    if (check_gradient(cfg, k, res) != 0 ||
+        tf_copy_net_create(&net, cfg, k, copy_labels[k], seed) != 0)
         return -1;
     int bad = tf_copy_train(&net, cfg, train_csv, seed + 1);
     for (size_t n = 1; !bad && n <= cfg->copy_test_max; n++) {
@@ -63,6 +85,7 @@ int tf_fig5_copy(const tf_config *cfg, const ex_args *args,
         res->copy_labels[k] = copy_labels[k];
         for (size_t n = 0; n <= TF_COPY_MAX_LEN; n++)
             res->copy_acc[k][n] = NAN;
+        res->copy_check[k] = NAN;
         if (cfg->copy_models & (1u << k))
             bad = run_model(cfg, tr, te, k, res);
     }

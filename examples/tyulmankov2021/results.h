@@ -63,7 +63,10 @@ typedef struct tf_fig4_result {
 
 #define TF_FIG5_MODELS 4 /* sequential, random p = 0.1, trained, BAM */
 #define TF_FIG5B_MODELS 3 /* sequential, random p = 0.1, BAM */
-#define TF_COPY_MODELS 2  /* controller with sequential / random memory */
+#define TF_COPY_MODELS 4  /* controller with a sequential, random p = 4/N,
+                             BAM or trained memory (enum tf_copy_kind) */
+#define TF_COPY_CHECK_TOL 1e-2 /* largest relative error of the copy
+                                  gradient against finite differences */
 #define TF_COPY_MAX_LEN 32
 
 typedef struct tf_fig5_result {
@@ -76,6 +79,8 @@ typedef struct tf_fig5_result {
     double seq_at_n[TF_FIG5B_MODELS], seq_at_2n[TF_FIG5B_MODELS];
     const char *copy_labels[TF_COPY_MODELS];
     double copy_acc[TF_COPY_MODELS][TF_COPY_MAX_LEN + 1]; /* by length */
+    double copy_check[TF_COPY_MODELS]; /* gradient check: worst relative
+                                          error (copy_check.c) */
     size_t copy_train_max, copy_test_max;
 } tf_fig5_result;
 
