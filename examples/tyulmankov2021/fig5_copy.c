@@ -64,6 +64,8 @@ static int run_model(const tf_config *cfg, FILE *train_csv, FILE *test_csv,
            copy_labels[k], res->copy_acc[k][cfg->copy_train_max],
            cfg->copy_train_max, res->copy_acc[k][cfg->copy_test_max],
            cfg->copy_test_max);
+    for (size_t i = 0; i < net.ctrl.rule_count; i++)
+        res->copy_rule[i] = net.ctrl.rule[i];
     tf_copy_net_free(&net);
     /* each finished controller is on disk before the next one starts */
     fflush(train_csv);

@@ -14,6 +14,15 @@ const char *tf_num(char *buf, size_t size, double v, int digits)
     return buf;
 }
 
+const char *tf_num_e(char *buf, size_t size, double v)
+{
+    if (isnan(v))
+        snprintf(buf, size, "–");
+    else
+        snprintf(buf, size, "%.2e", v);
+    return buf;
+}
+
 static void header(FILE *f, const tf_config *cfg, const tf_results *res)
 {
     fprintf(f,

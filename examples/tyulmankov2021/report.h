@@ -33,5 +33,8 @@ const char *tf_num(char *buf, size_t size, double v, int digits);
 
 /* Shorthand for one number in a printf argument list. */
 #define TF_NUM(v, digits) tf_num((char[32]){0}, 32, (v), (digits))
+/* The same in exponent notation (two significant decimals). */
+#define TF_NUM_E(v) tf_num_e((char[32]){0}, 32, (v))
+const char *tf_num_e(char *buf, size_t size, double v);
 
 #endif

@@ -43,11 +43,15 @@ void tf_report_differences(FILE *f, const tf_config *cfg)
         "episode per probe (the reference `get_capacity`) and with each "
         "probe's accuracy averaged over %zu episodes.\n"
         "- **Copy-paste (Fig. 5c)**: the reference trains 600k steps with "
-        "lr 1e-3; we train %zu steps with lr %g and gradient clipping. "
-        "The memory and its gradient with respect to the controller's "
-        "keys, values, gates and read keys come from the library "
-        "(`amem_kvmem_tape_*`, finite-difference tested). No BAM "
-        "controller.\n\n",
+        "lr 1e-3 and no clipping; this run trains %zu steps with lr %g "
+        "and the gradient norm clipped at 1 (`--copy-steps`, "
+        "`--copy-lr`; `--only fig5c` runs the panel alone). The memory "
+        "reads before it writes at each step (the reference writes, then "
+        "reads with the same key). The trained memory keeps p = 4/N "
+        "fixed (the reference also learns it) and starts at λ = 0.95. "
+        "The key-value memories' gradients come from the library "
+        "(`amem_kvmem_tape_*`), BAM's from `copy_bam.c`; all four are "
+        "checked against finite differences before training.\n\n",
         cfg->tvt_steps, cfg->train_steps, cfg->train_full_max_n,
         cfg->train_large_steps, cfg->probe_episodes, cfg->copy_steps,
         cfg->copy_lr);

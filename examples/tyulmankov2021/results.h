@@ -81,6 +81,7 @@ typedef struct tf_fig5_result {
     double copy_acc[TF_COPY_MODELS][TF_COPY_MAX_LEN + 1]; /* by length */
     double copy_check[TF_COPY_MODELS]; /* gradient check: worst relative
                                           error (copy_check.c) */
+    double copy_rule[TF_RULE_PARAMS]; /* the trained memory's learned rule */
     size_t copy_train_max, copy_test_max;
 } tf_fig5_result;
 
