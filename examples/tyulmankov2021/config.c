@@ -95,6 +95,7 @@ void tf_config_init(tf_config *cfg, int is_quick)
     cfg->zeroed = 0.6;
     cfg->train_lr = 1e-3;
     cfg->copy_lr = 3e-3;
+    cfg->copy_clip = 1.0;
     cfg->copy_models = ~0u;
     if (is_quick)
         quick(cfg);

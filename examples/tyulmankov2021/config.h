@@ -41,6 +41,7 @@ typedef struct tf_config {
     /* Fig. 5c: copy-paste */
     size_t copy_dim, copy_train_max, copy_test_max, copy_steps, copy_tests;
     double copy_lr;
+    double copy_clip;     /* gradient norm clip (0: none; the reference's) */
     unsigned copy_models; /* bit k: train copy controller k (fig5_copy.c) */
     int only_fig5c;       /* run Fig. 5c alone (--only fig5c) */
 } tf_config;

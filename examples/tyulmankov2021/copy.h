@@ -58,11 +58,9 @@ typedef struct tf_ctrl {
 int tf_ctrl_create(tf_ctrl *c, const tf_copy_dims *dims, size_t rule_count,
                    uint64_t seed);
 void tf_ctrl_free(tf_ctrl *c);
-/* Gradients longer than this are scaled down to it before each step. */
-#define TF_CTRL_CLIP_NORM 1.0
-
-/* One Adam step on c->grad (clipped, then zeroed). */
-void tf_ctrl_adam(tf_ctrl *c, double lr);
+/* One Adam step on c->grad, then zeroed; a gradient longer than clip
+ * (> 0; 0: never) is first scaled down to that norm. */
+void tf_ctrl_adam(tf_ctrl *c, double lr, double clip);
 
 /* Per-step record of the controller's forward pass, kept for the backward
  * pass (the memory's own record is the tape). */

@@ -88,10 +88,11 @@ static void clip_norm(tf_ctrl *c, double max_norm)
         c->grad[i] *= scale;
 }
 
-void tf_ctrl_adam(tf_ctrl *c, double lr)
+void tf_ctrl_adam(tf_ctrl *c, double lr, double clip)
 {
     const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
-    clip_norm(c, TF_CTRL_CLIP_NORM);
+    if (clip > 0)
+        clip_norm(c, clip);
     c->adam_t++;
     double c1 = 1.0 - pow(b1, (double)c->adam_t);
     double c2 = 1.0 - pow(b2, (double)c->adam_t);

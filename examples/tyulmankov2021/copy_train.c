@@ -43,7 +43,7 @@ static int sync_rule(tf_copy_net *net)
 
 /* One training step on a fresh episode of length n. */
 static int train_step(tf_copy_net *net, size_t n, uint64_t seed, double lr,
-                      double *loss, double *acc)
+                      double clip, double *loss, double *acc)
 {
     tf_copy_episode ep;
     if (tf_copy_episode_make(&ep, &net->dims, n, seed) != 0)
@@ -54,7 +54,7 @@ static int train_step(tf_copy_net *net, size_t n, uint64_t seed, double lr,
         bad = tf_copy_backward(&net->ctrl, &net->mem, &ep, &net->trace);
     tf_copy_episode_free(&ep);
     if (!bad) {
-        tf_ctrl_adam(&net->ctrl, lr);
+        tf_ctrl_adam(&net->ctrl, lr, clip);
         bad = sync_rule(net);
     }
     return bad;
@@ -69,7 +69,8 @@ int tf_copy_train(tf_copy_net *net, const tf_config *cfg, FILE *csv,
     for (size_t s = 1; s <= steps; s++) {
         double loss = 0, acc = 0;
         size_t n = tf_rng_between(&rng, 1, cfg->copy_train_max);
-        if (train_step(net, n, seed + 7919u * s, cfg->copy_lr, &loss, &acc))
+        if (train_step(net, n, seed + 7919u * s, cfg->copy_lr, cfg->copy_clip,
+                       &loss, &acc))
             return -1;
         loss_sum += loss;
         acc_sum += acc;

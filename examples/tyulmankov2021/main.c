@@ -6,6 +6,7 @@
  *
  *   build/examples/tyulmankov2021 [--quick] [--out DIR] [--only fig5c]
  *                                 [--copy-steps N] [--copy-lr X]
+ *                                 [--copy-clip X]
  *                                 [--copy-models sequential,random,bam,trained]
  *
  * Writes CSV files, PNG figures (plot.py, matplotlib) and report.md into
@@ -30,16 +31,20 @@
 typedef struct tf_options {
     size_t copy_steps; /* 0: not given */
     double copy_lr;    /* 0: not given */
+    double copy_clip;  /* < 0: not given */
     unsigned copy_models;
     int only_fig5c;
 } tf_options;
 
-/* A number in (0, max]; whole when whole is set. 0 or -1. */
-static int parse_number(const char *text, double max, int whole, double *v)
+/* A number in (0, max] ([0, max] with zero_ok); whole when whole is set.
+ * 0 or -1. */
+static int parse_number(const char *text, double max, int whole,
+                        int zero_ok, double *v)
 {
     char *end;
     *v = strtod(text, &end);
-    if (*end || !(*v > 0) || *v > max || (whole && *v != (size_t)*v))
+    if (*end || !(*v > 0 || (zero_ok && *v == 0)) || *v > max ||
+        (whole && *v != (size_t)*v))
         return -1;
     return 0;
 }
@@ -72,23 +77,26 @@ static int take_one(const char *name, const char *value, tf_options *o)
     if (strcmp(name, "--copy-models") == 0)
         return parse_models(value, &o->copy_models);
     if (strcmp(name, "--copy-steps") == 0) {
-        if (parse_number(value, 1e8, 1, &v) != 0)
+        if (parse_number(value, 1e8, 1, 0, &v) != 0)
             return -1;
         o->copy_steps = (size_t)v;
         return 0;
     }
-    if (parse_number(value, 1.0, 0, &v) != 0) /* --copy-lr */
+    if (strcmp(name, "--copy-clip") == 0)
+        return parse_number(value, 1e6, 0, 1, &o->copy_clip);
+    if (parse_number(value, 1.0, 0, 0, &v) != 0) /* --copy-lr */
         return -1;
     o->copy_lr = v;
     return 0;
 }
 
 /* --copy-steps N, --copy-lr X (the reference trains 600000 steps at lr
- * 1e-3), --copy-models LIST and --only fig5c, removed from argv; 0 (or -1
- * on a bad value) and *argc updated. */
+ * 1e-3), --copy-clip X (0: no clipping, as the reference), --copy-models
+ * LIST and --only fig5c, removed from argv; 0 (or -1 on a bad value) and
+ * *argc updated. */
 static int take_options(int *argc, char **argv, tf_options *o)
 {
-    static const char *names[] = {"--copy-steps", "--copy-lr",
+    static const char *names[] = {"--copy-steps", "--copy-lr", "--copy-clip",
                                   "--copy-models", "--only"};
     int out = 1;
     for (int i = 1; i < *argc; i++) {
@@ -113,6 +121,8 @@ static void apply_options(const tf_options *o, tf_config *cfg)
         cfg->copy_steps = o->copy_steps;
     if (o->copy_lr > 0)
         cfg->copy_lr = o->copy_lr;
+    if (o->copy_clip >= 0)
+        cfg->copy_clip = o->copy_clip;
     if (o->copy_models)
         cfg->copy_models = o->copy_models;
     cfg->only_fig5c = o->only_fig5c;
@@ -121,11 +131,11 @@ static void apply_options(const tf_options *o, tf_config *cfg)
 int main(int argc, char **argv)
 {
     ex_provenance_start(argc, argv);
-    tf_options opt = {0};
+    tf_options opt = {.copy_clip = -1};
     if (take_options(&argc, argv, &opt) != 0) {
         fprintf(stderr, "tyulmankov2021: --copy-steps takes a whole number "
                         "of steps, --copy-lr a rate in (0, 1], "
-                        "--copy-models a list of sequential, random, bam, "
+                        "--copy-clip a norm >= 0 (0: none), --copy-models a list of sequential, random, bam, "
                         "trained, --only the part fig5c\n");
         return 2;
     }

@@ -44,9 +44,9 @@ void tf_report_differences(FILE *f, const tf_config *cfg)
         "probe's accuracy averaged over %zu episodes.\n"
         "- **Copy-paste (Fig. 5c)**: the reference trains 600k steps with "
         "lr 1e-3 and no clipping; this run trains %zu steps with lr %g "
-        "and the gradient norm clipped at 1 (`--copy-steps`, "
-        "`--copy-lr`; `--only fig5c` runs the panel alone). The memory "
-        "reads before it writes at each step (the reference writes, then "
+        "and the gradient norm clipped at %g, 0 meaning none "
+        "(`--copy-steps`, `--copy-lr`, `--copy-clip`; `--only fig5c` "
+        "runs the panel alone). The memory reads before it writes at each step (the reference writes, then "
         "reads with the same key). The trained memory keeps p = 4/N "
         "fixed (the reference also learns it) and starts at λ = 0.95. "
         "The key-value memories' gradients come from the library "
@@ -54,5 +54,5 @@ void tf_report_differences(FILE *f, const tf_config *cfg)
         "checked against finite differences before training.\n\n",
         cfg->tvt_steps, cfg->train_steps, cfg->train_full_max_n,
         cfg->train_large_steps, cfg->probe_episodes, cfg->copy_steps,
-        cfg->copy_lr);
+        cfg->copy_lr, cfg->copy_clip);
 }

@@ -49,6 +49,16 @@ static void copy_table(FILE *f, const tf_config *cfg,
     }
 }
 
+/* How the run clipped the controller's gradient. */
+static const char *clip_text(const tf_config *cfg)
+{
+    static char buf[64];
+    if (!(cfg->copy_clip > 0))
+        return "no gradient clipping";
+    snprintf(buf, sizeof buf, "gradient norm clipped at %g", cfg->copy_clip);
+    return buf;
+}
+
 /* The trained memory's rule after training (setting order). */
 static void learned_rule(FILE *f, const double *rule)
 {
@@ -75,10 +85,10 @@ void tf_report_fig5c(FILE *f, const tf_config *cfg,
         "controller as in the reference (keys and values tanh(Linear) "
         "rescaled to norm √40, gate sigmoid(Linear), read-out tanh(Linear)), "
         "patterns of %zu entries, trained for %zu Adam steps (lr %g, "
-        "gradient norm clipped at %g) on lengths 1–%zu; paste accuracy "
+        "%s) on lengths 1–%zu; paste accuracy "
         "(fraction of entries with the right sign) over %zu test "
         "sequences per length:\n",
-        cfg->copy_dim, cfg->copy_steps, cfg->copy_lr, TF_CTRL_CLIP_NORM,
+        cfg->copy_dim, cfg->copy_steps, cfg->copy_lr, clip_text(cfg),
         cfg->copy_train_max, cfg->copy_tests);
     copy_table(f, cfg, r);
     fprintf(f, "\nMemories (d = N = m = %zu), as in the reference's copy "
