@@ -118,13 +118,20 @@ static int read_png(const char *path, size_t dc, size_t dh, size_t dw,
     png_image image;
     memset(&image, 0, sizeof image);
     image.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_file(&image, path)) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_size, "cannot open %s", path);
+        return AMEM_E_IO;
+    }
+    if (!png_image_begin_read_from_stdio(&image, f)) {
+        fclose(f);
         snprintf(err, err_size, "%s: %s", path, image.message);
-        return strstr(image.message, "open") ? AMEM_E_IO : AMEM_E_FORMAT;
+        return AMEM_E_FORMAT;
     }
     if (image.width == 0 || image.height == 0 || image.width > MAX_SIDE ||
         image.height > MAX_SIDE) {
         png_image_free(&image);
+        fclose(f);
         snprintf(err, err_size, "%s: %u x %u pixels", path, image.width,
                  image.height);
         return AMEM_E_FORMAT;
@@ -142,6 +149,7 @@ static int read_png(const char *path, size_t dc, size_t dh, size_t dw,
     } else {
         sb_convert_u8(rgb, 3, h, w, scratch, dst, dc, dh, dw);
     }
+    fclose(f);
     free(rgb);
     free(scratch);
     return rc;
