@@ -564,6 +564,7 @@ END_TEST
 
 /* ---- Shapes3D (HDF5) ------------------------------------------------------ */
 
+#ifdef SB_HAVE_HDF5
 #define H5_ROWS 40
 
 static unsigned char spix(size_t i, size_t y, size_t x, size_t c)
@@ -576,7 +577,6 @@ static double sfactor(size_t i, size_t f)
     return f == SB_SHAPES3D_SHAPE ? (double)(i % 4) : (double)f + (double)i / 64.0;
 }
 
-#ifdef SB_HAVE_HDF5
 /* A 3dshapes.h5 layout; image_side != 64 or bad_shape make it wrong. */
 static void write_h5(const char *path, hsize_t image_side, int bad_shape,
                      int with_labels)

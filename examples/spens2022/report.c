@@ -134,14 +134,15 @@ static void setup(FILE *f, const sb_config *cfg)
                    "latent 10, decoder 5 × [up ×2, conv k3] 128/64/32/16/1), "
                    "L1 + KL loss, Adam 1e-3, batch 32.\n");
     else
-        fprintf(f, "- Student (scaled down): MNIST and Fashion-MNIST at their "
-                   "native 28×28 with the `DIGITS28` preset (2 × conv k3 s2 "
-                   "32/64, latent 10, AMSGrad, batch 128); Shapes3D-like at "
+        fprintf(f, "- Student (scaled down): MNIST, Fashion-MNIST and KMNIST "
+                   "at their native 28×28 with the `DIGITS28` preset (2 × "
+                   "conv k3 s2 32/64, latent 10, AMSGrad, batch 128); %s at "
                    "64×64 colour with the authors' later `COLOR64` model "
                    "(4 × conv k4 s2 32…256, latent 20, dropout 0.2, AMSGrad, "
-                   "batch 32); solids-like at 64×64 greyscale with the same "
+                   "batch 32); %s at 64×64 greyscale with the same "
                    "layers and one channel. L1 + KL loss (authors' "
-                   "reduction).\n");
+                   "reduction).\n", sb_dataset_title[SB_SHAPES],
+                sb_dataset_title[SB_SOLIDS]);
     fprintf(f, "- Baseline: %s\n",
             cfg->baseline ? "the same VAE (same initial weights) trained on "
                             "the original items for the same epochs."
