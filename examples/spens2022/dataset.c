@@ -63,8 +63,7 @@ static void shuffle_raw(float *raw, int32_t *labels, size_t n, size_t dim,
 {
     uint64_t s = seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
     for (size_t i = n; i > 1; i--) {
-        s ^= s << 13, s ^= s >> 7, s ^= s << 17; /* xorshift64 */
-        size_t j = (size_t)(s % i);
+        size_t j = (size_t)(sb_xorshift(&s) % i);
         for (size_t k = 0; k < dim; k++) {
             float t = raw[(i - 1) * dim + k];
             raw[(i - 1) * dim + k] = raw[j * dim + k];
@@ -96,6 +95,11 @@ static int read_kmnist(const sb_config *cfg, int test, float **images,
                        int32_t **labels, size_t *count)
 {
     char err[512] = "";
+    if (!cfg->path[SB_KMNIST][0]) {
+        fprintf(stderr, "spens2022: kmnist: give the folder of its files "
+                        "with --kmnist DIR (docs/data.md)\n");
+        return -1;
+    }
     int rc = sb_kmnist_read(cfg->path[SB_KMNIST], test, images, labels, count,
                             err, sizeof err);
     if (rc != AMEM_OK)
