@@ -21,6 +21,7 @@ Noise: Any
 Similarity: Any
 Separation: Any
 Dtype: Any
+Precision: Any
 Direction: Any
 
 
