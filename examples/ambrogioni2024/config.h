@@ -52,6 +52,7 @@ typedef struct amb_config {
     int tr_hidden_per_dim; /* hidden units = this × d */
     int tr_eval_batches;   /* batches of fresh cues of all patterns */
     int tr_start_extra;    /* start at exact capacity + this */
+    int tr_resume;         /* read finished repeats back (--resume) */
 
     /* Figure 2. */
     size_t f2_dim, f2_count, f2_cues;
