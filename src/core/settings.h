@@ -25,6 +25,18 @@ typedef struct amem__settings {
     int count;
 } amem__settings;
 
+/*
+ * Rows that mean the same in every piece's table, written once. SEED: the
+ * seed of the handle's generator, a whole number up to 2^53 (every such
+ * number is exact in a double). AMEM__SETTINGS_ADAM: Adam's β1, β2 and ε
+ * (core/optim.h), three consecutive rows in this order.
+ */
+#define AMEM__SETTING_SEED {"SEED", 0, 9007199254740992.0, 0, 1}
+#define AMEM__SETTINGS_ADAM                                                  \
+    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},                                 \
+    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},                               \
+    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0}
+
 /* Copy every default into value[0 .. count). */
 void amem__settings_defaults(const amem__settings *s, double *value);
 

@@ -15,7 +15,7 @@ static const amem__setting table[AMEM__HOPFIELD_NPARAM] = {
     {"DECAY", 0, 1, 1.0, 0},
     {"WRITE_STRENGTH", 1e-6, 1e6, 1.0, 0},
     {"DEGREE", 1, 30, 3, 1},
-    {"SEED", 0, 9007199254740992.0, 0, 1},
+    AMEM__SETTING_SEED,
     {"NOISE", 0, 1, AMEM_HOPFIELD_NOISE_UNIFORM, 1},
     {"SIMILARITY", 0, 3, AMEM_HOPFIELD_SIM_DOT, 1},
     {"SEPARATION", 0, 3, AMEM_HOPFIELD_SEP_SOFTMAX, 1},

@@ -8,19 +8,14 @@
 #include "core/error.h"
 #include "core/settings.h"
 #include "kvmem_impl.h"
+#include "train_batch.h"
 #include "tvt_impl.h"
 
 static const amem__setting table[AMEM__TVT_NPARAM] = {
-    {"SEED", 0, 9007199254740992.0, 0, 1},
+    AMEM__SETTING_SEED,
     {"SIGN_OUTPUT", 0, 1, 0, 1},
-    {"LEARNING_RATE", 1e-8, 10, 1e-3, 0},
-    {"BATCH_SIZE", 1, 1e6, 1, 1},
-    {"TRAIN_MIN_LEN", 0, 1e9, 0, 1},
-    {"TRAIN_MAX_LEN", 0, 1e9, 0, 1},
-    {"TRAIN_ZERO_FRACTION", 0, 1, 0.6, 0},
-    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
-    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
-    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
+    AMEM__KV_TRAIN_SETTINGS,
+    AMEM__SETTINGS_ADAM,
 };
 
 static const amem__settings settings = {table, AMEM__TVT_NPARAM};

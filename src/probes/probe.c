@@ -20,10 +20,8 @@ static const amem__setting table[AMEM__PROBE_NPARAM] = {
     {"LEARNING_RATE", 1e-8, 10, 1e-2, 0},
     {"L2", 0, 1e6, 0, 0},
     {"BATCH_SIZE", 1, 65536, 32, 1},
-    {"SEED", 0, 9007199254740992.0, 0, 1},
-    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
-    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
-    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
+    AMEM__SETTING_SEED,
+    AMEM__SETTINGS_ADAM,
 };
 
 static const amem__settings settings = {table, AMEM__PROBE_NPARAM};

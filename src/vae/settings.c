@@ -19,16 +19,14 @@ static const amem__setting table[AMEM__VAE_NPARAM] = {
     {"BATCH_SIZE", 1, 65536, 32, 1},
     {"EPOCHS", 1, 0, 50, 1}, /* retired: an empty range (see settings.h) */
     {"PATIENCE", 0, 1e6, 3, 1},
-    {"SEED", 0, 9007199254740992.0, 0, 1},
+    AMEM__SETTING_SEED,
     {"BN_MOMENTUM", 0, 1, 0.99, 0},
     {"BN_EPS", 1e-12, 1, 1e-3, 0},
     {"REPLAY_NOISE", 0, 1, AMEM_VAE_NOISE_UNIFORM, 1},
     {"REPLAY_FRESH", 0, 1, 1, 1},
     {"REPLAY_GAIN", -1e6, 1e6, 0.5, 0},
     {"REPLAY_OFFSET", -1e6, 1e6, 0.5, 0},
-    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
-    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
-    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
+    AMEM__SETTINGS_ADAM,
 };
 
 static const amem__settings settings = {table, AMEM__VAE_NPARAM};
