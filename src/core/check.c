@@ -92,6 +92,16 @@ static int block_bad(const float *x, size_t n)
 }
 #endif
 
+int amem__check_clamp(const char *fn, const float *clamp, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (clamp[i] != 0.0f && clamp[i] != 1.0f)
+            return amem__fail(AMEM_E_ARG, fn,
+                              "clamp[%zu] = %g, expected 0 or 1", i,
+                              (double)clamp[i]);
+    return AMEM_OK;
+}
+
 int amem__all_finite(const float *x, size_t n)
 {
     enum { BLOCK = 1024 };

@@ -144,9 +144,10 @@ int amem__hopfield_settle_step(int *steps, unsigned char *done,
 /* Queries still not settled report max_steps. */
 void amem__hopfield_finish_steps(int *steps, const unsigned char *done,
                                  size_t n, int max_steps);
-/* Validate a 0/1 clamp mask of len entries (recall.c). */
-int amem__hopfield_check_clamp(const char *fn, const float *clamp,
-                               size_t len);
+/* BLAS takes int sizes: AMEM_E_DIM when n more rows, the dimensions or
+ * the count would not fit one (store.c). */
+int amem__hopfield_check_blas_size(const char *fn, const amem_hopfield *h,
+                                   size_t n);
 /* MODERN compares the known entries only: each of the n rows of the d-wide
  * mask needs one (AMEM_E_ARG otherwise). */
 int amem__hopfield_check_known_rows(const char *fn, const float *clamp,

@@ -6,17 +6,6 @@
 #include "core/error.h"
 #include "hopfield_impl.h"
 
-int amem__hopfield_check_clamp(const char *fn, const float *clamp,
-                               size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (clamp[i] != 0.0f && clamp[i] != 1.0f)
-            return amem__fail(AMEM_E_ARG, fn,
-                              "clamp[%zu] = %g, expected 0 or 1", i,
-                              (double)clamp[i]);
-    return AMEM_OK;
-}
-
 int amem__hopfield_check_known_rows(const char *fn, const float *clamp,
                                     size_t n, size_t d)
 {
@@ -58,7 +47,7 @@ static int check_recall_args(const char *fn, const amem_hopfield *h,
     if (rc != AMEM_OK)
         return rc;
     if (clamp != NULL &&
-        (rc = amem__hopfield_check_clamp(fn, clamp, n * h->dim)) != AMEM_OK)
+        (rc = amem__check_clamp(fn, clamp, n * h->dim)) != AMEM_OK)
         return rc;
     if (clamp != NULL && h->kind == AMEM_HOPFIELD_MODERN &&
         (rc = amem__hopfield_check_known_rows(fn, clamp, n, h->dim)) != AMEM_OK)

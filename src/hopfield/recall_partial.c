@@ -35,7 +35,7 @@ static int check_partial_args(const char *fn, const amem_hopfield *h,
     if (rc == AMEM_OK && n > (size_t)INT32_MAX)
         rc = amem__fail(AMEM_E_DIM, fn, "%zu queries are too many", n);
     if (rc == AMEM_OK && clamp != NULL)
-        rc = amem__hopfield_check_clamp(fn, clamp, n * h->dim);
+        rc = amem__check_clamp(fn, clamp, n * h->dim);
     if (rc == AMEM_OK && clamp != NULL)
         rc = amem__hopfield_check_known_rows(fn, clamp, n, h->dim);
     return rc;
