@@ -40,8 +40,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     const amem_probe *p = handle;
     amem__put_u32(w, (uint32_t)p->kind);
     amem__settings_put(w, p->param, AMEM__PROBE_NPARAM);
-    for (int i = 0; i < 4; i++)
-        amem__put_u64(w, p->rng.s[i]);
+    amem__put_rng(w, &p->rng);
     amem__put_u64(w, p->dim);
     amem__put_u64(w, p->classes);
     if (p->classes == 0)
@@ -142,8 +141,7 @@ static int read_settings(const char *fn, amem__rbuf *r, amem_probe *p)
                                  amem__probe_check_param);
     if (rc != AMEM_OK)
         return rc;
-    for (int i = 0; i < 4; i++)
-        p->rng.s[i] = amem__get_u64(r);
+    amem__get_rng(r, &p->rng);
     return r->failed ? amem__bad_file(fn, "truncated RNG state") : AMEM_OK;
 }
 
