@@ -65,8 +65,9 @@ int amem__settings_get(const amem__settings *s, const char *fn,
  * amem__settings_put writes values[0 .. count).
  * amem__settings_take reads them back into values, which must already hold
  * the defaults: a file written before a setting was added holds fewer (new
- * settings are always appended) and the rest keep their defaults. More
- * settings than count, a truncated list or a value that check refuses is
+ * settings are always appended) and the rest keep their defaults. Each
+ * value is checked by check, or against the table s when check is NULL.
+ * More settings than s->count, a truncated list or a refused value is
  * AMEM_E_FORMAT, recorded against fn; values is then partly overwritten.
  */
 struct amem__wbuf;
@@ -74,8 +75,9 @@ struct amem__rbuf;
 typedef int (*amem__setting_check)(const char *fn, int param, double value);
 void amem__settings_put(struct amem__wbuf *w, const double *values,
                         int count);
-int amem__settings_take(const char *fn, struct amem__rbuf *r, double *values,
-                        int count, amem__setting_check check);
+int amem__settings_take(const char *fn, struct amem__rbuf *r,
+                        const amem__settings *s, double *values,
+                        amem__setting_check check);
 
 /* An admit hook that admits every checked value (AMEM__PIECE_SETTINGS). */
 static inline int amem__settings_admit_any(const char *fn, const void *h,

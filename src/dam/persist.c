@@ -76,9 +76,8 @@ static int read_head(const char *fn, amem__rbuf *r, uint64_t *n, uint64_t *m,
 {
     *n = amem__get_u64(r);
     *m = amem__get_u64(r);
-    amem__dam_default_params(param);
-    int rc = amem__settings_take(fn, r, param, AMEM__DAM_NPARAM,
-                                 amem__dam_check_param);
+    amem__settings_defaults(&amem__dam_settings, param);
+    int rc = amem__settings_take(fn, r, &amem__dam_settings, param, NULL);
     if (rc != AMEM_OK)
         return rc;
     amem__get_rng(r, rng);

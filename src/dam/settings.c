@@ -21,17 +21,7 @@ static const amem__setting table[AMEM__DAM_NPARAM] = {
     AMEM__SETTINGS_ADAM,
 };
 
-static const amem__settings settings = {table, AMEM__DAM_NPARAM};
+const amem__settings amem__dam_settings = {table, AMEM__DAM_NPARAM};
 
-void amem__dam_default_params(double *param)
-{
-    amem__settings_defaults(&settings, param);
-}
-
-int amem__dam_check_param(const char *fn, int param, double value)
-{
-    return amem__settings_check(&settings, fn, param, value);
-}
-
-AMEM__PIECE_SETTINGS(amem_dam, settings, AMEM_DAM_SEED, amem__settings_admit_any)
+AMEM__PIECE_SETTINGS(amem_dam, amem__dam_settings, AMEM_DAM_SEED, amem__settings_admit_any)
 

@@ -61,8 +61,7 @@ static int read_head(const char *fn, amem__rbuf *r, amem_diffusion **out)
         return amem__bad_file(fn, "truncated header or dimension out of range");
     double param[AMEM__DIFFUSION_NPARAM];
     amem__diffusion_default_params((size_t)dim, param);
-    int rc = amem__settings_take(fn, r, param, AMEM__DIFFUSION_NPARAM,
-                                 amem__diffusion_check_param);
+    int rc = amem__settings_take(fn, r, &amem__diffusion_settings, param, NULL);
     if (rc != AMEM_OK)
         return rc;
     rc = amem_diffusion_create((size_t)dim, out);

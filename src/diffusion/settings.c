@@ -26,14 +26,14 @@ static const amem__setting table[AMEM__DIFFUSION_NPARAM] = {
     {"SEMANTIC_VAR", 1e-9, 1e6, 1, 0},
 };
 
-static const amem__settings settings = {table, AMEM__DIFFUSION_NPARAM};
+const amem__settings amem__diffusion_settings = {table, AMEM__DIFFUSION_NPARAM};
 
 /* The hidden width default is 80 d, capped at the setting's maximum. */
 #define HIDDEN_PER_DIM 80
 
 void amem__diffusion_default_params(size_t dim, double *param)
 {
-    amem__settings_defaults(&settings, param);
+    amem__settings_defaults(&amem__diffusion_settings, param);
     double hidden = (double)HIDDEN_PER_DIM * (double)dim;
     param[AMEM_DIFFUSION_HIDDEN] =
         hidden > table[AMEM_DIFFUSION_HIDDEN].max
@@ -41,10 +41,5 @@ void amem__diffusion_default_params(size_t dim, double *param)
             : hidden;
 }
 
-int amem__diffusion_check_param(const char *fn, int param, double value)
-{
-    return amem__settings_check(&settings, fn, param, value);
-}
-
-AMEM__PIECE_SETTINGS(amem_diffusion, settings, AMEM_DIFFUSION_SEED, amem__settings_admit_any)
+AMEM__PIECE_SETTINGS(amem_diffusion, amem__diffusion_settings, AMEM_DIFFUSION_SEED, amem__settings_admit_any)
 

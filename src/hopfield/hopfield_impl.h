@@ -13,6 +13,7 @@
 /* The number of settings (the public enum has no count member). */
 #define AMEM__HOPFIELD_NPARAM (AMEM_HOPFIELD_KMEANS_SAMPLE + 1)
 #include "core/rng.h"
+#include "core/settings.h"
 #include "core/jobs.h"
 #include "idmap.h"
 
@@ -69,7 +70,8 @@ int amem__hopfield_keeps_patterns(int kind);
 /* Length of one recall output row: m for hetero handles, else d. */
 size_t amem__hopfield_out_dim(const amem_hopfield *h);
 
-/* Settings table. */
+/* Settings table (settings.c). */
+extern const amem__settings amem__hopfield_settings;
 int amem__hopfield_check_param(const char *fn, int param, double value);
 /* AMEM_E_UNSUPPORTED for a non-default SIMILARITY/SEPARATION on a kind
  * other than MODERN (recorded against fn), else AMEM_OK. */

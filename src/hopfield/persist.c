@@ -87,7 +87,7 @@ static int read_head(const char *fn, amem__rbuf *r, head *hd)
     hd->dim = amem__get_u64(r);
     hd->value_dim = amem__get_u64(r);
     amem__hopfield_default_params((int)hd->kind, hd->param);
-    int rc = amem__settings_take(fn, r, hd->param, AMEM__HOPFIELD_NPARAM,
+    int rc = amem__settings_take(fn, r, &amem__hopfield_settings, hd->param,
                                  amem__hopfield_check_param);
     if (rc != AMEM_OK)
         return rc;

@@ -54,9 +54,8 @@ static int read_head(const char *fn, amem__rbuf *r, amem_kvmem **out)
     uint64_t d = amem__get_u64(r), N = amem__get_u64(r);
     uint64_t m = amem__get_u64(r);
     double param[AMEM__KVMEM_NPARAM];
-    amem__kvmem_default_params(param);
-    int rc = amem__settings_take(fn, r, param, AMEM__KVMEM_NPARAM,
-                                 amem__kvmem_check_param);
+    amem__settings_defaults(&amem__kvmem_settings, param);
+    int rc = amem__settings_take(fn, r, &amem__kvmem_settings, param, NULL);
     if (rc != AMEM_OK)
         return rc;
     size_t nd, nm;

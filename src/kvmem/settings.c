@@ -35,19 +35,9 @@ static const amem__setting table[AMEM__KVMEM_NPARAM] = {
     {"WRITE_MODE", 0, 1, AMEM_KVMEM_WRITE_LINEAR, 1},
 };
 
-static const amem__settings settings = {table, AMEM__KVMEM_NPARAM};
+const amem__settings amem__kvmem_settings = {table, AMEM__KVMEM_NPARAM};
 
-void amem__kvmem_default_params(double *param)
-{
-    amem__settings_defaults(&settings, param);
-}
-
-int amem__kvmem_check_param(const char *fn, int param, double value)
-{
-    return amem__settings_check(&settings, fn, param, value);
-}
-
-AMEM__PIECE_SETTINGS(amem_kvmem, settings, AMEM_KVMEM_SEED, amem__settings_admit_any)
+AMEM__PIECE_SETTINGS(amem_kvmem, amem__kvmem_settings, AMEM_KVMEM_SEED, amem__settings_admit_any)
 
 void amem__kv_rule_from(const amem_kvmem *h, amem__kv_rule *r)
 {

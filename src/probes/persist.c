@@ -137,8 +137,7 @@ static int read_fit(const char *fn, amem__rbuf *r, int kind,
 
 static int read_settings(const char *fn, amem__rbuf *r, amem_probe *p)
 {
-    int rc = amem__settings_take(fn, r, p->param, AMEM__PROBE_NPARAM,
-                                 amem__probe_check_param);
+    int rc = amem__settings_take(fn, r, &amem__probe_settings, p->param, NULL);
     if (rc != AMEM_OK)
         return rc;
     amem__get_rng(r, &p->rng);

@@ -24,7 +24,7 @@ static const amem__setting table[AMEM__PROBE_NPARAM] = {
     AMEM__SETTINGS_ADAM,
 };
 
-static const amem__settings settings = {table, AMEM__PROBE_NPARAM};
+const amem__settings amem__probe_settings = {table, AMEM__PROBE_NPARAM};
 
 #define MAX_LABEL 65535
 
@@ -39,7 +39,7 @@ int amem_probe_create(int kind, amem_probe **out)
     if (p == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the handle");
     p->kind = kind;
-    amem__settings_defaults(&settings, p->param);
+    amem__settings_defaults(&amem__probe_settings, p->param);
     amem__rng_seed(&p->rng, 0);
     *out = p;
     return AMEM_OK;
@@ -88,12 +88,7 @@ void amem_probe_free(amem_probe *p)
     free(p);
 }
 
-int amem__probe_check_param(const char *fn, int param, double value)
-{
-    return amem__settings_check(&settings, fn, param, value);
-}
-
-AMEM__PIECE_SETTINGS(amem_probe, settings, AMEM_PROBE_SEED, amem__settings_admit_any)
+AMEM__PIECE_SETTINGS(amem_probe, amem__probe_settings, AMEM_PROBE_SEED, amem__settings_admit_any)
 
 /* Labels in range and at least two distinct ones; the class count. */
 static int check_labels(const char *fn, const int32_t *labels, size_t n,

@@ -17,7 +17,7 @@ int amem__vae_new(const char *fn, size_t c, size_t h, size_t w,
     v->c = c;
     v->h = h;
     v->w = w;
-    amem__vae_default_params(v->param);
+    amem__settings_defaults(&amem__vae_settings, v->param);
     amem__rng_seed(&v->rng, (uint64_t)AMEM__VP(v, SEED));
     amem__dp_set(fn, &v->dp, NULL);
     *out = v;

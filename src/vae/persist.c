@@ -68,7 +68,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
 
 static int read_settings(const char *fn, amem__rbuf *r, amem_vae *v)
 {
-    int rc = amem__settings_take(fn, r, v->param, AMEM__VAE_NPARAM,
+    int rc = amem__settings_take(fn, r, &amem__vae_settings, v->param,
                                  amem__vae_check_file_param);
     if (rc != AMEM_OK)
         return rc;

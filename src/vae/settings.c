@@ -29,7 +29,7 @@ static const amem__setting table[AMEM__VAE_NPARAM] = {
     AMEM__SETTINGS_ADAM,
 };
 
-static const amem__settings settings = {table, AMEM__VAE_NPARAM};
+const amem__settings amem__vae_settings = {table, AMEM__VAE_NPARAM};
 
 /* Architecture settings: fixed once the model is built. */
 static const unsigned char is_arch[AMEM__VAE_NPARAM] = {
@@ -38,26 +38,16 @@ static const unsigned char is_arch[AMEM__VAE_NPARAM] = {
     [AMEM_VAE_BATCH_NORM] = 1, [AMEM_VAE_OUTPUT] = 1,
 };
 
-void amem__vae_default_params(double *param)
-{
-    amem__settings_defaults(&settings, param);
-}
-
 int amem__vae_param_is_arch(int param)
 {
-    return amem__settings_known(&settings, param) && is_arch[param];
-}
-
-int amem__vae_check_param(const char *fn, int param, double value)
-{
-    return amem__settings_check(&settings, fn, param, value);
+    return amem__settings_known(&amem__vae_settings, param) && is_arch[param];
 }
 
 int amem__vae_check_file_param(const char *fn, int param, double value)
 {
     if (param == AMEM__VAE_RETIRED_EPOCHS)
         return AMEM_OK; /* read and ignored */
-    return amem__vae_check_param(fn, param, value);
+    return amem__settings_check(&amem__vae_settings, fn, param, value);
 }
 
 /* Architecture settings are fixed once the model is built. */
@@ -71,5 +61,5 @@ static int admit(const char *fn, const amem_vae *v, int param, double value)
     return AMEM_OK;
 }
 
-AMEM__PIECE_SETTINGS(amem_vae, settings, AMEM_VAE_SEED, admit)
+AMEM__PIECE_SETTINGS(amem_vae, amem__vae_settings, AMEM_VAE_SEED, admit)
 
