@@ -92,13 +92,13 @@ static int block_bad(const float *x, size_t n)
 }
 #endif
 
-int amem__check_clamp(const char *fn, const float *clamp, size_t len)
+int amem__check_mask(const char *fn, const char *name, const float *mask,
+                     size_t len)
 {
     for (size_t i = 0; i < len; i++)
-        if (clamp[i] != 0.0f && clamp[i] != 1.0f)
-            return amem__fail(AMEM_E_ARG, fn,
-                              "clamp[%zu] = %g, expected 0 or 1", i,
-                              (double)clamp[i]);
+        if (mask[i] != 0.0f && mask[i] != 1.0f)
+            return amem__fail(AMEM_E_ARG, fn, "%s[%zu] = %g, expected 0 or 1",
+                              name, i, (double)mask[i]);
     return AMEM_OK;
 }
 

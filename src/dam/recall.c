@@ -104,7 +104,7 @@ int amem_dam_recall(amem_dam *h, const float *cues, size_t n,
     if (rc == AMEM_OK && hidden)
         rc = amem__array_bytes(fn, "hidden", n, h->n_hid, sizeof(float), NULL);
     if (rc == AMEM_OK && clamp)
-        rc = amem__check_clamp(fn, clamp, n * h->n_vis);
+        rc = amem__check_mask(fn, "clamp", clamp, n * h->n_vis);
     if (rc == AMEM_OK && out == cues)
         rc = amem__fail(AMEM_E_ARG, fn, "out aliases cues");
     recall_ws ws;

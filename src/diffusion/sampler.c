@@ -71,7 +71,7 @@ static int check_recall(const char *fn, const amem_diffusion *h,
     amem__mul_size(n, h->dim, &len);
     if (out == queries)
         return amem__fail(AMEM_E_ARG, fn, "out may not alias queries");
-    if (clamp && (rc = amem__check_clamp(fn, clamp, len)) != AMEM_OK)
+    if (clamp && (rc = amem__check_mask(fn, "clamp", clamp, len)) != AMEM_OK)
         return rc;
     if (traj && (rc = amem__array_bytes(fn, "trajectory",
                                         (size_t)AMEM__DP(h, STEPS) + 1, len,

@@ -88,6 +88,10 @@ int amem__hopfield_reserve(const char *fn, amem_hopfield *h, size_t more);
 void amem__hopfield_square_keys(amem_hopfield *h, size_t from);
 /* Name of a kind, for messages. */
 const char *amem__hopfield_kind_name(int kind);
+/* AMEM_OK for the MODERN kind; else AMEM_E_UNSUPPORTED: "<what> exists for
+ * the MODERN kind only; this network is <kind>" (handle.c). */
+int amem__hopfield_check_modern(const char *fn, const amem_hopfield *h,
+                                const char *what);
 
 /*
  * Recall kernels. Inputs are validated by the caller; x holds the n x d
