@@ -22,6 +22,8 @@ typedef struct amb_config {
     int mh_steps;      /* modern Hopfield iterations */
     int classical_sync;/* classical Hopfield: 1 synchronous, 0 asynchronous */
     int classical_steps;
+    int f64;           /* modern Hopfield and exact diffusion recall in
+                          double (PRECISION = FLOAT64); 0 = float32 */
 
     /* Table 1. */
     size_t t1_dim;
