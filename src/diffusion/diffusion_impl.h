@@ -15,6 +15,7 @@
 #include "core/trainer.h"
 #include "core/jobs.h"
 #include "core/rng.h"
+#include "core/settings.h"
 
 /*
  * The learned noise predictor eps(x, theta): L = layers hidden ReLU layers
@@ -44,7 +45,7 @@ struct amem_diffusion {
 #define AMEM__DP(h, p) ((h)->param[AMEM_DIFFUSION_##p])
 
 /* ---- settings (settings.c) ---- */
-int amem__diffusion_check_param(const char *fn, int param, double value);
+extern const amem__settings amem__diffusion_settings;
 void amem__diffusion_default_params(size_t dim, double *param);
 
 /* ---- schedule (schedule.c) ---- */

@@ -58,16 +58,6 @@ static void euler_step(const run *r, float *x, const float *sc, double dt)
                 noise * (float)amem__rng_normal(&r->h->rng);
 }
 
-static int check_mask(const char *fn, const float *clamp, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (clamp[i] != 0.0f && clamp[i] != 1.0f)
-            return amem__fail(AMEM_E_ARG, fn,
-                              "clamp[%zu] = %g is not 0 or 1", i,
-                              (double)clamp[i]);
-    return AMEM_OK;
-}
-
 static int check_recall(const char *fn, const amem_diffusion *h,
                         const float *queries, size_t n, const float *clamp,
                         const float *out, float *traj, double t0)
@@ -81,7 +71,7 @@ static int check_recall(const char *fn, const amem_diffusion *h,
     amem__mul_size(n, h->dim, &len);
     if (out == queries)
         return amem__fail(AMEM_E_ARG, fn, "out may not alias queries");
-    if (clamp && (rc = check_mask(fn, clamp, len)) != AMEM_OK)
+    if (clamp && (rc = amem__check_mask(fn, "clamp", clamp, len)) != AMEM_OK)
         return rc;
     if (traj && (rc = amem__array_bytes(fn, "trajectory",
                                         (size_t)AMEM__DP(h, STEPS) + 1, len,

@@ -13,6 +13,7 @@
 /* The number of settings (the public enum has no count member). */
 #define AMEM__HOPFIELD_NPARAM (AMEM_HOPFIELD_PRECISION + 1)
 #include "core/rng.h"
+#include "core/settings.h"
 #include "core/jobs.h"
 #include "idmap.h"
 
@@ -69,7 +70,8 @@ int amem__hopfield_keeps_patterns(int kind);
 /* Length of one recall output row: m for hetero handles, else d. */
 size_t amem__hopfield_out_dim(const amem_hopfield *h);
 
-/* Settings table. */
+/* Settings table (settings.c). */
+extern const amem__settings amem__hopfield_settings;
 int amem__hopfield_check_param(const char *fn, int param, double value);
 /* AMEM_E_UNSUPPORTED for a non-default SIMILARITY/SEPARATION on a kind
  * other than MODERN (recorded against fn), else AMEM_OK. */
@@ -86,6 +88,10 @@ int amem__hopfield_reserve(const char *fn, amem_hopfield *h, size_t more);
 void amem__hopfield_square_keys(amem_hopfield *h, size_t from);
 /* Name of a kind, for messages. */
 const char *amem__hopfield_kind_name(int kind);
+/* AMEM_OK for the MODERN kind; else AMEM_E_UNSUPPORTED: "<what> exists for
+ * the MODERN kind only; this network is <kind>" (handle.c). */
+int amem__hopfield_check_modern(const char *fn, const amem_hopfield *h,
+                                const char *what);
 
 /*
  * Recall kernels. Inputs are validated by the caller; x holds the n x d
@@ -153,9 +159,10 @@ int amem__hopfield_settle_step(int *steps, unsigned char *done,
 /* Queries still not settled report max_steps. */
 void amem__hopfield_finish_steps(int *steps, const unsigned char *done,
                                  size_t n, int max_steps);
-/* Validate a 0/1 clamp mask of len entries (recall.c). */
-int amem__hopfield_check_clamp(const char *fn, const float *clamp,
-                               size_t len);
+/* BLAS takes int sizes: AMEM_E_DIM when n more rows, the dimensions or
+ * the count would not fit one (store.c). */
+int amem__hopfield_check_blas_size(const char *fn, const amem_hopfield *h,
+                                   size_t n);
 /* MODERN compares the known entries only: each of the n rows of the d-wide
  * mask needs one (AMEM_E_ARG otherwise). */
 int amem__hopfield_check_known_rows(const char *fn, const float *clamp,
