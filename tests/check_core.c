@@ -222,35 +222,52 @@ END_TEST
 
 /* Settings in model files: a list written before settings were appended
  * loads with the new ones at their defaults; a longer list (a newer
- * library's) or a refused value is a format error. */
+ * library's) or a refused value is a format error. Values are checked by
+ * the given check, or against the table without one. */
 static int below_ten(const char *fn, int param, double value)
 {
     (void)param;
     return value < 10 ? AMEM_OK : amem__fail(AMEM_E_RANGE, fn, "too big");
 }
 
+static const amem__setting up_to_100[5] = {
+    {"A", 0, 100, 7, 0}, {"B", 0, 100, 7, 0}, {"C", 0, 100, 7, 0},
+    {"D", 0, 100, 8, 0}, {"E", 0, 100, 9, 0},
+};
+
 START_TEST(settings_in_files_grow_at_the_end)
 {
+    const amem__settings five = {up_to_100, 5}, two = {up_to_100, 2};
     double old[3] = {1, 2, 3}, now[5] = {7, 7, 7, 8, 9};
     amem__wbuf w;
     amem__wbuf_init(&w);
     amem__settings_put(&w, old, 3);
     amem__rbuf r = {w.data, w.len, 0, 0};
-    AMEM_ASSERT_OK(amem__settings_take("t", &r, now, 5, below_ten));
+    AMEM_ASSERT_OK(amem__settings_take("t", &r, &five, now, below_ten));
     ck_assert(now[0] == 1 && now[1] == 2 && now[2] == 3);
     ck_assert(now[3] == 8 && now[4] == 9); /* defaults kept */
     amem__rbuf longer = {w.data, w.len, 0, 0};
-    AMEM_ASSERT_STATUS(amem__settings_take("t", &longer, now, 2, below_ten),
+    AMEM_ASSERT_STATUS(amem__settings_take("t", &longer, &two, now, below_ten),
                        AMEM_E_FORMAT);
     amem__rbuf cut = {w.data, w.len - 1, 0, 0};
-    AMEM_ASSERT_STATUS(amem__settings_take("t", &cut, now, 5, below_ten),
+    AMEM_ASSERT_STATUS(amem__settings_take("t", &cut, &five, now, below_ten),
                        AMEM_E_FORMAT);
     amem__wbuf_free(&w);
     amem__wbuf_init(&w);
     old[1] = 11;
     amem__settings_put(&w, old, 3);
     amem__rbuf bad = {w.data, w.len, 0, 0};
-    AMEM_ASSERT_STATUS(amem__settings_take("t", &bad, now, 5, below_ten),
+    AMEM_ASSERT_STATUS(amem__settings_take("t", &bad, &five, now, below_ten),
+                       AMEM_E_FORMAT);
+    amem__rbuf in_table = {w.data, w.len, 0, 0};
+    AMEM_ASSERT_OK(amem__settings_take("t", &in_table, &five, now, NULL));
+    ck_assert(now[1] == 11);
+    amem__wbuf_free(&w);
+    amem__wbuf_init(&w);
+    old[1] = 101;
+    amem__settings_put(&w, old, 3);
+    amem__rbuf off_table = {w.data, w.len, 0, 0};
+    AMEM_ASSERT_STATUS(amem__settings_take("t", &off_table, &five, now, NULL),
                        AMEM_E_FORMAT);
     amem__wbuf_free(&w);
 }

@@ -177,8 +177,6 @@ int ty_sweep_run(const ty_config *cfg, const ty_dataset *ds,
                    ty_sweep_run_count(cfg), ty_now(), res};
     res->resumed = 0;
     res->resumed_commits[0] = '\0';
-    if (ty_sweep_dir_create(cfg) != 0)
-        return -1;
     res->n_seeds = cfg->n_seeds;
     res->balance[0] = AMEM_DAM_BALANCE_REWEIGHT;
     res->balance[1] = AMEM_DAM_BALANCE_SAMPLE;

@@ -2,7 +2,8 @@
  * One CSV per finished sweep run, so that a long sweep can stop and go on:
  * <out>/sweep/<signal>-<method>-g<gamma>-s<seed>.csv holds the run's result,
  * the provenance of the process that trained it and a "# scale:" line with
- * every setting besides the run's own that changes the result. With
+ * every setting besides the run's own that changes the result
+ * (examples/common/resume.h). With
  * --resume a run whose file finished at the same scale is read back instead
  * of trained again.
  */
@@ -11,9 +12,6 @@
 
 #include "config.h"
 #include "run.h"
-
-/* Create <out>/sweep. 0 or -1 (printed). */
-int ty_sweep_dir_create(const ty_config *cfg);
 
 /* Write the run's own CSV (seconds: its training time). 0 or -1 (printed). */
 int ty_sweep_file_write(const ty_config *cfg, const ty_run_spec *spec,

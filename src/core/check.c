@@ -92,6 +92,16 @@ static int block_bad(const float *x, size_t n)
 }
 #endif
 
+int amem__check_mask(const char *fn, const char *name, const float *mask,
+                     size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (mask[i] != 0.0f && mask[i] != 1.0f)
+            return amem__fail(AMEM_E_ARG, fn, "%s[%zu] = %g, expected 0 or 1",
+                              name, i, (double)mask[i]);
+    return AMEM_OK;
+}
+
 int amem__all_finite(const float *x, size_t n)
 {
     enum { BLOCK = 1024 };

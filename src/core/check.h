@@ -47,6 +47,11 @@ int amem__array_bytes(const char *fn, const char *name, size_t count,
 int amem__check_size(const char *fn, const char *name, const void *x,
                      size_t count, size_t dim, size_t elem_size);
 
+/* A 0/1 mask argument (a clamp) of len entries: AMEM_OK, else AMEM_E_ARG
+ * naming the first other entry as name[i]. */
+int amem__check_mask(const char *fn, const char *name, const float *mask,
+                     size_t len);
+
 /* 1 when every one of x[0..n) is finite, else 0. */
 int amem__all_finite(const float *x, size_t n);
 

@@ -83,6 +83,12 @@ void amem__put_u64(amem__wbuf *w, uint64_t v)
     put_bytes(w, b, 8);
 }
 
+void amem__put_rng(amem__wbuf *w, const amem__rng *rng)
+{
+    for (int i = 0; i < 4; i++)
+        amem__put_u64(w, rng->s[i]);
+}
+
 void amem__put_f64(amem__wbuf *w, double v)
 {
     uint64_t bits;
@@ -130,6 +136,12 @@ uint64_t amem__get_u64(amem__rbuf *r)
 {
     const unsigned char *p = take(r, 8);
     return p ? load_le(p, 8) : 0;
+}
+
+void amem__get_rng(amem__rbuf *r, amem__rng *rng)
+{
+    for (int i = 0; i < 4; i++)
+        rng->s[i] = amem__get_u64(r);
 }
 
 double amem__get_f64(amem__rbuf *r)

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/rng.h"
+
 enum amem__kind {
     AMEM__KIND_HOPFIELD = 1,
     AMEM__KIND_KVMEM = 2,
@@ -54,6 +56,8 @@ void amem__put_f64(amem__wbuf *w, double v);
 void amem__put_f32s(amem__wbuf *w, const float *v, size_t n);
 /* n bytes as they are in memory (arrays a reader maps in place). */
 void amem__put_raw(amem__wbuf *w, const void *src, size_t n);
+/* A generator's state: its four words as u64 (amem__get_rng reads it). */
+void amem__put_rng(amem__wbuf *w, const amem__rng *rng);
 
 typedef struct amem__rbuf {
     const unsigned char *data;
@@ -64,6 +68,7 @@ typedef struct amem__rbuf {
 uint32_t amem__get_u32(amem__rbuf *r);
 uint64_t amem__get_u64(amem__rbuf *r);
 double amem__get_f64(amem__rbuf *r);
+void amem__get_rng(amem__rbuf *r, amem__rng *rng);
 /* Reads n floats; fails (and leaves dst untouched) when fewer remain. */
 void amem__get_f32s(amem__rbuf *r, float *dst, size_t n);
 /* Points at the next n bytes and skips them; NULL (and fails) when fewer

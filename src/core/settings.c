@@ -68,18 +68,19 @@ void amem__settings_put(amem__wbuf *w, const double *values, int count)
         amem__put_f64(w, values[i]);
 }
 
-int amem__settings_take(const char *fn, amem__rbuf *r, double *values,
-                        int count, amem__setting_check check)
+int amem__settings_take(const char *fn, amem__rbuf *r, const amem__settings *s,
+                        double *values, amem__setting_check check)
 {
     uint32_t stored = amem__get_u32(r);
-    if (r->failed || stored > (uint32_t)count)
+    if (r->failed || stored > (uint32_t)s->count)
         return amem__bad_file(fn, "truncated header or more settings than "
                                   "this library knows");
     for (int i = 0; i < (int)stored; i++) {
         double v = amem__get_f64(r);
         if (r->failed)
             return amem__bad_file(fn, "truncated settings");
-        if (check(fn, i, v) != AMEM_OK)
+        int rc = check ? check(fn, i, v) : amem__settings_check(s, fn, i, v);
+        if (rc != AMEM_OK)
             return amem__bad_file(fn, "setting out of range");
         values[i] = v;
     }

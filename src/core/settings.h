@@ -25,6 +25,18 @@ typedef struct amem__settings {
     int count;
 } amem__settings;
 
+/*
+ * Rows that mean the same in every piece's table, written once. SEED: the
+ * seed of the handle's generator, a whole number up to 2^53 (every such
+ * number is exact in a double). AMEM__SETTINGS_ADAM: Adam's β1, β2 and ε
+ * (core/optim.h), three consecutive rows in this order.
+ */
+#define AMEM__SETTING_SEED {"SEED", 0, 9007199254740992.0, 0, 1}
+#define AMEM__SETTINGS_ADAM                                                  \
+    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},                                 \
+    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},                               \
+    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0}
+
 /* Copy every default into value[0 .. count). */
 void amem__settings_defaults(const amem__settings *s, double *value);
 
@@ -53,8 +65,9 @@ int amem__settings_get(const amem__settings *s, const char *fn,
  * amem__settings_put writes values[0 .. count).
  * amem__settings_take reads them back into values, which must already hold
  * the defaults: a file written before a setting was added holds fewer (new
- * settings are always appended) and the rest keep their defaults. More
- * settings than count, a truncated list or a value that check refuses is
+ * settings are always appended) and the rest keep their defaults. Each
+ * value is checked by check, or against the table s when check is NULL.
+ * More settings than s->count, a truncated list or a refused value is
  * AMEM_E_FORMAT, recorded against fn; values is then partly overwritten.
  */
 struct amem__wbuf;
@@ -62,8 +75,9 @@ struct amem__rbuf;
 typedef int (*amem__setting_check)(const char *fn, int param, double value);
 void amem__settings_put(struct amem__wbuf *w, const double *values,
                         int count);
-int amem__settings_take(const char *fn, struct amem__rbuf *r, double *values,
-                        int count, amem__setting_check check);
+int amem__settings_take(const char *fn, struct amem__rbuf *r,
+                        const amem__settings *s, double *values,
+                        amem__setting_check check);
 
 /* An admit hook that admits every checked value (AMEM__PIECE_SETTINGS). */
 static inline int amem__settings_admit_any(const char *fn, const void *h,

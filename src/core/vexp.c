@@ -72,43 +72,53 @@ static const amem__vexp_kernels scalar_kernels = {max_scalar, exp_sum_scalar,
 #define EXP_P4 1.6666665459e-1f
 #define EXP_P5 5.0000001201e-1f
 
+/*
+ * exp(t) per lane before the underflow rule, written once for both vector
+ * widths: P is the intrinsic prefix (_mm512, _mm256), SI the integer
+ * register suffix (si512, si256), V and VI the float and integer vector
+ * types. general = 0 assumes t <= 0 (one 2^n factor), 1 takes any t.
+ * Inlined with a constant flag, so each caller compiles one variant.
+ */
+#define DEFINE_EXP_CORE(NAME, ATTR, V, VI, P, SI)                             \
+    static inline ATTR V NAME(V t, int general)                              \
+    {                                                                        \
+        const V magic = P##_set1_ps(EXP_MAGIC);                              \
+        if (general)                                                         \
+            t = P##_min_ps(P##_set1_ps(EXP_CEIL), t); /* NaN kept */         \
+        V k = P##_fmadd_ps(t, P##_set1_ps(EXP_LOG2E), magic);                \
+        V n = P##_sub_ps(k, magic);                                          \
+        V r = P##_fnmadd_ps(n, P##_set1_ps(EXP_LN2_HI), t);                  \
+        r = P##_fnmadd_ps(n, P##_set1_ps(EXP_LN2_LO), r);                    \
+        V p = P##_set1_ps(EXP_P0);                                           \
+        p = P##_fmadd_ps(p, r, P##_set1_ps(EXP_P1));                         \
+        p = P##_fmadd_ps(p, r, P##_set1_ps(EXP_P2));                         \
+        p = P##_fmadd_ps(p, r, P##_set1_ps(EXP_P3));                         \
+        p = P##_fmadd_ps(p, r, P##_set1_ps(EXP_P4));                         \
+        p = P##_fmadd_ps(p, r, P##_set1_ps(EXP_P5));                         \
+        p = P##_fmadd_ps(p, r, P##_set1_ps(1.0f));                           \
+        p = P##_fmadd_ps(p, r, P##_set1_ps(1.0f));                           \
+        VI e = P##_add_epi32(P##_castps_##SI(k), P##_set1_epi32(EXP_BITS));  \
+        VI e1 = general ? P##_srai_epi32(e, 1) : e;                          \
+        V s1 = P##_cast##SI##_ps(                                            \
+            P##_slli_epi32(P##_add_epi32(e1, P##_set1_epi32(127)), 23));     \
+        p = P##_mul_ps(p, s1);                                               \
+        if (general) {                                                       \
+            VI e2 = P##_add_epi32(P##_sub_epi32(e, e1), P##_set1_epi32(127)); \
+            p = P##_mul_ps(p, P##_cast##SI##_ps(P##_slli_epi32(e2, 23)));    \
+        }                                                                    \
+        return p;                                                            \
+    }
+
 /* ---- AVX-512: 16 lanes ---------------------------------------------- */
 
-/*
- * exp(t) per lane; general = 0 assumes t <= 0 (one 2^n factor), 1 takes any
- * t. Inlined with a constant flag, so each caller compiles one variant.
- */
+DEFINE_EXP_CORE(exp16_core, AVX512, __m512, __m512i, _mm512, si512)
+
+/* exp(t) per lane, lanes below AMEM__EXP_UNDERFLOW set to 0. */
 static inline AVX512 __m512 exp16(__m512 t, int general)
 {
-    const __m512 magic = _mm512_set1_ps(EXP_MAGIC);
     __mmask16 keep = _mm512_cmp_ps_mask(t, _mm512_set1_ps(AMEM__EXP_UNDERFLOW),
                                         _CMP_NLT_UQ); /* NaN kept */
-    if (general)
-        t = _mm512_min_ps(_mm512_set1_ps(EXP_CEIL), t); /* NaN kept */
-    __m512 k = _mm512_fmadd_ps(t, _mm512_set1_ps(EXP_LOG2E), magic);
-    __m512 n = _mm512_sub_ps(k, magic);
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(EXP_LN2_HI), t);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(EXP_LN2_LO), r);
-    __m512 p = _mm512_set1_ps(EXP_P0);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(EXP_P1));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(EXP_P2));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(EXP_P3));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(EXP_P4));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(EXP_P5));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
-    __m512i e = _mm512_add_epi32(_mm512_castps_si512(k),
-                                 _mm512_set1_epi32(EXP_BITS));
-    __m512i e1 = general ? _mm512_srai_epi32(e, 1) : e;
-    __m512 s1 = _mm512_castsi512_ps(
-        _mm512_slli_epi32(_mm512_add_epi32(e1, _mm512_set1_epi32(127)), 23));
-    p = _mm512_mul_ps(p, s1);
-    if (general) {
-        __m512i e2 = _mm512_add_epi32(_mm512_sub_epi32(e, e1),
-                                      _mm512_set1_epi32(127));
-        p = _mm512_mul_ps(p, _mm512_castsi512_ps(_mm512_slli_epi32(e2, 23)));
-    }
-    return _mm512_maskz_mov_ps(keep, p);
+    return _mm512_maskz_mov_ps(keep, exp16_core(t, general));
 }
 
 static inline AVX512 __mmask16 tail_mask16(size_t count)
@@ -166,38 +176,14 @@ static const amem__vexp_kernels avx512_kernels = {max_avx512, exp_sum_avx512,
 
 /* ---- AVX2 + FMA: 8 lanes --------------------------------------------- */
 
-/* The same operations as exp16, on 8 lanes. */
+DEFINE_EXP_CORE(exp8_core, AVX2, __m256, __m256i, _mm256, si256)
+
+/* exp(t) per lane, lanes below AMEM__EXP_UNDERFLOW set to 0. */
 static inline AVX2 __m256 exp8(__m256 t, int general)
 {
-    const __m256 magic = _mm256_set1_ps(EXP_MAGIC);
     __m256 drop = _mm256_cmp_ps(t, _mm256_set1_ps(AMEM__EXP_UNDERFLOW),
                                 _CMP_LT_OQ); /* NaN kept */
-    if (general)
-        t = _mm256_min_ps(_mm256_set1_ps(EXP_CEIL), t); /* NaN kept */
-    __m256 k = _mm256_fmadd_ps(t, _mm256_set1_ps(EXP_LOG2E), magic);
-    __m256 n = _mm256_sub_ps(k, magic);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(EXP_LN2_HI), t);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(EXP_LN2_LO), r);
-    __m256 p = _mm256_set1_ps(EXP_P0);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(EXP_P1));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(EXP_P2));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(EXP_P3));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(EXP_P4));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(EXP_P5));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    __m256i e = _mm256_add_epi32(_mm256_castps_si256(k),
-                                 _mm256_set1_epi32(EXP_BITS));
-    __m256i e1 = general ? _mm256_srai_epi32(e, 1) : e;
-    __m256 s1 = _mm256_castsi256_ps(
-        _mm256_slli_epi32(_mm256_add_epi32(e1, _mm256_set1_epi32(127)), 23));
-    p = _mm256_mul_ps(p, s1);
-    if (general) {
-        __m256i e2 = _mm256_add_epi32(_mm256_sub_epi32(e, e1),
-                                      _mm256_set1_epi32(127));
-        p = _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32(e2, 23)));
-    }
-    return _mm256_andnot_ps(drop, p);
+    return _mm256_andnot_ps(drop, exp8_core(t, general));
 }
 
 static AVX2 float max_avx2(const float *x, size_t n)

@@ -17,6 +17,7 @@
 #define AMEM__DAM_NRECORD (AMEM_DAM_RECORD_USES + 1)
 #include "core/numerics.h"
 #include "core/rng.h"
+#include "core/settings.h"
 #include "engine/engine.h"
 #include "core/optim.h"
 #include "core/trainer.h"
@@ -60,9 +61,8 @@ struct amem_dam {
 /* Norm floor of g(x) = x / max(||x||, eps), as the engine's l2_normalize. */
 #define AMEM__DAM_EPS 1e-12f
 
-/* Settings table. */
-int amem__dam_check_param(const char *fn, int param, double value);
-void amem__dam_default_params(double *param);
+/* Settings table (settings.c). */
+extern const amem__settings amem__dam_settings;
 
 /* Allocate a handle with default settings, zero weights (no validation). */
 int amem__dam_alloc(const char *fn, size_t n_vis, size_t n_hid,

@@ -18,7 +18,7 @@ int amem__dam_alloc(const char *fn, size_t n_vis, size_t n_hid,
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the handle");
     h->n_vis = n_vis;
     h->n_hid = n_hid;
-    amem__dam_default_params(h->param);
+    amem__settings_defaults(&amem__dam_settings, h->param);
     amem__rng_seed(&h->rng, (uint64_t)AMEM__DP(h, SEED));
     amem__dp_set("amem__dam_alloc", &h->dp, NULL);
     h->w = amem__zalloc(n_vis, n_hid, sizeof(float));

@@ -37,8 +37,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_u64(w, h->n_vis);
     amem__put_u64(w, h->n_hid);
     amem__settings_put(w, h->param, AMEM__DAM_NPARAM);
-    for (int i = 0; i < 4; i++)
-        amem__put_u64(w, h->rng.s[i]);
+    amem__put_rng(w, &h->rng);
     amem__put_f32s(w, h->w, mn);
     amem__put_u64(w, (uint64_t)h->adam->t);
     amem__adam_put_moments(w, h->adam);
@@ -73,17 +72,15 @@ static int read_floats(const char *fn, amem__rbuf *r, float *dst, size_t n,
 }
 
 static int read_head(const char *fn, amem__rbuf *r, uint64_t *n, uint64_t *m,
-                     double *param, uint64_t *rng)
+                     double *param, amem__rng *rng)
 {
     *n = amem__get_u64(r);
     *m = amem__get_u64(r);
-    amem__dam_default_params(param);
-    int rc = amem__settings_take(fn, r, param, AMEM__DAM_NPARAM,
-                                 amem__dam_check_param);
+    amem__settings_defaults(&amem__dam_settings, param);
+    int rc = amem__settings_take(fn, r, &amem__dam_settings, param, NULL);
     if (rc != AMEM_OK)
         return rc;
-    for (int i = 0; i < 4; i++)
-        rng[i] = amem__get_u64(r);
+    amem__get_rng(r, rng);
     if (r->failed)
         return amem__bad_file(fn, "truncated header");
     if (*n == 0 || *m == 0 || *n > (1u << 24) || *m > (1u << 24))
@@ -177,9 +174,10 @@ static int read_epoch_state(const char *fn, amem__rbuf *r, amem_dam *h)
 
 static int read_payload(const char *fn, amem__rbuf *r, void **out)
 {
-    uint64_t n, m, rng[4];
+    uint64_t n, m;
+    amem__rng rng;
     double param[AMEM__DAM_NPARAM];
-    int rc = read_head(fn, r, &n, &m, param, rng);
+    int rc = read_head(fn, r, &n, &m, param, &rng);
     amem_dam *h = NULL;
     if (rc == AMEM_OK)
         rc = amem__dam_alloc(fn, (size_t)n, (size_t)m, &h);
@@ -187,7 +185,7 @@ static int read_payload(const char *fn, amem__rbuf *r, void **out)
     if (rc != AMEM_OK)
         return rc;
     memcpy(h->param, param, sizeof h->param);
-    memcpy(h->rng.s, rng, sizeof h->rng.s);
+    h->rng = rng;
     rc = read_trainer(fn, r, h);
     if (rc == AMEM_OK)
         rc = read_data(fn, r, h);

@@ -11,15 +11,6 @@
 /* Rows per batched run in recall and evaluation. */
 #define CHUNK 128u
 
-static int check_mask(const char *fn, const float *m, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (m[i] != 0.0f && m[i] != 1.0f)
-            return amem__fail(AMEM_E_ARG, fn, "clamp entry %zu is %g, need 0/1",
-                              i, (double)m[i]);
-    return AMEM_OK;
-}
-
 static int check_labels(const char *fn, const int32_t *lab, size_t n)
 {
     for (size_t i = 0; lab && i < n; i++)
@@ -113,7 +104,7 @@ int amem_dam_recall(amem_dam *h, const float *cues, size_t n,
     if (rc == AMEM_OK && hidden)
         rc = amem__array_bytes(fn, "hidden", n, h->n_hid, sizeof(float), NULL);
     if (rc == AMEM_OK && clamp)
-        rc = check_mask(fn, clamp, n * h->n_vis);
+        rc = amem__check_mask(fn, "clamp", clamp, n * h->n_vis);
     if (rc == AMEM_OK && out == cues)
         rc = amem__fail(AMEM_E_ARG, fn, "out aliases cues");
     recall_ws ws;

@@ -10,7 +10,7 @@ static const amem__setting table[AMEM__DAM_NPARAM] = {
     {"TOLERANCE", 0.0, 1e6, 1e-6, 0},
     {"MAX_STEPS", 1, 1e6, 1000, 1},
     {"DYNAMICS", 0, 1, AMEM_DAM_DYNAMICS_PAPER, 1},
-    {"SEED", 0, 9007199254740992.0, 0, 1},
+    AMEM__SETTING_SEED,
     {"LEARNING_RATE", 1e-12, 10.0, 1e-3, 0},
     {"BATCH_SIZE", 1, 1e6, 100, 1},
     {"MASK_FRACTION", 0.0, 1.0, 0.5, 0},
@@ -18,22 +18,10 @@ static const amem__setting table[AMEM__DAM_NPARAM] = {
     {"SIGNAL", 0, AMEM__DAM_NSIGNAL - 1, AMEM_DAM_SIGNAL_GROUND_TRUTH, 1},
     {"GAMMA", 0.0, 1e3, 0.0, 0},
     {"WEIGHT_NORM", 0, 1, AMEM_DAM_WEIGHT_NORM_DATASET, 1},
-    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
-    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
-    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
+    AMEM__SETTINGS_ADAM,
 };
 
-static const amem__settings settings = {table, AMEM__DAM_NPARAM};
+const amem__settings amem__dam_settings = {table, AMEM__DAM_NPARAM};
 
-void amem__dam_default_params(double *param)
-{
-    amem__settings_defaults(&settings, param);
-}
-
-int amem__dam_check_param(const char *fn, int param, double value)
-{
-    return amem__settings_check(&settings, fn, param, value);
-}
-
-AMEM__PIECE_SETTINGS(amem_dam, settings, AMEM_DAM_SEED, amem__settings_admit_any)
+AMEM__PIECE_SETTINGS(amem_dam, amem__dam_settings, AMEM_DAM_SEED, amem__settings_admit_any)
 

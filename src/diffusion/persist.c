@@ -31,8 +31,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     const amem_diffusion *h = handle;
     amem__put_u64(w, h->dim);
     amem__settings_put(w, h->param, AMEM__DIFFUSION_NPARAM);
-    for (int i = 0; i < 4; i++)
-        amem__put_u64(w, h->rng.s[i]);
+    amem__put_rng(w, &h->rng);
     amem__put_u64(w, h->count);
     amem__put_f32s(w, h->patterns, h->count * h->dim);
     const amem__dmlp *m = h->net;
@@ -62,16 +61,14 @@ static int read_head(const char *fn, amem__rbuf *r, amem_diffusion **out)
         return amem__bad_file(fn, "truncated header or dimension out of range");
     double param[AMEM__DIFFUSION_NPARAM];
     amem__diffusion_default_params((size_t)dim, param);
-    int rc = amem__settings_take(fn, r, param, AMEM__DIFFUSION_NPARAM,
-                                 amem__diffusion_check_param);
+    int rc = amem__settings_take(fn, r, &amem__diffusion_settings, param, NULL);
     if (rc != AMEM_OK)
         return rc;
     rc = amem_diffusion_create((size_t)dim, out);
     if (rc != AMEM_OK)
         return rc;
     memcpy((*out)->param, param, sizeof param);
-    for (int i = 0; i < 4; i++)
-        (*out)->rng.s[i] = amem__get_u64(r);
+    amem__get_rng(r, &(*out)->rng);
     return r->failed ? amem__bad_file(fn, "truncated RNG state") : AMEM_OK;
 }
 

@@ -58,16 +58,6 @@ static void euler_step(const run *r, float *x, const float *sc, double dt)
                 noise * (float)amem__rng_normal(&r->h->rng);
 }
 
-static int check_mask(const char *fn, const float *clamp, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (clamp[i] != 0.0f && clamp[i] != 1.0f)
-            return amem__fail(AMEM_E_ARG, fn,
-                              "clamp[%zu] = %g is not 0 or 1", i,
-                              (double)clamp[i]);
-    return AMEM_OK;
-}
-
 static int check_recall(const char *fn, const amem_diffusion *h,
                         const float *queries, size_t n, const float *clamp,
                         const float *out, float *traj, double t0)
@@ -81,7 +71,7 @@ static int check_recall(const char *fn, const amem_diffusion *h,
     amem__mul_size(n, h->dim, &len);
     if (out == queries)
         return amem__fail(AMEM_E_ARG, fn, "out may not alias queries");
-    if (clamp && (rc = check_mask(fn, clamp, len)) != AMEM_OK)
+    if (clamp && (rc = amem__check_mask(fn, "clamp", clamp, len)) != AMEM_OK)
         return rc;
     if (traj && (rc = amem__array_bytes(fn, "trajectory",
                                         (size_t)AMEM__DP(h, STEPS) + 1, len,
@@ -126,6 +116,13 @@ int amem_diffusion_recall(amem_diffusion *h, const float *queries, size_t n,
     double theta0 = AMEM__DP(h, START_THETA);
     double t0 = amem__diffusion_time_of_theta(h, theta0);
     int rc = check_recall(fn, h, queries, n, clamp, out, trajectory, t0);
+    /* VE: the cue theta y + sqrt(1 - theta^2) eps at the same SNR */
+    double scale = r.a == 0.0 ? 1.0 / theta0 : 1.0;
+    if (rc == AMEM_OK && (rc = amem__score_ready(fn, h)) == AMEM_OK &&
+        amem__diffusion_f64(h))
+        return amem__diffusion_recall_f64(fn, h, queries, n, clamp, scale,
+                                          out, trajectory, t0,
+                                          AMEM__DP(h, T_END));
     amem__score_ctx ctx;
     if (rc != AMEM_OK || (rc = amem__score_ctx_init(fn, h, n, &ctx)) != AMEM_OK)
         return rc;
@@ -134,10 +131,8 @@ int amem_diffusion_recall(amem_diffusion *h, const float *queries, size_t n,
         amem__score_ctx_free(&ctx);
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the score");
     }
-    /* VE: the cue theta y + sqrt(1 - theta^2) eps at the same SNR */
-    float scale = r.a == 0.0 ? (float)(1.0 / theta0) : 1.0f;
     for (size_t i = 0; i < n * h->dim; i++)
-        out[i] = scale * queries[i];
+        out[i] = (float)scale * queries[i];
     integrate(&r, &ctx, out, sc, trajectory, t0, AMEM__DP(h, T_END));
     free(sc);
     amem__score_ctx_free(&ctx);

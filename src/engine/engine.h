@@ -47,7 +47,8 @@ typedef struct amem__graph amem__graph;
 
 typedef struct amem__op {
     const char *name;
-    /* Add d(out)/d(inputs) · out->grad into the grads of n->in[]. */
+    /* Add d(out)/d(inputs) · out->grad into the grads of n->in[]; called
+     * only when n->grad is set, so at least one input has a grad. */
     void (*backward)(amem__graph *g, amem__node *n);
 } amem__op;
 

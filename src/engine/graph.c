@@ -129,16 +129,23 @@ amem__node *amem__node_make(amem__graph *g, const amem__op *op, int ndim,
     return n;
 }
 
-amem__node *amem__constant(amem__graph *g, const float *data, int ndim,
-                           const int *shape)
+/* A leaf holding a copy of data, with a zeroed gradient when with_grad. */
+static amem__node *leaf_copy(amem__graph *g, const float *data, int ndim,
+                             const int *shape, int with_grad)
 {
     if (g->status != AMEM_OK)
         return NULL;
     amem__node *n = node_alloc(g, ndim, shape);
-    if (n == NULL || alloc_val(g, n, 0) != AMEM_OK)
+    if (n == NULL || alloc_val(g, n, with_grad) != AMEM_OK)
         return NULL;
     memcpy(n->val, data, n->size * sizeof(float));
     return n;
+}
+
+amem__node *amem__constant(amem__graph *g, const float *data, int ndim,
+                           const int *shape)
+{
+    return leaf_copy(g, data, ndim, shape, 0);
 }
 
 amem__node *amem__constant_view(amem__graph *g, const float *data, int ndim,
@@ -168,13 +175,7 @@ amem__node *amem__param(amem__graph *g, float *val, float *grad, int ndim,
 amem__node *amem__variable(amem__graph *g, const float *data, int ndim,
                            const int *shape)
 {
-    if (g->status != AMEM_OK)
-        return NULL;
-    amem__node *n = node_alloc(g, ndim, shape);
-    if (n == NULL || alloc_val(g, n, 1) != AMEM_OK)
-        return NULL;
-    memcpy(n->val, data, n->size * sizeof(float));
-    return n;
+    return leaf_copy(g, data, ndim, shape, 1);
 }
 
 int amem__backward(amem__graph *g, amem__node *out, const float *seed)

@@ -13,7 +13,10 @@
  * caller chains builders and checks g->status once.
  *
  * Backward adds into the gradient of each input that has one; inputs without
- * a gradient (constants) are skipped.
+ * a gradient (constants) are skipped. The sweep runs a backward only for a
+ * node that has a gradient, which it has exactly when one of its inputs has
+ * one (amem__node_make): the input of a one-input op always has one there,
+ * so such a backward does not test for it.
  *
  * Shapes are row-major. "Row" ops act along the LAST axis and keep it as an
  * extent of 1 in their output ("keepdims"), so the result broadcasts back
@@ -147,10 +150,5 @@ int amem__inputs_ok(amem__graph *g, const char *op, int nin,
                     const amem__node *c);
 /* Number of rows (size / last extent) and the last extent of n. */
 void amem__rows_cols(const amem__node *n, size_t *rows, size_t *cols);
-/*
- * For the backward of a one-input op along rows: its input when the input
- * wants a gradient (else NULL), with the input's rows and columns.
- */
-amem__node *amem__row_input(const amem__node *y, size_t *rows, size_t *cols);
 
 #endif

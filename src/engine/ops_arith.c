@@ -209,8 +209,6 @@ static void scale_backward(amem__graph *g, amem__node *y)
 {
     (void)g;
     float c = y->farg[0], *gx = y->in[0]->grad;
-    if (gx == NULL)
-        return;
     for (size_t i = 0; i < y->size; i++)
         gx[i] += c * y->grad[i];
 }

@@ -3,6 +3,7 @@
 #include "assocmem/common.h"
 
 #include "engine/ops.h"
+#include "engine/ops_image.h"
 
 char *amem__shape_str(const amem__node *n, char *buf)
 {
@@ -23,15 +24,6 @@ void amem__rows_cols(const amem__node *n, size_t *rows, size_t *cols)
     *rows = n->size / *cols;
 }
 
-amem__node *amem__row_input(const amem__node *y, size_t *rows, size_t *cols)
-{
-    amem__node *x = y->in[0];
-    if (x->grad == NULL)
-        return NULL;
-    amem__rows_cols(x, rows, cols);
-    return x;
-}
-
 int amem__inputs_ok(amem__graph *g, const char *op, int nin,
                     const amem__node *a, const amem__node *b,
                     const amem__node *c)
@@ -46,4 +38,14 @@ int amem__inputs_ok(amem__graph *g, const char *op, int nin,
         }
     }
     return 1;
+}
+
+int amem__image_input_ok(amem__graph *g, const char *op, const amem__node *x)
+{
+    if (!amem__inputs_ok(g, op, 1, x, NULL, NULL))
+        return 0;
+    if (x->ndim == 4)
+        return 1;
+    amem__graph_fail(g, AMEM_E_DIM, "%s: input rank %d, need 4", op, x->ndim);
+    return 0;
 }

@@ -44,8 +44,6 @@ static void dropout_backward(amem__graph *g, amem__node *n)
 {
     (void)g;
     amem__node *x = n->in[0];
-    if (x->grad == NULL)
-        return;
     for (size_t k = 0; k < n->size; k++)
         x->grad[k] += n->aux[k] * n->grad[k];
 }

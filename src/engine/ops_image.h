@@ -98,4 +98,11 @@ amem__node *amem__batchnorm(amem__graph *g, amem__node *x, amem__node *gamma,
  */
 amem__node *amem__dropout(amem__graph *g, amem__node *x, float rate);
 
+/*
+ * For builders of one-input image ops (ops_common.c): 1 when the graph has
+ * not failed and x is a non-NULL 4-D tensor; otherwise 0 with E_NULL or
+ * E_DIM recorded against op.
+ */
+int amem__image_input_ok(amem__graph *g, const char *op, const amem__node *x);
+
 #endif

@@ -14,10 +14,9 @@
 static void l2n_backward(amem__graph *g, amem__node *y)
 {
     (void)g;
+    amem__node *x = y->in[0];
     size_t rows, cols;
-    amem__node *x = amem__row_input(y, &rows, &cols);
-    if (x == NULL)
-        return;
+    amem__rows_cols(x, &rows, &cols);
     float eps = y->farg[0];
     for (size_t r = 0; r < rows; r++)
         amem__l2_normalize_row_backward(y->val + r * cols, y->aux[r], eps,

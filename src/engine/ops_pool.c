@@ -7,13 +7,8 @@ static const amem__op gap_op = {"global_avg_pool", gap_backward};
 
 amem__node *amem__global_avg_pool(amem__graph *g, amem__node *x)
 {
-    if (g->status != AMEM_OK || x == NULL) /* records E_NULL */
-        return amem__node_make(g, &gap_op, 0, NULL, 1, x, NULL, NULL);
-    if (x->ndim != 4) {
-        amem__graph_fail(g, AMEM_E_DIM, "global_avg_pool: input rank %d, need 4",
-                         x->ndim);
+    if (!amem__image_input_ok(g, "global_avg_pool", x))
         return NULL;
-    }
     int shape[2] = {x->shape[0], x->shape[1]};
     amem__node *out = amem__node_make(g, &gap_op, 2, shape, 1, x, NULL, NULL);
     if (out == NULL)
@@ -35,8 +30,6 @@ static void gap_backward(amem__graph *g, amem__node *n)
 {
     (void)g;
     amem__node *x = n->in[0];
-    if (x->grad == NULL)
-        return;
     size_t hw = (size_t)x->shape[2] * x->shape[3];
     for (size_t p = 0; p < n->size; p++) {
         float d = n->grad[p] / (float)hw;

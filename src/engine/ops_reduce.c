@@ -7,8 +7,6 @@ static void total_backward(amem__graph *g, amem__node *y)
 {
     (void)g;
     amem__node *x = y->in[0];
-    if (x->grad == NULL)
-        return;
     float d = y->grad[0];
     for (size_t i = 0; i < x->size; i++)
         x->grad[i] += d;
@@ -34,10 +32,9 @@ amem__node *amem__sum(amem__graph *g, amem__node *x)
 static void row_sum_backward(amem__graph *g, amem__node *y)
 {
     (void)g;
+    amem__node *x = y->in[0];
     size_t rows, cols;
-    amem__node *x = amem__row_input(y, &rows, &cols);
-    if (x == NULL)
-        return;
+    amem__rows_cols(x, &rows, &cols);
     for (size_t r = 0; r < rows; r++) {
         float d = y->grad[r], *gx = x->grad + r * cols;
         for (size_t j = 0; j < cols; j++)

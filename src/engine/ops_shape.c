@@ -90,8 +90,6 @@ static void reshape_backward(amem__graph *g, amem__node *y)
 {
     (void)g;
     float *gx = y->in[0]->grad;
-    if (gx == NULL)
-        return;
     for (size_t i = 0; i < y->size; i++)
         gx[i] += y->grad[i];
 }

@@ -15,10 +15,9 @@
 static void softmax_backward(amem__graph *g, amem__node *y)
 {
     (void)g;
+    amem__node *x = y->in[0];
     size_t rows, cols;
-    amem__node *x = amem__row_input(y, &rows, &cols);
-    if (x == NULL)
-        return;
+    amem__rows_cols(x, &rows, &cols);
     float beta = y->farg[0];
     for (size_t r = 0; r < rows; r++) {
         const float *yr = y->val + r * cols, *dy = y->grad + r * cols;

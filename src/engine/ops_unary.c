@@ -30,8 +30,6 @@ static void exp_backward(amem__graph *g, amem__node *y)
 {
     (void)g;
     float *gx = y->in[0]->grad;
-    if (gx == NULL)
-        return;
     for (size_t i = 0; i < y->size; i++)
         gx[i] += y->grad[i] * y->val[i];
 }
@@ -51,8 +49,6 @@ static void leaky_backward(amem__graph *g, amem__node *y)
 {
     (void)g;
     amem__node *x = y->in[0];
-    if (x->grad == NULL)
-        return;
     float s = y->farg[0];
     for (size_t i = 0; i < y->size; i++)
         x->grad[i] += x->val[i] > 0.0f ? y->grad[i] : s * y->grad[i];
@@ -88,8 +84,6 @@ static void sigmoid_backward(amem__graph *g, amem__node *y)
 {
     (void)g;
     float *gx = y->in[0]->grad;
-    if (gx == NULL)
-        return;
     for (size_t i = 0; i < y->size; i++)
         gx[i] += y->grad[i] * y->val[i] * (1.0f - y->val[i]);
 }
@@ -111,8 +105,6 @@ static void tanh_backward(amem__graph *g, amem__node *y)
 {
     (void)g;
     float *gx = y->in[0]->grad;
-    if (gx == NULL)
-        return;
     for (size_t i = 0; i < y->size; i++)
         gx[i] += y->grad[i] * (1.0f - y->val[i] * y->val[i]);
 }

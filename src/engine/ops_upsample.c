@@ -28,13 +28,8 @@ void amem__upsample_nearest_apply(const float *x, size_t planes, int h, int w,
 
 amem__node *amem__upsample_nearest(amem__graph *g, amem__node *x, int factor)
 {
-    if (g->status != AMEM_OK || x == NULL) /* records E_NULL */
-        return amem__node_make(g, &upsample_op, 0, NULL, 1, x, NULL, NULL);
-    if (x->ndim != 4) {
-        amem__graph_fail(g, AMEM_E_DIM, "upsample_nearest: input rank %d, need 4",
-                         x->ndim);
+    if (!amem__image_input_ok(g, "upsample_nearest", x))
         return NULL;
-    }
     if (factor < 1 || x->shape[2] > INT_MAX / factor ||
         x->shape[3] > INT_MAX / factor) {
         amem__graph_fail(g, AMEM_E_RANGE,
@@ -58,8 +53,6 @@ static void upsample_backward(amem__graph *g, amem__node *n)
 {
     (void)g;
     amem__node *x = n->in[0];
-    if (x->grad == NULL)
-        return;
     int f = n->iarg[0], h = x->shape[2], w = x->shape[3];
     size_t planes = (size_t)x->shape[0] * x->shape[1], ow = (size_t)w * f;
     const float *dy = n->grad;

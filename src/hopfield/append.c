@@ -11,16 +11,6 @@
 #include "hopfield_impl.h"
 #include "quant.h"
 
-/* BLAS takes int sizes; refuse anything that would not fit. */
-static int check_size(const char *fn, const amem_hopfield *h, size_t n)
-{
-    if (n > (size_t)INT32_MAX || h->dim > (size_t)INT32_MAX ||
-        h->value_dim > (size_t)INT32_MAX ||
-        h->count > (size_t)INT32_MAX - n)
-        return amem__fail(AMEM_E_DIM, fn, "%zu patterns exceed the limit", n);
-    return AMEM_OK;
-}
-
 /* Put the caller's ids into the map for rows count .. count+n-1; on a
  * repeat or an id already stored take them out again. */
 static int claim_ids(const char *fn, amem_hopfield *h, const uint64_t *ids,
@@ -96,7 +86,7 @@ int amem__hopfield_append_rows(const char *fn, amem_hopfield *h,
     if (rc == AMEM_OK)
         rc = amem__hopfield_index_ids(h);
     if (rc == AMEM_OK)
-        rc = check_size(fn, h, n);
+        rc = amem__hopfield_check_blas_size(fn, h, n);
     if (rc == AMEM_OK)
         rc = amem__quant_check(fn, amem__hopfield_dtype(h), keys, n, h->dim);
     if (rc == AMEM_OK && ids == NULL)

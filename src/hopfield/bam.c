@@ -97,7 +97,7 @@ static int check_bam_args(const char *fn, const amem_hopfield *h,
         len > SIZE_MAX / sizeof(float) || n > (size_t)INT32_MAX)
         return amem__fail(AMEM_E_DIM, fn, "%zu cues are too many", n);
     if (clamp != NULL)
-        return amem__hopfield_check_clamp(fn, clamp, n * cue_len);
+        return amem__check_mask(fn, "clamp", clamp, n * cue_len);
     return AMEM_OK;
 }
 

@@ -238,3 +238,13 @@ const char *amem__hopfield_kind_name(int kind)
                                         "DENSE_RECT", "DENSE_EXP", "MODERN"};
     return kind_known(kind) ? names[kind] : "unknown";
 }
+
+int amem__hopfield_check_modern(const char *fn, const amem_hopfield *h,
+                                const char *what)
+{
+    if (h->kind == AMEM_HOPFIELD_MODERN)
+        return AMEM_OK;
+    return amem__fail(AMEM_E_UNSUPPORTED, fn,
+                      "%s exists for the MODERN kind only; this network is %s",
+                      what, amem__hopfield_kind_name(h->kind));
+}

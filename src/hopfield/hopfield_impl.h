@@ -11,8 +11,9 @@
 #include "assocmem/hopfield.h"
 
 /* The number of settings (the public enum has no count member). */
-#define AMEM__HOPFIELD_NPARAM (AMEM_HOPFIELD_KMEANS_SAMPLE + 1)
+#define AMEM__HOPFIELD_NPARAM (AMEM_HOPFIELD_PRECISION + 1)
 #include "core/rng.h"
+#include "core/settings.h"
 #include "core/jobs.h"
 #include "idmap.h"
 
@@ -69,7 +70,8 @@ int amem__hopfield_keeps_patterns(int kind);
 /* Length of one recall output row: m for hetero handles, else d. */
 size_t amem__hopfield_out_dim(const amem_hopfield *h);
 
-/* Settings table. */
+/* Settings table (settings.c). */
+extern const amem__settings amem__hopfield_settings;
 int amem__hopfield_check_param(const char *fn, int param, double value);
 /* AMEM_E_UNSUPPORTED for a non-default SIMILARITY/SEPARATION on a kind
  * other than MODERN (recorded against fn), else AMEM_OK. */
@@ -86,6 +88,10 @@ int amem__hopfield_reserve(const char *fn, amem_hopfield *h, size_t more);
 void amem__hopfield_square_keys(amem_hopfield *h, size_t from);
 /* Name of a kind, for messages. */
 const char *amem__hopfield_kind_name(int kind);
+/* AMEM_OK for the MODERN kind; else AMEM_E_UNSUPPORTED: "<what> exists for
+ * the MODERN kind only; this network is <kind>" (handle.c). */
+int amem__hopfield_check_modern(const char *fn, const amem_hopfield *h,
+                                const char *what);
 
 /*
  * Recall kernels. Inputs are validated by the caller; x holds the n x d
@@ -107,6 +113,15 @@ int amem__dense_recall(amem_hopfield *h, float *x, size_t n,
 int amem__modern_recall(amem_hopfield *h, float *x, size_t n,
                         const float *clamp, float *out, int *steps,
                         float *weights);
+/* PRECISION = FLOAT64 (modern_f64.c): 1 for a MODERN handle computing in
+ * double; amem__modern_f64_check: AMEM_E_UNSUPPORTED (recorded against
+ * fn) for a similarity/separation pair the double path lacks; the recall
+ * itself, with the arguments of amem__modern_recall. */
+int amem__hopfield_f64(const amem_hopfield *h);
+int amem__modern_f64_check(const char *fn, const amem_hopfield *h);
+int amem__modern_recall_f64(amem_hopfield *h, float *x, size_t n,
+                            const float *clamp, float *out, int *steps,
+                            float *weights);
 
 /*
  * The sign update of CLASSICAL and BAM units: sign(field); on a tie
@@ -144,9 +159,10 @@ int amem__hopfield_settle_step(int *steps, unsigned char *done,
 /* Queries still not settled report max_steps. */
 void amem__hopfield_finish_steps(int *steps, const unsigned char *done,
                                  size_t n, int max_steps);
-/* Validate a 0/1 clamp mask of len entries (recall.c). */
-int amem__hopfield_check_clamp(const char *fn, const float *clamp,
-                               size_t len);
+/* BLAS takes int sizes: AMEM_E_DIM when n more rows, the dimensions or
+ * the count would not fit one (store.c). */
+int amem__hopfield_check_blas_size(const char *fn, const amem_hopfield *h,
+                                   size_t n);
 /* MODERN compares the known entries only: each of the n rows of the d-wide
  * mask needs one (AMEM_E_ARG otherwise). */
 int amem__hopfield_check_known_rows(const char *fn, const float *clamp,

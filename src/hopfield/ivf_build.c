@@ -203,10 +203,9 @@ static int assign_all(const char *fn, const float *Y, amem__ivf *ivf,
 static int check_build(const char *fn, const amem_hopfield *h, size_t nlist)
 {
     AMEM__CHECK_NULL(h, fn);
-    if (h->kind != AMEM_HOPFIELD_MODERN)
-        return amem__fail(AMEM_E_UNSUPPORTED, fn,
-                          "an index serves the MODERN kind; this network is "
-                          "%s", amem__hopfield_kind_name(h->kind));
+    int rc = amem__hopfield_check_modern(fn, h, "an index");
+    if (rc != AMEM_OK)
+        return rc;
     if (h->count == 0)
         return amem__fail(AMEM_E_STATE, fn, "no patterns stored");
     if (nlist == 0 || nlist > h->count)

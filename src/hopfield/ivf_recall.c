@@ -197,11 +197,9 @@ static int check_pruned(const char *fn, const amem_hopfield *h,
 {
     AMEM__CHECK_NULL(h, fn);
     AMEM__CHECK_NULL(out, fn);
-    if (h->kind != AMEM_HOPFIELD_MODERN)
-        return amem__fail(AMEM_E_UNSUPPORTED, fn,
-                          "pruned recall serves the MODERN kind; this "
-                          "network is %s", amem__hopfield_kind_name(h->kind));
-    int rc = amem__check_array(fn, "queries", queries, n, h->dim);
+    int rc = amem__hopfield_check_modern(fn, h, "pruned recall");
+    if (rc == AMEM_OK)
+        rc = amem__check_array(fn, "queries", queries, n, h->dim);
     if (rc != AMEM_OK)
         return rc;
     size_t len;

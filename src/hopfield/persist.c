@@ -63,8 +63,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_u64(w, h->dim);
     amem__put_u64(w, h->value_dim);
     amem__settings_put(w, h->param, AMEM__HOPFIELD_NPARAM);
-    for (int i = 0; i < 4; i++)
-        amem__put_u64(w, h->rng.s[i]);
+    amem__put_rng(w, &h->rng);
     amem__put_u64(w, h->count);
     if (h->kind == AMEM_HOPFIELD_CLASSICAL) {
         size_t rows = h->value_dim ? h->value_dim : h->dim;
@@ -79,7 +78,7 @@ typedef struct head {
     uint32_t kind;
     uint64_t dim, value_dim, count;
     double param[AMEM__HOPFIELD_NPARAM];
-    uint64_t rng[4];
+    amem__rng rng;
 } head;
 
 static int read_head(const char *fn, amem__rbuf *r, head *hd)
@@ -88,12 +87,11 @@ static int read_head(const char *fn, amem__rbuf *r, head *hd)
     hd->dim = amem__get_u64(r);
     hd->value_dim = amem__get_u64(r);
     amem__hopfield_default_params((int)hd->kind, hd->param);
-    int rc = amem__settings_take(fn, r, hd->param, AMEM__HOPFIELD_NPARAM,
+    int rc = amem__settings_take(fn, r, &amem__hopfield_settings, hd->param,
                                  amem__hopfield_check_param);
     if (rc != AMEM_OK)
         return rc;
-    for (int i = 0; i < 4; i++)
-        hd->rng[i] = amem__get_u64(r);
+    amem__get_rng(r, &hd->rng);
     hd->count = amem__get_u64(r);
     if (r->failed)
         return amem__bad_file(fn, "truncated header");
@@ -214,7 +212,7 @@ int amem__hopfield_read(const char *fn, amem__rbuf *r, int borrow,
     if (rc != AMEM_OK)
         return rc;
     memcpy(h->param, hd.param, sizeof h->param);
-    memcpy(h->rng.s, hd.rng, sizeof h->rng.s);
+    h->rng = hd.rng;
     h->count = hd.count;
     return read_body(fn, r, h, has_ids, borrow);
 }

@@ -6,17 +6,6 @@
 #include "core/error.h"
 #include "hopfield_impl.h"
 
-int amem__hopfield_check_clamp(const char *fn, const float *clamp,
-                               size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (clamp[i] != 0.0f && clamp[i] != 1.0f)
-            return amem__fail(AMEM_E_ARG, fn,
-                              "clamp[%zu] = %g, expected 0 or 1", i,
-                              (double)clamp[i]);
-    return AMEM_OK;
-}
-
 int amem__hopfield_check_known_rows(const char *fn, const float *clamp,
                                     size_t n, size_t d)
 {
@@ -44,7 +33,8 @@ static int check_recallable(const char *fn, const amem_hopfield *h)
 {
     if (h->count == 0 && h->value_dim > 0)
         return amem__fail(AMEM_E_STATE, fn, "no pairs stored");
-    return check_nonempty(fn, h);
+    int rc = check_nonempty(fn, h);
+    return rc == AMEM_OK ? amem__modern_f64_check(fn, h) : rc;
 }
 
 static int check_recall_args(const char *fn, const amem_hopfield *h,
@@ -58,15 +48,15 @@ static int check_recall_args(const char *fn, const amem_hopfield *h,
     if (rc != AMEM_OK)
         return rc;
     if (clamp != NULL &&
-        (rc = amem__hopfield_check_clamp(fn, clamp, n * h->dim)) != AMEM_OK)
+        (rc = amem__check_mask(fn, "clamp", clamp, n * h->dim)) != AMEM_OK)
         return rc;
     if (clamp != NULL && h->kind == AMEM_HOPFIELD_MODERN &&
         (rc = amem__hopfield_check_known_rows(fn, clamp, n, h->dim)) != AMEM_OK)
         return rc;
-    if (weights != NULL && h->kind != AMEM_HOPFIELD_MODERN)
-        return amem__fail(AMEM_E_UNSUPPORTED, fn,
-                          "separation weights exist for the MODERN kind "
-                          "only");
+    if (weights != NULL &&
+        (rc = amem__hopfield_check_modern(fn, h, "separation weights")) !=
+            AMEM_OK)
+        return rc;
     size_t len;
     if (amem__mul_size(n, amem__hopfield_out_dim(h), &len) != 0 ||
         (weights != NULL && amem__mul_size(n, h->count, &len) != 0) ||
@@ -203,11 +193,9 @@ int amem_hopfield_weights(amem_hopfield *h, const float *states, size_t n,
     static const char fn[] = "amem_hopfield_weights";
     AMEM__CHECK_NULL(h, fn);
     AMEM__CHECK_NULL(weights, fn);
-    if (h->kind != AMEM_HOPFIELD_MODERN)
-        return amem__fail(AMEM_E_UNSUPPORTED, fn,
-                          "separation weights exist for the MODERN kind "
-                          "only");
-    int rc = amem__check_array(fn, "states", states, n, h->dim);
+    int rc = amem__hopfield_check_modern(fn, h, "separation weights");
+    if (rc == AMEM_OK)
+        rc = amem__check_array(fn, "states", states, n, h->dim);
     if (rc == AMEM_OK)
         rc = check_nonempty(fn, h);
     if (rc != AMEM_OK)

@@ -21,21 +21,20 @@ static int check_partial_args(const char *fn, const amem_hopfield *h,
     AMEM__CHECK_NULL(h, fn);
     AMEM__CHECK_NULL(row_max, fn);
     AMEM__CHECK_NULL(row_sum, fn);
-    if (h->kind != AMEM_HOPFIELD_MODERN)
-        return amem__fail(AMEM_E_UNSUPPORTED, fn,
-                          "partial steps exist for the MODERN kind only, "
-                          "not %s", amem__hopfield_kind_name(h->kind));
+    int rc = amem__hopfield_check_modern(fn, h, "partial steps");
+    if (rc != AMEM_OK)
+        return rc;
     if ((int)AMEM__HP(h, SEPARATION) != AMEM_HOPFIELD_SEP_SOFTMAX)
         return amem__fail(AMEM_E_UNSUPPORTED, fn,
                           "partial steps need the SOFTMAX separation");
     if (weighted_values != NULL && h->value_dim == 0)
         return amem__fail(AMEM_E_UNSUPPORTED, fn,
                           "weighted_values on an autoassociative handle");
-    int rc = amem__check_array(fn, "queries", queries, n, h->dim);
+    rc = amem__check_array(fn, "queries", queries, n, h->dim);
     if (rc == AMEM_OK && n > (size_t)INT32_MAX)
         rc = amem__fail(AMEM_E_DIM, fn, "%zu queries are too many", n);
     if (rc == AMEM_OK && clamp != NULL)
-        rc = amem__hopfield_check_clamp(fn, clamp, n * h->dim);
+        rc = amem__check_mask(fn, "clamp", clamp, n * h->dim);
     if (rc == AMEM_OK && clamp != NULL)
         rc = amem__hopfield_check_known_rows(fn, clamp, n, h->dim);
     return rc;

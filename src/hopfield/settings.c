@@ -15,7 +15,7 @@ static const amem__setting table[AMEM__HOPFIELD_NPARAM] = {
     {"DECAY", 0, 1, 1.0, 0},
     {"WRITE_STRENGTH", 1e-6, 1e6, 1.0, 0},
     {"DEGREE", 1, 30, 3, 1},
-    {"SEED", 0, 9007199254740992.0, 0, 1},
+    AMEM__SETTING_SEED,
     {"NOISE", 0, 1, AMEM_HOPFIELD_NOISE_UNIFORM, 1},
     {"SIMILARITY", 0, 3, AMEM_HOPFIELD_SIM_DOT, 1},
     {"SEPARATION", 0, 3, AMEM_HOPFIELD_SEP_SOFTMAX, 1},
@@ -28,15 +28,16 @@ static const amem__setting table[AMEM__HOPFIELD_NPARAM] = {
     {"NPROBE", 1, 2147483648.0, 8, 1},
     {"KMEANS_STEPS", 0, 1000, 10, 1},
     {"KMEANS_SAMPLE", 0, 2147483648.0, 256, 1},
+    {"PRECISION", 0, 1, AMEM_HOPFIELD_PRECISION_FLOAT32, 1},
 };
 
-static const amem__settings settings = {table, AMEM__HOPFIELD_NPARAM};
+const amem__settings amem__hopfield_settings = {table, AMEM__HOPFIELD_NPARAM};
 
 #define MODERN_DEFAULT_STEPS 10
 
 void amem__hopfield_default_params(int kind, double *param)
 {
-    amem__settings_defaults(&settings, param);
+    amem__settings_defaults(&amem__hopfield_settings, param);
     if (kind == AMEM_HOPFIELD_MODERN)
         param[AMEM_HOPFIELD_MAX_STEPS] = MODERN_DEFAULT_STEPS;
 }
@@ -58,7 +59,7 @@ int amem__hopfield_check_param(const char *fn, int param, double value)
 {
     if (reserved(param))
         return value == 0 ? AMEM_OK : refuse_reserved(fn, param);
-    return amem__settings_check(&settings, fn, param, value);
+    return amem__settings_check(&amem__hopfield_settings, fn, param, value);
 }
 
 /* The settings only the MODERN kind uses. */
@@ -69,7 +70,8 @@ static int modern_only(int param)
            param == AMEM_HOPFIELD_DTYPE ||
            param == AMEM_HOPFIELD_NPROBE ||
            param == AMEM_HOPFIELD_KMEANS_STEPS ||
-           param == AMEM_HOPFIELD_KMEANS_SAMPLE;
+           param == AMEM_HOPFIELD_KMEANS_SAMPLE ||
+           param == AMEM_HOPFIELD_PRECISION;
 }
 
 int amem__hopfield_check_kind_param(const char *fn, int kind, int param,
@@ -111,5 +113,5 @@ static int admit(const char *fn, amem_hopfield *h, int param, double value)
     return rc;
 }
 
-AMEM__PIECE_SETTINGS(amem_hopfield, settings, AMEM_HOPFIELD_SEED, admit)
+AMEM__PIECE_SETTINGS(amem_hopfield, amem__hopfield_settings, AMEM_HOPFIELD_SEED, admit)
 

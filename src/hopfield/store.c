@@ -39,8 +39,8 @@ static int hebbian_write(const char *fn, amem_hopfield *h, const float *keys,
     return AMEM_OK;
 }
 
-/* BLAS takes int sizes; refuse anything that would not fit. */
-static int check_blas_size(const char *fn, const amem_hopfield *h, size_t n)
+int amem__hopfield_check_blas_size(const char *fn, const amem_hopfield *h,
+                                   size_t n)
 {
     if (n > (size_t)INT32_MAX || h->dim > (size_t)INT32_MAX ||
         h->value_dim > (size_t)INT32_MAX ||
@@ -55,7 +55,7 @@ static int store_common(const char *fn, amem_hopfield *h, const float *keys,
 {
     if (h->kind != AMEM_HOPFIELD_CLASSICAL)
         return amem__hopfield_append_rows(fn, h, keys, values, NULL, n, NULL);
-    int rc = check_blas_size(fn, h, n);
+    int rc = amem__hopfield_check_blas_size(fn, h, n);
     if (rc == AMEM_OK)
         rc = hebbian_write(fn, h, keys, values ? values : keys, n);
     if (rc == AMEM_OK)

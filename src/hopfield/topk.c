@@ -153,10 +153,9 @@ static int check_args(const char *fn, const amem_hopfield *h,
 {
     AMEM__CHECK_NULL(h, fn);
     AMEM__CHECK_NULL(ids_out, fn);
-    if (h->kind != AMEM_HOPFIELD_MODERN)
-        return amem__fail(AMEM_E_UNSUPPORTED, fn, "top-k recall exists for "
-                          "the MODERN kind only");
-    int rc = amem__check_array(fn, "queries", queries, n, h->dim);
+    int rc = amem__hopfield_check_modern(fn, h, "top-k recall");
+    if (rc == AMEM_OK)
+        rc = amem__check_array(fn, "queries", queries, n, h->dim);
     if (rc != AMEM_OK)
         return rc;
     if (h->count == 0)

@@ -47,7 +47,7 @@ int amem__kvmem_alloc(const char *fn, size_t d, size_t N, size_t m,
     h->d = d;
     h->N = N;
     h->m = m;
-    amem__kvmem_default_params(h->param);
+    amem__settings_defaults(&amem__kvmem_settings, h->param);
     amem__rng_seed(&h->rng, 0);
     h->K = amem__zalloc(N, d, sizeof(float));
     h->V = amem__zalloc(N, m, sizeof(float));

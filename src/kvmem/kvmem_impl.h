@@ -13,6 +13,7 @@
 #define AMEM__KVMEM_NPARAM (AMEM_KVMEM_WRITE_MODE + 1)
 #include "core/numerics.h"
 #include "core/rng.h"
+#include "core/settings.h"
 #include "core/optim.h"
 #include "core/trainer.h"
 
@@ -60,8 +61,7 @@ static inline float amem__kv_write_gain(const amem__kv_rule *r, float e)
 void amem__kv_rule_from(const amem_kvmem *h, amem__kv_rule *r);
 
 /* Settings table (settings.c). */
-int amem__kvmem_check_param(const char *fn, int param, double value);
-void amem__kvmem_default_params(double *param);
+extern const amem__settings amem__kvmem_settings;
 
 /* Allocate a zeroed handle with default settings (sizes validated). */
 int amem__kvmem_alloc(const char *fn, size_t d, size_t N, size_t m,

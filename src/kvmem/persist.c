@@ -32,8 +32,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_u64(w, h->N);
     amem__put_u64(w, h->m);
     amem__settings_put(w, h->param, AMEM__KVMEM_NPARAM);
-    for (int i = 0; i < 4; i++)
-        amem__put_u64(w, h->rng.s[i]);
+    amem__put_rng(w, &h->rng);
     amem__put_u64(w, h->pointer);
     amem__put_u64(w, h->count);
     amem__put_u64(w, h->n_gated);
@@ -55,9 +54,8 @@ static int read_head(const char *fn, amem__rbuf *r, amem_kvmem **out)
     uint64_t d = amem__get_u64(r), N = amem__get_u64(r);
     uint64_t m = amem__get_u64(r);
     double param[AMEM__KVMEM_NPARAM];
-    amem__kvmem_default_params(param);
-    int rc = amem__settings_take(fn, r, param, AMEM__KVMEM_NPARAM,
-                                 amem__kvmem_check_param);
+    amem__settings_defaults(&amem__kvmem_settings, param);
+    int rc = amem__settings_take(fn, r, &amem__kvmem_settings, param, NULL);
     if (rc != AMEM_OK)
         return rc;
     size_t nd, nm;
@@ -74,8 +72,7 @@ static int read_head(const char *fn, amem__rbuf *r, amem_kvmem **out)
 
 static int read_state(const char *fn, amem__rbuf *r, amem_kvmem *h)
 {
-    for (int i = 0; i < 4; i++)
-        h->rng.s[i] = amem__get_u64(r);
+    amem__get_rng(r, &h->rng);
     uint64_t pointer = amem__get_u64(r);
     h->count = amem__get_u64(r);
     uint64_t n_gated = amem__get_u64(r);

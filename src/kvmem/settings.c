@@ -2,6 +2,7 @@
 #include "core/error.h"
 #include "core/settings.h"
 #include "kvmem_impl.h"
+#include "train_batch.h"
 
 #define RULE_MAX 1e6
 
@@ -26,33 +27,17 @@ static const amem__setting table[AMEM__KVMEM_NPARAM] = {
     {"STABILITY_THRESHOLD", 0, 1e12, 1, 0},
     {"SIGN_OUTPUT", 0, 1, 0, 1},
     {"ADVANCE", 0, 1, AMEM_KVMEM_ADVANCE_EVERY_WRITE, 1},
-    {"SEED", 0, 9007199254740992.0, 0, 1},
-    {"LEARNING_RATE", 1e-8, 10, 1e-3, 0},
-    {"BATCH_SIZE", 1, 1e6, 1, 1},
-    {"TRAIN_MIN_LEN", 0, 1e9, 0, 1},
-    {"TRAIN_MAX_LEN", 0, 1e9, 0, 1},
-    {"TRAIN_ZERO_FRACTION", 0, 1, 0.6, 0},
+    AMEM__SETTING_SEED,
+    AMEM__KV_TRAIN_SETTINGS,
     {"TRAIN_P", 0, 1, 0, 1},
     {"TRAIN_MASK", 0, 2047, 2047, 1},
-    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
-    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
-    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
+    AMEM__SETTINGS_ADAM,
     {"WRITE_MODE", 0, 1, AMEM_KVMEM_WRITE_LINEAR, 1},
 };
 
-static const amem__settings settings = {table, AMEM__KVMEM_NPARAM};
+const amem__settings amem__kvmem_settings = {table, AMEM__KVMEM_NPARAM};
 
-void amem__kvmem_default_params(double *param)
-{
-    amem__settings_defaults(&settings, param);
-}
-
-int amem__kvmem_check_param(const char *fn, int param, double value)
-{
-    return amem__settings_check(&settings, fn, param, value);
-}
-
-AMEM__PIECE_SETTINGS(amem_kvmem, settings, AMEM_KVMEM_SEED, amem__settings_admit_any)
+AMEM__PIECE_SETTINGS(amem_kvmem, amem__kvmem_settings, AMEM_KVMEM_SEED, amem__settings_admit_any)
 
 void amem__kv_rule_from(const amem_kvmem *h, amem__kv_rule *r)
 {

@@ -10,6 +10,19 @@
 #include "core/trainer.h"
 #include "kvmem_impl.h"
 
+/*
+ * The settings-table rows of training (amem__setting, core/settings.h) that
+ * the key-value memory and TVT share, five consecutive rows in this order:
+ * LEARNING_RATE, BATCH_SIZE, and the sampler's TRAIN_MIN_LEN, TRAIN_MAX_LEN
+ * and TRAIN_ZERO_FRACTION.
+ */
+#define AMEM__KV_TRAIN_SETTINGS                                              \
+    {"LEARNING_RATE", 1e-8, 10, 1e-3, 0},                                   \
+    {"BATCH_SIZE", 1, 1e6, 1, 1},                                           \
+    {"TRAIN_MIN_LEN", 0, 1e9, 0, 1},                                        \
+    {"TRAIN_MAX_LEN", 0, 1e9, 0, 1},                                        \
+    {"TRAIN_ZERO_FRACTION", 0, 1, 0.6, 0}
+
 /* The episodes of one step: lengths in [lo, hi], one task buffer. */
 typedef struct amem__kv_sampler {
     amem__kv_task task;

@@ -8,27 +8,17 @@
 #include "core/error.h"
 #include "core/settings.h"
 #include "kvmem_impl.h"
+#include "train_batch.h"
 #include "tvt_impl.h"
 
 static const amem__setting table[AMEM__TVT_NPARAM] = {
-    {"SEED", 0, 9007199254740992.0, 0, 1},
+    AMEM__SETTING_SEED,
     {"SIGN_OUTPUT", 0, 1, 0, 1},
-    {"LEARNING_RATE", 1e-8, 10, 1e-3, 0},
-    {"BATCH_SIZE", 1, 1e6, 1, 1},
-    {"TRAIN_MIN_LEN", 0, 1e9, 0, 1},
-    {"TRAIN_MAX_LEN", 0, 1e9, 0, 1},
-    {"TRAIN_ZERO_FRACTION", 0, 1, 0.6, 0},
-    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
-    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
-    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
+    AMEM__KV_TRAIN_SETTINGS,
+    AMEM__SETTINGS_ADAM,
 };
 
-static const amem__settings settings = {table, AMEM__TVT_NPARAM};
-
-void amem__tvt_default_params(double *param)
-{
-    amem__settings_defaults(&settings, param);
-}
+const amem__settings amem__tvt_settings = {table, AMEM__TVT_NPARAM};
 
 /* Initial read strength of a new handle (softplus(c) = 10). */
 #define TVT_INIT_STRENGTH 10.0
@@ -36,11 +26,6 @@ void amem__tvt_default_params(double *param)
 size_t amem__tvt_theta_len(size_t d)
 {
     return d * d + 2 * d + 1;
-}
-
-int amem__tvt_check_param(const char *fn, int param, double value)
-{
-    return amem__settings_check(&settings, fn, param, value);
 }
 
 void amem__tvt_init_theta(amem_tvt *h)
@@ -79,7 +64,7 @@ int amem__tvt_alloc(const char *fn, size_t d, size_t N, size_t m,
     if (h == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the handle");
     h->d = d, h->N = N, h->m = m;
-    amem__settings_defaults(&settings, h->param);
+    amem__settings_defaults(&amem__tvt_settings, h->param);
     amem__rng_seed(&h->rng, 0);
     h->keys = amem__zalloc(a, 1, sizeof(float));
     h->values = amem__zalloc(b, 1, sizeof(float));
@@ -107,7 +92,7 @@ AMEM__GETTER(amem_tvt, slots, size_t, h, h->N)
 AMEM__GETTER(amem_tvt, value_dim, size_t, h, h->m)
 AMEM__GETTER(amem_tvt, count, size_t, h, h->count)
 
-AMEM__PIECE_SETTINGS(amem_tvt, settings, AMEM_TVT_SEED, amem__settings_admit_any)
+AMEM__PIECE_SETTINGS(amem_tvt, amem__tvt_settings, AMEM_TVT_SEED, amem__settings_admit_any)
 
 static int check_items(const char *fn, const amem_tvt *h, const float *keys,
                        const float *values, size_t n)

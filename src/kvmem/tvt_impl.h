@@ -11,6 +11,7 @@
 #include "core/optim.h"
 #include "core/trainer.h"
 #include "core/rng.h"
+#include "core/settings.h"
 
 struct amem_tvt {
     size_t d, N, m;
@@ -29,8 +30,8 @@ struct amem_tvt {
 #define AMEM__TP(h, p) ((h)->param[AMEM_TVT_##p])
 
 size_t amem__tvt_theta_len(size_t d);
-int amem__tvt_check_param(const char *fn, int param, double value);
-void amem__tvt_default_params(double *param);
+/* Settings table (tvt_handle.c). */
+extern const amem__settings amem__tvt_settings;
 int amem__tvt_alloc(const char *fn, size_t d, size_t N, size_t m,
                     amem_tvt **out);
 void amem__tvt_init_theta(amem_tvt *h);

@@ -30,8 +30,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_u64(w, h->N);
     amem__put_u64(w, h->m);
     amem__settings_put(w, h->param, AMEM__TVT_NPARAM);
-    for (int i = 0; i < 4; i++)
-        amem__put_u64(w, h->rng.s[i]);
+    amem__put_rng(w, &h->rng);
     amem__put_u64(w, h->count);
     amem__put_f32s(w, h->keys, h->N * h->d);
     amem__put_f32s(w, h->values, h->N * h->m);
@@ -46,9 +45,8 @@ static int read_head(const char *fn, amem__rbuf *r, amem_tvt **out)
     uint64_t d = amem__get_u64(r), N = amem__get_u64(r);
     uint64_t m = amem__get_u64(r);
     double param[AMEM__TVT_NPARAM];
-    amem__tvt_default_params(param);
-    int rc = amem__settings_take(fn, r, param, AMEM__TVT_NPARAM,
-                                 amem__tvt_check_param);
+    amem__settings_defaults(&amem__tvt_settings, param);
+    int rc = amem__settings_take(fn, r, &amem__tvt_settings, param, NULL);
     if (rc != AMEM_OK)
         return rc;
     size_t nd, nm;
@@ -66,8 +64,7 @@ static int read_head(const char *fn, amem__rbuf *r, amem_tvt **out)
 static int read_body(const char *fn, amem__rbuf *r, amem_tvt *h)
 {
     size_t th = amem__tvt_theta_len(h->d);
-    for (int i = 0; i < 4; i++)
-        h->rng.s[i] = amem__get_u64(r);
+    amem__get_rng(r, &h->rng);
     h->count = amem__get_u64(r);
     amem__get_f32s(r, h->keys, h->N * h->d);
     amem__get_f32s(r, h->values, h->N * h->m);

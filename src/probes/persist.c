@@ -40,8 +40,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     const amem_probe *p = handle;
     amem__put_u32(w, (uint32_t)p->kind);
     amem__settings_put(w, p->param, AMEM__PROBE_NPARAM);
-    for (int i = 0; i < 4; i++)
-        amem__put_u64(w, p->rng.s[i]);
+    amem__put_rng(w, &p->rng);
     amem__put_u64(w, p->dim);
     amem__put_u64(w, p->classes);
     if (p->classes == 0)
@@ -138,12 +137,10 @@ static int read_fit(const char *fn, amem__rbuf *r, int kind,
 
 static int read_settings(const char *fn, amem__rbuf *r, amem_probe *p)
 {
-    int rc = amem__settings_take(fn, r, p->param, AMEM__PROBE_NPARAM,
-                                 amem__probe_check_param);
+    int rc = amem__settings_take(fn, r, &amem__probe_settings, p->param, NULL);
     if (rc != AMEM_OK)
         return rc;
-    for (int i = 0; i < 4; i++)
-        p->rng.s[i] = amem__get_u64(r);
+    amem__get_rng(r, &p->rng);
     return r->failed ? amem__bad_file(fn, "truncated RNG state") : AMEM_OK;
 }
 

@@ -20,13 +20,11 @@ static const amem__setting table[AMEM__PROBE_NPARAM] = {
     {"LEARNING_RATE", 1e-8, 10, 1e-2, 0},
     {"L2", 0, 1e6, 0, 0},
     {"BATCH_SIZE", 1, 65536, 32, 1},
-    {"SEED", 0, 9007199254740992.0, 0, 1},
-    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
-    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
-    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
+    AMEM__SETTING_SEED,
+    AMEM__SETTINGS_ADAM,
 };
 
-static const amem__settings settings = {table, AMEM__PROBE_NPARAM};
+const amem__settings amem__probe_settings = {table, AMEM__PROBE_NPARAM};
 
 #define MAX_LABEL 65535
 
@@ -41,7 +39,7 @@ int amem_probe_create(int kind, amem_probe **out)
     if (p == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the handle");
     p->kind = kind;
-    amem__settings_defaults(&settings, p->param);
+    amem__settings_defaults(&amem__probe_settings, p->param);
     amem__rng_seed(&p->rng, 0);
     *out = p;
     return AMEM_OK;
@@ -90,12 +88,7 @@ void amem_probe_free(amem_probe *p)
     free(p);
 }
 
-int amem__probe_check_param(const char *fn, int param, double value)
-{
-    return amem__settings_check(&settings, fn, param, value);
-}
-
-AMEM__PIECE_SETTINGS(amem_probe, settings, AMEM_PROBE_SEED, amem__settings_admit_any)
+AMEM__PIECE_SETTINGS(amem_probe, amem__probe_settings, AMEM_PROBE_SEED, amem__settings_admit_any)
 
 /* Labels in range and at least two distinct ones; the class count. */
 static int check_labels(const char *fn, const int32_t *labels, size_t n,

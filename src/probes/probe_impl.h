@@ -13,6 +13,7 @@
 /* The number of settings (the public enum has no count member). */
 #define AMEM__PROBE_NPARAM (AMEM_PROBE_ADAM_EPS + 1)
 #include "core/rng.h"
+#include "core/settings.h"
 
 /* One binary RBF machine: f(x) = sum_t coef_t k(sv_t, x) - rho. */
 typedef struct amem__svm {
@@ -52,8 +53,8 @@ void amem__probe_fit_free(amem__probe_fit *f);
 /* The handle's fit as a separate value, and back (ownership moves). */
 amem__probe_fit amem__probe_take_fit(amem_probe *p);
 void amem__probe_put_fit(amem_probe *p, const amem__probe_fit *f);
-/* A setting checked against the table: AMEM_OK or the status. */
-int amem__probe_check_param(const char *fn, int param, double value);
+/* Settings table (probe.c). */
+extern const amem__settings amem__probe_settings;
 
 /* Standardisation statistics of n x dim data (scale 1 where the standard
  * deviation is 0; mean 0 and scale 1 everywhere when disabled) and the

@@ -17,7 +17,7 @@ int amem__vae_new(const char *fn, size_t c, size_t h, size_t w,
     v->c = c;
     v->h = h;
     v->w = w;
-    amem__vae_default_params(v->param);
+    amem__settings_defaults(&amem__vae_settings, v->param);
     amem__rng_seed(&v->rng, (uint64_t)AMEM__VP(v, SEED));
     amem__dp_set(fn, &v->dp, NULL);
     *out = v;
@@ -61,9 +61,15 @@ static int check_unbuilt(const char *fn, const amem_vae *v)
     return AMEM_OK;
 }
 
-static int check_conv_args(const char *fn, int count, size_t filters,
-                           size_t kernel, size_t stride, size_t padding)
+/* A conv layer may join a stack that has count layers: the model is not
+ * built and the arguments are in range. */
+static int check_conv_args(const char *fn, const amem_vae *v, int count,
+                           size_t filters, size_t kernel, size_t stride,
+                           size_t padding)
 {
+    int rc = check_unbuilt(fn, v);
+    if (rc != AMEM_OK)
+        return rc;
     if (count >= AMEM_VAE_MAX_LAYERS)
         return amem__fail(AMEM_E_RANGE, fn, "already %d layers (the most)",
                           AMEM_VAE_MAX_LAYERS);
@@ -94,9 +100,7 @@ int amem_vae_add_encoder_conv(amem_vae *v, size_t filters, size_t kernel,
 {
     static const char fn[] = "amem_vae_add_encoder_conv";
     AMEM__CHECK_NULL(v, fn);
-    int rc = check_unbuilt(fn, v);
-    if (rc == AMEM_OK)
-        rc = check_conv_args(fn, v->n_enc, filters, kernel, stride, padding);
+    int rc = check_conv_args(fn, v, v->n_enc, filters, kernel, stride, padding);
     if (rc != AMEM_OK)
         return rc;
     /* Check that the feature map survives, then keep the layer. */
@@ -136,9 +140,7 @@ int amem_vae_add_decoder_conv(amem_vae *v, size_t upsample, size_t filters,
 {
     static const char fn[] = "amem_vae_add_decoder_conv";
     AMEM__CHECK_NULL(v, fn);
-    int rc = check_unbuilt(fn, v);
-    if (rc == AMEM_OK)
-        rc = check_conv_args(fn, v->n_dec, filters, kernel, stride, padding);
+    int rc = check_conv_args(fn, v, v->n_dec, filters, kernel, stride, padding);
     if (rc != AMEM_OK)
         return rc;
     if (upsample < 1 || upsample > 16)

@@ -158,11 +158,7 @@ int amem_vae_recall(amem_vae *v, const float *images, size_t n,
     size_t dim = v ? amem__vae_dim(v) : 1;
     int rc = check_call(fn, v, images, "images", n, dim, out);
     if (rc == AMEM_OK && mask != NULL)
-        for (size_t i = 0; i < n * dim; i++)
-            if (mask[i] != 0.0f && mask[i] != 1.0f)
-                return amem__fail(AMEM_E_ARG, fn,
-                                  "mask[%zu] = %g is neither 0 nor 1", i,
-                                  (double)mask[i]);
+        rc = amem__check_mask(fn, "mask", mask, n * dim);
     if (rc == AMEM_OK && !isfinite(fill))
         rc = amem__fail(AMEM_E_ARG, fn, "fill value is not finite");
     if (rc != AMEM_OK)

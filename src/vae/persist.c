@@ -43,8 +43,7 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_u64(w, v->h);
     amem__put_u64(w, v->w);
     amem__settings_put(w, v->param, AMEM__VAE_NPARAM);
-    for (int i = 0; i < 4; i++)
-        amem__put_u64(w, v->rng.s[i]);
+    amem__put_rng(w, &v->rng);
     amem__put_u32(w, (uint32_t)v->built);
     amem__put_u32(w, (uint32_t)v->n_enc);
     amem__put_u32(w, (uint32_t)v->n_dec);
@@ -69,12 +68,11 @@ static void write_payload(const void *handle, amem__wbuf *w)
 
 static int read_settings(const char *fn, amem__rbuf *r, amem_vae *v)
 {
-    int rc = amem__settings_take(fn, r, v->param, AMEM__VAE_NPARAM,
+    int rc = amem__settings_take(fn, r, &amem__vae_settings, v->param,
                                  amem__vae_check_file_param);
     if (rc != AMEM_OK)
         return rc;
-    for (int i = 0; i < 4; i++)
-        v->rng.s[i] = amem__get_u64(r);
+    amem__get_rng(r, &v->rng);
     return r->failed ? amem__bad_file(fn, "truncated header") : AMEM_OK;
 }
 

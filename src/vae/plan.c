@@ -61,22 +61,41 @@ static void layer_offsets(amem__vae_layer *l, counter *p, counter *s)
     }
 }
 
+/*
+ * Shapes and offsets of the n layers of one stack (name: "encoder" or
+ * "decoder") on input maps of *c x *h x *w, which become its output. Batch
+ * norm follows the BATCH_NORM setting on every layer but the last, and on
+ * the last too when bn_last.
+ */
+static int plan_stack(const char *fn, const char *name, const amem_vae *v,
+                      amem__vae_layer *layers, int n, int bn_last,
+                      size_t *c, size_t *h, size_t *w, counter *p, counter *s)
+{
+    for (int i = 0; i < n; i++) {
+        amem__vae_layer *l = &layers[i];
+        if (!layer_shapes(l, *c, *h, *w))
+            return amem__fail(AMEM_E_DIM, fn,
+                              "%s layer %d: a %d x %d kernel (stride %d, "
+                              "padding %d) does not fit a %zu x %zu map",
+                              name, i, l->kernel, l->kernel, l->stride, l->pad,
+                              *h * (size_t)l->upsample,
+                              *w * (size_t)l->upsample);
+        l->bn = AMEM__VP(v, BATCH_NORM) != 0 && (bn_last || i + 1 < n);
+        layer_offsets(l, p, s);
+        *c = (size_t)l->out_c;
+        *h = (size_t)l->out_h;
+        *w = (size_t)l->out_w;
+    }
+    return AMEM_OK;
+}
+
 static int plan_encoder(const char *fn, amem_vae *v, counter *p, counter *s)
 {
     size_t c = v->c, h = v->h, w = v->w;
-    for (int i = 0; i < v->n_enc; i++) {
-        amem__vae_layer *l = &v->enc[i];
-        if (!layer_shapes(l, c, h, w))
-            return amem__fail(AMEM_E_DIM, fn,
-                              "encoder layer %d: a %d x %d kernel (stride %d, "
-                              "padding %d) does not fit a %zu x %zu map",
-                              i, l->kernel, l->kernel, l->stride, l->pad, h, w);
-        l->bn = AMEM__VP(v, BATCH_NORM) != 0;
-        layer_offsets(l, p, s);
-        c = (size_t)l->out_c;
-        h = (size_t)l->out_h;
-        w = (size_t)l->out_w;
-    }
+    int rc = plan_stack(fn, "encoder", v, v->enc, v->n_enc, 1, &c, &h, &w, p,
+                        s);
+    if (rc != AMEM_OK)
+        return rc;
     int gap = AMEM__VP(v, POOL) == AMEM_VAE_POOL_GLOBAL_AVG && v->n_enc > 0;
     v->feat = gap ? c : c * h * w;
     if (!v->dec_in_set && v->n_dec == 0) {
@@ -94,20 +113,10 @@ static int plan_encoder(const char *fn, amem_vae *v, counter *p, counter *s)
 static int plan_decoder(const char *fn, amem_vae *v, counter *p, counter *s)
 {
     size_t c = v->dec_c, h = v->dec_h, w = v->dec_w;
-    for (int i = 0; i < v->n_dec; i++) {
-        amem__vae_layer *l = &v->dec[i];
-        if (!layer_shapes(l, c, h, w))
-            return amem__fail(AMEM_E_DIM, fn,
-                              "decoder layer %d: a %d x %d kernel (stride %d, "
-                              "padding %d) does not fit a %zu x %zu map",
-                              i, l->kernel, l->kernel, l->stride, l->pad,
-                              h * (size_t)l->upsample, w * (size_t)l->upsample);
-        l->bn = AMEM__VP(v, BATCH_NORM) != 0 && i + 1 < v->n_dec;
-        layer_offsets(l, p, s);
-        c = (size_t)l->out_c;
-        h = (size_t)l->out_h;
-        w = (size_t)l->out_w;
-    }
+    int rc = plan_stack(fn, "decoder", v, v->dec, v->n_dec, 0, &c, &h, &w, p,
+                        s);
+    if (rc != AMEM_OK)
+        return rc;
     if (c != v->c || h != v->h || w != v->w)
         return amem__fail(AMEM_E_DIM, fn,
                           "the decoder produces %zu x %zu x %zu, the images "

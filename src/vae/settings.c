@@ -19,19 +19,17 @@ static const amem__setting table[AMEM__VAE_NPARAM] = {
     {"BATCH_SIZE", 1, 65536, 32, 1},
     {"EPOCHS", 1, 0, 50, 1}, /* retired: an empty range (see settings.h) */
     {"PATIENCE", 0, 1e6, 3, 1},
-    {"SEED", 0, 9007199254740992.0, 0, 1},
+    AMEM__SETTING_SEED,
     {"BN_MOMENTUM", 0, 1, 0.99, 0},
     {"BN_EPS", 1e-12, 1, 1e-3, 0},
     {"REPLAY_NOISE", 0, 1, AMEM_VAE_NOISE_UNIFORM, 1},
     {"REPLAY_FRESH", 0, 1, 1, 1},
     {"REPLAY_GAIN", -1e6, 1e6, 0.5, 0},
     {"REPLAY_OFFSET", -1e6, 1e6, 0.5, 0},
-    {"ADAM_BETA1", 0.0, 0.9999999, 0.9, 0},
-    {"ADAM_BETA2", 0.0, 0.9999999, 0.999, 0},
-    {"ADAM_EPS", 1e-30, 1.0, 1e-8, 0},
+    AMEM__SETTINGS_ADAM,
 };
 
-static const amem__settings settings = {table, AMEM__VAE_NPARAM};
+const amem__settings amem__vae_settings = {table, AMEM__VAE_NPARAM};
 
 /* Architecture settings: fixed once the model is built. */
 static const unsigned char is_arch[AMEM__VAE_NPARAM] = {
@@ -40,26 +38,16 @@ static const unsigned char is_arch[AMEM__VAE_NPARAM] = {
     [AMEM_VAE_BATCH_NORM] = 1, [AMEM_VAE_OUTPUT] = 1,
 };
 
-void amem__vae_default_params(double *param)
-{
-    amem__settings_defaults(&settings, param);
-}
-
 int amem__vae_param_is_arch(int param)
 {
-    return amem__settings_known(&settings, param) && is_arch[param];
-}
-
-int amem__vae_check_param(const char *fn, int param, double value)
-{
-    return amem__settings_check(&settings, fn, param, value);
+    return amem__settings_known(&amem__vae_settings, param) && is_arch[param];
 }
 
 int amem__vae_check_file_param(const char *fn, int param, double value)
 {
     if (param == AMEM__VAE_RETIRED_EPOCHS)
         return AMEM_OK; /* read and ignored */
-    return amem__vae_check_param(fn, param, value);
+    return amem__settings_check(&amem__vae_settings, fn, param, value);
 }
 
 /* Architecture settings are fixed once the model is built. */
@@ -73,5 +61,5 @@ static int admit(const char *fn, const amem_vae *v, int param, double value)
     return AMEM_OK;
 }
 
-AMEM__PIECE_SETTINGS(amem_vae, settings, AMEM_VAE_SEED, admit)
+AMEM__PIECE_SETTINGS(amem_vae, amem__vae_settings, AMEM_VAE_SEED, admit)
 

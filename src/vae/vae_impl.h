@@ -15,6 +15,7 @@
 #include "core/optim.h"
 #include "core/trainer.h"
 #include "core/rng.h"
+#include "core/settings.h"
 
 /* One conv layer: its arguments, its shapes and where its numbers live. */
 typedef struct amem__vae_layer {
@@ -60,13 +61,12 @@ struct amem_vae {
 #define AMEM__VP(v, p) ((v)->param[AMEM_VAE_##p])
 
 /* Settings table (settings.c). */
-int amem__vae_check_param(const char *fn, int param, double value);
+extern const amem__settings amem__vae_settings;
 /* Setting 12 (EPOCHS) was retired in 0.2.0: its slot stays in files, where
  * its value is read and ignored; every public call refuses it. */
 #define AMEM__VAE_RETIRED_EPOCHS 12
 int amem__vae_check_file_param(const char *fn, int param, double value);
 int amem__vae_param_is_arch(int param);
-void amem__vae_default_params(double *param);
 
 /* Shapes and parameter offsets from the layer list (plan.c): AMEM_OK or
  * AMEM_E_DIM with the detail recorded under fn. Changes only plan fields. */
