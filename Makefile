@@ -64,6 +64,19 @@ ALIB       := lib/libassocmem.a
 BLIB       := $(BUILD)/libassocmem.a
 
 TEST_SRCS  := $(sort $(wildcard tests/check_*.c) $(wildcard tests/testutil*.c))
+
+# The real-data readers of examples/spens2022 (tests/check_loaders.c tests
+# them). 3dshapes.h5 is read through HDF5 when pkg-config knows hdf5 or
+# Debian's libhdf5-dev is installed; without it the program and the tests
+# build, and the reader says it was built without HDF5.
+SB_LOADERS      := $(addprefix examples/spens2022/,npz.c kmnist.c solids.c shapes3d.c loadutil.c)
+SB_LOADER_HDRS  := $(SB_LOADERS:.c=.h)
+HDF5_FLAGS      := $(shell pkg-config --exists hdf5 2>/dev/null && echo -DSB_HAVE_HDF5 \
+                     $$(pkg-config --cflags --libs hdf5) || { test -r /usr/include/hdf5/serial/hdf5.h && \
+                     echo -DSB_HAVE_HDF5 -I/usr/include/hdf5/serial -L/usr/lib/$(MULTIARCH)/hdf5/serial -lhdf5; })
+EX_FLAGS_spens2022 := $(HDF5_FLAGS)
+TEST_SRCS       += $(SB_LOADERS)
+SB_LOADER_FLAGS  = $(EX_LIBS) $(HDF5_FLAGS)
 SUITES     := $(patsubst tests/check_%.c,%,$(filter-out tests/check_main.c,$(wildcard tests/check_*.c)))
 TEST_BIN   := $(BUILD)/tests/check_all
 
@@ -108,9 +121,9 @@ $(BUILD)/tests/suites.h: $(wildcard tests/check_*.c)
 	@mkdir -p $(dir $@)
 	printf '$(foreach s,$(SUITES),AMEM_SUITE($(s))\n)' > $@
 
-$(TEST_BIN): $(TEST_SRCS) $(wildcard tests/*.h) $(BLIB) $(BUILD)/tests/suites.h | need-test
+$(TEST_BIN): $(TEST_SRCS) $(wildcard tests/*.h) $(SB_LOADER_HDRS) $(BLIB) $(BUILD)/tests/suites.h | need-test
 	$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests -Itests -o $@ $(TEST_SRCS) $(BLIB) \
-	    $(LDFLAGS) $(shell pkg-config --cflags --libs check) $(DEP_LIBS)
+	    $(LDFLAGS) $(shell pkg-config --cflags --libs check) $(DEP_LIBS) $(SB_LOADER_FLAGS)
 
 check: all data check-c check-sweep check-abi check-contract check-install check-python check-examples check-fuzz
 
@@ -164,7 +177,7 @@ examples: $(EXAMPLE_BINS)
 .SECONDEXPANSION:
 $(BUILD)/examples/%: $$(wildcard examples/$$*.c examples/$$*/*.c examples/$$*/*.h) $(EX_COMMON) $(wildcard examples/common/*.h) $(BLIB) | need-examples
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Iexamples -o $@ $(filter %.c,$^) $(BLIB) $(LDFLAGS) $(EX_LIBS) $(DEP_LIBS)
+	$(CC) $(ALL_CFLAGS) -Iexamples -o $@ $(filter %.c,$^) $(BLIB) $(LDFLAGS) $(EX_LIBS) $(DEP_LIBS) $(EX_FLAGS_$*)
 
 check-examples: examples data | need-test
 	sh scripts/run-examples --quick

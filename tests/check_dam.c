@@ -715,14 +715,76 @@ START_TEST(test_two_workers_equal_one)
         ck_assert_msg(fabsf(w[0][i] - w[1][i]) <= 1e-5f,
                       "w[%zu] %g vs %g", i, w[0][i], w[1][i]);
     ck_assert_double_eq_tol(loss0, loss1, 1e-5 * fabs(loss0));
-    /* A learned signal would need every item's record on every worker. */
-    AMEM_ASSERT_OK(amem_dam_set(h[1], AMEM_DAM_SIGNAL, AMEM_DAM_SIGNAL_LOSS));
-    AMEM_ASSERT_STATUS(amem_dam_train(h[1], 1, NULL, NULL, NULL),
-                       AMEM_E_UNSUPPORTED);
     amem_data_parallel bad = {NULL, NULL, 0, 2};
     AMEM_ASSERT_STATUS(amem_dam_set_data_parallel(h[1], &bad), AMEM_E_NULL);
     AMEM_ASSERT_OK(amem_dam_set_data_parallel(h[1], NULL));
     AMEM_ASSERT_OK(amem_dam_train(h[1], 1, NULL, NULL, NULL));
+    for (int k = 0; k < 3; k++)
+        amem_dam_free(h[k]);
+}
+END_TEST
+
+/* The raw records (loss .. norm, uses) of every item of h, 6 per item. */
+static void records_of(const amem_dam *h, size_t n, float *out)
+{
+    float *one = malloc(n * sizeof(float));
+    int which[6] = {AMEM_DAM_RECORD_LOSS, AMEM_DAM_RECORD_TIME,
+                    AMEM_DAM_RECORD_ENTROPY, AMEM_DAM_RECORD_MAX,
+                    AMEM_DAM_RECORD_NORM, AMEM_DAM_RECORD_USES};
+    for (int r = 0; r < 6; r++) {
+        AMEM_ASSERT_OK(amem_dam_get_item_record(h, which[r], one));
+        for (size_t i = 0; i < n; i++)
+            out[i * 6 + r] = one[i];
+    }
+    free(one);
+}
+
+/*
+ * A learned signal with gamma > 0 steers the batches from the per-item
+ * records: two workers must end every step with the whole batch's records
+ * (REWEIGHT: before the weights; SAMPLE: for the next draw), so they train
+ * as one, records included.
+ */
+START_TEST(test_two_workers_learned_signal)
+{
+    size_t N = 12, M = 4, n = 11, steps = 6;
+    int balance = _i % 2 ? AMEM_DAM_BALANCE_SAMPLE
+                         : AMEM_DAM_BALANCE_REWEIGHT;
+    int signal = AMEM_DAM_SIGNAL_LOSS + _i / 2;
+    amem_dam *h[3];
+    for (int k = 0; k < 3; k++) {
+        h[k] = make(N, M, 29);
+        small_set(h[k], 9, 2, 0);
+        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_BATCH_SIZE, 5));
+        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_MAX_STEPS, 60));
+        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_LEARNING_RATE, 0.01));
+        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_BALANCE, balance));
+        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_SIGNAL, signal));
+        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_GAMMA, 3));
+    }
+    dp_pair pair = {dam_step, h[2], NULL, 0.0};
+    amem_data_parallel dp0 = {dp_pair_outer, &pair, 0, 2};
+    amem_data_parallel dp1 = {dp_pair_inner, &pair, 1, 2};
+    AMEM_ASSERT_OK(amem_dam_set_data_parallel(h[1], &dp0));
+    AMEM_ASSERT_OK(amem_dam_set_data_parallel(h[2], &dp1));
+    AMEM_ASSERT_OK(amem_dam_train(h[0], steps, NULL, NULL, NULL));
+    for (size_t s = 0; s < steps; s++)
+        AMEM_ASSERT_OK(amem_dam_train(h[1], 1, NULL, NULL, NULL));
+    float w[3][48], rec[3][11 * 6];
+    for (int k = 0; k < 3; k++) {
+        AMEM_ASSERT_OK(amem_dam_get_weights(h[k], w[k], 0));
+        records_of(h[k], n, rec[k]);
+    }
+    ck_assert_mem_eq(w[1], w[2], sizeof w[1]);
+    ck_assert_mem_eq(rec[1], rec[2], sizeof rec[1]);
+    for (size_t i = 0; i < N * M; i++)
+        ck_assert_msg(fabsf(w[0][i] - w[1][i]) <= 1e-5f,
+                      "w[%zu] %g vs %g", i, w[0][i], w[1][i]);
+    for (size_t i = 0; i < n * 6; i++)
+        ck_assert_msg(fabsf(rec[0][i] - rec[1][i]) <=
+                          1e-5f * (1.0f + fabsf(rec[0][i])),
+                      "record %zu of item %zu: %g vs %g", i % 6, i / 6,
+                      rec[0][i], rec[1][i]);
     for (int k = 0; k < 3; k++)
         amem_dam_free(h[k]);
 }
@@ -912,6 +974,8 @@ Suite *amem_suite_dam(void)
     tcase_add_test(tr, test_cancel_leaves_usable);
     tcase_add_test(tr, test_resume_inside_epoch);
     tcase_add_test(tr, test_two_workers_equal_one);
+    tcase_add_loop_test(tr, test_two_workers_learned_signal, 0,
+                        2 * (AMEM_DAM_SIGNAL_NORM - AMEM_DAM_SIGNAL_LOSS + 1));
     tcase_set_timeout(tr, 30);
     suite_add_tcase(s, tr);
     TCase *api = tcase_create("api");

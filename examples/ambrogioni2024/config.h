@@ -22,6 +22,8 @@ typedef struct amb_config {
     int mh_steps;      /* modern Hopfield iterations */
     int classical_sync;/* classical Hopfield: 1 synchronous, 0 asynchronous */
     int classical_steps;
+    int f64;           /* modern Hopfield and exact diffusion recall in
+                          double (PRECISION = FLOAT64); 0 = float32 */
 
     /* Table 1. */
     size_t t1_dim;
@@ -50,6 +52,7 @@ typedef struct amb_config {
     int tr_hidden_per_dim; /* hidden units = this × d */
     int tr_eval_batches;   /* batches of fresh cues of all patterns */
     int tr_start_extra;    /* start at exact capacity + this */
+    int tr_resume;         /* read finished repeats back (--resume) */
 
     /* Figure 2. */
     size_t f2_dim, f2_count, f2_cues;

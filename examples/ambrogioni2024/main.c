@@ -6,7 +6,7 @@
  *   build/examples/ambrogioni2024 [--quick] [--out DIR]
  *       [--only table1,fig3a,fig3b,trained,fig2,fig1]
  *       [--trained-repeats N] [--trained-iterations N]
- *       [--trained-dims d1,d2,...]
+ *       [--trained-dims d1,d2,...] [--resume]
  *
  * Writes into out/ambrogioni2024/: table1.csv, fig3a_error.csv,
  * fig3b_capacity.csv, fig3b_trained.csv, fig2_trajectories.csv,
@@ -36,7 +36,7 @@ static const part_fn part_run[PARTS] = {amb_table1, amb_error_curve,
 
 typedef struct extra_opts {
     int run[PARTS];
-    int trained_repeats, trained_iterations;
+    int trained_repeats, trained_iterations, resume;
     size_t trained_dims[AMB_MAX_LIST], n_trained_dims;
 } extra_opts;
 
@@ -84,6 +84,10 @@ static int take_extra_options(int argc, char **argv, extra_opts *o)
     int kept = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--resume") == 0) {
+            o->resume = 1;
+            continue;
+        }
         int is_only = strcmp(a, "--only") == 0;
         int is_rep = strcmp(a, "--trained-repeats") == 0;
         int is_it = strcmp(a, "--trained-iterations") == 0;
@@ -111,6 +115,7 @@ static void apply_extra(amb_config *cfg, const extra_opts *o)
                               ? o->trained_repeats : AMB_MAX_REPEATS;
     if (o->trained_iterations > 0)
         cfg->tr_iterations = o->trained_iterations;
+    cfg->tr_resume = o->resume;
     if (o->n_trained_dims > 0) {
         for (size_t k = 0; k < o->n_trained_dims; k++)
             cfg->tr_dims[k] = o->trained_dims[k];
@@ -150,7 +155,7 @@ static int run_parts(const amb_config *cfg, const extra_opts *o,
 
 int main(int argc, char **argv)
 {
-    extra_opts opts = {{1, 1, 1, 1, 1, 1}, 0, 0, {0}, 0};
+    extra_opts opts = {{1, 1, 1, 1, 1, 1}, 0, 0, 0, {0}, 0};
     ex_args args;
     static amb_config cfg;
     static amb_results res;
@@ -166,7 +171,9 @@ int main(int argc, char **argv)
         printf("  --only LIST  parts to run: table1,fig3a,fig3b,trained,fig2,"
                "fig1\n"
                "  --trained-repeats N, --trained-iterations N\n"
-               "              scale the trained-model capacity search\n");
+               "              scale the trained-model capacity search\n"
+               "  --resume    read back trained-model repeats already\n"
+               "              finished at this scale (OUT/trained/)\n");
     if (rc != 0)
         return rc > 0 ? 0 : 2;
     amb_config_init(&cfg, args.quick);

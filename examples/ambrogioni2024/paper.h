@@ -8,4 +8,10 @@
  * columns: diffusion model, classical Hopfield, true patterns. */
 extern const double amb_paper_table1[6][3];
 
+/* The diffusion column of Table 1 from the NumPy re-implementation
+ * (reference.py), its own random draws, rows as amb_paper_table1:
+ * [0] float32, [1] float64 (docs/reproductions/ambrogioni2024/
+ * reference_table1_float32.txt and _float64.txt). */
+extern const double amb_reference_diffusion[2][6];
+
 #endif

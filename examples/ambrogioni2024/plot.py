@@ -39,17 +39,22 @@ def plot_table1(out):
     if not rows:
         return
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
-    columns = [("diffusion", "exact diffusion"),
+    columns = [("diffusion", "exact diffusion, float32"),
+               ("diffusion_f64", "exact diffusion, float64"),
                ("classical", "classical Hopfield"), ("truth", "true patterns")]
+    columns = [c for c in columns if c[0] in rows[0]]
+    width = 0.8 / len(columns)
     for ax, task in zip(axes, ["denoising", "completion"]):
         sub = [r for r in rows if r["task"] == task]
         for k, (key, label) in enumerate(columns):
-            xs = [i + 0.27 * (k - 1) for i in range(len(sub))]
+            xs = [i + width * (k - (len(columns) - 1) / 2)
+                  for i in range(len(sub))]
             ours = [float(r[key]) for r in sub]
-            paper = [float(r["paper_" + key]) for r in sub]
-            ax.bar(xs, ours, width=0.25, label=label + " (ours)",
+            paper = [float(r["paper_" + key.replace("_f64", "")])
+                     for r in sub]
+            ax.bar(xs, ours, width=width * 0.95, label=label + " (ours)",
                    color=f"C{k}", alpha=0.8)
-            ax.plot(xs, paper, "k_", markersize=14, mew=2,
+            ax.plot(xs, paper, "k_", markersize=10, mew=2,
                     label="paper" if k == 0 else None)
         ax.set_xticks(range(len(sub)))
         ax.set_xticklabels([r["patterns"] + " patterns" for r in sub])

@@ -34,7 +34,10 @@ static int hopfield_settings(amem_hopfield *h, amb_method m,
     int st;
     if (m == AMB_MODERN) {
         if ((st = amem_hopfield_set(h, AMEM_HOPFIELD_BETA, cfg->mh_beta)) ||
-            (st = amem_hopfield_set(h, AMEM_HOPFIELD_MAX_STEPS, cfg->mh_steps)))
+            (st = amem_hopfield_set(h, AMEM_HOPFIELD_MAX_STEPS, cfg->mh_steps)) ||
+            (st = amem_hopfield_set(h, AMEM_HOPFIELD_PRECISION,
+                                    cfg->f64 ? AMEM_HOPFIELD_PRECISION_FLOAT64
+                                             : AMEM_HOPFIELD_PRECISION_FLOAT32)))
             return st;
         return amem_hopfield_set(h, AMEM_HOPFIELD_TOLERANCE, 0.0);
     }
@@ -67,7 +70,8 @@ static int recall_hopfield(amb_method m, const amb_config *cfg,
 
 /* Appendix A: VP SDE with gamma = 0.8, 300 Euler steps of the ODE (A2)
  * from t_start = -2 log(theta) / gamma, exact score (A3)-(A4); or the
- * VE process of the main text (sigma = 1) from the same cues. */
+ * VE process of the main text (sigma = 1) from the same cues. In float32,
+ * or in double when cfg->f64. */
 static int recall_exact_dm(const amb_config *cfg, int process,
                            const float *patterns, size_t n, size_t d,
                            const float *cues, size_t q, float *out)
@@ -82,6 +86,9 @@ static int recall_exact_dm(const amb_config *cfg, int process,
         st = amem_diffusion_set(h, AMEM_DIFFUSION_STEPS, cfg->ode_steps);
     if (st == AMEM_OK)
         st = amem_diffusion_set(h, AMEM_DIFFUSION_START_THETA, cfg->theta);
+    if (st == AMEM_OK && cfg->f64)
+        st = amem_diffusion_set(h, AMEM_DIFFUSION_PRECISION,
+                                AMEM_DIFFUSION_PRECISION_FLOAT64);
     if (st == AMEM_OK)
         st = amem_diffusion_store(h, patterns, n);
     if (st == AMEM_OK)

@@ -28,7 +28,8 @@ const char *amb_method_name(amb_method m);
 /*
  * amb_recall: store n patterns (n x d) in a fresh network of kind m, recall
  * q cues (q x d) into out (q x d), then replace every output entry by its
- * sign (+1, 0 or -1). Returns 0, or -1 after printing the library error.
+ * sign (+1, 0 or -1). The modern Hopfield and exact diffusion methods
+ * compute in double when cfg->f64 is set. Returns 0, or -1 after printing the library error.
  */
 int amb_recall(amb_method m, const amb_config *cfg, const float *patterns,
                size_t n, size_t d, const float *cues, size_t q, float *out);

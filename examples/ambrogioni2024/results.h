@@ -13,9 +13,16 @@
 
 /* Table 1 columns: correlation of the modern Hopfield output with ...;
  * then the appendix's comparison: the exact VP diffusion output with the
- * exact VE one, and the VE output with the true patterns. */
+ * exact VE one, and the VE output with the true patterns; then the
+ * diffusion and true-pattern columns with both the modern Hopfield network
+ * and the exact diffusion model recalling in double (PRECISION FLOAT64;
+ * the columns before are float32); then the diffusion column with one of
+ * the two in each precision: float32 modern Hopfield against float64
+ * diffusion, float64 modern Hopfield against float32 diffusion. */
 enum { AMB_T1_DIFFUSION, AMB_T1_CLASSICAL, AMB_T1_TRUTH,
-       AMB_T1_CLASSICAL_ZD, AMB_T1_VP_VE, AMB_T1_VE_TRUTH, AMB_T1_COLUMNS };
+       AMB_T1_CLASSICAL_ZD, AMB_T1_VP_VE, AMB_T1_VE_TRUTH,
+       AMB_T1_DIFFUSION_F64, AMB_T1_TRUTH_F64, AMB_T1_MH32_DM64,
+       AMB_T1_MH64_DM32, AMB_T1_COLUMNS };
 
 typedef struct amb_table1_row {
     int completion;          /* 0 denoising, 1 completion */

@@ -6,7 +6,10 @@
  *
  * One repetition draws a fresh set of N random ±1 patterns and corrupts
  * every one of them once; the correlation is taken over all N·d entries of
- * the sign-binarised outputs, then averaged over repetitions.
+ * the sign-binarised outputs, then averaged over repetitions. The modern
+ * Hopfield network and the exact diffusion model also recall the same cues
+ * in double (PRECISION = FLOAT64), for the float64 diffusion and
+ * true-pattern columns.
  */
 #include <math.h>
 #include <stdio.h>
@@ -19,16 +22,24 @@
 #include "recall.h"
 #include "results.h"
 
-/* The outputs of every method of one repetition, by amb_method. */
+/* Outputs beyond the methods': the float64 runs of the modern Hopfield
+ * network and the exact diffusion model, and the true patterns. */
+enum { OUT_MODERN_F64 = AMB_METHOD_COUNT, OUT_EXACT_F64, OUT_PATTERNS,
+       OUT_COUNT = OUT_PATTERNS };
+
+/* The outputs of every method of one repetition, by amb_method, then the
+ * float64 outputs. */
 typedef struct t1_buffers {
-    float *patterns, *cues, *mask, *out[AMB_METHOD_COUNT];
+    float *patterns, *cues, *mask, *out[OUT_COUNT];
 } t1_buffers;
 
-/* Table 1's columns as pairs of outputs (AMB_METHOD_COUNT: the patterns). */
-static const amb_method column_pair[AMB_T1_COLUMNS][2] = {
+/* Table 1's columns as pairs of outputs. */
+static const int column_pair[AMB_T1_COLUMNS][2] = {
     {AMB_MODERN, AMB_EXACT_DM},     {AMB_MODERN, AMB_CLASSICAL},
-    {AMB_MODERN, AMB_METHOD_COUNT}, {AMB_MODERN, AMB_CLASSICAL_ZD},
-    {AMB_EXACT_DM, AMB_EXACT_VE},   {AMB_EXACT_VE, AMB_METHOD_COUNT}};
+    {AMB_MODERN, OUT_PATTERNS},     {AMB_MODERN, AMB_CLASSICAL_ZD},
+    {AMB_EXACT_DM, AMB_EXACT_VE},   {AMB_EXACT_VE, OUT_PATTERNS},
+    {OUT_MODERN_F64, OUT_EXACT_F64}, {OUT_MODERN_F64, OUT_PATTERNS},
+    {AMB_MODERN, OUT_EXACT_F64},    {OUT_MODERN_F64, AMB_EXACT_DM}};
 
 /* Corrupted cues: θ-mix noise, or entries zeroed where a Bernoulli(p)
  * mask is 0 (the mask keeps an entry with probability p). */
@@ -65,13 +76,20 @@ static int one_repetition(const amb_config *cfg, int completion, size_t n,
     if (amem_patterns_random(b->patterns, n, d, seed) != AMEM_OK ||
         make_cues(cfg, completion, b, n, d, seed + 1) != 0)
         return -1;
+    amb_config c64 = *cfg;
+    c64.f64 = 1;
     for (int m = 0; m < AMB_METHOD_COUNT; m++)
         if (amb_recall((amb_method)m, cfg, b->patterns, n, d, b->cues, n,
                        b->out[m]) != 0)
             return -1;
+    if (amb_recall(AMB_MODERN, &c64, b->patterns, n, d, b->cues, n,
+                   b->out[OUT_MODERN_F64]) != 0 ||
+        amb_recall(AMB_EXACT_DM, &c64, b->patterns, n, d, b->cues, n,
+                   b->out[OUT_EXACT_F64]) != 0)
+        return -1;
     for (int c = 0; c < AMB_T1_COLUMNS; c++) {
-        amb_method x = column_pair[c][0], y = column_pair[c][1];
-        const float *other = y == AMB_METHOD_COUNT ? b->patterns : b->out[y];
+        int x = column_pair[c][0], y = column_pair[c][1];
+        const float *other = y == OUT_PATTERNS ? b->patterns : b->out[y];
         if (overall_pearson(b->out[x], other, n, d, &corr[c]) != 0)
             return -1;
     }
@@ -116,8 +134,11 @@ static int write_csv(const char *out_dir, const amb_results *res)
     }
     ex_provenance_csv(f);
     fprintf(f, "task,patterns,diffusion,classical,truth,classical_zero_diag,"
-               "vp_vs_ve,ve_truth,sd_diffusion,sd_classical,sd_truth,"
-               "sd_classical_zero_diag,sd_vp_vs_ve,sd_ve_truth,"
+               "vp_vs_ve,ve_truth,diffusion_f64,truth_f64,"
+               "modern_f32_diffusion_f64,modern_f64_diffusion_f32,"
+               "sd_diffusion,sd_classical,sd_truth,sd_classical_zero_diag,"
+               "sd_vp_vs_ve,sd_ve_truth,sd_diffusion_f64,sd_truth_f64,"
+               "sd_modern_f32_diffusion_f64,sd_modern_f64_diffusion_f32,"
                "paper_diffusion,paper_classical,paper_truth\n");
     for (int i = 0; i < 6; i++) {
         const amb_table1_row *r = &res->t1[i];
@@ -137,7 +158,7 @@ static int write_csv(const char *out_dir, const amb_results *res)
 static void free_buffers(t1_buffers *b)
 {
     free(b->patterns), free(b->cues), free(b->mask);
-    for (int m = 0; m < AMB_METHOD_COUNT; m++)
+    for (int m = 0; m < OUT_COUNT; m++)
         free(b->out[m]);
 }
 
@@ -146,7 +167,7 @@ int amb_table1(const amb_config *cfg, const char *out_dir, amb_results *res)
     size_t max_n = cfg->t1_counts[2], bytes = max_n * cfg->t1_dim * 4;
     t1_buffers b = {malloc(bytes), malloc(bytes), malloc(bytes), {NULL}};
     int rc = b.patterns && b.cues && b.mask ? 0 : -1;
-    for (int m = 0; m < AMB_METHOD_COUNT; m++)
+    for (int m = 0; m < OUT_COUNT; m++)
         if ((b.out[m] = malloc(bytes)) == NULL)
             rc = -1;
     for (int i = 0; i < 6 && rc == 0; i++) {

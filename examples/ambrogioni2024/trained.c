@@ -5,7 +5,9 @@
  * mean Hamming error of tr_eval_batches batches of new corrupted cues of
  * all n patterns; if it exceeds 3%, retrain with n - 1, and so on
  * (amem_capacity_search with AMEM_CAPACITY_SCAN_DOWN). Repeated
- * tr_repeats times per dimension.
+ * tr_repeats times per dimension. Each finished repeat is also kept in its
+ * own file, <out>/trained/d<d>-r<repeat>.csv, which --resume reads back
+ * (examples/common/resume.h).
  */
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 #include <assocmem/data.h>
 
 #include "common/provenance.h"
+#include "common/resume.h"
 #include "learned.h"
 #include "results.h"
 #include "trial.h"
@@ -100,26 +103,67 @@ static int start_count(const amb_config *cfg, const amb_results *res,
     return 0;
 }
 
+#define REPEAT_HEADER "dim,repeat,capacity,start,trainings"
+
+/* A repeat's own file: its directory, name and the settings that change
+ * its result (the start count included). */
+static void repeat_file(const amb_config *cfg, const char *out_dir, size_t d,
+                        int r, size_t start, char (*dir)[1200],
+                        char (*name)[64], char (*scale)[256])
+{
+    snprintf(*dir, sizeof *dir, "%s/trained", out_dir);
+    snprintf(*name, sizeof *name, "d%zu-r%d.csv", d, r + 1);
+    snprintf(*scale, sizeof *scale,
+             "start=%zu iterations=%d hidden_per_dim=%d eval_batches=%d "
+             "threshold=%g theta=%g gamma=%g ode_steps=%d seed=%llu",
+             start, cfg->tr_iterations, cfg->tr_hidden_per_dim,
+             cfg->tr_eval_batches, cfg->cap_threshold, cfg->theta,
+             cfg->gamma, cfg->ode_steps, (unsigned long long)cfg->seed);
+}
+
+/* One repeat's capacity: read back (--resume) or searched now. */
+static int one_repeat(const amb_config *cfg, const char *out_dir, size_t d,
+                      int r, amb_trained_dim *td, size_t *cap)
+{
+    char dir[1200], name[64], scale[256], row[256], commit[128];
+    repeat_file(cfg, out_dir, d, r, td->start, &dir, &name, &scale);
+    int trainings;
+    if (cfg->tr_resume &&
+        ex_unit_read(dir, name, scale, row, sizeof row, commit,
+                     sizeof commit) &&
+        sscanf(row, "%*u,%*d,%zu,%*u,%d", cap, &trainings) == 2) {
+        fprintf(stderr, "  trained d=%zu repeat %d: read back (%s)\n", d,
+                r + 1, commit);
+        td->trainings += trainings;
+        return 0;
+    }
+    tr_job job = {cfg, d, r, 0, 0};
+    long found;
+    int st = amem_capacity_search(trained_error, &job, 1, (long)td->start,
+                                  cfg->cap_threshold, AMEM_CAPACITY_SCAN_DOWN,
+                                  &found, NULL, NULL, NULL);
+    td->trainings += job.trainings;
+    if (st != AMEM_OK || job.failed)
+        return amb_fail("trained capacity search", st);
+    *cap = (size_t)found;
+    snprintf(row, sizeof row, "%zu,%d,%zu,%zu,%d", d, r + 1, *cap, td->start,
+             job.trainings);
+    return ex_unit_write(dir, name, scale, REPEAT_HEADER, row);
+}
+
 /* One dimension, all repeats; each repeat's row is written (and flushed)
  * as soon as it is known, so an interrupted run keeps what it measured. */
-static int one_dimension(const amb_config *cfg, size_t k, amb_results *res,
-                         FILE *f)
+static int one_dimension(const amb_config *cfg, const char *out_dir,
+                         size_t k, amb_results *res, FILE *f)
 {
     amb_trained_dim *td = &res->trained[k];
     td->trainings = 0;
     if (start_count(cfg, res, cfg->tr_dims[k], &td->start) != 0)
         return -1;
     for (int r = 0; r < cfg->tr_repeats && r < AMB_MAX_REPEATS; r++) {
-        tr_job job = {cfg, cfg->tr_dims[k], r, 0, 0};
-        long cap;
-        int st = amem_capacity_search(trained_error, &job, 1,
-                                      (long)td->start, cfg->cap_threshold,
-                                      AMEM_CAPACITY_SCAN_DOWN, &cap, NULL,
-                                      NULL, NULL);
-        td->trainings += job.trainings;
-        if (st != AMEM_OK || job.failed)
-            return amb_fail("trained capacity search", st);
-        td->capacity[r] = (size_t)cap;
+        if (one_repeat(cfg, out_dir, cfg->tr_dims[k], r, td,
+                       &td->capacity[r]) != 0)
+            return -1;
         fprintf(f, "%zu,%d,%zu,%zu\n", cfg->tr_dims[k], r + 1,
                 td->capacity[r], td->start);
         fflush(f);
@@ -141,7 +185,7 @@ int amb_trained_capacity(const amb_config *cfg, const char *out_dir,
     fprintf(f, "dim,repeat,capacity,start\n");
     int rc = 0;
     for (size_t k = 0; k < cfg->n_tr_dims && rc == 0; k++)
-        rc = one_dimension(cfg, k, res, f);
+        rc = one_dimension(cfg, out_dir, k, res, f);
     if (ex_csv_finish(f) != 0)
         rc = -1;
     res->trained_done = rc == 0;

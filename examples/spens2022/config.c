@@ -6,12 +6,20 @@
 #include <string.h>
 
 #include "config.h"
+#include "shapes3d.h"
 
-const char *const sb_dataset_name[SB_DATASETS] = {"mnist", "fashion",
-                                                  "shapes", "solids"};
-const char *const sb_dataset_title[SB_DATASETS] = {
+const char *const sb_dataset_name[SB_DATASETS] = {
+    "mnist", "fashion", "shapes", "solids", "kmnist"};
+const char *sb_dataset_title[SB_DATASETS] = {
     "MNIST", "Fashion-MNIST", "Shapes3D-like (stand-in)",
-    "symmetric-solids-like (stand-in)"};
+    "symmetric-solids-like (stand-in)", "KMNIST"};
+static const char *const real_title[SB_DATASETS] = {
+    "MNIST", "Fashion-MNIST", "Shapes3D", "Symmetric Solids", "KMNIST"};
+
+int sb_dataset_real(const sb_config *cfg, int d)
+{
+    return d == SB_MNIST || d == SB_FASHION || cfg->path[d][0] != '\0';
+}
 
 static void fill(size_t *v, size_t value)
 {
@@ -25,7 +33,7 @@ void sb_config_init(sb_config *cfg, int quick)
     memset(cfg, 0, sizeof *cfg);
     cfg->quick = quick;
     for (int d = 0; d < SB_DATASETS; d++)
-        cfg->run[d] = 1;
+        cfg->run[d] = d != SB_KMNIST;
     cfg->model = quick ? SB_MODEL_SMALL : SB_MODEL_PAPER;
     fill(cfg->items, quick ? 64 : 1000);
     fill(cfg->replays, quick ? 64 : 1000);
@@ -54,7 +62,7 @@ void sb_config_init(sb_config *cfg, int quick)
 }
 
 /* "a,b,c" or "a": one value per data set (in the order mnist, fashion,
- * shapes, solids) or one for all. */
+ * shapes, solids, kmnist) or one for all; missing ones repeat the last. */
 static int parse_per_dataset(size_t *v, const char *text)
 {
     size_t values[SB_DATASETS];
@@ -77,12 +85,39 @@ static int parse_per_dataset(size_t *v, const char *text)
     return 0;
 }
 
+/* A comma-separated list of data set names. */
 static int parse_datasets(sb_config *cfg, const char *list)
 {
-    int any = 0;
-    for (int d = 0; d < SB_DATASETS; d++)
-        any |= cfg->run[d] = strstr(list, sb_dataset_name[d]) != NULL;
-    return any ? 0 : -1;
+    int run[SB_DATASETS] = {0}, any = 0;
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, ",");
+        int found = 0;
+        for (int d = 0; d < SB_DATASETS; d++)
+            if (strlen(sb_dataset_name[d]) == n &&
+                strncmp(p, sb_dataset_name[d], n) == 0)
+                found = run[d] = any = 1;
+        if (!found)
+            return -1;
+        p += n + (p[n] == ',');
+    }
+    if (!any)
+        return -1;
+    memcpy(cfg->run, run, sizeof run);
+    cfg->datasets_given = 1;
+    return 0;
+}
+
+/* --shapes3d FILE, --solids DIR, --kmnist DIR: the real data. */
+static int parse_path(sb_config *cfg, int d, const char *path)
+{
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof cfg->path[d])
+        return -1;
+    memcpy(cfg->path[d], path, n + 1);
+    sb_dataset_title[d] = real_title[d];
+    if (!cfg->datasets_given)
+        cfg->run[d] = 1;
+    return 0;
 }
 
 static int parse_sizes(sb_config *cfg, const char *text)
@@ -125,6 +160,9 @@ static int apply_option(sb_config *cfg, const char *a, const char *v)
     if (strcmp(a, "--replays") == 0) return parse_per_dataset(cfg->replays, v);
     if (strcmp(a, "--epochs") == 0) return parse_per_dataset(cfg->epochs, v);
     if (strcmp(a, "--curve-sizes") == 0) return parse_sizes(cfg, v);
+    if (strcmp(a, "--shapes3d") == 0) return parse_path(cfg, SB_SHAPES, v);
+    if (strcmp(a, "--solids") == 0) return parse_path(cfg, SB_SOLIDS, v);
+    if (strcmp(a, "--kmnist") == 0) return parse_path(cfg, SB_KMNIST, v);
     long x = atol(v);
     double y = atof(v);
     if (strcmp(a, "--test") == 0 && x >= 40) cfg->test = (size_t)x;
@@ -170,8 +208,16 @@ int sb_config_options(sb_config *cfg, int argc, char **argv)
 
 void sb_config_usage(void)
 {
-    printf("  --datasets LIST   mnist,fashion,shapes,solids (default all)\n"
-           "  --model paper|small  paper: 128x128 greyscale SEED2022 VAE\n"
+    printf("  --datasets LIST   mnist,fashion,shapes,solids,kmnist (default\n"
+           "                    all but kmnist, which needs --kmnist)\n"
+           "  --shapes3d FILE   the real Shapes3D, 3dshapes.h5 (%s)\n"
+           "  --solids DIR      the real Symmetric Solids: a folder of\n"
+           "                    SHAPE_INDEX.png (symsol_dataset/train/images)\n"
+           "  --kmnist DIR      KMNIST: kmnist-*.npz or its *-ubyte.gz files\n"
+           "                    (without --shapes3d / --solids: stand-ins)\n",
+           sb_shapes3d_available() ? "HDF5 built in"
+                                   : "built without HDF5: unavailable");
+    printf(           "  --model paper|small  paper: 128x128 greyscale SEED2022 VAE\n"
            "                    (full default); small: DIGITS28 / COLOR64\n"
            "  --items N[,N,N,N]   images stored in the teacher (1000)\n"
            "  --replays N[,...]   replays the student trains on (1000)\n"

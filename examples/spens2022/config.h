@@ -11,8 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* KMNIST runs only when its files are given (--kmnist DIR). */
 enum sb_dataset { SB_MNIST = 0, SB_FASHION = 1, SB_SHAPES = 2, SB_SOLIDS = 3,
-                  SB_DATASETS = 4 };
+                  SB_KMNIST = 4, SB_DATASETS = 5 };
 
 /* Student architectures: the paper's 128 x 128 greyscale model, or the
  * smaller models used for scaled-down runs (DIGITS28 preset for 28 x 28
@@ -46,11 +47,20 @@ typedef struct sb_config {
     int cnn_min_steps;
     int threads;
     uint64_t seed;
+    /* Real data files (--shapes3d FILE, --solids DIR, --kmnist DIR); an
+     * empty path means the stand-in (Shapes3D, solids) or not run (KMNIST). */
+    char path[SB_DATASETS][1024];
+    int datasets_given;          /* --datasets was on the command line */
     char command[1024];
 } sb_config;
 
 extern const char *const sb_dataset_name[SB_DATASETS];
-extern const char *const sb_dataset_title[SB_DATASETS];
+/* Titles for the report and figures; sb_config_options replaces the
+ * stand-ins' titles by the real data sets' when their files are given. */
+extern const char *sb_dataset_title[SB_DATASETS];
+
+/* 1 when data set d is read from files, 0 when it is a stand-in. */
+int sb_dataset_real(const sb_config *cfg, int d);
 
 /* Defaults for the quick or the full run. */
 void sb_config_init(sb_config *cfg, int quick);

@@ -1,6 +1,6 @@
 /*
- * Spens & Burgess 2022 example: loading, generating and converting the
- * four data sets.
+ * Spens & Burgess 2022 example: loading (or generating the stand-ins of)
+ * the data sets and converting them to the student's shape.
  */
 #define AMEM_EXPERIMENTAL_API /* the scene generators (docs/api.md, C17) */
 #include <stdio.h>
@@ -12,55 +12,19 @@
 #include <assocmem/scenes.h>
 
 #include "dataset.h"
+#include "kmnist.h"
+#include "shapes3d.h"
+#include "solids.h"
 
 void sb_data_shape(const sb_config *cfg, int which, size_t *c, size_t *h,
                    size_t *w)
 {
     if (cfg->model == SB_MODEL_PAPER) {
         *c = 1, *h = 128, *w = 128;
-    } else if (which == SB_MNIST || which == SB_FASHION) {
+    } else if (which == SB_MNIST || which == SB_FASHION || which == SB_KMNIST) {
         *c = 1, *h = 28, *w = 28;
     } else {
         *c = which == SB_SHAPES ? 3 : 1, *h = 64, *w = 64;
-    }
-}
-
-/* One output pixel of plane `plane`: bilinear sample at (y, x) in source
- * pixel units, of the luma or the plane itself. */
-static float sample_pixel(const float *img, size_t sc, size_t sh, size_t sw,
-                          size_t plane, size_t dc, double y, double x)
-{
-    static const double luma[3] = {0.299, 0.587, 0.114};
-    if (y < 0) y = 0;
-    if (x < 0) x = 0;
-    size_t y0 = (size_t)y, x0 = (size_t)x;
-    size_t y1 = y0 + 1 < sh ? y0 + 1 : y0, x1 = x0 + 1 < sw ? x0 + 1 : x0;
-    double fy = y - (double)y0, fx = x - (double)x0, value = 0.0;
-    for (size_t c = 0; c < sc; c++) {
-        double weight = sc == 1 ? 1.0 : dc == 1 ? luma[c % 3] : c == plane;
-        if (weight == 0.0)
-            continue;
-        const float *p = img + c * sh * sw;
-        double top = p[y0 * sw + x0] * (1 - fx) + p[y0 * sw + x1] * fx;
-        double bottom = p[y1 * sw + x0] * (1 - fx) + p[y1 * sw + x1] * fx;
-        value += weight * (top * (1 - fy) + bottom * fy);
-    }
-    return (float)value;
-}
-
-void sb_convert(const float *src, size_t n, size_t sc, size_t sh, size_t sw,
-                float *dst, size_t dc, size_t dh, size_t dw)
-{
-    double sy = (double)sh / (double)dh, sx = (double)sw / (double)dw;
-    for (size_t i = 0; i < n; i++) {
-        const float *img = src + i * sc * sh * sw;
-        float *out = dst + i * dc * dh * dw;
-        for (size_t c = 0; c < dc; c++)
-            for (size_t y = 0; y < dh; y++)
-                for (size_t x = 0; x < dw; x++) /* pixel-centre alignment */
-                    out[(c * dh + y) * dw + x] = sample_pixel(
-                        img, sc, sh, sw, c, dc, ((double)y + 0.5) * sy - 0.5,
-                        ((double)x + 0.5) * sx - 0.5);
     }
 }
 
@@ -99,8 +63,7 @@ static void shuffle_raw(float *raw, int32_t *labels, size_t n, size_t dim,
 {
     uint64_t s = seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
     for (size_t i = n; i > 1; i--) {
-        s ^= s << 13, s ^= s >> 7, s ^= s << 17; /* xorshift64 */
-        size_t j = (size_t)(s % i);
+        size_t j = (size_t)(sb_xorshift(&s) % i);
         for (size_t k = 0; k < dim; k++) {
             float t = raw[(i - 1) * dim + k];
             raw[(i - 1) * dim + k] = raw[j * dim + k];
@@ -127,27 +90,58 @@ static int take(sb_data *d, const float *raw, const int32_t *raw_labels,
     return 0;
 }
 
+/* KMNIST's split `test` from --kmnist DIR (malloc memory). */
+static int read_kmnist(const sb_config *cfg, int test, float **images,
+                       int32_t **labels, size_t *count)
+{
+    char err[512] = "";
+    if (!cfg->path[SB_KMNIST][0]) {
+        fprintf(stderr, "spens2022: kmnist: give the folder of its files "
+                        "with --kmnist DIR (docs/data.md)\n");
+        return -1;
+    }
+    int rc = sb_kmnist_read(cfg->path[SB_KMNIST], test, images, labels, count,
+                            err, sizeof err);
+    if (rc != AMEM_OK)
+        fprintf(stderr, "spens2022: kmnist: %s (%s)\n", amem_strerror(rc), err);
+    return rc == AMEM_OK ? 0 : -1;
+}
+
+/* Train and test files of Fashion-MNIST (IDX) or KMNIST (npz or IDX). */
+static int read_split_set(const sb_config *cfg, const ex_args *args,
+                          const sb_data *d, float **raw, int32_t **lab,
+                          size_t *n, float **raw_test, int32_t **lab_test,
+                          size_t *n_test)
+{
+    if (d->which == SB_KMNIST)
+        return read_kmnist(cfg, 0, raw, lab, n) ||
+               read_kmnist(cfg, 1, raw_test, lab_test, n_test) ? -1 : 0;
+    return read_idx(args, "fashion-mnist/train-images-idx3-ubyte.gz",
+                    "fashion-mnist/train-labels-idx1-ubyte.gz", raw, lab, n) ||
+                   read_idx(args, "fashion-mnist/t10k-images-idx3-ubyte.gz",
+                            "fashion-mnist/t10k-labels-idx1-ubyte.gz", raw_test,
+                            lab_test, n_test) ? -1 : 0;
+}
+
 /* MNIST: 10,000 digits, items from the front, test items from the back.
- * Fashion-MNIST: items from the training file, test items from t10k. */
+ * Fashion-MNIST and KMNIST: items from the training file, test items from
+ * the test file. */
 static int load_idx_set(const sb_config *cfg, const ex_args *args, sb_data *d)
 {
     float *raw = NULL, *raw_test = NULL;
     int32_t *lab = NULL, *lab_test = NULL;
     size_t n = 0, n_test = 0;
-    int fashion = d->which == SB_FASHION, status = -1;
-    if (fashion ? read_idx(args, "fashion-mnist/train-images-idx3-ubyte.gz",
-                           "fashion-mnist/train-labels-idx1-ubyte.gz", &raw,
-                           &lab, &n) ||
-                      read_idx(args, "fashion-mnist/t10k-images-idx3-ubyte.gz",
-                               "fashion-mnist/t10k-labels-idx1-ubyte.gz",
-                               &raw_test, &lab_test, &n_test)
-                : read_idx(args, "mnist/images-idx3-ubyte",
-                           "mnist/labels-idx1-ubyte", &raw, &lab, &n))
+    int split = d->which != SB_MNIST, status = -1;
+    void (*release)(void *) = d->which == SB_KMNIST ? free : amem_free;
+    if (split ? read_split_set(cfg, args, d, &raw, &lab, &n, &raw_test,
+                               &lab_test, &n_test)
+              : read_idx(args, "mnist/images-idx3-ubyte",
+                         "mnist/labels-idx1-ubyte", &raw, &lab, &n))
         goto done;
     shuffle_raw(raw, lab, n, 28 * 28, cfg->seed);
-    if (fashion)
+    if (split)
         shuffle_raw(raw_test, lab_test, n_test, 28 * 28, cfg->seed + 1);
-    if (!fashion) {
+    if (!split) {
         d->n_test = cfg->test < n / 2 ? cfg->test : n / 2;
         d->n_items = cfg->items[d->which] < n - d->n_test
                          ? cfg->items[d->which] : n - d->n_test;
@@ -157,15 +151,74 @@ static int load_idx_set(const sb_config *cfg, const ex_args *args, sb_data *d)
     }
     if (take(d, raw, lab, 0, d->n_items, 1, 28, 28, &d->items,
              &d->item_labels) == 0 &&
-        take(d, fashion ? raw_test : raw, fashion ? lab_test : lab,
-             fashion ? 0 : n - d->n_test, d->n_test, 1, 28, 28, &d->test,
+        take(d, split ? raw_test : raw, split ? lab_test : lab,
+             split ? 0 : n - d->n_test, d->n_test, 1, 28, 28, &d->test,
              &d->test_labels) == 0)
         status = 0;
 done:
-    amem_free(raw);
-    amem_free(raw_test);
-    amem_free(lab);
-    amem_free(lab_test);
+    release(raw);
+    release(raw_test);
+    release(lab);
+    release(lab_test);
+    return status;
+}
+
+/* n rows of 3dshapes.h5 chosen with the seed (fewer when it has fewer). */
+static int read_shapes3d(const sb_config *cfg, const sb_data *d, size_t n,
+                         float *raw, int32_t *labels, size_t *got, char *err,
+                         size_t err_size)
+{
+    const char *path = cfg->path[SB_SHAPES];
+    size_t rows = 0, *pick = NULL;
+    int rc = sb_shapes3d_count(path, &rows, err, err_size);
+    *got = rc == AMEM_OK && rows < n ? rows : n;
+    if (rc == AMEM_OK && (!(pick = malloc(*got * sizeof *pick)) ||
+                          sb_choose(rows, *got, cfg->seed, pick) != 0))
+        rc = AMEM_E_NOMEM;
+    if (rc == AMEM_OK)
+        rc = sb_shapes3d_read(path, pick, *got, d->channels, d->height,
+                              d->width, raw, labels, NULL, err, err_size);
+    free(pick);
+    return rc;
+}
+
+/* The real Shapes3D or Symmetric Solids: items + test images chosen with
+ * the seed, read in the student's shape, then shuffled (the files are in
+ * factor order) and split. */
+static int load_real_scenes(const sb_config *cfg, sb_data *d)
+{
+    size_t n = cfg->items[d->which] + cfg->test, got = 0;
+    float *raw = malloc(n * d->dim * sizeof(float));
+    int32_t *labels = malloc(n * sizeof(int32_t));
+    char err[512] = "";
+    int status = -1, rc = raw && labels ? AMEM_OK : AMEM_E_NOMEM;
+    if (rc == AMEM_OK)
+        rc = d->which == SB_SHAPES
+                 ? read_shapes3d(cfg, d, n, raw, labels, &got, err, sizeof err)
+                 : sb_solids_read(cfg->path[SB_SOLIDS], cfg->seed, n,
+                                  d->channels, d->height, d->width, raw, labels,
+                                  &got, err, sizeof err);
+    if (rc == AMEM_OK && got < 4) {
+        snprintf(err, sizeof err, "only %zu images", got);
+        rc = AMEM_E_FORMAT;
+    }
+    if (rc != AMEM_OK) {
+        fprintf(stderr, "spens2022: %s: %s: %s (%s)\n", sb_dataset_name[d->which],
+                cfg->path[d->which], amem_strerror(rc), err);
+        goto done;
+    }
+    shuffle_raw(raw, labels, got, d->dim, cfg->seed + 2);
+    d->n_test = cfg->test < got / 2 ? cfg->test : got / 2;
+    d->n_items = cfg->items[d->which] < got - d->n_test ? cfg->items[d->which]
+                                                        : got - d->n_test;
+    if (take(d, raw, labels, 0, d->n_items, d->channels, d->height, d->width,
+             &d->items, &d->item_labels) == 0 &&
+        take(d, raw, labels, got - d->n_test, d->n_test, d->channels,
+             d->height, d->width, &d->test, &d->test_labels) == 0)
+        status = 0;
+done:
+    free(raw);
+    free(labels);
     return status;
 }
 
@@ -207,17 +260,21 @@ done:
 int sb_data_load(const sb_config *cfg, const ex_args *args, int which,
                  sb_data *d)
 {
-    static const int classes[SB_DATASETS] = {10, 10, 4, AMEM_SOLID_COUNT};
+    static const int classes[SB_DATASETS] = {10, 10, 4, AMEM_SOLID_COUNT, 10};
     static const char *const label[SB_DATASETS] = {
-        "digit", "clothing class", "object shape", "solid"};
+        "digit", "clothing class", "object shape", "solid", "character"};
     memset(d, 0, sizeof *d);
     d->which = which;
     sb_data_shape(cfg, which, &d->channels, &d->height, &d->width);
     d->dim = d->channels * d->height * d->width;
     d->classes = classes[which];
     d->label_name = label[which];
-    int rc = which <= SB_FASHION ? load_idx_set(cfg, args, d)
-                                 : load_scenes(cfg, d);
+    if (which == SB_SOLIDS && sb_dataset_real(cfg, which))
+        d->classes = SB_SOLIDS_SHAPES, d->label_name = "shape";
+    int rc = which <= SB_FASHION || which == SB_KMNIST
+                 ? load_idx_set(cfg, args, d)
+             : sb_dataset_real(cfg, which) ? load_real_scenes(cfg, d)
+                                           : load_scenes(cfg, d);
     if (rc != 0)
         sb_data_free(d);
     return rc;

@@ -12,6 +12,7 @@
 
 #include "common/args.h"
 #include "config.h"
+#include "loadutil.h"
 
 typedef struct sb_data {
     int which;                 /* enum sb_dataset */
@@ -33,10 +34,5 @@ int sb_data_load(const sb_config *cfg, const ex_args *args, int which,
                  sb_data *data);
 
 void sb_data_free(sb_data *data);
-
-/* Bilinear resize and channel conversion (luma for colour -> grey,
- * replication for grey -> colour) of n channel-planar images. */
-void sb_convert(const float *src, size_t n, size_t sc, size_t sh, size_t sw,
-                float *dst, size_t dc, size_t dh, size_t dw);
 
 #endif

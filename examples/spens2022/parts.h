@@ -72,6 +72,9 @@ int sb_write_curves(const char *out_dir, const sb_data *d,
                     const sb_result *res);
 
 /* The Markdown report. */
+/* datasets.csv: each data set run, its title and whether it is real. */
+int sb_write_datasets(const sb_config *cfg, const char *out_dir);
+
 int sb_report(const sb_config *cfg, const char *out_dir,
               const sb_results *res);
 

@@ -11,7 +11,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 SETS = [("mnist", "MNIST"), ("fashion", "Fashion-MNIST"),
-        ("shapes", "Shapes3D-like"), ("solids", "solids-like")]
+        ("shapes", "Shapes3D-like (stand-in)"),
+        ("solids", "solids-like (stand-in)"), ("kmnist", "KMNIST")]
 
 # Legend names of the t-SNE classes (label -> name); others "class k".
 CLASS_NAMES = {
@@ -22,7 +23,21 @@ CLASS_NAMES = {
     "shapes": dict(enumerate(["cube", "cylinder", "sphere", "capsule"])),
     "solids": dict(enumerate(["tetrahedron", "cube", "octahedron",
                               "dodecahedron", "icosahedron"])),
+    "kmnist": dict(enumerate(["o", "ki", "su", "tsu", "na", "ha", "ma", "ya",
+                              "re", "wo"])),
 }
+# The real Symmetric Solids: TFDS's label_shape order.
+REAL_SOLIDS = dict(enumerate(["tet", "cube", "icosa", "cone", "cyl", "tetX",
+                              "cylO", "sphereX"]))
+
+
+def use_titles(out):
+    """Titles (real data or stand-in) from the run's datasets.csv."""
+    global SETS
+    rows = {r["name"]: r for r in read_rows(out, "datasets.csv")}
+    SETS = [(k, rows[k]["title"] if k in rows else t) for k, t in SETS]
+    if rows.get("solids", {}).get("real") == "1":
+        CLASS_NAMES["solids"] = REAL_SOLIDS
 
 
 def read_rows(out, name):
@@ -122,12 +137,13 @@ def plot_size_curve(out):
     ax.set_ylim(0, 1.02)
     ax.axhline(0.25, color="grey", lw=0.5, ls=":")
     ax.legend(fontsize=7)
-    ax.set_title("Shapes3D-like: object shape")
+    ax.set_title(dict(SETS)["shapes"] + ": object shape")
     save(fig, out, "fig6_size_curve.png")
 
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "out/spens2022"
+    use_titles(out)
     plot_curves(out)
     plot_tsne(out)
     plot_size_curve(out)

@@ -40,6 +40,70 @@ static const char *num(char *buf, size_t size, double v, int digits)
     return buf;
 }
 
+/* Where data set d came from, in one phrase. */
+static void data_source(FILE *f, const sb_config *cfg, int d)
+{
+    static const char *const stand_in[SB_DATASETS] = {
+        "", "", "procedural stand-in (`amem_shapes3d_generate`, "
+        "`assocmem/scenes.h`): 64×64 colour rooms with one object and the "
+        "six Shapes3D factors; labels: object shape, 4 kinds",
+        "procedural stand-in (`amem_solids_generate`): greyscale "
+        "renderings of the five Platonic solids under random rotations; "
+        "labels: solid", ""};
+    static const char *const real[SB_DATASETS] = {
+        "real data: `data/mnist/` (10,000 digits, `make data`)",
+        "real data: `data/fashion-mnist/` (`make data`)",
+        "real data: `%s` (DeepMind's 3dshapes.h5 read through HDF5; items "
+        "and held-out items drawn at random from all rows; labels: object "
+        "shape, 4 kinds)",
+        "real data: the PNG release in `%s` (Murphy et al. 2021; images "
+        "drawn at random; labels: shape, TFDS's 8 `label_shape` classes)",
+        "real data: `%s` (KMNIST, train and test files; labels: 10 "
+        "characters)"};
+    if (sb_dataset_real(cfg, d))
+        fprintf(f, real[d], cfg->path[d]);
+    else
+        fprintf(f, "%s", stand_in[d]);
+}
+
+/* Which data every figure below used: real files or a stand-in. */
+static void data_section(FILE *f, const sb_config *cfg, const sb_results *res)
+{
+    int stand_ins = 0;
+    fprintf(f, "**Data of every figure and table below** (by the title "
+               "they carry):\n\n");
+    for (int d = 0; d < SB_DATASETS; d++) {
+        if (!res->set[d].done)
+            continue;
+        fprintf(f, "- %s — ", sb_dataset_title[d]);
+        data_source(f, cfg, d);
+        fprintf(f, ".\n");
+        stand_ins |= !sb_dataset_real(cfg, d);
+    }
+    if (stand_ins)
+        fprintf(f, "\nA stand-in mimics the factors and the format of the "
+                   "real data set, not its pixels; `--shapes3d FILE` and "
+                   "`--solids DIR` run the real data when the files are at "
+                   "hand (docs/data.md).\n");
+    fprintf(f, "\n");
+}
+
+/* datasets.csv: name, title and real (1) or stand-in (0), for plot.py. */
+int sb_write_datasets(const sb_config *cfg, const char *out_dir)
+{
+    char path[1400];
+    snprintf(path, sizeof path, "%s/datasets.csv", out_dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "name,title,real\n");
+    for (int d = 0; d < SB_DATASETS; d++)
+        if (cfg->run[d])
+            fprintf(f, "%s,%s,%d\n", sb_dataset_name[d], sb_dataset_title[d],
+                    sb_dataset_real(cfg, d));
+    return fclose(f) == 0 ? 0 : -1;
+}
+
 static void header(FILE *f, const sb_config *cfg, const sb_results *res)
 {
     fprintf(f, "# Spens & Burgess 2022 — consolidation as teacher–student "
@@ -51,15 +115,7 @@ static void header(FILE *f, const sb_config *cfg, const sb_results *res)
             cfg->quick ? "quick" : "full", (unsigned long long)cfg->seed,
             res->seconds);
     ex_provenance_markdown(f);
-    fprintf(f, "**Stand-ins.** Shapes3D and Symmetric Solids cannot be "
-               "fetched here. \"Shapes3D-like\" and \"solids-like\" are the "
-               "library's procedural generators (`assocmem/scenes.h`): "
-               "64×64 colour rooms with one object and the six Shapes3D "
-               "factors (labels: object shape, 4 kinds), and greyscale "
-               "renderings of the five Platonic solids under random "
-               "rotations (labels: solid). They mimic the factors and the "
-               "format of the real data sets, not their pixels. MNIST "
-               "(10,000 digits) and Fashion-MNIST are the real data.\n\n");
+    data_section(f, cfg, res);
 }
 
 static void setup(FILE *f, const sb_config *cfg)
@@ -78,14 +134,15 @@ static void setup(FILE *f, const sb_config *cfg)
                    "latent 10, decoder 5 × [up ×2, conv k3] 128/64/32/16/1), "
                    "L1 + KL loss, Adam 1e-3, batch 32.\n");
     else
-        fprintf(f, "- Student (scaled down): MNIST and Fashion-MNIST at their "
-                   "native 28×28 with the `DIGITS28` preset (2 × conv k3 s2 "
-                   "32/64, latent 10, AMSGrad, batch 128); Shapes3D-like at "
+        fprintf(f, "- Student (scaled down): MNIST, Fashion-MNIST and KMNIST "
+                   "at their native 28×28 with the `DIGITS28` preset (2 × "
+                   "conv k3 s2 32/64, latent 10, AMSGrad, batch 128); %s at "
                    "64×64 colour with the authors' later `COLOR64` model "
                    "(4 × conv k4 s2 32…256, latent 20, dropout 0.2, AMSGrad, "
-                   "batch 32); solids-like at 64×64 greyscale with the same "
+                   "batch 32); %s at 64×64 greyscale with the same "
                    "layers and one channel. L1 + KL loss (authors' "
-                   "reduction).\n");
+                   "reduction).\n", sb_dataset_title[SB_SHAPES],
+                sb_dataset_title[SB_SOLIDS]);
     fprintf(f, "- Baseline: %s\n",
             cfg->baseline ? "the same VAE (same initial weights) trained on "
                             "the original items for the same epochs."
@@ -243,7 +300,7 @@ static void size_section(FILE *f, const sb_config *cfg, const sb_results *res)
                     sb_dataset_title[d], sb_dataset_name[d]);
     if (!r->done || r->n_sizes == 0)
         return;
-    fprintf(f, "Object shape on the Shapes3D-like stand-in (4 classes), "
+    fprintf(f, "Object shape on %s (4 classes), "
                "%d random training subsets per size, scored on %zu held-out "
                "items. Latents: softmax regression (single-layer perceptron, "
                "standardised inputs, Adam, 200 epochs) on the student's μ. "
@@ -252,7 +309,8 @@ static void size_section(FILE *f, const sb_config *cfg, const sb_results *res)
                "(at least %d steps of 16).\n\n"
                "| training items | latents (mean ± sd) | CNN on pixels (mean "
                "± sd) |\n|---|---|---|\n",
-            cfg->curve_repeats, r->test - r->test / 2, cfg->cnn_epochs,
+            sb_dataset_title[SB_SHAPES], cfg->curve_repeats,
+            r->test - r->test / 2, cfg->cnn_epochs,
             cfg->cnn_min_steps);
     for (size_t i = 0; i < r->n_sizes; i++)
         fprintf(f, "| %zu | %.3f ± %.3f | %.3f ± %.3f |\n", cfg->curve_sizes[i],
@@ -281,6 +339,8 @@ int sb_report(const sb_config *cfg, const char *out_dir,
         fprintf(stderr, "spens2022: cannot write %s\n", path);
         return -1;
     }
+    if (sb_write_datasets(cfg, out_dir) != 0)
+        fprintf(stderr, "spens2022: cannot write %s/datasets.csv\n", out_dir);
     header(f, cfg, res);
     setup(f, cfg);
     scale_section(f, cfg, res);

@@ -46,7 +46,8 @@ int sb_student_create(const sb_config *cfg, const sb_data *d, uint64_t seed,
     *out = NULL;
     if (cfg->model == SB_MODEL_PAPER)
         rc = amem_vae_create_preset(AMEM_VAE_PRESET_SEED2022, seed, out);
-    else if (d->which == SB_MNIST || d->which == SB_FASHION)
+    else if (d->which == SB_MNIST || d->which == SB_FASHION ||
+             d->which == SB_KMNIST)
         rc = amem_vae_create_preset(AMEM_VAE_PRESET_DIGITS28, seed, out);
     else if (d->which == SB_SHAPES)
         rc = amem_vae_create_preset(AMEM_VAE_PRESET_COLOR64, seed, out);

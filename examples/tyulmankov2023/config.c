@@ -128,7 +128,10 @@ int ty_config_parse(ty_config *cfg, int argc, char **argv)
     keep_command(cfg, argc, argv);
     if (has_flag(argc, argv, "--quick"))
         set_quick_scale(cfg);
+    cfg->resume = has_flag(argc, argv, "--resume");
     for (int i = 0; i < argc && nrest < 64; i++) {
+        if (i > 0 && strcmp(argv[i], "--resume") == 0)
+            continue;
         if (i > 0 && is_own_option(argv[i])) {
             if (i + 1 >= argc || apply_option(cfg, argv[i], argv[i + 1]) != 0) {
                 fprintf(stderr, "tyulmankov2023: bad value for %s (try --help; "

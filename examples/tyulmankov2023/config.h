@@ -14,6 +14,8 @@
  *   --curve-every N   evaluate the tracked runs every N epochs
  *   --threads N       BLAS threads
  *   --workers N       training runs in parallel (default 2)
+ *   --resume          read back sweep runs already finished at this scale
+ *                     (the files in <out>/sweep) instead of training them again
  */
 #ifndef TY_CONFIG_H
 #define TY_CONFIG_H
@@ -38,6 +40,7 @@ typedef struct ty_config {
     int n_seeds;          /* 3 */
     int threads;          /* BLAS threads; 0 = 1 when workers > 1 */
     int workers;          /* training runs at once (threads) */
+    int resume;           /* read finished sweep runs back (--resume) */
     double gammas[TY_MAX_GAMMAS];
     size_t n_gammas;
     double track_gamma;   /* gamma of the tracked runs; < 0: ln(R/E) */

@@ -39,7 +39,10 @@ static void usage_extra(void)
            "  --max-steps N     step cap of the dynamics (1000)\n"
            "  --curve-every N   evaluation interval of Figure 1 (1)\n"
            "  --threads N       BLAS threads (default 1 with workers > 1)\n"
-           "  --workers N       training runs at once (2)\n", TY_MAX_SEEDS);
+           "  --workers N       training runs at once (2)\n"
+           "  --resume          read back sweep runs already finished at this\n"
+           "                    scale (OUT/sweep/*.csv) instead of training\n"
+           "                    them again\n", TY_MAX_SEEDS);
 }
 
 static int prepare(ty_config *cfg, ty_dataset *ds, int argc, char **argv)

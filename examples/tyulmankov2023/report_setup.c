@@ -57,13 +57,22 @@ static void commands(FILE *f, const ty_report *rep)
     fprintf(f, "This report was made by:\n\n    %s\n\n", rep->cfg->command);
     fprintf(f, "Sweep: %ld training runs in %.0f s; tracked runs: %.0f s.\n\n",
             rep->sweep->runs, rep->sweep->seconds, rep->track->seconds);
+    if (rep->sweep->resumed > 0)
+        fprintf(f, "Of the sweep's runs, %ld were read back (`--resume`) from "
+                   "the per-run files in `sweep/` of earlier processes "
+                   "(commits %s); each file records its own command, commit, "
+                   "date, machine and training time.\n\n",
+                rep->sweep->resumed, rep->sweep->resumed_commits[0]
+                                         ? rep->sweep->resumed_commits
+                                         : "not recorded");
     fprintf(f, "Full paper-scale command (all defaults: 258 runs of 150 "
                "epochs plus 4 tracked runs, roughly 16 hours on two cores "
                "at about 3 s per epoch per core):\n\n"
                "    make data examples && build/examples/tyulmankov2023\n\n"
                "Options that scale it down: `--regulars N --epochs N "
                "--sweep-epochs N --gammas a,b,... --seeds N --max-steps N "
-               "--curve-every N --threads N`; `--quick` is the smoke test.\n\n");
+               "--curve-every N --threads N`; `--resume` goes on with a stopped "
+               "sweep; `--quick` is the smoke test.\n\n");
 }
 
 void ty_report_setup(FILE *f, const ty_report *rep)

@@ -1,12 +1,14 @@
 /* The gamma sweep of Figure 2 and the choice of the best gamma. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <assocmem/assocmem.h>
 
 #include "csv.h"
 #include "pool.h"
 #include "sweep.h"
+#include "sweep_files.h"
 #include "timer.h"
 
 typedef struct sweep_ctx {
@@ -18,6 +20,7 @@ typedef struct sweep_ctx {
     ty_eval *evals;     /* its result */
     long done, total;
     double t0;
+    ty_sweep_result *res;
 } sweep_ctx;
 
 long ty_sweep_run_count(const ty_config *cfg)
@@ -36,6 +39,17 @@ static void log_run(sweep_ctx *c, const ty_run_spec *s, const ty_eval *ev)
             c->total, ty_signal_name(s->signal), ty_balance_name(s->balance),
             s->gamma, s->seed, ev->eval, ev->regular, ev->exception, spent,
             left);
+}
+
+/* Note a run read back by --resume and the commit that trained it. */
+static void note_resumed(ty_sweep_result *res, const char *commit)
+{
+    res->resumed++;
+    if (commit[0] && !strstr(res->resumed_commits, commit)) {
+        size_t k = strlen(res->resumed_commits);
+        snprintf(res->resumed_commits + k, sizeof res->resumed_commits - k,
+                 "%s%s", k ? ", " : "", commit);
+    }
 }
 
 /* Record a finished run (under the pool lock: shared file and counter). */
@@ -57,6 +71,16 @@ static int train_job(size_t i, void *user)
 {
     sweep_ctx *c = user;
     const ty_run_spec *s = &c->specs[i];
+    char commit[64] = "";
+    if (c->cfg->resume &&
+        ty_sweep_file_read(c->cfg, s, &c->evals[i], commit, sizeof commit)) {
+        ty_pool_lock();
+        note_resumed(c->res, commit);
+        ty_pool_unlock();
+        finish_run(c, s, &c->evals[i]);
+        return 0;
+    }
+    double t0 = ty_now();
     amem_dam *net = ty_run_create(c->cfg, c->ds, c->labels, s);
     if (!net)
         return -1;
@@ -64,6 +88,8 @@ static int train_job(size_t i, void *user)
     if (rc == 0)
         rc = ty_run_evaluate(net, c->cfg, c->ds, c->labels, &c->evals[i]);
     amem_dam_free(net);
+    if (rc == 0)
+        rc = ty_sweep_file_write(c->cfg, s, &c->evals[i], ty_now() - t0);
     if (rc == 0)
         finish_run(c, s, &c->evals[i]);
     return rc;
@@ -148,7 +174,9 @@ int ty_sweep_run(const ty_config *cfg, const ty_dataset *ds,
                  ty_sweep_result *res)
 {
     sweep_ctx c = {cfg, ds, NULL, NULL, NULL, NULL, 0,
-                   ty_sweep_run_count(cfg), ty_now()};
+                   ty_sweep_run_count(cfg), ty_now(), res};
+    res->resumed = 0;
+    res->resumed_commits[0] = '\0';
     res->n_seeds = cfg->n_seeds;
     res->balance[0] = AMEM_DAM_BALANCE_REWEIGHT;
     res->balance[1] = AMEM_DAM_BALANCE_SAMPLE;

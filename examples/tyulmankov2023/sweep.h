@@ -30,6 +30,8 @@ typedef struct ty_sweep_result {
     ty_eval baseline[TY_METHODS][TY_MAX_SEEDS]; /* gamma = 0 */
     long runs;
     double seconds;
+    long resumed;               /* runs read back by --resume */
+    char resumed_commits[256];  /* the commits that trained those */
 } ty_sweep_result;
 
 /* ty_sweep_run: run the sweep. 0 or -1 (printed). */

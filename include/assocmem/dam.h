@@ -358,10 +358,15 @@ AMEM_API int amem_dam_step_count(const amem_dam *h, size_t *out);
  * amem_data_parallel in common.h); NULL trains locally again. Every worker
  * holds the same training set, settings and state; each step every worker
  * draws the whole minibatch and its perturbations, runs the dynamics and
- * the backward on its slice of the batch only (updating only those items'
- * records) and the reduction sums the slices' gradients. Training with a
- * learned signal and gamma > 0 (whose weights need every item's record)
- * is refused with AMEM_E_UNSUPPORTED while size > 1. Not saved. Returns
+ * the backward on its slice of the batch only and the reduction sums the
+ * slices' gradients. Every worker ends each step with the per-item records
+ * of the whole batch, as one process: the vector reduced carries them after
+ * the gradient (n = M*N + 6*BATCH_SIZE floats, each worker's positions of
+ * the batch filled, zeros elsewhere), except with BALANCE_REWEIGHT and a
+ * learned signal with gamma > 0, whose batch weights need the batch's
+ * records before the backward: there every worker also runs the other
+ * slices' dynamics (forward only, each slice as its worker runs it). One
+ * reduce per step either way. Not saved. Returns
  * AMEM_OK, AMEM_E_NULL (h, or reduce with size > 1), AMEM_E_RANGE (rank or
  * size).
  */

@@ -138,6 +138,15 @@ typedef struct amem_diffusion amem_diffusion;
  *                    "semantic" density N(0, SEMANTIC_VAR I) beside the
  *                    memories in the exact score (Eqs. 24-25)
  *   SEMANTIC_VAR     its variance c per dimension    1        [1e-9, 1e6]
+ *   PRECISION        AMEM_DIFFUSION_PRECISION_*      FLOAT32
+ *                    arithmetic of the exact score and of recall with it:
+ *                    FLOAT64 computes the logits, softmax, log-sum-exp,
+ *                    score and the sampler's iterate in double (dgemm over
+ *                    a double copy of the stored patterns made per call);
+ *                    inputs and outputs stay float32 (log_density's is
+ *                    double either way). The learned score is float32
+ *                    only: FLOAT64 with SCORE = LEARNED, or SCORE = LEARNED
+ *                    with FLOAT64, is AMEM_E_UNSUPPORTED (naming the score)
  *
  * Changing a setting never changes what is stored or the trained network.
  */
@@ -162,7 +171,8 @@ enum amem_diffusion_param {
     AMEM_DIFFUSION_ADAM_EPS = 17,
     AMEM_DIFFUSION_EXTENT = 18,
     AMEM_DIFFUSION_SEMANTIC_WEIGHT = 19,
-    AMEM_DIFFUSION_SEMANTIC_VAR = 20
+    AMEM_DIFFUSION_SEMANTIC_VAR = 20,
+    AMEM_DIFFUSION_PRECISION = 21
 };
 
 /* Values of AMEM_DIFFUSION_PROCESS. */
@@ -176,6 +186,12 @@ enum amem_diffusion_process {
 enum amem_diffusion_score_kind {
     AMEM_DIFFUSION_SCORE_EXACT = 0,  /* score of the stored pattern set */
     AMEM_DIFFUSION_SCORE_LEARNED = 1 /* the trained network */
+};
+
+/* Values of AMEM_DIFFUSION_PRECISION. */
+enum amem_diffusion_precision {
+    AMEM_DIFFUSION_PRECISION_FLOAT32 = 0, /* float32 arithmetic (default) */
+    AMEM_DIFFUSION_PRECISION_FLOAT64 = 1  /* double arithmetic, exact score */
 };
 
 /* Values of AMEM_DIFFUSION_SAMPLER. */
@@ -203,7 +219,8 @@ AMEM_API int amem_diffusion_dim(const amem_diffusion *h, size_t *out);
  * amem_diffusion_set: change a setting (enum amem_diffusion_param).
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_ARG (unknown param), AMEM_E_NONFINITE,
  * AMEM_E_RANGE (outside the bounds, including an unknown choice value, or
- * not a whole number).
+ * not a whole number), AMEM_E_UNSUPPORTED (PRECISION FLOAT64 with SCORE
+ * LEARNED, or the reverse).
  */
 AMEM_API int amem_diffusion_set(amem_diffusion *h, int param, double value);
 

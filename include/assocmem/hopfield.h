@@ -181,6 +181,21 @@ enum amem_hopfield_kind {
  *   KMEANS_STEPS   Lloyd steps     10     [0, 1000] integer MODERN
  *   KMEANS_SAMPLE  k-means sample  256    [0, 2^31] integer MODERN (index:
  *                  patterns per list drawn with SEED; 0 = every pattern)
+ *   PRECISION      AMEM_HOPFIELD_PRECISION_* FLOAT32       MODERN
+ *                  (arithmetic of amem_hopfield_recall and _replay:
+ *                  FLOAT64 computes the scores, the max-shifted softmax,
+ *                  the products (dgemm) and the iterate in double, over a
+ *                  double copy of the keys (any DTYPE, dequantised) and
+ *                  values made per call (8 bytes per entry while the call
+ *                  runs); queries, outputs and weights stay float32, and
+ *                  the tolerance test is done in double. FLOAT64 recalls
+ *                  with SIMILARITY DOT or EUCLIDEAN and SEPARATION SOFTMAX;
+ *                  other pairs return AMEM_E_UNSUPPORTED from recall.
+ *                  It runs on one thread of the library (BLAS threads as
+ *                  set). Top-k, pruned and partial recall, weights and
+ *                  energy are unaffected. In float32 a softmax weight
+ *                  whose scaled score is more than about 87 below the
+ *                  row's maximum is exactly 0; in double, about 745.)
  *
  * Changing a setting never changes what is stored (DECAY and WRITE_STRENGTH
  * apply to later stores). SIMILARITY and SEPARATION exist for the MODERN
@@ -206,7 +221,8 @@ enum amem_hopfield_param {
     /* 15 .. 19 are kept for the store's settings. */
     AMEM_HOPFIELD_NPROBE = 20,
     AMEM_HOPFIELD_KMEANS_STEPS = 21,
-    AMEM_HOPFIELD_KMEANS_SAMPLE = 22
+    AMEM_HOPFIELD_KMEANS_SAMPLE = 22,
+    AMEM_HOPFIELD_PRECISION = 23
 };
 
 /* Values of AMEM_HOPFIELD_UPDATE. */
@@ -241,6 +257,12 @@ enum amem_hopfield_separation {
     AMEM_HOPFIELD_SEP_ARGMAX = 1,   /* nearest memory, ties: lowest index */
     AMEM_HOPFIELD_SEP_POLY = 2,     /* max(s, 0)^n normalised to sum 1 */
     AMEM_HOPFIELD_SEP_IDENTITY = 3  /* s itself, not normalised */
+};
+
+/* Values of AMEM_HOPFIELD_PRECISION (MODERN; see above). */
+enum amem_hopfield_precision {
+    AMEM_HOPFIELD_PRECISION_FLOAT32 = 0, /* float32 arithmetic (default) */
+    AMEM_HOPFIELD_PRECISION_FLOAT64 = 1  /* double arithmetic */
 };
 
 /* Values of AMEM_HOPFIELD_DTYPE (MODERN; see above). */
@@ -281,8 +303,8 @@ AMEM_API int amem_hopfield_value_dim(const amem_hopfield *h, size_t *out);
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_ARG (unknown param), AMEM_E_NONFINITE,
  * AMEM_E_RANGE (outside the bounds, or not a whole number where one is
  * required), AMEM_E_UNSUPPORTED (SIMILARITY or SEPARATION other than the
- * default on a kind other than MODERN; also NPROBE, KMEANS_STEPS and
- * KMEANS_SAMPLE other than the default). Setting NPROBE, KMEANS_* or any
+ * default on a kind other than MODERN; also NPROBE, KMEANS_STEPS,
+ * KMEANS_SAMPLE and PRECISION other than the default). Setting NPROBE, KMEANS_* or any
  * other setting keeps a built index.
  */
 AMEM_API int amem_hopfield_set(amem_hopfield *h, int param, double value);
@@ -355,7 +377,8 @@ AMEM_API int amem_hopfield_count(const amem_hopfield *h, size_t *out);
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_DIM (n = 0), AMEM_E_NONFINITE,
  * AMEM_E_ARG (mask entry not 0/1; MODERN: a mask row with no 1),
  * AMEM_E_STATE (nothing stored),
- * AMEM_E_UNSUPPORTED (weights for a non-MODERN kind), AMEM_E_NOMEM.
+ * AMEM_E_UNSUPPORTED (weights for a non-MODERN kind; PRECISION FLOAT64
+ * with a similarity/separation pair it does not cover), AMEM_E_NOMEM.
  * Recall changes no stored data; with ORDER_RANDOM it advances the RNG.
  * MODERN recall runs as amem_get_num_threads() jobs on the library's worker
  * pool (one job below about 4e6 multiply-adds per step); BLAS is held at

@@ -153,6 +153,7 @@ AMEM_DIFFUSION_ADAM_EPS = 17
 AMEM_DIFFUSION_EXTENT = 18
 AMEM_DIFFUSION_SEMANTIC_WEIGHT = 19
 AMEM_DIFFUSION_SEMANTIC_VAR = 20
+AMEM_DIFFUSION_PRECISION = 21
 # enum amem_diffusion_process (diffusion.h)
 AMEM_DIFFUSION_PROCESS_VP = 0
 AMEM_DIFFUSION_PROCESS_OU = 1
@@ -160,6 +161,9 @@ AMEM_DIFFUSION_PROCESS_VE = 2
 # enum amem_diffusion_score_kind (diffusion.h)
 AMEM_DIFFUSION_SCORE_EXACT = 0
 AMEM_DIFFUSION_SCORE_LEARNED = 1
+# enum amem_diffusion_precision (diffusion.h)
+AMEM_DIFFUSION_PRECISION_FLOAT32 = 0
+AMEM_DIFFUSION_PRECISION_FLOAT64 = 1
 # enum amem_diffusion_sampler (diffusion.h)
 AMEM_DIFFUSION_SAMPLER_ODE = 0
 AMEM_DIFFUSION_SAMPLER_SDE = 1
@@ -188,6 +192,7 @@ AMEM_HOPFIELD_DTYPE = 14
 AMEM_HOPFIELD_NPROBE = 20
 AMEM_HOPFIELD_KMEANS_STEPS = 21
 AMEM_HOPFIELD_KMEANS_SAMPLE = 22
+AMEM_HOPFIELD_PRECISION = 23
 # enum amem_hopfield_update (hopfield.h)
 AMEM_HOPFIELD_UPDATE_SYNC = 0
 AMEM_HOPFIELD_UPDATE_ASYNC = 1
@@ -207,6 +212,9 @@ AMEM_HOPFIELD_SEP_SOFTMAX = 0
 AMEM_HOPFIELD_SEP_ARGMAX = 1
 AMEM_HOPFIELD_SEP_POLY = 2
 AMEM_HOPFIELD_SEP_IDENTITY = 3
+# enum amem_hopfield_precision (hopfield.h)
+AMEM_HOPFIELD_PRECISION_FLOAT32 = 0
+AMEM_HOPFIELD_PRECISION_FLOAT64 = 1
 # enum amem_hopfield_dtype (hopfield.h)
 AMEM_HOPFIELD_DTYPE_F32 = 0
 AMEM_HOPFIELD_DTYPE_BF16 = 1
@@ -452,6 +460,7 @@ ENUMS = {
         'AMEM_DIFFUSION_EXTENT': 18,
         'AMEM_DIFFUSION_SEMANTIC_WEIGHT': 19,
         'AMEM_DIFFUSION_SEMANTIC_VAR': 20,
+        'AMEM_DIFFUSION_PRECISION': 21,
     },
     'amem_diffusion_process': {
         'AMEM_DIFFUSION_PROCESS_VP': 0,
@@ -461,6 +470,10 @@ ENUMS = {
     'amem_diffusion_score_kind': {
         'AMEM_DIFFUSION_SCORE_EXACT': 0,
         'AMEM_DIFFUSION_SCORE_LEARNED': 1,
+    },
+    'amem_diffusion_precision': {
+        'AMEM_DIFFUSION_PRECISION_FLOAT32': 0,
+        'AMEM_DIFFUSION_PRECISION_FLOAT64': 1,
     },
     'amem_diffusion_sampler': {
         'AMEM_DIFFUSION_SAMPLER_ODE': 0,
@@ -492,6 +505,7 @@ ENUMS = {
         'AMEM_HOPFIELD_NPROBE': 20,
         'AMEM_HOPFIELD_KMEANS_STEPS': 21,
         'AMEM_HOPFIELD_KMEANS_SAMPLE': 22,
+        'AMEM_HOPFIELD_PRECISION': 23,
     },
     'amem_hopfield_update': {
         'AMEM_HOPFIELD_UPDATE_SYNC': 0,
@@ -516,6 +530,10 @@ ENUMS = {
         'AMEM_HOPFIELD_SEP_ARGMAX': 1,
         'AMEM_HOPFIELD_SEP_POLY': 2,
         'AMEM_HOPFIELD_SEP_IDENTITY': 3,
+    },
+    'amem_hopfield_precision': {
+        'AMEM_HOPFIELD_PRECISION_FLOAT32': 0,
+        'AMEM_HOPFIELD_PRECISION_FLOAT64': 1,
     },
     'amem_hopfield_dtype': {
         'AMEM_HOPFIELD_DTYPE_F32': 0,
@@ -957,6 +975,13 @@ SETTINGS = {
             'kinds': '',
             'choices': '',
         },
+        'PRECISION': {
+            'meaning': "AMEM_DIFFUSION_PRECISION_* arithmetic of the exact score and of recall with it: FLOAT64 computes the logits, softmax, log-sum-exp, score and the sampler's iterate in double (dgemm over a double copy of the stored patterns made per call); inputs and outputs stay float32 (log_density's is double either way). The learned score is float32 only: FLOAT64 with SCORE = LEARNED, or SCORE = LEARNED with FLOAT64, is AMEM_E_UNSUPPORTED (naming the score)",
+            'default': 'FLOAT32',
+            'range': '',
+            'kinds': '',
+            'choices': 'AMEM_DIFFUSION_PRECISION_*',
+        },
     },
     'amem_hopfield_param': {
         'BETA': {
@@ -1084,6 +1109,13 @@ SETTINGS = {
             'range': '[0, 2^31] integer',
             'kinds': 'MODERN',
             'choices': '',
+        },
+        'PRECISION': {
+            'meaning': "AMEM_HOPFIELD_PRECISION_* (arithmetic of amem_hopfield_recall and _replay: FLOAT64 computes the scores, the max-shifted softmax, the products (dgemm) and the iterate in double, over a double copy of the keys (any DTYPE, dequantised) and values made per call (8 bytes per entry while the call runs); queries, outputs and weights stay float32, and the tolerance test is done in double. FLOAT64 recalls with SIMILARITY DOT or EUCLIDEAN and SEPARATION SOFTMAX; other pairs return AMEM_E_UNSUPPORTED from recall. It runs on one thread of the library (BLAS threads as set). Top-k, pruned and partial recall, weights and energy are unaffected. In float32 a softmax weight whose scaled score is more than about 87 below the row's maximum is exactly 0; in double, about 745.)",
+            'default': 'FLOAT32',
+            'range': '',
+            'kinds': 'MODERN',
+            'choices': 'AMEM_HOPFIELD_PRECISION_*',
         },
     },
     'amem_kvmem_param': {

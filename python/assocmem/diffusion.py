@@ -32,8 +32,12 @@ Score = int_enum("amem_diffusion_score_kind", _PREFIX + "SCORE_", "Score")
 #: Values of SAMPLER (ODE, SDE).
 Sampler = int_enum("amem_diffusion_sampler", _PREFIX + "SAMPLER_", "Sampler")
 
+#: Values of PRECISION (FLOAT32, FLOAT64).
+Precision = int_enum("amem_diffusion_precision", _PREFIX + "PRECISION_",
+                     "Precision")
+
 _VALUE_ENUMS = {Param.PROCESS: Process, Param.SCORE: Score,
-                Param.SAMPLER: Sampler}
+                Param.SAMPLER: Sampler, Param.PRECISION: Precision}
 
 
 class Diffusion(Settings, Persistent):

@@ -14,10 +14,11 @@ Param: Any
 Process: Any
 Score: Any
 Sampler: Any
+Precision: Any
 
 
 class Diffusion(Settings, Persistent):
-    def __init__(self, dim, *, process: Union[str, int] = ..., gamma: float = ..., alpha: float = ..., sigma: float = ..., score: Union[str, int] = ..., sampler: Union[str, int] = ..., steps: int = ..., start_theta: float = ..., t_end: float = ..., hidden: int = ..., hidden_layers: int = ..., learning_rate: float = ..., train_theta_min: float = ..., train_theta_max: float = ..., seed: int = ..., adam_beta1: float = ..., adam_beta2: float = ..., adam_eps: float = ..., extent: float = ..., semantic_weight: float = ..., semantic_var: float = ...) -> None: ...
+    def __init__(self, dim, *, process: Union[str, int] = ..., gamma: float = ..., alpha: float = ..., sigma: float = ..., score: Union[str, int] = ..., sampler: Union[str, int] = ..., steps: int = ..., start_theta: float = ..., t_end: float = ..., hidden: int = ..., hidden_layers: int = ..., learning_rate: float = ..., train_theta_min: float = ..., train_theta_max: float = ..., seed: int = ..., adam_beta1: float = ..., adam_beta2: float = ..., adam_eps: float = ..., extent: float = ..., semantic_weight: float = ..., semantic_var: float = ..., precision: Union[str, int] = ...) -> None: ...
     process: Union[str, int]
     'AMEM_DIFFUSION_PROCESS_*. Default VP.'
     gamma: float
@@ -60,6 +61,8 @@ class Diffusion(Settings, Persistent):
     'weight lambda of a continuous "semantic" density N(0, SEMANTIC_VAR I) beside the memories in the exact score (Eqs. 24-25). Default 0; range [0, 1 - 1e-9].'
     semantic_var: float
     'its variance c per dimension. Default 1; range [1e-9, 1e6].'
+    precision: Union[str, int]
+    "AMEM_DIFFUSION_PRECISION_* arithmetic of the exact score and of recall with it: FLOAT64 computes the logits, softmax, log-sum-exp, score and the sampler's iterate in double (dgemm over a double copy of the stored patterns made per call); inputs and outputs stay float32 (log_density's is double either way). The learned score is float32 only: FLOAT64 with SCORE = LEARNED, or SCORE = LEARNED with FLOAT64, is AMEM_E_UNSUPPORTED (naming the score). Default FLOAT32."
     Param: Any
     @property
     def dim(self) -> Any: ...

@@ -59,6 +59,9 @@ Similarity = _VALUE_ENUMS[Param.SIMILARITY]
 Separation = _VALUE_ENUMS[Param.SEPARATION]
 #: Values of the DTYPE setting (F32, BF16, INT8): how MODERN keys are kept.
 Dtype = _VALUE_ENUMS[Param.DTYPE]
+#: Values of the PRECISION setting (FLOAT32, FLOAT64): MODERN recall
+#: arithmetic.
+Precision = _VALUE_ENUMS[Param.PRECISION]
 #: Other names DTYPE accepts.
 _DTYPE_ALIAS = {"float32": "F32", "bfloat16": "BF16", "int8": "INT8"}
 #: Directions of Hopfield.recall_bam (KEY_TO_VALUE, VALUE_TO_KEY).

@@ -21,11 +21,12 @@ Noise: Any
 Similarity: Any
 Separation: Any
 Dtype: Any
+Precision: Any
 Direction: Any
 
 
 class Hopfield(Settings, Persistent):
-    def __init__(self, kind, dim, value_dim=..., *, beta: float = ..., max_steps: int = ..., tolerance: float = ..., scale_sqrt_d: bool = ..., update: Union[str, int] = ..., order: Union[str, int] = ..., zero_diagonal: bool = ..., decay: float = ..., write_strength: float = ..., degree: int = ..., seed: int = ..., noise: Union[str, int] = ..., similarity: Union[str, int] = ..., separation: Union[str, int] = ..., dtype: Union[str, int] = ..., nprobe: int = ..., kmeans_steps: int = ..., kmeans_sample: int = ...) -> None: ...
+    def __init__(self, kind, dim, value_dim=..., *, beta: float = ..., max_steps: int = ..., tolerance: float = ..., scale_sqrt_d: bool = ..., update: Union[str, int] = ..., order: Union[str, int] = ..., zero_diagonal: bool = ..., decay: float = ..., write_strength: float = ..., degree: int = ..., seed: int = ..., noise: Union[str, int] = ..., similarity: Union[str, int] = ..., separation: Union[str, int] = ..., dtype: Union[str, int] = ..., nprobe: int = ..., kmeans_steps: int = ..., kmeans_sample: int = ..., precision: Union[str, int] = ...) -> None: ...
     beta: float
     'inverse temp. Default 1; range [1e-6, 1e6]; used by MODERN.'
     max_steps: int
@@ -62,6 +63,8 @@ class Hopfield(Settings, Persistent):
     'Lloyd steps. Default 10; range [0, 1000] integer; used by MODERN.'
     kmeans_sample: int
     'k-means sample (index: patterns per list drawn with SEED; 0 = every pattern). Default 256; range [0, 2^31] integer; used by MODERN.'
+    precision: Union[str, int]
+    "AMEM_HOPFIELD_PRECISION_* (arithmetic of amem_hopfield_recall and _replay: FLOAT64 computes the scores, the max-shifted softmax, the products (dgemm) and the iterate in double, over a double copy of the keys (any DTYPE, dequantised) and values made per call (8 bytes per entry while the call runs); queries, outputs and weights stay float32, and the tolerance test is done in double. FLOAT64 recalls with SIMILARITY DOT or EUCLIDEAN and SEPARATION SOFTMAX; other pairs return AMEM_E_UNSUPPORTED from recall. It runs on one thread of the library (BLAS threads as set). Top-k, pruned and partial recall, weights and energy are unaffected. In float32 a softmax weight whose scaled score is more than about 87 below the row's maximum is exactly 0; in double, about 745.). Default FLOAT32; used by MODERN."
     Param: Any
     @classmethod
     def load(cls, path, mapped=...) -> Any: ...

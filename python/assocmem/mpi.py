@@ -1,4 +1,5 @@
-"""The modern Hopfield store sharded over MPI ranks (libassocmem-mpi).
+"""libassocmem-mpi from Python: the modern Hopfield store sharded over MPI
+ranks, and data-parallel training of any trained piece.
 
     from mpi4py import MPI
     from assocmem.mpi import Hopfield
@@ -12,6 +13,16 @@ topk. Every method is collective: all ranks call it in the same order. An
 argument refused on one rank raises the same exception on every rank
 (never a hang). See include/assocmem/mpi.h and docs/distributed.md.
 
+    from assocmem.mpi import DataParallel
+    with DataParallel(MPI.COMM_WORLD) as dp:
+        dp.attach(net)               # a Dam, Vae, Diffusion, KVMemory, TVT
+        net.train(100)               # each rank its slice of every batch
+
+DataParallel trains a piece over the ranks of a communicator: every rank
+holds the same piece (settings, seed, data), computes the gradient of its
+slice of each minibatch, and one allreduce per step sums the slices, so
+every rank takes the same steps as one process would (to float rounding).
+
 The library is found through ASSOCMEM_MPI_LIBRARY, else beside the core
 library that assocmem loaded, else on the loader's search path.
 """
@@ -19,6 +30,7 @@ library that assocmem loaded, else on the loader's search path.
 import ctypes
 import ctypes.util
 import os
+import weakref
 
 import numpy as np
 
@@ -26,10 +38,10 @@ from . import _ffi
 from ._arrays import dptr, fptr, iptr
 from ._lib import lib
 from ._piece import member
-from .errors import error
+from .errors import check, error
 from .hopfield import Param
 
-__all__ = ["Hopfield", "Merge", "library_path"]
+__all__ = ["DataParallel", "Hopfield", "Merge", "library_path"]
 
 _U64_P = ctypes.POINTER(ctypes.c_uint64)
 _FINT = ctypes.c_int  # MPI_Fint
@@ -79,6 +91,8 @@ def _bind(cdll):
         "hopfield_topk": (ctypes.c_int, [_HANDLE, f, size, size, _U64_P, f]),
         "hopfield_save": (ctypes.c_int, [_HANDLE, ctypes.c_char_p]),
         "hopfield_load": (ctypes.c_int, [_FINT, ctypes.c_char_p, out]),
+        "data_parallel_create": (ctypes.c_int, [_FINT, out]),
+        "data_parallel_free": (None, [_HANDLE]),
     }
     for name, (res, args) in protos.items():
         fn = getattr(cdll, "amem_mpi_" + name)
@@ -277,3 +291,86 @@ class Hopfield:
         manifest last)."""
         _check(_mpi.amem_mpi_hopfield_save(self._ptr, os.fsencode(path)))
 
+
+
+class DataParallel:
+    """Data-parallel training over the ranks of comm (an mpi4py
+    communicator), for every trained piece through one reduce: the C
+    amem_mpi_data_parallel_create description handed to the piece's
+    amem_<piece>_set_data_parallel (docs/distributed.md).
+
+        dp = DataParallel(comm)      # collective
+        dp.attach(net)               # net.train(...) is now collective
+        dp.detach(net)               # net trains locally again
+        dp.close()                   # collective; detaches what is attached
+
+    Every rank must attach the same piece (the same settings, seed, data
+    and state) and call its train with the same steps: each rank computes
+    its slice of every global minibatch and one allreduce per step sums the
+    slices' gradients (and, for the Dam, the batch's per-item records), so
+    every rank applies the same step. A train call stopped on one rank only
+    (a progress callback that cancels, Ctrl-C) leaves the others waiting in
+    the allreduce. Use as a context manager, or close() it: it is not freed
+    by the garbage collector (freeing is collective).
+    """
+
+    def __init__(self, comm):
+        self._comm = comm
+        ptr = _HANDLE()
+        _check(_mpi.amem_mpi_data_parallel_create(comm.py2f(),
+                                                  ctypes.byref(ptr)))
+        self._ptr = ptr
+        self._attached = weakref.WeakSet()
+
+    @property
+    def rank(self):
+        return self._comm.Get_rank()
+
+    @property
+    def size(self):
+        return self._comm.Get_size()
+
+    @staticmethod
+    def _setter(piece, where):
+        fn = getattr(lib, "%sset_data_parallel" % getattr(piece, "_C", ""),
+                     None)
+        if fn is None:
+            raise error(_ffi.AMEM_E_ARG, "%s: %s is not a trained piece "
+                        "(Dam, Vae, Diffusion, KVMemory or TVT)"
+                        % (where, type(piece).__name__))
+        return fn
+
+    def attach(self, *pieces):
+        """Train each piece data-parallel over comm (local, not collective;
+        every rank attaches its copy). The piece keeps this object alive."""
+        if not self._ptr:
+            raise ValueError("DataParallel is closed")
+        for piece in pieces:
+            fn = self._setter(piece, "DataParallel.attach")
+            check(fn(piece._h(), self._ptr))
+            piece._data_parallel = self
+            self._attached.add(piece)
+
+    def detach(self, *pieces):
+        """Train each piece locally again (a closed piece is skipped)."""
+        for piece in pieces:
+            fn = self._setter(piece, "DataParallel.detach")
+            if not piece.closed:
+                check(fn(piece._h(), None))
+            if getattr(piece, "_data_parallel", None) is self:
+                del piece._data_parallel
+            self._attached.discard(piece)
+
+    def close(self):
+        """Detach every piece still attached and release the description
+        (collective)."""
+        if self._ptr:
+            self.detach(*list(self._attached))
+            _mpi.amem_mpi_data_parallel_free(self._ptr)
+            self._ptr = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

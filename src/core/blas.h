@@ -21,6 +21,10 @@ void cblas_sgemm(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE trans_a,
                  enum CBLAS_TRANSPOSE trans_b, int m, int n, int k, float alpha,
                  const float *a, int lda, const float *b, int ldb, float beta,
                  float *c, int ldc);
+void cblas_dgemm(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE trans_a,
+                 enum CBLAS_TRANSPOSE trans_b, int m, int n, int k,
+                 double alpha, const double *a, int lda, const double *b,
+                 int ldb, double beta, double *c, int ldc);
 void cblas_ssyrk(enum CBLAS_ORDER order, enum CBLAS_UPLO uplo,
                  enum CBLAS_TRANSPOSE trans, int n, int k, float alpha,
                  const float *a, int lda, float beta, float *c, int ldc);

@@ -27,6 +27,21 @@ void amem__softmax_row(float *x, size_t n, float beta, double *lse)
         *lse = (double)m + log((double)s);
 }
 
+void amem__softmax_row_f64(double *x, size_t n, double *lse)
+{
+    double m = -INFINITY, s = 0.0;
+    for (size_t j = 0; j < n; j++)
+        m = x[j] > m ? x[j] : m;
+    for (size_t j = 0; j < n; j++) {
+        x[j] = exp(x[j] - m);
+        s += x[j];
+    }
+    for (size_t j = 0; j < n; j++)
+        x[j] /= s;
+    if (lse != NULL)
+        *lse = m + log(s);
+}
+
 void amem__softmax_rows(float *x, size_t rows, size_t cols, float beta)
 {
     for (size_t r = 0; r < rows; r++)

@@ -103,6 +103,14 @@ const amem__vexp_kernels *amem__vexp_level(int level);
  */
 void amem__softmax_row(float *x, size_t n, float beta, double *lse);
 
+/*
+ * The same in double for the float64 recall paths (PRECISION = FLOAT64):
+ * x <- softmax(x) in place (n >= 1), shifted by the row maximum, with libm
+ * exp and the sum in double (no underflow cut beyond double's own);
+ * *lse = log sum_j exp(x_j) when lse is not NULL.
+ */
+void amem__softmax_row_f64(double *x, size_t n, double *lse);
+
 /* amem__softmax_row on each of rows rows of cols entries. */
 void amem__softmax_rows(float *x, size_t rows, size_t cols, float beta);
 

@@ -30,4 +30,17 @@ double amem__dam_fb_backward(const amem_dam *h, amem__dam_fb *c,
                              const float *targets, const float *wt,
                              float *grad);
 
+/*
+ * Records of a step (train_records.c). rec holds AMEM__RAW_COUNT floats per
+ * batch position. amem__dam_batch_records writes the raw values of the
+ * positions [lo, hi) of the batch idx, which the forward c ran on (its row
+ * k - lo), with the USES slot set to 1 (written); amem__dam_apply_records
+ * applies every written position of rec (USES slot nonzero) in batch
+ * order: the item's raw values, its use count + 1 and the signal ranges.
+ */
+void amem__dam_batch_records(const amem_dam *h, const size_t *idx, size_t lo,
+                             size_t hi, const amem__dam_fb *c, float *rec);
+void amem__dam_apply_records(amem_dam *h, const size_t *idx, size_t b,
+                             const float *rec);
+
 #endif

@@ -18,21 +18,6 @@
 
 static const char train_fn[] = "amem_dam_train";
 
-/* Record the raw values of a batch and widen the cumulative min/max. */
-static void record_batch(amem_dam *h, const size_t *idx, size_t b,
-                         const amem__dam_fb *c)
-{
-    size_t N = h->n_vis, M = h->n_hid;
-    for (size_t k = 0; k < b; k++) {
-        float *raw = h->raw + idx[k] * AMEM__RAW_COUNT;
-        float uses = raw[AMEM__RAW_USES];
-        amem__dam_item_values(h->items + idx[k] * N, c->out + k * N,
-                              c->hidden + k * M, N, M, c->time[k], raw);
-        raw[AMEM__RAW_USES] = uses + 1.0f;
-        amem__dam_track_minmax(h, raw);
-    }
-}
-
 /* Perturb the batch items into cues/clamp from the handle's generator. */
 static int perturb_batch(amem_dam *h, const size_t *idx, size_t b,
                          float **cues, float **clamp, float **targets)
@@ -73,20 +58,89 @@ static int batch_weights(amem_dam *h, const size_t *idx, size_t b, float *wt)
     return AMEM_OK;
 }
 
+/* 1 when a learned signal with gamma > 0 steers the batches. */
+static int uses_learned_signal(const amem_dam *h)
+{
+    return AMEM__DP(h, GAMMA) > 0.0 &&
+           AMEM__DP(h, SIGNAL) != AMEM_DAM_SIGNAL_GROUND_TRUTH &&
+           AMEM__DP(h, BALANCE) != AMEM_DAM_BALANCE_NONE;
+}
+
+/* 1 when the weights need every item's signal before the first batch. */
+static int needs_all_signals(const amem_dam *h)
+{
+    int bal = (int)AMEM__DP(h, BALANCE);
+    return uses_learned_signal(h) &&
+           (bal == AMEM_DAM_BALANCE_SAMPLE ||
+            AMEM__DP(h, WEIGHT_NORM) == AMEM_DAM_WEIGHT_NORM_DATASET);
+}
+
+/* What the hooks share during one call (malloc'd once per call). */
+typedef struct train_ctx {
+    amem_dam *h;
+    size_t *batch;             /* BATCH_SIZE indices (importance sampling) */
+    double *alpha, *prob, *cdf; /* n doubles each */
+    const size_t *last_idx;    /* the batch of the step being taken */
+    size_t last_b;             /*   and its size */
+    /* The step's records, BATCH_SIZE x AMEM__RAW_COUNT floats right after
+     * the gradient (train_records.c). Data-parallel, they are either
+     * computed whole on every worker (every_slice: the batch's loss weights
+     * need them before the backward) or summed over the workers by the
+     * step's reduce (deferred: applied after the step). */
+    float *rec;
+    int every_slice, deferred;
+    amem__data_parallel reduce_dp; /* the trainer's: h->dp and the records */
+} train_ctx;
+
+/*
+ * Every other worker's slice of the batch run forward here too (each slice
+ * on its own, as its worker runs it, so the records are the same bits on
+ * every worker), its records into rec: the loss weights of REWEIGHT with a
+ * learned signal need the whole batch's records before the backward.
+ */
+static int forward_other_slices(train_ctx *t, const size_t *idx, size_t b,
+                                const float *cues, const float *clamp)
+{
+    amem_dam *h = t->h;
+    size_t N = h->n_vis;
+    for (int q = 0; q < h->dp.size; q++) {
+        amem__data_parallel other = h->dp;
+        size_t lo, hi;
+        other.rank = q;
+        amem__dp_slice(&other, b, &lo, &hi);
+        if (q == h->dp.rank || hi == lo)
+            continue;
+        amem__dam_fb c;
+        int rc = amem__dam_fb_forward(h, h->arena, cues + lo * N,
+                                      clamp + lo * N, hi - lo, &c);
+        if (rc != AMEM_OK)
+            return rc;
+        amem__dam_batch_records(h, idx, lo, hi, &c, t->rec);
+    }
+    return AMEM_OK;
+}
+
 /*
  * The gradient of one batch (training rows idx[0..b)) into grad: every
  * worker perturbs the whole batch (the same draws everywhere), then runs
- * forward, records and backward on its slice only; the weights are those
- * of the whole batch, so the slices' gradients and losses sum to the
- * batch's. An empty slice leaves grad zero and *loss 0.
+ * forward and backward on its slice only; the weights are those of the
+ * whole batch, so the slices' gradients and losses sum to the batch's.
+ * The records of the batch are applied before the weights are taken, as
+ * in one process, unless they are deferred to after the reduce (then no
+ * weight of this batch reads them). An empty slice leaves grad zero and
+ * *loss 0.
  */
-static int batch_gradient(amem_dam *h, const size_t *idx, size_t b,
+static int batch_gradient(train_ctx *t, const size_t *idx, size_t b,
                           float *grad, double *loss)
 {
-    size_t N = h->n_vis, lo, hi;
+    amem_dam *h = t->h;
+    size_t N = h->n_vis, B = (size_t)AMEM__DP(h, BATCH_SIZE), lo, hi;
     float *cues, *clamp, *targets;
     amem__arena_reset(h->arena);
+    memset(t->rec, 0, B * AMEM__RAW_COUNT * sizeof *t->rec);
     int rc = perturb_batch(h, idx, b, &cues, &clamp, &targets);
+    if (rc == AMEM_OK && t->every_slice)
+        rc = forward_other_slices(t, idx, b, cues, clamp);
     amem__dp_slice(&h->dp, b, &lo, &hi);
     amem__dam_fb c;
     *loss = 0.0;
@@ -96,7 +150,9 @@ static int batch_gradient(amem_dam *h, const size_t *idx, size_t b,
     if (rc != AMEM_OK)
         return rc;
     if (hi > lo)
-        record_batch(h, idx + lo, hi - lo, &c);
+        amem__dam_batch_records(h, idx, lo, hi, &c, t->rec);
+    if (!t->deferred)
+        amem__dam_apply_records(h, idx, b, t->rec);
     float *wt = amem__arena_alloc(h->arena, b * sizeof(float));
     if (!wt || batch_weights(h, idx, b, wt) != AMEM_OK)
         return AMEM_E_NOMEM;
@@ -123,37 +179,17 @@ static int record_unseen(amem_dam *h, size_t *buf)
                 rc = amem__dam_fb_forward(h, h->arena, cues, clamp, k, &c);
             if (rc != AMEM_OK)
                 return rc;
-            record_batch(h, buf, k, &c);
+            float *rec = amem__arena_alloc(h->arena,
+                                           k * AMEM__RAW_COUNT * sizeof *rec);
+            if (rec == NULL)
+                return AMEM_E_NOMEM;
+            amem__dam_batch_records(h, buf, 0, k, &c, rec);
+            amem__dam_apply_records(h, buf, k, rec);
             k = 0;
         }
     }
     return AMEM_OK;
 }
-
-/* 1 when a learned signal with gamma > 0 steers the batches. */
-static int uses_learned_signal(const amem_dam *h)
-{
-    return AMEM__DP(h, GAMMA) > 0.0 &&
-           AMEM__DP(h, SIGNAL) != AMEM_DAM_SIGNAL_GROUND_TRUTH &&
-           AMEM__DP(h, BALANCE) != AMEM_DAM_BALANCE_NONE;
-}
-
-/* 1 when the weights need every item's signal before the first batch. */
-static int needs_all_signals(const amem_dam *h)
-{
-    int bal = (int)AMEM__DP(h, BALANCE);
-    return uses_learned_signal(h) &&
-           (bal == AMEM_DAM_BALANCE_SAMPLE ||
-            AMEM__DP(h, WEIGHT_NORM) == AMEM_DAM_WEIGHT_NORM_DATASET);
-}
-
-/* What the hooks share during one call (malloc'd once per call). */
-typedef struct train_ctx {
-    amem_dam *h;
-    size_t *batch;             /* BATCH_SIZE indices (importance sampling) */
-    double *alpha, *prob, *cdf; /* n doubles each */
-    size_t last_b;             /* items of the step being taken */
-} train_ctx;
 
 /* The next batch of the epoch: its rows into *idx, its size returned. */
 static size_t next_batch(train_ctx *c, const size_t **idx)
@@ -183,18 +219,22 @@ static int dam_gradient(void *piece, float *grad, double *loss)
     train_ctx *c = piece;
     const size_t *idx;
     c->last_b = next_batch(c, &idx);
-    int rc = batch_gradient(c->h, idx, c->last_b, grad, loss);
+    c->last_idx = idx;
+    int rc = batch_gradient(c, idx, c->last_b, grad, loss);
     if (rc != AMEM_OK)
         return amem__fail(rc, train_fn, "out of memory during training");
     return AMEM_OK;
 }
 
-/* Advance the epoch position past the step just taken. */
+/* Apply deferred records (summed by the reduce), advance the epoch
+ * position past the step just taken. */
 static int dam_after_step(void *piece, double loss)
 {
     (void)loss;
     train_ctx *c = piece;
     amem_dam *h = c->h;
+    if (c->deferred)
+        amem__dam_apply_records(h, c->last_idx, c->last_b, c->rec);
     h->epoch_pos += c->last_b;
     if (h->epoch_pos >= h->count) {
         h->epoch_pos = 0;
@@ -218,24 +258,48 @@ static int check_train(const char *fn, amem_dam *h, size_t steps)
         AMEM__DP(h, BALANCE) != AMEM_DAM_BALANCE_NONE && h->labels == NULL)
         return amem__fail(AMEM_E_STATE, fn,
                           "GROUND_TRUTH signal with gamma > 0 needs labels");
-    if (h->dp.size > 1 && uses_learned_signal(h))
-        return amem__fail(AMEM_E_UNSUPPORTED, fn,
-                          "data-parallel training with a learned signal and "
-                          "gamma > 0 (each worker records only its slice)");
     if (h->arena == NULL && (h->arena = amem__arena_create(1 << 20)) == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the workspace");
     return AMEM_OK;
 }
 
+/* The reduce the trainer calls when records are deferred: the worker's
+ * reduce over the gradient (n floats) and the records right after it. */
+static int reduce_with_records(void *ctx, float *grad, size_t n,
+                               double *loss)
+{
+    const train_ctx *c = ctx;
+    const amem__data_parallel *dp = &c->h->dp;
+    size_t B = (size_t)AMEM__DP(c->h, BATCH_SIZE);
+    return dp->reduce(dp->ctx, grad, n + B * AMEM__RAW_COUNT, loss);
+}
+
+/* How the step's records reach every worker (train_ctx.rec). */
+static void records_plan(amem_dam *h, train_ctx *c)
+{
+    int workers = h->dp.size > 1;
+    c->every_slice = workers && uses_learned_signal(h) &&
+                     AMEM__DP(h, BALANCE) == AMEM_DAM_BALANCE_REWEIGHT;
+    c->deferred = workers && !c->every_slice;
+    c->reduce_dp = h->dp;
+    if (c->deferred) {
+        c->reduce_dp.reduce = reduce_with_records;
+        c->reduce_dp.ctx = c;
+    }
+}
+
 static int ctx_open(amem_dam *h, train_ctx *c, float **grad)
 {
     size_t n = h->count, B = (size_t)AMEM__DP(h, BATCH_SIZE);
+    size_t nw = h->n_vis * h->n_hid; /* the weights exist: no overflow */
     c->h = h;
+    records_plan(h, c);
     c->batch = amem__alloc(B, 1, sizeof(size_t));
     c->alpha = amem__alloc(3, n, sizeof(double));
     c->prob = c->alpha ? c->alpha + n : NULL;
     c->cdf = c->alpha ? c->alpha + 2 * n : NULL;
-    *grad = amem__alloc(h->n_vis, h->n_hid, sizeof(float));
+    *grad = amem__alloc(nw + B * AMEM__RAW_COUNT, 1, sizeof(float));
+    c->rec = *grad ? *grad + nw : NULL;
     if (c->batch && c->alpha && *grad)
         return AMEM_OK;
     free(c->batch);
@@ -262,7 +326,7 @@ int amem_dam_train(amem_dam *h, size_t steps, amem_progress_fn progress,
     amem__adam_set(h->adam, AMEM__DP(h, LEARNING_RATE), AMEM__DP(h, ADAM_BETA1),
                    AMEM__DP(h, ADAM_BETA2), AMEM__DP(h, ADAM_EPS));
     amem__trainer t = {&c, &dam_ops, h->w, grad, h->n_vis * h->n_hid,
-                       h->adam, &h->dp, NULL};
+                       h->adam, &c.reduce_dp, NULL};
     if (rc == AMEM_OK)
         rc = amem__train_run(train_fn, &t, steps, progress, user, loss, NULL);
     free(c.batch);

@@ -10,7 +10,7 @@
 #include "assocmem/diffusion.h"
 
 /* The number of settings (the public enum has no count member). */
-#define AMEM__DIFFUSION_NPARAM (AMEM_DIFFUSION_SEMANTIC_VAR + 1)
+#define AMEM__DIFFUSION_NPARAM (AMEM_DIFFUSION_PRECISION + 1)
 #include "core/optim.h"
 #include "core/trainer.h"
 #include "core/jobs.h"
@@ -73,6 +73,52 @@ size_t amem__exact_ws_len(size_t n, size_t count);
 void amem__exact_eval(const amem_diffusion *h, const float *x, size_t n,
                       double theta, double s, float *weights, float *score,
                       double *logp, float *ws);
+
+/* The Gaussian terms of the exact score at (theta, s) (exact.c): component
+ * variances v_p (memories) and v_s (semantic), weight lambda, and the
+ * number of softmax columns (N, or N + 1 with the semantic component). */
+typedef struct amem__exact_terms {
+    double theta, vp, vs, lam;
+    size_t cols;
+} amem__exact_terms;
+amem__exact_terms amem__exact_make_terms(const amem_diffusion *h,
+                                         double theta, double s);
+/* The logit offset of pattern mu: -theta^2 |y_mu|^2 / (2 v_p)
+ * + log((1 - lambda) / N). */
+double amem__exact_bias(const amem_diffusion *h, const amem__exact_terms *e,
+                        size_t mu);
+/* The semantic component's logit for a state with |x|^2 = x2. */
+double amem__exact_semantic_logit(const amem__exact_terms *e, size_t d,
+                                  double x2);
+/* (d/2) log(2 pi v_p). */
+double amem__exact_log_norm(const amem__exact_terms *e, size_t d);
+
+/* ---- exact score in double (exact_f64.c; PRECISION = FLOAT64) ---- */
+/* 1 when the handle computes its exact score in double. */
+int amem__diffusion_f64(const amem_diffusion *h);
+/* Workspace doubles: the patterns as doubles (N x d), then a logit chunk
+ * and the biases; 0 when the sizes overflow. */
+size_t amem__exact64_ws_len(size_t n, size_t count, size_t dim);
+/* Copy the stored patterns into the workspace as doubles (once per call). */
+void amem__exact64_prepare(const amem_diffusion *h, double *ws);
+/* amem__exact_eval in double on a prepared workspace. */
+void amem__exact64_eval(const amem_diffusion *h, const double *x, size_t n,
+                        double theta, double s, double *weights,
+                        double *score, double *logp, double *ws);
+/* The public evaluations in double at time t > 0 (validated; something
+ * stored): weights (n x N) or score (n x d) rounded to float, or logp.
+ * Returns AMEM_OK, AMEM_E_DIM, AMEM_E_NOMEM (recorded against fn). */
+int amem__exact64_at(const char *fn, const amem_diffusion *h,
+                     const float *states, size_t n, double t, float *weights,
+                     float *score, double *logp);
+/* Recall with a double iterate (sampler_f64.c) from x = scale * cue (n x
+ * d, validated) at t0 down to t1 into out; clamp and trajectory as in
+ * recall. Returns AMEM_OK or AMEM_E_NOMEM (recorded against fn). */
+int amem__diffusion_recall_f64(const char *fn, amem_diffusion *h,
+                               const float *cue, size_t n,
+                               const float *clamp, double scale,
+                               float *out, float *trajectory, double t0,
+                               double t1);
 
 /* ---- network (mlp.c, mlp_train.c) ---- */
 size_t amem__dmlp_param_count(size_t dim, size_t hidden, size_t layers);
@@ -138,6 +184,9 @@ typedef struct amem__score_ctx {
     float *ws;
 } amem__score_ctx;
 
+/* AMEM_E_STATE (recorded against fn) without what the SCORE kind needs
+ * (patterns, a network), AMEM_E_UNSUPPORTED for LEARNED on VE. */
+int amem__score_ready(const char *fn, const amem_diffusion *h);
 int amem__score_ctx_init(const char *fn, const amem_diffusion *h, size_t n,
                          amem__score_ctx *c);
 void amem__score_ctx_free(amem__score_ctx *c);

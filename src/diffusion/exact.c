@@ -49,34 +49,49 @@ size_t amem__exact_ws_len(size_t n, size_t count)
     return amem__exact_chunk(n, count + 1) * (count + 1) + count + 1;
 }
 
-typedef struct terms {
-    double theta, vp, vs, lam;
-    size_t cols; /* N, or N + 1 with the semantic component */
-} terms;
-
-static terms make_terms(const amem_diffusion *h, double theta, double s)
+amem__exact_terms amem__exact_make_terms(const amem_diffusion *h,
+                                         double theta, double s)
 {
     double r = AMEM__DP(h, EXTENT), s2 = s * s;
-    terms e = {theta, theta * theta * r * r + s2,
-               theta * theta * AMEM__DP(h, SEMANTIC_VAR) + s2,
-               AMEM__DP(h, SEMANTIC_WEIGHT), h->count};
+    amem__exact_terms e = {theta, theta * theta * r * r + s2,
+                           theta * theta * AMEM__DP(h, SEMANTIC_VAR) + s2,
+                           AMEM__DP(h, SEMANTIC_WEIGHT), h->count};
     e.cols += e.lam > 0.0;
     return e;
 }
 
 /* bias_mu = -theta^2 |y_mu|^2 / (2 v_p) + log((1 - lambda) / N). */
-static void pattern_bias(const amem_diffusion *h, const terms *e, float *bias)
+double amem__exact_bias(const amem_diffusion *h, const amem__exact_terms *e,
+                        size_t mu)
 {
     const size_t d = h->dim;
-    const double log_w = log((1.0 - e->lam) / (double)h->count);
-    for (size_t mu = 0; mu < h->count; mu++) {
-        const float *y = h->patterns + mu * d;
-        double norm2 = 0.0;
-        for (size_t j = 0; j < d; j++)
-            norm2 += (double)y[j] * y[j];
-        bias[mu] = (float)(-e->theta * e->theta * norm2 / (2.0 * e->vp) +
-                           log_w);
-    }
+    const float *y = h->patterns + mu * d;
+    double norm2 = 0.0;
+    for (size_t j = 0; j < d; j++)
+        norm2 += (double)y[j] * y[j];
+    return -e->theta * e->theta * norm2 / (2.0 * e->vp) +
+           log((1.0 - e->lam) / (double)h->count);
+}
+
+/* logit_sem of a state with |x|^2 = x2 (see the top of this file). */
+double amem__exact_semantic_logit(const amem__exact_terms *e, size_t d,
+                                  double x2)
+{
+    return log(e->lam) - x2 * (0.5 / e->vs - 0.5 / e->vp) -
+           0.5 * (double)d * log(e->vs / e->vp);
+}
+
+/* (d/2) log(2 pi v_p), the normaliser of log p_t. */
+double amem__exact_log_norm(const amem__exact_terms *e, size_t d)
+{
+    return 0.5 * (double)d * log(TWO_PI * e->vp);
+}
+
+static void pattern_bias(const amem_diffusion *h, const amem__exact_terms *e,
+                         float *bias)
+{
+    for (size_t mu = 0; mu < h->count; mu++)
+        bias[mu] = (float)amem__exact_bias(h, e, mu);
 }
 
 static double squared_norm(const float *x, size_t d)
@@ -89,21 +104,19 @@ static double squared_norm(const float *x, size_t d)
 
 /* Softmax of each row of L (rows x cols) in place, the semantic logit in
  * the last column when there is one; log p per row if wanted. */
-static void softmax_rows(const amem_diffusion *h, const terms *e, float *L,
-                         const float *x, size_t rows, const float *bias,
-                         double *logp)
+static void softmax_rows(const amem_diffusion *h, const amem__exact_terms *e,
+                         float *L, const float *x, size_t rows,
+                         const float *bias, double *logp)
 {
     const size_t N = h->count, d = h->dim;
-    const double log_norm = 0.5 * (double)d * log(TWO_PI * e->vp);
+    const double log_norm = amem__exact_log_norm(e, d);
     for (size_t i = 0; i < rows; i++) {
         float *row = L + i * e->cols;
         double lse, x2 = squared_norm(x + i * d, d);
         for (size_t mu = 0; mu < N; mu++)
             row[mu] += bias[mu];
         if (e->cols > N)
-            row[N] = (float)(log(e->lam) -
-                             x2 * (0.5 / e->vs - 0.5 / e->vp) -
-                             0.5 * (double)d * log(e->vs / e->vp));
+            row[N] = (float)amem__exact_semantic_logit(e, d, x2);
         amem__softmax_row(row, e->cols, 1.0f, &lse);
         if (logp)
             logp[i] = lse - x2 / (2.0 * e->vp) - log_norm;
@@ -112,8 +125,9 @@ static void softmax_rows(const amem_diffusion *h, const terms *e, float *L,
 
 /* score = (theta M - (sum h_mem) x) / v_p - h_sem x / v_s, M = H_mem Y
  * (rows x d) already in score. */
-static void finish_score(const terms *e, const float *x, const float *L,
-                         size_t N, float *score, size_t rows, size_t d)
+static void finish_score(const amem__exact_terms *e, const float *x,
+                         const float *L, size_t N, float *score, size_t rows,
+                         size_t d)
 {
     const float a = (float)(e->theta / e->vp), b = (float)(1.0 / e->vp);
     const float c = (float)(1.0 / e->vs);
@@ -137,7 +151,7 @@ void amem__exact_eval(const amem_diffusion *h, const float *x, size_t n,
                       double *logp, float *ws)
 {
     const size_t N = h->count, d = h->dim;
-    const terms e = make_terms(h, theta, s);
+    const amem__exact_terms e = amem__exact_make_terms(h, theta, s);
     const size_t chunk = amem__exact_chunk(n, N + 1);
     float *L = ws, *bias = ws + chunk * e.cols;
     pattern_bias(h, &e, bias);

@@ -126,6 +126,13 @@ int amem_diffusion_recall(amem_diffusion *h, const float *queries, size_t n,
     double theta0 = AMEM__DP(h, START_THETA);
     double t0 = amem__diffusion_time_of_theta(h, theta0);
     int rc = check_recall(fn, h, queries, n, clamp, out, trajectory, t0);
+    /* VE: the cue theta y + sqrt(1 - theta^2) eps at the same SNR */
+    double scale = r.a == 0.0 ? 1.0 / theta0 : 1.0;
+    if (rc == AMEM_OK && (rc = amem__score_ready(fn, h)) == AMEM_OK &&
+        amem__diffusion_f64(h))
+        return amem__diffusion_recall_f64(fn, h, queries, n, clamp, scale,
+                                          out, trajectory, t0,
+                                          AMEM__DP(h, T_END));
     amem__score_ctx ctx;
     if (rc != AMEM_OK || (rc = amem__score_ctx_init(fn, h, n, &ctx)) != AMEM_OK)
         return rc;
@@ -134,10 +141,8 @@ int amem_diffusion_recall(amem_diffusion *h, const float *queries, size_t n,
         amem__score_ctx_free(&ctx);
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate the score");
     }
-    /* VE: the cue theta y + sqrt(1 - theta^2) eps at the same SNR */
-    float scale = r.a == 0.0 ? (float)(1.0 / theta0) : 1.0f;
     for (size_t i = 0; i < n * h->dim; i++)
-        out[i] = scale * queries[i];
+        out[i] = (float)scale * queries[i];
     integrate(&r, &ctx, out, sc, trajectory, t0, AMEM__DP(h, T_END));
     free(sc);
     amem__score_ctx_free(&ctx);

@@ -45,6 +45,9 @@ int amem_diffusion_score(amem_diffusion *h, const float *states, size_t n,
     int rc = check_pointers(fn, h, states, "out", out);
     if (rc == AMEM_OK)
         rc = check_eval(fn, h, states, n, t);
+    if (rc == AMEM_OK && (rc = amem__score_ready(fn, h)) == AMEM_OK &&
+        amem__diffusion_f64(h))
+        return amem__exact64_at(fn, h, states, n, t, NULL, out, NULL);
     amem__score_ctx ctx;
     if (rc != AMEM_OK || (rc = amem__score_ctx_init(fn, h, n, &ctx)) != AMEM_OK)
         return rc;
@@ -68,6 +71,8 @@ static int exact_eval(const char *fn, amem_diffusion *h, const float *states,
     size_t wlen;
     if (h->count == 0)
         return amem__fail(AMEM_E_STATE, fn, "nothing stored");
+    if (amem__diffusion_f64(h))
+        return amem__exact64_at(fn, h, states, n, t, weights, NULL, logp);
     if (weights && amem__mul_size(n, h->count, &wlen) != 0)
         return amem__fail(AMEM_E_DIM, fn, "%zu x %zu weights overflow", n,
                           h->count);

@@ -12,8 +12,9 @@
 #include "diffusion_impl.h"
 
 /* The state a score needs: patterns for EXACT, a network for LEARNED. */
-static int score_ready(const char *fn, const amem_diffusion *h, int learned)
+int amem__score_ready(const char *fn, const amem_diffusion *h)
 {
+    int learned = (int)AMEM__DP(h, SCORE) == AMEM_DIFFUSION_SCORE_LEARNED;
     if (learned && amem__diffusion_check_learned(fn, h) != AMEM_OK)
         return AMEM_E_UNSUPPORTED;
     if (learned && h->net == NULL)
@@ -33,7 +34,7 @@ int amem__score_ctx_init(const char *fn, const amem_diffusion *h, size_t n,
     c->ws = NULL;
     c->window = 0;
     c->jobs = 1;
-    int rc = score_ready(fn, h, c->learned);
+    int rc = amem__score_ready(fn, h);
     if (rc != AMEM_OK)
         return rc;
     /* Rows enough for several jobs: jobs of single-threaded BLAS

@@ -26,6 +26,7 @@ static const amem__setting table[AMEM__DIFFUSION_NPARAM] = {
     {"EXTENT", 0, 1e3, 0, 0},
     {"SEMANTIC_WEIGHT", 0, 1 - 1e-9, 0, 0},
     {"SEMANTIC_VAR", 1e-9, 1e6, 1, 0},
+    {"PRECISION", 0, 1, AMEM_DIFFUSION_PRECISION_FLOAT32, 1},
 };
 
 static const amem__settings settings = {table, AMEM__DIFFUSION_NPARAM};
@@ -48,5 +49,24 @@ int amem__diffusion_check_param(const char *fn, int param, double value)
     return amem__settings_check(&settings, fn, param, value);
 }
 
-AMEM__PIECE_SETTINGS(amem_diffusion, settings, AMEM_DIFFUSION_SEED, amem__settings_admit_any)
+/* FLOAT64 is a precision of the exact score: the learned network computes
+ * in float32, so the pair (LEARNED, FLOAT64) is refused from either side. */
+static int admit_precision(const char *fn, const amem_diffusion *h,
+                           int param, double value)
+{
+    int f64 = param == AMEM_DIFFUSION_PRECISION
+                  ? value == AMEM_DIFFUSION_PRECISION_FLOAT64
+                  : AMEM__DP(h, PRECISION) == AMEM_DIFFUSION_PRECISION_FLOAT64;
+    int learned = param == AMEM_DIFFUSION_SCORE
+                      ? value == AMEM_DIFFUSION_SCORE_LEARNED
+                      : AMEM__DP(h, SCORE) == AMEM_DIFFUSION_SCORE_LEARNED;
+    if ((param != AMEM_DIFFUSION_PRECISION && param != AMEM_DIFFUSION_SCORE) ||
+        !f64 || !learned)
+        return AMEM_OK;
+    return amem__fail(AMEM_E_UNSUPPORTED, fn,
+                      "PRECISION FLOAT64 is a setting of the EXACT score; "
+                      "the LEARNED score computes in float32");
+}
+
+AMEM__PIECE_SETTINGS(amem_diffusion, settings, AMEM_DIFFUSION_SEED, admit_precision)
 

@@ -11,7 +11,7 @@
 #include "assocmem/hopfield.h"
 
 /* The number of settings (the public enum has no count member). */
-#define AMEM__HOPFIELD_NPARAM (AMEM_HOPFIELD_KMEANS_SAMPLE + 1)
+#define AMEM__HOPFIELD_NPARAM (AMEM_HOPFIELD_PRECISION + 1)
 #include "core/rng.h"
 #include "core/jobs.h"
 #include "idmap.h"
@@ -107,6 +107,15 @@ int amem__dense_recall(amem_hopfield *h, float *x, size_t n,
 int amem__modern_recall(amem_hopfield *h, float *x, size_t n,
                         const float *clamp, float *out, int *steps,
                         float *weights);
+/* PRECISION = FLOAT64 (modern_f64.c): 1 for a MODERN handle computing in
+ * double; amem__modern_f64_check: AMEM_E_UNSUPPORTED (recorded against
+ * fn) for a similarity/separation pair the double path lacks; the recall
+ * itself, with the arguments of amem__modern_recall. */
+int amem__hopfield_f64(const amem_hopfield *h);
+int amem__modern_f64_check(const char *fn, const amem_hopfield *h);
+int amem__modern_recall_f64(amem_hopfield *h, float *x, size_t n,
+                            const float *clamp, float *out, int *steps,
+                            float *weights);
 
 /*
  * The sign update of CLASSICAL and BAM units: sign(field); on a tie

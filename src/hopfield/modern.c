@@ -136,6 +136,8 @@ int amem__modern_recall(amem_hopfield *h, float *x, size_t n,
                         const float *clamp, float *out, int *steps,
                         float *weights)
 {
+    if (amem__hopfield_f64(h))
+        return amem__modern_recall_f64(h, x, n, clamp, out, steps, weights);
     recall_ws w;
     w.threads = open_threads(h, n);
     if (ws_alloc(h, n, weights != NULL, &w) != AMEM_OK) {

@@ -44,7 +44,8 @@ static int check_recallable(const char *fn, const amem_hopfield *h)
 {
     if (h->count == 0 && h->value_dim > 0)
         return amem__fail(AMEM_E_STATE, fn, "no pairs stored");
-    return check_nonempty(fn, h);
+    int rc = check_nonempty(fn, h);
+    return rc == AMEM_OK ? amem__modern_f64_check(fn, h) : rc;
 }
 
 static int check_recall_args(const char *fn, const amem_hopfield *h,

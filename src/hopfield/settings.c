@@ -28,6 +28,7 @@ static const amem__setting table[AMEM__HOPFIELD_NPARAM] = {
     {"NPROBE", 1, 2147483648.0, 8, 1},
     {"KMEANS_STEPS", 0, 1000, 10, 1},
     {"KMEANS_SAMPLE", 0, 2147483648.0, 256, 1},
+    {"PRECISION", 0, 1, AMEM_HOPFIELD_PRECISION_FLOAT32, 1},
 };
 
 static const amem__settings settings = {table, AMEM__HOPFIELD_NPARAM};
@@ -69,7 +70,8 @@ static int modern_only(int param)
            param == AMEM_HOPFIELD_DTYPE ||
            param == AMEM_HOPFIELD_NPROBE ||
            param == AMEM_HOPFIELD_KMEANS_STEPS ||
-           param == AMEM_HOPFIELD_KMEANS_SAMPLE;
+           param == AMEM_HOPFIELD_KMEANS_SAMPLE ||
+           param == AMEM_HOPFIELD_PRECISION;
 }
 
 int amem__hopfield_check_kind_param(const char *fn, int kind, int param,

@@ -62,7 +62,7 @@ run corrupt 2 "$SHM" "$build/mpi/tests/test_persist" corrupt "$tmp/store"
 
 # Python over mpi4py, when the interpreter has it.
 if "$python" -c 'import mpi4py' 2>/dev/null; then
-    for np in 1 3; do
+    for np in 1 2 3; do
         run python "$np" "$SHM" env PYTHONPATH="$PWD/python" \
             ASSOCMEM_LIBRARY="$PWD/lib/libassocmem.so" \
             ASSOCMEM_MPI_LIBRARY="$PWD/lib/libassocmem-mpi.so" \

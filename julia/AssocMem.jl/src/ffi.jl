@@ -127,6 +127,7 @@ const AMEM_DIFFUSION_ADAM_EPS = 17
 const AMEM_DIFFUSION_EXTENT = 18
 const AMEM_DIFFUSION_SEMANTIC_WEIGHT = 19
 const AMEM_DIFFUSION_SEMANTIC_VAR = 20
+const AMEM_DIFFUSION_PRECISION = 21
 # enum amem_diffusion_process (diffusion.h)
 const AMEM_DIFFUSION_PROCESS_VP = 0
 const AMEM_DIFFUSION_PROCESS_OU = 1
@@ -134,6 +135,9 @@ const AMEM_DIFFUSION_PROCESS_VE = 2
 # enum amem_diffusion_score_kind (diffusion.h)
 const AMEM_DIFFUSION_SCORE_EXACT = 0
 const AMEM_DIFFUSION_SCORE_LEARNED = 1
+# enum amem_diffusion_precision (diffusion.h)
+const AMEM_DIFFUSION_PRECISION_FLOAT32 = 0
+const AMEM_DIFFUSION_PRECISION_FLOAT64 = 1
 # enum amem_diffusion_sampler (diffusion.h)
 const AMEM_DIFFUSION_SAMPLER_ODE = 0
 const AMEM_DIFFUSION_SAMPLER_SDE = 1
@@ -162,6 +166,7 @@ const AMEM_HOPFIELD_DTYPE = 14
 const AMEM_HOPFIELD_NPROBE = 20
 const AMEM_HOPFIELD_KMEANS_STEPS = 21
 const AMEM_HOPFIELD_KMEANS_SAMPLE = 22
+const AMEM_HOPFIELD_PRECISION = 23
 # enum amem_hopfield_update (hopfield.h)
 const AMEM_HOPFIELD_UPDATE_SYNC = 0
 const AMEM_HOPFIELD_UPDATE_ASYNC = 1
@@ -181,6 +186,9 @@ const AMEM_HOPFIELD_SEP_SOFTMAX = 0
 const AMEM_HOPFIELD_SEP_ARGMAX = 1
 const AMEM_HOPFIELD_SEP_POLY = 2
 const AMEM_HOPFIELD_SEP_IDENTITY = 3
+# enum amem_hopfield_precision (hopfield.h)
+const AMEM_HOPFIELD_PRECISION_FLOAT32 = 0
+const AMEM_HOPFIELD_PRECISION_FLOAT64 = 1
 # enum amem_hopfield_dtype (hopfield.h)
 const AMEM_HOPFIELD_DTYPE_F32 = 0
 const AMEM_HOPFIELD_DTYPE_BF16 = 1

@@ -138,6 +138,16 @@ static void *image_of(const char *piece) { return (void *)sw_image(piece, &image
 static void *hop_empty(void) { return sw_hopfield(AMEM_HOPFIELD_MODERN, 0, 0); }
 static void *hop_stored(void) { return sw_hopfield(AMEM_HOPFIELD_MODERN, 0, 1); }
 static void *hop_image(void) { return image_of("hopfield"); }
+static void *hop_stored_f64(void)
+{
+    amem_hopfield *h = sw_hopfield(AMEM_HOPFIELD_MODERN, 0, 1);
+    if (h && amem_hopfield_set(h, AMEM_HOPFIELD_PRECISION,
+                               AMEM_HOPFIELD_PRECISION_FLOAT64) != AMEM_OK) {
+        amem_hopfield_free(h);
+        return NULL;
+    }
+    return h;
+}
 static int hop_create(void *h, void **made)
 { (void)h; return amem_hopfield_create(AMEM_HOPFIELD_MODERN, SW_D, 0, (amem_hopfield **)made); }
 static int hop_store(void *h, void **m) { (void)m; return amem_hopfield_store(h, sw_pm(0), 3); }
@@ -205,6 +215,16 @@ static int vae_load(void *img, void **made)
 static void *dif_empty(void) { return sw_diffusion(0); }
 static void *dif_stored(void) { return sw_diffusion(1); }
 static void *dif_image(void) { return image_of("diffusion"); }
+static void *dif_stored_f64(void)
+{
+    amem_diffusion *h = sw_diffusion(1);
+    if (h && amem_diffusion_set(h, AMEM_DIFFUSION_PRECISION,
+                                AMEM_DIFFUSION_PRECISION_FLOAT64) != AMEM_OK) {
+        amem_diffusion_free(h);
+        return NULL;
+    }
+    return h;
+}
 static int dif_create(void *h, void **made)
 { (void)h; return amem_diffusion_create(SW_D, (amem_diffusion **)made); }
 static int dif_store(void *h, void **m) { (void)m; return amem_diffusion_store(h, sw_pm(0), 3); }
@@ -256,6 +276,7 @@ static const struct {
     {{"hopfield_create", NULL, hop_create, NULL, NULL}, release_hopfield},
     {{"hopfield_store", hop_empty, hop_store, save_hopfield, release_hopfield}, NULL},
     {{"hopfield_recall", hop_stored, hop_recall, save_hopfield, release_hopfield}, NULL},
+    {{"hopfield_recall_f64", hop_stored_f64, hop_recall, save_hopfield, release_hopfield}, NULL},
     {{"hopfield_save_mem", hop_stored, hop_save, save_hopfield, release_hopfield}, BUFFER_OUT},
     {{"hopfield_load_mem", hop_image, hop_load, NULL, release_image}, release_hopfield},
     {{"kvmem_create", NULL, kv_create, NULL, NULL}, release_kvmem},
@@ -285,6 +306,7 @@ static const struct {
     {{"diffusion_create", NULL, dif_create, NULL, NULL}, release_diffusion},
     {{"diffusion_store", dif_empty, dif_store, save_diffusion, release_diffusion}, NULL},
     {{"diffusion_recall", dif_stored, dif_recall, save_diffusion, release_diffusion}, NULL},
+    {{"diffusion_recall_f64", dif_stored_f64, dif_recall, save_diffusion, release_diffusion}, NULL},
     {{"diffusion_train", dif_stored, dif_train, save_diffusion, release_diffusion}, NULL},
     {{"diffusion_save_mem", dif_stored, dif_save, save_diffusion, release_diffusion}, BUFFER_OUT},
     {{"diffusion_load_mem", dif_image, dif_load, NULL, release_image}, release_diffusion},
