@@ -729,6 +729,46 @@ START_TEST(test_training_threads_agree)
 }
 END_TEST
 
+/* Patterns of size 1e22 make the weight gradients overflow float
+ * (activations near 1e22 times output gradients near 1e19) while the loss,
+ * summed in double from float residuals near 1e20, stays finite: training
+ * stops at its first step with AMEM_E_NONFINITE and leaves the network and
+ * the step count as they were (only the generator has drawn the batch), on
+ * one job and on two (12 rows: the batch is split). */
+START_TEST(test_nonfinite_gradient_not_applied)
+{
+    float *p = random_signs(12, 4, 13);
+    float before[12 * 4], after[12 * 4];
+    int threads = amem_get_num_threads();
+    for (int k = 0; k < 2; k++) {
+        AMEM_ASSERT_OK(amem_set_num_threads(k + 1));
+        amem_diffusion *h = make_stored(4, p, 12);
+        AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_HIDDEN, 24));
+        AMEM_ASSERT_OK(amem_diffusion_set(h, AMEM_DIFFUSION_SCORE, 1));
+        AMEM_ASSERT_OK(amem_diffusion_train(h, 3, NULL, NULL, NULL));
+        AMEM_ASSERT_OK(amem_diffusion_score(h, p, 12, 0.5, before));
+        AMEM_ASSERT_OK(amem_diffusion_clear(h));
+        for (size_t i = 0; i < 12 * 4; i++)
+            p[i] *= 1e22f;
+        AMEM_ASSERT_OK(amem_diffusion_store(h, p, 12));
+        for (size_t i = 0; i < 12 * 4; i++)
+            p[i] /= 1e22f;
+        double loss = 0;
+        size_t count;
+        AMEM_ASSERT_STATUS(amem_diffusion_train(h, 4, NULL, NULL, &loss),
+                           AMEM_E_NONFINITE);
+        ck_assert(isnan(loss)); /* no step finished */
+        AMEM_ASSERT_OK(amem_diffusion_step_count(h, &count));
+        ck_assert_uint_eq(count, 3);
+        AMEM_ASSERT_OK(amem_diffusion_score(h, p, 12, 0.5, after));
+        ck_assert_mem_eq(before, after, sizeof before);
+        amem_diffusion_free(h);
+    }
+    AMEM_ASSERT_OK(amem_set_num_threads(threads));
+    free(p);
+}
+END_TEST
+
 typedef struct calls {
     long count, last_done;
     double last_metric;
@@ -982,6 +1022,7 @@ Suite *amem_suite_diffusion(void)
     tcase_add_test(math, test_learned_recall_matches_definition);
     tcase_add_test(math, test_training_reduces_loss);
     tcase_add_test(math, test_training_threads_agree);
+    tcase_add_test(math, test_nonfinite_gradient_not_applied);
     tcase_add_test(math, test_progress_and_cancel);
     tcase_add_test(math, test_two_workers_equal_one);
     suite_add_tcase(s, math);

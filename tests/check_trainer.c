@@ -1,6 +1,8 @@
 /* Suite "trainer": the one trainer loop (src/core/trainer.h). */
 #define AMEM_EXPERIMENTAL_API
+#include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/trainer.h"
@@ -45,7 +47,7 @@ static int toy_after(void *piece, double loss)
                                                      : AMEM_OK;
 }
 
-static const amem__train_ops TOY_OPS = {"train", toy_gradient, toy_after};
+static const amem__train_ops TOY_OPS = {"train", toy_gradient, toy_after, 0};
 
 typedef struct run {
     toy piece;
@@ -62,7 +64,7 @@ static void run_init(run *r, const amem__data_parallel *dp)
     AMEM_ASSERT_OK(amem__adam_create(NP, 0, &r->opt));
     r->opt->lr = 0.1;
     r->t = (amem__trainer){&r->piece, &TOY_OPS, r->piece.theta, r->grad, NP,
-                           r->opt, dp};
+                           r->opt, dp, NULL};
 }
 
 START_TEST(converges_to_the_batch_mean)
@@ -256,6 +258,108 @@ START_TEST(bad_data_parallel_descriptions)
 }
 END_TEST
 
+/* A piece with two partial gradients that writes every float of both:
+ * loss = 0.5 |theta - 1|^2 / n, gradient (theta - 1) / n, half of it in
+ * grad and half in grad2 (the trainer adds them). At step bad_at, grad2
+ * gets `bad` at element n - 1, or grad and grad2 both FLT_MAX there (a sum
+ * that overflows) when bad is 0. */
+typedef struct wide {
+    float *theta, *grad2;
+    size_t n, steps_seen, bad_at;
+    float bad;
+} wide;
+
+static int wide_gradient(void *piece, float *grad, double *loss)
+{
+    wide *w = piece;
+    *loss = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        float r = w->theta[i] - 1.0f;
+        grad[i] = w->grad2[i] = 0.5f * r / (float)w->n;
+        *loss += 0.5 * r * r / (double)w->n;
+    }
+    if (w->bad_at && ++w->steps_seen == w->bad_at) {
+        grad[w->n - 1] = w->bad == 0 ? FLT_MAX : grad[w->n - 1];
+        w->grad2[w->n - 1] = w->bad == 0 ? FLT_MAX : w->bad;
+    }
+    return AMEM_OK;
+}
+
+static const amem__train_ops WIDE_OPS = {"train", wide_gradient, NULL, 1};
+
+typedef struct wide_run {
+    wide piece;
+    float *grad;
+    amem__adam *opt;
+    amem__trainer t;
+} wide_run;
+
+/* Garbage in both gradient buffers: the piece must write every float. */
+static void wide_init(wide_run *r, size_t n)
+{
+    memset(r, 0, sizeof *r);
+    r->piece.n = n;
+    r->piece.theta = malloc(n * sizeof(float));
+    r->piece.grad2 = malloc(n * sizeof(float));
+    r->grad = malloc(n * sizeof(float));
+    ck_assert(r->piece.theta && r->piece.grad2 && r->grad);
+    for (size_t i = 0; i < n; i++) {
+        r->piece.theta[i] = (float)(i % 7);
+        r->grad[i] = r->piece.grad2[i] = NAN;
+    }
+    AMEM_ASSERT_OK(amem__adam_create(n, 0, &r->opt));
+    r->t = (amem__trainer){&r->piece, &WIDE_OPS, r->piece.theta, r->grad,
+                           n, r->opt, NULL, r->piece.grad2};
+}
+
+static void wide_free(wide_run *r)
+{
+    free(r->piece.theta);
+    free(r->piece.grad2);
+    free(r->grad);
+    amem__adam_free(r->opt);
+}
+
+/* The partial sum runs on the pool for long vectors (n = 200,003: one job
+ * per 65,536 floats up to the thread count) and in one piece for short
+ * ones; a NaN, an infinity or an overflowing sum at the last element stops
+ * the call at that step with the parameters and optimizer as the steps
+ * before left them; the steps before match a run of the summed gradient. */
+START_TEST(partial_sums_are_checked)
+{
+    const size_t sizes[2] = {5, 200003};
+    const float bad[3] = {NAN, INFINITY, 0};
+    int threads = amem_get_num_threads();
+    AMEM_ASSERT_OK(amem_set_num_threads(2));
+    for (int z = 0; z < 2; z++)
+        for (int b = 0; b < 3; b++) {
+            wide_run a, ref;
+            wide_init(&a, sizes[z]);
+            wide_init(&ref, sizes[z]);
+            a.piece.bad_at = 3;
+            a.piece.bad = bad[b];
+            size_t done;
+            ck_assert_int_eq(
+                amem__train_run("t", &a.t, 5, NULL, NULL, NULL, &done),
+                AMEM_E_NONFINITE);
+            ck_assert_uint_eq(done, 2);
+            ck_assert_int_eq(a.opt->t, 2);
+            AMEM_ASSERT_OK(amem__train_run("t", &ref.t, 2, NULL, NULL, NULL,
+                                           NULL));
+            size_t bytes = sizes[z] * sizeof(float);
+            ck_assert_mem_eq(a.piece.theta, ref.piece.theta, bytes);
+            ck_assert_mem_eq(a.opt->m, ref.opt->m, bytes);
+            ck_assert_mem_eq(a.opt->v, ref.opt->v, bytes);
+            /* m after two steps of gradient ~ (3 - 1) / n: the full sum */
+            float m3 = 0.19f * 2.0f / (float)sizes[z];
+            ck_assert(fabsf(ref.opt->m[3] - m3) < 1e-3f * m3);
+            wide_free(&a);
+            wide_free(&ref);
+        }
+    AMEM_ASSERT_OK(amem_set_num_threads(threads));
+}
+END_TEST
+
 Suite *amem_suite_trainer(void)
 {
     Suite *s = suite_create("trainer");
@@ -268,6 +372,7 @@ Suite *amem_suite_trainer(void)
     tcase_add_test(tc, slices_cover_the_batch);
     tcase_add_test(tc, two_workers_equal_one);
     tcase_add_test(tc, bad_data_parallel_descriptions);
+    tcase_add_test(tc, partial_sums_are_checked);
     suite_add_tcase(s, tc);
     return s;
 }

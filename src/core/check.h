@@ -55,6 +55,11 @@ int amem__check_mask(const char *fn, const char *name, const float *mask,
 /* 1 when every one of x[0..n) is finite, else 0. */
 int amem__all_finite(const float *x, size_t n);
 
+/* dst[i] += src[i] for i < n (the whole vector, whatever it holds), then
+ * 1 when every sum is finite, else 0: the addition and the finite check in
+ * one pass. */
+int amem__add_all_finite(float *dst, const float *src, size_t n);
+
 /*
  * Validate a float array argument: not NULL, rows x cols > 0 elements within
  * the size rule, all finite. Returns AMEM_OK or the failing status

@@ -1,12 +1,14 @@
 /*
- * The one trainer loop (trainer.h): gradient, optional reduction across
- * workers, finite check, optimizer step, after-step hook, progress.
+ * The one trainer loop (trainer.h): gradient, sum of the partials,
+ * optional reduction across workers, finite check, optimizer step,
+ * after-step hook, progress.
  */
 #include <math.h>
 #include <string.h>
 
 #include "core/check.h"
 #include "core/error.h"
+#include "core/jobs.h"
 #include "core/trainer.h"
 
 int amem__train_check_steps(const char *fn, size_t steps)
@@ -75,14 +77,68 @@ int amem__dp_set(const char *fn, amem__data_parallel *dst,
     return AMEM_OK;
 }
 
-/* Sum the gradient and loss over the workers (nothing to do locally). */
-static int reduce_step(const char *fn, const amem__trainer *t, double *loss)
+/* Fewest floats worth a pool job of their own in the partial sum. */
+#define SUM_MIN_JOB ((size_t)1 << 16)
+#define SUM_MAX_JOBS 16
+
+typedef struct partial_sum {
+    const amem__trainer *t;
+    int jobs;
+    int finite[SUM_MAX_JOBS];
+} partial_sum;
+
+static void sum_part(void *ctx, int k)
 {
-    const amem__data_parallel *dp = t->dp;
-    if (dp == NULL || dp->reduce == NULL)
-        return AMEM_OK;
-    if (dp->reduce(dp->ctx, t->grad, t->nparam, loss) != 0)
-        return amem__fail(AMEM_E_IO, fn, "gradient reduction failed");
+    partial_sum *p = ctx;
+    size_t n = p->t->nparam;
+    size_t i0 = n * (size_t)k / (size_t)p->jobs;
+    size_t i1 = n * (size_t)(k + 1) / (size_t)p->jobs;
+    p->finite[k] = amem__add_all_finite(p->t->grad + i0, p->t->grad2 + i0,
+                                        i1 - i0);
+}
+
+/* grad += grad2 (every element, whatever the outcome); 1 when the sum is
+ * finite. */
+static int add_partials(const amem__trainer *t)
+{
+    size_t most = t->nparam / SUM_MIN_JOB + 1;
+    int jobs = amem__threads_get();
+    jobs = jobs > SUM_MAX_JOBS ? SUM_MAX_JOBS : jobs;
+    partial_sum p = {t, (size_t)jobs > most ? (int)most : jobs, {0}};
+    amem__run_jobs(p.jobs, sum_part, &p);
+    int finite = 1;
+    for (int k = 0; k < p.jobs; k++)
+        finite &= p.finite[k];
+    return finite;
+}
+
+static int reduces(const amem__trainer *t)
+{
+    return t->dp != NULL && t->dp->reduce != NULL;
+}
+
+/* The gradient of the step, summed over the partials and (data
+ * parallelism) the workers; *finite: 1 when every element is finite. */
+static int step_gradient(const char *fn, const amem__trainer *t,
+                         double *loss, int *finite)
+{
+    if (!t->ops->fills) {
+        memset(t->grad, 0, t->nparam * sizeof *t->grad);
+        if (t->grad2)
+            memset(t->grad2, 0, t->nparam * sizeof *t->grad2);
+    }
+    int rc = t->ops->gradient(t->piece, t->grad, loss);
+    if (rc != AMEM_OK)
+        return rc;
+    *finite = t->grad2 ? add_partials(t) : 1;
+    /* every worker joins the reduction, whatever its own gradient holds */
+    if (reduces(t)) {
+        if (t->dp->reduce(t->dp->ctx, t->grad, t->nparam, loss) != 0)
+            return amem__fail(AMEM_E_IO, fn, "gradient reduction failed");
+        *finite = amem__all_finite(t->grad, t->nparam);
+    } else if (t->grad2 == NULL) {
+        *finite = amem__all_finite(t->grad, t->nparam);
+    }
     return AMEM_OK;
 }
 
@@ -90,13 +146,11 @@ static int reduce_step(const char *fn, const amem__trainer *t, double *loss)
 static int one_step(const char *fn, const amem__trainer *t, size_t s,
                     double *loss)
 {
-    memset(t->grad, 0, t->nparam * sizeof *t->grad);
-    int rc = t->ops->gradient(t->piece, t->grad, loss);
-    if (rc == AMEM_OK)
-        rc = reduce_step(fn, t, loss);
+    int finite = 0;
+    int rc = step_gradient(fn, t, loss, &finite);
     if (rc != AMEM_OK)
         return rc;
-    if (!isfinite(*loss) || !amem__all_finite(t->grad, t->nparam))
+    if (!isfinite(*loss) || !finite)
         return amem__fail(AMEM_E_NONFINITE, fn,
                           "loss or gradient not finite at step %zu (not "
                           "applied; the %zu steps before it are kept)",

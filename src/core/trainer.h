@@ -2,10 +2,13 @@
  * Private: the one trainer loop every trained piece runs (docs/api.md
  * C14–C16). A piece keeps all its trainable parameters in one contiguous
  * float vector and fills a gradient vector of the same length for one
- * minibatch; this loop owns what is common: the optional gradient reduction
- * (data-parallel training sums the gradient of every worker's slice of the
- * global batch here, with one allreduce), the finite check, the optimizer
- * step, the progress callback and the cancellation rule.
+ * minibatch; this loop owns what is common: the sum of two partial
+ * gradients, the optional gradient reduction (data-parallel training sums
+ * the gradient of every worker's slice of the global batch here, with one
+ * allreduce), the finite check, the optimizer step, the progress callback
+ * and the cancellation rule. The finite check reads the gradient once
+ * before the optimizer touches anything: inside the partial sum when there
+ * is one and nothing is reduced after it, else on its own.
  *
  * The cancellation and failure rule (C15): steps that finished are kept;
  * a step whose gradient is not finite is not applied and the call returns
@@ -51,12 +54,14 @@ typedef struct amem__train_ops {
     /* Progress stage name ("train"). */
     const char *stage;
     /*
-     * Fill grad (the trainer's nparam floats, zeroed by the loop) with the
-     * gradient of the mean loss of the next minibatch at the current
-     * parameters, and *loss with that mean loss; under data parallelism only
-     * this worker's slice, divided by the global batch size. May draw from
-     * the piece's generator and advance its data cursor. Returns AMEM_OK or
-     * a status (the step is then not applied and the loop stops).
+     * Fill grad (the trainer's nparam floats) with the gradient of the mean
+     * loss of the next minibatch at the current parameters, and *loss with
+     * that mean loss; under data parallelism only this worker's slice,
+     * divided by the global batch size. With a second partial gradient
+     * (amem__trainer.grad2) the gradient is the sum of what this writes
+     * into grad and into grad2. May draw from the piece's generator and
+     * advance its data cursor. Returns AMEM_OK or a status (the step is
+     * then not applied and the loop stops).
      */
     int (*gradient)(void *piece, float *grad, double *loss);
     /*
@@ -66,6 +71,10 @@ typedef struct amem__train_ops {
      * stopping), or a status.
      */
     int (*after_step)(void *piece, double loss);
+    /* Nonzero: gradient writes every float of grad (and of grad2), so the
+     * loop does not zero them; 0: it adds into them and the loop zeroes
+     * them before every step. */
+    int fills;
 } amem__train_ops;
 
 /* after_step's "stop now, successfully" answer (not a public status). */
@@ -79,6 +88,10 @@ typedef struct amem__trainer {
     size_t nparam;
     amem__adam *opt;         /* over param, nparam long */
     const amem__data_parallel *dp; /* NULL = local */
+    /* NULL, or nparam floats: a second partial gradient (two jobs' parts
+     * of one minibatch), added into grad in the pass that checks the sum
+     * for NaN and infinities, on the worker pool when long. */
+    float *grad2;
 } amem__trainer;
 
 /*

@@ -244,7 +244,7 @@ static int dam_after_step(void *piece, double loss)
 }
 
 static const amem__train_ops dam_ops = {"train", dam_gradient,
-                                        dam_after_step};
+                                        dam_after_step, 0};
 
 static int check_train(const char *fn, amem_dam *h, size_t steps)
 {
@@ -326,7 +326,7 @@ int amem_dam_train(amem_dam *h, size_t steps, amem_progress_fn progress,
     amem__adam_set(h->adam, AMEM__DP(h, LEARNING_RATE), AMEM__DP(h, ADAM_BETA1),
                    AMEM__DP(h, ADAM_BETA2), AMEM__DP(h, ADAM_EPS));
     amem__trainer t = {&c, &dam_ops, h->w, grad, h->n_vis * h->n_hid,
-                       h->adam, &c.reduce_dp};
+                       h->adam, &c.reduce_dp, NULL};
     if (rc == AMEM_OK)
         rc = amem__train_run(train_fn, &t, steps, progress, user, loss, NULL);
     free(c.batch);

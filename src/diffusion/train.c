@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/blas.h"
 #include "core/check.h"
 #include "core/error.h"
 #include "diffusion_impl.h"
@@ -24,13 +23,13 @@
 
 /* Scratch of one training call, one allocation: the batch, the second
  * job's gradient (the slice is split over at most two threads; the first
- * writes into the trainer's gradient) and the jobs' workspace. */
+ * writes into the trainer's gradient, the trainer adds the second's) and
+ * the jobs' workspace. */
 typedef struct dtrain {
     amem_diffusion *h;
     size_t lo, hi;       /* this worker's rows of the batch */
     int jobs;
     float *x, *theta, *target, *grad2, *ws;
-    float *grad;         /* the trainer's gradient, during a step */
     float *block;
 } dtrain;
 
@@ -81,17 +80,9 @@ static void draw_batch(amem_diffusion *h, dtrain *t)
     }
 }
 
-/* grad += grad2, one half of the vector per pool job. */
-static void add_half(void *ctx, int k)
-{
-    dtrain *t = ctx;
-    size_t n = t->h->net->n_params, half = n / 2, first = k ? half : 0;
-    cblas_saxpy((int)(k ? n - half : half), 1.0f, t->grad2 + first, 1,
-                t->grad + first, 1);
-}
-
-/* The trainer's gradient: a fresh batch, this worker's rows (the first
- * job's products overwrite grad, the second job's are added). */
+/* The trainer's gradient: a fresh batch, this worker's rows; every
+ * element of grad (and, with two jobs, of the second job's grad2, which
+ * the trainer adds) is written, so the trainer zeroes nothing. */
 static int gradient(void *piece, float *grad, double *loss)
 {
     dtrain *t = piece;
@@ -99,16 +90,14 @@ static int gradient(void *piece, float *grad, double *loss)
     const size_t d = m->dim, rows = t->hi - t->lo;
     draw_batch(t->h, t);
     *loss = 0.0;
-    if (rows == 0)
+    if (rows == 0) { /* a worker with an empty slice (one job) */
+        memset(grad, 0, m->n_params * sizeof *grad);
         return AMEM_OK;
+    }
     float *grads[2] = {grad, t->grad2};
     *loss = amem__dmlp_loss_grad_split(
         m, t->x + t->lo * d, t->theta + t->lo, t->target + t->lo * d, rows,
         t->h->count, grads, t->ws, t->jobs);
-    if (t->jobs > 1) {
-        t->grad = grad;
-        amem__run_jobs(2, add_half, t);
-    }
     return AMEM_OK;
 }
 
@@ -144,7 +133,7 @@ static int network(const char *fn, const amem_diffusion *h, amem__rng *rng,
     return rc;
 }
 
-static const amem__train_ops DIFFUSION_OPS = {"train", gradient, NULL};
+static const amem__train_ops DIFFUSION_OPS = {"train", gradient, NULL, 1};
 
 /* Scratch for the call: the batch and jobs (t) and the gradient. */
 static int scratch(const char *fn, amem_diffusion *h, const amem__dmlp *m,
@@ -191,8 +180,8 @@ int amem_diffusion_train(amem_diffusion *h, size_t steps,
         amem__adam_set(m->adam, AMEM__DP(h, LEARNING_RATE),
                        AMEM__DP(h, ADAM_BETA1), AMEM__DP(h, ADAM_BETA2),
                        AMEM__DP(h, ADAM_EPS));
-        amem__trainer tr = {&t, &DIFFUSION_OPS, m->params, grad, m->n_params,
-                            m->adam, &h->dp};
+        amem__trainer tr = {&t, &DIFFUSION_OPS, m->params, grad,
+                            m->n_params, m->adam, &h->dp, t.grad2};
         rc = amem__train_run(fn, &tr, steps, progress, user, loss, NULL);
     }
     free(grad);

@@ -156,7 +156,7 @@ static int trainer_open(const char *fn, amem_kvmem *h, kv_trainer *tr)
     return AMEM_OK;
 }
 
-static const amem__train_ops KV_OPS = {"train", gradient, after_step};
+static const amem__train_ops KV_OPS = {"train", gradient, after_step, 0};
 
 int amem_kvmem_train(amem_kvmem *h, size_t steps, amem_progress_fn progress,
                      void *user, double *loss)
@@ -172,7 +172,7 @@ int amem_kvmem_train(amem_kvmem *h, size_t steps, amem_progress_fn progress,
     if (rc != AMEM_OK)
         return rc;
     amem__trainer t = {&tr, &KV_OPS, tr.theta, tr.grad,
-                       AMEM__KV_THETA, h->adam, &h->dp};
+                       AMEM__KV_THETA, h->adam, &h->dp, NULL};
     rc = amem__train_run(fn, &t, steps, progress, user, loss, NULL);
     trainer_close(&tr);
     return rc;

@@ -129,7 +129,7 @@ static int after_step(void *piece, double loss)
     return AMEM_OK;
 }
 
-static const amem__train_ops TVT_OPS = {"train", gradient, after_step};
+static const amem__train_ops TVT_OPS = {"train", gradient, after_step, 0};
 
 int amem_tvt_train(amem_tvt *h, size_t steps, amem_progress_fn progress,
                    void *user, double *loss)
@@ -145,7 +145,7 @@ int amem_tvt_train(amem_tvt *h, size_t steps, amem_progress_fn progress,
     if (rc != AMEM_OK)
         return rc;
     amem__trainer t = {&tr, &TVT_OPS, h->theta, tr.grad,
-                       amem__tvt_theta_len(h->d), h->adam, &h->dp};
+                       amem__tvt_theta_len(h->d), h->adam, &h->dp, NULL};
     rc = amem__train_run(fn, &t, steps, progress, user, loss, NULL);
     trainer_close(&tr);
     return rc;

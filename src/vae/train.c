@@ -162,7 +162,7 @@ static int vae_after_step(void *piece, double loss)
 }
 
 static const amem__train_ops vae_ops = {"train", vae_gradient,
-                                        vae_after_step};
+                                        vae_after_step, 0};
 
 int amem__vae_fit(const char *fn, amem_vae *v, size_t steps,
                   amem__vae_epoch_fn next_data, void *data_ctx,
@@ -180,7 +180,7 @@ int amem__vae_fit(const char *fn, amem_vae *v, size_t steps,
     amem__adam_set(v->opt, AMEM__VP(v, LEARNING_RATE), AMEM__VP(v, ADAM_BETA1),
                    AMEM__VP(v, ADAM_BETA2), AMEM__VP(v, ADAM_EPS));
     amem__trainer t = {&c, &vae_ops, v->params, v->grads, v->n_params,
-                       v->opt, &v->dp};
+                       v->opt, &v->dp, NULL};
     rc = amem__train_run(fn, &t, steps, progress, user, loss, NULL);
     free(c.batch);
     v->graph->training = 0;
