@@ -103,9 +103,8 @@ typedef struct job {
 static void run(void *ctx, int j)
 {
     job *a = ctx;
-    size_t n = a->opt->n;
-    size_t i0 = n * (size_t)j / (size_t)a->jobs;
-    size_t i1 = n * (size_t)(j + 1) / (size_t)a->jobs;
+    size_t i0, i1;
+    amem__job_share(a->opt->n, a->jobs, j, &i0, &i1);
     range(a->k, i0, i1, a->param, a->grad, a->opt->m, a->opt->v);
 }
 

@@ -23,7 +23,18 @@
 #ifndef AMEM_CORE_JOBS_H
 #define AMEM_CORE_JOBS_H
 
+#include <stddef.h>
+
 #define AMEM__MAX_JOBS 64
+
+/* Job k's share [*lo, *hi) of n items split over `jobs` jobs: in order,
+ * covering 0 .. n, sizes differing by at most one. */
+static inline void amem__job_share(size_t n, int jobs, int k, size_t *lo,
+                                   size_t *hi)
+{
+    *lo = n * (size_t)k / (size_t)jobs;
+    *hi = n * (size_t)(k + 1) / (size_t)jobs;
+}
 
 /*
  * Work (multiply-adds) below which a BLAS call gains nothing from a

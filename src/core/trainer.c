@@ -90,9 +90,8 @@ typedef struct partial_sum {
 static void sum_part(void *ctx, int k)
 {
     partial_sum *p = ctx;
-    size_t n = p->t->nparam;
-    size_t i0 = n * (size_t)k / (size_t)p->jobs;
-    size_t i1 = n * (size_t)(k + 1) / (size_t)p->jobs;
+    size_t i0, i1;
+    amem__job_share(p->t->nparam, p->jobs, k, &i0, &i1);
     p->finite[k] = amem__add_all_finite(p->t->grad + i0, p->t->grad2 + i0,
                                         i1 - i0);
 }

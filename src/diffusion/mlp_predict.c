@@ -8,6 +8,7 @@
  * writes the next theta column.
  */
 #include "core/blas.h"
+#include "core/jobs.h"
 #include "diffusion_impl.h"
 #include "mlp_kernels.h"
 
@@ -103,8 +104,8 @@ typedef struct predict_job {
 static void run_job(void *ctx, int k)
 {
     const predict_job *p = ctx;
-    size_t r0 = p->n * (size_t)k / (size_t)p->jobs;
-    size_t r1 = p->n * (size_t)(k + 1) / (size_t)p->jobs;
+    size_t r0, r1;
+    amem__job_share(p->n, p->jobs, k, &r0, &r1);
     const size_t d = p->m->dim;
     predict_rows(p->m, p->x + r0 * d, r1 - r0, p->theta, p->scale,
                  p->out + r0 * d, p->ws + (size_t)k * p->ws_len);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/blas.h"
+#include "core/jobs.h"
 #include "diffusion_impl.h"
 #include "mlp_kernels.h"
 
@@ -135,8 +136,8 @@ static void split_job(void *ctx, int k)
 {
     split *s = ctx;
     const size_t d = s->m->dim;
-    size_t r0 = s->batch * (size_t)k / (size_t)s->jobs;
-    size_t r1 = s->batch * (size_t)(k + 1) / (size_t)s->jobs;
+    size_t r0, r1;
+    amem__job_share(s->batch, s->jobs, k, &r0, &r1);
     s->sum[k] = loss_grad_rows(s->m, s->x + r0 * d, s->theta + r0,
                                s->target + r0 * d, r1 - r0,
                                2.0f / (float)(s->total * d), s->grads[k],

@@ -41,8 +41,8 @@ static void run_job(void *arg, int k)
 {
     step_ctx *c = arg;
     size_t d = c->ivf->d, m = c->ivf->m;
-    size_t r0 = c->b * (size_t)k / (size_t)c->jobs;
-    size_t r1 = c->b * (size_t)(k + 1) / (size_t)c->jobs;
+    size_t r0, r1;
+    amem__job_share(c->b, c->jobs, k, &r0, &r1);
     for (size_t r = r0; r < r1; r += c->tile) {
         amem__probe_tile t = {c->ivf, &c->la, &c->ca, c->nprobe,
                               c->A + r * d, r1 - r < c->tile ? r1 - r : c->tile,

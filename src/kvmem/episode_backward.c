@@ -192,17 +192,22 @@ static void value_back(kv_ep *e, size_t t, const float *y, float q,
     }
 }
 
-/* f_v(h') = a h' + b, then h' = softmax(beta K_{t+1} x) back into dK. */
-static void hidden_prime_back(kv_ep *e, size_t t, const float *x,
-                              kv_write_grad *wg, double *g)
+/*
+ * An affine read-out a h + b of a hidden layer h = softmax(beta K x) (the
+ * value rule's f_v(h'), the key rule's g_k(h)), given dout = dL/d(a h + b):
+ * da and db into *ga and *gb, then dh = a dout back through the softmax
+ * into dK and dx (dout is overwritten).
+ */
+static void affine_softmax_back(kv_ep *e, const float *K, const float *h,
+                                float *dout, float a, double *ga, double *gb,
+                                const float *x, kv_write_grad *wg)
 {
-    const float *hp = e->Hp + t * e->N;
-    g[G_A_FV] += dot(e->vN, hp, e->N);
-    g[G_B_FV] += sum(e->vN, e->N);
-    if (e->r->a_fv == 0)
+    *ga += dot(dout, h, e->N);
+    *gb += sum(dout, e->N);
+    if (a == 0)
         return;
-    scale(e->vN, e->N, e->r->a_fv);
-    softmax_back(e, e->Ks + (t + 1) * e->N * e->d, hp, e->vN, x, wg->dx);
+    scale(dout, e->N, a);
+    softmax_back(e, K, h, dout, x, wg->dx);
 }
 
 /*
@@ -245,19 +250,6 @@ static void key_back(kv_ep *e, size_t t, const float *x, float q,
     }
 }
 
-/* g_k(h) = a h + b, then h_t = softmax(beta K_t x) back into dK. */
-static void hidden_back(kv_ep *e, size_t t, const float *x,
-                        kv_write_grad *wg, double *g)
-{
-    const float *hk = e->Hk + t * e->N;
-    g[G_A_GK] += dot(e->vN2, hk, e->N);
-    g[G_B_GK] += sum(e->vN2, e->N);
-    if (e->r->a_gk == 0)
-        return;
-    scale(e->vN2, e->N, e->r->a_gk);
-    softmax_back(e, e->Ks + t * e->N * e->d, hk, e->vN2, x, wg->dx);
-}
-
 void amem__kv_ep_write_back(kv_ep *e, size_t t, kv_write_grad *wg)
 {
     const amem__kv_episode_in *in = e->in;
@@ -267,9 +259,12 @@ void amem__kv_ep_write_back(kv_ep *e, size_t t, kv_write_grad *wg)
     double g[AMEM__KV_THETA];
     memset(g, 0, sizeof g);
     value_back(e, t, y, q, wg, g);
-    hidden_prime_back(e, t, x, wg, g);
+    size_t Nd = e->N * e->d;
+    affine_softmax_back(e, e->Ks + (t + 1) * Nd, e->Hp + t * e->N, e->vN,
+                        e->r->a_fv, &g[G_A_FV], &g[G_B_FV], x, wg);
     key_back(e, t, x, q, wg, g);
-    hidden_back(e, t, x, wg, g);
+    affine_softmax_back(e, e->Ks + t * Nd, e->Hk + t * e->N, e->vN2,
+                        e->r->a_gk, &g[G_A_GK], &g[G_B_GK], x, wg);
     if (!e->r->random)
         g[G_P] = 0;
     if (wg->rule)

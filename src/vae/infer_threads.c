@@ -72,9 +72,9 @@ static int run_shares(const char *fn, rows_call *c, size_t n, int threads)
     int ok = make_graphs(c, threads);
     c->part[0].g = c->v->graph;
     for (int k = 0; k < threads; k++) {
-        c->part[k].first = n * (size_t)k / (size_t)threads;
-        c->part[k].count = n * (size_t)(k + 1) / (size_t)threads -
-                           c->part[k].first;
+        size_t hi;
+        amem__job_share(n, threads, k, &c->part[k].first, &hi);
+        c->part[k].count = hi - c->part[k].first;
     }
     if (ok)
         amem__run_jobs(threads, run_share, c);
