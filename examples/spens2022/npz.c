@@ -274,18 +274,6 @@ static int read_file(const char *path, size_t limit, unsigned char **buf,
     return AMEM_OK;
 }
 
-int sb_npy_read(const char *path, sb_npy *out, char *err, size_t err_size)
-{
-    unsigned char *buf;
-    size_t len;
-    memset(out, 0, sizeof *out);
-    int rc = read_file(path, SB_NPY_MAX_BYTES + (1 << 20), &buf, &len, err,
-                       err_size);
-    if (rc == AMEM_OK)
-        rc = sb_npy_parse(buf, len, out, err, err_size);
-    free(buf);
-    return rc;
-}
 
 /* ---- .npz (zip) ------------------------------------------------------------ */
 
@@ -465,18 +453,37 @@ int sb_npz_parse(const unsigned char *buf, size_t len, const char *name,
     return rc;
 }
 
-int sb_npz_read(const char *path, const char *name, sb_npy *out, char *err,
-                size_t err_size)
+/* Read the file at path whole, then parse it as .npz member `name` (or as
+ * one .npy array when name is NULL). */
+static int read_array(const char *path, const char *name, sb_npy *out,
+                      char *err, size_t err_size)
 {
-    unsigned char *buf;
-    size_t len;
+    unsigned char *buf = NULL;
+    size_t len = 0;
     memset(out, 0, sizeof *out);
     int rc = read_file(path, SB_NPY_MAX_BYTES + (1 << 20), &buf, &len, err,
                        err_size);
     if (rc == AMEM_OK)
-        rc = sb_npz_parse(buf, len, name, out, err, err_size);
+        rc = name ? sb_npz_parse(buf, len, name, out, err, err_size)
+                  : sb_npy_parse(buf, len, out, err, err_size);
     free(buf);
     return rc;
+}
+
+int sb_npy_read(const char *path, sb_npy *out, char *err, size_t err_size)
+{
+    return read_array(path, NULL, out, err, err_size);
+}
+
+int sb_npz_read(const char *path, const char *name, sb_npy *out, char *err,
+                size_t err_size)
+{
+    if (name == NULL) {
+        memset(out, 0, sizeof *out);
+        snprintf(err, err_size, "npz member name is NULL");
+        return AMEM_E_NULL;
+    }
+    return read_array(path, name, out, err, err_size);
 }
 
 /* ---- elements ---------------------------------------------------------- */
