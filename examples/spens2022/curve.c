@@ -5,7 +5,8 @@
  * regression) and from pixels with a small CNN trained from scratch
  * (cnn.h); the CSV also has the latents scored by the RBF SVC of the
  * decoding accuracy (Figure 5's probe). Each size is repeated with
- * different random training subsets; accuracy is measured on the held-out half of the test items.
+ * different random training subsets; accuracy is measured on the held-out
+ * half of the test items.
  */
 #include <math.h>
 #include <stdio.h>
