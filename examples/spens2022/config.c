@@ -173,6 +173,7 @@ static int apply_option(sb_config *cfg, const char *a, const char *v)
     else if (strcmp(a, "--baseline") == 0) cfg->baseline = x != 0;
     else if (strcmp(a, "--curve-repeats") == 0 && x >= 1) cfg->curve_repeats = (int)x;
     else if (strcmp(a, "--cnn-epochs") == 0 && x >= 1) cfg->cnn_epochs = (int)x;
+    else if (strcmp(a, "--latent") == 0 && x >= 1 && x <= 4096) cfg->latent = (size_t)x;
     else if (strcmp(a, "--threads") == 0 && x >= 1) cfg->threads = (int)x;
     else if (strcmp(a, "--seed") == 0 && x >= 0) cfg->seed = (uint64_t)x;
     else if (strncmp(a, "--", 2) == 0 && strcmp(a, "--out") && strcmp(a, "--data"))
@@ -219,6 +220,7 @@ void sb_config_usage(void)
                                    : "built without HDF5: unavailable");
     printf(           "  --model paper|small  paper: 128x128 greyscale SEED2022 VAE\n"
            "                    (full default); small: DIGITS28 / COLOR64\n"
+           "  --latent K        latent size of the 64x64 students (20)\n"
            "  --items N[,N,N,N]   images stored in the teacher (1000)\n"
            "  --replays N[,...]   replays the student trains on (1000)\n"
            "  --epochs N[,...]    student epochs (1000)\n"

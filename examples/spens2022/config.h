@@ -27,6 +27,7 @@ typedef struct sb_config {
     int quick;
     int run[SB_DATASETS];        /* which data sets to run */
     int model;                   /* enum sb_model */
+    size_t latent;               /* 64x64 students' latent size; 0 = 20 */
     size_t items[SB_DATASETS];   /* images stored in the teacher */
     size_t replays[SB_DATASETS]; /* replays the student trains on */
     size_t epochs[SB_DATASETS];  /* student (and baseline) epochs */

@@ -3,8 +3,10 @@
  * for predicting object shape on the Shapes3D-like stand-in, from the
  * student's latent means with a single-layer perceptron (softmax
  * regression) and from pixels with a small CNN trained from scratch
- * (cnn.h). Each size is repeated with different random training subsets;
- * accuracy is measured on the held-out half of the test items.
+ * (cnn.h); the CSV also has the latents scored by the RBF SVC of the
+ * decoding accuracy (Figure 5's probe). Each size is repeated with
+ * different random training subsets; accuracy is measured on the held-out
+ * half of the test items.
  */
 #include <math.h>
 #include <stdio.h>
@@ -34,7 +36,8 @@ static void pick(size_t *idx, size_t n, size_t m, uint64_t seed)
     free(all);
 }
 
-static double latent_accuracy(const float *mu, const int32_t *labels,
+/* kind: AMEM_PROBE_SOFTMAX (the figure's perceptron) or AMEM_PROBE_SVC. */
+static double latent_accuracy(int kind, const float *mu, const int32_t *labels,
                               const size_t *idx, size_t m, size_t k,
                               const float *test_mu, const int32_t *test_lab,
                               size_t n_test, uint64_t seed)
@@ -43,17 +46,18 @@ static double latent_accuracy(const float *mu, const int32_t *labels,
     int32_t *y = malloc(m * sizeof(int32_t));
     amem_probe *p = NULL;
     double acc = NAN;
-    int rc = x && y ? amem_probe_create(AMEM_PROBE_SOFTMAX, &p) : AMEM_E_NOMEM;
+    int rc = x && y ? amem_probe_create(kind, &p) : AMEM_E_NOMEM;
     for (size_t i = 0; rc == AMEM_OK && i < m; i++) {
         memcpy(x + i * k, mu + idx[i] * k, k * sizeof(float));
         y[i] = labels[idx[i]];
     }
-    if (rc == AMEM_OK) rc = amem_probe_set(p, AMEM_PROBE_SEED, (double)seed);
+    if (rc == AMEM_OK && kind == AMEM_PROBE_SOFTMAX)
+        rc = amem_probe_set(p, AMEM_PROBE_SEED, (double)seed);
     if (rc == AMEM_OK) rc = amem_probe_fit(p, x, y, m, k, NULL, NULL);
     if (rc == AMEM_OK)
         rc = amem_probe_accuracy(p, test_mu, test_lab, n_test, k, &acc);
     if (rc != AMEM_OK)
-        sb_fail("softmax probe", rc);
+        sb_fail(kind == AMEM_PROBE_SVC ? "SVC probe" : "softmax probe", rc);
     amem_probe_free(p);
     free(x);
     free(y);
@@ -107,19 +111,24 @@ static void one_size(const sb_config *cfg, const sb_data *d, size_t si,
 {
     size_t m = cfg->curve_sizes[si], half = d->n_test / 2;
     size_t *idx = malloc(m * sizeof *idx);
-    double lat[16], cnn[16];
+    double lat[16], cnn[16], svc;
     int reps = cfg->curve_repeats < 16 ? cfg->curve_repeats : 16;
     for (int r = 0; idx && r < reps; r++) {
         uint64_t seed = cfg->seed * 1000 + si * 16 + (uint64_t)r;
         pick(idx, d->n_items, m, seed);
-        lat[r] = latent_accuracy(mu, d->item_labels, idx, m, k,
-                                 mu + (d->n_items + half) * k,
-                                 d->test_labels + half, d->n_test - half, seed);
+        const float *test_mu = mu + (d->n_items + half) * k;
+        lat[r] = latent_accuracy(AMEM_PROBE_SOFTMAX, mu, d->item_labels, idx,
+                                 m, k, test_mu, d->test_labels + half,
+                                 d->n_test - half, seed);
+        svc = latent_accuracy(AMEM_PROBE_SVC, mu, d->item_labels, idx, m, k,
+                              test_mu, d->test_labels + half,
+                              d->n_test - half, seed);
         cnn[r] = cnn_accuracy(cfg, d, idx, m, d->test + half * d->dim,
                               d->test_labels + half, d->n_test - half, seed);
-        fprintf(csv, "%zu,%d,%.4f,%.4f\n", m, r, lat[r], cnn[r]);
-        fprintf(stderr, "  %zu items, repeat %d: latents %.3f, CNN %.3f (%.0f s)\n",
-                m, r, lat[r], cnn[r], sb_now() - curve_t0);
+        fprintf(csv, "%zu,%d,%.4f,%.4f,%.4f\n", m, r, lat[r], cnn[r], svc);
+        fprintf(stderr, "  %zu items, repeat %d: latents %.3f (SVC %.3f), "
+                        "CNN %.3f (%.0f s)\n", m, r, lat[r], svc, cnn[r],
+                sb_now() - curve_t0);
     }
     mean_sd(lat, reps, &res->curve_latent[si], &res->curve_latent_sd[si]);
     mean_sd(cnn, reps, &res->curve_cnn[si], &res->curve_cnn_sd[si]);
@@ -147,7 +156,7 @@ int sb_size_curve(const sb_config *cfg, const char *out_dir,
         return rc != AMEM_OK ? sb_fail("encoding", rc) : -1;
     }
     ex_provenance_csv(csv);
-    fprintf(csv, "size,repeat,latent,cnn\n");
+    fprintf(csv, "size,repeat,latent,cnn,latent_svc\n");
     res->n_sizes = 0;
     for (size_t si = 0; si < cfg->n_curve_sizes; si++) {
         if (cfg->curve_sizes[si] > d->n_items)

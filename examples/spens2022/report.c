@@ -138,10 +138,12 @@ static void setup(FILE *f, const sb_config *cfg)
                    "at their native 28×28 with the `DIGITS28` preset (2 × "
                    "conv k3 s2 32/64, latent 10, AMSGrad, batch 128); %s at "
                    "64×64 colour with the authors' later `COLOR64` model "
-                   "(4 × conv k4 s2 32…256, latent 20, dropout 0.2, AMSGrad, "
+                   "(4 × conv k4 s2 32…256, latent %zu%s, dropout 0.2, AMSGrad, "
                    "batch 32); %s at 64×64 greyscale with the same "
                    "layers and one channel. L1 + KL loss (authors' "
                    "reduction).\n", sb_dataset_title[SB_SHAPES],
+                cfg->latent ? cfg->latent : 20,
+                cfg->latent ? " (`--latent`; the preset has 20)" : "",
                 sb_dataset_title[SB_SOLIDS]);
     fprintf(f, "- Baseline: %s\n",
             cfg->baseline ? "the same VAE (same initial weights) trained on "

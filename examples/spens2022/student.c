@@ -15,13 +15,15 @@
 
 #define RECON_ITEMS 300 /* held-out items for the reconstruction error */
 
-/* COLOR64's layers with a single channel, for 64 x 64 greyscale images. */
-static int grey64(uint64_t seed, amem_vae **out)
+/* COLOR64's layers for 64 x 64 images with the given channels and latent
+ * size (the preset itself has 3 channels and latent 20). */
+static int color64(size_t channels, size_t latent, uint64_t seed,
+                   amem_vae **out)
 {
     static const size_t enc[4] = {32, 64, 128, 256}, dec[3] = {128, 64, 32};
     amem_vae *v = NULL;
-    int rc = amem_vae_create(1, 64, 64, &v);
-    if (rc == AMEM_OK) rc = amem_vae_set(v, AMEM_VAE_LATENT, 20);
+    int rc = amem_vae_create(channels, 64, 64, &v);
+    if (rc == AMEM_OK) rc = amem_vae_set(v, AMEM_VAE_LATENT, (double)latent);
     if (rc == AMEM_OK) rc = amem_vae_set(v, AMEM_VAE_DROPOUT, 0.2);
     if (rc == AMEM_OK) rc = amem_vae_set(v, AMEM_VAE_SEED, (double)seed);
     for (int i = 0; i < 4 && rc == AMEM_OK; i++)
@@ -29,7 +31,8 @@ static int grey64(uint64_t seed, amem_vae **out)
     if (rc == AMEM_OK) rc = amem_vae_set_decoder_input(v, 256, 4, 4);
     for (int i = 0; i < 3 && rc == AMEM_OK; i++)
         rc = amem_vae_add_decoder_conv(v, 2, dec[i], 3, 1, 1);
-    if (rc == AMEM_OK) rc = amem_vae_add_decoder_conv(v, 2, 1, 3, 1, 1);
+    if (rc == AMEM_OK)
+        rc = amem_vae_add_decoder_conv(v, 2, channels, 3, 1, 1);
     if (rc == AMEM_OK) rc = amem_vae_build(v);
     if (rc != AMEM_OK) {
         amem_vae_free(v);
@@ -49,10 +52,11 @@ int sb_student_create(const sb_config *cfg, const sb_data *d, uint64_t seed,
     else if (d->which == SB_MNIST || d->which == SB_FASHION ||
              d->which == SB_KMNIST)
         rc = amem_vae_create_preset(AMEM_VAE_PRESET_DIGITS28, seed, out);
-    else if (d->which == SB_SHAPES)
+    else if (d->which == SB_SHAPES && cfg->latent == 0)
         rc = amem_vae_create_preset(AMEM_VAE_PRESET_COLOR64, seed, out);
     else
-        rc = grey64(seed, out);
+        rc = color64(d->which == SB_SHAPES ? 3 : 1,
+                     cfg->latent ? cfg->latent : 20, seed, out);
     if (rc == AMEM_OK) rc = amem_vae_set(*out, AMEM_VAE_PATIENCE, 0);
     if (rc == AMEM_OK)
         rc = amem_vae_set(*out, AMEM_VAE_REPLAY_NOISE,
