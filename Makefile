@@ -181,6 +181,9 @@ $(BUILD)/examples/%: $$(wildcard examples/$$*.c examples/$$*/*.c examples/$$*/*.
 
 check-examples: examples data | need-test
 	sh scripts/run-examples --quick
+	./$(BUILD)/examples/tyulmankov2021 --quick --only fig3b \
+	    --out $(BUILD)/out/tyulmankov2021-fig3b-quick
+	test -s $(BUILD)/out/tyulmankov2021-fig3b-quick/fig3b_capacity.csv
 
 demo: all examples
 	sh scripts/fetch-data

@@ -12,6 +12,10 @@
 #define TF_MAX_SIZES 8
 #define TF_MAX_DELAYS 40
 
+/* --only: the whole run, Fig. 3b alone (every size's rules trained from
+ * the reference start for train_steps) or Fig. 5c alone. */
+enum { TF_ONLY_ALL, TF_ONLY_FIG3B, TF_ONLY_FIG5C };
+
 typedef struct tf_config {
     int quick;
     uint64_t seed;
@@ -43,7 +47,7 @@ typedef struct tf_config {
     double copy_lr;
     double copy_clip;     /* gradient norm clip (0: none; the reference's) */
     unsigned copy_models; /* bit k: train copy controller k (fig5_copy.c) */
-    int only_fig5c;       /* run Fig. 5c alone (--only fig5c) */
+    int only;             /* TF_ONLY_*: the whole run or one part alone */
 } tf_config;
 
 /* Fill *cfg for a quick or a full run. */

@@ -228,10 +228,11 @@ static int panel_b(const tf_config *cfg, const fig3b_files *fs,
     return 0;
 }
 
-int tf_fig3(const tf_config *cfg, const ex_args *args, tf_fig3_result *res)
+/* Panel b into its CSVs; with_a: panel a ran and its rules join
+ * fig3_rules.csv. */
+static int fig3b(const tf_config *cfg, const ex_args *args,
+                 tf_fig3_result *res, int with_a)
 {
-    if (panel_a(cfg, args, res) != 0)
-        return -1;
     fig3b_files fs = {
         tf_csv_open(args, "fig3b_capacity.csv", "model,size,capacity,sd"),
         tf_csv_open(args, "fig3b_capacity_avg.csv",
@@ -245,7 +246,7 @@ int tf_fig3(const tf_config *cfg, const ex_args *args, tf_fig3_result *res)
                     "key_post_offset,value_pre_slope,value_pre_offset,"
                     "value_post_slope,value_post_offset")};
     int bad = !fs.cap || !fs.cap_avg || !fs.load || !fs.fit || !fs.rules;
-    for (int k = 0; k < TF_FIG3_RUNS && fs.rules; k++)
+    for (int k = 0; with_a && k < TF_FIG3_RUNS && fs.rules; k++)
         write_rule(fs.rules, run_labels[k], cfg->n, &res->rules[k]);
     if (!bad)
         bad = panel_b(cfg, &fs, res);
@@ -255,4 +256,19 @@ int tf_fig3(const tf_config *cfg, const ex_args *args, tf_fig3_result *res)
     bad |= tf_csv_close(fs.fit, "fig3b_fit.csv");
     bad |= tf_csv_close(fs.rules, "fig3_rules.csv");
     return bad ? -1 : 0;
+}
+
+int tf_fig3(const tf_config *cfg, const ex_args *args, tf_fig3_result *res)
+{
+    if (panel_a(cfg, args, res) != 0)
+        return -1;
+    return fig3b(cfg, args, res, 1);
+}
+
+int tf_fig3b(const tf_config *cfg, const ex_args *args, tf_fig3_result *res)
+{
+    for (size_t s = 0; s < cfg->n_trained_sizes; s++)
+        if (cfg->trained_sizes[s] > cfg->train_full_max_n)
+            return -1; /* would warm-start from panel a's rules */
+    return fig3b(cfg, args, res, 0);
 }

@@ -9,6 +9,9 @@
 
 int tf_fig2(const tf_config *cfg, const ex_args *args, tf_fig2_result *res);
 int tf_fig3(const tf_config *cfg, const ex_args *args, tf_fig3_result *res);
+/* Fig. 3b alone; every size must be trained in full (cfg->train_full_max_n
+ * at least the largest trained size). */
+int tf_fig3b(const tf_config *cfg, const ex_args *args, tf_fig3_result *res);
 /* Fig. 3d over cfg->rule_seeds seeds and cfg->rule_segments segments. */
 int tf_fig3d_seeds(const tf_config *cfg, const ex_args *args,
                    tf_seed_result *res);

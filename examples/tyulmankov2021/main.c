@@ -4,7 +4,8 @@
  * libassocmem's key-value memory (amem_kvmem), TVT (amem_tvt) and Hopfield
  * baselines (amem_hopfield).
  *
- *   build/examples/tyulmankov2021 [--quick] [--out DIR] [--only fig5c]
+ *   build/examples/tyulmankov2021 [--quick] [--out DIR]
+ *                                 [--only fig3b|fig5c]
  *                                 [--copy-steps N] [--copy-lr X]
  *                                 [--copy-clip X]
  *                                 [--copy-models sequential,random,bam,trained]
@@ -13,7 +14,10 @@
  * out/tyulmankov2021/. Progress goes to stderr. --quick runs every part at
  * a small size in seconds. --only fig5c runs the copy-paste task alone
  * (its CSVs, figure and report section); --copy-models picks which of its
- * controllers are trained (default all four).
+ * controllers are trained (default all four). --only fig3b runs the
+ * capacity of trained networks alone, every size's rules trained from the
+ * reference start for the full number of steps (the whole run fine-tunes
+ * the largest size from the N = 40 rule instead).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +37,7 @@ typedef struct tf_options {
     double copy_lr;    /* 0: not given */
     double copy_clip;  /* < 0: not given */
     unsigned copy_models;
-    int only_fig5c;
+    int only; /* TF_ONLY_* */
 } tf_options;
 
 /* A number in (0, max] ([0, max] with zero_ok); whole when whole is set.
@@ -71,8 +75,10 @@ static int take_one(const char *name, const char *value, tf_options *o)
 {
     double v;
     if (strcmp(name, "--only") == 0) {
-        o->only_fig5c = 1;
-        return strcmp(value, "fig5c") == 0 ? 0 : -1;
+        o->only = strcmp(value, "fig5c") == 0   ? TF_ONLY_FIG5C
+                  : strcmp(value, "fig3b") == 0 ? TF_ONLY_FIG3B
+                                                : -1;
+        return o->only < 0 ? -1 : 0;
     }
     if (strcmp(name, "--copy-models") == 0)
         return parse_models(value, &o->copy_models);
@@ -92,8 +98,8 @@ static int take_one(const char *name, const char *value, tf_options *o)
 
 /* --copy-steps N, --copy-lr X (the reference trains 600000 steps at lr
  * 1e-3), --copy-clip X (0: no clipping, as the reference), --copy-models
- * LIST and --only fig5c, removed from argv; 0 (or -1 on a bad value) and
- * *argc updated. */
+ * LIST and --only fig3b|fig5c, removed from argv; 0 (or -1 on a bad
+ * value) and *argc updated. */
 static int take_options(int *argc, char **argv, tf_options *o)
 {
     static const char *names[] = {"--copy-steps", "--copy-lr", "--copy-clip",
@@ -125,7 +131,9 @@ static void apply_options(const tf_options *o, tf_config *cfg)
         cfg->copy_clip = o->copy_clip;
     if (o->copy_models)
         cfg->copy_models = o->copy_models;
-    cfg->only_fig5c = o->only_fig5c;
+    cfg->only = o->only;
+    if (o->only == TF_ONLY_FIG3B) /* no panel a to warm-start from */
+        cfg->train_full_max_n = (size_t)-1;
 }
 
 int main(int argc, char **argv)
@@ -136,7 +144,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "tyulmankov2021: --copy-steps takes a whole number "
                         "of steps, --copy-lr a rate in (0, 1], "
                         "--copy-clip a norm >= 0 (0: none), --copy-models a list of sequential, random, bam, "
-                        "trained, --only the part fig5c\n");
+                        "trained, --only the part fig3b or fig5c\n");
         return 2;
     }
     ex_args args;

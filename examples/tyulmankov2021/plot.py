@@ -119,6 +119,14 @@ def trajectories(ax, hist, run, cols, title):
     ax.legend(fontsize=7)
 
 
+def fig3b(out):
+    """Panel b alone (--only fig3b)."""
+    fig, ax = plt.subplots(figsize=(5.5, 4))
+    capacity(ax, rows(out, "fig3b_capacity.csv"), rows(out, "fig3b_fit.csv"),
+             "(b) capacity of trained networks, every size trained in full")
+    save(fig, out, "fig3b.png")
+
+
 def fig3(out):
     hist = rows(out, "fig3_history.csv")
     fig, ax = plt.subplots(2, 3, figsize=(14, 8))
@@ -243,7 +251,9 @@ def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     out = sys.argv[1]
-    # each figure needs its first CSV (--only fig5c writes Fig. 5c alone)
+    # each figure needs its first CSV (--only writes one panel alone)
+    if rows(out, "fig3b_capacity.csv") and not rows(out, "fig3a_accuracy.csv"):
+        fig3b(out)
     for draw, first in ((fig2, "fig2a_accuracy.csv"),
                         (fig3, "fig3a_accuracy.csv"),
                         (fig4, "fig4a_continual.csv"), (fig5, None)):

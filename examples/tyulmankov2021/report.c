@@ -34,7 +34,10 @@ static void header(FILE *f, const tf_config *cfg, const tf_results *res)
         "`examples/tyulmankov2021/plot.py` draws the figures from them. "
         "%s took %.0f s of that time.\n\n",
         cfg->quick ? "quick" : "full",
-        cfg->only_fig5c ? "Figure 5c" : "Figures 2-5", res->seconds[4]);
+        cfg->only == TF_ONLY_FIG5C   ? "Figure 5c"
+        : cfg->only == TF_ONLY_FIG3B ? "Figure 3b"
+                                     : "Figures 2-5",
+        res->seconds[4]);
     ex_provenance_markdown(f);
     if (cfg->quick)
         fprintf(f, "> **Quick mode**: sizes, repetitions and training steps "
@@ -111,7 +114,17 @@ int tf_report_write(const tf_config *cfg, const ex_args *args,
         return -1;
     }
     header(f, cfg, res);
-    if (cfg->only_fig5c) {
+    if (cfg->only == TF_ONLY_FIG3B) {
+        fprintf(f, "## Figure 3b — capacity of trained networks (run "
+                   "alone, `--only fig3b`)\n\n![Figure 3b](fig3b.png)\n\n"
+                   "Every size's three rules are meta-learned from the "
+                   "reference start for %zu Adam steps (lr %g, batch %zu; "
+                   "the whole run fine-tunes its largest sizes from the "
+                   "N = 40 rule instead).\n\n",
+                cfg->train_steps, cfg->train_lr, cfg->train_batch);
+        tf_report_fig3b(f, cfg, &res->fig3);
+        fprintf(f, "\nRun time: %.1f s.\n", res->seconds[4]);
+    } else if (cfg->only == TF_ONLY_FIG5C) {
         fprintf(f, "## Figure 5c — copy-paste (run alone, `--only "
                    "fig5c`)\n\n![Figure 5c](fig5c.png)\n");
         tf_report_fig5c(f, cfg, &res->fig5);

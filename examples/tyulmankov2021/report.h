@@ -20,6 +20,8 @@ int tf_report_write(const tf_config *cfg, const ex_args *args,
 /* The sections, one per figure (report_fig*.c). */
 void tf_report_fig2(FILE *f, const tf_config *cfg, const tf_fig2_result *r);
 void tf_report_fig3(FILE *f, const tf_config *cfg, const tf_fig3_result *r);
+/* Panel b alone (also the tail of tf_report_fig3). */
+void tf_report_fig3b(FILE *f, const tf_config *cfg, const tf_fig3_result *r);
 void tf_report_fig3_seeds(FILE *f, const tf_seed_result *r);
 void tf_report_fig4(FILE *f, const tf_config *cfg, const tf_fig4_result *r);
 void tf_report_fig5(FILE *f, const tf_config *cfg, const tf_fig5_result *r);

@@ -81,24 +81,9 @@ static void avg_table(FILE *f, const tf_config *cfg, const tf_fig3_result *r)
     }
 }
 
-void tf_report_fig3(FILE *f, const tf_config *cfg, const tf_fig3_result *r)
+void tf_report_fig3b(FILE *f, const tf_config *cfg, const tf_fig3_result *r)
 {
-    fprintf(f,
-        "## Figure 3 — meta-learned plasticity rules\n\n"
-        "![Figure 3](fig3.png)\n\n![Figure C4](figC4.png)\n\n"
-        "**Paper.** Replacing the rapid value decay by a learned passive "
-        "decay does not significantly hurt, and slightly helps for long "
-        "sequences; p ≈ 4/N works well, and capacity is better with "
-        "p = 4/N than with a fixed p = 0.1. Trained on T ∈ [N/2, 2N], "
-        "accuracy stays below 1 during training but generalises to other "
-        "lengths. The key rule becomes pre-only (a^{fk} ≈ 0.5, "
-        "b^{fk} ≈ 0, a^{gk} ≈ 0, b^{gk} ≈ 0.5) and the value rule "
-        "Hebbian (a^{gv} ≈ a^{fv} ≈ 1, offsets ≈ 0).\n\n"
-        "**Ours** (d = N = %zu, %zu Adam steps per rule).\n\n",
-        cfg->n, cfg->train_steps);
-    accuracy_table(f, r);
-    rule_table(f, r);
-    fprintf(f, "\nCapacity of trained networks (panel b), fitted C = "
+    fprintf(f, "Capacity of trained networks (panel b), fitted C = "
                "slope·N + offset over N =");
     for (size_t s = 0; s < cfg->n_trained_sizes; s++)
         fprintf(f, "%s%zu", s ? ", " : " ", cfg->trained_sizes[s]);
@@ -127,4 +112,25 @@ void tf_report_fig3(FILE *f, const tf_config *cfg, const tf_fig3_result *r)
                "rule — which terms vanish — rather than single "
                "values.\n\n",
             cfg->curve_reps);
+}
+
+void tf_report_fig3(FILE *f, const tf_config *cfg, const tf_fig3_result *r)
+{
+    fprintf(f,
+        "## Figure 3 — meta-learned plasticity rules\n\n"
+        "![Figure 3](fig3.png)\n\n![Figure C4](figC4.png)\n\n"
+        "**Paper.** Replacing the rapid value decay by a learned passive "
+        "decay does not significantly hurt, and slightly helps for long "
+        "sequences; p ≈ 4/N works well, and capacity is better with "
+        "p = 4/N than with a fixed p = 0.1. Trained on T ∈ [N/2, 2N], "
+        "accuracy stays below 1 during training but generalises to other "
+        "lengths. The key rule becomes pre-only (a^{fk} ≈ 0.5, "
+        "b^{fk} ≈ 0, a^{gk} ≈ 0, b^{gk} ≈ 0.5) and the value rule "
+        "Hebbian (a^{gv} ≈ a^{fv} ≈ 1, offsets ≈ 0).\n\n"
+        "**Ours** (d = N = %zu, %zu Adam steps per rule).\n\n",
+        cfg->n, cfg->train_steps);
+    accuracy_table(f, r);
+    rule_table(f, r);
+    fputc('\n', f);
+    tf_report_fig3b(f, cfg, r);
 }

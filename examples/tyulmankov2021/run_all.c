@@ -21,10 +21,24 @@ static int run_fig5c(const tf_config *cfg, const ex_args *args,
     return 0;
 }
 
+/* --only fig3b: the capacity of trained networks alone. */
+static int run_fig3b(const tf_config *cfg, const ex_args *args,
+                     tf_results *res)
+{
+    double t0 = tf_elapsed();
+    tf_log("figure 3b: capacity of trained networks, every size in full");
+    if (tf_fig3b(cfg, args, &res->fig3) != 0)
+        return -1;
+    res->seconds[1] = res->seconds[4] = tf_elapsed() - t0;
+    return 0;
+}
+
 int tf_run_all(const tf_config *cfg, const ex_args *args, tf_results *res)
 {
-    if (cfg->only_fig5c)
+    if (cfg->only == TF_ONLY_FIG5C)
         return run_fig5c(cfg, args, res);
+    if (cfg->only == TF_ONLY_FIG3B)
+        return run_fig3b(cfg, args, res);
     double t0 = tf_elapsed();
     tf_log("figure 2: simplified rules, Hopfield, TVT");
     if (tf_fig2(cfg, args, &res->fig2) != 0)
