@@ -418,9 +418,15 @@ MPI_SONAME  := $(subst libassocmem,libassocmem-mpi,$(SONAME))
 MPI_SOLIB   := lib/libassocmem-mpi.so.$(VERSION)
 MPI_LINK    := -Llib -lassocmem -Wl,-rpath,'$$ORIGIN'
 MPI_TESTS   := $(patsubst tests/mpi/%.c,$(BUILD)/mpi/tests/%,$(filter-out tests/mpi/mpitest.c,$(wildcard tests/mpi/*.c)))
-MPI_EXAMPLES := $(BUILD)/mpi/examples/sharded_store $(BUILD)/mpi/examples/train_dam
+MPI_EXAMPLES := $(BUILD)/mpi/examples/sharded_store $(BUILD)/mpi/examples/train_dam \
+                $(BUILD)/mpi/examples/tyulmankov2023
+# The Tyulmankov et al. 2023 example over MPI: the plain example's files with
+# its one-process ranks_one.c swapped for mpi/ranks_mpi.c (see its ranks.h).
+TY_DIR       := examples/tyulmankov2023
+TY_MPI_SRCS  := $(filter-out $(TY_DIR)/ranks_one.c,$(wildcard $(TY_DIR)/*.c)) \
+                $(TY_DIR)/mpi/ranks_mpi.c $(EX_COMMON)
 
-.PHONY: mpi check-mpi install-mpi uninstall-mpi mpi-deps
+.PHONY: mpi mpi-examples check-mpi install-mpi uninstall-mpi mpi-deps
 
 mpi: $(MPI_SOLIB) lib/$(MPI_SONAME) lib/libassocmem-mpi.so lib/assocmem-mpi.pc
 
@@ -458,6 +464,15 @@ $(BUILD)/mpi/examples/%: examples/distributed/%.c mpi
 	@mkdir -p $(dir $@)
 	$(MPICC) -std=c11 $(WARN) $(CFLAGS) -Iinclude -o $@ $< \
 	    -Llib -lassocmem-mpi -lassocmem -Wl,-rpath,$(CURDIR)/lib -lm
+
+$(BUILD)/mpi/examples/tyulmankov2023: $(TY_MPI_SRCS) $(wildcard $(TY_DIR)/*.h) \
+        $(wildcard examples/common/*.h) mpi
+	@mkdir -p $(dir $@)
+	$(MPICC) -std=c11 $(WARN) $(CFLAGS) -Iinclude -Iexamples -I$(TY_DIR) -o $@ \
+	    $(TY_MPI_SRCS) -Llib -lassocmem-mpi -lassocmem -Wl,-rpath,$(CURDIR)/lib \
+	    $(EX_LIBS) -lpthread -lm
+
+mpi-examples: $(MPI_EXAMPLES)
 
 check-mpi: all mpi $(MPI_TESTS) $(MPI_EXAMPLES) | need-mpi
 	MPIRUN="$(MPIRUN)" BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/mpi/run.sh

@@ -23,6 +23,7 @@ static void set_paper_scale(ty_config *cfg)
     cfg->n_seeds = 3;
     cfg->threads = 0;
     cfg->workers = 2;
+    cfg->workers_given = 0;
     memcpy(cfg->gammas, paper_gammas, sizeof paper_gammas);
     cfg->n_gammas = N_PAPER_GAMMAS;
     cfg->track_gamma = -1.0; /* ln(R/E) of the data set */
@@ -85,7 +86,10 @@ static int apply_option(ty_config *cfg, const char *name, const char *value)
     else if (strcmp(name, "--max-steps") == 0) cfg->max_steps = (int)v;
     else if (strcmp(name, "--curve-every") == 0) cfg->curve_every = (int)v;
     else if (strcmp(name, "--threads") == 0) cfg->threads = (int)v;
-    else if (strcmp(name, "--workers") == 0) cfg->workers = (int)v;
+    else if (strcmp(name, "--workers") == 0) {
+        cfg->workers = (int)v;
+        cfg->workers_given = 1;
+    }
     else return -1;
     return 0;
 }

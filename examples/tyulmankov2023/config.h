@@ -13,7 +13,8 @@
  *                     point; the authors' code caps at 1000)
  *   --curve-every N   evaluate the tracked runs every N epochs
  *   --threads N       BLAS threads
- *   --workers N       training runs in parallel (default 2)
+ *   --workers N       training runs in parallel (default 2; the MPI
+ *                     build runs one at a time over all ranks)
  *   --resume          read back sweep runs already finished at this scale
  *                     (the files in <out>/sweep) instead of training them again
  */
@@ -40,6 +41,7 @@ typedef struct ty_config {
     int n_seeds;          /* 3 */
     int threads;          /* BLAS threads; 0 = 1 when workers > 1 */
     int workers;          /* training runs at once (threads) */
+    int workers_given;    /* 1 when --workers was on the command line */
     int resume;           /* read finished sweep runs back (--resume) */
     double gammas[TY_MAX_GAMMAS];
     size_t n_gammas;

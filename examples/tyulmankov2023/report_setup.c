@@ -1,6 +1,8 @@
 /* Report: the setup beside the paper's, the scale and the commands. */
 #include <stdio.h>
+#include <string.h>
 
+#include "ranks.h"
 #include "report_parts.h"
 
 static void gamma_list(FILE *f, const ty_config *cfg)
@@ -52,9 +54,25 @@ static void scale_note(FILE *f, const ty_report *rep)
                    "budget (two shared CPU cores); see *Differences* below.\n\n");
 }
 
+/* How many processes shared the work (ranks.h). */
+static void processes(FILE *f, const ty_config *cfg)
+{
+    int p = ty_ranks_count();
+    if (strcmp(ty_ranks_build(), "MPI") == 0)
+        fprintf(f, "Processes: **%d MPI rank%s** (`build/mpi/examples/"
+                   "tyulmankov2023`); every training ran data-parallel over "
+                   "all of them, one run at a time, %d BLAS thread%s per "
+                   "rank.\n\n", p, p > 1 ? "s" : "", cfg->threads,
+                cfg->threads == 1 ? "" : "s");
+    else
+        fprintf(f, "Processes: 1 (plain build, %d training run%s at a "
+                   "time).\n\n", cfg->workers, cfg->workers == 1 ? "" : "s");
+}
+
 static void commands(FILE *f, const ty_report *rep)
 {
     fprintf(f, "This report was made by:\n\n    %s\n\n", rep->cfg->command);
+    processes(f, rep->cfg);
     fprintf(f, "Sweep: %ld training runs in %.0f s; tracked runs: %.0f s.\n\n",
             rep->sweep->runs, rep->sweep->seconds, rep->track->seconds);
     if (rep->sweep->resumed > 0)
@@ -69,6 +87,12 @@ static void commands(FILE *f, const ty_report *rep)
                "epochs plus 4 tracked runs, roughly 16 hours on two cores "
                "at about 3 s per epoch per core):\n\n"
                "    make data examples && build/examples/tyulmankov2023\n\n"
+               "The same over MPI ranks (a cluster: docs/distributed.md; "
+               "`--resume` goes on where a stopped job left off):\n\n"
+               "    make data mpi-examples && mpirun --hostfile hosts -np 16 "
+               "build/mpi/examples/tyulmankov2023 --epochs 150 "
+               "--sweep-epochs 150 --gammas 0,1,3,5,7.58,10,12,15 --seeds 3 "
+               "--resume\n\n"
                "Options that scale it down: `--regulars N --epochs N "
                "--sweep-epochs N --gammas a,b,... --seeds N --max-steps N "
                "--curve-every N --threads N`; `--resume` goes on with a stopped "

@@ -6,6 +6,7 @@
 
 #include "common/progress.h"
 #include "pool.h"
+#include "ranks.h"
 #include "run.h"
 
 static const char *signal_names[TY_SIGNALS] = {
@@ -64,7 +65,7 @@ amem_dam *ty_run_create(const ty_config *cfg, const ty_dataset *ds,
         ty_fail("amem_dam_create", st);
         return NULL;
     }
-    if (apply_settings(net, cfg, spec) != 0)
+    if (apply_settings(net, cfg, spec) != 0 || ty_ranks_attach(net) != 0)
         goto fail;
     /* Setting the seed reseeds the generator; reset redraws the weights. */
     if ((st = amem_dam_reset(net)) != AMEM_OK) {
@@ -87,6 +88,8 @@ static int step_progress(void *user, const char *stage, long done,
                           long total, double metric)
 {
     (void)stage;
+    if (!ty_ranks_is_writer())
+        return 0;
     ty_pool_lock(); /* runs on worker threads share one progress line */
     int rc = ex_progress(NULL, (const char *)user, done, total, metric);
     ty_pool_unlock();

@@ -33,7 +33,8 @@ const char *ty_balance_name(int balance);
 /*
  * ty_run_create: a network of cfg's size and settings, seeded with
  * spec->seed, holding the data set and the ground-truth labels (read only
- * by the ground-truth signal). NULL after printing the reason.
+ * by the ground-truth signal), trained over all ranks (ranks.h). NULL
+ * after printing the reason.
  */
 amem_dam *ty_run_create(const ty_config *cfg, const ty_dataset *ds,
                         const int32_t *labels, const ty_run_spec *spec);

@@ -7,9 +7,17 @@
 
 #include "csv.h"
 #include "pool.h"
+#include "ranks.h"
 #include "sweep.h"
 #include "sweep_files.h"
 #include "timer.h"
+
+/* What --resume found for one run (rank 0 reads, every rank is told). */
+typedef struct resumed_run {
+    int found;      /* 1: read back, not trained */
+    ty_eval eval;
+    char commit[64];
+} resumed_run;
 
 typedef struct sweep_ctx {
     const ty_config *cfg;
@@ -18,6 +26,7 @@ typedef struct sweep_ctx {
     FILE *runs;
     ty_run_spec *specs; /* every run, seeds outermost */
     ty_eval *evals;     /* its result */
+    resumed_run *resumed; /* what --resume found for it */
     long done, total;
     double t0;
     ty_sweep_result *res;
@@ -52,30 +61,49 @@ static void note_resumed(ty_sweep_result *res, const char *commit)
     }
 }
 
-/* Record a finished run (under the pool lock: shared file and counter). */
+/* Record a finished run (under the pool lock: shared file and counter;
+ * only the writing rank has the file). */
 static void finish_run(sweep_ctx *c, const ty_run_spec *s, const ty_eval *ev)
 {
     ty_pool_lock();
     c->done++;
     const char *sig = s->gamma == 0.0 ? "none" : ty_signal_name(s->signal);
-    fprintf(c->runs, "%s,%s,%g,%d,%.8g,%.8g,%.8g\n", sig,
-            ty_balance_name(s->balance), s->gamma, s->seed, ev->regular,
-            ev->exception, ev->eval);
-    fflush(c->runs);
-    log_run(c, s, ev);
+    if (c->runs) {
+        fprintf(c->runs, "%s,%s,%g,%d,%.8g,%.8g,%.8g\n", sig,
+                ty_balance_name(s->balance), s->gamma, s->seed, ev->regular,
+                ev->exception, ev->eval);
+        fflush(c->runs);
+        log_run(c, s, ev);
+    }
     ty_pool_unlock();
 }
 
-/* Pool job i: train and score run i. */
+/*
+ * --resume: rank 0 reads the finished runs' files and every rank goes by
+ * its answer, so that ranks without a shared file system train the same
+ * runs (and so call the same collectives). 0 or -1.
+ */
+static int find_resumed(sweep_ctx *c, size_t n)
+{
+    if (!c->cfg->resume)
+        return 0;
+    for (size_t i = 0; i < n && ty_ranks_is_writer(); i++) {
+        resumed_run *r = &c->resumed[i];
+        r->found = ty_sweep_file_read(c->cfg, &c->specs[i], &r->eval,
+                                      r->commit, sizeof r->commit);
+    }
+    return ty_ranks_share(c->resumed, n * sizeof *c->resumed);
+}
+
+/* Pool job i: train and score run i (or take it from --resume). */
 static int train_job(size_t i, void *user)
 {
     sweep_ctx *c = user;
     const ty_run_spec *s = &c->specs[i];
-    char commit[64] = "";
-    if (c->cfg->resume &&
-        ty_sweep_file_read(c->cfg, s, &c->evals[i], commit, sizeof commit)) {
+    if (c->resumed[i].found) {
+        c->evals[i] = c->resumed[i].eval;
         ty_pool_lock();
-        note_resumed(c->res, commit);
+        note_resumed(c->res, c->resumed[i].commit);
         ty_pool_unlock();
         finish_run(c, s, &c->evals[i]);
         return 0;
@@ -88,7 +116,7 @@ static int train_job(size_t i, void *user)
     if (rc == 0)
         rc = ty_run_evaluate(net, c->cfg, c->ds, c->labels, &c->evals[i]);
     amem_dam_free(net);
-    if (rc == 0)
+    if (rc == 0 && ty_ranks_is_writer())
         rc = ty_sweep_file_write(c->cfg, s, &c->evals[i], ty_now() - t0);
     if (rc == 0)
         finish_run(c, s, &c->evals[i]);
@@ -173,8 +201,9 @@ static int write_baseline(const ty_config *cfg, const ty_sweep_result *res)
 int ty_sweep_run(const ty_config *cfg, const ty_dataset *ds,
                  ty_sweep_result *res)
 {
-    sweep_ctx c = {cfg, ds, NULL, NULL, NULL, NULL, 0,
+    sweep_ctx c = {cfg, ds, NULL, NULL, NULL, NULL, NULL, 0,
                    ty_sweep_run_count(cfg), ty_now(), res};
+    int writer = ty_ranks_is_writer();
     res->resumed = 0;
     res->resumed_commits[0] = '\0';
     res->n_seeds = cfg->n_seeds;
@@ -184,22 +213,27 @@ int ty_sweep_run(const ty_config *cfg, const ty_dataset *ds,
     c.labels = labels;
     c.specs = malloc((size_t)c.total * sizeof *c.specs);
     c.evals = calloc((size_t)c.total, sizeof *c.evals);
-    c.runs = ty_csv_open(&cfg->args, "fig2_runs.csv",
-                         "signal,method,gamma,seed,regular_loss,"
-                         "exception_loss,eval_loss");
+    c.resumed = calloc((size_t)c.total, sizeof *c.resumed);
+    c.runs = writer ? ty_csv_open(&cfg->args, "fig2_runs.csv",
+                                  "signal,method,gamma,seed,regular_loss,"
+                                  "exception_loss,eval_loss")
+                    : NULL;
     int rc = -1;
-    if (labels && c.specs && c.evals && c.runs) {
+    if (labels && c.specs && c.evals && c.resumed && (c.runs || !writer)) {
         size_t n = list_runs(cfg, res, c.specs);
-        rc = ty_pool_run(n, cfg->workers, train_job, &c);
+        rc = find_resumed(&c, n);
+        if (rc == 0)
+            rc = ty_pool_run(n, cfg->workers, train_job, &c);
         if (rc == 0)
             choose_best(&c, n, res);
     }
     rc |= ty_csv_close(c.runs, "fig2_runs.csv");
-    if (rc == 0)
+    if (rc == 0 && writer)
         rc = write_best(cfg, res) | write_baseline(cfg, res);
     free(labels);
     free(c.specs);
     free(c.evals);
+    free(c.resumed);
     res->runs = c.done;
     res->seconds = ty_now() - c.t0;
     return rc ? -1 : 0;

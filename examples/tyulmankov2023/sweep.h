@@ -4,7 +4,8 @@
  * epochs and scored with Eq. 2. For each signal, method and seed the best
  * gamma (lowest evaluation loss, gamma = 0 included) is kept, as in the
  * paper. Writes fig2_runs.csv (every run), fig2_best.csv and
- * fig2_baseline.csv (gamma = 0).
+ * fig2_baseline.csv (gamma = 0); under MPI every rank takes part in every
+ * run and rank 0 alone reads and writes the files (ranks.h).
  */
 #ifndef TY_SWEEP_H
 #define TY_SWEEP_H

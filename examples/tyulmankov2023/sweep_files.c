@@ -2,10 +2,11 @@
 #include <stdio.h>
 
 #include "common/resume.h"
+#include "ranks.h"
 #include "sweep_files.h"
 
 #define HEADER "signal,method,gamma,seed,regular_loss,exception_loss," \
-               "eval_loss,seconds"
+               "eval_loss,seconds,ranks"
 
 /* Every setting besides the run's own that changes its result. */
 static void scale_of(const ty_config *cfg, char *out, size_t size)
@@ -40,9 +41,9 @@ int ty_sweep_file_write(const ty_config *cfg, const ty_run_spec *s,
     if (where(cfg, s, dir, sizeof dir, name, sizeof name) != 0)
         return -1;
     scale_of(cfg, scale, sizeof scale);
-    snprintf(row, sizeof row, "%s,%s,%g,%d,%.8g,%.8g,%.8g,%.1f",
+    snprintf(row, sizeof row, "%s,%s,%g,%d,%.8g,%.8g,%.8g,%.1f,%d",
              signal_of(s), ty_balance_name(s->balance), s->gamma, s->seed,
-             ev->regular, ev->exception, ev->eval, seconds);
+             ev->regular, ev->exception, ev->eval, seconds, ty_ranks_count());
     return ex_unit_write(dir, name, scale, HEADER, row);
 }
 

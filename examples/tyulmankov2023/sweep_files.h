@@ -1,7 +1,10 @@
 /*
  * One CSV per finished sweep run, so that a long sweep can stop and go on:
  * <out>/sweep/<signal>-<method>-g<gamma>-s<seed>.csv holds the run's result,
- * the provenance of the process that trained it and a "# scale:" line with
+ * its training time and the number of ranks that shared it (ranks.h; the
+ * result is the same for any number to float rounding, so it is not part
+ * of the scale), the provenance of the process that trained it and a
+ * "# scale:" line with
  * every setting besides the run's own that changes the result
  * (examples/common/resume.h). With
  * --resume a run whose file finished at the same scale is read back instead

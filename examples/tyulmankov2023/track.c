@@ -8,6 +8,7 @@
 
 #include "csv.h"
 #include "pool.h"
+#include "ranks.h"
 #include "signals.h"
 #include "timer.h"
 #include "track.h"
@@ -123,11 +124,13 @@ static int one_run(const ty_config *cfg, const ty_dataset *ds,
     char file[128], path[1200];
     snprintf(file, sizeof file, "weights_%s.png", res->name[r]);
     int rc = train_tracked(cfg, ds, labels, io, res, r, net);
-    if (rc == 0 && ex_out_path(&cfg->args, file, path, sizeof path))
-        rc = ty_weights_write(net, ds, path, &res->weights[r]);
-    fprintf(stderr, "tracked run %-21s eval %.4f (regular %.4f, exception "
-            "%.4f)\n", res->name[r], res->final[r].eval,
-            res->final[r].regular, res->final[r].exception);
+    if (rc == 0 && ty_ranks_is_writer()) {
+        if (ex_out_path(&cfg->args, file, path, sizeof path))
+            rc = ty_weights_write(net, ds, path, &res->weights[r]);
+        fprintf(stderr, "tracked run %-21s eval %.4f (regular %.4f, "
+                "exception %.4f)\n", res->name[r], res->final[r].eval,
+                res->final[r].regular, res->final[r].exception);
+    }
     amem_dam_free(net);
     return rc;
 }
@@ -192,7 +195,7 @@ int ty_track_run(const ty_config *cfg, const ty_dataset *ds,
         rc = open_io(&c.io[r], ty_dataset_count(ds));
     if (rc == 0)
         rc = ty_pool_run(TY_TRACKED, cfg->workers, track_job, &c);
-    if (rc == 0)
+    if (rc == 0 && ty_ranks_is_writer())
         rc = write_csv(cfg, &c, 0) | write_csv(cfg, &c, 1);
     for (int r = 0; r < TY_TRACKED; r++)
         close_io(&c.io[r]);

@@ -32,7 +32,8 @@ typedef struct ty_track_result {
     double seconds;
 } ty_track_result;
 
-/* ty_track_run: run all four and write their CSV rows and PNGs. 0 or -1. */
+/* ty_track_run: run all four and write their CSV rows and PNGs (on the
+ * writing rank, ranks.h). 0 or -1. */
 int ty_track_run(const ty_config *cfg, const ty_dataset *ds,
                  ty_track_result *res);
 

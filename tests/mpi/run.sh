@@ -20,6 +20,17 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
 
+# tally NAME STATUS LOG: add LOG's "N passed, N failed" line to the totals.
+tally() {
+    name=$1 status=$2 log=$3
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)
+    p=${line%% passed*}; f=${line#*, }; f=${f%% failed*}
+    if [ -z "$line" ]; then p=0 f=1; status=FAILED; fi
+    [ "$status" = ok ] || { cat "$log" >&2; [ "$f" -gt 0 ] || f=1; }
+    passed=$((passed + p)) failed=$((failed + f))
+    echo "check-mpi: $name: $status ($p passed, $f failed)"
+}
+
 # run NAME NP TRANSPORT PROGRAM ARGS...: one mpirun with a timeout; the
 # program's "N passed, N failed" line is added to the totals.
 run() {
@@ -28,12 +39,7 @@ run() {
     log="$tmp/log"
     if timeout -k 10 120 "$mpirun" --oversubscribe -np "$np" $transport "$@" \
         >"$log" 2>&1; then status=ok; else status=FAILED; fi
-    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)
-    p=${line%% passed*}; f=${line#*, }; f=${f%% failed*}
-    if [ -z "$line" ]; then p=0 f=1; status=FAILED; fi
-    [ "$status" = ok ] || { cat "$log" >&2; [ "$f" -gt 0 ] || f=1; }
-    passed=$((passed + p)) failed=$((failed + f))
-    echo "check-mpi: $name -np $np: $status ($p passed, $f failed)"
+    tally "$name -np $np" "$status" "$log"
     grep -E '^rank-order bits' "$log" >>"$tmp/bits" || true
 }
 
@@ -85,6 +91,12 @@ for example in sharded_store train_dam; do
         fi
     done
 done
+
+# The Tyulmankov et al. 2023 example: P = 1 against P = 2, rank 0 writing,
+# --resume, a failing rank (its own mpiruns, each with a timeout).
+if BUILD=$build PYTHON=$python MPIRUN=$mpirun sh tests/mpi/tyulmankov2023.sh \
+    >"$tmp/log" 2>&1; then status=ok; else status=FAILED; fi
+tally "example tyulmankov2023 -np 1, 2" "$status" "$tmp/log"
 
 echo "check-mpi: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
