@@ -55,7 +55,11 @@ static void usage_extra(void)
            "                    with --threads 1 per rank by default)\n"
            "  --resume          read back sweep runs already finished at this\n"
            "                    scale (OUT/sweep/*.csv) instead of training\n"
-           "                    them again\n", TY_MAX_SEEDS);
+           "                    them again\n"
+           "Over MPI (make mpi-examples): mpirun -np P "
+           "build/mpi/examples/tyulmankov2023 [options]\n"
+           "trains every run data-parallel over the P ranks; rank 0 writes "
+           "(docs/distributed.md).\n", TY_MAX_SEEDS);
 }
 
 static int prepare(ty_config *cfg, ty_dataset *ds, int argc, char **argv)

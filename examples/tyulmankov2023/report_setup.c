@@ -73,8 +73,11 @@ static void commands(FILE *f, const ty_report *rep)
 {
     fprintf(f, "This report was made by:\n\n    %s\n\n", rep->cfg->command);
     processes(f, rep->cfg);
-    fprintf(f, "Sweep: %ld training runs in %.0f s; tracked runs: %.0f s.\n\n",
-            rep->sweep->runs, rep->sweep->seconds, rep->track->seconds);
+    const double *per_epoch = rep->track->epoch_seconds;
+    fprintf(f, "Sweep: %ld training runs in %.0f s; tracked runs: %.0f s "
+               "(one training epoch: %.2f, %.2f, %.2f and %.2f s).\n\n",
+            rep->sweep->runs, rep->sweep->seconds, rep->track->seconds,
+            per_epoch[0], per_epoch[1], per_epoch[2], per_epoch[3]);
     if (rep->sweep->resumed > 0)
         fprintf(f, "Of the sweep's runs, %ld were read back (`--resume`) from "
                    "the per-run files in `sweep/` of earlier processes "

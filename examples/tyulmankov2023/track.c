@@ -102,15 +102,20 @@ static int train_tracked(const ty_config *cfg, const ty_dataset *ds,
     snprintf(stage, sizeof stage, "fig1 %s", res->name[r]);
     if (log_curve(io, cfg, ds, labels, net, res->name[r], 0, &res->start[r]))
         return -1;
+    double training = 0.0;
     for (int epoch = 1; epoch <= cfg->track_epochs; epoch++) {
-        if (ty_run_train(net, 1, stage) != 0 ||
-            log_signals(io, res, r, net, ds, epoch) != 0)
+        double t0 = ty_now();
+        if (ty_run_train(net, 1, stage) != 0)
+            return -1;
+        training += ty_now() - t0;
+        if (log_signals(io, res, r, net, ds, epoch) != 0)
             return -1;
         if (is_curve_epoch(cfg, epoch) &&
             log_curve(io, cfg, ds, labels, net, res->name[r], epoch, &ev))
             return -1;
     }
     res->final[r] = ev;
+    res->epoch_seconds[r] = training / cfg->track_epochs;
     return 0;
 }
 
@@ -128,8 +133,9 @@ static int one_run(const ty_config *cfg, const ty_dataset *ds,
         if (ex_out_path(&cfg->args, file, path, sizeof path))
             rc = ty_weights_write(net, ds, path, &res->weights[r]);
         fprintf(stderr, "tracked run %-21s eval %.4f (regular %.4f, "
-                "exception %.4f)\n", res->name[r], res->final[r].eval,
-                res->final[r].regular, res->final[r].exception);
+                "exception %.4f); %.3f s per epoch of training\n",
+                res->name[r], res->final[r].eval, res->final[r].regular,
+                res->final[r].exception, res->epoch_seconds[r]);
     }
     amem_dam_free(net);
     return rc;

@@ -29,6 +29,8 @@ typedef struct ty_track_result {
     double a1_regular[TY_TRACKED_SIGNALS][TY_A1_SIGNALS];
     double a1_exception[TY_TRACKED_SIGNALS][TY_A1_SIGNALS];
     double a1_separation[TY_TRACKED_SIGNALS][TY_A1_SIGNALS];
+    double epoch_seconds[TY_TRACKED]; /* wall time of one training epoch
+                                       * (evaluations and records apart) */
     double seconds;
 } ty_track_result;
 
