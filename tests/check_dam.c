@@ -682,26 +682,49 @@ static int dam_step(void *h1)
     return amem_dam_train(h1, 1, NULL, NULL, NULL) != AMEM_OK;
 }
 
+/* Three equal nets (N = 12, M = 4, the small set; batch 5): h[0] trains
+ * alone, h[1] and h[2] are workers 0 and 1 of one data-parallel pair. A
+ * signal < 0 keeps the default. t must not move while the pair is in use. */
+typedef struct dam_trio {
+    amem_dam *h[3];
+    dp_pair pair;
+    amem_data_parallel dp[2];
+} dam_trio;
+
+static void trio_make(dam_trio *t, unsigned seed, int labelled, int balance,
+                      int signal, double gamma)
+{
+    for (int k = 0; k < 3; k++) {
+        amem_dam *h = t->h[k] = make(12, 4, seed);
+        small_set(h, 9, 2, labelled);
+        AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_BATCH_SIZE, 5));
+        AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_MAX_STEPS, 60));
+        AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_LEARNING_RATE, 0.01));
+        AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_BALANCE, balance));
+        if (signal >= 0)
+            AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_SIGNAL, signal));
+        AMEM_ASSERT_OK(amem_dam_set(h, AMEM_DAM_GAMMA, gamma));
+    }
+    t->pair = (dp_pair){dam_step, t->h[2], NULL, 0.0};
+    t->dp[0] = (amem_data_parallel){dp_pair_outer, &t->pair, 0, 2};
+    t->dp[1] = (amem_data_parallel){dp_pair_inner, &t->pair, 1, 2};
+    AMEM_ASSERT_OK(amem_dam_set_data_parallel(t->h[1], &t->dp[0]));
+    AMEM_ASSERT_OK(amem_dam_set_data_parallel(t->h[2], &t->dp[1]));
+}
+
+static void trio_free(dam_trio *t)
+{
+    for (int k = 0; k < 3; k++)
+        amem_dam_free(t->h[k]);
+}
+
 START_TEST(test_two_workers_equal_one)
 {
     size_t N = 12, M = 4, steps = 7;
-    amem_dam *h[3];
-    for (int k = 0; k < 3; k++) {
-        h[k] = make(N, M, 23);
-        small_set(h[k], 9, 2, 1);
-        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_BATCH_SIZE, 5));
-        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_MAX_STEPS, 60));
-        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_LEARNING_RATE, 0.01));
-        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_BALANCE,
-                                    AMEM_DAM_BALANCE_REWEIGHT));
-        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_GAMMA, 2));
-    }
+    dam_trio t;
+    trio_make(&t, 23, 1, AMEM_DAM_BALANCE_REWEIGHT, -1, 2);
+    amem_dam **h = t.h;
     float w[3][48];
-    dp_pair pair = {dam_step, h[2], NULL, 0.0};
-    amem_data_parallel dp0 = {dp_pair_outer, &pair, 0, 2};
-    amem_data_parallel dp1 = {dp_pair_inner, &pair, 1, 2};
-    AMEM_ASSERT_OK(amem_dam_set_data_parallel(h[1], &dp0));
-    AMEM_ASSERT_OK(amem_dam_set_data_parallel(h[2], &dp1));
     AMEM_ASSERT_OK(amem_dam_train(h[0], steps, NULL, NULL, NULL));
     double loss0, loss1;
     AMEM_ASSERT_OK(amem_dam_train(h[0], 1, NULL, NULL, &loss0));
@@ -719,8 +742,7 @@ START_TEST(test_two_workers_equal_one)
     AMEM_ASSERT_STATUS(amem_dam_set_data_parallel(h[1], &bad), AMEM_E_NULL);
     AMEM_ASSERT_OK(amem_dam_set_data_parallel(h[1], NULL));
     AMEM_ASSERT_OK(amem_dam_train(h[1], 1, NULL, NULL, NULL));
-    for (int k = 0; k < 3; k++)
-        amem_dam_free(h[k]);
+    trio_free(&t);
 }
 END_TEST
 
@@ -751,22 +773,9 @@ START_TEST(test_two_workers_learned_signal)
     int balance = _i % 2 ? AMEM_DAM_BALANCE_SAMPLE
                          : AMEM_DAM_BALANCE_REWEIGHT;
     int signal = AMEM_DAM_SIGNAL_LOSS + _i / 2;
-    amem_dam *h[3];
-    for (int k = 0; k < 3; k++) {
-        h[k] = make(N, M, 29);
-        small_set(h[k], 9, 2, 0);
-        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_BATCH_SIZE, 5));
-        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_MAX_STEPS, 60));
-        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_LEARNING_RATE, 0.01));
-        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_BALANCE, balance));
-        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_SIGNAL, signal));
-        AMEM_ASSERT_OK(amem_dam_set(h[k], AMEM_DAM_GAMMA, 3));
-    }
-    dp_pair pair = {dam_step, h[2], NULL, 0.0};
-    amem_data_parallel dp0 = {dp_pair_outer, &pair, 0, 2};
-    amem_data_parallel dp1 = {dp_pair_inner, &pair, 1, 2};
-    AMEM_ASSERT_OK(amem_dam_set_data_parallel(h[1], &dp0));
-    AMEM_ASSERT_OK(amem_dam_set_data_parallel(h[2], &dp1));
+    dam_trio t;
+    trio_make(&t, 29, 0, balance, signal, 3);
+    amem_dam **h = t.h;
     AMEM_ASSERT_OK(amem_dam_train(h[0], steps, NULL, NULL, NULL));
     for (size_t s = 0; s < steps; s++)
         AMEM_ASSERT_OK(amem_dam_train(h[1], 1, NULL, NULL, NULL));
@@ -785,8 +794,7 @@ START_TEST(test_two_workers_learned_signal)
                           1e-5f * (1.0f + fabsf(rec[0][i])),
                       "record %zu of item %zu: %g vs %g", i % 6, i / 6,
                       rec[0][i], rec[1][i]);
-    for (int k = 0; k < 3; k++)
-        amem_dam_free(h[k]);
+    trio_free(&t);
 }
 END_TEST
 

@@ -7,6 +7,7 @@
   named enums, all-or-nothing set(), and one property per setting.
 - Persistent: save()/save_mem()/load()/load_mem(), copy and pickle through
   the file image.
+- StoreShape: the dim and value_dim properties of a pattern store.
 
 A subclass names its C prefix in _C ("amem_dam_"), its settings enum in
 Param and the settings whose values are named in _VALUE_ENUMS.
@@ -333,3 +334,20 @@ class Persistent(_Piece):
 
     def __reduce__(self):
         return (_load_image, (type(self), self.save_mem()))
+
+
+class StoreShape:
+    """dim and value_dim of a pattern store (from its _dim and _vdim)."""
+
+    _dim = 0
+    _vdim = 0
+
+    @property
+    def dim(self):
+        """Pattern (key) dimension d."""
+        return self._dim
+
+    @property
+    def value_dim(self):
+        """Value dimension m (0 for an autoassociative store)."""
+        return self._vdim

@@ -16,7 +16,7 @@ from . import _ffi
 from ._chunks import run_in_chunks
 from ._arrays import as_rows, dptr, fail, fptr, iptr, like_rows, size
 from ._lib import lib
-from ._piece import Persistent, Settings, int_enum, member
+from ._piece import Persistent, Settings, StoreShape, int_enum, member
 from .errors import check
 from .progress import interruptible
 
@@ -68,7 +68,7 @@ _DTYPE_ALIAS = {"float32": "F32", "bfloat16": "BF16", "int8": "INT8"}
 Direction = int_enum("amem_hopfield_direction", _PREFIX, "Direction")
 
 
-class Hopfield(Settings, Persistent):
+class Hopfield(Settings, Persistent, StoreShape):
     """A Hopfield-family network.
 
     Hopfield(kind, dim, value_dim=0, **settings)
@@ -165,16 +165,6 @@ class Hopfield(Settings, Persistent):
     def kind(self):
         """The network kind (a Kind member)."""
         return self._kind
-
-    @property
-    def dim(self):
-        """Pattern (key) dimension d."""
-        return self._dim
-
-    @property
-    def value_dim(self):
-        """Value dimension m (0 for an autoassociative network)."""
-        return self._vdim
 
     @property
     def output_dim(self):

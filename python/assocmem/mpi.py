@@ -37,7 +37,7 @@ import numpy as np
 from . import _ffi
 from ._arrays import dptr, fptr, iptr
 from ._lib import lib
-from ._piece import member
+from ._piece import StoreShape, member
 from .errors import check, error
 from .hopfield import Param
 
@@ -134,7 +134,7 @@ def _rows(x, cols, where, allow_none=False):
     return a
 
 
-class Hopfield:
+class Hopfield(StoreShape):
     """A modern Hopfield store whose patterns are spread over the ranks of
     comm (an mpi4py communicator): the owner of id i is rank i mod P."""
 
@@ -174,14 +174,6 @@ class Hopfield:
         self.close()
 
     # ---- sizes and settings --------------------------------------------
-
-    @property
-    def dim(self):
-        return self._dim
-
-    @property
-    def value_dim(self):
-        return self._vdim
 
     @property
     def count(self):
