@@ -449,6 +449,7 @@ lib/libassocmem-mpi.so: lib/$(MPI_SONAME)
 
 # The in-tree pkg-config file (for lib/); install-mpi writes one for LIBDIR.
 lib/assocmem-mpi.pc: assocmem-mpi.pc.in $(HDR)
+	@mkdir -p lib
 	sed -e 's|@PREFIX@|$(CURDIR)|' -e 's|@LIBDIR@|$(CURDIR)/lib|' \
 	    -e 's|@INCLUDEDIR@|$(CURDIR)/include|' -e 's|@VERSION@|$(VERSION)|' \
 	    -e 's|@MPI_CFLAGS@|$(shell $(MPICC) --showme:compile 2>/dev/null || $(MPICC) -compile-info 2>/dev/null | cut -d" " -f2-)|' \
