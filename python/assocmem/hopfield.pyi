@@ -10,7 +10,7 @@ from . import _ffi
 from ._chunks import run_in_chunks
 from ._arrays import as_rows, dptr, fail, fptr, iptr, like_rows, size
 from ._lib import lib
-from ._piece import Persistent, Settings, int_enum, member
+from ._piece import Persistent, Settings, StoreShape, int_enum, member
 from .errors import check
 from .progress import interruptible
 Kind: Any
@@ -25,7 +25,7 @@ Precision: Any
 Direction: Any
 
 
-class Hopfield(Settings, Persistent):
+class Hopfield(Settings, Persistent, StoreShape):
     def __init__(self, kind, dim, value_dim=..., *, beta: float = ..., max_steps: int = ..., tolerance: float = ..., scale_sqrt_d: bool = ..., update: Union[str, int] = ..., order: Union[str, int] = ..., zero_diagonal: bool = ..., decay: float = ..., write_strength: float = ..., degree: int = ..., seed: int = ..., noise: Union[str, int] = ..., similarity: Union[str, int] = ..., separation: Union[str, int] = ..., dtype: Union[str, int] = ..., nprobe: int = ..., kmeans_steps: int = ..., kmeans_sample: int = ..., precision: Union[str, int] = ...) -> None: ...
     beta: float
     'inverse temp. Default 1; range [1e-6, 1e6]; used by MODERN.'
@@ -72,10 +72,6 @@ class Hopfield(Settings, Persistent):
     def mapped(self) -> Any: ...
     @property
     def kind(self) -> Any: ...
-    @property
-    def dim(self) -> Any: ...
-    @property
-    def value_dim(self) -> Any: ...
     @property
     def output_dim(self) -> Any: ...
     @property
