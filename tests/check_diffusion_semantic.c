@@ -538,6 +538,39 @@ START_TEST(test_recall_ends_on_the_sheet)
 }
 END_TEST
 
+/* More states than one chunk of rows (1024): every row's score and log p
+ * equal the row evaluated alone, in both precisions. */
+START_TEST(test_chunks_agree)
+{
+    enum { MANY = 1100 };
+    scase k;
+    make_case(&k);
+    float *x = malloc(MANY * D * sizeof *x), *sc = malloc(MANY * D * sizeof *sc);
+    double *lp = malloc(MANY * sizeof *lp);
+    fill(x, MANY * D, 8, 2.0f);
+    for (int f64 = 0; f64 < 2; f64++) {
+        amem_diffusion *h = make_handle(&k, f64);
+        AMEM_ASSERT_OK(amem_diffusion_score(h, x, MANY, 0.4, sc));
+        AMEM_ASSERT_OK(amem_diffusion_log_density(h, x, MANY, 0.4, lp));
+        for (size_t i = 0; i < MANY; i += 137) {
+            float one[D];
+            double l1;
+            AMEM_ASSERT_OK(amem_diffusion_score(h, x + i * D, 1, 0.4, one));
+            AMEM_ASSERT_OK(amem_diffusion_log_density(h, x + i * D, 1, 0.4,
+                                                      &l1));
+            ck_assert_double_eq_tol(l1, lp[i], 1e-6 * (1 + fabs(l1)));
+            for (int j = 0; j < D; j++)
+                ck_assert_float_eq_tol(one[j], sc[i * D + j],
+                                       1e-5f * (1 + fabsf(one[j])));
+        }
+        amem_diffusion_free(h);
+    }
+    free(x);
+    free(sc);
+    free(lp);
+}
+END_TEST
+
 Suite *amem_suite_diffusion_semantic(void)
 {
     Suite *s = suite_create("diffusion_semantic");
@@ -548,6 +581,7 @@ Suite *amem_suite_diffusion_semantic(void)
     tcase_add_test(tc, test_save_load);
     tcase_add_test(tc, test_bad_arguments);
     tcase_add_test(tc, test_recall_ends_on_the_sheet);
+    tcase_add_test(tc, test_chunks_agree);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -48,11 +48,19 @@ size_t amem__exact_chunk(size_t n, size_t count)
     return c < n ? c : n;
 }
 
+/* Rows per chunk: a block of logits (N + 1 floats a row) or of manifold
+ * terms (rank + 1 doubles a row) stays within BLOCK_FLOATS. */
+static size_t chunk_of(const amem_diffusion *h, size_t n)
+{
+    const size_t cols = h->count + 1, w2 = 2 * amem__semantic_width(h);
+    return amem__exact_chunk(n, cols > w2 ? cols : w2);
+}
+
 /* The manifold's per-row doubles (first, aligned), then room for the N
  * memories and the semantic component. */
 size_t amem__exact_ws_len(const amem_diffusion *h, size_t n)
 {
-    const size_t chunk = amem__exact_chunk(n, h->count + 1);
+    const size_t chunk = chunk_of(h, n);
     return 2 * chunk * amem__semantic_width(h) + chunk * (h->count + 1) +
            h->count + 1;
 }
@@ -168,7 +176,7 @@ void amem__exact_eval(const amem_diffusion *h, const float *x, size_t n,
 {
     const size_t N = h->count, d = h->dim;
     const amem__exact_terms e = amem__exact_make_terms(h, theta, s);
-    const size_t chunk = amem__exact_chunk(n, N + 1);
+    const size_t chunk = chunk_of(h, n);
     double *proj = (double *)(void *)ws;
     float *L = ws + 2 * chunk * amem__semantic_width(h);
     float *bias = L + chunk * e.cols;

@@ -31,16 +31,20 @@ int amem__diffusion_f64(const amem_diffusion *h)
            AMEM__DP(h, SCORE) == AMEM_DIFFUSION_SCORE_EXACT;
 }
 
-static size_t chunk_rows(size_t n, size_t cols)
+/* Rows per chunk: a block of logits (N + 1 a row) or of manifold terms
+ * (rank + 1 a row) stays within BLOCK_DOUBLES. */
+static size_t chunk_rows(const amem_diffusion *h, size_t n)
 {
-    size_t c = BLOCK_DOUBLES / (cols ? cols : 1);
+    size_t cols = h->count + 1, w = amem__semantic_width(h);
+    cols = cols > w ? cols : w;
+    size_t c = BLOCK_DOUBLES / cols;
     c = c < 1 ? 1 : c > MAX_CHUNK ? MAX_CHUNK : c;
     return c < n ? c : n;
 }
 
 size_t amem__exact64_ws_len(const amem_diffusion *h, size_t n)
 {
-    const size_t count = h->count, chunk = chunk_rows(n, count + 1);
+    const size_t count = h->count, chunk = chunk_rows(h, n);
     size_t y, len;
     if (amem__mul_size(count, h->dim, &y) != 0 ||
         amem__add_size(y, chunk * (count + 1), &len) != 0 ||
@@ -112,7 +116,7 @@ void amem__exact64_eval(const amem_diffusion *h, const double *x, size_t n,
 {
     const size_t N = h->count, d = h->dim;
     const amem__exact_terms e = amem__exact_make_terms(h, theta, s);
-    const size_t chunk = chunk_rows(n, N + 1);
+    const size_t chunk = chunk_rows(h, n);
     const double *Y = ws;
     double *L = ws + N * d, *bias = L + chunk * (N + 1);
     double *proj = bias + N + 1;

@@ -112,7 +112,8 @@ static int check_args(const char *fn, const amem_diffusion *h,
     if (r > h->dim)
         return amem__fail(AMEM_E_DIM, fn, "r = %zu directions in %zu "
                           "dimensions", r, h->dim);
-    if (mean && (rc = amem__check_array(fn, "mean", mean, 1, h->dim)) != 0)
+    if (mean && (rc = amem__check_array(fn, "mean", mean, 1, h->dim)) !=
+                    AMEM_OK)
         return rc;
     if (r == 0)
         return AMEM_OK;
