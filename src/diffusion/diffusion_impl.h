@@ -35,13 +35,15 @@ typedef struct amem__dmlp {
  * The semantic manifold of the exact score (semantic.c; Eqs. 24-25):
  * phi = N(m, c I + sum_k sigma_k^2 q_k q_k^T). One block: basis holds
  * (rank + 1) x d doubles, m then the orthonormal q_1 .. q_rank; spread
- * holds sigma_k, qm holds q_k . m (rank each); m2 = |m|^2. A handle
- * without one (rank 0, m = 0) holds NULL: the isotropic N(0, c I).
+ * holds sigma_k, qm holds q_k . m (rank each); m2 = |m|^2. basis_f is
+ * the basis rounded to float (the float32 path's sgemm). A handle without
+ * one (rank 0, m = 0) holds NULL: the isotropic N(0, c I).
  */
 typedef struct amem__semantic {
     size_t rank;
     double *basis, *spread, *qm;
     double m2;
+    float *basis_f;
 } amem__semantic;
 
 struct amem_diffusion {
@@ -81,7 +83,7 @@ int amem__diffusion_check_learned(const char *fn, const amem_diffusion *h);
  * when the sizes overflow or memory runs out. */
 amem__semantic *amem__semantic_new(size_t d, size_t rank);
 void amem__semantic_free(amem__semantic *s);
-/* Fill qm and m2 from the basis. */
+/* Fill qm, m2 and basis_f from the basis. */
 void amem__semantic_finish(amem__semantic *s, size_t d);
 /* 1 when the directions are orthonormal within tol, the spreads >= 0 and
  * everything finite (for files). */
@@ -94,7 +96,7 @@ size_t amem__semantic_width(const amem_diffusion *h);
 /* Rows of queries processed at once; ws holds chunk x N floats + N. */
 size_t amem__exact_chunk(size_t n, size_t count);
 /* Workspace floats of amem__exact_eval for n rows (a double-aligned
- * block: the manifold's per-row doubles first). */
+ * block: the manifold's per-row doubles first, then its floats). */
 size_t amem__exact_ws_len(const amem_diffusion *h, size_t n);
 /*
  * For n states x (validated) at (theta, s): weights (n x N) when `weights`
@@ -131,16 +133,6 @@ double amem__exact_semantic_logit(const amem__exact_terms *e, size_t d,
  * h_sem (theta m + sum_k w_k p_k q_k) / v_s on the basis (m, q_k). */
 void amem__exact_semantic_coef(const amem__exact_terms *e, double h_sem,
                                double *proj);
-/* proj = basis . x for a float or a double state (rank + 1 dots). */
-void amem__semantic_project(const amem__semantic *s, size_t d,
-                            const float *x, double *proj);
-void amem__semantic_project64(const amem__semantic *s, size_t d,
-                              const double *x, double *proj);
-/* score += coef . basis, for a float or a double score. */
-void amem__semantic_add(const amem__semantic *s, size_t d,
-                        const double *coef, float *score);
-void amem__semantic_add64(const amem__semantic *s, size_t d,
-                          const double *coef, double *score);
 /* (d/2) log(2 pi v_p). */
 double amem__exact_log_norm(const amem__exact_terms *e, size_t d);
 

@@ -22,9 +22,9 @@
  * With r = 0 and lambda = 0 this is the finite pattern set:
  * v_p = s^2 and score = (theta Y^T h - x) / s^2.
  * Queries are processed in chunks: one sgemm for the logits of a chunk, a
- * max-shifted softmax per row, one sgemm for Y^T h; with a manifold, the
- * r + 1 projections of each row (in double) before the softmax and their
- * coefficients added to the score after it.
+ * max-shifted softmax per row, one sgemm for Y^T h; with a manifold, one
+ * small sgemm for the r + 1 projections of the chunk's rows before the
+ * softmax and one adding their coefficients x the basis after it.
  */
 #include <math.h>
 #include <string.h>
@@ -49,19 +49,19 @@ size_t amem__exact_chunk(size_t n, size_t count)
 }
 
 /* Rows per chunk: a block of logits (N + 1 floats a row) or of manifold
- * terms (rank + 1 doubles a row) stays within BLOCK_FLOATS. */
+ * terms (rank + 1 doubles and floats a row) stays within BLOCK_FLOATS. */
 static size_t chunk_of(const amem_diffusion *h, size_t n)
 {
-    const size_t cols = h->count + 1, w2 = 2 * amem__semantic_width(h);
-    return amem__exact_chunk(n, cols > w2 ? cols : w2);
+    const size_t cols = h->count + 1, w3 = 3 * amem__semantic_width(h);
+    return amem__exact_chunk(n, cols > w3 ? cols : w3);
 }
 
-/* The manifold's per-row doubles (first, aligned), then room for the N
- * memories and the semantic component. */
+/* The manifold's per-row doubles (first, aligned) and floats, then room
+ * for the N memories and the semantic component. */
 size_t amem__exact_ws_len(const amem_diffusion *h, size_t n)
 {
     const size_t chunk = chunk_of(h, n);
-    return 2 * chunk * amem__semantic_width(h) + chunk * (h->count + 1) +
+    return 3 * chunk * amem__semantic_width(h) + chunk * (h->count + 1) +
            h->count + 1;
 }
 
@@ -117,22 +117,36 @@ static double squared_norm(const float *x, size_t d)
     return acc;
 }
 
+/* proj (rows x (rank + 1), double) = x . basis^T: one sgemm on the float
+ * basis into pf, widened. */
+static void project(const amem__semantic *sem, size_t d, const float *x,
+                    size_t rows, float *pf, double *proj)
+{
+    const size_t w = sem->rank + 1;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)w,
+                (int)d, 1.0f, x, (int)d, sem->basis_f, (int)d, 0.0f, pf,
+                (int)w);
+    for (size_t i = 0; i < rows * w; i++)
+        proj[i] = pf[i];
+}
+
 /* Softmax of each row of L (rows x cols) in place, the semantic logit in
  * the last column when there is one; log p per row if wanted. With a
- * manifold, proj (rows x (rank + 1)) receives each row's projections. */
+ * manifold, proj receives each row's projections (pf: float room). */
 static void softmax_rows(const amem_diffusion *h, const amem__exact_terms *e,
                          float *L, const float *x, size_t rows,
-                         const float *bias, double *proj, double *logp)
+                         const float *bias, double *proj, float *pf,
+                         double *logp)
 {
     const size_t N = h->count, d = h->dim, w = amem__semantic_width(h);
     const double log_norm = amem__exact_log_norm(e, d);
+    if (e->sem)
+        project(e->sem, d, x, rows, pf, proj);
     for (size_t i = 0; i < rows; i++) {
         float *row = L + i * e->cols;
         double lse, x2 = squared_norm(x + i * d, d);
         for (size_t mu = 0; mu < N; mu++)
             row[mu] += bias[mu];
-        if (e->sem)
-            amem__semantic_project(e->sem, d, x + i * d, proj + i * w);
         if (e->cols > N)
             row[N] = (float)amem__exact_semantic_logit(e, d, x2, proj + i * w);
         amem__softmax_row(row, e->cols, 1.0f, &lse);
@@ -141,12 +155,28 @@ static void softmax_rows(const amem_diffusion *h, const amem__exact_terms *e,
     }
 }
 
+/* score += the manifold's pull (exact_semantic.c): the coefficients of
+ * each row from its projections and h_sem, then one sgemm with the basis. */
+static void add_pull(const amem__exact_terms *e, const float *L, size_t N,
+                     size_t rows, size_t d, double *proj, float *pf,
+                     float *score)
+{
+    const size_t w = e->sem->rank + 1;
+    for (size_t i = 0; i < rows; i++) {
+        amem__exact_semantic_coef(e, L[i * e->cols + N], proj + i * w);
+        for (size_t k = i * w; k < (i + 1) * w; k++)
+            pf[k] = (float)proj[k];
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)d,
+                (int)w, 1.0f, pf, (int)w, e->sem->basis_f, (int)d, 1.0f,
+                score, (int)d);
+}
+
 /* score = (theta M - (sum h_mem) x) / v_p - h_sem x / v_s, M = H_mem Y
- * (rows x d) already in score, plus the manifold's pull (exact_semantic.c)
- * from the projections in proj. */
+ * (rows x d) already in score, plus the manifold's pull. */
 static void finish_score(const amem__exact_terms *e, const float *x,
                          const float *L, size_t N, float *score, size_t rows,
-                         size_t d, double *proj)
+                         size_t d, double *proj, float *pf)
 {
     const float a = (float)(e->theta / e->vp), b = (float)(1.0 / e->vp);
     const float c = (float)(1.0 / e->vs);
@@ -155,12 +185,9 @@ static void finish_score(const amem__exact_terms *e, const float *x,
         float keep = b * (1.0f - h_sem) + c * h_sem;
         for (size_t j = i * d; j < (i + 1) * d; j++)
             score[j] = a * score[j] - keep * x[j];
-        if (e->sem == NULL)
-            continue;
-        double *coef = proj + i * (e->sem->rank + 1);
-        amem__exact_semantic_coef(e, h_sem, coef);
-        amem__semantic_add(e->sem, d, coef, score + i * d);
     }
+    if (e->sem)
+        add_pull(e, L, N, rows, d, proj, pf, score);
 }
 
 static void copy_weights(const float *L, size_t rows, size_t cols, size_t N,
@@ -177,8 +204,9 @@ void amem__exact_eval(const amem_diffusion *h, const float *x, size_t n,
     const size_t N = h->count, d = h->dim;
     const amem__exact_terms e = amem__exact_make_terms(h, theta, s);
     const size_t chunk = chunk_of(h, n);
+    const size_t w = amem__semantic_width(h);
     double *proj = (double *)(void *)ws;
-    float *L = ws + 2 * chunk * amem__semantic_width(h);
+    float *pf = ws + 2 * chunk * w, *L = pf + chunk * w;
     float *bias = L + chunk * e.cols;
     pattern_bias(h, &e, bias);
     for (size_t r0 = 0; r0 < n; r0 += chunk) {
@@ -187,7 +215,8 @@ void amem__exact_eval(const amem_diffusion *h, const float *x, size_t n,
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows,
                     (int)N, (int)d, (float)(theta / e.vp), xc, (int)d,
                     h->patterns, (int)d, 0.0f, L, (int)e.cols);
-        softmax_rows(h, &e, L, xc, rows, bias, proj, logp ? logp + r0 : NULL);
+        softmax_rows(h, &e, L, xc, rows, bias, proj, pf,
+                     logp ? logp + r0 : NULL);
         if (weights)
             copy_weights(L, rows, e.cols, N, weights + r0 * N);
         if (score) {
@@ -195,7 +224,7 @@ void amem__exact_eval(const amem_diffusion *h, const float *x, size_t n,
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows,
                         (int)d, (int)N, 1.0f, L, (int)e.cols, h->patterns,
                         (int)d, 0.0f, sc, (int)d);
-            finish_score(&e, xc, L, N, sc, rows, d, proj);
+            finish_score(&e, xc, L, N, sc, rows, d, proj, pf);
         }
     }
 }

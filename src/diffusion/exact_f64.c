@@ -70,19 +70,21 @@ static double squared_norm(const double *x, size_t d)
 
 /* Softmax of each row of L (rows x cols) after adding the biases and the
  * semantic logit; log p per row when logp is not NULL. With a manifold,
- * proj (rows x (rank + 1)) receives each row's projections. */
+ * proj (rows x (rank + 1)) receives each row's projections, one dgemm. */
 static void softmax_rows(const amem_diffusion *h, const amem__exact_terms *e,
                          double *L, const double *x, size_t rows,
                          const double *bias, double *proj, double *logp)
 {
     const size_t N = h->count, d = h->dim, w = amem__semantic_width(h);
     const double log_norm = amem__exact_log_norm(e, d);
+    if (e->sem)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows,
+                    (int)w, (int)d, 1.0, x, (int)d, e->sem->basis, (int)d,
+                    0.0, proj, (int)w);
     for (size_t i = 0; i < rows; i++) {
         double *row = L + i * e->cols, lse, x2 = squared_norm(x + i * d, d);
         for (size_t mu = 0; mu < N; mu++)
             row[mu] += bias[mu];
-        if (e->sem)
-            amem__semantic_project64(e->sem, d, x + i * d, proj + i * w);
         if (e->cols > N)
             row[N] = amem__exact_semantic_logit(e, d, x2, proj + i * w);
         amem__softmax_row_f64(row, e->cols, &lse);
@@ -92,7 +94,9 @@ static void softmax_rows(const amem_diffusion *h, const amem__exact_terms *e,
 }
 
 /* score = (theta M - (sum h_mem) x) / v_p - h_sem x / v_s, M = H_mem Y
- * already in score, plus the manifold's pull (exact_semantic.c). */
+ * already in score, plus the manifold's pull (exact_semantic.c): each
+ * row's coefficients in place of its projections, one dgemm with the
+ * basis. */
 static void finish_score(const amem__exact_terms *e, const double *x,
                          const double *L, size_t N, double *score,
                          size_t rows, size_t d, double *proj)
@@ -102,12 +106,14 @@ static void finish_score(const amem__exact_terms *e, const double *x,
         double keep = (1.0 - h_sem) / e->vp + h_sem / e->vs;
         for (size_t j = i * d; j < (i + 1) * d; j++)
             score[j] = e->theta / e->vp * score[j] - keep * x[j];
-        if (e->sem == NULL)
-            continue;
-        double *coef = proj + i * (e->sem->rank + 1);
-        amem__exact_semantic_coef(e, h_sem, coef);
-        amem__semantic_add64(e->sem, d, coef, score + i * d);
+        if (e->sem)
+            amem__exact_semantic_coef(e, h_sem, proj + i * (e->sem->rank + 1));
     }
+    if (e->sem)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows,
+                    (int)d, (int)(e->sem->rank + 1), 1.0, proj,
+                    (int)(e->sem->rank + 1), e->sem->basis, (int)d, 1.0,
+                    score, (int)d);
 }
 
 void amem__exact64_eval(const amem_diffusion *h, const double *x, size_t n,

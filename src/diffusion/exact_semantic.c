@@ -30,9 +30,10 @@
  * in the span of m and the q_k, with coefficients theta h_sem / v_s on m
  * and h_sem w_k p_k / v_s on q_k. With r = 0 and m = 0 the extra terms
  * vanish and a handle holds no manifold: exact.c takes its isotropic path.
- * Per query row the r + 1 projections m.x, q_k.x are computed once (before
- * the softmax, for the logit) and turned into the coefficients in place
- * (after it, for the score).
+ * Per chunk of query rows the r + 1 projections m.x, q_k.x of every row
+ * are one small gemm (before the softmax, for the logit); after it they
+ * are turned into the coefficients in place, and one more small gemm adds
+ * coefficients x basis to the score (exact.c, exact_f64.c).
  */
 #include <math.h>
 
@@ -66,51 +67,5 @@ void amem__exact_semantic_coef(const amem__exact_terms *e, double h_sem,
         double g = t2 * s->spread[k] * s->spread[k];
         double p = proj[k + 1] - e->theta * s->qm[k];
         proj[k + 1] = k_sem * g / (e->vs + g) * p;
-    }
-}
-
-void amem__semantic_project(const amem__semantic *s, size_t d,
-                            const float *x, double *proj)
-{
-    for (size_t k = 0; k <= s->rank; k++) {
-        const double *b = s->basis + k * d;
-        double acc = 0.0;
-        for (size_t j = 0; j < d; j++)
-            acc += b[j] * x[j];
-        proj[k] = acc;
-    }
-}
-
-void amem__semantic_project64(const amem__semantic *s, size_t d,
-                              const double *x, double *proj)
-{
-    for (size_t k = 0; k <= s->rank; k++) {
-        const double *b = s->basis + k * d;
-        double acc = 0.0;
-        for (size_t j = 0; j < d; j++)
-            acc += b[j] * x[j];
-        proj[k] = acc;
-    }
-}
-
-void amem__semantic_add(const amem__semantic *s, size_t d,
-                        const double *coef, float *score)
-{
-    for (size_t j = 0; j < d; j++) {
-        double acc = 0.0;
-        for (size_t k = 0; k <= s->rank; k++)
-            acc += coef[k] * s->basis[k * d + j];
-        score[j] += (float)acc;
-    }
-}
-
-void amem__semantic_add64(const amem__semantic *s, size_t d,
-                          const double *coef, double *score)
-{
-    for (size_t j = 0; j < d; j++) {
-        double acc = 0.0;
-        for (size_t k = 0; k <= s->rank; k++)
-            acc += coef[k] * s->basis[k * d + j];
-        score[j] += acc;
     }
 }

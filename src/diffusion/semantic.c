@@ -27,10 +27,13 @@ amem__semantic *amem__semantic_new(size_t d, size_t rank)
         return NULL;
     amem__semantic *s = calloc(1, sizeof *s);
     double *block = s ? amem__zalloc(len, 1, sizeof(double)) : NULL;
-    if (block == NULL) {
+    float *block_f = block ? amem__zalloc(rows, d, sizeof(float)) : NULL;
+    if (block_f == NULL) {
+        free(block);
         free(s);
         return NULL;
     }
+    s->basis_f = block_f;
     s->rank = rank;
     s->basis = block;
     s->spread = block + rows * d;
@@ -40,8 +43,10 @@ amem__semantic *amem__semantic_new(size_t d, size_t rank)
 
 void amem__semantic_free(amem__semantic *s)
 {
-    if (s != NULL)
+    if (s != NULL) {
         free(s->basis);
+        free(s->basis_f);
+    }
     free(s);
 }
 
@@ -58,6 +63,8 @@ void amem__semantic_finish(amem__semantic *s, size_t d)
     s->m2 = dot(s->basis, s->basis, d);
     for (size_t k = 0; k < s->rank; k++)
         s->qm[k] = dot(s->basis + (k + 1) * d, s->basis, d);
+    for (size_t i = 0; i < (s->rank + 1) * d; i++)
+        s->basis_f[i] = (float)s->basis[i];
 }
 
 int amem__semantic_valid(const amem__semantic *s, size_t d, double tol)
