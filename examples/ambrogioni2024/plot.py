@@ -185,26 +185,70 @@ def plot_trajectories(out):
     save(fig, out, "fig2_trajectories.png")
 
 
+def draw_recall(ax, rows, case):
+    """Recall paths of one panel: a thin line per start, a dot at its end."""
+    import numpy as np
+    paths = {}
+    for r in rows:
+        if r["case"] == case:
+            paths.setdefault(int(r["start"]), []).append(
+                (float(r["x"]), float(r["y"])))
+    for pts in paths.values():
+        p = np.array(pts)
+        ax.plot(p[:, 0], p[:, 1], color="tab:orange", lw=1.1, alpha=0.9)
+        ax.plot(p[0, 0], p[0, 1], "o", color="tab:orange", ms=2.5)
+        ax.plot(p[-1, 0], p[-1, 1], "o", color="red", mec="k", mew=0.5,
+                ms=5)
+
+
+def draw_manifold(ax, out):
+    import numpy as np
+    rows = read_rows(out, "fig1_manifold.csv")
+    if not rows:
+        return ""
+    m = rows[0]
+    a = np.radians(float(m["angle_deg"]))
+    s = np.linspace(-4, 4, 2)
+    ax.plot(float(m["mean_x"]) + s * np.cos(a),
+            float(m["mean_y"]) + s * np.sin(a), "--", color="k", lw=1.0,
+            alpha=0.7)
+    return ("(c) points + semantic line (weight %g,\nspread %g along, "
+            "variance %g across)" % (float(m["weight"]), float(m["spread"]),
+                                      float(m["var"])))
+
+
 def plot_landscape(out):
     rows = read_rows(out, "fig1_landscape.csv")
     if not rows:
         return
     import numpy as np
+    recall = read_rows(out, "fig1_recall.csv")
     titles = {"points": "(a) point memories",
               "extended": "(b) extended memories (EXTENT 0.35)",
-              "semantic": "(c) points + semantic density (weight 0.5)"}
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.6))
+              "semantic": "(c) points + semantic density"}
+    fig, axes = plt.subplots(1, 3, figsize=(15, 5.2))
     for ax, case in zip(axes, ["points", "extended", "semantic"]):
         sub = [r for r in rows if r["case"] == case]
         n = int(round(len(sub) ** 0.5))
         grid = lambda key: np.array([float(r[key]) for r in sub]).reshape(n, n)
         x, y = grid("x"), grid("y")
-        im = ax.contourf(x, y, grid("logp"), levels=30, cmap="viridis")
+        logp = grid("logp")
+        im = ax.contourf(x, y, logp, levels=np.linspace(
+            max(logp.min(), logp.max() - 12), logp.max(), 31),
+            cmap="viridis", extend="min")
         ax.streamplot(x, y, grid("score_x"), grid("score_y"), color="w",
-                      density=1.0, linewidth=0.6, arrowsize=0.7)
-        ax.set_title(titles[case])
+                      density=0.9, linewidth=0.5, arrowsize=0.6)
+        title = titles[case]
+        if case == "semantic":
+            title = draw_manifold(ax, out) or title
+        draw_recall(ax, recall, case)
+        ax.set_xlim(-2, 2)
+        ax.set_ylim(-2, 2)
+        ax.set_title(title, fontsize=10)
         ax.set_aspect("equal")
-        fig.colorbar(im, ax=ax, shrink=0.8, label="log p_t")
+        fig.colorbar(im, ax=ax, shrink=0.8, label="log p_t (θ_t = 0.9)")
+    fig.suptitle("Energy landscapes (colour, white flow lines) and ODE "
+                 "recall paths (orange, red dot = end)", fontsize=11)
     save(fig, out, "fig1_landscape.png")
 
 

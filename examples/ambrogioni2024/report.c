@@ -270,13 +270,17 @@ static void landscape_section(FILE *f, const amb_results *res)
                "Exact score of the diffusion handle in two dimensions at "
                "θ_t = 0.9 (VP, γ = 0.8), three stored memories: (a) points; "
                "(b) extended memories, each a blob of radius `EXTENT` = 0.35 "
-               "(Eq. 23); (c) the points beside a semantic density "
-               "N(0, I) of weight `SEMANTIC_WEIGHT` = 0.5 (Eqs. 24–25). "
-               "Colour: log p_t; lines: the flow of the score. Data in "
-               "`fig1_landscape.csv`. The paper's panel (c) draws a "
-               "non-localized manifold; the library's semantic density is "
-               "an isotropic Gaussian, the simplest continuous density with "
-               "a closed-form score.\n\n![Figure 1](fig1_landscape.png)\n\n");
+               "(Eq. 23); (c) the points beside a non-localised semantic "
+               "manifold (Eqs. 24–25): the line through (−0.3, 0.52) at 30°, "
+               "N(m, c I + σ² q qᵀ) with σ = 5 along it and c = 0.001 "
+               "across, weight `SEMANTIC_WEIGHT` = 0.8 "
+               "(`amem_diffusion_set_semantic`). Colour: log p_t; white "
+               "lines: the flow of the score; orange: probability-flow ODE "
+               "recall (300 steps from θ = 0.9 down to `T_END`) from a 6 × 6 "
+               "grid of starts, red dots where it ends — on a memory, inside "
+               "a blob, or on the line. Data in `fig1_landscape.csv`, "
+               "`fig1_recall.csv` and `fig1_manifold.csv`.\n\n"
+               "![Figure 1](fig1_landscape.png)\n\n");
 }
 
 int amb_report(const amb_config *cfg, const char *out_dir,

@@ -136,8 +136,10 @@ typedef struct amem_diffusion amem_diffusion;
  *                    extended memory (Eq. 23); 0 = points
  *   SEMANTIC_WEIGHT  weight lambda of a continuous   0        [0, 1 - 1e-9]
  *                    "semantic" density N(0, SEMANTIC_VAR I) beside the
- *                    memories in the exact score (Eqs. 24-25)
+ *                    memories in the exact score (Eqs. 24-25); a mean
+ *                    and a manifold: amem_diffusion_set_semantic
  *   SEMANTIC_VAR     its variance c per dimension    1        [1e-9, 1e6]
+ *                    (across the manifold when one is set)
  *   PRECISION        AMEM_DIFFUSION_PRECISION_*      FLOAT32
  *                    arithmetic of the exact score and of recall with it:
  *                    FLOAT64 computes the logits, softmax, log-sum-exp,
@@ -257,6 +259,49 @@ AMEM_API int amem_diffusion_count(const amem_diffusion *h, size_t *out);
  * Returns AMEM_OK, AMEM_E_NULL, AMEM_E_STATE (nothing stored).
  */
 AMEM_API int amem_diffusion_get_patterns(const amem_diffusion *h, float *out);
+
+/*
+ * amem_diffusion_set_semantic: give the semantic density of the exact score
+ * (weight SEMANTIC_WEIGHT, the paper's Eqs. 24-25) a mean and a manifold:
+ *     phi = N(m, c I + sum_k sigma_k^2 q_k q_k^T),   c = SEMANTIC_VAR,
+ * an r-dimensional sheet through m along the orthonormal directions q_k,
+ * spread sigma_k along q_k and sqrt(c) across (a flat, non-localised
+ * manifold when the sigma_k are large and c small). With r = 0 and m = 0
+ * it is the isotropic N(0, c I). The density only acts while
+ * SEMANTIC_WEIGHT > 0.
+ *   mean        d floats (m), or NULL for m = 0
+ *   directions  r x d floats, row k spanning direction k; orthonormalised
+ *               here (modified Gram-Schmidt in double, in row order), so
+ *               any basis of the sheet will do. Ignored (may be NULL)
+ *               when r = 0
+ *   spreads     r floats sigma_k >= 0, the spread along direction k (the
+ *               k-th orthonormalised one). Ignored (may be NULL) when r = 0
+ *   r           0 <= r <= d
+ * The library copies what it keeps (as double); the caller keeps its
+ * arrays. The setting replaces any earlier one and is saved with the
+ * handle. Returns AMEM_OK, AMEM_E_NULL (h NULL, or directions or spreads
+ * NULL with r > 0), AMEM_E_DIM (r > d), AMEM_E_NONFINITE (an entry of
+ * mean, directions or spreads), AMEM_E_RANGE (a negative spread),
+ * AMEM_E_DOMAIN (directions linearly dependent or nearly so: a direction
+ * keeps less than 1e-6 of its length after removing the earlier ones),
+ * AMEM_E_NOMEM. On failure the handle is unchanged.
+ */
+AMEM_API int amem_diffusion_set_semantic(amem_diffusion *h, const float *mean,
+                                         const float *directions,
+                                         const float *spreads, size_t r);
+
+/*
+ * amem_diffusion_get_semantic: the semantic manifold in use. Any output
+ * may be NULL; call with only `r` first to size the arrays.
+ *   mean        d floats: m (zeros when none was set)
+ *   directions  r x d floats: the orthonormalised directions q_k
+ *   spreads     r floats: sigma_k
+ *   r           the number of directions
+ * Returns AMEM_OK or AMEM_E_NULL (h NULL).
+ */
+AMEM_API int amem_diffusion_get_semantic(const amem_diffusion *h, float *mean,
+                                         float *directions, float *spreads,
+                                         size_t *r);
 
 /*
  * Schedule helpers (use the handle's PROCESS, GAMMA, ALPHA, SIGMA).

@@ -962,14 +962,14 @@ SETTINGS = {
             'choices': '',
         },
         'SEMANTIC_WEIGHT': {
-            'meaning': 'weight lambda of a continuous "semantic" density N(0, SEMANTIC_VAR I) beside the memories in the exact score (Eqs. 24-25)',
+            'meaning': 'weight lambda of a continuous "semantic" density N(0, SEMANTIC_VAR I) beside the memories in the exact score (Eqs. 24-25); a mean and a manifold: amem_diffusion_set_semantic',
             'default': '0',
             'range': '[0, 1 - 1e-9]',
             'kinds': '',
             'choices': '',
         },
         'SEMANTIC_VAR': {
-            'meaning': 'its variance c per dimension',
+            'meaning': 'its variance c per dimension (across the manifold when one is set)',
             'default': '1',
             'range': '[1e-9, 1e6]',
             'kinds': '',
@@ -1828,6 +1828,10 @@ FUNCTIONS = {
     'amem_diffusion_count': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_size_t)], ('h', 'out',), 'diffusion.h'),
     # int amem_diffusion_get_patterns(const amem_diffusion *h, float *out)
     'amem_diffusion_get_patterns': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_float)], ('h', 'out',), 'diffusion.h'),
+    # int amem_diffusion_set_semantic(amem_diffusion *h, const float *mean, const float *directions, const float *spreads, size_t r)
+    'amem_diffusion_set_semantic': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.c_size_t], ('h', 'mean', 'directions', 'spreads', 'r',), 'diffusion.h'),
+    # int amem_diffusion_get_semantic(const amem_diffusion *h, float *mean, float *directions, float *spreads, size_t *r)
+    'amem_diffusion_get_semantic': (_c.c_int, [_c.POINTER(amem_diffusion), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_float), _c.POINTER(_c.c_size_t)], ('h', 'mean', 'directions', 'spreads', 'r',), 'diffusion.h'),
     # int amem_diffusion_theta(const amem_diffusion *h, double t, double *theta)
     'amem_diffusion_theta': (_c.c_int, [_c.POINTER(amem_diffusion), _c.c_double, _c.POINTER(_c.c_double)], ('h', 't', 'theta',), 'diffusion.h'),
     # int amem_diffusion_noise_std(const amem_diffusion *h, double t, double *std)

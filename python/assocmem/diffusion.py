@@ -13,7 +13,7 @@ import ctypes
 import numpy as np
 
 from . import _ffi
-from ._arrays import as_rows, dptr, fptr, like_rows, size
+from ._arrays import as_rows, dptr, fail, fptr, like_rows, size
 from ._lib import lib
 from ._piece import Persistent, Settings, int_enum
 from ._train import run_train
@@ -172,6 +172,58 @@ class Diffusion(Settings, Persistent):
     def reset(self):
         """Drop the learned network."""
         check(lib.amem_diffusion_reset(self._h()))
+
+    # ---- the semantic density ------------------------------------------------
+
+    def set_semantic(self, mean=None, directions=None, spreads=None):
+        """Give the semantic density (weight ``semantic_weight``, the paper's
+        Eqs. 24-25) a mean and a manifold:
+        N(mean, c I + sum_k spreads[k]**2 q_k q_k^T), c = ``semantic_var``.
+
+        mean        d-vector, or None for 0
+        directions  r x d (or one d-vector), any basis of the sheet: the
+                    library orthonormalises the rows in order (modified
+                    Gram-Schmidt in double); None for r = 0
+        spreads     r values >= 0, the spread along each orthonormalised
+                    direction (required with directions)
+
+        mean=None and directions=None restore the isotropic N(0, c I).
+        Raises DimensionError (r > d, shapes), NonFiniteError, RangeError
+        (negative spread), ArgumentError (directions nearly dependent); the
+        handle is then unchanged.
+        """
+        where = "Diffusion.set_semantic"
+        m = None
+        if mean is not None:
+            m = np.ascontiguousarray(mean, dtype=np.float32)
+            if m.shape != (self._dim,):
+                fail(_ffi.AMEM_E_DIM, where, "mean has shape %s, expected "
+                     "(%d,)" % (m.shape, self._dim))
+        q, sp, r = None, None, 0
+        if directions is not None:
+            q, _ = as_rows(directions, "directions", where, self._dim)
+            r = q.shape[0]
+            sp = np.ascontiguousarray(
+                [] if spreads is None else spreads, dtype=np.float32)
+            if sp.shape != (r,):
+                fail(_ffi.AMEM_E_DIM, where, "spreads has shape %s, expected "
+                     "(%d,)" % (sp.shape, r))
+        check(lib.amem_diffusion_set_semantic(self._h(), fptr(m), fptr(q),
+                                              fptr(sp), r))
+
+    def semantic(self):
+        """The semantic manifold in use: (mean (d,), directions (r, d)
+        orthonormal, spreads (r,)); r = 0 and a zero mean when none is
+        set."""
+        r = ctypes.c_size_t()
+        check(lib.amem_diffusion_get_semantic(self._h(), None, None, None,
+                                              ctypes.byref(r)))
+        mean = np.empty(self._dim, np.float32)
+        q = np.empty((r.value, self._dim), np.float32)
+        sp = np.empty(r.value, np.float32)
+        check(lib.amem_diffusion_get_semantic(self._h(), fptr(mean), fptr(q),
+                                              fptr(sp), ctypes.byref(r)))
+        return mean, q, sp
 
     # ---- evaluation -----------------------------------------------------------
 

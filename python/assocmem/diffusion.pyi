@@ -5,7 +5,7 @@ from typing import Any, Union
 import ctypes
 import numpy as np
 from . import _ffi
-from ._arrays import as_rows, dptr, fptr, like_rows, size
+from ._arrays import as_rows, dptr, fail, fptr, like_rows, size
 from ._lib import lib
 from ._piece import Persistent, Settings, int_enum
 from ._train import run_train
@@ -58,9 +58,9 @@ class Diffusion(Settings, Persistent):
     extent: float
     'radius r of each memory: the exact score treats memory mu as N(y_mu, r^2 I), an extended memory (Eq. 23); 0 = points. Default 0; range [0, 1e3].'
     semantic_weight: float
-    'weight lambda of a continuous "semantic" density N(0, SEMANTIC_VAR I) beside the memories in the exact score (Eqs. 24-25). Default 0; range [0, 1 - 1e-9].'
+    'weight lambda of a continuous "semantic" density N(0, SEMANTIC_VAR I) beside the memories in the exact score (Eqs. 24-25); a mean and a manifold: amem_diffusion_set_semantic. Default 0; range [0, 1 - 1e-9].'
     semantic_var: float
-    'its variance c per dimension. Default 1; range [1e-9, 1e6].'
+    'its variance c per dimension (across the manifold when one is set). Default 1; range [1e-9, 1e6].'
     precision: Union[str, int]
     "AMEM_DIFFUSION_PRECISION_* arithmetic of the exact score and of recall with it: FLOAT64 computes the logits, softmax, log-sum-exp, score and the sampler's iterate in double (dgemm over a double copy of the stored patterns made per call); inputs and outputs stay float32 (log_density's is double either way). The learned score is float32 only: FLOAT64 with SCORE = LEARNED, or SCORE = LEARNED with FLOAT64, is AMEM_E_UNSUPPORTED (naming the score). Default FLOAT32."
     Param: Any
@@ -81,6 +81,8 @@ class Diffusion(Settings, Persistent):
     def step_count(self) -> Any: ...
     def network_info(self) -> Any: ...
     def reset(self) -> Any: ...
+    def set_semantic(self, mean=..., directions=..., spreads=...) -> Any: ...
+    def semantic(self) -> Any: ...
     def score(self, states, t) -> Any: ...
     def weights(self, states, t) -> Any: ...
     def log_density(self, states, t) -> Any: ...

@@ -31,6 +31,21 @@ typedef struct amem__dmlp {
     amem__adam *adam;  /* moments and step count t */
 } amem__dmlp;
 
+/*
+ * The semantic manifold of the exact score (semantic.c; Eqs. 24-25):
+ * phi = N(m, c I + sum_k sigma_k^2 q_k q_k^T). One block: basis holds
+ * (rank + 1) x d doubles, m then the orthonormal q_1 .. q_rank; spread
+ * holds sigma_k, qm holds q_k . m (rank each); m2 = |m|^2. basis_f is
+ * the basis rounded to float (the float32 path's sgemm). A handle without
+ * one (rank 0, m = 0) holds NULL: the isotropic N(0, c I).
+ */
+typedef struct amem__semantic {
+    size_t rank;
+    double *basis, *spread, *qm;
+    double m2;
+    float *basis_f;
+} amem__semantic;
+
 struct amem_diffusion {
     size_t dim;
     double param[AMEM__DIFFUSION_NPARAM];
@@ -40,6 +55,7 @@ struct amem_diffusion {
     float *patterns;    /* count x dim */
     amem__dmlp *net;    /* NULL until trained */
     amem__data_parallel dp; /* size 1 = local training */
+    amem__semantic *sem;    /* NULL = isotropic N(0, c I) */
 };
 
 #define AMEM__DP(h, p) ((h)->param[AMEM_DIFFUSION_##p])
@@ -62,10 +78,26 @@ double amem__diffusion_time_of_theta(const amem_diffusion *h, double theta);
 /* AMEM_E_UNSUPPORTED when the handle's process has no learned score (VE). */
 int amem__diffusion_check_learned(const char *fn, const amem_diffusion *h);
 
+/* ---- semantic manifold (semantic.c) ---- */
+/* A manifold of `rank` directions in d dimensions, contents unset; NULL
+ * when the sizes overflow or memory runs out. */
+amem__semantic *amem__semantic_new(size_t d, size_t rank);
+void amem__semantic_free(amem__semantic *s);
+/* Fill qm, m2 and basis_f from the basis. */
+void amem__semantic_finish(amem__semantic *s, size_t d);
+/* 1 when the directions are orthonormal within tol, the spreads >= 0 and
+ * everything finite (for files). */
+int amem__semantic_valid(const amem__semantic *s, size_t d, double tol);
+/* Doubles per query row the manifold terms need: rank + 1, or 0 without
+ * a manifold. */
+size_t amem__semantic_width(const amem_diffusion *h);
+
 /* ---- exact score (exact.c) ---- */
 /* Rows of queries processed at once; ws holds chunk x N floats + N. */
 size_t amem__exact_chunk(size_t n, size_t count);
-size_t amem__exact_ws_len(size_t n, size_t count);
+/* Workspace floats of amem__exact_eval for n rows (a double-aligned
+ * block: the manifold's per-row doubles first, then its floats). */
+size_t amem__exact_ws_len(const amem_diffusion *h, size_t n);
 /*
  * For n states x (validated) at (theta, s): weights (n x N) when `weights`
  * is not NULL, score (n x d) when `score` is not NULL, log p_t when `logp`
@@ -76,11 +108,15 @@ void amem__exact_eval(const amem_diffusion *h, const float *x, size_t n,
                       double *logp, float *ws);
 
 /* The Gaussian terms of the exact score at (theta, s) (exact.c): component
- * variances v_p (memories) and v_s (semantic), weight lambda, and the
- * number of softmax columns (N, or N + 1 with the semantic component). */
+ * variances v_p (memories) and v_s (semantic, across the manifold), weight
+ * lambda, the number of softmax columns (N, or N + 1 with the semantic
+ * component), and the manifold when the semantic component has one:
+ * its directions, and logdet = sum_k log(1 + theta^2 sigma_k^2 / v_s). */
 typedef struct amem__exact_terms {
     double theta, vp, vs, lam;
     size_t cols;
+    const amem__semantic *sem; /* NULL: isotropic, or lambda = 0 */
+    double logdet;
 } amem__exact_terms;
 amem__exact_terms amem__exact_make_terms(const amem_diffusion *h,
                                          double theta, double s);
@@ -88,18 +124,24 @@ amem__exact_terms amem__exact_make_terms(const amem_diffusion *h,
  * + log((1 - lambda) / N). */
 double amem__exact_bias(const amem_diffusion *h, const amem__exact_terms *e,
                         size_t mu);
-/* The semantic component's logit for a state with |x|^2 = x2. */
+/* The semantic component's logit for a state with |x|^2 = x2 and, with a
+ * manifold, projections proj = (m.x, q_1.x, ..., q_r.x) (exact_semantic.c;
+ * proj unused without one). */
 double amem__exact_semantic_logit(const amem__exact_terms *e, size_t d,
-                                  double x2);
+                                  double x2, const double *proj);
+/* Overwrite proj (as above) with the coefficients of the manifold's pull
+ * h_sem (theta m + sum_k w_k p_k q_k) / v_s on the basis (m, q_k). */
+void amem__exact_semantic_coef(const amem__exact_terms *e, double h_sem,
+                               double *proj);
 /* (d/2) log(2 pi v_p). */
 double amem__exact_log_norm(const amem__exact_terms *e, size_t d);
 
 /* ---- exact score in double (exact_f64.c; PRECISION = FLOAT64) ---- */
 /* 1 when the handle computes its exact score in double. */
 int amem__diffusion_f64(const amem_diffusion *h);
-/* Workspace doubles: the patterns as doubles (N x d), then a logit chunk
- * and the biases; 0 when the sizes overflow. */
-size_t amem__exact64_ws_len(size_t n, size_t count, size_t dim);
+/* Workspace doubles: the patterns as doubles (N x d), then a logit chunk,
+ * the biases and the manifold's per-row terms; 0 when the sizes overflow. */
+size_t amem__exact64_ws_len(const amem_diffusion *h, size_t n);
 /* Copy the stored patterns into the workspace as doubles (once per call). */
 void amem__exact64_prepare(const amem_diffusion *h, double *ws);
 /* amem__exact_eval in double on a prepared workspace. */

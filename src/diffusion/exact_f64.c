@@ -1,7 +1,8 @@
 /*
  * The exact score of exact.c computed in double (PRECISION = FLOAT64): the
  * same formulas (see the top of exact.c; the paper's Eq. A3-A4 with the
- * theta scaling restored, extended by Eqs. 23-25), with the logits, the
+ * theta scaling restored, extended by Eqs. 23-25 and the semantic
+ * manifold of exact_semantic.c), with the logits, the
  * max-shifted softmax, log-sum-exp and the score in double and both
  * products through dgemm. The stored patterns stay float32 in the handle;
  * each call copies them once into a double workspace (exact in double).
@@ -30,19 +31,25 @@ int amem__diffusion_f64(const amem_diffusion *h)
            AMEM__DP(h, SCORE) == AMEM_DIFFUSION_SCORE_EXACT;
 }
 
-static size_t chunk_rows(size_t n, size_t cols)
+/* Rows per chunk: a block of logits (N + 1 a row) or of manifold terms
+ * (rank + 1 a row) stays within BLOCK_DOUBLES. */
+static size_t chunk_rows(const amem_diffusion *h, size_t n)
 {
-    size_t c = BLOCK_DOUBLES / (cols ? cols : 1);
+    size_t cols = h->count + 1, w = amem__semantic_width(h);
+    cols = cols > w ? cols : w;
+    size_t c = BLOCK_DOUBLES / cols;
     c = c < 1 ? 1 : c > MAX_CHUNK ? MAX_CHUNK : c;
     return c < n ? c : n;
 }
 
-size_t amem__exact64_ws_len(size_t n, size_t count, size_t dim)
+size_t amem__exact64_ws_len(const amem_diffusion *h, size_t n)
 {
+    const size_t count = h->count, chunk = chunk_rows(h, n);
     size_t y, len;
-    if (amem__mul_size(count, dim, &y) != 0 ||
-        amem__add_size(y, chunk_rows(n, count + 1) * (count + 1), &len) != 0 ||
-        amem__add_size(len, count + 1, &len) != 0)
+    if (amem__mul_size(count, h->dim, &y) != 0 ||
+        amem__add_size(y, chunk * (count + 1), &len) != 0 ||
+        amem__add_size(len, count + 1, &len) != 0 ||
+        amem__add_size(len, chunk * amem__semantic_width(h), &len) != 0)
         return 0;
     return len;
 }
@@ -62,19 +69,24 @@ static double squared_norm(const double *x, size_t d)
 }
 
 /* Softmax of each row of L (rows x cols) after adding the biases and the
- * semantic logit; log p per row when logp is not NULL. */
+ * semantic logit; log p per row when logp is not NULL. With a manifold,
+ * proj (rows x (rank + 1)) receives each row's projections, one dgemm. */
 static void softmax_rows(const amem_diffusion *h, const amem__exact_terms *e,
                          double *L, const double *x, size_t rows,
-                         const double *bias, double *logp)
+                         const double *bias, double *proj, double *logp)
 {
-    const size_t N = h->count, d = h->dim;
+    const size_t N = h->count, d = h->dim, w = amem__semantic_width(h);
     const double log_norm = amem__exact_log_norm(e, d);
+    if (e->sem)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows,
+                    (int)w, (int)d, 1.0, x, (int)d, e->sem->basis, (int)d,
+                    0.0, proj, (int)w);
     for (size_t i = 0; i < rows; i++) {
         double *row = L + i * e->cols, lse, x2 = squared_norm(x + i * d, d);
         for (size_t mu = 0; mu < N; mu++)
             row[mu] += bias[mu];
         if (e->cols > N)
-            row[N] = amem__exact_semantic_logit(e, d, x2);
+            row[N] = amem__exact_semantic_logit(e, d, x2, proj + i * w);
         amem__softmax_row_f64(row, e->cols, &lse);
         if (logp)
             logp[i] = lse - x2 / (2.0 * e->vp) - log_norm;
@@ -82,17 +94,26 @@ static void softmax_rows(const amem_diffusion *h, const amem__exact_terms *e,
 }
 
 /* score = (theta M - (sum h_mem) x) / v_p - h_sem x / v_s, M = H_mem Y
- * already in score. */
+ * already in score, plus the manifold's pull (exact_semantic.c): each
+ * row's coefficients in place of its projections, one dgemm with the
+ * basis. */
 static void finish_score(const amem__exact_terms *e, const double *x,
                          const double *L, size_t N, double *score,
-                         size_t rows, size_t d)
+                         size_t rows, size_t d, double *proj)
 {
     for (size_t i = 0; i < rows; i++) {
         double h_sem = e->cols > N ? L[i * e->cols + N] : 0.0;
         double keep = (1.0 - h_sem) / e->vp + h_sem / e->vs;
         for (size_t j = i * d; j < (i + 1) * d; j++)
             score[j] = e->theta / e->vp * score[j] - keep * x[j];
+        if (e->sem)
+            amem__exact_semantic_coef(e, h_sem, proj + i * (e->sem->rank + 1));
     }
+    if (e->sem)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows,
+                    (int)d, (int)(e->sem->rank + 1), 1.0, proj,
+                    (int)(e->sem->rank + 1), e->sem->basis, (int)d, 1.0,
+                    score, (int)d);
 }
 
 void amem__exact64_eval(const amem_diffusion *h, const double *x, size_t n,
@@ -101,9 +122,10 @@ void amem__exact64_eval(const amem_diffusion *h, const double *x, size_t n,
 {
     const size_t N = h->count, d = h->dim;
     const amem__exact_terms e = amem__exact_make_terms(h, theta, s);
-    const size_t chunk = chunk_rows(n, N + 1);
+    const size_t chunk = chunk_rows(h, n);
     const double *Y = ws;
     double *L = ws + N * d, *bias = L + chunk * (N + 1);
+    double *proj = bias + N + 1;
     for (size_t mu = 0; mu < N; mu++)
         bias[mu] = amem__exact_bias(h, &e, mu);
     for (size_t r0 = 0; r0 < n; r0 += chunk) {
@@ -112,7 +134,8 @@ void amem__exact64_eval(const amem_diffusion *h, const double *x, size_t n,
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows,
                     (int)N, (int)d, theta / e.vp, xc, (int)d, Y, (int)d, 0.0,
                     L, (int)e.cols);
-        softmax_rows(h, &e, L, xc, rows, bias, logp ? logp + r0 : NULL);
+        softmax_rows(h, &e, L, xc, rows, bias, proj,
+                     logp ? logp + r0 : NULL);
         for (size_t i = 0; weights && i < rows; i++)
             memcpy(weights + (r0 + i) * N, L + i * e.cols, N * sizeof *L);
         if (score) {
@@ -120,7 +143,7 @@ void amem__exact64_eval(const amem_diffusion *h, const double *x, size_t n,
             cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows,
                         (int)d, (int)N, 1.0, L, (int)e.cols, Y, (int)d, 0.0,
                         sc, (int)d);
-            finish_score(&e, xc, L, N, sc, rows, d);
+            finish_score(&e, xc, L, N, sc, rows, d, proj);
         }
     }
 }
@@ -137,7 +160,7 @@ int amem__exact64_at(const char *fn, const amem_diffusion *h,
                      float *score, double *logp)
 {
     const size_t d = h->dim, N = h->count;
-    size_t wlen = amem__exact64_ws_len(n, N, d), out_len = 0, len;
+    size_t wlen = amem__exact64_ws_len(h, n), out_len = 0, len;
     if (weights && amem__mul_size(n, N, &out_len) != 0)
         return amem__fail(AMEM_E_DIM, fn, "%zu x %zu weights overflow", n, N);
     if (score)

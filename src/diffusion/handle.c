@@ -34,6 +34,7 @@ void amem_diffusion_free(amem_diffusion *h)
         return;
     free(h->patterns);
     amem__dmlp_free(h->net);
+    amem__semantic_free(h->sem);
     free(h);
 }
 

@@ -9,9 +9,16 @@
  *   u32 has_network (0/1); when 1:
  *     u64 hidden, u64 layers, u64 Adam step t,
  *     f32 parameters, f32 Adam first moments, f32 second moments
- *     (n_params each, n_params given by dim, hidden and layers).
+ *     (n_params each, n_params given by dim, hidden and layers),
+ *   only when the semantic density has a mean or a manifold
+ *   (amem_diffusion_set_semantic; absent in older files, which load with
+ *   none, and in every file of a handle without one):
+ *     u64 rank r (<= dim), f64 mean m x dim, f64 directions r x dim
+ *     (orthonormal), f64 spreads r (>= 0).
  * Nothing else follows. Sizes are checked against what remains of the
- * payload (overflow-safe) before anything is allocated.
+ * payload (overflow-safe) before anything is allocated; a manifold whose
+ * directions are not orthonormal (within 1e-6), or with a negative or
+ * non-finite entry, is a corrupted file.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,13 +43,19 @@ static void write_payload(const void *handle, amem__wbuf *w)
     amem__put_f32s(w, h->patterns, h->count * h->dim);
     const amem__dmlp *m = h->net;
     amem__put_u32(w, m != NULL);
-    if (m == NULL)
+    if (m != NULL) {
+        amem__put_u64(w, m->hidden);
+        amem__put_u64(w, m->layers);
+        amem__put_u64(w, (uint64_t)m->adam->t);
+        amem__put_f32s(w, m->params, m->n_params);
+        amem__adam_put_moments(w, m->adam);
+    }
+    if (h->sem == NULL)
         return;
-    amem__put_u64(w, m->hidden);
-    amem__put_u64(w, m->layers);
-    amem__put_u64(w, (uint64_t)m->adam->t);
-    amem__put_f32s(w, m->params, m->n_params);
-    amem__adam_put_moments(w, m->adam);
+    const size_t len = (h->sem->rank + 1) * h->dim + h->sem->rank;
+    amem__put_u64(w, h->sem->rank);
+    for (size_t i = 0; i < len; i++) /* basis, then spreads (contiguous) */
+        amem__put_f64(w, h->sem->basis[i]);
 }
 
 /* Read rows x cols finite floats into dst (allocated by the caller). */
@@ -115,6 +128,34 @@ static int read_network(const char *fn, amem__rbuf *r, amem_diffusion *h)
     return rc;
 }
 
+/* The optional semantic manifold at the end of the payload. */
+static int read_semantic(const char *fn, amem__rbuf *r, amem_diffusion *h)
+{
+    if (r->pos == r->len)
+        return AMEM_OK;
+    uint64_t rank = amem__get_u64(r);
+    size_t rows, len;
+    if (r->failed || rank > h->dim ||
+        amem__mul_size((size_t)rank + 1, h->dim, &rows) != 0 ||
+        amem__add_size(rows, (size_t)rank, &len) != 0 ||
+        !amem__rbuf_has(r, len, 8))
+        return amem__bad_file(fn, "semantic manifold longer than the file");
+    h->sem = amem__semantic_new(h->dim, (size_t)rank);
+    if (h->sem == NULL)
+        return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate %zu doubles",
+                          len);
+    for (size_t i = 0; i < len; i++)
+        h->sem->basis[i] = amem__get_f64(r);
+    if (r->failed || !amem__semantic_valid(h->sem, h->dim, 1e-6))
+        return amem__bad_file(fn, "invalid semantic manifold");
+    amem__semantic_finish(h->sem, h->dim);
+    if (rank == 0 && h->sem->m2 == 0.0) { /* the isotropic case */
+        amem__semantic_free(h->sem);
+        h->sem = NULL;
+    }
+    return AMEM_OK;
+}
+
 static int read_payload(const char *fn, amem__rbuf *r, void **out)
 {
     amem_diffusion *h = NULL;
@@ -122,7 +163,9 @@ static int read_payload(const char *fn, amem__rbuf *r, void **out)
     *out = h;
     if (rc == AMEM_OK)
         rc = read_patterns(fn, r, h);
-    return rc == AMEM_OK ? read_network(fn, r, h) : rc;
+    if (rc == AMEM_OK)
+        rc = read_network(fn, r, h);
+    return rc == AMEM_OK ? read_semantic(fn, r, h) : rc;
 }
 
 static void release(void *handle) { amem_diffusion_free(handle); }

@@ -83,7 +83,7 @@ int amem__diffusion_recall_f64(const char *fn, amem_diffusion *h,
     run64 r = {h, cue, clamp, n * h->dim,
                (int)AMEM__DP(h, SAMPLER) == AMEM_DIFFUSION_SAMPLER_SDE, 0, 0};
     amem__diffusion_ab(h, &r.a, &r.b2);
-    size_t wlen = amem__exact64_ws_len(n, h->count, h->dim), len;
+    size_t wlen = amem__exact64_ws_len(h, n), len;
     double *block = NULL;
     if (wlen != 0 && amem__add_size(wlen, 2 * r.len, &len) == 0)
         block = amem__alloc(len, 1, sizeof(double));

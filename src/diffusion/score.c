@@ -76,7 +76,7 @@ static int exact_eval(const char *fn, amem_diffusion *h, const float *states,
     if (weights && amem__mul_size(n, h->count, &wlen) != 0)
         return amem__fail(AMEM_E_DIM, fn, "%zu x %zu weights overflow", n,
                           h->count);
-    float *ws = amem__alloc(amem__exact_ws_len(n, h->count), 1, sizeof(float));
+    float *ws = amem__alloc(amem__exact_ws_len(h, n), 1, sizeof(float));
     if (ws == NULL)
         return amem__fail(AMEM_E_NOMEM, fn, "cannot allocate workspace");
     double theta, s;

@@ -44,7 +44,7 @@ int amem__score_ctx_init(const char *fn, const amem_diffusion *h, size_t n,
         c->jobs = amem__dmlp_jobs(n, amem__blas_window_begin(AMEM__DJOBS_MAX));
     }
     size_t len = c->learned ? amem__dmlp_ws_len(h->net, n, c->jobs)
-                            : amem__exact_ws_len(n, h->count);
+                            : amem__exact_ws_len(h, n);
     c->ws = amem__alloc(len ? len : 1, 1, sizeof(float));
     if (c->ws == NULL) {
         amem__score_ctx_free(c);

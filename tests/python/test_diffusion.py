@@ -126,6 +126,61 @@ def test_bad_inputs():
         am.Diffusion.load_mem(b"not a model")
 
 
+def test_semantic_manifold():
+    """A line manifold (Eqs. 24-25): log p_t equals the mixture with the
+    full covariance built here, the score its gradient; saved, copied,
+    refused when invalid, undone by set_semantic()."""
+    rng = np.random.default_rng(3)
+    d, t = 3, 0.5
+    y = rng.standard_normal((2, d)).astype(np.float32)
+    mean = np.array([0.4, -0.3, 0.2], np.float32)
+    direction = np.array([[2.0, 1.0, 0.0]], np.float32)
+    with am.Diffusion(d, semantic_weight=0.6, semantic_var=0.05) as m:
+        m.store(y)
+        iso = m.log_density(y, t)
+        m.set_semantic(mean, direction, [3.0])
+        got_mean, q, sp = m.semantic()
+        assert np.array_equal(got_mean, mean) and sp.tolist() == [3.0]
+        assert np.allclose(q[0], direction[0] / np.linalg.norm(direction[0]))
+        x = rng.standard_normal((4, d))
+        th, s = m.theta(t), m.noise_std(t)
+        cov = (th ** 2 * 0.05 + s ** 2) * np.eye(d) \
+            + th ** 2 * 9.0 * np.outer(q[0], q[0])
+
+        def log_gauss(x, mu, c):
+            u = x - mu
+            sol = np.linalg.solve(c, u.T).T
+            return -0.5 * (np.sum(u * sol, 1) + np.linalg.slogdet(c)[1]
+                           + d * math.log(2 * math.pi))
+        comps = [math.log(0.2) + log_gauss(x, th * y[k], s ** 2 * np.eye(d))
+                 for k in range(2)]
+        comps.append(math.log(0.6) + log_gauss(x, th * mean, cov))
+        want = np.logaddexp.reduce(np.array(comps), axis=0)
+        assert np.allclose(m.log_density(x, t), want, rtol=1e-5, atol=1e-5)
+        h = 1e-3
+        fd = np.array([[(m.log_density(x[i] + h * e, t)
+                         - m.log_density(x[i] - h * e, t)) / (2 * h)
+                        for e in np.eye(d)] for i in range(4)])
+        assert np.allclose(m.score(x, t), fd, rtol=1e-2, atol=1e-2)
+        image = m.save_mem()
+        for other in (am.Diffusion.load_mem(image), copy.deepcopy(m)):
+            assert other.save_mem() == image
+            assert np.array_equal(other.semantic()[1], q)
+        with pytest.raises(am.DimensionError):
+            m.set_semantic(directions=np.eye(d), spreads=[1.0, 2.0])
+        with pytest.raises(am.RangeError):
+            m.set_semantic(directions=direction, spreads=[-1.0])
+        with pytest.raises(am.ArgumentError):
+            m.set_semantic(directions=np.vstack([direction, 2 * direction]),
+                           spreads=[1.0, 1.0])
+        with pytest.raises(am.NonFiniteError):
+            m.set_semantic(mean=[0.0, np.nan, 0.0])
+        assert m.save_mem() == image     # refused calls changed nothing
+        m.set_semantic()                 # back to N(0, c I)
+        assert m.semantic()[1].shape == (0, d)
+        assert np.array_equal(m.log_density(y, t), iso)
+
+
 def test_capacity_search_and_bootstrap():
     calls = []
 

@@ -202,6 +202,12 @@ FUNCTIONS.update(piece("diffusion", {
     "score": {"t": "0.5"}, "weights": {"t": "0.5"},
     "log_density": {"t": "0.5"},
     "recall": {"queries": "sw_pm(0)"},
+    # two independent +-1 rows of 4, spreads in [0, 1]; r = 0 is the
+    # isotropic density
+    "set_semantic": {"mean": "sw_pm(0)", "directions": "sw_pm(0)",
+                     "spreads": "sw_unit(0)", "r": "2", "_zero_ok": ["r"]},
+    # "Any output may be NULL" (diffusion.h)
+    "get_semantic": {"_optional": ["mean", "directions", "spreads", "r"]},
 }))
 FUNCTIONS.update(piece("diffusion", settings("diffusion",
                                              "AMEM_DIFFUSION_STEPS", "7")))

@@ -45,7 +45,7 @@ export AssocMemError, version, version_number, set_num_threads,
        set_data!, data_count, item_record,
        # diffusion.jl
        Diffusion, stored_patterns, diffusion_theta, noise_std, t_start, forward,
-       network_info, diffusion_score, log_density,
+       network_info, diffusion_score, log_density, set_semantic!, semantic,
        # kvmem.jl
        KVMemory, write!, write_many!, next_slot, last_gamma, memory_keys,
        memory_values, stability, episode,

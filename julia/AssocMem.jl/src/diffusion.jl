@@ -102,6 +102,38 @@ function log_density(m::Diffusion, states::AbstractVecOrMat{<:Real}, t::Real)
 end
 
 """
+    set_semantic!(m::Diffusion, mean = nothing, directions = nothing, spreads = nothing)
+
+Give the semantic density (weight `semantic_weight`, Eqs. 24-25) a mean and a
+manifold N(mean, c I + Σ_k spreads[k]² q_k q_kᵀ), c = `semantic_var`: `mean`
+a d-vector (`nothing` = 0), `directions` d × r (one direction per column,
+orthonormalised by the library in order; `nothing` = none), `spreads` r
+values ≥ 0. `set_semantic!(m)` restores the isotropic N(0, c I).
+"""
+function set_semantic!(m::Diffusion, mean = nothing, directions = nothing,
+                       spreads = nothing)
+    mv = mean === nothing ? nothing : _columns(mean, m.dim, "mean")[1]
+    q, r = directions === nothing ? (nothing, 0) :
+        _columns(directions, m.dim, "directions")
+    sp = r == 0 ? nothing : _f32(spreads === nothing ? Float32[] : spreads)
+    sp === nothing || length(sp) == r ||
+        _fail(AMEM_E_DIM, "spreads has $(length(sp)) values, expected $r")
+    check(amem_diffusion_set_semantic(_ptr(m), _null(mv), _null(q), _null(sp), r))
+    return m
+end
+
+"The semantic manifold in use: (mean, directions d × r orthonormal, spreads)."
+function semantic(m::Diffusion)
+    r = Ref{Csize_t}(0)
+    check(amem_diffusion_get_semantic(_ptr(m), C_NULL, C_NULL, C_NULL, r))
+    mean = Vector{Float32}(undef, m.dim)
+    q = Matrix{Float32}(undef, m.dim, r[])
+    sp = Vector{Float32}(undef, r[])
+    check(amem_diffusion_get_semantic(_ptr(m), mean, q, sp, r))
+    return mean, q, sp
+end
+
+"""
     recall(m::Diffusion, queries; clamp = nothing, trajectory = false)
 
 Run the reverse sampler from queries (d × n). `clamp` (0/1, same size or one

@@ -945,6 +945,24 @@ function amem_diffusion_get_patterns(h, out)
 end
 
 """
+    amem_diffusion_set_semantic(h, mean, directions, spreads, r)
+
+C: `int amem_diffusion_set_semantic(amem_diffusion *h, const float *mean, const float *directions, const float *spreads, size_t r)`
+"""
+function amem_diffusion_set_semantic(h, mean, directions, spreads, r)
+    @ccall libassocmem.amem_diffusion_set_semantic(h::Ptr{amem_diffusion}, mean::Ptr{Cfloat}, directions::Ptr{Cfloat}, spreads::Ptr{Cfloat}, r::Csize_t)::Cint
+end
+
+"""
+    amem_diffusion_get_semantic(h, mean, directions, spreads, r)
+
+C: `int amem_diffusion_get_semantic(const amem_diffusion *h, float *mean, float *directions, float *spreads, size_t *r)`
+"""
+function amem_diffusion_get_semantic(h, mean, directions, spreads, r)
+    @ccall libassocmem.amem_diffusion_get_semantic(h::Ptr{amem_diffusion}, mean::Ptr{Cfloat}, directions::Ptr{Cfloat}, spreads::Ptr{Cfloat}, r::Ptr{Csize_t})::Cint
+end
+
+"""
     amem_diffusion_theta(h, t, theta)
 
 C: `int amem_diffusion_theta(const amem_diffusion *h, double t, double *theta)`
@@ -2541,6 +2559,8 @@ const AMEM_FUNCTIONS = (
     :amem_diffusion_clear,
     :amem_diffusion_count,
     :amem_diffusion_get_patterns,
+    :amem_diffusion_set_semantic,
+    :amem_diffusion_get_semantic,
     :amem_diffusion_theta,
     :amem_diffusion_noise_std,
     :amem_diffusion_t_start,
