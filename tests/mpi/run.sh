@@ -5,14 +5,7 @@
 # the loopback interface only. The runtime's own connections stay on
 # loopback too. Nothing is sent to any other address.
 set -eu
-build=${BUILD:-build}
-python=${PYTHON:-/usr/bin/python3}
-mpirun=${MPIRUN:-mpirun}
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
-# Open MPI: no probing of other interfaces, no shared-memory single copy
-# through ptrace (refused in containers).
-export OMPI_MCA_btl_vader_single_copy_mechanism=none
+. "$(dirname "$0")/env.sh"
 LO="--mca oob_tcp_if_include lo"
 SHM="--mca btl self,vader $LO"
 TCP="--mca btl self,tcp --mca btl_tcp_if_include lo $LO"

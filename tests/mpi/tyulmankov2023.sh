@@ -32,12 +32,7 @@
 # is measured clear of that, docs/distributed.md.)
 # Prints "N passed, N failed".
 set -u
-build=${BUILD:-build}
-python=${PYTHON:-/usr/bin/python3}
-mpirun=${MPIRUN:-mpirun}
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
-export OMPI_MCA_btl_vader_single_copy_mechanism=none
+. "$(dirname "$0")/env.sh"
 prog="$build/mpi/examples/tyulmankov2023"
 RTOL=1e-5
 tmp=$(mktemp -d)
