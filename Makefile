@@ -88,7 +88,7 @@ EXAMPLE_NAMES := $(patsubst examples/%.c,%,$(wildcard examples/*.c)) \
 EXAMPLE_BINS := $(addprefix $(BUILD)/examples/,$(EXAMPLE_NAMES))
 EX_LIBS      := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
 
-.PHONY: ensure-deps all clean check check-c check-abi check-contract check-install check-python \
+.PHONY: ensure-deps all clean check check-c check-abi check-contract check-links check-install check-python \
         check-examples check-fuzz check-sweep check-sweep-listed check-asan check-blis check-valgrind \
         check-tsan soak install uninstall deps data demo \
         fuzz bench bench-deps update-symbols examples
@@ -125,7 +125,7 @@ $(TEST_BIN): $(TEST_SRCS) $(wildcard tests/*.h) $(SB_LOADER_HDRS) $(BLIB) $(BUIL
 	$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests -Itests -o $@ $(TEST_SRCS) $(BLIB) \
 	    $(LDFLAGS) $(shell pkg-config --cflags --libs check) $(DEP_LIBS) $(SB_LOADER_FLAGS)
 
-check: all data check-c check-sweep check-abi check-contract check-install check-python check-examples check-fuzz
+check: all data check-c check-sweep check-abi check-contract check-links check-install check-python check-examples check-fuzz
 
 check-c: $(TEST_BIN)
 	./$(TEST_BIN)
@@ -157,6 +157,10 @@ check-sweep: $(SWEEP_BIN) $(OOM_BIN)
 
 check-contract:
 	$(PYTHON) scripts/check-contract
+
+# Every relative link of README, CHANGELOG and docs/ names an existing file.
+check-links:
+	$(PYTHON) scripts/check-links
 
 check-abi: all
 	sh tests/abi/check-symbols.sh lib/libassocmem.so tests/abi/symbols.txt
