@@ -93,7 +93,8 @@ int amem__semantic_valid(const amem__semantic *s, size_t d, double tol);
 size_t amem__semantic_width(const amem_diffusion *h);
 
 /* ---- exact score (exact.c) ---- */
-/* Rows of queries processed at once; ws holds chunk x N floats + N. */
+/* Rows of queries processed at once for count floats a row (a 4 MiB
+ * block, at most 1024 rows, at least 1). */
 size_t amem__exact_chunk(size_t n, size_t count);
 /* Workspace floats of amem__exact_eval for n rows (a double-aligned
  * block: the manifold's per-row doubles first, then its floats). */

@@ -21,25 +21,19 @@
 #include "core/numerics.h"
 #include "diffusion_impl.h"
 
-/* Logit block of at most this many doubles (4 MiB), as exact.c. */
-#define BLOCK_DOUBLES ((size_t)1 << 19)
-#define MAX_CHUNK ((size_t)1024)
-
 int amem__diffusion_f64(const amem_diffusion *h)
 {
     return AMEM__DP(h, PRECISION) == AMEM_DIFFUSION_PRECISION_FLOAT64 &&
            AMEM__DP(h, SCORE) == AMEM_DIFFUSION_SCORE_EXACT;
 }
 
-/* Rows per chunk: a block of logits (N + 1 a row) or of manifold terms
- * (rank + 1 a row) stays within BLOCK_DOUBLES. */
+/* Rows per chunk: a block of logits (N + 1 doubles a row) or of manifold
+ * terms (rank + 1 a row) stays within exact.c's 4 MiB block (a double is
+ * two floats' room). */
 static size_t chunk_rows(const amem_diffusion *h, size_t n)
 {
     size_t cols = h->count + 1, w = amem__semantic_width(h);
-    cols = cols > w ? cols : w;
-    size_t c = BLOCK_DOUBLES / cols;
-    c = c < 1 ? 1 : c > MAX_CHUNK ? MAX_CHUNK : c;
-    return c < n ? c : n;
+    return amem__exact_chunk(n, 2 * (cols > w ? cols : w));
 }
 
 size_t amem__exact64_ws_len(const amem_diffusion *h, size_t n)
