@@ -4,10 +4,12 @@
 #include <string.h>
 
 #include "config.h"
+#include "run.h"
 
 /* The paper's sweep: gamma in {0, 1, 3, 5, 7.58, 10, 12, 15} (Fig. 2). */
 static const double paper_gammas[] = {0, 1, 3, 5, 7.58, 10, 12, 15};
 #define N_PAPER_GAMMAS (sizeof paper_gammas / sizeof paper_gammas[0])
+#define ALL_SIGNALS ((1u << TY_SIGNALS) - 1u)
 
 static void set_paper_scale(ty_config *cfg)
 {
@@ -26,6 +28,7 @@ static void set_paper_scale(ty_config *cfg)
     cfg->workers_given = 0;
     memcpy(cfg->gammas, paper_gammas, sizeof paper_gammas);
     cfg->n_gammas = N_PAPER_GAMMAS;
+    cfg->signals = ALL_SIGNALS;
     cfg->track_gamma = -1.0; /* ln(R/E) of the data set */
     cfg->eval_seed = 20230000ULL;
 }
@@ -59,6 +62,23 @@ static int parse_gammas(ty_config *cfg, const char *list)
     return cfg->n_gammas > 0 && cfg->gammas[0] == 0.0 ? 0 : -1;
 }
 
+/* --signals: names as in the CSVs (ground_truth, loss, neg_time, ...). */
+static int parse_signals(ty_config *cfg, const char *list)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", list);
+    cfg->signals = 0;
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        int k = 0;
+        while (k < TY_SIGNALS && strcmp(tok, ty_signal_name(k)) != 0)
+            k++;
+        if (k == TY_SIGNALS)
+            return -1;
+        cfg->signals |= 1u << k;
+    }
+    return cfg->signals ? 0 : -1;
+}
+
 static int parse_count(const char *s, long lo, long *out)
 {
     char *end;
@@ -75,6 +95,8 @@ static int apply_option(ty_config *cfg, const char *name, const char *value)
     long v = 0;
     if (strcmp(name, "--gammas") == 0)
         return parse_gammas(cfg, value);
+    if (strcmp(name, "--signals") == 0)
+        return parse_signals(cfg, value);
     long lo = strcmp(name, "--regulars") == 0 || strcmp(name, "--threads") == 0
                   ? 0 : 1;
     if (parse_count(value, lo, &v) != 0)
@@ -97,7 +119,7 @@ static int apply_option(ty_config *cfg, const char *name, const char *value)
 static int is_own_option(const char *a)
 {
     static const char *names[] = {"--regulars", "--epochs", "--sweep-epochs",
-                                  "--gammas", "--seeds", "--max-steps",
+                                  "--gammas", "--signals", "--seeds", "--max-steps",
                                   "--curve-every", "--threads", "--workers"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(a, names[i]) == 0)
@@ -155,6 +177,24 @@ int ty_config_is_paper_scale(const ty_config *cfg)
     return !cfg->args.quick && cfg->max_regular == 0 &&
            cfg->track_epochs == 150 && cfg->sweep_epochs == 150 &&
            cfg->n_seeds == 3 && cfg->max_steps == 1000 &&
-           cfg->n_gammas == N_PAPER_GAMMAS &&
+           cfg->signals == ALL_SIGNALS && ty_config_has_paper_gammas(cfg);
+}
+
+int ty_config_has_paper_gammas(const ty_config *cfg)
+{
+    return cfg->n_gammas == N_PAPER_GAMMAS &&
            memcmp(cfg->gammas, paper_gammas, sizeof paper_gammas) == 0;
+}
+
+int ty_config_has_signal(const ty_config *cfg, int k)
+{
+    return k >= 0 && k < TY_SIGNALS && (cfg->signals >> k & 1u);
+}
+
+int ty_config_signal_count(const ty_config *cfg)
+{
+    int n = 0;
+    for (int k = 0; k < TY_SIGNALS; k++)
+        n += ty_config_has_signal(cfg, k);
+    return n;
 }

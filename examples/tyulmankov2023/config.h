@@ -8,6 +8,7 @@
  *   --epochs N        epochs of the tracked runs (Figures 1, A1, A2)
  *   --sweep-epochs N  epochs of every run of the Figure 2 sweep
  *   --gammas LIST     comma-separated gamma values of the sweep
+ *   --signals LIST    comma-separated signals of the sweep (default all)
  *   --seeds N         seeds per sweep cell (the paper: 3)
  *   --max-steps N     step cap of the dynamics (the paper: run to a fixed
  *                     point; the authors' code caps at 1000)
@@ -45,6 +46,7 @@ typedef struct ty_config {
     int resume;           /* read finished sweep runs back (--resume) */
     double gammas[TY_MAX_GAMMAS];
     size_t n_gammas;
+    unsigned signals;     /* bit k set: signal k is in the sweep */
     double track_gamma;   /* gamma of the tracked runs; < 0: ln(R/E) */
     unsigned long long eval_seed; /* masks of every evaluation */
     char command[1024];   /* the command line, for the report */
@@ -58,5 +60,12 @@ int ty_config_parse(ty_config *cfg, int argc, char **argv);
 
 /* 1 when every setting is the paper's (nothing scaled down). */
 int ty_config_is_paper_scale(const ty_config *cfg);
+
+/* 1 when the gamma sweep is the paper's {0, 1, 3, 5, 7.58, 10, 12, 15}. */
+int ty_config_has_paper_gammas(const ty_config *cfg);
+
+/* 1 when signal k is in the sweep; the number of signals in it. */
+int ty_config_has_signal(const ty_config *cfg, int k);
+int ty_config_signal_count(const ty_config *cfg);
 
 #endif

@@ -7,7 +7,7 @@
  *
  *   build/examples/tyulmankov2023 [--quick] [--out DIR] [--data DIR]
  *       [--regulars N] [--epochs N] [--sweep-epochs N] [--gammas LIST]
- *       [--seeds N] [--max-steps N] [--curve-every N] [--threads N]
+ *       [--signals LIST] [--seeds N] [--max-steps N] [--curve-every N] [--threads N]
  *       [--workers N] [--resume]
  *
  * Writes into out/tyulmankov2023/: fig1_curves.csv, fig2_runs.csv,
@@ -46,6 +46,8 @@ static void usage_extra(void)
            "  --sweep-epochs N  epochs per Figure 2 run (150)\n"
            "  --gammas LIST     gamma sweep, starting at 0 "
            "(0,1,3,5,7.58,10,12,15)\n"
+           "  --signals LIST    signals of the sweep (all: ground_truth,loss,\n"
+           "                    neg_time,neg_entropy,max_hidden,norm_hidden)\n"
            "  --seeds N         seeds per sweep cell, at most %d (3)\n"
            "  --max-steps N     step cap of the dynamics (1000)\n"
            "  --curve-every N   evaluation interval of Figure 1 (1)\n"

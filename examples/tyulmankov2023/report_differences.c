@@ -11,9 +11,16 @@ static void scale_items(FILE *f, const ty_config *c)
                    "than after 150 epochs and the ranking of signals is the "
                    "ranking at that point of training.\n",
                 c->track_epochs, c->sweep_epochs);
-    if (c->n_gammas != 8)
-        fprintf(f, "- **γ sweep**: %zu values instead of the paper's 8, so "
-                   "the best γ is chosen from a coarser grid.\n", c->n_gammas);
+    if (!ty_config_has_paper_gammas(c)) {
+        fprintf(f, "- **γ sweep**:");
+        for (size_t g = 0; g < c->n_gammas; g++)
+            fprintf(f, "%s%g", g ? ", " : " ", c->gammas[g]);
+        fprintf(f, " instead of the paper's 0, 1, 3, 5, 7.58, 10, 12, 15.\n");
+    }
+    if (ty_config_signal_count(c) < TY_SIGNALS)
+        fprintf(f, "- **Signals**: the sweep ran %d of the %d signals "
+                   "(--signals); the claims over every signal are not "
+                   "tested.\n", ty_config_signal_count(c), TY_SIGNALS);
     if (c->n_seeds != 3)
         fprintf(f, "- **Seeds**: %d per cell instead of 3.\n", c->n_seeds);
     if (c->max_steps != 1000)

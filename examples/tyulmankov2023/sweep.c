@@ -34,7 +34,8 @@ typedef struct sweep_ctx {
 
 long ty_sweep_run_count(const ty_config *cfg)
 {
-    long per_seed = 1 + (long)TY_SIGNALS * (long)(cfg->n_gammas - 1);
+    long per_seed = 1 + (long)ty_config_signal_count(cfg) *
+                            (long)(cfg->n_gammas - 1);
     return TY_METHODS * per_seed * cfg->n_seeds;
 }
 
@@ -124,7 +125,8 @@ static int train_job(size_t i, void *user)
 }
 
 /* The run list: per seed and method, the gamma = 0 baseline, then every
- * signal x gamma > 0. Seeds outermost, so early runs cover whole seeds. */
+ * signal of --signals x gamma > 0. Seeds outermost, so early runs cover
+ * whole seeds. */
 static size_t list_runs(const ty_config *cfg, const ty_sweep_result *res,
                         ty_run_spec *specs)
 {
@@ -134,7 +136,8 @@ static size_t list_runs(const ty_config *cfg, const ty_sweep_result *res,
             specs[k++] = (ty_run_spec){AMEM_DAM_SIGNAL_GROUND_TRUTH,
                                        res->balance[m], 0.0, seed};
             for (int sig = 0; sig < TY_SIGNALS; sig++)
-                for (size_t g = 1; g < cfg->n_gammas; g++)
+                for (size_t g = 1; g < cfg->n_gammas &&
+                                   ty_config_has_signal(cfg, sig); g++)
                     specs[k++] = (ty_run_spec){sig, res->balance[m],
                                                cfg->gammas[g], seed};
         }
@@ -171,7 +174,7 @@ static int write_best(const ty_config *cfg, const ty_sweep_result *res)
     if (!f)
         return -1;
     for (int sig = 0; sig < TY_SIGNALS; sig++)
-        for (int m = 0; m < TY_METHODS; m++)
+        for (int m = 0; m < TY_METHODS && ty_config_has_signal(cfg, sig); m++)
             for (int s = 0; s < res->n_seeds; s++) {
                 const ty_cell *c = &res->cell[sig][m];
                 fprintf(f, "%s,%s,%d,%g,%.8g,%.8g,%.8g\n", ty_signal_name(sig),

@@ -1,6 +1,6 @@
 /*
- * Figure 2: every exception signal x {loss reweighting, importance
- * sampling} x every gamma of the sweep x n seeds, trained for the sweep's
+ * Figure 2: every exception signal (or those of --signals) x {loss
+ * reweighting, importance sampling} x every gamma of the sweep x n seeds, trained for the sweep's
  * epochs and scored with Eq. 2. For each signal, method and seed the best
  * gamma (lowest evaluation loss, gamma = 0 included) is kept, as in the
  * paper. Writes fig2_runs.csv (every run), fig2_best.csv and
