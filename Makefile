@@ -188,6 +188,7 @@ check-examples: examples data | need-test
 	./$(BUILD)/examples/tyulmankov2021 --quick --only fig3b \
 	    --out $(BUILD)/out/tyulmankov2021-fig3b-quick
 	test -s $(BUILD)/out/tyulmankov2021-fig3b-quick/fig3b_capacity.csv
+	BUILD=$(BUILD) sh tests/examples/tyulmankov2023_signals.sh
 
 demo: all examples
 	sh scripts/fetch-data
