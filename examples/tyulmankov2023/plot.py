@@ -3,9 +3,9 @@
 
 usage: plot.py OUT_DIR
 
-Reads fig1_curves.csv, fig2_best.csv, fig2_baseline.csv and figA1_signals.csv
-in OUT_DIR and writes fig1_curves.png, fig2_eval_loss.png and
-figA1_signals.png next to them. Uses only the csv module and matplotlib.
+Reads fig1_curves.csv, fig2_best.csv, fig2_baseline.csv, fig2_runs.csv and
+figA1_signals.csv in OUT_DIR and writes fig1_curves.png, fig2_eval_loss.png,
+fig2_gamma.png and figA1_signals.png next to them. Uses only the csv module and matplotlib.
 """
 import csv
 import os
@@ -124,6 +124,59 @@ def plot_fig2(out_dir):
     plt.close(fig)
 
 
+def gamma_curves(rows, method):
+    """{signal: {seed: {gamma: eval_loss}}} for one method; the gamma = 0
+    baseline (signal "none") belongs to every signal's curve."""
+    sel = [r for r in rows if r["method"] == method]
+    base = {r["seed"]: float(r["eval_loss"]) for r in sel
+            if r["signal"] == "none"}
+    curves = {}
+    for r in sel:
+        if r["signal"] == "none":
+            continue
+        seed = r["seed"]
+        points = curves.setdefault(r["signal"], {}).setdefault(seed, {})
+        if seed in base:
+            points[0.0] = base[seed]
+        points[float(r["gamma"])] = float(r["eval_loss"])
+    return curves
+
+
+def draw_gamma_curves(ax, seeds, color, label):
+    """Thin line per seed, bold mean over the seeds that ran each gamma."""
+    for points in seeds.values():
+        g = sorted(points)
+        ax.plot(g, [points[x] for x in g], color=color, lw=0.6, alpha=0.4)
+    gammas = sorted({g for points in seeds.values() for g in points})
+    mean = []
+    for g in gammas:
+        vals = [p[g] for p in seeds.values() if g in p]
+        mean.append(sum(vals) / len(vals))
+    ax.plot(gammas, mean, "o-", color=color, lw=1.6, ms=3, label=label)
+
+
+def plot_fig2_gamma(out_dir):
+    """Evaluation loss against gamma, per signal and method."""
+    rows = read_rows(out_dir, "fig2_runs.csv")
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, method in zip(axes, ("reweight", "sample")):
+        curves = gamma_curves(rows, method)
+        for k, sig in enumerate(s for s in SIGNAL_LABELS if s in curves):
+            draw_gamma_curves(ax, curves[sig], colors[k % len(colors)],
+                              SIGNAL_LABELS[sig])
+        name = ("loss reweighting" if method == "reweight"
+                else "importance sampling")
+        ax.set_title(f"{METHOD_LABELS[method]}: {name} (thin: each seed, "
+                     "bold: mean)", fontsize=10)
+        ax.set_xlabel("γ")
+        ax.legend(fontsize=7)
+    axes[0].set_ylabel("evaluation loss (Eq. 2)")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out_dir, "fig2_gamma.png"), dpi=120)
+    plt.close(fig)
+
+
 def plot_figA1(out_dir):
     rows = read_rows(out_dir, "figA1_signals.csv")
     trained = list(dict.fromkeys(r["trained_with"] for r in rows))
@@ -163,6 +216,7 @@ def main():
     out_dir = sys.argv[1]
     plot_fig1(out_dir)
     plot_fig2(out_dir)
+    plot_fig2_gamma(out_dir)
     plot_figA1(out_dir)
 
 
