@@ -70,7 +70,7 @@ static int parse_one(ex_args *args, int argc, char **argv, int *i)
     return -1;
 }
 
-int ex_args_parse(ex_args *args, const char *name, int argc, char **argv)
+int ex_args_read(ex_args *args, const char *name, int argc, char **argv)
 {
     const char *env_data = getenv("AMEM_DATA_DIR");
     args->quick = 0;
@@ -90,7 +90,13 @@ int ex_args_parse(ex_args *args, const char *name, int argc, char **argv)
     if (args->out_dir[0] == '\0')
         snprintf(args->out_dir, sizeof args->out_dir,
                  args->quick ? "build/out/%s-quick" : "out/%s", name);
-    return ex_mkdir_p(args->out_dir);
+    return 0;
+}
+
+int ex_args_parse(ex_args *args, const char *name, int argc, char **argv)
+{
+    int rc = ex_args_read(args, name, argc, argv);
+    return rc == 0 ? ex_mkdir_p(args->out_dir) : rc;
 }
 
 static const char *join(const char *dir, const char *file, char *buf,

@@ -28,6 +28,10 @@ typedef struct ex_args {
  */
 int ex_args_parse(ex_args *args, const char *name, int argc, char **argv);
 
+/* ex_args_parse without creating the output folder (for a process that
+ * writes nothing, such as an MPI rank other than 0). Same returns. */
+int ex_args_read(ex_args *args, const char *name, int argc, char **argv);
+
 /* mkdir -p: create path and its missing parents. 0 or -1 (reason printed). */
 int ex_mkdir_p(const char *path);
 

@@ -169,7 +169,7 @@ int ty_config_parse(ty_config *cfg, int argc, char **argv)
         }
         rest[nrest++] = argv[i];
     }
-    return ex_args_parse(&cfg->args, "tyulmankov2023", nrest, rest);
+    return ex_args_read(&cfg->args, "tyulmankov2023", nrest, rest);
 }
 
 int ty_config_is_paper_scale(const ty_config *cfg)

@@ -55,6 +55,7 @@ typedef struct ty_config {
 /*
  * ty_config_parse: fill cfg from the command line (full scale unless
  * --quick). Returns 0 to run, 1 after --help, -1 on a bad command line.
+ * Does not create the output folder: the writing rank does (main.c).
  */
 int ty_config_parse(ty_config *cfg, int argc, char **argv);
 

@@ -77,6 +77,8 @@ static int prepare(ty_config *cfg, ty_dataset *ds, int argc, char **argv)
     }
     if (ty_ranks_settings(cfg) != 0)
         return -1;
+    if (ty_ranks_is_writer() && ex_mkdir_p(cfg->args.out_dir) != 0)
+        return -1;
     int threads = cfg->threads > 0 ? cfg->threads : cfg->workers > 1 ? 1 : 0;
     if (threads > 0 && amem_set_num_threads(threads) != AMEM_OK)
         return -1;
