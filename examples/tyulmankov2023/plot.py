@@ -170,8 +170,10 @@ def plot_fig2_gamma(out_dir):
         ax.set_title(f"{METHOD_LABELS[method]}: {name} (thin: each seed, "
                      "bold: mean)", fontsize=10)
         ax.set_xlabel("γ")
+        ax.set_yscale("log")  # the minimum's neighbourhood stays readable
+        ax.grid(True, which="both", lw=0.3, alpha=0.5)
         ax.legend(fontsize=7)
-    axes[0].set_ylabel("evaluation loss (Eq. 2)")
+    axes[0].set_ylabel("evaluation loss (Eq. 2, log scale)")
     fig.tight_layout()
     fig.savefig(os.path.join(out_dir, "fig2_gamma.png"), dpi=120)
     plt.close(fig)
