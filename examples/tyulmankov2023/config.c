@@ -119,8 +119,9 @@ static int apply_option(ty_config *cfg, const char *name, const char *value)
 static int is_own_option(const char *a)
 {
     static const char *names[] = {"--regulars", "--epochs", "--sweep-epochs",
-                                  "--gammas", "--signals", "--seeds", "--max-steps",
-                                  "--curve-every", "--threads", "--workers"};
+                                  "--gammas", "--signals", "--seeds",
+                                  "--max-steps", "--curve-every", "--threads",
+                                  "--workers"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(a, names[i]) == 0)
             return 1;

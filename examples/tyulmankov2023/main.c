@@ -7,8 +7,8 @@
  *
  *   build/examples/tyulmankov2023 [--quick] [--out DIR] [--data DIR]
  *       [--regulars N] [--epochs N] [--sweep-epochs N] [--gammas LIST]
- *       [--signals LIST] [--seeds N] [--max-steps N] [--curve-every N] [--threads N]
- *       [--workers N] [--resume]
+ *       [--signals LIST] [--seeds N] [--max-steps N] [--curve-every N]
+ *       [--threads N] [--workers N] [--resume]
  *
  * Writes into out/tyulmankov2023/: fig1_curves.csv, fig2_runs.csv,
  * fig2_best.csv, fig2_baseline.csv, figA1_signals.csv, sweep/<run>.csv (one

@@ -5,7 +5,8 @@ usage: plot.py OUT_DIR
 
 Reads fig1_curves.csv, fig2_best.csv, fig2_baseline.csv, fig2_runs.csv and
 figA1_signals.csv in OUT_DIR and writes fig1_curves.png, fig2_eval_loss.png,
-fig2_gamma.png and figA1_signals.png next to them. Uses only the csv module and matplotlib.
+fig2_gamma.png and figA1_signals.png next to them. Uses only the csv module
+and matplotlib.
 """
 import csv
 import os
