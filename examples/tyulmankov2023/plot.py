@@ -163,9 +163,10 @@ def plot_fig2_gamma(out_dir):
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, method in zip(axes, ("reweight", "sample")):
         curves = gamma_curves(rows, method)
-        for k, sig in enumerate(s for s in SIGNAL_LABELS if s in curves):
-            draw_gamma_curves(ax, curves[sig], colors[k % len(colors)],
-                              SIGNAL_LABELS[sig])
+        for k, sig in enumerate(SIGNAL_LABELS):  # one colour per signal
+            if sig in curves:
+                draw_gamma_curves(ax, curves[sig], colors[k % len(colors)],
+                                  SIGNAL_LABELS[sig])
         name = ("loss reweighting" if method == "reweight"
                 else "importance sampling")
         ax.set_title(f"{METHOD_LABELS[method]}: {name} (thin: each seed, "
