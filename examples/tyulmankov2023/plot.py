@@ -133,13 +133,14 @@ def gamma_curves(rows, method):
             if r["signal"] == "none"}
     curves = {}
     for r in sel:
-        if r["signal"] == "none":
-            continue
-        seed = r["seed"]
-        points = curves.setdefault(r["signal"], {}).setdefault(seed, {})
-        if seed in base:
-            points[0.0] = base[seed]
-        points[float(r["gamma"])] = float(r["eval_loss"])
+        if r["signal"] != "none":
+            seeds = curves.setdefault(r["signal"], {})
+            seeds.setdefault(r["seed"], {})[float(r["gamma"])] = \
+                float(r["eval_loss"])
+    for seeds in curves.values():
+        for seed, points in seeds.items():
+            if seed in base:
+                points[0.0] = base[seed]
     return curves
 
 

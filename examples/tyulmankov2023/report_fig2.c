@@ -144,7 +144,7 @@ static void claim_optimal_gamma(FILE *f, const ty_report *rep)
     int at_ratio = 0, count = 0;
     fprintf(f, "| Even with ground truth the optimal γ is not ln(R/E) ≈ 7.58. "
                "|");
-    if (!ty_config_has_signal(rep->cfg, 0)) {
+    if (!ty_config_has_signal(rep->cfg, AMEM_DAM_SIGNAL_GROUND_TRUTH)) {
         fprintf(f, " ground truth not in the sweep (--signals) | not tested "
                    "|\n");
         return;
